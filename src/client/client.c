@@ -1,0 +1,643 @@
+/* client: connection life cycle, input, output and limits.  See client.h. */
+#include "client/client.h"
+#include "client/reply.h"
+#include "command/command.h"
+#include "lib/alloc.h"
+#include "lib/numfmt.h"
+#include "net/net.h"
+#include "reactor/reactor.h"
+#include "server/server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define MAX_ACCEPTS_PER_CALL 1000
+#define CLIENTS_CRON_MIN_ITERATIONS 5
+
+static void clientReadHandler(reactor *r, int fd, void *privdata, int mask);
+static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask);
+
+static void freeReplyBlock(void *b) { xfree(b); }
+
+/* Makes a client for an accepted, non-blocking socket and starts reading
+ * from it.  Returns NULL (and leaves fd to the caller) if the reactor
+ * refuses the descriptor. */
+client *clientCreate(int fd, uint64_t flags) {
+    client *c = xmalloc(sizeof(*c));
+    memset(c, 0, offsetof(client, buf));
+    c->fd = fd;
+    if (!(flags & CLIENT_UNIX_SOCKET)) {
+        netSetTcpNoDelay(NULL, fd);
+        if (server.tcpKeepalive) netSetKeepAlive(NULL, fd, server.tcpKeepalive);
+    }
+    if (reactorAddFileEvent(server.el, fd, RE_READABLE, clientReadHandler, c) ==
+        RE_ERR) {
+        xfree(c);
+        return NULL;
+    }
+    c->id = server.nextClientId++;
+    c->flags = flags;
+    c->resp = 2;
+    c->authenticated = server.requirepass == NULL || server.requirepass[0] == '\0';
+    c->querybuf = bstrEmpty();
+    respParserInit(&c->parser);
+    c->ctime = c->lastinteraction = server.unixtime;
+    c->reply = listCreate();
+    c->reply->freeValue = freeReplyBlock;
+    listAddNodeTail(server.clients, c);
+    c->clientsNode = listLast(server.clients);
+    return c;
+}
+
+/* Whether c must authenticate before running commands. */
+int clientAuthRequired(client *c) {
+    return !c->authenticated && server.requirepass && server.requirepass[0];
+}
+
+static void unlinkFromList(list *l, listNode **node) {
+    if (*node) {
+        listDelNode(l, *node);
+        *node = NULL;
+    }
+}
+
+/* Frees a client at once: closes its socket and removes it from every
+ * server list.  If the client is running a command, this is deferred to
+ * clientFreeAsync so callers up the stack never see a freed client. */
+void clientFree(client *c) {
+    if (c->flags & CLIENT_EXECUTING) {
+        clientFreeAsync(c);
+        return;
+    }
+    if (server.currentClient == c) server.currentClient = NULL;
+    if (c->fd >= 0) {
+        reactorDelFileEvent(server.el, c->fd, RE_READABLE | RE_WRITABLE);
+        close(c->fd);
+        c->fd = -1;
+    }
+    unlinkFromList(server.clients, &c->clientsNode);
+    unlinkFromList(server.clientsPendingWrite, &c->pendingWriteNode);
+    unlinkFromList(server.pausedClients, &c->pausedNode);
+    if (c->flags & CLIENT_MONITOR) {
+        listNode *ln = listSearchValue(server.monitors, c);
+        if (ln) listDelNode(server.monitors, ln);
+    }
+    if (c->flags & CLIENT_IN_TO_CLOSE) {
+        listNode *ln = listSearchValue(server.clientsToClose, c);
+        if (ln) listDelNode(server.clientsToClose, ln);
+    }
+    bstrFree(c->querybuf);
+    bstrFree(c->name);
+    respParserFree(&c->parser);
+    listRelease(c->reply);
+    xfree(c);
+}
+
+/* Marks c to be freed before the reactor next sleeps.  Safe to call from
+ * anywhere, any number of times; nothing more is written to c. */
+void clientFreeAsync(client *c) {
+    if (c->flags & CLIENT_IN_TO_CLOSE) return;
+    c->flags |= CLIENT_CLOSE_ASAP | CLIENT_IN_TO_CLOSE;
+    listAddNodeTail(server.clientsToClose, c);
+}
+
+void clientsFreeAsyncPending(void) {
+    while (listLength(server.clientsToClose)) {
+        listNode *ln = listFirst(server.clientsToClose);
+        client *c = listNodeValue(ln);
+        if (c->flags & CLIENT_EXECUTING) break;
+        listDelNode(server.clientsToClose, ln);
+        c->flags &= ~CLIENT_IN_TO_CLOSE;
+        clientFree(c);
+    }
+}
+
+static const char *protectedModeError =
+    "-DENIED Redis is running in protected mode because protected "
+    "mode is enabled and no password is set for the default user. "
+    "In this mode connections are only accepted from the loopback interface. "
+    "If you want to connect from external computers to Redis you "
+    "may adopt one of the following solutions: "
+    "1) Just disable protected mode sending the command "
+    "'CONFIG SET protected-mode no' from the loopback interface "
+    "by connecting to Redis from the same host the server is "
+    "running, however MAKE SURE Redis is not publicly accessible "
+    "from internet if you do so. Use CONFIG REWRITE to make this "
+    "change permanent. "
+    "2) Alternatively you can just disable the protected mode by "
+    "editing the Redis configuration file, and setting the protected "
+    "mode option to 'no', and then restarting the server. "
+    "3) If you started the server manually just for testing, restart "
+    "it with the '--protected-mode no' option. "
+    "4) Set up an authentication password for the default user. "
+    "NOTE: You only need to do one of the above things in order for "
+    "the server to start accepting connections from the outside.\r\n";
+
+/* Writes a refusal straight to a socket we are about to close: best
+ * effort, the peer may be gone already. */
+static void refuseConnection(int fd, const char *msg) {
+    ssize_t rc = write(fd, msg, strlen(msg));
+    (void)rc;
+    server.statRejectedConn++;
+    close(fd);
+}
+
+static void acceptCommon(int fd, uint64_t flags, const char *ip) {
+    if (listLength(server.clients) >= server.maxclients) {
+        refuseConnection(fd, "-ERR max number of clients reached\r\n");
+        return;
+    }
+    if (server.protectedMode && !(flags & CLIENT_UNIX_SOCKET) &&
+        (server.requirepass == NULL || server.requirepass[0] == '\0') &&
+        !netIsLoopbackFd(fd)) {
+        refuseConnection(fd, protectedModeError);
+        return;
+    }
+    client *c = clientCreate(fd, flags);
+    if (!c) {
+        serverLog(LL_WARNING, "Error registering fd event for the new client: %s (fd=%d)",
+                  strerror(errno), fd);
+        close(fd);
+        return;
+    }
+    server.statNumConnections++;
+    serverLog(LL_VERBOSE, "Accepted %s:%d", ip, 0);
+}
+
+void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)privdata; (void)mask;
+    char ip[NET_IP_STR_LEN], err[NET_ERR_LEN];
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        int port;
+        int cfd = netTcpAccept(err, fd, ip, sizeof(ip), &port);
+        if (cfd == NET_ERR) {
+            if (errno != EWOULDBLOCK && errno != EAGAIN)
+                serverLog(LL_WARNING, "Accepting client connection: %s", err);
+            return;
+        }
+        acceptCommon(cfd, 0, ip);
+    }
+}
+
+void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)privdata; (void)mask;
+    char err[NET_ERR_LEN];
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        int cfd = netUnixAccept(err, fd);
+        if (cfd == NET_ERR) {
+            if (errno != EWOULDBLOCK && errno != EAGAIN)
+                serverLog(LL_WARNING, "Accepting client connection: %s", err);
+            return;
+        }
+        acceptCommon(cfd, CLIENT_UNIX_SOCKET, server.unixsocket);
+    }
+}
+
+/* ---------------------------------------------------------------- input */
+
+/* Readies c for its next request.  CLIENT REPLY SKIP silences exactly the
+ * request after it: SKIP_NEXT becomes SKIP here, and SKIP is cleared after
+ * the silenced request. */
+static void clientResetRequest(client *c) {
+    respParserResetArgs(&c->parser);
+    c->argc = 0;
+    c->flags &= ~CLIENT_REPLY_SKIP;
+    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+        c->flags |= CLIENT_REPLY_SKIP;
+        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
+    }
+}
+
+/* Runs every complete request in the query buffer, stopping early when the
+ * client is to be closed or gets paused.  Consumed bytes are dropped from
+ * the buffer once, at the end, so a long pipeline costs one memmove. */
+void clientProcessInputBuffer(client *c) {
+    respLimits lim;
+    lim.maxBulkLen = server.protoMaxBulkLen;
+    if (c->flags & CLIENT_PENDING_COMMAND) {
+        c->flags &= ~CLIENT_PENDING_COMMAND;
+        commandProcess(c);
+        if (c->flags & CLIENT_PENDING_COMMAND) return;
+        clientResetRequest(c);
+    }
+    while (c->qbPos < bstrLen(c->querybuf)) {
+        if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) break;
+        const char *err = NULL;
+        lim.unauthenticated = clientAuthRequired(c);
+        int rc = respParseRequest(&c->parser, c->querybuf, bstrLen(c->querybuf),
+                                  &c->qbPos, &lim, &err);
+        if (rc == RESP_PARSE_NEED_MORE) break;
+        if (rc == RESP_PARSE_ERROR) {
+            serverLog(LL_VERBOSE, "Protocol error (%s) from client: id=%llu addr=%s",
+                      err, (unsigned long long)c->id, clientPeerId(c));
+            replyError(c, err);
+            c->flags |= CLIENT_CLOSE_AFTER_REPLY | CLIENT_PROTOCOL_ERROR;
+            c->qbPos = bstrLen(c->querybuf);
+            break;
+        }
+        c->argc = c->parser.argc;
+        c->argv = c->parser.argv;
+        commandProcess(c);
+        if (c->flags & CLIENT_PENDING_COMMAND) break;
+        clientResetRequest(c);
+    }
+    if (c->qbPos) {
+        bstrRange(c->querybuf, (ssize_t)c->qbPos, -1);
+        c->qbPos = 0;
+    }
+}
+
+/* How much to read: normally CLIENT_IOBUF_LEN, but while a big bulk
+ * argument is arriving, the rest of it in one go. */
+static size_t readLength(client *c) {
+    respParser *p = &c->parser;
+    if (p->reqtype == RESP_REQ_MULTIBULK && p->bulkLen >= RESP_BIG_ARG) {
+        size_t have = bstrLen(c->querybuf) - c->qbPos;
+        size_t want = (size_t)p->bulkLen + 2;
+        if (want > have && want - have > CLIENT_IOBUF_LEN) return want - have;
+    }
+    return CLIENT_IOBUF_LEN;
+}
+
+static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)mask;
+    client *c = privdata;
+    size_t readlen = readLength(c);
+    c->querybuf = bstrMakeRoomFor(c->querybuf, readlen);
+    ssize_t nread = read(fd, c->querybuf + bstrLen(c->querybuf), readlen);
+    if (nread == -1) {
+        if (errno == EAGAIN || errno == EINTR) return;
+        serverLog(LL_VERBOSE, "Reading from client: %s", strerror(errno));
+        clientFree(c);
+        return;
+    }
+    if (nread == 0) {
+        serverLog(LL_VERBOSE, "Client closed connection id=%llu addr=%s",
+                  (unsigned long long)c->id, clientPeerId(c));
+        clientFree(c);
+        return;
+    }
+    bstrIncrLen(c->querybuf, nread);
+    server.statNetInputBytes += nread;
+    server.statTotalReadsProcessed++;
+    c->totNetIn += nread;
+    c->lastinteraction = server.unixtime;
+    size_t qlen = bstrLen(c->querybuf);
+    if (qlen > c->querybufPeak) c->querybufPeak = qlen;
+    if ((long long)(qlen - c->qbPos) > server.clientMaxQuerybufLen) {
+        serverLog(LL_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+                  (unsigned long long)c->id, clientPeerId(c), qlen - c->qbPos);
+        server.statQbufLimitDisconnections++;
+        clientFree(c);
+        return;
+    }
+    if (c->flags & CLIENT_PAUSED) return;
+    server.currentClient = c;
+    clientProcessInputBuffer(c);
+    server.currentClient = NULL;
+}
+
+/* --------------------------------------------------------------- output */
+
+int clientHasPendingReplies(client *c) {
+    return c->bufpos > 0 || listLength(c->reply) > 0;
+}
+
+/* Drops n written bytes from the front of c's output. */
+static void consumeWritten(client *c, size_t n) {
+    if (c->bufpos > 0) {
+        size_t pending = c->bufpos - c->sentlen;
+        if (n < pending) {
+            c->sentlen += n;
+            return;
+        }
+        n -= pending;
+        c->bufpos = c->sentlen = 0;
+    }
+    while (n > 0 || (listLength(c->reply) &&
+                     ((replyBlock *)listNodeValue(listFirst(c->reply)))->used == 0)) {
+        listNode *ln = listFirst(c->reply);
+        if (!ln) break;
+        replyBlock *b = listNodeValue(ln);
+        size_t pending = b->used - c->sentlen;
+        if (n < pending) {
+            c->sentlen += n;
+            return;
+        }
+        n -= pending;
+        c->replyBytes -= b->size;
+        listDelNode(c->reply, ln);
+        c->sentlen = 0;
+    }
+}
+
+/* One writev of as much pending output as fits in IOV_MAX vectors.
+ * Returns bytes written, 0 on EAGAIN, -1 on error. */
+static ssize_t writeSome(client *c) {
+    struct iovec iov[IOV_MAX];
+    int cnt = 0;
+    size_t offset = c->sentlen;
+    if (c->bufpos > 0) {
+        iov[cnt].iov_base = c->buf + c->sentlen;
+        iov[cnt].iov_len = c->bufpos - c->sentlen;
+        cnt++;
+        offset = 0;
+    }
+    for (listNode *ln = listFirst(c->reply); ln && cnt < IOV_MAX; ln = listNext(ln)) {
+        replyBlock *b = listNodeValue(ln);
+        if (b->used == 0) continue;
+        iov[cnt].iov_base = b->buf + offset;
+        iov[cnt].iov_len = b->used - offset;
+        offset = 0;
+        cnt++;
+    }
+    if (cnt == 0) {
+        consumeWritten(c, 0);
+        return 0;
+    }
+    ssize_t n = writev(c->fd, iov, cnt);
+    if (n == -1) return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+    consumeWritten(c, (size_t)n);
+    return n;
+}
+
+/* Writes what c has pending, up to CLIENT_MAX_WRITE_PER_EVENT bytes so one
+ * client with a huge reply does not starve the others.  Returns -1 if the
+ * client was freed. */
+static int clientWrite(client *c, int handlerInstalled) {
+    size_t total = 0;
+    while (clientHasPendingReplies(c)) {
+        ssize_t n = writeSome(c);
+        if (n < 0) {
+            serverLog(LL_VERBOSE, "Error writing to client: %s", strerror(errno));
+            clientFree(c);
+            return -1;
+        }
+        if (n == 0) break;
+        total += (size_t)n;
+        if (total > CLIENT_MAX_WRITE_PER_EVENT) break;
+    }
+    server.statNetOutputBytes += (long long)total;
+    c->totNetOut += (long long)total;
+    if (total) server.statTotalWritesProcessed++;
+    if (!clientHasPendingReplies(c)) {
+        c->sentlen = 0;
+        if (handlerInstalled) reactorDelFileEvent(server.el, c->fd, RE_WRITABLE);
+        if (c->flags & CLIENT_CLOSE_AFTER_REPLY) {
+            clientFree(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)fd; (void)mask;
+    clientWrite(privdata, 1);
+}
+
+void clientInstallWriteHandler(client *c) {
+    if (reactorGetFileEvents(server.el, c->fd) & RE_WRITABLE) return;
+    if (reactorAddFileEvent(server.el, c->fd, RE_WRITABLE, clientWriteHandler, c) ==
+        RE_ERR)
+        clientFreeAsync(c);
+}
+
+/* Called before the reactor sleeps: writes every queued client's replies
+ * directly, and only those that could not be flushed wait for the socket
+ * to become writable.  Returns how many clients were handled. */
+int clientsHandlePendingWrites(void) {
+    int processed = 0;
+    while (listLength(server.clientsPendingWrite)) {
+        listNode *ln = listFirst(server.clientsPendingWrite);
+        client *c = listNodeValue(ln);
+        listDelNode(server.clientsPendingWrite, ln);
+        c->pendingWriteNode = NULL;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        processed++;
+        if (c->flags & CLIENT_CLOSE_ASAP) continue;
+        if (clientWrite(c, 0) < 0) continue;
+        if (clientHasPendingReplies(c)) clientInstallWriteHandler(c);
+    }
+    return processed;
+}
+
+/* --------------------------------------------------------------- limits */
+
+int clientClass(client *c) {
+    if (c->flags & CLIENT_PUBSUB) return CLIENT_CLASS_PUBSUB;
+    return CLIENT_CLASS_NORMAL;
+}
+
+const char *clientClassName(int cls) {
+    switch (cls) {
+    case CLIENT_CLASS_NORMAL: return "normal";
+    case CLIENT_CLASS_REPLICA: return "replica";
+    case CLIENT_CLASS_PUBSUB: return "pubsub";
+    default: return "unknown";
+    }
+}
+
+/* Bytes the output buffers hold beyond the fixed reply buffer, which is
+ * what client-output-buffer-limit counts (as in Redis). */
+size_t clientOutputBufferMemory(client *c) { return c->replyBytes; }
+
+/* Applies client-output-buffer-limit to c.  The soft limit must be exceeded
+ * continuously for its seconds; the hard limit at once.  A client over its
+ * limit is closed asynchronously.  Returns 1 if c is being closed. */
+int clientCheckOutputBufferLimits(client *c) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return 1;
+    int cls = clientClass(c);
+    clientBufferLimit *lim = &server.clientObufLimits[cls];
+    unsigned long long used = clientOutputBufferMemory(c);
+    int hard = lim->hardBytes && used >= lim->hardBytes;
+    int soft = lim->softBytes && used >= lim->softBytes;
+    if (soft) {
+        if (c->obufSoftLimitReachedTime == 0) {
+            c->obufSoftLimitReachedTime = server.unixtime;
+            soft = 0;
+        } else if (server.unixtime - c->obufSoftLimitReachedTime <= lim->softSeconds) {
+            soft = 0;
+        }
+    } else {
+        c->obufSoftLimitReachedTime = 0;
+    }
+    if (!hard && !soft) return 0;
+    bstr info = clientCatInfoString(bstrEmpty(), c);
+    serverLog(LL_WARNING, "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.",
+              info);
+    bstrFree(info);
+    server.statObufLimitDisconnections++;
+    clientFreeAsync(c);
+    return 1;
+}
+
+/* ----------------------------------------------------------------- cron */
+
+static void clientsCronResizeQueryBuffer(client *c) {
+    size_t len = bstrLen(c->querybuf);
+    if (bstrAlloc(c->querybuf) > 32 * 1024 &&
+        (server.unixtime - c->lastinteraction > 2 ||
+         c->querybufPeak < bstrAlloc(c->querybuf) / 2) &&
+        c->qbPos == 0 && len < 32 * 1024) {
+        c->querybuf = bstrRemoveFreeSpace(c->querybuf);
+    }
+    c->querybufPeak = len;
+}
+
+/* Returns 1 if c was closed for being idle longer than `timeout`. */
+static int clientsCronHandleTimeout(client *c) {
+    if (!server.maxidletime) return 0;
+    if (c->flags & (CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_PAUSED)) return 0;
+    if (server.unixtime - c->lastinteraction <= server.maxidletime) return 0;
+    serverLog(LL_VERBOSE, "Closing idle client");
+    clientFree(c);
+    return 1;
+}
+
+/* Visits a share of the clients on every cron tick, so that each is seen
+ * about once a second whatever their number. */
+void clientsCron(void) {
+    long numclients = (long)listLength(server.clients);
+    long iterations = numclients / server.hz;
+    if (iterations < CLIENTS_CRON_MIN_ITERATIONS)
+        iterations = numclients < CLIENTS_CRON_MIN_ITERATIONS ? numclients
+                                                              : CLIENTS_CRON_MIN_ITERATIONS;
+    while (listLength(server.clients) && iterations--) {
+        listRotateHeadToTail(server.clients);
+        listNode *ln = listLast(server.clients);
+        client *c = listNodeValue(ln);
+        c->clientsNode = ln;
+        if (clientsCronHandleTimeout(c)) continue;
+        clientsCronResizeQueryBuffer(c);
+    }
+}
+
+long long clientsMaxQueryBuf(void) {
+    long long max = 0;
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        long long n = (long long)bstrLen(c->querybuf) - (long long)c->qbPos;
+        if (n > max) max = n;
+    }
+    return max;
+}
+
+long long clientsMaxOutputBuf(void) {
+    long long max = 0;
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        long long n = (long long)clientOutputBufferMemory(c);
+        if (n > max) max = n;
+    }
+    return max;
+}
+
+/* ---------------------------------------------------------------- pause */
+
+void clientsPause(int type, long long endMs) {
+    /* A later pause may extend an earlier one but never shortens it, and a
+     * pause of all commands wins over a pause of writes, as in Redis. */
+    if (server.pauseType == PAUSE_ALL && type == PAUSE_WRITE &&
+        server.pauseEndMs > server.mstime)
+        type = PAUSE_ALL;
+    if (endMs > server.pauseEndMs || type > server.pauseType) {
+        if (endMs > server.pauseEndMs) server.pauseEndMs = endMs;
+    }
+    server.pauseType = type;
+}
+
+int clientsArePaused(void) { return server.pauseType != PAUSE_NONE; }
+
+/* Ends the pause and lets every held client run its pending command. */
+void clientsUnpause(void) {
+    server.pauseType = PAUSE_NONE;
+    server.pauseEndMs = 0;
+    while (listLength(server.pausedClients)) {
+        listNode *ln = listFirst(server.pausedClients);
+        client *c = listNodeValue(ln);
+        listDelNode(server.pausedClients, ln);
+        c->pausedNode = NULL;
+        c->flags &= ~CLIENT_PAUSED;
+        server.currentClient = c;
+        clientProcessInputBuffer(c);
+        server.currentClient = NULL;
+    }
+}
+
+/* ----------------------------------------------------------------- info */
+
+const char *clientPeerId(client *c) {
+    if (c->peerId[0] == '\0') {
+        if (c->flags & CLIENT_UNIX_SOCKET)
+            snprintf(c->peerId, sizeof(c->peerId), "%s:0",
+                     server.unixsocket ? server.unixsocket : "");
+        else if (c->fd >= 0)
+            netFdToAddrString(c->fd, c->peerId, sizeof(c->peerId), 0);
+    }
+    return c->peerId;
+}
+
+const char *clientSockName(client *c) {
+    if (c->sockName[0] == '\0') {
+        if (c->flags & CLIENT_UNIX_SOCKET)
+            snprintf(c->sockName, sizeof(c->sockName), "%s:0",
+                     server.unixsocket ? server.unixsocket : "");
+        else if (c->fd >= 0)
+            netFdToAddrString(c->fd, c->sockName, sizeof(c->sockName), 1);
+    }
+    return c->sockName;
+}
+
+static void clientFlagsString(client *c, char *flags) {
+    char *p = flags;
+    if (c->flags & CLIENT_MONITOR) *p++ = 'O';
+    if (c->flags & CLIENT_MULTI) *p++ = 'x';
+    if (c->flags & CLIENT_PAUSED) *p++ = 'b';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
+    if (c->flags & CLIENT_UNIX_SOCKET) *p++ = 'U';
+    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
+    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
+    if (p == flags) *p++ = 'N';
+    *p = '\0';
+}
+
+/* Appends c's CLIENT LIST line (without newline), field for field as Redis
+ * 7.0 prints it. */
+bstr clientCatInfoString(bstr s, client *c) {
+    char flags[16], events[3], *p = events;
+    clientFlagsString(c, flags);
+    int mask = c->fd >= 0 ? reactorGetFileEvents(server.el, c->fd) : 0;
+    if (mask & RE_READABLE) *p++ = 'r';
+    if (mask & RE_WRITABLE) *p++ = 'w';
+    *p = '\0';
+    size_t qbuf = bstrLen(c->querybuf) - c->qbPos;
+    size_t argvMem = c->argc ? c->parser.argvBytes : 0;
+    size_t obufMem = clientOutputBufferMemory(c);
+    size_t totMem = sizeof(client) + bstrAllocSize(c->querybuf) + argvMem + obufMem +
+                    (size_t)c->parser.argvCap * sizeof(bstr);
+    return bstrCatPrintf(s,
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
+        "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
+        "multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
+        "events=%s cmd=%s user=default redir=-1 resp=%d",
+        (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
+        c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
+        (long long)(server.unixtime - c->lastinteraction), flags, c->db, qbuf,
+        bstrAvail(c->querybuf), argvMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
+        (unsigned long)listLength(c->reply), obufMem, totMem, events,
+        c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp);
+}
+
+client *clientLookupById(uint64_t id) {
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        if (c->id == id) return c;
+    }
+    return NULL;
+}

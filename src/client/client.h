@@ -1,0 +1,118 @@
+/* client: one connection — its query buffer and parser state, its reply
+ * buffers, its limits and its life cycle.
+ *
+ * Ownership: the server's `clients` list holds every live client; a client
+ * is freed only through clientFree() (or clientFreeAsync() when it may be
+ * in use further up the stack, e.g. from inside a command).  Replies are
+ * appended to `buf` first, then to `reply` blocks; both are flushed in
+ * beforeSleep (clientsHandlePendingWrites) so a pipeline of commands read
+ * in one go is answered with one write. */
+#ifndef REDIS_KV_CLIENT_H
+#define REDIS_KV_CLIENT_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "lib/bstr.h"
+#include "lib/list.h"
+#include "net/net.h"
+#include "resp/resp_parse.h"
+
+#define CLIENT_REPLY_BUF_SIZE (16 * 1024)
+#define CLIENT_IOBUF_LEN (16 * 1024)
+#define CLIENT_REPLY_BLOCK_SIZE (16 * 1024)
+/* Bytes written to one client per event before serving the others. */
+#define CLIENT_MAX_WRITE_PER_EVENT (64 * 1024)
+
+/* Client flags */
+#define CLIENT_CLOSE_AFTER_REPLY (1ULL << 0)
+#define CLIENT_CLOSE_ASAP (1ULL << 1)
+#define CLIENT_PENDING_WRITE (1ULL << 2)
+#define CLIENT_UNIX_SOCKET (1ULL << 3)
+#define CLIENT_MONITOR (1ULL << 4)
+#define CLIENT_PUBSUB (1ULL << 5)
+#define CLIENT_MULTI (1ULL << 6)
+#define CLIENT_REPLY_OFF (1ULL << 7)
+#define CLIENT_REPLY_SKIP_NEXT (1ULL << 8)
+#define CLIENT_REPLY_SKIP (1ULL << 9)
+#define CLIENT_NO_EVICT (1ULL << 10)
+#define CLIENT_PROTOCOL_ERROR (1ULL << 11)
+#define CLIENT_PAUSED (1ULL << 12)
+#define CLIENT_PENDING_COMMAND (1ULL << 13)
+#define CLIENT_EXECUTING (1ULL << 14)
+#define CLIENT_IN_TO_CLOSE (1ULL << 15)
+
+struct command;
+struct reactor;
+
+typedef struct replyBlock {
+    size_t size;
+    size_t used;
+    char buf[];
+} replyBlock;
+
+typedef struct client {
+    uint64_t id;
+    int fd;
+    uint64_t flags;
+    int resp;                  /* 2 or 3 */
+    int db;                    /* selected database */
+    int authenticated;
+    bstr name;                 /* NULL when unnamed */
+    bstr querybuf;
+    size_t qbPos;              /* bytes of querybuf already parsed */
+    size_t querybufPeak;
+    respParser parser;
+    int argc;                  /* the request being run: parser.argv */
+    bstr *argv;
+    struct command *cmd;
+    struct command *lastcmd;
+    time_t ctime;
+    time_t lastinteraction;
+    long long totNetIn;
+    long long totNetOut;
+    long long commandsProcessed;
+
+    /* Output: buf first, then the reply list. */
+    size_t bufpos;
+    size_t sentlen;            /* bytes of buf / of the head block sent */
+    list *reply;               /* replyBlock* */
+    size_t replyBytes;         /* bytes held by the reply list */
+    time_t obufSoftLimitReachedTime;
+    char buf[CLIENT_REPLY_BUF_SIZE];
+
+    listNode *clientsNode;
+    listNode *pendingWriteNode;
+    listNode *pausedNode;
+    char peerId[NET_ADDR_STR_LEN];  /* "ip:port", filled lazily */
+    char sockName[NET_ADDR_STR_LEN];
+} client;
+
+client *clientCreate(int fd, uint64_t flags);
+void clientFree(client *c);
+void clientFreeAsync(client *c);
+void clientsFreeAsyncPending(void);
+void clientAcceptTcpHandler(struct reactor *r, int fd, void *privdata, int mask);
+void clientAcceptUnixHandler(struct reactor *r, int fd, void *privdata, int mask);
+int clientsHandlePendingWrites(void);
+void clientInstallWriteHandler(client *c);
+int clientHasPendingReplies(client *c);
+void clientsCron(void);
+void clientsUnpause(void);
+void clientsPause(int type, long long endMs);
+int clientsArePaused(void);
+const char *clientPeerId(client *c);
+const char *clientSockName(client *c);
+bstr clientCatInfoString(bstr s, client *c);
+int clientClass(client *c);
+const char *clientClassName(int cls);
+size_t clientOutputBufferMemory(client *c);
+int clientCheckOutputBufferLimits(client *c);
+client *clientLookupById(uint64_t id);
+void clientProcessInputBuffer(client *c);
+long long clientsMaxQueryBuf(void);
+long long clientsMaxOutputBuf(void);
+int clientAuthRequired(client *c);
+
+#endif

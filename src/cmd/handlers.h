@@ -1,0 +1,64 @@
+/* handlers: every command handler, by family.  The command table refers to
+ * these; each family's file (cmd/<family>.c) implements its own. */
+#ifndef REDIS_KV_HANDLERS_H
+#define REDIS_KV_HANDLERS_H
+
+#include "client/client.h"
+
+/* cmd/connection.c */
+void pingCommand(client *c);
+void echoCommand(client *c);
+void quitCommand(client *c);
+void resetCommand(client *c);
+void selectCommand(client *c);
+void authCommand(client *c);
+void helloCommand(client *c);
+int clientNameIsValid(const bstr name);
+void clientSetName(client *c, const bstr name);
+
+/* cmd/client_cmd.c: CLIENT and its subcommands */
+void clientIdCommand(client *c);
+void clientSetnameCommand(client *c);
+void clientGetnameCommand(client *c);
+void clientListCommand(client *c);
+void clientInfoCommand(client *c);
+void clientKillCommand(client *c);
+void clientReplyCommand(client *c);
+void clientPauseCommand(client *c);
+void clientUnpauseCommand(client *c);
+void clientNoEvictCommand(client *c);
+void clientHelpCommand(client *c);
+
+/* cmd/config_cmd.c */
+void configGetCommand(client *c);
+void configSetCommand(client *c);
+void configResetStatCommand(client *c);
+void configRewriteCommand(client *c);
+void configHelpCommand(client *c);
+
+/* cmd/info.c */
+void infoCommand(client *c);
+
+/* cmd/server_cmd.c */
+void timeCommand(client *c);
+void shutdownCommand(client *c);
+void debugCommand(client *c);
+void monitorCommand(client *c);
+
+/* cmd/slowlog.c */
+void slowlogGetCommand(client *c);
+void slowlogLenCommand(client *c);
+void slowlogResetCommand(client *c);
+void slowlogHelpCommand(client *c);
+
+/* cmd/command_cmd.c: COMMAND and its subcommands */
+void commandCommand(client *c);
+void commandCountCommand(client *c);
+void commandInfoCommand(client *c);
+void commandDocsCommand(client *c);
+void commandGetkeysCommand(client *c);
+void commandGetkeysAndFlagsCommand(client *c);
+void commandListCommand(client *c);
+void commandHelpCommand(client *c);
+
+#endif

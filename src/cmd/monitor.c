@@ -1,0 +1,38 @@
+/* monitor: MONITOR, and feeding each executed command to monitors in
+ * Redis's format: +<unix.micro> [<db> <addr>] "arg" "arg" ... */
+#include "cmd/monitor.h"
+#include "client/reply.h"
+#include "cmd/handlers.h"
+#include "command/command.h"
+#include "server/server.h"
+
+#include <string.h>
+
+void monitorFeed(client *c) {
+    if (listLength(server.monitors) == 0) return;
+    bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", server.ustime / 1000000,
+                              server.ustime % 1000000);
+    if (c->flags & CLIENT_UNIX_SOCKET)
+        line = bstrCatPrintf(line, "[%d unix:%s]", c->db, server.unixsocket);
+    else
+        line = bstrCatPrintf(line, "[%d %s]", c->db, clientPeerId(c));
+    int redact = c->cmd && (!strcmp(c->cmd->name, "auth") || !strcmp(c->cmd->name, "hello"));
+    for (int i = 0; i < c->argc; i++) {
+        line = bstrCatLen(line, " ", 1);
+        if (redact && i > 0) line = bstrCat(line, "\"(redacted)\"");
+        else line = bstrCatRepr(line, c->argv[i], bstrLen(c->argv[i]));
+    }
+    line = bstrCatLen(line, "\r\n", 2);
+    for (listNode *ln = listFirst(server.monitors); ln; ln = listNext(ln)) {
+        client *m = listNodeValue(ln);
+        replyRaw(m, line, bstrLen(line));
+    }
+    bstrFree(line);
+}
+
+void monitorCommand(client *c) {
+    if (c->flags & CLIENT_MONITOR) return;
+    c->flags |= CLIENT_MONITOR;
+    listAddNodeTail(server.monitors, c);
+    replyOk(c);
+}

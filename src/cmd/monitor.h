@@ -1,0 +1,9 @@
+/* monitor: MONITOR clients and the feed of every command to them. */
+#ifndef REDIS_KV_MONITOR_H
+#define REDIS_KV_MONITOR_H
+
+#include "client/client.h"
+
+void monitorFeed(client *c);
+
+#endif

@@ -1,0 +1,79 @@
+/* server_cmd: TIME, SHUTDOWN and DEBUG. */
+#include "client/reply.h"
+#include "cmd/handlers.h"
+#include "lib/numfmt.h"
+#include "server/server.h"
+
+#include <stdlib.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+void timeCommand(client *c) {
+    long long us = wallClockUs();
+    replyArrayLen(c, 2);
+    replyBulkLongLong(c, us / 1000000);
+    replyBulkLongLong(c, us % 1000000);
+}
+
+/* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].  Every write is already
+ * in the log, so SAVE and NOSAVE differ only in what is checked; both stop
+ * the server.  ABORT has nothing to cancel: shutdowns are immediate. */
+void shutdownCommand(client *c) {
+    int flags = SHUTDOWN_DEFAULT, abort = 0;
+    for (int i = 1; i < c->argc; i++) {
+        const char *opt = c->argv[i];
+        if (!strcasecmp(opt, "nosave")) flags |= SHUTDOWN_NOSAVE;
+        else if (!strcasecmp(opt, "save")) flags |= SHUTDOWN_SAVE;
+        else if (!strcasecmp(opt, "now") || !strcasecmp(opt, "force")) continue;
+        else if (!strcasecmp(opt, "abort")) abort = 1;
+        else {
+            replyErrorSyntax(c);
+            return;
+        }
+    }
+    if ((abort && c->argc != 2) || (flags & SHUTDOWN_NOSAVE && flags & SHUTDOWN_SAVE)) {
+        replyErrorSyntax(c);
+        return;
+    }
+    if (abort) {
+        replyError(c, "No shutdown in progress.");
+        return;
+    }
+    if (prepareForShutdown(flags) == 0) exit(0);
+    replyError(c, "Errors trying to SHUTDOWN. Check logs.");
+}
+
+static void debugHelp(client *c) {
+    static const char *help[] = {
+        "LOG <message>",
+        "    Write <message> to the server log.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        NULL};
+    replyHelp(c, help);
+}
+
+/* DEBUG SLEEP <seconds> | LOG <message> | HELP. */
+void debugCommand(client *c) {
+    const char *sub = c->argv[1];
+    if (c->argc == 2 && !strcasecmp(sub, "help")) {
+        debugHelp(c);
+    } else if (c->argc == 3 && !strcasecmp(sub, "sleep")) {
+        double secs;
+        if (!numParseDouble(c->argv[2], bstrLen(c->argv[2]), &secs) || secs < 0) {
+            replyError(c, "value is not a valid float");
+            return;
+        }
+        struct timespec ts;
+        ts.tv_sec = (time_t)secs;
+        ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+        while (nanosleep(&ts, &ts) == -1) continue;
+        replyOk(c);
+    } else if (c->argc == 3 && !strcasecmp(sub, "log")) {
+        serverLog(LL_WARNING, "DEBUG LOG: %s", c->argv[2]);
+        replyOk(c);
+    } else {
+        replyErrorSubcommand(c);
+    }
+}

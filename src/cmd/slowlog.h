@@ -1,0 +1,12 @@
+/* slowlog: the SLOWLOG store.  Every command that runs longer than
+ * slowlog-log-slower-than microseconds is recorded, newest first, keeping
+ * at most slowlog-max-len entries. */
+#ifndef REDIS_KV_SLOWLOG_H
+#define REDIS_KV_SLOWLOG_H
+
+#include "client/client.h"
+
+void slowlogPushEntryIfNeeded(client *c, long long durationUs);
+void slowlogReset(void);
+
+#endif

@@ -1,0 +1,178 @@
+/* command: the command table and dispatch.
+ *
+ * Every command redis-kv implements has one entry in commandTable
+ * (command_table.c): its name, arity, flags, key positions, the handler, and
+ * the documentation COMMAND DOCS returns (redis-cli builds its hints from
+ * it).  A container command (CLIENT, CONFIG, ...) lists its subcommands; the
+ * dispatcher picks the subcommand from argv[1].
+ *
+ * Arity follows Redis: N > 0 means exactly N arguments (the name included),
+ * -N means at least N.  Subcommand arity counts the container name too. */
+#ifndef REDIS_KV_COMMAND_H
+#define REDIS_KV_COMMAND_H
+
+#include <stdint.h>
+#include "client/client.h"
+#include "lib/bstr.h"
+
+typedef void commandProc(client *c);
+
+/* Command flags, as COMMAND INFO names them. */
+#define CMD_WRITE (1ULL << 0)          /* "write" */
+#define CMD_READONLY (1ULL << 1)       /* "readonly" */
+#define CMD_DENYOOM (1ULL << 2)        /* "denyoom" */
+#define CMD_ADMIN (1ULL << 4)          /* "admin" */
+#define CMD_PUBSUB (1ULL << 5)         /* "pubsub" */
+#define CMD_NOSCRIPT (1ULL << 6)       /* "noscript" */
+#define CMD_BLOCKING (1ULL << 8)       /* "blocking" */
+#define CMD_LOADING (1ULL << 9)        /* "loading" */
+#define CMD_STALE (1ULL << 10)         /* "stale" */
+#define CMD_SKIP_MONITOR (1ULL << 11)  /* "skip_monitor" */
+#define CMD_SKIP_SLOWLOG (1ULL << 12)  /* "skip_slowlog" */
+#define CMD_ASKING (1ULL << 13)        /* "asking" */
+#define CMD_FAST (1ULL << 14)          /* "fast" */
+#define CMD_NO_AUTH (1ULL << 15)       /* "no_auth" */
+#define CMD_MAY_REPLICATE (1ULL << 16) /* "may_replicate" */
+#define CMD_SENTINEL (1ULL << 17)      /* "sentinel" */
+#define CMD_ONLY_SENTINEL (1ULL << 18) /* "only_sentinel" */
+#define CMD_NO_MANDATORY_KEYS (1ULL << 19) /* "no_mandatory_keys" */
+#define CMD_PROTECTED (1ULL << 20)     /* "protected" */
+#define CMD_MODULE_GETKEYS (1ULL << 21)
+#define CMD_MODULE_NO_CLUSTER (1ULL << 22)
+#define CMD_NO_ASYNC_LOADING (1ULL << 23) /* "no_async_loading" */
+#define CMD_NO_MULTI (1ULL << 24)      /* "no_multi" */
+#define CMD_MOVABLE_KEYS (1ULL << 25)  /* "movablekeys" (computed) */
+#define CMD_ALLOW_BUSY (1ULL << 26)    /* "allow_busy" */
+
+/* ACL categories, as COMMAND INFO names them ("@keyspace" ...). */
+#define ACL_CAT_KEYSPACE (1ULL << 0)
+#define ACL_CAT_READ (1ULL << 1)
+#define ACL_CAT_WRITE (1ULL << 2)
+#define ACL_CAT_SET (1ULL << 3)
+#define ACL_CAT_SORTEDSET (1ULL << 4)
+#define ACL_CAT_LIST (1ULL << 5)
+#define ACL_CAT_HASH (1ULL << 6)
+#define ACL_CAT_STRING (1ULL << 7)
+#define ACL_CAT_BITMAP (1ULL << 8)
+#define ACL_CAT_HYPERLOGLOG (1ULL << 9)
+#define ACL_CAT_GEO (1ULL << 10)
+#define ACL_CAT_STREAM (1ULL << 11)
+#define ACL_CAT_PUBSUB (1ULL << 12)
+#define ACL_CAT_ADMIN (1ULL << 13)
+#define ACL_CAT_FAST (1ULL << 14)
+#define ACL_CAT_SLOW (1ULL << 15)
+#define ACL_CAT_BLOCKING (1ULL << 16)
+#define ACL_CAT_DANGEROUS (1ULL << 17)
+#define ACL_CAT_CONNECTION (1ULL << 18)
+#define ACL_CAT_TRANSACTION (1ULL << 19)
+#define ACL_CAT_SCRIPTING (1ULL << 20)
+
+/* Argument types for COMMAND DOCS. */
+typedef enum {
+    ARG_TYPE_STRING,
+    ARG_TYPE_INTEGER,
+    ARG_TYPE_DOUBLE,
+    ARG_TYPE_KEY,        /* uses keySpecIndex */
+    ARG_TYPE_PATTERN,
+    ARG_TYPE_UNIX_TIME,
+    ARG_TYPE_PURE_TOKEN,
+    ARG_TYPE_ONEOF,      /* one of subargs */
+    ARG_TYPE_BLOCK       /* all of subargs, in order */
+} commandArgType;
+
+#define ARG_OPTIONAL (1 << 0)
+#define ARG_MULTIPLE (1 << 1)
+#define ARG_MULTIPLE_TOKEN (1 << 2)
+
+/* One documented argument.  Arrays of them end with an entry whose name is
+ * NULL.  `token` is the literal word that introduces the argument (e.g.
+ * "EX"), or NULL. */
+typedef struct commandArg {
+    const char *name;
+    commandArgType type;
+    int keySpecIndex;     /* for ARG_TYPE_KEY; -1 otherwise */
+    const char *token;
+    const char *summary;
+    const char *since;
+    int flags;
+    const char *deprecatedSince;
+    const struct commandArg *subargs;
+    const char *displayText;
+} commandArg;
+
+/* Key-spec flags (COMMAND INFO "key specifications"). */
+#define KSPEC_RO (1ULL << 0)
+#define KSPEC_RW (1ULL << 1)
+#define KSPEC_OW (1ULL << 2)
+#define KSPEC_RM (1ULL << 3)
+#define KSPEC_ACCESS (1ULL << 4)
+#define KSPEC_UPDATE (1ULL << 5)
+#define KSPEC_INSERT (1ULL << 6)
+#define KSPEC_DELETE (1ULL << 7)
+#define KSPEC_NOT_KEY (1ULL << 8)
+#define KSPEC_INCOMPLETE (1ULL << 9)
+#define KSPEC_VARIABLE_FLAGS (1ULL << 10)
+
+/* The only key-spec shape redis-kv's commands need: begin_search by
+ * index, find_keys by range (lastkey relative: -1 = last argument). */
+typedef struct keySpec {
+    uint64_t flags;
+    int beginIndex;
+    int lastKey;
+    int keyStep;
+    int limit;
+} keySpec;
+
+#define COMMAND_MAX_KEY_SPECS 4
+#define COMMAND_HAS_HISTORY 1
+
+typedef struct commandStats {
+    long long calls;
+    long long microseconds;
+    long long rejectedCalls;
+    long long failedCalls;
+} commandStats;
+
+typedef struct command {
+    /* Declared in the table: */
+    const char *name;             /* lowercase */
+    commandProc *proc;
+    int arity;
+    uint64_t flags;
+    uint64_t aclCategories;
+    const char *group;            /* "connection", "server", "generic", ... */
+    const char *since;
+    const char *summary;
+    const char *complexity;
+    const char *const *tips;      /* NULL-terminated, or NULL */
+    const commandArg *args;       /* terminated by a NULL name, or NULL */
+    struct command *subcommands;  /* terminated by a NULL name, or NULL */
+    keySpec keySpecs[COMMAND_MAX_KEY_SPECS];
+    int keySpecCount;
+    const char *docFlags;         /* e.g. "syscmd" for COMMAND DOCS doc_flags */
+    const char *const *history;   /* version, text, version, text ..., NULL */
+    /* Filled at start-up: */
+    struct command *parent;
+    bstr fullname;                /* "client|list" */
+    int firstKey, lastKey, keyStep; /* legacy triple derived from key specs */
+    commandStats stats;
+} command;
+
+extern command commandTable[];
+
+void commandTableInit(void);
+command *commandLookup(bstr *argv, int argc);
+command *commandLookupByName(const char *name, size_t len);
+command *commandLookupSubcommand(command *container, const char *name, size_t len);
+command *commandLookupByFullname(const char *fullname, size_t len);
+int commandProcess(client *c);
+void commandCall(client *c);
+void commandResetStats(void);
+int commandCount(void);
+int commandIsWrite(const command *cmd);
+
+/* Iteration over every top-level command, for COMMAND and INFO. */
+typedef void commandVisitor(command *cmd, void *privdata);
+void commandForEach(commandVisitor *fn, void *privdata);
+
+#endif

@@ -1,0 +1,714 @@
+/* config: the configuration table and its loaders.  See config.h.
+ *
+ * Each parameter is one configDef.  Plain types (bool, enum, integers,
+ * memory sizes, strings) are set and printed generically from their field;
+ * the few with structure (bind, client-output-buffer-limit, dir,
+ * unixsocketperm) have their own set/get functions.  An `apply` hook runs
+ * after a runtime change (CONFIG SET) to make it take effect, and CONFIG SET
+ * of several parameters is all or nothing: on any failure the previous
+ * values are put back and re-applied. */
+#include "server/config.h"
+#include "lib/alloc.h"
+#include "lib/glob.h"
+#include "lib/numfmt.h"
+#include "server/server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+typedef enum { CFG_BOOL, CFG_ENUM, CFG_INT, CFG_UINT, CFG_LONGLONG, CFG_MEMORY,
+               CFG_STRING, CFG_SPECIAL } configType;
+
+#define CFG_MODIFIABLE 0
+#define CFG_IMMUTABLE (1 << 0)
+#define CFG_PROTECTED (1 << 1)
+#define CFG_EMPTY_IS_NULL (1 << 2) /* strings: "" stores NULL */
+
+typedef struct configEnum {
+    const char *name;
+    int value;
+} configEnum;
+
+typedef struct configDef configDef;
+typedef int configSetFn(const configDef *def, bstr *argv, int argc, char *err, size_t errlen);
+typedef bstr configGetFn(const configDef *def);
+typedef int configApplyFn(char *err, size_t errlen);
+
+struct configDef {
+    const char *name;
+    configType type;
+    int flags;
+    void *field;
+    long long min, max;
+    const char *defaultValue;
+    const configEnum *enums;
+    configApplyFn *apply;
+    configSetFn *setSpecial; /* CFG_SPECIAL only */
+    configGetFn *getSpecial; /* CFG_SPECIAL only */
+    configGetFn *rewriteSpecial; /* optional: the form written by REWRITE */
+};
+
+static const configEnum logLevelEnum[] = {
+    {"debug", LL_DEBUG}, {"verbose", LL_VERBOSE}, {"notice", LL_NOTICE},
+    {"warning", LL_WARNING}, {NULL, 0}};
+
+static const configEnum protectedActionEnum[] = {
+    {"no", PROTECTED_ACTION_NO}, {"yes", PROTECTED_ACTION_YES},
+    {"local", PROTECTED_ACTION_LOCAL}, {NULL, 0}};
+
+/* ----------------------------------------------------- special setters */
+
+static int parseBindArgs(bstr *argv, int argc, char **out, int *outCount, char *err,
+                         size_t errlen) {
+    if (argc > CONFIG_BINDADDR_MAX) {
+        snprintf(err, errlen, "Too many bind addresses specified.");
+        return -1;
+    }
+    /* "bind" alone, or "bind ''", means no TCP listeners at all. */
+    if (argc == 1 && bstrLen(argv[0]) == 0) argc = 0;
+    for (int i = 0; i < argc; i++) out[i] = xstrdup(argv[i]);
+    *outCount = argc;
+    return 0;
+}
+
+static void freeBindArray(char **addrs, int count) {
+    for (int i = 0; i < count; i++) xfree(addrs[i]);
+}
+
+static int setBind(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+    (void)def;
+    char *addrs[CONFIG_BINDADDR_MAX];
+    int count;
+    if (parseBindArgs(argv, argc, addrs, &count, err, errlen) < 0) return -1;
+    int same = count == server.bindaddrCount;
+    for (int i = 0; same && i < count; i++) same = strcmp(addrs[i], server.bindaddr[i]) == 0;
+    if (same) {
+        freeBindArray(addrs, count);
+        return 0;
+    }
+    if (server.el) {
+        /* Running: rebind first, keep the old addresses if that fails. */
+        if (changeBindAddr(addrs, count, err, errlen) < 0) {
+            freeBindArray(addrs, count);
+            return -1;
+        }
+    }
+    freeBindArray(server.bindaddr, server.bindaddrCount);
+    memcpy(server.bindaddr, addrs, sizeof(char *) * (size_t)count);
+    server.bindaddrCount = count;
+    return 0;
+}
+
+static bstr getBind(const configDef *def) {
+    (void)def;
+    bstr s = bstrEmpty();
+    for (int i = 0; i < server.bindaddrCount; i++) {
+        if (i) s = bstrCatLen(s, " ", 1);
+        s = bstrCat(s, server.bindaddr[i]);
+    }
+    return s;
+}
+
+static int parseClassName(const char *name) {
+    if (!strcasecmp(name, "normal")) return CLIENT_CLASS_NORMAL;
+    if (!strcasecmp(name, "slave") || !strcasecmp(name, "replica"))
+        return CLIENT_CLASS_REPLICA;
+    if (!strcasecmp(name, "pubsub")) return CLIENT_CLASS_PUBSUB;
+    return -1;
+}
+
+/* "client-output-buffer-limit <class> <hard> <soft> <seconds> [...]",
+ * validated entirely before anything changes. */
+static int setObufLimits(const configDef *def, bstr *argv, int argc, char *err,
+                         size_t errlen) {
+    (void)def;
+    if (argc == 1) {
+        int n;
+        bstr *parts = bstrSplitArgs(argv[0], &n);
+        if (!parts) {
+            snprintf(err, errlen, "Wrong number of arguments in buffer limit configuration.");
+            return -1;
+        }
+        int rc = n > 1 ? setObufLimits(def, parts, n, err, errlen) : -2;
+        bstrFreeSplitRes(parts, n);
+        if (rc != -2) return rc;
+    }
+    if (argc % 4 != 0 || argc == 0) {
+        snprintf(err, errlen, "Wrong number of arguments in buffer limit configuration.");
+        return -1;
+    }
+    clientBufferLimit limits[CLIENT_CLASS_COUNT];
+    memcpy(limits, server.clientObufLimits, sizeof(limits));
+    for (int i = 0; i < argc; i += 4) {
+        int cls = parseClassName(argv[i]);
+        if (cls == -1) {
+            snprintf(err, errlen, "Invalid client class specified in buffer limit configuration.");
+            return -1;
+        }
+        int e1 = 0, e2 = 0;
+        unsigned long long hard = numParseMemory(argv[i + 1], &e1);
+        unsigned long long soft = numParseMemory(argv[i + 2], &e2);
+        long long secs;
+        if (e1 || e2 || !numParseLongLong(argv[i + 3], bstrLen(argv[i + 3]), &secs) ||
+            secs < 0) {
+            snprintf(err, errlen, "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+            return -1;
+        }
+        limits[cls].hardBytes = hard;
+        limits[cls].softBytes = soft;
+        limits[cls].softSeconds = secs;
+    }
+    memcpy(server.clientObufLimits, limits, sizeof(limits));
+    return 0;
+}
+
+static bstr getObufLimits(const configDef *def) {
+    (void)def;
+    static const char *names[CLIENT_CLASS_COUNT] = {"normal", "slave", "pubsub"};
+    bstr s = bstrEmpty();
+    for (int i = 0; i < CLIENT_CLASS_COUNT; i++) {
+        clientBufferLimit *l = &server.clientObufLimits[i];
+        s = bstrCatPrintf(s, "%s%s %llu %llu %lld", i ? " " : "", names[i], l->hardBytes,
+                          l->softBytes, l->softSeconds);
+    }
+    return s;
+}
+
+static int setDir(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+    (void)def;
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    if (chdir(argv[0]) == -1) {
+        snprintf(err, errlen, "No such file or directory");
+        if (errno != ENOENT) snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    xfree(server.dir);
+    server.dir = xstrdup(argv[0]);
+    return 0;
+}
+
+static bstr getDir(const configDef *def) {
+    (void)def;
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof(buf))) return bstrNew(server.dir ? server.dir : "");
+    return bstrNew(buf);
+}
+
+static int setOctal(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(argv[0], &end, 8);
+    if (errno || *end || bstrLen(argv[0]) == 0 || v > 0777) {
+        snprintf(err, errlen, "Invalid socket file permissions");
+        return -1;
+    }
+    *(unsigned int *)def->field = (unsigned int)v;
+    return 0;
+}
+
+static bstr getOctal(const configDef *def) {
+    return bstrCatPrintf(bstrEmpty(), "%o", *(unsigned int *)def->field);
+}
+
+/* ------------------------------------------------------- apply hooks */
+
+static int applyPort(char *err, size_t errlen) {
+    return changeListenPort(server.port, err, errlen);
+}
+
+static int applyMaxclients(char *err, size_t errlen) {
+    return adjustOpenFilesLimit(server.maxclients, err, errlen);
+}
+
+static int applyHz(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    if (server.configHz < 1) server.configHz = 1;
+    if (server.configHz > 500) server.configHz = 500;
+    server.hz = server.configHz;
+    return 0;
+}
+
+/* ------------------------------------------------------------- table */
+
+#define BOOLCFG(n, f, d, fl, ap) {n, CFG_BOOL, fl, &server.f, 0, 1, d, NULL, ap, NULL, NULL, NULL}
+#define INTCFG(n, f, lo, hi, d, fl, ap) {n, CFG_INT, fl, &server.f, lo, hi, d, NULL, ap, NULL, NULL, NULL}
+#define UINTCFG(n, f, lo, hi, d, fl, ap) {n, CFG_UINT, fl, &server.f, lo, hi, d, NULL, ap, NULL, NULL, NULL}
+#define LLCFG(n, f, lo, hi, d, fl) {n, CFG_LONGLONG, fl, &server.f, lo, hi, d, NULL, NULL, NULL, NULL, NULL}
+#define MEMCFG(n, f, lo, hi, d, fl) {n, CFG_MEMORY, fl, &server.f, lo, hi, d, NULL, NULL, NULL, NULL, NULL}
+#define STRCFG(n, f, d, fl) {n, CFG_STRING, fl, &server.f, 0, 0, d, NULL, NULL, NULL, NULL, NULL}
+#define ENUMCFG(n, f, e, d, fl) {n, CFG_ENUM, fl, &server.f, 0, 0, d, e, NULL, NULL, NULL, NULL}
+#define SPECIALCFG(n, f, d, fl, set, get) {n, CFG_SPECIAL, fl, f, 0, 0, d, NULL, NULL, set, get, NULL}
+
+static const configDef configTable[] = {
+    SPECIALCFG("bind", NULL, "* -::*", CFG_MODIFIABLE, setBind, getBind),
+    BOOLCFG("protected-mode", protectedMode, "yes", CFG_MODIFIABLE, NULL),
+    INTCFG("port", port, 0, 65535, "6379", CFG_MODIFIABLE, applyPort),
+    INTCFG("tcp-backlog", tcpBacklog, 0, INT_MAX, "511", CFG_IMMUTABLE, NULL),
+    STRCFG("unixsocket", unixsocket, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
+    SPECIALCFG("unixsocketperm", &server.unixsocketperm, "0", CFG_IMMUTABLE, setOctal, getOctal),
+    INTCFG("timeout", maxidletime, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
+    INTCFG("tcp-keepalive", tcpKeepalive, 0, INT_MAX, "300", CFG_MODIFIABLE, NULL),
+    BOOLCFG("daemonize", daemonize, "no", CFG_IMMUTABLE, NULL),
+    STRCFG("pidfile", pidfile, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
+    ENUMCFG("loglevel", verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
+    STRCFG("logfile", logfile, "", CFG_IMMUTABLE),
+    INTCFG("databases", dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
+    STRCFG("requirepass", requirepass, "", CFG_MODIFIABLE),
+    UINTCFG("maxclients", maxclients, 1, UINT_MAX, "10000", CFG_MODIFIABLE, applyMaxclients),
+    INTCFG("hz", configHz, 0, INT_MAX, "10", CFG_MODIFIABLE, applyHz),
+    MEMCFG("proto-max-bulk-len", protoMaxBulkLen, 1024 * 1024, LLONG_MAX, "512mb", CFG_MODIFIABLE),
+    MEMCFG("client-query-buffer-limit", clientMaxQuerybufLen, 1024 * 1024, LLONG_MAX, "1gb",
+           CFG_MODIFIABLE),
+    SPECIALCFG("client-output-buffer-limit", NULL,
+               "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", CFG_MODIFIABLE,
+               setObufLimits, getObufLimits),
+    LLCFG("slowlog-log-slower-than", slowlogLogSlowerThan, -1, LLONG_MAX, "10000",
+          CFG_MODIFIABLE),
+    LLCFG("slowlog-max-len", slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
+    ENUMCFG("enable-debug-command", enableDebugCmd, protectedActionEnum, "no", CFG_IMMUTABLE),
+    ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
+            CFG_IMMUTABLE),
+    SPECIALCFG("dir", NULL, "", CFG_PROTECTED, setDir, getDir),
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const configDef *configLookup(const char *name, size_t len) {
+    for (const configDef *d = configTable; d->name; d++)
+        if (strlen(d->name) == len && strncasecmp(d->name, name, len) == 0) return d;
+    return NULL;
+}
+
+int configExists(const char *name, size_t len) { return configLookup(name, len) != NULL; }
+
+/* ------------------------------------------------- generic set / get */
+
+static int setEnum(const configDef *def, const char *value, char *err, size_t errlen) {
+    for (const configEnum *e = def->enums; e->name; e++) {
+        if (!strcasecmp(e->name, value)) {
+            *(int *)def->field = e->value;
+            return 0;
+        }
+    }
+    bstr names = bstrEmpty();
+    for (const configEnum *e = def->enums; e->name; e++)
+        names = bstrCatPrintf(names, "%s%s", e == def->enums ? "" : ", ", e->name);
+    snprintf(err, errlen, "argument(s) must be one of the following: %s", names);
+    bstrFree(names);
+    return -1;
+}
+
+static int checkRange(const configDef *def, long long v, char *err, size_t errlen) {
+    if (v < def->min || v > def->max) {
+        snprintf(err, errlen, "argument must be between %lld and %lld inclusive", def->min,
+                 def->max);
+        return -1;
+    }
+    return 0;
+}
+
+static int setNumeric(const configDef *def, const char *value, char *err, size_t errlen) {
+    long long v;
+    if (def->type == CFG_MEMORY) {
+        int bad = 0;
+        unsigned long long u = numParseMemory(value, &bad);
+        if (bad || u > LLONG_MAX) {
+            snprintf(err, errlen, "argument must be a memory value");
+            return -1;
+        }
+        v = (long long)u;
+    } else if (!numParseLongLong(value, strlen(value), &v)) {
+        /* Redis also accepts memory units for plain integer parameters. */
+        int bad = 0;
+        unsigned long long u = numParseMemory(value, &bad);
+        if (bad || u > LLONG_MAX) {
+            snprintf(err, errlen, "argument couldn't be parsed into an integer");
+            return -1;
+        }
+        v = (long long)u;
+    }
+    if (checkRange(def, v, err, errlen) < 0) return -1;
+    switch (def->type) {
+    case CFG_INT: *(int *)def->field = (int)v; break;
+    case CFG_UINT: *(unsigned int *)def->field = (unsigned int)v; break;
+    default: *(long long *)def->field = v; break;
+    }
+    return 0;
+}
+
+static void setString(const configDef *def, const char *value) {
+    char **field = def->field;
+    xfree(*field);
+    *field = (value[0] == '\0' && (def->flags & CFG_EMPTY_IS_NULL)) ? NULL : xstrdup(value);
+}
+
+/* Sets one parameter from its argument list (most take exactly one).
+ * Returns 0, or -1 with err filled in Redis's words. */
+static int configSetOne(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+    if (def->type == CFG_SPECIAL) return def->setSpecial(def, argv, argc, err, errlen);
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    const char *value = argv[0];
+    switch (def->type) {
+    case CFG_BOOL:
+        if (!strcasecmp(value, "yes")) *(int *)def->field = 1;
+        else if (!strcasecmp(value, "no")) *(int *)def->field = 0;
+        else {
+            snprintf(err, errlen, "argument must be 'yes' or 'no'");
+            return -1;
+        }
+        return 0;
+    case CFG_ENUM: return setEnum(def, value, err, errlen);
+    case CFG_STRING: setString(def, value); return 0;
+    default: return setNumeric(def, value, err, errlen);
+    }
+}
+
+static bstr configGetDef(const configDef *def) {
+    switch (def->type) {
+    case CFG_BOOL: return bstrNew(*(int *)def->field ? "yes" : "no");
+    case CFG_ENUM:
+        for (const configEnum *e = def->enums; e->name; e++)
+            if (e->value == *(int *)def->field) return bstrNew(e->name);
+        return bstrEmpty();
+    case CFG_INT: return bstrCatPrintf(bstrEmpty(), "%d", *(int *)def->field);
+    case CFG_UINT: return bstrCatPrintf(bstrEmpty(), "%u", *(unsigned int *)def->field);
+    case CFG_LONGLONG:
+    case CFG_MEMORY: return bstrCatPrintf(bstrEmpty(), "%lld", *(long long *)def->field);
+    case CFG_STRING: {
+        char *s = *(char **)def->field;
+        return bstrNew(s ? s : "");
+    }
+    case CFG_SPECIAL: return def->getSpecial(def);
+    }
+    return bstrEmpty();
+}
+
+bstr configGetValue(const char *name) {
+    const configDef *def = configLookup(name, strlen(name));
+    return def ? configGetDef(def) : NULL;
+}
+
+void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *fn,
+                           void *privdata) {
+    for (const configDef *d = configTable; d->name; d++) {
+        if (!globMatch(pattern, plen, d->name, strlen(d->name), 1)) continue;
+        bstr v = configGetDef(d);
+        fn(d->name, v, privdata);
+        bstrFree(v);
+    }
+}
+
+static int setFromString(const configDef *def, const char *value, char *err, size_t errlen) {
+    int argc;
+    bstr *argv;
+    if (def->type == CFG_SPECIAL && def->setSpecial == setBind) {
+        argv = bstrSplitArgs(value, &argc);
+        if (!argv) {
+            snprintf(err, errlen, "unbalanced quotes");
+            return -1;
+        }
+    } else {
+        argc = 1;
+        argv = xmalloc(sizeof(bstr));
+        argv[0] = bstrNew(value);
+    }
+    int rc = configSetOne(def, argv, argc, err, errlen);
+    bstrFreeSplitRes(argv, argc);
+    return rc;
+}
+
+void configInitDefaults(void) {
+    char err[CONFIG_ERR_LEN];
+    for (const configDef *d = configTable; d->name; d++) {
+        if (d->defaultValue[0] == '\0' && d->setSpecial == setDir) continue;
+        if (setFromString(d, d->defaultValue, err, sizeof(err)) < 0) {
+            fprintf(stderr, "Bad default for %s: %s\n", d->name, err);
+            exit(1);
+        }
+    }
+    server.hz = server.configHz;
+}
+
+/* -------------------------------------------------------- CONFIG SET */
+
+/* Sets several parameters at once, all or nothing (Redis 7 semantics):
+ * unknown names, duplicates, immutable and protected parameters are
+ * refused before anything changes; if a value is bad or its apply hook
+ * fails, every parameter is restored to its previous value.  On failure
+ * *badName is the parameter to name in the error. */
+int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t errlen,
+                         const char **badName) {
+    const configDef **defs = xcalloc((size_t)count, sizeof(*defs));
+    bstr *old = xcalloc((size_t)count, sizeof(bstr));
+    int rc = -1, set = 0;
+    *badName = NULL;
+    for (int i = 0; i < count; i++) {
+        defs[i] = configLookup(names[i], bstrLen(names[i]));
+        *badName = names[i];
+        if (!defs[i]) {
+            snprintf(err, errlen, "Unknown option");
+            goto done;
+        }
+        if (defs[i]->flags & CFG_IMMUTABLE) {
+            snprintf(err, errlen, "can't set immutable config");
+            goto done;
+        }
+        if ((defs[i]->flags & CFG_PROTECTED) &&
+            server.enableProtectedConfigs != PROTECTED_ACTION_YES) {
+            snprintf(err, errlen, "can't set protected config");
+            goto done;
+        }
+        for (int j = 0; j < i; j++) {
+            if (defs[j] == defs[i]) {
+                snprintf(err, errlen, "duplicate parameter");
+                goto done;
+            }
+        }
+    }
+    for (int i = 0; i < count; i++) old[i] = configGetDef(defs[i]);
+    for (set = 0; set < count; set++) {
+        *badName = names[set];
+        if (setFromString(defs[set], values[set], err, errlen) < 0) goto restore;
+    }
+    for (int i = 0; i < count; i++) {
+        *badName = names[i];
+        bstr now = configGetDef(defs[i]);
+        int changed = strcmp(now, old[i]) != 0;
+        bstrFree(now);
+        /* As in Redis, a value set to what it already was is not re-applied
+         * (re-binding the same port would fail). */
+        if (changed && defs[i]->apply && defs[i]->apply(err, errlen) < 0) {
+            set = count;
+            goto restore;
+        }
+    }
+    rc = 0;
+    goto done;
+restore:
+    for (int i = 0; i < set; i++) {
+        char ignored[CONFIG_ERR_LEN];
+        setFromString(defs[i], old[i], ignored, sizeof(ignored));
+        if (defs[i]->apply) defs[i]->apply(ignored, sizeof(ignored));
+    }
+done:
+    for (int i = 0; i < count; i++) bstrFree(old[i]);
+    xfree(old);
+    xfree(defs);
+    return rc;
+}
+
+/* ------------------------------------------------------ file loading */
+
+static void loadError(int linenum, const char *line, const char *reason) {
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (redis-kv %s) ***\n", REDIS_KV_VERSION);
+    fprintf(stderr, "Reading the configuration file, at line %d\n", linenum);
+    fprintf(stderr, ">>> '%s'\n", line);
+    fprintf(stderr, "%s\n", reason);
+    exit(1);
+}
+
+static bstr readWholeFile(const char *filename, char *err, size_t errlen) {
+    FILE *fp = strcmp(filename, "-") == 0 ? stdin : fopen(filename, "r");
+    if (!fp) {
+        snprintf(err, errlen, "Fatal error, can't open config file '%s': %s", filename,
+                 strerror(errno));
+        return NULL;
+    }
+    bstr content = bstrEmpty();
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) content = bstrCatLen(content, buf, n);
+    int failed = ferror(fp);
+    if (fp != stdin) fclose(fp);
+    if (failed) {
+        snprintf(err, errlen, "Fatal error reading config file '%s'", filename);
+        bstrFree(content);
+        return NULL;
+    }
+    return content;
+}
+
+static void loadFromString(const char *config, int depth);
+
+static void loadInclude(const char *path, int depth, int linenum, const char *line) {
+    char err[CONFIG_ERR_LEN];
+    if (depth > 16) loadError(linenum, line, "Too many nested includes");
+    bstr content = readWholeFile(path, err, sizeof(err));
+    if (!content) loadError(linenum, line, err);
+    loadFromString(content, depth + 1);
+    bstrFree(content);
+}
+
+/* Applies one "name arg arg ..." line.  Exits the process with Redis's
+ * fatal config error on anything wrong. */
+static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *line) {
+    char err[CONFIG_ERR_LEN];
+    bstrToLower(argv[0]);
+    if (!strcmp(argv[0], "include") && argc == 2) {
+        loadInclude(argv[1], depth, linenum, line);
+        return;
+    }
+    const configDef *def = configLookup(argv[0], bstrLen(argv[0]));
+    if (!def || argc < 2 || (def->type != CFG_SPECIAL && argc != 2))
+        loadError(linenum, line, "Bad directive or wrong number of arguments");
+    if (configSetOne(def, argv + 1, argc - 1, err, sizeof(err)) < 0)
+        loadError(linenum, line, err);
+}
+
+static void loadFromString(const char *config, int depth) {
+    int nlines;
+    bstr *lines = bstrSplitLen(config, strlen(config), "\n", 1, &nlines);
+    for (int i = 0; i < nlines; i++) {
+        bstr line = lines[i];
+        size_t start = strspn(line, " \t\r");
+        bstrRange(line, (ssize_t)start, -1);
+        while (bstrLen(line) && strchr(" \t\r", line[bstrLen(line) - 1]))
+            bstrRange(line, 0, (ssize_t)bstrLen(line) - 2);
+        if (bstrLen(line) == 0 || line[0] == '#') continue;
+        int argc;
+        bstr *argv = bstrSplitArgs(line, &argc);
+        if (!argv) loadError(i + 1, line, "Unbalanced quotes in configuration line");
+        if (argc) loadLine(argv, argc, depth, i + 1, line);
+        bstrFreeSplitRes(argv, argc);
+    }
+    bstrFreeSplitRes(lines, nlines);
+}
+
+/* Loads `filename` (may be NULL) followed by `options` (command-line
+ * options already turned into config lines), exactly as Redis does: later
+ * lines win.  Exits with status 1 on any error. */
+int configLoad(const char *filename, const char *options) {
+    bstr config = bstrEmpty();
+    if (filename) {
+        char err[CONFIG_ERR_LEN];
+        bstr content = readWholeFile(filename, err, sizeof(err));
+        if (!content) {
+            fprintf(stderr, "%s\n", err);
+            exit(1);
+        }
+        config = bstrCatBstr(config, content);
+        bstrFree(content);
+    }
+    if (options) {
+        config = bstrCat(config, "\n");
+        config = bstrCat(config, options);
+    }
+    loadFromString(config, 0);
+    bstrFree(config);
+    server.hz = server.configHz < 1 ? 1 : (server.configHz > 500 ? 500 : server.configHz);
+    return 0;
+}
+
+/* ---------------------------------------------------- CONFIG REWRITE */
+
+static bstr rewriteValue(const configDef *def) {
+    bstr v = configGetDef(def);
+    if (def->type == CFG_STRING || def->setSpecial == setDir) {
+        bstr q = bstrCatRepr(bstrEmpty(), v, bstrLen(v));
+        bstrFree(v);
+        return q;
+    }
+    return v;
+}
+
+static bstr rewriteLineFor(const configDef *def) {
+    bstr v = rewriteValue(def);
+    bstr line = bstrCatPrintf(bstrEmpty(), "%s %s", def->name, v);
+    bstrFree(v);
+    return line;
+}
+
+static int isDefaultValue(const configDef *def) {
+    if (def->setSpecial == setDir) return 0;
+    bstr cur = configGetDef(def);
+    int same;
+    if (def->type == CFG_MEMORY) {
+        int bad = 0;
+        same = (unsigned long long)atoll(cur) == numParseMemory(def->defaultValue, &bad);
+    } else if (def->setSpecial == setObufLimits) {
+        same = strcmp(cur, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60") == 0;
+    } else {
+        same = strcmp(cur, def->defaultValue) == 0;
+    }
+    bstrFree(cur);
+    return same;
+}
+
+/* Rewrites the config file in place (through a temporary file and rename):
+ * every line that sets a known parameter is replaced by its current value
+ * (its first occurrence; later duplicates are dropped), comments and
+ * unknown lines stay as they are, and parameters that differ from their
+ * default but are not in the file are appended. */
+int configRewrite(const char *path, char *err, size_t errlen) {
+    bstr content = readWholeFile(path, err, errlen);
+    if (!content) content = bstrEmpty();
+    int nlines;
+    bstr *lines = bstrSplitLen(content, bstrLen(content), "\n", 1, &nlines);
+    bstrFree(content);
+    if (nlines && bstrLen(lines[nlines - 1]) == 0) nlines--, bstrFree(lines[nlines]);
+    int ndefs = 0;
+    while (configTable[ndefs].name) ndefs++;
+    char *written = xcalloc((size_t)ndefs, 1);
+    bstr out = bstrEmpty();
+    for (int i = 0; i < nlines; i++) {
+        int argc;
+        bstr *argv = lines[i][0] == '#' ? NULL : bstrSplitArgs(lines[i], &argc);
+        const configDef *def = argv && argc ? configLookup(argv[0], bstrLen(argv[0])) : NULL;
+        if (argv) bstrFreeSplitRes(argv, argc);
+        if (!def) {
+            out = bstrCatPrintf(out, "%s\n", lines[i]);
+            continue;
+        }
+        int idx = (int)(def - configTable);
+        if (written[idx]) continue;
+        written[idx] = 1;
+        bstr l = rewriteLineFor(def);
+        out = bstrCatPrintf(out, "%s\n", l);
+        bstrFree(l);
+    }
+    int header = 0;
+    for (int i = 0; i < ndefs; i++) {
+        if (written[i] || isDefaultValue(&configTable[i])) continue;
+        if (!header) out = bstrCat(out, "# Generated by CONFIG REWRITE\n");
+        header = 1;
+        bstr l = rewriteLineFor(&configTable[i]);
+        out = bstrCatPrintf(out, "%s\n", l);
+        bstrFree(l);
+    }
+    bstrFreeSplitRes(lines, nlines);
+    xfree(written);
+    bstr tmp = bstrCatPrintf(bstrEmpty(), "%s.tmp-%d", path, (int)getpid());
+    int rc = -1;
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        goto done;
+    }
+    int bad = fwrite(out, 1, bstrLen(out), fp) != bstrLen(out);
+    bad |= fflush(fp) != 0 || fsync(fileno(fp)) != 0;
+    bad |= fclose(fp) != 0;
+    if (bad || rename(tmp, path) == -1) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+    rc = 0;
+done:
+    bstrFree(tmp);
+    bstrFree(out);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* cron: the periodic work of the server, run `hz` times a second from a
+ * reactor timer: client timeouts and buffer trimming, the end of a client
+ * pause, instantaneous metrics, and a pending shutdown. */
+#include "client/client.h"
+#include "lib/alloc.h"
+#include "server/server.h"
+
+#define INSTANTANEOUS_METRICS_PERIOD_MS 100
+
+/* Samples ops/s and network rates, smoothed the way INFO's
+ * instantaneous_* fields are meant (a recent average, not a total). */
+static void trackInstantaneousMetrics(void) {
+    long long now = server.mstime;
+    long long elapsed = now - server.statInstantaneousOpsTime;
+    if (elapsed < INSTANTANEOUS_METRICS_PERIOD_MS) return;
+    long long ops = server.statNumCommands - server.statInstantaneousOpsBase;
+    long long in = server.statNetInputBytes - server.statNetInBase;
+    long long out = server.statNetOutputBytes - server.statNetOutBase;
+    if (server.statInstantaneousOpsTime) {
+        server.statInstantaneousOps = (server.statInstantaneousOps + ops * 1000 / elapsed) / 2;
+        server.statInstantaneousNetIn = (server.statInstantaneousNetIn + in * 1000 / elapsed) / 2;
+        server.statInstantaneousNetOut =
+            (server.statInstantaneousNetOut + out * 1000 / elapsed) / 2;
+    }
+    server.statInstantaneousOpsBase = server.statNumCommands;
+    server.statNetInBase = server.statNetInputBytes;
+    server.statNetOutBase = server.statNetOutputBytes;
+    server.statInstantaneousOpsTime = now;
+}
+
+long long serverCron(reactor *r, long long id, void *clientData) {
+    (void)r; (void)id; (void)clientData;
+    updateCachedTime();
+    if (server.shutdownAsap) {
+        serverExitGracefully();
+    }
+    if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
+        clientsUnpause();
+    clientsCron();
+    trackInstantaneousMetrics();
+    long long used = (long long)allocUsedMemory();
+    if (used > server.statPeakMemory) server.statPeakMemory = used;
+    server.cronloops++;
+    return 1000 / server.hz;
+}

@@ -1,0 +1,153 @@
+/* listen: the server's listening sockets — binding the configured TCP
+ * addresses and unix socket, and rebinding when CONFIG SET changes bind or
+ * port. */
+#include "client/client.h"
+#include "lib/alloc.h"
+#include "net/net.h"
+#include "server/server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Redis's address spelling: "*" is every IPv4 address, "::*" every IPv6
+ * one, and a leading "-" makes an address optional (skipped when it is not
+ * available on this machine). */
+static const char *bindAddrToHost(const char *addr, int *optional) {
+    *optional = addr[0] == '-';
+    if (*optional) addr++;
+    if (strcmp(addr, "*") == 0) return "0.0.0.0";
+    if (strcmp(addr, "::*") == 0) return "::";
+    return addr;
+}
+
+static int optionalBindFailure(int err) {
+    return err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT ||
+           err == ESOCKTNOSUPPORT || err == EINVAL;
+}
+
+/* Opens listeners for addrs on port into fds.  On failure closes what it
+ * opened and fills err.  Returns the number of fds, or -1. */
+static int bindAll(char **addrs, int count, int port, int *fds, char *err, size_t errlen) {
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+        int optional;
+        const char *host = bindAddrToHost(addrs[i], &optional);
+        char nerr[NET_ERR_LEN];
+        int fd = netTcpServer(nerr, port, host, server.tcpBacklog);
+        if (fd == NET_ERR) {
+            int saved = errno;
+            if (optional && optionalBindFailure(saved)) continue;
+            snprintf(err, errlen, "Warning: Could not create server TCP listening socket %s:%d: %s",
+                     addrs[i], port, nerr);
+            for (int j = 0; j < n; j++) close(fds[j]);
+            return -1;
+        }
+        netSetNonBlock(NULL, fd);
+        fds[n++] = fd;
+    }
+    return n;
+}
+
+static int registerListeners(int *fds, int n, char *err, size_t errlen) {
+    for (int i = 0; i < n; i++) {
+        if (reactorAddFileEvent(server.el, fds[i], RE_READABLE, clientAcceptTcpHandler, NULL) ==
+            RE_ERR) {
+            snprintf(err, errlen, "Unrecoverable error creating TCP socket accept handler.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void closeListeners(void) {
+    for (int i = 0; i < server.ipfdCount; i++) {
+        reactorDelFileEvent(server.el, server.ipfd[i], RE_READABLE);
+        close(server.ipfd[i]);
+    }
+    server.ipfdCount = 0;
+    if (server.sofd != -1) {
+        reactorDelFileEvent(server.el, server.sofd, RE_READABLE);
+        close(server.sofd);
+        if (server.unixsocket) unlink(server.unixsocket);
+        server.sofd = -1;
+    }
+}
+
+/* Opens every configured listener at start-up.  Returns -1 (after logging
+ * why) if any mandatory address or the unix socket cannot be bound. */
+int listenToPort(void) {
+    char err[NET_ERR_LEN * 2];
+    server.ipfdCount = 0;
+    if (server.port != 0) {
+        int n = bindAll(server.bindaddr, server.bindaddrCount, server.port, server.ipfd, err,
+                        sizeof(err));
+        if (n < 0 || registerListeners(server.ipfd, n, err, sizeof(err)) < 0) {
+            serverLog(LL_WARNING, "%s", err);
+            return -1;
+        }
+        server.ipfdCount = n;
+    }
+    if (server.unixsocket) {
+        char nerr[NET_ERR_LEN];
+        server.sofd = netUnixServer(nerr, server.unixsocket, (mode_t)server.unixsocketperm,
+                                    server.tcpBacklog);
+        if (server.sofd == NET_ERR) {
+            serverLog(LL_WARNING, "Failed opening Unix socket: %s", nerr);
+            return -1;
+        }
+        netSetNonBlock(NULL, server.sofd);
+        if (reactorAddFileEvent(server.el, server.sofd, RE_READABLE, clientAcceptUnixHandler,
+                                NULL) == RE_ERR) {
+            serverLog(LL_WARNING, "Unrecoverable error creating unix socket accept handler.");
+            return -1;
+        }
+    }
+    if (server.ipfdCount == 0 && server.sofd < 0) {
+        serverLog(LL_WARNING, "Configured to not listen anywhere, exiting.");
+        return -1;
+    }
+    return 0;
+}
+
+/* Replaces the TCP listeners with ones for (addrs, port); the old ones are
+ * closed only once the new ones are open, so a failure changes nothing. */
+static int rebind(char **addrs, int count, int port, char *err, size_t errlen) {
+    int fds[CONFIG_BINDADDR_MAX];
+    int n = 0;
+    if (port != 0) {
+        n = bindAll(addrs, count, port, fds, err, errlen);
+        if (n < 0) return -1;
+    }
+    if (registerListeners(fds, n, err, errlen) < 0) {
+        for (int i = 0; i < n; i++) {
+            reactorDelFileEvent(server.el, fds[i], RE_READABLE);
+            close(fds[i]);
+        }
+        return -1;
+    }
+    for (int i = 0; i < server.ipfdCount; i++) {
+        reactorDelFileEvent(server.el, server.ipfd[i], RE_READABLE);
+        close(server.ipfd[i]);
+    }
+    memcpy(server.ipfd, fds, sizeof(int) * (size_t)n);
+    server.ipfdCount = n;
+    return 0;
+}
+
+int changeBindAddr(char **addrs, int count, char *err, size_t errlen) {
+    if (rebind(addrs, count, server.port, err, errlen) < 0) {
+        snprintf(err, errlen, "Failed to bind to specified addresses.");
+        return -1;
+    }
+    return 0;
+}
+
+int changeListenPort(int port, char *err, size_t errlen) {
+    if (rebind(server.bindaddr, server.bindaddrCount, port, err, errlen) < 0) {
+        snprintf(err, errlen, "Unable to listen on this port");
+        return -1;
+    }
+    return 0;
+}

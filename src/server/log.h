@@ -1,0 +1,20 @@
+/* log: the one logging helper, writing lines in Redis's format:
+ *   <pid>:<role> <day> <mon> <year> <hh:mm:ss.mmm> <level-char> <message>
+ * to the configured logfile, or stdout when logfile is "". */
+#ifndef REDIS_KV_LOG_H
+#define REDIS_KV_LOG_H
+
+#define LL_DEBUG 0
+#define LL_VERBOSE 1
+#define LL_NOTICE 2
+#define LL_WARNING 3
+#define LL_NOTHING 4
+#define LL_RAW (1 << 10) /* OR-ed in: write the message with no prefix */
+
+void serverLog(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void serverLogRaw(int level, const char *msg);
+void serverLogFromSignalHandler(int level, const char *msg);
+int logLevelEnabled(int level);
+
+#endif

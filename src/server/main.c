@@ -1,0 +1,341 @@
+/* main: start-up, the reactor hooks, and shutdown.
+ *
+ * Start-up order: defaults, config file and command-line options (a bad
+ * directive exits with status 1 before anything else happens), daemonize,
+ * signals, open-file limits, reactor, listeners, cron, then the loop. */
+#include "client/client.h"
+#include "command/command.h"
+#include "lib/alloc.h"
+#include "lib/dict.h"
+#include "server/config.h"
+#include "server/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct redisServer server;
+
+static const char *allocatorName(void) {
+#ifdef USE_JEMALLOC
+    return "jemalloc";
+#else
+    return "libc";
+#endif
+}
+
+void updateCachedTime(void) {
+    server.ustime = wallClockUs();
+    server.mstime = server.ustime / 1000;
+    server.unixtime = (time_t)(server.mstime / 1000);
+}
+
+static uint64_t bstrCaseHash(const void *key) {
+    return dictGenCaseHashFunction(key, bstrLen((bstr)key));
+}
+
+static int bstrEqual(const void *a, const void *b) {
+    return bstrLen((bstr)a) == bstrLen((bstr)b) && memcmp(a, b, bstrLen((bstr)a)) == 0;
+}
+
+static void bstrDictFree(void *p) { bstrFree(p); }
+
+static const dictType errorStatsDictType = {
+    .hash = bstrCaseHash, .keyEqual = bstrEqual, .keyFree = bstrDictFree, .valFree = NULL};
+
+static void generateRunId(char *out) {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char rnd[20];
+    int fd = open("/dev/urandom", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, rnd, sizeof(rnd)) : -1;
+    if (fd >= 0) close(fd);
+    if (n != (ssize_t)sizeof(rnd))
+        for (size_t i = 0; i < sizeof(rnd); i++) rnd[i] = (unsigned char)(rand() ^ (int)i);
+    for (size_t i = 0; i < sizeof(rnd); i++) {
+        out[i * 2] = hex[rnd[i] >> 4];
+        out[i * 2 + 1] = hex[rnd[i] & 15];
+    }
+    out[40] = '\0';
+    uint8_t seed[16];
+    memcpy(seed, rnd, sizeof(seed));
+    dictSetHashSeed(seed);
+}
+
+static void initServerState(void) {
+    memset(&server, 0, sizeof(server));
+    server.pid = getpid();
+    server.sofd = -1;
+    server.logFd = -1;
+    server.nextClientId = 1;
+    server.clients = listCreate();
+    server.clientsPendingWrite = listCreate();
+    server.clientsToClose = listCreate();
+    server.monitors = listCreate();
+    server.pausedClients = listCreate();
+    server.slowlog = listCreate();
+    server.errorStats = dictCreate(&errorStatsDictType);
+    generateRunId(server.runId);
+    updateCachedTime();
+    configInitDefaults();
+}
+
+void resetServerStats(void) {
+    server.statNumConnections = 0;
+    server.statRejectedConn = 0;
+    server.statNumCommands = 0;
+    server.statNetInputBytes = 0;
+    server.statNetOutputBytes = 0;
+    server.statTotalErrorReplies = 0;
+    server.statUnexpectedErrorReplies = 0;
+    server.statQbufLimitDisconnections = 0;
+    server.statObufLimitDisconnections = 0;
+    server.statTotalReadsProcessed = 0;
+    server.statTotalWritesProcessed = 0;
+    server.statPeakMemory = 0;
+    server.statInstantaneousOps = 0;
+    server.statInstantaneousNetIn = 0;
+    server.statInstantaneousNetOut = 0;
+    dictEmpty(server.errorStats);
+    commandResetStats();
+}
+
+/* Raises RLIMIT_NOFILE so maxclients clients plus the server's own files
+ * fit, and sizes the reactor to match.  If the limit cannot be raised
+ * enough, maxclients is lowered to what fits (with a warning), as Redis
+ * does at start-up; at runtime (CONFIG SET) that is an error instead. */
+int adjustOpenFilesLimit(unsigned int maxclients, char *err, size_t errlen) {
+    rlim_t want = (rlim_t)maxclients + CONFIG_MIN_RESERVED_FDS;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == -1) {
+        snprintf(err, errlen, "getrlimit: %s", strerror(errno));
+        return -1;
+    }
+    if (lim.rlim_cur < want) {
+        struct rlimit nl = lim;
+        nl.rlim_cur = want;
+        if (nl.rlim_max < want) nl.rlim_max = want;
+        if (setrlimit(RLIMIT_NOFILE, &nl) == -1) {
+            nl.rlim_max = lim.rlim_max;
+            nl.rlim_cur = lim.rlim_max < want ? lim.rlim_max : want;
+            if (setrlimit(RLIMIT_NOFILE, &nl) == 0) lim = nl;
+        } else {
+            lim = nl;
+        }
+    }
+    if (lim.rlim_cur < want) {
+        unsigned int fits = lim.rlim_cur > CONFIG_MIN_RESERVED_FDS
+                                ? (unsigned int)(lim.rlim_cur - CONFIG_MIN_RESERVED_FDS)
+                                : 1;
+        if (server.el) {
+            snprintf(err, errlen, "The operating system is not able to handle the specified number of clients, try with %u",
+                     fits);
+            return -1;
+        }
+        serverLog(LL_WARNING,
+                  "You requested maxclients of %u requiring at least %llu max file descriptors. "
+                  "Server can't set maximum open files to %llu; maxclients has been reduced to %u.",
+                  maxclients, (unsigned long long)want, (unsigned long long)want, fits);
+        server.maxclients = fits;
+        maxclients = fits;
+    }
+    if (server.el) {
+        int setsize = (int)maxclients + CONFIG_FDSET_INCR;
+        if (reactorResize(server.el, setsize) == RE_ERR) {
+            snprintf(err, errlen, "The event loop API used by Redis is not able to handle the specified number of clients");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void beforeSleep(reactor *r) {
+    (void)r;
+    server.inBeforeSleep = 1;
+    updateCachedTime();
+    clientsHandlePendingWrites();
+    clientsFreeAsyncPending();
+    server.inBeforeSleep = 0;
+}
+
+static void afterSleep(reactor *r) {
+    (void)r;
+    updateCachedTime();
+}
+
+static void writePidfile(void) {
+    if (!server.pidfile) return;
+    FILE *fp = fopen(server.pidfile, "w");
+    if (!fp) {
+        serverLog(LL_WARNING, "Failed to write PID file: %s", strerror(errno));
+        return;
+    }
+    fprintf(fp, "%d\n", (int)getpid());
+    fclose(fp);
+}
+
+/* Detaches from the terminal: fork, the parent exits, the child starts a
+ * new session and points stdin/stdout/stderr at /dev/null. */
+static void daemonize(void) {
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "fork: %s\n", strerror(errno));
+        exit(1);
+    }
+    if (pid > 0) exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR, 0);
+    if (fd != -1) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (fd > STDERR_FILENO) close(fd);
+    }
+    server.pid = getpid();
+}
+
+/* Closes listeners, removes the pid file and unix socket, and logs the
+ * farewell.  Persistence hooks will run here once there is data. */
+int prepareForShutdown(int flags) {
+    (void)flags;
+    serverLog(LL_NOTICE, "User requested shutdown...");
+    if (server.el) closeListeners();
+    if (server.pidfile) unlink(server.pidfile);
+    serverLog(LL_WARNING, "%s is now ready to exit, bye bye...", "redis-kv");
+    return 0;
+}
+
+void serverExitGracefully(void) {
+    prepareForShutdown(SHUTDOWN_DEFAULT);
+    exit(0);
+}
+
+static void usage(void) {
+    fprintf(stderr,
+            "Usage: ./redis-kv-server [/path/to/redis-kv.conf] [options] [-]\n"
+            "       ./redis-kv-server - (read config from stdin)\n"
+            "       ./redis-kv-server -v or --version\n"
+            "       ./redis-kv-server -h or --help\n\n"
+            "Examples:\n"
+            "       ./redis-kv-server (run the server with default conf)\n"
+            "       ./redis-kv-server redis-kv.conf\n"
+            "       ./redis-kv-server --port 7777\n"
+            "       ./redis-kv-server redis-kv.conf --loglevel verbose --dir /tmp/data\n");
+    exit(1);
+}
+
+/* Turns "--name v1 v2 --other v" into config lines "name v1 v2\nother v\n"
+ * (values quoted so spaces survive).  Returns the first non-option argument
+ * index consumed as the config file via *configfile. */
+static bstr parseCommandLine(int argc, char **argv, char **configfile) {
+    bstr options = bstrEmpty();
+    int j = 1;
+    *configfile = NULL;
+    if (argc >= 2 && argv[1][0] != '-') {
+        *configfile = argv[1];
+        j = 2;
+    } else if (argc >= 2 && strcmp(argv[1], "-") == 0) {
+        *configfile = argv[1];
+        j = 2;
+    }
+    int inOption = 0;
+    for (; j < argc; j++) {
+        if (argv[j][0] == '-' && argv[j][1] == '-' && argv[j][2]) {
+            if (inOption) options = bstrCat(options, "\n");
+            options = bstrCat(options, argv[j] + 2);
+            inOption = 1;
+        } else {
+            if (!inOption) {
+                fprintf(stderr, "Invalid option '%s'\n", argv[j]);
+                usage();
+            }
+            options = bstrCat(options, " ");
+            options = bstrCatRepr(options, argv[j], strlen(argv[j]));
+        }
+    }
+    if (inOption) options = bstrCat(options, "\n");
+    return options;
+}
+
+static char *absolutePath(const char *path) {
+    if (path[0] == '/' || strcmp(path, "-") == 0) return xstrdup(path);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd))) return xstrdup(path);
+    bstr p = bstrCatPrintf(bstrEmpty(), "%s/%s", cwd, path);
+    char *r = xstrdup(p);
+    bstrFree(p);
+    return r;
+}
+
+static void initListenersAndLoop(void) {
+    char err[256];
+    if (adjustOpenFilesLimit(server.maxclients, err, sizeof(err)) < 0) {
+        serverLog(LL_WARNING, "%s", err);
+        exit(1);
+    }
+    server.el = reactorCreate((int)server.maxclients + CONFIG_FDSET_INCR);
+    if (!server.el) {
+        serverLog(LL_WARNING, "Failed creating the event loop. Error message: '%s'",
+                  strerror(errno));
+        exit(1);
+    }
+    if (listenToPort() < 0) exit(1);
+    if (reactorAddTimer(server.el, 1, serverCron, NULL) == RE_ERR) {
+        serverLog(LL_WARNING, "Can't create event loop timers.");
+        exit(1);
+    }
+    reactorSetBeforeSleep(server.el, beforeSleep);
+    reactorSetAfterSleep(server.el, afterSleep);
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+        printf("redis-kv server v=%s redis-api=%s malloc=%s bits=%d\n", REDIS_KV_VERSION,
+               REDIS_API_VERSION, allocatorName(), (int)(sizeof(long) * 8));
+        return 0;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) usage();
+    initServerState();
+    commandTableInit();
+    server.executable = absolutePath(argv[0]);
+    char *configfile;
+    bstr options = parseCommandLine(argc, argv, &configfile);
+    if (configfile) server.configfile = absolutePath(configfile);
+    configLoad(configfile, options);
+    bstrFree(options);
+    if (server.daemonize) daemonize();
+    if (server.logfile && server.logfile[0]) {
+        server.logFd = open(server.logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    }
+    serverLog(LL_WARNING, "oO0OoO0OoO0Oo redis-kv is starting oO0OoO0OoO0Oo");
+    serverLog(LL_WARNING, "redis-kv version=%s, redis API=%s, bits=%d, pid=%d, just started",
+              REDIS_KV_VERSION, REDIS_API_VERSION, (int)(sizeof(long) * 8), (int)getpid());
+    if (!server.configfile)
+        serverLog(LL_WARNING, "Warning: no config file specified, using the default config. "
+                              "In order to specify a config file use %s /path/to/redis-kv.conf",
+                  argv[0]);
+    else
+        serverLog(LL_WARNING, "Configuration loaded");
+    installSignalHandlers();
+    setupCrashHandler();
+    server.startTime = time(NULL);
+    server.startMonotonicUs = monotonicUs();
+    initListenersAndLoop();
+    if (server.daemonize || server.pidfile) {
+        if (!server.pidfile) server.pidfile = xstrdup("/var/run/redis_6379.pid");
+        writePidfile();
+    }
+    serverLog(LL_NOTICE, "Server initialized");
+    if (server.ipfdCount > 0)
+        serverLog(LL_NOTICE, "Ready to accept connections tcp");
+    if (server.sofd >= 0)
+        serverLog(LL_NOTICE, "Ready to accept connections unix");
+    reactorMain(server.el);
+    serverExitGracefully();
+    return 0;
+}
