@@ -146,7 +146,7 @@ static void refuseConnection(int fd, const char *msg) {
     close(fd);
 }
 
-static void acceptCommon(int fd, uint64_t flags, const char *ip) {
+static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
     if (listLength(server.clients) >= server.maxclients) {
         refuseConnection(fd, "-ERR max number of clients reached\r\n");
         return;
@@ -165,7 +165,10 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip) {
         return;
     }
     server.statNumConnections++;
-    serverLog(LL_VERBOSE, "Accepted %s:%d", ip, 0);
+    if (flags & CLIENT_UNIX_SOCKET)
+        serverLog(LL_VERBOSE, "Accepted connection to %s", server.unixsocket);
+    else
+        serverLog(LL_VERBOSE, "Accepted %s:%d", ip, port);
 }
 
 void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
@@ -179,7 +182,7 @@ void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
                 serverLog(LL_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        acceptCommon(cfd, 0, ip);
+        acceptCommon(cfd, 0, ip, port);
     }
 }
 
@@ -193,7 +196,7 @@ void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {
                 serverLog(LL_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        acceptCommon(cfd, CLIENT_UNIX_SOCKET, server.unixsocket);
+        acceptCommon(cfd, CLIENT_UNIX_SOCKET, NULL, 0);
     }
 }
 

@@ -242,7 +242,7 @@ void replyHelp(client *c, const char **lines) {
     replyStatus(c, head);
     for (long long i = 0; i < n; i++) replyStatus(c, lines[i]);
     replyStatus(c, "HELP");
-    replyStatus(c, "    Print this help.");
+    replyStatus(c, "    Prints this help.");
     bstrFree(head);
     bstrFree(cmd);
 }

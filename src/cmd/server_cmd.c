@@ -5,6 +5,7 @@
 #include "server/server.h"
 
 #include <stdlib.h>
+#include <signal.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,28 +49,37 @@ static void debugHelp(client *c) {
     static const char *help[] = {
         "LOG <message>",
         "    Write <message> to the server log.",
+        "SEGFAULT",
+        "    Crash the server with sigsegv.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         NULL};
     replyHelp(c, help);
 }
 
-/* DEBUG SLEEP <seconds> | LOG <message> | HELP. */
+/* Crashes on purpose, through the crash handler, so operators and tests
+ * can see that a crash leaves a stack trace in the log. */
+static void debugSegfault(void) {
+    raise(SIGSEGV);
+}
+
+/* DEBUG SLEEP <seconds> | LOG <message> | SEGFAULT | HELP.  SLEEP reads
+ * its argument with strtod as Redis does: anything unparsable is 0. */
 void debugCommand(client *c) {
     const char *sub = c->argv[1];
     if (c->argc == 2 && !strcasecmp(sub, "help")) {
         debugHelp(c);
     } else if (c->argc == 3 && !strcasecmp(sub, "sleep")) {
-        double secs;
-        if (!numParseDouble(c->argv[2], bstrLen(c->argv[2]), &secs) || secs < 0) {
-            replyError(c, "value is not a valid float");
-            return;
-        }
+        double secs = strtod(c->argv[2], NULL);
+        if (!(secs > 0)) secs = 0;
         struct timespec ts;
         ts.tv_sec = (time_t)secs;
         ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
         while (nanosleep(&ts, &ts) == -1) continue;
         replyOk(c);
+    } else if (c->argc == 2 && !strcasecmp(sub, "segfault")) {
+        serverLog(LL_WARNING, "DEBUG SEGFAULT requested by client id=%llu", (unsigned long long)c->id);
+        debugSegfault();
     } else if (c->argc == 3 && !strcasecmp(sub, "log")) {
         serverLog(LL_WARNING, "DEBUG LOG: %s", c->argv[2]);
         replyOk(c);

@@ -327,7 +327,7 @@ int main(int argc, char **argv) {
     server.startMonotonicUs = monotonicUs();
     initListenersAndLoop();
     if (server.daemonize || server.pidfile) {
-        if (!server.pidfile) server.pidfile = xstrdup("/var/run/redis_6379.pid");
+        if (!server.pidfile) server.pidfile = xstrdup("/var/run/redis.pid");
         writePidfile();
     }
     serverLog(LL_NOTICE, "Server initialized");
