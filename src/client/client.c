@@ -278,6 +278,7 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
         clientFree(c);
         return;
     }
+    server.statTotalReadsProcessed++;
     if (nread == 0) {
         serverLog(LL_VERBOSE, "Client closed connection id=%llu addr=%s",
                   (unsigned long long)c->id, clientPeerId(c));
@@ -286,7 +287,6 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     }
     bstrIncrLen(c->querybuf, nread);
     server.statNetInputBytes += nread;
-    server.statTotalReadsProcessed++;
     c->totNetIn += nread;
     c->lastinteraction = server.unixtime;
     size_t qlen = bstrLen(c->querybuf);

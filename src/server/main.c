@@ -4,6 +4,7 @@
  * directive exits with status 1 before anything else happens), daemonize,
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
+#include "cmd/info.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -335,6 +336,7 @@ int main(int argc, char **argv) {
         serverLog(LL_NOTICE, "Ready to accept connections tcp");
     if (server.sofd >= 0)
         serverLog(LL_NOTICE, "Ready to accept connections unix");
+    infoRecordStartupMemory();
     reactorMain(server.el);
     serverExitGracefully();
     return 0;

@@ -1,0 +1,510 @@
+/* info: INFO [section [section ...]], laid out exactly as Redis 7.0 does.
+ *
+ * Each section is one function appending its lines to a bstr.  The table
+ * `infoSections` gives their order (Redis's order, minus the sections
+ * redis-kv does not have yet: persistence, replication, modules,
+ * latencystats, cluster) and whether a section is part of the default set.
+ * Fields whose subsystem does not exist yet (Lua, replication buffers,
+ * keyspace hits ...) are printed as 0 so that parsers find every field
+ * they know; none of them pretends to measure something. */
+#include "cmd/info.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifdef USE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "client/client.h"
+#include "client/reply.h"
+#include "cmd/handlers.h"
+#include "command/command.h"
+#include "lib/alloc.h"
+#include "lib/dict.h"
+#include "lib/numfmt.h"
+#include "server/server.h"
+
+typedef bstr infoSectionProc(bstr s);
+
+/* Memory in use when start-up finished (see infoRecordStartupMemory). */
+static size_t startupMemory;
+
+void infoRecordStartupMemory(void) { startupMemory = allocUsedMemory(); }
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *humanBytes(char *buf, size_t len, unsigned long long n) {
+    numFormatMemory(buf, len, n);
+    return buf;
+}
+
+/* Appends name, turning the characters that would break the INFO format
+ * ('#', ':', CR, LF) into '_', as Redis's getSafeInfoString does. */
+static bstr catSafeName(bstr s, const char *name, size_t len) {
+    size_t start = bstrLen(s);
+    s = bstrCatLen(s, name, len);
+    for (size_t i = start; i < bstrLen(s); i++)
+        if (strchr("#:\r\n", s[i]) && s[i] != '\0') s[i] = '_';
+    return s;
+}
+
+/* A stable identifier of this build: what Redis derives from its build
+ * host and time, here from the version and the compile time. */
+static unsigned long long buildId(void) {
+    const char *text = REDIS_KV_VERSION " " __DATE__ " " __TIME__;
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a 64 */
+    for (const char *p = text; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static const char *allocatorName(void) {
+#ifdef USE_JEMALLOC
+    /* "version" is e.g. "5.3.0-0-g54eaed1d..."; Redis prints "jemalloc-5.3.0". */
+    static char name[64];
+    if (!name[0]) {
+        const char *v = NULL;
+        size_t sz = sizeof(v);
+        if (mallctl("version", &v, &sz, NULL, 0) != 0 || !v) v = "unknown";
+        snprintf(name, sizeof(name), "jemalloc-%.*s", (int)strcspn(v, "-"), v);
+    }
+    return name;
+#else
+    return "libc";
+#endif
+}
+
+/* ----------------------------------------------------------------- server */
+
+static bstr infoSectionServer(bstr s) {
+    static struct utsname name;
+    if (!name.sysname[0]) uname(&name);
+    long long uptime = (long long)(server.unixtime - server.startTime);
+    /* Redis's LRU clock: seconds, wrapping at 24 bits. */
+    unsigned int lruClock = (unsigned int)((server.mstime / 1000) & ((1 << 24) - 1));
+    s = bstrCatPrintf(s,
+        "# Server\r\n"
+        "redis_version:%s\r\n"
+        "redis_kv_version:%s\r\n"
+        "redis_git_sha1:00000000\r\n"
+        "redis_git_dirty:0\r\n"
+        "redis_build_id:%llx\r\n"
+        "redis_mode:standalone\r\n"
+        "os:%s %s %s\r\n"
+        "arch_bits:%d\r\n"
+        "monotonic_clock:POSIX clock_gettime\r\n"
+        "multiplexing_api:epoll\r\n"
+        "atomicvar_api:c11-builtin\r\n" /* the build is C11: <stdatomic.h> */
+        "gcc_version:%d.%d.%d\r\n"
+        "process_id:%lld\r\n"
+        "process_supervised:no\r\n"
+        "run_id:%s\r\n"
+        "tcp_port:%d\r\n"
+        "server_time_usec:%lld\r\n"
+        "uptime_in_seconds:%lld\r\n"
+        "uptime_in_days:%lld\r\n"
+        "hz:%d\r\n"
+        "configured_hz:%d\r\n"
+        "lru_clock:%u\r\n"
+        "executable:%s\r\n"
+        "config_file:%s\r\n"
+        "io_threads_active:0\r\n",
+        REDIS_API_VERSION, REDIS_KV_VERSION, buildId(),
+        name.sysname, name.release, name.machine,
+        (int)(sizeof(long) * 8),
+#ifdef __GNUC__
+        __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+#else
+        0, 0, 0,
+#endif
+        (long long)getpid(), server.runId, server.port, server.ustime,
+        uptime, uptime / (3600 * 24), server.hz, server.configHz, lruClock,
+        server.executable ? server.executable : "",
+        server.configfile ? server.configfile : "");
+    return s;
+}
+
+/* ---------------------------------------------------------------- clients */
+
+static bstr infoSectionClients(bstr s) {
+    return bstrCatPrintf(s,
+        "# Clients\r\n"
+        "connected_clients:%lu\r\n"
+        "cluster_connections:0\r\n"
+        "maxclients:%u\r\n"
+        "client_recent_max_input_buffer:%lld\r\n"
+        "client_recent_max_output_buffer:%lld\r\n"
+        "blocked_clients:0\r\n"
+        "tracking_clients:0\r\n"
+        "clients_in_timeout_table:0\r\n",
+        (unsigned long)listLength(server.clients), server.maxclients,
+        clientsMaxQueryBuf(), clientsMaxOutputBuf());
+}
+
+/* ----------------------------------------------------------------- memory */
+
+/* Resident set size of the process, from /proc/self/statm (in pages). */
+static size_t processRss(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, resident = 0;
+    int n = fscanf(f, "%lu %lu", &size, &resident);
+    fclose(f);
+    return n == 2 ? (size_t)resident * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+static size_t totalSystemMemory(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), pagesize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && pagesize > 0 ? (size_t)pages * (size_t)pagesize : 0;
+}
+
+/* Memory held for clients: the client structure (with its fixed reply
+ * buffer), the query buffer, the reply blocks and the name.  All clients
+ * count as "normal": there are no replicas. */
+static size_t clientsMemory(void) {
+    size_t total = 0;
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        total += xmallocUsable(c) + clientOutputBufferMemory(c);
+        if (c->querybuf) total += bstrAllocSize(c->querybuf);
+        if (c->name) total += bstrAllocSize(c->name);
+    }
+    return total;
+}
+
+typedef struct memInfo {
+    size_t used, rss, peak, startup, overhead, dataset, clients;
+    size_t allocated, active, resident; /* as the allocator sees them */
+} memInfo;
+
+static void getMemInfo(memInfo *m) {
+    memset(m, 0, sizeof(*m));
+    m->used = allocUsedMemory();
+    m->rss = processRss();
+#ifdef USE_JEMALLOC
+    size_t sz = sizeof(size_t);
+    mallctl("stats.allocated", &m->allocated, &sz, NULL, 0);
+    mallctl("stats.active", &m->active, &sz, NULL, 0);
+    mallctl("stats.resident", &m->resident, &sz, NULL, 0);
+#endif
+    /* Without allocator statistics, fall back as Redis does: allocated is
+     * what we count, active and resident are the RSS. */
+    if (!m->resident) m->resident = m->rss;
+    if (!m->active) m->active = m->resident;
+    if (!m->allocated) m->allocated = m->used;
+    /* The cron samples the peak; INFO itself may see a higher value. */
+    if ((long long)m->used > server.statPeakMemory)
+        server.statPeakMemory = (long long)m->used;
+    m->peak = (size_t)server.statPeakMemory;
+    m->startup = startupMemory;
+    m->clients = clientsMemory();
+    /* Overhead is everything that is not data: what start-up allocated and
+     * the clients' buffers.  The key directory will be added here. */
+    m->overhead = m->startup + m->clients;
+    m->dataset = m->used > m->overhead ? m->used - m->overhead : 0;
+}
+
+static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0; }
+
+static bstr infoSectionMemory(bstr s) {
+    memInfo m;
+    getMemInfo(&m);
+    char usedH[32], rssH[32], peakH[32], sysH[32];
+    size_t sysmem = totalSystemMemory();
+    size_t netUsage = m.used > m.startup ? m.used - m.startup : 1;
+    s = bstrCatPrintf(s,
+        "# Memory\r\n"
+        "used_memory:%zu\r\n"
+        "used_memory_human:%s\r\n"
+        "used_memory_rss:%zu\r\n"
+        "used_memory_rss_human:%s\r\n"
+        "used_memory_peak:%zu\r\n"
+        "used_memory_peak_human:%s\r\n"
+        "used_memory_peak_perc:%.2f%%\r\n"
+        "used_memory_overhead:%zu\r\n"
+        "used_memory_startup:%zu\r\n"
+        "used_memory_dataset:%zu\r\n"
+        "used_memory_dataset_perc:%.2f%%\r\n"
+        "allocator_allocated:%zu\r\n"
+        "allocator_active:%zu\r\n"
+        "allocator_resident:%zu\r\n"
+        "total_system_memory:%zu\r\n"
+        "total_system_memory_human:%s\r\n",
+        m.used, humanBytes(usedH, sizeof(usedH), m.used),
+        m.rss, humanBytes(rssH, sizeof(rssH), m.rss),
+        m.peak, humanBytes(peakH, sizeof(peakH), m.peak),
+        ratio(m.used, m.peak) * 100,
+        m.overhead, m.startup, m.dataset, ratio(m.dataset, netUsage) * 100,
+        m.allocated, m.active, m.resident,
+        sysmem, humanBytes(sysH, sizeof(sysH), sysmem));
+    /* No scripting engine, no eviction. */
+    s = bstrCat(s,
+        "used_memory_lua:0\r\n"
+        "used_memory_vm_eval:0\r\n"
+        "used_memory_lua_human:0B\r\n"
+        "used_memory_scripts_eval:0\r\n"
+        "number_of_cached_scripts:0\r\n"
+        "number_of_functions:0\r\n"
+        "number_of_libraries:0\r\n"
+        "used_memory_vm_functions:0\r\n"
+        "used_memory_vm_total:0\r\n"
+        "used_memory_vm_total_human:0B\r\n"
+        "used_memory_functions:0\r\n"
+        "used_memory_scripts:0\r\n"
+        "used_memory_scripts_human:0B\r\n"
+        "maxmemory:0\r\n"
+        "maxmemory_human:0B\r\n"
+        "maxmemory_policy:noeviction\r\n");
+    /* Differences may be negative (e.g. RSS below the allocator's view
+     * right after start-up): printed signed, as Redis's %zd does. */
+    s = bstrCatPrintf(s,
+        "allocator_frag_ratio:%.2f\r\n"
+        "allocator_frag_bytes:%lld\r\n"
+        "allocator_rss_ratio:%.2f\r\n"
+        "allocator_rss_bytes:%lld\r\n"
+        "rss_overhead_ratio:%.2f\r\n"
+        "rss_overhead_bytes:%lld\r\n"
+        "mem_fragmentation_ratio:%.2f\r\n"
+        "mem_fragmentation_bytes:%lld\r\n"
+        "mem_not_counted_for_evict:0\r\n"
+        "mem_replication_backlog:0\r\n"
+        "mem_total_replication_buffers:0\r\n"
+        "mem_clients_slaves:0\r\n"
+        "mem_clients_normal:%zu\r\n"
+        "mem_cluster_links:0\r\n"
+        "mem_aof_buffer:0\r\n"
+        "mem_allocator:%s\r\n"
+        "active_defrag_running:0\r\n"
+        "lazyfree_pending_objects:0\r\n"
+        "lazyfreed_objects:0\r\n",
+        ratio(m.active, m.allocated), (long long)m.active - (long long)m.allocated,
+        ratio(m.resident, m.active), (long long)m.resident - (long long)m.active,
+        ratio(m.rss, m.resident), (long long)m.rss - (long long)m.resident,
+        ratio(m.rss, m.used), (long long)m.rss - (long long)m.used,
+        m.clients, allocatorName());
+    return s;
+}
+
+/* ------------------------------------------------------------------ stats */
+
+static bstr infoSectionStats(bstr s) {
+    return bstrCatPrintf(s,
+        "# Stats\r\n"
+        "total_connections_received:%lld\r\n"
+        "total_commands_processed:%lld\r\n"
+        "instantaneous_ops_per_sec:%lld\r\n"
+        "total_net_input_bytes:%lld\r\n"
+        "total_net_output_bytes:%lld\r\n"
+        "total_net_repl_input_bytes:0\r\n"
+        "total_net_repl_output_bytes:0\r\n"
+        "instantaneous_input_kbps:%.2f\r\n"
+        "instantaneous_output_kbps:%.2f\r\n"
+        "instantaneous_input_repl_kbps:0.00\r\n"
+        "instantaneous_output_repl_kbps:0.00\r\n"
+        "rejected_connections:%lld\r\n"
+        "sync_full:0\r\n"
+        "sync_partial_ok:0\r\n"
+        "sync_partial_err:0\r\n"
+        "expired_keys:0\r\n"
+        "expired_stale_perc:0.00\r\n"
+        "expired_time_cap_reached_count:0\r\n"
+        "expire_cycle_cpu_milliseconds:0\r\n"
+        "evicted_keys:0\r\n"
+        "evicted_clients:%lld\r\n"
+        "total_eviction_exceeded_time:0\r\n"
+        "current_eviction_exceeded_time:0\r\n"
+        "keyspace_hits:0\r\n"
+        "keyspace_misses:0\r\n"
+        "pubsub_channels:0\r\n"
+        "pubsub_patterns:0\r\n"
+        "pubsubshard_channels:0\r\n"
+        "latest_fork_usec:0\r\n"
+        "total_forks:0\r\n"
+        "migrate_cached_sockets:0\r\n"
+        "slave_expires_tracked_keys:0\r\n"
+        "active_defrag_hits:0\r\n"
+        "active_defrag_misses:0\r\n"
+        "active_defrag_key_hits:0\r\n"
+        "active_defrag_key_misses:0\r\n"
+        "total_active_defrag_time:0\r\n"
+        "current_active_defrag_time:0\r\n"
+        "tracking_total_keys:0\r\n"
+        "tracking_total_items:0\r\n"
+        "tracking_total_prefixes:0\r\n"
+        "unexpected_error_replies:%lld\r\n"
+        "total_error_replies:%lld\r\n"
+        "dump_payload_sanitizations:0\r\n"
+        "total_reads_processed:%lld\r\n"
+        "total_writes_processed:%lld\r\n"
+        "io_threaded_reads_processed:0\r\n"
+        "io_threaded_writes_processed:0\r\n"
+        /* These two appeared in later Redis versions, at this place. */
+        "client_query_buffer_limit_disconnections:%lld\r\n"
+        "client_output_buffer_limit_disconnections:%lld\r\n"
+        "reply_buffer_shrinks:0\r\n"
+        "reply_buffer_expands:0\r\n",
+        server.statNumConnections, server.statNumCommands,
+        server.statInstantaneousOps, server.statNetInputBytes,
+        server.statNetOutputBytes,
+        (double)server.statInstantaneousNetIn / 1024,
+        (double)server.statInstantaneousNetOut / 1024,
+        server.statRejectedConn, server.statEvictedClients,
+        server.statUnexpectedErrorReplies, server.statTotalErrorReplies,
+        server.statTotalReadsProcessed, server.statTotalWritesProcessed,
+        server.statQbufLimitDisconnections, server.statObufLimitDisconnections);
+}
+
+/* -------------------------------------------------------------------- cpu */
+
+static bstr infoSectionCpu(bstr s) {
+    struct rusage self, children, thread;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    /* INFO runs on the reactor thread, which is the main thread. */
+    getrusage(RUSAGE_THREAD, &thread);
+    return bstrCatPrintf(s,
+        "# CPU\r\n"
+        "used_cpu_sys:%ld.%06ld\r\n"
+        "used_cpu_user:%ld.%06ld\r\n"
+        "used_cpu_sys_children:%ld.%06ld\r\n"
+        "used_cpu_user_children:%ld.%06ld\r\n"
+        "used_cpu_sys_main_thread:%ld.%06ld\r\n"
+        "used_cpu_user_main_thread:%ld.%06ld\r\n",
+        (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec,
+        (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec,
+        (long)children.ru_stime.tv_sec, (long)children.ru_stime.tv_usec,
+        (long)children.ru_utime.tv_sec, (long)children.ru_utime.tv_usec,
+        (long)thread.ru_stime.tv_sec, (long)thread.ru_stime.tv_usec,
+        (long)thread.ru_utime.tv_sec, (long)thread.ru_utime.tv_usec);
+}
+
+/* ----------------------------------------------------------- commandstats */
+
+/* One line per command or subcommand that was called, rejected or failed;
+ * a container's own line comes before its subcommands'. */
+static void catCommandStats(command *cmd, void *privdata) {
+    bstr *s = privdata;
+    const commandStats *st = &cmd->stats;
+    if (st->calls || st->rejectedCalls || st->failedCalls) {
+        *s = bstrCat(*s, "cmdstat_");
+        *s = catSafeName(*s, cmd->fullname, bstrLen(cmd->fullname));
+        *s = bstrCatPrintf(*s,
+            ":calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,failed_calls=%lld\r\n",
+            st->calls, st->microseconds,
+            st->calls ? (double)st->microseconds / (double)st->calls : 0.0,
+            st->rejectedCalls, st->failedCalls);
+    }
+    if (cmd->subcommands)
+        for (command *sub = cmd->subcommands; sub->name; sub++)
+            catCommandStats(sub, privdata);
+}
+
+static bstr infoSectionCommandstats(bstr s) {
+    s = bstrCat(s, "# Commandstats\r\n");
+    commandForEach(catCommandStats, &s);
+    return s;
+}
+
+/* ------------------------------------------------------------- errorstats */
+
+typedef struct errorCount {
+    bstr code;
+    unsigned long long count;
+} errorCount;
+
+static int compareErrorCodes(const void *a, const void *b) {
+    bstr x = ((const errorCount *)a)->code, y = ((const errorCount *)b)->code;
+    size_t lx = bstrLen(x), ly = bstrLen(y);
+    int cmp = memcmp(x, y, lx < ly ? lx : ly);
+    if (cmp) return cmp;
+    return lx < ly ? -1 : lx > ly;
+}
+
+/* Redis keeps error codes in a radix tree, so they come out sorted
+ * bytewise; the dict here has no order, hence the sort. */
+static bstr infoSectionErrorstats(bstr s) {
+    s = bstrCat(s, "# Errorstats\r\n");
+    unsigned long n = dictSize(server.errorStats);
+    if (n == 0) return s;
+    errorCount *errors = xmalloc(sizeof(*errors) * n);
+    unsigned long i = 0;
+    dictIterator *it = dictGetIterator(server.errorStats);
+    for (dictEntry *de = dictNext(it); de && i < n; de = dictNext(it)) {
+        errors[i].code = dictGetKey(de);
+        errors[i].count = (uintptr_t)dictGetVal(de);
+        i++;
+    }
+    dictReleaseIterator(it);
+    qsort(errors, i, sizeof(*errors), compareErrorCodes);
+    for (unsigned long j = 0; j < i; j++) {
+        s = bstrCat(s, "errorstat_");
+        s = catSafeName(s, errors[j].code, bstrLen(errors[j].code));
+        s = bstrCatPrintf(s, ":count=%llu\r\n", errors[j].count);
+    }
+    xfree(errors);
+    return s;
+}
+
+/* --------------------------------------------------------------- keyspace */
+
+/* One "dbN:keys=...,expires=...,avg_ttl=..." line per non-empty database
+ * once there is a keyspace; for now, the header alone. */
+static bstr infoSectionKeyspace(bstr s) { return bstrCat(s, "# Keyspace\r\n"); }
+
+/* ---------------------------------------------------------------- assembly */
+
+static const struct infoSection {
+    const char *name;
+    infoSectionProc *proc;
+    int isDefault; /* printed by INFO without arguments and by INFO default */
+} infoSections[] = {
+    {"server", infoSectionServer, 1},
+    {"clients", infoSectionClients, 1},
+    {"memory", infoSectionMemory, 1},
+    {"stats", infoSectionStats, 1},
+    {"cpu", infoSectionCpu, 1},
+    {"commandstats", infoSectionCommandstats, 0},
+    {"errorstats", infoSectionErrorstats, 1},
+    {"keyspace", infoSectionKeyspace, 1},
+};
+
+#define INFO_SECTION_COUNT (sizeof(infoSections) / sizeof(infoSections[0]))
+
+bstr infoGenerate(const char *const *sections, int count) {
+    int want[INFO_SECTION_COUNT] = {0};
+    int wantDefault = count == 0, wantAll = 0;
+    for (int i = 0; i < count; i++) {
+        const char *arg = sections[i];
+        /* "all" is everything but module-generated sections, which only
+         * "everything" adds; there are no modules, so they are the same. */
+        if (!strcasecmp(arg, "all") || !strcasecmp(arg, "everything")) wantAll = 1;
+        else if (!strcasecmp(arg, "default")) wantDefault = 1;
+        for (size_t j = 0; j < INFO_SECTION_COUNT; j++)
+            if (!strcasecmp(arg, infoSections[j].name)) want[j] = 1;
+    }
+    bstr s = bstrEmpty();
+    int printed = 0;
+    for (size_t j = 0; j < INFO_SECTION_COUNT; j++) {
+        if (!(wantAll || want[j] || (wantDefault && infoSections[j].isDefault)))
+            continue;
+        if (printed++) s = bstrCat(s, "\r\n");
+        s = infoSections[j].proc(s);
+    }
+    return s;
+}
+
+void infoCommand(client *c) {
+    /* argv entries are bstrs, which are also NUL-terminated C strings. */
+    bstr s = infoGenerate((const char *const *)(c->argv + 1), c->argc - 1);
+    replyVerbatim(c, s, bstrLen(s), "txt");
+    bstrFree(s);
+}
