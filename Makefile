@@ -5,6 +5,10 @@ CC      ?= cc
 OPT     ?= -O2
 SANITIZE ?=
 MALLOC  ?= jemalloc
+# ASan replaces malloc itself: sanitizer builds always use libc's allocator.
+ifneq ($(SANITIZE),)
+  override MALLOC := libc
+endif
 
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Isrc $(CFLAGS_EXTRA)
 LDLIBS  := -lbsd -lm -lpthread -ldl
