@@ -45,15 +45,21 @@ $(OBJDIR)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(SERVER): $(CORE_OBJ) $(LIB_OBJ)
+# The binary is linked per variant and then copied into place, so switching
+# between plain and sanitizer builds always leaves the variant asked for.
+$(OBJDIR)/redis-kv-server: $(CORE_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+.PHONY: $(SERVER)
+$(SERVER): $(OBJDIR)/redis-kv-server
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h $(LIB_OBJ) $(RESP_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(RESP_OBJ) $(LDLIBS)
 
 utils/redis-kv-load: utils/redis-kv-load.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lm
 
 deps:
 	@sh deps/setup.sh

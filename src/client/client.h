@@ -80,13 +80,14 @@ typedef struct client {
     list *reply;               /* replyBlock* */
     size_t replyBytes;         /* bytes held by the reply list */
     time_t obufSoftLimitReachedTime;
-    char buf[CLIENT_REPLY_BUF_SIZE];
 
     listNode *clientsNode;
     listNode *pendingWriteNode;
     listNode *pausedNode;
     char peerId[NET_ADDR_STR_LEN];  /* "ip:port", filled lazily */
     char sockName[NET_ADDR_STR_LEN];
+    /* Last, so clientCreate can zero everything before it cheaply. */
+    char buf[CLIENT_REPLY_BUF_SIZE];
 } client;
 
 client *clientCreate(int fd, uint64_t flags);

@@ -182,7 +182,7 @@ void bstrMapChars(bstr s, const char *from, const char *to, size_t setlen) {
 
 static int hexDigitValue(int c) {
     if (c >= '0' && c <= '9') return c - '0';
-    c = tolower(c);
+    c = tolower((unsigned char)c);
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
 }
@@ -234,7 +234,8 @@ static bstr splitOneArg(const char **pp) {
                 cur = bstrCatLen(cur, p, 1);
             }
         } else {
-            if (*p == '\0' || isspace((unsigned char)*p)) break;
+            /* As in Redis, only these end an unquoted argument. */
+            if (*p == '\0' || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') break;
             if (*p == '"') inq = 1;
             else if (*p == '\'') insq = 1;
             else cur = bstrCatLen(cur, p, 1);

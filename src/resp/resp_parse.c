@@ -130,22 +130,29 @@ static int parseMultibulkHeader(respParser *p, const char *buf, size_t len,
 
 static int parseBulkHeader(respParser *p, const char *buf, size_t len,
                            size_t *pos, const respLimits *lim, const char **err) {
-    if (buf[*pos] != '$') {
+    /* As in Redis, the whole header line must be there before its first
+     * byte is judged. */
+    const char *start = buf + *pos;
+    size_t avail = len - *pos;
+    const char *cr = memchr(start, '\r', avail);
+    if (!cr) {
+        if (avail > RESP_INLINE_MAX_SIZE) {
+            *err = "Protocol error: too big bulk count string";
+            return RESP_PARSE_ERROR;
+        }
+        return RESP_PARSE_NEED_MORE;
+    }
+    if ((size_t)(cr - start) + 1 >= avail) return RESP_PARSE_NEED_MORE;
+    if (start[0] != '$') {
         static char msg[64];
         memcpy(msg, "Protocol error: expected '$', got ' '", 38);
-        msg[35] = buf[*pos];
+        msg[35] = start[0];
         *err = msg;
         return RESP_PARSE_ERROR;
     }
     long long n;
     int bad;
-    int rc = readLengthLine(buf, len, pos, &n, &bad);
-    if (rc == 0) return RESP_PARSE_NEED_MORE;
-    if (rc < 0 && !bad) {
-        *err = "Protocol error: too big bulk count string";
-        return RESP_PARSE_ERROR;
-    }
-    if (rc < 0 || n < 0 || n > lim->maxBulkLen) {
+    if (readLengthLine(buf, len, pos, &n, &bad) != 1 || n < 0 || n > lim->maxBulkLen) {
         *err = "Protocol error: invalid bulk length";
         return RESP_PARSE_ERROR;
     }

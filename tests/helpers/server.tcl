@@ -1,0 +1,428 @@
+# Starting and stopping servers for the redis-kv test suite.
+#
+#   start_server {tags {protocol} overrides {requirepass foo databases 4}} {
+#       r ping                 ;# default client of the innermost server
+#       r -1 ping              ;# default client of the enclosing server
+#       srv port  /  srv -1 port   ;# host port pid dir stdout config_file
+#                                  ;# config (dict), client (the r client)
+#       set rd [redis_deferring_client]      ;# new client, innermost server
+#       set c [redis_client]       ;# new blocking client (also: LEVEL, or HOST PORT)
+#       reconnect                  ;# give `r` a fresh connection
+#   }
+#
+# Options of start_server (a key/value list, all optional):
+#   tags {t ...}        tags for every test inside (see test.tcl)
+#   overrides {k v ...} config directives added to (or replacing) the
+#                       defaults; a block with overrides needs its own server
+#                       and is skipped in --host/--port (external) mode
+#   config_lines {...}  raw lines appended verbatim to the config file
+#   start_timeout SECS  how long to wait for PING (default 15)
+#
+# A block tagged needs:own-server is skipped in external mode as well.
+# Default config: port, bind 127.0.0.1, dir <tmpdir>, logfile "",
+# enable-debug-command yes. stdout/stderr go to <tmpdir>/stdout.
+
+namespace eval ::server {
+    variable binary ""
+    variable external 0
+    variable ext_host 127.0.0.1
+    variable ext_port 6379
+    variable stack {}          ;# list of dicts, innermost last
+    variable clients           ;# array: level index -> default client
+    variable tmproot ""
+    variable counter 0
+    variable file_dirs {}      ;# dirs created while running the current file
+    variable live_pids {}      ;# every server pid we started and not yet killed
+    variable next_port 0
+}
+
+proc ::server::find_free_port {} {
+    variable next_port
+    if {$next_port == 0} {
+        set next_port [expr {21000 + [pid] % 5000 + int(rand()*3000)}]
+    }
+    for {set i 0} {$i < 2000} {incr i} {
+        set port $next_port
+        incr next_port
+        if {$next_port > 60000} { set next_port 21000 }
+        if {[catch {socket -server ::server::__noop -myaddr 127.0.0.1 $port} s]} {
+            continue
+        }
+        close $s
+        # Also make sure nothing answers on it (e.g. bound to another address).
+        if {![catch {socket 127.0.0.1 $port} c]} {
+            close $c
+            continue
+        }
+        return $port
+    }
+    error "no free TCP port found"
+}
+proc ::server::__noop {args} {}
+
+proc ::server::quote_config_value {v} {
+    if {$v eq ""} { return {""} }
+    if {[regexp {[\s"'\\]} $v]} {
+        return "\"[string map {\\ \\\\ \" \\\" \n \\n \r \\r \t \\t} $v]\""
+    }
+    return $v
+}
+
+proc ::server::make_tmpdir {} {
+    variable tmproot
+    variable counter
+    variable file_dirs
+    file mkdir $tmproot
+    while 1 {
+        set d [file join $tmproot "server.[pid].[incr counter]"]
+        if {![file exists $d]} break
+    }
+    file mkdir $d
+    lappend file_dirs $d
+    return $d
+}
+
+# Start a server; returns a dict describing it. Raises with a clear message
+# (including the log tail) if it does not come up.
+proc ::server::spawn {overrides config_lines start_timeout} {
+    variable binary
+    variable live_pids
+    set dir [make_tmpdir]
+    set conffile [file join $dir redis.conf]
+    set stdout [file join $dir stdout]
+    for {set attempt 1} {1} {incr attempt} {
+        set port [find_free_port]
+        set cfg [dict create port $port bind 127.0.0.1 dir $dir logfile "" \
+                     enable-debug-command yes]
+        foreach {k v} $overrides { dict set cfg $k $v }
+        set f [open $conffile w]
+        dict for {k v} $cfg {
+            puts $f "$k [quote_config_value $v]"
+        }
+        foreach l $config_lines { puts $f $l }
+        close $f
+        set pid [exec $binary $conffile < /dev/null >& $stdout &]
+        lappend live_pids $pid
+        set res [wait_ready $pid 127.0.0.1 $port $start_timeout]
+        if {$res eq "ok"} break
+        kill_pid $pid
+        set tail [file_tail $stdout 30]
+        if {$attempt < 3 && [string match -nocase "*address already in use*" $tail]} {
+            continue
+        }
+        error "server did not start ($res): $binary $conffile\n--- last lines of $stdout ---\n$tail\n---"
+    }
+    return [dict create host 127.0.0.1 port $port pid $pid dir $dir \
+                stdout $stdout config_file $conffile config $cfg]
+}
+
+proc ::server::wait_ready {pid host port timeout} {
+    set deadline [expr {[clock milliseconds] + int($timeout*1000)}]
+    while {[clock milliseconds] < $deadline} {
+        if {![is_alive $pid]} { return "process exited" }
+        if {![catch {socket $host $port} s]} {
+            set reply ""
+            catch {
+                fconfigure $s -translation binary -blocking 1
+                puts -nonewline $s "PING\r\n"
+                flush $s
+                # The server is local; it answers at once when it is up.
+                fconfigure $s -blocking 0
+                set t [expr {[clock milliseconds] + 1000}]
+                while {[clock milliseconds] < $t} {
+                    if {[gets $s reply] >= 0 || [eof $s]} break
+                    after 10
+                }
+            }
+            catch {close $s}
+            if {[string match "+*" $reply] || [string match "-NOAUTH*" $reply] ||
+                [string match "-ERR*" $reply]} {
+                return "ok"
+            }
+        }
+        after 50
+    }
+    if {![is_alive $pid]} { return "process exited" }
+    return "no PING reply within $timeout s"
+}
+
+# Stop a server by PID: SIGTERM, then SIGKILL after 10 s.
+proc ::server::kill_pid {pid} {
+    variable live_pids
+    catch {exec kill $pid}
+    set deadline [expr {[clock milliseconds] + 10000}]
+    while {[is_alive $pid] && [clock milliseconds] < $deadline} {
+        after 20
+    }
+    if {[is_alive $pid]} {
+        catch {exec kill -9 $pid}
+        set deadline [expr {[clock milliseconds] + 5000}]
+        while {[is_alive $pid] && [clock milliseconds] < $deadline} {
+            after 20
+        }
+    }
+    set idx [lsearch -exact $live_pids $pid]
+    if {$idx >= 0} { set live_pids [lreplace $live_pids $idx $idx] }
+}
+
+proc ::server::kill_all {} {
+    variable live_pids
+    foreach pid $live_pids { kill_pid $pid }
+}
+
+# Remove the temporary dirs of the file that just ran (if it passed).
+proc ::server::cleanup_file_dirs {keep} {
+    variable file_dirs
+    variable tmproot
+    if {$keep} {
+        foreach d $file_dirs {
+            if {[file exists $d]} { puts "    (kept server dir $d)" }
+        }
+    } else {
+        foreach d $file_dirs { catch {file delete -force $d} }
+    }
+    set file_dirs {}
+    # Remove tests/tmp itself when empty.
+    if {[file isdirectory $tmproot] &&
+        ![llength [glob -nocomplain -directory $tmproot *]]} {
+        catch {file delete $tmproot}
+    }
+}
+
+proc start_server {options code} {
+    set tags {}
+    set overrides {}
+    set config_lines {}
+    set start_timeout 15
+    foreach {k v} $options {
+        switch -exact -- $k {
+            tags { set tags $v }
+            overrides { set overrides $v }
+            config_lines { set config_lines $v }
+            start_timeout { set start_timeout $v }
+            default { error "start_server: unknown option '$k'" }
+        }
+    }
+    if {[llength $overrides] || [llength $config_lines]} {
+        if {"needs:own-server" ni $tags} { lappend tags needs:own-server }
+    }
+
+    set saved_tags $::test::tags
+    lappend ::test::tags {*}$tags
+
+    # Skip the whole block (without starting anything) when it cannot run.
+    set skipwhy ""
+    if {$::test::skip_depth > 0} {
+        set skipwhy $::test::skip_reason
+    } elseif {$::server::external && "needs:own-server" in $::test::tags} {
+        set skipwhy "needs its own server"
+    } else {
+        foreach t $::test::tags {
+            if {$t in $::test::denytags} { set skipwhy "tag $t excluded" ; break }
+        }
+    }
+    if {$skipwhy ne ""} {
+        set saved_reason $::test::skip_reason
+        incr ::test::skip_depth
+        set ::test::skip_reason $skipwhy
+        # r/srv/redis_client are no-ops here; other errors are ignored.
+        catch {uplevel 1 $code}
+        incr ::test::skip_depth -1
+        set ::test::skip_reason $saved_reason
+        set ::test::tags $saved_tags
+        return
+    }
+
+    if {$::server::external} {
+        set srv [dict create host $::server::ext_host port $::server::ext_port \
+                     pid -1 dir "" stdout "" config_file "" config {} external 1]
+    } else {
+        if {[catch {::server::spawn $overrides $config_lines $start_timeout} err]} {
+            ::test::exception "start_server in $::test::curfile" $err
+            # Count the tests of the block as skipped.
+            set saved_reason $::test::skip_reason
+            incr ::test::skip_depth
+            set ::test::skip_reason "server did not start"
+            catch {uplevel 1 $code}
+            incr ::test::skip_depth -1
+            set ::test::skip_reason $saved_reason
+            set ::test::tags $saved_tags
+            return
+        }
+        set srv $err
+        dict set srv external 0
+    }
+
+    lappend ::server::stack $srv
+    set level [expr {[llength $::server::stack] - 1}]
+    set rc [catch {uplevel 1 $code} res opts]
+    if {$rc == 1} {
+        ::test::exception "error in start_server body, $::test::curfile" \
+            "Error: $res" [dict get $opts -errorinfo]
+    }
+    # Close the clients of this level, stop the server.
+    if {[info exists ::server::clients($level)]} {
+        catch {$::server::clients($level) close}
+        unset ::server::clients($level)
+    }
+    set final [lindex $::server::stack end]
+    set ::server::stack [lrange $::server::stack 0 end-1]
+    set ::test::tags $saved_tags
+    if {![dict get $srv external]} {
+        set pid [dict get $srv pid]
+        if {![is_alive $pid] && ![dict exists $final broken]} {
+            ::test::exception "server died, $::test::curfile" \
+                "The server (pid $pid, port [dict get $srv port]) was not alive at the end of its block.\n--- last lines of [dict get $srv stdout] ---\n[file_tail [dict get $srv stdout] 40]"
+        }
+        ::server::kill_pid $pid
+    }
+    return
+}
+
+# srv ?level? property  (level 0 = innermost, -1 = the enclosing one ...)
+proc srv {args} {
+    if {$::test::skip_depth > 0} return
+    set level 0
+    if {[string is integer -strict [lindex $args 0]]} {
+        set level [lindex $args 0]
+        set args [lrange $args 1 end]
+    }
+    set property [lindex $args 0]
+    set idx [::server::level_index $level]
+    set s [lindex $::server::stack $idx]
+    if {$property eq "client"} {
+        return [::server::default_client $idx]
+    }
+    return [dict get $s $property]
+}
+
+proc ::server::level_index {level} {
+    if {![llength $::server::stack]} {
+        error "no server: not inside start_server"
+    }
+    set idx [expr {[llength $::server::stack] - 1 + $level}]
+    if {$idx < 0 || $idx >= [llength $::server::stack]} {
+        error "no server at level $level"
+    }
+    return $idx
+}
+
+proc ::server::default_client {idx} {
+    variable clients
+    if {[info exists clients($idx)]} {
+        set c $clients($idx)
+        if {[llength [info commands $c]] && ![$c is_closed]} {
+            return $c
+        }
+        catch {$c close}
+    }
+    set s [lindex $::server::stack $idx]
+    set clients($idx) [redis_client [dict get $s host] [dict get $s port]]
+    return $clients($idx)
+}
+
+# r ?level? command args...   -- blocking call on the default client
+proc r {args} {
+    # Inside a skipped block (no server), commands outside tests do nothing.
+    if {$::test::skip_depth > 0} return
+    set level 0
+    if {[string is integer -strict [lindex $args 0]]} {
+        set level [lindex $args 0]
+        set args [lrange $args 1 end]
+    }
+    set c [::server::default_client [::server::level_index $level]]
+    tailcall $c {*}$args
+}
+
+# reconnect ?level?  -- replace the default client with a fresh connection
+proc reconnect {{level 0}} {
+    if {$::test::skip_depth > 0} return
+    set idx [::server::level_index $level]
+    if {[info exists ::server::clients($idx)]} {
+        catch {$::server::clients($idx) close}
+        unset ::server::clients($idx)
+    }
+    ::server::default_client $idx
+    return
+}
+
+# redis_client ?level? | ?host port?  -- a new blocking client
+proc redis_client {args} {
+    if {$::test::skip_depth > 0} return
+    lassign [::server::client_addr $args] host port
+    return [::redis::connect $host $port 0]
+}
+
+# redis_deferring_client ?level? | ?host port?  -- a new deferred client
+proc redis_deferring_client {args} {
+    if {$::test::skip_depth > 0} return
+    lassign [::server::client_addr $args] host port
+    return [::redis::connect $host $port 1]
+}
+
+proc ::server::client_addr {arglist} {
+    if {[llength $arglist] == 2} { return $arglist }
+    set level [expr {[llength $arglist] ? [lindex $arglist 0] : 0}]
+    set idx [level_index $level]
+    set s [lindex $::server::stack $idx]
+    return [list [dict get $s host] [dict get $s port]]
+}
+
+# After a failed test: if the innermost server is dead or does not answer
+# PING within a few seconds, mark it broken so the remaining tests of its
+# block fail at once instead of each waiting for I/O timeouts.
+proc ::test::check_server_health {} {
+    if {![llength $::server::stack]} return
+    set idx [expr {[llength $::server::stack] - 1}]
+    set s [lindex $::server::stack $idx]
+    if {[dict exists $s broken]} return
+    set why ""
+    if {![dict get $s external] && ![is_alive [dict get $s pid]]} {
+        set why "the server is dead"
+    } else {
+        set ok 0
+        if {![catch {::redis::connect [dict get $s host] [dict get $s port] 0} c]} {
+            $c io_timeout 5
+            if {![catch {$c ping} reply] ||
+                [string match "NOAUTH*" $reply] || [string match "ERR*" $reply]} {
+                set ok 1
+            }
+            catch {$c close}
+        } else {
+            set reply $c
+        }
+        if {!$ok} { set why "the server does not answer PING ($reply)" }
+    }
+    if {$why ne ""} {
+        dict set s broken $why
+        lset ::server::stack $idx $s
+    }
+}
+
+proc ::test::server_broken {} {
+    foreach s $::server::stack {
+        if {[dict exists $s broken]} { return [dict get $s broken] }
+    }
+    return ""
+}
+
+# Used by `test` after a failure: a note when a server of ours is dead.
+proc ::test::check_servers_alive {} {
+    set out {}
+    foreach s $::server::stack {
+        if {[dict get $s external]} continue
+        if {![is_alive [dict get $s pid]]} {
+            lappend out "SERVER IS DEAD: pid [dict get $s pid] port [dict get $s port]; last log lines:\n[file_tail [dict get $s stdout] 20]"
+        }
+    }
+    return [join $out "\n"]
+}
+
+proc ::test::dump_server_logs {} {
+    foreach s $::server::stack {
+        if {[dict get $s external]} continue
+        puts "    ===== log of server pid [dict get $s pid] ([dict get $s stdout]) ====="
+        puts [file_tail [dict get $s stdout] 200]
+        puts "    ===== end of log ====="
+    }
+}

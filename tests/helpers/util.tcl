@@ -1,0 +1,306 @@
+# Assertions and small utilities for the redis-kv test suite.
+#
+# Every assertion raises an error with errorcode ASSERTION and a message that
+# names the file:line of the failing assertion in the test file.
+
+# Location of the innermost frames that belong to test files (not helpers),
+# outermost first, as "unit/foo.tcl:LINE". Frames of scripts evaluated with
+# uplevel (test / start_server / tags bodies) only carry a line relative to
+# the body, so lines are made absolute from the command that passed the body.
+proc ::test::user_location {} {
+    set locs {}
+    set base_file ""
+    set last_line 0
+    set script_base 0
+    set n [info frame]
+    for {set i 1} {$i < $n} {incr i} {
+        if {[catch {info frame $i} f]} continue
+        set type [dict get $f type]
+        if {$type eq "source" && [dict exists $f file]} {
+            set file [dict get $f file]
+            if {[string match $::test::helpers_dir/* $file]} {
+                # A helper (test, start_server, assert_error ...) possibly
+                # evaluating a script passed by the last user command:
+                # eval frames below are relative to that command's line.
+                set script_base $last_line
+                continue
+            }
+            if {![dict exists $f line]} continue
+            set base_file [::test::short_path $file]
+            set last_line [dict get $f line]
+            lappend locs "$base_file:$last_line"
+        } elseif {$type eq "eval" && $base_file ne "" && [dict exists $f line]} {
+            set last_line [expr {$script_base + [dict get $f line] - 1}]
+            lappend locs "$base_file:$last_line"
+        }
+    }
+    # Keep the frames inside the current test only, drop duplicates.
+    set out {}
+    foreach l $locs {
+        if {[lindex $out end] ne $l} { lappend out $l }
+    }
+    if {$::test::current_test_loc ne ""} {
+        set idx [lsearch -exact $out $::test::current_test_loc]
+        if {$idx >= 0} { set out [lrange $out [expr {$idx+1}] end] }
+    }
+    return $out
+}
+
+proc ::test::short_path {file} {
+    set root $::test::tests_dir/
+    if {[string first $root $file] == 0} {
+        return [string range $file [string length $root] end]
+    }
+    return $file
+}
+
+proc ::test::location_string {} {
+    set locs [lreverse [::test::user_location]]
+    if {![llength $locs]} { return "" }
+    set s "at [lindex $locs 0]"
+    foreach l [lrange $locs 1 end] { append s ", from $l" }
+    return $s
+}
+
+proc assert_failed {msg {detail ""}} {
+    if {$detail ne ""} { append msg " (detail: $detail)" }
+    set loc [::test::location_string]
+    set ::test::last_error_loc [list $msg $loc]
+    return -code error -level 2 -errorcode ASSERTION $msg
+}
+
+proc fail {msg} {
+    assert_failed $msg
+}
+
+proc assert {condition {detail ""}} {
+    if {![uplevel 1 [list expr $condition]]} {
+        assert_failed "Expected '[string trim $condition]' to be true" $detail
+    }
+}
+
+proc assert_equal {value expected {detail ""}} {
+    if {$expected ne $value} {
+        set msg "Expected '[::test::trunc $value]' to be equal to '[::test::trunc $expected]'"
+        if {[string length $value] > 100 || [string length $expected] > 100} {
+            set d [::test::first_difference $value $expected]
+            append msg "\n(lengths [string length $value] and [string length $expected], first difference at offset $d: '[::test::trunc [string range $value $d $d+40]]' vs '[::test::trunc [string range $expected $d $d+40]]')"
+        }
+        assert_failed $msg $detail
+    }
+}
+
+proc assert_not_equal {value expected {detail ""}} {
+    if {$expected eq $value} {
+        assert_failed "Expected '[::test::trunc $value]' to be not equal to '[::test::trunc $expected]'" $detail
+    }
+}
+
+proc assert_match {pattern value {detail ""}} {
+    if {![string match $pattern $value]} {
+        assert_failed "Expected '[::test::trunc $value]' to match '[::test::trunc $pattern]'" $detail
+    }
+}
+
+proc assert_no_match {pattern value {detail ""}} {
+    if {[string match $pattern $value]} {
+        assert_failed "Expected '[::test::trunc $value]' to not match '[::test::trunc $pattern]'" $detail
+    }
+}
+
+# assert_error PATTERN {code}: code must raise an error matching the glob.
+proc assert_error {pattern code {detail ""}} {
+    if {[catch {uplevel 1 $code} error]} {
+        if {![string match $pattern $error]} {
+            assert_failed "Expected error matching '$pattern' but got error '[::test::trunc $error]'" $detail
+        }
+    } else {
+        assert_failed "Expected an error matching '$pattern' but got '[::test::trunc $error]'" $detail
+    }
+}
+
+# assert_error_equal TEXT {code}: like assert_error but exact comparison.
+proc assert_error_equal {text code {detail ""}} {
+    if {[catch {uplevel 1 $code} error]} {
+        if {$error ne $text} {
+            assert_failed "Expected error '$text' but got error '[::test::trunc $error]'" $detail
+        }
+    } else {
+        assert_failed "Expected error '$text' but got '[::test::trunc $error]'" $detail
+    }
+}
+
+proc assert_range {value min max {detail ""}} {
+    if {!($value >= $min && $value <= $max)} {
+        assert_failed "Expected '$value' to be between '$min' and '$max'" $detail
+    }
+}
+
+proc assert_morethan {value min {detail ""}} {
+    if {!($value > $min)} {
+        assert_failed "Expected '$value' to be more than '$min'" $detail
+    }
+}
+
+proc assert_morethan_equal {value min {detail ""}} {
+    if {!($value >= $min)} {
+        assert_failed "Expected '$value' to be more than or equal to '$min'" $detail
+    }
+}
+
+proc assert_lessthan {value max {detail ""}} {
+    if {!($value < $max)} {
+        assert_failed "Expected '$value' to be less than '$max'" $detail
+    }
+}
+
+proc assert_lessthan_equal {value max {detail ""}} {
+    if {!($value <= $max)} {
+        assert_failed "Expected '$value' to be less than or equal to '$max'" $detail
+    }
+}
+
+# assert_closed CLIENT ?SECS?: the server must close the connection (pending
+# replies are discarded).
+proc assert_closed {client {secs 5}} {
+    if {![$client wait_closed $secs]} {
+        assert_failed "Expected the server to close the connection within $secs s"
+    }
+}
+
+# assert_open CLIENT: the connection must still be usable (PING works).
+proc assert_open {client} {
+    if {[catch {$client ping} e] || $e ne "PONG"} {
+        assert_failed "Expected the connection to be open, PING gave '$e'"
+    }
+}
+
+# wait_for_condition MAXTRIES DELAY_MS {expr} else {script}
+proc wait_for_condition {maxtries delay e _else_ elsescript} {
+    if {$_else_ ne "else"} { error "wait_for_condition: expected 'else'" }
+    while {[incr maxtries -1] >= 0} {
+        set errcode [catch {uplevel 1 [list expr $e]} result]
+        if {$errcode == 0} {
+            if {$result} return
+        } else {
+            return -code $errcode $result
+        }
+        after $delay
+    }
+    set errcode [catch {uplevel 1 $elsescript} result]
+    return -code $errcode $result
+}
+
+# Skip the current test from inside its body: skip "reason"
+proc skip {{reason ""}} {
+    return -code error -level 1 -errorcode SKIP $reason
+}
+
+# Shorten a value for a message and make control/binary bytes visible
+# (\r \t \0 \xNN; newlines are kept).
+proc ::test::trunc {s {max 300}} {
+    set len [string length $s]
+    if {$len > $max} {
+        set s "[string range $s 0 [expr {$max-1}]]"
+        set suffix "...($len bytes)"
+    } else {
+        set suffix ""
+    }
+    if {[regexp {[\x00-\x09\x0b-\x1f\x7f-\xff]} $s]} {
+        set out ""
+        foreach c [split $s ""] {
+            scan $c %c code
+            if {$c eq "\n"} {
+                append out $c
+            } elseif {$c eq "\r"} {
+                append out {\r}
+            } elseif {$c eq "\t"} {
+                append out {\t}
+            } elseif {$code < 32 || $code > 126} {
+                append out [format {\x%02x} $code]
+            } else {
+                append out $c
+            }
+        }
+        set s $out
+    }
+    return "$s$suffix"
+}
+
+# Index of the first differing character of two strings, or -1.
+proc ::test::first_difference {a b} {
+    set n [expr {min([string length $a], [string length $b])}]
+    if {[string range $a 0 $n-1] eq [string range $b 0 $n-1]} {
+        return [expr {[string length $a] == [string length $b] ? -1 : $n}]
+    }
+    set lo 0
+    set hi $n
+    # Binary search for the first difference.
+    while {$hi - $lo > 1} {
+        set mid [expr {($lo + $hi) / 2}]
+        if {[string range $a 0 $mid-1] eq [string range $b 0 $mid-1]} {
+            set lo $mid
+        } else {
+            set hi $mid
+        }
+    }
+    if {[string index $a $lo] ne [string index $b $lo]} { return $lo }
+    return [expr {$lo + 1}]
+}
+
+proc randstring {min max {type binary}} {
+    set len [expr {$min + int(rand()*($max-$min+1))}]
+    set out {}
+    if {$type eq "binary"} {
+        set lo 0 ; set hi 255
+    } elseif {$type eq "alpha"} {
+        set lo 48 ; set hi 122
+    } elseif {$type eq "compr"} {
+        set lo 48 ; set hi 52
+    }
+    while {$len} {
+        append out [format %c [expr {$lo + int(rand()*($hi-$lo+1))}]]
+        incr len -1
+    }
+    return $out
+}
+
+proc randomInt {max} {
+    expr {int(rand()*$max)}
+}
+
+# Sleep without blocking the event loop (pending client output keeps flowing).
+proc event_sleep {ms} {
+    set ::test::sleep_done 0
+    after $ms {set ::test::sleep_done 1}
+    vwait ::test::sleep_done
+}
+
+proc is_alive {pid} {
+    if {$pid eq "" || $pid <= 0} { return 0 }
+    if {[catch {exec kill -0 $pid}]} { return 0 }
+    # A zombie is dead too.
+    if {![catch {open /proc/$pid/stat r} f]} {
+        set stat [read $f]
+        close $f
+        if {[regexp {\) ([A-Za-z])} $stat -> state] && $state in {Z X}} {
+            return 0
+        }
+    }
+    return 1
+}
+
+# Last N lines of a file (a server log).
+proc file_tail {path {n 40}} {
+    if {[catch {open $path r} f]} { return "(cannot read $path)" }
+    fconfigure $f -translation binary
+    set data [read $f]
+    close $f
+    set lines [split [string trimright $data "\n"] "\n"]
+    set out {}
+    foreach l [lrange $lines end-[expr {$n-1}] end] {
+        if {[string length $l] > 300} { set l "[string range $l 0 299]..." }
+        lappend out $l
+    }
+    return [join $out "\n"]
+}

@@ -1,0 +1,400 @@
+# COMMAND and its subcommands: COUNT, INFO, DOCS, GETKEYS, GETKEYSANDFLAGS,
+# LIST, HELP, in RESP2 and RESP3.
+#
+# Written against generic Redis 7.0 behaviour: counts are taken from what the
+# server itself reports, and only commands both redis-kv and Redis have
+# (PING, HELLO, CLIENT, MONITOR, DEBUG ...) are checked field by field, so
+# the file passes against a real redis-server too
+# (tests/runtest --server /usr/bin/redis-server --single unit/command).
+
+# Names (lower case) of every command in the COMMAND reply, subcommands
+# excluded / included.
+proc command_names {} {
+    set names {}
+    foreach e [r command] { lappend names [string tolower [lindex $e 0]] }
+    return $names
+}
+
+proc command_fullnames {} {
+    set names {}
+    foreach e [r command] {
+        lappend names [string tolower [lindex $e 0]]
+        foreach s [lindex $e 9] { lappend names [string tolower [lindex $s 0]] }
+    }
+    return $names
+}
+
+# A fresh client whose nulls read as the marker NULL, optionally in RESP3.
+proc null_client {{proto 2}} {
+    set c [redis_client]
+    $c null_value NULL
+    if {$proto == 3} { $c hello 3 }
+    return $c
+}
+
+# COMMAND INFO entry of NAME, or "" when the server does not know it.
+proc command_info_entry {name} {
+    return [lindex [r command info $name] 0]
+}
+
+start_server {tags {command}} {
+    # ---------------------------------------------------------------- COUNT
+    test {COMMAND COUNT equals the number of entries of COMMAND} {
+        set n [r command count]
+        assert {[string is integer -strict $n] && $n > 0}
+        assert_equal $n [llength [r command]]
+    }
+
+    test {COMMAND LIST lists every command and subcommand} {
+        set list [r command list]
+        set subs 0
+        foreach e [r command] { incr subs [llength [lindex $e 9]] }
+        assert_equal [expr {[r command count] + $subs}] [llength $list]
+        assert_equal [lsort [command_fullnames]] [lsort [string tolower $list]]
+        assert {"ping" in $list}
+        assert {"client|list" in $list}
+        assert {"command|docs" in $list}
+    }
+
+    test {COMMAND INFO without names equals COMMAND} {
+        set a [r command]
+        set b [r command info]
+        assert_equal [r command count] [llength $b]
+        assert_equal [lsort $a] [lsort $b]
+    }
+
+    test {COMMAND subcommands are case insensitive} {
+        assert_equal [r command count] [r CoMmAnD CoUnT]
+    }
+
+    test {COMMAND with wrong arity or an unknown subcommand} {
+        assert_error_equal {ERR unknown subcommand 'foo'. Try COMMAND HELP.} {r command foo}
+        assert_error_equal {ERR wrong number of arguments for 'command|count' command} \
+            {r command count x}
+        assert_error_equal {ERR wrong number of arguments for 'command|help' command} \
+            {r command help x}
+    }
+
+    # ----------------------------------------------------------------- INFO
+    test {COMMAND INFO of a simple command} {
+        set e [command_info_entry ping]
+        assert_equal 10 [llength $e]
+        lassign $e name arity flags first last step acl tips specs subs
+        assert_equal ping $name
+        assert_equal -1 $arity
+        assert_equal {fast} $flags
+        assert_equal {0 0 0} [list $first $last $step]
+        assert_equal {@fast @connection} $acl
+        assert_equal {request_policy:all_shards response_policy:all_succeeded} $tips
+        assert_equal {} $specs
+        assert_equal {} $subs
+    }
+
+    test {COMMAND INFO flags and categories come in Redis order} {
+        lassign [command_info_entry hello] name arity flags
+        assert_equal hello $name
+        assert_equal -1 $arity
+        assert_equal {noscript loading stale fast no_auth allow_busy} $flags
+        assert_equal {@fast @connection} [lindex [command_info_entry hello] 6]
+        lassign [command_info_entry monitor] name arity flags
+        assert_equal {admin noscript loading stale} $flags
+        assert_equal {@admin @slow @dangerous} [lindex [command_info_entry monitor] 6]
+    }
+
+    test {COMMAND INFO does not show hidden flags (protected on DEBUG)} {
+        lassign [command_info_entry debug] name arity flags
+        assert_equal debug $name
+        assert_equal {admin noscript loading stale} $flags
+    }
+
+    test {COMMAND INFO of unknown commands is a null entry} {
+        set c [null_client]
+        set reply [$c command info ping nosuch echo]
+        assert_equal 3 [llength $reply]
+        assert_equal ping [lindex $reply 0 0]
+        assert_equal NULL [lindex $reply 1]
+        assert_equal echo [lindex $reply 2 0]
+        assert_equal {NULL} [$c command info nosuch]
+        assert_equal {NULL} [$c command info {}]
+        $c close
+    }
+
+    test {COMMAND INFO of a container lists its subcommands} {
+        set e [command_info_entry client]
+        lassign $e name arity flags first last step acl tips specs subs
+        assert_equal client $name
+        assert_equal -2 $arity
+        assert_equal {} $flags
+        assert_equal {@slow} $acl
+        set subnames {}
+        foreach s $subs {
+            assert_equal 10 [llength $s]
+            lappend subnames [lindex $s 0]
+        }
+        foreach n {client|list client|id client|setname client|getname client|kill} {
+            assert {$n in $subnames} "$n missing from $subnames"
+        }
+        # Every subcommand's entry equals its own COMMAND INFO.
+        foreach s $subs {
+            assert_equal $s [command_info_entry [lindex $s 0]]
+        }
+    }
+
+    test {COMMAND INFO of subcommands by full name} {
+        set e [command_info_entry client|list]
+        lassign $e name arity flags first last step acl tips specs subs
+        assert_equal client|list $name
+        assert_equal -2 $arity
+        assert_equal {admin noscript loading stale} $flags
+        assert_equal {@admin @slow @dangerous @connection} $acl
+        assert_equal {nondeterministic_output} $tips
+        assert_equal {} $subs
+        # Case does not matter; the reply uses the real name.
+        assert_equal client|list [lindex [command_info_entry CLIENT|List] 0]
+        assert_equal command|info [lindex [command_info_entry command|info] 0]
+    }
+
+    test {COMMAND INFO of malformed full names is null} {
+        set c [null_client]
+        foreach n {client| |list client|list|x client|nosuch ping|x ping|} {
+            assert_equal {NULL} [$c command info $n] "for '$n'"
+        }
+        $c close
+    }
+
+    # ----------------------------------------------------------------- DOCS
+    test {COMMAND DOCS of a simple command} {
+        set d [r command docs ping]
+        assert_equal {ping} [dict keys $d]
+        set doc [dict get $d ping]
+        assert_equal {summary since group complexity arguments} [dict keys $doc]
+        assert_equal 1.0.0 [dict get $doc since]
+        assert_equal connection [dict get $doc group]
+        assert_equal O(1) [dict get $doc complexity]
+        assert_equal {{name message type string flags optional}} [dict get $doc arguments]
+    }
+
+    test {COMMAND DOCS leaves out what a command does not have} {
+        set doc [dict get [r command docs monitor] monitor]
+        assert_equal {summary since group} [dict keys $doc]
+        assert_equal server [dict get $doc group]
+        set doc [dict get [r command docs debug] debug]
+        assert_equal {summary since group complexity doc_flags} [dict keys $doc]
+        assert_equal {syscmd} [dict get $doc doc_flags]
+    }
+
+    test {COMMAND DOCS with nested arguments and history} {
+        set doc [dict get [r command docs hello] hello]
+        assert_equal {summary since group complexity history arguments} [dict keys $doc]
+        assert_equal 6.0.0 [dict get $doc since]
+        set hist [dict get $doc history]
+        assert_equal 1 [llength $hist]
+        assert_equal 6.2.0 [lindex $hist 0 0]
+        assert_match {`protover` made optional*} [lindex $hist 0 1]
+        set args [dict get $doc arguments]
+        assert_equal 1 [llength $args]
+        set top [lindex $args 0]
+        assert_equal {name type flags arguments} [dict keys $top]
+        assert_equal arguments [dict get $top name]
+        assert_equal block [dict get $top type]
+        assert_equal optional [dict get $top flags]
+        set inner [dict get $top arguments]
+        assert_equal {protover username_password clientname} \
+            [lmap a $inner {dict get $a name}]
+        assert_equal {name protover type integer} [lindex $inner 0]
+        assert_equal {name username_password type block token AUTH flags optional arguments {{name username type string} {name password type string}}} \
+            [lindex $inner 1]
+        assert_equal {name clientname type string token SETNAME flags optional} \
+            [lindex $inner 2]
+    }
+
+    test {COMMAND DOCS of a container has a subcommands map} {
+        set doc [dict get [r command docs client] client]
+        assert_equal {summary since group complexity subcommands} [dict keys $doc]
+        assert_equal connection [dict get $doc group]
+        set subs [dict get $doc subcommands]
+        foreach n {client|list client|id client|kill client|setname} {
+            assert {[dict exists $subs $n]} "$n missing"
+        }
+        # The subcommand docs equal COMMAND DOCS of the full name.
+        dict for {n sdoc} $subs {
+            assert_equal [list $n $sdoc] [r command docs $n]
+        }
+        set kill [dict get $subs client|kill]
+        set filter [lindex [dict get $kill arguments] 0]
+        assert_equal oneof [dict get $filter type]
+        set ipport [lindex [dict get $filter arguments] 0]
+        assert_equal {name ip:port type string deprecated_since 2.8.12} $ipport
+        set newfmt [lindex [dict get $filter arguments] 1]
+        assert_equal multiple [dict get $newfmt flags]
+        assert_equal {name client-id type integer token ID since 2.8.12 flags optional} \
+            [lindex [dict get $newfmt arguments] 0]
+    }
+
+    test {COMMAND DOCS leaves out unknown names} {
+        assert_equal {} [r command docs nosuch]
+        set d [r command docs nosuch ping client|nosuch echo]
+        assert_equal {ping echo} [dict keys $d]
+        assert_equal {client|list} [dict keys [r command docs CLIENT|LIST]]
+    }
+
+    test {COMMAND DOCS without names documents every command} {
+        set d [r command docs]
+        assert_equal [r command count] [dict size $d]
+        assert_equal [lsort [command_names]] [lsort [dict keys $d]]
+    }
+
+    # -------------------------------------------------------------- GETKEYS
+    test {COMMAND GETKEYS errors} {
+        assert_error_equal {ERR The command has no key arguments} {r command getkeys ping x}
+        assert_error_equal {ERR The command has no key arguments} \
+            {r command getkeysandflags client list}
+        assert_error_equal {ERR Invalid command specified} {r command getkeys nosuch x}
+        assert_error_equal {ERR Invalid command specified} {r command getkeys client nosuch}
+        assert_error_equal {ERR Invalid command specified} {r command getkeysandflags nosuch x}
+        assert_error_equal {ERR wrong number of arguments for 'command|getkeys' command} \
+            {r command getkeys ping}
+        assert_error_equal {ERR wrong number of arguments for 'command|getkeysandflags' command} \
+            {r command getkeysandflags ping}
+    }
+
+    test {COMMAND GETKEYS with a key command (when the server has GET)} {
+        if {[command_info_entry get] eq ""} { skip "no GET command" }
+        assert_equal {k} [r command getkeys get k]
+        assert_equal {{k {RO access}}} [r command getkeysandflags get k]
+        assert_error_equal {ERR Invalid number of arguments specified for command} \
+            {r command getkeys get a b}
+    }
+
+    # ----------------------------------------------------------------- LIST
+    test {COMMAND LIST FILTERBY PATTERN} {
+        set subs {}
+        foreach s [lindex [command_info_entry client] 9] { lappend subs [lindex $s 0] }
+        set got [r command list filterby pattern client|*]
+        assert_equal [lsort $subs] [lsort $got]
+        # Case-insensitive, and the container matches "client*".
+        assert_equal [lsort $got] [lsort [r command list filterby pattern CLIENT|*]]
+        set got [r command list filterby pattern client*]
+        assert_equal [lsort [concat client $subs]] [lsort $got]
+        assert_equal {ping} [r command list filterby pattern p?ng]
+        assert_equal {} [r command list filterby pattern nosuch*]
+    }
+
+    test {COMMAND LIST FILTERBY ACLCAT} {
+        set expected {}
+        foreach e [r command] {
+            if {"@connection" in [lindex $e 6]} { lappend expected [lindex $e 0] }
+            foreach s [lindex $e 9] {
+                if {"@connection" in [lindex $s 6]} { lappend expected [lindex $s 0] }
+            }
+        }
+        set got [r command list filterby aclcat connection]
+        assert {[llength $got] > 0}
+        assert_equal [lsort $expected] [lsort $got]
+        assert {"ping" in $got && "client|list" in $got}
+        assert_equal [lsort $got] [lsort [r command list filterby aclcat CONNECTION]]
+        # The category is named without '@'; unknown ones match nothing.
+        assert_equal {} [r command list filterby aclcat @connection]
+        assert_equal {} [r command list filterby aclcat nosuch]
+    }
+
+    test {COMMAND LIST FILTERBY MODULE with no such module} {
+        assert_equal {} [r command list filterby module nosuch]
+    }
+
+    test {COMMAND LIST syntax errors} {
+        assert_error_equal {ERR syntax error} {r command list foo}
+        assert_error_equal {ERR syntax error} {r command list filterby pattern}
+        assert_error_equal {ERR syntax error} {r command list filterby foo bar}
+        assert_error_equal {ERR syntax error} {r command list filterby pattern a b}
+        assert_error_equal {ERR syntax error} \
+            {r command list filterby pattern a filterby pattern b}
+    }
+
+    # ----------------------------------------------------------------- HELP
+    test {COMMAND HELP} {
+        set help [r command help]
+        assert_equal {COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:} \
+            [lindex $help 0]
+        foreach line {COUNT LIST {INFO [<command-name> ...]} {DOCS [<command-name> ...]}
+                      {GETKEYS <full-command>} {GETKEYSANDFLAGS <full-command>}} {
+            assert {$line in $help} "'$line' missing"
+        }
+        assert_equal {(no subcommand)} [lindex $help 1]
+        assert_equal {HELP} [lindex $help end-1]
+        assert_equal {    Prints this help.} [lindex $help end]
+        assert_equal 21 [llength $help]
+    }
+
+    # ------------------------------------------------------ RESP2 / RESP3
+    test {COMMAND INFO reply bytes in RESP2 and RESP3} {
+        set entry_body "\$4\r\nping\r\n:-1\r\n%S1\r\n+fast\r\n:0\r\n:0\r\n:0\r\n%S2\r\n+@fast\r\n+@connection\r\n%S2\r\n\$25\r\nrequest_policy:all_shards\r\n\$29\r\nresponse_policy:all_succeeded\r\n%S0\r\n%S0\r\n"
+        foreach {proto set null} {2 * "\$-1" 3 ~ _} {
+            set c [redis_client]
+            $c hello $proto
+            $c deferred 1
+            $c command info ping nosuch
+            set want "*2\r\n*10\r\n[string map [list %S $set] $entry_body]$null\r\n"
+            assert_equal $want [$c read_raw] "RESP$proto"
+            $c close
+        }
+    }
+
+    test {COMMAND INFO of a container: subcommands are an array in RESP3 too} {
+        set c [redis_client]
+        $c hello 3
+        $c deferred 1
+        $c command info client
+        set raw [$c read_raw]
+        $c close
+        # name, arity, empty flags, keys, "@slow", no tips, no key specs,
+        # then an array (not a set) of subcommand entries.
+        assert_match "\\*1\r\n\\*10\r\n\$6\r\nclient\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n\\**\r\n\\*10\r\n*" $raw
+    }
+
+    test {COMMAND DOCS is a map in RESP3 and a flat array in RESP2} {
+        foreach {proto map set} {2 *6 * 3 %3 ~} {
+            set c [redis_client]
+            $c hello $proto
+            $c deferred 1
+            $c command docs ping nosuch
+            set raw [$c read_raw]
+            $c close
+            set tail "\$5\r\nsince\r\n\$5\r\n1.0.0\r\n\$5\r\ngroup\r\n\$10\r\nconnection\r\n\$10\r\ncomplexity\r\n\$4\r\nO(1)\r\n\$9\r\narguments\r\n*1\r\n${map}\r\n\$4\r\nname\r\n\$7\r\nmessage\r\n\$4\r\ntype\r\n\$6\r\nstring\r\n\$5\r\nflags\r\n${set}1\r\n+optional\r\n"
+            set head [expr {$proto == 2 ? "*2\r\n\$4\r\nping\r\n*10\r\n" : "%1\r\n\$4\r\nping\r\n%5\r\n"}]
+            assert_equal $head [string range $raw 0 [expr {[string length $head]-1}]] "RESP$proto"
+            assert_equal $tail [string range $raw end-[expr {[string length $tail]-1}] end] "RESP$proto"
+            assert_match "*\$7\r\nsummary\r\n*" $raw
+        }
+    }
+
+    test {COMMAND DOCS history and subcommands in RESP3} {
+        set c [null_client 3]
+        set d [$c command docs client]
+        set subs [dict get $d client subcommands]
+        set hist [dict get $subs client|list history]
+        assert {[llength $hist] >= 1}
+        foreach h $hist { assert_equal 2 [llength $h] }
+        $c deferred 1
+        $c command docs client|pause
+        set raw [$c read_raw]
+        $c close
+        assert_match "*\$7\r\nhistory\r\n~1\r\n\\*2\r\n\$5\r\n6.2.0\r\n*" $raw
+    }
+
+    test {COMMAND LIST is an array in RESP3} {
+        set c [redis_client]
+        $c hello 3
+        $c deferred 1
+        $c command list filterby pattern p?ng
+        assert_equal "*1\r\n\$4\r\nping\r\n" [$c read_raw]
+        $c command list filterby pattern nosuch
+        assert_equal "*0\r\n" [$c read_raw]
+        $c close
+    }
+
+    test {COMMAND GETKEYS errors do not break the connection} {
+        catch {r command getkeys nosuch x}
+        assert_equal PONG [r ping]
+    }
+}
