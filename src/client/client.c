@@ -133,7 +133,7 @@ static const char *protectedModeError =
     "mode option to 'no', and then restarting the server. "
     "3) If you started the server manually just for testing, restart "
     "it with the '--protected-mode no' option. "
-    "4) Set up an authentication password for the default user. "
+    "4) Setup a an authentication password for the default user. "
     "NOTE: You only need to do one of the above things in order for "
     "the server to start accepting connections from the outside.\r\n";
 
@@ -517,6 +517,9 @@ void clientsCron(void) {
         c->clientsNode = ln;
         if (clientsCronHandleTimeout(c)) continue;
         clientsCronResizeQueryBuffer(c);
+        /* A client over its soft limit that gets no new output must still
+         * be closed once the limit's seconds have passed. */
+        if (c->replyBytes) clientCheckOutputBufferLimits(c);
     }
 }
 

@@ -19,11 +19,12 @@ static uint64_t cstrHash(const void *k) { return dictGenHashFunction(k, strlen(k
 static int cstrEqual(const void *a, const void *b) { return strcmp(a, b) == 0; }
 static const dictType seenDictType = {.hash = cstrHash, .keyEqual = cstrEqual};
 
-static void configGetCollect(const char *name, const bstr value, void *privdata) {
+static void configGetCollect(const char *name, const char *shownName, const bstr value,
+                             void *privdata) {
     configGetResult *r = privdata;
     if (dictAdd(r->seen, (void *)name, NULL) != DICT_OK) return;
     r->pairs = xrealloc(r->pairs, sizeof(bstr) * (size_t)(r->count + 2));
-    r->pairs[r->count++] = bstrNew(name);
+    r->pairs[r->count++] = bstrNew(shownName);
     r->pairs[r->count++] = bstrDup(value);
 }
 
@@ -45,7 +46,7 @@ void configGetCommand(client *c) {
 /* CONFIG SET name value [name value ...], all or nothing. */
 void configSetCommand(client *c) {
     if ((c->argc - 2) % 2 != 0) {
-        replyErrorArity(c);
+        replyErrorSyntax(c); /* argc 3 never gets here: the arity check catches it */
         return;
     }
     int count = (c->argc - 2) / 2;

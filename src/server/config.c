@@ -84,6 +84,19 @@ static int setBind(const configDef *def, bstr *argv, int argc, char *err, size_t
     (void)def;
     char *addrs[CONFIG_BINDADDR_MAX];
     int count;
+    /* One argument holding a list ("127.0.0.1 -::1"), as CONFIG SET and a
+     * quoted --bind give it, is split like a config line. */
+    if (argc == 1 && strchr(argv[0], ' ')) {
+        int n;
+        bstr *parts = bstrSplitArgs(argv[0], &n);
+        if (!parts) {
+            snprintf(err, errlen, "unbalanced quotes");
+            return -1;
+        }
+        int rc = setBind(def, parts, n, err, errlen);
+        bstrFreeSplitRes(parts, n);
+        return rc;
+    }
     if (parseBindArgs(argv, argc, addrs, &count, err, errlen) < 0) return -1;
     int same = count == server.bindaddrCount;
     for (int i = 0; same && i < count; i++) same = strcmp(addrs[i], server.bindaddr[i]) == 0;
@@ -127,6 +140,7 @@ static int parseClassName(const char *name) {
 static int setObufLimits(const configDef *def, bstr *argv, int argc, char *err,
                          size_t errlen) {
     (void)def;
+    if (argc == 1 && bstrLen(argv[0]) == 0) return 0; /* as Redis: nothing to change */
     if (argc == 1) {
         int n;
         bstr *parts = bstrSplitArgs(argv[0], &n);
@@ -323,20 +337,25 @@ static int setNumeric(const configDef *def, const char *value, char *err, size_t
     if (def->type == CFG_MEMORY) {
         int bad = 0;
         unsigned long long u = numParseMemory(value, &bad);
-        if (bad || u > LLONG_MAX) {
+        /* Like Redis (strtoull saturating), a number too big for 64 bits
+         * is out of range rather than malformed. */
+        if (bad && value[0] && strspn(value, "0123456789") == strlen(value)) {
+            bad = 0;
+            u = ULLONG_MAX;
+        }
+        if (bad || value[0] == '\0') {
             snprintf(err, errlen, "argument must be a memory value");
+            return -1;
+        }
+        if (u > LLONG_MAX) {
+            snprintf(err, errlen, "argument must be between %lld and %lld inclusive", def->min,
+                     def->max);
             return -1;
         }
         v = (long long)u;
     } else if (!numParseLongLong(value, strlen(value), &v)) {
-        /* Redis also accepts memory units for plain integer parameters. */
-        int bad = 0;
-        unsigned long long u = numParseMemory(value, &bad);
-        if (bad || u > LLONG_MAX) {
-            snprintf(err, errlen, "argument couldn't be parsed into an integer");
-            return -1;
-        }
-        v = (long long)u;
+        snprintf(err, errlen, "argument couldn't be parsed into an integer");
+        return -1;
     }
     if (checkRange(def, v, err, errlen) < 0) return -1;
     switch (def->type) {
@@ -402,30 +421,32 @@ bstr configGetValue(const char *name) {
     return def ? configGetDef(def) : NULL;
 }
 
+/* A pattern without glob characters names one parameter exactly (any
+ * case), and Redis then echoes the name as the client typed it. */
 void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *fn,
                            void *privdata) {
+    if (!memchr(pattern, '*', plen) && !memchr(pattern, '?', plen) &&
+        !memchr(pattern, '[', plen) && !memchr(pattern, '\\', plen)) {
+        const configDef *d = configLookup(pattern, plen);
+        if (d) {
+            bstr v = configGetDef(d);
+            fn(d->name, pattern, v, privdata);
+            bstrFree(v);
+        }
+        return;
+    }
     for (const configDef *d = configTable; d->name; d++) {
         if (!globMatch(pattern, plen, d->name, strlen(d->name), 1)) continue;
         bstr v = configGetDef(d);
-        fn(d->name, v, privdata);
+        fn(d->name, d->name, v, privdata);
         bstrFree(v);
     }
 }
 
 static int setFromString(const configDef *def, const char *value, char *err, size_t errlen) {
-    int argc;
-    bstr *argv;
-    if (def->type == CFG_SPECIAL && def->setSpecial == setBind) {
-        argv = bstrSplitArgs(value, &argc);
-        if (!argv) {
-            snprintf(err, errlen, "unbalanced quotes");
-            return -1;
-        }
-    } else {
-        argc = 1;
-        argv = xmalloc(sizeof(bstr));
-        argv[0] = bstrNew(value);
-    }
+    int argc = 1;
+    bstr *argv = xmalloc(sizeof(bstr));
+    argv[0] = bstrNew(value);
     int rc = configSetOne(def, argv, argc, err, errlen);
     bstrFreeSplitRes(argv, argc);
     return rc;
@@ -609,7 +630,8 @@ int configLoad(const char *filename, const char *options) {
     }
     loadFromString(config, 0);
     bstrFree(config);
-    server.hz = server.configHz < 1 ? 1 : (server.configHz > 500 ? 500 : server.configHz);
+    char ignored[CONFIG_ERR_LEN];
+    applyHz(ignored, sizeof(ignored));
     return 0;
 }
 

@@ -19,9 +19,11 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
 bstr configGetValue(const char *name);
 int configExists(const char *name, size_t len);
 
-/* Calls fn(name, value) for each parameter whose name matches a glob
- * pattern; `value` is freed by the caller of fn after it returns. */
-typedef void configGetVisitor(const char *name, const bstr value, void *privdata);
+/* Calls fn(name, shownName, value) for each parameter whose name matches
+ * a glob pattern; shownName is what CONFIG GET prints (the pattern itself
+ * for an exact name).  `value` is freed after fn returns. */
+typedef void configGetVisitor(const char *name, const char *shownName, const bstr value,
+                              void *privdata);
 void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *fn,
                            void *privdata);
 int configRewrite(const char *path, char *err, size_t errlen);

@@ -14,6 +14,10 @@
 /* Redis's address spelling: "*" is every IPv4 address, "::*" every IPv6
  * one, and a leading "-" makes an address optional (skipped when it is not
  * available on this machine). */
+/* The port the TCP listeners are bound to now.  CONFIG SET port changes
+ * server.port before re-binding, so a failed re-bind restores from here. */
+static int boundPort;
+
 static const char *bindAddrToHost(const char *addr, int *optional) {
     *optional = addr[0] == '-';
     if (*optional) addr++;
@@ -89,6 +93,7 @@ int listenToPort(void) {
         }
         server.ipfdCount = n;
     }
+    boundPort = server.port;
     if (server.unixsocket) {
         char nerr[NET_ERR_LEN];
         server.sofd = netUnixServer(nerr, server.unixsocket, (mode_t)server.unixsocketperm,
@@ -111,9 +116,15 @@ int listenToPort(void) {
     return 0;
 }
 
-/* Replaces the TCP listeners with ones for (addrs, port); the old ones are
- * closed only once the new ones are open, so a failure changes nothing. */
-static int rebind(char **addrs, int count, int port, char *err, size_t errlen) {
+static void closeTcpListeners(void) {
+    for (int i = 0; i < server.ipfdCount; i++) {
+        reactorDelFileEvent(server.el, server.ipfd[i], RE_READABLE);
+        close(server.ipfd[i]);
+    }
+    server.ipfdCount = 0;
+}
+
+static int openTcpListeners(char **addrs, int count, int port, char *err, size_t errlen) {
     int fds[CONFIG_BINDADDR_MAX];
     int n = 0;
     if (port != 0) {
@@ -127,13 +138,24 @@ static int rebind(char **addrs, int count, int port, char *err, size_t errlen) {
         }
         return -1;
     }
-    for (int i = 0; i < server.ipfdCount; i++) {
-        reactorDelFileEvent(server.el, server.ipfd[i], RE_READABLE);
-        close(server.ipfd[i]);
-    }
     memcpy(server.ipfd, fds, sizeof(int) * (size_t)n);
     server.ipfdCount = n;
+    boundPort = port;
     return 0;
+}
+
+/* Replaces the TCP listeners with ones for (addrs, port).  As in Redis the
+ * old ones are closed first (the new list may share addresses with them),
+ * and reopened if the new ones cannot all be bound, so a failure leaves
+ * the server listening where it did. */
+static int rebind(char **addrs, int count, int port, char *err, size_t errlen) {
+    closeTcpListeners();
+    if (openTcpListeners(addrs, count, port, err, errlen) == 0) return 0;
+    char ignored[NET_ERR_LEN * 2];
+    if (openTcpListeners(server.bindaddr, server.bindaddrCount, boundPort, ignored,
+                         sizeof(ignored)) < 0)
+        serverLog(LL_WARNING, "Failed to restore the old listeners: %s", ignored);
+    return -1;
 }
 
 int changeBindAddr(char **addrs, int count, char *err, size_t errlen) {
@@ -146,7 +168,7 @@ int changeBindAddr(char **addrs, int count, char *err, size_t errlen) {
 
 int changeListenPort(int port, char *err, size_t errlen) {
     if (rebind(server.bindaddr, server.bindaddrCount, port, err, errlen) < 0) {
-        snprintf(err, errlen, "Unable to listen on this port");
+        snprintf(err, errlen, "Unable to listen on this port. Check server logs.");
         return -1;
     }
     return 0;
