@@ -343,7 +343,7 @@ static int setNumeric(const configDef *def, const char *value, char *err, size_t
             bad = 0;
             u = ULLONG_MAX;
         }
-        if (bad || value[0] == '\0') {
+        if (bad) {
             snprintf(err, errlen, "argument must be a memory value");
             return -1;
         }
