@@ -26,9 +26,11 @@ VARIANT  := $(if $(SANITIZE),$(SANITIZE),plain)-$(MALLOC)
 OBJDIR   := build/$(VARIANT)
 
 LIB_SRC    := $(wildcard src/lib/*.c)
+STORE_SRC  := $(wildcard src/store/*.c)
 CORE_SRC   := $(wildcard src/reactor/*.c src/net/*.c src/resp/*.c src/client/*.c \
                 src/command/*.c src/cmd/*.c src/server/*.c)
 LIB_OBJ    := $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
+STORE_OBJ  := $(STORE_SRC:src/%.c=$(OBJDIR)/%.o)
 RESP_OBJ   := $(patsubst src/%.c,$(OBJDIR)/%.o,$(wildcard src/resp/*.c))
 CORE_OBJ   := $(CORE_SRC:src/%.c=$(OBJDIR)/%.o)
 SERVER     := src/redis-kv-server
@@ -47,16 +49,18 @@ $(OBJDIR)/%.o: src/%.c
 
 # The binary is linked per variant and then copied into place, so switching
 # between plain and sanitizer builds always leaves the variant asked for.
-$(OBJDIR)/redis-kv-server: $(CORE_OBJ) $(LIB_OBJ)
+$(OBJDIR)/redis-kv-server: $(CORE_OBJ) $(STORE_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
 
 .PHONY: $(SERVER)
 $(SERVER): $(OBJDIR)/redis-kv-server
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
-$(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h $(LIB_OBJ) $(RESP_OBJ)
+# Unit tests link lib/, resp/ and store/ only: none of them may need the
+# server (DESIGN.md: store/ builds and is tested on its own).
+$(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h $(LIB_OBJ) $(RESP_OBJ) $(STORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(RESP_OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(STORE_OBJ) $(RESP_OBJ) $(LIB_OBJ) $(LDLIBS)
 
 utils/redis-kv-load: utils/redis-kv-load.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lm
