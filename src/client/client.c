@@ -577,26 +577,24 @@ void clientsUnpause(void) {
 
 /* ----------------------------------------------------------------- info */
 
-const char *clientPeerId(client *c) {
-    if (c->peerId[0] == '\0') {
+/* Fills buf (once; it is cached in the client) with the peer's (local 0)
+ * or our own (local 1) address as "ip:port", or "<unixsocket>:0". */
+static const char *clientAddrString(client *c, char *buf, size_t len, int local) {
+    if (buf[0] == '\0') {
         if (c->flags & CLIENT_UNIX_SOCKET)
-            snprintf(c->peerId, sizeof(c->peerId), "%s:0",
-                     server.unixsocket ? server.unixsocket : "");
+            snprintf(buf, len, "%s:0", server.unixsocket ? server.unixsocket : "");
         else if (c->fd >= 0)
-            netFdToAddrString(c->fd, c->peerId, sizeof(c->peerId), 0);
+            netFdToAddrString(c->fd, buf, len, local);
     }
-    return c->peerId;
+    return buf;
+}
+
+const char *clientPeerId(client *c) {
+    return clientAddrString(c, c->peerId, sizeof(c->peerId), 0);
 }
 
 const char *clientSockName(client *c) {
-    if (c->sockName[0] == '\0') {
-        if (c->flags & CLIENT_UNIX_SOCKET)
-            snprintf(c->sockName, sizeof(c->sockName), "%s:0",
-                     server.unixsocket ? server.unixsocket : "");
-        else if (c->fd >= 0)
-            netFdToAddrString(c->fd, c->sockName, sizeof(c->sockName), 1);
-    }
-    return c->sockName;
+    return clientAddrString(c, c->sockName, sizeof(c->sockName), 1);
 }
 
 static void clientFlagsString(client *c, char *flags) {

@@ -78,38 +78,41 @@ static int parseInline(respParser *p, const char *buf, size_t len, size_t *pos,
     return argc ? RESP_PARSE_OK : RESP_PARSE_NEED_MORE;
 }
 
-/* Reads a "<prefix><number>\r\n" header line at buf[*pos].  Returns 1 with
- * *value set, 0 if the line is not complete yet, -1 if the line is too long
- * (no newline within the inline limit) or the number does not parse
- * (*bad set to 1 for the latter). */
-static int readLengthLine(const char *buf, size_t len, size_t *pos,
-                          long long *value, int *bad) {
+#define LINE_NEED_MORE 0
+#define LINE_OK 1
+#define LINE_TOO_LONG (-1)
+#define LINE_BAD_NUMBER (-2)
+#define LINE_BAD_PREFIX (-3)
+
+/* Reads a "<prefix><number>\r\n" header line at buf[*pos].  As in Redis,
+ * the whole line must be there before its first byte is judged.  Returns
+ * LINE_OK with *value set and *pos past the line, LINE_NEED_MORE, or an
+ * error: LINE_TOO_LONG (no CR within the inline limit), LINE_BAD_PREFIX,
+ * LINE_BAD_NUMBER. */
+static int readLengthLine(const char *buf, size_t len, size_t *pos, char prefix,
+                          long long *value) {
     const char *start = buf + *pos;
     size_t avail = len - *pos;
     const char *cr = memchr(start, '\r', avail);
-    *bad = 0;
-    if (!cr) return avail > RESP_INLINE_MAX_SIZE ? -1 : 0;
-    if ((size_t)(cr - start) + 1 >= avail) return 0; /* need the '\n' too */
-    if (!numParseLongLong(start + 1, (size_t)(cr - start) - 1, value)) {
-        *bad = 1;
-        return -1;
-    }
+    if (!cr) return avail > RESP_INLINE_MAX_SIZE ? LINE_TOO_LONG : LINE_NEED_MORE;
+    if ((size_t)(cr - start) + 1 >= avail) return LINE_NEED_MORE; /* need the '\n' too */
+    if (start[0] != prefix) return LINE_BAD_PREFIX;
+    if (!numParseLongLong(start + 1, (size_t)(cr - start) - 1, value)) return LINE_BAD_NUMBER;
     *pos += (size_t)(cr - start) + 2;
-    return 1;
+    return LINE_OK;
 }
 
 static int parseMultibulkHeader(respParser *p, const char *buf, size_t len,
                                 size_t *pos, const respLimits *lim,
                                 const char **err) {
     long long n;
-    int bad;
-    int rc = readLengthLine(buf, len, pos, &n, &bad);
-    if (rc == 0) return RESP_PARSE_NEED_MORE;
-    if (rc < 0 && !bad) {
+    int rc = readLengthLine(buf, len, pos, '*', &n);
+    if (rc == LINE_NEED_MORE) return RESP_PARSE_NEED_MORE;
+    if (rc == LINE_TOO_LONG) {
         *err = "Protocol error: too big mbulk count string";
         return RESP_PARSE_ERROR;
     }
-    if (rc < 0 || n > INT_MAX) {
+    if (rc != LINE_OK || n > INT_MAX) {
         *err = "Protocol error: invalid multibulk length";
         return RESP_PARSE_ERROR;
     }
@@ -130,29 +133,21 @@ static int parseMultibulkHeader(respParser *p, const char *buf, size_t len,
 
 static int parseBulkHeader(respParser *p, const char *buf, size_t len,
                            size_t *pos, const respLimits *lim, const char **err) {
-    /* As in Redis, the whole header line must be there before its first
-     * byte is judged. */
-    const char *start = buf + *pos;
-    size_t avail = len - *pos;
-    const char *cr = memchr(start, '\r', avail);
-    if (!cr) {
-        if (avail > RESP_INLINE_MAX_SIZE) {
-            *err = "Protocol error: too big bulk count string";
-            return RESP_PARSE_ERROR;
-        }
-        return RESP_PARSE_NEED_MORE;
+    long long n;
+    int rc = readLengthLine(buf, len, pos, '$', &n);
+    if (rc == LINE_NEED_MORE) return RESP_PARSE_NEED_MORE;
+    if (rc == LINE_TOO_LONG) {
+        *err = "Protocol error: too big bulk count string";
+        return RESP_PARSE_ERROR;
     }
-    if ((size_t)(cr - start) + 1 >= avail) return RESP_PARSE_NEED_MORE;
-    if (start[0] != '$') {
+    if (rc == LINE_BAD_PREFIX) {
         static char msg[64];
         memcpy(msg, "Protocol error: expected '$', got ' '", 38);
-        msg[35] = start[0];
+        msg[35] = buf[*pos];
         *err = msg;
         return RESP_PARSE_ERROR;
     }
-    long long n;
-    int bad;
-    if (readLengthLine(buf, len, pos, &n, &bad) != 1 || n < 0 || n > lim->maxBulkLen) {
+    if (rc != LINE_OK || n < 0 || n > lim->maxBulkLen) {
         *err = "Protocol error: invalid bulk length";
         return RESP_PARSE_ERROR;
     }
