@@ -144,7 +144,7 @@ void replyErrorNotInteger(client *c) {
 
 /* Redis's answer to an unknown subcommand of a known container. */
 void replyErrorSubcommand(client *c) {
-    bstr cmd = bstrNew(c->cmd ? c->cmd->name : c->argv[0]);
+    bstr cmd = bstrNew(c->argv[0]);
     bstrToUpper(cmd);
     replyErrorFormat(c, "unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.",
                      c->argc > 1 ? c->argv[1] : "", cmd);

@@ -56,8 +56,8 @@ void clientListCommand(client *c) {
         nids = c->argc - 3;
         ids = xmalloc(sizeof(long long) * (size_t)nids);
         for (int i = 0; i < nids; i++) {
-            if (!numParseLongLong(c->argv[3 + i], bstrLen(c->argv[3 + i]), &ids[i]) ||
-                ids[i] <= 0) {
+            /* As in Redis, 0 and negative ids are valid and match nobody. */
+            if (!numParseLongLong(c->argv[3 + i], bstrLen(c->argv[3 + i]), &ids[i])) {
                 xfree(ids);
                 replyError(c, "Invalid client ID");
                 return;
@@ -70,7 +70,7 @@ void clientListCommand(client *c) {
     bstr out = bstrEmpty();
     if (nids) {
         for (int i = 0; i < nids; i++) {
-            client *cl = clientLookupById((uint64_t)ids[i]);
+            client *cl = ids[i] > 0 ? clientLookupById((uint64_t)ids[i]) : NULL;
             if (!cl || (cl->flags & CLIENT_CLOSE_ASAP && cl != c)) continue;
             out = clientCatInfoString(out, cl);
             out = bstrCatLen(out, "\n", 1);
@@ -213,7 +213,7 @@ void clientPauseCommand(client *c) {
             return;
         }
     } else if (c->argc > 4) {
-        replyErrorSyntax(c);
+        replyErrorSubcommand(c);
         return;
     }
     if (!numParseLongLong(c->argv[2], bstrLen(c->argv[2]), &ms)) {

@@ -58,7 +58,7 @@ static int authCheck(const bstr user, const bstr pass) {
 }
 
 void resetCommand(client *c) {
-    c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_EVICT);
+    c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
     if (c->flags & CLIENT_MONITOR) {
         listNode *ln = listSearchValue(server.monitors, c);
         if (ln) listDelNode(server.monitors, ln);

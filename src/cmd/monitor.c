@@ -16,10 +16,9 @@ void monitorFeed(client *c) {
         line = bstrCatPrintf(line, "[%d unix:%s]", c->db, server.unixsocket);
     else
         line = bstrCatPrintf(line, "[%d %s]", c->db, clientPeerId(c));
-    int redact = c->cmd && (!strcmp(c->cmd->name, "auth") || !strcmp(c->cmd->name, "hello"));
     for (int i = 0; i < c->argc; i++) {
         line = bstrCatLen(line, " ", 1);
-        if (redact && i > 0) line = bstrCat(line, "\"(redacted)\"");
+        if (commandArgIsSecret(c, i)) line = bstrCat(line, "\"(redacted)\"");
         else line = bstrCatRepr(line, c->argv[i], bstrLen(c->argv[i]));
     }
     line = bstrCatLen(line, "\r\n", 2);

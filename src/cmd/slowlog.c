@@ -40,9 +40,8 @@ static slowlogEntry *slowlogCreateEntry(client *c, long long durationUs) {
             e->argv[i] = bstrDup(c->argv[i]);
         }
     }
-    /* AUTH and HELLO ... AUTH carry passwords: never log them. */
-    if (c->cmd && (!strcmp(c->cmd->name, "auth") || !strcmp(c->cmd->name, "hello")))
-        for (int i = 1; i < argc; i++) e->argv[i] = bstrCpyLen(e->argv[i], "(redacted)", 10);
+    for (int i = 1; i < argc; i++)
+        if (commandArgIsSecret(c, i)) e->argv[i] = bstrCpyLen(e->argv[i], "(redacted)", 10);
     e->time = (long long)server.unixtime;
     e->durationUs = durationUs;
     e->id = server.slowlogNextId++;

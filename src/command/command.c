@@ -100,6 +100,24 @@ command *commandLookupByFullname(const char *fullname, size_t len) {
     return commandLookupSubcommand(base, bar + 1, len - (size_t)(bar - fullname) - 1);
 }
 
+/* Whether argv[i] of c's request carries a secret that the slow log and
+ * MONITOR must show as "(redacted)": every argument of AUTH, the user
+ * and password after HELLO's AUTH, and the value of CONFIG SET
+ * requirepass - the same arguments Redis 7 hides. */
+int commandArgIsSecret(client *c, int i) {
+    const command *cmd = c->cmd;
+    if (!cmd || i == 0) return 0;
+    if (!strcmp(cmd->fullname, "auth")) return 1;
+    if (!strcmp(cmd->fullname, "hello")) {
+        for (int j = 2; j + 2 < c->argc; j++)
+            if (!strcasecmp(c->argv[j], "auth")) return i == j + 1 || i == j + 2;
+        return 0;
+    }
+    if (!strcmp(cmd->fullname, "config|set"))
+        return i >= 3 && (i % 2) == 1 && !strcasecmp(c->argv[i - 1], "requirepass");
+    return 0;
+}
+
 int commandIsWrite(const command *cmd) {
     return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }

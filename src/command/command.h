@@ -170,6 +170,7 @@ void commandCall(client *c);
 void commandResetStats(void);
 int commandCount(void);
 int commandIsWrite(const command *cmd);
+int commandArgIsSecret(client *c, int i);
 
 /* Iteration over every top-level command, for COMMAND and INFO. */
 typedef void commandVisitor(command *cmd, void *privdata);

@@ -584,8 +584,9 @@ static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *l
         return;
     }
     const configDef *def = configLookup(argv[0], bstrLen(argv[0]));
-    if (!def || argc < 2 || (def->type != CFG_SPECIAL && argc != 2))
-        loadError(linenum, line, "Bad directive or wrong number of arguments");
+    if (!def) loadError(linenum, line, "Bad directive or wrong number of arguments");
+    if (argc < 2 || (def->type != CFG_SPECIAL && argc != 2))
+        loadError(linenum, line, "wrong number of arguments");
     if (configSetOne(def, argv + 1, argc - 1, err, sizeof(err)) < 0)
         loadError(linenum, line, err);
 }

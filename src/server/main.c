@@ -316,7 +316,7 @@ int main(int argc, char **argv) {
     serverLog(LL_WARNING, "oO0OoO0OoO0Oo redis-kv is starting oO0OoO0OoO0Oo");
     serverLog(LL_WARNING, "redis-kv version=%s, redis API=%s, bits=%d, pid=%d, just started",
               REDIS_KV_VERSION, REDIS_API_VERSION, (int)(sizeof(long) * 8), (int)getpid());
-    if (!server.configfile)
+    if (argc == 1)
         serverLog(LL_WARNING, "Warning: no config file specified, using the default config. "
                               "In order to specify a config file use %s /path/to/redis-kv.conf",
                   argv[0]);
