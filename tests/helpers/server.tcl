@@ -170,10 +170,33 @@ proc ::server::kill_all {} {
     foreach pid $live_pids { kill_pid $pid }
 }
 
+# Fails the file if any server it ran reported a sanitizer error (ASan,
+# LeakSanitizer or UBSan write to the server's stdout/stderr log), so
+# `make test SANITIZE=address` catches errors that do not break a reply.
+proc ::server::check_sanitizer_reports {} {
+    variable file_dirs
+    set found 0
+    foreach d $file_dirs {
+        foreach f [glob -nocomplain -directory $d *] {
+            if {![file isfile $f] || [file size $f] > 50000000} continue
+            set fd [open $f r]
+            fconfigure $fd -translation binary
+            set data [read $fd]
+            close $fd
+            if {[regexp {ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:} $data m]} {
+                ::test::count_fail "sanitizer report in [file tail $d]/[file tail $f]" $m
+                set found 1
+            }
+        }
+    }
+    return $found
+}
+
 # Remove the temporary dirs of the file that just ran (if it passed).
 proc ::server::cleanup_file_dirs {keep} {
     variable file_dirs
     variable tmproot
+    if {[check_sanitizer_reports]} { set keep 1 }
     if {$keep} {
         foreach d $file_dirs {
             if {[file exists $d]} { puts "    (kept server dir $d)" }

@@ -1,0 +1,186 @@
+/* keydir.h -- the in-memory key directory of the storage engine.
+ *
+ * One keydir per database maps each key to where its newest value lives in
+ * the segmented log: (segment id, offset in the segment, value length), plus
+ * the key's absolute expiry and the sequence number of the record that wrote
+ * it.  It is the only per-key memory cost of the engine, so an entry is a
+ * single allocation holding the chain link, the location and the key bytes
+ * inline (see keydir.c for the exact layout and its size per key).
+ *
+ * Limits (the store must respect them; violating one is a programming error
+ * and aborts the process with a message):
+ *   - offset is 32 bits: a record must start below 4 GiB in its segment, so
+ *     `segment-size` is capped at 4 GiB (a segment is sealed before a record
+ *     would start at or past that point; the record itself may extend past
+ *     it);
+ *   - valueLen is 32 bits (values are at most 512 MB, as in Redis);
+ *   - keys are binary-safe, up to UINT32_MAX bytes (Redis allows 512 MB);
+ *   - the sequence number is 56 bits: at most KEYDIR_SEQ_MAX (7.2e16; ten
+ *     million writes a second for 228 years).  The store must reject a record
+ *     read from disk whose sequence number exceeds it.
+ *   - expiry is an absolute unix time in milliseconds; 0 means "none".
+ *
+ * Table.  Chained hashing over power-of-two bucket arrays with incremental
+ * rehashing, like lib/dict: two tables while resizing, and every lookup,
+ * set, delete, relocate and random pick moves a couple of buckets from the
+ * old table to the new one.  Grows when the number of keys reaches the
+ * number of buckets (to the next power of two above it), shrinks when fewer
+ * than 10% of the buckets are used.  keydirRehashMilliseconds() lets a cron
+ * finish a rehash while the server is idle.  Keys are hashed with
+ * dictGenHashFunction (SipHash keyed with the process-wide seed).
+ *
+ * Entry pointers.  A keydirEntry pointer stays valid until the entry is
+ * deleted or changed: keydirSet, keydirSetExpire and keydirRelocate may
+ * reallocate the entry of the key they change (e.g. when the expiry appears
+ * or disappears the entry changes size), so always use the pointer they
+ * return, and never keep an entry pointer across such a call for the same
+ * key.  Rehashing moves entries between tables but never reallocates them.
+ *
+ * Threads.  A keydir is not thread-safe; use it from one thread. */
+#ifndef REDISKV_STORE_KEYDIR_H
+#define REDISKV_STORE_KEYDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest sequence number an entry can hold (2^56 - 1). */
+#define KEYDIR_SEQ_MAX ((UINT64_C(1) << 56) - 1)
+
+typedef struct keydir keydir;
+typedef struct keydirEntry keydirEntry;
+
+/* Where a value lives: the record at 'offset' in segment 'segment', whose
+ * value is 'valueLen' bytes long. */
+typedef struct keydirLoc {
+    uint32_t segment;
+    uint32_t offset;
+    uint32_t valueLen;
+} keydirLoc;
+
+/* ---- Life cycle ---------------------------------------------------------- */
+
+/* A new, empty keydir (no buckets allocated until the first insert). */
+keydir *keydirCreate(void);
+/* Frees every entry and the keydir itself.  kd may be NULL. */
+void keydirRelease(keydir *kd);
+/* Frees every entry and both bucket arrays; the keydir stays usable and
+ * empty.  No iterator may be live. */
+void keydirEmpty(keydir *kd);
+/* Exchanges the contents of two keydirs (SWAPDB).  No iterator may be live
+ * on either. */
+void keydirSwap(keydir *a, keydir *b);
+
+/* ---- Lookup and update --------------------------------------------------- */
+
+/* The entry for 'key' (klen bytes, binary-safe), or NULL if absent.  Key
+ * may be NULL when klen is 0.  Expired entries are returned like any other:
+ * expiry is the caller's business. */
+keydirEntry *keydirLookup(keydir *kd, const void *key, size_t klen);
+
+/* Inserts 'key' or overwrites it: location, expiry (absolute unix ms, 0 =
+ * none; a negative expiry is stored as 1, i.e. already expired) and
+ * sequence number all take the new values.  Sets *created (when
+ * created != NULL) to 1 if the key was new, 0 if it was overwritten.
+ * Returns the entry, which may differ from the pointer previously returned
+ * for this key (see "Entry pointers" above). */
+keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
+                       const keydirLoc *loc, int64_t expireMs, uint64_t seq,
+                       int *created);
+
+/* Removes 'key'.  Returns 1 if it was present, 0 if not. */
+int keydirDelete(keydir *kd, const void *key, size_t klen);
+
+/* Changes only the expiry of 'key' (0 removes it, negative is stored as 1,
+ * as in keydirSet).  Returns the entry
+ * (possibly reallocated), or NULL if the key is absent. */
+keydirEntry *keydirSetExpire(keydir *kd, const void *key, size_t klen,
+                             int64_t expireMs);
+
+/* Compaction support: if 'key' exists and its location still equals
+ * *oldLoc (all three fields), sets it to *newLoc and returns 1; otherwise
+ * changes nothing and returns 0 (the key was overwritten or deleted since
+ * the compactor copied it).  Expiry and sequence number are kept. */
+int keydirRelocate(keydir *kd, const void *key, size_t klen,
+                   const keydirLoc *oldLoc, const keydirLoc *newLoc);
+
+/* ---- Entry accessors ----------------------------------------------------- */
+
+/* The key bytes stored in 'e' (not NUL-terminated) and their length. */
+const void *keydirEntryKey(const keydirEntry *e, size_t *len);
+void keydirEntryLoc(const keydirEntry *e, keydirLoc *out);
+/* Absolute expiry in unix ms, or 0 if the key has none. */
+int64_t keydirEntryExpire(const keydirEntry *e);
+uint64_t keydirEntrySeq(const keydirEntry *e);
+
+/* ---- Statistics ---------------------------------------------------------- */
+
+size_t keydirSize(const keydir *kd);            /* number of keys */
+size_t keydirExpiresCount(const keydir *kd);    /* keys with an expiry */
+/* Bytes the keydir holds from the allocator: the usable size of every
+ * entry, of both bucket arrays and of the keydir header itself. */
+size_t keydirMemoryBytes(const keydir *kd);
+size_t keydirBuckets(const keydir *kd);         /* buckets in both tables */
+int keydirIsRehashing(const keydir *kd);
+
+/* ---- Sizing -------------------------------------------------------------- */
+
+/* Pre-sizes the table for 'size' keys (rounded up to a power of two), e.g.
+ * before loading a hint file.  Returns 1 if a resize started, 0 if not
+ * (rehashing already, too small for the current keys, or same size). */
+int keydirExpand(keydir *kd, size_t size);
+/* Rehashes in steps of 100 buckets for about 'ms' milliseconds or until
+ * the rehash is done.  Returns the number of bucket steps done (0 if not
+ * rehashing or if a live iterator pauses rehashing). */
+int keydirRehashMilliseconds(keydir *kd, int ms);
+
+/* ---- Iteration ----------------------------------------------------------- */
+
+/* Cursor iteration with Redis's SCAN guarantee.  Start with cursor 0 and
+ * call again with the returned cursor until it returns 0.  Every key
+ * present for the whole iteration is passed to 'fn' at least once, even if
+ * the keydir grows, shrinks or rehashes between calls; keys may be reported
+ * more than once.  Each call reports one bucket (of each table while
+ * rehashing).  Rehashing is paused during the call.  Inside 'fn' the caller
+ * may look keys up, delete the entry it is given, or change that entry's
+ * key with keydirSet/keydirSetExpire/keydirRelocate; it must not insert new
+ * keys, nor delete or change any other key. */
+typedef void keydirScanFn(void *priv, keydirEntry *e);
+unsigned long keydirScan(keydir *kd, unsigned long cursor, keydirScanFn *fn,
+                         void *priv);
+
+/* A random entry, or NULL if the keydir is empty: a random non-empty bucket,
+ * then a random entry of its chain (not perfectly uniform when chains differ
+ * in length). */
+keydirEntry *keydirRandom(keydir *kd);
+/* Active-expiry sampling: up to 'tries' random picks, returning the first
+ * entry that has an expiry; NULL if none was found or no key has one. */
+keydirEntry *keydirRandomWithExpire(keydir *kd, int tries);
+
+/* Safe iterator, on the caller's stack:
+ *
+ *     keydirIterator it;
+ *     keydirIterInit(&it, kd);
+ *     while ((e = keydirIterNext(&it)) != NULL) ...
+ *     keydirIterRelease(&it);
+ *
+ * Every key present for the whole iteration is returned exactly once.
+ * While it is live, rehashing is paused and the caller may look keys up,
+ * delete or change (keydirSet/SetExpire/Relocate) the entry last returned,
+ * and insert new keys (an inserted key may or may not be returned), but must
+ * not delete or change any other existing key (that could free the entry
+ * the iterator returns next), and must not empty, swap or release the
+ * keydir.
+ * keydirIterRelease must be called exactly once. */
+typedef struct keydirIterator {
+    keydir *kd;
+    keydirEntry *nextEntry;     /* saved so the current entry may change */
+    unsigned long index;        /* bucket being walked in table 'table' */
+    int table;
+    int started;
+} keydirIterator;
+
+void keydirIterInit(keydirIterator *it, keydir *kd);
+keydirEntry *keydirIterNext(keydirIterator *it);
+void keydirIterRelease(keydirIterator *it);
+
+#endif
