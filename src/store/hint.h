@@ -1,0 +1,115 @@
+/* hint.h -- hint files: a sealed segment's key directory, without values.
+ *
+ * seg-NNNNNNNN.hint sits next to seg-NNNNNNNN.log and lists, in file order,
+ * every record a full recoveryScan of the segment would deliver (data
+ * records of committed batches included, batch markers left out), so
+ * loading it gives the callback exactly the same sequence as a scan, minus
+ * reading the values.  Restart time is dominated by this.
+ *
+ * File layout (little-endian; the contract):
+ *
+ *   header, 24 bytes
+ *      0  8  magic "RKVHINT1"
+ *      8  4  version (1)
+ *     12  4  reserved, 0
+ *     16  8  segment id
+ *   entries, one per record, 36 bytes + key
+ *      0  1  type (RECORD_SET .. RECORD_FLUSHALL)
+ *      1  1  flags
+ *      2  2  db
+ *      4  4  keylen
+ *      8  4  vallen
+ *     12  8  offset of the record in the segment file
+ *     20  8  expire_at_ms
+ *     28  8  seq
+ *     36  .. key
+ *   trailer, 44 bytes
+ *      0  8  entry count
+ *      8  8  size of the segment file the hint describes
+ *     16  8  highest seq of any good record in the segment (markers too)
+ *     24  8  highest timestamp_ms
+ *     32  8  end magic "RKVHEND\n"
+ *     40  4  crc32c of every byte of the file before this field
+ *
+ * Atomicity: a hint is written to seg-N.hint.tmp, fsynced, renamed over
+ * seg-N.hint and the directory fsynced, so a half-written hint is never
+ * found under the real name.  Loading checks the whole-file checksum, the
+ * structure of every entry (offsets increasing and inside the segment,
+ * field rules of record.h) and that the segment still has the size the
+ * hint describes, all BEFORE the first callback; a missing, damaged or
+ * stale hint therefore costs nothing but a scan of the segment.
+ *
+ * Items loaded from a hint have fromHint = 1 and hdr.crc, hdr.hcrc and
+ * hdr.timestamp set to 0; their checksums were verified when the hint was
+ * written (from a scan), not at load time: readers verify a value's record
+ * checksum when they read it. */
+#ifndef REDISKV_STORE_HINT_H
+#define REDISKV_STORE_HINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/record.h"
+#include "store/recovery.h"
+#include "store/segment.h"
+
+#define HINT_MAGIC "RKVHINT1"
+#define HINT_END_MAGIC "RKVHEND\n"
+#define HINT_VERSION 1
+#define HINT_HEADER_SIZE 24
+#define HINT_ENTRY_SIZE 36 /* without the key */
+#define HINT_TRAILER_SIZE 44
+
+/* hintLoad results. */
+#define HINT_OK 0
+#define HINT_MISSING 1  /* no hint file: scan the segment */
+#define HINT_INVALID 2  /* damaged, stale or unreadable (reason in err);
+                           nothing was delivered: scan the segment */
+#define HINT_FAILED -1  /* I/O error or callback stop after delivery began;
+                           do not fall back (err, errno set) */
+
+typedef struct hintWriter hintWriter;
+
+/* Starts seg-<segId>.hint.tmp in dir.  NULL on error. */
+hintWriter *hintWriterOpen(const char *dir, uint64_t segId, char *err,
+                           size_t errlen);
+
+/* Adds the entry of the data record at 'offset' with header *h and key
+ * (h->keylen bytes).  Entries must be added in file order.  0 or -1; after
+ * an error the writer only accepts hintWriterAbort. */
+int hintWriterAdd(hintWriter *w, uint64_t offset, const recordHeader *h,
+                  const char *key, char *err, size_t errlen);
+
+/* Writes the trailer, fsyncs, renames into place, fsyncs the directory,
+ * and frees the writer (always, even on failure, which removes the temp
+ * file).  0 or -1. */
+int hintWriterCommit(hintWriter *w, uint64_t segSize, uint64_t maxSeq,
+                     int64_t maxTimestamp, char *err, size_t errlen);
+
+/* Removes the temp file and frees the writer (NULL is a no-op). */
+void hintWriterAbort(hintWriter *w);
+
+/* Scans the sealed segment 'seg' (recoveryScan, no callback needed by the
+ * caller) and writes its hint file.  A segment with any damage or dropped
+ * batch gets NO hint (fails with EBADMSG), so the damage keeps being
+ * reported at every start until the segment is repaired.  opts may be NULL
+ * (its active/dryRun fields are ignored).  0 or -1. */
+int hintWriteForSegment(segment *seg, const recoveryOptions *opts, char *err,
+                        size_t errlen);
+
+/* Loads seg's hint file, calling cb for every entry, and accumulates into
+ * res (recordsApplied, segmentsFromHints, maxSeq, maxTimestamp).
+ * Returns HINT_OK, HINT_MISSING, HINT_INVALID or HINT_FAILED (above).
+ * opts may be NULL; only its bufferSize is used. */
+int hintLoad(segment *seg, const recoveryOptions *opts, recoveryCallback cb,
+             void *ctx, recoveryResult *res, char *err, size_t errlen);
+
+/* The start-up path for one segment: for a sealed segment (opts NULL or
+ * !opts->active) try its hint, and on HINT_MISSING / HINT_INVALID (logged
+ * through opts->log) fall back to recoveryScan; the active segment is
+ * always scanned.  Same return values as recoveryScan. */
+int hintLoadOrScan(segment *seg, const recoveryOptions *opts,
+                   recoveryCallback cb, void *ctx, recoveryResult *res,
+                   char *err, size_t errlen);
+
+#endif

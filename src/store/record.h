@@ -1,0 +1,204 @@
+/* record.h -- the record codec: the on-disk unit of the segment log.
+ *
+ * THIS COMMENT IS THE ON-DISK CONTRACT.  Changing any offset, size, type
+ * number or checksum rule makes existing data directories unreadable.
+ *
+ * A record is self-delimiting (its header gives its total size) and
+ * self-checking (two CRC-32C checksums, lib/crc32c.h).  All integers are
+ * little-endian; there is no padding and no alignment requirement.
+ *
+ *   offset size field         meaning
+ *   ------ ---- ------------- --------------------------------------------
+ *      0     4  crc           crc32c of bytes [4, 44 + keylen + vallen):
+ *                             hcrc, the rest of the header, key and value
+ *      4     4  hcrc          crc32c of header bytes [8, 44) only
+ *      8     1  type          RECORD_SET .. RECORD_BATCH_COMMIT (below)
+ *      9     1  flags         opaque to the codec; owned by the keyspace
+ *                             layer (e.g. the value's encoding)
+ *     10     2  db            database number (0 for FLUSHALL and batch
+ *                             markers)
+ *     12     4  keylen        key bytes following the header
+ *     16     4  vallen        value bytes following the key
+ *     20     8  expire_at_ms  absolute unix time in ms, 0 = no expiry
+ *                             (signed)
+ *     28     8  seq           sequence number (unsigned, monotonically
+ *                             increasing as the writer assigns it)
+ *     36     8  timestamp_ms  wall clock when written (signed, unix ms)
+ *     44  keylen key          binary safe
+ *     ..  vallen value        binary safe
+ *
+ *   total size = 44 + keylen + vallen
+ *
+ * Why two checksums: hcrc makes the header trustworthy on its own, so a
+ * reader knows the record's length before reading (or trusting) the value.
+ * A record whose header checks out but whose value is damaged can be
+ * skipped exactly, instead of searching byte by byte for the next record
+ * (and perhaps mistaking a record-shaped piece of some value for data).
+ * A scanner also rejects most garbage after 36 bytes of checksum work.
+ *
+ * Types and the fields they may use (anything else is rejected as BAD):
+ *
+ *   type                 no. key   value            expire_at_ms   db
+ *   RECORD_SET            1  any   any              >= 0           any
+ *   RECORD_DEL            2  any   empty            0              any
+ *   RECORD_EXPIRE         3  any   empty            >= 0 (0 = make any
+ *                                                   the key persistent)
+ *   RECORD_FLUSHDB        4  empty empty            0              any
+ *   RECORD_FLUSHALL       5  empty empty            0              0
+ *   RECORD_BATCH_BEGIN    6  empty 4 bytes: u32 LE  0              0
+ *                                  count of records
+ *   RECORD_BATCH_COMMIT   7  empty empty            0              0
+ *
+ * Batches.  A write batch (MSET, MULTI/EXEC, any multi-key write) is laid
+ * out contiguously as BATCH_BEGIN(seq S, count N), then N data records
+ * (types 1-5), then BATCH_COMMIT(seq S).  Recovery applies the N records
+ * only once the matching COMMIT is read, and drops the batch otherwise; a
+ * batch never spans two segment files.  The data records inside a batch
+ * carry their own sequence numbers (the writer's choice, normally S+1..S+N).
+ *
+ * Limits.  keylen and vallen are u32, so a key or value is at most
+ * 4 GiB - 1; readers additionally pass a maximum total record size.
+ *
+ * Ownership: the codec never allocates; every function works on caller
+ * buffers and is thread-safe. */
+#ifndef REDISKV_STORE_RECORD_H
+#define REDISKV_STORE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RECORD_HEADER_SIZE 44
+#define RECORD_CRC_START 4       /* crc covers [4, end of record) */
+#define RECORD_HCRC_START 8      /* hcrc covers [8, RECORD_HEADER_SIZE) */
+#define RECORD_BATCH_COUNT_SIZE 4
+
+/* Record types (byte 8).  0 is never valid, so zero-filled space (a file
+ * hole, unwritten pages after a crash) is never taken for a record. */
+#define RECORD_SET 1
+#define RECORD_DEL 2
+#define RECORD_EXPIRE 3
+#define RECORD_FLUSHDB 4
+#define RECORD_FLUSHALL 5
+#define RECORD_BATCH_BEGIN 6
+#define RECORD_BATCH_COMMIT 7
+#define RECORD_TYPE_MAX 7
+
+/* recordDecodeHeader results. */
+#define RECORD_OK 0
+#define RECORD_NEED_MORE 1 /* fewer than RECORD_HEADER_SIZE bytes given */
+#define RECORD_BAD 2       /* not a valid header */
+
+/* The decoded header.  crc and hcrc are outputs of the encoders and
+ * inputs of recordVerify; every other field is the record's content. */
+typedef struct recordHeader {
+    uint32_t crc;
+    uint32_t hcrc;
+    uint8_t type;
+    uint8_t flags;
+    uint16_t db;
+    uint32_t keylen;
+    uint32_t vallen;
+    int64_t expireAt;   /* ms, 0 = none */
+    uint64_t seq;
+    int64_t timestamp;  /* ms */
+} recordHeader;
+
+/* RECORD_HEADER_SIZE, as a function for callers that prefer one. */
+size_t recordHeaderSize(void);
+
+/* Bytes a record with these key and value lengths occupies on disk. */
+static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
+    return RECORD_HEADER_SIZE + keylen + vallen;
+}
+
+/* 1 for the types that carry keyspace data (SET, DEL, EXPIRE, FLUSHDB,
+ * FLUSHALL), 0 for batch markers and invalid types. */
+int recordIsDataType(int type);
+
+/* Human-readable type name ("set", "del", ...; "unknown" for others). */
+const char *recordTypeName(int type);
+
+/* Checks the header's fields against the table above and against
+ * maxRecordSize (the largest total record size accepted; 0 = no limit
+ * besides the u32 length fields).  Returns NULL when valid, else a static
+ * string saying what is wrong.  Does not look at crc/hcrc. */
+const char *recordCheckHeader(const recordHeader *h, uint64_t maxRecordSize);
+
+/* Encodes a whole record into dst, which must hold
+ * recordEncodedSize(h->keylen, h->vallen) bytes.  key and value are
+ * h->keylen and h->vallen bytes (either may be NULL when its length is 0).
+ * Computes the checksums (ignores the crc/hcrc fields of *h, which is not
+ * modified).  Returns the number of bytes written, or 0 when the header is
+ * invalid (recordCheckHeader with no size limit), in which case nothing
+ * is written. */
+size_t recordEncode(char *dst, const recordHeader *h, const void *key,
+                    const void *val);
+
+/* The streaming form for large values: writes only the RECORD_HEADER_SIZE
+ * header bytes into dst, with both checksums computed over header, key and
+ * value, and stores them in h->crc / h->hcrc.  The caller then writes dst,
+ * key and value (e.g. with one writev) without copying the value.
+ * Returns RECORD_HEADER_SIZE, or 0 for an invalid header (dst untouched). */
+size_t recordEncodeHeader(char *dst, recordHeader *h, const void *key,
+                          const void *val);
+
+/* Decodes and validates the header at buf (len bytes available):
+ *   RECORD_NEED_MORE  len < RECORD_HEADER_SIZE;
+ *   RECORD_BAD        hcrc mismatch, or recordCheckHeader() fails;
+ *   RECORD_OK         *out filled in (crc included).  The record's key and
+ *                     value are NOT checked: call recordVerify once the
+ *                     whole record is available.
+ * When reason is not NULL, *reason is set to a static description on
+ * RECORD_BAD. */
+int recordDecodeHeader(const char *buf, size_t len, uint64_t maxRecordSize,
+                       recordHeader *out, const char **reason);
+
+/* Checks the full-record checksum: buf holds the whole encoded record
+ * (recordEncodedSize(h->keylen, h->vallen) bytes) whose header decoded to
+ * *h.  Returns 1 when it matches, 0 otherwise. */
+int recordVerify(const recordHeader *h, const char *buf);
+
+/* Incremental verification for records read in pieces: start with
+ * recordCrcBegin(header bytes), feed key and value bytes in order with
+ * crc32cUpdate(), and compare the result with h->crc. */
+uint32_t recordCrcBegin(const char *headerBuf);
+
+/* Header initialisers for the marker types (all other fields zero). */
+void recordInitBatchBegin(recordHeader *h, uint64_t seq, int64_t timestamp);
+void recordInitBatchCommit(recordHeader *h, uint64_t seq, int64_t timestamp);
+
+/* The BATCH_BEGIN value: the u32 LE record count. */
+void recordEncodeBatchCount(char dst[RECORD_BATCH_COUNT_SIZE], uint32_t count);
+uint32_t recordDecodeBatchCount(const char src[RECORD_BATCH_COUNT_SIZE]);
+
+/* Little-endian helpers shared by the store's file formats. */
+static inline void recordPutU16(char *p, uint16_t v) {
+    unsigned char *u = (unsigned char *)p;
+    u[0] = (unsigned char)v;
+    u[1] = (unsigned char)(v >> 8);
+}
+static inline void recordPutU32(char *p, uint32_t v) {
+    unsigned char *u = (unsigned char *)p;
+    for (int i = 0; i < 4; i++) u[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void recordPutU64(char *p, uint64_t v) {
+    unsigned char *u = (unsigned char *)p;
+    for (int i = 0; i < 8; i++) u[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint16_t recordGetU16(const char *p) {
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint16_t)(u[0] | u[1] << 8);
+}
+static inline uint32_t recordGetU32(const char *p) {
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+           (uint32_t)u[3] << 24;
+}
+static inline uint64_t recordGetU64(const char *p) {
+    const unsigned char *u = (const unsigned char *)p;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | u[i];
+    return v;
+}
+
+#endif
