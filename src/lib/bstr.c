@@ -193,6 +193,12 @@ static int hexDigitValue(int c) {
 static bstr splitOneArg(const char **pp) {
     const char *p = *pp;
     int inq = 0, insq = 0;
+    /* Fast path: a plain word with no quotes is copied in one go. */
+    size_t span = strcspn(p, " \n\r\t\"'");
+    if (p[span] != '"' && p[span] != '\'') {
+        *pp = p + span;
+        return bstrNewLen(p, span);
+    }
     bstr cur = bstrEmpty();
     for (;;) {
         if (inq) {
