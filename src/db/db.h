@@ -1,0 +1,52 @@
+/* db: the keyspace API command handlers use.
+ *
+ * Keys live in numbered databases (SELECT); each key maps to a string
+ * value stored in the log (store/), with an optional absolute expiry in
+ * unix milliseconds.  Every function here applies lazy expiry: a key whose
+ * time has passed is deleted (durably) when touched and reported missing.
+ *
+ * Writes are durable per `appendfsync` before the reply leaves the server.
+ * A write can fail (disk full, I/O error): the function then returns
+ * DB_ERR_WRITE, nothing changed, and dbWriteErrorReply() gives the
+ * "-MISCONF ..." text to send.  Reads keep working while writes fail.
+ *
+ * Ownership: values returned as bstr are the caller's to free. */
+#ifndef REDIS_KV_DB_H
+#define REDIS_KV_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/bstr.h"
+
+#define DB_OK 0
+#define DB_MISSING 1
+#define DB_ERR_WRITE -1
+#define DB_ERR_READ -2
+
+#define DB_NO_EXPIRE 0 /* expireMs value meaning "no TTL" */
+
+/* Lookups.  `db` is a valid database index (the caller checked SELECT). */
+int dbExists(int db, const char *key, size_t klen);
+int dbGet(int db, const char *key, size_t klen, bstr *value);
+int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, bstr *value);
+int dbValueLength(int db, const char *key, size_t klen, size_t *len);
+int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
+long long dbSize(int db);
+
+/* Writes.  Each is one atomic record unless inside a batch. */
+int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs);
+int dbDelete(int db, const char *key, size_t klen); /* DB_OK deleted, DB_MISSING, or error */
+int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
+int dbFlush(int db); /* db == -1: every database */
+
+/* A batch makes several writes atomic on disk (MSET, MSETNX, MULTI/EXEC):
+ * after a crash all of them are there or none.  Writes between Begin and
+ * Commit are visible to later lookups at once; Commit makes them durable
+ * together; if any write in the batch fails, Commit returns DB_ERR_WRITE
+ * and the in-memory state is rolled back to before Begin. */
+void dbBatchBegin(void);
+int dbBatchCommit(void);
+
+const char *dbWriteErrorReply(void); /* "-MISCONF Errors writing to the AOF file: ..." */
+
+#endif

@@ -1,0 +1,88 @@
+/* store: the storage engine — a Bitcask-style log of segments with an
+ * in-memory key directory per database.  A library: no sockets, no
+ * clients, no RESP (DESIGN.md).
+ *
+ * Contract:
+ *   - every write appends one record (or one batch) to the active segment
+ *     and then updates the key directory; a write that cannot be appended
+ *     (ENOSPC, EIO, ...) changes nothing and returns STORE_ERR_WRITE, and
+ *     the next write simply tries again, so the store recovers by itself
+ *     once the disk has room;
+ *   - durability follows the fsync policy: STORE_FSYNC_ALWAYS needs the
+ *     caller to call storeSync() before acknowledging (group commit: once
+ *     per event-loop iteration), EVERYSEC syncs from a background thread
+ *     once a second, NO leaves it to the OS;
+ *   - a batch (storeBatchBegin .. storeBatchCommit) reaches the disk as
+ *     BATCH_BEGIN + records + BATCH_COMMIT in one write, so recovery sees
+ *     all of it or none; its writes are visible to lookups at once, and a
+ *     failed commit rolls the key directory back to before the batch;
+ *   - values are read from the segment files with pread, never cached. */
+#ifndef REDIS_KV_STORE_H
+#define REDIS_KV_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/keydir.h"
+
+#define STORE_OK 0
+#define STORE_MISSING 1
+#define STORE_ERR_WRITE -1
+#define STORE_ERR_READ -2
+
+#define STORE_FSYNC_NO 0
+#define STORE_FSYNC_ALWAYS 1
+#define STORE_FSYNC_EVERYSEC 2
+
+typedef struct storeOptions {
+    const char *dir;       /* where the segment files live */
+    uint64_t segmentSize;  /* seal the active segment past this size */
+    int fsyncPolicy;
+    int dbCount;
+    int64_t nowMs;         /* wall clock at open: keys expired by then are dropped */
+    void (*log)(int level, const char *msg); /* optional */
+} storeOptions;
+
+typedef struct storeStats {
+    uint64_t segments;
+    uint64_t liveBytes;
+    uint64_t totalBytes;
+    uint64_t keydirBytes;
+    uint64_t recoveryMs;
+    uint64_t tornBytes;
+    uint64_t recordsLoaded;
+    uint64_t segmentsFromHints;
+    uint64_t damageReports;
+    uint64_t lastSeq;
+    uint64_t writeErrors;
+    int lastWriteErrno;     /* 0 when the last write succeeded */
+    int64_t lastFsyncMs;
+} storeStats;
+
+typedef struct store store;
+
+store *storeOpen(const storeOptions *opts, char *err, size_t errlen);
+void storeClose(store *s);
+keydir *storeKeydir(store *s, int db);
+int storeDbCount(store *s);
+
+int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen);
+int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf);
+int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
+             int64_t expireMs);
+int storeDelete(store *s, int db, const void *key, size_t klen);
+int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs);
+int storeFlush(store *s, int db);
+
+void storeBatchBegin(store *s);
+int storeBatchCommit(store *s);
+int storeInBatch(const store *s);
+
+int storeSync(store *s);
+int storeNeedsSync(const store *s);
+void storeSetFsyncPolicy(store *s, int policy);
+void storeSetSegmentSize(store *s, uint64_t size);
+void storeGetStats(store *s, storeStats *out);
+const char *storeLastWriteError(const store *s);
+
+#endif
