@@ -8,6 +8,7 @@
  * keyspace hits ...) are printed as 0 so that parsers find every field
  * they know; none of them pretends to measure something. */
 #include "cmd/info.h"
+#include "db/db.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -314,7 +315,7 @@ static bstr infoSectionStats(bstr s) {
         "sync_full:0\r\n"
         "sync_partial_ok:0\r\n"
         "sync_partial_err:0\r\n"
-        "expired_keys:0\r\n"
+        "expired_keys:%lld\r\n"
         "expired_stale_perc:0.00\r\n"
         "expired_time_cap_reached_count:0\r\n"
         "expire_cycle_cpu_milliseconds:0\r\n"
@@ -357,7 +358,7 @@ static bstr infoSectionStats(bstr s) {
         server.statNetOutputBytes,
         (double)server.statInstantaneousNetIn / 1024,
         (double)server.statInstantaneousNetOut / 1024,
-        server.statRejectedConn, server.statEvictedClients,
+        server.statRejectedConn, server.statExpiredKeys, server.statEvictedClients,
         server.statUnexpectedErrorReplies, server.statTotalErrorReplies,
         server.statTotalReadsProcessed, server.statTotalWritesProcessed,
         server.statQbufLimitDisconnections, server.statObufLimitDisconnections);
@@ -456,9 +457,25 @@ static bstr infoSectionErrorstats(bstr s) {
 
 /* --------------------------------------------------------------- keyspace */
 
+/* One line per non-empty database: "db0:keys=N,expires=M,avg_ttl=0".
+ * avg_ttl is 0 until the expiry cycle samples TTLs (Redis reports 0 too
+ * when it has no estimate). */
+static bstr infoSectionKeyspaceDbs(bstr s) {
+    s = bstrCat(s, "# Keyspace\r\n");
+    for (int db = 0; db < server.dbnum; db++) {
+        long long keys = dbSize(db);
+        if (keys == 0) continue;
+        s = bstrCatPrintf(s, "db%d:keys=%lld,expires=%lld,avg_ttl=0\r\n", db, keys,
+                          dbExpiresCount(db));
+    }
+    return s;
+}
+
 /* One "dbN:keys=...,expires=...,avg_ttl=..." line per non-empty database
  * once there is a keyspace; for now, the header alone. */
-static bstr infoSectionKeyspace(bstr s) { return bstrCat(s, "# Keyspace\r\n"); }
+static bstr infoSectionKeyspace(bstr s) {
+    return server.store ? infoSectionKeyspaceDbs(s) : bstrCat(s, "# Keyspace\r\n");
+}
 
 /* ---------------------------------------------------------------- assembly */
 

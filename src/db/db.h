@@ -32,6 +32,7 @@ int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, 
 int dbValueLength(int db, const char *key, size_t klen, size_t *len);
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
 long long dbSize(int db);
+long long dbExpiresCount(int db);
 
 /* Writes.  Each is one atomic record unless inside a batch. */
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs);

@@ -12,6 +12,7 @@
 #include "lib/glob.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,6 +57,10 @@ struct configDef {
 static const configEnum logLevelEnum[] = {
     {"debug", LL_DEBUG}, {"verbose", LL_VERBOSE}, {"notice", LL_NOTICE},
     {"warning", LL_WARNING}, {NULL, 0}};
+
+static const configEnum appendfsyncEnum[] = {
+    {"always", STORE_FSYNC_ALWAYS}, {"everysec", STORE_FSYNC_EVERYSEC},
+    {"no", STORE_FSYNC_NO}, {NULL, 0}};
 
 static const configEnum protectedActionEnum[] = {
     {"no", PROTECTED_ACTION_NO}, {"yes", PROTECTED_ACTION_YES},
@@ -246,6 +251,15 @@ static int applyMaxclients(char *err, size_t errlen) {
     return adjustOpenFilesLimit(server.maxclients, err, errlen);
 }
 
+static int applyStoreSettings(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    if (server.store) {
+        storeSetFsyncPolicy(server.store, server.appendfsync);
+        storeSetSegmentSize(server.store, (uint64_t)server.segmentSize);
+    }
+    return 0;
+}
+
 static int applyHz(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.configHz < 1) server.configHz = 1;
@@ -295,6 +309,10 @@ static const configDef configTable[] = {
     ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
             CFG_IMMUTABLE),
     SPECIALCFG("dir", NULL, "", CFG_PROTECTED, setDir, getDir),
+    {"appendfsync", CFG_ENUM, CFG_MODIFIABLE, &server.appendfsync, 0, 0, "everysec",
+     appendfsyncEnum, applyStoreSettings, NULL, NULL, NULL},
+    {"segment-size", CFG_MEMORY, CFG_MODIFIABLE, &server.segmentSize, 1024, 4294967295LL,
+     "256mb", NULL, applyStoreSettings, NULL, NULL, NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

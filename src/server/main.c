@@ -10,6 +10,7 @@
 #include "lib/dict.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +160,11 @@ static void beforeSleep(reactor *r) {
     (void)r;
     server.inBeforeSleep = 1;
     updateCachedTime();
+    /* appendfsync always: one fdatasync for every write of this iteration,
+     * before any of their replies leaves (group commit). */
+    if (server.store && storeNeedsSync(server.store) && storeSync(server.store) != STORE_OK)
+        serverLog(LL_WARNING, "fsync of the data file failed: %s",
+                  storeLastWriteError(server.store));
     clientsHandlePendingWrites();
     clientsFreeAsyncPending();
     server.inBeforeSleep = 0;
@@ -206,6 +212,11 @@ int prepareForShutdown(int flags) {
     (void)flags;
     serverLog(LL_NOTICE, "User requested shutdown...");
     if (server.el) closeListeners();
+    if (server.store) {
+        serverLog(LL_NOTICE, "Syncing and closing the data files...");
+        storeClose(server.store);
+        server.store = NULL;
+    }
     if (server.pidfile) unlink(server.pidfile);
     serverLog(LL_WARNING, "%s is now ready to exit, bye bye...", "redis-kv");
     return 0;
@@ -273,6 +284,33 @@ static char *absolutePath(const char *path) {
     return r;
 }
 
+static void storeLogHandler(int level, const char *msg) { serverLog(level, "%s", msg); }
+
+/* Opens the data set in the working directory (`dir`) and rebuilds the
+ * key directory; exits if the data cannot be opened at all. */
+static void openDataStore(void) {
+    char err[512];
+    storeOptions opts = {0};
+    opts.dir = ".";
+    opts.segmentSize = (uint64_t)server.segmentSize;
+    opts.fsyncPolicy = server.appendfsync;
+    opts.dbCount = server.dbnum;
+    opts.nowMs = server.mstime;
+    opts.log = storeLogHandler;
+    server.store = storeOpen(&opts, err, sizeof(err));
+    if (!server.store) {
+        serverLog(LL_WARNING, "Can't open the data files: %s", err);
+        exit(1);
+    }
+    storeStats st;
+    storeGetStats(server.store, &st);
+    long long keys = 0;
+    for (int db = 0; db < server.dbnum; db++) keys += (long long)keydirSize(storeKeydir(server.store, db));
+    serverLog(LL_NOTICE, "DB loaded from disk: %.3f seconds (%lld keys, %llu segments, %llu from hints, %llu torn bytes cut)",
+              (double)st.recoveryMs / 1000, keys, (unsigned long long)st.segments,
+              (unsigned long long)st.segmentsFromHints, (unsigned long long)st.tornBytes);
+}
+
 static void initListenersAndLoop(void) {
     char err[256];
     if (adjustOpenFilesLimit(server.maxclients, err, sizeof(err)) < 0) {
@@ -326,6 +364,8 @@ int main(int argc, char **argv) {
     setupCrashHandler();
     server.startTime = time(NULL);
     server.startMonotonicUs = monotonicUs();
+    updateCachedTime();
+    openDataStore();
     initListenersAndLoop();
     if (server.daemonize || server.pidfile) {
         if (!server.pidfile) server.pidfile = xstrdup("/var/run/redis.pid");

@@ -45,6 +45,7 @@
 #define SHUTDOWN_NOSAVE 2
 
 struct client;
+struct store;
 
 typedef struct clientBufferLimit {
     unsigned long long hardBytes;
@@ -82,6 +83,12 @@ struct redisServer {
     long long ustime;
     long long mstime;
     time_t unixtime;
+
+    /* Data: the storage engine, opened at start-up in `dir`. */
+    struct store *store;
+    long long segmentSize;
+    int appendfsync;
+    long long statExpiredKeys;
 
     /* Listening sockets */
     int ipfd[CONFIG_BINDADDR_MAX];
