@@ -38,7 +38,7 @@ SERVER     := src/redis-kv-server
 CTEST_SRC  := $(wildcard tests/c/test_*.c)
 CTEST_BIN  := $(CTEST_SRC:tests/c/%.c=$(OBJDIR)/tests/%)
 
-UTIL_BIN   := utils/redis-kv-load
+UTIL_BIN   := utils/redis-kv-load $(patsubst %.c,%,$(wildcard utils/redis-kv-check.c))
 
 .PHONY: all run test clean deps unit-tests tcl-tests
 all: $(SERVER) $(UTIL_BIN)
@@ -64,6 +64,10 @@ $(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h $(LIB_OBJ) $(RESP_OBJ) $(STORE_OBJ
 
 utils/redis-kv-load: utils/redis-kv-load.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lm
+
+# The offline data-dir tool links the same store/ code as the server.
+utils/redis-kv-check: utils/redis-kv-check.c $(STORE_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STORE_OBJ) $(LIB_OBJ) $(LDLIBS)
 
 deps:
 	@sh deps/setup.sh
