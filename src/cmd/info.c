@@ -9,6 +9,7 @@
  * they know; none of them pretends to measure something. */
 #include "cmd/info.h"
 #include "db/db.h"
+#include "store/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -455,12 +456,69 @@ static bstr infoSectionErrorstats(bstr s) {
     return s;
 }
 
+/* ------------------------------------------------------------ persistence */
+
+/* Redis's field list, with the meaning each has here: there is no fork
+ * (cow fields 0), the log is always on (aof_enabled:1), and the rdb_*
+ * fields describe snapshots, of which none are taken yet. */
+static bstr infoSectionPersistence(bstr s) {
+    storeStats st;
+    storeGetStats(server.store, &st);
+    return bstrCatPrintf(s,
+        "# Persistence\r\n"
+        "loading:0\r\nasync_loading:0\r\n"
+        "current_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\n"
+        "current_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n"
+        "rdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:0\r\n"
+        "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
+        "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
+        "rdb_saves:0\r\nrdb_last_cow_size:0\r\n"
+        "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:%llu\r\n"
+        "aof_enabled:1\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
+        "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
+        "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
+        "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:%s\r\n"
+        "aof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n"
+        "aof_current_size:%llu\r\naof_base_size:%llu\r\naof_pending_rewrite:0\r\n"
+        "aof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
+        server.dirty, (long long)server.startTime, (unsigned long long)st.recordsLoaded,
+        st.lastWriteErrno ? "err" : "ok", (unsigned long long)st.totalBytes,
+        (unsigned long long)server.storeBaseBytes);
+}
+
+/* ---------------------------------------------------------------- storage */
+
+/* redis-kv's own section: the shape and health of the segmented log. */
+static bstr infoSectionStorage(bstr s) {
+    storeStats st;
+    storeGetStats(server.store, &st);
+    uint64_t dead = st.totalBytes > st.liveBytes ? st.totalBytes - st.liveBytes : 0;
+    static const char *policies[] = {"no", "always", "everysec"};
+    return bstrCatPrintf(s,
+        "# Storage\r\n"
+        "storage_segments:%llu\r\nstorage_total_bytes:%llu\r\nstorage_live_bytes:%llu\r\n"
+        "storage_dead_bytes:%llu\r\nstorage_garbage_ratio:%.4f\r\nstorage_keydir_bytes:%llu\r\n"
+        "storage_compactions:0\r\nstorage_last_recovery_ms:%llu\r\n"
+        "storage_records_loaded:%llu\r\nstorage_segments_from_hints:%llu\r\n"
+        "storage_torn_bytes_cut:%llu\r\nstorage_damage_reports:%llu\r\n"
+        "storage_last_seq:%llu\r\nstorage_write_errors:%llu\r\n"
+        "storage_appendfsync:%s\r\nstorage_last_fsync_ms:%lld\r\n",
+        (unsigned long long)st.segments, (unsigned long long)st.totalBytes,
+        (unsigned long long)st.liveBytes, (unsigned long long)dead,
+        st.totalBytes ? (double)dead / (double)st.totalBytes : 0.0,
+        (unsigned long long)st.keydirBytes, (unsigned long long)st.recoveryMs,
+        (unsigned long long)st.recordsLoaded, (unsigned long long)st.segmentsFromHints,
+        (unsigned long long)st.tornBytes, (unsigned long long)st.damageReports,
+        (unsigned long long)st.lastSeq, (unsigned long long)st.writeErrors,
+        policies[server.appendfsync], (long long)st.lastFsyncMs);
+}
+
 /* --------------------------------------------------------------- keyspace */
 
 /* One line per non-empty database: "db0:keys=N,expires=M,avg_ttl=0".
  * avg_ttl is 0 until the expiry cycle samples TTLs (Redis reports 0 too
  * when it has no estimate). */
-static bstr infoSectionKeyspaceDbs(bstr s) {
+static bstr infoSectionKeyspace(bstr s) {
     s = bstrCat(s, "# Keyspace\r\n");
     for (int db = 0; db < server.dbnum; db++) {
         long long keys = dbSize(db);
@@ -469,12 +527,6 @@ static bstr infoSectionKeyspaceDbs(bstr s) {
                           dbExpiresCount(db));
     }
     return s;
-}
-
-/* One "dbN:keys=...,expires=...,avg_ttl=..." line per non-empty database
- * once there is a keyspace; for now, the header alone. */
-static bstr infoSectionKeyspace(bstr s) {
-    return server.store ? infoSectionKeyspaceDbs(s) : bstrCat(s, "# Keyspace\r\n");
 }
 
 /* ---------------------------------------------------------------- assembly */
@@ -487,11 +539,13 @@ static const struct infoSection {
     {"server", infoSectionServer, 1},
     {"clients", infoSectionClients, 1},
     {"memory", infoSectionMemory, 1},
+    {"persistence", infoSectionPersistence, 1},
     {"stats", infoSectionStats, 1},
     {"cpu", infoSectionCpu, 1},
     {"commandstats", infoSectionCommandstats, 0},
     {"errorstats", infoSectionErrorstats, 1},
     {"keyspace", infoSectionKeyspace, 1},
+    {"storage", infoSectionStorage, 1},
 };
 
 #define INFO_SECTION_COUNT (sizeof(infoSections) / sizeof(infoSections[0]))

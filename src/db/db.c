@@ -22,6 +22,13 @@ static int fromStore(int rc) {
     }
 }
 
+/* Maps the result of a write; each successful one counts as a change
+ * (INFO rdb_changes_since_last_save). */
+static int writeResult(int rc) {
+    if (rc == STORE_OK) server.dirty++;
+    return fromStore(rc);
+}
+
 /* Returns the live entry for key, deleting it first if it has expired.
  * NULL when missing (or just expired). */
 static keydirEntry *lookupLive(int db, const char *key, size_t klen) {
@@ -98,29 +105,29 @@ long long dbExpiresCount(int db) {
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs) {
     if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime) {
         /* Setting an already-past expiry deletes the key, as in Redis. */
-        int rc = fromStore(storeDelete(server.store, db, key, klen));
+        int rc = writeResult(storeDelete(server.store, db, key, klen));
         return rc == DB_MISSING ? DB_OK : rc;
     }
-    return fromStore(storePut(server.store, db, key, klen, val, vlen, expireMs));
+    return writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs));
 }
 
 int dbDelete(int db, const char *key, size_t klen) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
-    return fromStore(storeDelete(server.store, db, key, klen));
+    return writeResult(storeDelete(server.store, db, key, klen));
 }
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
     if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime)
-        return fromStore(storeDelete(server.store, db, key, klen));
-    return fromStore(storeSetExpire(server.store, db, key, klen, expireMs));
+        return writeResult(storeDelete(server.store, db, key, klen));
+    return writeResult(storeSetExpire(server.store, db, key, klen, expireMs));
 }
 
-int dbFlush(int db) { return fromStore(storeFlush(server.store, db)); }
+int dbFlush(int db) { return writeResult(storeFlush(server.store, db)); }
 
 void dbBatchBegin(void) { storeBatchBegin(server.store); }
 
-int dbBatchCommit(void) { return fromStore(storeBatchCommit(server.store)); }
+int dbBatchCommit(void) { return writeResult(storeBatchCommit(server.store)); }
 
 /* The reply for a failed write, in the words Redis uses for AOF errors. */
 const char *dbWriteErrorReply(void) {

@@ -304,6 +304,7 @@ static void openDataStore(void) {
     }
     storeStats st;
     storeGetStats(server.store, &st);
+    server.storeBaseBytes = st.totalBytes;
     long long keys = 0;
     for (int db = 0; db < server.dbnum; db++) keys += (long long)keydirSize(storeKeydir(server.store, db));
     serverLog(LL_NOTICE, "DB loaded from disk: %.3f seconds (%lld keys, %llu segments, %llu from hints, %llu torn bytes cut)",

@@ -89,6 +89,8 @@ struct redisServer {
     long long segmentSize;
     int appendfsync;
     long long statExpiredKeys;
+    long long dirty;              /* writes since start (rdb_changes_since_last_save) */
+    unsigned long long storeBaseBytes; /* data size at start-up */
 
     /* Listening sockets */
     int ipfd[CONFIG_BINDADDR_MAX];
