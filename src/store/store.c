@@ -140,7 +140,9 @@ static void *syncThreadMain(void *arg) {
         ts.tv_sec += 1;
         pthread_cond_timedwait(&s->syncCond, &s->syncLock, &ts);
         if (s->stopSync) break;
-        if (s->syncFd >= 0 && fdatasync(s->syncFd) == 0) s->stats.lastFsyncMs = wallMs();
+        if (s->syncFd >= 0 && s->fsyncPolicy == STORE_FSYNC_EVERYSEC &&
+            fdatasync(s->syncFd) == 0)
+            s->stats.lastFsyncMs = wallMs();
     }
     pthread_mutex_unlock(&s->syncLock);
     return NULL;
@@ -182,7 +184,6 @@ static void syncThreadStop(store *s) {
 
 typedef struct loadContext {
     store *s;
-    int64_t nowMs;
 } loadContext;
 
 static void dropLive(store *s, keydirEntry *e) {
@@ -218,10 +219,6 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
     keydirEntry *old = keydirLookup(kd, it->key, h->keylen);
     if (h->type == RECORD_SET) {
         dropLive(s, old);
-        if (h->expireAt && h->expireAt <= lc->nowMs) {
-            if (old) keydirDelete(kd, it->key, h->keylen);
-            return 0;
-        }
         keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
         keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
         s->liveBytes += recordEncodedSize(h->keylen, h->vallen);
@@ -229,19 +226,35 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
         dropLive(s, old);
         if (old) keydirDelete(kd, it->key, h->keylen);
     } else if (h->type == RECORD_EXPIRE && old) {
-        if (h->expireAt && h->expireAt <= lc->nowMs) {
-            dropLive(s, old);
-            keydirDelete(kd, it->key, h->keylen);
-        } else {
-            keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
-        }
+        keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
     }
     return 0;
 }
 
+/* After the whole log is replayed: drop keys whose expiry passed while the
+ * server was down.  This must wait until the end, because a later EXPIRE
+ * record (PERSIST, a new EXPIRE) may have changed an early SET's expiry. */
+static void dropExpiredAfterLoad(store *s, int64_t nowMs) {
+    for (int db = 0; db < s->dbCount; db++) {
+        if (keydirExpiresCount(s->kd[db]) == 0) continue;
+        keydirIterator it;
+        keydirIterInit(&it, s->kd[db]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) {
+            int64_t when = keydirEntryExpire(e);
+            if (when == 0 || when > nowMs) continue;
+            size_t klen;
+            const void *key = keydirEntryKey(e, &klen);
+            dropLive(s, e);
+            keydirDelete(s->kd[db], key, klen);
+        }
+        keydirIterRelease(&it);
+    }
+}
+
 static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, size_t n,
                            recoveryResult *res, char *err, size_t errlen) {
-    loadContext lc = {s, opts->nowMs};
+    loadContext lc = {s};
     recoveryOptions ro = {0};
     ro.log = opts->log;
     for (size_t i = 0; i < n; i++) {
@@ -253,12 +266,13 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         if (!seg) return -1;
         addSegment(s, seg);
         ro.active = last;
+        uint64_t fromHints = res->segmentsFromHints;
         int rc = last ? recoveryScan(seg, &ro, applyRecovered, &lc, res, err, errlen)
                       : hintLoadOrScan(seg, &ro, applyRecovered, &lc, res, err, errlen);
         if (rc < 0) return -1;
-        /* A sealed segment without a hint (crash right after sealing, or
-         * a hint that was damaged) gets one now, for the next restart. */
-        if (!last && rc != HINT_OK && rc >= 0) {
+        /* A sealed segment without a usable hint (crash right after
+         * sealing, or a damaged hint) gets one now, for the next restart. */
+        if (!last && res->segmentsFromHints == fromHints) {
             char herr[256];
             if (hintWriteForSegment(seg, &ro, herr, sizeof(herr)) < 0)
                 storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
@@ -311,6 +325,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
+    dropExpiredAfterLoad(s, opts->nowMs);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
     s->stats.recoveryMs = (uint64_t)(wallMs() - start);
     s->stats.tornBytes = res.tornBytes;
@@ -683,15 +698,23 @@ int storeSync(store *s) {
         return STORE_ERR_WRITE;
     }
     s->dirty = 0;
+    pthread_mutex_lock(&s->syncLock);
     s->stats.lastFsyncMs = wallMs();
+    pthread_mutex_unlock(&s->syncLock);
     return STORE_OK;
 }
 
-void storeSetFsyncPolicy(store *s, int policy) { s->fsyncPolicy = policy; }
+void storeSetFsyncPolicy(store *s, int policy) {
+    pthread_mutex_lock(&s->syncLock); /* the fsync thread reads it */
+    s->fsyncPolicy = policy;
+    pthread_mutex_unlock(&s->syncLock);
+}
 void storeSetSegmentSize(store *s, uint64_t size) { s->segmentSize = size; }
 
 void storeGetStats(store *s, storeStats *out) {
+    pthread_mutex_lock(&s->syncLock);
     *out = s->stats;
+    pthread_mutex_unlock(&s->syncLock);
     out->segments = s->nsegs;
     out->liveBytes = s->liveBytes;
     out->totalBytes = s->totalBytes;
