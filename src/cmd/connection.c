@@ -74,9 +74,13 @@ void resetCommand(client *c) {
 
 void selectCommand(client *c) {
     long long id;
-    if (!numParseLongLong(c->argv[1], bstrLen(c->argv[1]), &id) || id < INT_MIN ||
-        id > INT_MAX) {
-        replyError(c, "value is not an integer or out of range");
+    if (!numParseLongLong(c->argv[1], bstrLen(c->argv[1]), &id)) {
+        replyErrorNotInteger(c);
+        return;
+    }
+    if (id < INT_MIN || id > INT_MAX) {
+        /* Redis's own words (getIntFromObjectOrReply). */
+        replyError(c, "value is out of range, value must between -2147483648 and 2147483647");
         return;
     }
     if (id < 0 || id >= server.dbnum) {
