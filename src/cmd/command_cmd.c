@@ -17,6 +17,7 @@
  * Redis emits subcommands in hash-table order; we use table order. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "cmd/string_cmds.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
@@ -160,7 +161,11 @@ static void replyKeySpecs(client *c, const command *cmd) {
     replySetLen(c, cmd->keySpecCount);
     for (int i = 0; i < cmd->keySpecCount; i++) {
         const keySpec *ks = &cmd->keySpecs[i];
-        replyMapLen(c, 3);
+        replyMapLen(c, ks->notes ? 4 : 3);
+        if (ks->notes) {
+            replyBulkCString(c, "notes");
+            replyBulkCString(c, ks->notes);
+        }
         replyBulkCString(c, "flags");
         replyFlagSet(c, ks->flags, keySpecFlagNames, NULL);
 
@@ -338,6 +343,8 @@ static void replyCommandDocs(client *c, const command *cmd) {
     if (cmd->since) maplen++;
     if (cmd->complexity) maplen++;
     if (cmd->docFlags) maplen++;
+    if (cmd->deprecatedSince) maplen++;
+    if (cmd->replacedBy) maplen++;
     if (nhist) maplen++;
     if (cmd->args) maplen++;
     if (nsub) maplen++;
@@ -360,6 +367,14 @@ static void replyCommandDocs(client *c, const command *cmd) {
     if (cmd->docFlags) {
         replyBulkCString(c, "doc_flags");
         replyDocFlags(c, cmd->docFlags);
+    }
+    if (cmd->deprecatedSince) {
+        replyBulkCString(c, "deprecated_since");
+        replyBulkCString(c, cmd->deprecatedSince);
+    }
+    if (cmd->replacedBy) {
+        replyBulkCString(c, "replaced_by");
+        replyBulkCString(c, cmd->replacedBy);
     }
     if (nhist) {
         replyBulkCString(c, "history");
@@ -472,6 +487,9 @@ static void getKeysSubcommand(client *c, int withFlags) {
         flags = xcalloc(room, sizeof(*flags));
     }
     int n = extractKeys(cmd, argc, pos, flags);
+    /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
+        flags[0] = setKeySpecFlags(argv, argc);
     if (n <= 0) {
         if (cmd->flags & CMD_NO_MANDATORY_KEYS)
             replyArrayLen(c, 0);

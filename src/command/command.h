@@ -116,6 +116,7 @@ typedef struct commandArg {
 /* The only key-spec shape redis-kv's commands need: begin_search by
  * index, find_keys by range (lastkey relative: -1 = last argument). */
 typedef struct keySpec {
+    const char *notes;            /* COMMAND INFO "notes", or NULL */
     uint64_t flags;
     int beginIndex;
     int lastKey;
@@ -125,6 +126,8 @@ typedef struct keySpec {
 
 #define COMMAND_MAX_KEY_SPECS 4
 #define COMMAND_HAS_HISTORY 1
+#define COMMAND_HAS_KEYSPEC_NOTES 1
+#define COMMAND_HAS_DEPRECATION 1
 
 typedef struct commandStats {
     long long calls;
@@ -151,6 +154,8 @@ typedef struct command {
     int keySpecCount;
     const char *docFlags;         /* e.g. "syscmd" for COMMAND DOCS doc_flags */
     const char *const *history;   /* version, text, version, text ..., NULL */
+    const char *deprecatedSince;  /* COMMAND DOCS "deprecated_since", or NULL */
+    const char *replacedBy;       /* COMMAND DOCS "replaced_by", or NULL */
     /* Filled at start-up: */
     struct command *parent;
     bstr fullname;                /* "client|list" */

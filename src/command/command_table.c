@@ -20,6 +20,7 @@ struct reactor;
 
 #include "command/command.h"
 #include "cmd/handlers.h"
+#include "cmd/string_cmds.h"
 
 /* COMMAND DOCS "history" (version, description pairs).  command.h has no
  * field for it yet; once it has one (const char *const *history, NULL-ended)
@@ -669,6 +670,10 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 
 /* ------------------------------------------------------------------ */
 
+#define COMMAND_TABLE_STRINGS_ARGS
+#include "command/command_table_strings.inc"
+#undef COMMAND_TABLE_STRINGS_ARGS
+
 command commandTable[] = {
     {
         .name = "ping",
@@ -866,5 +871,8 @@ command commandTable[] = {
         .tips = commandTips,
         .subcommands = commandSubcommands,
     },
+#define COMMAND_TABLE_STRINGS_ENTRIES
+#include "command/command_table_strings.inc"
+#undef COMMAND_TABLE_STRINGS_ENTRIES
     {0}
 };

@@ -125,9 +125,18 @@ int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
 
 int dbFlush(int db) { return writeResult(storeFlush(server.store, db)); }
 
-void dbBatchBegin(void) { storeBatchBegin(server.store); }
+/* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
+ * writes, so the inner one joins the outer batch instead of cutting it. */
+static int batchDepth;
 
-int dbBatchCommit(void) { return writeResult(storeBatchCommit(server.store)); }
+void dbBatchBegin(void) {
+    if (batchDepth++ == 0) storeBatchBegin(server.store);
+}
+
+int dbBatchCommit(void) {
+    if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
+    return writeResult(storeBatchCommit(server.store));
+}
 
 /* The reply for a failed write, in the words Redis uses for AOF errors. */
 const char *dbWriteErrorReply(void) {

@@ -26,7 +26,7 @@
 #define DB_NO_EXPIRE 0 /* expireMs value meaning "no TTL" */
 
 /* Lookups.  `db` is a valid database index (the caller checked SELECT). */
-int dbExists(int db, const char *key, size_t klen);
+int dbExists(int db, const char *key, size_t klen); /* 1 or 0, not DB_OK */
 int dbGet(int db, const char *key, size_t klen, bstr *value);
 int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, bstr *value);
 int dbValueLength(int db, const char *key, size_t klen, size_t *len);
@@ -44,7 +44,8 @@ int dbFlush(int db); /* db == -1: every database */
  * after a crash all of them are there or none.  Writes between Begin and
  * Commit are visible to later lookups at once; Commit makes them durable
  * together; if any write in the batch fails, Commit returns DB_ERR_WRITE
- * and the in-memory state is rolled back to before Begin. */
+ * and the in-memory state is rolled back to before Begin.  Batches nest:
+ * only the outermost Commit writes. */
 void dbBatchBegin(void);
 int dbBatchCommit(void);
 

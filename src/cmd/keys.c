@@ -1,0 +1,77 @@
+/* keys: the basic keyspace commands DEL, UNLINK, EXISTS, DBSIZE, FLUSHDB
+ * and FLUSHALL, with Redis 7.0's replies and errors (db.c / server.c).
+ *
+ * A DEL of several keys is one write batch, so it is atomic on disk like
+ * any multi-key write (DESIGN.md).  UNLINK is DEL here: values live in the
+ * log, so there is no memory to reclaim in the background.  FLUSHDB and
+ * FLUSHALL accept ASYNC and SYNC and behave the same with either. */
+#include "cmd/string_cmds.h"
+#include "client/reply.h"
+#include "db/db.h"
+
+#include <strings.h>
+
+int replyDbError(client *c, int rc) {
+    if (rc == DB_ERR_WRITE) {
+        replyError(c, dbWriteErrorReply());
+        return 1;
+    }
+    if (rc == DB_ERR_READ) {
+        replyError(c, "Error reading value from the data file");
+        return 1;
+    }
+    return 0;
+}
+
+/* DEL / UNLINK key [key ...]: the number of keys removed.  A key named
+ * twice is removed once.  Several keys are one batch (a single delete is
+ * atomic by itself): if it cannot be written nothing is removed and the
+ * client gets the write error. */
+static void delGeneric(client *c) {
+    long long deleted = 0;
+    int rc = DB_OK, commit = DB_OK, batch = c->argc > 2;
+    if (batch) dbBatchBegin();
+    for (int j = 1; j < c->argc; j++) {
+        rc = dbDelete(c->db, c->argv[j], bstrLen(c->argv[j]));
+        if (rc == DB_OK) deleted++;
+        else if (rc != DB_MISSING) break;
+    }
+    if (batch) commit = dbBatchCommit();
+    if (replyDbError(c, rc) || replyDbError(c, commit)) return;
+    replyLongLong(c, deleted);
+}
+
+void delCommand(client *c) { delGeneric(c); }
+
+void unlinkCommand(client *c) { delGeneric(c); }
+
+/* EXISTS key [key ...]: a key named several times counts each time. */
+void existsCommand(client *c) {
+    long long count = 0;
+    for (int j = 1; j < c->argc; j++)
+        if (dbExists(c->db, c->argv[j], bstrLen(c->argv[j]))) count++;
+    replyLongLong(c, count);
+}
+
+void dbsizeCommand(client *c) { replyLongLong(c, dbSize(c->db)); }
+
+/* Redis's getFlushCommandFlags: no argument, or exactly one of ASYNC /
+ * SYNC (any case).  Returns 0 after replying a syntax error. */
+static int flushArgsValid(client *c) {
+    if (c->argc == 1) return 1;
+    if (c->argc == 2 && (!strcasecmp(c->argv[1], "async") || !strcasecmp(c->argv[1], "sync")))
+        return 1;
+    replyErrorSyntax(c);
+    return 0;
+}
+
+/* FLUSHDB / FLUSHALL: db is the database to empty, or -1 for all. */
+static void flushGeneric(client *c, int db) {
+    if (!flushArgsValid(c)) return;
+    if (replyDbError(c, dbFlush(db))) return;
+    replyOk(c);
+}
+
+void flushdbCommand(client *c) { flushGeneric(c, c->db); }
+
+void flushallCommand(client *c) { flushGeneric(c, -1); }
