@@ -19,6 +19,8 @@
 #include "store/segment.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +52,7 @@ typedef struct undoStep {
 
 struct store {
     char *dir;
+    int lockFd;             /* flock'ed LOCK file: one server per directory */
     uint64_t segmentSize;
     int fsyncPolicy;
     int dbCount;
@@ -205,6 +208,12 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
     loadContext *lc = ctx;
     store *s = lc->s;
     const recordHeader *h = &it->hdr;
+    if (h->seq > KEYDIR_SEQ_MAX) {
+        storeLogf(s, STORE_LOG_WARNING, "Record with an impossible sequence number at "
+                  "segment %llu offset %llu skipped", (unsigned long long)it->segId,
+                  (unsigned long long)it->offset);
+        return 0;
+    }
     if (h->seq >= s->nextSeq) s->nextSeq = h->seq + 1;
     if (h->type == RECORD_FLUSHALL) {
         for (int db = 0; db < s->dbCount; db++) flushKeydirAccounting(s, db);
@@ -261,7 +270,7 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         int last = i + 1 == n;
         segment *seg = segmentOpen(s->dir, ids[i],
                                    last ? SEGMENT_OPEN_WRITE | SEGMENT_OPEN_ANYHEADER
-                                        : SEGMENT_OPEN_READ,
+                                        : SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
                                    err, errlen);
         if (!seg) return -1;
         addSegment(s, seg);
@@ -278,6 +287,24 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
                 storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
                           (unsigned long long)seg->id, herr);
         }
+    }
+    return 0;
+}
+
+/* Takes an exclusive lock on DIR/LOCK so two servers (or a server and a
+ * repair tool) never write the same data set.  Held until storeClose. */
+static int lockDataDir(store *s, char *err, size_t errlen) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/LOCK", s->dir);
+    s->lockFd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lockFd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(s->lockFd, LOCK_EX | LOCK_NB) < 0) {
+        snprintf(err, errlen, "%s: %s (is another redis-kv using this directory?)", path,
+                 errno == EWOULDBLOCK ? "locked" : strerror(errno));
+        return -1;
     }
     return 0;
 }
@@ -300,8 +327,13 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->log = opts->log;
     s->nextSeq = 1;
     s->syncFd = -1;
+    s->lockFd = -1;
     s->kd = xcalloc((size_t)s->dbCount, sizeof(keydir *));
     for (int i = 0; i < s->dbCount; i++) s->kd[i] = keydirCreate();
+    if (lockDataDir(s, err, errlen) < 0) {
+        storeClose(s);
+        return NULL;
+    }
     long long start = wallMs();
     uint64_t *ids = NULL;
     size_t n = 0;
@@ -352,6 +384,7 @@ void storeClose(store *s) {
     xfree(s->kd);
     xfree(s->batchBuf);
     xfree(s->undo);
+    if (s->lockFd >= 0) close(s->lockFd);
     xfree(s->dir);
     xfree(s);
 }
@@ -362,26 +395,40 @@ int storeDbCount(store *s) { return s->dbCount; }
 /* ------------------------------------------------------------- reads */
 
 /* Reads len bytes of e's value from offset, from the segment file or, for
- * a record still in the pending batch, from the batch buffer. */
+ * a record still in the pending batch, from the batch buffer.  A record
+ * from a file is read whole and its checksum verified first, so damage
+ * that a hint file could not show is reported, never served as data. */
 int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf) {
     keydirLoc loc;
     size_t klen;
     keydirEntryLoc(e, &loc);
     keydirEntryKey(e, &klen);
     if (offset + len > loc.valueLen) return STORE_ERR_READ;
-    uint64_t at = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen + offset;
     segment *seg = segmentById(s, loc.segment);
     if (!seg) return STORE_ERR_READ;
-    if (s->inBatch && seg == activeSegment(s) && at >= s->batchBase) {
-        memcpy(buf, s->batchBuf + (at - s->batchBase), len);
+    uint64_t valueAt = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen;
+    if (s->inBatch && seg == activeSegment(s) && loc.offset >= s->batchBase) {
+        memcpy(buf, s->batchBuf + (valueAt + offset - s->batchBase), len);
         return STORE_OK;
     }
+    size_t recLen = (size_t)recordEncodedSize(klen, loc.valueLen);
+    char *rec = xmalloc(recLen);
     char err[256];
-    if (len && segmentRead(seg, at, len, buf, err, sizeof(err)) < 0) {
+    recordHeader h;
+    int rc = STORE_ERR_READ;
+    if (segmentRead(seg, loc.offset, recLen, rec, err, sizeof(err)) < 0) {
         snprintf(s->lastError, sizeof(s->lastError), "%s", err);
-        return STORE_ERR_READ;
+    } else if (recordDecodeHeader(rec, recLen, 0, &h, NULL) != RECORD_OK ||
+               h.keylen != klen || h.vallen != loc.valueLen || !recordVerify(&h, rec)) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
+                 loc.offset);
+        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
+    } else {
+        memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
+        rc = STORE_OK;
     }
-    return STORE_OK;
+    xfree(rec);
+    return rc;
 }
 
 /* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */

@@ -75,13 +75,15 @@ proc cfg_port_refuses {port {host 127.0.0.1}} {
 }
 
 # Start an extra server process: `cfg_spawn ARGS...` runs the server binary
-# with ARGS (a config file and/or --options) plus "--port <free port>",
-# waits until it answers and returns a dict {pid port stdout}.
+# with ARGS (a config file and/or --options) plus "--port <free port>" and
+# "--dir <fresh dir>" (redis-kv locks its data directory, so a second server
+# can never share the running one's), waits until it answers and returns a
+# dict {pid port stdout}.
 proc cfg_spawn {args} {
     set dir [::server::make_tmpdir]
     set out [file join $dir stdout]
     set port [::server::find_free_port]
-    set pid [exec $::server::binary {*}$args --port $port < /dev/null >& $out &]
+    set pid [exec $::server::binary {*}$args --port $port --dir $dir < /dev/null >& $out &]
     lappend ::server::live_pids $pid
     set res [::server::wait_ready $pid 127.0.0.1 $port 15]
     if {$res ne "ok"} {
@@ -748,11 +750,17 @@ start_server {tags {config needs:own-server} config_lines {
 
     test {The rewritten file restarts the server with the same values} {
         set params {timeout loglevel maxclients slowlog-log-slower-than slowlog-max-len
-                    client-output-buffer-limit enable-debug-command bind dir hz
+                    client-output-buffer-limit enable-debug-command bind hz
                     tcp-keepalive proto-max-bulk-len client-query-buffer-limit}
         set expected [r config get {*}$params]
         set copy [file join [srv dir] rewritten.conf]
         file copy -force [srv config_file] $copy
+        # dir is checked in the file: the copy runs on a fresh directory,
+        # since a data directory belongs to one server at a time.
+        set fd [open $copy]
+        set text [read $fd]
+        close $fd
+        assert_match "*\ndir \"[lindex [r config get dir] 1]\"*" "\n$text"
         set s2 [cfg_spawn $copy]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         set got [$c config get {*}$params]
@@ -783,7 +791,7 @@ start_server {tags {config needs:own-server} config_lines {
 
 start_server {tags {config needs:own-server}} {
     test {CONFIG REWRITE without a config file} {
-        set s2 [cfg_spawn --bind 127.0.0.1 --dir [srv dir]]
+        set s2 [cfg_spawn --bind 127.0.0.1]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         assert_error_equal {ERR The server is running without a config file} {$c config rewrite}
         assert_equal [dict get $s2 port] [cfg_get port $c]

@@ -510,7 +510,7 @@ start_server {tags {limits needs:own-server}} {
         # Without the "-" the server refuses to start.
         set port [::server::find_free_port]
         lassign [lim_run timeout -s KILL 10 $::server::binary --bind 127.0.0.1 $foreign \
-                     --port $port --dir [srv dir]] rc out
+                     --port $port --dir [::server::make_tmpdir]] rc out
         assert_equal 1 $rc "output:\n$out"
         assert_match "*$foreign*" $out
     }

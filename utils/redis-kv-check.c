@@ -1,0 +1,1090 @@
+/* redis-kv-check -- offline verification and inspection of a redis-kv data
+ * directory.
+ *
+ *   redis-kv-check DIR [--verify]          check everything (the default)
+ *   redis-kv-check DIR --stats             the same checks, totals only
+ *   redis-kv-check DIR --dump [--segment N] [--keys-only] [--full]
+ *
+ * The tool links the storage engine's own code (src/store): segments are
+ * validated by recoveryScan(), the very function the server runs at start-up,
+ * always with dryRun set, and hint files by hintLoad().  It opens every file
+ * read-only and never creates, truncates, renames or removes anything, so a
+ * check can never change what the server will find.  The server must not be
+ * running on DIR: nothing stops it (the store takes no lock), but the active
+ * segment would change under the scan.
+ *
+ * Verify replays the log the way the server's loader does (store.c,
+ * applyRecovered): one key directory per database, later records win,
+ * deletes, FLUSHDB/FLUSHALL and expiries as of now are honoured, and batches
+ * count only when committed (recoveryScan delivers nothing else).
+ *
+ * Exit status: 0 clean, 1 damage or a torn tail found, 2 usage error or a
+ * file that cannot be read. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/alloc.h"
+#include "lib/crc32c.h"
+#include "lib/dict.h"
+#include "store/hint.h"
+#include "store/keydir.h"
+#include "store/record.h"
+#include "store/recovery.h"
+#include "store/segment.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_DAMAGE 1
+#define EXIT_TROUBLE 2
+
+#define MODE_VERIFY 0
+#define MODE_STATS 1
+#define MODE_DUMP 2
+
+#define DB_SLOTS 65536          /* the record's db field is a u16 */
+#define VALUE_PREVIEW 64        /* value bytes --dump prints without --full */
+#define READ_CHUNK (1024 * 1024)
+
+typedef struct options {
+    const char *dir;
+    int mode;
+    int haveSegment;
+    uint64_t segment;
+    int keysOnly;
+    int full;
+} options;
+
+static const char *usageText =
+    "Usage: redis-kv-check DIR [--verify]\n"
+    "       redis-kv-check DIR --stats\n"
+    "       redis-kv-check DIR --dump [--segment N] [--keys-only] [--full]\n"
+    "\n"
+    "Checks or inspects a redis-kv data directory offline.\n"
+    "The server must NOT be running on DIR: the tool reads the files as they\n"
+    "are, while a running server keeps appending to them.  The tool never\n"
+    "modifies DIR (a torn tail is reported, not cut; no hint is rewritten).\n"
+    "\n"
+    "Modes:\n"
+    "  --verify     (default) scan every segment record by record with the\n"
+    "               server's recovery code, validate every checksum, segment\n"
+    "               header and hint file, replay the log into one key\n"
+    "               directory per database (deletes, flushes, batches and\n"
+    "               expiries as of now honoured), then print one line per\n"
+    "               segment, every damage report with its file and offset,\n"
+    "               and the totals\n"
+    "  --stats      the same checks, printing only the totals\n"
+    "  --dump       print every record: segment, offset, sequence number,\n"
+    "               timestamp, type, database, key, expiry, value length and\n"
+    "               value (escaped like redis-cli); damaged regions too\n"
+    "\n"
+    "Dump options:\n"
+    "  --segment N  only segment N (the file seg-N.log)\n"
+    "  --keys-only  only the records that name a key (set, del, expire),\n"
+    "               without timestamp, expiry and value\n"
+    "  --full       print whole values (default: the first 64 bytes)\n"
+    "\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Exit status:\n"
+    "  0  clean\n"
+    "  1  damage found (bad checksums or headers, dropped batches, damaged,\n"
+    "     stale or disagreeing hint files), or a torn tail at the end of the\n"
+    "     last segment (an interrupted write the server cuts off at its next\n"
+    "     start)\n"
+    "  2  usage error, or DIR or a file in it cannot be read\n";
+
+/* ------------------------------------------------------------ output */
+
+/* Prints the error message to stderr, prefixed with the tool's name. */
+static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void errorf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("redis-kv-check: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* Writes len bytes of s to f escaped like redis-cli (sdscatrepr), without
+ * the surrounding quotes, so that a long value can be written in pieces. */
+static void putReprBody(FILE *f, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '\\': fputs("\\\\", f); break;
+        case '"': fputs("\\\"", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\a': fputs("\\a", f); break;
+        case '\b': fputs("\\b", f); break;
+        default:
+            if (c >= 0x20 && c < 0x7f) fputc(c, f);
+            else fprintf(f, "\\x%02x", c);
+        }
+    }
+}
+
+/* Writes s quoted and escaped like redis-cli: "a\x00b". */
+static void putRepr(FILE *f, const char *s, size_t len) {
+    fputc('"', f);
+    putReprBody(f, s, len);
+    fputc('"', f);
+}
+
+/* Formats a unix time in ms as "1700000000123 (2023-11-14T22:13:20.123Z)"
+ * into buf; the raw number alone when the calendar conversion fails. */
+static void formatTime(char *buf, size_t len, int64_t ms) {
+    int64_t sec = ms / 1000, rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+        sec--;
+    }
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char iso[40];
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+        snprintf(buf, len, "%" PRId64, ms);
+        return;
+    }
+    snprintf(buf, len, "%" PRId64 " (%s.%03dZ)", ms, iso, (int)rem);
+}
+
+/* The file name part of a path (the path itself when it has no '/'). */
+static const char *baseName(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* ------------------------------------------------- directory listing */
+
+/* Parses "seg-<id>.<ext>" with the id printed as segmentPath() does (at
+ * least 8 digits, zero padded, no extra leading zeros).  1 on success. */
+static int parseSegmentFileName(const char *name, const char *ext, uint64_t *id) {
+    if (strncmp(name, "seg-", 4) != 0) return 0;
+    const char *p = name + 4;
+    uint64_t v = 0;
+    size_t digits = 0;
+    while (*p >= '0' && *p <= '9') {
+        if (v > (UINT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+        p++;
+        digits++;
+    }
+    if (digits < 8 || strcmp(p, ext) != 0) return 0;
+    char canon[64];
+    snprintf(canon, sizeof(canon), "seg-%08" PRIu64 "%s", v, ext);
+    if (strcmp(canon, name) != 0) return 0;
+    *id = v;
+    return 1;
+}
+
+/* 1 when id is among ids[0..n) (sorted ascending). */
+static int containsId(const uint64_t *ids, size_t n, uint64_t id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] == id) return 1;
+        if (ids[mid] < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+/* Prints a note for every leftover temporary file (the server deletes them
+ * at start-up) and every hint file whose segment does not exist.  ids are
+ * the segment ids, sorted.  Returns 0, or -1 after printing an error when
+ * the directory cannot be read. */
+static int reportStrayFiles(const char *dir, const uint64_t *ids, size_t n) {
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        errorf("open directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (de == NULL) {
+            if (errno != 0) {
+                errorf("read directory %s: %s", dir, strerror(errno));
+                closedir(d);
+                return -1;
+            }
+            break;
+        }
+        const char *name = de->d_name;
+        size_t len = strlen(name);
+        uint64_t id;
+        if (strncmp(name, "seg-", 4) == 0 && len > 8 &&
+            strcmp(name + len - 4, ".tmp") == 0) {
+            printf("note: %s/%s is a leftover temporary file (the server "
+                   "deletes it at start-up)\n", dir, name);
+        } else if (parseSegmentFileName(name, ".hint", &id) &&
+                   !containsId(ids, n, id)) {
+            printf("note: %s/%s is a hint file without its segment\n", dir,
+                   name);
+        }
+    }
+    if (closedir(d) != 0) {
+        errorf("close directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------- log replay */
+
+/* The key directories rebuilt from the log, as the server's loader would
+ * build them, plus what the totals need. */
+typedef struct replay {
+    keydir **kd;                /* DB_SLOTS slots, created on first use */
+    int64_t nowMs;              /* keys expired by then are dropped */
+    uint64_t liveBytes;         /* on-disk size of the records kd points at */
+    uint64_t byType[RECORD_TYPE_MAX + 1]; /* applied data records */
+    uint64_t expiredOnLoad;     /* keys dropped because their time passed */
+} replay;
+
+/* On-disk size of the record a keydir entry points at. */
+static uint64_t entryRecordSize(const keydirEntry *e) {
+    size_t klen;
+    keydirLoc loc;
+    keydirEntryKey(e, &klen);
+    keydirEntryLoc(e, &loc);
+    return recordEncodedSize(klen, loc.valueLen);
+}
+
+/* Empties database db, taking its records out of the live bytes. */
+static void replayFlushDb(replay *rp, int db) {
+    keydir *kd = rp->kd[db];
+    if (kd == NULL) return;
+    keydirIterator it;
+    keydirIterInit(&it, kd);
+    keydirEntry *e;
+    while ((e = keydirIterNext(&it)) != NULL) rp->liveBytes -= entryRecordSize(e);
+    keydirIterRelease(&it);
+    keydirEmpty(kd);
+}
+
+/* Applies one delivered data record, exactly as store.c's applyRecovered
+ * does, except that every database number is kept (the server ignores the
+ * ones beyond its `databases` setting).  The caller has checked that the
+ * sequence number fits a keydir entry. */
+static void replayApply(replay *rp, const recoveryItem *it) {
+    const recordHeader *h = &it->hdr;
+    rp->byType[h->type]++;
+    if (h->type == RECORD_FLUSHALL) {
+        for (int db = 0; db < DB_SLOTS; db++) replayFlushDb(rp, db);
+        return;
+    }
+    if (h->type == RECORD_FLUSHDB) {
+        replayFlushDb(rp, h->db);
+        return;
+    }
+    if (rp->kd[h->db] == NULL) rp->kd[h->db] = keydirCreate();
+    keydir *kd = rp->kd[h->db];
+    keydirEntry *old = keydirLookup(kd, it->key, h->keylen);
+    if (h->type == RECORD_SET) {
+        if (old) rp->liveBytes -= entryRecordSize(old);
+        if (h->expireAt && h->expireAt <= rp->nowMs) {
+            if (old) keydirDelete(kd, it->key, h->keylen);
+            rp->expiredOnLoad++;
+            return;
+        }
+        keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
+        keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
+        rp->liveBytes += recordEncodedSize(h->keylen, h->vallen);
+    } else if (h->type == RECORD_DEL) {
+        if (old) {
+            rp->liveBytes -= entryRecordSize(old);
+            keydirDelete(kd, it->key, h->keylen);
+        }
+    } else if (h->type == RECORD_EXPIRE && old) {
+        if (h->expireAt && h->expireAt <= rp->nowMs) {
+            rp->liveBytes -= entryRecordSize(old);
+            keydirDelete(kd, it->key, h->keylen);
+            rp->expiredOnLoad++;
+        } else {
+            keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
+        }
+    }
+}
+
+/* ---------------------------------------------------- hint comparison */
+
+/* One hint entry reduced to its offset and a digest of everything else
+ * (type, flags, db, lengths, expiry, seq, key). */
+typedef struct itemSig {
+    uint64_t offset;
+    uint64_t digest;
+} itemSig;
+
+/* The digest of an item (hint entry or scanned record): two CRC-32Cs, one
+ * over the fixed fields, one over the key, so that a hint entry and the
+ * record it describes compare equal. */
+static uint64_t itemDigest(const recoveryItem *it) {
+    char f[32];
+    const recordHeader *h = &it->hdr;
+    f[0] = (char)h->type;
+    f[1] = (char)h->flags;
+    recordPutU16(f + 2, h->db);
+    recordPutU32(f + 4, h->keylen);
+    recordPutU32(f + 8, h->vallen);
+    recordPutU64(f + 12, (uint64_t)h->expireAt);
+    recordPutU64(f + 20, h->seq);
+    recordPutU32(f + 28, 0);
+    uint64_t fields = crc32c(f, sizeof(f));
+    return fields << 32 | crc32c(it->key, h->keylen);
+}
+
+typedef struct sigList {
+    itemSig *v;
+    size_t n, cap;
+} sigList;
+
+/* hintLoad callback: remembers every entry. */
+static int collectSig(void *ctx, const recoveryItem *it) {
+    sigList *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n].offset = it->offset;
+    l->v[l->n].digest = itemDigest(it);
+    l->n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------ verify */
+
+/* What the hint check of one segment found. */
+#define HS_NONE 0       /* active segment without a hint: as it should be */
+#define HS_OK 1
+#define HS_MISSING 2
+#define HS_STALE 3
+#define HS_INVALID 4
+#define HS_MISMATCH 5
+#define HS_ACTIVE 6     /* active segment with a hint (ignored by the server) */
+#define HS_COUNT 7
+
+static const char *hintStatusName[HS_COUNT] = {
+    "none", "ok", "missing", "stale", "invalid", "mismatch", "present"};
+
+/* Context of the scan callback for one segment. */
+typedef struct segScan {
+    replay *rp;
+    segment *seg;
+    recoveryResult *res;        /* the segment's own result */
+    sigList *hint;              /* entries of a valid hint, or NULL */
+    size_t cursor;              /* next hint entry to compare */
+    int mismatch;               /* the scan disagreed with the hint */
+    uint64_t mismatchOffset;
+} segScan;
+
+/* recoveryScan callback: compares the record with the hint (when there is
+ * a valid one) and applies it to the replay. */
+static int scanItem(void *ctx, const recoveryItem *it) {
+    segScan *sc = ctx;
+    if (sc->hint && !sc->mismatch) {
+        if (sc->cursor >= sc->hint->n ||
+            sc->hint->v[sc->cursor].offset != it->offset ||
+            sc->hint->v[sc->cursor].digest != itemDigest(it)) {
+            sc->mismatch = 1;
+            sc->mismatchOffset = it->offset;
+            if (sc->cursor < sc->hint->n && sc->hint->v[sc->cursor].offset < it->offset)
+                sc->mismatchOffset = sc->hint->v[sc->cursor].offset;
+        }
+        sc->cursor++;
+    }
+    if (it->hdr.seq > KEYDIR_SEQ_MAX) {
+        /* Valid by record.h, but no key directory can hold it (the server
+         * aborts on such a record). */
+        recoveryAddDamage(sc->res, NULL, sc->seg, it->offset,
+                          recordEncodedSize(it->hdr.keylen, it->hdr.vallen),
+                          "sequence number above 2^56-1");
+        return 0;
+    }
+    replayApply(sc->rp, it);
+    return 0;
+}
+
+/* Totals over all segments. */
+typedef struct totals {
+    uint64_t segments, sealed;
+    uint64_t totalBytes;
+    uint64_t recordsApplied;
+    uint64_t batchesApplied, batchesDropped;
+    uint64_t tornBytes, tornOffset, tornSegId;
+    uint64_t damage, damageBytes;
+    uint64_t hints[HS_COUNT];
+} totals;
+
+/* Checks the hint of a sealed segment: fills *sigs with its entries and
+ * returns HS_OK when it is valid, else HS_MISSING / HS_STALE / HS_INVALID
+ * with the reason in why.  Never modifies anything. */
+static int loadHint(segment *seg, sigList *sigs, recoveryResult *hres,
+                    char *why, size_t whylen) {
+    recoveryOptions ro;
+    memset(&ro, 0, sizeof(ro));
+    int rc = hintLoad(seg, &ro, collectSig, sigs, hres, why, whylen);
+    if (rc == HINT_OK) return HS_OK;
+    sigs->n = 0;
+    if (rc == HINT_MISSING) return HS_MISSING;
+    /* hintLoad reports staleness as HINT_INVALID; its message says which. */
+    if (rc == HINT_INVALID && strstr(why, ": stale:") != NULL) return HS_STALE;
+    return HS_INVALID;
+}
+
+/* For the active segment: HS_ACTIVE when a hint file exists, HS_NONE when
+ * it does not, -1 (error printed) when that cannot be told. */
+static int activeHintStatus(const segment *seg) {
+    char *path = segmentPath(seg->dir, seg->id, ".hint");
+    struct stat st;
+    int rc = HS_ACTIVE;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT) {
+            rc = HS_NONE;
+        } else {
+            errorf("stat %s: %s", path, strerror(errno));
+            rc = -1;
+        }
+    }
+    xfree(path);
+    return rc;
+}
+
+/* Verifies one segment: hint check, then a dry-run recoveryScan whose
+ * records go into the replay.  Prints the segment's line and its reports
+ * unless quiet, and adds to *t.  Returns 0, or -1 after printing an error
+ * (the file could not be read). */
+static int verifySegment(const char *dir, uint64_t id, int active, replay *rp,
+                         totals *t, int quiet) {
+    char err[512];
+    segment *seg = segmentOpen(dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
+                               err, sizeof(err));
+    if (seg == NULL) {
+        errorf("%s", err);
+        return -1;
+    }
+
+    recoveryResult res, hres;
+    recoveryResultInit(&res);
+    recoveryResultInit(&hres);
+    sigList sigs = {NULL, 0, 0};
+    char hintWhy[512] = "";
+    int hs;
+    if (active) {
+        hs = activeHintStatus(seg);
+    } else {
+        hs = loadHint(seg, &sigs, &hres, hintWhy, sizeof(hintWhy));
+    }
+    int ret = -1;
+    if (hs < 0) goto out;
+
+    recoveryOptions ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.active = active;
+    ro.dryRun = 1;              /* report a torn tail, never cut it */
+    segScan sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.rp = rp;
+    sc.seg = seg;
+    sc.res = &res;
+    sc.hint = hs == HS_OK ? &sigs : NULL;
+    if (recoveryScan(seg, &ro, scanItem, &sc, &res, err, sizeof(err)) != 0) {
+        errorf("%s", err);
+        goto out;
+    }
+    if (hs == HS_OK) {
+        if (!sc.mismatch && sc.cursor != sigs.n) {
+            sc.mismatch = 1;
+            sc.mismatchOffset = sc.cursor < sigs.n ? sigs.v[sc.cursor].offset
+                                                   : seg->size;
+        }
+        if (sc.mismatch) {
+            hs = HS_MISMATCH;
+            snprintf(hintWhy, sizeof(hintWhy),
+                     "the hint lists %zu records, the segment has %" PRIu64
+                     " good ones; first difference at segment offset %" PRIu64,
+                     sigs.n, res.recordsApplied, sc.mismatchOffset);
+        } else if (hres.maxSeq != res.maxSeq) {
+            hs = HS_MISMATCH;
+            snprintf(hintWhy, sizeof(hintWhy),
+                     "highest sequence number %" PRIu64 " in the hint, %" PRIu64
+                     " in the segment", hres.maxSeq, res.maxSeq);
+        }
+    }
+
+    t->segments++;
+    if (!active) t->sealed++;
+    t->totalBytes += seg->size;
+    t->recordsApplied += res.recordsApplied;
+    t->batchesApplied += res.batchesApplied;
+    t->batchesDropped += res.batchesDropped;
+    t->damage += res.damageTotal;
+    for (size_t i = 0; i < res.damageCount; i++) t->damageBytes += res.damage[i].length;
+    if (res.tornBytes) {
+        t->tornBytes += res.tornBytes;
+        t->tornOffset = res.tornOffset;
+        t->tornSegId = res.tornSegId;
+    }
+    t->hints[hs]++;
+
+    if (!quiet) {
+        printf("%s %s size=%" PRIu64 " records=%" PRIu64 " batches=%" PRIu64
+               " dropped=%" PRIu64 " damage=%" PRIu64 " hint=%s",
+               baseName(seg->path), active ? "active" : "sealed", seg->size,
+               res.recordsApplied, res.batchesApplied, res.batchesDropped,
+               res.damageTotal, hintStatusName[hs]);
+        if (res.tornBytes) {
+            printf(" torn=%" PRIu64 "@%" PRIu64, res.tornBytes, res.tornOffset);
+        }
+        putchar('\n');
+        for (size_t i = 0; i < res.damageCount; i++) {
+            const recoveryDamage *d = &res.damage[i];
+            printf("DAMAGE: %s offset %" PRIu64 " (%" PRIu64 " bytes): %s\n",
+                   d->path, d->offset, d->length, d->reason);
+        }
+        if (res.damageTotal > res.damageCount) {
+            printf("DAMAGE: %s: %" PRIu64 " more damaged regions not listed\n",
+                   seg->path, res.damageTotal - res.damageCount);
+        }
+        if (res.tornBytes) {
+            printf("TORN TAIL: %s offset %" PRIu64 " (%" PRIu64 " bytes): an "
+                   "interrupted write; the server cuts it at its next start\n",
+                   seg->path, res.tornOffset, res.tornBytes);
+        }
+        if (hs == HS_STALE || hs == HS_INVALID) {
+            printf("HINT: %s\n", hintWhy);
+        } else if (hs == HS_MISMATCH) {
+            char *hp = segmentPath(dir, id, ".hint");
+            printf("HINT: %s disagrees with its segment: %s\n", hp, hintWhy);
+            xfree(hp);
+        } else if (hs == HS_MISSING) {
+            printf("note: %s has no hint file (the server writes one at its "
+                   "next start if the segment is undamaged)\n", seg->path);
+        } else if (hs == HS_ACTIVE) {
+            printf("note: the active segment %s has a hint file, which the "
+                   "server ignores\n", seg->path);
+        }
+    }
+    ret = 0;
+
+out:
+    xfree(sigs.v);
+    recoveryResultFree(&res);
+    recoveryResultFree(&hres);
+    segmentClose(seg);
+    return ret;
+}
+
+/* Prints the totals block. */
+static void printTotals(const totals *t, const replay *rp) {
+    uint64_t sealed = t->sealed, activeSegs = t->segments - t->sealed;
+    printf("segments: %" PRIu64 " (%" PRIu64 " sealed, %" PRIu64 " active)\n",
+           t->segments, sealed, activeSegs);
+    printf("records: %" PRIu64 " applied (set %" PRIu64 ", del %" PRIu64
+           ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64 ")\n",
+           t->recordsApplied, rp->byType[RECORD_SET], rp->byType[RECORD_DEL],
+           rp->byType[RECORD_EXPIRE], rp->byType[RECORD_FLUSHDB],
+           rp->byType[RECORD_FLUSHALL]);
+    printf("batches: %" PRIu64 " committed, %" PRIu64 " dropped\n",
+           t->batchesApplied, t->batchesDropped);
+    uint64_t keys = 0, expires = 0;
+    for (int db = 0; db < DB_SLOTS; db++) {
+        if (rp->kd[db] == NULL) continue;
+        keys += keydirSize(rp->kd[db]);
+        expires += keydirExpiresCount(rp->kd[db]);
+    }
+    printf("keys: %" PRIu64 " (%" PRIu64 " with an expiry, %" PRIu64
+           " expired records dropped)\n", keys, expires, rp->expiredOnLoad);
+    for (int db = 0; db < DB_SLOTS; db++) {
+        if (rp->kd[db] == NULL || keydirSize(rp->kd[db]) == 0) continue;
+        printf("db%d: keys=%zu,expires=%zu\n", db, keydirSize(rp->kd[db]),
+               keydirExpiresCount(rp->kd[db]));
+    }
+    uint64_t garbage = t->totalBytes > rp->liveBytes ? t->totalBytes - rp->liveBytes : 0;
+    printf("bytes: %" PRIu64 " total, %" PRIu64 " live, %" PRIu64
+           " garbage (%.1f%%)\n", t->totalBytes, rp->liveBytes, garbage,
+           t->totalBytes ? 100.0 * (double)garbage / (double)t->totalBytes : 0.0);
+    printf("hints: %" PRIu64 " ok, %" PRIu64 " missing, %" PRIu64 " stale, %" PRIu64
+           " invalid, %" PRIu64 " mismatch\n", t->hints[HS_OK], t->hints[HS_MISSING],
+           t->hints[HS_STALE], t->hints[HS_INVALID], t->hints[HS_MISMATCH]);
+    if (t->tornBytes) {
+        printf("torn tail: %" PRIu64 " bytes at offset %" PRIu64 " of seg-%08" PRIu64
+               ".log\n", t->tornBytes, t->tornOffset, t->tornSegId);
+    } else {
+        printf("torn tail: 0 bytes\n");
+    }
+    printf("damage: %" PRIu64 " regions (%" PRIu64 " bytes)\n", t->damage,
+           t->damageBytes);
+}
+
+/* Now, in unix ms; exits with status 2 if the clock cannot be read. */
+static int64_t wallClockMs(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+        errorf("clock_gettime: %s", strerror(errno));
+        exit(EXIT_TROUBLE);
+    }
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --verify and --stats: checks every segment in id order (the last one as
+ * the active segment) and prints the verdict.  Returns the exit status. */
+static int runVerify(const options *o, const uint64_t *ids, size_t n) {
+    int quiet = o->mode == MODE_STATS;
+    replay rp;
+    memset(&rp, 0, sizeof(rp));
+    rp.kd = xcalloc(DB_SLOTS, sizeof(keydir *));
+    rp.nowMs = wallClockMs();
+    totals t;
+    memset(&t, 0, sizeof(t));
+    int status = EXIT_CLEAN;
+
+    if (!quiet) {
+        printf("checking %s (read-only; the server must not be running on it)\n",
+               o->dir);
+    }
+    if (!quiet && reportStrayFiles(o->dir, ids, n) != 0) {
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    if (n == 0 && !quiet) printf("note: no segment files (seg-*.log) in %s\n", o->dir);
+    for (size_t i = 0; i < n; i++) {
+        if (verifySegment(o->dir, ids[i], i + 1 == n, &rp, &t, quiet) != 0) {
+            status = EXIT_TROUBLE;
+            goto out;
+        }
+    }
+    if (!quiet) printf("-- totals\n");
+    printTotals(&t, &rp);
+    uint64_t badHints = t.hints[HS_STALE] + t.hints[HS_INVALID] + t.hints[HS_MISMATCH];
+    if (t.damage || badHints) {
+        status = EXIT_DAMAGE;
+        printf("result: DAMAGED (%" PRIu64 " damaged regions, %" PRIu64
+               " bad hint files)%s\n", t.damage, badHints,
+               t.tornBytes ? " and a torn tail" : "");
+    } else if (t.tornBytes) {
+        status = EXIT_DAMAGE;
+        printf("result: TORN TAIL (%" PRIu64 " bytes at the end of the last "
+               "segment; everything before it is intact)\n", t.tornBytes);
+    } else {
+        printf("result: clean\n");
+    }
+
+out:
+    for (int db = 0; db < DB_SLOTS; db++) keydirRelease(rp.kd[db]);
+    xfree(rp.kd);
+    return status;
+}
+
+/* -------------------------------------------------------------- dump */
+
+typedef struct offsetList {
+    uint64_t *v;
+    size_t n, cap;
+} offsetList;
+
+/* recoveryScan callback: the offsets of the records recovery delivers (in
+ * file order, so the list is sorted). */
+static int collectOffset(void *ctx, const recoveryItem *it) {
+    offsetList *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = it->offset;
+    return 0;
+}
+
+/* A walk over every record of one segment, for --dump. */
+typedef struct dumpWalk {
+    const options *o;
+    segment *seg;
+    segmentReader rd;
+    offsetList applied;         /* records recovery delivers */
+    size_t appliedCursor;
+    const recoveryDamage **damage; /* recovery's reports, by offset */
+    size_t ndamage, damageCursor;
+    uint64_t records;
+} dumpWalk;
+
+/* qsort order of damage report pointers: by offset. */
+static int cmpDamage(const void *a, const void *b) {
+    const recoveryDamage *x = *(const recoveryDamage *const *)a;
+    const recoveryDamage *y = *(const recoveryDamage *const *)b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Prints recovery's damage reports that start at or before 'upto'. */
+static void dumpFlushDamage(dumpWalk *w, uint64_t upto) {
+    while (w->damageCursor < w->ndamage && w->damage[w->damageCursor]->offset <= upto) {
+        const recoveryDamage *d = w->damage[w->damageCursor++];
+        printf("!! damaged seg=%" PRIu64 " offset=%" PRIu64 " length=%" PRIu64
+               ": %s\n", d->segId, d->offset, d->length, d->reason);
+    }
+}
+
+/* 1 when recovery delivers the data record at pos. */
+static int dumpIsApplied(dumpWalk *w, uint64_t pos) {
+    while (w->appliedCursor < w->applied.n && w->applied.v[w->appliedCursor] < pos) {
+        w->appliedCursor++;
+    }
+    return w->appliedCursor < w->applied.n && w->applied.v[w->appliedCursor] == pos;
+}
+
+/* Prints the checked record at pos.  key is h->keylen bytes; value is the
+ * whole value when the record was read in one piece, else NULL and the
+ * value is read again in pieces.  Returns 0, or -1 after printing an error
+ * (read failure). */
+static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
+                           const char *key, const char *value) {
+    int keyed = h->type == RECORD_SET || h->type == RECORD_DEL ||
+                h->type == RECORD_EXPIRE;
+    if (w->o->keysOnly && !keyed) return 0;
+    char ts[80];
+    printf("seg=%" PRIu64 " offset=%" PRIu64 " seq=%" PRIu64, w->seg->id, pos, h->seq);
+    if (!w->o->keysOnly) {
+        formatTime(ts, sizeof(ts), h->timestamp);
+        printf(" ts=%s", ts);
+    }
+    printf(" type=%s db=%u", recordTypeName(h->type), (unsigned)h->db);
+    if (h->flags) printf(" flags=%u", (unsigned)h->flags);
+    fputs(" key=", stdout);
+    putRepr(stdout, key, h->keylen);
+    if (!w->o->keysOnly) {
+        if (h->expireAt) {
+            formatTime(ts, sizeof(ts), h->expireAt);
+            printf(" expire=%s", ts);
+        } else {
+            fputs(" expire=none", stdout);
+        }
+        printf(" vlen=%" PRIu32, h->vallen);
+        if (h->type == RECORD_BATCH_BEGIN) {
+            /* A marker is 48 bytes: always read in one piece. */
+            printf(" count=%" PRIu32, value ? recordDecodeBatchCount(value) : 0);
+        } else {
+            uint64_t show = h->vallen;
+            if (!w->o->full && show > VALUE_PREVIEW) show = VALUE_PREVIEW;
+            fputs(" value=\"", stdout);
+            if (value) {
+                putReprBody(stdout, value, (size_t)show);
+            } else {
+                uint64_t at = pos + RECORD_HEADER_SIZE + h->keylen, left = show;
+                while (left) {
+                    size_t k = left > READ_CHUNK ? READ_CHUNK : (size_t)left;
+                    const char *p = segmentReaderGet(&w->rd, at, k);
+                    if (p == NULL) {
+                        putchar('\n');
+                        errorf("read %s at offset %" PRIu64 ": %s", w->seg->path, at,
+                               errno == ERANGE ? "unexpected end of file"
+                                               : strerror(errno));
+                        return -1;
+                    }
+                    putReprBody(stdout, p, k);
+                    at += k;
+                    left -= k;
+                }
+            }
+            putchar('"');
+            if (show < h->vallen) printf("... (%" PRIu64 " more bytes)", h->vallen - show);
+        }
+    }
+    if (recordIsDataType(h->type) && !dumpIsApplied(w, pos)) fputs(" [not applied]", stdout);
+    putchar('\n');
+    return 0;
+}
+
+/* Walks every record of w->seg in file order the way recoveryScan does
+ * (header checksum and rules, full checksum; byte-wise resynchronisation
+ * after a bad header, exact skip after a bad record) and prints each good
+ * record, with recovery's damage reports at their offsets.  Returns 0, or
+ * -1 after printing an error. */
+static int dumpWalkSegment(dumpWalk *w) {
+    const uint64_t limit = w->seg->size;
+    char *keyCopy = NULL;
+    size_t keyCopyCap = 0;
+    uint64_t pos = SEGMENT_HEADER_SIZE;
+    int ret = -1;
+    while (pos < limit && limit - pos >= RECORD_HEADER_SIZE) {
+        const char *p = segmentReaderGet(&w->rd, pos, RECORD_HEADER_SIZE);
+        if (p == NULL) goto ioerr;
+        recordHeader h;
+        if (recordDecodeHeader(p, RECORD_HEADER_SIZE, 0, &h, NULL) != RECORD_OK) {
+            pos++;
+            continue;
+        }
+        uint64_t total = recordEncodedSize(h.keylen, h.vallen);
+        if (total > limit - pos) break;     /* the rest is this record's */
+        const char *key, *value = NULL;
+        uint32_t crc;
+        if (total <= READ_CHUNK) {
+            p = segmentReaderGet(&w->rd, pos, (size_t)total);
+            if (p == NULL) goto ioerr;
+            crc = crc32cUpdate(recordCrcBegin(p), p + RECORD_HEADER_SIZE,
+                               (size_t)(total - RECORD_HEADER_SIZE));
+            key = p + RECORD_HEADER_SIZE;
+            value = key + h.keylen;
+        } else {
+            /* Large record: keep a copy of the key, stream the value. */
+            p = segmentReaderGet(&w->rd, pos, RECORD_HEADER_SIZE + (size_t)h.keylen);
+            if (p == NULL) goto ioerr;
+            if (h.keylen > keyCopyCap) {
+                xfree(keyCopy);
+                keyCopy = xmalloc(h.keylen);
+                keyCopyCap = h.keylen;
+            }
+            if (h.keylen) memcpy(keyCopy, p + RECORD_HEADER_SIZE, h.keylen);
+            crc = crc32cUpdate(recordCrcBegin(p), keyCopy, h.keylen);
+            uint64_t vpos = pos + RECORD_HEADER_SIZE + h.keylen, left = h.vallen;
+            while (left) {
+                size_t k = left > READ_CHUNK ? READ_CHUNK : (size_t)left;
+                const char *v = segmentReaderGet(&w->rd, vpos, k);
+                if (v == NULL) {
+                    pos = vpos;
+                    goto ioerr;
+                }
+                crc = crc32cUpdate(crc, v, k);
+                vpos += k;
+                left -= k;
+            }
+            key = keyCopy;
+        }
+        if (crc != h.crc) {
+            pos += total;
+            continue;
+        }
+        dumpFlushDamage(w, pos);
+        w->records++;
+        if (dumpPrintRecord(w, pos, &h, key, value) != 0) goto out;
+        pos += total;
+    }
+    dumpFlushDamage(w, UINT64_MAX);
+    ret = 0;
+    goto out;
+
+ioerr:
+    errorf("read %s at offset %" PRIu64 ": %s", w->seg->path, pos,
+           errno == ERANGE ? "unexpected end of file" : strerror(errno));
+out:
+    xfree(keyCopy);
+    return ret;
+}
+
+/* Dumps segment 'id' (active: the last one) and adds its counts to the
+ * totals.  Returns 0, or -1 after printing an error. */
+static int dumpSegment(const options *o, uint64_t id, int active, uint64_t *records,
+                       uint64_t *damaged, uint64_t *torn) {
+    char err[512];
+    segment *seg = segmentOpen(o->dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
+                               err, sizeof(err));
+    if (seg == NULL) {
+        errorf("%s", err);
+        return -1;
+    }
+    dumpWalk w;
+    memset(&w, 0, sizeof(w));
+    w.o = o;
+    w.seg = seg;
+    int ret = -1;
+
+    /* First the server's own verdict: which records recovery applies, what
+     * it reports as damage, where a torn tail starts. */
+    recoveryOptions ro;
+    memset(&ro, 0, sizeof(ro));
+    ro.active = active;
+    ro.dryRun = 1;
+    recoveryResult res;
+    recoveryResultInit(&res);
+    if (recoveryScan(seg, &ro, collectOffset, &w.applied, &res, err, sizeof(err)) != 0) {
+        errorf("%s", err);
+        goto out;
+    }
+    if (res.damageCount) {
+        w.damage = xmalloc(res.damageCount * sizeof(*w.damage));
+        for (size_t i = 0; i < res.damageCount; i++) w.damage[i] = &res.damage[i];
+        qsort(w.damage, res.damageCount, sizeof(*w.damage), cmpDamage);
+        w.ndamage = res.damageCount;
+    }
+
+    printf("# %s %s size=%" PRIu64 " header=%s%s\n", baseName(seg->path),
+           active ? "active" : "sealed", seg->size, seg->headerOk ? "ok" : "BAD: ",
+           seg->headerOk ? "" : seg->headerError);
+    segmentReaderInit(&w.rd, seg->fd, seg->size, READ_CHUNK);
+    int rc = dumpWalkSegment(&w);
+    segmentReaderFree(&w.rd);
+    if (rc != 0) goto out;
+    if (res.damageTotal > res.damageCount) {
+        printf("!! %" PRIu64 " more damaged regions not listed\n",
+               res.damageTotal - res.damageCount);
+    }
+    if (res.tornBytes) {
+        printf("!! torn tail seg=%" PRIu64 " offset=%" PRIu64 " length=%" PRIu64
+               ": an interrupted write; the server cuts it at its next start\n",
+               seg->id, res.tornOffset, res.tornBytes);
+    }
+    *records += w.records;
+    *damaged += res.damageTotal;
+    *torn += res.tornBytes;
+    ret = 0;
+
+out:
+    xfree(w.damage);
+    xfree(w.applied.v);
+    recoveryResultFree(&res);
+    segmentClose(seg);
+    return ret;
+}
+
+/* --dump: every segment, or only --segment N.  Returns the exit status
+ * (1 when recovery would report damage or a torn tail). */
+static int runDump(const options *o, const uint64_t *ids, size_t n) {
+    uint64_t records = 0, damaged = 0, torn = 0;
+    size_t dumped = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o->haveSegment && ids[i] != o->segment) continue;
+        if (dumpSegment(o, ids[i], i + 1 == n, &records, &damaged, &torn) != 0) {
+            return EXIT_TROUBLE;
+        }
+        dumped++;
+    }
+    if (o->haveSegment && dumped == 0) {
+        errorf("no segment %" PRIu64 " (seg-%08" PRIu64 ".log) in %s", o->segment,
+               o->segment, o->dir);
+        return EXIT_TROUBLE;
+    }
+    printf("# %zu segments, %" PRIu64 " good records, %" PRIu64
+           " damage reports, %" PRIu64 " torn bytes\n", dumped, records, damaged, torn);
+    return damaged || torn ? EXIT_DAMAGE : EXIT_CLEAN;
+}
+
+/* ---------------------------------------------------------------- main */
+
+/* Prints the message (printf-style) and a pointer to
+ * --help on stderr, and exits with status 2. */
+static _Noreturn void usageError(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static _Noreturn void usageError(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("redis-kv-check: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'redis-kv-check --help'.\n", stderr);
+    exit(EXIT_TROUBLE);
+}
+
+/* Parses a segment id: decimal digits only, no overflow.  1 on success. */
+static int parseId(const char *s, uint64_t *out) {
+    if (*s < '0' || *s > '9') return 0;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return 0;
+        if (v > (UINT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* Fills *o from the command line; exits with status 2 on a usage error and
+ * 0 after --help. */
+static void parseArgs(int argc, char **argv, options *o) {
+    memset(o, 0, sizeof(*o));
+    int modeSet = 0, endOfOptions = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int mode = -1;
+        if (endOfOptions || a[0] != '-' || a[1] == '\0') {
+            if (o->dir) usageError("more than one directory given ('%s')", a);
+            o->dir = a;
+        } else if (!strcmp(a, "--")) {
+            endOfOptions = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usageText, stdout);
+            exit(fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_TROUBLE);
+        } else if (!strcmp(a, "--verify")) {
+            mode = MODE_VERIFY;
+        } else if (!strcmp(a, "--stats")) {
+            mode = MODE_STATS;
+        } else if (!strcmp(a, "--dump")) {
+            mode = MODE_DUMP;
+        } else if (!strcmp(a, "--segment")) {
+            if (i + 1 >= argc) usageError("%s needs a segment number", a);
+            if (!parseId(argv[++i], &o->segment))
+                usageError("bad segment number '%s'", argv[i]);
+            o->haveSegment = 1;
+        } else if (!strcmp(a, "--keys-only")) {
+            o->keysOnly = 1;
+        } else if (!strcmp(a, "--full")) {
+            o->full = 1;
+        } else {
+            usageError("unknown option '%s'", a);
+        }
+        if (mode >= 0) {
+            if (modeSet && o->mode != mode) {
+                usageError("give only one of --verify, --stats and --dump");
+            }
+            o->mode = mode;
+            modeSet = 1;
+        }
+    }
+    if (o->dir == NULL) usageError("no data directory given");
+    if (o->mode != MODE_DUMP && (o->haveSegment || o->keysOnly || o->full)) {
+        usageError("--segment, --keys-only and --full go with --dump");
+    }
+}
+
+/* Seeds the key directories' hash function with random bytes, so that a
+ * crafted data set cannot make them degenerate. */
+static void seedHash(void) {
+    uint8_t seed[16];
+    if (getentropy(seed, sizeof(seed)) != 0) {
+        errorf("getentropy: %s (using the built-in hash seed)", strerror(errno));
+        return;
+    }
+    dictSetHashSeed(seed);
+}
+
+int main(int argc, char **argv) {
+    options o;
+    parseArgs(argc, argv, &o);
+    seedHash();
+
+    struct stat st;
+    if (stat(o.dir, &st) != 0) {
+        errorf("%s: %s", o.dir, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        errorf("%s: not a directory", o.dir);
+        return EXIT_TROUBLE;
+    }
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    char err[512];
+    if (segmentListIds(o.dir, &ids, &n, err, sizeof(err)) != 0) {
+        errorf("%s", err);
+        return EXIT_TROUBLE;
+    }
+
+    int status = o.mode == MODE_DUMP ? runDump(&o, ids, n) : runVerify(&o, ids, n);
+    xfree(ids);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        errorf("write to standard output: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    return status;
+}
