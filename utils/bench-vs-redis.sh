@@ -5,8 +5,11 @@
 #   utils/bench-vs-redis.sh [ROUNDS] [redis-benchmark args...]
 #   utils/bench-vs-redis.sh 5 -t ping_inline,ping_mbulk -c 50 -n 1000000 -P 16
 #
-# Both servers start on free ports in temporary directories (redis-server
-# with no persistence) and are stopped by PID at the end.  Rounds alternate
+# Both servers start on free ports in temporary directories and are
+# stopped by PID at the end.  redis-server runs with REDIS_ARGS (default:
+# no persistence; for durable comparisons use
+# REDIS_ARGS="--appendonly yes --appendfsync everysec"), redis-kv with
+# KV_ARGS (default: none, i.e. appendfsync everysec).  Rounds alternate
 # between the servers so machine noise hits both alike.
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,8 +21,11 @@ REDIS=${REDIS_SERVER:-redis-server}
 TMP=$(mktemp -d)
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 KVPORT=$(freeport); RPORT=$(freeport)
-$KV --port "$KVPORT" --bind 127.0.0.1 --dir "$TMP" --logfile "$TMP/kv.log" & KVPID=$!
-$REDIS --port "$RPORT" --bind 127.0.0.1 --dir "$TMP" --save '' --appendonly no --logfile "$TMP/r.log" & RPID=$!
+REDIS_ARGS=${REDIS_ARGS:---save '' --appendonly no}
+KV_ARGS=${KV_ARGS:-}
+mkdir -p "$TMP/kv" "$TMP/redis"
+eval "\$KV --port $KVPORT --bind 127.0.0.1 --dir $TMP/kv --logfile $TMP/kv.log $KV_ARGS" & KVPID=$!
+eval "\$REDIS --port $RPORT --bind 127.0.0.1 --dir $TMP/redis --logfile $TMP/r.log $REDIS_ARGS" & RPID=$!
 trap 'kill $KVPID $RPID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
 for p in $KVPORT $RPORT; do
   i=0; until redis-cli -p "$p" ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 50 ] && exit 1; sleep 0.1; done
