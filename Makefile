@@ -81,9 +81,7 @@ unit-tests: $(CTEST_BIN)
 
 # Runs every suite (C unit tests, then the Tcl integration suite) and ends
 # with one line of totals: "N passed, M failed".
-# Tests tagged needs:expire use TTL/PTTL/EXPIRE/PERSIST, which are not in
-# the command table yet; they run as soon as the expiry commands exist.
-TEST_ARGS ?= --tags -needs:expire
+TEST_ARGS ?=
 test: deps
 	@$(MAKE) --no-print-directory all unit-tests
 	@TEST_ARGS="$(TEST_ARGS)" sh tests/run-all.sh $(OBJDIR)/tests

@@ -673,6 +673,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_STRINGS_ARGS
 #include "command/command_table_strings.inc"
 #undef COMMAND_TABLE_STRINGS_ARGS
+#define COMMAND_TABLE_EXPIRE_ARGS
+#include "command/command_table_expire.inc"
+#undef COMMAND_TABLE_EXPIRE_ARGS
 
 command commandTable[] = {
     {
@@ -874,5 +877,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_STRINGS_ENTRIES
 #include "command/command_table_strings.inc"
 #undef COMMAND_TABLE_STRINGS_ENTRIES
+#define COMMAND_TABLE_EXPIRE_ENTRIES
+#include "command/command_table_expire.inc"
+#undef COMMAND_TABLE_EXPIRE_ENTRIES
     {0}
 };

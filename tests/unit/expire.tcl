@@ -1,0 +1,645 @@
+# Expiry commands: EXPIRE PEXPIRE EXPIREAT PEXPIREAT (NX XX GT LT), TTL
+# PTTL EXPIRETIME PEXPIRETIME PERSIST: replies, rounding, option rules,
+# error texts and their order, overflow checks, times in the past (which
+# delete the key), the TTL as seen by SET KEEPTTL / SET / GETSET, and, for
+# redis-kv only, TTLs across a restart.
+#
+# Checked against a real redis-server 7.0.15 (tests/runtest --server
+# /usr/bin/redis-server --single unit/expire); the restart tests skip
+# themselves there (tags redis-kv-only needs:own-server: real Redis without
+# appendonly keeps no data across a restart).  Timings are checked with
+# ranges wide enough for a slow machine; exact values are checked with
+# absolute times (PEXPIREAT / PEXPIRETIME).
+
+# ------------------------------------------------------------------ helpers
+
+# The exact bytes of the reply to one command, on a fresh RESP2 connection
+# (database 0).
+proc ex_raw {args} {
+    set c [redis_deferring_client]
+    $c {*}$args
+    set raw [$c read_raw]
+    $c close
+    return $raw
+}
+
+# The same on a fresh RESP3 connection (HELLO 3, database 0).
+proc ex_raw3 {args} {
+    set c [redis_deferring_client]
+    $c hello 3
+    $c read
+    $c {*}$args
+    set raw [$c read_raw]
+    $c close
+    return $raw
+}
+
+# "keys=N,expires=M" of database DB in INFO keyspace, or "" when the
+# database is empty (avg_ttl is not compared: redis-kv reports 0).
+proc ex_keyspace {db} {
+    if {[regexp -line "^db$db:(keys=\[0-9\]+,expires=\[0-9\]+)" [r info keyspace] -> m]} {
+        return $m
+    }
+    return ""
+}
+
+start_server {tags {expire}} {
+    r null_value (nil)
+
+    # ------------------------------------------------------ setting a TTL
+    test {EXPIRE sets a TTL in seconds, TTL and PTTL read it} {
+        r flushall
+        r set k v
+        assert_equal 1 [r expire k 100]
+        assert_range [r ttl k] 99 100
+        assert_range [r pttl k] 99000 100000
+        assert_equal v [r get k]
+        assert_equal 1 [r expire k 200]
+        assert_range [r ttl k] 199 200
+        # A smaller TTL replaces a larger one without options.
+        assert_equal 1 [r expire k 50]
+        assert_range [r ttl k] 49 50
+    }
+
+    test {PEXPIRE sets a TTL in milliseconds} {
+        r set k v
+        assert_equal 1 [r pexpire k 100000]
+        assert_range [r pttl k] 99000 100000
+        assert_range [r ttl k] 99 100
+        assert_equal v [r get k]
+    }
+
+    test {EXPIREAT and PEXPIREAT set an absolute expiry time} {
+        r set k v
+        set at [expr {[clock seconds] + 100}]
+        assert_equal 1 [r expireat k $at]
+        assert_equal $at [r expiretime k]
+        assert_equal [expr {$at * 1000}] [r pexpiretime k]
+        assert_range [r ttl k] 98 100
+        set pat [expr {[clock milliseconds] + 200123}]
+        assert_equal 1 [r pexpireat k $pat]
+        assert_equal $pat [r pexpiretime k]
+        assert_range [r pttl k] 195000 200123
+        assert_equal v [r get k]
+    }
+
+    test {A key expires when its TTL runs out} {
+        r set k1 v
+        r set k2 v
+        r set k3 v
+        r set k4 v
+        assert_equal 1 [r pexpire k1 200]
+        assert_equal 1 [r pexpireat k2 [expr {[clock milliseconds] + 200}]]
+        assert_equal 1 [r expire k3 1]
+        assert_equal 1 [r expireat k4 [expr {[clock seconds] + 1}]]
+        assert_equal 4 [r exists k1 k2 k3 k4]
+        after 400
+        assert_equal 0 [r exists k1 k2]
+        assert_equal (nil) [r get k1]
+        assert_equal -2 [r ttl k1]
+        assert_equal -2 [r pttl k2]
+        after 1700
+        assert_equal 0 [r exists k3 k4]
+        assert_equal -2 [r expiretime k3]
+        assert_equal -2 [r pexpiretime k4]
+    }
+
+    test {EXPIRE does not change the value} {
+        r set k "hello\x00world"
+        r expire k 100
+        assert_equal "hello\x00world" [r get k]
+        assert_equal 11 [r strlen k]
+    }
+
+    test {EXPIRE of every command on a missing key replies 0} {
+        r flushall
+        assert_equal 0 [r expire nokey 100]
+        assert_equal 0 [r pexpire nokey 100000]
+        assert_equal 0 [r expireat nokey [expr {[clock seconds] + 100}]]
+        assert_equal 0 [r pexpireat nokey [expr {[clock milliseconds] + 100000}]]
+        foreach opt {NX XX GT LT} {
+            assert_equal 0 [r expire nokey 100 $opt] "EXPIRE ... $opt"
+            assert_equal 0 [r pexpire nokey 100000 $opt] "PEXPIRE ... $opt"
+        }
+        assert_equal ":0\r\n" [ex_raw expire nokey 100]
+        assert_equal 0 [r exists nokey]
+        assert_equal 0 [r dbsize]
+    }
+
+    test {An expired key is missing for EXPIRE} {
+        r set k v PX 100
+        after 300
+        assert_equal 0 [r expire k 100]
+        assert_equal 0 [r exists k]
+        assert_equal -2 [r ttl k]
+    }
+
+    # ------------------------------------------------------ TTL and PTTL
+    test {TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 for a missing key, -1 without TTL} {
+        r flushall
+        foreach cmd {ttl pttl expiretime pexpiretime} {
+            assert_equal -2 [r $cmd nokey] "$cmd of a missing key"
+        }
+        r set k v
+        foreach cmd {ttl pttl expiretime pexpiretime} {
+            assert_equal -1 [r $cmd k] "$cmd of a key without TTL"
+        }
+        assert_equal ":-2\r\n" [ex_raw ttl nokey]
+        assert_equal ":-1\r\n" [ex_raw pttl k]
+        assert_equal ":-2\r\n" [ex_raw expiretime nokey]
+        assert_equal ":-1\r\n" [ex_raw pexpiretime k]
+    }
+
+    test {TTL rounds to the nearest second ((ms + 500) / 1000)} {
+        r set k v
+        r pexpire k 1499
+        assert_equal 1 [r ttl k]
+        r pexpire k 2300
+        assert_equal 2 [r ttl k]
+        r pexpire k 2750
+        assert_equal 3 [r ttl k]
+        r pexpire k 100000
+        assert_equal 100 [r ttl k]
+        # Below half a second left, TTL already reads 0 (the key exists).
+        r pexpire k 400
+        assert_equal 0 [r ttl k]
+        assert_equal 1 [r exists k]
+    }
+
+    test {EXPIRETIME rounds the expiry time to the nearest second} {
+        r set k v
+        r pexpireat k 1999999999499
+        assert_equal 1999999999 [r expiretime k]
+        assert_equal 1999999999499 [r pexpiretime k]
+        r pexpireat k 1999999999500
+        assert_equal 2000000000 [r expiretime k]
+        r pexpireat k 1999999999999
+        assert_equal 2000000000 [r expiretime k]
+        r pexpireat k 2000000000000
+        assert_equal 2000000000 [r expiretime k]
+        assert_equal 2000000000000 [r pexpiretime k]
+    }
+
+    test {Expiry times near the 64-bit limit} {
+        r set k v
+        assert_equal 1 [r pexpireat k 9223372036854775807]
+        assert_equal 9223372036854775807 [r pexpiretime k]
+        assert_equal 9223372036854776 [r expiretime k]
+        assert_morethan [r pttl k] 9223370000000000000
+        assert_morethan [r ttl k] 9223370000000000
+        assert_equal 1 [r pexpireat k 9223372036854775307]
+        assert_equal 9223372036854775 [r expiretime k]
+        assert_equal 1 [r pexpireat k 9223372036854775308]
+        assert_equal 9223372036854775 [r expiretime k]
+        assert_equal 1 [r expireat k 9223372036854775]
+        assert_equal 9223372036854775 [r expiretime k]
+        assert_equal 9223372036854775000 [r pexpiretime k]
+        assert_equal v [r get k]
+    }
+
+    test {TTL replies are integers in RESP2 and RESP3} {
+        r set k v
+        r pexpireat k 2000000000000
+        assert_equal ":2000000000000\r\n" [ex_raw pexpiretime k]
+        assert_equal ":2000000000000\r\n" [ex_raw3 pexpiretime k]
+        assert_equal ":2000000000\r\n" [ex_raw3 expiretime k]
+        assert_equal ":-2\r\n" [ex_raw3 ttl nokey]
+        assert_equal ":1\r\n" [ex_raw3 expire k 100]
+        set raw [ex_raw3 ttl k]
+        assert {[regexp {^:([0-9]+)\r\n$} $raw -> ttl]} "TTL reply: $raw"
+        assert_range $ttl 99 100
+        assert_equal ":1\r\n" [ex_raw3 persist k]
+        assert_equal ":-1\r\n" [ex_raw3 pttl k]
+    }
+
+    # ------------------------------------------------ times in the past
+    test {A time in the past deletes the key and replies 1} {
+        r flushall
+        foreach {cmd t} [list expire 0 expire -1 expire -100000 pexpire 0 pexpire -1 \
+                             expireat 0 expireat 1 expireat -5 \
+                             expireat [expr {[clock seconds] - 10}] \
+                             pexpireat 0 pexpireat 1 pexpireat -9223372036854775808 \
+                             pexpireat [expr {[clock milliseconds] - 1000}] \
+                             pexpire -9223372036854775808 expireat -9223372036854775] {
+            r set k v EX 100
+            assert_equal 1 [r $cmd k $t] "$cmd k $t"
+            assert_equal 0 [r exists k] "$cmd k $t: the key must be gone"
+            assert_equal -2 [r ttl k]
+            assert_equal (nil) [r get k]
+        }
+        # A key without a TTL too.
+        r set k v
+        assert_equal 1 [r pexpireat k 0]
+        assert_equal 0 [r exists k]
+        assert_equal 0 [r dbsize]
+    }
+
+    test {A time in the past on a missing key replies 0} {
+        assert_equal 0 [r expire nokey -1]
+        assert_equal 0 [r pexpireat nokey 0]
+        assert_equal 0 [r expireat nokey 1]
+        assert_equal 0 [r exists nokey]
+    }
+
+    # ------------------------------------------------------ NX XX GT LT
+    test {EXPIRE NX sets a TTL only when the key has none} {
+        r set k v
+        assert_equal 1 [r pexpireat k 3000000000000 NX]
+        assert_equal 3000000000000 [r pexpiretime k]
+        assert_equal 0 [r pexpireat k 4000000000000 NX]
+        assert_equal 0 [r expire k 100 nx]
+        assert_equal 3000000000000 [r pexpiretime k]
+    }
+
+    test {EXPIRE XX sets a TTL only when the key has one} {
+        r set k v
+        assert_equal 0 [r pexpireat k 3000000000000 XX]
+        assert_equal -1 [r ttl k]
+        r pexpireat k 3000000000000
+        assert_equal 1 [r pexpireat k 4000000000000 XX]
+        assert_equal 4000000000000 [r pexpiretime k]
+        assert_equal 1 [r pexpireat k 2000000000000 xx]
+        assert_equal 2000000000000 [r pexpiretime k]
+    }
+
+    test {EXPIRE GT sets a TTL only when it is greater; no TTL counts as infinite} {
+        r set k v
+        assert_equal 0 [r pexpireat k 3000000000000 GT]
+        assert_equal 0 [r expire k 100 gt]
+        assert_equal -1 [r ttl k]
+        r pexpireat k 3000000000000
+        assert_equal 0 [r pexpireat k 3000000000000 GT]
+        assert_equal 0 [r pexpireat k 2999999999999 GT]
+        assert_equal 1 [r pexpireat k 3000000000001 GT]
+        assert_equal 3000000000001 [r pexpiretime k]
+        # GT never deletes a key without TTL, even with a past time.
+        r set k v
+        assert_equal 0 [r expire k -1 GT]
+        assert_equal 1 [r exists k]
+    }
+
+    test {EXPIRE LT sets a TTL only when it is smaller; no TTL counts as infinite} {
+        r set k v
+        assert_equal 1 [r pexpireat k 3000000000000 LT]
+        assert_equal 3000000000000 [r pexpiretime k]
+        assert_equal 0 [r pexpireat k 3000000000000 LT]
+        assert_equal 0 [r pexpireat k 3000000000001 LT]
+        assert_equal 1 [r pexpireat k 2999999999999 lt]
+        assert_equal 2999999999999 [r pexpiretime k]
+        # LT with a past time deletes the key, with or without a TTL.
+        assert_equal 1 [r expire k -1 LT]
+        assert_equal 0 [r exists k]
+        r set k v
+        assert_equal 1 [r pexpire k -1 LT]
+        assert_equal 0 [r exists k]
+    }
+
+    test {XX combines with GT or LT} {
+        r set k v
+        assert_equal 0 [r pexpireat k 3000000000000 XX GT]
+        assert_equal 0 [r pexpireat k 3000000000000 XX LT]
+        assert_equal -1 [r ttl k]
+        r pexpireat k 3000000000000
+        assert_equal 1 [r pexpireat k 3500000000000 XX GT]
+        assert_equal 0 [r pexpireat k 3400000000000 GT XX]
+        assert_equal 1 [r pexpireat k 3400000000000 LT XX]
+        assert_equal 3400000000000 [r pexpiretime k]
+        # XX with a past time deletes a key that has a TTL.
+        assert_equal 1 [r pexpireat k 1 XX LT]
+        assert_equal 0 [r exists k]
+    }
+
+    test {Options may be repeated and are case-insensitive} {
+        r set k v
+        assert_equal 1 [r pexpireat k 3000000000000 nx NX Nx]
+        assert_equal 1 [r pexpireat k 3100000000000 gT Gt GT]
+        assert_equal 1 [r pexpireat k 3200000000000 xx xX]
+        assert_equal 1 [r pexpireat k 3000000000000 lt LT]
+        assert_equal 3000000000000 [r pexpiretime k]
+    }
+
+    test {Options apply to all four commands} {
+        r set k v
+        set now [clock seconds]
+        assert_equal 1 [r expire k 100 NX]
+        assert_equal 0 [r pexpire k 100000 NX]
+        assert_equal 1 [r pexpire k 200000 GT]
+        assert_equal 0 [r expireat k [expr {$now + 150}] GT]
+        assert_equal 1 [r expireat k [expr {$now + 150}] LT]
+        assert_equal [expr {$now + 150}] [r expiretime k]
+        assert_equal 1 [r pexpireat k [expr {($now + 160) * 1000}] XX]
+        assert_equal [expr {$now + 160}] [r expiretime k]
+    }
+
+    # ------------------------------------------------------ errors
+    test {Unsupported options} {
+        r set k v
+        assert_error_equal "ERR Unsupported option foo" {r expire k 100 foo}
+        assert_error_equal "ERR Unsupported option FOO" {r pexpire k 100 NX FOO}
+        assert_error_equal "ERR Unsupported option ex" {r expireat k 100 ex}
+        assert_error_equal "ERR Unsupported option nxx" {r pexpireat k 100 nxx}
+        assert_error_equal "ERR Unsupported option " {r expire k 100 ""}
+        assert_error_equal "ERR Unsupported option 100" {r expire k 100 100}
+        # The first unknown word is the one reported, before incompatibilities.
+        assert_error_equal "ERR Unsupported option a" {r expire k 100 nx xx a b}
+        assert_equal -1 [r ttl k]
+    }
+
+    test {Incompatible options} {
+        r set k v
+        set nxerr "ERR NX and XX, GT or LT options at the same time are not compatible"
+        set gtlterr "ERR GT and LT options at the same time are not compatible"
+        assert_error_equal $nxerr {r expire k 100 NX XX}
+        assert_error_equal $nxerr {r pexpire k 100 nx gt}
+        assert_error_equal $nxerr {r expireat k 100 NX LT}
+        assert_error_equal $nxerr {r pexpireat k 100 GT NX}
+        assert_error_equal $nxerr {r expire k 100 XX NX}
+        assert_error_equal $nxerr {r expire k 100 NX GT LT}
+        assert_error_equal $gtlterr {r expire k 100 GT LT}
+        assert_error_equal $gtlterr {r pexpire k 100 lt gt}
+        assert_error_equal $gtlterr {r expire k 100 XX GT LT}
+        # Also on a missing key.
+        assert_error_equal $gtlterr {r expire nokey 100 GT LT}
+        assert_equal -1 [r ttl k]
+    }
+
+    test {The time must be an integer; options are checked first} {
+        r set k v
+        foreach t {abc 1.5 "" " 100" "100 " 0x10 1e3 99999999999999999999} {
+            assert_error_equal "ERR value is not an integer or out of range" {r expire k $t} "EXPIRE '$t'"
+        }
+        assert_error_equal "ERR value is not an integer or out of range" {r pexpire k abc}
+        assert_error_equal "ERR value is not an integer or out of range" {r expireat k abc NX}
+        assert_error_equal "ERR value is not an integer or out of range" {r pexpireat nokey abc}
+        assert_error_equal "ERR Unsupported option foo" {r expire k abc foo}
+        assert_error_equal "ERR NX and XX, GT or LT options at the same time are not compatible" {r expire k abc NX XX}
+        assert_equal -1 [r ttl k]
+    }
+
+    test {Times that overflow once converted to ms or added to now} {
+        r set k v
+        foreach {cmd t} {
+            expire 9223372036854775807 expire -9223372036854775808
+            expire 9223372036854775 expire -9223372036854776
+            expire 9223372036854774
+            pexpire 9223372036854775807
+            expireat 9223372036854775807 expireat 9223372036854776
+            expireat -9223372036854776
+        } {
+            assert_error_equal "ERR invalid expire time in '$cmd' command" {r $cmd k $t} "$cmd k $t"
+            assert_equal v [r get k]
+        }
+        # The check comes before the key lookup and the options.
+        assert_error_equal "ERR invalid expire time in 'expire' command" {r expire nokey 9223372036854775807}
+        assert_error_equal "ERR invalid expire time in 'pexpire' command" {r pexpire k 9223372036854775807 XX}
+        assert_error_equal "ERR invalid expire time in 'expire' command" {r EXPIRE k 9223372036854775807}
+        assert_equal -1 [r ttl k]
+        # The largest values that do not overflow.
+        assert_equal 1 [r expireat k 9223372036854775]
+        assert_equal 1 [r pexpireat k 9223372036854775807]
+        assert_equal 9223372036854775807 [r pexpiretime k]
+    }
+
+    test {Arity errors} {
+        foreach cmd {expire pexpire expireat pexpireat} {
+            assert_error_equal "ERR wrong number of arguments for '$cmd' command" {r $cmd}
+            assert_error_equal "ERR wrong number of arguments for '$cmd' command" {r $cmd k}
+        }
+        foreach cmd {ttl pttl expiretime pexpiretime persist} {
+            assert_error_equal "ERR wrong number of arguments for '$cmd' command" {r $cmd}
+            assert_error_equal "ERR wrong number of arguments for '$cmd' command" {r $cmd a b}
+        }
+    }
+
+    # ------------------------------------------------------------ PERSIST
+    test {PERSIST removes the TTL and replies 1, else 0} {
+        r flushall
+        r set k v
+        assert_equal 0 [r persist k]
+        assert_equal 0 [r persist nokey]
+        r expire k 100
+        assert_equal 1 [r persist k]
+        assert_equal -1 [r ttl k]
+        assert_equal -1 [r pexpiretime k]
+        assert_equal 0 [r persist k]
+        assert_equal v [r get k]
+        assert_equal ":0\r\n" [ex_raw persist nokey]
+    }
+
+    test {A persisted key outlives its old TTL} {
+        r set k v PX 300
+        assert_equal 1 [r persist k]
+        after 500
+        assert_equal v [r get k]
+        assert_equal -1 [r ttl k]
+        # An expired key cannot be persisted.
+        r set k2 v PX 100
+        after 300
+        assert_equal 0 [r persist k2]
+        assert_equal 0 [r exists k2]
+    }
+
+    # --------------------------------------- the TTL and string commands
+    test {SET KEEPTTL keeps the TTL set by EXPIRE, SET and GETSET clear it} {
+        r set k v
+        r pexpireat k 3000000000000
+        r set k v2 KEEPTTL
+        assert_equal 3000000000000 [r pexpiretime k]
+        r set k v3 XX KEEPTTL GET
+        assert_equal 3000000000000 [r pexpiretime k]
+        assert_equal v3 [r get k]
+        r set k v4
+        assert_equal -1 [r pexpiretime k]
+        r expire k 100
+        r getset k v5
+        assert_equal -1 [r ttl k]
+        r expire k 100
+        r set k v6 EX 200
+        assert_range [r ttl k] 199 200
+        r set k v7 NX
+        assert_range [r ttl k] 199 200
+    }
+
+    test {A TTL set by EXPIRE survives APPEND, SETRANGE and INCR} {
+        r set k 1
+        r pexpireat k 3000000000000
+        r incr k
+        r append k 0
+        r setrange k 0 3
+        assert_equal 30 [r get k]
+        assert_equal 3000000000000 [r pexpiretime k]
+        r getex k PERSIST
+        assert_equal -1 [r ttl k]
+    }
+
+    test {EXPIRE after a KEEPTTL SET still expires the key} {
+        r set k v
+        r pexpire k 200
+        r set k v2 KEEPTTL
+        after 400
+        assert_equal (nil) [r get k]
+    }
+
+    test {INFO keyspace counts the keys with a TTL} {
+        r flushall
+        r mset a 1 b 2 c 3
+        assert_equal "keys=3,expires=0" [ex_keyspace 0]
+        r expire a 100
+        r pexpireat b 3000000000000
+        assert_equal "keys=3,expires=2" [ex_keyspace 0]
+        r persist a
+        assert_equal "keys=3,expires=1" [ex_keyspace 0]
+        r expire b -1
+        assert_equal "keys=2,expires=0" [ex_keyspace 0]
+        r flushall
+    }
+
+    test {Expiry is per database} {
+        r flushall
+        r set k zero
+        r select 1
+        r set k one
+        assert_equal 1 [r pexpireat k 3000000000000]
+        assert_equal 3000000000000 [r pexpiretime k]
+        r select 0
+        assert_equal -1 [r ttl k]
+        assert_equal 1 [r expire k -1]
+        assert_equal 0 [r exists k]
+        r select 1
+        assert_equal one [r get k]
+        assert_equal 1 [r persist k]
+        r select 0
+        r flushall
+    }
+}
+
+# ---------------------------------------------------- restart (redis-kv)
+
+# To check these tests against real Redis with its append-only file, run
+#   EXPIRE_TCL_ON_REDIS=1 tests/runtest --server /usr/bin/redis-server --single unit/expire
+# which adds `appendonly yes` to the config (checked that way against
+# redis-server 7.0.15).  Only the PIDs of the servers started here are
+# signalled.
+set ::ex_on_redis [expr {[info exists ::env(EXPIRE_TCL_ON_REDIS)] &&
+                         $::env(EXPIRE_TCL_ON_REDIS) ne "" &&
+                         $::env(EXPIRE_TCL_ON_REDIS) ne "0"}]
+set ::ex_pids {}
+
+# Start a server on DATADIR (appendfsync always); returns the spawn dict
+# with a `client` entry.
+proc ex_start {datadir} {
+    set overrides [list dir $datadir appendfsync always]
+    if {$::ex_on_redis} { lappend overrides appendonly yes }
+    set s [::server::spawn $overrides {} 30]
+    lappend ::ex_pids [dict get $s pid]
+    set c [::redis::connect [dict get $s host] [dict get $s port] 0]
+    $c null_value (nil)
+    dict set s client $c
+    return $s
+}
+
+proc ex_forget {pid} {
+    set i [lsearch -exact $::server::live_pids $pid]
+    if {$i >= 0} { set ::server::live_pids [lreplace $::server::live_pids $i $i] }
+    set i [lsearch -exact $::ex_pids $pid]
+    if {$i >= 0} { set ::ex_pids [lreplace $::ex_pids $i $i] }
+}
+
+# Stop the server S with SIGNAL (TERM or KILL) and wait for it to exit.
+proc ex_stop {s signal} {
+    catch {[dict get $s client] close}
+    set pid [dict get $s pid]
+    exec kill -$signal $pid
+    set deadline [expr {[clock milliseconds] + 20000}]
+    while {[is_alive $pid] && [clock milliseconds] < $deadline} { after 10 }
+    if {[is_alive $pid]} {
+        ::server::kill_pid $pid
+        ex_forget $pid
+        fail "the server (pid $pid) did not exit after SIG$signal"
+    }
+    ex_forget $pid
+}
+
+proc ex_cleanup {} {
+    foreach pid $::ex_pids {
+        if {[is_alive $pid]} { ::server::kill_pid $pid }
+        ex_forget $pid
+    }
+    set ::ex_pids {}
+}
+
+# Write keys with TTLs through C; returns the time (ms) after which the
+# short TTLs have passed.
+proc ex_write_ttls {c} {
+    $c flushall
+    $c set far v
+    $c pexpireat far 3000000000000
+    $c set rel v
+    $c expire rel 1000
+    $c set persisted v EX 100
+    $c persist persisted
+    $c set deleted v
+    $c expire deleted -1
+    $c set short1 v
+    $c pexpire short1 1000
+    $c set short2 v
+    $c expireat short2 [expr {[clock seconds] + 2}]
+    $c set lt v EX 100
+    $c pexpire lt 1000 LT
+    $c set gt v PX 1000
+    $c pexpireat gt 3100000000000 GT
+    $c select 3
+    $c set other v
+    $c pexpireat other 3200000000000
+    $c select 0
+    return [expr {[clock milliseconds] + 2000}]
+}
+
+proc ex_check_ttls {c} {
+    assert_equal 3000000000000 [$c pexpiretime far]
+    assert_range [$c ttl rel] 980 1000
+    assert_equal -1 [$c ttl persisted]
+    assert_equal v [$c get persisted]
+    assert_equal 3100000000000 [$c pexpiretime gt]
+    foreach k {deleted short1 short2 lt} {
+        assert_equal 0 [$c exists $k] "key $k must be gone after the restart"
+        assert_equal -2 [$c ttl $k]
+    }
+    assert_equal 4 [$c dbsize]
+    $c select 3
+    assert_equal 3200000000000 [$c pexpiretime other]
+    $c select 0
+}
+
+start_server {tags {expire redis-kv-only needs:own-server}} {
+    set ::ex_skip ""
+    if {![regexp -line {^redis_kv_version:} [r info server]] && !$::ex_on_redis} {
+        set ::ex_skip "real Redis without appendonly keeps no data across a restart"
+    }
+
+    foreach signal {TERM KILL} {
+        test "TTLs set by EXPIRE/PERSIST survive a restart (SIG$signal), expired keys are gone" {
+            if {$::ex_skip ne ""} { skip $::ex_skip }
+            ex_cleanup
+            set dir [::server::make_tmpdir]
+            set s [ex_start $dir]
+            set c [dict get $s client]
+            set deadline [ex_write_ttls $c]
+            assert_equal 1 [$c exists short1]
+            assert_equal 1 [$c exists short2]
+            assert_equal 1 [$c exists lt]
+            ex_stop $s $signal
+            set left [expr {$deadline + 200 - [clock milliseconds]}]
+            if {$left > 0} { after $left }
+            set s [ex_start $dir]
+            ex_check_ttls [dict get $s client]
+            # A second restart sees the same.
+            ex_stop $s $signal
+            set s [ex_start $dir]
+            ex_check_ttls [dict get $s client]
+            ex_stop $s TERM
+        }
+    }
+
+    ex_cleanup
+}
