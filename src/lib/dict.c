@@ -13,6 +13,7 @@
  *   - ht[i].used counts the entries currently linked in table i.
  */
 #include "lib/dict.h"
+#include "lib/scancursor.h"
 
 #include <endian.h>
 #include <limits.h>
@@ -517,26 +518,6 @@ void dictReleaseIterator(dictIterator *iter) {
 /* SCAN                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* Reverses the bit order of v (bit 0 <-> highest bit). */
-static unsigned long reverseBits(unsigned long v) {
-    unsigned int shift = sizeof(v) * CHAR_BIT;
-    unsigned long mask = ~0UL;
-    while ((shift >>= 1) > 0) {
-        mask ^= mask << shift;
-        v = ((v >> shift) & mask) | ((v << shift) & ~mask);
-    }
-    return v;
-}
-
-/* Adds one to the cursor counting from its high bits down, considering
- * only the bits under 'mask'. */
-static unsigned long cursorNext(unsigned long v, unsigned long mask) {
-    v |= ~mask;
-    v = reverseBits(v);
-    v++;
-    return reverseBits(v);
-}
-
 static void scanBucket(dictEntry *he, dictScanFunction *fn, void *privdata) {
     while (he) {
         dictEntry *next = he->next;   /* fn may delete he */
@@ -545,46 +526,31 @@ static void scanBucket(dictEntry *he, dictScanFunction *fn, void *privdata) {
     }
 }
 
-/* The cursor is a bucket index whose bits are incremented from the most
- * significant end.  With tables of size 2^n, bucket b holds the keys whose
- * hash ends in the n bits of b; after doubling to 2^(n+1) those keys live
- * in the buckets "b" and "b + 2^n", which the reversed increment visits
- * next to each other, and when halving the buckets already visited
- * collapse onto smaller indexes that the reversed order has also already
- * passed.  So no bucket is skipped across resizes; some may be re-visited.
- *
- * While rehashing, keys may be in either table: the cursor's bucket in the
- * small table is scanned, then every bucket of the big table that expands
- * from it. */
+typedef struct dictScanContext {
+    dict *d;
+    dictScanFunction *fn;
+    void *privdata;
+} dictScanContext;
+
+static void dictScanVisit(void *ctx, int table, unsigned long index) {
+    dictScanContext *sc = ctx;
+    scanBucket(sc->d->ht[table].buckets[index], sc->fn, sc->privdata);
+}
+
+/* SCAN with Redis's guarantee, through the shared reverse-binary cursor
+ * (lib/scancursor.h).  Rehashing is paused during the call. */
 unsigned long dictScan(dict *d, unsigned long cursor, dictScanFunction *fn,
                        void *privdata) {
     if (dictSize(d) == 0) return 0;
-    unsigned long v = cursor;
-    d->pauseRehash++;
-
-    if (!isRehashing(d)) {
-        const dictTable *t0 = &d->ht[0];
-        unsigned long m0 = t0->sizemask;
-        scanBucket(t0->buckets[v & m0], fn, privdata);
-        v = cursorNext(v, m0);
-    } else {
-        const dictTable *small = &d->ht[0];
-        const dictTable *big = &d->ht[1];
-        if (small->size > big->size) {
-            small = &d->ht[1];
-            big = &d->ht[0];
-        }
-        unsigned long m0 = small->sizemask;
-        unsigned long m1 = big->sizemask;
-
-        scanBucket(small->buckets[v & m0], fn, privdata);
-        /* Buckets of the big table whose low bits equal v & m0. */
-        do {
-            scanBucket(big->buckets[v & m1], fn, privdata);
-            v = cursorNext(v, m1);
-        } while (v & (m0 ^ m1));
+    dictScanContext sc = {d, fn, privdata};
+    int small = 0, big = 1;
+    if (isRehashing(d) && d->ht[0].size > d->ht[1].size) {
+        small = 1;
+        big = 0;
     }
-
+    d->pauseRehash++;
+    unsigned long v = scanCursorStep(cursor, isRehashing(d), small, d->ht[small].sizemask, big,
+                                     d->ht[big].sizemask, dictScanVisit, &sc);
     d->pauseRehash--;
     return v;
 }

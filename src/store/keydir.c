@@ -37,6 +37,7 @@
  *     xmallocUsable() over all entries; tableBytes the same over both bucket
  *     arrays. */
 #include "store/keydir.h"
+#include "lib/scancursor.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -640,26 +641,6 @@ void keydirIterRelease(keydirIterator *it) {
 /* SCAN                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* Reverses the bit order of v (bit 0 <-> highest bit). */
-static unsigned long reverseBits(unsigned long v) {
-    unsigned int shift = sizeof(v) * CHAR_BIT;
-    unsigned long mask = ~0UL;
-    while ((shift >>= 1) > 0) {
-        mask ^= mask << shift;
-        v = ((v >> shift) & mask) | ((v << shift) & ~mask);
-    }
-    return v;
-}
-
-/* Adds one to the cursor counting from its high bits down, considering
- * only the bits under 'mask'. */
-static unsigned long cursorNext(unsigned long v, unsigned long mask) {
-    v |= ~mask;
-    v = reverseBits(v);
-    v++;
-    return reverseBits(v);
-}
-
 static void scanBucket(keydirEntry *e, keydirScanFn *fn, void *priv) {
     while (e) {
         keydirEntry *next = e->next;    /* fn may free or reallocate e */
@@ -668,41 +649,31 @@ static void scanBucket(keydirEntry *e, keydirScanFn *fn, void *priv) {
     }
 }
 
-/* The reverse-binary cursor of Redis (see lib/dict.c dictScan): bucket
- * indexes are incremented from their most significant bit, so the buckets
- * a bucket splits into when the table doubles, and the ones it merges with
- * when it halves, are visited together; no bucket present for the whole
- * iteration is skipped across resizes.  While rehashing, the cursor's
- * bucket of the small table is scanned, then every bucket of the big table
- * that expands from it. */
+typedef struct keydirScanContext {
+    keydir *kd;
+    keydirScanFn *fn;
+    void *priv;
+} keydirScanContext;
+
+static void keydirScanVisit(void *ctx, int table, unsigned long index) {
+    keydirScanContext *sc = ctx;
+    scanBucket(sc->kd->ht[table].buckets[index], sc->fn, sc->priv);
+}
+
+/* SCAN with Redis's guarantee, through the shared reverse-binary cursor
+ * (lib/scancursor.h).  Rehashing is paused during the call. */
 unsigned long keydirScan(keydir *kd, unsigned long cursor, keydirScanFn *fn,
                          void *priv) {
     if (keydirSize(kd) == 0) return 0;
-    unsigned long v = cursor;
-    kd->pauseRehash++;
-
-    if (!isRehashing(kd)) {
-        const kdTable *t0 = &kd->ht[0];
-        unsigned long m0 = t0->sizemask;
-        scanBucket(t0->buckets[v & m0], fn, priv);
-        v = cursorNext(v, m0);
-    } else {
-        const kdTable *small = &kd->ht[0];
-        const kdTable *big = &kd->ht[1];
-        if (small->size > big->size) {
-            small = &kd->ht[1];
-            big = &kd->ht[0];
-        }
-        unsigned long m0 = small->sizemask;
-        unsigned long m1 = big->sizemask;
-
-        scanBucket(small->buckets[v & m0], fn, priv);
-        do {
-            scanBucket(big->buckets[v & m1], fn, priv);
-            v = cursorNext(v, m1);
-        } while (v & (m0 ^ m1));
+    keydirScanContext sc = {kd, fn, priv};
+    int small = 0, big = 1;
+    if (isRehashing(kd) && kd->ht[0].size > kd->ht[1].size) {
+        small = 1;
+        big = 0;
     }
-
+    kd->pauseRehash++;
+    unsigned long v = scanCursorStep(cursor, isRehashing(kd), small, kd->ht[small].sizemask,
+                                     big, kd->ht[big].sizemask, keydirScanVisit, &sc);
     kd->pauseRehash--;
     return v;
 }

@@ -534,8 +534,8 @@ static void afterWrite(store *s) {
     if (!s->inBatch && segmentSize(activeSegment(s)) >= s->segmentSize) rotateSegment(s);
 }
 
-static void rememberUndo(store *s, int db, const void *key, size_t klen) {
-    if (!s->inBatch) return;
+/* A new, zeroed step at the end of the batch's undo log. */
+static undoStep *pushUndo(store *s, int db, int kind) {
     if (s->nundo == s->undoCap) {
         s->undoCap = s->undoCap ? s->undoCap * 2 : 16;
         s->undo = xrealloc(s->undo, sizeof(undoStep) * s->undoCap);
@@ -543,7 +543,13 @@ static void rememberUndo(store *s, int db, const void *key, size_t klen) {
     undoStep *u = &s->undo[s->nundo++];
     memset(u, 0, sizeof(*u));
     u->db = db;
-    u->kind = UNDO_KEY;
+    u->kind = kind;
+    return u;
+}
+
+static void rememberUndo(store *s, int db, const void *key, size_t klen) {
+    if (!s->inBatch) return;
+    undoStep *u = pushUndo(s, db, UNDO_KEY);
     u->key = xmalloc(klen ? klen : 1);
     memcpy(u->key, key, klen);
     u->klen = klen;
@@ -607,14 +613,7 @@ int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expir
 }
 
 static void rememberFlush(store *s, int db) {
-    if (s->nundo == s->undoCap) {
-        s->undoCap = s->undoCap ? s->undoCap * 2 : 16;
-        s->undo = xrealloc(s->undo, sizeof(undoStep) * s->undoCap);
-    }
-    undoStep *u = &s->undo[s->nundo++];
-    memset(u, 0, sizeof(*u));
-    u->db = db;
-    u->kind = UNDO_FLUSH;
+    undoStep *u = pushUndo(s, db, UNDO_FLUSH);
     u->savedKeydir = keydirCreate();
     keydirSwap(u->savedKeydir, s->kd[db]);
 }
