@@ -451,10 +451,22 @@ int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_
 
 /* ------------------------------------------------------------ writes */
 
+/* Notes a failed write.  The first failure after a good write is logged
+ * (with the file and reason); later ones only counted, so a full disk does
+ * not flood the log. */
 static void recordWriteError(store *s, const char *err) {
+    int wasOk = s->stats.lastWriteErrno == 0;
     s->stats.writeErrors++;
     s->stats.lastWriteErrno = errno ? errno : EIO;
     snprintf(s->lastError, sizeof(s->lastError), "%s", err);
+    if (wasOk) storeLogf(s, STORE_LOG_WARNING, "Error writing to the data file: %s", err);
+}
+
+/* Clears the error state after a successful write, logging the recovery. */
+static void recordWriteOk(store *s) {
+    if (s->stats.lastWriteErrno == 0) return;
+    s->stats.lastWriteErrno = 0;
+    storeLogf(s, STORE_LOG_WARNING, "Writes to the data file work again.");
 }
 
 const char *storeLastWriteError(const store *s) {
@@ -524,7 +536,7 @@ static int appendRecord(store *s, recordHeader *h, const void *key, const void *
         recordWriteError(s, err);
         return STORE_ERR_WRITE;
     }
-    s->stats.lastWriteErrno = 0;
+    recordWriteOk(s);
     s->totalBytes += size;
     s->dirty = 1;
     return STORE_OK;
@@ -717,7 +729,7 @@ int storeBatchCommit(store *s) {
         freeUndo(s, 1);
         return STORE_ERR_WRITE;
     }
-    s->stats.lastWriteErrno = 0;
+    recordWriteOk(s);
     s->totalBytes += sizeof(begin) + s->batchLen + sizeof(commit);
     s->nextSeq = s->batchSeq + 1;
     s->dirty = 1;
