@@ -170,27 +170,6 @@ static const char *baseName(const char *path) {
 
 /* ------------------------------------------------- directory listing */
 
-/* Parses "seg-<id>.<ext>" with the id printed as segmentPath() does (at
- * least 8 digits, zero padded, no extra leading zeros).  1 on success. */
-static int parseSegmentFileName(const char *name, const char *ext, uint64_t *id) {
-    if (strncmp(name, "seg-", 4) != 0) return 0;
-    const char *p = name + 4;
-    uint64_t v = 0;
-    size_t digits = 0;
-    while (*p >= '0' && *p <= '9') {
-        if (v > (UINT64_MAX - 9) / 10) return 0;
-        v = v * 10 + (uint64_t)(*p - '0');
-        p++;
-        digits++;
-    }
-    if (digits < 8 || strcmp(p, ext) != 0) return 0;
-    char canon[64];
-    snprintf(canon, sizeof(canon), "seg-%08" PRIu64 "%s", v, ext);
-    if (strcmp(canon, name) != 0) return 0;
-    *id = v;
-    return 1;
-}
-
 /* 1 when id is among ids[0..n) (sorted ascending). */
 static int containsId(const uint64_t *ids, size_t n, uint64_t id) {
     size_t lo = 0, hi = n;
@@ -231,7 +210,7 @@ static int reportStrayFiles(const char *dir, const uint64_t *ids, size_t n) {
             strcmp(name + len - 4, ".tmp") == 0) {
             printf("note: %s/%s is a leftover temporary file (the server "
                    "deletes it at start-up)\n", dir, name);
-        } else if (parseSegmentFileName(name, ".hint", &id) &&
+        } else if (segmentParseFileName(name, ".hint", &id) &&
                    !containsId(ids, n, id)) {
             printf("note: %s/%s is a hint file without its segment\n", dir,
                    name);

@@ -162,8 +162,9 @@ static int cmpU64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Parses a canonical "seg-<digits>.log" name.  1 on success. */
-static int parseSegmentName(const char *name, uint64_t *id) {
+/* Parses "seg-<id><ext>" with the id printed as segmentPath() does (at
+ * least 8 digits, zero padded, no extra leading zeros).  1 on success. */
+int segmentParseFileName(const char *name, const char *ext, uint64_t *id) {
     if (strncmp(name, "seg-", 4) != 0) return 0;
     const char *p = name + 4;
     uint64_t v = 0;
@@ -174,9 +175,9 @@ static int parseSegmentName(const char *name, uint64_t *id) {
         p++;
         digits++;
     }
-    if (digits < 8 || strcmp(p, ".log") != 0) return 0;
-    char canon[48];
-    snprintf(canon, sizeof(canon), "seg-%08" PRIu64 ".log", v);
+    if (digits < 8 || strcmp(p, ext) != 0) return 0;
+    char canon[64];
+    snprintf(canon, sizeof(canon), "seg-%08" PRIu64 "%s", v, ext);
     if (strcmp(canon, name) != 0) return 0;
     *id = v;
     return 1;
@@ -210,7 +211,7 @@ int segmentListIds(const char *dir, uint64_t **ids, size_t *count, char *err,
             break;
         }
         uint64_t id;
-        if (!parseSegmentName(de->d_name, &id)) continue;
+        if (!segmentParseFileName(de->d_name, ".log", &id)) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             v = xrealloc(v, cap * sizeof(*v));

@@ -78,6 +78,10 @@ void segmentErrorf(char *err, size_t errlen, const char *fmt, ...)
  * free with xfree(). */
 char *segmentPath(const char *dir, uint64_t id, const char *ext);
 
+/* The inverse of segmentPath's file name: parses "seg-<id><ext>" (only the
+ * canonical spelling).  1 with *id set, or 0. */
+int segmentParseFileName(const char *name, const char *ext, uint64_t *id);
+
 /* Lists the segment ids in dir, sorted ascending, into a new array *ids
  * (free with xfree(); NULL when *count is 0).  Only canonical names
  * ("seg-" + the id as printed with at least 8 digits + ".log") count;

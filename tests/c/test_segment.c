@@ -21,53 +21,12 @@
 #include "store/recovery.h"
 #include "store/segment.h"
 #include "test.h"
+#include "test_util.h"
 
 /* ---- Helpers -------------------------------------------------------------- */
 
 static char errbuf[512];
 
-static char *makeTempDir(void) {
-    char tmpl[] = "/tmp/rkv-test-segment-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    if (d == NULL) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    return xstrdup(d);
-}
-
-/* Removes every file in dir (flat) and dir itself. */
-static void removeTree(char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-                continue;
-            }
-            unlinkat(dirfd(d), de->d_name, 0);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-    xfree(dir);
-}
-
-static int fileExists(const char *dir, uint64_t id, const char *ext) {
-    char *p = segmentPath(dir, id, ext);
-    struct stat st;
-    int ok = stat(p, &st) == 0;
-    xfree(p);
-    return ok;
-}
-
-static uint64_t fileSize(const char *dir, uint64_t id, const char *ext) {
-    char *p = segmentPath(dir, id, ext);
-    struct stat st;
-    uint64_t size = stat(p, &st) == 0 ? (uint64_t)st.st_size : UINT64_MAX;
-    xfree(p);
-    return size;
-}
 
 /* Reads a whole file into a new buffer. */
 static char *readFile(const char *dir, uint64_t id, const char *ext,
@@ -241,7 +200,7 @@ static void fillValue(char *buf, size_t len, unsigned seed) {
 
 static void testSegmentFiles(void) {
     TEST_CASE("create, list ids numerically, ignore non-canonical names") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         uint64_t ids[] = {10, 2, 100000000, 1};
         for (size_t i = 0; i < 4; i++) {
             segment *s = segmentCreate(dir, ids[i], errbuf, sizeof(errbuf));
@@ -275,7 +234,7 @@ static void testSegmentFiles(void) {
     }
 
     TEST_CASE("listing an empty or missing directory") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         uint64_t *list = (uint64_t *)1;
         size_t n = 99;
         ASSERT_EQ_INT(segmentListIds(dir, &list, &n, errbuf, sizeof(errbuf)), 0);
@@ -291,7 +250,7 @@ static void testSegmentFiles(void) {
     }
 
     TEST_CASE("create never replaces an existing segment") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         ASSERT(s != NULL);
         ASSERT(appendSet(s, 0, "k", "v", 1, 0) == SEGMENT_HEADER_SIZE);
@@ -305,7 +264,7 @@ static void testSegmentFiles(void) {
     }
 
     TEST_CASE("file header: layout, validation, open modes") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 7, errbuf, sizeof(errbuf));
         segmentClose(s);
         size_t len;
@@ -352,7 +311,7 @@ static void testSegmentFiles(void) {
     }
 
     TEST_CASE("append, read back, seal, remove") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         uint64_t o1 = appendSet(s, 0, "alpha", "one", 3, 0);
         uint64_t o2 = appendSet(s, 1, "beta", "two\0two", 7, 12345);
@@ -401,7 +360,7 @@ static void testSegmentFiles(void) {
     }
 
     TEST_CASE("appendv with more pieces than IOV_MAX and empty pieces") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         int n = IOV_MAX * 2 + 17;
         struct iovec *iov = xmalloc(sizeof(*iov) * (size_t)n);
@@ -439,7 +398,7 @@ static void testSegmentFiles(void) {
 
 static void testAppendFailure(void) {
     TEST_CASE("append past RLIMIT_FSIZE: EFBIG, file cut back, records intact") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         char val[1000];
         fillValue(val, sizeof(val), 1);
@@ -539,7 +498,7 @@ static void buildMixed(const char *dir, layout *L) {
 
 static void testRecoveryBasics(void) {
     TEST_CASE("a clean segment: every record delivered with its location") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         seqCounter = 100;
         buildMixed(dir, &L);
@@ -578,7 +537,7 @@ static void testRecoveryBasics(void) {
     }
 
     TEST_CASE("value offsets point at the values") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         collector c = {0};
@@ -598,7 +557,7 @@ static void testRecoveryBasics(void) {
     }
 
     TEST_CASE("the callback can stop a scan; nothing is truncated") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         flipByte(dir, 1, ".log", L.end[L.n - 1] - 1, 0xFF); /* torn tail */
@@ -616,7 +575,7 @@ static void testRecoveryBasics(void) {
     }
 
     TEST_CASE("an empty segment, and one with a damaged file header") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segmentClose(segmentCreate(dir, 1, errbuf, sizeof(errbuf)));
         collector c = {0};
         recoveryResult res;
@@ -679,7 +638,7 @@ static void checkTornAtEveryOffset(const char *dir, const char *master,
 static void testTornTail(void) {
     TEST_CASE("last record cut at every byte offset: earlier records kept, "
               "file ends at the last good record") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -694,7 +653,7 @@ static void testTornTail(void) {
     }
 
     TEST_CASE("torn tail of a value larger than the buffer") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         size_t vlen = 3 * 1024 * 1024;
         char *val = xmalloc(vlen);
@@ -722,7 +681,7 @@ static void testTornTail(void) {
     }
 
     TEST_CASE("bad checksum or bad header in the final record, zero fill: cut") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -767,7 +726,7 @@ static void testTornTail(void) {
 
     TEST_CASE("dry run reports the torn tail but leaves the file; sealed "
               "segments are never cut") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -809,7 +768,7 @@ static void testTornTail(void) {
     }
 
     TEST_CASE("appending after a torn tail was cut") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -841,7 +800,7 @@ static void testTornTail(void) {
 static void testDamage(void) {
     TEST_CASE("bad value checksum in the middle: reported, skipped exactly, "
               "later records recovered, nothing cut") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         uint64_t size = fileSize(dir, 1, ".log");
@@ -870,7 +829,7 @@ static void testDamage(void) {
     }
 
     TEST_CASE("damaged header in the middle: resynchronised at the next record") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -905,7 +864,7 @@ static void testDamage(void) {
     }
 
     TEST_CASE("garbage between records, several damaged regions") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         size_t len;
@@ -951,7 +910,7 @@ static void testDamage(void) {
     }
 
     TEST_CASE("results accumulate over segments; damage is logged") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         flipByte(dir, 1, ".log", L.off[5] + 2, 0x01);
@@ -1010,7 +969,7 @@ static int keysAre(const collector *c, const char **keys, size_t n) {
 
 static void testBatches(void) {
     TEST_CASE("committed batches are applied in order") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         batchLayout B;
         buildBatches(dir, &B);
         collector c = {0};
@@ -1036,7 +995,7 @@ static void testBatches(void) {
 
     TEST_CASE("a batch cut anywhere before its COMMIT is dropped entirely "
               "(every byte offset)") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         batchLayout B;
         buildBatches(dir, &B);
         size_t len;
@@ -1088,7 +1047,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("damage inside a batch drops the batch; later records applied") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         batchLayout B;
         buildBatches(dir, &B);
         flipByte(dir, 1, ".log", B.r2 + RECORD_HEADER_SIZE, 0x01); /* key */
@@ -1108,7 +1067,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("wrong count, mismatched commit, orphan commit, nested begin") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 1, errbuf, sizeof(errbuf));
         appendBegin(s, 1, 2);               /* count says 2, has 1 */
         appendSet(s, 0, "c1", "v", 1, 0);
@@ -1192,7 +1151,7 @@ static int sameItems(const collector *a, const collector *b) {
 
 static void testHints(void) {
     TEST_CASE("hint file load is equivalent to a full scan") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         buildForHints(dir, 3);
         collector scan = {0}, hint = {0};
         recoveryResult rs, rh;
@@ -1262,7 +1221,7 @@ static void testHints(void) {
     }
 
     TEST_CASE("hint file: layout of header, entries and trailer") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 4, errbuf, sizeof(errbuf));
         seqCounter = 50;
         appendSet(s, 6, "key", "value", 5, 777);
@@ -1294,7 +1253,7 @@ static void testHints(void) {
     }
 
     TEST_CASE("a damaged, truncated or stale hint is never used: fallback scan") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         segment *s = segmentCreate(dir, 5, errbuf, sizeof(errbuf));
         seqCounter = 1;
         for (int i = 0; i < 20; i++) {
@@ -1391,7 +1350,7 @@ static void testHints(void) {
     }
 
     TEST_CASE("no hint is written for a damaged segment") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         buildForHints(dir, 6);
         flipByte(dir, 6, ".log", 5000, 0x02);
         segment *s = segmentOpen(dir, 6, SEGMENT_OPEN_READ, errbuf, sizeof(errbuf));
@@ -1404,7 +1363,7 @@ static void testHints(void) {
     }
 
     TEST_CASE("hint writer: entries must come in order") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         hintWriter *w = hintWriterOpen(dir, 1, errbuf, sizeof(errbuf));
         recordHeader h = {.type = RECORD_SET, .keylen = 1, .vallen = 1};
         ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "a", errbuf, sizeof(errbuf)), 0);
@@ -1428,7 +1387,7 @@ static void testLog(int level, const char *msg) {
 
 static void testLogging(void) {
     TEST_CASE("damage and torn tails are logged through the callback") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("segment");
         layout L;
         buildMixed(dir, &L);
         flipByte(dir, 1, ".log", L.off[2] + 1, 0x01);

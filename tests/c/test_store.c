@@ -21,6 +21,7 @@
 #include "store/segment.h"
 #include "store/store.h"
 #include "test.h"
+#include "test_util.h"
 
 /* ---- Helpers -------------------------------------------------------------- */
 
@@ -37,48 +38,6 @@ static void quietLog(int level, const char *msg) {
     logLines++;
 }
 
-static char *makeTempDir(void) {
-    char tmpl[] = "/tmp/rkv-test-store-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    if (d == NULL) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    return xstrdup(d);
-}
-
-/* Removes every file in dir (flat) and dir itself. */
-static void removeTree(char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-                continue;
-            }
-            unlinkat(dirfd(d), de->d_name, 0);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-    xfree(dir);
-}
-
-static int fileExists(const char *dir, uint64_t id, const char *ext) {
-    char *p = segmentPath(dir, id, ext);
-    struct stat st;
-    int ok = stat(p, &st) == 0;
-    xfree(p);
-    return ok;
-}
-
-static uint64_t fileSize(const char *dir, uint64_t id, const char *ext) {
-    char *p = segmentPath(dir, id, ext);
-    struct stat st;
-    uint64_t size = stat(p, &st) == 0 ? (uint64_t)st.st_size : UINT64_MAX;
-    xfree(p);
-    return size;
-}
 
 /* Number of files in dir whose name ends with suffix. */
 static int countFiles(const char *dir, const char *suffix) {
@@ -328,7 +287,7 @@ static int unlimitFileSize(fsizeLimit *l) {
 
 static void testBasics(void) {
     TEST_CASE("open an empty directory: creates segment 1") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         if (ASSERT(s != NULL)) {
             ASSERT(fileExists(dir, 1, ".log"));
@@ -357,7 +316,7 @@ static void testBasics(void) {
     }
 
     TEST_CASE("put, get, overwrite, delete") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT(holdsStr(s, 0, "k", NULL));
         ASSERT_EQ_INT(put(s, 0, "k", "v1", 0), STORE_OK);
@@ -402,7 +361,7 @@ static void testBasics(void) {
     }
 
     TEST_CASE("binary keys and values, empty key and empty value") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(storePut(s, 0, "a\0b", 3, "v\0\0w", 4, 0), STORE_OK);
         ASSERT_EQ_INT(storePut(s, 0, "a\0c", 3, "\0", 1, 0), STORE_OK);
@@ -435,7 +394,7 @@ static void testBasics(void) {
     }
 
     TEST_CASE("a 5 MB value, read whole and in pieces, before and after reopen") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         size_t vlen = 5 * 1024 * 1024;
         char *val = xmalloc(vlen);
         fillValue(val, vlen, 7);
@@ -461,7 +420,7 @@ static void testBasics(void) {
     }
 
     TEST_CASE("databases are independent; FLUSHDB and FLUSHALL") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         for (int db = 0; db < DBS; db++) {
             char v[16];
@@ -525,7 +484,7 @@ static void testBasics(void) {
 static void testReopen(void) {
     TEST_CASE("close and reopen: values, expiries, dbs, deletes and flushes hold; "
               "keys expired at open are gone") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         char val[3000];
         fillValue(val, sizeof(val), 11);
@@ -662,7 +621,7 @@ static void randomWorkload(store *s, int ops) {
 
 static void testRotation(void) {
     TEST_CASE("rotation with a tiny segment size; hints load like a full scan") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
         lcg = 42;
         randomWorkload(s, 1500);
@@ -747,7 +706,7 @@ static void testRotation(void) {
     }
 
     TEST_CASE("storeSetSegmentSize takes effect on the next write") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         char val[1000];
         fillValue(val, sizeof(val), 3);
@@ -780,7 +739,7 @@ static void testRotation(void) {
 
 static void testBatches(void) {
     TEST_CASE("a batch: visible during the batch, all of it durable after commit") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "old", "old value", 0), STORE_OK);
         ASSERT_EQ_INT(put(s, 0, "gone", "to delete", 0), STORE_OK);
@@ -851,7 +810,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("an empty batch writes nothing; a FLUSHALL batch is atomic too") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 1, "a", "1", 0), STORE_OK);
         uint64_t size = fileSize(dir, 1, ".log");
@@ -878,7 +837,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("a batch whose commit fails is rolled back in memory, nothing on disk") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "keep", "k", 0), STORE_OK);
         ASSERT_EQ_INT(put(s, 0, "over", "original", FUTURE), STORE_OK);
@@ -961,7 +920,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("closing the store with a batch open writes none of it") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "a", "1", 0), STORE_OK);
         uint64_t size = fileSize(dir, 1, ".log");
@@ -979,7 +938,7 @@ static void testBatches(void) {
     }
 
     TEST_CASE("a failed batch's keys can be rewritten by the next batch") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "a", "1", 0), STORE_OK);
         uint64_t size = fileSize(dir, 1, ".log");
@@ -1012,7 +971,7 @@ static void testBatches(void) {
 
 static void testWriteErrors(void) {
     TEST_CASE("writes past RLIMIT_FSIZE fail and change nothing; the store recovers") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "a", "alpha", 0), STORE_OK);
         ASSERT_EQ_INT(put(s, 0, "b", "beta", FUTURE), STORE_OK);
@@ -1070,7 +1029,7 @@ static void testWriteErrors(void) {
     }
 
     TEST_CASE("a write that fails across a rotation point leaves the store usable") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
         char val[1000];
         fillValue(val, sizeof(val), 8);
@@ -1105,7 +1064,7 @@ static void testWriteErrors(void) {
 
 static void testTornTails(void) {
     TEST_CASE("last record cut at every byte: earlier records recovered") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "k1", "one", 0), STORE_OK);
         ASSERT_EQ_INT(put(s, 1, "k2", "two", FUTURE), STORE_OK);
@@ -1162,7 +1121,7 @@ static void testTornTails(void) {
     }
 
     TEST_CASE("a batch cut anywhere before its COMMIT is entirely absent") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         ASSERT_EQ_INT(put(s, 0, "x", "x0", 0), STORE_OK);
         ASSERT_EQ_INT(put(s, 0, "y", "y0", 0), STORE_OK);
@@ -1215,7 +1174,7 @@ static void testTornTails(void) {
 
 static void testAccounting(void) {
     TEST_CASE("liveBytes and totalBytes") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStore(dir);
         char val[100];
         fillValue(val, sizeof(val), 1);
@@ -1266,7 +1225,7 @@ static void testAccounting(void) {
 
 static void testFsync(void) {
     TEST_CASE("STORE_FSYNC_ALWAYS: storeNeedsSync until storeSync") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 64 * 1024 * 1024, STORE_FSYNC_ALWAYS, T0);
         ASSERT_EQ_INT(storeNeedsSync(s), 0);
         ASSERT_EQ_INT(put(s, 0, "a", "1", 0), STORE_OK);
@@ -1311,7 +1270,7 @@ static void testFsync(void) {
     }
 
     TEST_CASE("STORE_FSYNC_EVERYSEC: the background thread syncs within ~1 s") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 64 * 1024 * 1024, STORE_FSYNC_EVERYSEC, T0);
         ASSERT_EQ_INT(put(s, 0, "a", "1", 0), STORE_OK);
         ASSERT_EQ_INT(storeNeedsSync(s), 0);
@@ -1326,7 +1285,7 @@ static void testFsync(void) {
     }
 
     TEST_CASE("a rotation seals (fsyncs) the segment: nothing left to sync") {
-        char *dir = makeTempDir();
+        char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 200, STORE_FSYNC_ALWAYS, T0);
         char val[300];
         fillValue(val, sizeof(val), 2);
