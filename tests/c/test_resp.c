@@ -664,7 +664,7 @@ static void testParserState(void) {
                       RESP_PARSE_NEED_MORE);
         ASSERT_EQ_UINT(pos, 0);
         memcpy(line, "*1\r\n$", 5);
-        memset(line + 5, '1', n - 5);
+        memset(line + 5, '1', n - 1); /* the whole n + 4 bytes passed below */
         ASSERT_EQ_INT(respParseRequest(&p, line, n + 4, &pos, &defaultLimits, &err),
                       RESP_PARSE_NEED_MORE);
         ASSERT_EQ_UINT(pos, 4);

@@ -265,6 +265,24 @@ proc randstring {min max {type binary}} {
     return $out
 }
 
+# A pseudo-random binary string of LEN bytes, built quickly from a chunk of
+# 1021 random bytes (a prime length, so the pattern never lines up with
+# buffer or page sizes) followed by an ASCII tail that makes the end unique.
+proc big_random_value {len} {
+    set chunk [randstring 1021 1021 binary]
+    set tail "<end of $len>"
+    set n [expr {$len - [string length $tail]}]
+    set v [string repeat $chunk [expr {$n / 1021 + 1}]]
+    return "[string range $v 0 [expr {$n-1}]]$tail"
+}
+
+# All 256 byte values, in order.
+proc all_bytes {} {
+    set s ""
+    for {set i 0} {$i < 256} {incr i} { append s [format %c $i] }
+    return $s
+}
+
 proc randomInt {max} {
     expr {int(rand()*$max)}
 }

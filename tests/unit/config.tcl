@@ -3,8 +3,10 @@
 #
 # Written from Redis 7's documented behaviour and checked against a real
 # redis-server 7.0 (tests/runtest --server /usr/bin/redis-server --single
-# unit/config).  Tests that start extra servers use the harness's binary
-# path and free-port finder, and stop only the PIDs they started.
+# unit/config).  Tests that start extra servers use the harness's
+# spawn_server (a fresh --dir and --port after the test's own arguments:
+# redis-kv locks its data directory, so a second server can never share
+# the running one's) and stop only the PIDs they started.
 
 # ------------------------------------------------------------- helpers
 
@@ -72,44 +74,6 @@ proc cfg_port_refuses {port {host 127.0.0.1}} {
     if {[catch {socket $host $port} s]} { return 1 }
     close $s
     return 0
-}
-
-# Start an extra server process: `cfg_spawn ARGS...` runs the server binary
-# with ARGS (a config file and/or --options) plus "--port <free port>" and
-# "--dir <fresh dir>" (redis-kv locks its data directory, so a second server
-# can never share the running one's), waits until it answers and returns a
-# dict {pid port stdout}.
-proc cfg_spawn {args} {
-    set dir [::server::make_tmpdir]
-    set out [file join $dir stdout]
-    set port [::server::find_free_port]
-    set pid [exec $::server::binary {*}$args --port $port --dir $dir < /dev/null >& $out &]
-    lappend ::server::live_pids $pid
-    set res [::server::wait_ready $pid 127.0.0.1 $port 15]
-    if {$res ne "ok"} {
-        ::server::kill_pid $pid
-        error "extra server did not start ($res): $args\n[file_tail $out 20]"
-    }
-    return [dict create pid $pid port $port stdout $out]
-}
-
-proc cfg_stop {srvdict} {
-    ::server::kill_pid [dict get $srvdict pid]
-}
-
-# Run the server binary with ARGS expecting it to exit at once; returns
-# {exitcode output}.  A server that keeps running is killed after 10 s.
-proc cfg_run_expect_exit {args} {
-    set rc 0
-    if {[catch {exec timeout -s KILL 10 $::server::binary {*}$args < /dev/null 2>@1} out opts]} {
-        set ec [dict get $opts -errorcode]
-        if {[lindex $ec 0] eq "CHILDSTATUS"} {
-            set rc [lindex $ec 2]
-        } else {
-            set rc -1
-        }
-    }
-    return [list $rc $out]
 }
 
 proc cfg_write_file {path content} {
@@ -555,7 +519,7 @@ start_server {tags {config needs:own-server}} {
 start_server {tags {config needs:own-server}} {
     test {CONFIG SET port moves the listener} {
         set old [srv port]
-        set new [::server::find_free_port]
+        set new [free_port]
         assert_equal OK [r config set port $new]
         assert_equal $new [cfg_get port]
         # This connection survives; the old port refuses, the new one answers.
@@ -761,14 +725,14 @@ start_server {tags {config needs:own-server} config_lines {
         set text [read $fd]
         close $fd
         assert_match "*\ndir \"[lindex [r config get dir] 1]\"*" "\n$text"
-        set s2 [cfg_spawn $copy]
+        set s2 [spawn_server -cmdline [list $copy]]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         set got [$c config get {*}$params]
         foreach p $params {
             assert_equal [dict get $expected $p] [dict get $got $p] "parameter $p"
         }
         $c close
-        cfg_stop $s2
+        stop_server $s2 -nocheck
     }
 
     test {CONFIG REWRITE of a string with spaces and quotes} {
@@ -777,13 +741,13 @@ start_server {tags {config needs:own-server} config_lines {
         assert_equal OK [r config set requirepass {}]
         set copy [file join [srv dir] rewritten2.conf]
         file copy -force [srv config_file] $copy
-        set s2 [cfg_spawn $copy]
+        set s2 [spawn_server -cmdline [list $copy]]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         assert_error_equal {NOAUTH Authentication required.} {$c ping}
         assert_equal OK [$c auth "a \"b\" c\\d"]
         assert_equal "a \"b\" c\\d" [cfg_get requirepass $c]
         $c close
-        cfg_stop $s2
+        stop_server $s2 -nocheck
     }
 }
 
@@ -791,13 +755,13 @@ start_server {tags {config needs:own-server} config_lines {
 
 start_server {tags {config needs:own-server}} {
     test {CONFIG REWRITE without a config file} {
-        set s2 [cfg_spawn --bind 127.0.0.1]
+        set s2 [spawn_server -cmdline {--bind 127.0.0.1}]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         assert_error_equal {ERR The server is running without a config file} {$c config rewrite}
         assert_equal [dict get $s2 port] [cfg_get port $c]
         assert_equal 127.0.0.1 [cfg_get bind $c]
         $c close
-        cfg_stop $s2
+        stop_server $s2 -nocheck
     }
 
     test {Config file: include, quoting, units, later lines and command-line options win} {
@@ -826,7 +790,7 @@ start_server {tags {config needs:own-server}} {
             "hz 1000" \
             "timeout 2" \
             ""] "\n"]
-        set s2 [cfg_spawn $main --maxclients 123]
+        set s2 [spawn_server -cmdline [list $main --maxclients 123]]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         set pass "pa ss!\"q\\"
         assert_error_equal {NOAUTH Authentication required.} {$c ping}
@@ -851,7 +815,7 @@ start_server {tags {config needs:own-server}} {
         assert_equal 123 [cfg_get maxclients $c]
         assert_equal [dict get $s2 port] [cfg_get port $c]
         $c close
-        cfg_stop $s2
+        stop_server $s2 -nocheck
     }
 
     test {Config file: include at the end overrides earlier lines} {
@@ -860,18 +824,18 @@ start_server {tags {config needs:own-server}} {
         cfg_write_file $inc "timeout 9\n"
         set main [file join $dir main2.conf]
         cfg_write_file $main "bind 127.0.0.1\ndir $dir\ntimeout 3\ninclude $inc\n"
-        set s2 [cfg_spawn $main]
+        set s2 [spawn_server -cmdline [list $main]]
         set c [redis_client 127.0.0.1 [dict get $s2 port]]
         assert_equal 9 [cfg_get timeout $c]
         $c close
-        cfg_stop $s2
+        stop_server $s2 -nocheck
     }
 
     test {Config file: a bad directive stops the start-up with exit code 1} {
         set dir [srv dir]
         set bad [file join $dir bad.conf]
         cfg_write_file $bad "# ok\nbind 127.0.0.1\nfoo bar\n"
-        lassign [cfg_run_expect_exit $bad --port [::server::find_free_port]] rc out
+        lassign [run_server $bad --port [free_port]] rc out
         assert_equal 1 $rc "output: $out"
         assert_match {*FATAL CONFIG FILE ERROR*} $out
         assert_match {*at line 3*} $out
@@ -883,25 +847,25 @@ start_server {tags {config needs:own-server}} {
         set dir [srv dir]
         set bad [file join $dir bad2.conf]
         cfg_write_file $bad "bind 127.0.0.1\ntimeout abc\n"
-        lassign [cfg_run_expect_exit $bad --port [::server::find_free_port]] rc out
+        lassign [run_server $bad --port [free_port]] rc out
         assert_equal 1 $rc "output: $out"
         assert_match "*>>> 'timeout abc'*argument couldn't be parsed into an integer*" $out
         cfg_write_file $bad "bind 127.0.0.1\nport 70000\n"
-        lassign [cfg_run_expect_exit $bad] rc out
+        lassign [run_server $bad] rc out
         assert_equal 1 $rc "output: $out"
         assert_match "*>>> 'port 70000'*argument must be between 0 and 65535 inclusive*" $out
         cfg_write_file $bad "bind 127.0.0.1\nrequirepass \"unbalanced\n"
-        lassign [cfg_run_expect_exit $bad --port [::server::find_free_port]] rc out
+        lassign [run_server $bad --port [free_port]] rc out
         assert_equal 1 $rc "output: $out"
         assert_match "*FATAL CONFIG FILE ERROR*" $out
         # Command-line options are checked the same way.
-        lassign [cfg_run_expect_exit --port [::server::find_free_port] --timeout abc] rc out
+        lassign [run_server --port [free_port] --timeout abc] rc out
         assert_equal 1 $rc "output: $out"
         assert_match "*FATAL CONFIG FILE ERROR*argument couldn't be parsed into an integer*" $out
     }
 
     test {Config file: a missing config file stops the start-up} {
-        lassign [cfg_run_expect_exit [file join [srv dir] does-not-exist.conf]] rc out
+        lassign [run_server [file join [srv dir] does-not-exist.conf]] rc out
         assert_equal 1 $rc "output: $out"
     }
 }

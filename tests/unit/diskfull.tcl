@@ -23,15 +23,14 @@
 # Tags redis-kv-only needs:own-server diskfull.  Skipped when the server
 # under test is not redis-kv (INFO has no redis_kv_version), when not
 # running as root, or when a tmpfs cannot be mounted.  Only the servers this
-# file spawns are signalled (by PID), always before their tmpfs is
-# unmounted; every mount is undone in a `finally` that also runs when a
-# test or the file itself fails.
+# file spawns (spawn_server) are signalled (by PID), always before their
+# tmpfs is unmounted; every mount is undone in a `finally` that also runs
+# when a test or the file itself fails.
 
 # ------------------------------------------------------------------ helpers
 
 set ::df_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 set ::df_skip ""
-set ::df_pids {}      ;# servers this file started and did not stop yet
 set ::df_mounts {}    ;# tmpfs mount points this file mounted and did not unmount
 set ::df_misconf "MISCONF Errors writing to the AOF file: No space left on device"
 # Values are cut from a random binary pool so that every one is different.
@@ -72,7 +71,7 @@ proc df_is_mounted {dir} {
 
 # Mounts a new tmpfs of SIZE on a fresh temp dir; returns the dir.
 proc df_mount {size} {
-    set dir [file normalize [::server::make_tmpdir]]
+    set dir [file normalize [new_tmpdir]]
     if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
         catch {file delete $dir}
         error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
@@ -111,20 +110,10 @@ proc df_umount {dir} {
     return ""
 }
 
-proc df_forget_pid {pid} {
-    set i [lsearch -exact $::server::live_pids $pid]
-    if {$i >= 0} { set ::server::live_pids [lreplace $::server::live_pids $i $i] }
-    set i [lsearch -exact $::df_pids $pid]
-    if {$i >= 0} { set ::df_pids [lreplace $::df_pids $i $i] }
-}
-
 # Stops every server this file started (by PID), then unmounts every tmpfs
 # it mounted.  Returns "" or what could not be undone.
 proc df_cleanup {} {
-    foreach pid $::df_pids {
-        if {[is_alive $pid]} { ::server::kill_pid $pid }
-        df_forget_pid $pid
-    }
+    stop_spawned_servers
     set problems {}
     foreach dir $::df_mounts {
         set p [df_umount $dir]
@@ -133,42 +122,27 @@ proc df_cleanup {} {
     return [join $problems "; "]
 }
 
-# Start a server on DIR; returns the spawn dict plus a `client` entry.
-proc df_start {dir fsync} {
-    set s [::server::spawn [list dir $dir appendfsync $fsync segment-size 256kb] {} 20]
-    lappend ::df_pids [dict get $s pid]
-    set c [::redis::connect [dict get $s host] [dict get $s port] 0]
-    $c null_value (nil)
-    dict set s client $c
-    return $s
+# Starts scenario VAR (::dfA or ::dfB): a fresh model, a 2 MB tmpfs and a
+# server on it with appendfsync FSYNC; returns the server's client.
+proc df_begin {var fsync} {
+    upvar #0 $var st
+    df_model_reset
+    set dir [df_mount 2m]
+    set s [spawn_server -dir $dir -overrides [list appendfsync $fsync segment-size 256kb] \
+               -timeout 20 -client]
+    set st [dict create dir $dir s $s step 0]
+    return [dict get $s client]
 }
 
-proc df_wait_exit {pid secs} {
-    set deadline [expr {[clock milliseconds] + int($secs*1000)}]
-    while {[is_alive $pid]} {
-        if {[clock milliseconds] > $deadline} { return 0 }
-        after 10
-    }
-    return 1
-}
-
-# Graceful stop (SIGTERM; the process must exit by itself) or kill -9.
-proc df_stop {s how} {
-    catch {[dict get $s client] close}
-    set pid [dict get $s pid]
-    if {$how eq "term"} {
-        exec kill -TERM $pid
-        if {![df_wait_exit $pid 20]} {
-            catch {exec kill -9 $pid}
-            df_wait_exit $pid 5
-            df_forget_pid $pid
-            fail "the server (pid $pid) did not exit within 20 s of SIGTERM\n[file_tail [dict get $s stdout] 20]"
-        }
-    } else {
-        exec kill -KILL $pid
-        if {![df_wait_exit $pid 10]} { fail "the server (pid $pid) survived kill -9" }
-    }
-    df_forget_pid $pid
+# Stops the server of scenario VAR (SIGTERM, or kill -9 with -kill9), checks
+# its directory with redis-kv-check (WHEN: "after ..."), starts it again on
+# the directory and returns the new server's client.
+proc df_restart {var when args} {
+    upvar #0 $var st
+    stop_server [dict get $st s] {*}$args
+    df_check_dir [dict get $st dir] $when
+    dict set st s [restart_server [dict get $st s]]
+    return [dict get $st s client]
 }
 
 # utils/redis-kv-check DIR must exit 0 (no server may run on DIR).
@@ -299,11 +273,8 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
 
     test {Full disk: a write fails with the exact MISCONF error, the server stays up and serves every acknowledged key} {
         df_require
-        df_model_reset
-        set dir [df_mount 2m]
-        set s [df_start $dir always]
-        set ::dfA [dict create dir $dir s $s step 0]
-        set c [dict get $s client]
+        set c [df_begin ::dfA always]
+        set s [dict get $::dfA s]
         set n [df_fill_to_full $c]
 
         # The exact bytes on the wire.
@@ -450,12 +421,7 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
     test {Full disk: after a graceful restart every acknowledged key reads back and redis-kv-check passes} {
         df_require
         df_need ::dfA 3
-        set dir [dict get $::dfA dir]
-        df_stop [dict get $::dfA s] term
-        df_check_dir $dir "after the graceful stop"
-        set s [df_start $dir always]
-        dict set ::dfA s $s
-        set c [dict get $s client]
+        set c [df_restart ::dfA "after the graceful stop"]
         df_verify $c "after the graceful restart"
         assert_equal ok [df_info_field $c persistence aof_last_write_status]
         set v [df_value after:term 10240]
@@ -472,13 +438,9 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         assert_equal OK [$c mset b:1 one b:2 two]
         df_acked b:1 one
         df_acked b:2 two
-        df_stop [dict get $::dfA s] kill
-        df_check_dir $dir "after kill -9"
-        set s [df_start $dir always]
-        dict set ::dfA s $s
-        set c [dict get $s client]
+        set c [df_restart ::dfA "after kill -9" -kill9]
         df_verify $c "after kill -9 and a restart"
-        df_stop $s term
+        stop_server [dict get $::dfA s]
         df_check_dir $dir "after the last graceful stop"
         df_done ::dfA 5
     }
@@ -490,20 +452,11 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
 
     test {Full disk: killed (-9) while the disk is full, the server restarts on it, serves its data and refuses writes} {
         df_require
-        df_model_reset
-        set dir [df_mount 2m]
-        set s [df_start $dir everysec]
-        set ::dfB [dict create dir $dir s $s step 0]
-        set c [dict get $s client]
+        set c [df_begin ::dfB everysec]
         df_fill_to_full $c
         df_verify $c "while the disk is full"
-        df_stop $s kill
-        # The failed writes left nothing behind (no torn tail).
-        df_check_dir $dir "after kill -9 on the full disk"
-
-        set s [df_start $dir everysec]
-        dict set ::dfB s $s
-        set c [dict get $s client]
+        # Killed: the failed writes left nothing behind (no torn tail).
+        set c [df_restart ::dfB "after kill -9 on the full disk" -kill9]
         df_verify $c "after the restart on the full disk"
         assert_error_equal $::df_misconf {$c set k:0 [df_value k:0 10240]}
         assert_error_equal $::df_misconf {$c mset z:1 a z:2 b}
@@ -518,11 +471,7 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         df_require
         df_need ::dfB 1
         set dir [dict get $::dfB dir]
-        df_stop [dict get $::dfB s] term
-        df_check_dir $dir "after a graceful stop on the full disk"
-        set s [df_start $dir everysec]
-        dict set ::dfB s $s
-        set c [dict get $s client]
+        set c [df_restart ::dfB "after a graceful stop on the full disk"]
         df_verify $c "after the graceful restart on the full disk"
         assert_error_equal $::df_misconf {$c set k:1 [df_value k:1 10240]}
 
@@ -535,12 +484,9 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         df_acked z:1 a
         df_acked z:2 b
         df_verify $c "after the disk got room"
-        df_stop $s kill
-        df_check_dir $dir "after kill -9 once the disk had room"
-        set s [df_start $dir everysec]
-        dict set ::dfB s $s
-        df_verify [dict get $s client] "after the last restart"
-        df_stop $s term
+        set c [df_restart ::dfB "after kill -9 once the disk had room" -kill9]
+        df_verify $c "after the last restart"
+        stop_server [dict get $::dfB s]
         df_check_dir $dir "after the last graceful stop"
         df_done ::dfB 2
     }

@@ -13,27 +13,6 @@
 
 # ------------------------------------------------------------------ helpers
 
-# The exact bytes of the reply to one command, on a fresh RESP2 connection
-# (database 0).
-proc ex_raw {args} {
-    set c [redis_deferring_client]
-    $c {*}$args
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
-
-# The same on a fresh RESP3 connection (HELLO 3, database 0).
-proc ex_raw3 {args} {
-    set c [redis_deferring_client]
-    $c hello 3
-    $c read
-    $c {*}$args
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
-
 # "keys=N,expires=M" of database DB in INFO keyspace, or "" when the
 # database is empty (avg_ttl is not compared: redis-kv reports 0).
 proc ex_keyspace {db} {
@@ -121,7 +100,7 @@ start_server {tags {expire}} {
             assert_equal 0 [r expire nokey 100 $opt] "EXPIRE ... $opt"
             assert_equal 0 [r pexpire nokey 100000 $opt] "PEXPIRE ... $opt"
         }
-        assert_equal ":0\r\n" [ex_raw expire nokey 100]
+        assert_equal ":0\r\n" [raw_reply expire nokey 100]
         assert_equal 0 [r exists nokey]
         assert_equal 0 [r dbsize]
     }
@@ -144,10 +123,10 @@ start_server {tags {expire}} {
         foreach cmd {ttl pttl expiretime pexpiretime} {
             assert_equal -1 [r $cmd k] "$cmd of a key without TTL"
         }
-        assert_equal ":-2\r\n" [ex_raw ttl nokey]
-        assert_equal ":-1\r\n" [ex_raw pttl k]
-        assert_equal ":-2\r\n" [ex_raw expiretime nokey]
-        assert_equal ":-1\r\n" [ex_raw pexpiretime k]
+        assert_equal ":-2\r\n" [raw_reply ttl nokey]
+        assert_equal ":-1\r\n" [raw_reply pttl k]
+        assert_equal ":-2\r\n" [raw_reply expiretime nokey]
+        assert_equal ":-1\r\n" [raw_reply pexpiretime k]
     }
 
     test {TTL rounds to the nearest second ((ms + 500) / 1000)} {
@@ -200,16 +179,16 @@ start_server {tags {expire}} {
     test {TTL replies are integers in RESP2 and RESP3} {
         r set k v
         r pexpireat k 2000000000000
-        assert_equal ":2000000000000\r\n" [ex_raw pexpiretime k]
-        assert_equal ":2000000000000\r\n" [ex_raw3 pexpiretime k]
-        assert_equal ":2000000000\r\n" [ex_raw3 expiretime k]
-        assert_equal ":-2\r\n" [ex_raw3 ttl nokey]
-        assert_equal ":1\r\n" [ex_raw3 expire k 100]
-        set raw [ex_raw3 ttl k]
+        assert_equal ":2000000000000\r\n" [raw_reply pexpiretime k]
+        assert_equal ":2000000000000\r\n" [raw_reply3 pexpiretime k]
+        assert_equal ":2000000000\r\n" [raw_reply3 expiretime k]
+        assert_equal ":-2\r\n" [raw_reply3 ttl nokey]
+        assert_equal ":1\r\n" [raw_reply3 expire k 100]
+        set raw [raw_reply3 ttl k]
         assert {[regexp {^:([0-9]+)\r\n$} $raw -> ttl]} "TTL reply: $raw"
         assert_range $ttl 99 100
-        assert_equal ":1\r\n" [ex_raw3 persist k]
-        assert_equal ":-1\r\n" [ex_raw3 pttl k]
+        assert_equal ":1\r\n" [raw_reply3 persist k]
+        assert_equal ":-1\r\n" [raw_reply3 pttl k]
     }
 
     # ------------------------------------------------ times in the past
@@ -423,7 +402,7 @@ start_server {tags {expire}} {
         assert_equal -1 [r pexpiretime k]
         assert_equal 0 [r persist k]
         assert_equal v [r get k]
-        assert_equal ":0\r\n" [ex_raw persist nokey]
+        assert_equal ":0\r\n" [raw_reply persist nokey]
     }
 
     test {A persisted key outlives its old TTL} {
@@ -523,49 +502,13 @@ start_server {tags {expire}} {
 set ::ex_on_redis [expr {[info exists ::env(EXPIRE_TCL_ON_REDIS)] &&
                          $::env(EXPIRE_TCL_ON_REDIS) ne "" &&
                          $::env(EXPIRE_TCL_ON_REDIS) ne "0"}]
-set ::ex_pids {}
 
-# Start a server on DATADIR (appendfsync always); returns the spawn dict
-# with a `client` entry.
-proc ex_start {datadir} {
-    set overrides [list dir $datadir appendfsync always]
+# Start a server on a fresh data directory (appendfsync always); returns
+# the spawn_server dict with a `client` entry.
+proc ex_start {} {
+    set overrides [list appendfsync always]
     if {$::ex_on_redis} { lappend overrides appendonly yes }
-    set s [::server::spawn $overrides {} 30]
-    lappend ::ex_pids [dict get $s pid]
-    set c [::redis::connect [dict get $s host] [dict get $s port] 0]
-    $c null_value (nil)
-    dict set s client $c
-    return $s
-}
-
-proc ex_forget {pid} {
-    set i [lsearch -exact $::server::live_pids $pid]
-    if {$i >= 0} { set ::server::live_pids [lreplace $::server::live_pids $i $i] }
-    set i [lsearch -exact $::ex_pids $pid]
-    if {$i >= 0} { set ::ex_pids [lreplace $::ex_pids $i $i] }
-}
-
-# Stop the server S with SIGNAL (TERM or KILL) and wait for it to exit.
-proc ex_stop {s signal} {
-    catch {[dict get $s client] close}
-    set pid [dict get $s pid]
-    exec kill -$signal $pid
-    set deadline [expr {[clock milliseconds] + 20000}]
-    while {[is_alive $pid] && [clock milliseconds] < $deadline} { after 10 }
-    if {[is_alive $pid]} {
-        ::server::kill_pid $pid
-        ex_forget $pid
-        fail "the server (pid $pid) did not exit after SIG$signal"
-    }
-    ex_forget $pid
-}
-
-proc ex_cleanup {} {
-    foreach pid $::ex_pids {
-        if {[is_alive $pid]} { ::server::kill_pid $pid }
-        ex_forget $pid
-    }
-    set ::ex_pids {}
+    return [spawn_server -dir [new_tmpdir] -overrides $overrides -timeout 30 -client]
 }
 
 # Write keys with TTLs through C; returns the time (ms) after which the
@@ -620,26 +563,25 @@ start_server {tags {expire redis-kv-only needs:own-server}} {
     foreach signal {TERM KILL} {
         test "TTLs set by EXPIRE/PERSIST survive a restart (SIG$signal), expired keys are gone" {
             if {$::ex_skip ne ""} { skip $::ex_skip }
-            ex_cleanup
-            set dir [::server::make_tmpdir]
-            set s [ex_start $dir]
+            stop_spawned_servers
+            set how [dict get {TERM {} KILL -kill9} $signal]
+            set s [ex_start]
             set c [dict get $s client]
             set deadline [ex_write_ttls $c]
             assert_equal 1 [$c exists short1]
             assert_equal 1 [$c exists short2]
             assert_equal 1 [$c exists lt]
-            ex_stop $s $signal
+            stop_server $s {*}$how
             set left [expr {$deadline + 200 - [clock milliseconds]}]
             if {$left > 0} { after $left }
-            set s [ex_start $dir]
+            set s [restart_server $s]
             ex_check_ttls [dict get $s client]
             # A second restart sees the same.
-            ex_stop $s $signal
-            set s [ex_start $dir]
+            set s [restart_server $s {*}$how]
             ex_check_ttls [dict get $s client]
-            ex_stop $s TERM
+            stop_server $s
         }
     }
 
-    ex_cleanup
+    stop_spawned_servers
 }

@@ -5,15 +5,6 @@
 # /usr/bin/redis-server --single unit/keyspace).  Keys are written with the
 # string commands (SET MSET GET MGET); no TTL commands are used.
 
-# Exact bytes of the reply to one command on a fresh connection (db 0).
-proc ks_raw {args} {
-    set c [redis_deferring_client]
-    $c {*}$args
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
-
 # DBSIZE of every database 0..N-1 (the default client ends up in db 0).
 proc ks_sizes {{n 16}} {
     set out {}
@@ -45,8 +36,8 @@ start_server {tags {keyspace}} {
         assert_equal {(nil) (nil) 3} [r mget a b c]
         assert_equal 0 [r del a b x y]
         assert_equal 1 [r dbsize]
-        assert_equal ":1\r\n" [ks_raw del c]
-        assert_equal ":0\r\n" [ks_raw del c]
+        assert_equal ":1\r\n" [raw_reply del c]
+        assert_equal ":0\r\n" [raw_reply del c]
     }
 
     test {DEL of a key named twice counts it once} {
@@ -115,8 +106,8 @@ start_server {tags {keyspace}} {
         assert_equal 1 [r unlink c c]
         assert_equal 0 [r dbsize]
         r set d 4
-        assert_equal ":1\r\n" [ks_raw unlink d]
-        assert_equal ":0\r\n" [ks_raw unlink d]
+        assert_equal ":1\r\n" [raw_reply unlink d]
+        assert_equal ":0\r\n" [raw_reply unlink d]
     }
 
     test {UNLINK of a large value and of an expired key} {
@@ -137,8 +128,8 @@ start_server {tags {keyspace}} {
         assert_equal 0 [r exists x]
         assert_equal 2 [r exists a b]
         assert_equal 2 [r exists a x b y]
-        assert_equal ":2\r\n" [ks_raw exists a b]
-        assert_equal ":0\r\n" [ks_raw exists x]
+        assert_equal ":2\r\n" [raw_reply exists a b]
+        assert_equal ":0\r\n" [raw_reply exists x]
     }
 
     test {EXISTS counts a key named several times each time} {
@@ -166,7 +157,7 @@ start_server {tags {keyspace}} {
     test {DBSIZE counts the keys of the selected database} {
         r flushall
         assert_equal 0 [r dbsize]
-        assert_equal ":0\r\n" [ks_raw dbsize]
+        assert_equal ":0\r\n" [raw_reply dbsize]
         r mset a 1 b 2 c 3
         assert_equal 3 [r dbsize]
         r set a 10
@@ -177,7 +168,7 @@ start_server {tags {keyspace}} {
         assert_equal 1 [r dbsize]
         r select 0
         assert_equal 3 [r dbsize]
-        assert_equal ":3\r\n" [ks_raw dbsize]
+        assert_equal ":3\r\n" [raw_reply dbsize]
     }
 
     test {DBSIZE of every database} {
@@ -274,7 +265,7 @@ start_server {tags {keyspace}} {
         assert_equal {2 2 2} [r mget a b c]
         r select 0
         assert_equal {0 0 0} [r mget a b c]
-        assert_equal "+OK\r\n" [ks_raw flushdb]
+        assert_equal "+OK\r\n" [raw_reply flushdb]
         assert_equal {0 0 3 0 0 0 0 0 0 0 0 0 0 0 0 3} [ks_sizes]
     }
 
@@ -329,7 +320,7 @@ start_server {tags {keyspace}} {
         r select 15
         assert_equal {(nil) (nil)} [r mget a b]
         r select 0
-        assert_equal "+OK\r\n" [ks_raw flushall]
+        assert_equal "+OK\r\n" [raw_reply flushall]
     }
 
     test {FLUSHALL ASYNC and SYNC (any case)} {

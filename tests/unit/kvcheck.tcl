@@ -5,7 +5,7 @@
 # the usage errors.
 #
 # redis-kv only (tag redis-kv-only): every test starts and stops its own
-# servers with ::server::spawn, writes through SET / FLUSHALL (MSET and DEL
+# servers with spawn_server, writes through SET / FLUSHALL (MSET and DEL
 # where noted), stops the server with SIGTERM (a graceful shutdown) and then
 # runs the tool on the server's directory.  The tests skip themselves in
 # --host/--port mode, when utils/redis-kv-check is not built, when the
@@ -33,11 +33,11 @@ proc kvc_need_tool {} {
 # "" when the tests can run, else why not.  Starts one server to look at it
 # (once per file).
 proc kvc_probe {} {
-    if {$::server::external} { return "needs its own server (not with --host/--port)" }
+    if {[using_external_server]} { return "needs its own server (not with --host/--port)" }
     if {![file executable $::kvc_tool]} { return "utils/redis-kv-check is not built" }
-    set s [::server::spawn {} {} 15]
+    set s [spawn_server]
     set why ""
-    set c [kvc_client $s]
+    set c [redis_client $s]
     if {![regexp -line {^redis_kv_version:} [$c info server]]} {
         set why "the server under test is not redis-kv"
     } elseif {[catch {$c set kvc:probe 1} err]} {
@@ -48,7 +48,7 @@ proc kvc_probe {} {
         }
     }
     $c close
-    ::server::kill_pid [dict get $s pid]
+    stop_server $s -nocheck
     return $why
 }
 
@@ -66,19 +66,9 @@ proc kvc_require_command {c name} {
     }
 }
 
-proc kvc_client {s} {
-    return [::redis::connect [dict get $s host] [dict get $s port] 0]
-}
-
-# Start a server (optionally on an existing data directory).
-proc kvc_spawn {{overrides {}}} {
-    return [::server::spawn $overrides {} 15]
-}
-
 # Graceful shutdown (SIGTERM): the server syncs and closes its data files.
 proc kvc_stop {s} {
-    ::server::kill_pid [dict get $s pid]
-    if {[is_alive [dict get $s pid]]} { fail "server [dict get $s pid] did not exit" }
+    if {![stop_server $s -nocheck]} { fail "server [dict get $s pid] did not exit" }
 }
 
 # Every file of DIR with its size, mtime and contents, to prove that the
@@ -162,9 +152,9 @@ proc kvc_fill {c n {prefix key}} {
 tags {redis-kv-only} {
     test {redis-kv-check: clean directory after writes and a graceful shutdown} {
         kvc_require
-        set s [kvc_spawn]
+        set s [spawn_server]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         # Writes that a FLUSHALL wipes out again.
         $c select 3
         kvc_fill $c 7 gone
@@ -200,8 +190,8 @@ tags {redis-kv-only} {
         kvc_assert_unchanged $dir $before
 
         # The server agrees after a restart on the same directory.
-        set s2 [kvc_spawn [list dir $dir]]
-        set c [kvc_client $s2]
+        set s2 [restart_server $s]
+        set c [redis_client $s2]
         assert_equal 101 [$c dbsize]
         $c select 1
         assert_equal 10 [$c dbsize]
@@ -211,9 +201,9 @@ tags {redis-kv-only} {
 
     test {redis-kv-check: deletes and MSET batches are replayed} {
         kvc_require
-        set s [kvc_spawn]
+        set s [spawn_server]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         kvc_require_command $c mset
         kvc_require_command $c del
         kvc_fill $c 10
@@ -236,9 +226,9 @@ tags {redis-kv-only} {
 
     test {redis-kv-check: a torn tail is reported (exit 1) and the directory is not modified} {
         kvc_require
-        set s [kvc_spawn]
+        set s [spawn_server]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         kvc_fill $c 20
         $c close
         kvc_stop $s
@@ -268,8 +258,8 @@ tags {redis-kv-only} {
         assert_equal [expr {$size - 5}] [kvc_file_size $seg]
 
         # The server cuts exactly that at its next start; then all is clean.
-        set s2 [kvc_spawn [list dir $dir]]
-        set c [kvc_client $s2]
+        set s2 [restart_server $s]
+        set c [redis_client $s2]
         assert_equal 19 [$c dbsize]
         $c close
         kvc_stop $s2
@@ -281,9 +271,9 @@ tags {redis-kv-only} {
 
     test {redis-kv-check: a flipped byte in a sealed segment is reported with file and offset} {
         kvc_require
-        set s [kvc_spawn {segment-size 4096}]
+        set s [spawn_server -overrides {segment-size 4096}]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         # ~70 bytes per record: 200 records fill several 4 KB segments.
         kvc_fill $c 200
         $c close
@@ -323,9 +313,9 @@ tags {redis-kv-only} {
 
     test {redis-kv-check --dump shows the records written, escaped like redis-cli} {
         kvc_require
-        set s [kvc_spawn]
+        set s [spawn_server]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         $c set "a\x00b" "x\ny\"z"
         $c set big [string repeat A 100]
         $c select 5
@@ -361,9 +351,9 @@ tags {redis-kv-only} {
 
     test {redis-kv-check --stats prints only the totals} {
         kvc_require
-        set s [kvc_spawn]
+        set s [spawn_server]
         set dir [dict get $s dir]
-        set c [kvc_client $s]
+        set c [redis_client $s]
         kvc_fill $c 30
         $c close
         kvc_stop $s
@@ -382,7 +372,7 @@ tags {redis-kv-only} {
 
     test {redis-kv-check: usage errors exit with status 2} {
         kvc_need_tool
-        set tmp [::server::make_tmpdir]
+        set tmp [new_tmpdir]
         foreach {args pattern} [list \
             {} "*no data directory given*" \
             [list $tmp --bogus] "*unknown option '--bogus'*" \

@@ -139,22 +139,6 @@ proc lim_refuses {host port} {
     return 0
 }
 
-# Start an extra server with ARGS (--options) plus --port, waiting on
-# WAITHOST; returns a dict {pid port stdout}.
-proc lim_spawn {waithost args} {
-    set dir [::server::make_tmpdir]
-    set out [file join $dir stdout]
-    set port [::server::find_free_port]
-    set pid [exec $::server::binary --dir $dir {*}$args --port $port < /dev/null >& $out &]
-    lappend ::server::live_pids $pid
-    set res [::server::wait_ready $pid $waithost $port 15]
-    if {$res ne "ok"} {
-        ::server::kill_pid $pid
-        error "extra server did not start ($res): $args\n[file_tail $out 20]"
-    }
-    return [dict create pid $pid port $port stdout $out]
-}
-
 set ::lim_denied_text "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."
 
 # ------------------------------------------------ request size limits
@@ -489,28 +473,27 @@ start_server {tags {limits needs:own-server} config_lines {"bind 127.0.0.1 -::1"
 start_server {tags {limits needs:own-server}} {
     test {bind ::1 alone: IPv6 loopback only} {
         if {![lim_have_ipv6_loopback]} { skip "no IPv6 loopback" }
-        set s [lim_spawn ::1 --bind ::1]
+        set s [spawn_server -waithost ::1 -cmdline {--bind ::1}]
         set port [dict get $s port]
         set c [redis_client ::1 $port]
         assert_equal PONG [$c ping]
         assert_equal ::1 [lindex [$c config get bind] 1]
         $c close
         assert {[lim_refuses 127.0.0.1 $port]}
-        ::server::kill_pid [dict get $s pid]
+        stop_server $s -nocheck
     }
 
     test {bind with an unavailable optional address starts; a mandatory one does not} {
         set foreign [lim_foreign_ipv4]
-        set s [lim_spawn 127.0.0.1 --bind 127.0.0.1 -$foreign]
+        set s [spawn_server -cmdline [list --bind 127.0.0.1 -$foreign]]
         set c [redis_client 127.0.0.1 [dict get $s port]]
         assert_equal PONG [$c ping]
         assert_equal "127.0.0.1 -$foreign" [lindex [$c config get bind] 1]
         $c close
-        ::server::kill_pid [dict get $s pid]
+        stop_server $s -nocheck
         # Without the "-" the server refuses to start.
-        set port [::server::find_free_port]
-        lassign [lim_run timeout -s KILL 10 $::server::binary --bind 127.0.0.1 $foreign \
-                     --port $port --dir [::server::make_tmpdir]] rc out
+        lassign [run_server --bind 127.0.0.1 $foreign --port [free_port] \
+                     --dir [new_tmpdir]] rc out
         assert_equal 1 $rc "output:\n$out"
         assert_match "*$foreign*" $out
     }
@@ -518,11 +501,11 @@ start_server {tags {limits needs:own-server}} {
     test {bind given as one quoted list of addresses} {
         # As in Redis, a multi-address value given as a single argument
         # (--bind "a b", or bind "a b" in the file) is split.
-        set s [lim_spawn 127.0.0.1 --bind "127.0.0.1 -::1"]
+        set s [spawn_server -cmdline {--bind "127.0.0.1 -::1"}]
         set c [redis_client 127.0.0.1 [dict get $s port]]
         assert_equal PONG [$c ping]
         assert_equal {127.0.0.1 -::1} [lindex [$c config get bind] 1]
         $c close
-        ::server::kill_pid [dict get $s pid]
+        stop_server $s -nocheck
     }
 }

@@ -13,7 +13,7 @@
 #   RESTART_TCL_ON_REDIS=1 tests/runtest --server /usr/bin/redis-server --single unit/restart
 # which adds `appendonly yes` to the config (it was checked that way against
 # redis-server 7.0.15).  The servers are started with the harness's
-# ::server::spawn and only those PIDs are signalled.
+# spawn_server and only those PIDs are signalled.
 
 # ------------------------------------------------------------------ helpers
 
@@ -21,96 +21,21 @@ set ::rs_on_redis [expr {[info exists ::env(RESTART_TCL_ON_REDIS)] &&
                          $::env(RESTART_TCL_ON_REDIS) ne "" &&
                          $::env(RESTART_TCL_ON_REDIS) ne "0"}]
 set ::rs_skip ""
-set ::rs_pids {}
 
 # Inside a test body: skip unless the server under test keeps its data.
 proc rs_require {} {
     if {$::rs_skip ne ""} { skip $::rs_skip }
 }
 
-# A fresh data directory (removed with the other temp dirs when the file
-# passes).
-proc rs_datadir {} {
-    return [::server::make_tmpdir]
-}
-
-# Start a server on DATADIR; returns the spawn dict plus a `client` entry
-# (a blocking client whose nil replies read "(nil)").
-proc rs_start {datadir} {
-    set overrides [list dir $datadir appendfsync always]
+# Start a server on DATADIR, a fresh temp dir (removed with the other temp
+# dirs when the file passes) unless given; returns the spawn_server dict
+# with a `client` entry (a blocking client whose nil replies read "(nil)").
+# restart_server brings it back on the same directory.
+proc rs_start {{datadir ""}} {
+    if {$datadir eq ""} { set datadir [new_tmpdir] }
+    set overrides [list appendfsync always]
     if {$::rs_on_redis} { lappend overrides appendonly yes }
-    set s [::server::spawn $overrides {} 30]
-    lappend ::rs_pids [dict get $s pid]
-    set c [::redis::connect [dict get $s host] [dict get $s port] 0]
-    $c null_value (nil)
-    dict set s client $c
-    return $s
-}
-
-proc rs_forget_pid {pid} {
-    set i [lsearch -exact $::server::live_pids $pid]
-    if {$i >= 0} { set ::server::live_pids [lreplace $::server::live_pids $i $i] }
-    set i [lsearch -exact $::rs_pids $pid]
-    if {$i >= 0} { set ::rs_pids [lreplace $::rs_pids $i $i] }
-}
-
-proc rs_wait_exit {pid secs} {
-    set deadline [expr {[clock milliseconds] + int($secs*1000)}]
-    while {[is_alive $pid]} {
-        if {[clock milliseconds] > $deadline} { return 0 }
-        after 10
-    }
-    return 1
-}
-
-# Graceful stop: SIGTERM, and the process must exit by itself.
-proc rs_stop_term {s} {
-    catch {[dict get $s client] close}
-    set pid [dict get $s pid]
-    exec kill -TERM $pid
-    if {![rs_wait_exit $pid 20]} {
-        catch {exec kill -9 $pid}
-        rs_wait_exit $pid 5
-        rs_forget_pid $pid
-        fail "the server (pid $pid) did not exit within 20 s of SIGTERM"
-    }
-    rs_forget_pid $pid
-}
-
-# Crash: kill -9, no chance to flush or clean anything.
-proc rs_stop_kill9 {s} {
-    catch {[dict get $s client] close}
-    set pid [dict get $s pid]
-    exec kill -KILL $pid
-    if {![rs_wait_exit $pid 10]} {
-        fail "the server (pid $pid) survived kill -9"
-    }
-    rs_forget_pid $pid
-}
-
-# Stop every server this file started that is still running.
-proc rs_cleanup {} {
-    foreach pid $::rs_pids {
-        if {[is_alive $pid]} { ::server::kill_pid $pid }
-        rs_forget_pid $pid
-    }
-    set ::rs_pids {}
-}
-
-# A pseudo-random binary value of LEN bytes (a 1021-byte random chunk
-# repeated, with a unique ASCII tail).
-proc rs_bigvalue {len} {
-    set chunk [randstring 1021 1021 binary]
-    set tail "<end of $len>"
-    set n [expr {$len - [string length $tail]}]
-    set v [string repeat $chunk [expr {$n / 1021 + 1}]]
-    return "[string range $v 0 [expr {$n-1}]]$tail"
-}
-
-proc rs_allbytes {} {
-    set s ""
-    for {set i 0} {$i < 256} {incr i} { append s [format %c $i] }
-    return $s
+    return [spawn_server -dir $datadir -overrides $overrides -timeout 30 -client]
 }
 
 # Write the standard data set through client C. Returns a dict:
@@ -125,8 +50,8 @@ proc rs_allbytes {} {
 proc rs_write_dataset {c} {
     set keep {}
     set gone {}
-    set big [rs_bigvalue 5242880]
-    set all [rs_allbytes]
+    set big [big_random_value 5242880]
+    set all [all_bytes]
     set bin "[randstring 1000 1000 binary]\x00\r\n\x00"
 
     $c flushall
@@ -273,48 +198,45 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
 
     test {Everything reads back after a graceful restart (SIGTERM)} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
-        set s [rs_start $dir]
+        stop_spawned_servers
+        set s [rs_start]
         set c [dict get $s client]
         set ds [rs_write_dataset $c]
         rs_check_short_present $c
         rs_check_dataset $c $ds "before the stop"
-        rs_stop_term $s
+        stop_server $s
         rs_wait_past [dict get $ds short_deadline]
-        set s [rs_start $dir]
+        set s [restart_server $s]
         rs_check_dataset [dict get $s client] $ds
-        rs_stop_term $s
+        stop_server $s
     }
 
     test {Everything reads back after kill -9} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
-        set s [rs_start $dir]
+        stop_spawned_servers
+        set s [rs_start]
         set c [dict get $s client]
         set ds [rs_write_dataset $c]
         rs_check_short_present $c
-        rs_stop_kill9 $s
+        stop_server $s -kill9
         rs_wait_past [dict get $ds short_deadline]
-        set s [rs_start $dir]
+        set s [restart_server $s]
         rs_check_dataset [dict get $s client] $ds
-        rs_stop_kill9 $s
+        stop_server $s -kill9
     }
 
     test {Writes after a restart survive the next restarts too} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
-        set s [rs_start $dir]
+        stop_spawned_servers
+        set s [rs_start]
         set c [dict get $s client]
         $c mset a 1 b 2 c 3
         $c select 7
         $c set seven 7
-        rs_stop_kill9 $s
+        stop_server $s -kill9
 
         # Second life: change what the first one wrote.
-        set s [rs_start $dir]
+        set s [restart_server $s]
         set c [dict get $s client]
         assert_equal {1 2 3} [$c mget a b c]
         $c set a 10
@@ -326,10 +248,10 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         $c set seven seven
         $c select 8
         $c set eight 8
-        rs_stop_term $s
+        stop_server $s
 
         # Third life: the changes are there; change again and crash.
-        set s [rs_start $dir]
+        set s [restart_server $s]
         set c [dict get $s client]
         assert_equal {10 (nil) 33 1} [$c mget a b c counter]
         assert_equal 3 [$c dbsize]
@@ -342,10 +264,10 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         $c incr counter
         $c flushdb
         $c set a last
-        rs_stop_kill9 $s
+        stop_server $s -kill9
 
         # Fourth life.
-        set s [rs_start $dir]
+        set s [restart_server $s]
         set c [dict get $s client]
         assert_equal {last (nil) (nil) (nil)} [$c mget a b c counter]
         assert_equal 1 [$c dbsize]
@@ -353,14 +275,13 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         assert_equal seven [$c get seven]
         $c select 8
         assert_equal 8 [$c get eight]
-        rs_stop_term $s
+        stop_server $s
     }
 
     test {FLUSHALL is durable: only the keys written after it come back} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
-        set s [rs_start $dir]
+        stop_spawned_servers
+        set s [rs_start]
         set c [dict get $s client]
         foreach db {0 1 9 15} {
             $c select $db
@@ -371,9 +292,9 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         $c set after nine
         $c select 0
         $c set after zero
-        rs_stop_kill9 $s
+        stop_server $s -kill9
 
-        set s [rs_start $dir]
+        set s [restart_server $s]
         set c [dict get $s client]
         set sizes {}
         for {set db 0} {$db < 16} {incr db} {
@@ -387,23 +308,22 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         assert_equal {(nil) (nil) (nil) zero} [$c mget a b big after]
         # A FLUSHALL followed by a graceful restart.
         $c flushall
-        rs_stop_term $s
-        set s [rs_start $dir]
+        stop_server $s
+        set s [restart_server $s]
         set c [dict get $s client]
         for {set db 0} {$db < 16} {incr db} {
             $c select $db
             assert_equal 0 [$c dbsize] "db $db"
         }
-        rs_stop_term $s
+        stop_server $s
     }
 
     test {A 5 MB value and every byte value survive kill -9, unchanged} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
-        set s [rs_start $dir]
+        stop_spawned_servers
+        set s [rs_start]
         set c [dict get $s client]
-        set big [rs_bigvalue 5242880]
+        set big [big_random_value 5242880]
         $c set big1 $big
         $c set big2 "$big$big"
         $c append big1 tail
@@ -411,8 +331,8 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
             set b [format %c $i]
             $c set "k$b" "v$b"
         }
-        rs_stop_kill9 $s
-        set s [rs_start $dir]
+        stop_server $s -kill9
+        set s [restart_server $s]
         set c [dict get $s client]
         assert {[$c get big1] eq "${big}tail"} "big1 differs after the restart"
         assert {[$c get big2] eq "$big$big"} "big2 differs after the restart"
@@ -422,13 +342,13 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
             assert_equal "v$b" [$c get "k$b"] "byte $i"
         }
         assert_equal 258 [$c dbsize]
-        rs_stop_kill9 $s
+        stop_server $s -kill9
     }
 
     test {MSET batches are all-or-nothing across kill -9 under load} {
         rs_require
-        rs_cleanup
-        set dir [rs_datadir]
+        stop_spawned_servers
+        set dir [new_tmpdir]
         set keys {}
         for {set k 1} {$k <= 10} {incr k} { lappend keys k$k }
         set pad [string repeat x 3000]
@@ -470,11 +390,11 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
                 assert_equal OK [$rd read]
                 set acked $i
             }
-            rs_stop_kill9 $s
+            stop_server $s -kill9
             $rd close
             set sent [expr {$next - 1}]
 
-            set s [rs_start $dir]
+            set s [restart_server $s]
             set c [dict get $s client]
             set vals [$c mget {*}$keys]
             set ids {}
@@ -492,16 +412,15 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
             assert {$got >= $acked} "round $round: value $got but MSET $acked was acknowledged"
             assert {$got <= $sent} "round $round: value $got but only $sent were sent"
             assert_equal 10 [$c dbsize]
-            if {$round == 3} { rs_stop_term $s } else { rs_stop_kill9 $s }
+            if {$round == 3} { stop_server $s } else { stop_server $s -kill9 }
         }
     }
 
     tags {needs:expire} {
         test {TTLs are absolute: PTTL after a restart counts the time spent down} {
             rs_require
-            rs_cleanup
-            set dir [rs_datadir]
-            set s [rs_start $dir]
+            stop_spawned_servers
+            set s [rs_start]
             set c [dict get $s client]
             $c set px v PX 100000
             $c set exat v EXAT [expr {[clock seconds] + 200}]
@@ -511,9 +430,9 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
             $c persist persisted
             $c set expired v EX 100
             $c expire expired 1000
-            rs_stop_kill9 $s
+            stop_server $s -kill9
             after 1200
-            set s [rs_start $dir]
+            set s [restart_server $s]
             set c [dict get $s client]
             assert_range [$c pttl px] 90000 98800
             assert_range [$c ttl exat] 190 199
@@ -521,9 +440,9 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
             assert_equal -1 [$c ttl persisted]
             assert_range [$c ttl expired] 990 999
             assert_equal -2 [$c ttl nokey]
-            rs_stop_term $s
+            stop_server $s
         }
     }
 
-    rs_cleanup
+    stop_spawned_servers
 }

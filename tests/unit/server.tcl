@@ -5,8 +5,8 @@
 # Written from Redis 7's documented behaviour and checked against a real
 # redis-server 7.0 (tests/runtest --server /usr/bin/redis-server --single
 # unit/server).  Tests that stop or crash their server start it themselves
-# with the harness's ::server::spawn (start_server reports a server that
-# died in its block as a failure); they are skipped with --host/--port.
+# with the harness's spawn_server (start_server reports a server that died
+# in its block as a failure); they are skipped with --host/--port.
 
 # ------------------------------------------------------------------ helpers
 
@@ -17,42 +17,17 @@ proc sv_sockaddr {client} {
 }
 
 proc sv_skip_if_external {} {
-    if {$::server::external} { skip "needs its own server" }
+    if {[using_external_server]} { skip "needs its own server" }
 }
 
-# Start a server of our own (not on the start_server stack): a dict with
-# host port pid dir stdout config_file.
-proc sv_spawn {{overrides {}}} {
-    return [::server::spawn $overrides {} 15]
-}
-
-proc sv_client {s} {
-    return [::redis::connect [dict get $s host] [dict get $s port] 0]
-}
-
-proc sv_deferring_client {s} {
-    return [::redis::connect [dict get $s host] [dict get $s port] 1]
-}
-
-# 1 once PID is gone (or a zombie) within SECS.
-proc sv_wait_exit {pid {secs 10}} {
-    set deadline [expr {[clock milliseconds] + int($secs*1000)}]
-    while {[is_alive $pid]} {
-        if {[clock milliseconds] > $deadline} { return 0 }
-        after 20
-    }
-    return 1
-}
-
-# Stop a server we started, if it still runs; forget its pid either way
-# (a dead pid is never signalled).
-proc sv_stop {pid} {
-    if {[is_alive $pid]} {
-        ::server::kill_pid $pid
-    } else {
-        set i [lsearch -exact $::server::live_pids $pid]
-        if {$i >= 0} { set ::server::live_pids [lreplace $::server::live_pids $i $i] }
-    }
+# A server of our own (spawn_server) with its pid file and unix socket in a
+# fresh temp dir: returns {spawn-dict pidfile sock}.
+proc sv_spawn_with_files {} {
+    set d [new_tmpdir]
+    set pidfile [file join $d sv.pid]
+    set sock [file join $d sv.sock]
+    set s [spawn_server -overrides [list pidfile $pidfile unixsocket $sock]]
+    return [list $s $pidfile $sock]
 }
 
 proc sv_read_file {path} {
@@ -72,11 +47,6 @@ proc sv_wait_log {path pattern {secs 10}} {
         }
         after 20
     }
-}
-
-# A fresh temp dir of the harness (removed after the file passes).
-proc sv_tmpdir {} {
-    return [::server::make_tmpdir]
 }
 
 proc sv_write_file {path text} {
@@ -611,56 +581,50 @@ start_server {tags {server} overrides {unixsocket sv.sock}} {
 tags {server} {
     test {SHUTDOWN: the server exits, removing its pid file and unix socket} {
         sv_skip_if_external
-        set d [sv_tmpdir]
-        set pidfile [file join $d sv.pid]
-        set sock [file join $d sv.sock]
-        set s [sv_spawn [list pidfile $pidfile unixsocket $sock]]
+        lassign [sv_spawn_with_files] s pidfile sock
         set pid [dict get $s pid]
         assert {[file exists $pidfile]}
         assert_equal $pid [string trim [sv_read_file $pidfile]]
         assert {[file exists $sock]}
-        set other [sv_client $s]
-        set c [sv_deferring_client $s]
+        set other [redis_client $s]
+        set c [redis_deferring_client $s]
         $c shutdown
         # No reply: the connection is closed as the server exits.
         assert_closed $c 10
-        assert [sv_wait_exit $pid 10]
+        assert [wait_server_exit $s 10]
         assert {![file exists $pidfile]} "pid file left behind"
         assert {![file exists $sock]} "unix socket left behind"
         assert_closed $other 5
         sv_wait_log [dict get $s stdout] "*is now ready to exit*"
         $c close
         $other close
-        sv_stop $pid
+        stop_server $s -nocheck
     }
 
     test {SHUTDOWN NOSAVE and SHUTDOWN NOSAVE NOW FORCE} {
         sv_skip_if_external
         foreach args {{nosave} {NOSAVE NOW FORCE} {save}} {
-            set s [sv_spawn]
+            set s [spawn_server]
             set pid [dict get $s pid]
-            set c [sv_deferring_client $s]
+            set c [redis_deferring_client $s]
             $c shutdown {*}$args
             assert_closed $c 10
-            assert [sv_wait_exit $pid 10] "SHUTDOWN $args"
+            assert [wait_server_exit $s 10] "SHUTDOWN $args"
             $c close
-            sv_stop $pid
+            stop_server $s -nocheck
         }
     }
 
     foreach sig {TERM INT} {
         test "SIG$sig: graceful exit, pid file and unix socket removed" {
             sv_skip_if_external
-            set d [sv_tmpdir]
-            set pidfile [file join $d sv.pid]
-            set sock [file join $d sv.sock]
-            set s [sv_spawn [list pidfile $pidfile unixsocket $sock]]
+            lassign [sv_spawn_with_files] s pidfile sock
             set pid [dict get $s pid]
-            set c [sv_client $s]
+            set c [redis_client $s]
             assert_equal PONG [$c ping]
             assert {[file exists $pidfile] && [file exists $sock]}
             exec kill -$sig $pid
-            assert [sv_wait_exit $pid 10]
+            assert [wait_server_exit $s 10]
             assert_closed $c 5
             $c close
             set log [sv_read_file [dict get $s stdout]]
@@ -668,51 +632,40 @@ tags {server} {
             assert_match "*is now ready to exit, bye bye*" $log
             assert {![file exists $pidfile]} "pid file left behind"
             assert {![file exists $sock]} "unix socket left behind"
-            sv_stop $pid
+            stop_server $s -nocheck
         }
     }
 
     test {DEBUG SEGFAULT: the crash report in the log has a stack trace} {
         sv_skip_if_external
         set overrides {}
-        if {[string match "Redis server *" [exec $::server::binary --version]]} {
+        if {[string match "Redis server *" [exec [server_binary] --version]]} {
             # Real Redis: skip the memory test of its crash report (slow
             # on a busy machine); the report is otherwise the same.
             set overrides {crash-memcheck-enabled no}
         }
-        set s [sv_spawn $overrides]
+        set s [spawn_server -overrides $overrides]
         set pid [dict get $s pid]
-        set c [sv_deferring_client $s]
+        set c [redis_deferring_client $s]
         $c debug segfault
         assert_closed $c 30
         $c close
-        assert [sv_wait_exit $pid 30]
+        assert [wait_server_exit $s 30]
         set log [sv_read_file [dict get $s stdout]]
         assert_match "*crashed by signal*" $log
         assert_match "*STACK TRACE*" $log
-        sv_stop $pid
+        stop_server $s -nocheck
     }
 }
 
 # ------------------------------------------------------------- start-up
 tags {server} {
-    # Run the server binary synchronously on ARGS; returns {status output}.
-    proc sv_run_fail {args} {
-        set rc [catch {exec $::server::binary {*}$args < /dev/null} out opts]
-        set status 0
-        if {$rc} {
-            set ec [dict get $opts -errorcode]
-            if {[lindex $ec 0] eq "CHILDSTATUS"} { set status [lindex $ec 2] }
-        }
-        return [list $status $out]
-    }
-
     test {A config file with a bad directive: exit status 1 and the line} {
         sv_skip_if_external
-        set d [sv_tmpdir]
+        set d [new_tmpdir]
         set conf [file join $d bad.conf]
         sv_write_file $conf "bind 127.0.0.1\nfoo bar\nport 7777\n"
-        lassign [sv_run_fail $conf] status out
+        lassign [run_server $conf] status out
         assert_equal 1 $status
         assert_match "*FATAL CONFIG FILE ERROR*" $out
         assert_match "*Reading the configuration file, at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments*" $out
@@ -720,7 +673,7 @@ tags {server} {
 
     test {Config file errors: wrong argument count, bad value, unbalanced quotes} {
         sv_skip_if_external
-        set d [sv_tmpdir]
+        set d [new_tmpdir]
         set conf [file join $d bad.conf]
         set wrong {}
         foreach {line why} {
@@ -730,7 +683,7 @@ tags {server} {
             {"unbalanced}    {Unbalanced quotes in configuration line}
         } {
             sv_write_file $conf "bind 127.0.0.1\n$line\n"
-            lassign [sv_run_fail $conf] status out
+            lassign [run_server $conf] status out
             assert_equal 1 $status "line '$line'"
             if {![string match "*at line 2\n>>> '$line'\n$why*" $out]} {
                 lappend wrong "for '$line' expected '$why', got:\n$out"
@@ -741,63 +694,61 @@ tags {server} {
 
     test {A bad command-line option is reported like a config line} {
         sv_skip_if_external
-        lassign [sv_run_fail --port 0 --nosuchoption x] status out
+        lassign [run_server --port 0 --nosuchoption x] status out
         assert_equal 1 $status
         assert_match "*>>> 'nosuchoption \"x\"'\nBad directive or wrong number of arguments*" $out
     }
 
     test {A missing config file} {
         sv_skip_if_external
-        set path [file join [sv_tmpdir] nosuch.conf]
-        lassign [sv_run_fail $path] status out
+        set path [file join [new_tmpdir] nosuch.conf]
+        lassign [run_server $path] status out
         assert_equal 1 $status
         assert_match "*Fatal error, can't open config file '$path'*" $out
     }
 
     test {Command-line options override the config file} {
         sv_skip_if_external
-        set d [sv_tmpdir]
-        set fileport [::server::find_free_port]
-        set port [::server::find_free_port]
+        set d [new_tmpdir]
+        set fileport [free_port]
         set conf [file join $d redis.conf]
         sv_write_file $conf "port $fileport\nbind 127.0.0.1\ndir $d\nmaxclients 50\n"
-        set pid [exec $::server::binary $conf --port $port --maxclients 77 < /dev/null >& [file join $d stdout] &]
-        lappend ::server::live_pids $pid
-        assert_equal ok [::server::wait_ready $pid 127.0.0.1 $port 15]
-        set c [::redis::connect 127.0.0.1 $port 0]
+        # spawn_server adds --port P --dir D.
+        set srv [spawn_server -dir $d -cmdline [list $conf --maxclients 77]]
+        set port [dict get $srv port]
+        set c [redis_client $srv]
         assert_equal [list port $port] [$c config get port]
         assert_equal {maxclients 77} [$c config get maxclients]
         assert {[catch {socket 127.0.0.1 $fileport} s]} "the file's port is listening"
         $c close
-        sv_stop $pid
+        stop_server $srv -nocheck
     }
 
     test {Starting without a config file} {
         sv_skip_if_external
-        set d [sv_tmpdir]
-        set port [::server::find_free_port]
-        set pid [exec $::server::binary --port $port --bind 127.0.0.1 --dir $d < /dev/null >& [file join $d stdout] &]
-        lappend ::server::live_pids $pid
-        assert_equal ok [::server::wait_ready $pid 127.0.0.1 $port 15]
-        set c [::redis::connect 127.0.0.1 $port 0]
+        set d [new_tmpdir]
+        # spawn_server adds --port P --dir D.
+        set s [spawn_server -dir $d -cmdline {--bind 127.0.0.1}]
+        set port [dict get $s port]
+        set c [redis_client $s]
         assert_equal PONG [$c ping]
         assert_equal [list port $port] [$c config get port]
         assert_equal [list dir $d] [$c config get dir]
         assert_match "*\r\nconfig_file:\r\n*" [$c info server]
         $c close
-        sv_stop $pid
+        stop_server $s -nocheck
     }
 
     test {daemonize yes with pidfile and logfile} {
         sv_skip_if_external
-        set d [sv_tmpdir]
-        set port [::server::find_free_port]
+        set d [new_tmpdir]
+        set port [free_port]
         set pidfile [file join $d daemon.pid]
         set logfile [file join $d daemon.log]
         set conf [file join $d redis.conf]
         sv_write_file $conf "port $port\nbind 127.0.0.1\ndir $d\ndaemonize yes\npidfile $pidfile\nlogfile $logfile\n"
         # The parent returns once the daemon is on its own.
-        set rc [catch {exec $::server::binary $conf < /dev/null >& [file join $d stdout]} out]
+        set rc [catch {exec [server_binary] $conf < /dev/null >& [file join $d stdout]} out]
         assert_equal 0 $rc "start: $out"
         wait_for_condition 500 10 {
             [string trim [sv_read_file $pidfile]] ne ""
@@ -807,16 +758,15 @@ tags {server} {
         after 50
         set pid [string trim [sv_read_file $pidfile]]
         assert {[string is integer -strict $pid]}
-        lappend ::server::live_pids $pid
         assert [is_alive $pid]
-        assert_equal ok [::server::wait_ready $pid 127.0.0.1 $port 15]
-        set c [::redis::connect 127.0.0.1 $port 0]
+        set s [adopt_server $pid $port]
+        set c [redis_client $s]
         assert_equal PONG [$c ping]
         assert_match "*process_id:$pid\r\n*" [$c info server]
         $c close
         # The log goes to the logfile.
         sv_wait_log $logfile "*eady to accept connections*"
-        sv_stop $pid
+        stop_server $s -nocheck
         assert {![is_alive $pid]}
         assert {![file exists $pidfile]} "pid file left behind"
         sv_wait_log $logfile "*is now ready to exit*"

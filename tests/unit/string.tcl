@@ -13,46 +13,7 @@
 
 # ------------------------------------------------------------------ helpers
 
-# The exact bytes of the reply to one command, on a fresh RESP2 connection
-# (database 0).
-proc str_raw {args} {
-    set c [redis_deferring_client]
-    $c {*}$args
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
-
-# The same on a fresh RESP3 connection (HELLO 3, database 0).
-proc str_raw3 {args} {
-    set c [redis_deferring_client]
-    $c hello 3
-    $c read
-    $c {*}$args
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
-
 proc str_bulk {s} { return "\$[string length $s]\r\n$s\r\n" }
-
-# A pseudo-random binary string of LEN bytes, built quickly from a chunk of
-# 1021 random bytes (a prime length, so the pattern never lines up with
-# buffer or page sizes) followed by an ASCII tail that makes the end unique.
-proc str_bigvalue {len} {
-    set chunk [randstring 1021 1021 binary]
-    set tail "<end of $len>"
-    set n [expr {$len - [string length $tail]}]
-    set v [string repeat $chunk [expr {$n / 1021 + 1}]]
-    return "[string range $v 0 [expr {$n-1}]]$tail"
-}
-
-# All 256 byte values, in order.
-proc str_allbytes {} {
-    set s ""
-    for {set i 0} {$i < 256} {incr i} { append s [format %c $i] }
-    return $s
-}
 
 # Nil replies read as "(nil)" on the default client of this file, so that a
 # nil is never mistaken for an empty string.
@@ -68,15 +29,15 @@ start_server {tags {string}} {
         r flushdb
         assert_equal OK [r set foo bar]
         assert_equal bar [r get foo]
-        assert_equal "+OK\r\n" [str_raw set foo bar]
-        assert_equal "\$3\r\nbar\r\n" [str_raw get foo]
+        assert_equal "+OK\r\n" [raw_reply set foo bar]
+        assert_equal "\$3\r\nbar\r\n" [raw_reply get foo]
     }
 
     test {GET of a missing key is nil (RESP2 $-1, RESP3 _)} {
         r del nokey
         assert_equal (nil) [r get nokey]
-        assert_equal "\$-1\r\n" [str_raw get nokey]
-        assert_equal "_\r\n" [str_raw3 get nokey]
+        assert_equal "\$-1\r\n" [raw_reply get nokey]
+        assert_equal "_\r\n" [raw_reply3 get nokey]
     }
 
     test {SET overwrites, and the key is created once} {
@@ -92,12 +53,12 @@ start_server {tags {string}} {
     test {SET and GET an empty value and an empty key name} {
         r set empty ""
         assert_equal "" [r get empty]
-        assert_equal "\$0\r\n\r\n" [str_raw get empty]
+        assert_equal "\$0\r\n\r\n" [raw_reply get empty]
         assert_equal 1 [r exists empty]
         r set "" emptykey
         assert_equal emptykey [r get ""]
         r set "" ""
-        assert_equal "\$0\r\n\r\n" [str_raw get ""]
+        assert_equal "\$0\r\n\r\n" [raw_reply get ""]
         r del ""
         assert_equal (nil) [r get ""]
     }
@@ -108,7 +69,7 @@ start_server {tags {string}} {
                    0x10 3.14159 -1} {
             r set n $v
             assert_equal $v [r get n] "value '$v'"
-            assert_equal [str_bulk $v] [str_raw get n] "value '$v'"
+            assert_equal [str_bulk $v] [raw_reply get n] "value '$v'"
         }
     }
 
@@ -129,8 +90,8 @@ start_server {tags {string}} {
         assert_equal OK [r set k v1 NX]
         assert_equal (nil) [r set k v2 NX]
         assert_equal v1 [r get k]
-        assert_equal "\$-1\r\n" [str_raw set k v3 nx]
-        assert_equal "_\r\n" [str_raw3 set k v3 nx]
+        assert_equal "\$-1\r\n" [raw_reply set k v3 nx]
+        assert_equal "_\r\n" [raw_reply3 set k v3 nx]
         assert_equal v1 [r get k]
     }
 
@@ -138,7 +99,7 @@ start_server {tags {string}} {
         r del k
         assert_equal (nil) [r set k v1 XX]
         assert_equal 0 [r exists k]
-        assert_equal "\$-1\r\n" [str_raw set k v1 xx]
+        assert_equal "\$-1\r\n" [raw_reply set k v1 xx]
         assert_equal 0 [r exists k]
         r set k v1
         assert_equal OK [r set k v2 XX]
@@ -160,13 +121,13 @@ start_server {tags {string}} {
     test {SET GET returns the old value, or nil when there was none} {
         r del k
         assert_equal (nil) [r set k v1 GET]
-        assert_equal "\$-1\r\n" [str_raw set k2 v GET]
+        assert_equal "\$-1\r\n" [raw_reply set k2 v GET]
         r del k2
         assert_equal v1 [r get k]
         assert_equal v1 [r set k v2 GET]
         assert_equal v2 [r get k]
         r set k ""
-        assert_equal "\$0\r\n\r\n" [str_raw set k v3 get]
+        assert_equal "\$0\r\n\r\n" [raw_reply set k v3 get]
         assert_equal v3 [r get k]
     }
 
@@ -481,8 +442,8 @@ start_server {tags {string}} {
         assert_equal 1 [r setnx k v1]
         assert_equal 0 [r setnx k v2]
         assert_equal v1 [r get k]
-        assert_equal ":1\r\n" [str_raw setnx k2 v]
-        assert_equal ":0\r\n" [str_raw setnx k2 v]
+        assert_equal ":1\r\n" [raw_reply setnx k2 v]
+        assert_equal ":0\r\n" [raw_reply setnx k2 v]
         r del k2
         # An expired key is missing for SETNX.
         r set k v PX 100
@@ -534,7 +495,7 @@ start_server {tags {string}} {
     test {GETSET} {
         r del k
         assert_equal (nil) [r getset k v1]
-        assert_equal "\$-1\r\n" [str_raw getset k2 v]
+        assert_equal "\$-1\r\n" [raw_reply getset k2 v]
         r del k2
         assert_equal v1 [r get k]
         assert_equal v1 [r getset k v2]
@@ -551,10 +512,10 @@ start_server {tags {string}} {
         assert_equal v [r getdel k]
         assert_equal 0 [r exists k]
         assert_equal (nil) [r getdel k]
-        assert_equal "\$-1\r\n" [str_raw getdel k]
-        assert_equal "_\r\n" [str_raw3 getdel k]
+        assert_equal "\$-1\r\n" [raw_reply getdel k]
+        assert_equal "_\r\n" [raw_reply3 getdel k]
         r set k ""
-        assert_equal "\$0\r\n\r\n" [str_raw getdel k]
+        assert_equal "\$0\r\n\r\n" [raw_reply getdel k]
         assert_equal 0 [r exists k]
         # An expired key is nil.
         r set k v PX 100
@@ -567,8 +528,8 @@ start_server {tags {string}} {
         r set k v
         assert_equal v [r getex k]
         assert_equal (nil) [r getex missing]
-        assert_equal "\$-1\r\n" [str_raw getex missing]
-        assert_equal "_\r\n" [str_raw3 getex missing]
+        assert_equal "\$-1\r\n" [raw_reply getex missing]
+        assert_equal "_\r\n" [raw_reply3 getex missing]
         assert_equal 0 [r exists missing]
     }
 
@@ -654,8 +615,8 @@ start_server {tags {string}} {
         r set a 1
         r set c ""
         assert_equal {1 (nil) {} (nil)} [r mget a b c d]
-        assert_equal "*4\r\n\$1\r\n1\r\n\$-1\r\n\$0\r\n\r\n\$-1\r\n" [str_raw mget a b c d]
-        assert_equal "*4\r\n\$1\r\n1\r\n_\r\n\$0\r\n\r\n_\r\n" [str_raw3 mget a b c d]
+        assert_equal "*4\r\n\$1\r\n1\r\n\$-1\r\n\$0\r\n\r\n\$-1\r\n" [raw_reply mget a b c d]
+        assert_equal "*4\r\n\$1\r\n1\r\n_\r\n\$0\r\n\r\n_\r\n" [raw_reply3 mget a b c d]
         assert_equal {(nil)} [r mget nokey]
         assert_equal {1 1 1} [r mget a a a]
     }
@@ -671,7 +632,7 @@ start_server {tags {string}} {
         r flushdb
         assert_equal OK [r mset a 1 b 2 c 3]
         assert_equal {1 2 3} [r mget a b c]
-        assert_equal "+OK\r\n" [str_raw mset a 4]
+        assert_equal "+OK\r\n" [raw_reply mset a 4]
         assert_equal OK [r mset x 1 x 2 x 3]
         assert_equal 3 [r get x]
         assert_equal 4 [r dbsize]
@@ -687,8 +648,8 @@ start_server {tags {string}} {
         assert_equal 0 [r msetnx c 3 b 20 d 4]
         assert_equal {1 2 (nil) (nil)} [r mget a b c d]
         assert_equal 2 [r dbsize]
-        assert_equal ":0\r\n" [str_raw msetnx a 1]
-        assert_equal ":1\r\n" [str_raw msetnx c 3 d 4]
+        assert_equal ":0\r\n" [raw_reply msetnx a 1]
+        assert_equal ":1\r\n" [raw_reply msetnx c 3 d 4]
         assert_equal {3 4} [r mget c d]
         # The same key twice: set, with the last value.
         assert_equal 1 [r msetnx x 1 x 2]
@@ -735,7 +696,7 @@ start_server {tags {string}} {
         assert_equal 11 [r append k " world"]
         assert_equal "hello world" [r get k]
         assert_equal 11 [r append k ""]
-        assert_equal ":11\r\n" [str_raw append k ""]
+        assert_equal ":11\r\n" [raw_reply append k ""]
         assert_equal "hello world" [r get k]
         r del k
         assert_equal 0 [r append k ""]
@@ -766,7 +727,7 @@ start_server {tags {string}} {
     test {STRLEN} {
         r del k
         assert_equal 0 [r strlen k]
-        assert_equal ":0\r\n" [str_raw strlen k]
+        assert_equal ":0\r\n" [raw_reply strlen k]
         r set k hello
         assert_equal 5 [r strlen k]
         r set k ""
@@ -790,7 +751,7 @@ start_server {tags {string}} {
         assert_equal d [r getrange s -1 -1]
         assert_equal H [r getrange s 0 0]
         assert_equal "lo Wor" [r getrange s 3 -3]
-        assert_equal "\$5\r\nWorld\r\n" [str_raw getrange s 6 10]
+        assert_equal "\$5\r\nWorld\r\n" [raw_reply getrange s 6 10]
     }
 
     test {GETRANGE: out of range and empty results} {
@@ -805,8 +766,8 @@ start_server {tags {string}} {
         assert_equal "" [r getrange s -3 -100]
         assert_equal "" [r getrange s -100 -200]
         assert_equal "" [r getrange s 9223372036854775807 9223372036854775807]
-        assert_equal "\$0\r\n\r\n" [str_raw getrange s 3 1]
-        assert_equal "\$0\r\n\r\n" [str_raw3 getrange s 3 1]
+        assert_equal "\$0\r\n\r\n" [raw_reply getrange s 3 1]
+        assert_equal "\$0\r\n\r\n" [raw_reply3 getrange s 3 1]
     }
 
     test {GETRANGE: a negative end before the start is clamped to 0 (Redis 7.0)} {
@@ -826,8 +787,8 @@ start_server {tags {string}} {
         r del nokey
         r set e ""
         assert_equal "" [r getrange nokey 0 -1]
-        assert_equal "\$0\r\n\r\n" [str_raw getrange nokey 0 -1]
-        assert_equal "\$0\r\n\r\n" [str_raw3 getrange nokey 0 -1]
+        assert_equal "\$0\r\n\r\n" [raw_reply getrange nokey 0 -1]
+        assert_equal "\$0\r\n\r\n" [raw_reply3 getrange nokey 0 -1]
         assert_equal "" [r getrange nokey 5 10]
         assert_equal "" [r getrange e 0 -1]
         assert_equal "" [r getrange e 0 0]
@@ -871,7 +832,7 @@ start_server {tags {string}} {
         assert_equal "hELLo!!" [r get s]
         assert_equal 7 [r setrange s 0 H]
         assert_equal "HELLo!!" [r get s]
-        assert_equal ":7\r\n" [str_raw setrange s 0 H]
+        assert_equal ":7\r\n" [raw_reply setrange s 0 H]
     }
 
     test {SETRANGE pads with zero bytes} {
@@ -970,8 +931,8 @@ start_server {tags {string}} {
         assert_equal 5 [r incrby c 5]
         assert_equal -5 [r decrby d 5]
         assert_equal {1 -1 5 -5} [r mget a b c d]
-        assert_equal ":2\r\n" [str_raw incr a]
-        assert_equal ":3\r\n" [str_raw3 incr a]
+        assert_equal ":2\r\n" [raw_reply incr a]
+        assert_equal ":3\r\n" [raw_reply3 incr a]
     }
 
     test {INCR/DECR/INCRBY/DECRBY on existing values} {
@@ -1001,7 +962,7 @@ start_server {tags {string}} {
         assert_equal 17179869185 [r get n]
         r set n -100
         assert_equal -99 [r incr n]
-        assert_equal "\$3\r\n-99\r\n" [str_raw get n]
+        assert_equal "\$3\r\n-99\r\n" [raw_reply get n]
     }
 
     test {INCR family on values that are not integers} {
@@ -1100,10 +1061,10 @@ start_server {tags {string}} {
 
     test {INCRBYFLOAT replies with a bulk string (RESP2 and RESP3)} {
         r set f 10.5
-        assert_equal "\$4\r\n10.6\r\n" [str_raw incrbyfloat f 0.1]
-        assert_equal "\$4\r\n10.7\r\n" [str_raw3 incrbyfloat f 0.1]
+        assert_equal "\$4\r\n10.6\r\n" [raw_reply incrbyfloat f 0.1]
+        assert_equal "\$4\r\n10.7\r\n" [raw_reply3 incrbyfloat f 0.1]
         r set f 1
-        assert_equal "\$1\r\n2\r\n" [str_raw3 incrbyfloat f 1]
+        assert_equal "\$1\r\n2\r\n" [raw_reply3 incrbyfloat f 1]
     }
 
     test {INCRBYFLOAT: precision and long double range} {
@@ -1187,14 +1148,14 @@ start_server {tags {string}} {
         r flushdb
         r mset k1 ohmytext k2 mynewtext
         assert_equal mytext [r lcs k1 k2]
-        assert_equal "\$6\r\nmytext\r\n" [str_raw lcs k1 k2]
+        assert_equal "\$6\r\nmytext\r\n" [raw_reply lcs k1 k2]
         assert_equal ohmytext [r lcs k1 k1]
         r mset a abc b def
         assert_equal "" [r lcs a b]
         # Missing keys are empty strings.
         assert_equal "" [r lcs k1 nokey]
         assert_equal "" [r lcs nokey1 nokey2]
-        assert_equal "\$0\r\n\r\n" [str_raw lcs nokey1 nokey2]
+        assert_equal "\$0\r\n\r\n" [raw_reply lcs nokey1 nokey2]
         r mset x "a\x00b\xffc" y "\x00\xff"
         assert_equal "\x00\xff" [r lcs x y]
     }
@@ -1202,8 +1163,8 @@ start_server {tags {string}} {
     test {LCS LEN} {
         r mset k1 ohmytext k2 mynewtext
         assert_equal 6 [r lcs k1 k2 LEN]
-        assert_equal ":6\r\n" [str_raw lcs k1 k2 len]
-        assert_equal ":6\r\n" [str_raw3 lcs k1 k2 len]
+        assert_equal ":6\r\n" [raw_reply lcs k1 k2 len]
+        assert_equal ":6\r\n" [raw_reply3 lcs k1 k2 len]
         assert_equal 0 [r lcs k1 nokey len]
         assert_equal 6 [r lcs k1 k2 LEN LEN]
         # MINMATCHLEN does not change LEN.
@@ -1255,13 +1216,13 @@ start_server {tags {string}} {
         r mset k1 ohmytext k2 mynewtext
         set m1 "*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n"
         set m2 "*2\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n"
-        assert_equal "*4\r\n\$7\r\nmatches\r\n*2\r\n$m1$m2\$3\r\nlen\r\n:6\r\n" [str_raw lcs k1 k2 idx]
-        assert_equal "%2\r\n\$7\r\nmatches\r\n*2\r\n$m1$m2\$3\r\nlen\r\n:6\r\n" [str_raw3 lcs k1 k2 idx]
+        assert_equal "*4\r\n\$7\r\nmatches\r\n*2\r\n$m1$m2\$3\r\nlen\r\n:6\r\n" [raw_reply lcs k1 k2 idx]
+        assert_equal "%2\r\n\$7\r\nmatches\r\n*2\r\n$m1$m2\$3\r\nlen\r\n:6\r\n" [raw_reply3 lcs k1 k2 idx]
         set w1 "*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n"
-        assert_equal "*4\r\n\$7\r\nmatches\r\n*1\r\n$w1\$3\r\nlen\r\n:6\r\n" [str_raw lcs k1 k2 idx minmatchlen 4 withmatchlen]
-        assert_equal "%2\r\n\$7\r\nmatches\r\n*1\r\n$w1\$3\r\nlen\r\n:6\r\n" [str_raw3 lcs k1 k2 idx minmatchlen 4 withmatchlen]
-        assert_equal "*4\r\n\$7\r\nmatches\r\n*0\r\n\$3\r\nlen\r\n:0\r\n" [str_raw lcs nokey1 nokey2 idx]
-        assert_equal "%2\r\n\$7\r\nmatches\r\n*0\r\n\$3\r\nlen\r\n:0\r\n" [str_raw3 lcs nokey1 nokey2 idx]
+        assert_equal "*4\r\n\$7\r\nmatches\r\n*1\r\n$w1\$3\r\nlen\r\n:6\r\n" [raw_reply lcs k1 k2 idx minmatchlen 4 withmatchlen]
+        assert_equal "%2\r\n\$7\r\nmatches\r\n*1\r\n$w1\$3\r\nlen\r\n:6\r\n" [raw_reply3 lcs k1 k2 idx minmatchlen 4 withmatchlen]
+        assert_equal "*4\r\n\$7\r\nmatches\r\n*0\r\n\$3\r\nlen\r\n:0\r\n" [raw_reply lcs nokey1 nokey2 idx]
+        assert_equal "%2\r\n\$7\r\nmatches\r\n*0\r\n\$3\r\nlen\r\n:0\r\n" [raw_reply3 lcs nokey1 nokey2 idx]
     }
 
     test {LCS errors} {
@@ -1329,11 +1290,11 @@ start_server {tags {string}} {
     # -------------------------------------------------------- binary safety
     test {Keys and values with every byte value} {
         r flushdb
-        set all [str_allbytes]
+        set all [all_bytes]
         r set $all $all
         assert_equal $all [r get $all]
         assert_equal 256 [r strlen $all]
-        assert_equal [str_bulk $all] [str_raw get $all]
+        assert_equal [str_bulk $all] [raw_reply get $all]
         r del $all
         # Every single byte as a key and as a value.
         for {set i 0} {$i < 256} {incr i} {
@@ -1386,7 +1347,7 @@ start_server {tags {string}} {
 
     test {A 10 MB value round trip} {
         r del big
-        set v [str_bigvalue 10485760]
+        set v [big_random_value 10485760]
         assert_equal OK [r set big $v]
         assert_equal 10485760 [r strlen big]
         set got [r get big]
@@ -1411,7 +1372,7 @@ start_server {tags {string}} {
             if {$len < 2000} {
                 set v [randstring $len $len binary]
             } else {
-                set v [str_bigvalue $len]
+                set v [big_random_value $len]
             }
             r set k$len $v
             assert_equal $len [r strlen k$len] "length $len"
