@@ -24,8 +24,8 @@ KVPORT=$(freeport); RPORT=$(freeport)
 REDIS_ARGS=${REDIS_ARGS:---save '' --appendonly no}
 KV_ARGS=${KV_ARGS:-}
 mkdir -p "$TMP/kv" "$TMP/redis"
-eval "\$KV --port $KVPORT --bind 127.0.0.1 --dir $TMP/kv --logfile $TMP/kv.log $KV_ARGS" & KVPID=$!
-eval "\$REDIS --port $RPORT --bind 127.0.0.1 --dir $TMP/redis --logfile $TMP/r.log $REDIS_ARGS" & RPID=$!
+eval "exec \$KV --port $KVPORT --bind 127.0.0.1 --dir $TMP/kv --logfile $TMP/kv.log $KV_ARGS" & KVPID=$!
+eval "exec \$REDIS --port $RPORT --bind 127.0.0.1 --dir $TMP/redis --logfile $TMP/r.log $REDIS_ARGS" & RPID=$!
 trap 'kill $KVPID $RPID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
 for p in $KVPORT $RPORT; do
   i=0; until redis-cli -p "$p" ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 50 ] && exit 1; sleep 0.1; done
