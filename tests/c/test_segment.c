@@ -28,22 +28,6 @@
 static char errbuf[512];
 
 
-/* Reads a whole file into a new buffer. */
-static char *readFile(const char *dir, uint64_t id, const char *ext,
-                      size_t *len) {
-    char *p = segmentPath(dir, id, ext);
-    FILE *f = fopen(p, "rb");
-    xfree(p);
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = xmalloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    *len = got;
-    return buf;
-}
 
 /* Replaces a file's content with buf[0..len). */
 static void writeFile(const char *dir, uint64_t id, const char *ext,

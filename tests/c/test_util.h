@@ -58,4 +58,22 @@ static inline uint64_t fileSize(const char *dir, uint64_t id, const char *ext) {
     return size;
 }
 
+/* Reads a segment's whole file into a new buffer (xfree it); NULL when
+ * the file does not exist. */
+static inline char *readFile(const char *dir, uint64_t id, const char *ext, size_t *len) {
+    char *p = segmentPath(dir, id, ext);
+    FILE *f = fopen(p, "rb");
+    xfree(p);
+    *len = 0;
+    if (f == NULL) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = xmalloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    *len = got;
+    return buf;
+}
+
 #endif
