@@ -44,6 +44,7 @@ void timeCommand(client *c);
 void shutdownCommand(client *c);
 void debugCommand(client *c);
 void monitorCommand(client *c);
+void bgrewriteaofCommand(client *c);
 
 /* cmd/slowlog.c */
 void slowlogGetCommand(client *c);

@@ -459,11 +459,17 @@ static bstr infoSectionErrorstats(bstr s) {
 /* ------------------------------------------------------------ persistence */
 
 /* Redis's field list, with the meaning each has here: there is no fork
- * (cow fields 0), the log is always on (aof_enabled:1), and the rdb_*
+ * (cow fields 0), the log is always on (aof_enabled:1), an "AOF rewrite"
+ * is a compaction of the log (BGREWRITEAOF starts one), and the rdb_*
  * fields describe snapshots, of which none are taken yet. */
 static bstr infoSectionPersistence(bstr s) {
     storeStats st;
     storeGetStats(server.store, &st);
+    long long lastRewriteSec =
+        st.compactionsDone + st.compactionsFailed ? (long long)(st.lastCompactionMs / 1000) : -1;
+    long long currentRewriteSec = st.compacting ? (long long)(st.compactCurrentMs / 1000) : -1;
+    unsigned long long baseSize =
+        st.compactionsDone ? st.compactBaseBytes : server.storeBaseBytes;
     return bstrCatPrintf(s,
         "# Persistence\r\n"
         "loading:0\r\nasync_loading:0\r\n"
@@ -474,16 +480,18 @@ static bstr infoSectionPersistence(bstr s) {
         "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
         "rdb_saves:0\r\nrdb_last_cow_size:0\r\n"
         "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:%llu\r\n"
-        "aof_enabled:1\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
-        "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
-        "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
-        "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:%s\r\n"
+        "aof_enabled:1\r\naof_rewrite_in_progress:%d\r\naof_rewrite_scheduled:0\r\n"
+        "aof_last_rewrite_time_sec:%lld\r\naof_current_rewrite_time_sec:%lld\r\n"
+        "aof_last_bgrewrite_status:%s\r\naof_rewrites:%llu\r\n"
+        "aof_rewrites_consecutive_failures:%llu\r\naof_last_write_status:%s\r\n"
         "aof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n"
         "aof_current_size:%llu\r\naof_base_size:%llu\r\naof_pending_rewrite:0\r\n"
         "aof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
         server.dirty, (long long)server.startTime, (unsigned long long)st.recordsLoaded,
-        st.lastWriteErrno ? "err" : "ok", (unsigned long long)st.totalBytes,
-        (unsigned long long)server.storeBaseBytes);
+        st.compacting, lastRewriteSec, currentRewriteSec,
+        st.lastCompactionOk ? "ok" : "err", (unsigned long long)st.compactionsStarted,
+        (unsigned long long)st.compactFailStreak, st.lastWriteErrno ? "err" : "ok",
+        (unsigned long long)st.totalBytes, baseSize);
 }
 
 /* ---------------------------------------------------------------- storage */
@@ -498,7 +506,10 @@ static bstr infoSectionStorage(bstr s) {
         "# Storage\r\n"
         "storage_segments:%llu\r\nstorage_total_bytes:%llu\r\nstorage_live_bytes:%llu\r\n"
         "storage_dead_bytes:%llu\r\nstorage_garbage_ratio:%.4f\r\nstorage_keydir_bytes:%llu\r\n"
-        "storage_compactions:0\r\nstorage_last_recovery_ms:%llu\r\n"
+        "storage_compacting:%d\r\nstorage_compactions:%llu\r\n"
+        "storage_compactions_failed:%llu\r\nstorage_last_compaction_ms:%llu\r\n"
+        "storage_compaction_bytes_written:%llu\r\nstorage_compaction_keys_moved:%llu\r\n"
+        "storage_last_recovery_ms:%llu\r\n"
         "storage_records_loaded:%llu\r\nstorage_segments_from_hints:%llu\r\n"
         "storage_torn_bytes_cut:%llu\r\nstorage_damage_reports:%llu\r\n"
         "storage_last_seq:%llu\r\nstorage_write_errors:%llu\r\n"
@@ -506,7 +517,11 @@ static bstr infoSectionStorage(bstr s) {
         (unsigned long long)st.segments, (unsigned long long)st.totalBytes,
         (unsigned long long)st.liveBytes, (unsigned long long)dead,
         st.totalBytes ? (double)dead / (double)st.totalBytes : 0.0,
-        (unsigned long long)st.keydirBytes, (unsigned long long)st.recoveryMs,
+        (unsigned long long)st.keydirBytes, st.compacting,
+        (unsigned long long)st.compactionsDone, (unsigned long long)st.compactionsFailed,
+        (unsigned long long)st.lastCompactionMs, (unsigned long long)st.compactBytesWritten,
+        (unsigned long long)st.compactRelocated,
+        (unsigned long long)st.recoveryMs,
         (unsigned long long)st.recordsLoaded, (unsigned long long)st.segmentsFromHints,
         (unsigned long long)st.tornBytes, (unsigned long long)st.damageReports,
         (unsigned long long)st.lastSeq, (unsigned long long)st.writeErrors,

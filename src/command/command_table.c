@@ -837,6 +837,17 @@ command commandTable[] = {
         /* no .complexity: Redis documents none */
     },
     {
+        .name = "bgrewriteaof",
+        .proc = bgrewriteaofCommand,
+        .arity = 1,
+        .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
+        .aclCategories = ACL_CAT_ADMIN | ACL_CAT_SLOW | ACL_CAT_DANGEROUS,
+        .group = "server",
+        .since = "1.0.0",
+        .summary = "Compacts the log in the background (Redis: rewrites the append-only file).",
+        .complexity = "O(1)",
+    },
+    {
         .name = "shutdown",
         .proc = shutdownCommand,
         .arity = -1,

@@ -237,6 +237,69 @@ static int setOctal(const configDef *def, bstr *argv, int argc, char *err, size_
     return 0;
 }
 
+/* `save`: Redis's RDB save points.  redis-kv writes every change to its
+ * log before replying, so there is nothing to save periodically; the
+ * points are checked and kept so that redis.conf files and tools that
+ * read them work.  As in Redis, lines of a config file add up, and ""
+ * clears them. */
+static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
+                         size_t errlen) {
+    (void)def;
+    if (argc == 1 && bstrLen(argv[0]) == 0) {
+        xfree(server.savePoints);
+        server.savePoints = xstrdup("");
+        return 0;
+    }
+    if (argc % 2 != 0) {
+        snprintf(err, errlen, "Invalid save parameters");
+        return -1;
+    }
+    bstr points = bstrEmpty();
+    for (int i = 0; i < argc; i++) {
+        long long v;
+        if (!numParseLongLong(argv[i], bstrLen(argv[i]), &v) || v < 0 || v > INT_MAX) {
+            bstrFree(points);
+            snprintf(err, errlen, "Invalid save parameters");
+            return -1;
+        }
+        points = bstrCatPrintf(points, "%s%lld", i ? " " : "", v);
+    }
+    int appending = !server.store && server.savePoints && server.savePoints[0];
+    bstr all = appending ? bstrCatPrintf(bstrEmpty(), "%s %s", server.savePoints, points)
+                         : bstrCatPrintf(bstrEmpty(), "%s", points);
+    xfree(server.savePoints);
+    server.savePoints = xstrdup(all);
+    bstrFree(all);
+    bstrFree(points);
+    return 0;
+}
+
+static bstr getSavePoints(const configDef *def) {
+    (void)def;
+    return bstrNew(server.savePoints ? server.savePoints : "");
+}
+
+/* `appendonly`: redis-kv always keeps its append-only log, so it is always
+ * "yes"; "no" (the redis.conf default) is accepted with a warning so that
+ * existing config files load. */
+static int setAppendonly(const configDef *def, bstr *argv, int argc, char *err,
+                         size_t errlen) {
+    (void)def;
+    if (argc != 1 || (strcasecmp(argv[0], "yes") && strcasecmp(argv[0], "no"))) {
+        snprintf(err, errlen, "argument must be 'yes' or 'no'");
+        return -1;
+    }
+    if (!strcasecmp(argv[0], "no"))
+        serverLog(LL_WARNING, "appendonly no ignored: redis-kv always persists every write "
+                              "to its log");
+    return 0;
+}
+
+static bstr getAppendonly(const configDef *def) {
+    (void)def;
+    return bstrNew("yes");
+}
+
 static bstr getOctal(const configDef *def) {
     return bstrCatPrintf(bstrEmpty(), "%o", *(unsigned int *)def->field);
 }
@@ -256,6 +319,8 @@ static int applyStoreSettings(char *err, size_t errlen) {
     if (server.store) {
         storeSetFsyncPolicy(server.store, server.appendfsync);
         storeSetSegmentSize(server.store, (uint64_t)server.segmentSize);
+        storeSetCompaction(server.store, server.compactGarbagePercent,
+                           (uint64_t)server.compactMinSize);
     }
     return 0;
 }
@@ -313,6 +378,12 @@ static const configDef configTable[] = {
      appendfsyncEnum, applyStoreSettings, NULL, NULL, NULL},
     {"segment-size", CFG_MEMORY, CFG_MODIFIABLE, &server.segmentSize, 1024, 4294967295LL,
      "256mb", NULL, applyStoreSettings, NULL, NULL, NULL},
+    INTCFG("compact-garbage-percent", compactGarbagePercent, 0, 100, "50", CFG_MODIFIABLE,
+           applyStoreSettings),
+    {"compact-min-size", CFG_MEMORY, CFG_MODIFIABLE, &server.compactMinSize, 0, LLONG_MAX,
+     "64mb", NULL, applyStoreSettings, NULL, NULL, NULL},
+    SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
+    SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

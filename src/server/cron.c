@@ -1,9 +1,11 @@
 /* cron: the periodic work of the server, run `hz` times a second from a
  * reactor timer: client timeouts and buffer trimming, the end of a client
- * pause, instantaneous metrics, and a pending shutdown. */
+ * pause, automatic compaction, instantaneous metrics, and a pending
+ * shutdown. */
 #include "client/client.h"
 #include "lib/alloc.h"
 #include "server/server.h"
+#include "store/store.h"
 
 #define INSTANTANEOUS_METRICS_PERIOD_MS 100
 
@@ -37,6 +39,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
+    if (server.store) storeCompactMaybeStart(server.store);
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;

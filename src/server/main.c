@@ -302,6 +302,8 @@ static void openDataStore(void) {
         serverLog(LL_WARNING, "Can't open the data files: %s", err);
         exit(1);
     }
+    storeSetCompaction(server.store, server.compactGarbagePercent,
+                       (uint64_t)server.compactMinSize);
     storeStats st;
     storeGetStats(server.store, &st);
     server.storeBaseBytes = st.totalBytes;
@@ -310,6 +312,14 @@ static void openDataStore(void) {
     serverLog(LL_NOTICE, "DB loaded from disk: %.3f seconds (%lld keys, %llu segments, %llu from hints, %llu torn bytes cut)",
               (double)st.recoveryMs / 1000, keys, (unsigned long long)st.segments,
               (unsigned long long)st.segmentsFromHints, (unsigned long long)st.tornBytes);
+}
+
+/* The compaction worker signals the store's eventfd when it needs the
+ * main thread (verdicts, relocations, the end): a fraction of a
+ * millisecond of key-directory work per call. */
+static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
+    (void)r; (void)fd; (void)clientData; (void)mask;
+    storeCompactStep(server.store);
 }
 
 static void initListenersAndLoop(void) {
@@ -325,6 +335,11 @@ static void initListenersAndLoop(void) {
         exit(1);
     }
     if (listenToPort() < 0) exit(1);
+    if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
+                            compactionEvent, NULL) == RE_ERR) {
+        serverLog(LL_WARNING, "Can't watch the compaction worker: %s", strerror(errno));
+        exit(1);
+    }
     if (reactorAddTimer(server.el, 1, serverCron, NULL) == RE_ERR) {
         serverLog(LL_WARNING, "Can't create event loop timers.");
         exit(1);

@@ -88,6 +88,9 @@ struct redisServer {
     struct store *store;
     long long segmentSize;
     int appendfsync;
+    int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
+    long long compactMinSize;     /* ... once sealed segments hold this much */
+    char *savePoints;             /* `save`, kept for compatibility only */
     long long statExpiredKeys;
     long long dirty;              /* writes since start (rdb_changes_since_last_save) */
     unsigned long long storeBaseBytes; /* data size at start-up */

@@ -260,58 +260,72 @@ int segmentRemoveTempFiles(const char *dir, char *err, size_t errlen) {
 
 /* ---- Create / open / close --------------------------------------------- */
 
-segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen) {
-    char *path = segmentPath(dir, id, ".log");
+segment *segmentCreateTemp(const char *dir, uint64_t id, char *err, size_t errlen) {
     char *tmp = segmentPath(dir, id, ".log.tmp");
-    segment *s = NULL;
-    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         segmentErrorf(err, errlen, "create %s: %s", tmp, strerror(errno));
-        goto done;
+        xfree(tmp);
+        return NULL;
     }
     char hdr[SEGMENT_HEADER_SIZE];
     encodeFileHeader(hdr, id);
     if (pwriteFull(fd, hdr, sizeof(hdr), 0) != 0) {
         segmentErrorf(err, errlen, "write %s: %s", tmp, strerror(errno));
-        goto fail;
-    }
-    if (fsyncRetry(fd, 0) != 0) {
-        segmentErrorf(err, errlen, "fsync %s: %s", tmp, strerror(errno));
-        goto fail;
-    }
-    /* link() never replaces an existing segment (rename() would). */
-    if (link(tmp, path) != 0) {
-        segmentErrorf(err, errlen, "link %s: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (unlink(tmp) != 0) {
-        segmentErrorf(err, errlen, "unlink %s: %s", tmp, strerror(errno));
-        int saved = errno;
-        unlink(path);
-        errno = saved;
-        goto fail;
-    }
-    if (segmentSyncDir(dir, err, errlen) != 0) {
-        int saved = errno;
-        unlink(path);
-        errno = saved;
-        goto fail;
-    }
-    s = segmentNew(dir, id, fd);
-    s->writable = 1;
-    s->headerOk = 1;
-    s->size = SEGMENT_HEADER_SIZE;
-    goto done;
-
-fail: {
         int saved = errno;
         close(fd);
         unlink(tmp);
+        xfree(tmp);
         errno = saved;
+        return NULL;
     }
-done:
-    xfree(path);
-    xfree(tmp);
+    segment *s = segmentNew(dir, id, fd);
+    s->tmpPath = tmp;
+    s->writable = 1;
+    s->headerOk = 1;
+    s->size = SEGMENT_HEADER_SIZE;
+    return s;
+}
+
+int segmentPublish(segment *s, char *err, size_t errlen) {
+    if (s->tmpPath == NULL) return 0;
+    if (fsyncRetry(s->fd, 0) != 0) {
+        segmentErrorf(err, errlen, "fsync %s: %s", s->tmpPath, strerror(errno));
+        return -1;
+    }
+    /* link() never replaces an existing segment (rename() would). */
+    if (link(s->tmpPath, s->path) != 0) {
+        segmentErrorf(err, errlen, "link %s: %s", s->path, strerror(errno));
+        return -1;
+    }
+    if (unlink(s->tmpPath) != 0) {
+        segmentErrorf(err, errlen, "unlink %s: %s", s->tmpPath, strerror(errno));
+        int saved = errno;
+        unlink(s->path);
+        errno = saved;
+        return -1;
+    }
+    xfree(s->tmpPath);
+    s->tmpPath = NULL;
+    return segmentSyncDir(s->dir, err, errlen);
+}
+
+segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen) {
+    segment *s = segmentCreateTemp(dir, id, err, errlen);
+    if (s == NULL) return NULL;
+    if (segmentPublish(s, err, errlen) != 0) {
+        int saved = errno;
+        if (s->tmpPath) {
+            unlink(s->tmpPath);
+        } else {
+            unlink(s->path); /* published, but not durably */
+        }
+        segmentClose(s);
+        errno = saved;
+        return NULL;
+    }
     return s;
 }
 
@@ -370,6 +384,7 @@ void segmentClose(segment *s) {
     if (s->fd >= 0) close(s->fd);
     xfree(s->dir);
     xfree(s->path);
+    xfree(s->tmpPath);
     xfree(s);
 }
 
@@ -551,7 +566,9 @@ int segmentTruncate(segment *s, uint64_t size, char *err, size_t errlen) {
 }
 
 int segmentRemove(const char *dir, uint64_t id, char *err, size_t errlen) {
-    const char *exts[2] = {".log", ".hint"};
+    /* The hint goes first: a segment without its hint only costs a scan,
+     * a hint without its segment would be litter. */
+    const char *exts[2] = {".hint", ".log"};
     for (int i = 0; i < 2; i++) {
         char *p = segmentPath(dir, id, exts[i]);
         if (unlink(p) != 0 && errno != ENOENT) {

@@ -65,7 +65,10 @@ typedef struct segment {
     int truncPending;   /* a failed append could not be cut back yet */
     uint64_t size;      /* logical end of the file (see invariants) */
     char *dir;          /* owned copies */
-    char *path;
+    char *path;         /* the final name, even while tmpPath is set */
+    char *tmpPath;      /* segmentCreateTemp: the name until published */
+    uint64_t liveBytes; /* the store's accounting: bytes of records the
+                           key directory points at (owner thread only) */
     char headerError[96]; /* why headerOk is 0 */
 } segment;
 
@@ -93,6 +96,18 @@ int segmentListIds(const char *dir, uint64_t **ids, size_t *count, char *err,
  * returns it open for appends with size SEGMENT_HEADER_SIZE.  Fails with
  * EEXIST when the segment already exists.  NULL on error. */
 segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen);
+
+/* Compaction's outputs: creates seg-<id>.log.tmp (replacing a leftover
+ * one) with its header, open for appends, NOT yet part of the data set:
+ * the name is not a segment's, and startup removes it.  seg->path is
+ * already the final name; seg->tmpPath the current one.  NULL on error. */
+segment *segmentCreateTemp(const char *dir, uint64_t id, char *err, size_t errlen);
+
+/* Makes a segment from segmentCreateTemp part of the data set: fsync,
+ * link to the final name (never replacing a file), drop the temp name,
+ * fsync the directory.  A no-op for a published segment.  0 or -1 (the
+ * segment then stays temporary). */
+int segmentPublish(segment *s, char *err, size_t errlen);
 
 /* Opens an existing segment (flags above) and validates its header; size
  * is the current file size.  Without SEGMENT_OPEN_ANYHEADER a bad header

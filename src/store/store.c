@@ -1,17 +1,7 @@
 /* store: the engine that ties segments, records and key directories
- * together.  See store.h for the contract.
- *
- * Invariants:
- *   - segs[0..nsegs) are every segment of the data set, sorted by id; the
- *     last one is the active segment (writable), the others are sealed;
- *   - a keydir entry's location names a record that is in a segment of
- *     segs, or (during a batch) in the pending batch buffer, which will be
- *     written at offset batchBase of the active segment;
- *   - liveBytes is the on-disk size of the records the key directories
- *     point at; totalBytes the size of all segment files.
- * Threads: only the everysec fsync thread runs besides the caller, and it
- * touches nothing but syncFd under syncLock. */
-#include "store/store.h"
+ * together.  See store.h for the contract and store_internal.h for the
+ * invariants. */
+#include "store/store_internal.h"
 #include "lib/alloc.h"
 #include "lib/crc32c.h"
 #include "store/hint.h"
@@ -21,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -31,72 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_LOG_NOTICE 2
-#define STORE_LOG_WARNING 3
-#define STORE_MAX_OFFSET UINT32_MAX
-
-/* One undo step of a batch: how a key (or a whole database) was before. */
-typedef struct undoStep {
-    int db;
-    int kind;            /* UNDO_KEY or UNDO_FLUSH */
-    char *key;
-    size_t klen;
-    int existed;
-    keydirLoc loc;
-    int64_t expire;
-    uint64_t seq;
-    keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
-} undoStep;
-
-#define UNDO_KEY 0
-#define UNDO_FLUSH 1
-
-struct store {
-    char *dir;
-    int lockFd;             /* flock'ed LOCK file: one server per directory */
-    uint64_t segmentSize;
-    int fsyncPolicy;
-    int dbCount;
-    keydir **kd;
-    segment **segs;
-    size_t nsegs;
-    uint64_t nextSeq;
-    uint64_t liveBytes;
-    uint64_t totalBytes;
-    int dirty;              /* appended since the last sync */
-    void (*log)(int level, const char *msg);
-    storeStats stats;
-    char lastError[256];
-
-    /* Batch state */
-    int inBatch;
-    char *batchBuf;
-    size_t batchLen, batchCap;
-    uint32_t batchCount;
-    uint64_t batchSeq;
-    uint64_t batchBase;     /* file offset the first batched record will have */
-    undoStep *undo;
-    size_t nundo, undoCap;
-
-    /* everysec fsync thread */
-    pthread_t syncThread;
-    int syncThreadRunning;
-    pthread_mutex_t syncLock;
-    pthread_cond_t syncCond;
-    int syncFd;
-    int stopSync;
-    int syncInit;           /* the lock and condition exist */
-};
-
-static int64_t wallMs(void) {
+int64_t storeWallMs(void) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void storeLogf(store *s, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void storeLogf(store *s, int level, const char *fmt, ...) {
+void storeLogf(store *s, int level, const char *fmt, ...) {
     if (!s->log) return;
     char msg[512];
     va_list ap;
@@ -108,16 +40,9 @@ static void storeLogf(store *s, int level, const char *fmt, ...) {
 
 static segment *activeSegment(store *s) { return s->segs[s->nsegs - 1]; }
 
-static uint64_t entryRecordSize(const keydirEntry *e) {
-    size_t klen;
-    keydirLoc loc;
-    keydirEntryKey(e, &klen);
-    keydirEntryLoc(e, &loc);
-    return recordEncodedSize(klen, loc.valueLen);
-}
-
-/* Binary search: the open segment with this id, or NULL. */
-static segment *segmentById(store *s, uint64_t id) {
+/* The open segment with this id (binary search of segs, then the
+ * announced outputs of a running merge), or NULL. */
+segment *storeSegmentById(store *s, uint64_t id) {
     size_t lo = 0, hi = s->nsegs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -125,6 +50,8 @@ static segment *segmentById(store *s, uint64_t id) {
         if (s->segs[mid]->id < id) lo = mid + 1;
         else hi = mid;
     }
+    for (size_t i = 0; i < s->ncompactOut; i++)
+        if (s->compactOut[i]->id == id) return s->compactOut[i];
     return NULL;
 }
 
@@ -146,7 +73,7 @@ static void *syncThreadMain(void *arg) {
         if (s->stopSync) break;
         if (s->syncFd >= 0 && s->fsyncPolicy == STORE_FSYNC_EVERYSEC &&
             fdatasync(s->syncFd) == 0)
-            s->stats.lastFsyncMs = wallMs();
+            s->stats.lastFsyncMs = storeWallMs();
     }
     pthread_mutex_unlock(&s->syncLock);
     return NULL;
@@ -190,8 +117,30 @@ typedef struct loadContext {
     store *s;
 } loadContext;
 
+/* Live-bytes accounting: a record the key directory points at (loc,
+ * key length) starts or stops counting, in the store and in its segment. */
+static void countLive(store *s, const keydirLoc *loc, size_t klen, int add) {
+    uint64_t size = recordEncodedSize(klen, loc->valueLen);
+    segment *seg = storeSegmentById(s, loc->segment);
+    if (add) {
+        s->liveBytes += size;
+        if (seg) seg->liveBytes += size;
+    } else {
+        s->liveBytes -= size;
+        if (seg) seg->liveBytes -= size;
+    }
+}
+
+static void entryCountLive(store *s, const keydirEntry *e, int add) {
+    size_t klen;
+    keydirLoc loc;
+    keydirEntryKey(e, &klen);
+    keydirEntryLoc(e, &loc);
+    countLive(s, &loc, klen, add);
+}
+
 static void dropLive(store *s, keydirEntry *e) {
-    if (e) s->liveBytes -= entryRecordSize(e);
+    if (e) entryCountLive(s, e, 0);
 }
 
 static void flushKeydirAccounting(store *s, int db) {
@@ -231,7 +180,7 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
         dropLive(s, old);
         keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
         keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
-        s->liveBytes += recordEncodedSize(h->keylen, h->vallen);
+        countLive(s, &loc, h->keylen, 1);
     } else if (h->type == RECORD_DEL) {
         dropLive(s, old);
         if (old) keydirDelete(kd, it->key, h->keylen);
@@ -310,7 +259,7 @@ static int lockDataDir(store *s, char *err, size_t errlen) {
     return 0;
 }
 
-static void computeTotals(store *s) {
+void storeComputeTotals(store *s) {
     s->totalBytes = 0;
     for (size_t i = 0; i < s->nsegs; i++) s->totalBytes += segmentSize(s->segs[i]);
 }
@@ -329,13 +278,22 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->nextSeq = 1;
     s->syncFd = -1;
     s->lockFd = -1;
+    s->compactGarbagePercent = 0;
+    s->compactEfd = -1;
+    s->stats.lastCompactionOk = 1;
     s->kd = xcalloc((size_t)s->dbCount, sizeof(keydir *));
     for (int i = 0; i < s->dbCount; i++) s->kd[i] = keydirCreate();
+    s->compactEfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->compactEfd < 0) {
+        snprintf(err, errlen, "eventfd: %s", strerror(errno));
+        storeClose(s);
+        return NULL;
+    }
     if (lockDataDir(s, err, errlen) < 0) {
         storeClose(s);
         return NULL;
     }
-    long long start = wallMs();
+    long long start = storeWallMs();
     uint64_t *ids = NULL;
     size_t n = 0;
     recoveryResult res;
@@ -360,13 +318,13 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     xfree(ids);
     dropExpiredAfterLoad(s, opts->nowMs);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
-    s->stats.recoveryMs = (uint64_t)(wallMs() - start);
+    s->stats.recoveryMs = (uint64_t)(storeWallMs() - start);
     s->stats.tornBytes = res.tornBytes;
     s->stats.recordsLoaded = res.recordsApplied;
     s->stats.segmentsFromHints = res.segmentsFromHints;
     s->stats.damageReports = res.damageTotal;
     recoveryResultFree(&res);
-    computeTotals(s);
+    storeComputeTotals(s);
     syncThreadStart(s);
     return s;
 }
@@ -375,6 +333,7 @@ static void freeUndo(store *s, int restore);
 
 void storeClose(store *s) {
     if (!s) return;
+    compactCancelAndWait(s);
     if (s->inBatch) freeUndo(s, 1);
     if (s->syncInit) syncThreadStop(s);
     char ignored[256];
@@ -386,6 +345,7 @@ void storeClose(store *s) {
     xfree(s->batchBuf);
     xfree(s->undo);
     if (s->lockFd >= 0) close(s->lockFd);
+    if (s->compactEfd >= 0) close(s->compactEfd);
     xfree(s->dir);
     xfree(s);
 }
@@ -452,7 +412,7 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     keydirEntryLoc(e, &loc);
     keydirEntryKey(e, &klen);
     if (offset + len > loc.valueLen) return STORE_ERR_READ;
-    segment *seg = segmentById(s, loc.segment);
+    segment *seg = storeSegmentById(s, loc.segment);
     if (!seg) return STORE_ERR_READ;
     uint64_t valueAt = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen;
     if (s->inBatch && seg == activeSegment(s) && loc.offset >= s->batchBase) {
@@ -462,11 +422,12 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     if (offset == 0 && len == loc.valueLen) return readWholeValue(s, seg, &loc, klen, buf);
     size_t recLen = (size_t)recordEncodedSize(klen, loc.valueLen);
     char *rec = xmalloc(recLen);
-    char err[256];
     recordHeader h;
     int rc = STORE_ERR_READ;
-    if (segmentRead(seg, loc.offset, recLen, rec, err, sizeof(err)) < 0) {
-        snprintf(s->lastError, sizeof(s->lastError), "%s", err);
+    struct iovec iov = {rec, recLen};
+    if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
+                 loc.offset, strerror(errno ? errno : EIO));
     } else if (recordDecodeHeader(rec, recLen, 0, &h, NULL) != RECORD_OK ||
                h.keylen != klen || h.vallen != loc.valueLen || !recordVerify(&h, rec)) {
         snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
@@ -522,22 +483,22 @@ const char *storeLastWriteError(const store *s) {
     return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
 }
 
-/* Seals the active segment (fsync, then its hint file) and starts the
- * next one.  On failure the current segment simply stays active. */
-static void rotateSegment(store *s) {
+/* Seals the active segment (fsync, then its hint file) and starts
+ * segment nextId.  On failure the current segment simply stays active. */
+int storeRotateTo(store *s, uint64_t nextId) {
     char err[256];
     segment *old = activeSegment(s);
-    segment *next = segmentCreate(s->dir, old->id + 1, err, sizeof(err));
+    segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
     if (!next) {
         storeLogf(s, STORE_LOG_WARNING, "Can't start a new segment: %s", err);
-        return;
+        return -1;
     }
     if (segmentSeal(old, err, sizeof(err)) < 0) {
         storeLogf(s, STORE_LOG_WARNING, "Can't seal segment %llu: %s",
                   (unsigned long long)old->id, err);
         segmentClose(next);
-        segmentRemove(s->dir, old->id + 1, err, sizeof(err));
-        return;
+        segmentRemove(s->dir, nextId, err, sizeof(err));
+        return -1;
     }
     recoveryOptions ro = {0};
     if (hintWriteForSegment(old, &ro, err, sizeof(err)) < 0)
@@ -547,7 +508,10 @@ static void rotateSegment(store *s) {
     s->totalBytes += segmentSize(next);
     s->dirty = 0;
     syncThreadTrack(s);
+    return 0;
 }
+
+static void rotateSegment(store *s) { storeRotateTo(s, activeSegment(s)->id + 1); }
 
 static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
                        int64_t expireMs, uint64_t seq) {
@@ -558,7 +522,7 @@ static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen,
     h->vallen = (uint32_t)vlen;
     h->expireAt = expireMs;
     h->seq = seq;
-    h->timestamp = wallMs();
+    h->timestamp = storeWallMs();
     (void)s;
 }
 
@@ -636,7 +600,7 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
     dropLive(s, keydirLookup(s->kd[db], key, klen));
     keydirLoc loc = {(uint32_t)activeSegment(s)->id, (uint32_t)off, (uint32_t)vlen};
     keydirSet(s->kd[db], key, klen, &loc, expireMs, seq, NULL);
-    s->liveBytes += recordEncodedSize(klen, vlen);
+    countLive(s, &loc, klen, 1);
     afterWrite(s);
     return STORE_OK;
 }
@@ -730,7 +694,7 @@ static void freeUndo(store *s, int restore) {
                 keydirIterator it;
                 keydirIterInit(&it, s->kd[u->db]);
                 keydirEntry *e;
-                while ((e = keydirIterNext(&it))) s->liveBytes += entryRecordSize(e);
+                while ((e = keydirIterNext(&it))) entryCountLive(s, e, 1);
                 keydirIterRelease(&it);
             }
             keydirRelease(u->savedKeydir);
@@ -740,7 +704,7 @@ static void freeUndo(store *s, int restore) {
             dropLive(s, keydirLookup(s->kd[u->db], u->key, u->klen));
             if (u->existed) {
                 keydirSet(s->kd[u->db], u->key, u->klen, &u->loc, u->expire, u->seq, NULL);
-                s->liveBytes += recordEncodedSize(u->klen, u->loc.valueLen);
+                countLive(s, &u->loc, u->klen, 1);
             } else {
                 keydirDelete(s->kd[u->db], u->key, u->klen);
             }
@@ -763,10 +727,10 @@ int storeBatchCommit(store *s) {
     char begin[RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE], commit[RECORD_HEADER_SIZE];
     char count[RECORD_BATCH_COUNT_SIZE];
     recordHeader bh, ch;
-    recordInitBatchBegin(&bh, s->batchSeq, wallMs());
+    recordInitBatchBegin(&bh, s->batchSeq, storeWallMs());
     recordEncodeBatchCount(count, s->batchCount);
     recordEncode(begin, &bh, NULL, count);
-    recordInitBatchCommit(&ch, s->batchSeq, wallMs());
+    recordInitBatchCommit(&ch, s->batchSeq, storeWallMs());
     recordEncode(commit, &ch, NULL, NULL);
     struct iovec iov[3] = {{begin, sizeof(begin)}, {s->batchBuf, s->batchLen},
                            {commit, sizeof(commit)}};
@@ -806,7 +770,7 @@ int storeSync(store *s) {
     }
     s->dirty = 0;
     pthread_mutex_lock(&s->syncLock);
-    s->stats.lastFsyncMs = wallMs();
+    s->stats.lastFsyncMs = storeWallMs();
     pthread_mutex_unlock(&s->syncLock);
     return STORE_OK;
 }
@@ -829,4 +793,6 @@ void storeGetStats(store *s, storeStats *out) {
     size_t kb = 0;
     for (int i = 0; i < s->dbCount; i++) kb += keydirMemoryBytes(s->kd[i]);
     out->keydirBytes = kb;
+    out->compacting = s->compact != NULL;
+    out->compactCurrentMs = s->compact ? storeWallMs() - s->compactStartMs : 0;
 }

@@ -57,6 +57,18 @@ typedef struct storeStats {
     uint64_t writeErrors;
     int lastWriteErrno;     /* 0 when the last write succeeded */
     int64_t lastFsyncMs;
+    /* compaction */
+    int compacting;
+    uint64_t compactionsStarted;
+    uint64_t compactionsDone;
+    uint64_t compactionsFailed;
+    int lastCompactionOk;       /* 1 until a compaction fails */
+    uint64_t lastCompactionMs;
+    uint64_t compactBytesWritten;
+    uint64_t compactRelocated;  /* keys moved into compaction outputs */
+    int64_t compactCurrentMs;   /* how long the running one has been going */
+    uint64_t compactFailStreak; /* failures since the last success */
+    uint64_t compactBaseBytes;  /* totalBytes right after the last one */
 } storeStats;
 
 typedef struct store store;
@@ -84,5 +96,24 @@ void storeSetFsyncPolicy(store *s, int policy);
 void storeSetSegmentSize(store *s, uint64_t size);
 void storeGetStats(store *s, storeStats *out);
 const char *storeLastWriteError(const store *s);
+
+/* Compaction (compact.c): rewrites the live records of every segment into
+ * new ones and deletes the old, on a worker thread, so the caller never
+ * waits on the disk.  The caller drives it: when storeCompactFd() (an
+ * eventfd that lives as long as the store) is readable, call
+ * storeCompactStep() --
+ * a fraction of a millisecond of key-directory work.  Reads and writes go
+ * on meanwhile; a crash at any point loses nothing. */
+int storeCompactStart(store *s, char *err, size_t errlen); /* 0 or -1 */
+/* Starts one if the sealed segments hold at least minBytes and at least
+ * garbagePercent of them is garbage (storeSetCompaction; 0 = never).
+ * Returns 1 when one started. */
+int storeCompactMaybeStart(store *s);
+void storeSetCompaction(store *s, int garbagePercent, uint64_t minBytes);
+int storeCompacting(const store *s);
+int storeCompactFd(const store *s);
+void storeCompactStep(store *s);
+/* Blocks until the running compaction (if any) ends (tests, tools). */
+void storeCompactWait(store *s);
 
 #endif

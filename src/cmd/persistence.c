@@ -1,0 +1,26 @@
+/* persistence: commands about the log itself.
+ *
+ * BGREWRITEAOF is Redis's "rewrite the append-only file in the
+ * background"; here it starts a compaction of the segmented log, which is
+ * the same thing for this engine: the live data rewritten compactly, the
+ * old files dropped, on a worker thread, the server serving meanwhile. */
+#include "client/reply.h"
+#include "cmd/handlers.h"
+#include "server/server.h"
+#include "store/store.h"
+
+#include <stdio.h>
+
+void bgrewriteaofCommand(client *c) {
+    if (storeCompacting(server.store)) {
+        replyError(c, "Background append only file rewriting already in progress");
+        return;
+    }
+    char err[256];
+    if (storeCompactStart(server.store, err, sizeof(err)) < 0) {
+        serverLog(LL_WARNING, "Can't rewrite the log: %s", err);
+        replyErrorFormat(c, "Can't rewrite the append only file in the background: %s", err);
+        return;
+    }
+    replyStatus(c, "Background append only file rewriting started");
+}

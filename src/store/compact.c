@@ -1,0 +1,300 @@
+/* compact.c -- compaction (merge), the owner thread's side: when to merge,
+ * which records are live, relocations, and giving up the old segments.
+ * The I/O happens on the worker (compactor.c).
+ *
+ * A merge takes EVERY segment before a point: it seals the active segment
+ * A into the inputs and starts the new active segment at A + G, leaving
+ * the ids A+1 .. A+G-1 free for the outputs.  Recovery replays segments
+ * in id order, so the outputs replay after all inputs and before anything
+ * written since the merge began.  That is what makes it safe:
+ *
+ *   - an output holds only records that were live (the newest record of
+ *     their key) when the owner gave its verdict, with the key's expiry of
+ *     that moment; replayed after the inputs it changes nothing, because
+ *     the inputs' replay already ends in that state, and whatever happened
+ *     since (overwrites, deletes, expiry changes, flushes) is in segments
+ *     replayed after the outputs;
+ *   - so a crash at any point leaves a correct data set: outputs are
+ *     written under temporary names (removed at startup) and published
+ *     only when complete and fsynced; inputs are deleted only after every
+ *     output is published, oldest first, each unlink durable before the
+ *     next, so the inputs that remain are always the newest ones.  A
+ *     record in them that is dead was killed by a newer record, which is
+ *     still there (in a remaining input, or after the outputs);
+ *   - tombstones, flush and expire records of the inputs are not copied:
+ *     nothing older than them survives the merge.
+ *
+ * An input is given up only when no key points into it (its liveBytes is
+ * 0); every live record was relocated or overwritten by then.  One that
+ * still holds live data (a record that failed its checksum cannot be
+ * copied) is kept, with every newer input, and the merge says so. */
+#include "store/store_internal.h"
+
+#include "lib/alloc.h"
+#include "store/record.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#define COMPACT_RETRY_AFTER_FAILURE_MS 10000
+
+static segment *activeSeg(store *s) { return s->segs[s->nsegs - 1]; }
+
+int storeCompacting(const store *s) { return s->compact != NULL; }
+
+int storeCompactFd(const store *s) { return s->compactEfd; }
+
+void storeSetCompaction(store *s, int garbagePercent, uint64_t minBytes) {
+    s->compactGarbagePercent = garbagePercent;
+    s->compactMinBytes = minBytes;
+}
+
+/* Bytes and live bytes of the sealed segments. */
+static void sealedTotals(store *s, uint64_t *total, uint64_t *live) {
+    *total = *live = 0;
+    for (size_t i = 0; i + 1 < s->nsegs; i++) {
+        *total += segmentSize(s->segs[i]);
+        *live += s->segs[i]->liveBytes;
+    }
+}
+
+/* How many output ids a merge of 'live' bytes can need: outputs roll over
+ * once they reach segment-size, so each holds at least that much (or one
+ * record of at least RECORD_HEADER_SIZE bytes). */
+static uint64_t outputIdsNeeded(store *s, uint64_t live) {
+    uint64_t per = s->segmentSize > SEGMENT_HEADER_SIZE ? s->segmentSize - SEGMENT_HEADER_SIZE
+                                                        : 1;
+    if (per < RECORD_HEADER_SIZE) per = RECORD_HEADER_SIZE;
+    return live / per + 3;
+}
+
+int storeCompactStart(store *s, char *err, size_t errlen) {
+    if (s->compact) {
+        snprintf(err, errlen, "a compaction is already running");
+        return -1;
+    }
+    if (s->inBatch) {
+        snprintf(err, errlen, "a batch is open");
+        return -1;
+    }
+    uint64_t gap = outputIdsNeeded(s, s->liveBytes);
+    uint64_t first = activeSeg(s)->id + 1;
+    if (first + gap > UINT32_MAX) {
+        snprintf(err, errlen, "segment ids exhausted");
+        return -1;
+    }
+    if (storeRotateTo(s, first + gap) < 0) {
+        snprintf(err, errlen, "can't start a new segment: %s", s->lastError);
+        return -1;
+    }
+    s->ncompactIn = s->nsegs - 1;
+    s->compactIn = xmalloc(sizeof(segment *) * (s->ncompactIn ? s->ncompactIn : 1));
+    memcpy(s->compactIn, s->segs, sizeof(segment *) * s->ncompactIn);
+    compactConfig cfg = {s->dir, s->compactIn, s->ncompactIn, first, first + gap,
+                         s->segmentSize, STORE_MAX_OFFSET, s->compactEfd};
+    s->compact = compactorStart(&cfg, err, errlen);
+    if (!s->compact) {
+        xfree(s->compactIn);
+        s->compactIn = NULL;
+        s->ncompactIn = 0;
+        return -1;
+    }
+    s->compactStartMs = storeWallMs();
+    s->stats.compactionsStarted++;
+    storeLogf(s, STORE_LOG_NOTICE, "Compaction started: %zu segments, %llu bytes, %llu live",
+              s->ncompactIn, (unsigned long long)(s->totalBytes - segmentSize(activeSeg(s))),
+              (unsigned long long)(s->liveBytes - activeSeg(s)->liveBytes));
+    return 0;
+}
+
+int storeCompactMaybeStart(store *s) {
+    if (s->compact || s->compactGarbagePercent <= 0 || s->inBatch) return 0;
+    if (storeWallMs() < s->compactRetryMs) return 0;
+    uint64_t total, live;
+    sealedTotals(s, &total, &live);
+    if (total == 0 || total < s->compactMinBytes) return 0;
+    if ((total - live) * 100 < total * (uint64_t)s->compactGarbagePercent) return 0;
+    char err[256];
+    if (storeCompactStart(s, err, sizeof(err)) < 0) {
+        storeLogf(s, STORE_LOG_WARNING, "Can't start compaction: %s", err);
+        s->compactRetryMs = storeWallMs() + COMPACT_RETRY_AFTER_FAILURE_MS;
+        return 0;
+    }
+    return 1;
+}
+
+/* Verdicts: a candidate is live if its key's entry points at exactly that
+ * record; the copy gets the entry's current expiry. */
+static void giveVerdicts(store *s) {
+    size_t n;
+    compactCand *cands = compactorCands(s->compact, &n);
+    for (size_t i = 0; i < n; i++) {
+        compactCand *cd = &cands[i];
+        cd->live = 0;
+        if (cd->db >= s->dbCount) continue;
+        keydirEntry *e = keydirLookup(s->kd[cd->db], cd->key, cd->klen);
+        if (!e) continue;
+        keydirLoc loc;
+        keydirEntryLoc(e, &loc);
+        if (loc.segment != cd->in->id || loc.offset != cd->inOffset) continue;
+        cd->live = 1;
+        cd->expireAt = keydirEntryExpire(e);
+    }
+}
+
+static void announceOutputs(store *s) {
+    size_t n;
+    segment **outs = compactorNewOutputs(s->compact, &n);
+    if (n == 0) return;
+    s->compactOut = xrealloc(s->compactOut, sizeof(segment *) * (s->ncompactOut + n));
+    memcpy(s->compactOut + s->ncompactOut, outs, sizeof(segment *) * n);
+    s->ncompactOut += n;
+}
+
+/* Points each copied key at its copy, unless it changed since its
+ * verdict (then the copy is garbage in the output). */
+static void applyRelocations(store *s) {
+    announceOutputs(s);
+    size_t n;
+    compactCand *cands = compactorCands(s->compact, &n);
+    for (size_t i = 0; i < n; i++) {
+        compactCand *cd = &cands[i];
+        if (!cd->live || !cd->out) continue;
+        keydirLoc from = {(uint32_t)cd->in->id, (uint32_t)cd->inOffset, cd->vlen};
+        keydirLoc to = {(uint32_t)cd->out->id, (uint32_t)cd->outOffset, cd->vlen};
+        if (!keydirRelocate(s->kd[cd->db], cd->key, cd->klen, &from, &to)) continue;
+        uint64_t size = recordEncodedSize(cd->klen, cd->vlen);
+        cd->in->liveBytes -= size;
+        cd->out->liveBytes += size;
+        s->stats.compactRelocated++;
+    }
+}
+
+/* Removes seg from segs (it must be there). */
+static void detachSegment(store *s, segment *seg) {
+    for (size_t i = 0; i < s->nsegs; i++) {
+        if (s->segs[i] != seg) continue;
+        memmove(s->segs + i, s->segs + i + 1, sizeof(segment *) * (s->nsegs - i - 1));
+        s->nsegs--;
+        s->totalBytes -= segmentSize(seg);
+        return;
+    }
+}
+
+/* Every output is durable: gives up the inputs nothing points into any
+ * more, oldest first, stopping at the first that still holds live data. */
+static void giveUpInputs(store *s) {
+    announceOutputs(s);
+    size_t i = 0;
+    for (; i < s->ncompactIn; i++) {
+        segment *in = s->compactIn[i];
+        if (in->liveBytes != 0) break;
+        detachSegment(s, in);
+        compactorDeleteInput(s->compact, in);
+    }
+    if (i < s->ncompactIn)
+        storeLogf(s, STORE_LOG_WARNING,
+                  "Compaction keeps %zu segments from %llu on: segment %llu still holds %llu "
+                  "live bytes it could not copy (damaged records?)",
+                  s->ncompactIn - i, (unsigned long long)s->compactIn[i]->id,
+                  (unsigned long long)s->compactIn[i]->id,
+                  (unsigned long long)s->compactIn[i]->liveBytes);
+}
+
+/* Inserts seg into segs at its sorted place (ids of outputs lie below the
+ * active segment's). */
+static void insertSegment(store *s, segment *seg) {
+    s->segs = xrealloc(s->segs, sizeof(segment *) * (s->nsegs + 1));
+    size_t i = s->nsegs;
+    while (i > 0 && s->segs[i - 1]->id > seg->id) {
+        s->segs[i] = s->segs[i - 1];
+        i--;
+    }
+    s->segs[i] = seg;
+    s->nsegs++;
+}
+
+/* Joins the worker and takes its outputs into segs. */
+static void finishCompaction(store *s, int ok) {
+    segment **outs;
+    size_t nouts;
+    compactStats st;
+    compactorFinish(s->compact, &outs, &nouts, &st);
+    s->compact = NULL;
+    for (size_t i = 0; i < nouts; i++) insertSegment(s, outs[i]);
+    xfree(outs);
+    xfree(s->compactOut);
+    s->compactOut = NULL;
+    s->ncompactOut = 0;
+    xfree(s->compactIn);
+    s->compactIn = NULL;
+    s->ncompactIn = 0;
+    storeComputeTotals(s);
+    int64_t ms = storeWallMs() - s->compactStartMs;
+    s->stats.lastCompactionMs = (uint64_t)ms;
+    s->stats.compactBytesWritten += st.bytesWritten;
+    if (ok) {
+        s->stats.compactionsDone++;
+        s->stats.lastCompactionOk = 1;
+        s->stats.compactFailStreak = 0;
+        s->stats.compactBaseBytes = s->totalBytes;
+        storeLogf(s, STORE_LOG_NOTICE,
+                  "Compaction done in %lld ms: %llu records (%llu bytes) copied into %zu "
+                  "segments, %llu segments removed",
+                  (long long)ms, (unsigned long long)st.recordsCopied,
+                  (unsigned long long)st.bytesWritten, nouts,
+                  (unsigned long long)st.inputsDeleted);
+    } else {
+        s->stats.compactionsFailed++;
+        s->stats.compactFailStreak++;
+        s->stats.lastCompactionOk = 0;
+        s->compactRetryMs = storeWallMs() + COMPACT_RETRY_AFTER_FAILURE_MS;
+        storeLogf(s, STORE_LOG_WARNING, "Compaction failed after %lld ms: %s (nothing lost)",
+                  (long long)ms, st.error);
+    }
+    if (st.damaged)
+        storeLogf(s, STORE_LOG_WARNING, "Compaction met %llu damaged records (not copied)",
+                  (unsigned long long)st.damaged);
+}
+
+void storeCompactStep(store *s) {
+    if (!s->compact || s->inBatch) return;
+    switch (compactorPoll(s->compact)) {
+    case COMPACT_NEED_VERDICT:
+        giveVerdicts(s);
+        compactorReply(s->compact);
+        break;
+    case COMPACT_NEED_RELOCATE:
+        applyRelocations(s);
+        compactorReply(s->compact);
+        break;
+    case COMPACT_NEED_COMMIT:
+        giveUpInputs(s);
+        compactorReply(s->compact);
+        break;
+    case COMPACT_DONE:
+        finishCompaction(s, 1);
+        break;
+    case COMPACT_FAILED:
+        finishCompaction(s, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+void storeCompactWait(store *s) {
+    while (s->compact) {
+        struct pollfd pfd = {s->compactEfd, POLLIN, 0};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) return;
+        storeCompactStep(s);
+    }
+}
+
+void compactCancelAndWait(store *s) {
+    if (!s->compact) return;
+    compactorCancel(s->compact);
+    finishCompaction(s, 0);
+}

@@ -1,0 +1,111 @@
+/* store_internal.h -- the store's state, shared by the files of the
+ * engine that implement it (store.c: open, reads, writes, batches;
+ * compact.c: the owner side of compaction).  Not for use outside store/.
+ *
+ * Invariants:
+ *   - segs[0..nsegs) are the segments of the data set, sorted by id; the
+ *     last one is the active segment (writable), the others are sealed;
+ *   - a keydir entry's location names a record that is in a segment of
+ *     segs, in an announced compaction output (compactOut), or (during a
+ *     batch) in the pending batch buffer, which will be written at offset
+ *     batchBase of the active segment;
+ *   - liveBytes is the on-disk size of the records the key directories
+ *     point at, and each segment's liveBytes the part of it in that
+ *     segment; totalBytes the size of all segment files in segs.
+ * Threads: the everysec fsync thread touches nothing but syncFd and
+ * stats.lastFsyncMs under syncLock; the compaction worker talks only
+ * through its compactor (compactor.h). */
+#ifndef REDISKV_STORE_INTERNAL_H
+#define REDISKV_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/compactor.h"
+#include "store/keydir.h"
+#include "store/segment.h"
+#include "store/store.h"
+
+#define STORE_LOG_NOTICE 2
+#define STORE_LOG_WARNING 3
+#define STORE_MAX_OFFSET UINT32_MAX
+
+/* One undo step of a batch: how a key (or a whole database) was before. */
+typedef struct undoStep {
+    int db;
+    int kind;            /* UNDO_KEY or UNDO_FLUSH */
+    char *key;
+    size_t klen;
+    int existed;
+    keydirLoc loc;
+    int64_t expire;
+    uint64_t seq;
+    keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
+} undoStep;
+
+#define UNDO_KEY 0
+#define UNDO_FLUSH 1
+
+struct store {
+    char *dir;
+    int lockFd;             /* flock'ed LOCK file: one server per directory */
+    uint64_t segmentSize;
+    int fsyncPolicy;
+    int dbCount;
+    keydir **kd;
+    segment **segs;
+    size_t nsegs;
+    uint64_t nextSeq;
+    uint64_t liveBytes;
+    uint64_t totalBytes;
+    int dirty;              /* appended since the last sync */
+    void (*log)(int level, const char *msg);
+    storeStats stats;
+    char lastError[256];
+
+    /* Batch state */
+    int inBatch;
+    char *batchBuf;
+    size_t batchLen, batchCap;
+    uint32_t batchCount;
+    uint64_t batchSeq;
+    uint64_t batchBase;     /* file offset the first batched record will have */
+    undoStep *undo;
+    size_t nundo, undoCap;
+
+    /* everysec fsync thread */
+    pthread_t syncThread;
+    int syncThreadRunning;
+    pthread_mutex_t syncLock;
+    pthread_cond_t syncCond;
+    int syncFd;
+    int stopSync;
+    int syncInit;           /* the lock and condition exist */
+
+    /* compaction (compact.c) */
+    compactor *compact;     /* the running merge, or NULL */
+    int compactEfd;         /* eventfd its worker signals, for the store's life */
+    segment **compactIn;    /* its inputs, oldest first */
+    size_t ncompactIn;
+    segment **compactOut;   /* its outputs announced so far */
+    size_t ncompactOut;
+    int64_t compactStartMs;
+    int64_t compactRetryMs; /* no automatic start before this time */
+    int compactGarbagePercent;
+    uint64_t compactMinBytes;
+};
+
+
+int64_t storeWallMs(void);
+void storeLogf(store *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+segment *storeSegmentById(store *s, uint64_t id);
+/* Seals the active segment and starts segment 'nextId'.  0 or -1. */
+int storeRotateTo(store *s, uint64_t nextId);
+void storeComputeTotals(store *s);
+
+/* compact.c */
+void compactCancelAndWait(store *s);
+
+#endif
