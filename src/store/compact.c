@@ -3,7 +3,7 @@
  * The I/O happens on the worker (compactor.c).
  *
  * A merge takes EVERY segment before a point: it seals the active segment
- * A into the inputs and starts the new active segment at A + G, leaving
+ * A into the inputs (without a hint: it is about to go) and starts the new active segment at A + G, leaving
  * the ids A+1 .. A+G-1 free for the outputs.  Recovery replays segments
  * in id order, so the outputs replay after all inputs and before anything
  * written since the merge began.  That is what makes it safe:
@@ -85,7 +85,7 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         snprintf(err, errlen, "segment ids exhausted");
         return -1;
     }
-    if (storeRotateTo(s, first + gap) < 0) {
+    if (storeRotateTo(s, first + gap, 0) < 0) {
         snprintf(err, errlen, "can't start a new segment: %s", s->lastError);
         return -1;
     }

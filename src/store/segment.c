@@ -565,6 +565,32 @@ int segmentTruncate(segment *s, uint64_t size, char *err, size_t errlen) {
     return 0;
 }
 
+int segmentFileExists(const char *dir, uint64_t id, const char *ext) {
+    char *p = segmentPath(dir, id, ext);
+    struct stat st;
+    int ok = stat(p, &st) == 0;
+    xfree(p);
+    return ok;
+}
+
+int segmentRemoveOrphanHints(const char *dir, char *err, size_t errlen) {
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        segmentErrorf(err, errlen, "open directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        uint64_t id;
+        if (!segmentParseFileName(de->d_name, ".hint", &id)) continue;
+        if (segmentFileExists(dir, id, ".log")) continue;
+        if (unlinkat(dirfd(d), de->d_name, 0) == 0) removed++;
+    }
+    closedir(d);
+    return removed;
+}
+
 int segmentRemove(const char *dir, uint64_t id, char *err, size_t errlen) {
     /* The hint goes first: a segment without its hint only costs a scan,
      * a hint without its segment would be litter. */

@@ -171,6 +171,13 @@ int segmentTruncate(segment *s, uint64_t size, char *err, size_t errlen);
  * 0 or -1. */
 int segmentRemove(const char *dir, uint64_t id, char *err, size_t errlen);
 
+/* 1 if dir/seg-<id><ext> exists. */
+int segmentFileExists(const char *dir, uint64_t id, const char *ext);
+
+/* Removes hint files whose segment is gone (a hint written while
+ * compaction deleted its segment).  Returns the number removed, or -1. */
+int segmentRemoveOrphanHints(const char *dir, char *err, size_t errlen);
+
 /* Removes leftover "seg-*.tmp" files of interrupted creations (segments and
  * hints).  Call at startup before anything else opens the directory.
  * Returns the number removed, or -1. */

@@ -60,57 +60,6 @@ static void addSegment(store *s, segment *seg) {
     s->segs[s->nsegs++] = seg;
 }
 
-/* ------------------------------------------------------- fsync thread */
-
-static void *syncThreadMain(void *arg) {
-    store *s = arg;
-    pthread_mutex_lock(&s->syncLock);
-    while (!s->stopSync) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += 1;
-        pthread_cond_timedwait(&s->syncCond, &s->syncLock, &ts);
-        if (s->stopSync) break;
-        if (s->syncFd >= 0 && s->fsyncPolicy == STORE_FSYNC_EVERYSEC &&
-            fdatasync(s->syncFd) == 0)
-            s->stats.lastFsyncMs = storeWallMs();
-    }
-    pthread_mutex_unlock(&s->syncLock);
-    return NULL;
-}
-
-/* Points the fsync thread at the active segment (a dup of its fd, so the
- * thread never syncs a closed or reused descriptor). */
-static void syncThreadTrack(store *s) {
-    int fd = dup(activeSegment(s)->fd);
-    pthread_mutex_lock(&s->syncLock);
-    if (s->syncFd >= 0) close(s->syncFd);
-    s->syncFd = fd;
-    pthread_mutex_unlock(&s->syncLock);
-}
-
-static void syncThreadStart(store *s) {
-    pthread_mutex_init(&s->syncLock, NULL);
-    pthread_cond_init(&s->syncCond, NULL);
-    s->syncInit = 1;
-    syncThreadTrack(s);
-    if (pthread_create(&s->syncThread, NULL, syncThreadMain, s) == 0)
-        s->syncThreadRunning = 1;
-    else
-        storeLogf(s, STORE_LOG_WARNING, "Can't start the fsync thread: %s", strerror(errno));
-}
-
-static void syncThreadStop(store *s) {
-    pthread_mutex_lock(&s->syncLock);
-    s->stopSync = 1;
-    pthread_cond_signal(&s->syncCond);
-    pthread_mutex_unlock(&s->syncLock);
-    if (s->syncThreadRunning) pthread_join(s->syncThread, NULL);
-    if (s->syncFd >= 0) close(s->syncFd);
-    pthread_mutex_destroy(&s->syncLock);
-    pthread_cond_destroy(&s->syncCond);
-}
-
 /* ------------------------------------------------------------ loading */
 
 typedef struct loadContext {
@@ -299,6 +248,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     recoveryResult res;
     recoveryResultInit(&res);
     if (segmentRemoveTempFiles(s->dir, err, errlen) < 0 ||
+        segmentRemoveOrphanHints(s->dir, err, errlen) < 0 ||
         segmentListIds(s->dir, &ids, &n, err, errlen) < 0 ||
         recoverSegments(s, opts, ids, n, &res, err, errlen) < 0) {
         xfree(ids);
@@ -325,7 +275,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->stats.damageReports = res.damageTotal;
     recoveryResultFree(&res);
     storeComputeTotals(s);
-    syncThreadStart(s);
+    bgThreadStart(s);
     return s;
 }
 
@@ -335,7 +285,7 @@ void storeClose(store *s) {
     if (!s) return;
     compactCancelAndWait(s);
     if (s->inBatch) freeUndo(s, 1);
-    if (s->syncInit) syncThreadStop(s);
+    if (s->syncInit) bgThreadStop(s);
     char ignored[256];
     if (s->nsegs) segmentSync(activeSegment(s), ignored, sizeof(ignored));
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
@@ -483,9 +433,10 @@ const char *storeLastWriteError(const store *s) {
     return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
 }
 
-/* Seals the active segment (fsync, then its hint file) and starts
- * segment nextId.  On failure the current segment simply stays active. */
-int storeRotateTo(store *s, uint64_t nextId) {
+/* Seals the active segment (fsync here; its hint file is written by the
+ * background thread) and starts segment nextId.  On failure the current
+ * segment simply stays active. */
+int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
     char err[256];
     segment *old = activeSegment(s);
     segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
@@ -500,18 +451,15 @@ int storeRotateTo(store *s, uint64_t nextId) {
         segmentRemove(s->dir, nextId, err, sizeof(err));
         return -1;
     }
-    recoveryOptions ro = {0};
-    if (hintWriteForSegment(old, &ro, err, sizeof(err)) < 0)
-        storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
-                  (unsigned long long)old->id, err);
+    if (wantHint) bgQueueHint(s, old->id);
     addSegment(s, next);
     s->totalBytes += segmentSize(next);
     s->dirty = 0;
-    syncThreadTrack(s);
+    bgTrackActive(s);
     return 0;
 }
 
-static void rotateSegment(store *s) { storeRotateTo(s, activeSegment(s)->id + 1); }
+static void rotateSegment(store *s) { storeRotateTo(s, activeSegment(s)->id + 1, 1); }
 
 static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
                        int64_t expireMs, uint64_t seq) {

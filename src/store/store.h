@@ -91,6 +91,9 @@ int storeBatchCommit(store *s);
 int storeInBatch(const store *s);
 
 int storeSync(store *s);
+/* Sealed segments get their hint file from a background thread; this
+ * waits until every one queued so far is written (tests, tools). */
+void storeWaitHints(store *s);
 int storeNeedsSync(const store *s);
 void storeSetFsyncPolicy(store *s, int policy);
 void storeSetSegmentSize(store *s, uint64_t size);

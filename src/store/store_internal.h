@@ -12,9 +12,10 @@
  *   - liveBytes is the on-disk size of the records the key directories
  *     point at, and each segment's liveBytes the part of it in that
  *     segment; totalBytes the size of all segment files in segs.
- * Threads: the everysec fsync thread touches nothing but syncFd and
- * stats.lastFsyncMs under syncLock; the compaction worker talks only
- * through its compactor (compactor.h). */
+ * Threads: the background thread (store_bg.c) touches nothing but
+ * syncFd, hintJobs and stats.lastFsyncMs under syncLock, and dir (never
+ * changed after open); the compaction worker talks only through its
+ * compactor (compactor.h). */
 #ifndef REDISKV_STORE_INTERNAL_H
 #define REDISKV_STORE_INTERNAL_H
 
@@ -74,14 +75,17 @@ struct store {
     undoStep *undo;
     size_t nundo, undoCap;
 
-    /* everysec fsync thread */
+    /* the background thread (store_bg.c): everysec fsync, hint files */
     pthread_t syncThread;
     int syncThreadRunning;
     pthread_mutex_t syncLock;
     pthread_cond_t syncCond;
-    int syncFd;
+    int syncFd;             /* the active segment's fd (a dup) */
     int stopSync;
     int syncInit;           /* the lock and condition exist */
+    uint64_t *hintJobs;     /* sealed segments waiting for their hint */
+    size_t nhintJobs, hintJobsCap;
+    uint64_t hintJobsQueued, hintJobsDone;
 
     /* compaction (compact.c) */
     compactor *compact;     /* the running merge, or NULL */
@@ -101,9 +105,16 @@ int64_t storeWallMs(void);
 void storeLogf(store *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 segment *storeSegmentById(store *s, uint64_t id);
-/* Seals the active segment and starts segment 'nextId'.  0 or -1. */
-int storeRotateTo(store *s, uint64_t nextId);
+/* Seals the active segment and starts segment 'nextId'; wantHint queues
+ * the sealed segment's hint file for the background thread.  0 or -1. */
+int storeRotateTo(store *s, uint64_t nextId, int wantHint);
 void storeComputeTotals(store *s);
+
+/* store_bg.c */
+void bgThreadStart(store *s);
+void bgThreadStop(store *s);
+void bgTrackActive(store *s);
+void bgQueueHint(store *s, uint64_t segId);
 
 /* compact.c */
 void compactCancelAndWait(store *s);

@@ -615,7 +615,9 @@ static void testRotation(void) {
         ASSERT(st.segments > 20);
         ASSERT_EQ_INT(countFiles(dir, ".log"), (int)st.segments);
         ASSERT_EQ_UINT(st.writeErrors, 0);
-        /* Every sealed segment has its hint, the active one none. */
+        /* Every sealed segment has its hint (written in the background),
+         * the active one none. */
+        storeWaitHints(s);
         int missingHints = 0;
         for (uint64_t id = 1; id < st.segments; id++) {
             if (!fileExists(dir, id, ".hint")) missingHints++;
@@ -672,6 +674,7 @@ static void testRotation(void) {
         randomWorkload(s, 300);
         storeStats g = statsOf(s);
         ASSERT(g.segments > st.segments);
+        storeWaitHints(s);
         ASSERT_EQ_INT(countFiles(dir, ".log"), (int)g.segments);
         ASSERT_EQ_INT(countFiles(dir, ".hint"), (int)g.segments - 1);
         snapshot more, moreBack;
@@ -705,6 +708,7 @@ static void testRotation(void) {
         storeSetSegmentSize(s, 2048);
         ASSERT_EQ_INT(put(s, 0, "trigger", "x", 0), STORE_OK);
         ASSERT_EQ_UINT(statsOf(s).segments, 2);
+        storeWaitHints(s);
         ASSERT(fileExists(dir, 1, ".hint"));
         ASSERT(holds(s, 0, "k9", 2, val, sizeof(val)));
         ASSERT(holdsStr(s, 0, "trigger", "x"));
@@ -1033,6 +1037,7 @@ static void testWriteErrors(void) {
         ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
         ASSERT_EQ_INT(storePut(s, 0, "k3", 2, val, sizeof(val), 0), STORE_OK);
         ASSERT_EQ_UINT(statsOf(s).segments, 2);
+        storeWaitHints(s);
         ASSERT(fileExists(dir, 1, ".hint"));
         ASSERT_EQ_INT(put(s, 0, "k4", "small", 0), STORE_OK);
         storeClose(s);

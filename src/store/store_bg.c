@@ -1,0 +1,127 @@
+/* store_bg.c -- the store's background thread: once a second it
+ * fdatasyncs the active segment (appendfsync everysec), and it writes the
+ * hint files of freshly sealed segments, so that neither an fsync nor a
+ * scan of a whole segment ever runs on the caller's thread.
+ *
+ * The thread shares only syncFd, hintJobs and stats.lastFsyncMs with the
+ * owner, under syncLock, and never holds the lock across I/O.  It reads
+ * sealed segments through its own file descriptors, so a segment that
+ * compaction deletes meanwhile is never touched through a closed fd; a
+ * hint written for a segment deleted in between is removed again here
+ * (and at the next start, as an orphan). */
+#include "store/store_internal.h"
+
+#include "store/hint.h"
+#include "store/recovery.h"
+
+#include "lib/alloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Writes the hint of sealed segment 'id', unless it is gone. */
+static void writeHint(store *s, uint64_t id) {
+    char err[256];
+    segment *seg = segmentOpen(s->dir, id, SEGMENT_OPEN_READ, err, sizeof(err));
+    if (!seg) return; /* deleted by compaction already: no hint needed */
+    recoveryOptions ro = {0};
+    int rc = hintWriteForSegment(seg, &ro, err, sizeof(err));
+    segmentClose(seg);
+    if (rc < 0) return; /* startup scans a segment without a hint */
+    if (segmentFileExists(s->dir, id, ".log")) return;
+    char *hint = segmentPath(s->dir, id, ".hint");
+    unlink(hint);
+    xfree(hint);
+}
+
+static void *bgThreadMain(void *arg) {
+    store *s = arg;
+    pthread_mutex_lock(&s->syncLock);
+    while (!s->stopSync || s->nhintJobs > 0) {
+        if (s->nhintJobs == 0) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&s->syncCond, &s->syncLock, &ts);
+            if (s->stopSync && s->nhintJobs == 0) break;
+        }
+        int fd = s->fsyncPolicy == STORE_FSYNC_EVERYSEC && s->syncFd >= 0 ? dup(s->syncFd) : -1;
+        uint64_t job = 0;
+        int haveJob = s->nhintJobs > 0;
+        if (haveJob) {
+            job = s->hintJobs[0];
+            memmove(s->hintJobs, s->hintJobs + 1, sizeof(uint64_t) * --s->nhintJobs);
+        }
+        pthread_mutex_unlock(&s->syncLock);
+        int synced = fd >= 0 && fdatasync(fd) == 0;
+        if (fd >= 0) close(fd);
+        if (haveJob) writeHint(s, job);
+        pthread_mutex_lock(&s->syncLock);
+        if (haveJob) s->hintJobsDone++;
+        if (synced) s->stats.lastFsyncMs = storeWallMs();
+    }
+    pthread_mutex_unlock(&s->syncLock);
+    return NULL;
+}
+
+/* Points the thread at the active segment (a dup of its fd, so the
+ * thread never syncs a closed or reused descriptor). */
+void bgTrackActive(store *s) {
+    int fd = dup(s->segs[s->nsegs - 1]->fd);
+    pthread_mutex_lock(&s->syncLock);
+    if (s->syncFd >= 0) close(s->syncFd);
+    s->syncFd = fd;
+    pthread_mutex_unlock(&s->syncLock);
+}
+
+void bgQueueHint(store *s, uint64_t segId) {
+    pthread_mutex_lock(&s->syncLock);
+    if (s->nhintJobs == s->hintJobsCap) {
+        s->hintJobsCap = s->hintJobsCap ? s->hintJobsCap * 2 : 8;
+        s->hintJobs = xrealloc(s->hintJobs, sizeof(uint64_t) * s->hintJobsCap);
+    }
+    s->hintJobs[s->nhintJobs++] = segId;
+    s->hintJobsQueued++;
+    pthread_cond_signal(&s->syncCond);
+    pthread_mutex_unlock(&s->syncLock);
+}
+
+void bgThreadStart(store *s) {
+    pthread_mutex_init(&s->syncLock, NULL);
+    pthread_cond_init(&s->syncCond, NULL);
+    s->syncInit = 1;
+    bgTrackActive(s);
+    if (pthread_create(&s->syncThread, NULL, bgThreadMain, s) == 0)
+        s->syncThreadRunning = 1;
+    else
+        storeLogf(s, STORE_LOG_WARNING, "Can't start the background thread: %s",
+                  strerror(errno));
+}
+
+void storeWaitHints(store *s) {
+    for (;;) {
+        pthread_mutex_lock(&s->syncLock);
+        int pending = s->hintJobsDone < s->hintJobsQueued;
+        pthread_mutex_unlock(&s->syncLock);
+        if (!pending) return;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Stops the thread once the hints queued so far are written (a crash
+ * loses them instead: the next start writes the hints that are missing). */
+void bgThreadStop(store *s) {
+    pthread_mutex_lock(&s->syncLock);
+    s->stopSync = 1;
+    pthread_cond_signal(&s->syncCond);
+    pthread_mutex_unlock(&s->syncLock);
+    if (s->syncThreadRunning) pthread_join(s->syncThread, NULL);
+    if (s->syncFd >= 0) close(s->syncFd);
+    xfree(s->hintJobs);
+    pthread_mutex_destroy(&s->syncLock);
+    pthread_cond_destroy(&s->syncCond);
+}
