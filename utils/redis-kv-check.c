@@ -41,6 +41,7 @@
 #include "store/keydir.h"
 #include "store/record.h"
 #include "store/recovery.h"
+#include "store/replay.h"
 #include "store/segment.h"
 
 #define EXIT_CLEAN 0
@@ -225,79 +226,21 @@ static int reportStrayFiles(const char *dir, const uint64_t *ids, size_t n) {
 
 /* -------------------------------------------------------- log replay */
 
-/* The key directories rebuilt from the log, as the server's loader would
- * build them, plus what the totals need. */
+/* The key directories rebuilt from the log with the server's own rules
+ * (store/replay.h), plus what the totals need.  Every database number is
+ * kept (the server ignores the ones beyond its `databases` setting). */
 typedef struct replay {
-    keydir **kd;                /* DB_SLOTS slots, created on first use */
+    replayState st;             /* DB_SLOTS slots, created on first use */
     int64_t nowMs;              /* keys expired by then are dropped */
-    uint64_t liveBytes;         /* on-disk size of the records kd points at */
-    uint64_t byType[RECORD_TYPE_MAX + 1]; /* applied data records */
+    uint64_t liveBytes;         /* on-disk size of the records st.kd points at */
     uint64_t expiredOnLoad;     /* keys dropped because their time passed */
 } replay;
 
-/* On-disk size of the record a keydir entry points at. */
-static uint64_t entryRecordSize(const keydirEntry *e) {
-    size_t klen;
-    keydirLoc loc;
-    keydirEntryKey(e, &klen);
-    keydirEntryLoc(e, &loc);
-    return recordEncodedSize(klen, loc.valueLen);
-}
-
-/* Empties database db, taking its records out of the live bytes. */
-static void replayFlushDb(replay *rp, int db) {
-    keydir *kd = rp->kd[db];
-    if (kd == NULL) return;
-    keydirIterator it;
-    keydirIterInit(&it, kd);
-    keydirEntry *e;
-    while ((e = keydirIterNext(&it)) != NULL) rp->liveBytes -= entryRecordSize(e);
-    keydirIterRelease(&it);
-    keydirEmpty(kd);
-}
-
-/* Applies one delivered data record, exactly as store.c's applyRecovered
- * does, except that every database number is kept (the server ignores the
- * ones beyond its `databases` setting).  The caller has checked that the
- * sequence number fits a keydir entry. */
-static void replayApply(replay *rp, const recoveryItem *it) {
-    const recordHeader *h = &it->hdr;
-    rp->byType[h->type]++;
-    if (h->type == RECORD_FLUSHALL) {
-        for (int db = 0; db < DB_SLOTS; db++) replayFlushDb(rp, db);
-        return;
-    }
-    if (h->type == RECORD_FLUSHDB) {
-        replayFlushDb(rp, h->db);
-        return;
-    }
-    if (rp->kd[h->db] == NULL) rp->kd[h->db] = keydirCreate();
-    keydir *kd = rp->kd[h->db];
-    keydirEntry *old = keydirLookup(kd, it->key, h->keylen);
-    if (h->type == RECORD_SET) {
-        if (old) rp->liveBytes -= entryRecordSize(old);
-        if (h->expireAt && h->expireAt <= rp->nowMs) {
-            if (old) keydirDelete(kd, it->key, h->keylen);
-            rp->expiredOnLoad++;
-            return;
-        }
-        keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
-        keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
-        rp->liveBytes += recordEncodedSize(h->keylen, h->vallen);
-    } else if (h->type == RECORD_DEL) {
-        if (old) {
-            rp->liveBytes -= entryRecordSize(old);
-            keydirDelete(kd, it->key, h->keylen);
-        }
-    } else if (h->type == RECORD_EXPIRE && old) {
-        if (h->expireAt && h->expireAt <= rp->nowMs) {
-            rp->liveBytes -= entryRecordSize(old);
-            keydirDelete(kd, it->key, h->keylen);
-            rp->expiredOnLoad++;
-        } else {
-            keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
-        }
-    }
+static void replayCountLive(void *ctx, const keydirLoc *loc, size_t klen, int add) {
+    replay *rp = ctx;
+    uint64_t size = recordEncodedSize(klen, loc->valueLen);
+    if (add) rp->liveBytes += size;
+    else rp->liveBytes -= size;
 }
 
 /* ---------------------------------------------------- hint comparison */
@@ -394,7 +337,7 @@ static int scanItem(void *ctx, const recoveryItem *it) {
                           "sequence number above 2^56-1");
         return 0;
     }
-    replayApply(sc->rp, it);
+    replayApply(&sc->rp->st, it);
     return 0;
 }
 
@@ -573,25 +516,26 @@ static void printTotals(const totals *t, const replay *rp) {
     uint64_t sealed = t->sealed, activeSegs = t->segments - t->sealed;
     printf("segments: %" PRIu64 " (%" PRIu64 " sealed, %" PRIu64 " active)\n",
            t->segments, sealed, activeSegs);
+    const uint64_t *by = rp->st.byType;
     printf("records: %" PRIu64 " applied (set %" PRIu64 ", del %" PRIu64
-           ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64 ")\n",
-           t->recordsApplied, rp->byType[RECORD_SET], rp->byType[RECORD_DEL],
-           rp->byType[RECORD_EXPIRE], rp->byType[RECORD_FLUSHDB],
-           rp->byType[RECORD_FLUSHALL]);
+           ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64
+           ", swapdb %" PRIu64 ", dbmap %" PRIu64 ")\n",
+           t->recordsApplied, by[RECORD_SET], by[RECORD_DEL], by[RECORD_EXPIRE],
+           by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP]);
     printf("batches: %" PRIu64 " committed, %" PRIu64 " dropped\n",
            t->batchesApplied, t->batchesDropped);
     uint64_t keys = 0, expires = 0;
     for (int db = 0; db < DB_SLOTS; db++) {
-        if (rp->kd[db] == NULL) continue;
-        keys += keydirSize(rp->kd[db]);
-        expires += keydirExpiresCount(rp->kd[db]);
+        if (rp->st.kd[db] == NULL) continue;
+        keys += keydirSize(rp->st.kd[db]);
+        expires += keydirExpiresCount(rp->st.kd[db]);
     }
     printf("keys: %" PRIu64 " (%" PRIu64 " with an expiry, %" PRIu64
-           " expired records dropped)\n", keys, expires, rp->expiredOnLoad);
+           " expired while the server was down)\n", keys, expires, rp->expiredOnLoad);
     for (int db = 0; db < DB_SLOTS; db++) {
-        if (rp->kd[db] == NULL || keydirSize(rp->kd[db]) == 0) continue;
-        printf("db%d: keys=%zu,expires=%zu\n", db, keydirSize(rp->kd[db]),
-               keydirExpiresCount(rp->kd[db]));
+        keydir *kd = rp->st.kd[rp->st.dbMap[db]];
+        if (kd == NULL || keydirSize(kd) == 0) continue;
+        printf("db%d: keys=%zu,expires=%zu\n", db, keydirSize(kd), keydirExpiresCount(kd));
     }
     uint64_t garbage = t->totalBytes > rp->liveBytes ? t->totalBytes - rp->liveBytes : 0;
     printf("bytes: %" PRIu64 " total, %" PRIu64 " live, %" PRIu64
@@ -626,7 +570,12 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     int quiet = o->mode == MODE_STATS;
     replay rp;
     memset(&rp, 0, sizeof(rp));
-    rp.kd = xcalloc(DB_SLOTS, sizeof(keydir *));
+    rp.st.kd = xcalloc(DB_SLOTS, sizeof(keydir *));
+    rp.st.dbCount = DB_SLOTS;
+    rp.st.dbMap = xmalloc(sizeof(int) * DB_SLOTS);
+    for (int db = 0; db < DB_SLOTS; db++) rp.st.dbMap[db] = db;
+    rp.st.countLive = replayCountLive;
+    rp.st.ctx = &rp;
     rp.nowMs = wallClockMs();
     totals t;
     memset(&t, 0, sizeof(t));
@@ -647,6 +596,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
             goto out;
         }
     }
+    rp.expiredOnLoad = replayDropExpired(&rp.st, rp.nowMs);
     if (!quiet) printf("-- totals\n");
     printTotals(&t, &rp);
     uint64_t badHints = t.hints[HS_STALE] + t.hints[HS_INVALID] + t.hints[HS_MISMATCH];
@@ -664,8 +614,9 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     }
 
 out:
-    for (int db = 0; db < DB_SLOTS; db++) keydirRelease(rp.kd[db]);
-    xfree(rp.kd);
+    for (int db = 0; db < DB_SLOTS; db++) keydirRelease(rp.st.kd[db]);
+    xfree(rp.st.kd);
+    xfree(rp.st.dbMap);
     return status;
 }
 

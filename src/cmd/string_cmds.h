@@ -40,6 +40,7 @@ void existsCommand(client *c);
 void dbsizeCommand(client *c);
 void flushdbCommand(client *c);
 void flushallCommand(client *c);
+void swapdbCommand(client *c);
 
 /* Replies with the error for a failed db call (DB_ERR_WRITE: the MISCONF
  * text of dbWriteErrorReply(); DB_ERR_READ: a read error) and returns 1;

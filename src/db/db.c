@@ -125,6 +125,11 @@ int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
 
 int dbFlush(int db) { return writeResult(storeFlush(server.store, db)); }
 
+int dbSwap(int a, int b) {
+    if (a == b) return DB_OK;
+    return writeResult(storeSwapDb(server.store, a, b));
+}
+
 /* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
  * writes, so the inner one joins the outer batch instead of cutting it. */
 static int batchDepth;

@@ -39,6 +39,7 @@ int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, in
 int dbDelete(int db, const char *key, size_t klen); /* DB_OK deleted, DB_MISSING, or error */
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
 int dbFlush(int db); /* db == -1: every database */
+int dbSwap(int a, int b); /* SWAPDB: a and b exchange contents */
 
 /* A batch makes several writes atomic on disk (MSET, MSETNX, MULTI/EXEC):
  * after a crash all of them are there or none.  Writes between Begin and

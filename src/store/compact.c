@@ -22,7 +22,9 @@
  *     record in them that is dead was killed by a newer record, which is
  *     still there (in a remaining input, or after the outputs);
  *   - tombstones, flush and expire records of the inputs are not copied:
- *     nothing older than them survives the merge.
+ *     nothing older than them survives the merge; nor are SWAPDB records,
+ *     so the first output starts with a DBMAP record stating the
+ *     database map as the inputs leave it (record.h).
  *
  * An input is given up only when no key points into it (its liveBytes is
  * 0); every live record was relocated or overwritten by then.  One that
@@ -32,6 +34,7 @@
 
 #include "lib/alloc.h"
 #include "store/record.h"
+#include "store/replay.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -93,8 +96,15 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
     s->compactIn = xmalloc(sizeof(segment *) * (s->ncompactIn ? s->ncompactIn : 1));
     memcpy(s->compactIn, s->segs, sizeof(segment *) * s->ncompactIn);
     compactConfig cfg = {s->dir, s->compactIn, s->ncompactIn, first, first + gap,
-                         s->segmentSize, STORE_MAX_OFFSET, s->compactEfd};
+                         s->segmentSize, STORE_MAX_OFFSET, s->compactEfd, NULL, 0, 0};
+    char *map = xmalloc(2 * (size_t)s->dbCount);
+    if (replayEncodeDbMap(s->dbMap, s->dbCount, map)) {
+        cfg.dbMap = map;
+        cfg.dbMapLen = 2 * (uint32_t)s->dbCount;
+        cfg.dbMapSeq = s->nextSeq - 1;
+    }
     s->compact = compactorStart(&cfg, err, errlen);
+    xfree(map);
     if (!s->compact) {
         xfree(s->compactIn);
         s->compactIn = NULL;

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A verdict round trip is made per this many candidates (or key bytes):
@@ -236,8 +237,11 @@ static int flushBatch(compactor *c) {
         if (copyRecord(c, cd) < 0) return -1;
         if (cd->live) live++;
     }
-    if (live && request(c, COMPACT_NEED_RELOCATE) < 0) return -1;
-    c->announced = c->noutputs;
+    if (live) {
+        /* Outputs are announced only with a request the owner sees. */
+        if (request(c, COMPACT_NEED_RELOCATE) < 0) return -1;
+        c->announced = c->noutputs;
+    }
     c->ncands = 0;
     c->arenaLen = 0;
     return 0;
@@ -273,6 +277,34 @@ static int collectCand(void *ctx, const recoveryItem *it) {
     c->arenaLen += it->hdr.keylen;
     if (c->ncands >= COMPACT_BATCH_CANDS && flushBatch(c) < 0) return 1;
     return 0;
+}
+
+/* The DBMAP record, first thing in the first output.  0 or -1. */
+static int writeDbMap(compactor *c) {
+    if (!c->cfg.dbMap) return 0;
+    recordHeader h;
+    memset(&h, 0, sizeof(h));
+    h.type = RECORD_DBMAP;
+    h.keylen = c->cfg.dbMapLen;
+    h.seq = c->cfg.dbMapSeq;
+    h.timestamp = (int64_t)time(NULL) * 1000;
+    uint64_t size = recordEncodedSize(h.keylen, 0);
+    char *buf = xmalloc(size);
+    recordEncode(buf, &h, c->cfg.dbMap, NULL);
+    segment *out = outputFor(c, size);
+    char err[256];
+    struct iovec iov = {buf, size};
+    uint64_t off;
+    int rc = out ? segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) : -1;
+    if (rc < 0 && out) failf(c, "%s", err);
+    if (rc == 0 && c->hint &&
+        hintWriterAdd(c->hint, off, &h, c->cfg.dbMap, err, sizeof(err)) < 0) {
+        hintWriterAbort(c->hint);
+        c->hint = NULL;
+    }
+    if (rc == 0 && h.seq > c->hintMaxSeq) c->hintMaxSeq = h.seq;
+    xfree(buf);
+    return rc;
 }
 
 /* Copies the live records of every input.  0 or -1. */
@@ -327,7 +359,7 @@ static int deleteInputs(compactor *c) {
 
 static void *workerMain(void *arg) {
     compactor *c = arg;
-    int ok = copyInputs(c) == 0 && finishOutput(c) == 0;
+    int ok = writeDbMap(c) == 0 && copyInputs(c) == 0 && finishOutput(c) == 0;
     if (ok && c->announced < c->noutputs) ok = request(c, COMPACT_NEED_RELOCATE) == 0;
     if (ok) c->announced = c->noutputs;
     if (ok) ok = request(c, COMPACT_NEED_COMMIT) == 0 && deleteInputs(c) == 0;
@@ -354,6 +386,11 @@ static void *workerMain(void *arg) {
 compactor *compactorStart(const compactConfig *cfg, char *err, size_t errlen) {
     compactor *c = xcalloc(1, sizeof(*c));
     c->cfg = *cfg;
+    if (cfg->dbMap) {
+        char *map = xmalloc(cfg->dbMapLen);
+        memcpy(map, cfg->dbMap, cfg->dbMapLen);
+        c->cfg.dbMap = map;
+    }
     c->cfg.inputs = xmalloc(sizeof(segment *) * (cfg->ninputs ? cfg->ninputs : 1));
     memcpy(c->cfg.inputs, cfg->inputs, sizeof(segment *) * cfg->ninputs);
     c->nextOutputId = cfg->firstOutputId;
@@ -366,6 +403,7 @@ compactor *compactorStart(const compactConfig *cfg, char *err, size_t errlen) {
         pthread_mutex_destroy(&c->lock);
         pthread_cond_destroy(&c->cond);
         xfree(c->cfg.inputs);
+        xfree((char *)c->cfg.dbMap);
         xfree(c);
         return NULL;
     }
@@ -383,6 +421,7 @@ void compactorFinish(compactor *c, segment ***outputs, size_t *noutputs, compact
     xfree(c->arena);
     xfree(c->rec);
     xfree(c->cfg.inputs);
+    xfree((char *)c->cfg.dbMap);
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->cond);
     xfree(c);

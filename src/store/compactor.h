@@ -78,6 +78,12 @@ typedef struct compactConfig {
     uint64_t maxOffset;   /* an output never grows past this */
     int notifyFd;         /* the owner's eventfd (not owned): one is
                              written to it at each request */
+    /* The database map when the merge began (replay.h), written as a
+     * DBMAP record at the start of the first output because the SWAPDB
+     * records of the inputs are not copied; NULL when it is the identity. */
+    const char *dbMap;    /* copied */
+    uint32_t dbMapLen;
+    uint64_t dbMapSeq;
 } compactConfig;
 
 typedef struct compactStats {

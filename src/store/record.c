@@ -10,7 +10,8 @@ size_t recordHeaderSize(void) {
 }
 
 int recordIsDataType(int type) {
-    return type >= RECORD_SET && type <= RECORD_FLUSHALL;
+    return (type >= RECORD_SET && type <= RECORD_FLUSHALL) || type == RECORD_SWAPDB ||
+           type == RECORD_DBMAP;
 }
 
 const char *recordTypeName(int type) {
@@ -22,6 +23,8 @@ const char *recordTypeName(int type) {
     case RECORD_FLUSHALL: return "flushall";
     case RECORD_BATCH_BEGIN: return "batch-begin";
     case RECORD_BATCH_COMMIT: return "batch-commit";
+    case RECORD_SWAPDB: return "swapdb";
+    case RECORD_DBMAP: return "dbmap";
     default: return "unknown";
     }
 }
@@ -52,6 +55,14 @@ const char *recordCheckHeader(const recordHeader *h, uint64_t maxRecordSize) {
         if (h->keylen != 0 || h->vallen != RECORD_BATCH_COUNT_SIZE) {
             return "batch begin record of the wrong size";
         }
+        if (h->expireAt != 0) return "marker record with an expire time";
+        if (h->db != 0) return "marker record with a database number";
+        break;
+    case RECORD_SWAPDB:
+    case RECORD_DBMAP:
+        if (h->type == RECORD_SWAPDB ? h->keylen != 4 : h->keylen == 0 || h->keylen % 2 != 0)
+            return "database map record of the wrong size";
+        if (h->vallen != 0) return "database map record with a value";
         if (h->expireAt != 0) return "marker record with an expire time";
         if (h->db != 0) return "marker record with a database number";
         break;

@@ -48,10 +48,21 @@
  *   RECORD_BATCH_BEGIN    6  empty 4 bytes: u32 LE  0              0
  *                                  count of records
  *   RECORD_BATCH_COMMIT   7  empty empty            0              0
+ *   RECORD_SWAPDB         8  4 bytes: empty         0              0
+ *                            u16 LE a, b
+ *   RECORD_DBMAP          9  2n bytes: empty        0              0
+ *                            u16 LE each
+ *
+ * Databases.  The db field of SET/DEL/EXPIRE/FLUSHDB is a PHYSICAL database
+ * (a key directory); clients name LOGICAL databases (SELECT), mapped to
+ * physical ones by a permutation that starts as the identity.  SWAPDB a b
+ * swaps the physical databases of logical a and b; DBMAP states the whole
+ * map (entry i: the physical database of logical i) and is what compaction
+ * writes in place of the SWAPDB records it drops.
  *
  * Batches.  A write batch (MSET, MULTI/EXEC, any multi-key write) is laid
  * out contiguously as BATCH_BEGIN(seq S, count N), then N data records
- * (types 1-5), then BATCH_COMMIT(seq S).  Recovery applies the N records
+ * (types 1-5, 8, 9), then BATCH_COMMIT(seq S).  Recovery applies the N records
  * only once the matching COMMIT is read, and drops the batch otherwise; a
  * batch never spans two segment files.  The data records inside a batch
  * carry their own sequence numbers (the writer's choice, normally S+1..S+N).
@@ -81,7 +92,9 @@
 #define RECORD_FLUSHALL 5
 #define RECORD_BATCH_BEGIN 6
 #define RECORD_BATCH_COMMIT 7
-#define RECORD_TYPE_MAX 7
+#define RECORD_SWAPDB 8
+#define RECORD_DBMAP 9
+#define RECORD_TYPE_MAX 9
 
 /* recordDecodeHeader results. */
 #define RECORD_OK 0
@@ -112,7 +125,7 @@ static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
 }
 
 /* 1 for the types that carry keyspace data (SET, DEL, EXPIRE, FLUSHDB,
- * FLUSHALL), 0 for batch markers and invalid types. */
+ * FLUSHALL, SWAPDB, DBMAP), 0 for batch markers and invalid types. */
 int recordIsDataType(int type);
 
 /* Human-readable type name ("set", "del", ...; "unknown" for others). */

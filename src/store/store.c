@@ -7,6 +7,7 @@
 #include "store/hint.h"
 #include "store/record.h"
 #include "store/recovery.h"
+#include "store/replay.h"
 #include "store/segment.h"
 
 #include <errno.h>
@@ -64,6 +65,7 @@ static void addSegment(store *s, segment *seg) {
 
 typedef struct loadContext {
     store *s;
+    replayState rp;
 } loadContext;
 
 /* Live-bytes accounting: a record the key directory points at (loc,
@@ -101,8 +103,11 @@ static void flushKeydirAccounting(store *s, int db) {
     keydirEmpty(s->kd[db]);
 }
 
-/* Applies one recovered record to the key directories.  Records arrive in
- * log order, so a later record always wins. */
+static void countLiveCb(void *ctx, const keydirLoc *loc, size_t klen, int add) {
+    countLive(ctx, loc, klen, add);
+}
+
+/* Applies one recovered record (replay.h has the rules). */
 static int applyRecovered(void *ctx, const recoveryItem *it) {
     loadContext *lc = ctx;
     store *s = lc->s;
@@ -114,55 +119,20 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
         return 0;
     }
     if (h->seq >= s->nextSeq) s->nextSeq = h->seq + 1;
-    if (h->type == RECORD_FLUSHALL) {
-        for (int db = 0; db < s->dbCount; db++) flushKeydirAccounting(s, db);
-        return 0;
-    }
-    if (h->db >= s->dbCount) return 0; /* a database this config does not have */
-    keydir *kd = s->kd[h->db];
-    if (h->type == RECORD_FLUSHDB) {
-        flushKeydirAccounting(s, h->db);
-        return 0;
-    }
-    keydirEntry *old = keydirLookup(kd, it->key, h->keylen);
-    if (h->type == RECORD_SET) {
-        dropLive(s, old);
-        keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
-        keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
-        countLive(s, &loc, h->keylen, 1);
-    } else if (h->type == RECORD_DEL) {
-        dropLive(s, old);
-        if (old) keydirDelete(kd, it->key, h->keylen);
-    } else if (h->type == RECORD_EXPIRE && old) {
-        keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
-    }
+    replayApply(&lc->rp, it);
     return 0;
-}
-
-/* After the whole log is replayed: drop keys whose expiry passed while the
- * server was down.  This must wait until the end, because a later EXPIRE
- * record (PERSIST, a new EXPIRE) may have changed an early SET's expiry. */
-static void dropExpiredAfterLoad(store *s, int64_t nowMs) {
-    for (int db = 0; db < s->dbCount; db++) {
-        if (keydirExpiresCount(s->kd[db]) == 0) continue;
-        keydirIterator it;
-        keydirIterInit(&it, s->kd[db]);
-        keydirEntry *e;
-        while ((e = keydirIterNext(&it))) {
-            int64_t when = keydirEntryExpire(e);
-            if (when == 0 || when > nowMs) continue;
-            size_t klen;
-            const void *key = keydirEntryKey(e, &klen);
-            dropLive(s, e);
-            keydirDelete(s->kd[db], key, klen);
-        }
-        keydirIterRelease(&it);
-    }
 }
 
 static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, size_t n,
                            recoveryResult *res, char *err, size_t errlen) {
-    loadContext lc = {s};
+    loadContext lc;
+    memset(&lc, 0, sizeof(lc));
+    lc.s = s;
+    lc.rp.kd = s->kd;
+    lc.rp.dbCount = s->dbCount;
+    lc.rp.dbMap = s->dbMap;
+    lc.rp.countLive = countLiveCb;
+    lc.rp.ctx = s;
     recoveryOptions ro = {0};
     ro.log = opts->log;
     for (size_t i = 0; i < n; i++) {
@@ -231,7 +201,11 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->compactEfd = -1;
     s->stats.lastCompactionOk = 1;
     s->kd = xcalloc((size_t)s->dbCount, sizeof(keydir *));
-    for (int i = 0; i < s->dbCount; i++) s->kd[i] = keydirCreate();
+    s->dbMap = xmalloc(sizeof(int) * (size_t)s->dbCount);
+    for (int i = 0; i < s->dbCount; i++) {
+        s->kd[i] = keydirCreate();
+        s->dbMap[i] = i;
+    }
     s->compactEfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (s->compactEfd < 0) {
         snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -266,7 +240,8 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
-    dropExpiredAfterLoad(s, opts->nowMs);
+    replayState rp = {s->kd, s->dbCount, s->dbMap, countLiveCb, s, {0}, 0};
+    replayDropExpired(&rp, opts->nowMs);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
     s->stats.recoveryMs = (uint64_t)(storeWallMs() - start);
     s->stats.tornBytes = res.tornBytes;
@@ -292,6 +267,7 @@ void storeClose(store *s) {
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
     xfree(s->kd);
+    xfree(s->dbMap);
     xfree(s->batchBuf);
     xfree(s->undo);
     if (s->lockFd >= 0) close(s->lockFd);
@@ -300,7 +276,7 @@ void storeClose(store *s) {
     xfree(s);
 }
 
-keydir *storeKeydir(store *s, int db) { return s->kd[db]; }
+keydir *storeKeydir(store *s, int db) { return s->kd[s->dbMap[db]]; }
 int storeDbCount(store *s) { return s->dbCount; }
 
 /* ------------------------------------------------------------- reads */
@@ -393,6 +369,7 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
 
 /* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */
 int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen) {
+    db = s->dbMap[db];
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
     if (!e) return STORE_MISSING;
     keydirLoc loc;
@@ -537,6 +514,7 @@ static void rememberUndo(store *s, int db, const void *key, size_t klen) {
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs) {
+    db = s->dbMap[db];
     recordHeader h;
     uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
     fillHeader(s, &h, RECORD_SET, db, klen, vlen, expireMs, seq);
@@ -554,6 +532,7 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
 }
 
 int storeDelete(store *s, int db, const void *key, size_t klen) {
+    db = s->dbMap[db];
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
     if (!e) return STORE_MISSING;
     recordHeader h;
@@ -571,6 +550,7 @@ int storeDelete(store *s, int db, const void *key, size_t klen) {
 }
 
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs) {
+    db = s->dbMap[db];
     if (!keydirLookup(s->kd[db], key, klen)) return STORE_MISSING;
     recordHeader h;
     uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
@@ -593,6 +573,7 @@ static void rememberFlush(store *s, int db) {
 
 /* FLUSHDB (db >= 0) or FLUSHALL (db == -1), as one durable record. */
 int storeFlush(store *s, int db) {
+    if (db >= 0) db = s->dbMap[db];
     recordHeader h;
     uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
     fillHeader(s, &h, db < 0 ? RECORD_FLUSHALL : RECORD_FLUSHDB, db < 0 ? 0 : db, 0, 0, 0, seq);
@@ -617,6 +598,30 @@ int storeFlush(store *s, int db) {
     return STORE_OK;
 }
 
+/* SWAPDB: logical databases a and b exchange their contents (their
+ * physical key directories), as one record. */
+int storeSwapDb(store *s, int a, int b) {
+    char key[4];
+    recordPutU16(key, (uint16_t)a);
+    recordPutU16(key + 2, (uint16_t)b);
+    recordHeader h;
+    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
+    fillHeader(s, &h, RECORD_SWAPDB, 0, sizeof(key), 0, 0, seq);
+    uint64_t off;
+    int rc = appendRecord(s, &h, key, NULL, &off);
+    if (rc != STORE_OK) return rc;
+    if (!s->inBatch) s->nextSeq++;
+    if (s->inBatch) {
+        undoStep *u = pushUndo(s, a, UNDO_SWAP);
+        u->db2 = b;
+    }
+    int t = s->dbMap[a];
+    s->dbMap[a] = s->dbMap[b];
+    s->dbMap[b] = t;
+    afterWrite(s);
+    return STORE_OK;
+}
+
 /* ------------------------------------------------------------ batches */
 
 void storeBatchBegin(store *s) {
@@ -635,6 +640,14 @@ int storeInBatch(const store *s) { return s->inBatch; }
 static void freeUndo(store *s, int restore) {
     for (size_t i = s->nundo; i-- > 0;) {
         undoStep *u = &s->undo[i];
+        if (u->kind == UNDO_SWAP) {
+            if (restore) {
+                int t = s->dbMap[u->db];
+                s->dbMap[u->db] = s->dbMap[u->db2];
+                s->dbMap[u->db2] = t;
+            }
+            continue;
+        }
         if (u->kind == UNDO_FLUSH) {
             if (restore) {
                 flushKeydirAccounting(s, u->db);
@@ -729,6 +742,56 @@ void storeSetFsyncPolicy(store *s, int policy) {
     pthread_mutex_unlock(&s->syncLock);
 }
 void storeSetSegmentSize(store *s, uint64_t size) { s->segmentSize = size; }
+
+/* Recomputes what each segment's and the store's liveBytes should be from
+ * the key directories (O(keys)); the number of mismatches, each logged. */
+int storeCheckAccounting(store *s) {
+    size_t nall = s->nsegs + s->ncompactOut;
+    segment **all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
+    memcpy(all, s->segs, sizeof(segment *) * s->nsegs);
+    memcpy(all + s->nsegs, s->compactOut, sizeof(segment *) * s->ncompactOut);
+    uint64_t *sums = xcalloc(nall ? nall : 1, sizeof(uint64_t));
+    uint64_t total = 0;
+    int bad = 0;
+    for (int db = 0; db < s->dbCount; db++) {
+        keydirIterator it;
+        keydirIterInit(&it, s->kd[db]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) {
+            keydirLoc loc;
+            size_t klen;
+            keydirEntryLoc(e, &loc);
+            keydirEntryKey(e, &klen);
+            uint64_t size = recordEncodedSize(klen, loc.valueLen);
+            total += size;
+            size_t i = 0;
+            while (i < nall && all[i]->id != loc.segment) i++;
+            if (i < nall) {
+                sums[i] += size;
+            } else {
+                storeLogf(s, STORE_LOG_WARNING, "Key in db %d points at missing segment %u", db,
+                          loc.segment);
+                bad++;
+            }
+        }
+        keydirIterRelease(&it);
+    }
+    for (size_t i = 0; i < nall; i++) {
+        if (sums[i] == all[i]->liveBytes) continue;
+        storeLogf(s, STORE_LOG_WARNING, "Segment %llu: %llu live bytes counted, %llu actual",
+                  (unsigned long long)all[i]->id, (unsigned long long)all[i]->liveBytes,
+                  (unsigned long long)sums[i]);
+        bad++;
+    }
+    if (total != s->liveBytes) {
+        storeLogf(s, STORE_LOG_WARNING, "Store: %llu live bytes counted, %llu actual",
+                  (unsigned long long)s->liveBytes, (unsigned long long)total);
+        bad++;
+    }
+    xfree(sums);
+    xfree(all);
+    return bad;
+}
 
 void storeGetStats(store *s, storeStats *out) {
     pthread_mutex_lock(&s->syncLock);

@@ -85,6 +85,8 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
 int storeDelete(store *s, int db, const void *key, size_t klen);
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs);
 int storeFlush(store *s, int db);
+/* Logical databases a and b (valid, distinct or not) exchange contents. */
+int storeSwapDb(store *s, int a, int b);
 
 void storeBatchBegin(store *s);
 int storeBatchCommit(store *s);
@@ -98,6 +100,10 @@ int storeNeedsSync(const store *s);
 void storeSetFsyncPolicy(store *s, int policy);
 void storeSetSegmentSize(store *s, uint64_t size);
 void storeGetStats(store *s, storeStats *out);
+/* Tests: recomputes the live-bytes accounting of every segment (and the
+ * total) from the key directories and logs each mismatch; returns their
+ * number (0 = consistent).  O(keys x segments): not for production. */
+int storeCheckAccounting(store *s);
 const char *storeLastWriteError(const store *s);
 
 /* Compaction (compact.c): rewrites the live records of every segment into

@@ -34,8 +34,9 @@
 
 /* One undo step of a batch: how a key (or a whole database) was before. */
 typedef struct undoStep {
-    int db;
-    int kind;            /* UNDO_KEY or UNDO_FLUSH */
+    int db;              /* physical, or logical for UNDO_SWAP */
+    int db2;             /* UNDO_SWAP: the other logical database */
+    int kind;            /* UNDO_KEY, UNDO_FLUSH or UNDO_SWAP */
     char *key;
     size_t klen;
     int existed;
@@ -47,6 +48,7 @@ typedef struct undoStep {
 
 #define UNDO_KEY 0
 #define UNDO_FLUSH 1
+#define UNDO_SWAP 2
 
 struct store {
     char *dir;
@@ -54,7 +56,8 @@ struct store {
     uint64_t segmentSize;
     int fsyncPolicy;
     int dbCount;
-    keydir **kd;
+    keydir **kd;            /* by physical database (record.h) */
+    int *dbMap;             /* logical -> physical (SWAPDB) */
     segment **segs;
     size_t nsegs;
     uint64_t nextSeq;

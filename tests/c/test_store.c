@@ -463,6 +463,47 @@ static void testBasics(void) {
         storeClose(s);
         removeTree(dir);
     }
+
+    TEST_CASE("SWAPDB exchanges databases, writes go to the swapped ones, durably") {
+        char *dir = makeTempDir("store");
+        store *s = openStore(dir);
+        ASSERT_EQ_INT(put(s, 0, "k", "zero", 0), STORE_OK);
+        ASSERT_EQ_INT(put(s, 1, "k", "one", FUTURE), STORE_OK);
+        ASSERT_EQ_INT(put(s, 2, "two", "2", 0), STORE_OK);
+        ASSERT_EQ_INT(storeSwapDb(s, 0, 1), STORE_OK);
+        ASSERT(holdsStr(s, 0, "k", "one"));
+        ASSERT(holdsStr(s, 1, "k", "zero"));
+        ASSERT_EQ_INT(expireOf(s, 0, "k"), FUTURE);
+        ASSERT_EQ_INT(storeSwapDb(s, 2, 2), STORE_OK); /* a no-op */
+        ASSERT(holdsStr(s, 2, "two", "2"));
+        /* Writes, deletes and flushes after the swap hit the new places. */
+        ASSERT_EQ_INT(put(s, 0, "after", "a0", 0), STORE_OK);
+        ASSERT_EQ_INT(storeDelete(s, 1, "k", 1), STORE_OK);
+        ASSERT_EQ_INT(storeSwapDb(s, 1, 2), STORE_OK);
+        ASSERT_EQ_INT(storeFlush(s, 1), STORE_OK); /* empties what was db 2 */
+        ASSERT(holdsStr(s, 1, "two", NULL));
+        ASSERT_EQ_UINT(keydirSize(storeKeydir(s, 2)), 0);
+        /* A swap in a committed batch with other writes. */
+        storeBatchBegin(s);
+        ASSERT_EQ_INT(put(s, 3, "b", "batched", 0), STORE_OK);
+        ASSERT_EQ_INT(storeSwapDb(s, 3, 0), STORE_OK);
+        ASSERT_EQ_INT(put(s, 3, "b2", "into old 0", 0), STORE_OK);
+        ASSERT_EQ_INT(storeBatchCommit(s), STORE_OK);
+        ASSERT(holdsStr(s, 0, "b", "batched"));
+        ASSERT(holdsStr(s, 3, "k", "one"));
+        ASSERT(holdsStr(s, 3, "b2", "into old 0"));
+        snapshot before, reopened;
+        takeSnapshot(s, &before);
+        storeClose(s);
+        s = openStore(dir);
+        takeSnapshot(s, &reopened);
+        ASSERT(sameSnapshot(&before, &reopened, 1));
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeClose(s);
+        freeSnapshot(&before);
+        freeSnapshot(&reopened);
+        removeTree(dir);
+    }
 }
 
 /* ---- Reopening --------------------------------------------------------------- */
@@ -863,6 +904,11 @@ static void testBatches(void) {
         ASSERT_EQ_INT(storeFlush(s, -1), STORE_OK);
         ASSERT_EQ_INT(put(s, 3, "db3", "after flushall", 0), STORE_OK);
         ASSERT(holdsStr(s, 3, "db3", "after flushall"));
+        ASSERT_EQ_INT(storeSwapDb(s, 3, 6), STORE_OK); /* undone with the rest */
+        ASSERT(holdsStr(s, 6, "db3", "after flushall"));
+        ASSERT_EQ_INT(storeSwapDb(s, 6, 3), STORE_OK);
+        ASSERT_EQ_INT(storeSwapDb(s, 0, 3), STORE_OK);
+        ASSERT(holdsStr(s, 0, "db3", "after flushall")); /* left swapped */
         ASSERT(holdsStr(s, 0, "keep", NULL));
         takeSnapshot(s, &during);
         ASSERT_EQ_UINT(during.n, 1);
