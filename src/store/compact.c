@@ -233,7 +233,10 @@ static void finishCompaction(store *s, int ok) {
     compactStats st;
     compactorFinish(s->compact, &outs, &nouts, &st);
     s->compact = NULL;
-    for (size_t i = 0; i < nouts; i++) insertSegment(s, outs[i]);
+    for (size_t i = 0; i < nouts; i++) {
+        insertSegment(s, outs[i]);
+        storeMapSegment(s, outs[i], segmentSize(outs[i]));
+    }
     xfree(outs);
     xfree(s->compactOut);
     s->compactOut = NULL;

@@ -2,6 +2,7 @@
 #include "store/segment.h"
 
 #include <dirent.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -379,8 +380,23 @@ fail: {
     return NULL;
 }
 
+int segmentMap(segment *s, size_t len, char *err, size_t errlen) {
+    if (s->map && s->mapLen >= len) return 0;
+    if (len == 0) return 0;
+    void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, s->fd, 0);
+    if (m == MAP_FAILED) {
+        segmentErrorf(err, errlen, "mmap %s: %s", s->path, strerror(errno));
+        return -1;
+    }
+    if (s->map) munmap((void *)s->map, s->mapLen);
+    s->map = m;
+    s->mapLen = len;
+    return 0;
+}
+
 void segmentClose(segment *s) {
     if (s == NULL) return;
+    if (s->map) munmap((void *)s->map, s->mapLen);
     if (s->fd >= 0) close(s->fd);
     xfree(s->dir);
     xfree(s->path);

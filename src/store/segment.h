@@ -69,6 +69,8 @@ typedef struct segment {
     char *tmpPath;      /* segmentCreateTemp: the name until published */
     uint64_t liveBytes; /* the store's accounting: bytes of records the
                            key directory points at (owner thread only) */
+    const char *map;    /* segmentMap: the file mapped read-only, or NULL */
+    size_t mapLen;      /* mapped bytes; only [0, size) may be read */
     char headerError[96]; /* why headerOk is 0 */
 } segment;
 
@@ -145,6 +147,14 @@ int segmentAppendRecord(segment *s, recordHeader *h, const void *key,
  * expected with EIO.  0 or -1. */
 int segmentRead(segment *s, uint64_t offset, size_t len, void *buf,
                 char *err, size_t errlen);
+
+/* Maps the file read-only (MAP_SHARED) for len bytes, which may exceed
+ * the file's current size so that an active segment's later appends are
+ * readable through the same mapping; bytes at or past seg->size must never
+ * be read (past the end of the file they raise SIGBUS).  A segment that
+ * is mapped already is remapped only if len is larger.  0 or -1 (the
+ * segment then stays unmapped and callers use pread). */
+int segmentMap(segment *s, size_t len, char *err, size_t errlen);
 
 /* fdatasync: makes every completed append durable.  After a failure the
  * durability of unsynced appends is unknown (the kernel may have dropped

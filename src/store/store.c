@@ -39,7 +39,6 @@ void storeLogf(store *s, int level, const char *fmt, ...) {
     s->log(level, msg);
 }
 
-static segment *activeSegment(store *s) { return s->segs[s->nsegs - 1]; }
 
 /* The open segment with this id (binary search of segs, then the
  * announced outputs of a running merge), or NULL. */
@@ -250,6 +249,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->stats.damageReports = res.damageTotal;
     recoveryResultFree(&res);
     storeComputeTotals(s);
+    storeMapAll(s);
     bgThreadStart(s);
     return s;
 }
@@ -262,7 +262,7 @@ void storeClose(store *s) {
     if (s->inBatch) freeUndo(s, 1);
     if (s->syncInit) bgThreadStop(s);
     char ignored[256];
-    if (s->nsegs) segmentSync(activeSegment(s), ignored, sizeof(ignored));
+    if (s->nsegs) segmentSync(storeActive(s), ignored, sizeof(ignored));
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
@@ -278,113 +278,6 @@ void storeClose(store *s) {
 
 keydir *storeKeydir(store *s, int db) { return s->kd[s->dbMap[db]]; }
 int storeDbCount(store *s) { return s->dbCount; }
-
-/* ------------------------------------------------------------- reads */
-
-/* preadv of the whole iovec at off, retrying after short reads. */
-static int preadvFull(int fd, struct iovec *iov, int iovcnt, uint64_t off) {
-    while (iovcnt > 0) {
-        ssize_t n = preadv(fd, iov, iovcnt, (off_t)off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        off += (uint64_t)n;
-        while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
-            n -= (ssize_t)iov->iov_len;
-            iov++;
-            iovcnt--;
-        }
-        if (iovcnt > 0) {
-            iov->iov_base = (char *)iov->iov_base + n;
-            iov->iov_len -= (size_t)n;
-        }
-    }
-    return 0;
-}
-
-/* The common read, a whole value: header and key go to a scratch buffer
- * and the value straight into the caller's buffer (one preadv, no copy),
- * and the record checksum is computed over the pieces. */
-static int readWholeValue(store *s, segment *seg, const keydirLoc *loc, size_t klen, void *buf) {
-    char small[512];
-    size_t hklen = RECORD_HEADER_SIZE + klen;
-    char *hk = hklen <= sizeof(small) ? small : xmalloc(hklen);
-    struct iovec iov[2] = {{hk, hklen}, {buf, loc->valueLen}};
-    recordHeader h;
-    int rc = STORE_ERR_READ;
-    if (preadvFull(seg->fd, iov, loc->valueLen ? 2 : 1, loc->offset) < 0) {
-        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
-                 loc->offset, strerror(errno ? errno : EIO));
-    } else if (recordDecodeHeader(hk, hklen, 0, &h, NULL) != RECORD_OK || h.keylen != klen ||
-               h.vallen != loc->valueLen ||
-               crc32cUpdate(crc32cUpdate(recordCrcBegin(hk), hk + RECORD_HEADER_SIZE, klen), buf,
-                            loc->valueLen) != h.crc) {
-        snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
-                 loc->offset);
-        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
-    } else {
-        rc = STORE_OK;
-    }
-    if (hk != small) xfree(hk);
-    return rc;
-}
-
-/* Reads len bytes of e's value from offset, from the segment file or, for
- * a record still in the pending batch, from the batch buffer.  A record
- * from a file is read whole and its checksum verified first, so damage
- * that a hint file could not show is reported, never served as data. */
-int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf) {
-    keydirLoc loc;
-    size_t klen;
-    keydirEntryLoc(e, &loc);
-    keydirEntryKey(e, &klen);
-    if (offset + len > loc.valueLen) return STORE_ERR_READ;
-    segment *seg = storeSegmentById(s, loc.segment);
-    if (!seg) return STORE_ERR_READ;
-    uint64_t valueAt = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen;
-    if (s->inBatch && seg == activeSegment(s) && loc.offset >= s->batchBase) {
-        memcpy(buf, s->batchBuf + (valueAt + offset - s->batchBase), len);
-        return STORE_OK;
-    }
-    if (offset == 0 && len == loc.valueLen) return readWholeValue(s, seg, &loc, klen, buf);
-    size_t recLen = (size_t)recordEncodedSize(klen, loc.valueLen);
-    char *rec = xmalloc(recLen);
-    recordHeader h;
-    int rc = STORE_ERR_READ;
-    struct iovec iov = {rec, recLen};
-    if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
-        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
-                 loc.offset, strerror(errno ? errno : EIO));
-    } else if (recordDecodeHeader(rec, recLen, 0, &h, NULL) != RECORD_OK ||
-               h.keylen != klen || h.vallen != loc.valueLen || !recordVerify(&h, rec)) {
-        snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
-                 loc.offset);
-        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
-    } else {
-        memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
-        rc = STORE_OK;
-    }
-    xfree(rec);
-    return rc;
-}
-
-/* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */
-int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen) {
-    db = s->dbMap[db];
-    keydirEntry *e = keydirLookup(s->kd[db], key, klen);
-    if (!e) return STORE_MISSING;
-    keydirLoc loc;
-    keydirEntryLoc(e, &loc);
-    char *buf = xmalloc((size_t)loc.valueLen + 1);
-    int rc = storeReadValue(s, e, 0, loc.valueLen, buf);
-    if (rc != STORE_OK) {
-        xfree(buf);
-        return rc;
-    }
-    buf[loc.valueLen] = '\0';
-    *value = buf;
-    *vlen = loc.valueLen;
-    return STORE_OK;
-}
 
 /* ------------------------------------------------------------ writes */
 
@@ -415,7 +308,7 @@ const char *storeLastWriteError(const store *s) {
  * segment simply stays active. */
 int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
     char err[256];
-    segment *old = activeSegment(s);
+    segment *old = storeActive(s);
     segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
     if (!next) {
         storeLogf(s, STORE_LOG_WARNING, "Can't start a new segment: %s", err);
@@ -429,14 +322,16 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
         return -1;
     }
     if (wantHint) bgQueueHint(s, old->id);
+    storeMapSegment(s, old, segmentSize(old));
     addSegment(s, next);
+    storeMapSegment(s, next, s->segmentSize);
     s->totalBytes += segmentSize(next);
     s->dirty = 0;
     bgTrackActive(s);
     return 0;
 }
 
-static void rotateSegment(store *s) { storeRotateTo(s, activeSegment(s)->id + 1, 1); }
+static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1); }
 
 static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
                        int64_t expireMs, uint64_t seq) {
@@ -467,10 +362,10 @@ static int appendRecord(store *s, recordHeader *h, const void *key, const void *
         s->batchCount++;
         return STORE_OK;
     }
-    if (segmentSize(activeSegment(s)) + size > STORE_MAX_OFFSET) rotateSegment(s);
+    if (segmentSize(storeActive(s)) + size > STORE_MAX_OFFSET) rotateSegment(s);
     char err[256];
     errno = 0;
-    if (segmentAppendRecord(activeSegment(s), h, key, val, offset, err, sizeof(err)) < 0) {
+    if (segmentAppendRecord(storeActive(s), h, key, val, offset, err, sizeof(err)) < 0) {
         recordWriteError(s, err);
         return STORE_ERR_WRITE;
     }
@@ -481,7 +376,7 @@ static int appendRecord(store *s, recordHeader *h, const void *key, const void *
 }
 
 static void afterWrite(store *s) {
-    if (!s->inBatch && segmentSize(activeSegment(s)) >= s->segmentSize) rotateSegment(s);
+    if (!s->inBatch && segmentSize(storeActive(s)) >= s->segmentSize) rotateSegment(s);
 }
 
 /* A new, zeroed step at the end of the batch's undo log. */
@@ -524,7 +419,7 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
     if (!s->inBatch) s->nextSeq++;
     rememberUndo(s, db, key, klen);
     dropLive(s, keydirLookup(s->kd[db], key, klen));
-    keydirLoc loc = {(uint32_t)activeSegment(s)->id, (uint32_t)off, (uint32_t)vlen};
+    keydirLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen};
     keydirSet(s->kd[db], key, klen, &loc, expireMs, seq, NULL);
     countLive(s, &loc, klen, 1);
     afterWrite(s);
@@ -629,7 +524,7 @@ void storeBatchBegin(store *s) {
     s->batchLen = 0;
     s->batchCount = 0;
     s->batchSeq = s->nextSeq;
-    s->batchBase = segmentSize(activeSegment(s)) + RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE;
+    s->batchBase = segmentSize(storeActive(s)) + RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE;
     s->nundo = 0;
 }
 
@@ -698,7 +593,7 @@ int storeBatchCommit(store *s) {
     uint64_t off;
     char err[256];
     errno = 0;
-    if (segmentAppendv(activeSegment(s), iov, 3, &off, err, sizeof(err)) < 0) {
+    if (segmentAppendv(storeActive(s), iov, 3, &off, err, sizeof(err)) < 0) {
         recordWriteError(s, err);
         freeUndo(s, 1);
         return STORE_ERR_WRITE;
@@ -725,7 +620,7 @@ int storeSync(store *s) {
     if (!s->dirty) return STORE_OK;
     char err[256];
     errno = 0;
-    if (segmentSync(activeSegment(s), err, sizeof(err)) < 0) {
+    if (segmentSync(storeActive(s), err, sizeof(err)) < 0) {
         recordWriteError(s, err);
         return STORE_ERR_WRITE;
     }

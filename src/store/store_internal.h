@@ -104,6 +104,8 @@ struct store {
 };
 
 
+static inline segment *storeActive(store *s) { return s->segs[s->nsegs - 1]; }
+
 int64_t storeWallMs(void);
 void storeLogf(store *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -112,6 +114,12 @@ segment *storeSegmentById(store *s, uint64_t id);
  * the sealed segment's hint file for the background thread.  0 or -1. */
 int storeRotateTo(store *s, uint64_t nextId, int wantHint);
 void storeComputeTotals(store *s);
+
+/* store_read.c */
+void storeInstallBusHandler(void);
+void storeMapSegment(store *s, segment *seg, uint64_t len);
+/* Maps every segment: sealed ones whole, the active one segment-size far. */
+void storeMapAll(store *s);
 
 /* store_bg.c */
 void bgThreadStart(store *s);

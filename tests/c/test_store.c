@@ -506,6 +506,34 @@ static void testBasics(void) {
     }
 }
 
+static void testMappedReads(void) {
+    TEST_CASE("a segment cut short behind the store's back: an error, not a crash") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 8192, STORE_FSYNC_NO, T0);
+        char val[3000];
+        fillValue(val, sizeof(val), 7);
+        for (int i = 0; i < 8; i++) {
+            char key[16];
+            snprintf(key, sizeof(key), "k%d", i);
+            ASSERT_EQ_INT(storePut(s, 0, key, strlen(key), val, sizeof(val), 0), STORE_OK);
+        }
+        ASSERT(statsOf(s).segments >= 3);
+        ASSERT(holds(s, 0, "k1", 2, val, sizeof(val)));
+        /* Segment 1 holds k0..k2; cut it to 4 KB: k2's pages are gone. */
+        char *p = segmentPath(dir, 1, ".log");
+        ASSERT_EQ_INT(truncate(p, 4096), 0);
+        xfree(p);
+        char *got = NULL;
+        size_t glen;
+        ASSERT_EQ_INT(storeGet(s, 0, "k2", 2, &got, &glen), STORE_ERR_READ);
+        ASSERT(holds(s, 0, "k0", 2, val, sizeof(val)));
+        ASSERT(holds(s, 0, "k5", 2, val, sizeof(val)));
+        ASSERT_EQ_INT(storeGet(s, 0, "k2", 2, &got, &glen), STORE_ERR_READ);
+        storeClose(s);
+        removeTree(dir);
+    }
+}
+
 /* ---- Reopening --------------------------------------------------------------- */
 
 static void testReopen(void) {
@@ -1336,6 +1364,7 @@ static void testFsync(void) {
 
 int main(void) {
     testBasics();
+    testMappedReads();
     testReopen();
     testRotation();
     testBatches();

@@ -1,0 +1,217 @@
+/* store_read.c -- reading values: through a read-only mapping of the
+ * segment file (no system call per read), or with preadv when a segment
+ * is not mapped.  Every read verifies the whole record's checksum.
+ *
+ * A mapped read of a file whose pages cannot be read (an I/O error, or a
+ * file cut short behind the server's back) raises SIGBUS instead of
+ * returning EIO; the handler installed here turns that into a failed read
+ * of that record (the segment falls back to preadv), so a bad disk gives
+ * an error reply, not a crash.  Any other SIGBUS goes to the handler that
+ * was installed before. */
+#include "store/store_internal.h"
+
+#include "lib/alloc.h"
+#include "lib/crc32c.h"
+#include "store/record.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define READ_UNMAPPED 1 /* readMapped: no mapping covers it, use preadv */
+
+/* ------------------------------------------------------- SIGBUS guard */
+
+static struct sigaction previousBusAction;
+static int busHandlerInstalled;
+static __thread sigjmp_buf *mappedReadJump;
+
+static void busHandler(int sig, siginfo_t *info, void *uctx) {
+    if (mappedReadJump) siglongjmp(*mappedReadJump, 1);
+    if (previousBusAction.sa_flags & SA_SIGINFO) {
+        previousBusAction.sa_sigaction(sig, info, uctx);
+        return;
+    }
+    if (previousBusAction.sa_handler != SIG_IGN && previousBusAction.sa_handler != SIG_DFL) {
+        previousBusAction.sa_handler(sig);
+        return;
+    }
+    signal(SIGBUS, SIG_DFL);
+    raise(SIGBUS);
+}
+
+/* Installs the guard once per process (before the first mapping). */
+void storeInstallBusHandler(void) {
+    if (busHandlerInstalled) return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = busHandler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER; /* a siglongjmp leaves it unblocked */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, &previousBusAction) == 0) busHandlerInstalled = 1;
+}
+
+/* Maps seg for reads of up to len bytes (a no-op without the guard, or
+ * when it is mapped that far already).  A failure only costs speed. */
+void storeMapSegment(store *s, segment *seg, uint64_t len) {
+    char err[256];
+    if (!busHandlerInstalled || len > SIZE_MAX) return;
+    if (segmentMap(seg, (size_t)len, err, sizeof(err)) < 0)
+        storeLogf(s, STORE_LOG_NOTICE, "Reading segment %llu with pread: %s",
+                  (unsigned long long)seg->id, err);
+}
+
+static uint64_t activeMapLen(store *s) {
+    uint64_t size = segmentSize(storeActive(s));
+    return size > s->segmentSize ? size : s->segmentSize;
+}
+
+void storeMapAll(store *s) {
+    storeInstallBusHandler();
+    for (size_t i = 0; i + 1 < s->nsegs; i++) storeMapSegment(s, s->segs[i], segmentSize(s->segs[i]));
+    storeMapSegment(s, storeActive(s), activeMapLen(s));
+}
+
+/* --------------------------------------------------------------- reads */
+
+/* The record at loc, read through seg's mapping: checks the header and
+ * the checksum in place, then copies value bytes [offset, offset + len).
+ * READ_UNMAPPED when the mapping does not cover the record. */
+static int readMapped(store *s, segment *seg, const keydirLoc *loc, size_t klen,
+                      size_t offset, size_t len, void *buf) {
+    uint64_t recLen = recordEncodedSize(klen, loc->valueLen);
+    if (!seg->map || (uint64_t)loc->offset + recLen > seg->mapLen) return READ_UNMAPPED;
+    const char *rec = seg->map + loc->offset;
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0)) {
+        mappedReadJump = NULL;
+        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: I/O error",
+                 seg->path, loc->offset);
+        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
+        return STORE_ERR_READ;
+    }
+    mappedReadJump = &jump;
+    recordHeader h;
+    int ok = recordDecodeHeader(rec, recLen, 0, &h, NULL) == RECORD_OK && h.keylen == klen &&
+             h.vallen == loc->valueLen && recordVerify(&h, rec);
+    if (ok) memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
+    mappedReadJump = NULL;
+    if (ok) return STORE_OK;
+    snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
+             loc->offset);
+    storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
+    return STORE_ERR_READ;
+}
+
+/* preadv of the whole iovec at off, retrying after short reads. */
+static int preadvFull(int fd, struct iovec *iov, int iovcnt, uint64_t off) {
+    while (iovcnt > 0) {
+        ssize_t n = preadv(fd, iov, iovcnt, (off_t)off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        off += (uint64_t)n;
+        while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
+            n -= (ssize_t)iov->iov_len;
+            iov++;
+            iovcnt--;
+        }
+        if (iovcnt > 0) {
+            iov->iov_base = (char *)iov->iov_base + n;
+            iov->iov_len -= (size_t)n;
+        }
+    }
+    return 0;
+}
+
+/* The common read, a whole value: header and key go to a scratch buffer
+ * and the value straight into the caller's buffer (one preadv, no copy),
+ * and the record checksum is computed over the pieces. */
+static int readWholeValue(store *s, segment *seg, const keydirLoc *loc, size_t klen, void *buf) {
+    char small[512];
+    size_t hklen = RECORD_HEADER_SIZE + klen;
+    char *hk = hklen <= sizeof(small) ? small : xmalloc(hklen);
+    struct iovec iov[2] = {{hk, hklen}, {buf, loc->valueLen}};
+    recordHeader h;
+    int rc = STORE_ERR_READ;
+    if (preadvFull(seg->fd, iov, loc->valueLen ? 2 : 1, loc->offset) < 0) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
+                 loc->offset, strerror(errno ? errno : EIO));
+    } else if (recordDecodeHeader(hk, hklen, 0, &h, NULL) != RECORD_OK || h.keylen != klen ||
+               h.vallen != loc->valueLen ||
+               crc32cUpdate(crc32cUpdate(recordCrcBegin(hk), hk + RECORD_HEADER_SIZE, klen), buf,
+                            loc->valueLen) != h.crc) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
+                 loc->offset);
+        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
+    } else {
+        rc = STORE_OK;
+    }
+    if (hk != small) xfree(hk);
+    return rc;
+}
+
+/* Reads len bytes of e's value from offset: through the segment's
+ * mapping when it has one, else from the file, or, for a record still in
+ * the pending batch, from the batch buffer.  The whole record's checksum
+ * is verified first, so damage that a hint file could not show is
+ * reported, never served as data. */
+int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf) {
+    keydirLoc loc;
+    size_t klen;
+    keydirEntryLoc(e, &loc);
+    keydirEntryKey(e, &klen);
+    if (offset + len > loc.valueLen) return STORE_ERR_READ;
+    segment *seg = storeSegmentById(s, loc.segment);
+    if (!seg) return STORE_ERR_READ;
+    uint64_t valueAt = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen;
+    if (s->inBatch && seg == storeActive(s) && loc.offset >= s->batchBase) {
+        memcpy(buf, s->batchBuf + (valueAt + offset - s->batchBase), len);
+        return STORE_OK;
+    }
+    int rc = readMapped(s, seg, &loc, klen, offset, len, buf);
+    if (rc != READ_UNMAPPED) return rc;
+    if (offset == 0 && len == loc.valueLen) return readWholeValue(s, seg, &loc, klen, buf);
+    size_t recLen = (size_t)recordEncodedSize(klen, loc.valueLen);
+    char *rec = xmalloc(recLen);
+    recordHeader h;
+    rc = STORE_ERR_READ;
+    struct iovec iov = {rec, recLen};
+    if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
+                 loc.offset, strerror(errno ? errno : EIO));
+    } else if (recordDecodeHeader(rec, recLen, 0, &h, NULL) != RECORD_OK ||
+               h.keylen != klen || h.vallen != loc.valueLen || !recordVerify(&h, rec)) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
+                 loc.offset);
+        storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
+    } else {
+        memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
+        rc = STORE_OK;
+    }
+    xfree(rec);
+    return rc;
+}
+
+/* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */
+int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen) {
+    db = s->dbMap[db];
+    keydirEntry *e = keydirLookup(s->kd[db], key, klen);
+    if (!e) return STORE_MISSING;
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    char *buf = xmalloc((size_t)loc.valueLen + 1);
+    int rc = storeReadValue(s, e, 0, loc.valueLen, buf);
+    if (rc != STORE_OK) {
+        xfree(buf);
+        return rc;
+    }
+    buf[loc.valueLen] = '\0';
+    *value = buf;
+    *vlen = loc.valueLen;
+    return STORE_OK;
+}
+
