@@ -480,6 +480,34 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     return rc;
 }
 
+/* The wall-clock time e's record was written at (its header timestamp),
+ * from the pending batch or from the file.  Only the header is read, and
+ * it is trusted only when its own checksum (hcrc) matches. */
+int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms) {
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    segment *seg = segmentById(s, loc.segment);
+    if (!seg) return STORE_ERR_READ;
+    char hdr[RECORD_HEADER_SIZE];
+    if (s->inBatch && seg == activeSegment(s) && loc.offset >= s->batchBase) {
+        memcpy(hdr, s->batchBuf + (loc.offset - s->batchBase), sizeof(hdr));
+    } else {
+        char err[256];
+        if (segmentRead(seg, loc.offset, sizeof(hdr), hdr, err, sizeof(err)) < 0) {
+            snprintf(s->lastError, sizeof(s->lastError), "%s", err);
+            return STORE_ERR_READ;
+        }
+    }
+    recordHeader h;
+    if (recordDecodeHeader(hdr, sizeof(hdr), 0, &h, NULL) != RECORD_OK) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: bad header checksum at offset %u",
+                 seg->path, loc.offset);
+        return STORE_ERR_READ;
+    }
+    *ms = h.timestamp;
+    return STORE_OK;
+}
+
 /* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */
 int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen) {
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
