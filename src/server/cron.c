@@ -1,7 +1,8 @@
 /* cron: the periodic work of the server, run `hz` times a second from a
  * reactor timer: client timeouts and buffer trimming, the end of a client
- * pause, instantaneous metrics, and a pending shutdown. */
+ * pause, instantaneous metrics, active expiry, and a pending shutdown. */
 #include "client/client.h"
+#include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "server/server.h"
 
@@ -37,6 +38,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
+    expireCycleRun();
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;
