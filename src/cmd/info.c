@@ -9,6 +9,7 @@
  * they know; none of them pretends to measure something. */
 #include "cmd/info.h"
 #include "db/db.h"
+#include "db/expire_cycle.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -317,9 +318,9 @@ static bstr infoSectionStats(bstr s) {
         "sync_partial_ok:0\r\n"
         "sync_partial_err:0\r\n"
         "expired_keys:%lld\r\n"
-        "expired_stale_perc:0.00\r\n"
-        "expired_time_cap_reached_count:0\r\n"
-        "expire_cycle_cpu_milliseconds:0\r\n"
+        "expired_stale_perc:%.2f\r\n"
+        "expired_time_cap_reached_count:%lld\r\n"
+        "expire_cycle_cpu_milliseconds:%lld\r\n"
         "evicted_keys:0\r\n"
         "evicted_clients:%lld\r\n"
         "total_eviction_exceeded_time:0\r\n"
@@ -359,7 +360,8 @@ static bstr infoSectionStats(bstr s) {
         server.statNetOutputBytes,
         (double)server.statInstantaneousNetIn / 1024,
         (double)server.statInstantaneousNetOut / 1024,
-        server.statRejectedConn, server.statExpiredKeys, server.statEvictedClients,
+        server.statRejectedConn, server.statExpiredKeys, expireCycleStalePerc(),
+        expireCycleTimeCapReached(), expireCycleCpuMs(), server.statEvictedClients,
         server.statUnexpectedErrorReplies, server.statTotalErrorReplies,
         server.statTotalReadsProcessed, server.statTotalWritesProcessed,
         server.statQbufLimitDisconnections, server.statObufLimitDisconnections);
@@ -530,16 +532,17 @@ static bstr infoSectionStorage(bstr s) {
 
 /* --------------------------------------------------------------- keyspace */
 
-/* One line per non-empty database: "db0:keys=N,expires=M,avg_ttl=0".
- * avg_ttl is 0 until the expiry cycle samples TTLs (Redis reports 0 too
- * when it has no estimate). */
+/* One line per non-empty database: "db0:keys=N,expires=M,avg_ttl=T".
+ * avg_ttl (ms) is the active expiry cycle's estimate from the TTLs it
+ * samples (db/expire_cycle.h); 0 until it sampled some, and when no key
+ * has a TTL, as in Redis. */
 static bstr infoSectionKeyspace(bstr s) {
     s = bstrCat(s, "# Keyspace\r\n");
     for (int db = 0; db < server.dbnum; db++) {
         long long keys = dbSize(db);
         if (keys == 0) continue;
-        s = bstrCatPrintf(s, "db%d:keys=%lld,expires=%lld,avg_ttl=0\r\n", db, keys,
-                          dbExpiresCount(db));
+        s = bstrCatPrintf(s, "db%d:keys=%lld,expires=%lld,avg_ttl=%lld\r\n", db, keys,
+                          dbExpiresCount(db), expireCycleAvgTtl(db));
     }
     return s;
 }

@@ -1,10 +1,16 @@
-/* keys: the basic keyspace commands DEL, UNLINK, EXISTS, DBSIZE, FLUSHDB
- * and FLUSHALL, with Redis 7.0's replies and errors (db.c / server.c).
+/* keys: the basic keyspace commands DEL, UNLINK, EXISTS, DBSIZE, FLUSHDB,
+ * FLUSHALL, RANDOMKEY, TYPE and TOUCH, with Redis 7.0's replies and errors
+ * (db.c / server.c).
  *
  * A DEL of several keys is one write batch, so it is atomic on disk like
  * any multi-key write (DESIGN.md).  UNLINK is DEL here: values live in the
  * log, so there is no memory to reclaim in the background.  FLUSHDB and
- * FLUSHALL accept ASYNC and SYNC and behave the same with either. */
+ * FLUSHALL accept ASYNC and SYNC and behave the same with either.
+ *
+ * Every key holds a string so far, so TYPE answers "string" or "none".
+ * TOUCH counts the keys that exist: no per-key access time is kept (see
+ * cmd/object.c, OBJECT IDLETIME). */
+#include "cmd/keyspace_cmds.h"
 #include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
@@ -75,3 +81,25 @@ static void flushGeneric(client *c, int db) {
 void flushdbCommand(client *c) { flushGeneric(c, c->db); }
 
 void flushallCommand(client *c) { flushGeneric(c, -1); }
+
+/* RANDOMKEY: a random key that has not expired, or a null when the
+ * database has none. */
+void randomkeyCommand(client *c) {
+    bstr key;
+    int rc = dbRandomKey(c->db, &key);
+    if (rc != DB_OK) {
+        replyNull(c);
+        return;
+    }
+    replyBulkBstr(c, key);
+    bstrFree(key);
+}
+
+/* TYPE key: +string, or +none for a missing key. */
+void typeCommand(client *c) {
+    replyStatus(c, dbExists(c->db, c->argv[1], bstrLen(c->argv[1])) ? "string" : "none");
+}
+
+/* TOUCH key [key ...]: how many of the keys exist, a key named several
+ * times counting each time. */
+void touchCommand(client *c) { existsCommand(c); }

@@ -51,6 +51,10 @@ static void debugHelp(client *c) {
         "    Write <message> to the server log.",
         "SEGFAULT",
         "    Crash the server with sigsegv.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not",
+        "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+        "    default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         NULL};
@@ -63,8 +67,10 @@ static void debugSegfault(void) {
     raise(SIGSEGV);
 }
 
-/* DEBUG SLEEP <seconds> | LOG <message> | SEGFAULT | HELP.  SLEEP reads
- * its argument with strtod as Redis does: anything unparsable is 0. */
+/* DEBUG SLEEP <seconds> | LOG <message> | SEGFAULT | SET-ACTIVE-EXPIRE
+ * <0|1> | HELP.  SLEEP reads its argument with strtod and SET-ACTIVE-EXPIRE
+ * with atoi, as Redis does: anything unparsable is 0 (so "x" disables
+ * active expiry, and any other integer enables it). */
 void debugCommand(client *c) {
     const char *sub = c->argv[1];
     if (c->argc == 2 && !strcasecmp(sub, "help")) {
@@ -80,6 +86,9 @@ void debugCommand(client *c) {
     } else if (c->argc == 2 && !strcasecmp(sub, "segfault")) {
         serverLog(LL_WARNING, "DEBUG SEGFAULT requested by client id=%llu", (unsigned long long)c->id);
         debugSegfault();
+    } else if (c->argc == 3 && !strcasecmp(sub, "set-active-expire")) {
+        server.activeExpireEnabled = atoi(c->argv[2]);
+        replyOk(c);
     } else if (c->argc == 3 && !strcasecmp(sub, "log")) {
         serverLog(LL_WARNING, "DEBUG LOG: %s", c->argv[2]);
         replyOk(c);

@@ -13,6 +13,7 @@
 #include "net/net.h"
 #include "server/server.h"
 
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,13 +35,43 @@ static const dictType commandDictType = {
 };
 
 /* Derives the legacy (first, last, step) triple COMMAND INFO shows from the
- * first key spec, as Redis does for simple specs. */
+ * key specs, as Redis's populateCommandLegacyRangeSpec does: a single spec
+ * is taken as it is; several are merged while they are consecutive ranges
+ * of step 1 (RENAME's keys 1 and 2 give 1 2 1), and a spec that cannot be
+ * merged, or an incomplete one, makes the command's keys movable.  The
+ * last key is compared unsigned, so a negative (relative to the end) one
+ * wins, as in Redis. */
 static void commandSetLegacyKeys(command *cmd) {
     if (cmd->keySpecCount == 0) return;
-    keySpec *ks = &cmd->keySpecs[0];
-    cmd->firstKey = ks->beginIndex;
-    cmd->lastKey = ks->lastKey < 0 ? ks->lastKey : ks->beginIndex + ks->lastKey;
-    cmd->keyStep = ks->keyStep;
+    if (cmd->keySpecCount == 1) {
+        keySpec *ks = &cmd->keySpecs[0];
+        cmd->firstKey = ks->beginIndex;
+        cmd->lastKey = ks->lastKey < 0 ? ks->lastKey : ks->beginIndex + ks->lastKey;
+        cmd->keyStep = ks->keyStep;
+        if (ks->flags & KSPEC_INCOMPLETE) cmd->flags |= CMD_MOVABLE_KEYS;
+        return;
+    }
+    int first = INT_MAX, prevLast = 0;
+    unsigned last = 0;
+    for (int i = 0; i < cmd->keySpecCount; i++) {
+        keySpec *ks = &cmd->keySpecs[i];
+        if (ks->keyStep != 1 || (prevLast && prevLast != ks->beginIndex - 1)) {
+            cmd->flags |= CMD_MOVABLE_KEYS;
+            continue;
+        }
+        if (ks->flags & KSPEC_INCOMPLETE) cmd->flags |= CMD_MOVABLE_KEYS;
+        if (ks->beginIndex < first) first = ks->beginIndex;
+        int lastAbs = ks->lastKey < 0 ? ks->lastKey : ks->beginIndex + ks->lastKey;
+        if ((unsigned)lastAbs > last) last = (unsigned)lastAbs;
+        prevLast = (int)last;
+    }
+    if (first == INT_MAX) {
+        cmd->flags |= CMD_MOVABLE_KEYS;
+        return;
+    }
+    cmd->firstKey = first;
+    cmd->lastKey = (int)last;
+    cmd->keyStep = 1;
 }
 
 static void commandInitOne(command *cmd, command *parent) {

@@ -676,6 +676,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_EXPIRE_ARGS
 #include "command/command_table_expire.inc"
 #undef COMMAND_TABLE_EXPIRE_ARGS
+#define COMMAND_TABLE_KEYSPACE_ARGS
+#include "command/command_table_keyspace.inc"
+#undef COMMAND_TABLE_KEYSPACE_ARGS
 
 command commandTable[] = {
     {
@@ -891,5 +894,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_EXPIRE_ENTRIES
 #include "command/command_table_expire.inc"
 #undef COMMAND_TABLE_EXPIRE_ENTRIES
+#define COMMAND_TABLE_KEYSPACE_ENTRIES
+#include "command/command_table_keyspace.inc"
+#undef COMMAND_TABLE_KEYSPACE_ENTRIES
     {0}
 };

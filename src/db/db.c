@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* RANDOMKEY gives up on random picks after this many expired keys that
+ * could not be deleted. */
+#define DB_RANDOMKEY_MAX_FAILED_DELETES 100
+
 static char writeErrorReply[256];
 
 static int fromStore(int rc) {
@@ -29,18 +33,37 @@ static int writeResult(int rc) {
     return fromStore(rc);
 }
 
+static int entryExpired(const keydirEntry *e) {
+    int64_t when = keydirEntryExpire(e);
+    return when != DB_NO_EXPIRE && when <= server.mstime;
+}
+
+/* Deletes an expired key durably (a DEL record, as Redis propagates a
+ * DEL) and counts it in expired_keys. */
+static int deleteExpired(int db, const char *key, size_t klen) {
+    int rc = storeDelete(server.store, db, key, klen);
+    if (rc == STORE_OK) server.statExpiredKeys++;
+    return fromStore(rc);
+}
+
 /* Returns the live entry for key, deleting it first if it has expired.
  * NULL when missing (or just expired). */
 static keydirEntry *lookupLive(int db, const char *key, size_t klen) {
     keydir *kd = storeKeydir(server.store, db);
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) return NULL;
-    int64_t when = keydirEntryExpire(e);
-    if (when == DB_NO_EXPIRE || when > server.mstime) return e;
+    if (!entryExpired(e)) return e;
     /* Expired: the delete is best effort; if it cannot be written now the
      * key is still reported missing and a later access retries. */
-    if (storeDelete(server.store, db, key, klen) == STORE_OK) server.statExpiredKeys++;
+    deleteExpired(db, key, klen);
     return NULL;
+}
+
+int dbDeleteIfExpired(int db, const char *key, size_t klen) {
+    keydirEntry *e = keydirLookup(storeKeydir(server.store, db), key, klen);
+    if (!e || !entryExpired(e)) return 0;
+    int rc = deleteExpired(db, key, klen);
+    return rc == DB_OK ? 1 : rc;
 }
 
 int dbExists(int db, const char *key, size_t klen) {
@@ -96,6 +119,12 @@ int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs) {
     return DB_OK;
 }
 
+int dbLastWriteTime(int db, const char *key, size_t klen, int64_t *ms) {
+    keydirEntry *e = lookupLive(db, key, klen);
+    if (!e) return DB_MISSING;
+    return fromStore(storeEntryWriteTime(server.store, e, ms));
+}
+
 long long dbSize(int db) { return (long long)keydirSize(storeKeydir(server.store, db)); }
 
 long long dbExpiresCount(int db) {
@@ -123,6 +152,24 @@ int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     return writeResult(storeSetExpire(server.store, db, key, klen, expireMs));
 }
 
+/* Copies key's value and expiry to dstKey in dstDb (overwriting it) and,
+ * with deleteSource, deletes key: one batch, so all of it reaches the disk
+ * or none. */
+int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, size_t dlen,
+           int deleteSource) {
+    int64_t expire;
+    bstr value;
+    int rc = dbGetExpire(db, key, klen, &expire);
+    if (rc != DB_OK) return rc;
+    if ((rc = dbGet(db, key, klen, &value)) != DB_OK) return rc;
+    dbBatchBegin();
+    rc = dbSet(dstDb, dstKey, dlen, value, bstrLen(value), expire);
+    if (rc == DB_OK && deleteSource) rc = dbDelete(db, key, klen);
+    int commit = dbBatchCommit();
+    bstrFree(value);
+    return rc != DB_OK ? rc : commit;
+}
+
 int dbFlush(int db) { return writeResult(storeFlush(server.store, db)); }
 
 int dbSwap(int a, int b) {
@@ -148,4 +195,76 @@ const char *dbWriteErrorReply(void) {
     snprintf(writeErrorReply, sizeof(writeErrorReply),
              "-MISCONF Errors writing to the AOF file: %s", storeLastWriteError(server.store));
     return writeErrorReply;
+}
+
+/* ------------------------------------------------------------ iteration */
+
+typedef struct scanContext {
+    dbKeyFn *fn;
+    void *priv;
+} scanContext;
+
+static void scanVisit(void *priv, keydirEntry *e) {
+    scanContext *sc = priv;
+    size_t klen;
+    const char *key = keydirEntryKey(e, &klen);
+    sc->fn(sc->priv, key, klen);
+}
+
+unsigned long dbScan(int db, unsigned long cursor, dbKeyFn *fn, void *priv) {
+    scanContext sc = {fn, priv};
+    return keydirScan(storeKeydir(server.store, db), cursor, scanVisit, &sc);
+}
+
+void dbForEachLiveKey(int db, dbKeyFn *fn, void *priv) {
+    keydirIterator it;
+    keydirEntry *e;
+    keydirIterInit(&it, storeKeydir(server.store, db));
+    while ((e = keydirIterNext(&it)) != NULL) {
+        if (entryExpired(e)) continue;
+        size_t klen;
+        const char *key = keydirEntryKey(e, &klen);
+        fn(priv, key, klen);
+    }
+    keydirIterRelease(&it);
+}
+
+/* The first live key met by a full iteration: RANDOMKEY's way out when
+ * expired keys cannot be deleted (a full disk).  Not random. */
+static int firstLiveKey(int db, bstr *key) {
+    keydirIterator it;
+    keydirEntry *e;
+    int rc = DB_MISSING;
+    keydirIterInit(&it, storeKeydir(server.store, db));
+    while ((e = keydirIterNext(&it)) != NULL) {
+        if (entryExpired(e)) continue;
+        size_t klen;
+        const char *k = keydirEntryKey(e, &klen);
+        *key = bstrNewLen(k, klen);
+        rc = DB_OK;
+        break;
+    }
+    keydirIterRelease(&it);
+    return rc;
+}
+
+/* Redis's dbRandomKey: random picks until one has not expired; each
+ * expired key picked is deleted on the way, so the loop ends.  Should
+ * the deletes fail (a full disk), a full iteration finds a live key. */
+int dbRandomKey(int db, bstr *key) {
+    keydir *kd = storeKeydir(server.store, db);
+    for (int failed = 0; failed < DB_RANDOMKEY_MAX_FAILED_DELETES;) {
+        keydirEntry *e = keydirRandom(kd);
+        if (!e) return DB_MISSING;
+        size_t klen;
+        const char *k = keydirEntryKey(e, &klen);
+        bstr copy = bstrNewLen(k, klen);
+        if (!entryExpired(e)) {
+            *key = copy;
+            return DB_OK;
+        }
+        if (deleteExpired(db, copy, klen) != DB_OK) failed++;
+        bstrFree(copy);
+    }
+    return firstLiveKey(db, key);
 }

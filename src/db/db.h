@@ -31,6 +31,9 @@ int dbGet(int db, const char *key, size_t klen, bstr *value);
 int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, bstr *value);
 int dbValueLength(int db, const char *key, size_t klen, size_t *len);
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
+/* When the key's value was last written (unix ms): SET, APPEND, RENAME
+ * ... write it; reads and expiry changes do not. */
+int dbLastWriteTime(int db, const char *key, size_t klen, int64_t *ms);
 long long dbSize(int db);
 long long dbExpiresCount(int db);
 
@@ -40,6 +43,32 @@ int dbDelete(int db, const char *key, size_t klen); /* DB_OK deleted, DB_MISSING
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
 int dbFlush(int db); /* db == -1: every database */
 int dbSwap(int a, int b); /* SWAPDB: a and b exchange contents */
+/* Copies key's value and expiry to dstKey of dstDb, replacing whatever is
+ * there, and with deleteSource also deletes key (RENAME, MOVE): one batch,
+ * atomic on disk.  DB_MISSING when key is missing.  key and dstKey must
+ * differ when db == dstDb. */
+int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, size_t dlen,
+           int deleteSource);
+/* Active expiry: deletes key durably (counted in expired_keys) if its time
+ * has passed.  1 when deleted, 0 when missing or not expired, or
+ * DB_ERR_WRITE. */
+int dbDeleteIfExpired(int db, const char *key, size_t klen);
+
+/* Iteration.  A dbKeyFn gets each key's bytes, valid during the call only,
+ * and must not change the keyspace. */
+typedef void dbKeyFn(void *priv, const char *key, size_t klen);
+/* One SCAN step from cursor: reports the keys of one bucket (expired ones
+ * too: the caller filters them, as Redis's SCAN does) and returns the next
+ * cursor, 0 at the end.  Every key present for the whole iteration is
+ * reported at least once, across resizes; some may be reported twice. */
+unsigned long dbScan(int db, unsigned long cursor, dbKeyFn *fn, void *priv);
+/* Every key that has not expired, once (KEYS).  Expired keys are skipped,
+ * not deleted. */
+void dbForEachLiveKey(int db, dbKeyFn *fn, void *priv);
+/* A random key that has not expired: DB_OK with *key (the caller's to
+ * free), or DB_MISSING when there is none.  Expired keys picked on the way
+ * are deleted, as Redis's RANDOMKEY does. */
+int dbRandomKey(int db, bstr *key);
 
 /* A batch makes several writes atomic on disk (MSET, MSETNX, MULTI/EXEC):
  * after a crash all of them are there or none.  Writes between Begin and

@@ -1,8 +1,9 @@
 /* cron: the periodic work of the server, run `hz` times a second from a
  * reactor timer: client timeouts and buffer trimming, the end of a client
- * pause, automatic compaction, instantaneous metrics, and a pending
- * shutdown. */
+ * pause, automatic compaction, instantaneous metrics, active expiry, and
+ * a pending shutdown. */
 #include "client/client.h"
+#include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -39,6 +40,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
+    expireCycleRun();
     if (server.store) storeCompactMaybeStart(server.store);
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();

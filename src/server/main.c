@@ -6,6 +6,7 @@
 #include "client/client.h"
 #include "cmd/info.h"
 #include "command/command.h"
+#include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "server/config.h"
@@ -82,6 +83,7 @@ static void initServerState(void) {
     server.pausedClients = listCreate();
     server.slowlog = listCreate();
     server.errorStats = dictCreate(&errorStatsDictType);
+    server.activeExpireEnabled = 1;
     generateRunId(server.runId);
     updateCachedTime();
     configInitDefaults();
@@ -91,6 +93,8 @@ void resetServerStats(void) {
     server.statNumConnections = 0;
     server.statRejectedConn = 0;
     server.statNumCommands = 0;
+    server.statExpiredKeys = 0;
+    expireCycleResetStats();
     server.statNetInputBytes = 0;
     server.statNetOutputBytes = 0;
     server.statTotalErrorReplies = 0;

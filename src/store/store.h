@@ -80,6 +80,8 @@ int storeDbCount(store *s);
 
 int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen);
 int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf);
+/* When e's value was written (unix ms, the record's timestamp). */
+int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms);
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs);
 int storeDelete(store *s, int db, const void *key, size_t klen);

@@ -196,6 +196,35 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     return rc;
 }
 
+/* The wall-clock time e's record was written at (its header timestamp),
+ * from the pending batch or from the file.  Only the header is read, and
+ * it is trusted only when its own checksum (hcrc) matches. */
+int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms) {
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    segment *seg = storeSegmentById(s, loc.segment);
+    if (!seg) return STORE_ERR_READ;
+    char hdr[RECORD_HEADER_SIZE];
+    if (s->inBatch && seg == storeActive(s) && loc.offset >= s->batchBase) {
+        memcpy(hdr, s->batchBuf + (loc.offset - s->batchBase), sizeof(hdr));
+    } else {
+        struct iovec iov = {hdr, sizeof(hdr)};
+        if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
+            snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
+                     loc.offset, strerror(errno ? errno : EIO));
+            return STORE_ERR_READ;
+        }
+    }
+    recordHeader h;
+    if (recordDecodeHeader(hdr, sizeof(hdr), 0, &h, NULL) != RECORD_OK) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s: bad header checksum at offset %u",
+                 seg->path, loc.offset);
+        return STORE_ERR_READ;
+    }
+    *ms = h.timestamp;
+    return STORE_OK;
+}
+
 /* The whole value of a key, in a new buffer (NUL-terminated, xfree it). */
 int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen) {
     db = s->dbMap[db];

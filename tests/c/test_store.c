@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/alloc.h"
@@ -535,6 +536,51 @@ static void testMappedReads(void) {
 }
 
 /* ---- Reopening --------------------------------------------------------------- */
+
+static int64_t wallNowMs(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* storeEntryWriteTime of key in db 0, or -1 when missing or unreadable. */
+static int64_t writeTimeOf(store *s, const char *key) {
+    keydirEntry *e = keydirLookup(storeKeydir(s, 0), key, strlen(key));
+    int64_t ms;
+    if (e == NULL || storeEntryWriteTime(s, e, &ms) != STORE_OK) return -1;
+    return ms;
+}
+
+static void testWriteTime(void) {
+    TEST_CASE("storeEntryWriteTime: the record's timestamp, in and out of a batch, "
+              "after reopen; an expiry change keeps it") {
+        char *dir = makeTempDir("store");
+        store *s = openStore(dir);
+        int64_t before = wallNowMs();
+        ASSERT_EQ_INT(put(s, 0, "a", "1", 0), STORE_OK);
+        int64_t after = wallNowMs();
+        int64_t ta = writeTimeOf(s, "a");
+        ASSERT(ta >= before && ta <= after);
+        usleep(20000);
+        ASSERT_EQ_INT(storeSetExpire(s, 0, "a", 1, FUTURE), STORE_OK);
+        ASSERT_EQ_INT(writeTimeOf(s, "a"), ta);
+
+        storeBatchBegin(s);
+        ASSERT_EQ_INT(put(s, 0, "b", "2", 0), STORE_OK);
+        int64_t tb = writeTimeOf(s, "b"); /* from the pending batch */
+        ASSERT(tb >= ta + 20);
+        ASSERT_EQ_INT(storeBatchCommit(s), STORE_OK);
+        ASSERT_EQ_INT(writeTimeOf(s, "b"), tb);
+        ASSERT_EQ_INT(writeTimeOf(s, "missing"), -1);
+        storeClose(s);
+
+        s = openStore(dir);
+        ASSERT_EQ_INT(writeTimeOf(s, "a"), ta);
+        ASSERT_EQ_INT(writeTimeOf(s, "b"), tb);
+        storeClose(s);
+        removeTree(dir);
+    }
+}
 
 static void testReopen(void) {
     TEST_CASE("close and reopen: values, expiries, dbs, deletes and flushes hold; "
@@ -1366,6 +1412,7 @@ int main(void) {
     testBasics();
     testMappedReads();
     testReopen();
+    testWriteTime();
     testRotation();
     testBatches();
     testWriteErrors();

@@ -10,8 +10,9 @@
 #     acknowledged key, INFO aof_last_write_status:err and
 #     storage_write_errors > 0;
 #   - that writes of every kind (MSET, MSETNX, SET, GETSET, APPEND,
-#     SETRANGE, INCR, multi-key DEL/UNLINK) fail as a whole and change
-#     nothing while the disk is full;
+#     SETRANGE, INCR, multi-key DEL/UNLINK, RENAME, RENAMENX, COPY, MOVE)
+#     fail as a whole and change nothing while the disk is full, while the
+#     same commands answer as usual when they have nothing to write;
 #   - that after `mount -o remount,size=8m` the next write succeeds in the
 #     same server process (aof_last_write_status:ok again);
 #   - that after a graceful stop and after kill -9 (also while the disk is
@@ -363,6 +364,27 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         incr nerr 2
         assert_equal 5 [$c exists k:20 k:21 k:22 k:23 k:24]
 
+        # RENAME, RENAMENX, COPY and MOVE write one batch (value + delete):
+        # all or nothing.
+        assert_error_equal $::df_misconf {$c rename k:30 k:31}
+        assert_error_equal $::df_misconf {$c rename k:30 renamed:1}
+        assert_error_equal $::df_misconf {$c renamenx k:30 renamed:2}
+        assert_error_equal $::df_misconf {$c copy k:32 copied:1}
+        assert_error_equal $::df_misconf {$c copy k:32 k:33 REPLACE}
+        assert_error_equal $::df_misconf {$c copy k:32 k:32 DB 1}
+        assert_error_equal $::df_misconf {$c move k:34 1}
+        incr nerr 7
+        foreach k {renamed:1 renamed:2 copied:1} { df_failed $k }
+        $c select 1
+        assert_equal 0 [$c exists k:32 k:34]
+        $c select 0
+        # With nothing to write they answer as usual.
+        assert_error_equal "ERR no such key" {$c rename nokey x}
+        assert_equal OK [$c rename k:30 k:30]
+        assert_equal 0 [$c renamenx k:30 k:31]
+        assert_equal 0 [$c copy k:32 k:33]
+        assert_equal 0 [$c move nokey 1]
+
         df_verify $c "after the failed writes"
         assert_equal err [df_info_field $c persistence aof_last_write_status]
         set errs1 [df_info_field $c storage storage_write_errors]
@@ -404,6 +426,17 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         set v [df_value k:10 10240]
         assert_equal OK [$c set k:10 $v]
         df_acked k:10 $v
+        assert_equal OK [$c rename k:30 renamed:1]
+        df_acked renamed:1 [dict get $::df_model k:30]
+        df_deleted k:30
+        assert_equal 1 [$c copy k:32 copied:1]
+        df_acked copied:1 [dict get $::df_model k:32]
+        set moved [dict get $::df_model k:34]
+        assert_equal 1 [$c move k:34 1]
+        df_deleted k:34
+        $c select 1
+        assert_equal $moved [$c get k:34]
+        $c select 0
 
         # About 1 MB more, across several segments.
         set segs0 [df_info_field $c storage storage_segments]

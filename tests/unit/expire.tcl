@@ -1,7 +1,9 @@
 # Expiry commands: EXPIRE PEXPIRE EXPIREAT PEXPIREAT (NX XX GT LT), TTL
 # PTTL EXPIRETIME PEXPIRETIME PERSIST: replies, rounding, option rules,
 # error texts and their order, overflow checks, times in the past (which
-# delete the key), the TTL as seen by SET KEEPTTL / SET / GETSET, and, for
+# delete the key), the TTL as seen by SET KEEPTTL / SET / GETSET; active
+# expiry (keys nobody touches disappear; DEBUG SET-ACTIVE-EXPIRE; paused
+# while clients are paused; INFO's expiry counters and avg_ttl); and, for
 # redis-kv only, TTLs across a restart.
 #
 # Checked against a real redis-server 7.0.15 (tests/runtest --server
@@ -14,7 +16,7 @@
 # ------------------------------------------------------------------ helpers
 
 # "keys=N,expires=M" of database DB in INFO keyspace, or "" when the
-# database is empty (avg_ttl is not compared: redis-kv reports 0).
+# database is empty (avg_ttl is an estimate: see ex_avg_ttl).
 proc ex_keyspace {db} {
     if {[regexp -line "^db$db:(keys=\[0-9\]+,expires=\[0-9\]+)" [r info keyspace] -> m]} {
         return $m
@@ -489,6 +491,179 @@ start_server {tags {expire}} {
         assert_equal 1 [r persist k]
         r select 0
         r flushall
+    }
+}
+
+# ---------------------------------------------------------- active expiry
+
+# avg_ttl of database DB in INFO keyspace, or "" when the database is empty.
+proc ex_avg_ttl {db} {
+    if {[regexp -line "^db$db:keys=\[0-9\]+,expires=\[0-9\]+,avg_ttl=(\[0-9\]+)\r?$" \
+             [r info keyspace] -> v]} {
+        return $v
+    }
+    return ""
+}
+
+# A numeric field of INFO stats.
+proc ex_stat {field} {
+    if {![regexp -line "^$field:(\[0-9.\]+)\r?$" [r info stats] -> v]} {
+        fail "INFO stats has no numeric $field field"
+    }
+    return $v
+}
+
+# SET PREFIX:0 .. PREFIX:N-1 with ARGS (e.g. PX 100), pipelined.
+proc ex_set_many {prefix n args} {
+    set rd [redis_deferring_client]
+    set sel [r client info]
+    regexp {db=([0-9]+)} $sel -> db
+    $rd select $db
+    for {set i 0} {$i < $n} {incr i} { $rd set $prefix:$i v {*}$args }
+    $rd read
+    for {set i 0} {$i < $n} {incr i} { assert_equal OK [$rd read] }
+    $rd close
+}
+
+start_server {tags {expire}} {
+    r null_value (nil)
+
+    test {Active expiry: 1000 keys that nobody reads disappear} {
+        r flushall
+        set before [ex_stat expired_keys]
+        ex_set_many k 1000 PX 100
+        wait_for_condition 200 50 {[r dbsize] == 0} else {
+            fail "[r dbsize] keys left: active expiry did not reclaim them"
+        }
+        assert_equal [expr {$before + 1000}] [ex_stat expired_keys]
+        assert_equal "" [ex_keyspace 0]
+    }
+
+    test {Active expiry leaves keys without a TTL and keys with a later one} {
+        r flushall
+        ex_set_many plain 500
+        ex_set_many later 200 EX 100000
+        ex_set_many short 500 PX 100
+        wait_for_condition 200 50 {[r dbsize] == 700} else {
+            fail "DBSIZE is [r dbsize], expected 700"
+        }
+        assert_equal "keys=700,expires=200" [ex_keyspace 0]
+        assert_equal v [r get plain:499]
+        assert_range [r ttl later:0] 99000 100000
+    }
+
+    test {Active expiry in every database} {
+        r flushall
+        foreach db {0 5 15} {
+            r select $db
+            ex_set_many k 300 PX 100
+            r set keep v
+        }
+        r select 0
+        wait_for_condition 200 50 {
+            [ex_keyspace 0] eq "keys=1,expires=0" &&
+            [ex_keyspace 5] eq "keys=1,expires=0" &&
+            [ex_keyspace 15] eq "keys=1,expires=0"
+        } else {
+            fail "keys left: [r info keyspace]"
+        }
+    }
+
+    test {DEBUG SET-ACTIVE-EXPIRE 0: expired keys stay until touched} {
+        r flushall
+        r debug set-active-expire 0
+        ex_set_many k 1000 PX 50
+        after 500
+        assert_equal 1000 [r dbsize]
+        after 300
+        assert_equal 1000 [r dbsize]
+        assert_equal "keys=1000,expires=1000" [ex_keyspace 0]
+        # Touching a key deletes it (lazy expiry).
+        for {set i 0} {$i < 10} {incr i} { assert_equal (nil) [r get k:$i] }
+        assert_equal 990 [r dbsize]
+        assert_equal 0 [r exists k:10 k:11]
+        assert_equal 988 [r dbsize]
+        # Switched back on, the cycle reclaims the rest.
+        assert_equal OK [r debug set-active-expire 1]
+        wait_for_condition 200 50 {[r dbsize] == 0} else {
+            fail "[r dbsize] keys left after DEBUG SET-ACTIVE-EXPIRE 1"
+        }
+    }
+
+    test {DEBUG SET-ACTIVE-EXPIRE takes any integer (atoi): 0 or non-numeric disables} {
+        r flushall
+        assert_equal OK [r debug set-active-expire x]
+        r set k v PX 20
+        after 300
+        assert_equal 1 [r dbsize]
+        assert_equal OK [r debug set-active-expire 2]
+        wait_for_condition 100 50 {[r dbsize] == 0} else {
+            fail "the key was not reclaimed after DEBUG SET-ACTIVE-EXPIRE 2"
+        }
+        assert_error_equal "ERR unknown subcommand or wrong number of arguments for 'set-active-expire'. Try DEBUG HELP." {r debug set-active-expire}
+        assert_error_equal "ERR unknown subcommand or wrong number of arguments for 'set-active-expire'. Try DEBUG HELP." {r debug set-active-expire 1 2}
+        assert_match "*SET-ACTIVE-EXPIRE <0|1>*" [r debug help]
+        r debug set-active-expire 1
+    }
+
+    test {Active expiry is paused while clients are paused} {
+        r flushall
+        ex_set_many k 100 PX 50
+        assert_equal OK [r client pause 100000 WRITE]
+        after 500
+        assert_equal 100 [r dbsize]
+        assert_equal OK [r client unpause]
+        wait_for_condition 200 50 {[r dbsize] == 0} else {
+            fail "[r dbsize] keys left after CLIENT UNPAUSE"
+        }
+    }
+
+    test {INFO stats: expired_stale_perc, expired_time_cap_reached_count, expire_cycle_cpu_milliseconds} {
+        r flushall
+        foreach f {expired_stale_perc expired_time_cap_reached_count expire_cycle_cpu_milliseconds} {
+            assert_match "*\n$f:*" [r info stats] $f
+        }
+        assert_match {*.[0-9][0-9]} [ex_stat expired_stale_perc]
+        set cpu [ex_stat expire_cycle_cpu_milliseconds]
+        ex_set_many k 2000 PX 50
+        wait_for_condition 200 50 {[r dbsize] == 0} else {
+            fail "[r dbsize] keys left"
+        }
+        # Whole samples of expired keys were found: the moving average of
+        # the stale share is above 0 for a while.
+        assert_morethan [ex_stat expired_stale_perc] 0
+        assert_range [ex_stat expired_stale_perc] 0 100
+        assert_morethan_equal [ex_stat expire_cycle_cpu_milliseconds] $cpu
+        assert_morethan_equal [ex_stat expired_time_cap_reached_count] 0
+    }
+
+    test {CONFIG RESETSTAT clears the expiry counters} {
+        r flushall
+        ex_set_many k 100 PX 20
+        wait_for_condition 200 50 {[r dbsize] == 0} else { fail "keys left" }
+        assert_morethan [ex_stat expired_keys] 0
+        r config resetstat
+        assert_equal 0 [ex_stat expired_keys]
+        assert_equal 0 [ex_stat expired_time_cap_reached_count]
+        assert_equal 0.00 [ex_stat expired_stale_perc]
+    }
+
+    test {INFO keyspace avg_ttl: the sampled average TTL, 0 without TTLs} {
+        r flushall
+        r set plain v
+        # No key with a TTL: 0, also after some cycles.
+        after 300
+        assert_equal 0 [ex_avg_ttl 0]
+        ex_set_many k 100 PX 1000000
+        wait_for_condition 200 50 {[ex_avg_ttl 0] > 0} else {
+            fail "avg_ttl stays [ex_avg_ttl 0]"
+        }
+        assert_range [ex_avg_ttl 0] 900000 1000000
+        # Once no key has a TTL any more, the estimate goes back to 0.
+        for {set i 0} {$i < 100} {incr i} { r persist k:$i }
+        wait_for_condition 200 50 {[ex_avg_ttl 0] == 0} else {
+            fail "avg_ttl stays [ex_avg_ttl 0] without TTLs"
+        }
     }
 }
 

@@ -1,0 +1,30 @@
+/* expire_cycle: active expiry, Redis's activeExpireCycle for this engine.
+ *
+ * Lazy expiry (db.c) deletes a key whose time has passed when it is
+ * touched; keys that nobody touches are reclaimed here.  The server cron
+ * calls expireCycleRun() `hz` times a second; each call samples keys that
+ * have a TTL in every database (16 per call, round robin, as Redis's
+ * CRON_DBS_PER_CALL) and deletes the expired ones durably through db/, so
+ * they count in INFO expired_keys.  The counters INFO reports
+ * (expired_stale_perc, expired_time_cap_reached_count,
+ * expire_cycle_cpu_milliseconds) and each database's avg_ttl live here. */
+#ifndef REDIS_KV_EXPIRE_CYCLE_H
+#define REDIS_KV_EXPIRE_CYCLE_H
+
+/* One slow cycle: at most 25% of a cron period (1/hz s), fewer when little
+ * is found expired.  Does nothing while clients are paused or while active
+ * expiry is disabled (DEBUG SET-ACTIVE-EXPIRE 0). */
+void expireCycleRun(void);
+
+/* Estimated average TTL (ms) of the keys with an expiry in db, from the
+ * samples of the cycle (a moving average, as Redis's avg_ttl); 0 when the
+ * database has no such key or none was sampled yet. */
+long long expireCycleAvgTtl(int db);
+
+/* INFO stats fields. */
+double expireCycleStalePerc(void);       /* expired_stale_perc (0..100) */
+long long expireCycleTimeCapReached(void); /* expired_time_cap_reached_count */
+long long expireCycleCpuMs(void);        /* expire_cycle_cpu_milliseconds */
+void expireCycleResetStats(void);        /* CONFIG RESETSTAT */
+
+#endif
