@@ -49,6 +49,10 @@ static void debugHelp(client *c) {
     static const char *help[] = {
         "LOG <message>",
         "    Write <message> to the server log.",
+        "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+        "    Close the data set and load it again from disk, in place. Every write is",
+        "    already on disk, so the options (which steer Redis's save, flush and load)",
+        "    change nothing.",
         "SEGFAULT",
         "    Crash the server with sigsegv.",
         "SET-ACTIVE-EXPIRE <0|1>",
@@ -59,6 +63,21 @@ static void debugHelp(client *c) {
         "    Stop the server for <seconds>. Decimals allowed.",
         NULL};
     replyHelp(c, help);
+}
+
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: Redis saves, flushes and loads
+ * the RDB file; here the key directories are rebuilt from the log, which
+ * already holds every write, so the options only need to be valid. */
+static void debugReload(client *c) {
+    for (int j = 2; j < c->argc; j++) {
+        if (strcasecmp(c->argv[j], "merge") && strcasecmp(c->argv[j], "noflush") &&
+            strcasecmp(c->argv[j], "nosave")) {
+            replyError(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+            return;
+        }
+    }
+    reloadDataStore();
+    replyOk(c);
 }
 
 /* Crashes on purpose, through the crash handler, so operators and tests
@@ -89,6 +108,8 @@ void debugCommand(client *c) {
     } else if (c->argc == 3 && !strcasecmp(sub, "set-active-expire")) {
         server.activeExpireEnabled = atoi(c->argv[2]);
         replyOk(c);
+    } else if (!strcasecmp(sub, "reload")) {
+        debugReload(c);
     } else if (c->argc == 3 && !strcasecmp(sub, "log")) {
         serverLog(LL_WARNING, "DEBUG LOG: %s", c->argv[2]);
         replyOk(c);

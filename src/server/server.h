@@ -177,6 +177,7 @@ extern struct redisServer server;
 void updateCachedTime(void);
 int prepareForShutdown(int flags);
 void serverExitGracefully(void);
+void reloadDataStore(void); /* DEBUG RELOAD (main.c) */
 int listenToPort(void);
 void closeListeners(void);
 long long serverCron(reactor *r, long long id, void *clientData);

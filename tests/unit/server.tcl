@@ -528,6 +528,34 @@ start_server {tags {server}} {
         assert_error_equal "ERR wrong number of arguments for 'debug' command" {r debug}
     }
 
+    test {DEBUG RELOAD keeps every key, TTL and database; clients stay connected} {
+        r flushall
+        r select 3
+        r set k3 three
+        r select 0
+        r set plain v
+        r set ttl v ex 1000
+        r mset m1 a m2 b
+        r set gone x
+        r del gone
+        set other [redis_client]
+        $other select 3
+        assert_equal OK [r debug reload]
+        assert_equal {v a b} [r mget plain m1 m2]
+        assert_range [r ttl ttl] 900 1000
+        assert_equal 0 [r exists gone]
+        assert_equal three [$other get k3]
+        assert_equal OK [r debug reload nosave merge noflush]
+        assert_equal 4 [r dbsize]
+        $other close
+        r flushall
+    }
+
+    test {DEBUG RELOAD option errors} {
+        assert_error_equal "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options." {r debug reload foo}
+        assert_error_equal "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options." {r debug reload nosave bar}
+    }
+
     # ------------------------------------------------------------ SHUTDOWN
     test {SHUTDOWN ABORT without a shutdown in progress; SHUTDOWN syntax errors} {
         assert_error_equal "ERR No shutdown in progress." {r shutdown abort}
