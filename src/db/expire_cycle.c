@@ -25,8 +25,9 @@
  *     mostly walk keys without one, so the turn ends and the cursor goes
  *     on at the next cycle.
  *   - Expired keys are deleted through db/ (a DEL record each, counted in
- *     expired_keys).  A delete that cannot be written (disk full) ends the
- *     cycle: the key stays invisible to reads and a later cycle retries.
+ *     expired_keys), a database's turn as one write batch.  A batch that
+ *     cannot be written (disk full) ends the cycle: the keys stay
+ *     invisible to reads and a later cycle retries.
  *   - avg_ttl is Redis's: the mean TTL of the live keys of each loop's
  *     sample, folded into a moving average (49/50 old, 1/50 new). */
 #include "db/expire_cycle.h"
@@ -144,7 +145,7 @@ static int sampleOnce(int db, unsigned long *sampled, unsigned long *expired) {
 /* db's turn: loops while more than CYCLE_ACCEPTABLE_STALE % of what the
  * turn sampled so far had expired.  Returns 0 when the cycle must stop
  * (time limit or a failed delete). */
-static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) {
+static int expireDbLoops(int db, long long start, long long limitUs, cycleTotals *t) {
     keydir *kd = storeKeydir(server.store, db);
     unsigned long sampled = 0, expired = 0;
     do {
@@ -166,6 +167,24 @@ static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) 
         }
     } while (sampled > 0 && expired * 100 / sampled > CYCLE_ACCEPTABLE_STALE);
     return 1;
+}
+
+/* One turn's deletes are one write batch: a single write for all their
+ * DEL records instead of one each (the turn's cost is then mostly the
+ * key-directory work).  If the batch cannot be written, none of its
+ * deletes happened: the keys stay (invisible to reads, being expired)
+ * and are not counted, and the cycle stops. */
+static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) {
+    long long statBefore = server.statExpiredKeys;
+    unsigned long expiredBefore = t->expired;
+    dbBatchBegin();
+    int goOn = expireDbLoops(db, start, limitUs, t);
+    if (dbBatchCommit() != DB_OK) {
+        server.statExpiredKeys = statBefore;
+        t->expired = expiredBefore;
+        return 0;
+    }
+    return goOn;
 }
 
 void expireCycleRun(void) {

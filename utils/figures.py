@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""figures.py -- the measured figures of the issues, redis-kv against
+redis-server 7 side by side in one run, several rounds, medians.
+
+    utils/figures.py memory   [--keys N]   RSS per key (16-byte values)
+    utils/figures.py restart  [--keys N]   time until N keys are served again
+    utils/figures.py scan     [--keys N]   a full SCAN ... COUNT 1000
+    utils/figures.py expire   [--keys N]   N keys with a 1 s TTL nobody reads:
+                                           time until DBSIZE is 0, CPU used
+    utils/figures.py compaction-latency    p99 of SET while a compaction runs
+                                           (redis-kv only: with and without)
+    options: --rounds R (default 3), --redis PATH (default redis-server)
+
+redis-server runs with --appendonly yes --appendfsync everysec (the
+durable setting comparable to redis-kv's default); both servers start on
+free ports in temporary directories and are stopped by PID.  Keys are
+loaded with `redis-cli --pipe`.  Python 3 standard library only.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KV = os.path.join(ROOT, "src", "redis-kv-server")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Conn:
+    """A minimal RESP client: enough for DBSIZE, INFO, SCAN, CONFIG."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.buf = b""
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            data = self.sock.recv(1 << 20)
+            if not data:
+                raise ConnectionError("closed")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _read(self):
+        line = self._line()
+        t, rest = line[:1], line[1:]
+        if t in (b"+", b":"):
+            return int(rest) if t == b":" else rest.decode()
+        if t == b"-":
+            raise RuntimeError(rest.decode())
+        if t == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self.buf += self.sock.recv(1 << 20)
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data
+        if t == b"*":
+            return [self._read() for _ in range(int(rest))]
+        raise RuntimeError("bad reply %r" % line)
+
+    def call(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.sock.sendall(out)
+        return self._read()
+
+    def close(self):
+        self.sock.close()
+
+
+class Server:
+    def __init__(self, kind, redis_path, extra=()):
+        self.kind = kind
+        self.dir = tempfile.mkdtemp(prefix="figures-%s-" % kind)
+        self.port = free_port()
+        self.binary = KV if kind == "redis-kv" else redis_path
+        self.args = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+                     "--logfile", os.path.join(self.dir, "log")]
+        if kind == "redis":
+            self.args += ["--save", "", "--appendonly", "yes", "--appendfsync", "everysec"]
+        self.args += list(extra)
+        self.proc = None
+
+    def start(self):
+        """Starts the server; returns seconds until it answers PING."""
+        t0 = time.time()
+        self.proc = subprocess.Popen([self.binary] + self.args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                c = Conn(self.port)
+                c.call("PING")
+                c.close()
+                return time.time() - t0
+            except (OSError, RuntimeError):
+                if self.proc.poll() is not None:
+                    raise RuntimeError("%s exited at start" % self.kind)
+                time.sleep(0.001)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait()
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def status(self, field):
+        """A field of /proc/PID/status in kB (VmRSS, RssAnon, RssFile)."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_keys(port, n, value=b"v" * 16, px=None):
+    """SET key:0..n-1 through redis-cli --pipe."""
+    parts = []
+    for i in range(n):
+        k = b"key:%d" % i
+        if px is None:
+            parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                         % (len(k), k, len(value), value))
+        else:
+            pxs = str(px).encode()
+            parts.append(b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$2\r\nPX\r\n$%d\r\n%s\r\n"
+                         % (len(k), k, len(value), value, len(pxs), pxs))
+    subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=b"".join(parts),
+                   stdout=subprocess.DEVNULL, check=True)
+
+
+def wait_dbsize(port, want, timeout=600):
+    c = Conn(port)
+    t0 = time.time()
+    while c.call("DBSIZE") != want:
+        if time.time() - t0 > timeout:
+            raise RuntimeError("DBSIZE never reached %d" % want)
+        time.sleep(0.002)
+    c.close()
+
+
+def report(title, rows):
+    """rows: {label: (kv values, redis values)}; prints medians and ratios."""
+    print(title)
+    print("%-28s %14s %14s %8s" % ("", "redis-kv", "redis 7", "kv/redis"))
+    for label, (kv, rd) in rows.items():
+        mk, mr = statistics.median(kv), statistics.median(rd)
+        print("%-28s %14.3f %14.3f %8.3f" % (label, mk, mr, mk / mr if mr else float("nan")))
+
+
+def fig_memory(a):
+    rows = {"RSS bytes/key": ([], []), "heap (RssAnon) bytes/key": ([], [])}
+    for _ in range(a.rounds):
+        for idx, kind in enumerate(("redis-kv", "redis")):
+            s = Server(kind, a.redis)
+            try:
+                s.start()
+                rss0, anon0 = s.status("VmRSS"), s.status("RssAnon")
+                load_keys(s.port, a.keys)
+                wait_dbsize(s.port, a.keys)
+                time.sleep(1)
+                rows["RSS bytes/key"][idx].append((s.status("VmRSS") - rss0) * 1024 / a.keys)
+                rows["heap (RssAnon) bytes/key"][idx].append(
+                    (s.status("RssAnon") - anon0) * 1024 / a.keys)
+            finally:
+                s.remove()
+    report("memory: %d keys, 16-byte values (%d rounds, medians)" % (a.keys, a.rounds), rows)
+
+
+def fig_restart(a):
+    rows = {"seconds until served": ([], [])}
+    servers = [Server("redis-kv", a.redis), Server("redis", a.redis)]
+    try:
+        for s in servers:
+            s.start()
+            load_keys(s.port, a.keys)
+            wait_dbsize(s.port, a.keys)
+        for _ in range(a.rounds):
+            for idx, s in enumerate(servers):
+                s.stop()
+                t0 = time.time()
+                s.start()
+                wait_dbsize(s.port, a.keys)
+                rows["seconds until served"][idx].append(time.time() - t0)
+    finally:
+        for s in servers:
+            s.remove()
+    report("restart: %d keys, 16-byte values (%d rounds, medians)" % (a.keys, a.rounds), rows)
+
+
+def fig_scan(a):
+    rows = {"full SCAN COUNT 1000, s": ([], [])}
+    servers = [Server("redis-kv", a.redis), Server("redis", a.redis)]
+    try:
+        for s in servers:
+            s.start()
+            load_keys(s.port, a.keys)
+            wait_dbsize(s.port, a.keys)
+        for _ in range(a.rounds):
+            for idx, s in enumerate(servers):
+                c = Conn(s.port)
+                t0 = time.time()
+                cursor, seen = b"0", set()
+                while True:
+                    cursor, keys = c.call("SCAN", cursor, "COUNT", 1000)
+                    seen.update(keys)
+                    if cursor in (b"0", "0"):
+                        break
+                rows["full SCAN COUNT 1000, s"][idx].append(time.time() - t0)
+                c.close()
+                if len(seen) != a.keys:
+                    raise RuntimeError("%s: SCAN saw %d keys" % (s.kind, len(seen)))
+    finally:
+        for s in servers:
+            s.remove()
+    report("scan: %d keys (%d rounds, medians)" % (a.keys, a.rounds), rows)
+
+
+def fig_expire(a):
+    rows = {"s from last expiry to 0 keys": ([], []), "CPU s (load end -> 0 keys)": ([], [])}
+    for _ in range(a.rounds):
+        for idx, kind in enumerate(("redis-kv", "redis")):
+            s = Server(kind, a.redis)
+            try:
+                s.start()
+                load_keys(s.port, a.keys, px=1000)
+                loaded = time.time()
+                cpu0 = s.cpu_seconds()
+                wait_dbsize(s.port, 0)
+                done = time.time()
+                rows["s from last expiry to 0 keys"][idx].append(max(0.0, done - (loaded + 1)))
+                rows["CPU s (load end -> 0 keys)"][idx].append(s.cpu_seconds() - cpu0)
+            finally:
+                s.remove()
+    report("expire: %d keys with a 1 s TTL, never read (%d rounds, medians)"
+           % (a.keys, a.rounds), rows)
+
+
+def bench_set_p99(port, n):
+    out = subprocess.run(["redis-benchmark", "-p", str(port), "-t", "set", "-c", "50",
+                          "-n", str(n), "-r", "300000", "-d", "256", "--csv"],
+                         capture_output=True, text=True, check=True).stdout
+    line = out.strip().splitlines()[-1].replace('"', "").split(",")
+    return float(line[1]), float(line[6])  # rps, p99 ms
+
+
+def fig_compaction_latency(a):
+    with_c, without = ([], []), ([], [])
+    s = Server("redis-kv", a.redis, ["--compact-garbage-percent", "0", "--segment-size", "64mb"])
+    try:
+        s.start()
+        c = Conn(s.port)
+        for _ in range(a.rounds):
+            # Garbage to compact: the same 300k keys written 4 times.
+            for _ in range(4):
+                bench_set_p99(s.port, 300000)
+            rps, p99 = bench_set_p99(s.port, 200000)
+            without[0].append(rps)
+            without[1].append(p99)
+            c.call("BGREWRITEAOF")
+            rps, p99 = bench_set_p99(s.port, 200000)
+            info = c.call("INFO", "persistence").decode()
+            running = "aof_rewrite_in_progress:1" in info
+            with_c[0].append(rps)
+            with_c[1].append(p99)
+            print("round: compaction %s at the end of the measured run"
+                  % ("still running" if running else "finished"))
+            while "aof_rewrite_in_progress:1" in c.call("INFO", "persistence").decode():
+                time.sleep(0.05)
+        c.close()
+    finally:
+        s.remove()
+    print("SET p99 while compacting (redis-benchmark -t set -c 50 -d 256, %d rounds, medians)"
+          % a.rounds)
+    print("%-28s %14s %14s" % ("", "compacting", "not"))
+    print("%-28s %14.0f %14.0f" % ("ops/s", statistics.median(with_c[0]),
+                                    statistics.median(without[0])))
+    print("%-28s %14.3f %14.3f" % ("p99 ms", statistics.median(with_c[1]),
+                                    statistics.median(without[1])))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("figure", choices=["memory", "restart", "scan", "expire",
+                                      "compaction-latency"])
+    p.add_argument("--keys", type=int, default=1000000)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--redis", default="redis-server")
+    a = p.parse_args()
+    {"memory": fig_memory, "restart": fig_restart, "scan": fig_scan, "expire": fig_expire,
+     "compaction-latency": fig_compaction_latency}[a.figure](a)
+
+
+if __name__ == "__main__":
+    main()
