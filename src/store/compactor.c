@@ -21,7 +21,7 @@
 
 /* A verdict round trip is made per this many candidates (or key bytes):
  * small enough that the owner's part takes a fraction of a millisecond. */
-#define COMPACT_BATCH_CANDS 1024
+#define COMPACT_BATCH_CANDS 256
 #define COMPACT_BATCH_KEYBYTES (256 * 1024)
 
 struct compactor {
@@ -228,6 +228,8 @@ static int copyRecord(compactor *c, compactCand *cd) {
  * ones, relocations.  0 or -1. */
 static int flushBatch(compactor *c) {
     if (c->ncands == 0) return 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (request(c, COMPACT_NEED_VERDICT) < 0) return -1;
     size_t live = 0;
     for (size_t i = 0; i < c->ncands; i++) {
@@ -244,6 +246,14 @@ static int flushBatch(compactor *c) {
     }
     c->ncands = 0;
     c->arenaLen = 0;
+    /* Duty cycle: rest as long as the round took, so the merge takes at
+     * most about half a core from a busy server. */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    if (ns > 0) {
+        struct timespec rest = {ns / 1000000000LL, ns % 1000000000LL};
+        nanosleep(&rest, NULL);
+    }
     return 0;
 }
 
