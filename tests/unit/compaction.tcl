@@ -1170,6 +1170,57 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         assert_error_equal "ERR syntax error" {$c config set save 900 1}
         stop_server $s
     }
+
+    test {CONFIG SET save: several save points in one value, as Redis 7 takes them} {
+        cp_require
+        set s [cp_start "" {}]
+        set c [dict get $s client]
+        foreach {v want} {{900 1} {900 1} {3600 1 300 100 60 10000} {3600 1 300 100 60 10000}
+                          {900 1 900 1} {900 1 900 1} {+5 1} {5 1} {} {}} {
+            assert_equal OK [$c config set save $v] "value '$v'"
+            assert_equal [list save $want] [$c config get save] "after the value '$v'"
+        }
+        stop_server $s
+    }
+
+    test {save and appendonly in a config file: lines add up, "" clears, appendonly no loads} {
+        cp_require
+        foreach {lines want} {
+            {{save 900 1} {save 300 10}} {900 1 300 10}
+            {{save 900 1} {save 300 10} {save ""}} {}
+            {{save 900 1} {save ""} {save 60 10000}} {60 10000}
+            {{save "3600 1 300 100"}} {3600 1 300 100}
+            {{appendonly no} {save 900 1}} {900 1}
+        } {
+            set dir [new_tmpdir]
+            set conf [file join $dir extra.conf]
+            set f [open $conf w]
+            puts $f "appendfsync always"
+            foreach l $lines { puts $f $l }
+            close $f
+            set s [spawn_server -cmdline [list $conf] -dir $dir -timeout 30 -client]
+            set c [dict get $s client]
+            assert_equal [list save $want] [$c config get save] "config lines: $lines"
+            assert_equal {appendonly yes} [$c config get appendonly] "config lines: $lines"
+            stop_server $s
+        }
+    }
+
+    test {A config file with invalid save points does not start, as in Redis} {
+        cp_require
+        foreach l {{save 900} {save 900 x} {save 0 1} {save -5 1}} {
+            set dir [new_tmpdir]
+            set conf [file join $dir bad.conf]
+            set f [open $conf w]
+            puts $f "port [free_port]"
+            puts $f "dir $dir"
+            puts $f $l
+            close $f
+            lassign [run_server $conf] rc out
+            assert_equal 1 $rc "exit status with '$l', output: $out"
+            assert_match "*Invalid save parameters*" $out "'$l'"
+        }
+    }
 }
 
 # ---------------- a full disk during a compaction (root: a small tmpfs)
