@@ -18,8 +18,10 @@ void bgrewriteaofCommand(client *c) {
     }
     char err[256];
     if (storeCompactStart(server.store, err, sizeof(err)) < 0) {
+        /* Redis 7's words: the reason goes to the log, not to the client. */
         serverLog(LL_WARNING, "Can't rewrite the log: %s", err);
-        replyErrorFormat(c, "Can't rewrite the append only file in the background: %s", err);
+        replyError(c, "Can't execute an AOF background rewriting. "
+                      "Please check the server logs for more information.");
         return;
     }
     replyStatus(c, "Background append only file rewriting started");

@@ -82,14 +82,19 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         snprintf(err, errlen, "a batch is open");
         return -1;
     }
+    /* From here on a failure is a rewrite that could not start: as in
+     * Redis (aof_last_bgrewrite_status), the last status becomes an error
+     * until a merge succeeds. */
     uint64_t gap = outputIdsNeeded(s, s->liveBytes);
     uint64_t first = activeSeg(s)->id + 1;
     if (first + gap > UINT32_MAX) {
         snprintf(err, errlen, "segment ids exhausted");
+        s->stats.lastCompactionOk = 0;
         return -1;
     }
     if (storeRotateTo(s, first + gap, 0) < 0) {
         snprintf(err, errlen, "can't start a new segment: %s", s->lastError);
+        s->stats.lastCompactionOk = 0;
         return -1;
     }
     s->ncompactIn = s->nsegs - 1;
@@ -109,6 +114,7 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         xfree(s->compactIn);
         s->compactIn = NULL;
         s->ncompactIn = 0;
+        s->stats.lastCompactionOk = 0;
         return -1;
     }
     s->compactStartMs = storeWallMs();

@@ -297,15 +297,20 @@ proc event_sleep {ms} {
 proc is_alive {pid} {
     if {$pid eq "" || $pid <= 0} { return 0 }
     if {[catch {exec kill -0 $pid}]} { return 0 }
-    # A zombie is dead too.
-    if {![catch {open /proc/$pid/stat r} f]} {
+    if {![file isdirectory /proc/self]} { return 1 }
+    # A zombie is dead too, but only once every thread of it is: the
+    # leader of a killed multi-threaded process shows as a zombie while its
+    # other threads are still exiting (a worker thread in the middle of
+    # disk I/O can take a while), and until the last one is gone the
+    # process still holds its files and locks (a server restarted on its
+    # data directory would find it locked).
+    foreach path [glob -nocomplain /proc/$pid/task/*/stat] {
+        if {[catch {open $path r} f]} continue
         set stat [read $f]
         close $f
-        if {[regexp {\) ([A-Za-z])} $stat -> state] && $state in {Z X}} {
-            return 0
-        }
+        if {![regexp {\) ([A-Za-z])} $stat -> state] || $state ni {Z X}} { return 1 }
     }
-    return 1
+    return 0
 }
 
 # Last N lines of a file (a server log).
