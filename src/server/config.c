@@ -250,19 +250,28 @@ static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
         server.savePoints = xstrdup("");
         return 0;
     }
-    if (argc % 2 != 0) {
+    /* One argument holding them all ("3600 1 300 100") is split on single
+     * spaces, as Redis splits multi-value configs. */
+    int n = argc;
+    bstr *parts = argv;
+    if (argc == 1) parts = bstrSplitLen(argv[0], bstrLen(argv[0]), " ", 1, &n);
+    int ok = n > 0 && n % 2 == 0;
+    bstr points = bstrEmpty();
+    for (int i = 0; ok && i < n; i++) {
+        /* strtoll, as Redis reads them ("+5" too); seconds >= 1, changes >= 0 */
+        char *end;
+        errno = 0;
+        long long v = strtoll(parts[i], &end, 10);
+        if (bstrLen(parts[i]) == 0 || *end != '\0' || errno || v < (i % 2 == 0 ? 1 : 0))
+            ok = 0;
+        else
+            points = bstrCatPrintf(points, "%s%lld", i ? " " : "", v);
+    }
+    if (parts != argv) bstrFreeSplitRes(parts, n);
+    if (!ok) {
+        bstrFree(points);
         snprintf(err, errlen, "Invalid save parameters");
         return -1;
-    }
-    bstr points = bstrEmpty();
-    for (int i = 0; i < argc; i++) {
-        long long v;
-        if (!numParseLongLong(argv[i], bstrLen(argv[i]), &v) || v < 0 || v > INT_MAX) {
-            bstrFree(points);
-            snprintf(err, errlen, "Invalid save parameters");
-            return -1;
-        }
-        points = bstrCatPrintf(points, "%s%lld", i ? " " : "", v);
     }
     int appending = !server.store && server.savePoints && server.savePoints[0];
     bstr all = appending ? bstrCatPrintf(bstrEmpty(), "%s %s", server.savePoints, points)

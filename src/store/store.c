@@ -311,10 +311,12 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
     segment *old = storeActive(s);
     segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
     if (!next) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s", err);
         storeLogf(s, STORE_LOG_WARNING, "Can't start a new segment: %s", err);
         return -1;
     }
     if (segmentSeal(old, err, sizeof(err)) < 0) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s", err);
         storeLogf(s, STORE_LOG_WARNING, "Can't seal segment %llu: %s",
                   (unsigned long long)old->id, err);
         segmentClose(next);
