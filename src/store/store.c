@@ -646,7 +646,7 @@ int storeCheckAccounting(store *s) {
     size_t nall = s->nsegs + s->ncompactOut;
     segment **all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
     memcpy(all, s->segs, sizeof(segment *) * s->nsegs);
-    memcpy(all + s->nsegs, s->compactOut, sizeof(segment *) * s->ncompactOut);
+    if (s->ncompactOut) memcpy(all + s->nsegs, s->compactOut, sizeof(segment *) * s->ncompactOut);
     uint64_t *sums = xcalloc(nall ? nall : 1, sizeof(uint64_t));
     uint64_t total = 0;
     int bad = 0;
