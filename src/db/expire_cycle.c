@@ -38,6 +38,7 @@
 
 #define CYCLE_KEYS_PER_LOOP 20      /* ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP */
 #define CYCLE_SLOW_TIME_PERC 25     /* ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC */
+#define CYCLE_FAST_DURATION_US 1000 /* ACTIVE_EXPIRE_CYCLE_FAST_DURATION */
 #define CYCLE_ACCEPTABLE_STALE 10   /* ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE */
 #define CYCLE_DBS_PER_CALL 16       /* CRON_DBS_PER_CALL */
 #define CYCLE_BUCKETS_PER_KEY 20    /* Redis: max_buckets = num * 20 */
@@ -187,12 +188,8 @@ static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) 
     return goOn;
 }
 
-void expireCycleRun(void) {
-    if (!server.activeExpireEnabled || server.pauseType != PAUSE_NONE || !server.store) return;
-    if (!dbState) dbState = xcalloc((size_t)server.dbnum, sizeof(*dbState));
-    long long start = monotonicUs();
-    long long limitUs = (long long)CYCLE_SLOW_TIME_PERC * 1000000 / server.hz / 100;
-    if (limitUs <= 0) limitUs = 1;
+/* One cycle over up to CYCLE_DBS_PER_CALL databases within limitUs. */
+static void runCycle(long long start, long long limitUs) {
     int dbs = CYCLE_DBS_PER_CALL;
     if (dbs > server.dbnum || timeLimitExit) dbs = server.dbnum;
     timeLimitExit = 0;
@@ -206,6 +203,31 @@ void expireCycleRun(void) {
     cycleTimeUs += monotonicUs() - start;
     double current = t.sampled ? (double)t.expired / (double)t.sampled : 0;
     stalePerc = current * 0.05 + stalePerc * 0.95;
+}
+
+static int cycleAllowed(void) {
+    if (!server.activeExpireEnabled || server.pauseType != PAUSE_NONE || !server.store) return 0;
+    if (!dbState) dbState = xcalloc((size_t)server.dbnum, sizeof(*dbState));
+    return 1;
+}
+
+void expireCycleRun(void) {
+    if (!cycleAllowed()) return;
+    long long limitUs = (long long)CYCLE_SLOW_TIME_PERC * 1000000 / server.hz / 100;
+    runCycle(monotonicUs(), limitUs > 0 ? limitUs : 1);
+}
+
+/* Redis's fast cycle: only while expired keys are plentiful (the last
+ * cycle ran out of time, or many samples were expired), at most
+ * CYCLE_FAST_DURATION_US, and not again within twice that. */
+void expireCycleRunFast(void) {
+    static long long lastFastStart;
+    if (!cycleAllowed()) return;
+    if (!timeLimitExit && stalePerc * 100 < CYCLE_ACCEPTABLE_STALE) return;
+    long long now = monotonicUs();
+    if (now < lastFastStart + CYCLE_FAST_DURATION_US * 2) return;
+    lastFastStart = now;
+    runCycle(now, CYCLE_FAST_DURATION_US);
 }
 
 long long expireCycleAvgTtl(int db) { return dbState ? dbState[db].avgTtl : 0; }

@@ -16,6 +16,11 @@
  * expiry is disabled (DEBUG SET-ACTIVE-EXPIRE 0). */
 void expireCycleRun(void);
 
+/* Redis's fast cycle, called from beforeSleep: up to 1 ms, and only while
+ * the slow cycle cannot keep up (it hit its time limit, or more than 10%
+ * of the sampled keys were expired). */
+void expireCycleRunFast(void);
+
 /* Estimated average TTL (ms) of the keys with an expiry in db, from the
  * samples of the cycle (a moving average, as Redis's avg_ttl); 0 when the
  * database has no such key or none was sampled yet. */

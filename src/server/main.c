@@ -164,6 +164,7 @@ static void beforeSleep(reactor *r) {
     (void)r;
     server.inBeforeSleep = 1;
     updateCachedTime();
+    expireCycleRunFast();
     /* appendfsync always: one fdatasync for every write of this iteration,
      * before any of their replies leaves (group commit). */
     if (server.store && storeNeedsSync(server.store) && storeSync(server.store) != STORE_OK)
