@@ -511,6 +511,40 @@ start_server {tags {pubsub}} {
         $fast close
     }
 
+    test {The pubsub soft limit cuts a subscriber that stays over it for its seconds} {
+        set saved [lindex [r config get client-output-buffer-limit] 1]
+        r config set client-output-buffer-limit "pubsub 0 64kb 1"
+        set slow [redis_deferring_client]
+        $slow client id
+        set slowid [$slow read]
+        ps_sub $slow subscribe {soft}
+        set fast [redis_deferring_client]
+        ps_sub $fast subscribe {soft}
+        # Messages well under the soft limit, so the reading subscriber's
+        # output never goes over it (a buffer found over the limit at each
+        # check counts as continuously over, in Redis too).
+        set msg [string repeat y 30000]
+        set cut 0
+        set start [clock milliseconds]
+        # The socket buffers fill first; then the output buffer stays over
+        # 64kb, and a message arriving more than a second later cuts it.
+        while {[clock milliseconds] - $start < 20000} {
+            set n [r publish soft $msg]
+            assert_equal [list message soft $msg] [$fast read]
+            if {$n == 1} { set cut 1 ; break }
+            after 5
+        }
+        r config set client-output-buffer-limit $saved
+        assert_equal 1 $cut
+        assert_morethan_equal [expr {[clock milliseconds] - $start}] 1000
+        assert_equal "" [ps_client_line $slowid]
+        assert_closed $slow
+        assert_equal 1 [r publish soft after]
+        assert_equal {message soft after} [$fast read]
+        $slow close
+        $fast close
+    }
+
     # ------------------------------------------------- redis-cli as subscriber
     test {redis-cli --csv subscribe receives what PUBLISH sends} {
         if {[auto_execok redis-cli] eq ""} { skip "redis-cli not installed" }
