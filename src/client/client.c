@@ -5,6 +5,7 @@
 #include "lib/alloc.h"
 #include "lib/numfmt.h"
 #include "net/net.h"
+#include "pubsub/pubsub.h"
 #include "reactor/reactor.h"
 #include "server/server.h"
 
@@ -90,6 +91,7 @@ void clientFree(client *c) {
         listNode *ln = listSearchValue(server.clientsToClose, c);
         if (ln) listDelNode(server.clientsToClose, ln);
     }
+    pubsubClientReset(c);
     bstrFree(c->querybuf);
     bstrFree(c->name);
     respParserFree(&c->parser);
@@ -600,13 +602,13 @@ const char *clientSockName(client *c) {
 static void clientFlagsString(client *c, char *flags) {
     char *p = flags;
     if (c->flags & CLIENT_MONITOR) *p++ = 'O';
+    if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (c->flags & CLIENT_MULTI) *p++ = 'x';
     if (c->flags & CLIENT_PAUSED) *p++ = 'b';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX_SOCKET) *p++ = 'U';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
-    if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (p == flags) *p++ = 'N';
     *p = '\0';
 }
@@ -627,12 +629,14 @@ bstr clientCatInfoString(bstr s, client *c) {
                     (size_t)c->parser.argvCap * sizeof(bstr);
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
+        "db=%d sub=%lu psub=%lu ssub=%lu multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
         "multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
         "events=%s cmd=%s user=default redir=-1 resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
-        (long long)(server.unixtime - c->lastinteraction), flags, c->db, qbuf,
+        (long long)(server.unixtime - c->lastinteraction), flags, c->db,
+        pubsubClientCount(c, PUBSUB_CHANNEL), pubsubClientCount(c, PUBSUB_PATTERN),
+        pubsubClientCount(c, PUBSUB_SHARD), qbuf,
         bstrAvail(c->querybuf), argvMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
         (unsigned long)listLength(c->reply), obufMem, totMem, events,
         c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp);

@@ -42,9 +42,13 @@
 #define CLIENT_PENDING_COMMAND (1ULL << 13)
 #define CLIENT_EXECUTING (1ULL << 14)
 #define CLIENT_IN_TO_CLOSE (1ULL << 15)
+/* Set while a pub/sub frame is being appended: CLIENT REPLY OFF|SKIP do not
+ * silence those (Redis 7.0.15). */
+#define CLIENT_PUSHING (1ULL << 16)
 
 struct command;
 struct reactor;
+struct pubsubClientState;
 
 typedef struct replyBlock {
     size_t size;
@@ -73,6 +77,7 @@ typedef struct client {
     long long totNetIn;
     long long totNetOut;
     long long commandsProcessed;
+    struct pubsubClientState *pubsub; /* subscriptions (pubsub/), NULL if none yet */
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;

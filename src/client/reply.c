@@ -20,7 +20,8 @@
  * silence it, and a client that is being closed gets nothing more.  Queues
  * the client for writing on its first reply. */
 static int replyPrepare(client *c) {
-    if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) return 0;
+    if ((c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) && !(c->flags & CLIENT_PUSHING))
+        return 0;
     if (c->flags & CLIENT_CLOSE_ASAP) return 0;
     if (c->fd < 0) return 0;
     if (!(c->flags & CLIENT_PENDING_WRITE)) {

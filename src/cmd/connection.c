@@ -3,6 +3,7 @@
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/numfmt.h"
+#include "pubsub/pubsub.h"
 #include "server/server.h"
 
 #include <limits.h>
@@ -64,6 +65,10 @@ void resetCommand(client *c) {
         if (ln) listDelNode(server.monitors, ln);
         c->flags &= ~CLIENT_MONITOR;
     }
+    /* As Redis's clearClientConnectionState: every subscription is dropped,
+     * without unsubscribe confirmations, and the client leaves pub/sub mode. */
+    pubsubClientReset(c);
+    c->flags &= ~CLIENT_PUBSUB;
     c->db = 0;
     c->resp = 2;
     bstrFree(c->name);

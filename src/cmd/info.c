@@ -32,6 +32,7 @@
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "lib/numfmt.h"
+#include "pubsub/pubsub.h"
 #include "server/server.h"
 
 typedef bstr infoSectionProc(bstr s);
@@ -327,9 +328,9 @@ static bstr infoSectionStats(bstr s) {
         "current_eviction_exceeded_time:0\r\n"
         "keyspace_hits:0\r\n"
         "keyspace_misses:0\r\n"
-        "pubsub_channels:0\r\n"
-        "pubsub_patterns:0\r\n"
-        "pubsubshard_channels:0\r\n"
+        "pubsub_channels:%lu\r\n"
+        "pubsub_patterns:%lu\r\n"
+        "pubsubshard_channels:%lu\r\n"
         "latest_fork_usec:0\r\n"
         "total_forks:0\r\n"
         "migrate_cached_sockets:0\r\n"
@@ -362,6 +363,7 @@ static bstr infoSectionStats(bstr s) {
         (double)server.statInstantaneousNetOut / 1024,
         server.statRejectedConn, server.statExpiredKeys, expireCycleStalePerc(),
         expireCycleTimeCapReached(), expireCycleCpuMs(), server.statEvictedClients,
+        pubsubCount(PUBSUB_CHANNEL), pubsubCount(PUBSUB_PATTERN), pubsubCount(PUBSUB_SHARD),
         server.statUnexpectedErrorReplies, server.statTotalErrorReplies,
         server.statTotalReadsProcessed, server.statTotalWritesProcessed,
         server.statQbufLimitDisconnections, server.statObufLimitDisconnections);

@@ -197,7 +197,9 @@ static int protectedCommandAllowed(client *c) {
     return 0;
 }
 
+/* Top-level commands only: SLOWLOG RESET is not RESET. */
 static int allowedInSubscribedMode(const command *cmd) {
+    if (cmd->parent) return 0;
     static const char *const allowed[] = {"ping", "subscribe", "ssubscribe", "unsubscribe",
                                           "sunsubscribe", "psubscribe", "punsubscribe",
                                           "quit", "reset", NULL};

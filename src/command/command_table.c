@@ -679,6 +679,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_KEYSPACE_ARGS
 #include "command/command_table_keyspace.inc"
 #undef COMMAND_TABLE_KEYSPACE_ARGS
+#define COMMAND_TABLE_PUBSUB_ARGS
+#include "command/command_table_pubsub.inc"
+#undef COMMAND_TABLE_PUBSUB_ARGS
 
 command commandTable[] = {
     {
@@ -897,5 +900,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_KEYSPACE_ENTRIES
 #include "command/command_table_keyspace.inc"
 #undef COMMAND_TABLE_KEYSPACE_ENTRIES
+#define COMMAND_TABLE_PUBSUB_ENTRIES
+#include "command/command_table_pubsub.inc"
+#undef COMMAND_TABLE_PUBSUB_ENTRIES
     {0}
 };

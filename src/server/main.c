@@ -9,6 +9,7 @@
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
+#include "pubsub/pubsub.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -382,6 +383,7 @@ int main(int argc, char **argv) {
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) usage();
     initServerState();
     commandTableInit();
+    pubsubInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
     bstr options = parseCommandLine(argc, argv, &configfile);
