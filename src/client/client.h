@@ -42,9 +42,25 @@
 #define CLIENT_PENDING_COMMAND (1ULL << 13)
 #define CLIENT_EXECUTING (1ULL << 14)
 #define CLIENT_IN_TO_CLOSE (1ULL << 15)
+#define CLIENT_DIRTY_CAS (1ULL << 16)  /* a WATCHed key was touched: EXEC fails */
+#define CLIENT_DIRTY_EXEC (1ULL << 17) /* a command was refused while queuing */
 
 struct command;
 struct reactor;
+
+/* One command queued between MULTI and EXEC. */
+typedef struct multiCmd {
+    struct command *cmd;
+    int argc;
+    bstr *argv;
+} multiCmd;
+
+typedef struct multiState {
+    multiCmd *commands;
+    int count;
+    int cap;
+    uint64_t cmdFlags;         /* the queued commands' flags, or'ed */
+} multiState;
 
 typedef struct replyBlock {
     size_t size;
@@ -73,6 +89,8 @@ typedef struct client {
     long long totNetIn;
     long long totNetOut;
     long long commandsProcessed;
+    multiState mstate;         /* queued commands while CLIENT_MULTI */
+    list *watchedKeys;         /* watchedKey* (cmd/multi.c), NULL when none */
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;

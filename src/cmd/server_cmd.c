@@ -1,6 +1,7 @@
 /* server_cmd: TIME, SHUTDOWN and DEBUG. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "db/db.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -75,6 +76,11 @@ static void debugReload(client *c) {
             replyError(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
             return;
         }
+    }
+    if (dbInBatch()) {
+        /* Inside EXEC: the reload would drop the transaction's batch. */
+        replyError(c, "DEBUG RELOAD is not supported inside MULTI by redis-kv");
+        return;
     }
     reloadDataStore();
     replyOk(c);

@@ -5,6 +5,7 @@
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
 #include "cmd/info.h"
+#include "cmd/multi.h"
 #include "command/command.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
@@ -381,6 +382,7 @@ int main(int argc, char **argv) {
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) usage();
     initServerState();
     commandTableInit();
+    multiInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
     bstr options = parseCommandLine(argc, argv, &configfile);
