@@ -673,6 +673,20 @@ start_server {tags {multi}} {
         assert_equal {(nil) (nil) (nil) 3} [r mget before a b c]
     }
 
+    test {BGREWRITEAOF inside EXEC is scheduled, and runs after it} {
+        regexp -line {^aof_rewrites:(\d+)} [r info persistence] -> before
+        r multi
+        r bgrewriteaof
+        assert_equal {{Background append only file rewriting scheduled}} [r exec]
+        wait_for_condition 100 50 {
+            [regexp -line {^aof_rewrites:(\d+)} [r info persistence] -> n] && $n > $before &&
+            [string match "*aof_rewrite_scheduled:0*" [r info persistence]] &&
+            [string match "*aof_rewrite_in_progress:0*" [r info persistence]]
+        } else {
+            fail "the scheduled rewrite did not run: [r info persistence]"
+        }
+    }
+
     test {CLIENT LIST shows flags x and d and the multi= count} {
         r flushall
         set c [mu_client]
