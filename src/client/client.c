@@ -626,18 +626,19 @@ bstr clientCatInfoString(bstr s, client *c) {
     size_t qbuf = bstrLen(c->querybuf) - c->qbPos;
     size_t argvMem = c->argc ? c->parser.argvBytes : 0;
     size_t obufMem = clientOutputBufferMemory(c);
+    size_t multiMem = multiStateMemory(c);
     size_t totMem = sizeof(client) + bstrAllocSize(c->querybuf) + argvMem + obufMem +
-                    (size_t)c->parser.argvCap * sizeof(bstr);
+                    (size_t)c->parser.argvCap * sizeof(bstr) + multiMem;
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
-        "multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
+        "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
         "events=%s cmd=%s user=default redir=-1 resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
         (long long)(server.unixtime - c->lastinteraction), flags, c->db,
         (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, qbuf,
-        bstrAvail(c->querybuf), argvMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
+        bstrAvail(c->querybuf), argvMem, multiMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
         (unsigned long)listLength(c->reply), obufMem, totMem, events,
         c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp);
 }

@@ -260,6 +260,17 @@ void multiFreeClientState(client *c) {
     unwatchAllKeys(c);
 }
 
+/* The queue's memory: Redis's multi-mem (arguments and the command array). */
+size_t multiStateMemory(client *c) {
+    size_t mem = (size_t)c->mstate.cap * sizeof(multiCmd);
+    for (int i = 0; i < c->mstate.count; i++) {
+        multiCmd *mc = &c->mstate.commands[i];
+        mem += (size_t)mc->argc * sizeof(bstr);
+        for (int j = 0; j < mc->argc; j++) mem += bstrAllocSize(mc->argv[j]);
+    }
+    return mem;
+}
+
 void multiExecAbort(client *c, const char *err) {
     multiDiscardTransaction(c);
     if (err[0] == '-') err++;

@@ -16,6 +16,7 @@ void multiQueueCommand(client *c);    /* c->cmd/argv to c's queue, +QUEUED */
 void multiFlagTransaction(client *c); /* a refused command dooms the EXEC */
 void multiDiscardTransaction(client *c); /* forget the queue and the watches */
 void multiFreeClientState(client *c); /* on client free */
+size_t multiStateMemory(client *c);   /* CLIENT LIST multi-mem */
 int multiIsQueueExempt(const struct command *cmd); /* run even inside MULTI */
 /* EXEC's reply when the dispatcher refuses EXEC itself (wrong arity ...). */
 void multiExecAbort(client *c, const char *err);

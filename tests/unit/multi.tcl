@@ -698,6 +698,8 @@ start_server {tags {multi}} {
         set line [lsearch -inline [split [r client list] "\n"] "*name=txc*"]
         assert_match {*flags=x *} $line
         assert_match {* multi=2 *} $line
+        regexp { multi-mem=(\d+) } $line -> mem
+        assert_morethan $mem 0
         r set k touched
         set line [lsearch -inline [split [r client list] "\n"] "*name=txc*"]
         assert_match {*flags=xd *} $line
@@ -705,6 +707,7 @@ start_server {tags {multi}} {
         set line [lsearch -inline [split [r client list] "\n"] "*name=txc*"]
         assert_match {*flags=N *} $line
         assert_match {* multi=-1 *} $line
+        assert_match {* multi-mem=0 *} $line
         $c close
     }
 
