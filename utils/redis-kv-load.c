@@ -4,6 +4,8 @@
  *   redis-kv-load [-h host] [-p port] [-s socket] [-a password]
  *                 [-c conns] [-n requests] [-P pipeline]
  *                 [-t ping|echo|custom] [--cmd "SET k v"] [-d bytes]
+ *                 (--cmd "MULTI; SET a 1; SET b 2; EXEC": several commands
+ *                 separated by ';' form one request, sent back to back)
  *                 [--allow-errors] [--keep-open ms] [--timeout s]
  *
  *   Opens all connections (non-blocking hiredis contexts driven by one epoll
@@ -244,7 +246,9 @@ static void usage(FILE *f) {
         "  -t TYPE            ping (expects +PONG), echo (expects the payload back)\n"
         "                     or custom (default ping)\n"
         "  --cmd \"CMD ARGS\"   command for -t custom, split on spaces; \"double quotes\"\n"
-        "                     group words; any non-error reply is accepted\n"
+        "                     group words; any non-error reply is accepted;\n"
+        "                     \"CMD1; CMD2; ...\" sends the commands back to back as\n"
+        "                     one request (e.g. MULTI ... EXEC), counted once\n"
         "  -d BYTES           echo payload size (default 16)\n"
         "  --allow-errors     count error replies but do not fail on them\n"
         "  --keep-open MS     after the load keep every connection open and idle\n"
@@ -386,7 +390,8 @@ typedef struct {
     long long todo;     /* requests of this connection not yet sent */
     long long next_seq; /* sequence number of the next request sent */
     long long exp_seq;  /* sequence number of the next reply expected */
-    int inflight;       /* replies outstanding in the current round */
+    int inflight;       /* requests outstanding in the current round */
+    int grp_seen;       /* replies read of the current request (--cmd "A; B") */
     uint64_t t_round;   /* when the current round was sent (us) */
     uint32_t events;    /* epoll events currently registered */
 } conn_t;
@@ -406,6 +411,7 @@ struct load {
     /* pre-formatted request for ping / custom */
     char *fmt_cmd;
     size_t fmt_len;
+    int group;          /* commands (so replies) per request: 1, or --cmd "A; B" */
     char *payload; /* scratch for echo payloads */
     size_t payload_cap;
 };
@@ -580,13 +586,16 @@ static void on_reply(struct load *L, conn_t *cn, redisReply *r) {
         return;
     }
     case CS_LOAD: {
-        long long seq = cn->exp_seq++;
-        L->replies++;
+        long long seq = cn->exp_seq;
         if (!verify_load_reply(L, cn, r, seq)) {
             L->unexpected++;
             describe_reply(desc, sizeof desc, r);
             report(L, "connection %d: unexpected reply to request %lld: %s", cn->id, seq, desc);
         }
+        if (++cn->grp_seen < L->group) return;
+        cn->grp_seen = 0;
+        cn->exp_seq++;
+        L->replies++;
         if (--cn->inflight == 0) {
             if (L->nlat < L->maxlat) L->lat[L->nlat++] = now_us() - cn->t_round;
             if (cn->todo > 0) {
@@ -722,17 +731,30 @@ static int run_load(const struct config *cfg) {
         if (n < 0) die("redisFormatCommand failed");
         L.fmt_len = (size_t)n;
     } else if (cfg->type == T_CUSTOM) {
-        char **argv;
-        int argc = split_command(cfg->cmd, &argv);
-        size_t *lens = xmalloc(sizeof(size_t) * (size_t)argc);
-        for (int i = 0; i < argc; i++) lens[i] = strlen(argv[i]);
-        int n = redisFormatCommandArgv(&L.fmt_cmd, argc, (const char **)argv, lens);
-        if (n < 0) die("redisFormatCommandArgv failed");
-        L.fmt_len = (size_t)n;
-        for (int i = 0; i < argc; i++) free(argv[i]);
-        free(argv);
-        free(lens);
+        /* One request: the ';'-separated commands, formatted back to back. */
+        char *cmds = xmalloc(strlen(cfg->cmd) + 1);
+        strcpy(cmds, cfg->cmd);
+        char *save = NULL;
+        for (char *part = strtok_r(cmds, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
+            char **argv, *one;
+            int argc = split_command(part, &argv);
+            size_t *lens = xmalloc(sizeof(size_t) * (size_t)argc);
+            for (int i = 0; i < argc; i++) lens[i] = strlen(argv[i]);
+            int n = redisFormatCommandArgv(&one, argc, (const char **)argv, lens);
+            if (n < 0) die("redisFormatCommandArgv failed");
+            L.fmt_cmd = xrealloc(L.fmt_cmd, L.fmt_len + (size_t)n);
+            memcpy(L.fmt_cmd + L.fmt_len, one, (size_t)n);
+            L.fmt_len += (size_t)n;
+            L.group++;
+            redisFreeCommand(one);
+            for (int i = 0; i < argc; i++) free(argv[i]);
+            free(argv);
+            free(lens);
+        }
+        free(cmds);
+        if (L.group == 0) die("--cmd is empty");
     }
+    if (L.group == 0) L.group = 1;
 
     L.ep = epoll_create1(EPOLL_CLOEXEC);
     if (L.ep < 0) die("epoll_create1: %s", strerror(errno));
@@ -855,7 +877,10 @@ static int run_load(const struct config *cfg) {
     free(L.lat);
     free(L.conns);
     free(L.payload);
-    if (L.fmt_cmd) redisFreeCommand(L.fmt_cmd);
+    if (L.fmt_cmd) {
+        if (cfg->type == T_CUSTOM) free(L.fmt_cmd);
+        else redisFreeCommand(L.fmt_cmd);
+    }
     if (close(L.ep) != 0) die("close(epoll): %s", strerror(errno));
     return ok ? 0 : EXIT_FAIL;
 }

@@ -1,6 +1,7 @@
 /* client: connection life cycle, input, output and limits.  See client.h. */
 #include "client/client.h"
 #include "client/reply.h"
+#include "cmd/multi.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/numfmt.h"
@@ -92,6 +93,7 @@ void clientFree(client *c) {
         if (ln) listDelNode(server.clientsToClose, ln);
     }
     pubsubClientReset(c);
+    multiFreeClientState(c);
     bstrFree(c->querybuf);
     bstrFree(c->name);
     respParserFree(&c->parser);
@@ -605,6 +607,7 @@ static void clientFlagsString(client *c, char *flags) {
     if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (c->flags & CLIENT_MULTI) *p++ = 'x';
     if (c->flags & CLIENT_PAUSED) *p++ = 'b';
+    if (c->flags & CLIENT_DIRTY_CAS) *p++ = 'd';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX_SOCKET) *p++ = 'U';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
@@ -625,19 +628,20 @@ bstr clientCatInfoString(bstr s, client *c) {
     size_t qbuf = bstrLen(c->querybuf) - c->qbPos;
     size_t argvMem = c->argc ? c->parser.argvBytes : 0;
     size_t obufMem = clientOutputBufferMemory(c);
+    size_t multiMem = multiStateMemory(c);
     size_t totMem = sizeof(client) + bstrAllocSize(c->querybuf) + argvMem + obufMem +
-                    (size_t)c->parser.argvCap * sizeof(bstr);
+                    (size_t)c->parser.argvCap * sizeof(bstr) + multiMem;
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=%lu psub=%lu ssub=%lu multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
-        "multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
+        "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
+        "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
         "events=%s cmd=%s user=default redir=-1 resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
         (long long)(server.unixtime - c->lastinteraction), flags, c->db,
         pubsubClientCount(c, PUBSUB_CHANNEL), pubsubClientCount(c, PUBSUB_PATTERN),
-        pubsubClientCount(c, PUBSUB_SHARD), qbuf,
-        bstrAvail(c->querybuf), argvMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
+        pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, qbuf,
+        bstrAvail(c->querybuf), argvMem, multiMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
         (unsigned long)listLength(c->reply), obufMem, totMem, events,
         c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp);
 }

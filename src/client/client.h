@@ -42,13 +42,32 @@
 #define CLIENT_PENDING_COMMAND (1ULL << 13)
 #define CLIENT_EXECUTING (1ULL << 14)
 #define CLIENT_IN_TO_CLOSE (1ULL << 15)
+#define CLIENT_DIRTY_CAS (1ULL << 16)  /* a WATCHed key was touched: EXEC fails */
+#define CLIENT_DIRTY_EXEC (1ULL << 17) /* a command was refused while queuing */
 /* Set while a pub/sub frame is being appended: CLIENT REPLY OFF|SKIP do not
  * silence those (Redis 7.0.15). */
-#define CLIENT_PUSHING (1ULL << 16)
+#define CLIENT_PUSHING (1ULL << 18)
+/* Set while EXEC runs the queue: a command that would make the client wait
+ * for more than its one reply (SSUBSCRIBE) refuses, as in Redis 7.0. */
+#define CLIENT_DENY_BLOCKING (1ULL << 19)
 
 struct command;
 struct reactor;
 struct pubsubClientState;
+
+/* One command queued between MULTI and EXEC. */
+typedef struct multiCmd {
+    struct command *cmd;
+    int argc;
+    bstr *argv;
+} multiCmd;
+
+typedef struct multiState {
+    multiCmd *commands;
+    int count;
+    int cap;
+    uint64_t cmdFlags;         /* the queued commands' flags, or'ed */
+} multiState;
 
 typedef struct replyBlock {
     size_t size;
@@ -78,6 +97,8 @@ typedef struct client {
     long long totNetOut;
     long long commandsProcessed;
     struct pubsubClientState *pubsub; /* subscriptions (pubsub/), NULL if none yet */
+    multiState mstate;         /* queued commands while CLIENT_MULTI */
+    list *watchedKeys;         /* watchedKey* (cmd/multi.c), NULL when none */
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;

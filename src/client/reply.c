@@ -63,6 +63,25 @@ static void appendToList(client *c, const char *s, size_t len) {
     }
 }
 
+void replyMarkSet(client *c, replyMark *m) {
+    m->bufpos = c->bufpos;
+    m->blocks = listLength(c->reply);
+    listNode *ln = listLast(c->reply);
+    m->tailUsed = ln ? ((replyBlock *)listNodeValue(ln))->used : 0;
+}
+
+void replyRewind(client *c, const replyMark *m) {
+    while (listLength(c->reply) > m->blocks) {
+        listNode *ln = listLast(c->reply);
+        replyBlock *b = listNodeValue(ln);
+        c->replyBytes -= b->size;
+        listDelNode(c->reply, ln);
+    }
+    listNode *ln = listLast(c->reply);
+    if (ln) ((replyBlock *)listNodeValue(ln))->used = m->tailUsed;
+    c->bufpos = m->bufpos;
+}
+
 void replyRaw(client *c, const char *s, size_t len) {
     if (!replyPrepare(c)) return;
     size_t n = appendToBuf(c, s, len);

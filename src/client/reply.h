@@ -49,4 +49,16 @@ void replySetDeferredArrayLen(client *c, void *handle, long long n);
 void replySetDeferredMapLen(client *c, void *handle, long long n);
 void replySetDeferredSetLen(client *c, void *handle, long long n);
 
+/* A position in the client's output, to take back everything appended
+ * after it (EXEC's replies when its batch could not be written).  Valid
+ * only within one command: nothing is sent to the socket meanwhile. */
+typedef struct replyMark {
+    size_t bufpos;
+    unsigned long blocks;
+    size_t tailUsed;
+} replyMark;
+
+void replyMarkSet(client *c, replyMark *m);
+void replyRewind(client *c, const replyMark *m);
+
 #endif

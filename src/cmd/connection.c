@@ -1,6 +1,7 @@
 /* connection: PING, ECHO, QUIT, RESET, SELECT, AUTH and HELLO. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "cmd/multi.h"
 #include "command/command.h"
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
@@ -59,6 +60,7 @@ static int authCheck(const bstr user, const bstr pass) {
 }
 
 void resetCommand(client *c) {
+    multiDiscardTransaction(c);
     c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
     if (c->flags & CLIENT_MONITOR) {
         listNode *ln = listSearchValue(server.monitors, c);

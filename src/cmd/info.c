@@ -484,7 +484,7 @@ static bstr infoSectionPersistence(bstr s) {
         "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
         "rdb_saves:0\r\nrdb_last_cow_size:0\r\n"
         "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:%llu\r\n"
-        "aof_enabled:1\r\naof_rewrite_in_progress:%d\r\naof_rewrite_scheduled:0\r\n"
+        "aof_enabled:1\r\naof_rewrite_in_progress:%d\r\naof_rewrite_scheduled:%d\r\n"
         "aof_last_rewrite_time_sec:%lld\r\naof_current_rewrite_time_sec:%lld\r\n"
         "aof_last_bgrewrite_status:%s\r\naof_rewrites:%llu\r\n"
         "aof_rewrites_consecutive_failures:%llu\r\naof_last_write_status:%s\r\n"
@@ -492,7 +492,7 @@ static bstr infoSectionPersistence(bstr s) {
         "aof_current_size:%llu\r\naof_base_size:%llu\r\naof_pending_rewrite:0\r\n"
         "aof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
         server.dirty, (long long)server.startTime, (unsigned long long)st.recordsLoaded,
-        st.compacting, lastRewriteSec, currentRewriteSec,
+        st.compacting, server.rewriteScheduled, lastRewriteSec, currentRewriteSec,
         st.lastCompactionOk ? "ok" : "err", (unsigned long long)st.compactionsStarted,
         (unsigned long long)st.compactFailStreak, st.lastWriteErrno ? "err" : "ok",
         (unsigned long long)st.totalBytes, baseSize);

@@ -6,6 +6,7 @@
  * old files dropped, on a worker thread, the server serving meanwhile. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "db/db.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -14,6 +15,13 @@
 void bgrewriteaofCommand(client *c) {
     if (storeCompacting(server.store)) {
         replyError(c, "Background append only file rewriting already in progress");
+        return;
+    }
+    if (dbInBatch()) {
+        /* Inside EXEC (the transaction's batch is open): as Redis does
+         * while in EXEC, the rewrite is scheduled and the cron starts it. */
+        server.rewriteScheduled = 1;
+        replyStatus(c, "Background append only file rewriting scheduled");
         return;
     }
     char err[256];

@@ -32,7 +32,13 @@ void subscribeCommand(client *c) { subscribeGeneric(c, PUBSUB_CHANNEL); }
 void unsubscribeCommand(client *c) { unsubscribeGeneric(c, PUBSUB_CHANNEL); }
 void psubscribeCommand(client *c) { subscribeGeneric(c, PUBSUB_PATTERN); }
 void punsubscribeCommand(client *c) { unsubscribeGeneric(c, PUBSUB_PATTERN); }
-void ssubscribeCommand(client *c) { subscribeGeneric(c, PUBSUB_SHARD); }
+void ssubscribeCommand(client *c) {
+    if (c->flags & CLIENT_DENY_BLOCKING) {
+        replyError(c, "SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        return;
+    }
+    subscribeGeneric(c, PUBSUB_SHARD);
+}
 void sunsubscribeCommand(client *c) { unsubscribeGeneric(c, PUBSUB_SHARD); }
 
 void publishCommand(client *c) {

@@ -1,8 +1,10 @@
 /* server_cmd: TIME, SHUTDOWN and DEBUG. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "db/db.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <signal.h>
@@ -47,6 +49,9 @@ void shutdownCommand(client *c) {
 
 static void debugHelp(client *c) {
     static const char *help[] = {
+        "CRASH-AFTER-PARTIAL-BATCH",
+        "    redis-kv only, for tests: the next batch write (MSET, MULTI/EXEC ...)",
+        "    writes only half of its bytes to the log, then the server exits at once.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
@@ -75,6 +80,11 @@ static void debugReload(client *c) {
             replyError(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
             return;
         }
+    }
+    if (dbInBatch()) {
+        /* Inside EXEC: the reload would drop the transaction's batch. */
+        replyError(c, "DEBUG RELOAD is not supported inside MULTI by redis-kv");
+        return;
     }
     reloadDataStore();
     replyOk(c);
@@ -107,6 +117,11 @@ void debugCommand(client *c) {
         debugSegfault();
     } else if (c->argc == 3 && !strcasecmp(sub, "set-active-expire")) {
         server.activeExpireEnabled = atoi(c->argv[2]);
+        replyOk(c);
+    } else if (c->argc == 2 && !strcasecmp(sub, "crash-after-partial-batch")) {
+        serverLog(LL_WARNING, "DEBUG CRASH-AFTER-PARTIAL-BATCH armed by client id=%llu",
+                  (unsigned long long)c->id);
+        storeDebugCrashAfterPartialBatch = 1;
         replyOk(c);
     } else if (!strcasecmp(sub, "reload")) {
         debugReload(c);

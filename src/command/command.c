@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "client/reply.h"
 #include "cmd/monitor.h"
+#include "cmd/multi.h"
 #include "cmd/slowlog.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -162,9 +163,13 @@ void commandResetStats(void) {
     }
 }
 
+/* Like Redis's rejectCommand: a refused command dooms the transaction it
+ * was sent in, and a refused EXEC discards it with EXECABORT. */
 static void rejectCommand(client *c, const char *err) {
+    multiFlagTransaction(c);
     if (c->cmd) c->cmd->stats.rejectedCalls++;
-    replyError(c, err);
+    if (c->cmd && c->cmd->proc == execCommand) multiExecAbort(c, err);
+    else replyError(c, err);
 }
 
 static void rejectUnknownCommand(client *c) {
@@ -215,9 +220,13 @@ static void holdForPause(client *c) {
     c->pausedNode = listLast(server.pausedClients);
 }
 
-static int pauseHolds(const command *cmd) {
+/* EXEC counts as a write when a queued command is one, as in Redis. */
+static int pauseHolds(client *c, const command *cmd) {
     if (server.pauseType == PAUSE_ALL) return 1;
-    return server.pauseType == PAUSE_WRITE && commandIsWrite(cmd);
+    if (server.pauseType != PAUSE_WRITE) return 0;
+    if (commandIsWrite(cmd)) return 1;
+    return cmd->proc == execCommand && (c->flags & CLIENT_MULTI) &&
+           (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
 
 /* Checks and runs the request in c->argv.  The result is in c's replies;
@@ -251,6 +260,10 @@ int commandProcess(client *c) {
         rejectCommand(c, "-NOAUTH Authentication required.");
         return 0;
     }
+    if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        rejectCommand(c, "Command not allowed inside a transaction");
+        return 0;
+    }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowedInSubscribedMode(cmd)) {
         bstr err = bstrCatPrintf(bstrEmpty(),
             "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
@@ -259,25 +272,37 @@ int commandProcess(client *c) {
         bstrFree(err);
         return 0;
     }
-    if (pauseHolds(cmd)) {
+    if (pauseHolds(c, cmd)) {
         holdForPause(c);
+        return 0;
+    }
+    if ((c->flags & CLIENT_MULTI) && !multiIsQueueExempt(cmd)) {
+        multiQueueCommand(c);
         return 0;
     }
     commandCall(c);
     return 0;
 }
 
+/* Error replies counted when the last call began or ended: a call failed
+ * if errors were counted since.  Shared by nested calls (EXEC runs its
+ * queue through commandCall), so, as in Redis, an error of a command inside
+ * EXEC counts for that command and not for EXEC too. */
+static long long errorsWatermark;
+
 /* Runs c->cmd and does the bookkeeping every call gets: command stats,
- * failed-call counting, the slow log and MONITOR. */
+ * failed-call counting, the slow log and MONITOR.  Nests (EXEC). */
 void commandCall(client *c) {
     command *cmd = c->cmd;
-    long long errorsBefore = server.statTotalErrorReplies;
+    uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
+    errorsWatermark = server.statTotalErrorReplies;
     c->flags |= CLIENT_EXECUTING;
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
-    c->flags &= ~CLIENT_EXECUTING;
-    if (server.statTotalErrorReplies > errorsBefore) cmd->stats.failedCalls++;
+    if (!wasExecuting) c->flags &= ~CLIENT_EXECUTING;
+    if (server.statTotalErrorReplies > errorsWatermark) cmd->stats.failedCalls++;
+    errorsWatermark = server.statTotalErrorReplies;
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlogPushEntryIfNeeded(c, duration);
     cmd->stats.calls++;
     cmd->stats.microseconds += duration;

@@ -21,6 +21,7 @@ struct reactor;
 #include "command/command.h"
 #include "cmd/handlers.h"
 #include "cmd/string_cmds.h"
+#include "cmd/multi.h"
 
 /* COMMAND DOCS "history" (version, description pairs).  command.h has no
  * field for it yet; once it has one (const char *const *history, NULL-ended)
@@ -682,6 +683,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_PUBSUB_ARGS
 #include "command/command_table_pubsub.inc"
 #undef COMMAND_TABLE_PUBSUB_ARGS
+#define COMMAND_TABLE_MULTI_ARGS
+#include "command/command_table_multi.inc"
+#undef COMMAND_TABLE_MULTI_ARGS
 
 command commandTable[] = {
     {
@@ -903,5 +907,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_PUBSUB_ENTRIES
 #include "command/command_table_pubsub.inc"
 #undef COMMAND_TABLE_PUBSUB_ENTRIES
+#define COMMAND_TABLE_MULTI_ENTRIES
+#include "command/command_table_multi.inc"
+#undef COMMAND_TABLE_MULTI_ENTRIES
     {0}
 };

@@ -17,6 +17,37 @@
 
 static char writeErrorReply[256];
 
+/* ------------------------------------------------------------ listeners */
+
+#define DB_MAX_LISTENERS 8
+static const dbKeyspaceListener *listeners[DB_MAX_LISTENERS];
+static int listenerCount;
+
+void dbAddKeyspaceListener(const dbKeyspaceListener *l) {
+    if (listenerCount < DB_MAX_LISTENERS) listeners[listenerCount++] = l;
+}
+
+static void signalModifiedKey(int db, const char *key, size_t klen) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->keyModified) listeners[i]->keyModified(db, key, klen);
+}
+
+static void signalFlushedDb(int db) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->dbFlushed) listeners[i]->dbFlushed(db);
+}
+
+static void signalSwappedDb(int a, int b) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->dbSwapped) listeners[i]->dbSwapped(a, b);
+}
+
+/* The result of a write of one key: signals the key when it changed. */
+static int keyWritten(int db, const char *key, size_t klen, int rc) {
+    if (rc == DB_OK) signalModifiedKey(db, key, klen);
+    return rc;
+}
+
 static int fromStore(int rc) {
     switch (rc) {
     case STORE_OK: return DB_OK;
@@ -43,7 +74,7 @@ static int entryExpired(const keydirEntry *e) {
 static int deleteExpired(int db, const char *key, size_t klen) {
     int rc = storeDelete(server.store, db, key, klen);
     if (rc == STORE_OK) server.statExpiredKeys++;
-    return fromStore(rc);
+    return keyWritten(db, key, klen, fromStore(rc));
 }
 
 /* Returns the live entry for key, deleting it first if it has expired.
@@ -134,22 +165,24 @@ long long dbExpiresCount(int db) {
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs) {
     if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime) {
         /* Setting an already-past expiry deletes the key, as in Redis. */
-        int rc = writeResult(storeDelete(server.store, db, key, klen));
+        int rc = keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
         return rc == DB_MISSING ? DB_OK : rc;
     }
-    return writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs));
+    return keyWritten(db, key, klen,
+                      writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs)));
 }
 
 int dbDelete(int db, const char *key, size_t klen) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
-    return writeResult(storeDelete(server.store, db, key, klen));
+    return keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
 }
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
     if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime)
-        return writeResult(storeDelete(server.store, db, key, klen));
-    return writeResult(storeSetExpire(server.store, db, key, klen, expireMs));
+        return keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
+    return keyWritten(db, key, klen,
+                      writeResult(storeSetExpire(server.store, db, key, klen, expireMs)));
 }
 
 /* Copies key's value and expiry to dstKey in dstDb (overwriting it) and,
@@ -170,11 +203,28 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
     return rc != DB_OK ? rc : commit;
 }
 
-int dbFlush(int db) { return writeResult(storeFlush(server.store, db)); }
+/* Listeners hear of a flush or swap before it happens, so they can still
+ * see which keys it replaces.  Should the write then fail they have been
+ * told of a change that did not happen: a WATCH fails that need not have,
+ * never the other way round. */
+int dbFlush(int db) {
+    signalFlushedDb(db);
+    return writeResult(storeFlush(server.store, db));
+}
 
 int dbSwap(int a, int b) {
     if (a == b) return DB_OK;
+    signalSwappedDb(a, b);
     return writeResult(storeSwapDb(server.store, a, b));
+}
+
+int dbKeyPresent(int db, const char *key, size_t klen) {
+    return keydirLookup(storeKeydir(server.store, db), key, klen) != NULL;
+}
+
+int dbKeyIsExpired(int db, const char *key, size_t klen) {
+    keydirEntry *e = keydirLookup(storeKeydir(server.store, db), key, klen);
+    return e && entryExpired(e);
 }
 
 /* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
@@ -184,6 +234,8 @@ static int batchDepth;
 void dbBatchBegin(void) {
     if (batchDepth++ == 0) storeBatchBegin(server.store);
 }
+
+int dbInBatch(void) { return batchDepth > 0; }
 
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;

@@ -79,6 +79,30 @@ int dbRandomKey(int db, bstr *key);
 void dbBatchBegin(void);
 int dbBatchCommit(void);
 
+int dbInBatch(void); /* 1 between the outermost dbBatchBegin and its Commit */
+
 const char *dbWriteErrorReply(void); /* "-MISCONF Errors writing to the AOF file: ..." */
+
+/* Raw key state, without lazy expiry (nothing is deleted): whether key has
+ * an entry at all (expired or not), and whether it has one whose time has
+ * passed.  For WATCH, which must tell "expired" from "missing". */
+int dbKeyPresent(int db, const char *key, size_t klen);
+int dbKeyIsExpired(int db, const char *key, size_t klen);
+
+/* Keyspace listeners: the one place every change to the keyspace is
+ * signalled (Redis's signalModifiedKey / signalFlushedDb / swapdb hooks).
+ * WATCH registers one; keyspace notifications and client tracking can
+ * register theirs.  keyModified is called after a successful write of key
+ * (SET, DEL, expiry change, expired-key deletion, each key of RENAME/COPY/
+ * MOVE ...); dbFlushed before a FLUSHDB/FLUSHALL empties db (-1: every
+ * database); dbSwapped before SWAPDB exchanges a and b.  A listener must not
+ * change the keyspace.  Any callback may be NULL. */
+typedef struct dbKeyspaceListener {
+    void (*keyModified)(int db, const char *key, size_t klen);
+    void (*dbFlushed)(int db);
+    void (*dbSwapped)(int a, int b);
+} dbKeyspaceListener;
+
+void dbAddKeyspaceListener(const dbKeyspaceListener *l);
 
 #endif

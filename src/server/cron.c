@@ -41,6 +41,12 @@ long long serverCron(reactor *r, long long id, void *clientData) {
         clientsUnpause();
     clientsCron();
     expireCycleRun();
+    if (server.rewriteScheduled && server.store && !storeCompacting(server.store)) {
+        char err[256];
+        server.rewriteScheduled = 0;
+        if (storeCompactStart(server.store, err, sizeof(err)) < 0)
+            serverLog(LL_WARNING, "Can't rewrite the log: %s", err);
+    }
     if (server.store) storeCompactMaybeStart(server.store);
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();

@@ -5,6 +5,7 @@
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
 #include "cmd/info.h"
+#include "cmd/multi.h"
 #include "command/command.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
@@ -384,6 +385,7 @@ int main(int argc, char **argv) {
     initServerState();
     commandTableInit();
     pubsubInit();
+    multiInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
     bstr options = parseCommandLine(argc, argv, &configfile);

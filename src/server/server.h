@@ -92,6 +92,7 @@ struct redisServer {
     long long compactMinSize;     /* ... once sealed segments hold this much */
     char *savePoints;             /* `save`, kept for compatibility only */
     long long statExpiredKeys;
+    int rewriteScheduled;         /* BGREWRITEAOF inside EXEC: the cron starts it */
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */
     long long dirty;              /* writes since start (rdb_changes_since_last_save) */
     unsigned long long storeBaseBytes; /* data size at start-up */

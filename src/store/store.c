@@ -572,6 +572,26 @@ static void freeUndo(store *s, int restore) {
     s->nundo = 0;
 }
 
+/* Fault injection for the tests (DEBUG CRASH-AFTER-PARTIAL-BATCH): when
+ * set, the next batch write appends only the first half of its bytes and
+ * the process exits at once, as a crash in the middle of the write would. */
+int storeDebugCrashAfterPartialBatch;
+
+static void crashAfterPartialBatch(store *s, struct iovec *iov, int iovcnt) {
+    size_t left = 0;
+    for (int i = 0; i < iovcnt; i++) left += iov[i].iov_len;
+    left /= 2;
+    int n = 0;
+    while (n < iovcnt && left > 0) {
+        if (iov[n].iov_len > left) iov[n].iov_len = left;
+        left -= iov[n++].iov_len;
+    }
+    uint64_t off;
+    char err[256];
+    segmentAppendv(storeActive(s), iov, n, &off, err, sizeof(err));
+    _exit(1);
+}
+
 /* Writes the batch as BEGIN + records + COMMIT in one append.  On failure
  * nothing of it is on disk (the segment is cut back) and every key it
  * touched is restored. */
@@ -595,6 +615,7 @@ int storeBatchCommit(store *s) {
     uint64_t off;
     char err[256];
     errno = 0;
+    if (storeDebugCrashAfterPartialBatch) crashAfterPartialBatch(s, iov, 3);
     if (segmentAppendv(storeActive(s), iov, 3, &off, err, sizeof(err)) < 0) {
         recordWriteError(s, err);
         freeUndo(s, 1);

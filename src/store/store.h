@@ -93,6 +93,8 @@ int storeSwapDb(store *s, int a, int b);
 void storeBatchBegin(store *s);
 int storeBatchCommit(store *s);
 int storeInBatch(const store *s);
+/* Test hook: the next batch write stops half way and the process exits. */
+extern int storeDebugCrashAfterPartialBatch;
 
 int storeSync(store *s);
 /* Sealed segments get their hint file from a background thread; this

@@ -385,6 +385,24 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         assert_equal 0 [$c copy k:32 k:33]
         assert_equal 0 [$c move nokey 1]
 
+        # MULTI/EXEC is one batch: EXEC answers MISCONF instead of its
+        # replies and nothing of the transaction is applied.
+        $c multi
+        $c set k:40 [df_value k:40 10240]
+        $c set tx:1 a
+        $c del k:41
+        $c get k:42
+        assert_error_equal $::df_misconf {$c exec}
+        incr nerr
+        df_failed tx:1
+        assert_equal 0 [$c exists tx:1]
+        assert_equal 1 [$c exists k:41]
+        # With nothing to write it answers as usual.
+        $c multi
+        $c get k:42
+        $c exists tx:1
+        assert_equal [list [dict get $::df_model k:42] 0] [$c exec]
+
         df_verify $c "after the failed writes"
         assert_equal err [df_info_field $c persistence aof_last_write_status]
         set errs1 [df_info_field $c storage storage_write_errors]
