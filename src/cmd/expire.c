@@ -14,6 +14,7 @@
 #include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "pubsub/notify.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -120,6 +121,10 @@ static void expireGeneric(client *c, const char *cmdname, long long basetime, in
     if (when == DB_NO_EXPIRE) when = -1;
     int rc = dbSetExpire(c->db, key, klen, when);
     if (replyDbError(c, rc)) return;
+    /* A time not after now deleted the key: Redis says "del". */
+    if (rc == DB_OK)
+        notifyKeyspaceEvent(NOTIFY_GENERIC, when <= server.mstime ? "del" : "expire", key, klen,
+                            c->db);
     replyLongLong(c, rc == DB_OK ? 1 : 0);
 }
 
@@ -180,5 +185,6 @@ void persistCommand(client *c) {
     }
     rc = dbSetExpire(c->db, key, klen, DB_NO_EXPIRE);
     if (replyDbError(c, rc)) return;
+    if (rc == DB_OK) notifyKeyspaceEvent(NOTIFY_GENERIC, "persist", key, klen, c->db);
     replyLongLong(c, rc == DB_OK ? 1 : 0);
 }

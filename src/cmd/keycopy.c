@@ -11,6 +11,7 @@
 #include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "pubsub/notify.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -52,6 +53,19 @@ static void copyAndReply(client *c, int dstDb, int dstArg, int move, const char 
     int rc = dbCopy(c->db, c->argv[1], ARGLEN(c, 1), dstDb, c->argv[dstArg], ARGLEN(c, dstArg),
                     move);
     if (replyDbError(c, rc)) return;
+    /* Redis's events: RENAME rename_from/rename_to, MOVE move_from/
+     * move_to, COPY copy_to (the "new" of the destination came first). */
+    const char *src = c->argv[1], *dst = c->argv[dstArg];
+    size_t slen = ARGLEN(c, 1), dlen = ARGLEN(c, dstArg);
+    if (!move) {
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "copy_to", dst, dlen, dstDb);
+    } else if (dstDb == c->db) {
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "rename_from", src, slen, c->db);
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "rename_to", dst, dlen, dstDb);
+    } else {
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "move_from", src, slen, c->db);
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "move_to", dst, dlen, dstDb);
+    }
     if (ok) replyStatus(c, ok);
     else replyLongLong(c, 1);
 }

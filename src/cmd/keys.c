@@ -14,6 +14,7 @@
 #include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "pubsub/notify.h"
 
 #include <strings.h>
 
@@ -39,7 +40,11 @@ static void delGeneric(client *c) {
     if (batch) dbBatchBegin();
     for (int j = 1; j < c->argc; j++) {
         rc = dbDelete(c->db, c->argv[j], bstrLen(c->argv[j]));
-        if (rc == DB_OK) deleted++;
+        if (rc == DB_OK) {
+            deleted++;
+            /* Queued by a batch: dropped if it rolls back. */
+            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[j], bstrLen(c->argv[j]), c->db);
+        }
         else if (rc != DB_MISSING) break;
     }
     if (batch) commit = dbBatchCommit();

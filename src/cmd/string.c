@@ -14,6 +14,7 @@
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
+#include "pubsub/notify.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -68,12 +69,14 @@ static int getValueOrReply(client *c, bstr *value) {
 /* Writes value at argv[1], keeping the TTL it had (for the commands that
  * modify a value in place: APPEND, SETRANGE, INCR ...).  Returns 0 after
  * replying an error. */
-static int overwriteKeepTtl(client *c, const char *value, size_t len) {
+static int overwriteKeepTtl(client *c, const char *value, size_t len, const char *event) {
     int64_t expire = DB_NO_EXPIRE;
     int rc = dbGetExpire(c->db, c->argv[1], ARGLEN(c, 1), &expire);
     if (replyDbError(c, rc)) return 0;
     if (rc == DB_MISSING) expire = DB_NO_EXPIRE;
-    return !replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, len, expire));
+    if (replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, len, expire))) return 0;
+    notifyKeyspaceEvent(NOTIFY_STRING, event, c->argv[1], ARGLEN(c, 1), c->db);
+    return 1;
 }
 
 /* Reads the value of argv[1] for a numeric command when it is at most
@@ -257,8 +260,12 @@ static void setGeneric(client *c, const setRequest *req) {
         int64_t expire;
         if (setTargetExpire(c, req, expireMs, found, &expire) &&
             !replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), req->value,
-                                   bstrLen(req->value), expire)))
+                                   bstrLen(req->value), expire))) {
+            notifyKeyspaceEvent(NOTIFY_STRING, "set", c->argv[1], ARGLEN(c, 1), c->db);
+            if (req->expireArg)
+                notifyKeyspaceEvent(NOTIFY_GENERIC, "expire", c->argv[1], ARGLEN(c, 1), c->db);
             replySetDone(c, req, old);
+        }
     }
     if (old) bstrFree(old);
 }
@@ -306,8 +313,10 @@ void getsetCommand(client *c) {
     bstr old;
     if (!getValueOrReply(c, &old)) return;
     if (!replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), c->argv[2], ARGLEN(c, 2),
-                               DB_NO_EXPIRE)))
+                               DB_NO_EXPIRE))) {
+        notifyKeyspaceEvent(NOTIFY_STRING, "set", c->argv[1], ARGLEN(c, 1), c->db);
         replyBulkOrNull(c, old);
+    }
     if (old) bstrFree(old);
 }
 
@@ -320,7 +329,10 @@ void getdelCommand(client *c) {
         return;
     }
     int rc = dbDelete(c->db, c->argv[1], ARGLEN(c, 1));
-    if (!replyDbError(c, rc)) replyBulkBstr(c, value);
+    if (!replyDbError(c, rc)) {
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[1], ARGLEN(c, 1), c->db);
+        replyBulkBstr(c, value);
+    }
     bstrFree(value);
 }
 
@@ -331,13 +343,21 @@ void getdelCommand(client *c) {
 static int getexApply(client *c, int flags, int hasExpire, long long expireMs) {
     const char *key = c->argv[1];
     size_t klen = ARGLEN(c, 1);
-    if (hasExpire) return !replyDbError(c, dbSetExpire(c->db, key, klen, expireMs));
+    if (hasExpire) {
+        if (replyDbError(c, dbSetExpire(c->db, key, klen, expireMs))) return 0;
+        /* A time already past deleted the key: Redis says "del". */
+        notifyKeyspaceEvent(NOTIFY_GENERIC, expireMs <= server.mstime ? "del" : "expire", key,
+                            klen, c->db);
+        return 1;
+    }
     if (!(flags & OPT_PERSIST)) return 1;
     int64_t current = DB_NO_EXPIRE;
     int rc = dbGetExpire(c->db, key, klen, &current);
     if (replyDbError(c, rc)) return 0;
     if (rc == DB_MISSING || current == DB_NO_EXPIRE) return 1;
-    return !replyDbError(c, dbSetExpire(c->db, key, klen, DB_NO_EXPIRE));
+    if (replyDbError(c, dbSetExpire(c->db, key, klen, DB_NO_EXPIRE))) return 0;
+    notifyKeyspaceEvent(NOTIFY_GENERIC, "persist", key, klen, c->db);
+    return 1;
 }
 
 /* GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST].  As in Redis, a
@@ -382,8 +402,13 @@ void mgetCommand(client *c) {
 static int msetWrite(client *c) {
     int rc = DB_OK, commit = DB_OK, batch = c->argc > 3;
     if (batch) dbBatchBegin();
-    for (int j = 1; j < c->argc && rc == DB_OK; j += 2)
+    for (int j = 1; j < c->argc && rc == DB_OK; j += 2) {
         rc = dbSet(c->db, c->argv[j], ARGLEN(c, j), c->argv[j + 1], ARGLEN(c, j + 1), DB_NO_EXPIRE);
+        /* Queued by the batch: delivered at its commit, dropped if it
+         * rolls back.  A single pair is no batch and its write is done. */
+        if (rc == DB_OK)
+            notifyKeyspaceEvent(NOTIFY_STRING, "set", c->argv[j], ARGLEN(c, j), c->db);
+    }
     if (batch) commit = dbBatchCommit();
     return !replyDbError(c, rc) && !replyDbError(c, commit);
 }
@@ -423,8 +448,10 @@ void appendCommand(client *c) {
     int rc = dbValueLength(c->db, c->argv[1], ARGLEN(c, 1), &olen);
     if (replyDbError(c, rc)) return;
     if (rc == DB_MISSING) {
-        if (!replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), c->argv[2], alen, DB_NO_EXPIRE)))
+        if (!replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), c->argv[2], alen, DB_NO_EXPIRE))) {
+            notifyKeyspaceEvent(NOTIFY_STRING, "append", c->argv[1], ARGLEN(c, 1), c->db);
             replyLongLong(c, (long long)alen);
+        }
         return;
     }
     if (!checkStringLength(c, olen, alen)) return;
@@ -432,7 +459,7 @@ void appendCommand(client *c) {
     if (!getValueOrReply(c, &value)) return;
     if (!value) value = bstrEmpty(); /* cannot happen: the length was just read */
     value = bstrCatLen(value, c->argv[2], alen);
-    if (overwriteKeepTtl(c, value, bstrLen(value))) replyLongLong(c, (long long)bstrLen(value));
+    if (overwriteKeepTtl(c, value, bstrLen(value), "append")) replyLongLong(c, (long long)bstrLen(value));
     bstrFree(value);
 }
 
@@ -492,8 +519,10 @@ static void setrangeCreate(client *c, size_t offset) {
     if (!checkStringLength(c, offset, vlen)) return;
     bstr value = bstrNewLen(NULL, offset + vlen);
     memcpy(value + offset, c->argv[3], vlen);
-    if (!replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, offset + vlen, DB_NO_EXPIRE)))
+    if (!replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, offset + vlen, DB_NO_EXPIRE))) {
+        notifyKeyspaceEvent(NOTIFY_STRING, "setrange", c->argv[1], ARGLEN(c, 1), c->db);
         replyLongLong(c, (long long)(offset + vlen));
+    }
     bstrFree(value);
 }
 
@@ -516,7 +545,7 @@ static void setrangeUpdate(client *c, size_t offset, size_t olen) {
         bstrIncrLen(value, (ssize_t)(need - cur));
     }
     memcpy(value + offset, c->argv[3], vlen);
-    if (overwriteKeepTtl(c, value, bstrLen(value))) replyLongLong(c, (long long)bstrLen(value));
+    if (overwriteKeepTtl(c, value, bstrLen(value), "setrange")) replyLongLong(c, (long long)bstrLen(value));
     bstrFree(value);
 }
 
@@ -559,7 +588,7 @@ static void incrDecr(client *c, long long incr) {
     cur += incr;
     char buf[NUM_LONG_STR_SIZE];
     int len = numFormatLongLong(buf, sizeof(buf), cur);
-    if (overwriteKeepTtl(c, buf, (size_t)len)) replyLongLong(c, cur);
+    if (overwriteKeepTtl(c, buf, (size_t)len, "incrby")) replyLongLong(c, cur);
 }
 
 void incrCommand(client *c) { incrDecr(c, 1); }
@@ -605,7 +634,7 @@ void incrbyfloatCommand(client *c) {
     }
     char buf[NUM_MAX_LONG_DOUBLE_CHARS];
     int len = numFormatLongDouble(buf, sizeof(buf), cur, 1);
-    if (overwriteKeepTtl(c, buf, (size_t)len)) replyBulk(c, buf, (size_t)len);
+    if (overwriteKeepTtl(c, buf, (size_t)len, "incrbyfloat")) replyBulk(c, buf, (size_t)len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -42,6 +42,21 @@ static void signalSwappedDb(int a, int b) {
         if (listeners[i]->dbSwapped) listeners[i]->dbSwapped(a, b);
 }
 
+static void signalAddedKey(int db, const char *key, size_t klen) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->keyAdded) listeners[i]->keyAdded(db, key, klen);
+}
+
+static void signalExpiredKey(int db, const char *key, size_t klen) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->keyExpired) listeners[i]->keyExpired(db, key, klen);
+}
+
+static void signalBatchEnded(int committed) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->batchEnded) listeners[i]->batchEnded(committed);
+}
+
 /* The result of a write of one key: signals the key when it changed. */
 static int keyWritten(int db, const char *key, size_t klen, int rc) {
     if (rc == DB_OK) signalModifiedKey(db, key, klen);
@@ -74,7 +89,9 @@ static int entryExpired(const keydirEntry *e) {
 static int deleteExpired(int db, const char *key, size_t klen) {
     int rc = storeDelete(server.store, db, key, klen);
     if (rc == STORE_OK) server.statExpiredKeys++;
-    return keyWritten(db, key, klen, fromStore(rc));
+    rc = keyWritten(db, key, klen, fromStore(rc));
+    if (rc == DB_OK) signalExpiredKey(db, key, klen);
+    return rc;
 }
 
 /* Returns the live entry for key, deleting it first if it has expired.
@@ -162,14 +179,24 @@ long long dbExpiresCount(int db) {
     return (long long)keydirExpiresCount(storeKeydir(server.store, db));
 }
 
+/* dbSet; with alwaysNew the key counts as created even if it replaces one
+ * (Redis's RENAME/COPY delete the destination, then dbAdd it). */
+static int setKey(int db, const char *key, size_t klen, const char *val, size_t vlen,
+                  int64_t expireMs, int alwaysNew) {
+    /* An expiry already past is written as it is, as Redis 7.0's SET does:
+     * the key is created ("new") and expires at its next lookup or in the
+     * active cycle ("expired", counted in expired_keys).
+     *
+     * Looked up first, as Redis's lookupKeyWrite: an expired key is
+     * deleted ("expired") before the write creates it again ("new"). */
+    int isNew = lookupLive(db, key, klen) == NULL || alwaysNew;
+    int rc = writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs));
+    if (rc == DB_OK && isNew) signalAddedKey(db, key, klen);
+    return keyWritten(db, key, klen, rc);
+}
+
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs) {
-    if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime) {
-        /* Setting an already-past expiry deletes the key, as in Redis. */
-        int rc = keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
-        return rc == DB_MISSING ? DB_OK : rc;
-    }
-    return keyWritten(db, key, klen,
-                      writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs)));
+    return setKey(db, key, klen, val, vlen, expireMs, 0);
 }
 
 int dbDelete(int db, const char *key, size_t klen) {
@@ -196,7 +223,7 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
     if (rc != DB_OK) return rc;
     if ((rc = dbGet(db, key, klen, &value)) != DB_OK) return rc;
     dbBatchBegin();
-    rc = dbSet(dstDb, dstKey, dlen, value, bstrLen(value), expire);
+    rc = setKey(dstDb, dstKey, dlen, value, bstrLen(value), expire, 1);
     if (rc == DB_OK && deleteSource) rc = dbDelete(db, key, klen);
     int commit = dbBatchCommit();
     bstrFree(value);
@@ -239,7 +266,9 @@ int dbInBatch(void) { return batchDepth > 0; }
 
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
-    return writeResult(storeBatchCommit(server.store));
+    int rc = writeResult(storeBatchCommit(server.store));
+    signalBatchEnded(rc == DB_OK);
+    return rc;
 }
 
 /* The reply for a failed write, in the words Redis uses for AOF errors. */

@@ -101,6 +101,14 @@ typedef struct dbKeyspaceListener {
     void (*keyModified)(int db, const char *key, size_t klen);
     void (*dbFlushed)(int db);
     void (*dbSwapped)(int a, int b);
+    /* keyAdded: after a write created key (it was missing or expired), before
+     * keyModified; RENAME/COPY/MOVE always create their destination, as
+     * Redis's dbAdd does.  keyExpired: after an expired key was deleted (lazy
+     * or active expiry).  batchEnded: after the outermost dbBatchCommit,
+     * committed 0 when it rolled back. */
+    void (*keyAdded)(int db, const char *key, size_t klen);
+    void (*keyExpired)(int db, const char *key, size_t klen);
+    void (*batchEnded)(int committed);
 } dbKeyspaceListener;
 
 void dbAddKeyspaceListener(const dbKeyspaceListener *l);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include "pubsub/notify.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -313,6 +314,29 @@ static bstr getOctal(const configDef *def) {
     return bstrCatPrintf(bstrEmpty(), "%o", *(unsigned int *)def->field);
 }
 
+/* `notify-keyspace-events`: Redis's class letters, printed back in
+ * Redis's canonical form (keyspaceEventsFlagsToString). */
+static int setNotifyKeyspaceEvents(const configDef *def, bstr *argv, int argc, char *err,
+                                   size_t errlen) {
+    (void)def;
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    int flags = notifyStringToFlags(argv[0]);
+    if (flags == -1) {
+        snprintf(err, errlen, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+        return -1;
+    }
+    server.notifyKeyspaceEvents = flags;
+    return 0;
+}
+
+static bstr getNotifyKeyspaceEvents(const configDef *def) {
+    (void)def;
+    return notifyFlagsToString(server.notifyKeyspaceEvents);
+}
+
 /* ------------------------------------------------------- apply hooks */
 
 static int applyPort(char *err, size_t errlen) {
@@ -393,6 +417,8 @@ static const configDef configTable[] = {
      "64mb", NULL, applyStoreSettings, NULL, NULL, NULL},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
+    SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
+               getNotifyKeyspaceEvents),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -11,6 +11,7 @@
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "pubsub/pubsub.h"
+#include "pubsub/notify.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -385,6 +386,7 @@ int main(int argc, char **argv) {
     initServerState();
     commandTableInit();
     pubsubInit();
+    notifyInit();
     multiInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;

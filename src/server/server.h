@@ -91,6 +91,7 @@ struct redisServer {
     int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
     long long compactMinSize;     /* ... once sealed segments hold this much */
     char *savePoints;             /* `save`, kept for compatibility only */
+    int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;
     int rewriteScheduled;         /* BGREWRITEAOF inside EXEC: the cron starts it */
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */

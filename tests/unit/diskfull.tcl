@@ -313,6 +313,12 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         set c [dict get $::dfA s client]
         set errs0 [df_info_field $c storage storage_write_errors]
         set nerr 0
+        # Keyspace notifications: a write that fails (a batch rolled back)
+        # publishes nothing; checked at the end of the test.
+        $c config set notify-keyspace-events KEAn
+        set sub [redis_deferring_client [dict get $::dfA s]]
+        $sub psubscribe __key*__:*
+        $sub read
 
         # MSET of new keys: none of them may exist afterwards.
         set args {}
@@ -402,6 +408,13 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         $c get k:42
         $c exists tx:1
         assert_equal [list [dict get $::df_model k:42] 0] [$c exec]
+
+        # Not one event for all of the failed writes above: the first frame
+        # the subscriber gets is this marker.
+        $c publish __keyspace@0__:marker end
+        assert_equal {pmessage __key*__:* __keyspace@0__:marker end} [$sub read]
+        $sub close
+        $c config set notify-keyspace-events ""
 
         df_verify $c "after the failed writes"
         assert_equal err [df_info_field $c persistence aof_last_write_status]
