@@ -150,6 +150,7 @@ static void ttlGeneric(client *c, int millis, int absolute) {
     int rc = dbGetExpire(c->db, c->argv[1], ARGLEN(c, 1), &expire);
     if (replyDbError(c, rc)) return;
     if (rc == DB_MISSING) {
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
         replyLongLong(c, -2);
         return;
     }

@@ -117,8 +117,13 @@ void copyCommand(client *c) {
         replyError(c, "source and destination objects are the same");
         return;
     }
-    if (!dbExists(c->db, c->argv[1], ARGLEN(c, 1)) ||
-        (!replace && dbExists(dstDb, c->argv[2], ARGLEN(c, 2)))) {
+    if (!dbExists(c->db, c->argv[1], ARGLEN(c, 1))) {
+        /* The source is read (Redis's lookupKeyRead): a miss is "keymiss". */
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
+        replyLongLong(c, 0);
+        return;
+    }
+    if (!replace && dbExists(dstDb, c->argv[2], ARGLEN(c, 2))) {
         replyLongLong(c, 0);
         return;
     }

@@ -61,6 +61,7 @@ void existsCommand(client *c) {
     long long count = 0;
     for (int j = 1; j < c->argc; j++)
         if (dbExists(c->db, c->argv[j], bstrLen(c->argv[j]))) count++;
+        else notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[j], bstrLen(c->argv[j]), c->db);
     replyLongLong(c, count);
 }
 
@@ -102,7 +103,9 @@ void randomkeyCommand(client *c) {
 
 /* TYPE key: +string, or +none for a missing key. */
 void typeCommand(client *c) {
-    replyStatus(c, dbExists(c->db, c->argv[1], bstrLen(c->argv[1])) ? "string" : "none");
+    int found = dbExists(c->db, c->argv[1], bstrLen(c->argv[1]));
+    if (!found) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], bstrLen(c->argv[1]), c->db);
+    replyStatus(c, found ? "string" : "none");
 }
 
 /* TOUCH key [key ...]: how many of the keys exist, a key named several

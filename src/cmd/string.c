@@ -62,7 +62,10 @@ static int getValueOrReply(client *c, bstr *value) {
     *value = NULL;
     int rc = dbGet(c->db, c->argv[1], ARGLEN(c, 1), value);
     if (replyDbError(c, rc)) return 0;
-    if (rc == DB_MISSING) *value = NULL;
+    if (rc == DB_MISSING) {
+        *value = NULL;
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
+    }
     return 1;
 }
 
@@ -388,6 +391,7 @@ void mgetCommand(client *c) {
         int rc = dbGet(c->db, c->argv[j], ARGLEN(c, j), &value);
         if (replyDbError(c, rc)) continue;
         if (rc == DB_MISSING) {
+            notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[j], ARGLEN(c, j), c->db);
             replyNull(c);
             continue;
         }
@@ -468,6 +472,7 @@ void strlenCommand(client *c) {
     size_t len = 0;
     int rc = dbValueLength(c->db, c->argv[1], ARGLEN(c, 1), &len);
     if (replyDbError(c, rc)) return;
+    if (rc == DB_MISSING) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
     replyLongLong(c, rc == DB_MISSING ? 0 : (long long)len);
 }
 
@@ -496,6 +501,7 @@ void getrangeCommand(client *c) {
     size_t len, off, count;
     int rc = dbValueLength(c->db, c->argv[1], ARGLEN(c, 1), &len);
     if (replyDbError(c, rc)) return;
+    if (rc == DB_MISSING) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
     if (rc == DB_MISSING || !rangeToOffsets(start, end, len, &off, &count)) {
         replyBulk(c, "", 0);
         return;
@@ -679,7 +685,10 @@ static int lcsParseOptions(client *c, lcsOptions *o) {
 static int lcsValueLength(client *c, int i, size_t *len) {
     int rc = dbValueLength(c->db, c->argv[i], ARGLEN(c, i), len);
     if (replyDbError(c, rc)) return 0;
-    if (rc == DB_MISSING) *len = 0;
+    if (rc == DB_MISSING) {
+        *len = 0;
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[i], ARGLEN(c, i), c->db);
+    }
     return 1;
 }
 

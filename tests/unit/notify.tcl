@@ -1,6 +1,6 @@
 # Keyspace notifications: notify-keyspace-events (CONFIG GET/SET, the
 # class letters and their canonical form), the events of every string,
-# key and expiry command, "new", "expired" by lazy and active expiry,
+# key and expiry command, "new", "keymiss", "expired" by lazy and active expiry,
 # K/E channels, class filters, MULTI/EXEC order, RESP3 push frames and
 # redis-cli as a real subscriber.
 #
@@ -295,6 +295,47 @@ start_server {tags {notify}} {
         $rd close
         set ev
     } {}
+
+    test {keymiss (m, not in A): read lookups of a missing key, not writes} {
+        r flushall
+        r config set notify-keyspace-events KAnm
+        r set here v
+        set rd [nt_subscriber]
+        r get k1
+        r get here
+        r getex k2
+        r getdel k3
+        r getset k4 v
+        r set k5 v get
+        r mget k6 here k7
+        r strlen k8
+        r getrange k9 0 1
+        r substr k10 0 1
+        r lcs k11 k12
+        r exists k13 here
+        r touch k14
+        r ttl k15
+        r pttl k16
+        r expiretime k17
+        r pexpiretime k18
+        r type k19
+        r object encoding k20
+        r copy k21 x
+        r move k22 1
+        catch {r rename k23 x}
+        r expire k24 10
+        r persist k25
+        r del k26
+        r incr k27
+        r set k28 v xx get
+        r setnx k29 v
+        set ev [nt_ks $rd]
+        r config set notify-keyspace-events KA
+        r get k30
+        lappend ev {*}[nt_ks $rd]
+        $rd close
+        set ev
+    } {{k1 keymiss} {k2 keymiss} {k3 keymiss} {k4 keymiss} {k4 new} {k4 set} {k5 keymiss} {k5 new} {k5 set} {k6 keymiss} {k7 keymiss} {k8 keymiss} {k9 keymiss} {k10 keymiss} {k11 keymiss} {k12 keymiss} {k13 keymiss} {k14 keymiss} {k15 keymiss} {k16 keymiss} {k17 keymiss} {k18 keymiss} {k19 keymiss} {k21 keymiss} {k27 new} {k27 incrby} {k28 keymiss} {k29 new} {k29 set}}
 
     # ------------------------------------------------------------ expiry
     # With active expiry off (redis-kv; a real server refuses DEBUG by
