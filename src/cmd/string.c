@@ -248,8 +248,9 @@ static void replySetDone(client *c, const setRequest *req, bstr old) {
 
 /* Redis's setGenericCommand for SET, SETNX, SETEX and PSETEX: validates
  * the expiry, reads the old value for GET, applies NX/XX, writes the
- * value with its TTL (no TTL unless KEEPTTL or an expiry was given; an
- * absolute time already past removes the key) and replies. */
+ * value with its TTL (no TTL unless KEEPTTL or an expiry was given; with
+ * an absolute time already past the key is written and expires at its next
+ * lookup, as in Redis 7.0), notifies "set" (and "expire") and replies. */
 static void setGeneric(client *c, const setRequest *req) {
     long long expireMs = 0;
     if (req->expireArg && !expireToAbsMs(c, req->expireArg, req->flags, req->cmdname, &expireMs))
