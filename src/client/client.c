@@ -7,6 +7,7 @@
 #include "lib/numfmt.h"
 #include "net/net.h"
 #include "pubsub/pubsub.h"
+#include "pubsub/tracking.h"
 #include "reactor/reactor.h"
 #include "server/server.h"
 
@@ -93,6 +94,7 @@ void clientFree(client *c) {
         if (ln) listDelNode(server.clientsToClose, ln);
     }
     pubsubClientReset(c);
+    trackingClientFreed(c);
     multiFreeClientState(c);
     bstrFree(c->querybuf);
     bstrFree(c->name);
@@ -607,6 +609,9 @@ static void clientFlagsString(client *c, char *flags) {
     if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (c->flags & CLIENT_MULTI) *p++ = 'x';
     if (c->flags & CLIENT_PAUSED) *p++ = 'b';
+    if (c->flags & CLIENT_TRACKING) *p++ = 't';
+    if (c->flags & CLIENT_TRACKING_BROKEN_REDIR) *p++ = 'R';
+    if (c->flags & CLIENT_TRACKING_BCAST) *p++ = 'B';
     if (c->flags & CLIENT_DIRTY_CAS) *p++ = 'd';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX_SOCKET) *p++ = 'U';
@@ -635,7 +640,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
         "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
-        "events=%s cmd=%s user=default redir=-1 resp=%d",
+        "events=%s cmd=%s user=default redir=%lld resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
         (long long)(server.unixtime - c->lastinteraction), flags, c->db,
@@ -643,7 +648,8 @@ bstr clientCatInfoString(bstr s, client *c) {
         pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, qbuf,
         bstrAvail(c->querybuf), argvMem, multiMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
         (unsigned long)listLength(c->reply), obufMem, totMem, events,
-        c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp);
+        c->lastcmd ? c->lastcmd->fullname : "NULL",
+        (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }
 
 client *clientLookupById(uint64_t id) {

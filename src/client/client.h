@@ -50,6 +50,14 @@
 /* Set while EXEC runs the queue: a command that would make the client wait
  * for more than its one reply (SSUBSCRIBE) refuses, as in Redis 7.0. */
 #define CLIENT_DENY_BLOCKING (1ULL << 19)
+/* CLIENT TRACKING (pubsub/tracking.c) */
+#define CLIENT_TRACKING (1ULL << 20)
+#define CLIENT_TRACKING_BROKEN_REDIR (1ULL << 21)
+#define CLIENT_TRACKING_BCAST (1ULL << 22)
+#define CLIENT_TRACKING_OPTIN (1ULL << 23)
+#define CLIENT_TRACKING_OPTOUT (1ULL << 24)
+#define CLIENT_TRACKING_CACHING (1ULL << 25)
+#define CLIENT_TRACKING_NOLOOP (1ULL << 26)
 
 struct command;
 struct reactor;
@@ -99,6 +107,9 @@ typedef struct client {
     struct pubsubClientState *pubsub; /* subscriptions (pubsub/), NULL if none yet */
     multiState mstate;         /* queued commands while CLIENT_MULTI */
     list *watchedKeys;         /* watchedKey* (cmd/multi.c), NULL when none */
+    uint64_t trackingRedir;    /* CLIENT TRACKING REDIRECT id, 0 for none */
+    bstr *trackingPrefixes;    /* BCAST prefixes */
+    int trackingNPrefixes;
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;

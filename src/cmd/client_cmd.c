@@ -1,11 +1,12 @@
 /* client_cmd: CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY, PAUSE,
- * UNPAUSE, NO-EVICT and HELP. */
+ * UNPAUSE, NO-EVICT, TRACKING, CACHING, GETREDIR, TRACKINGINFO and HELP. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
+#include "pubsub/tracking.h"
 
 #include <string.h>
 #include <strings.h>
@@ -243,8 +244,172 @@ void clientNoEvictCommand(client *c) {
     replyOk(c);
 }
 
+/* CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN]
+ * [OPTOUT] [NOLOOP]: Redis 7.0.15's clientCommand, error for error. */
+void clientTrackingCommand(client *c) {
+    uint64_t options = 0;
+    long long redir = 0;
+    bstr *pfx = NULL;
+    int npfx = 0;
+    for (int j = 3; j < c->argc; j++) {
+        int moreargs = c->argc - 1 - j;
+        const char *a = c->argv[j];
+        if (!strcasecmp(a, "redirect") && moreargs) {
+            j++;
+            if (redir != 0) {
+                replyError(c, "A client can only redirect to a single other client");
+                goto out;
+            }
+            if (!numParseLongLong(c->argv[j], bstrLen(c->argv[j]), &redir)) {
+                replyError(c, "value is not an integer or out of range");
+                goto out;
+            }
+            if ((uint64_t)redir == c->id) {
+                replyError(c, "It doesn't make sense to redirect to yourself");
+                goto out;
+            }
+            client *r = redir > 0 ? clientLookupById((uint64_t)redir) : NULL;
+            if (!r) {
+                replyError(c, "The client ID you want redirect to does not exist");
+                goto out;
+            }
+        } else if (!strcasecmp(a, "bcast")) {
+            options |= CLIENT_TRACKING_BCAST;
+        } else if (!strcasecmp(a, "optin")) {
+            options |= CLIENT_TRACKING_OPTIN;
+        } else if (!strcasecmp(a, "optout")) {
+            options |= CLIENT_TRACKING_OPTOUT;
+        } else if (!strcasecmp(a, "noloop")) {
+            options |= CLIENT_TRACKING_NOLOOP;
+        } else if (!strcasecmp(a, "prefix") && moreargs) {
+            j++;
+            pfx = xrealloc(pfx, sizeof(bstr) * (size_t)(npfx + 1));
+            pfx[npfx++] = c->argv[j];
+        } else {
+            replyErrorSyntax(c);
+            goto out;
+        }
+    }
+    if (!strcasecmp(c->argv[2], "on")) {
+        if (!(options & CLIENT_TRACKING_BCAST) && npfx) {
+            replyError(c, "PREFIX option requires BCAST mode to be enabled");
+            goto out;
+        }
+        if (c->flags & CLIENT_TRACKING) {
+            int oldbcast = (c->flags & CLIENT_TRACKING_BCAST) != 0;
+            int newbcast = (options & CLIENT_TRACKING_BCAST) != 0;
+            if (oldbcast != newbcast) {
+                replyError(c, "You can't switch BCAST mode on/off before disabling tracking for "
+                              "this client, and then re-enabling it with a different mode.");
+                goto out;
+            }
+        }
+        if ((options & CLIENT_TRACKING_BCAST) &&
+            (options & (CLIENT_TRACKING_OPTIN | CLIENT_TRACKING_OPTOUT))) {
+            replyError(c, "OPTIN and OPTOUT are not compatible with BCAST");
+            goto out;
+        }
+        if ((options & CLIENT_TRACKING_OPTIN) && (options & CLIENT_TRACKING_OPTOUT)) {
+            replyError(c, "You can't specify both OPTIN mode and OPTOUT mode");
+            goto out;
+        }
+        if (((options & CLIENT_TRACKING_OPTIN) && (c->flags & CLIENT_TRACKING_OPTOUT)) ||
+            ((options & CLIENT_TRACKING_OPTOUT) && (c->flags & CLIENT_TRACKING_OPTIN))) {
+            replyError(c, "You can't switch OPTIN/OPTOUT mode before disabling tracking for "
+                          "this client, and then re-enabling it with a different mode.");
+            goto out;
+        }
+        if (options & CLIENT_TRACKING_BCAST) {
+            bstr err = NULL;
+            if (trackingPrefixCollision(c, pfx, npfx, &err)) {
+                replyErrorLen(c, err, bstrLen(err));
+                bstrFree(err);
+                goto out;
+            }
+        }
+        trackingEnable(c, (uint64_t)redir, options, pfx, npfx);
+    } else if (!strcasecmp(c->argv[2], "off")) {
+        trackingDisable(c);
+    } else {
+        replyErrorSyntax(c);
+        goto out;
+    }
+    replyOk(c);
+out:
+    xfree(pfx);
+}
+
+void clientCachingCommand(client *c) {
+    if (!(c->flags & CLIENT_TRACKING)) {
+        replyError(c, "CLIENT CACHING can be called only when the client is in tracking mode "
+                      "with OPTIN or OPTOUT mode enabled");
+        return;
+    }
+    const char *opt = c->argv[2];
+    if (!strcasecmp(opt, "yes")) {
+        if (c->flags & CLIENT_TRACKING_OPTIN) {
+            c->flags |= CLIENT_TRACKING_CACHING;
+        } else {
+            replyError(c, "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+            return;
+        }
+    } else if (!strcasecmp(opt, "no")) {
+        if (c->flags & CLIENT_TRACKING_OPTOUT) {
+            c->flags |= CLIENT_TRACKING_CACHING;
+        } else {
+            replyError(c, "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+            return;
+        }
+    } else {
+        replyErrorSyntax(c);
+        return;
+    }
+    replyOk(c);
+}
+
+void clientGetredirCommand(client *c) {
+    if (c->flags & CLIENT_TRACKING) replyLongLong(c, (long long)c->trackingRedir);
+    else replyLongLong(c, -1);
+}
+
+void clientTrackinginfoCommand(client *c) {
+    replyMapLen(c, 3);
+    replyBulkCString(c, "flags");
+    uint64_t f = c->flags;
+    int n = 0;
+    const char *names[8];
+    if (!(f & CLIENT_TRACKING)) names[n++] = "off";
+    else {
+        names[n++] = "on";
+        if (f & CLIENT_TRACKING_BCAST) names[n++] = "bcast";
+        if (f & CLIENT_TRACKING_OPTIN) {
+            names[n++] = "optin";
+            if (f & CLIENT_TRACKING_CACHING) names[n++] = "caching-yes";
+        }
+        if (f & CLIENT_TRACKING_OPTOUT) {
+            names[n++] = "optout";
+            if (f & CLIENT_TRACKING_CACHING) names[n++] = "caching-no";
+        }
+        if (f & CLIENT_TRACKING_NOLOOP) names[n++] = "noloop";
+        if (f & CLIENT_TRACKING_BROKEN_REDIR) names[n++] = "broken_redirect";
+    }
+    replySetLen(c, n);
+    for (int i = 0; i < n; i++) replyBulkCString(c, names[i]);
+    replyBulkCString(c, "redirect");
+    if (f & CLIENT_TRACKING) replyLongLong(c, (long long)c->trackingRedir);
+    else replyLongLong(c, -1);
+    replyBulkCString(c, "prefixes");
+    replyArrayLen(c, c->trackingNPrefixes);
+    for (int i = 0; i < c->trackingNPrefixes; i++)
+        replyBulkBstr(c, c->trackingPrefixes[i]);
+}
+
 void clientHelpCommand(client *c) {
     static const char *help[] = {
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
         "    Return the name of the current connection.",
         "ID",
@@ -279,6 +444,11 @@ void clientHelpCommand(client *c) {
         "    Assign the name <name> to the current connection.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
         NULL};
     replyHelp(c, help);
 }

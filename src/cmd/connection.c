@@ -6,6 +6,7 @@
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
 #include "server/server.h"
+#include "pubsub/tracking.h"
 
 #include <limits.h>
 #include <string.h>
@@ -71,6 +72,7 @@ void resetCommand(client *c) {
      * without unsubscribe confirmations, and the client leaves pub/sub mode. */
     pubsubClientReset(c);
     c->flags &= ~CLIENT_PUBSUB;
+    trackingDisable(c);
     c->db = 0;
     c->resp = 2;
     bstrFree(c->name);

@@ -28,6 +28,10 @@ void clientPauseCommand(client *c);
 void clientUnpauseCommand(client *c);
 void clientNoEvictCommand(client *c);
 void clientHelpCommand(client *c);
+void clientTrackingCommand(client *c);
+void clientCachingCommand(client *c);
+void clientGetredirCommand(client *c);
+void clientTrackinginfoCommand(client *c);
 
 /* cmd/config_cmd.c */
 void configGetCommand(client *c);

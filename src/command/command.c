@@ -5,6 +5,7 @@
  * arity, protected commands, authentication, subscribed-mode rules, client
  * pause, then the call itself. */
 #include "command/command.h"
+#include "pubsub/tracking.h"
 #include "client/reply.h"
 #include "cmd/monitor.h"
 #include "cmd/multi.h"
@@ -300,7 +301,15 @@ void commandCall(client *c) {
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
-    if (!wasExecuting) c->flags &= ~CLIENT_EXECUTING;
+    if (c->flags & CLIENT_TRACKING) trackingRememberKeys(c, cmd, c->argc, c->argv);
+    if (!wasExecuting) {
+        c->flags &= ~CLIENT_EXECUTING;
+        /* CLIENT CACHING YES|NO applies to the next command only (a whole
+         * transaction when that is MULTI ... EXEC), as in Redis. */
+        if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
+            c->flags &= ~CLIENT_TRACKING_CACHING;
+        trackingAfterCommand();
+    }
     if (server.statTotalErrorReplies > errorsWatermark) cmd->stats.failedCalls++;
     errorsWatermark = server.statTotalErrorReplies;
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlogPushEntryIfNeeded(c, duration);

@@ -205,6 +205,34 @@ static const commandArg clientNoEvictArgs[] = {
     {0}
 };
 
+static const commandArg clientTrackingStatusArgs[] = {
+    {.name = "on", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "ON"},
+    {.name = "off", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "OFF"},
+    {0}
+};
+
+static const commandArg clientTrackingArgs[] = {
+    {.name = "status", .type = ARG_TYPE_ONEOF, .keySpecIndex = -1, .subargs = clientTrackingStatusArgs},
+    {.name = "client-id", .type = ARG_TYPE_INTEGER, .keySpecIndex = -1, .token = "REDIRECT", .flags = ARG_OPTIONAL},
+    {.name = "prefix", .type = ARG_TYPE_STRING, .keySpecIndex = -1, .token = "PREFIX", .flags = ARG_OPTIONAL | ARG_MULTIPLE | ARG_MULTIPLE_TOKEN},
+    {.name = "bcast", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "BCAST", .flags = ARG_OPTIONAL},
+    {.name = "optin", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "OPTIN", .flags = ARG_OPTIONAL},
+    {.name = "optout", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "OPTOUT", .flags = ARG_OPTIONAL},
+    {.name = "noloop", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "NOLOOP", .flags = ARG_OPTIONAL},
+    {0}
+};
+
+static const commandArg clientCachingModeArgs[] = {
+    {.name = "yes", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "YES"},
+    {.name = "no", .type = ARG_TYPE_PURE_TOKEN, .keySpecIndex = -1, .token = "NO"},
+    {0}
+};
+
+static const commandArg clientCachingArgs[] = {
+    {.name = "mode", .type = ARG_TYPE_ONEOF, .keySpecIndex = -1, .subargs = clientCachingModeArgs},
+    {0}
+};
+
 static command clientSubcommands[] = {
     {
         .name = "id",
@@ -326,6 +354,52 @@ static command clientSubcommands[] = {
         .summary = "Turns client eviction on or off for the current connection.",
         .complexity = "O(1)",
         .args = clientNoEvictArgs,
+    },
+    {
+        .name = "tracking",
+        .proc = clientTrackingCommand,
+        .arity = -3,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+        .aclCategories = ACL_CAT_SLOW | ACL_CAT_CONNECTION,
+        .group = "connection",
+        .since = "6.0.0",
+        .summary = "Turns server-assisted client-side caching on or off for the connection.",
+        .complexity = "O(1). Some options may introduce additional complexity.",
+        .args = clientTrackingArgs,
+    },
+    {
+        .name = "caching",
+        .proc = clientCachingCommand,
+        .arity = 3,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+        .aclCategories = ACL_CAT_SLOW | ACL_CAT_CONNECTION,
+        .group = "connection",
+        .since = "6.0.0",
+        .summary = "Tells the server whether to track the keys of the next command (OPTIN/OPTOUT).",
+        .complexity = "O(1)",
+        .args = clientCachingArgs,
+    },
+    {
+        .name = "getredir",
+        .proc = clientGetredirCommand,
+        .arity = 2,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+        .aclCategories = ACL_CAT_SLOW | ACL_CAT_CONNECTION,
+        .group = "connection",
+        .since = "6.0.0",
+        .summary = "Returns the client ID tracking invalidations are redirected to.",
+        .complexity = "O(1)",
+    },
+    {
+        .name = "trackinginfo",
+        .proc = clientTrackinginfoCommand,
+        .arity = 2,
+        .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+        .aclCategories = ACL_CAT_SLOW | ACL_CAT_CONNECTION,
+        .group = "connection",
+        .since = "6.2.0",
+        .summary = "Describes the client-side caching state of the connection.",
+        .complexity = "O(1)",
     },
     {
         .name = "help",

@@ -12,6 +12,7 @@
 #include "lib/dict.h"
 #include "pubsub/pubsub.h"
 #include "pubsub/notify.h"
+#include "pubsub/tracking.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -168,6 +169,7 @@ static void beforeSleep(reactor *r) {
     server.inBeforeSleep = 1;
     updateCachedTime();
     expireCycleRunFast();
+    trackingBroadcastInvalidations();
     /* appendfsync always: one fdatasync for every write of this iteration,
      * before any of their replies leaves (group commit). */
     if (server.store && storeNeedsSync(server.store) && storeSync(server.store) != STORE_OK)
@@ -387,6 +389,7 @@ int main(int argc, char **argv) {
     commandTableInit();
     pubsubInit();
     notifyInit();
+    trackingInit();
     multiInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
