@@ -18,6 +18,7 @@ loaded with `redis-cli --pipe`.  Python 3 standard library only.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -193,14 +194,25 @@ def fig_memory(a):
     report("memory: %d keys, 16-byte values (%d rounds, medians)" % (a.keys, a.rounds), rows)
 
 
-def fig_restart(a):
-    rows = {"seconds until served": ([], [])}
+@contextlib.contextmanager
+def loaded_pair(a):
+    """redis-kv and redis-server, each started and loaded with a.keys keys;
+    both removed afterwards."""
     servers = [Server("redis-kv", a.redis), Server("redis", a.redis)]
     try:
         for s in servers:
             s.start()
             load_keys(s.port, a.keys)
             wait_dbsize(s.port, a.keys)
+        yield servers
+    finally:
+        for s in servers:
+            s.remove()
+
+
+def fig_restart(a):
+    rows = {"seconds until served": ([], [])}
+    with loaded_pair(a) as servers:
         for _ in range(a.rounds):
             for idx, s in enumerate(servers):
                 s.stop()
@@ -208,20 +220,12 @@ def fig_restart(a):
                 s.start()
                 wait_dbsize(s.port, a.keys)
                 rows["seconds until served"][idx].append(time.time() - t0)
-    finally:
-        for s in servers:
-            s.remove()
     report("restart: %d keys, 16-byte values (%d rounds, medians)" % (a.keys, a.rounds), rows)
 
 
 def fig_scan(a):
     rows = {"full SCAN COUNT 1000, s": ([], [])}
-    servers = [Server("redis-kv", a.redis), Server("redis", a.redis)]
-    try:
-        for s in servers:
-            s.start()
-            load_keys(s.port, a.keys)
-            wait_dbsize(s.port, a.keys)
+    with loaded_pair(a) as servers:
         for _ in range(a.rounds):
             for idx, s in enumerate(servers):
                 c = Conn(s.port)
@@ -236,9 +240,6 @@ def fig_scan(a):
                 c.close()
                 if len(seen) != a.keys:
                     raise RuntimeError("%s: SCAN saw %d keys" % (s.kind, len(seen)))
-    finally:
-        for s in servers:
-            s.remove()
     report("scan: %d keys (%d rounds, medians)" % (a.keys, a.rounds), rows)
 
 
