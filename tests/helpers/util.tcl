@@ -327,3 +327,19 @@ proc file_tail {path {n 40}} {
     }
     return [join $out "\n"]
 }
+
+# 1 if DIR is a mount point (the tmpfs of the disk-full tests).
+proc is_mount_point {dir} {
+    # mountpoint(1) compares devices, so path spellings do not matter.
+    if {[llength [auto_execok mountpoint]]} {
+        return [expr {![catch {exec mountpoint -q $dir < /dev/null 2>@1}]}]
+    }
+    set f [open /proc/self/mounts r]
+    set data [read $f]
+    close $f
+    set esc [string map [list \\ \\134 " " \\040 \t \\011 \n \\012] $dir]
+    foreach line [split $data \n] {
+        if {[lindex [split $line " "] 1] eq $esc} { return 1 }
+    }
+    return 0
+}

@@ -560,19 +560,6 @@ proc cp_overwrite_round {c} {
 
 # ---- tmpfs (the disk-full test)
 
-proc cp_is_mounted {dir} {
-    if {[llength [auto_execok mountpoint]]} {
-        return [expr {![catch {exec mountpoint -q $dir < /dev/null 2>@1}]}]
-    }
-    set f [open /proc/self/mounts r]
-    set data [read $f]
-    close $f
-    foreach line [split $data \n] {
-        if {[lindex [split $line " "] 1] eq $dir} { return 1 }
-    }
-    return 0
-}
-
 proc cp_mount {size} {
     set dir [file normalize [new_tmpdir]]
     if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
@@ -580,17 +567,17 @@ proc cp_mount {size} {
         error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
     }
     lappend ::cp_mounts $dir
-    if {![cp_is_mounted $dir]} { error "$dir is not mounted after mount succeeded" }
+    if {![is_mount_point $dir]} { error "$dir is not mounted after mount succeeded" }
     return $dir
 }
 
 proc cp_umount {dir} {
     set deadline [expr {[clock milliseconds] + 5000}]
-    while {[cp_is_mounted $dir] && [clock milliseconds] < $deadline} {
+    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
         if {[catch {exec umount $dir < /dev/null 2>@1}]} { after 100 }
     }
-    if {[cp_is_mounted $dir]} { catch {exec umount -l $dir < /dev/null 2>@1} }
-    if {[cp_is_mounted $dir]} { return "$dir is still mounted" }
+    if {[is_mount_point $dir]} { catch {exec umount -l $dir < /dev/null 2>@1} }
+    if {[is_mount_point $dir]} { return "$dir is still mounted" }
     set i [lsearch -exact $::cp_mounts $dir]
     if {$i >= 0} { set ::cp_mounts [lreplace $::cp_mounts $i $i] }
     return ""

@@ -55,21 +55,6 @@ proc df_done {var step} {
     dict set st step $step
 }
 
-proc df_is_mounted {dir} {
-    # mountpoint(1) compares devices, so path spellings do not matter.
-    if {[llength [auto_execok mountpoint]]} {
-        return [expr {![catch {exec mountpoint -q $dir < /dev/null 2>@1}]}]
-    }
-    set f [open /proc/self/mounts r]
-    set data [read $f]
-    close $f
-    set esc [string map [list \\ \\134 " " \\040 \t \\011 \n \\012] $dir]
-    foreach line [split $data \n] {
-        if {[lindex [split $line " "] 1] eq $esc} { return 1 }
-    }
-    return 0
-}
-
 # Mounts a new tmpfs of SIZE on a fresh temp dir; returns the dir.
 proc df_mount {size} {
     set dir [file normalize [new_tmpdir]]
@@ -78,7 +63,7 @@ proc df_mount {size} {
         error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
     }
     lappend ::df_mounts $dir
-    if {![df_is_mounted $dir]} {
+    if {![is_mount_point $dir]} {
         error "mount -t tmpfs -o size=$size tmpfs $dir succeeded but $dir is not in /proc/self/mounts"
     }
     return $dir
@@ -93,17 +78,17 @@ proc df_remount {dir size} {
 proc df_umount {dir} {
     set problem ""
     set deadline [expr {[clock milliseconds] + 5000}]
-    while {[df_is_mounted $dir] && [clock milliseconds] < $deadline} {
+    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
         if {[catch {exec umount $dir < /dev/null 2>@1} err]} {
             set problem "umount $dir: $err"
             after 100
         }
     }
-    if {[df_is_mounted $dir]} {
+    if {[is_mount_point $dir]} {
         catch {exec umount -l $dir < /dev/null 2>@1}
         append problem " (detached with umount -l)"
     }
-    if {[df_is_mounted $dir]} {
+    if {[is_mount_point $dir]} {
         return "$dir is still mounted: $problem"
     }
     set i [lsearch -exact $::df_mounts $dir]
