@@ -83,7 +83,7 @@ static int ftruncateRetry(int fd, uint64_t size) {
     return rc;
 }
 
-static int fsyncRetry(int fd, int dataOnly) {
+int segmentFsyncFd(int fd, int dataOnly) {
     int rc;
     do {
         rc = dataOnly ? fdatasync(fd) : fsync(fd);
@@ -105,7 +105,7 @@ int segmentSyncDir(const char *dir, char *err, size_t errlen) {
                       strerror(errno));
         return -1;
     }
-    if (fsyncRetry(fd, 0) != 0) {
+    if (segmentFsyncFd(fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync directory %s: %s", dir,
                       strerror(errno));
         closeKeepErrno(fd);
@@ -292,7 +292,7 @@ segment *segmentCreateTemp(const char *dir, uint64_t id, char *err, size_t errle
 
 int segmentPublish(segment *s, char *err, size_t errlen) {
     if (s->tmpPath == NULL) return 0;
-    if (fsyncRetry(s->fd, 0) != 0) {
+    if (segmentFsyncFd(s->fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync %s: %s", s->tmpPath, strerror(errno));
         return -1;
     }
@@ -529,7 +529,7 @@ int segmentRead(segment *s, uint64_t offset, size_t len, void *buf,
 }
 
 int segmentSync(segment *s, char *err, size_t errlen) {
-    if (fsyncRetry(s->fd, 1) != 0) {
+    if (segmentFsyncFd(s->fd, 1) != 0) {
         segmentErrorf(err, errlen, "fdatasync %s: %s", s->path,
                       strerror(errno));
         return -1;
@@ -551,7 +551,7 @@ int segmentSeal(segment *s, char *err, size_t errlen) {
                       strerror(errno));
         return -1;
     }
-    if (fsyncRetry(s->fd, 0) != 0) {
+    if (segmentFsyncFd(s->fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync %s: %s", s->path, strerror(errno));
         return -1;
     }
@@ -572,7 +572,7 @@ int segmentTruncate(segment *s, uint64_t size, char *err, size_t errlen) {
                       strerror(errno));
         return -1;
     }
-    if (fsyncRetry(s->fd, 0) != 0) {
+    if (segmentFsyncFd(s->fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync %s: %s", s->path, strerror(errno));
         return -1;
     }

@@ -193,6 +193,9 @@ int segmentRemoveOrphanHints(const char *dir, char *err, size_t errlen);
  * Returns the number removed, or -1. */
 int segmentRemoveTempFiles(const char *dir, char *err, size_t errlen);
 
+/* fsync (dataOnly: fdatasync) of an open file, retried on EINTR.  0 or -1. */
+int segmentFsyncFd(int fd, int dataOnly);
+
 /* fsync on the directory itself (makes creations/renames/unlinks durable).
  * 0 or -1. */
 int segmentSyncDir(const char *dir, char *err, size_t errlen);

@@ -129,4 +129,50 @@ void storeCompactStep(store *s);
 /* Blocks until the running compaction (if any) ends (tests, tools). */
 void storeCompactWait(store *s);
 
+/* Snapshots (snapshot.c): a backup of the data set without fork and
+ * without copying: the active segment is sealed (unless it is empty) and a
+ * job of the background thread hard-links every sealed segment and its
+ * hint into backupDir/<id>.tmp, writes the MANIFEST (backup.h) and renames
+ * the directory to backupDir/<id>.  The backup holds exactly the data set
+ * as of the last sequence number written before the call, whatever is
+ * written meanwhile.  One snapshot at a time; while one runs no compaction
+ * starts, and none may start while a compaction runs (callers schedule). */
+typedef struct storeSnapshotOptions {
+    const char *backupDir;  /* absolute, or relative to the process's cwd */
+    const char *dataDirAbs; /* recorded in the manifest (point-in-time restore) */
+    int keep;               /* then delete all but the newest 'keep' (<= 0: none) */
+    uint64_t delayUsPerFile;/* test knob: sleep this long per file linked */
+} storeSnapshotOptions;
+
+typedef struct storeSnapshotResult {
+    int ok;
+    uint64_t id;
+    uint64_t seq;
+    int64_t startMs, endMs;
+    char error[256];        /* why it failed (ok == 0) */
+} storeSnapshotResult;
+
+/* 0 with *id and *seq (the backup's id and sequence number) set, or -1
+ * (a snapshot or a compaction is running, a batch is open, the active
+ * segment cannot be sealed) with the reason in err. */
+int storeSnapshotStart(store *s, const storeSnapshotOptions *o, uint64_t *id, uint64_t *seq,
+                       char *err, size_t errlen);
+int storeSnapshotRunning(store *s);
+/* 1 and *r filled when a snapshot ended since the last call, else 0. */
+int storeSnapshotPoll(store *s, storeSnapshotResult *r);
+/* Blocks until the running snapshot (if any) has ended. */
+void storeSnapshotWait(store *s);
+
+/* Restore (restore.c).  Stages backup 'backupPath' (a directory with a
+ * valid MANIFEST) for data directory 'dataDir': links its files into
+ * dataDir/restore.tmp and durably writes the marker dataDir/RESTORE.  The
+ * data set is unchanged until the marker exists and replaced as soon as it
+ * does: the next storeOpen of dataDir (the caller closes its store first;
+ * a crash in between does the same on restart) deletes every other
+ * segment, moves the backup's in, and appends an empty batch with
+ * sequence number seqFloor, so that sequence numbers never go back.
+ * 0 or -1 (nothing changed; the reason in err). */
+int storeRestoreStage(const char *dataDir, const char *backupPath, uint64_t seqFloor,
+                      char *err, size_t errlen);
+
 #endif
