@@ -115,6 +115,14 @@ static int walkUnits(segment *seg, uint64_t limit, int64_t atMs, plan *p) {
             over = 1;
             break;
         }
+        if (h.type == RECORD_DBMAP) {
+            /* Only compaction writes DBMAP (first in its outputs), with
+             * the sequence number its merge started at: never history. */
+            breakf(p, "segment %" PRIu64 " is a compaction output (a DBMAP record at offset "
+                   "%" PRIu64 ")", seg->id, pos);
+            over = 1;
+            break;
+        }
         uint64_t seqMin = h.seq, seqMax = h.seq;
         int64_t ts = h.timestamp;
         pos += recordEncodedSize(h.keylen, h.vallen);
@@ -436,6 +444,8 @@ static int writeTarget(const pitrOptions *o, const backupManifest *m, const char
     /* The directory's own entry, when it was created here. */
     char parent[4096];
     snprintf(parent, sizeof(parent), "%s", o->toDir);
+    size_t plen = strlen(parent);
+    while (plen > 1 && parent[plen - 1] == '/') parent[--plen] = 0;
     char *slash = strrchr(parent, '/');
     if (slash == parent) parent[1] = 0;
     else if (slash) *slash = 0;

@@ -13,6 +13,9 @@
  *   - a sequence gap or repeat: a compaction since the backup (its outputs
  *     carry old sequence numbers, and it deleted the segments it merged),
  *     a BACKUP RESTORE (an empty batch with a jump), a deleted segment;
+ *   - a DBMAP record (only compaction writes one, first in its outputs,
+ *     numbered with the merge's last sequence number, which can be exactly
+ *     the one expected);
  *   - damage in a sealed segment, or in the middle of the last one (the
  *     torn tail of the last segment, e.g. a write in progress or an
  *     unfinished batch, is simply the end of the log);

@@ -583,6 +583,46 @@ static void testCompaction(void) {
     removeAll(base);
 }
 
+/* A compaction after exactly one write: its outputs start with a DBMAP
+ * record numbered like that write (the merge's last sequence number), so
+ * the numbers fit where the write should be.  The backup's newest segment
+ * being gone, and the DBMAP itself, are what tell. */
+static void testCompactionLooksContiguous(void) {
+    char *base = makeTempDir("pitr-contig");
+    char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
+    mkdir(data, 0755);
+    store *s = openStoreSeg(data, 1 << 20);
+    if (!s) return;
+    putMany(s, 0, "a", 0, 10);
+    uint64_t bseq;
+    char *bk = backup(s, bdir, data, &bseq);
+    tick();
+    put(s, 0, "x", "v-x");
+    char cerr[256];
+    int started = storeCompactStart(s, cerr, sizeof(cerr));
+    storeCompactWait(s);
+    putMany(s, 0, "b", 0, 3);
+    storeStats st;
+    storeGetStats(s, &st);
+    storeClose(s);
+
+    TEST_CASE("pitr: compaction outputs are not taken for history even when their "
+              "sequence number fits") {
+        ASSERT_EQ_INT(started, 0);
+        ASSERT_EQ_UINT(st.lastSeq, bseq + 4);
+        char *to = targetPath(base, "k1");
+        pitrReport r;
+        ASSERT_EQ_INT(restore(bk, NULL, to, FUTURE, &r), PITR_ERR);
+        ASSERT(contains(errbuf, "compacted or restored"));
+        removeAll(to);
+    }
+
+    xfree(bk);
+    xfree(data);
+    xfree(bdir);
+    removeAll(base);
+}
+
 static void testLostSegment(void) {
     char *base = makeTempDir("pitr-lost");
     char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
@@ -653,6 +693,7 @@ int main(void) {
     testUndoFlushall();
     testBatches();
     testCompaction();
+    testCompactionLooksContiguous();
     testLostSegment();
     return testReport();
 }
