@@ -266,10 +266,11 @@ static uint64_t newestBackupSegment(const backupManifest *m) {
 static int walk(const backupManifest *m, const char *dataDir, int64_t atMs, plan *p, char *err,
                 size_t errlen) {
     struct stat st;
-    if (stat(dataDir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    int statRc = stat(dataDir, &st);
+    if (statRc < 0 || !S_ISDIR(st.st_mode)) {
         segmentErrorf(err, errlen, "data directory %s: %s (the segments written after the "
                       "backup are read there; see --data)",
-                      dataDir, errno ? strerror(errno) : "not a directory");
+                      dataDir, statRc < 0 ? strerror(errno) : "not a directory");
         return -1;
     }
     uint64_t *ids;
