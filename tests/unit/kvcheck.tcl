@@ -395,3 +395,135 @@ tags {redis-kv-only} {
         assert_equal "0 (0 sealed, 0 active)" [kvc_field $out segments]
     }
 }
+
+# ------------------------------------------- point-in-time restore (--restore)
+
+# The newest complete backup directory under DIR/backups ("" if none).
+proc kvc_newest_backup {dir} {
+    set best ""
+    set bestId 0
+    foreach d [glob -nocomplain -type d -directory [file join $dir backups] *] {
+        set id [file tail $d]
+        if {[string is digit -strict $id] && $id > $bestId} {
+            set bestId $id
+            set best $d
+        }
+    }
+    return $best
+}
+
+proc kvc_wait_bgsave {c} {
+    wait_for_condition 500 10 {
+        [string match "*rdb_bgsave_in_progress:0*" [$c info persistence]]
+    } else {
+        fail "BGSAVE did not finish: [$c info persistence]"
+    }
+}
+
+tags {redis-kv-only} {
+    test {redis-kv-check --restore: undo a FLUSHALL with a BGSAVE backup and the log after it} {
+        kvc_require
+        set s [spawn_server]
+        set dir [dict get $s dir]
+        set c [redis_client $s]
+        kvc_require_command $c bgsave
+        # In the backup.
+        kvc_fill $c 50 before
+        $c select 2
+        kvc_fill $c 5 db2
+        $c select 0
+        $c bgsave
+        kvc_wait_bgsave $c
+        set bk [kvc_newest_backup $dir]
+        assert {$bk ne ""} "no backup under $dir/backups"
+        # After the backup: only in the live directory's later segments.
+        kvc_fill $c 30 after
+        $c set before:7 changed
+        $c del before:8
+        $c mset m:1 a m:2 b
+        $c select 2
+        $c set db2:late yes
+        $c select 0
+        after 10
+        set at [clock milliseconds]
+        after 10
+        # The mistake, and life going on after it.
+        $c flushall
+        kvc_fill $c 5 late
+        $c select 2
+        kvc_fill $c 3 late
+        $c close
+
+        # The server keeps running on $dir: the tool only reads it.
+        set to [file join [new_tmpdir] restored]
+        lassign [kvc_run --restore $bk --to $to --at $at] rc out
+        assert_equal 0 $rc $out
+        assert_match "restored backup * into $to*" $out
+        # 30 SETs + SET + DEL + MSET + SET (plus the SELECTs, which log nothing)
+        assert_match "*units replayed: 34 (after the backup)*" [regsub -all { +} $out " "]
+        assert_equal 87 [string trim [kvc_field $out keys]] $out
+
+        set s2 [spawn_server -dir $to]
+        set c2 [redis_client $s2]
+        assert_equal 81 [$c2 dbsize]
+        for {set i 0} {$i < 50} {incr i} {
+            if {$i == 7} {
+                assert_equal changed [$c2 get before:7]
+            } elseif {$i == 8} {
+                assert_equal 0 [$c2 exists before:8]
+            } else {
+                assert_equal value:$i [$c2 get before:$i]
+            }
+        }
+        for {set i 0} {$i < 30} {incr i} { assert_equal value:$i [$c2 get after:$i] }
+        assert_equal {a b} [$c2 mget m:1 m:2]
+        assert_equal 0 [llength [$c2 keys late:*]]
+        $c2 select 2
+        assert_equal 6 [$c2 dbsize]
+        assert_equal yes [$c2 get db2:late]
+        assert_equal value:4 [$c2 get db2:4]
+        assert_equal 0 [llength [$c2 keys late:*]]
+        # The restored server writes to its own files only.
+        $c2 set new 1
+        $c2 close
+        kvc_stop $s2
+
+        # The live server was not disturbed.
+        set c [redis_client $s]
+        assert_equal 5 [$c dbsize]
+        assert_equal 0 [$c exists before:1]
+        $c close
+        kvc_stop $s
+
+        # The backup alone (no --at), and --at before the backup.
+        set to2 [file join [new_tmpdir] plain]
+        lassign [kvc_run --restore $bk --to $to2] rc out
+        assert_equal 0 $rc $out
+        assert_equal 55 [string trim [kvc_field $out keys]] $out
+        lassign [kvc_run --restore $bk --to [file join [new_tmpdir] early] --at 1000] rc out
+        assert_equal 2 $rc $out
+        assert_match "*before the backup was taken*" $out
+        # A target that is not empty is refused.
+        lassign [kvc_run --restore $bk --to $to2] rc out
+        assert_equal 2 $rc $out
+        assert_match "*not empty*" $out
+    }
+
+    test {redis-kv-check --restore: usage errors} {
+        kvc_need_tool
+        set tmp [new_tmpdir]
+        foreach {args pattern code} [list \
+            [list --restore] "*needs a backup directory*" 2 \
+            [list --restore $tmp] "*needs --to DIR*" 2 \
+            [list --restore $tmp --to $tmp/x --at soon] "*bad time 'soon'*" 2 \
+            [list $tmp --at 5] "*go with --restore*" 2 \
+            [list --restore $tmp --to $tmp/x --dump] "*only one of*" 2 \
+            [list --restore $tmp/missing --to $tmp/x] "*No such file or directory*" 2 \
+            [list --restore $tmp --to $tmp/x] "*damaged*MANIFEST*" 1] {
+            lassign [kvc_run {*}$args] rc out
+            assert_equal $code $rc "args {$args}: $out"
+            assert_match $pattern $out "args {$args}"
+        }
+        assert {![file exists $tmp/x]}
+    }
+}
