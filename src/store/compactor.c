@@ -297,7 +297,9 @@ static int writeDbMap(compactor *c) {
     h.type = RECORD_DBMAP;
     h.keylen = c->cfg.dbMapLen;
     h.seq = c->cfg.dbMapSeq;
-    h.timestamp = (int64_t)time(NULL) * 1000;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    h.timestamp = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     uint64_t size = recordEncodedSize(h.keylen, 0);
     char *buf = xmalloc(size);
     recordEncode(buf, &h, c->cfg.dbMap, NULL);
