@@ -12,8 +12,7 @@
  * read-only and never creates, truncates, renames or removes anything, so a
  * check can never change what the server will find.  The server must not be
  * running on DIR: nothing stops it (the tool does not take the server's LOCK
- * file, it only reads), but the active
- * segment would change under the scan.
+ * file, it only reads), but the active segment would change under the scan.
  *
  * Verify replays the log the way the server's loader does (store.c,
  * applyRecovered): one key directory per database, later records win,
