@@ -96,7 +96,7 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         s->stats.lastCompactionOk = 0;
         return -1;
     }
-    if (storeRotateTo(s, first + gap, 0) < 0) {
+    if (storeRotateTo(s, first + gap, 0, 0) < 0) {
         snprintf(err, errlen, "can't start a new segment: %s", s->lastError);
         s->stats.lastCompactionOk = 0;
         return -1;

@@ -538,6 +538,10 @@ int segmentSync(segment *s, char *err, size_t errlen) {
 }
 
 int segmentSeal(segment *s, char *err, size_t errlen) {
+    return segmentSealSync(s, 1, err, errlen);
+}
+
+int segmentSealSync(segment *s, int sync, char *err, size_t errlen) {
     if (s->sealed) return 0;
     if (finishPendingTruncate(s, err, errlen) != 0) return -1;
     struct stat st;
@@ -551,7 +555,7 @@ int segmentSeal(segment *s, char *err, size_t errlen) {
                       strerror(errno));
         return -1;
     }
-    if (segmentFsyncFd(s->fd, 0) != 0) {
+    if (sync && segmentFsyncFd(s->fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync %s: %s", s->path, strerror(errno));
         return -1;
     }

@@ -166,6 +166,10 @@ int segmentSync(segment *s, char *err, size_t errlen);
  * it read-only (no further appends).  Idempotent.  0 or -1. */
 int segmentSeal(segment *s, char *err, size_t errlen);
 
+/* segmentSeal with the fsync left out when sync is 0: the caller then owes
+ * an fsync of the file (any descriptor of it) before relying on it. */
+int segmentSealSync(segment *s, int sync, char *err, size_t errlen);
+
 /* The logical size in bytes (header included). */
 static inline uint64_t segmentSize(const segment *s) {
     return s->size;

@@ -2,11 +2,15 @@
  *
  * Sealed segments never change, so a consistent copy of the data set is
  * just their names: the owner seals the active segment (the records
- * written so far are then all in sealed segments, fsynced by the seal),
- * notes the sequence number, and hands the list of sealed segments to the
- * background thread, which hard-links them and their hints into
+ * written so far are then all in sealed segments), notes the sequence
+ * number, and hands the list of sealed segments to the background thread,
+ * which fsyncs the segment just sealed (the event loop never waits for
+ * the disk), hard-links the segments and the hints that exist into
  * backup-dir/<id>.tmp, writes the MANIFEST durably and renames the
- * directory to backup-dir/<id> (backup.h).
+ * directory to backup-dir/<id> (backup.h).  The hint of the segment just
+ * sealed is usually not written yet and is not waited for: loading that
+ * backup scans that one segment instead.  The result is published before
+ * old backups are pruned, which is cleanup.
  *
  * Why the list stays valid while the thread works: the only thing that
  * deletes sealed segments is compaction, and none starts while a snapshot
@@ -20,6 +24,7 @@
 #include "store/segment.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,16 +51,20 @@ int storeSnapshotRunning(store *s) {
 int storeSnapshotPoll(store *s, storeSnapshotResult *r) {
     if (!s->syncInit) return 0;
     snapshotJob *done = NULL;
+    int got = 0;
     pthread_mutex_lock(&s->syncLock);
-    if (s->snap && s->snap->state == SNAP_DONE) {
-        done = s->snap;
+    snapshotJob *job = s->snap;
+    if (job && job->resultReady && !job->resultTaken) {
+        *r = job->result;
+        job->resultTaken = got = 1;
+    }
+    if (job && job->state == SNAP_DONE && job->resultTaken) {
+        done = job;
         s->snap = NULL;
     }
     pthread_mutex_unlock(&s->syncLock);
-    if (!done) return 0;
-    *r = done->result;
     snapshotJobFree(done);
-    return 1;
+    return got;
 }
 
 void storeSnapshotWait(store *s) {
@@ -124,12 +133,37 @@ static int writeBackup(store *s, snapshotJob *job, char *err, size_t errlen) {
     return rc;
 }
 
+/* The segment sealed for the snapshot was sealed without its fsync (to
+ * keep it off the event loop): done here, before anything links it. */
+static int syncSealedSegment(store *s, uint64_t id, char *err, size_t errlen) {
+    if (!id) return 0;
+    char *path = segmentPath(s->dir, id, ".log");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = fd >= 0 && segmentFsyncFd(fd, 1) == 0 ? 0 : -1;
+    if (rc < 0) segmentErrorf(err, errlen, "fsync %s: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    xfree(path);
+    return rc;
+}
+
+/* Makes the result visible to storeSnapshotPoll. */
+static void publishResult(store *s, snapshotJob *job) {
+    job->result.endMs = storeWallMs();
+    pthread_mutex_lock(&s->syncLock);
+    job->resultReady = 1;
+    pthread_mutex_unlock(&s->syncLock);
+}
+
 void snapshotRunJob(store *s, snapshotJob *job) {
     storeSnapshotResult *r = &job->result;
     r->id = job->m.id;
     r->seq = job->m.seq;
-    if (writeBackup(s, job, r->error, sizeof(r->error)) == 0) {
-        r->ok = 1;
+    int ok = syncSealedSegment(s, job->syncSegId, r->error, sizeof(r->error)) == 0 &&
+             writeBackup(s, job, r->error, sizeof(r->error)) == 0;
+    r->ok = ok;
+    publishResult(s, job);
+    if (ok) {
+        /* after the result: the snapshot is complete, pruning is cleanup */
         char err[256];
         int pruned = backupPrune(job->backupDir, job->keep, err, sizeof(err));
         if (pruned < 0)
@@ -138,7 +172,6 @@ void snapshotRunJob(store *s, snapshotJob *job) {
             storeLogf(s, STORE_LOG_NOTICE, "Deleted %d old backup(s) (backup-keep %d)", pruned,
                       job->keep);
     }
-    r->endMs = storeWallMs();
 }
 
 /* Keys in every database (expired ones not yet deleted included). */
@@ -149,18 +182,32 @@ static uint64_t countKeys(store *s) {
 }
 
 /* Seals the active segment unless it holds no record yet (then the
- * backup simply ends with the segment before it). */
-static int sealForSnapshot(store *s, char *err, size_t errlen) {
+ * backup simply ends with the segment before it); *sealed is the id of
+ * the segment sealed, whose fsync the job owes (0 if none). */
+static int sealForSnapshot(store *s, uint64_t *sealed, char *err, size_t errlen) {
+    *sealed = 0;
     if (segmentSize(storeActive(s)) <= SEGMENT_HEADER_SIZE) return 0;
-    if (storeRotateTo(s, storeActive(s)->id + 1, 1) < 0) {
+    uint64_t id = storeActive(s)->id;
+    if (storeRotateTo(s, id + 1, 1, 1) < 0) {
         snprintf(err, errlen, "can't seal the active segment: %s", s->lastError);
         return -1;
     }
+    *sealed = id;
     return 0;
+}
+
+/* Waits for a finished snapshot's pruning of old backups, if that is all
+ * that still runs. */
+static void waitForPruning(store *s) {
+    pthread_mutex_lock(&s->syncLock);
+    int pruning = s->snap && s->snap->resultReady && s->snap->state != SNAP_DONE;
+    pthread_mutex_unlock(&s->syncLock);
+    if (pruning) storeSnapshotWait(s);
 }
 
 int storeSnapshotStart(store *s, const storeSnapshotOptions *o, uint64_t *id, uint64_t *seq,
                        char *err, size_t errlen) {
+    waitForPruning(s);
     if (storeSnapshotRunning(s)) {
         snprintf(err, errlen, "a snapshot is already being taken");
         return -1;
@@ -173,11 +220,14 @@ int storeSnapshotStart(store *s, const storeSnapshotOptions *o, uint64_t *id, ui
         snprintf(err, errlen, "a batch is open");
         return -1;
     }
-    if (backupEnsureDir(o->backupDir, err, errlen) < 0 || sealForSnapshot(s, err, errlen) < 0)
+    uint64_t sealed;
+    if (backupEnsureDir(o->backupDir, err, errlen) < 0 ||
+        sealForSnapshot(s, &sealed, err, errlen) < 0)
         return -1;
     storeSnapshotResult unclaimed;
     storeSnapshotPoll(s, &unclaimed); /* a finished job nobody asked about */
     snapshotJob *job = xcalloc(1, sizeof(*job));
+    job->syncSegId = sealed;
     job->m.id = backupNextId(o->backupDir);
     job->m.timeMs = storeWallMs();
     job->m.seq = s->nextSeq - 1;
@@ -197,7 +247,7 @@ int storeSnapshotStart(store *s, const storeSnapshotOptions *o, uint64_t *id, ui
         bgQueueSnapshot(s, job);
     } else { /* no background thread: do it here */
         snapshotRunJob(s, job);
-        job->state = SNAP_DONE;
+        job->state = SNAP_DONE; /* nothing else sees the job yet */
         pthread_mutex_lock(&s->syncLock);
         s->snap = job;
         pthread_mutex_unlock(&s->syncLock);

@@ -312,10 +312,10 @@ const char *storeLastWriteError(const store *s) {
     return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
 }
 
-/* Seals the active segment (fsync here; its hint file is written by the
- * background thread) and starts segment nextId.  On failure the current
- * segment simply stays active. */
-int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
+/* Seals the active segment (fsync here unless syncLater; its hint file is
+ * written by the background thread) and starts segment nextId.  On failure
+ * the current segment simply stays active. */
+int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater) {
     char err[256];
     segment *old = storeActive(s);
     segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
@@ -324,7 +324,7 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
         storeLogf(s, STORE_LOG_WARNING, "Can't start a new segment: %s", err);
         return -1;
     }
-    if (segmentSeal(old, err, sizeof(err)) < 0) {
+    if (segmentSealSync(old, !syncLater, err, sizeof(err)) < 0) {
         snprintf(s->lastError, sizeof(s->lastError), "%s", err);
         storeLogf(s, STORE_LOG_WARNING, "Can't seal segment %llu: %s",
                   (unsigned long long)old->id, err);
@@ -342,7 +342,7 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint) {
     return 0;
 }
 
-static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1); }
+static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1, 0); }
 
 static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
                        int64_t expireMs, uint64_t seq) {

@@ -38,17 +38,17 @@ static void writeHint(store *s, uint64_t id) {
     xfree(hint);
 }
 
-/* A queued snapshot may run once the hints it links are written. */
-static int snapshotReady(store *s) {
-    return s->snap && s->snap->state == SNAP_QUEUED && s->hintJobsDone >= s->snap->hintTicket;
-}
+/* A queued snapshot runs before any queued hint: the hint of the segment
+ * it just sealed is not waited for (a backup's newest segment may lack
+ * one; loading it scans the segment instead). */
+static int snapshotReady(store *s) { return s->snap && s->snap->state == SNAP_QUEUED; }
 
 /* Runs the ready snapshot job; called and returns with syncLock held. */
 static void runSnapshot(store *s) {
     snapshotJob *job = s->snap;
     job->state = SNAP_RUNNING;
     pthread_mutex_unlock(&s->syncLock);
-    snapshotRunJob(s, job);
+    snapshotRunJob(s, job); /* sets resultReady under the lock */
     pthread_mutex_lock(&s->syncLock);
     job->state = SNAP_DONE;
 }
@@ -113,7 +113,6 @@ void bgQueueHint(store *s, uint64_t segId) {
 void bgQueueSnapshot(store *s, snapshotJob *job) {
     pthread_mutex_lock(&s->syncLock);
     job->state = SNAP_QUEUED;
-    job->hintTicket = s->hintJobsQueued;
     s->snap = job;
     pthread_cond_signal(&s->syncCond);
     pthread_mutex_unlock(&s->syncLock);

@@ -52,7 +52,11 @@ typedef struct undoStep {
  * owns it until state is SNAP_DONE (state itself only under syncLock). */
 typedef struct snapshotJob {
     int state;              /* SNAP_QUEUED, SNAP_RUNNING, SNAP_DONE */
-    uint64_t hintTicket;    /* runs once hintJobsDone reaches this */
+    int resultReady;        /* result is final (old backups may still be
+                               being pruned until SNAP_DONE) */
+    int resultTaken;        /* storeSnapshotPoll returned it */
+    uint64_t syncSegId;     /* the segment sealed for it, not yet fsynced
+                               (0 = none) */
     backupManifest m;       /* id, time, seq, keys, lastSegment, dataDir;
                                the thread adds the files */
     uint64_t *segIds;       /* the sealed segments to link */
@@ -133,8 +137,10 @@ void storeLogf(store *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 segment *storeSegmentById(store *s, uint64_t id);
 /* Seals the active segment and starts segment 'nextId'; wantHint queues
- * the sealed segment's hint file for the background thread.  0 or -1. */
-int storeRotateTo(store *s, uint64_t nextId, int wantHint);
+ * the sealed segment's hint file for the background thread; syncLater
+ * leaves the sealed segment's fsync to the caller (a snapshot job does it
+ * off the event loop).  0 or -1. */
+int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater);
 void storeComputeTotals(store *s);
 
 /* store_read.c */
