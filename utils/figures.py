@@ -9,7 +9,13 @@ redis-server 7 side by side in one run, several rounds, medians.
                                            time until DBSIZE is 0, CPU used
     utils/figures.py compaction-latency    p99 of SET while a compaction runs
                                            (redis-kv only: with and without)
-    options: --rounds R (default 3), --redis PATH (default redis-server)
+    utils/figures.py snapshot [--keys N]   BGSAVE under a steady SET load
+                                           (N keys, 100-byte values): time to
+                                           the reply and to the end, extra RSS
+                                           (Redis: parent + fork child), p99
+                                           of SET with and without a snapshot
+    options: --rounds R (default 3; snapshot: 5), --redis PATH (default
+    redis-server)
 
 redis-server runs with --appendonly yes --appendfsync everysec (the
 durable setting comparable to redis-kv's default); both servers start on
@@ -19,6 +25,8 @@ loaded with `redis-cli --pipe`.  Python 3 standard library only.
 
 import argparse
 import contextlib
+import glob
+import multiprocessing
 import os
 import shutil
 import signal
@@ -128,11 +136,7 @@ class Server:
 
     def status(self, field):
         """A field of /proc/PID/status in kB (VmRSS, RssAnon, RssFile)."""
-        with open("/proc/%d/status" % self.proc.pid) as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        return 0
+        return proc_kb(self.proc.pid, "status", field)
 
     def cpu_seconds(self):
         with open("/proc/%d/stat" % self.proc.pid) as f:
@@ -140,11 +144,37 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def load_keys(port, n, value=b"v" * 16, px=None):
-    """SET key:0..n-1 through redis-cli --pipe."""
+def proc_kb(pid, name, *fields):
+    """The sum of some kB fields of /proc/PID/<name> (status, smaps_rollup);
+    0 once the process is gone."""
+    total = 0
+    try:
+        with open("/proc/%d/%s" % (pid, name)) as f:
+            for line in f:
+                if line.split(":", 1)[0] in fields:
+                    total += int(line.split()[1])
+    except (OSError, ValueError):
+        return 0
+    return total
+
+
+def child_pids(pid):
+    """The children of every thread of PID (a fork child of redis-server)."""
+    kids = []
+    for path in glob.glob("/proc/%d/task/*/children" % pid):
+        try:
+            with open(path) as f:
+                kids += [int(k) for k in f.read().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def load_keys(port, n, value=b"v" * 16, px=None, fmt=b"key:%d"):
+    """SET key:0..n-1 (or fmt % i) through redis-cli --pipe."""
     parts = []
     for i in range(n):
-        k = b"key:%d" % i
+        k = fmt % i
         if px is None:
             parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
                          % (len(k), k, len(value), value))
@@ -195,14 +225,14 @@ def fig_memory(a):
 
 
 @contextlib.contextmanager
-def loaded_pair(a):
-    """redis-kv and redis-server, each started and loaded with a.keys keys;
-    both removed afterwards."""
-    servers = [Server("redis-kv", a.redis), Server("redis", a.redis)]
+def loaded_pair(a, kv_extra=(), **load):
+    """redis-kv and redis-server, each started and loaded with a.keys keys
+    (load: load_keys's value and fmt); both removed afterwards."""
+    servers = [Server("redis-kv", a.redis, kv_extra), Server("redis", a.redis)]
     try:
         for s in servers:
             s.start()
-            load_keys(s.port, a.keys)
+            load_keys(s.port, a.keys, **load)
             wait_dbsize(s.port, a.keys)
         yield servers
     finally:
@@ -306,20 +336,188 @@ def fig_compaction_latency(a):
                                     statistics.median(without[1])))
 
 
+# The snapshot figure's keys are redis-benchmark's (-r N: key:%012d below
+# N), so its SET load overwrites the loaded keys and the data set keeps its
+# size; values are 100 bytes, as the load's (-d 100).
+SNAP_FMT, SNAP_VALUE = b"key:%012d", b"v" * 100
+
+
+def set_load(port, keys, clients):
+    """A steady SET load in its own process until terminated."""
+    return subprocess.Popen(["redis-benchmark", "-p", str(port), "-t", "set", "-c", str(clients),
+                             "-P", "1", "-d", "100", "-r", str(keys), "-n", "1000000000", "-l",
+                             "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def set_probe(port, stop, out):
+    """The latency probe, in a process of its own: one connection, one SET
+    at a time; sends back [(start, seconds)] on the monotonic clock."""
+    c = Conn(port)
+    value, samples, i = b"p" * 100, [], 0
+    while not stop.is_set():
+        t0 = time.monotonic()
+        c.call("SET", b"probe:%d" % (i % 1000), value)
+        samples.append((t0, time.monotonic() - t0))
+        i += 1
+    c.close()
+    out.send(samples)
+
+
+def info_fields(c, section):
+    return dict(line.split(":", 1) for line in c.call("INFO", section).decode().splitlines()
+                if ":" in line)
+
+
+def latency_ms(samples, t0, t1):
+    """p99 and max (ms) of the probe's SETs started in [t0, t1), and their count."""
+    lat = sorted(d for t, d in samples if t0 <= t < t1) or [float("nan")]
+    return lat[max(0, -(-len(lat) * 99 // 100) - 1)] * 1000, lat[-1] * 1000, len(lat)
+
+
+def snapshot_round(s, a, window):
+    """One BGSAVE of s under the SET load, with the probe running: a window
+    of a.window s without a snapshot, then BGSAVE and a window from it of
+    max(window, the snapshot's length).  None if a rewrite (Redis) or a
+    compaction (redis-kv) ran meanwhile or BGSAVE was refused."""
+    c = Conn(s.port)
+    # Each round starts from a rewritten log (Redis: BGREWRITEAOF; redis-kv:
+    # a compaction), so that neither starts one of its own during the round:
+    # Redis's automatic rewrite (100% growth) otherwise comes every few
+    # rounds, and a BGSAVE may not overlap one.
+    for rewrite in (False, True, False):
+        if rewrite:
+            c.call("BGREWRITEAOF")
+        while True:  # nothing in the background
+            p = info_fields(c, "persistence")
+            if (p["aof_rewrite_in_progress"], p["aof_rewrite_scheduled"],
+                    p["rdb_bgsave_in_progress"]) == ("0", "0", "0"):
+                break
+            time.sleep(0.05)
+    rewrites = p["aof_rewrites"]
+    load = set_load(s.port, a.keys, a.load_clients)
+    ctx = multiprocessing.get_context("fork")
+    stop = ctx.Event()
+    rx, tx = ctx.Pipe(False)
+    probe = ctx.Process(target=set_probe, args=(s.port, stop, tx))
+    probe.start()
+    tx.close()
+    try:
+        time.sleep(1)  # the load and the probe under way
+        cmds0 = int(info_fields(c, "stats")["total_commands_processed"])
+        b0 = time.monotonic()
+        rss = peak = s.status("VmRSS")
+        while time.monotonic() < b0 + a.window:
+            peak = max(peak, s.status("VmRSS"))
+            time.sleep(0.003)
+        cmds1 = int(info_fields(c, "stats")["total_commands_processed"])
+        rss0 = s.status("VmRSS")
+        t0 = time.monotonic()
+        try:
+            c.call("BGSAVE")
+        except RuntimeError as e:
+            print("  %s: BGSAVE refused (%s); round repeated" % (s.kind, e))
+            return None
+        reply = time.monotonic() - t0
+        ppeak, crss, cpriv, done = rss0, 0, 0, None
+        while done is None or time.monotonic() < t0 + window:
+            ppeak = max(ppeak, s.status("VmRSS"))
+            kids = child_pids(s.proc.pid)
+            crss = max(crss, sum(proc_kb(k, "status", "VmRSS") for k in kids))
+            cpriv = max(cpriv, sum(proc_kb(k, "smaps_rollup", "Private_Clean", "Private_Dirty")
+                                   for k in kids))
+            if done is None:
+                p = info_fields(c, "persistence")
+                if p["rdb_bgsave_in_progress"] == "0":
+                    done = time.monotonic() - t0
+                    if p["rdb_last_bgsave_status"] != "ok":
+                        raise RuntimeError("%s: the snapshot failed" % s.kind)
+            time.sleep(0.003)
+        t1 = time.monotonic()
+        cmds2 = int(info_fields(c, "stats")["total_commands_processed"])
+        p = info_fields(c, "persistence")
+        if p["aof_rewrites"] != rewrites or p["aof_rewrite_in_progress"] != "0":
+            print("  %s: a rewrite/compaction ran during the round; round repeated" % s.kind)
+            return None
+        if load.poll() is not None:
+            raise RuntimeError("%s: redis-benchmark exited" % s.kind)
+    finally:
+        stop.set()
+        samples = rx.recv() if probe.is_alive() or rx.poll() else []
+        probe.join()
+        load.terminate()
+        load.wait()
+        c.close()
+    base_p99, base_max, _ = latency_ms(samples, b0, b0 + a.window)
+    snap_p99, snap_max, n = latency_ms(samples, t0, t1)
+    return {"BGSAVE reply, ms": reply * 1000,
+            "BGSAVE to snapshot done, ms": done * 1000,
+            "extra RSS: server, MB": (ppeak - rss0) / 1024,
+            "extra RSS: fork child RSS, MB": crss / 1024,
+            "extra RSS: child private, MB": cpriv / 1024,
+            "extra RSS total (private), MB": (ppeak - rss0 + cpriv) / 1024,
+            "extra RSS total (RSS), MB": (ppeak - rss0 + crss) / 1024,
+            "RSS rise, no snapshot, MB": (peak - rss) / 1024,
+            "SET p99 ms, no snapshot": base_p99,
+            "SET p99 ms, snapshot window": snap_p99,
+            "SET max ms, no snapshot": base_max,
+            "SET max ms, snapshot window": snap_max,
+            "cmds/s, no snapshot": (cmds1 - cmds0) / (t0 - b0),
+            "cmds/s, snapshot window": (cmds2 - cmds1) / (t1 - t0),
+            "snapshot window, s": t1 - t0,
+            "probe SETs, snapshot window": n,
+            "server RSS before, MB": rss0 / 1024}
+
+
+def fig_snapshot(a):
+    rows = {}
+    with loaded_pair(a, ["--backup-keep", "1"], value=SNAP_VALUE, fmt=SNAP_FMT) as servers:
+        for r in range(a.rounds):
+            # Redis first: the length of its snapshot is the window of both.
+            got, window = [None, None], a.window
+            for idx in (1, 0):
+                for _ in range(3):
+                    got[idx] = snapshot_round(servers[idx], a, window)
+                    if got[idx]:
+                        break
+                else:
+                    raise RuntimeError("%s: three rounds disturbed" % servers[idx].kind)
+                window = got[idx]["snapshot window, s"]
+            for label in got[0]:
+                rows.setdefault(label, ([], []))
+                rows[label][0].append(got[0][label])
+                rows[label][1].append(got[1][label])
+            print("round %d: window %.2f s; BGSAVE done kv %.0f ms, redis %.0f ms; "
+                  "RSS before kv %.0f MB, redis %.0f MB" % (
+                      r + 1, window, got[0]["BGSAVE to snapshot done, ms"],
+                      got[1]["BGSAVE to snapshot done, ms"], got[0]["server RSS before, MB"],
+                      got[1]["server RSS before, MB"]))
+    print("SET load: redis-benchmark -t set -c %d -P 1 -d 100 -r %d (overwrites), one server at"
+          " a time; probe: 1 connection, 1 SET at a time." % (a.load_clients, a.keys))
+    print("Windows: no snapshot = %.1f s before BGSAVE; snapshot = from BGSAVE for max(%.1f s,"
+          " Redis's BGSAVE-to-done of the round), the same for both.  Extra RSS: peaks during"
+          " the snapshot window minus the server's RSS at BGSAVE (child: its whole peak)."
+          % (a.window, a.window))
+    report("snapshot: %d keys, 100-byte values, BGSAVE under SET load (%d rounds, medians)"
+           % (a.keys, a.rounds), rows)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("figure", choices=["memory", "restart", "scan", "expire",
-                                      "compaction-latency"])
+                                      "compaction-latency", "snapshot"])
     p.add_argument("--keys", type=int, default=1000000)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int)
     p.add_argument("--redis", default="redis-server")
+    p.add_argument("--window", type=float, default=2.0, help="snapshot: seconds (minimum)")
+    p.add_argument("--load-clients", type=int, default=10, help="snapshot: SET load clients")
     a = p.parse_args()
+    a.rounds = a.rounds or (5 if a.figure == "snapshot" else 3)
     # The plain build: after `make test SANITIZE=address`, src/redis-kv-server
     # is the sanitizer build, which runs at about half speed.
     subprocess.run(["make", "-s"], cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
     {"memory": fig_memory, "restart": fig_restart, "scan": fig_scan, "expire": fig_expire,
-     "compaction-latency": fig_compaction_latency}[a.figure](a)
+     "compaction-latency": fig_compaction_latency, "snapshot": fig_snapshot}[a.figure](a)
 
 
 if __name__ == "__main__":
