@@ -49,6 +49,13 @@ void shutdownCommand(client *c);
 void debugCommand(client *c);
 void monitorCommand(client *c);
 void bgrewriteaofCommand(client *c);
+void bgsaveCommand(client *c);
+void saveCommand(client *c);
+void lastsaveCommand(client *c);
+void backupListCommand(client *c);
+void backupDeleteCommand(client *c);
+void backupRestoreCommand(client *c);
+void backupHelpCommand(client *c);
 
 /* cmd/slowlog.c */
 void slowlogGetCommand(client *c);

@@ -33,6 +33,7 @@
 #include "lib/dict.h"
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
+#include "server/bgsave.h"
 #include "server/server.h"
 
 typedef bstr infoSectionProc(bstr s);
@@ -465,7 +466,7 @@ static bstr infoSectionErrorstats(bstr s) {
 /* Redis's field list, with the meaning each has here: there is no fork
  * (cow fields 0), the log is always on (aof_enabled:1), an "AOF rewrite"
  * is a compaction of the log (BGREWRITEAOF starts one), and the rdb_*
- * fields describe snapshots, of which none are taken yet. */
+ * fields describe snapshots (BGSAVE, SAVE, `save` points: backups). */
 static bstr infoSectionPersistence(bstr s) {
     storeStats st;
     storeGetStats(server.store, &st);
@@ -474,15 +475,18 @@ static bstr infoSectionPersistence(bstr s) {
     long long currentRewriteSec = st.compacting ? (long long)(st.compactCurrentMs / 1000) : -1;
     unsigned long long baseSize =
         st.compactionsDone ? st.compactBaseBytes : server.storeBaseBytes;
+    bgsavePoll();
+    long long currentBgsaveSec =
+        bgsaveInProgress() ? (server.mstime - server.bgsaveStartMs) / 1000 : -1;
     return bstrCatPrintf(s,
         "# Persistence\r\n"
         "loading:0\r\nasync_loading:0\r\n"
         "current_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\n"
         "current_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n"
-        "rdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:0\r\n"
-        "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
-        "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
-        "rdb_saves:0\r\nrdb_last_cow_size:0\r\n"
+        "rdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:%d\r\n"
+        "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n"
+        "rdb_last_bgsave_time_sec:%lld\r\nrdb_current_bgsave_time_sec:%lld\r\n"
+        "rdb_saves:%lld\r\nrdb_last_cow_size:0\r\n"
         "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:%llu\r\n"
         "aof_enabled:1\r\naof_rewrite_in_progress:%d\r\naof_rewrite_scheduled:%d\r\n"
         "aof_last_rewrite_time_sec:%lld\r\naof_current_rewrite_time_sec:%lld\r\n"
@@ -491,7 +495,9 @@ static bstr infoSectionPersistence(bstr s) {
         "aof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n"
         "aof_current_size:%llu\r\naof_base_size:%llu\r\naof_pending_rewrite:0\r\n"
         "aof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
-        server.dirty, (long long)server.startTime, (unsigned long long)st.recordsLoaded,
+        server.dirty, bgsaveInProgress(), (long long)server.lastsave,
+        server.lastBgsaveOk ? "ok" : "err", server.lastBgsaveTimeSec, currentBgsaveSec,
+        server.rdbSaves, (unsigned long long)st.recordsLoaded,
         st.compacting, server.rewriteScheduled, lastRewriteSec, currentRewriteSec,
         st.lastCompactionOk ? "ok" : "err", (unsigned long long)st.compactionsStarted,
         (unsigned long long)st.compactFailStreak, st.lastWriteErrno ? "err" : "ok",

@@ -197,10 +197,26 @@ static void swappedDb(int a, int b) {
     touchAllWatchedKeysInDb(b, a);
 }
 
+/* A restore replaced the data set: every watching client is dirty. */
+static void dataReplaced(void) {
+    if (dictSize(watchedKeys) == 0) return;
+    dictIterator *it = dictGetSafeIterator(watchedKeys);
+    dictEntry *de;
+    while ((de = dictNext(it)) != NULL) {
+        list *clients = dictGetVal(de);
+        for (listNode *ln = listFirst(clients); ln; ln = listNext(ln)) {
+            watchedKey *wk = listNodeValue(ln);
+            wk->c->flags |= CLIENT_DIRTY_CAS;
+        }
+    }
+    dictReleaseIterator(it);
+}
+
 static const dbKeyspaceListener watchListener = {
     .keyModified = touchWatchedKey,
     .dbFlushed = flushedDb,
     .dbSwapped = swappedDb,
+    .dataReplaced = dataReplaced,
 };
 
 void multiInit(void) {

@@ -1,24 +1,31 @@
-/* persistence: commands about the log itself.
+/* persistence: commands about the log itself and its snapshots.
  *
  * BGREWRITEAOF is Redis's "rewrite the append-only file in the
  * background"; here it starts a compaction of the segmented log, which is
  * the same thing for this engine: the live data rewritten compactly, the
- * old files dropped, on a worker thread, the server serving meanwhile. */
+ * old files dropped, on a worker thread, the server serving meanwhile.
+ *
+ * BGSAVE and SAVE take a snapshot, which is a backup (server/bgsave.c);
+ * the replies and the interplay with a running rewrite are Redis 7.0's,
+ * a compaction standing in for Redis's AOF-rewrite child. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"
+#include "server/bgsave.h"
 #include "server/server.h"
 #include "store/store.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 void bgrewriteaofCommand(client *c) {
     if (storeCompacting(server.store)) {
         replyError(c, "Background append only file rewriting already in progress");
         return;
     }
-    if (dbInBatch()) {
-        /* Inside EXEC (the transaction's batch is open): as Redis does
+    if (dbInBatch() || storeSnapshotRunning(server.store)) {
+        /* Inside EXEC (or while a snapshot runs, as Redis while its RDB
+         * child runs) (the transaction's batch is open): as Redis does
          * while in EXEC, the rewrite is scheduled and the cron starts it. */
         server.rewriteScheduled = 1;
         replyStatus(c, "Background append only file rewriting scheduled");
@@ -34,3 +41,48 @@ void bgrewriteaofCommand(client *c) {
     }
     replyStatus(c, "Background append only file rewriting started");
 }
+
+void bgsaveCommand(client *c) {
+    int schedule = 0;
+    if (c->argc > 1) {
+        if (c->argc != 2 || strcasecmp(c->argv[1], "schedule") != 0) {
+            replyErrorSyntax(c);
+            return;
+        }
+        schedule = 1;
+    }
+    bgsavePoll();
+    if (bgsaveInProgress()) {
+        replyError(c, "Background save already in progress");
+    } else if (storeCompacting(server.store) || dbInBatch()) {
+        if (schedule || dbInBatch()) {
+            server.bgsaveScheduled = 1;
+            replyStatus(c, "Background saving scheduled");
+        } else {
+            replyError(c, "Another child process is active (AOF?): can't BGSAVE right now. "
+                          "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
+                          "possible.");
+        }
+    } else {
+        char err[256];
+        if (bgsaveStart(err, sizeof(err)) == 0)
+            replyStatus(c, "Background saving started");
+        else /* Redis answers a bare -ERR; the reason helps more */
+            replyErrorFormat(c, "Background saving failed: %s", err);
+    }
+}
+
+void saveCommand(client *c) {
+    bgsavePoll();
+    if (bgsaveInProgress()) {
+        replyError(c, "Background save already in progress");
+        return;
+    }
+    char err[256];
+    if (saveSync(err, sizeof(err)) == 0)
+        replyOk(c);
+    else
+        replyErrorFormat(c, "Saving failed: %s", err);
+}
+
+void lastsaveCommand(client *c) { replyLongLong(c, (long long)server.lastsave); }

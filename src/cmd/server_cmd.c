@@ -28,7 +28,8 @@ void shutdownCommand(client *c) {
         const char *opt = c->argv[i];
         if (!strcasecmp(opt, "nosave")) flags |= SHUTDOWN_NOSAVE;
         else if (!strcasecmp(opt, "save")) flags |= SHUTDOWN_SAVE;
-        else if (!strcasecmp(opt, "now") || !strcasecmp(opt, "force")) continue;
+        else if (!strcasecmp(opt, "force")) flags |= SHUTDOWN_FORCE;
+        else if (!strcasecmp(opt, "now")) continue;
         else if (!strcasecmp(opt, "abort")) abort = 1;
         else {
             replyErrorSyntax(c);
@@ -86,7 +87,7 @@ static void debugReload(client *c) {
         replyError(c, "DEBUG RELOAD is not supported inside MULTI by redis-kv");
         return;
     }
-    reloadDataStore();
+    reloadDataStore("DEBUG RELOAD");
     replyOk(c);
 }
 

@@ -760,6 +760,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_MULTI_ARGS
 #include "command/command_table_multi.inc"
 #undef COMMAND_TABLE_MULTI_ARGS
+#define COMMAND_TABLE_PERSISTENCE_ARGS
+#include "command/command_table_persistence.inc"
+#undef COMMAND_TABLE_PERSISTENCE_ARGS
 
 command commandTable[] = {
     {
@@ -984,5 +987,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_MULTI_ENTRIES
 #include "command/command_table_multi.inc"
 #undef COMMAND_TABLE_MULTI_ENTRIES
+#define COMMAND_TABLE_PERSISTENCE_ENTRIES
+#include "command/command_table_persistence.inc"
+#undef COMMAND_TABLE_PERSISTENCE_ENTRIES
     {0}
 };

@@ -37,6 +37,11 @@ static void signalFlushedDb(int db) {
         if (listeners[i]->dbFlushed) listeners[i]->dbFlushed(db);
 }
 
+void dbSignalReplaced(void) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->dataReplaced) listeners[i]->dataReplaced();
+}
+
 static void signalSwappedDb(int a, int b) {
     for (int i = 0; i < listenerCount; i++)
         if (listeners[i]->dbSwapped) listeners[i]->dbSwapped(a, b);
@@ -266,7 +271,8 @@ int dbInBatch(void) { return batchDepth > 0; }
 
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
-    int rc = writeResult(storeBatchCommit(server.store));
+    /* the batch's writes counted as changes one by one already */
+    int rc = fromStore(storeBatchCommit(server.store));
     signalBatchEnded(rc == DB_OK);
     return rc;
 }

@@ -109,8 +109,14 @@ typedef struct dbKeyspaceListener {
     void (*keyAdded)(int db, const char *key, size_t klen);
     void (*keyExpired)(int db, const char *key, size_t klen);
     void (*batchEnded)(int committed);
+    /* dataReplaced: after the whole data set was replaced (BACKUP RESTORE):
+     * every key may have changed. */
+    void (*dataReplaced)(void);
 } dbKeyspaceListener;
 
 void dbAddKeyspaceListener(const dbKeyspaceListener *l);
+
+/* Tells every listener that the whole data set was replaced. */
+void dbSignalReplaced(void);
 
 #endif

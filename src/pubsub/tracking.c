@@ -254,6 +254,7 @@ void trackingAfterCommand(void) {
 static const dbKeyspaceListener trackingListener = {
     .keyModified = keyModified,
     .dbFlushed = dbFlushed,
+    .dataReplaced = flushAll,
     .batchEnded = batchEnded,
 };
 

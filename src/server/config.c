@@ -238,11 +238,10 @@ static int setOctal(const configDef *def, bstr *argv, int argc, char *err, size_
     return 0;
 }
 
-/* `save`: Redis's RDB save points.  redis-kv writes every change to its
- * log before replying, so there is nothing to save periodically; the
- * points are checked and kept so that redis.conf files and tools that
- * read them work.  As in Redis, lines of a config file add up, and ""
- * clears them. */
+/* `save`: Redis's RDB save points, "seconds changes" pairs: a snapshot
+ * (a backup, server/bgsave.c) is taken when at least 'changes' writes
+ * happened and 'seconds' passed since the last one.  As in Redis, lines of
+ * a config file add up, and "" clears them. */
 static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
                          size_t errlen) {
     (void)def;
@@ -417,6 +416,9 @@ static const configDef configTable[] = {
      "64mb", NULL, applyStoreSettings, NULL, NULL, NULL},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
+    STRCFG("backup-dir", backupDir, "backups", CFG_MODIFIABLE),
+    INTCFG("backup-keep", backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
+    LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_MODIFIABLE),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},

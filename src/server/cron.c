@@ -5,6 +5,7 @@
 #include "client/client.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
+#include "server/bgsave.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -41,7 +42,9 @@ long long serverCron(reactor *r, long long id, void *clientData) {
         clientsUnpause();
     clientsCron();
     expireCycleRun();
-    if (server.rewriteScheduled && server.store && !storeCompacting(server.store)) {
+    bgsaveCron();
+    if (server.rewriteScheduled && server.store && !storeCompacting(server.store) &&
+        !storeSnapshotRunning(server.store)) {
         char err[256];
         server.rewriteScheduled = 0;
         if (storeCompactStart(server.store, err, sizeof(err)) < 0)

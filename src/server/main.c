@@ -14,6 +14,7 @@
 #include "pubsub/notify.h"
 #include "pubsub/tracking.h"
 #include "server/config.h"
+#include "server/bgsave.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -218,9 +219,30 @@ static void daemonize(void) {
 
 /* Closes listeners, removes the pid file and unix socket, and logs the
  * farewell.  Persistence hooks will run here once there is data. */
+/* As Redis: a final snapshot when asked (SAVE) or when `save` points are
+ * set (unless NOSAVE); if it fails the shutdown is refused, unless FORCE. */
+static int finalSnapshot(int flags) {
+    int wanted = (flags & SHUTDOWN_SAVE) ||
+                 (!(flags & SHUTDOWN_NOSAVE) && server.savePoints && server.savePoints[0]);
+    if (!wanted || !server.store) return 0;
+    serverLog(LL_NOTICE, "Saving the final snapshot before exiting.");
+    char err[256];
+    if (bgsaveInProgress()) {
+        storeSnapshotWait(server.store);
+        bgsavePoll();
+    }
+    if (saveSync(err, sizeof(err)) == 0) return 0;
+    if (flags & SHUTDOWN_FORCE) {
+        serverLog(LL_WARNING, "Error trying to save the DB (%s), exiting anyway (FORCE).", err);
+        return 0;
+    }
+    serverLog(LL_WARNING, "Error trying to save the DB, can't exit: %s", err);
+    return -1;
+}
+
 int prepareForShutdown(int flags) {
-    (void)flags;
     serverLog(LL_NOTICE, "User requested shutdown...");
+    if (finalSnapshot(flags) < 0) return -1;
     if (server.el) closeListeners();
     if (server.store) {
         serverLog(LL_NOTICE, "Syncing and closing the data files...");
@@ -233,8 +255,10 @@ int prepareForShutdown(int flags) {
 }
 
 void serverExitGracefully(void) {
-    prepareForShutdown(SHUTDOWN_DEFAULT);
-    exit(0);
+    if (prepareForShutdown(SHUTDOWN_DEFAULT) == 0) exit(0);
+    serverLog(LL_WARNING, "SIGTERM received but errors trying to shut down the server, "
+                          "check the logs for more information");
+    server.shutdownAsap = 0;
 }
 
 static void usage(void) {
@@ -332,12 +356,14 @@ static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
     storeCompactStep(server.store);
 }
 
-/* DEBUG RELOAD: closes the data set and opens it again from disk, in
- * place (clients stay connected).  A running compaction is cancelled (it
- * loses nothing).  Exits like a failed start if the data cannot be opened
- * again, since there would be nothing to serve. */
-void reloadDataStore(void) {
+/* DEBUG RELOAD and BACKUP RESTORE: closes the data set and opens it again
+ * from disk, in place (clients stay connected).  A running compaction is
+ * cancelled (it loses nothing).  Exits like a failed start if the data
+ * cannot be opened again, since there would be nothing to serve. */
+void reloadDataStore(const char *why) {
     long long start = monotonicUs();
+    storeSnapshotWait(server.store); /* a snapshot's end is noted, not lost */
+    bgsavePoll();
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
     storeClose(server.store);
     server.store = NULL;
@@ -348,8 +374,7 @@ void reloadDataStore(void) {
         serverLog(LL_WARNING, "Can't watch the compaction worker: %s", strerror(errno));
         exit(1);
     }
-    serverLog(LL_NOTICE, "DB reloaded by DEBUG RELOAD in %lld ms",
-              (monotonicUs() - start) / 1000);
+    serverLog(LL_NOTICE, "DB reloaded by %s in %lld ms", why, (monotonicUs() - start) / 1000);
 }
 
 static void initListenersAndLoop(void) {
@@ -413,6 +438,9 @@ int main(int argc, char **argv) {
     installSignalHandlers();
     setupCrashHandler();
     server.startTime = time(NULL);
+    server.lastsave = server.startTime; /* as Redis: at start-up the DB counts as saved */
+    server.lastBgsaveOk = 1;
+    server.lastBgsaveTimeSec = -1;
     server.startMonotonicUs = monotonicUs();
     updateCachedTime();
     openDataStore();

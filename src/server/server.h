@@ -43,6 +43,7 @@
 #define SHUTDOWN_DEFAULT 0
 #define SHUTDOWN_SAVE 1
 #define SHUTDOWN_NOSAVE 2
+#define SHUTDOWN_FORCE 4   /* go on even if the final snapshot fails */
 
 struct client;
 struct store;
@@ -90,12 +91,26 @@ struct redisServer {
     int appendfsync;
     int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
     long long compactMinSize;     /* ... once sealed segments hold this much */
-    char *savePoints;             /* `save`, kept for compatibility only */
+    char *savePoints;             /* `save`: "seconds changes ..." (bgsave.c) */
     int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;
     int rewriteScheduled;         /* BGREWRITEAOF inside EXEC: the cron starts it */
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */
-    long long dirty;              /* writes since start (rdb_changes_since_last_save) */
+    long long dirty;              /* writes since the last successful save */
+
+    /* Snapshots (server/bgsave.c): BGSAVE, SAVE, save points, backups. */
+    char *backupDir;              /* backup-dir, relative to dir */
+    int backupKeep;               /* backup-keep: newest N kept, 0 = all */
+    long long rdbKeySaveDelay;    /* rdb-key-save-delay: test knob, us per file */
+    time_t lastsave;              /* LASTSAVE: the last successful save (start-up) */
+    time_t lastBgsaveTry;         /* when the last snapshot was attempted */
+    int lastBgsaveOk;             /* rdb_last_bgsave_status */
+    long long lastBgsaveTimeSec;  /* rdb_last_bgsave_time_sec, -1 before any */
+    long long bgsaveStartMs;      /* the running one's start, 0 = none */
+    long long dirtyBeforeBgsave;  /* dirty when the running one started */
+    long long rdbSaves;           /* successful saves since start */
+    int bgsaveScheduled;          /* BGSAVE SCHEDULE / in EXEC: the cron starts it */
+    unsigned long long lastBackupId; /* the newest backup this server took */
     unsigned long long storeBaseBytes; /* data size at start-up */
 
     /* Listening sockets */
@@ -179,7 +194,7 @@ extern struct redisServer server;
 void updateCachedTime(void);
 int prepareForShutdown(int flags);
 void serverExitGracefully(void);
-void reloadDataStore(void); /* DEBUG RELOAD (main.c) */
+void reloadDataStore(const char *why); /* DEBUG RELOAD, BACKUP RESTORE (main.c) */
 int listenToPort(void);
 void closeListeners(void);
 long long serverCron(reactor *r, long long id, void *clientData);

@@ -192,9 +192,13 @@ fail:
 }
 
 int backupManifestRead(const char *path, backupManifest *m, char *err, size_t errlen) {
-    memset(m, 0, sizeof(*m));
     char file[4096];
     snprintf(file, sizeof(file), "%s/%s", path, BACKUP_MANIFEST);
+    return backupManifestReadFile(file, m, err, errlen);
+}
+
+int backupManifestReadFile(const char *file, backupManifest *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof(*m));
     size_t len;
     char *text = readSmallFile(file, &len, err, errlen);
     if (!text) return -1;

@@ -78,6 +78,10 @@ int backupManifestParse(const char *text, size_t len, backupManifest *m, char *e
 /* Reads and parses path/MANIFEST. */
 int backupManifestRead(const char *path, backupManifest *m, char *err, size_t errlen);
 
+/* Reads and parses a file in the manifest format with any name (the
+ * restore marker uses it too). */
+int backupManifestReadFile(const char *file, backupManifest *m, char *err, size_t errlen);
+
 /* Writes data to dir/name atomically and durably: name.tmp, fsync, rename,
  * fsync dir.  0 or -1 (nothing named 'name' is created or changed then). */
 int backupWriteFileDurable(const char *dir, const char *name, const char *data, size_t len,

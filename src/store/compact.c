@@ -78,6 +78,10 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         snprintf(err, errlen, "a compaction is already running");
         return -1;
     }
+    if (storeSnapshotRunning(s)) {
+        snprintf(err, errlen, "a snapshot is being taken");
+        return -1;
+    }
     if (s->inBatch) {
         snprintf(err, errlen, "a batch is open");
         return -1;
@@ -102,12 +106,15 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
     memcpy(s->compactIn, s->segs, sizeof(segment *) * s->ncompactIn);
     compactConfig cfg = {s->dir, s->compactIn, s->ncompactIn, first, first + gap,
                          s->segmentSize, STORE_MAX_OFFSET, s->compactEfd, NULL, 0, 0};
+    /* The DBMAP record goes out even for the identity map: it carries the
+     * highest sequence number of the inputs, so that numbers never go back
+     * after a restart even when the newest records were tombstones (which
+     * a merge drops) -- point-in-time restore relies on that. */
     char *map = xmalloc(2 * (size_t)s->dbCount);
-    if (replayEncodeDbMap(s->dbMap, s->dbCount, map)) {
-        cfg.dbMap = map;
-        cfg.dbMapLen = 2 * (uint32_t)s->dbCount;
-        cfg.dbMapSeq = s->nextSeq - 1;
-    }
+    replayEncodeDbMap(s->dbMap, s->dbCount, map);
+    cfg.dbMap = map;
+    cfg.dbMapLen = 2 * (uint32_t)s->dbCount;
+    cfg.dbMapSeq = s->nextSeq - 1;
     s->compact = compactorStart(&cfg, err, errlen);
     xfree(map);
     if (!s->compact) {
@@ -126,7 +133,8 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
 }
 
 int storeCompactMaybeStart(store *s) {
-    if (s->compact || s->compactGarbagePercent <= 0 || s->inBatch) return 0;
+    if (s->compact || s->compactGarbagePercent <= 0 || s->inBatch || storeSnapshotRunning(s))
+        return 0;
     if (storeWallMs() < s->compactRetryMs) return 0;
     uint64_t total, live;
     sealedTotals(s, &total, &live);

@@ -8,6 +8,7 @@
 #include "store/record.h"
 #include "store/recovery.h"
 #include "store/replay.h"
+#include "store/restore.h"
 #include "store/segment.h"
 
 #include <errno.h>
@@ -220,6 +221,14 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     size_t n = 0;
     recoveryResult res;
     recoveryResultInit(&res);
+    uint64_t restored = 0;
+    if (restoreFinish(s->dir, &restored, err, errlen) < 0) {
+        storeClose(s);
+        return NULL;
+    }
+    if (restored)
+        storeLogf(s, STORE_LOG_NOTICE, "Restore of backup %llu completed",
+                  (unsigned long long)restored);
     if (segmentRemoveTempFiles(s->dir, err, errlen) < 0 ||
         segmentRemoveOrphanHints(s->dir, err, errlen) < 0 ||
         segmentListIds(s->dir, &ids, &n, err, errlen) < 0 ||

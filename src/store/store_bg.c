@@ -1,7 +1,8 @@
 /* store_bg.c -- the store's background thread: once a second it
- * fdatasyncs the active segment (appendfsync everysec), and it writes the
- * hint files of freshly sealed segments, so that neither an fsync nor a
- * scan of a whole segment ever runs on the caller's thread.
+ * fdatasyncs the active segment (appendfsync everysec), it writes the
+ * hint files of freshly sealed segments, and it links snapshots
+ * (snapshot.c), so that neither an fsync nor a scan of a whole segment
+ * ever runs on the caller's thread.
  *
  * The thread shares only syncFd, hintJobs and stats.lastFsyncMs with the
  * owner, under syncLock, and never holds the lock across I/O.  It reads
@@ -37,16 +38,36 @@ static void writeHint(store *s, uint64_t id) {
     xfree(hint);
 }
 
+/* A queued snapshot may run once the hints it links are written. */
+static int snapshotReady(store *s) {
+    return s->snap && s->snap->state == SNAP_QUEUED && s->hintJobsDone >= s->snap->hintTicket;
+}
+
+/* Runs the ready snapshot job; called and returns with syncLock held. */
+static void runSnapshot(store *s) {
+    snapshotJob *job = s->snap;
+    job->state = SNAP_RUNNING;
+    pthread_mutex_unlock(&s->syncLock);
+    snapshotRunJob(s, job);
+    pthread_mutex_lock(&s->syncLock);
+    job->state = SNAP_DONE;
+}
+
 static void *bgThreadMain(void *arg) {
     store *s = arg;
     pthread_mutex_lock(&s->syncLock);
-    while (!s->stopSync || s->nhintJobs > 0) {
+    while (!s->stopSync || s->nhintJobs > 0 || snapshotReady(s)) {
+        if (snapshotReady(s)) {
+            runSnapshot(s);
+            continue;
+        }
         if (s->nhintJobs == 0) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_sec += 1;
             pthread_cond_timedwait(&s->syncCond, &s->syncLock, &ts);
-            if (s->stopSync && s->nhintJobs == 0) break;
+            if (s->stopSync && s->nhintJobs == 0 && !snapshotReady(s)) break;
+            if (snapshotReady(s)) continue;
         }
         int fd = s->fsyncPolicy == STORE_FSYNC_EVERYSEC && s->syncFd >= 0 ? dup(s->syncFd) : -1;
         uint64_t job = 0;
@@ -89,6 +110,15 @@ void bgQueueHint(store *s, uint64_t segId) {
     pthread_mutex_unlock(&s->syncLock);
 }
 
+void bgQueueSnapshot(store *s, snapshotJob *job) {
+    pthread_mutex_lock(&s->syncLock);
+    job->state = SNAP_QUEUED;
+    job->hintTicket = s->hintJobsQueued;
+    s->snap = job;
+    pthread_cond_signal(&s->syncCond);
+    pthread_mutex_unlock(&s->syncLock);
+}
+
 void bgThreadStart(store *s) {
     pthread_mutex_init(&s->syncLock, NULL);
     pthread_cond_init(&s->syncCond, NULL);
@@ -122,6 +152,8 @@ void bgThreadStop(store *s) {
     if (s->syncThreadRunning) pthread_join(s->syncThread, NULL);
     if (s->syncFd >= 0) close(s->syncFd);
     xfree(s->hintJobs);
+    if (s->snap) snapshotJobFree(s->snap);
+    s->snap = NULL;
     pthread_mutex_destroy(&s->syncLock);
     pthread_cond_destroy(&s->syncCond);
 }

@@ -13,8 +13,8 @@
  *     point at, and each segment's liveBytes the part of it in that
  *     segment; totalBytes the size of all segment files in segs.
  * Threads: the background thread (store_bg.c) touches nothing but
- * syncFd, hintJobs and stats.lastFsyncMs under syncLock, and dir (never
- * changed after open); the compaction worker talks only through its
+ * syncFd, hintJobs, snap and stats.lastFsyncMs under syncLock, and dir
+ * (never changed after open); the compaction worker talks only through its
  * compactor (compactor.h). */
 #ifndef REDISKV_STORE_INTERNAL_H
 #define REDISKV_STORE_INTERNAL_H
@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/backup.h"
 #include "store/compactor.h"
 #include "store/keydir.h"
 #include "store/segment.h"
@@ -45,6 +46,26 @@ typedef struct undoStep {
     uint64_t seq;
     keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
 } undoStep;
+
+/* A snapshot (snapshot.c), handed to the background thread.  The owner
+ * fills everything but result before queueing it; from then on the thread
+ * owns it until state is SNAP_DONE (state itself only under syncLock). */
+typedef struct snapshotJob {
+    int state;              /* SNAP_QUEUED, SNAP_RUNNING, SNAP_DONE */
+    uint64_t hintTicket;    /* runs once hintJobsDone reaches this */
+    backupManifest m;       /* id, time, seq, keys, lastSegment, dataDir;
+                               the thread adds the files */
+    uint64_t *segIds;       /* the sealed segments to link */
+    size_t nseg;
+    char *backupDir;
+    int keep;
+    uint64_t delayUs;
+    storeSnapshotResult result;
+} snapshotJob;
+
+#define SNAP_QUEUED 1
+#define SNAP_RUNNING 2
+#define SNAP_DONE 3
 
 #define UNDO_KEY 0
 #define UNDO_FLUSH 1
@@ -89,6 +110,7 @@ struct store {
     uint64_t *hintJobs;     /* sealed segments waiting for their hint */
     size_t nhintJobs, hintJobsCap;
     uint64_t hintJobsQueued, hintJobsDone;
+    snapshotJob *snap;      /* the snapshot queued, running or done, or NULL */
 
     /* compaction (compact.c) */
     compactor *compact;     /* the running merge, or NULL */
@@ -126,6 +148,12 @@ void bgThreadStart(store *s);
 void bgThreadStop(store *s);
 void bgTrackActive(store *s);
 void bgQueueHint(store *s, uint64_t segId);
+/* Hands the job to the thread (which runs snapshotRunJob). */
+void bgQueueSnapshot(store *s, snapshotJob *job);
+
+/* snapshot.c: the thread's part of a snapshot (no lock held). */
+void snapshotRunJob(store *s, snapshotJob *job);
+void snapshotJobFree(snapshotJob *job);
 
 /* compact.c */
 void compactCancelAndWait(store *s);

@@ -1,0 +1,17 @@
+/* restore.h -- the data-directory side of a restore (restore.c explains
+ * the journal).  storeRestoreStage (store.h) writes it; storeOpen calls
+ * restoreFinish before it reads the directory. */
+#ifndef REDISKV_STORE_RESTORE_H
+#define REDISKV_STORE_RESTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Completes a staged restore of dataDir, if one is marked (else only
+ * removes an unmarked staging leftover).  0 with *restoredId the backup's
+ * id (0 when there was nothing to do), or -1: the marker is unreadable or
+ * a step failed; the directory is then still marked, and the next try
+ * picks up where this one stopped. */
+int restoreFinish(const char *dataDir, uint64_t *restoredId, char *err, size_t errlen);
+
+#endif
