@@ -159,6 +159,32 @@ proc bk_raw {s args} {
     return $raw
 }
 
+# A server whose BGSAVE (made slow) is half way when it is killed with
+# kill -9, restarted on its data dir.  Returns {s id1 list want tmp}: the
+# new server, the backup made before, BACKUP LIST before the crash, the
+# data set, the name of the <id>.tmp directory seen before the crash.
+proc bk_crash_mid_bgsave {} {
+    set s [bk_start]
+    set c [dict get $s client]
+    $c set a 1
+    set id1 [bk_bgsave $c]
+    set list [bk_list $c]
+    bk_make_slow $c 30
+    set want [bk_dump $c]
+    assert_equal "Background saving started" [$c bgsave]
+    # wait until the snapshot is half way: its <id>.tmp exists
+    wait_for_condition 500 10 {
+        [llength [bk_tmp_dirs $s]] > 0
+    } else {
+        fail "no .tmp backup directory while a BGSAVE runs: [bk_listing [bk_dir $s]]"
+    }
+    assert_equal 1 [bk_field $c rdb_bgsave_in_progress]
+    assert_equal $list [bk_list $c] "while the BGSAVE runs"
+    set tmp [lindex [bk_tmp_dirs $s] 0]
+    set s [restart_server $s -kill9]
+    return [list $s $id1 $list $want $tmp]
+}
+
 # The backup directory of server S.
 proc bk_dir {s} { return [file join [dict get $s dir] backups] }
 
@@ -426,8 +452,10 @@ start_server {tags {backup}} {
         set n0 [bk_field r rdb_saves]
         set rw0 [bk_field r aof_rewrites]
         set replies [bk_packet "" {bgsave bgsave {bgsave schedule} save bgrewriteaof
-                                   {info persistence} lastsave}]
+                                   {info persistence} lastsave
+                                   {set during 1} {incr during} {del slow:0}}]
         lassign $replies started again sched save rewrite info last
+        assert_equal {OK 2 1} [lrange $replies end-2 end]
         assert_equal "Background saving started" $started
         assert_equal "ERR!ERR Background save already in progress" $again
         assert_equal "ERR!ERR Background save already in progress" $sched
@@ -442,12 +470,13 @@ start_server {tags {backup}} {
         assert_error_equal "ERR Background save already in progress" {r bgsave}
         assert_equal 1 [bk_field r rdb_bgsave_in_progress]
         r config set rdb-key-save-delay 0
-        # the snapshot ends, then the scheduled compaction runs
+        # the snapshot ends, then the scheduled compaction runs; the three
+        # writes made while the snapshot ran are not in it: still counted
         bk_wait_idle r "the snapshot and the scheduled compaction"
         set f [bk_fields r rdb_last_bgsave_status rdb_current_bgsave_time_sec rdb_saves \
                    rdb_changes_since_last_save aof_rewrites aof_last_bgrewrite_status]
         assert_equal [list rdb_last_bgsave_status ok rdb_current_bgsave_time_sec -1 \
-                          rdb_saves [expr {$n0 + 1}] rdb_changes_since_last_save 0 \
+                          rdb_saves [expr {$n0 + 1}] rdb_changes_since_last_save 3 \
                           aof_rewrites [expr {$rw0 + 1}] aof_last_bgrewrite_status ok] $f
         assert_morethan_equal [r lastsave] $last0
         assert_equal [r lastsave] [bk_field r rdb_last_save_time]
@@ -952,41 +981,35 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         stop_server $s
     }
 
-    test {kill -9 during a slow BGSAVE: the half backup is never listed and its .tmp goes} {
+    test {kill -9 during a slow BGSAVE: the half backup is never listed, the data is intact, snapshots work again} {
         bk_require
-        set s [bk_start]
-        set c [dict get $s client]
-        $c set a 1
-        set id1 [bk_bgsave $c]
-        set list [bk_list $c]
-        bk_make_slow $c 30
-        set want [bk_dump $c]
-        assert_equal "Background saving started" [$c bgsave]
-        # wait until the snapshot is half way: its <id>.tmp exists
-        wait_for_condition 500 10 {
-            [llength [bk_tmp_dirs $s]] > 0
-        } else {
-            fail "no .tmp backup directory while a BGSAVE runs: [bk_listing [bk_dir $s]]"
-        }
-        assert_equal 1 [bk_field $c rdb_bgsave_in_progress]
-        assert_equal $list [bk_list $c] "while the BGSAVE runs"
-        set tmp [lindex [bk_tmp_dirs $s] 0]
-        set s [restart_server $s -kill9]
+        lassign [bk_crash_mid_bgsave] s id1 list want tmp
         set c [dict get $s client]
         assert_equal $list [bk_list $c] "after kill -9 during the BGSAVE"
-        wait_for_condition 200 20 {
-            [bk_tmp_dirs $s] eq {}
-        } else {
-            fail "the leftover $tmp is still there: [bk_listing [bk_dir $s]]"
-        }
         bk_assert_dump [bk_dump $c] $want "after kill -9 during the BGSAVE"
         assert_equal 0 [bk_field $c rdb_bgsave_in_progress]
+        assert_error_equal "ERR no such backup" {$c backup restore [string range $tmp 0 end-4]}
         # snapshots work again (the delay was not kept: CONFIG SET only)
         set id2 [bk_bgsave $c]
         assert_equal [list $id1 $id2] [bk_ids $c]
+        assert_equal {} [bk_tmp_dirs $s]
         bk_mess_up $c
         $c backup restore $id2
         bk_assert_dump [bk_dump $c] $want "after restoring the backup made after the crash"
+        stop_server $s
+    }
+
+    test {kill -9 during a slow BGSAVE: the leftover <id>.tmp directory is gone after the restart} {
+        bk_require
+        lassign [bk_crash_mid_bgsave] s id1 list want tmp
+        set c [dict get $s client]
+        assert_equal $list [bk_list $c] "after kill -9 during the BGSAVE"
+        # (no snapshot is taken here: the start-up must remove it)
+        wait_for_condition 200 20 {
+            [bk_tmp_dirs $s] eq {}
+        } else {
+            fail "the leftover $tmp of the interrupted BGSAVE is still there after the restart: [bk_listing [bk_dir $s]]"
+        }
         stop_server $s
     }
 
@@ -1019,6 +1042,129 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
             $c flushall
             $c backup restore $finished
             bk_assert_dump [bk_dump $c] $want "after restoring the backup finished at the stop"
+        }
+        stop_server $s
+    }
+
+    test {A slow snapshot is the data set at its BGSAVE, whatever is written, flushed or compacted meanwhile} {
+        bk_require
+        set s [bk_start "" {segment-size 1kb}]
+        set c [dict get $s client]
+        bk_dataset $c
+        bk_make_slow $c 10 100000
+        set want [bk_dump $c]
+        set n0 [bk_field $c rdb_saves]
+        # in the same packet as the BGSAVE: it runs for sure
+        set replies [bk_packet $s {bgsave {set plain changed} {del counter} {set brand:new 1}
+                                   {info persistence}}]
+        assert_equal "Background saving started" [lindex $replies 0]
+        assert_match "*rdb_bgsave_in_progress:1\r\n*" [lindex $replies end]
+        # more while it runs: overwrites, FLUSHALL, a compaction
+        bk_mess_up $c
+        for {set i 0} {$i < 10} {incr i} { $c set slow:$i other }
+        $c flushall
+        $c set after:flush 1
+        assert_equal "Background append only file rewriting scheduled" [$c bgrewriteaof]
+        assert_equal 1 [bk_field $c rdb_bgsave_in_progress] "(the snapshot ended too early for this test)"
+        $c config set rdb-key-save-delay 0
+        bk_wait_saves $c $n0
+        bk_wait_idle $c "the snapshot and the compaction"
+        assert_equal ok [bk_field $c rdb_last_bgsave_status]
+        assert_equal ok [bk_field $c aof_last_bgrewrite_status]
+        set id [lindex [bk_ids $c] end]
+        $c backup restore $id
+        bk_assert_dump [bk_dump $c] $want "after restoring the slow snapshot"
+        set s [restart_server $s -kill9]
+        bk_assert_dump [bk_dump [dict get $s client]] $want "after kill -9"
+        stop_server $s
+    }
+
+    test {A backup stays intact after it was restored: writes, a compaction, a restart, the same restore again} {
+        bk_require
+        set s [bk_start "" {segment-size 4kb}]
+        set c [dict get $s client]
+        bk_dataset $c
+        set want [bk_dump $c]
+        set id [bk_bgsave $c]
+        set e0 [lindex [bk_list $c] 0]
+        $c backup restore $id
+        # overwrite everything several times, delete, compact
+        for {set r 0} {$r < 3} {incr r} {
+            for {set i 0} {$i < 200} {incr i} { $c set k:$i "round $r [string repeat y 300]" }
+        }
+        $c del plain large
+        $c set plain other
+        assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
+        bk_wait_idle $c "the compaction"
+        assert_equal ok [bk_field $c aof_last_bgrewrite_status]
+        assert_equal [list $e0] [bk_list $c]
+        $c backup restore $id
+        bk_assert_dump [bk_dump $c] $want "after the second restore"
+        # the same after a restart, with writes appended to the restored log
+        $c set appended:after 1
+        $c del appended:after
+        set s [restart_server $s -kill9]
+        set c [dict get $s client]
+        bk_assert_dump [bk_dump $c] $want "after kill -9"
+        assert_equal [list $e0] [bk_list $c]
+        $c flushall
+        $c backup restore $id
+        bk_assert_dump [bk_dump $c] $want "after the third restore"
+        stop_server $s
+    }
+
+    test {After a restart: rdb_saves 0, no BGSAVE time yet, LASTSAVE the start-up time} {
+        bk_require
+        set s [bk_start]
+        set c [dict get $s client]
+        $c set a 1
+        bk_bgsave $c
+        set last0 [$c lastsave]
+        set s [restart_server $s]
+        set c [dict get $s client]
+        set f [bk_fields $c rdb_saves rdb_last_bgsave_time_sec rdb_current_bgsave_time_sec \
+                   rdb_bgsave_in_progress rdb_last_bgsave_status rdb_changes_since_last_save]
+        assert_equal {rdb_saves 0 rdb_last_bgsave_time_sec -1 rdb_current_bgsave_time_sec -1 rdb_bgsave_in_progress 0 rdb_last_bgsave_status ok rdb_changes_since_last_save 0} $f
+        assert_morethan_equal [$c lastsave] $last0
+        assert_equal [$c lastsave] [bk_field $c rdb_last_save_time]
+        stop_server $s
+    }
+
+    test {SHUTDOWN saves as Redis: SAVE always, NOSAVE never, SIGTERM and plain SHUTDOWN when there are save points} {
+        bk_require
+        set s [bk_start]
+        set c [dict get $s client]
+        set n 0
+        # (as Redis 7.0.15: without save points, SIGTERM and SHUTDOWN save nothing)
+        foreach {save how wantnew} {
+            {} sigterm 0
+            {} shutdown 0
+            {} {shutdown save} 1
+            {900 1} {shutdown nosave} 0
+            {900 1} shutdown 1
+            {900 1} sigterm 1
+        } {
+            set c [dict get $s client]
+            $c config set save $save
+            $c set k [incr n]
+            set before [bk_ids $c]
+            if {$how eq "sigterm"} {
+                stop_server $s
+            } else {
+                catch {$c {*}$how}
+                if {![wait_server_exit $s 20]} { fail "$how: the server did not exit" }
+            }
+            set s [restart_server $s]
+            set c [dict get $s client]
+            set after [bk_ids $c]
+            if {$wantnew} {
+                assert_equal [expr {[llength $before] + 1}] [llength $after] "backups after $how with save '$save': before {$before} after {$after}"
+                set e [lindex [bk_list $c] end]
+                assert_equal 1 [dict get $e keys] "$how with save '$save'"
+            } else {
+                assert_equal $before $after "backups after $how with save '$save'"
+            }
+            assert_equal $n [$c get k]
         }
         stop_server $s
     }
