@@ -1169,6 +1169,142 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         stop_server $s
     }
 
+    test {BGSAVE inside MULTI/EXEC: the backup holds the whole transaction} {
+        bk_require
+        set s [bk_start]
+        set c [dict get $s client]
+        $c set x 0
+        set n0 [bk_field $c rdb_saves]
+        assert_equal OK [$c multi]
+        $c set x 1
+        $c bgsave
+        $c set y 2
+        $c incr x
+        assert_equal {OK {Background saving scheduled} OK 2} [$c exec]
+        bk_wait_saves $c $n0 "the BGSAVE scheduled by EXEC"
+        set want [bk_dump $c]
+        set id [lindex [bk_ids $c] end]
+        $c flushall
+        $c backup restore $id
+        bk_assert_dump [bk_dump $c] $want "after restoring the backup of the EXEC"
+        stop_server $s
+    }
+
+    test {BACKUP RESTORE: keys whose TTL passed since the backup are gone, the others keep their expiry} {
+        bk_require
+        set s [bk_start]
+        set c [dict get $s client]
+        set at [expr {[clock milliseconds] + 100000000}]
+        $c set short v PX 300
+        $c set long v PXAT $at
+        $c set plain v
+        set deadline [expr {[clock milliseconds] + 300}]
+        set id [bk_bgsave $c]
+        $c flushall
+        set left [expr {$deadline + 50 - [clock milliseconds]}]
+        if {$left > 0} { after $left }
+        $c backup restore $id
+        assert_equal (nil) [$c get short]
+        assert_equal 0 [$c exists short]
+        assert_equal $at [$c pexpiretime long]
+        assert_equal -1 [$c pexpiretime plain]
+        assert_equal 2 [$c dbsize]
+        stop_server $s
+    }
+
+    test {BACKUP RESTORE is durable when it replies (appendfsync everysec, kill -9 at once)} {
+        bk_require
+        set s [bk_start "" {appendfsync everysec}]
+        set c [dict get $s client]
+        bk_dataset $c
+        set want [bk_dump $c]
+        set id [bk_bgsave $c]
+        bk_mess_up $c
+        $c backup restore $id
+        set s [restart_server $s -kill9]
+        bk_assert_dump [bk_dump [dict get $s client]] $want "after kill -9 right after the restore"
+        stop_server $s
+    }
+
+    test {BACKUP RESTORE while a compaction runs: done or refused, never half, and it survives kill -9} {
+        bk_require
+        set s [bk_start "" {segment-size 4kb}]
+        set c [dict get $s client]
+        bk_dataset $c
+        set want [bk_dump $c]
+        set id [bk_bgsave $c]
+        bk_mess_up $c
+        for {set r 0} {$r < 3} {incr r} {
+            for {set i 0} {$i < 200} {incr i} { $c set k:$i "r$r [string repeat z 200]" }
+        }
+        set cur [bk_dump $c]
+        lassign [bk_packet $s [list bgrewriteaof {info persistence} [list backup restore $id] \
+                                   {info persistence}]] rewrite info restore info2
+        assert_equal "Background append only file rewriting started" $rewrite
+        assert_match "*aof_rewrite_in_progress:1\r\n*" $info
+        puts "    (BACKUP RESTORE during a compaction replied '$restore'; after it: [regexp -all -inline -line {^(?:aof_rewrite|aof_last_bgrew|rdb_bgsave_in|rdb_last_bgsave_status|rdb_saves)[^\r]*} $info2])"
+        if {[string match "ERR!*" $restore]} {
+            puts "    (BACKUP RESTORE during a compaction: [string range $restore 4 end])"
+            assert_match "ERR!ERR *" $restore
+            set expect $cur
+        } else {
+            assert_equal $id [lindex $restore 0] "reply $restore"
+            set expect $want
+        }
+        bk_wait_idle $c "the compaction"
+        bk_assert_dump [bk_dump $c] $expect "after BACKUP RESTORE during a compaction"
+        set s [restart_server $s -kill9]
+        set c [dict get $s client]
+        bk_assert_dump [bk_dump $c] $expect "after BACKUP RESTORE during a compaction and kill -9"
+        # a compaction now, and the backup again
+        assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
+        bk_wait_idle $c "the compaction"
+        $c backup restore $id
+        bk_assert_dump [bk_dump $c] $want "after restoring again"
+        stop_server $s
+    }
+
+    test {BACKUP RESTORE while a slow BGSAVE runs: done or refused; the new backup is the data set at its BGSAVE} {
+        bk_require
+        set s [bk_start "" {segment-size 1kb}]
+        set c [dict get $s client]
+        $c mset a 1 b 1
+        set id1 [bk_bgsave $c]
+        set want1 [bk_dump $c]
+        $c mset a 2 c 2
+        bk_make_slow $c 8 100000
+        set cur [bk_dump $c]
+        set n0 [bk_field $c rdb_saves]
+        lassign [bk_packet $s [list bgsave {info persistence} [list backup restore $id1] \
+                                   {info persistence}]] bgsave info restore info2
+        assert_equal "Background saving started" $bgsave
+        assert_match "*rdb_bgsave_in_progress:1\r\n*" $info
+        puts "    (BACKUP RESTORE during a BGSAVE replied '$restore'; after it: [regexp -all -inline -line {^(?:aof_rewrite|aof_last_bgrew|rdb_bgsave_in|rdb_last_bgsave_status|rdb_saves)[^\r]*} $info2])"
+        if {[string match "ERR!*" $restore]} {
+            puts "    (BACKUP RESTORE during a BGSAVE: [string range $restore 4 end])"
+            assert_match "ERR!ERR *" $restore
+            set expect $cur
+        } else {
+            assert_equal $id1 [lindex $restore 0] "reply $restore"
+            set expect $want1
+        }
+        $c config set rdb-key-save-delay 0
+        bk_wait_idle $c
+        bk_assert_dump [bk_dump $c] $expect "after BACKUP RESTORE during a BGSAVE"
+        if {[bk_field $c rdb_saves] > $n0 && [bk_field $c rdb_last_bgsave_status] eq "ok"} {
+            set id2 [lindex [bk_ids $c] end]
+            assert_morethan $id2 $id1
+            $c backup restore $id2
+            bk_assert_dump [bk_dump $c] $cur "after restoring the backup of the BGSAVE"
+        } else {
+            puts "    (the BGSAVE did not complete: [bk_fields $c rdb_saves rdb_last_bgsave_status])"
+        }
+        set s [restart_server $s -kill9]
+        set c [dict get $s client]
+        assert_equal {} [bk_tmp_dirs $s]
+        stop_server $s
+    }
+
     test {A damaged MANIFEST: the backup is not listed and cannot be restored} {
         bk_require
         set s [bk_start]
