@@ -1242,7 +1242,6 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
                                    {info persistence}]] rewrite info restore info2
         assert_equal "Background append only file rewriting started" $rewrite
         assert_match "*aof_rewrite_in_progress:1\r\n*" $info
-        puts "    (BACKUP RESTORE during a compaction replied '$restore'; after it: [regexp -all -inline -line {^(?:aof_rewrite|aof_last_bgrew|rdb_bgsave_in|rdb_last_bgsave_status|rdb_saves)[^\r]*} $info2])"
         if {[string match "ERR!*" $restore]} {
             puts "    (BACKUP RESTORE during a compaction: [string range $restore 4 end])"
             assert_match "ERR!ERR *" $restore
@@ -1279,7 +1278,6 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
                                    {info persistence}]] bgsave info restore info2
         assert_equal "Background saving started" $bgsave
         assert_match "*rdb_bgsave_in_progress:1\r\n*" $info
-        puts "    (BACKUP RESTORE during a BGSAVE replied '$restore'; after it: [regexp -all -inline -line {^(?:aof_rewrite|aof_last_bgrew|rdb_bgsave_in|rdb_last_bgsave_status|rdb_saves)[^\r]*} $info2])"
         if {[string match "ERR!*" $restore]} {
             puts "    (BACKUP RESTORE during a BGSAVE: [string range $restore 4 end])"
             assert_match "ERR!ERR *" $restore
@@ -1459,8 +1457,10 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
         set want [bk_dump $c]
         set list [bk_list $c]
         set n0 [bk_field $c rdb_saves]
+        set last0 [$c lastsave]
         # SAVE: an error
         assert_error "ERR*" {$c save}
+        assert_equal {} [bk_tmp_dirs $s]
         assert_equal $n0 [bk_field $c rdb_saves]
         assert_equal $list [bk_list $c]
         # BGSAVE: refused at once or started and failed; either way
@@ -1480,12 +1480,43 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
         assert_equal PONG [$c ping]
         bk_assert_dump [bk_dump $c] $want "after the failed snapshots"
         assert_equal {} [bk_tmp_dirs $s]
+        # LASTSAVE is the last successful save
+        assert_equal $last0 [$c lastsave]
+        assert_equal $last0 [bk_field $c rdb_last_save_time]
+        # a little room, more and more: each BGSAVE works or fails, and
+        # never leaves a half backup, a .tmp or a damaged data set
+        $c config set backup-keep 0
+        set made {}
+        set outcomes {}
+        foreach extra {4 8 12 16 24 32 48 64 96} {
+            exec mount -o remount,size=[expr {[bk_used_kb $dir] + $extra}]k $dir
+            set before [bk_ids $c]
+            set r [catch {$c bgsave} err]
+            bk_wait_idle $c
+            set st [bk_field $c rdb_last_bgsave_status]
+            lappend outcomes "+${extra}k:$st[expr {$r ? " ($err)" : ""}]"
+            set after [bk_ids $c]
+            if {!$r && $st eq "ok"} {
+                assert_equal [expr {[llength $before] + 1}] [llength $after] "+${extra}k"
+                lappend made [lindex $after end]
+            } else {
+                assert_equal $before $after "+${extra}k: $err"
+            }
+            assert_equal {} [bk_tmp_dirs $s] "+${extra}k"
+            assert_equal PONG [$c ping]
+            bk_assert_dump [bk_dump $c] $want "after a BGSAVE with ${extra}k free"
+        }
+        puts "    (BGSAVE with a little room: $outcomes)"
         # room again: the next BGSAVE works
         exec mount -o remount,size=32m $dir
+        foreach id $made {
+            $c backup restore $id
+            bk_assert_dump [bk_dump $c] $want "after restoring backup $id made with little room"
+        }
         set id2 [bk_bgsave $c]
         assert_equal ok [bk_field $c rdb_last_bgsave_status]
         assert_equal 0 [bk_field $c rdb_changes_since_last_save]
-        assert_equal [concat [bk_ids $c]] [list $id1 $id2]
+        assert_equal [concat $id1 $made $id2] [bk_ids $c]
         # both backups restore: the one from before the disk got full,
         # the one made with room
         $c backup restore $id1
