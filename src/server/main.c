@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/bgsave.h"
 #include "server/server.h"
+#include "store/backup.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -348,6 +349,15 @@ static void openDataStore(void) {
               (unsigned long long)st.segmentsFromHints, (unsigned long long)st.tornBytes);
 }
 
+/* A crash during a snapshot leaves backup-dir/<id>.tmp behind: never
+ * listed, removed here (and by the next snapshot). */
+static void removeUnfinishedBackups(void) {
+    char err[256];
+    int n = backupRemoveTemp(bgsaveBackupDir(), err, sizeof(err));
+    if (n < 0) serverLog(LL_WARNING, "Can't remove an unfinished backup: %s", err);
+    else if (n > 0) serverLog(LL_NOTICE, "Removed %d unfinished backup(s)", n);
+}
+
 /* The compaction worker signals the store's eventfd when it needs the
  * main thread (verdicts, relocations, the end): a fraction of a
  * millisecond of key-directory work per call. */
@@ -444,6 +454,7 @@ int main(int argc, char **argv) {
     server.startMonotonicUs = monotonicUs();
     updateCachedTime();
     openDataStore();
+    removeUnfinishedBackups();
     initListenersAndLoop();
     if (server.daemonize || server.pidfile) {
         if (!server.pidfile) server.pidfile = xstrdup("/var/run/redis.pid");

@@ -173,6 +173,15 @@ static int writeSeqFloor(const char *dataDir, uint64_t segId, uint64_t seqFloor,
 static int finishMarked(const char *dataDir, const char *marker, const char *staging,
                         const backupManifest *m, char *err, size_t errlen);
 
+int restoreDebugStopAfterStep = 0;
+
+/* The test hook: 1 (after setting err) if the restore must stop here. */
+static int stopHere(int step, char *err, size_t errlen) {
+    if (restoreDebugStopAfterStep != step) return 0;
+    segmentErrorf(err, errlen, "stopped after step %d (test hook)", step);
+    return 1;
+}
+
 int restoreFinish(const char *dataDir, uint64_t *restoredId, char *err, size_t errlen) {
     char ignored[256];
     char *marker = joinPath(dataDir, RESTORE_MARKER);
@@ -197,9 +206,10 @@ int restoreFinish(const char *dataDir, uint64_t *restoredId, char *err, size_t e
 /* Steps 1-4 of a marked restore. */
 static int finishMarked(const char *dataDir, const char *marker, const char *staging,
                         const backupManifest *m, char *err, size_t errlen) {
-    int rc = removeOtherSegments(dataDir, m, err, errlen) < 0 ||
-                     moveBackupIn(dataDir, m, err, errlen) < 0 ||
+    int rc = removeOtherSegments(dataDir, m, err, errlen) < 0 || stopHere(1, err, errlen) ||
+                     moveBackupIn(dataDir, m, err, errlen) < 0 || stopHere(2, err, errlen) ||
                      writeSeqFloor(dataDir, m->lastSegment + 1, m->seq, err, errlen) < 0 ||
+                     stopHere(3, err, errlen) ||
                      backupRemoveDir(staging, err, errlen) < 0
                  ? -1
                  : 0;

@@ -14,4 +14,8 @@
  * picks up where this one stopped. */
 int restoreFinish(const char *dataDir, uint64_t *restoredId, char *err, size_t errlen);
 
+/* Test hook: when 1..3, restoreFinish stops (fails) right after that step,
+ * as a crash there would; the next call must finish the restore. */
+extern int restoreDebugStopAfterStep;
+
 #endif
