@@ -500,6 +500,21 @@ start_server {tags {backup}} {
         assert_equal [list rdb_saves [expr {$n0 + 1}] rdb_last_bgsave_status ok rdb_changes_since_last_save 0] $f
     }
 
+    test {SAVE while a compaction (AOF rewrite) runs: +OK, the changes are saved} {
+        bk_wait_idle r
+        set n0 [bk_field r rdb_saves]
+        r set h 1
+        set replies [bk_packet "" {bgrewriteaof save {info persistence}}]
+        lassign $replies rewrite save info
+        assert_equal "Background append only file rewriting started" $rewrite
+        assert_equal OK $save
+        assert_equal 0 [bk_info_value $info rdb_changes_since_last_save]
+        assert_equal [expr {$n0 + 1}] [bk_info_value $info rdb_saves]
+        bk_wait_idle r "the compaction"
+        assert_equal ok [bk_field r aof_last_bgrewrite_status]
+        assert_equal [r lastsave] [bk_field r rdb_last_save_time]
+    }
+
     test {Save points: CONFIG SET save "1 1" takes a snapshot by itself after a write} {
         bk_wait_idle r
         set n0 [bk_field r rdb_saves]
