@@ -1508,10 +1508,10 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
             set before [bk_ids $c]
             set r [catch {$c bgsave} err]
             bk_wait_idle $c
-            set st [bk_field $c rdb_last_bgsave_status]
-            lappend outcomes "+${extra}k:$st[expr {$r ? " ($err)" : ""}]"
+            set bgstatus [bk_field $c rdb_last_bgsave_status]
+            lappend outcomes "+${extra}k:$bgstatus[expr {$r ? " ($err)" : ""}]"
             set after [bk_ids $c]
-            if {!$r && $st eq "ok"} {
+            if {!$r && $bgstatus eq "ok"} {
                 assert_equal [expr {[llength $before] + 1}] [llength $after] "+${extra}k"
                 lappend made [lindex $after end]
             } else {
