@@ -343,3 +343,61 @@ proc is_mount_point {dir} {
     }
     return 0
 }
+
+# ---- tmpfs file systems for the disk-full tests (root only) ----------------
+set ::tmpfs_mounts {}    ;# mounted by tmpfs_mount and not unmounted yet
+
+# Mounts a new tmpfs of SIZE on a fresh temp dir; returns the dir.
+proc tmpfs_mount {size} {
+    set dir [file normalize [new_tmpdir]]
+    if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
+        catch {file delete $dir}
+        error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
+    }
+    lappend ::tmpfs_mounts $dir
+    if {![is_mount_point $dir]} {
+        error "mount -t tmpfs -o size=$size tmpfs $dir succeeded but $dir is not in /proc/self/mounts"
+    }
+    return $dir
+}
+
+# Unmounts DIR (every layer, retrying while busy, lazily as a last resort).
+# Returns "" or a description of what went wrong.
+proc tmpfs_umount {dir} {
+    set problem ""
+    set deadline [expr {[clock milliseconds] + 5000}]
+    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
+        if {[catch {exec umount $dir < /dev/null 2>@1} err]} {
+            set problem "umount $dir: $err"
+            after 100
+        }
+    }
+    if {[is_mount_point $dir]} {
+        catch {exec umount -l $dir < /dev/null 2>@1}
+        append problem " (detached with umount -l)"
+    }
+    if {[is_mount_point $dir]} {
+        return "$dir is still mounted: $problem"
+    }
+    set i [lsearch -exact $::tmpfs_mounts $dir]
+    if {$i >= 0} { set ::tmpfs_mounts [lreplace $::tmpfs_mounts $i $i] }
+    return ""
+}
+
+# Stops every server the test file started (by PID), then unmounts every
+# tmpfs still mounted.  Returns "" or what could not be undone.
+proc tmpfs_cleanup {} {
+    stop_spawned_servers
+    set problems {}
+    foreach dir $::tmpfs_mounts {
+        set p [tmpfs_umount $dir]
+        if {$p ne ""} { lappend problems $p }
+    }
+    return [join $problems "; "]
+}
+
+# KB used on the file system of DIR (df, 1K blocks).
+proc fs_used_kb {dir} {
+    set out [exec df -P -k $dir]
+    return [lindex [lindex [split $out \n] 1] 2]
+}

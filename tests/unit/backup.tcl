@@ -28,7 +28,6 @@
 # ------------------------------------------------------------------ helpers
 
 set ::bk_skip ""
-set ::bk_mounts {}
 
 proc bk_require {} {
     if {$::bk_skip ne ""} { skip $::bk_skip }
@@ -291,45 +290,6 @@ proc bk_mess_up {c} {
     $c set in:db7 new
     $c swapdb 1 2
     $c select 0
-}
-
-# ---- a tmpfs for the disk-full test (as in unit/compaction)
-proc bk_mount {size} {
-    set dir [file normalize [new_tmpdir]]
-    if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
-        catch {file delete $dir}
-        error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
-    }
-    lappend ::bk_mounts $dir
-    if {![is_mount_point $dir]} { error "$dir is not mounted after mount succeeded" }
-    return $dir
-}
-
-proc bk_umount {dir} {
-    set deadline [expr {[clock milliseconds] + 5000}]
-    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
-        if {[catch {exec umount $dir < /dev/null 2>@1}]} { after 100 }
-    }
-    if {[is_mount_point $dir]} { catch {exec umount -l $dir < /dev/null 2>@1} }
-    if {[is_mount_point $dir]} { return "$dir is still mounted" }
-    set i [lsearch -exact $::bk_mounts $dir]
-    if {$i >= 0} { set ::bk_mounts [lreplace $::bk_mounts $i $i] }
-    return ""
-}
-
-proc bk_cleanup_mounts {} {
-    stop_spawned_servers
-    set problems {}
-    foreach dir $::bk_mounts {
-        set p [bk_umount $dir]
-        if {$p ne ""} { lappend problems $p }
-    }
-    return [join $problems "; "]
-}
-
-proc bk_used_kb {dir} {
-    set out [exec df -P -k $dir]
-    return [lindex [lindex [split $out \n] 1] 2]
 }
 
 # ------------------------------------------------------------------ tests
@@ -1444,17 +1404,17 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
     if {$::bk_dfskip ne ""} {
     } elseif {[catch {exec id -u} uid] || $uid ne "0"} {
         set ::bk_dfskip "not running as root (mounting a tmpfs needs root)"
-    } elseif {[catch {bk_mount 1m} probe]} {
+    } elseif {[catch {tmpfs_mount 1m} probe]} {
         set ::bk_dfskip "cannot mount a tmpfs: $probe"
     } else {
-        set p [bk_umount $probe]
+        set p [tmpfs_umount $probe]
         if {$p ne ""} { set ::bk_dfskip "cannot unmount a test tmpfs: $p" }
     }
 
     test {Full disk: SAVE and BGSAVE fail cleanly, the server and its data stay, the next one works} {
         if {$::bk_dfskip ne ""} { skip $::bk_dfskip }
         set misconf "MISCONF Errors writing to the AOF file: No space left on device"
-        set dir [bk_mount 4m]
+        set dir [tmpfs_mount 4m]
         set s [bk_start $dir {segment-size 64kb}]
         set c [dict get $s client]
         for {set i 0} {$i < 100} {incr i} { $c set live:$i [string repeat [format %c [expr {65 + $i % 26}]] 4000] }
@@ -1504,7 +1464,7 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
         set made {}
         set outcomes {}
         foreach extra {4 8 12 16 24 32 48 64 96} {
-            exec mount -o remount,size=[expr {[bk_used_kb $dir] + $extra}]k $dir
+            exec mount -o remount,size=[expr {[fs_used_kb $dir] + $extra}]k $dir
             set before [bk_ids $c]
             set r [catch {$c bgsave} err]
             bk_wait_idle $c
@@ -1544,12 +1504,12 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
         bk_assert_dump [bk_dump $c] $want "after kill -9"
         assert_equal {} [bk_tmp_dirs $s]
         stop_server $s
-        set p [bk_umount $dir]
+        set p [tmpfs_umount $dir]
         if {$p ne ""} { fail $p }
     }
 }
 
 } finally {
-    set p [bk_cleanup_mounts]
+    set p [tmpfs_cleanup]
     if {$p ne ""} { ::test::exception "unmounting the tmpfs mounts of unit/backup" $p }
 }

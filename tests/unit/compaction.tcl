@@ -30,7 +30,6 @@
 
 set ::cp_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 set ::cp_skip ""
-set ::cp_mounts {}
 # Values are cut from a random binary pool, so that every one differs.
 set ::cp_pool [string repeat [randstring 1021 1021 binary] 8]
 set ::cp_seq 0
@@ -556,47 +555,6 @@ proc cp_overwrite_round {c} {
     foreach r [cp_pipe $c $cmds] { assert_equal OK $r }
     for {set i 0} {$i < 100} {incr i} { m_set 0 ow:$i [lindex $vals $i] }
     return [cp_field $c storage_compactions]
-}
-
-# ---- tmpfs (the disk-full test)
-
-proc cp_mount {size} {
-    set dir [file normalize [new_tmpdir]]
-    if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
-        catch {file delete $dir}
-        error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
-    }
-    lappend ::cp_mounts $dir
-    if {![is_mount_point $dir]} { error "$dir is not mounted after mount succeeded" }
-    return $dir
-}
-
-proc cp_umount {dir} {
-    set deadline [expr {[clock milliseconds] + 5000}]
-    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
-        if {[catch {exec umount $dir < /dev/null 2>@1}]} { after 100 }
-    }
-    if {[is_mount_point $dir]} { catch {exec umount -l $dir < /dev/null 2>@1} }
-    if {[is_mount_point $dir]} { return "$dir is still mounted" }
-    set i [lsearch -exact $::cp_mounts $dir]
-    if {$i >= 0} { set ::cp_mounts [lreplace $::cp_mounts $i $i] }
-    return ""
-}
-
-proc cp_cleanup_mounts {} {
-    stop_spawned_servers
-    set problems {}
-    foreach dir $::cp_mounts {
-        set p [cp_umount $dir]
-        if {$p ne ""} { lappend problems $p }
-    }
-    return [join $problems "; "]
-}
-
-# KB used on the file system of DIR (df, 1K blocks).
-proc cp_used_kb {dir} {
-    set out [exec df -P -k $dir]
-    return [lindex [lindex [split $out \n] 1] 2]
 }
 
 # ------------------------------------------------------------------ tests
@@ -1225,10 +1183,10 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
     if {$::cp_dfskip ne ""} {
     } elseif {[catch {exec id -u} uid] || $uid ne "0"} {
         set ::cp_dfskip "not running as root (mounting a tmpfs needs root)"
-    } elseif {[catch {cp_mount 1m} probe]} {
+    } elseif {[catch {tmpfs_mount 1m} probe]} {
         set ::cp_dfskip "cannot mount a tmpfs: $probe"
     } else {
-        set p [cp_umount $probe]
+        set p [tmpfs_umount $probe]
         if {$p ne ""} { set ::cp_dfskip "cannot unmount a test tmpfs: $p" }
     }
 
@@ -1236,7 +1194,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
         if {$::cp_dfskip ne ""} { skip $::cp_dfskip }
         set misconf "MISCONF Errors writing to the AOF file: No space left on device"
         m_reset
-        set dir [cp_mount 4m]
+        set dir [tmpfs_mount 4m]
         set s [cp_start $dir {}]
         set c [dict get $s client]
         # 150 live keys of 4 KB written three times, then filler until
@@ -1280,7 +1238,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
 
         # 2. Room for the new segment, not for the copy: it starts and
         #    fails half way.
-        exec mount -o remount,size=[expr {[cp_used_kb $dir] + 48}]k $dir
+        exec mount -o remount,size=[expr {[fs_used_kb $dir] + 48}]k $dir
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
         set f [cp_fields $c aof_last_bgrewrite_status storage_compactions_failed \
@@ -1327,11 +1285,11 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
         cp_verify [dict get $s client] "after kill -9"
         stop_server $s
         cp_check_dir $dir "after the last graceful stop"
-        set p [cp_umount $dir]
+        set p [tmpfs_umount $dir]
         if {$p ne ""} { fail $p }
     }
 }
 } finally {
-    set p [cp_cleanup_mounts]
+    set p [tmpfs_cleanup]
     if {$p ne ""} { ::test::exception "unmounting the tmpfs mounts of unit/compaction" $p }
 }

@@ -32,7 +32,6 @@
 
 set ::df_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 set ::df_skip ""
-set ::df_mounts {}    ;# tmpfs mount points this file mounted and did not unmount
 set ::df_misconf "MISCONF Errors writing to the AOF file: No space left on device"
 # Values are cut from a random binary pool so that every one is different.
 set ::df_pool [string repeat [randstring 1021 1021 binary] 12]
@@ -55,57 +54,8 @@ proc df_done {var step} {
     dict set st step $step
 }
 
-# Mounts a new tmpfs of SIZE on a fresh temp dir; returns the dir.
-proc df_mount {size} {
-    set dir [file normalize [new_tmpdir]]
-    if {[catch {exec mount -t tmpfs -o size=$size tmpfs $dir < /dev/null 2>@1} err]} {
-        catch {file delete $dir}
-        error "mount -t tmpfs -o size=$size tmpfs $dir failed: $err"
-    }
-    lappend ::df_mounts $dir
-    if {![is_mount_point $dir]} {
-        error "mount -t tmpfs -o size=$size tmpfs $dir succeeded but $dir is not in /proc/self/mounts"
-    }
-    return $dir
-}
-
 proc df_remount {dir size} {
     exec mount -o remount,size=$size $dir < /dev/null 2>@1
-}
-
-# Unmounts DIR (every layer, retrying while busy, lazily as a last resort).
-# Returns "" or a description of what went wrong.
-proc df_umount {dir} {
-    set problem ""
-    set deadline [expr {[clock milliseconds] + 5000}]
-    while {[is_mount_point $dir] && [clock milliseconds] < $deadline} {
-        if {[catch {exec umount $dir < /dev/null 2>@1} err]} {
-            set problem "umount $dir: $err"
-            after 100
-        }
-    }
-    if {[is_mount_point $dir]} {
-        catch {exec umount -l $dir < /dev/null 2>@1}
-        append problem " (detached with umount -l)"
-    }
-    if {[is_mount_point $dir]} {
-        return "$dir is still mounted: $problem"
-    }
-    set i [lsearch -exact $::df_mounts $dir]
-    if {$i >= 0} { set ::df_mounts [lreplace $::df_mounts $i $i] }
-    return ""
-}
-
-# Stops every server this file started (by PID), then unmounts every tmpfs
-# it mounted.  Returns "" or what could not be undone.
-proc df_cleanup {} {
-    stop_spawned_servers
-    set problems {}
-    foreach dir $::df_mounts {
-        set p [df_umount $dir]
-        if {$p ne ""} { lappend problems $p }
-    }
-    return [join $problems "; "]
 }
 
 # Starts scenario VAR (::dfA or ::dfB): a fresh model, a 2 MB tmpfs and a
@@ -113,7 +63,7 @@ proc df_cleanup {} {
 proc df_begin {var fsync} {
     upvar #0 $var st
     df_model_reset
-    set dir [df_mount 2m]
+    set dir [tmpfs_mount 2m]
     set s [spawn_server -dir $dir -overrides [list appendfsync $fsync segment-size 256kb] \
                -timeout 20 -client]
     set st [dict create dir $dir s $s step 0]
@@ -248,10 +198,10 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         set ::df_skip "the server under test is not redis-kv"
     } elseif {[catch {exec id -u} uid] || $uid ne "0"} {
         set ::df_skip "not running as root (mounting a tmpfs needs root)"
-    } elseif {[catch {df_mount 1m} probe]} {
+    } elseif {[catch {tmpfs_mount 1m} probe]} {
         set ::df_skip "cannot mount a tmpfs: $probe"
     } else {
-        set p [df_umount $probe]
+        set p [tmpfs_umount $probe]
         if {$p ne ""} { set ::df_skip "cannot unmount a test tmpfs: $p" }
     }
 
@@ -494,7 +444,7 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
         df_done ::dfA 5
     }
 
-    set p [df_cleanup]
+    set p [tmpfs_cleanup]
     if {$p ne ""} { ::test::exception "unmounting the tmpfs of scenario A" $p }
 
     # ---------------- scenario B: appendfsync everysec, stopped while full
@@ -541,6 +491,6 @@ start_server {tags {diskfull redis-kv-only needs:own-server}} {
     }
 }
 } finally {
-    set p [df_cleanup]
+    set p [tmpfs_cleanup]
     if {$p ne ""} { ::test::exception "unmounting the tmpfs mounts of unit/diskfull" $p }
 }
