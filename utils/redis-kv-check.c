@@ -44,6 +44,7 @@
 #include "lib/alloc.h"
 #include "lib/crc32c.h"
 #include "lib/dict.h"
+#include "lib/numfmt.h"
 #include "store/hint.h"
 #include "store/pitr.h"
 #include "store/keydir.h"
@@ -172,25 +173,6 @@ static void putRepr(FILE *f, const char *s, size_t len) {
     fputc('"', f);
     putReprBody(f, s, len);
     fputc('"', f);
-}
-
-/* Formats a unix time in ms as "1700000000123 (2023-11-14T22:13:20.123Z)"
- * into buf; the raw number alone when the calendar conversion fails. */
-static void formatTime(char *buf, size_t len, int64_t ms) {
-    int64_t sec = ms / 1000, rem = ms % 1000;
-    if (rem < 0) {
-        rem += 1000;
-        sec--;
-    }
-    time_t t = (time_t)sec;
-    struct tm tm;
-    char iso[40];
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-        snprintf(buf, len, "%" PRId64, ms);
-        return;
-    }
-    snprintf(buf, len, "%" PRId64 " (%s.%03dZ)", ms, iso, (int)rem);
 }
 
 /* The file name part of a path (the path itself when it has no '/'). */
@@ -717,7 +699,7 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
     char ts[80];
     printf("seg=%" PRIu64 " offset=%" PRIu64 " seq=%" PRIu64, w->seg->id, pos, h->seq);
     if (!w->o->keysOnly) {
-        formatTime(ts, sizeof(ts), h->timestamp);
+        numFormatUnixMs(ts, sizeof(ts), h->timestamp);
         printf(" ts=%s", ts);
     }
     printf(" type=%s db=%u", recordTypeName(h->type), (unsigned)h->db);
@@ -726,7 +708,7 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
     putRepr(stdout, key, h->keylen);
     if (!w->o->keysOnly) {
         if (h->expireAt) {
-            formatTime(ts, sizeof(ts), h->expireAt);
+            numFormatUnixMs(ts, sizeof(ts), h->expireAt);
             printf(" expire=%s", ts);
         } else {
             fputs(" expire=none", stdout);
@@ -1051,11 +1033,11 @@ static int runRestore(const options *o) {
         errorf("restore failed: %s", err);
         return rc == PITR_ERR_BACKUP ? EXIT_DAMAGE : EXIT_TROUBLE;
     }
-    formatTime(t, sizeof(t), r.backupTimeMs);
+    numFormatUnixMs(t, sizeof(t), r.backupTimeMs);
     printf("restored backup %" PRIu64 " (taken at %s, seq %" PRIu64 ") into %s\n", r.backupId,
            t, r.backupSeq, o->to);
     if (o->atMs >= 0) {
-        formatTime(t, sizeof(t), o->atMs);
+        numFormatUnixMs(t, sizeof(t), o->atMs);
         printf("point in time:         %s\n", t);
     } else {
         printf("point in time:         the backup itself (no --at)\n");
@@ -1064,10 +1046,10 @@ static int runRestore(const options *o) {
     printf("later segments copied: %" PRIu64 "\n", r.segmentsCopied);
     printf("units replayed:        %" PRIu64 " (after the backup)\n", r.unitsReplayed);
     printf("last seq included:     %" PRIu64 "\n", r.lastSeq);
-    formatTime(t, sizeof(t), r.lastTimeMs);
+    numFormatUnixMs(t, sizeof(t), r.lastTimeMs);
     printf("last unit's time:      %s\n", t);
     if (r.nextTimeMs >= 0) {
-        formatTime(t, sizeof(t), r.nextTimeMs);
+        numFormatUnixMs(t, sizeof(t), r.nextTimeMs);
         printf("first unit left out:   %s\n", t);
     } else if (r.endOfLog) {
         printf("first unit left out:   none: the log ends before --at, all of it is in\n");

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -330,4 +331,19 @@ int numFormatMemory(char *dst, size_t dstlen, unsigned long long bytes) {
         }
     }
     return checkPrinted(dst, dstlen, printed);
+}
+
+void numFormatUnixMs(char *dst, size_t dstlen, long long ms) {
+    long long sec = ms / 1000, rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+        sec--;
+    }
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char iso[40];
+    if (gmtime_r(&t, &tm) == NULL || strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(dst, dstlen, "%lld", ms);
+    else
+        snprintf(dst, dstlen, "%lld (%s.%03dZ)", ms, iso, (int)rem);
 }

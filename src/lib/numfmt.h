@@ -44,6 +44,9 @@ int numFormatUnsignedLongLong(char *dst, size_t dstlen, unsigned long long v);
 /* "%.17g" as Redis 7.0's addReplyDouble, with "inf", "-inf" and "nan"
  * spelled explicitly. */
 int numFormatDouble(char *dst, size_t dstlen, double v);
+/* A unix time in ms as "1700000000123 (2023-11-14T22:13:20.123Z)"; the
+ * raw number alone when the calendar conversion fails.  For tools' reports. */
+void numFormatUnixMs(char *dst, size_t dstlen, long long ms);
 /* Redis ld2string.  humanFriendly (LD_STR_HUMAN, INCRBYFLOAT's format):
  * "%.17Lf" with trailing zeros and a trailing '.' removed, "-0" becomes
  * "0".  Otherwise (LD_STR_AUTO): "%.17Lg".  Infinities are "inf"/"-inf",

@@ -271,6 +271,16 @@ int backupVerifyFiles(const char *path, const backupManifest *m, char *err, size
     return 0;
 }
 
+/* Opens a directory that may be missing: 1 with *d open, 0 when it does
+ * not exist, -1 on any other error. */
+static int openDirMaybe(const char *path, DIR **d, char *err, size_t errlen) {
+    *d = opendir(path);
+    if (*d) return 1;
+    if (errno == ENOENT) return 0;
+    segmentErrorf(err, errlen, "open directory %s: %s", path, strerror(errno));
+    return -1;
+}
+
 /* A backup directory's name: the id, and whether it ends in ".tmp".
  * 1, or 0 for names that are not a backup's. */
 static int parseBackupName(const char *name, uint64_t *id, int *tmp) {
@@ -291,12 +301,9 @@ int backupList(const char *backupDir, backupManifest **out, size_t *n, size_t *d
     *out = NULL;
     *n = 0;
     if (damaged) *damaged = 0;
-    DIR *d = opendir(backupDir);
-    if (!d) {
-        if (errno == ENOENT) return 0;
-        segmentErrorf(err, errlen, "open directory %s: %s", backupDir, strerror(errno));
-        return -1;
-    }
+    DIR *d;
+    int opened = openDirMaybe(backupDir, &d, err, errlen);
+    if (opened <= 0) return opened;
     struct dirent *de;
     while ((de = readdir(d))) {
         uint64_t id;
@@ -383,12 +390,9 @@ int backupLinkOrCopy(const char *src, const char *dst, char *err, size_t errlen)
 }
 
 int backupRemoveDir(const char *path, char *err, size_t errlen) {
-    DIR *d = opendir(path);
-    if (!d) {
-        if (errno == ENOENT) return 0;
-        segmentErrorf(err, errlen, "open directory %s: %s", path, strerror(errno));
-        return -1;
-    }
+    DIR *d;
+    int opened = openDirMaybe(path, &d, err, errlen);
+    if (opened <= 0) return opened;
     struct dirent *de;
     int rc = 0;
     while ((de = readdir(d))) {
@@ -442,12 +446,9 @@ int backupPrune(const char *backupDir, int keep, char *err, size_t errlen) {
 }
 
 int backupRemoveTemp(const char *backupDir, char *err, size_t errlen) {
-    DIR *d = opendir(backupDir);
-    if (!d) {
-        if (errno == ENOENT) return 0;
-        segmentErrorf(err, errlen, "open directory %s: %s", backupDir, strerror(errno));
-        return -1;
-    }
+    DIR *d;
+    int opened = openDirMaybe(backupDir, &d, err, errlen);
+    if (opened <= 0) return opened;
     struct dirent *de;
     int removed = 0;
     while ((de = readdir(d)) && removed >= 0) {

@@ -10,6 +10,7 @@
 #include "store/pitr.h"
 
 #include "lib/alloc.h"
+#include "lib/numfmt.h"
 #include "store/backup.h"
 #include "store/hint.h"
 #include "store/keydir.h"
@@ -17,6 +18,7 @@
 #include "store/recovery.h"
 #include "store/replay.h"
 #include "store/segment.h"
+#include "store/store_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,28 +53,6 @@ typedef struct plan {
     int64_t nextTime;
     char why[320];          /* broken: what was found */
 } plan;
-
-static int64_t wallMs(void) {
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/* "1700000000123 (2023-11-14T22:13:20.123Z)" */
-static void fmtTime(char *buf, size_t len, int64_t ms) {
-    int64_t sec = ms / 1000, rem = ms % 1000;
-    if (rem < 0) {
-        rem += 1000;
-        sec--;
-    }
-    time_t t = (time_t)sec;
-    struct tm tm;
-    char iso[40];
-    if (gmtime_r(&t, &tm) == NULL || strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        snprintf(buf, len, "%" PRId64, ms);
-    else
-        snprintf(buf, len, "%" PRId64 " (%s.%03dZ)", ms, iso, (int)rem);
-}
 
 static void breakf(plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void breakf(plan *p, const char *fmt, ...) {
@@ -557,8 +537,8 @@ int pitrRestore(const pitrOptions *o, pitrReport *rep, char *err, size_t errlen)
     }
     char t1[64], t2[64];
     if (o->atMs >= 0 && o->atMs < m.timeMs) {
-        fmtTime(t1, sizeof(t1), o->atMs);
-        fmtTime(t2, sizeof(t2), m.timeMs);
+        numFormatUnixMs(t1, sizeof(t1), o->atMs);
+        numFormatUnixMs(t2, sizeof(t2), m.timeMs);
         segmentErrorf(err, errlen, "%s is before the backup was taken (%s): restore from an "
                       "older backup", t1, t2);
         goto out;
@@ -576,7 +556,7 @@ int pitrRestore(const pitrOptions *o, pitrReport *rep, char *err, size_t errlen)
         }
         if (walk(&m, dataDir, o->atMs, &p, err, errlen) < 0) goto out;
         if (p.broken && o->atMs > p.lastTime) {
-            fmtTime(t1, sizeof(t1), p.lastTime);
+            numFormatUnixMs(t1, sizeof(t1), p.lastTime);
             segmentErrorf(err, errlen, "history after backup %" PRIu64 " in %s is complete "
                           "only up to sequence number %" PRIu64 ", written at %s%s: %s; "
                           "restore to that time or earlier",
@@ -599,7 +579,7 @@ int pitrRestore(const pitrOptions *o, pitrReport *rep, char *err, size_t errlen)
         goto out;
     }
     if (writeTarget(o, &m, dataDir, &p, rep, err, errlen) < 0 ||
-        countKeys(o->toDir, o->nowMs ? o->nowMs : wallMs(), &rep->keys, &rep->damage, err,
+        countKeys(o->toDir, o->nowMs ? o->nowMs : storeWallMs(), &rep->keys, &rep->damage, err,
                   errlen) < 0) {
         undoTarget(o->toDir, existed);
         goto out;

@@ -23,23 +23,8 @@
 
 static char errbuf[512];
 
-static void quietLog(int level, const char *msg) {
-    (void)level;
-    (void)msg;
-}
-
 static store *openAt(const char *dir, uint64_t segSize) {
-    storeOptions o;
-    memset(&o, 0, sizeof(o));
-    o.dir = dir;
-    o.segmentSize = segSize;
-    o.fsyncPolicy = STORE_FSYNC_NO;
-    o.dbCount = DBS;
-    o.nowMs = T0;
-    o.log = quietLog;
-    store *s = storeOpen(&o, errbuf, sizeof(errbuf));
-    if (!s) fprintf(stderr, "storeOpen %s: %s\n", dir, errbuf);
-    return s;
+    return testOpenStore(dir, segSize, DBS, T0);
 }
 
 static void removeAll(char *dir) {

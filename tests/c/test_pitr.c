@@ -30,11 +30,6 @@
 
 static char errbuf[1024];
 
-static void quietLog(int level, const char *msg) {
-    (void)level;
-    (void)msg;
-}
-
 static int64_t nowMs(void) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
@@ -56,17 +51,7 @@ static int64_t markTime(void) {
 }
 
 static store *openStoreSeg(const char *dir, uint64_t segSize) {
-    storeOptions o;
-    memset(&o, 0, sizeof(o));
-    o.dir = dir;
-    o.segmentSize = segSize;
-    o.fsyncPolicy = STORE_FSYNC_NO;
-    o.dbCount = DBS;
-    o.nowMs = nowMs();
-    o.log = quietLog;
-    store *s = storeOpen(&o, errbuf, sizeof(errbuf));
-    if (s == NULL) fprintf(stderr, "storeOpen(%s): %s\n", dir, errbuf);
-    return s;
+    return testOpenStore(dir, segSize, DBS, nowMs());
 }
 
 static int put(store *s, int db, const char *key, const char *val) {

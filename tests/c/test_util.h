@@ -12,6 +12,7 @@
 
 #include "lib/alloc.h"
 #include "store/segment.h"
+#include "store/store.h"
 
 /* A new empty directory under /tmp named after `what`; xfree'd by
  * removeTree. */
@@ -74,6 +75,29 @@ static inline char *readFile(const char *dir, uint64_t id, const char *ext, size
     fclose(f);
     *len = got;
     return buf;
+}
+
+static inline void testQuietLog(int level, const char *msg) {
+    (void)level;
+    (void)msg;
+}
+
+/* Opens the store in dir (fsync off, a quiet log); prints why and returns
+ * NULL when it cannot. */
+static inline store *testOpenStore(const char *dir, uint64_t segSize, int dbCount,
+                                   int64_t nowMs) {
+    storeOptions o;
+    memset(&o, 0, sizeof(o));
+    o.dir = dir;
+    o.segmentSize = segSize;
+    o.fsyncPolicy = STORE_FSYNC_NO;
+    o.dbCount = dbCount;
+    o.nowMs = nowMs;
+    o.log = testQuietLog;
+    char err[512];
+    store *s = storeOpen(&o, err, sizeof(err));
+    if (s == NULL) fprintf(stderr, "storeOpen(%s): %s\n", dir, err);
+    return s;
 }
 
 #endif

@@ -344,6 +344,41 @@ proc is_mount_point {dir} {
     return 0
 }
 
+# INFO field (any section) of client C; fails the test when it is missing.
+proc server_info_field {c field} {
+    set info [$c info all]
+    if {![regexp -line "^$field:(\[^\r\n\]*)" $info -> v]} {
+        fail "INFO has no $field field"
+    }
+    return $v
+}
+
+# Several INFO fields of client C at once: a dict field -> value.
+proc server_info_fields {c args} {
+    set info [$c info all]
+    set out {}
+    foreach f $args {
+        if {![regexp -line "^$f:(\[^\r\n\]*)" $info -> v]} { fail "INFO has no $f field" }
+        dict set out $f $v
+    }
+    return $out
+}
+
+# Sends every command of CMDS (a list of argument lists) on client C in one
+# write and returns the replies, an error reply as "ERR!<text>".
+proc pipeline_replies {c cmds} {
+    set buf ""
+    foreach argv $cmds { append buf [::redis::__format_command $argv] }
+    $c write $buf
+    $c flush
+    set out {}
+    foreach argv $cmds {
+        if {[catch {$c read} r]} { set r "ERR!$r" }
+        lappend out $r
+    }
+    return $out
+}
+
 # ---- tmpfs file systems for the disk-full tests (root only) ----------------
 set ::tmpfs_mounts {}    ;# mounted by tmpfs_mount and not unmounted yet
 

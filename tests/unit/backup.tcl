@@ -35,26 +35,6 @@ proc bk_require {} {
 
 proc bk_is_kv {c} { return [regexp -line {^redis_kv_version:} [$c info server]] }
 
-# INFO field (any section) of client C.
-proc bk_field {c field} {
-    set info [$c info all]
-    if {![regexp -line "^$field:(\[^\r\n\]*)" $info -> v]} {
-        fail "INFO has no $field field"
-    }
-    return $v
-}
-
-# Several INFO fields at once: a dict field -> value.
-proc bk_fields {c args} {
-    set info [$c info all]
-    set out {}
-    foreach f $args {
-        if {![regexp -line "^$f:(\[^\r\n\]*)" $info -> v]} { fail "INFO has no $f field" }
-        dict set out $f $v
-    }
-    return $out
-}
-
 # The value of FIELD in an INFO text.
 proc bk_info_value {info field} {
     if {![regexp -line "^$field:(\[^\r\n\]*)" $info -> v]} {
@@ -67,41 +47,39 @@ proc bk_info_value {info field} {
 # scheduled on the server of C.
 proc bk_wait_idle {c {what "the snapshot"}} {
     wait_for_condition 1500 20 {
-        [dict values [bk_fields $c rdb_bgsave_in_progress aof_rewrite_in_progress aof_rewrite_scheduled]] eq {0 0 0}
+        [dict values [server_info_fields $c rdb_bgsave_in_progress aof_rewrite_in_progress aof_rewrite_scheduled]] eq {0 0 0}
     } else {
-        fail "$what did not end: [bk_fields $c rdb_bgsave_in_progress rdb_current_bgsave_time_sec aof_rewrite_in_progress aof_rewrite_scheduled]"
+        fail "$what did not end: [server_info_fields $c rdb_bgsave_in_progress rdb_current_bgsave_time_sec aof_rewrite_in_progress aof_rewrite_scheduled]"
     }
 }
 
 # Waits until rdb_saves is above N0 (a snapshot was made) and none runs.
 proc bk_wait_saves {c n0 {what "the snapshot"}} {
     wait_for_condition 1500 20 {
-        [bk_field $c rdb_saves] > $n0 && [bk_field $c rdb_bgsave_in_progress] == 0
+        [server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_bgsave_in_progress] == 0
     } else {
-        fail "$what was not made: [bk_fields $c rdb_saves rdb_bgsave_in_progress rdb_last_bgsave_status aof_rewrite_in_progress]"
+        fail "$what was not made: [server_info_fields $c rdb_saves rdb_bgsave_in_progress rdb_last_bgsave_status aof_rewrite_in_progress]"
     }
 }
 
-# Sends every command of CMDS (a list of argument lists) on C in one
-# write and returns the replies, an error reply as "ERR!<text>".
-proc bk_pipe {c cmds} {
-    set buf ""
-    foreach argv $cmds { append buf [::redis::__format_command $argv] }
-    $c write $buf
-    $c flush
-    set out {}
-    foreach argv $cmds {
-        if {[catch {$c read} r]} { set r "ERR!$r" }
-        lappend out $r
+# A BACKUP RESTORE of backup ID sent while something else ran may be
+# refused (an error) or done: returns the data set to expect then, CUR
+# (unchanged) or WANT (the backup's).
+proc bk_restore_outcome {restore id want cur what} {
+    if {[string match "ERR!*" $restore]} {
+        puts "    (BACKUP RESTORE $what: [string range $restore 4 end])"
+        assert_match "ERR!ERR *" $restore
+        return $cur
     }
-    return $out
+    assert_equal $id [lindex $restore 0] "reply $restore"
+    return $want
 }
 
-# The same on a fresh deferring connection to the server of C's level /
-# the spawn_server dict S ("" = the innermost start_server).
+# pipeline_replies (util.tcl) on a fresh deferring connection to the
+# spawn_server dict S ("" = the innermost start_server).
 proc bk_packet {s cmds} {
     if {$s eq ""} { set rd [redis_deferring_client] } else { set rd [redis_deferring_client $s] }
-    set out [bk_pipe $rd $cmds]
+    set out [pipeline_replies $rd $cmds]
     $rd close
     return $out
 }
@@ -138,11 +116,11 @@ proc bk_ids {c} {
 
 # BGSAVE on C, waits for it and returns the id of the backup it made.
 proc bk_bgsave {c} {
-    set n0 [bk_field $c rdb_saves]
+    set n0 [server_info_field $c rdb_saves]
     set before [bk_ids $c]
     assert_equal "Background saving started" [$c bgsave]
     bk_wait_saves $c $n0
-    assert_equal ok [bk_field $c rdb_last_bgsave_status]
+    assert_equal ok [server_info_field $c rdb_last_bgsave_status]
     set ids [bk_ids $c]
     set id [lindex $ids end]
     assert {$id ni $before} "BGSAVE made no new backup: before {$before}, after {$ids}"
@@ -177,7 +155,7 @@ proc bk_crash_mid_bgsave {} {
     } else {
         fail "no .tmp backup directory while a BGSAVE runs: [bk_listing [bk_dir $s]]"
     }
-    assert_equal 1 [bk_field $c rdb_bgsave_in_progress]
+    assert_equal 1 [server_info_field $c rdb_bgsave_in_progress]
     assert_equal $list [bk_list $c] "while the BGSAVE runs"
     set tmp [lindex [bk_tmp_dirs $s] 0]
     set s [restart_server $s -kill9]
@@ -213,7 +191,7 @@ proc bk_dump {c {dbs 16}} {
         }
         set replies {}
         for {set i 0} {$i < [llength $cmds]} {incr i 400} {
-            lappend replies {*}[bk_pipe $c [lrange $cmds $i [expr {$i + 399}]]]
+            lappend replies {*}[pipeline_replies $c [lrange $cmds $i [expr {$i + 399}]]]
         }
         set l {}
         foreach k $keys {v exp} $replies {
@@ -302,7 +280,7 @@ start_server {tags {backup}} {
     r null_value (nil)
 
     test {INFO persistence and LASTSAVE before any save} {
-        set f [bk_fields r rdb_changes_since_last_save rdb_bgsave_in_progress \
+        set f [server_info_fields r rdb_changes_since_last_save rdb_bgsave_in_progress \
                    rdb_last_bgsave_status rdb_last_bgsave_time_sec \
                    rdb_current_bgsave_time_sec rdb_saves]
         assert_equal {rdb_changes_since_last_save 0 rdb_bgsave_in_progress 0 rdb_last_bgsave_status ok rdb_last_bgsave_time_sec -1 rdb_current_bgsave_time_sec -1 rdb_saves 0} $f
@@ -310,7 +288,7 @@ start_server {tags {backup}} {
         set last [r lastsave]
         assert {[string is integer -strict $last]}
         assert_range $last [expr {[clock seconds] - 300}] [expr {[clock seconds] + 1}]
-        assert_equal $last [bk_field r rdb_last_save_time]
+        assert_equal $last [server_info_field r rdb_last_save_time]
         assert_equal ":$last\r\n" [raw_reply lastsave]
         assert_equal ":$last\r\n" [raw_reply3 lastsave]
         assert_error_equal "ERR wrong number of arguments for 'lastsave' command" {r lastsave x}
@@ -318,63 +296,63 @@ start_server {tags {backup}} {
 
     test {rdb_changes_since_last_save counts the writes} {
         r set a 1
-        assert_equal 1 [bk_field r rdb_changes_since_last_save]
+        assert_equal 1 [server_info_field r rdb_changes_since_last_save]
         r incr a
         r incr a
-        assert_equal 3 [bk_field r rdb_changes_since_last_save]
+        assert_equal 3 [server_info_field r rdb_changes_since_last_save]
         # reads are no change
         r get a
         r exists a
-        assert_equal 3 [bk_field r rdb_changes_since_last_save]
+        assert_equal 3 [server_info_field r rdb_changes_since_last_save]
     }
 
     test {BGSAVE: started, then the changes are saved} {
         assert_equal "+Background saving started\r\n" [raw_reply bgsave]
         bk_wait_saves r 0
-        set f [bk_fields r rdb_changes_since_last_save rdb_bgsave_in_progress \
+        set f [server_info_fields r rdb_changes_since_last_save rdb_bgsave_in_progress \
                    rdb_last_bgsave_status rdb_current_bgsave_time_sec rdb_saves]
         assert_equal {rdb_changes_since_last_save 0 rdb_bgsave_in_progress 0 rdb_last_bgsave_status ok rdb_current_bgsave_time_sec -1 rdb_saves 1} $f
-        assert_morethan_equal [bk_field r rdb_last_bgsave_time_sec] 0
-        assert_equal [r lastsave] [bk_field r rdb_last_save_time]
+        assert_morethan_equal [server_info_field r rdb_last_bgsave_time_sec] 0
+        assert_equal [r lastsave] [server_info_field r rdb_last_save_time]
         # RESP3: the same simple string
         assert_equal "+Background saving started\r\n" [raw_reply3 bgsave]
         bk_wait_saves r 1
-        assert_equal 2 [bk_field r rdb_saves]
+        assert_equal 2 [server_info_field r rdb_saves]
     }
 
     test {BGSAVE SCHEDULE when nothing runs: started at once} {
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         r set b 1
         assert_equal "Background saving started" [r bgsave schedule]
         bk_wait_saves r $n0
-        assert_equal 0 [bk_field r rdb_changes_since_last_save]
+        assert_equal 0 [server_info_field r rdb_changes_since_last_save]
         # the option is case-insensitive
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         assert_equal "Background saving started" [r bgsave ScHeDuLe]
         bk_wait_saves r $n0
     }
 
     test {BGSAVE: syntax errors} {
         bk_wait_idle r
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         foreach args {x {schedule x} {schedule schedule} {x schedule} {now}} {
             assert_error_equal "ERR syntax error" {r bgsave {*}$args} "BGSAVE $args"
         }
-        assert_equal 0 [bk_field r rdb_bgsave_in_progress]
-        assert_equal $n0 [bk_field r rdb_saves]
+        assert_equal 0 [server_info_field r rdb_bgsave_in_progress]
+        assert_equal $n0 [server_info_field r rdb_saves]
     }
 
     test {SAVE: OK, the changes are saved, LASTSAVE follows} {
         set last0 [r lastsave]
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         r set c 1
-        assert_equal 1 [bk_field r rdb_changes_since_last_save]
+        assert_equal 1 [server_info_field r rdb_changes_since_last_save]
         assert_equal "+OK\r\n" [raw_reply save]
-        set f [bk_fields r rdb_changes_since_last_save rdb_bgsave_in_progress rdb_saves]
+        set f [server_info_fields r rdb_changes_since_last_save rdb_bgsave_in_progress rdb_saves]
         assert_equal [list rdb_changes_since_last_save 0 rdb_bgsave_in_progress 0 rdb_saves [expr {$n0 + 1}]] $f
         set last [r lastsave]
         assert_morethan_equal $last $last0
-        assert_equal $last [bk_field r rdb_last_save_time]
+        assert_equal $last [server_info_field r rdb_last_save_time]
         assert_equal OK [r save]
         assert_error_equal "ERR wrong number of arguments for 'save' command" {r save x}
         assert_error_equal "ERR wrong number of arguments for 'save' command" {r save nosave now}
@@ -392,7 +370,7 @@ start_server {tags {backup}} {
     test {BGSAVE inside MULTI/EXEC: "Background saving scheduled", and it runs after EXEC} {
         bk_wait_idle r
         foreach args {{} schedule} {
-            set n0 [bk_field r rdb_saves]
+            set n0 [server_info_field r rdb_saves]
             r set e $args
             assert_equal OK [r multi]
             assert_equal QUEUED [r bgsave {*}$args]
@@ -400,8 +378,8 @@ start_server {tags {backup}} {
             assert_equal [list "Background saving scheduled" $args] [r exec] "BGSAVE $args"
             bk_wait_saves r $n0 "the scheduled BGSAVE $args"
             bk_wait_idle r
-            assert_equal ok [bk_field r rdb_last_bgsave_status]
-            assert_equal 0 [bk_field r rdb_changes_since_last_save]
+            assert_equal ok [server_info_field r rdb_last_bgsave_status]
+            assert_equal 0 [server_info_field r rdb_changes_since_last_save]
         }
     }
 
@@ -409,8 +387,8 @@ start_server {tags {backup}} {
         bk_wait_idle r
         bk_make_slow r 12
         set last0 [r lastsave]
-        set n0 [bk_field r rdb_saves]
-        set rw0 [bk_field r aof_rewrites]
+        set n0 [server_info_field r rdb_saves]
+        set rw0 [server_info_field r aof_rewrites]
         set replies [bk_packet "" {bgsave bgsave {bgsave schedule} save bgrewriteaof
                                    {info persistence} lastsave
                                    {set during 1} {incr during} {del slow:0}}]
@@ -428,23 +406,23 @@ start_server {tags {backup}} {
         assert_equal $last0 $last
         # still running on another connection (rdb-key-save-delay)
         assert_error_equal "ERR Background save already in progress" {r bgsave}
-        assert_equal 1 [bk_field r rdb_bgsave_in_progress]
+        assert_equal 1 [server_info_field r rdb_bgsave_in_progress]
         r config set rdb-key-save-delay 0
         # the snapshot ends, then the scheduled compaction runs; the three
         # writes made while the snapshot ran are not in it: still counted
         bk_wait_idle r "the snapshot and the scheduled compaction"
-        set f [bk_fields r rdb_last_bgsave_status rdb_current_bgsave_time_sec rdb_saves \
+        set f [server_info_fields r rdb_last_bgsave_status rdb_current_bgsave_time_sec rdb_saves \
                    rdb_changes_since_last_save aof_rewrites aof_last_bgrewrite_status]
         assert_equal [list rdb_last_bgsave_status ok rdb_current_bgsave_time_sec -1 \
                           rdb_saves [expr {$n0 + 1}] rdb_changes_since_last_save 3 \
                           aof_rewrites [expr {$rw0 + 1}] aof_last_bgrewrite_status ok] $f
         assert_morethan_equal [r lastsave] $last0
-        assert_equal [r lastsave] [bk_field r rdb_last_save_time]
+        assert_equal [r lastsave] [server_info_field r rdb_last_save_time]
     }
 
     test {While a compaction (AOF rewrite) runs: BGSAVE refused, BGSAVE SCHEDULE scheduled and run after it} {
         bk_wait_idle r
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         r set f 1
         set replies [bk_packet "" {bgrewriteaof bgsave {bgsave schedule} {info persistence}}]
         lassign $replies rewrite bgsave sched info
@@ -456,13 +434,13 @@ start_server {tags {backup}} {
         # the scheduled snapshot runs once the compaction has ended
         bk_wait_saves r $n0 "the scheduled BGSAVE"
         bk_wait_idle r
-        set f [bk_fields r rdb_saves rdb_last_bgsave_status rdb_changes_since_last_save]
+        set f [server_info_fields r rdb_saves rdb_last_bgsave_status rdb_changes_since_last_save]
         assert_equal [list rdb_saves [expr {$n0 + 1}] rdb_last_bgsave_status ok rdb_changes_since_last_save 0] $f
     }
 
     test {SAVE while a compaction (AOF rewrite) runs: +OK, the changes are saved} {
         bk_wait_idle r
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         r set h 1
         set replies [bk_packet "" {bgrewriteaof save {info persistence}}]
         lassign $replies rewrite save info
@@ -471,23 +449,23 @@ start_server {tags {backup}} {
         assert_equal 0 [bk_info_value $info rdb_changes_since_last_save]
         assert_equal [expr {$n0 + 1}] [bk_info_value $info rdb_saves]
         bk_wait_idle r "the compaction"
-        assert_equal ok [bk_field r aof_last_bgrewrite_status]
-        assert_equal [r lastsave] [bk_field r rdb_last_save_time]
+        assert_equal ok [server_info_field r aof_last_bgrewrite_status]
+        assert_equal [r lastsave] [server_info_field r rdb_last_save_time]
     }
 
     test {Save points: CONFIG SET save "1 1" takes a snapshot by itself after a write} {
         bk_wait_idle r
-        set n0 [bk_field r rdb_saves]
+        set n0 [server_info_field r rdb_saves]
         r config set save "1 1"
         r set g 1
         wait_for_condition 500 20 {
-            [bk_field r rdb_saves] > $n0 && [bk_field r rdb_changes_since_last_save] == 0
+            [server_info_field r rdb_saves] > $n0 && [server_info_field r rdb_changes_since_last_save] == 0
         } else {
-            fail "no snapshot by the save point: [bk_fields r rdb_saves rdb_changes_since_last_save rdb_bgsave_in_progress rdb_last_save_time]"
+            fail "no snapshot by the save point: [server_info_fields r rdb_saves rdb_changes_since_last_save rdb_bgsave_in_progress rdb_last_save_time]"
         }
         r config set save ""
         bk_wait_idle r
-        assert_equal ok [bk_field r rdb_last_bgsave_status]
+        assert_equal ok [server_info_field r rdb_last_bgsave_status]
     }
 }
 
@@ -542,7 +520,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         # the clock of the snapshot, in unix ms (clock sanity, not a timing)
         assert_range [dict get $e time] [expr {$t0 - 2000}] [expr {$t1 + 2000}]
         # nothing was written since: its seq is the last one
-        assert_equal [bk_field $c storage_last_seq] [dict get $e seq]
+        assert_equal [server_info_field $c storage_last_seq] [dict get $e seq]
         # on disk: backups/<id>/MANIFEST
         assert {[file isfile [file join [bk_dir $s] $id1 MANIFEST]]} [bk_listing [bk_dir $s]]
 
@@ -661,13 +639,13 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         set id [bk_bgsave $c]
         bk_mess_up $c
         assert_not_equal $want [bk_dump $c]
-        set seq0 [bk_field $c storage_last_seq]
+        set seq0 [server_info_field $c storage_last_seq]
         set r [$c backup restore $id]
         assert_equal 2 [llength $r]
         lassign $r rid seq
         assert_equal $id $rid
         assert_morethan $seq $seq0
-        assert_equal $seq [bk_field $c storage_last_seq]
+        assert_equal $seq [server_info_field $c storage_last_seq]
         bk_assert_dump [bk_dump $c] $want "after BACKUP RESTORE $id"
         foreach db {0 1 2 5 7 15} {
             set n [expr {[dict exists $want $db] ? [llength [dict get $want $db]] : 0}]
@@ -679,7 +657,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         assert_equal [list $id] [bk_ids $c]
         # writes go on, with later sequence numbers
         $c set after:restore 1
-        assert_morethan [bk_field $c storage_last_seq] $seq
+        assert_morethan [server_info_field $c storage_last_seq] $seq
         $c del after:restore
         # it survives a restart and a crash
         set s [restart_server $s]
@@ -688,7 +666,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         set s [restart_server $s -kill9]
         set c [dict get $s client]
         bk_assert_dump [bk_dump $c] $want "after the restore and kill -9"
-        assert_morethan_equal [bk_field $c storage_last_seq] $seq
+        assert_morethan_equal [server_info_field $c storage_last_seq] $seq
         stop_server $s
     }
 
@@ -844,7 +822,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
             $rd write $buf
             $rd flush
             if {$part < 3} {
-                set n0 [bk_field $c rdb_saves]
+                set n0 [server_info_field $c rdb_saves]
                 assert_equal "Background saving started" [$c bgsave]
                 bk_wait_saves $c $n0
                 lappend ids [lindex [bk_ids $c] end]
@@ -962,7 +940,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         set c [dict get $s client]
         assert_equal $list [bk_list $c] "after kill -9 during the BGSAVE"
         bk_assert_dump [bk_dump $c] $want "after kill -9 during the BGSAVE"
-        assert_equal 0 [bk_field $c rdb_bgsave_in_progress]
+        assert_equal 0 [server_info_field $c rdb_bgsave_in_progress]
         assert_error_equal "ERR no such backup" {$c backup restore [string range $tmp 0 end-4]}
         # snapshots work again (the delay was not kept: CONFIG SET only)
         set id2 [bk_bgsave $c]
@@ -1028,7 +1006,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         bk_dataset $c
         bk_make_slow $c 10 100000
         set want [bk_dump $c]
-        set n0 [bk_field $c rdb_saves]
+        set n0 [server_info_field $c rdb_saves]
         # in the same packet as the BGSAVE: it runs for sure
         set replies [bk_packet $s {bgsave {set plain changed} {del counter} {set brand:new 1}
                                    {info persistence}}]
@@ -1040,12 +1018,12 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         $c flushall
         $c set after:flush 1
         assert_equal "Background append only file rewriting scheduled" [$c bgrewriteaof]
-        assert_equal 1 [bk_field $c rdb_bgsave_in_progress] "(the snapshot ended too early for this test)"
+        assert_equal 1 [server_info_field $c rdb_bgsave_in_progress] "(the snapshot ended too early for this test)"
         $c config set rdb-key-save-delay 0
         bk_wait_saves $c $n0
         bk_wait_idle $c "the snapshot and the compaction"
-        assert_equal ok [bk_field $c rdb_last_bgsave_status]
-        assert_equal ok [bk_field $c aof_last_bgrewrite_status]
+        assert_equal ok [server_info_field $c rdb_last_bgsave_status]
+        assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         set id [lindex [bk_ids $c] end]
         $c backup restore $id
         bk_assert_dump [bk_dump $c] $want "after restoring the slow snapshot"
@@ -1071,7 +1049,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         $c set plain other
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         bk_wait_idle $c "the compaction"
-        assert_equal ok [bk_field $c aof_last_bgrewrite_status]
+        assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         assert_equal [list $e0] [bk_list $c]
         $c backup restore $id
         bk_assert_dump [bk_dump $c] $want "after the second restore"
@@ -1097,11 +1075,11 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         set last0 [$c lastsave]
         set s [restart_server $s]
         set c [dict get $s client]
-        set f [bk_fields $c rdb_saves rdb_last_bgsave_time_sec rdb_current_bgsave_time_sec \
+        set f [server_info_fields $c rdb_saves rdb_last_bgsave_time_sec rdb_current_bgsave_time_sec \
                    rdb_bgsave_in_progress rdb_last_bgsave_status rdb_changes_since_last_save]
         assert_equal {rdb_saves 0 rdb_last_bgsave_time_sec -1 rdb_current_bgsave_time_sec -1 rdb_bgsave_in_progress 0 rdb_last_bgsave_status ok rdb_changes_since_last_save 0} $f
         assert_morethan_equal [$c lastsave] $last0
-        assert_equal [$c lastsave] [bk_field $c rdb_last_save_time]
+        assert_equal [$c lastsave] [server_info_field $c rdb_last_save_time]
         stop_server $s
     }
 
@@ -1149,7 +1127,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         set s [bk_start]
         set c [dict get $s client]
         $c set x 0
-        set n0 [bk_field $c rdb_saves]
+        set n0 [server_info_field $c rdb_saves]
         assert_equal OK [$c multi]
         $c set x 1
         $c bgsave
@@ -1217,14 +1195,7 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
                                    {info persistence}]] rewrite info restore info2
         assert_equal "Background append only file rewriting started" $rewrite
         assert_match "*aof_rewrite_in_progress:1\r\n*" $info
-        if {[string match "ERR!*" $restore]} {
-            puts "    (BACKUP RESTORE during a compaction: [string range $restore 4 end])"
-            assert_match "ERR!ERR *" $restore
-            set expect $cur
-        } else {
-            assert_equal $id [lindex $restore 0] "reply $restore"
-            set expect $want
-        }
+        set expect [bk_restore_outcome $restore $id $want $cur "during a compaction"]
         bk_wait_idle $c "the compaction"
         bk_assert_dump [bk_dump $c] $expect "after BACKUP RESTORE during a compaction"
         set s [restart_server $s -kill9]
@@ -1248,29 +1219,22 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         $c mset a 2 c 2
         bk_make_slow $c 8 100000
         set cur [bk_dump $c]
-        set n0 [bk_field $c rdb_saves]
+        set n0 [server_info_field $c rdb_saves]
         lassign [bk_packet $s [list bgsave {info persistence} [list backup restore $id1] \
                                    {info persistence}]] bgsave info restore info2
         assert_equal "Background saving started" $bgsave
         assert_match "*rdb_bgsave_in_progress:1\r\n*" $info
-        if {[string match "ERR!*" $restore]} {
-            puts "    (BACKUP RESTORE during a BGSAVE: [string range $restore 4 end])"
-            assert_match "ERR!ERR *" $restore
-            set expect $cur
-        } else {
-            assert_equal $id1 [lindex $restore 0] "reply $restore"
-            set expect $want1
-        }
+        set expect [bk_restore_outcome $restore $id1 $want1 $cur "during a BGSAVE"]
         $c config set rdb-key-save-delay 0
         bk_wait_idle $c
         bk_assert_dump [bk_dump $c] $expect "after BACKUP RESTORE during a BGSAVE"
-        if {[bk_field $c rdb_saves] > $n0 && [bk_field $c rdb_last_bgsave_status] eq "ok"} {
+        if {[server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_last_bgsave_status] eq "ok"} {
             set id2 [lindex [bk_ids $c] end]
             assert_morethan $id2 $id1
             $c backup restore $id2
             bk_assert_dump [bk_dump $c] $cur "after restoring the backup of the BGSAVE"
         } else {
-            puts "    (the BGSAVE did not complete: [bk_fields $c rdb_saves rdb_last_bgsave_status])"
+            puts "    (the BGSAVE did not complete: [server_info_fields $c rdb_saves rdb_last_bgsave_status])"
         }
         set s [restart_server $s -kill9]
         set c [dict get $s client]
@@ -1362,15 +1326,15 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         assert_equal {} [bk_ids $c]
         $c set a 1
         wait_for_condition 500 20 {
-            [llength [bk_ids $c]] >= 1 && [bk_field $c rdb_changes_since_last_save] == 0
+            [llength [bk_ids $c]] >= 1 && [server_info_field $c rdb_changes_since_last_save] == 0
         } else {
-            fail "no backup by the save point: [bk_fields $c rdb_saves rdb_changes_since_last_save rdb_bgsave_in_progress]"
+            fail "no backup by the save point: [server_info_fields $c rdb_saves rdb_changes_since_last_save rdb_bgsave_in_progress]"
         }
         $c config set save ""
         bk_wait_idle $c
         set e [lindex [bk_list $c] end]
         assert_equal 1 [dict get $e keys]
-        assert_equal ok [bk_field $c rdb_last_bgsave_status]
+        assert_equal ok [server_info_field $c rdb_last_bgsave_status]
         stop_server $s
     }
 
@@ -1431,12 +1395,12 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
         }
         set want [bk_dump $c]
         set list [bk_list $c]
-        set n0 [bk_field $c rdb_saves]
+        set n0 [server_info_field $c rdb_saves]
         set last0 [$c lastsave]
         # SAVE: an error
         assert_error "ERR*" {$c save}
         assert_equal {} [bk_tmp_dirs $s]
-        assert_equal $n0 [bk_field $c rdb_saves]
+        assert_equal $n0 [server_info_field $c rdb_saves]
         assert_equal $list [bk_list $c]
         # BGSAVE: refused at once or started and failed; either way
         # rdb_last_bgsave_status:err
@@ -1447,17 +1411,17 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
             assert_match "ERR*" $err
         }
         bk_wait_idle $c
-        assert_equal err [bk_field $c rdb_last_bgsave_status]
-        assert_equal $n0 [bk_field $c rdb_saves]
+        assert_equal err [server_info_field $c rdb_last_bgsave_status]
+        assert_equal $n0 [server_info_field $c rdb_saves]
         assert_equal $list [bk_list $c]
-        assert_morethan [bk_field $c rdb_changes_since_last_save] 0
+        assert_morethan [server_info_field $c rdb_changes_since_last_save] 0
         assert {[is_alive [dict get $s pid]]}
         assert_equal PONG [$c ping]
         bk_assert_dump [bk_dump $c] $want "after the failed snapshots"
         assert_equal {} [bk_tmp_dirs $s]
         # LASTSAVE is the last successful save
         assert_equal $last0 [$c lastsave]
-        assert_equal $last0 [bk_field $c rdb_last_save_time]
+        assert_equal $last0 [server_info_field $c rdb_last_save_time]
         # a little room, more and more: each BGSAVE works or fails, and
         # never leaves a half backup, a .tmp or a damaged data set
         $c config set backup-keep 0
@@ -1468,7 +1432,7 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
             set before [bk_ids $c]
             set r [catch {$c bgsave} err]
             bk_wait_idle $c
-            set bgstatus [bk_field $c rdb_last_bgsave_status]
+            set bgstatus [server_info_field $c rdb_last_bgsave_status]
             lappend outcomes "+${extra}k:$bgstatus[expr {$r ? " ($err)" : ""}]"
             set after [bk_ids $c]
             if {!$r && $bgstatus eq "ok"} {
@@ -1489,8 +1453,8 @@ start_server {tags {backup diskfull redis-kv-only needs:own-server}} {
             bk_assert_dump [bk_dump $c] $want "after restoring backup $id made with little room"
         }
         set id2 [bk_bgsave $c]
-        assert_equal ok [bk_field $c rdb_last_bgsave_status]
-        assert_equal 0 [bk_field $c rdb_changes_since_last_save]
+        assert_equal ok [server_info_field $c rdb_last_bgsave_status]
+        assert_equal 0 [server_info_field $c rdb_changes_since_last_save]
         assert_equal [concat $id1 $made $id2] [bk_ids $c]
         # both backups restore: the one from before the disk got full,
         # the one made with room

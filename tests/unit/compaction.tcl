@@ -58,57 +58,22 @@ proc cp_start {{dir ""} {overrides {}}} {
     return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
 }
 
-# INFO field (any section) of client C.
-proc cp_field {c field} {
-    set info [$c info all]
-    if {![regexp -line "^$field:(\[^\r\n\]*)" $info -> v]} {
-        fail "INFO has no $field field"
-    }
-    return $v
-}
-
-# Several INFO fields at once: a dict field -> value.
-proc cp_fields {c args} {
-    set info [$c info all]
-    set out {}
-    foreach f $args {
-        if {![regexp -line "^$f:(\[^\r\n\]*)" $info -> v]} { fail "INFO has no $f field" }
-        dict set out $f $v
-    }
-    return $out
-}
-
 # Waits (bounded, polling) until no compaction runs on the server of C.
 proc cp_wait_done {c {what "the compaction"}} {
     wait_for_condition 3000 20 {
-        [cp_field $c aof_rewrite_in_progress] == 0
+        [server_info_field $c aof_rewrite_in_progress] == 0
     } else {
-        fail "$what did not end: [cp_fields $c storage_segments storage_compacting aof_current_rewrite_time_sec]"
+        fail "$what did not end: [server_info_fields $c storage_segments storage_compacting aof_current_rewrite_time_sec]"
     }
-    assert_equal 0 [cp_field $c storage_compacting]
+    assert_equal 0 [server_info_field $c storage_compacting]
 }
 
-# Sends every command of CMDS (a list of argument lists) on C in one
-# write and returns the replies, an error reply as "ERR!<text>".
-proc cp_pipe {c cmds} {
-    set buf ""
-    foreach argv $cmds { append buf [::redis::__format_command $argv] }
-    $c write $buf
-    $c flush
-    set out {}
-    foreach argv $cmds {
-        if {[catch {$c read} r]} { set r "ERR!$r" }
-        lappend out $r
-    }
-    return $out
-}
-
-# Like cp_pipe, in chunks of N commands (a pipeline that cannot fill the
+# Like pipeline_replies (util.tcl), in chunks of N commands (a pipeline that cannot fill the
 # socket buffers of both sides).
 proc cp_pipe_chunked {c cmds {n 200}} {
     set out {}
     for {set i 0} {$i < [llength $cmds]} {incr i $n} {
-        lappend out {*}[cp_pipe $c [lrange $cmds $i [expr {$i + $n - 1}]]]
+        lappend out {*}[pipeline_replies $c [lrange $cmds $i [expr {$i + $n - 1}]]]
     }
     return $out
 }
@@ -283,7 +248,7 @@ proc cp_dataset {c} {
         lappend cmds [list del k:$i]
         m_del 0 k:$i
     }
-    foreach rep [cp_pipe $c $cmds] { assert_equal 1 $rep }
+    foreach rep [pipeline_replies $c $cmds] { assert_equal 1 $rep }
     # values of every kind
     set all [all_bytes]
     $c set $all $all
@@ -481,7 +446,7 @@ proc cp_random_writes {c n {nkeys 200} {prefix w:}} {
     }
     lappend cmds [list select 0]
     lappend effects {}
-    set replies [cp_pipe $c $cmds]
+    set replies [pipeline_replies $c $cmds]
     foreach e $effects r $replies {
         if {[string match "ERR!*" $r]} { fail "[lindex $e 0] failed: $r" }
         cp_apply $e $r
@@ -526,7 +491,7 @@ proc cp_apply {e r} {
 # Sends BGREWRITEAOF and CMDS in one packet on C: CMDS run while the
 # compaction is in progress.  Returns the replies of CMDS.
 proc cp_bgrewrite_with {c cmds} {
-    set replies [cp_pipe $c [linsert $cmds 0 bgrewriteaof]]
+    set replies [pipeline_replies $c [linsert $cmds 0 bgrewriteaof]]
     assert_equal "Background append only file rewriting started" [lindex $replies 0]
     return [lrange $replies 1 end]
 }
@@ -552,9 +517,9 @@ proc cp_overwrite_round {c} {
         lappend cmds [list set ow:$i $v]
         lappend vals $v
     }
-    foreach r [cp_pipe $c $cmds] { assert_equal OK $r }
+    foreach r [pipeline_replies $c $cmds] { assert_equal OK $r }
     for {set i 0} {$i < 100} {incr i} { m_set 0 ow:$i [lindex $vals $i] }
-    return [cp_field $c storage_compactions]
+    return [server_info_field $c storage_compactions]
 }
 
 # ------------------------------------------------------------------ tests
@@ -591,8 +556,8 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         assert_equal "+Background append only file rewriting started\r\n" [$rd read_raw]
         $rd close
         cp_wait_done $c
-        assert_equal 3 [cp_field $c aof_rewrites]
-        assert_equal 3 [cp_field $c storage_compactions]
+        assert_equal 3 [server_info_field $c aof_rewrites]
+        assert_equal 3 [server_info_field $c storage_compactions]
         assert_equal 1 [$c get a]
         stop_server $s
     }
@@ -605,8 +570,8 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
             {$c bgrewriteaof now}
         assert_error_equal "ERR wrong number of arguments for 'bgrewriteaof' command" \
             {$c bgrewriteaof a b}
-        assert_equal 0 [cp_field $c aof_rewrites]
-        assert_equal 0 [cp_field $c aof_rewrite_in_progress]
+        assert_equal 0 [server_info_field $c aof_rewrites]
+        assert_equal 0 [server_info_field $c aof_rewrite_in_progress]
         stop_server $s
     }
 
@@ -616,7 +581,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         set c [dict get $s client]
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        set f [cp_fields $c aof_last_bgrewrite_status storage_compactions \
+        set f [server_info_fields $c aof_last_bgrewrite_status storage_compactions \
                    storage_compactions_failed aof_rewrites_consecutive_failures]
         assert_equal {aof_last_bgrewrite_status ok storage_compactions 1 storage_compactions_failed 0 aof_rewrites_consecutive_failures 0} $f
         assert_equal 0 [$c dbsize]
@@ -633,7 +598,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         cp_require
         set s [cp_start]
         set c [dict get $s client]
-        set before [cp_fields $c aof_rewrites aof_last_rewrite_time_sec \
+        set before [server_info_fields $c aof_rewrites aof_last_rewrite_time_sec \
                         aof_current_rewrite_time_sec aof_last_bgrewrite_status \
                         storage_compactions aof_rewrite_in_progress]
         assert_equal {aof_rewrites 0 aof_last_rewrite_time_sec -1 aof_current_rewrite_time_sec -1 aof_last_bgrewrite_status ok storage_compactions 0 aof_rewrite_in_progress 0} $before
@@ -645,7 +610,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         $c select 2
         assert_equal 0 [$c exists ex:short ex:short2]
         $c select 0
-        set st0 [cp_fields $c storage_segments storage_dead_bytes storage_total_bytes \
+        set st0 [server_info_fields $c storage_segments storage_dead_bytes storage_total_bytes \
                      storage_live_bytes]
         # segment-size 64kb: the data set spans many segments
         assert_morethan [dict get $st0 storage_segments] 20
@@ -660,7 +625,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         cp_wait_done $c
 
         # (INFO before any read: reading a key whose expiry passed deletes it)
-        set st1 [cp_fields $c storage_segments storage_dead_bytes storage_total_bytes \
+        set st1 [server_info_fields $c storage_segments storage_dead_bytes storage_total_bytes \
                      storage_live_bytes storage_compactions storage_compactions_failed \
                      storage_compaction_keys_moved storage_compaction_bytes_written \
                      storage_last_compaction_ms aof_rewrites aof_last_bgrewrite_status \
@@ -694,7 +659,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         cp_random_writes $c 300
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        assert_equal 2 [cp_field $c storage_compactions]
+        assert_equal 2 [server_info_field $c storage_compactions]
         cp_verify $c "after the second compaction"
         set ::cp_saved [dict create dir [dict get $s dir] m $::cp_m x $::cp_x a $::cp_a s $s]
     }
@@ -707,8 +672,8 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         set s [restart_server $s]
         set c [dict get $s client]
         cp_verify $c "after a graceful restart"
-        assert_equal 0 [cp_field $c storage_torn_bytes_cut]
-        assert_equal 0 [cp_field $c storage_damage_reports]
+        assert_equal 0 [server_info_field $c storage_torn_bytes_cut]
+        assert_equal 0 [server_info_field $c storage_damage_reports]
         $c set after:restart 1
         m_set 0 after:restart 1
         set s [restart_server $s -kill9]
@@ -739,7 +704,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         cp_load $c 1 big: 1000 1000 1
         cp_load $c 4 flushme: 500 500 1
         $c select 0
-        set segs0 [cp_field $c storage_segments]
+        set segs0 [server_info_field $c storage_segments]
         assert_morethan $segs0 100
 
         # The same packet: writes of every kind, guaranteed to run while
@@ -774,13 +739,13 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         while {$rounds < 40} {
             set n [cp_random_writes $c2 50 400]
             incr rounds
-            if {[cp_field $c aof_rewrite_in_progress] == 0} break
+            if {[server_info_field $c aof_rewrite_in_progress] == 0} break
             incr during $n
         }
         cp_wait_done $c
-        assert_equal 1 [cp_field $c storage_compactions]
-        assert_equal ok [cp_field $c aof_last_bgrewrite_status]
-        assert_lessthan [cp_field $c storage_segments] $segs0
+        assert_equal 1 [server_info_field $c storage_compactions]
+        assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
+        assert_lessthan [server_info_field $c storage_segments] $segs0
         cp_verify $c2 "after the compaction ($during commands while it ran)"
         # And the same on disk.
         $c2 close
@@ -810,8 +775,8 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         foreach moment {start moved frozen giveup random random} {
             set c [dict get $s client]
             $c select 0
-            set segs0 [cp_field $c storage_segments]
-            set moved0 [cp_field $c storage_compaction_keys_moved]
+            set segs0 [server_info_field $c storage_segments]
+            set moved0 [server_info_field $c storage_compaction_keys_moved]
             set r [cp_bgrewrite_with $c {{set during:start x} {del k:0}}]
             assert_equal OK [lindex $r 0]
             m_set 0 during:start x
@@ -820,7 +785,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
             set deadline [expr {[clock milliseconds] + 200 + int(rand() * 300)}]
             while {1} {
                 cp_random_writes $c 20 400
-                set f [cp_fields $c aof_rewrite_in_progress storage_compaction_keys_moved \
+                set f [server_info_fields $c aof_rewrite_in_progress storage_compaction_keys_moved \
                            storage_segments]
                 if {[dict get $f aof_rewrite_in_progress] == 0} { set phase done ; break }
                 set moved [expr {[dict get $f storage_compaction_keys_moved] - $moved0}]
@@ -859,7 +824,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
             set s [restart_server $s]
             set c [dict get $s client]
             assert_equal {} [cp_tmp_files $dir] "*.tmp files after the restart ($phase)"
-            assert_equal 0 [cp_field $c aof_rewrite_in_progress]
+            assert_equal 0 [server_info_field $c aof_rewrite_in_progress]
             cp_verify $c "after kill -9 ($moment: $phase)"
             # What came back of the in-flight SETs is now acknowledged.
             dict for {k v} [dict get $::cp_maybe 0] {
@@ -871,7 +836,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         set c [dict get $s client]
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        assert_equal ok [cp_field $c aof_last_bgrewrite_status]
+        assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         cp_verify $c "after a complete compaction"
         stop_server $s
         cp_check_dir $dir "after the kill -9 series and a graceful stop"
@@ -891,11 +856,11 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         cp_load $c 3 three: 500 600 2
         $c select 0
         # SIGTERM once keys are being moved
-        set moved0 [cp_field $c storage_compaction_keys_moved]
+        set moved0 [server_info_field $c storage_compaction_keys_moved]
         cp_bgrewrite_with $c {}
         wait_for_condition 2000 2 {
-            [cp_field $c storage_compaction_keys_moved] > $moved0 ||
-            [cp_field $c aof_rewrite_in_progress] == 0
+            [server_info_field $c storage_compaction_keys_moved] > $moved0 ||
+            [server_info_field $c aof_rewrite_in_progress] == 0
         } else {
             fail "the compaction neither moved keys nor ended"
         }
@@ -939,7 +904,7 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
             m_del 5 exp:$i
         }
         set deadline [expr {[clock milliseconds] + 50 + 300 * 2}]
-        cp_pipe $c $cmds
+        pipeline_replies $c $cmds
         $c select 0
         set r [cp_bgrewrite_with $c {{flushall} {set new:0 a} {select 2} {set two:0 again}
             {select 1} {set one:1 again} {flushdb} {set one:2 third} {select 0}}]
@@ -956,12 +921,12 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         # a second compaction leaves nothing but the live keys
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        set f [cp_fields $c storage_live_bytes storage_total_bytes storage_dead_bytes storage_segments]
+        set f [server_info_fields $c storage_live_bytes storage_total_bytes storage_dead_bytes storage_segments]
         assert_lessthan [dict get $f storage_total_bytes] 1000000 $f
         set s [restart_server $s -kill9]
         set c [dict get $s client]
         cp_verify $c "after kill -9"
-        assert_morethan [cp_field $c storage_segments_from_hints] 0
+        assert_morethan [server_info_field $c storage_segments_from_hints] 0
         stop_server $s
         cp_check_dir $dir "after a graceful stop"
     }
@@ -980,14 +945,14 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         wait_for_condition 1000 5 {
             [cp_overwrite_round $c] >= 1
         } else {
-            fail "no automatic compaction after $::cp_rounds rounds of overwrites: [cp_fields $c storage_segments storage_garbage_ratio storage_compacting aof_rewrites]"
+            fail "no automatic compaction after $::cp_rounds rounds of overwrites: [server_info_fields $c storage_segments storage_garbage_ratio storage_compacting aof_rewrites]"
         }
         # more overwrites while it (or the next one) may run
         for {set i 0} {$i < 5} {incr i} { cp_overwrite_round $c }
         cp_wait_done $c "the automatic compaction"
-        assert_morethan_equal [cp_field $c aof_rewrites] 1
-        assert_equal 0 [cp_field $c storage_compactions_failed]
-        assert_equal ok [cp_field $c aof_last_bgrewrite_status]
+        assert_morethan_equal [server_info_field $c aof_rewrites] 1
+        assert_equal 0 [server_info_field $c storage_compactions_failed]
+        assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         cp_verify $c "after the automatic compaction ($::cp_rounds rounds)"
         set s [restart_server $s -kill9]
         cp_verify [dict get $s client] "after kill -9"
@@ -1005,9 +970,9 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         set until [expr {[clock milliseconds] + 1500}]
         while {[clock milliseconds] < $until} {
             assert_equal 0 [cp_overwrite_round $c] "storage_compactions with compact-garbage-percent 0"
-            assert_equal 0 [cp_field $c storage_compacting]
+            assert_equal 0 [server_info_field $c storage_compacting]
         }
-        set f [cp_fields $c storage_garbage_ratio aof_rewrites storage_compactions]
+        set f [server_info_fields $c storage_garbage_ratio aof_rewrites storage_compactions]
         assert_morethan [dict get $f storage_garbage_ratio] 0.5
         assert_equal 0 [dict get $f aof_rewrites]
 
@@ -1018,14 +983,14 @@ start_server {tags {compaction redis-kv-only needs:own-server}} {
         while {[clock milliseconds] < $until} {
             assert_equal 0 [cp_overwrite_round $c] "storage_compactions with compact-min-size 1gb"
         }
-        assert_equal 0 [cp_field $c aof_rewrites]
+        assert_equal 0 [server_info_field $c aof_rewrites]
 
         # compact-min-size 0: it starts by itself, without another write
         $c config set compact-min-size 0
         wait_for_condition 500 20 {
-            [cp_field $c storage_compactions] >= 1
+            [server_info_field $c storage_compactions] >= 1
         } else {
-            fail "no automatic compaction after CONFIG SET: [cp_fields $c storage_segments storage_garbage_ratio aof_rewrites]"
+            fail "no automatic compaction after CONFIG SET: [server_info_fields $c storage_segments storage_garbage_ratio aof_rewrites]"
         }
         cp_wait_done $c
         cp_verify $c "after the compaction"
@@ -1215,7 +1180,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
                 if {$i > 100000} { fail "the disk does not get full" }
             }
         }
-        set st0 [cp_fields $c storage_total_bytes storage_segments]
+        set st0 [server_info_fields $c storage_total_bytes storage_segments]
 
         # 1. No room at all: refused at once, or started and failed.
         set r [catch {$c bgrewriteaof} err]
@@ -1224,15 +1189,15 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
             # file): this error, aof_last_bgrewrite_status:err, no rewrite
             # counted
             assert_equal "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." $err
-            set f [cp_fields $c aof_rewrite_in_progress aof_last_bgrewrite_status aof_rewrites \
+            set f [server_info_fields $c aof_rewrite_in_progress aof_last_bgrewrite_status aof_rewrites \
                        aof_rewrites_consecutive_failures]
             assert_equal {aof_rewrite_in_progress 0 aof_last_bgrewrite_status err aof_rewrites 0 aof_rewrites_consecutive_failures 0} $f
         } else {
             assert_equal "Background append only file rewriting started" $err
             cp_wait_done $c
-            assert_equal err [cp_field $c aof_last_bgrewrite_status]
+            assert_equal err [server_info_field $c aof_last_bgrewrite_status]
         }
-        assert_equal 0 [cp_field $c storage_compactions]
+        assert_equal 0 [server_info_field $c storage_compactions]
         assert_equal PONG [$c ping]
         cp_verify $c "after BGREWRITEAOF on the full disk"
 
@@ -1241,7 +1206,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
         exec mount -o remount,size=[expr {[fs_used_kb $dir] + 48}]k $dir
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        set f [cp_fields $c aof_last_bgrewrite_status storage_compactions_failed \
+        set f [server_info_fields $c aof_last_bgrewrite_status storage_compactions_failed \
                    aof_rewrites_consecutive_failures storage_compactions]
         assert_equal err [dict get $f aof_last_bgrewrite_status] $f
         assert_morethan_equal [dict get $f storage_compactions_failed] 1
@@ -1259,7 +1224,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
         # and once more, failing again
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        assert_equal err [cp_field $c aof_last_bgrewrite_status]
+        assert_equal err [server_info_field $c aof_last_bgrewrite_status]
         cp_verify $c "after the second failed compaction"
 
         # 4. Room again: the next compaction succeeds and frees space.
@@ -1269,7 +1234,7 @@ start_server {tags {compaction diskfull redis-kv-only needs:own-server}} {
         m_set 0 after:room $v
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         cp_wait_done $c
-        set f [cp_fields $c aof_last_bgrewrite_status storage_compactions \
+        set f [server_info_fields $c aof_last_bgrewrite_status storage_compactions \
                    aof_rewrites_consecutive_failures storage_total_bytes]
         assert_equal ok [dict get $f aof_last_bgrewrite_status]
         assert_equal 1 [dict get $f storage_compactions]
