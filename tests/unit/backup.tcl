@@ -75,6 +75,19 @@ proc bk_restore_outcome {restore id want cur what} {
     return $want
 }
 
+# The raw BACKUP LIST reply expected for ENTRIES (dicts), each entry
+# starting with HEADER ("*10" in RESP2, "%5" in RESP3).
+proc bk_list_raw {entries header} {
+    set out "*[llength $entries]\r\n"
+    foreach e $entries {
+        append out "$header\r\n"
+        foreach k {id time seq keys bytes} {
+            append out "\$[string length $k]\r\n$k\r\n:[dict get $e $k]\r\n"
+        }
+    }
+    return $out
+}
+
 # pipeline_replies (util.tcl) on a fresh deferring connection to the
 # spawn_server dict S ("" = the innermost start_server).
 proc bk_packet {s cmds} {
@@ -540,28 +553,14 @@ start_server {tags {backup redis-kv-only needs:own-server}} {
         # the exact replies: RESP2 flat arrays, RESP3 maps
         set id2 [dict get $e2 id]
         set raw2 [bk_raw $s backup list]
-        set want2 "*2\r\n"
-        foreach e [list $e1 $e2] {
-            append want2 "*10\r\n"
-            foreach k {id time seq keys bytes} {
-                append want2 "\$[string length $k]\r\n$k\r\n:[dict get $e $k]\r\n"
-            }
-        }
-        assert_equal $want2 $raw2
+        assert_equal [bk_list_raw [list $e1 $e2] "*10"] $raw2
         set rd [redis_deferring_client $s]
         $rd hello 3
         $rd read
         $rd backup list
         set raw3 [$rd read_raw]
         $rd close
-        set want3 "*2\r\n"
-        foreach e [list $e1 $e2] {
-            append want3 "%5\r\n"
-            foreach k {id time seq keys bytes} {
-                append want3 "\$[string length $k]\r\n$k\r\n:[dict get $e $k]\r\n"
-            }
-        }
-        assert_equal $want3 $raw3
+        assert_equal [bk_list_raw [list $e1 $e2] "%5"] $raw3
         stop_server $s
     }
 
