@@ -83,16 +83,10 @@ static int parseBackupId(client *c, const bstr arg, uint64_t *id) {
     return 0;
 }
 
-/* A snapshot job may be pruning backup-dir: let it end first. */
-static void settleSnapshots(void) {
-    storeSnapshotWait(server.store);
-    bgsavePoll();
-}
-
 void backupDeleteCommand(client *c) {
     uint64_t id;
     if (parseBackupId(c, c->argv[2], &id) < 0) return;
-    settleSnapshots();
+    bgsaveWait(); /* a snapshot job may be pruning backup-dir */
     char err[256];
     if (backupDelete(bgsaveBackupDir(), id, err, sizeof(err)) < 0) {
         if (errno == ENOENT) replyError(c, "no such backup");
@@ -129,7 +123,7 @@ static void announceRestore(uint64_t id, uint64_t seq) {
 }
 
 void backupRestoreCommand(client *c) {
-    settleSnapshots();
+    bgsaveWait(); /* a snapshot job may be pruning backup-dir */
     uint64_t id = resolveRestoreId(c);
     if (!id) return;
     storeStats st;

@@ -34,23 +34,12 @@ typedef struct watchedKey {
 
 static dict *watchedKeys; /* dkey -> list of watchedKey* */
 
-static uint64_t dkeyHash(const void *key) {
-    return dictGenHashFunction(key, bstrLen((const bstr)key));
-}
-
-static int dkeyEqual(const void *a, const void *b) {
-    size_t la = bstrLen((const bstr)a);
-    return la == bstrLen((const bstr)b) && memcmp(a, b, la) == 0;
-}
-
-static void dkeyFree(void *key) { bstrFree(key); }
-
 static void clientListFree(void *val) { listRelease(val); }
 
 static const dictType watchedKeysType = {
-    .hash = dkeyHash,
-    .keyEqual = dkeyEqual,
-    .keyFree = dkeyFree,
+    .hash = bstrDictHash,
+    .keyEqual = bstrDictKeyEqual,
+    .keyFree = bstrDictKeyFree,
     .valFree = clientListFree,
 };
 
@@ -71,7 +60,7 @@ static int clientWatches(client *c, const bstr dkey) {
     if (!c->watchedKeys) return 0;
     for (listNode *ln = listFirst(c->watchedKeys); ln; ln = listNext(ln)) {
         watchedKey *wk = listNodeValue(ln);
-        if (dkeyEqual(wk->dkey, dkey)) return 1;
+        if (bstrDictKeyEqual(wk->dkey, dkey)) return 1;
     }
     return 0;
 }

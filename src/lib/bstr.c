@@ -1,6 +1,7 @@
 /* bstr: binary-safe, length-prefixed byte strings.  See bstr.h. */
 #include "lib/bstr.h"
 #include "lib/alloc.h"
+#include "lib/dict.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -308,3 +309,14 @@ void bstrFreeSplitRes(bstr *tokens, int count) {
     for (int i = 0; i < count; i++) bstrFree(tokens[i]);
     xfree(tokens);
 }
+
+uint64_t bstrDictHash(const void *key) {
+    return dictGenHashFunction(key, bstrLen((const bstr)key));
+}
+
+int bstrDictKeyEqual(const void *a, const void *b) {
+    size_t la = bstrLen((const bstr)a);
+    return la == bstrLen((const bstr)b) && memcmp(a, b, la) == 0;
+}
+
+void bstrDictKeyFree(void *key) { bstrFree(key); }

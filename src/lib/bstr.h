@@ -12,6 +12,7 @@
 #define REDIS_KV_BSTR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <sys/types.h>
 
@@ -58,5 +59,11 @@ bstr *bstrSplitLen(const char *s, size_t len, const char *sep, size_t seplen,
                    int *count);
 void bstrFreeSplitRes(bstr *tokens, int count);
 size_t bstrAllocSize(const bstr s);
+
+/* For dict types keyed by bstr (binary-safe, length included): hash,
+ * equality and free with the void * signatures dictType wants. */
+uint64_t bstrDictHash(const void *key);
+int bstrDictKeyEqual(const void *a, const void *b);
+void bstrDictKeyFree(void *key);
 
 #endif

@@ -29,17 +29,6 @@ static const char *const subscribeEvent[PUBSUB_KINDS] = {"subscribe", "psubscrib
 static const char *const unsubscribeEvent[PUBSUB_KINDS] = {"unsubscribe", "punsubscribe",
                                                            "sunsubscribe"};
 
-static uint64_t bstrKeyHash(const void *key) {
-    return dictGenHashFunction(key, bstrLen((const bstr)key));
-}
-
-static int bstrKeyEqual(const void *a, const void *b) {
-    size_t la = bstrLen((const bstr)a);
-    return la == bstrLen((const bstr)b) && memcmp(a, b, la) == 0;
-}
-
-static void bstrKeyFree(void *key) { bstrFree(key); }
-
 static void clientListFree(void *l) { listRelease(l); }
 
 static void subscriptionFree(void *s) {
@@ -50,16 +39,16 @@ static void subscriptionFree(void *s) {
 
 /* Server registry: owns names and the subscriber lists. */
 static const dictType registryDictType = {
-    .hash = bstrKeyHash,
-    .keyEqual = bstrKeyEqual,
-    .keyFree = bstrKeyFree,
+    .hash = bstrDictHash,
+    .keyEqual = bstrDictKeyEqual,
+    .keyFree = bstrDictKeyFree,
     .valFree = clientListFree,
 };
 
 /* Client side: the key is the subscription's own name, freed with it. */
 static const dictType clientSubsDictType = {
-    .hash = bstrKeyHash,
-    .keyEqual = bstrKeyEqual,
+    .hash = bstrDictHash,
+    .keyEqual = bstrDictKeyEqual,
     .keyFree = NULL,
     .valFree = subscriptionFree,
 };

@@ -42,19 +42,8 @@ static void idSetFree(void *p) {
     xfree(s);
 }
 
-static uint64_t bstrKeyHash(const void *key) {
-    return dictGenHashFunction(key, bstrLen((const bstr)key));
-}
-
-static int bstrKeyEqual(const void *a, const void *b) {
-    size_t la = bstrLen((const bstr)a);
-    return la == bstrLen((const bstr)b) && memcmp(a, b, la) == 0;
-}
-
-static void bstrKeyFree(void *key) { bstrFree(key); }
-
 /* key -> idSet of the clients that read it (default mode). */
-static const dictType tableType = {bstrKeyHash, bstrKeyEqual, bstrKeyFree, idSetFree};
+static const dictType tableType = {bstrDictHash, bstrDictKeyEqual, bstrDictKeyFree, idSetFree};
 static dict *table;
 
 /* BCAST: one entry per registered prefix. */
@@ -77,7 +66,7 @@ static void bcastPrefixFree(void *p) {
     xfree(bp);
 }
 
-static const dictType prefixType = {bstrKeyHash, bstrKeyEqual, bstrKeyFree, bcastPrefixFree};
+static const dictType prefixType = {bstrDictHash, bstrDictKeyEqual, bstrDictKeyFree, bcastPrefixFree};
 static dict *prefixes;
 
 /* Messages raised inside a db batch, delivered at its commit. */
@@ -400,7 +389,7 @@ void trackingEnable(client *c, uint64_t redir, uint64_t options, bstr *pfx, int 
         for (int i = 0; i < npfx; i++) {
             int have = 0;
             for (int j = 0; j < c->trackingNPrefixes; j++)
-                if (bstrKeyEqual(c->trackingPrefixes[j], pfx[i])) have = 1;
+                if (bstrDictKeyEqual(c->trackingPrefixes[j], pfx[i])) have = 1;
             if (have) continue;
             c->trackingPrefixes =
                 xrealloc(c->trackingPrefixes, sizeof(bstr) * (size_t)(c->trackingNPrefixes + 1));

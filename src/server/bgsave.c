@@ -61,7 +61,6 @@ static void bgsaveDone(const storeSnapshotResult *r) {
         server.dirty -= server.dirtyBeforeBgsave;
         server.lastsave = (time_t)(r->startMs / 1000);
         server.rdbSaves++;
-        server.lastBackupId = r->id;
         serverLog(LL_NOTICE, "Background saving terminated with success: backup %llu in %lld ms",
                   (unsigned long long)r->id, (long long)(r->endMs - r->startMs));
     } else {
@@ -75,6 +74,12 @@ int bgsavePoll(void) {
     if (!server.store || !storeSnapshotPoll(server.store, &r)) return 0;
     bgsaveDone(&r);
     return 1;
+}
+
+void bgsaveWait(void) {
+    if (!server.store) return;
+    storeSnapshotWait(server.store);
+    bgsavePoll();
 }
 
 int saveSync(char *err, size_t errlen) {
@@ -97,19 +102,22 @@ int saveSync(char *err, size_t errlen) {
     return r.ok ? 0 : -1;
 }
 
+/* Automatic snapshots wait a while after a failed one (Redis's rule). */
+static int mayTryAgain(void) {
+    return server.lastBgsaveOk || server.unixtime - server.lastBgsaveTry > BGSAVE_RETRY_DELAY_SEC;
+}
+
 /* Whether a `save` point says it is time: Redis's serverCron rule. */
 static int savePointDue(void) {
     const char *p = server.savePoints;
-    if (!p || !*p) return 0;
-    int mayRetry = server.lastBgsaveOk ||
-                   server.unixtime - server.lastBgsaveTry > BGSAVE_RETRY_DELAY_SEC;
+    if (!p || !*p || !mayTryAgain()) return 0;
     while (*p) {
         char *end;
         long long seconds = strtoll(p, &end, 10);
         if (end == p) break;
         long long changes = strtoll(end, &end, 10);
         p = end;
-        if (server.dirty >= changes && server.unixtime - server.lastsave > seconds && mayRetry) {
+        if (server.dirty >= changes && server.unixtime - server.lastsave > seconds) {
             serverLog(LL_NOTICE, "%lld changes in %lld seconds. Saving...", changes, seconds);
             return 1;
         }
@@ -122,8 +130,7 @@ void bgsaveCron(void) {
     bgsavePoll();
     if (bgsaveInProgress() || storeCompacting(server.store)) return;
     char err[256];
-    if (server.bgsaveScheduled &&
-        (server.lastBgsaveOk || server.unixtime - server.lastBgsaveTry > BGSAVE_RETRY_DELAY_SEC)) {
+    if (server.bgsaveScheduled && mayTryAgain()) {
         if (bgsaveStart(err, sizeof(err)) == 0) server.bgsaveScheduled = 0;
         return;
     }

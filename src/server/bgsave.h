@@ -21,6 +21,10 @@ int saveSync(char *err, size_t errlen);
  * does anything that must know before it goes on. */
 int bgsavePoll(void);
 
+/* Waits for a running snapshot (and its pruning) to end and notes how it
+ * ended: for what must not run beside one (restore, reload, shutdown). */
+void bgsaveWait(void);
+
 /* Once per cron tick: notes the end of a snapshot, starts a scheduled one
  * or one a `save` point asks for. */
 void bgsaveCron(void);

@@ -228,10 +228,7 @@ static int finalSnapshot(int flags) {
     if (!wanted || !server.store) return 0;
     serverLog(LL_NOTICE, "Saving the final snapshot before exiting.");
     char err[256];
-    if (bgsaveInProgress()) {
-        storeSnapshotWait(server.store);
-        bgsavePoll();
-    }
+    bgsaveWait();
     if (saveSync(err, sizeof(err)) == 0) return 0;
     if (flags & SHUTDOWN_FORCE) {
         serverLog(LL_WARNING, "Error trying to save the DB (%s), exiting anyway (FORCE).", err);
@@ -372,8 +369,7 @@ static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
  * cannot be opened again, since there would be nothing to serve. */
 void reloadDataStore(const char *why) {
     long long start = monotonicUs();
-    storeSnapshotWait(server.store); /* a snapshot's end is noted, not lost */
-    bgsavePoll();
+    bgsaveWait(); /* a snapshot's end is noted, not lost */
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
     storeClose(server.store);
     server.store = NULL;

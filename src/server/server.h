@@ -110,7 +110,6 @@ struct redisServer {
     long long dirtyBeforeBgsave;  /* dirty when the running one started */
     long long rdbSaves;           /* successful saves since start */
     int bgsaveScheduled;          /* BGSAVE SCHEDULE / in EXEC: the cron starts it */
-    unsigned long long lastBackupId; /* the newest backup this server took */
     unsigned long long storeBaseBytes; /* data size at start-up */
 
     /* Listening sockets */

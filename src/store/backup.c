@@ -111,9 +111,7 @@ static int parseFileLine(backupManifest *m, const char *vp, const char *ve) {
     char *name = xmalloc((size_t)(sp - vp) + 1);
     memcpy(name, vp, (size_t)(sp - vp));
     name[sp - vp] = 0;
-    uint64_t bytes = m->bytes;
-    backupManifestAddFile(m, name, size);
-    m->bytes = bytes; /* the header's total is what was read */
+    backupManifestAddFile(m, name, size); /* adds size to m->bytes */
     xfree(name);
     return 0;
 }
@@ -127,13 +125,13 @@ int backupManifestParse(const char *text, size_t len, backupManifest *m, char *e
         return -1;
     }
     const char *pos = text, *end = text + body, *vp, *ve;
-    uint64_t version, timeMs = 0, sum = 0;
+    uint64_t version, timeMs = 0, declared = 0;
     int bad = expectU64(&pos, end, "redis-kv-backup", &version) < 0 ||
               version != BACKUP_FORMAT_VERSION || expectU64(&pos, end, "id", &m->id) < 0 ||
               expectU64(&pos, end, "time_ms", &timeMs) < 0 ||
               expectU64(&pos, end, "seq", &m->seq) < 0 ||
               expectU64(&pos, end, "keys", &m->keys) < 0 ||
-              expectU64(&pos, end, "bytes", &m->bytes) < 0 ||
+              expectU64(&pos, end, "bytes", &declared) < 0 ||
               expectU64(&pos, end, "last_segment", &m->lastSegment) < 0 ||
               expectLine(&pos, end, "data_dir", &vp, &ve) < 0;
     if (!bad) {
@@ -144,9 +142,8 @@ int backupManifestParse(const char *text, size_t len, backupManifest *m, char *e
     }
     while (!bad && pos < end) {
         bad = expectLine(&pos, end, "file", &vp, &ve) < 0 || parseFileLine(m, vp, ve) < 0;
-        if (!bad) sum += m->files[m->nfiles - 1].size;
     }
-    if (bad || sum != m->bytes) {
+    if (bad || declared != m->bytes) {
         segmentErrorf(err, errlen, "malformed manifest");
         backupManifestFree(m);
         return -1;
