@@ -19,37 +19,32 @@
 #     `apt-get install -y --no-install-recommends <missing packages>`
 #     non-interactively, and a report of what was installed;
 #   - otherwise: the exact command to run is printed and the exit code is 1.
+# Only package names ever reach the package manager: every name is checked
+# against Debian's package-name syntax before apt-get is run.
 #
-# Testing hooks (environment variables):
-#   DEPS_FORCE_MISSING="hiredis tcl"   pretend these are missing (names from
-#       the list above: toolchain jemalloc libbsd hiredis tcl pkg-config,
-#       separated by spaces or commas; "all" means every one). The check that
-#       follows an installation ignores this variable, so the install path
-#       can be exercised without uninstalling anything.
+# Environment (tests/unit/setup.tcl drives the real probes through these):
+#   DEPS_INCLUDE_DIRS="dir ..."   where headers are looked for
+#       (default: /usr/include /usr/local/include)
+#   DEPS_LIBRARY_DIRS="dir ..."   where libraries are looked for; unset, the
+#       compiler is asked (`cc -print-file-name`), which knows the
+#       multiarch directories
 #   DEPS_NO_INSTALL=1   never install, even as root: take the
 #       "print the command and exit 1" path.
 #
 # Exit status: 0 when everything is present (possibly after installing),
 # 1 when something is still missing.
+#
+# POSIX sh has no local variables: every function below uses loop and
+# scratch variables with its own prefix, so that no function clobbers a
+# caller's loop variable.
 
 # Package lists are deliberately unquoted: they are split into words.
 # shellcheck disable=SC2086
 
 CC_CMD=${CC:-cc}          # may carry words, e.g. "ccache gcc"
 CC_BIN=${CC_CMD%% *}
-FORCED=$(printf '%s' "${DEPS_FORCE_MISSING:-}" | tr ',' ' ')
-INCDIRS="/usr/include /usr/local/include /opt/homebrew/include"
-
-# forced NAME: true when DEPS_FORCE_MISSING names NAME (or "all") and
-# forcing is still enabled (USE_FORCE=1).
-USE_FORCE=1
-forced() {
-    [ "$USE_FORCE" = 1 ] || return 1
-    for f in $FORCED; do
-        [ "$f" = "$1" ] || [ "$f" = all ] && return 0
-    done
-    return 1
-}
+INCDIRS=${DEPS_INCLUDE_DIRS:-/usr/include /usr/local/include}
+LIBDIRS=${DEPS_LIBRARY_DIRS:-}
 
 # have_cmd NAME: true when NAME is an executable on PATH.
 have_cmd() {
@@ -57,22 +52,31 @@ have_cmd() {
 }
 
 # have_header REL: true when REL (e.g. hiredis/hiredis.h) exists under one of
-# the standard include directories.
+# the include directories.
 have_header() {
-    for d in $INCDIRS; do
-        [ -f "$d/$1" ] && return 0
+    for hh_dir in $INCDIRS; do
+        [ -f "$hh_dir/$1" ] && return 0
     done
     return 1
 }
 
 # have_lib NAME: true when the linker would find libNAME (shared or static).
-# `cc -print-file-name` echoes the bare name back when it finds nothing.
-# Without a working compiler, fall back to the dynamic linker cache.
+# With DEPS_LIBRARY_DIRS set, only those directories are searched. Otherwise
+# `cc -print-file-name` is asked; it echoes the bare name back when it finds
+# nothing. Without a working compiler, fall back to the dynamic linker cache.
 have_lib() {
+    if [ -n "$LIBDIRS" ]; then
+        for hl_dir in $LIBDIRS; do
+            for hl_ext in so a; do
+                [ -e "$hl_dir/lib$1.$hl_ext" ] && return 0
+            done
+        done
+        return 1
+    fi
     if have_cmd "$CC_BIN"; then
-        for ext in so a dylib; do
-            p=$($CC_CMD -print-file-name="lib$1.$ext" 2>/dev/null)
-            [ -n "$p" ] && [ "$p" != "lib$1.$ext" ] && [ -e "$p" ] && return 0
+        for hl_ext in so a; do
+            hl_path=$($CC_CMD -print-file-name="lib$1.$hl_ext" 2>/dev/null)
+            [ -n "$hl_path" ] && [ "$hl_path" != "lib$1.$hl_ext" ] && [ -e "$hl_path" ] && return 0
         done
         return 1
     fi
@@ -83,13 +87,12 @@ have_lib() {
 have_tcl86() {
     have_cmd tclsh8.6 && return 0
     have_cmd tclsh || return 1
-    v=$(echo 'puts [package vsatisfies [info tclversion] 8.6-]' | tclsh 2>/dev/null)
-    [ "$v" = 1 ]
+    ht_version=$(echo 'puts [package vsatisfies [info tclversion] 8.6-]' | tclsh 2>/dev/null)
+    [ "$ht_version" = 1 ]
 }
 
-# check NAME: true when dependency NAME is present (and not forced missing).
+# check NAME: true when dependency NAME is present.
 check() {
-    forced "$1" && return 1
     case $1 in
         toolchain)  have_cmd "$CC_BIN" && have_cmd make ;;
         jemalloc)   have_header jemalloc/jemalloc.h && have_lib jemalloc ;;
@@ -105,49 +108,64 @@ ALL="toolchain jemalloc libbsd hiredis tcl pkg-config"
 
 # missing_deps: print the names of the missing dependencies, space separated.
 missing_deps() {
-    out=""
-    for d in $ALL; do
-        check "$d" || out="$out $d"
+    md_out=""
+    for md_dep in $ALL; do
+        check "$md_dep" || md_out="$md_out $md_dep"
     done
-    printf '%s' "${out# }"
+    printf '%s' "${md_out# }"
 }
 
 # pkgs_for MANAGER NAMES...: print the package names providing NAMES for the
 # given package manager (apt, dnf, apk, pacman, brew).
 pkgs_for() {
-    pm=$1; shift
-    out=""
-    for d in "$@"; do
-        case $pm:$d in
-            apt:toolchain)    p="gcc make libc6-dev" ;;
-            apt:jemalloc)     p=libjemalloc-dev ;;
-            apt:libbsd)       p=libbsd-dev ;;
-            apt:hiredis)      p=libhiredis-dev ;;
-            apt:tcl)          p=tcl ;;
-            apt:pkg-config)   p=pkg-config ;;
-            dnf:toolchain)    p="gcc make" ;;
-            dnf:jemalloc)     p=jemalloc-devel ;;
-            dnf:libbsd)       p=libbsd-devel ;;
-            dnf:hiredis)      p=hiredis-devel ;;
-            dnf:tcl)          p=tcl ;;
-            dnf:pkg-config)   p=pkgconf-pkg-config ;;
-            apk:toolchain)    p="gcc make musl-dev" ;;
-            apk:jemalloc)     p=jemalloc-dev ;;
-            apk:libbsd)       p=libbsd-dev ;;
-            apk:hiredis)      p=hiredis-dev ;;
-            apk:tcl)          p=tcl ;;
-            apk:pkg-config)   p=pkgconf ;;
-            pacman:toolchain) p="gcc make" ;;
-            pacman:pkg-config) p=pkgconf ;;
-            pacman:*)         p=$d ;;
-            brew:toolchain)   p="make" ;;
-            brew:tcl)         p=tcl-tk ;;
-            brew:*)           p=$d ;;
-            *)                p=$d ;;
+    pf_pm=$1; shift
+    pf_out=""
+    for pf_dep in "$@"; do
+        case $pf_pm:$pf_dep in
+            apt:toolchain)    pf_pkg="gcc make libc6-dev" ;;
+            apt:jemalloc)     pf_pkg=libjemalloc-dev ;;
+            apt:libbsd)       pf_pkg=libbsd-dev ;;
+            apt:hiredis)      pf_pkg=libhiredis-dev ;;
+            apt:tcl)          pf_pkg=tcl ;;
+            apt:pkg-config)   pf_pkg=pkg-config ;;
+            dnf:toolchain)    pf_pkg="gcc make" ;;
+            dnf:jemalloc)     pf_pkg=jemalloc-devel ;;
+            dnf:libbsd)       pf_pkg=libbsd-devel ;;
+            dnf:hiredis)      pf_pkg=hiredis-devel ;;
+            dnf:tcl)          pf_pkg=tcl ;;
+            dnf:pkg-config)   pf_pkg=pkgconf-pkg-config ;;
+            apk:toolchain)    pf_pkg="gcc make musl-dev" ;;
+            apk:jemalloc)     pf_pkg=jemalloc-dev ;;
+            apk:libbsd)       pf_pkg=libbsd-dev ;;
+            apk:hiredis)      pf_pkg=hiredis-dev ;;
+            apk:tcl)          pf_pkg=tcl ;;
+            apk:pkg-config)   pf_pkg=pkgconf ;;
+            pacman:toolchain) pf_pkg="gcc make" ;;
+            pacman:pkg-config) pf_pkg=pkgconf ;;
+            pacman:*)         pf_pkg=$pf_dep ;;
+            brew:toolchain)   pf_pkg="make" ;;
+            brew:tcl)         pf_pkg=tcl-tk ;;
+            brew:*)           pf_pkg=$pf_dep ;;
+            *)                pf_pkg=$pf_dep ;;
         esac
-        out="$out $p"
+        pf_out="$pf_out $pf_pkg"
     done
-    printf '%s' "${out# }"
+    printf '%s' "${pf_out# }"
+}
+
+# all_package_names WORDS...: true when every word is a Debian package name
+# (lower case letters, digits, + - and ., starting with a letter or digit).
+all_package_names() {
+    for ap_word in "$@"; do
+        case $ap_word in
+            [a-z0-9]*) ;;
+            *) return 1 ;;
+        esac
+        case $ap_word in
+            *[!a-z0-9+.-]*) return 1 ;;
+        esac
+    done
+    return 0
 }
 
 MISSING=$(missing_deps)
@@ -160,6 +178,10 @@ esac
 
 if have_cmd apt-get && [ "$(id -u)" = 0 ] && [ "${DEPS_NO_INSTALL:-0}" != 1 ]; then
     PKGS=$(pkgs_for apt $MISSING)
+    if ! all_package_names $PKGS; then
+        echo "deps/setup.sh: internal error: not a package list: $PKGS" >&2
+        exit 1
+    fi
     echo "deps/setup.sh: installing: $PKGS" >&2
     export DEBIAN_FRONTEND=noninteractive
     if ! apt-get update -qq; then
@@ -170,7 +192,6 @@ if have_cmd apt-get && [ "$(id -u)" = 0 ] && [ "${DEPS_NO_INSTALL:-0}" != 1 ]; t
         echo "deps/setup.sh: apt-get install failed: $PKGS" >&2
         exit 1
     fi
-    USE_FORCE=0
     STILL=$(missing_deps)
     if [ -n "$STILL" ]; then
         echo "deps/setup.sh: still missing after install: $STILL" >&2
