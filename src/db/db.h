@@ -41,6 +41,14 @@ long long dbExpiresCount(int db);
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs);
 int dbDelete(int db, const char *key, size_t klen); /* DB_OK deleted, DB_MISSING, or error */
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
+/* Writes len bytes at offset into key's string value (SETRANGE's rule):
+ * the value is zero-padded when offset lies past its end, a missing key
+ * is created without TTL, an existing key keeps its TTL.  The caller has
+ * checked offset + len against proto-max-bulk-len and that len > 0.  This
+ * is the one entry point for in-place string changes (SETRANGE, APPEND,
+ * SETBIT, BITFIELD), so the log can record only the bytes that changed. */
+int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *bytes,
+               size_t len);
 int dbFlush(int db); /* db == -1: every database */
 int dbSwap(int a, int b); /* SWAPDB: a and b exchange contents */
 /* Copies key's value and expiry to dstKey of dstDb, replacing whatever is
