@@ -120,21 +120,27 @@ static int hllMergeKeysOrReply(client *c, int from, uint8_t *max, int *anyDense,
     if (kept) *kept = NULL;
     for (int j = from; j < c->argc; j++) {
         bstr value;
-        if (!hllLookupOrReply(c, j, 1, &value)) return 0;
+        if (!hllLookupOrReply(c, j, 1, &value)) goto fail;
         if (!value) continue;
         if (hllEncoding(value) == HLL_DENSE && anyDense) *anyDense = 1;
         int rc = hllMergeRegisters(max, value, bstrLen(value));
-        if (rc == 0 && kept && j == from && !*kept) {
+        if (rc == 0 && kept && j == from) {
             *kept = value;
             continue;
         }
         bstrFree(value);
         if (rc < 0) {
             replyError(c, hllCorruptErr);
-            return 0;
+            goto fail;
         }
     }
     return 1;
+fail:
+    if (kept && *kept) {
+        bstrFree(*kept);
+        *kept = NULL;
+    }
+    return 0;
 }
 
 /* PFCOUNT of one key: the cached cardinality, or a fresh count that is
