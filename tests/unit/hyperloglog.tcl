@@ -40,16 +40,24 @@ proc hll_seq {from to} {
     return $out
 }
 
-# Every event a deferring client subscribed to __key*__:* received up to
-# the end marker channel hll-end, as {channel payload} pairs.
-proc hll_events {rd} {
-    r publish hll-end x
+# A deferring client subscribed to every keyspace and keyevent channel.
+proc hll_subscriber {} {
+    set rd [redis_deferring_client]
+    $rd psubscribe __key*__:*
+    $rd read
+    return $rd
+}
+
+# The {channel payload} pairs RD received before the first event about the
+# key END (the test touches END last, as a marker); closes RD.
+proc hll_events_until {rd end} {
     set out {}
     while 1 {
-        set f [$rd read]
-        if {[lindex $f 0] eq "message"} break
-        lappend out [list [lindex $f 2] [lindex $f 3]]
+        lassign [$rd read] kind pattern channel payload
+        if {[string match *:$end $channel] || $payload eq $end} break
+        lappend out [list $channel $payload]
     }
+    $rd close
     return $out
 }
 
@@ -351,13 +359,9 @@ start_server {tags {hll}} {
 
     # ------------------------------------------------- events, WATCH, MULTI
     test {PFADD and PFMERGE emit pfadd; PFCOUNT and no-op PFADD emit nothing} {
-        r del h s d
+        r del h s d end
         r config set notify-keyspace-events KEA
-        set rd [redis_deferring_client]
-        $rd psubscribe __key*__:*
-        $rd read
-        $rd subscribe hll-end
-        $rd read
+        set rd [hll_subscriber]
         r pfadd h a
         r pfadd h a
         r pfcount h
@@ -365,27 +369,21 @@ start_server {tags {hll}} {
         r pfadd s b
         r pfmerge d s
         r pfcount nokey
-        set ev [hll_events $rd]
-        $rd close
+        r pfadd end x
         r config set notify-keyspace-events ""
-        set ev
+        hll_events_until $rd end
     } {{__keyspace@0__:h pfadd} {__keyevent@0__:pfadd h} {__keyspace@0__:s pfadd} {__keyevent@0__:pfadd s} {__keyspace@0__:d pfadd} {__keyevent@0__:pfadd d}}
 
     test {Reads of missing keys emit keymiss (PFCOUNT and PFMERGE sources)} {
-        r del a b d
+        r del a b d end
         r config set notify-keyspace-events Km
-        set rd [redis_deferring_client]
-        $rd psubscribe __key*__:*
-        $rd read
-        $rd subscribe hll-end
-        $rd read
+        set rd [hll_subscriber]
         r pfcount a
         r pfmerge d b
         r pfadd d x
-        set ev [hll_events $rd]
-        $rd close
+        r pfcount end
         r config set notify-keyspace-events ""
-        set ev
+        hll_events_until $rd end
     } {{__keyspace@0__:a keymiss} {__keyspace@0__:d keymiss} {__keyspace@0__:b keymiss}}
 
     test {WATCH: a changing PFADD and a recounting PFCOUNT touch the key} {
