@@ -73,4 +73,11 @@ void commandGetkeysAndFlagsCommand(client *c);
 void commandListCommand(client *c);
 void commandHelpCommand(client *c);
 
+/* cmd/hyperloglog.c */
+void pfaddCommand(client *c);
+void pfcountCommand(client *c);
+void pfmergeCommand(client *c);
+void pfdebugCommand(client *c);
+void pfselftestCommand(client *c);
+
 #endif

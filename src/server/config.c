@@ -402,6 +402,7 @@ static const configDef configTable[] = {
     LLCFG("slowlog-log-slower-than", slowlogLogSlowerThan, -1, LLONG_MAX, "10000",
           CFG_MODIFIABLE),
     LLCFG("slowlog-max-len", slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
+    MEMCFG("hll-sparse-max-bytes", hllSparseMaxBytes, 0, LONG_MAX, "3000", CFG_MODIFIABLE),
     ENUMCFG("enable-debug-command", enableDebugCmd, protectedActionEnum, "no", CFG_IMMUTABLE),
     ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
             CFG_IMMUTABLE),
