@@ -166,8 +166,8 @@ static int argLongLong(client *c, int i, long long *out) {
 }
 
 /* Reads the bytes that hold bits r.first..r.last (a non-empty range) and
- * calls back with them and the range made relative to them.  NULL after
- * replying an error. */
+ * sets *first / *last to the range counted from the first byte read.
+ * NULL after replying an error; free with bstrFree. */
 static bstr readRangeOrReply(client *c, bitRange r, uint64_t *first, uint64_t *last) {
     size_t fb = (size_t)(r.first >> 3), lb = (size_t)(r.last >> 3);
     bstr bytes = readBytesOrReply(c, fb, lb - fb + 1);
