@@ -32,12 +32,11 @@ int bitOffsetOrReply(client *c, int i, int bits, uint64_t *offset) {
     size_t len = ARGLEN(c, i);
     int hashForm = bits > 0 && len > 0 && p[0] == '#';
     long long v;
-    if (!numParseLongLong(p + hashForm, len - (size_t)hashForm, &v) || v < 0) goto err;
-    if (hashForm) {
-        if (v > INT64_MAX / bits) goto err;
-        v *= bits;
-    }
-    if ((v >> 3) >= server.protoMaxBulkLen) goto err;
+    if (!numParseLongLong(p + hashForm, len - (size_t)hashForm, &v)) goto err;
+    /* Redis multiplies without an overflow check, and the product wraps;
+     * do the same, in unsigned arithmetic where wrapping is defined. */
+    if (hashForm) v = (long long)((uint64_t)v * (uint64_t)bits);
+    if (v < 0 || (v >> 3) >= server.protoMaxBulkLen) goto err;
     *offset = (uint64_t)v;
     return 1;
 err:

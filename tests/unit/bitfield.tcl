@@ -56,6 +56,8 @@ start_server {tags {bitfield}} {
         assert_equal "Hi!" [r get k]
         r bitfield k set u4 #1 15
         assert_equal {79} [r bitfield k get u8 #0]
+        # N * width wraps around 2^64 as in Redis: this is offset 8.
+        assert_equal [r bitfield k get u8 8] [r bitfield k get u8 #2305843009213693953]
     }
 
     test {BITFIELD 64-bit signed and 63-bit unsigned extremes} {
