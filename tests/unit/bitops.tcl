@@ -424,6 +424,27 @@ start_server {tags {bitops}} {
         assert_equal {} [r exec]
     }
 
+    test {Client tracking: bitmap reads are tracked, SETBIT and BITOP invalidate} {
+        r set tk1 x
+        r set tk2 x
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd select 9
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd getbit tk1 0
+        $rd read
+        $rd bitcount tk2
+        $rd read
+        r setbit tk1 0 1
+        assert_equal {invalidate tk1} [$rd read]
+        r bitop not tk2 tk1
+        assert_equal {invalidate tk2} [$rd read]
+        $rd close
+    }
+
     test {Bitmaps survive DEBUG RELOAD} {
         r del k
         r setbit k 100 1
