@@ -28,7 +28,8 @@
 #                    one-byte change every call
 # At the end, the log bytes one SETBIT adds on a 1 MB bitmap: 1000 SETBITs
 # that each flip a different bit, the growth of redis-kv's log
-# (INFO storage_total_bytes) and of Redis's AOF (aof_current_size), / 1000.
+# (INFO storage_total_bytes, automatic compaction off) and of Redis's AOF
+# (aof_current_size), / 1000.
 set -u
 
 ROUNDS=${ROUNDS:-3}
@@ -129,13 +130,26 @@ rate() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Median rate over ROUNDS runs, each sized to about SECS seconds by a probe.
+# A request count that takes about `secs` seconds at `rate` (at least min).
+count_for() {
+    awk -v r="$1" -v s="$2" -v m="$3" 'BEGIN { n = int(r * s); if (n < m) n = m; print n }'
+}
+
+# Median rate over ROUNDS runs, each sized to about SECS seconds.  A small
+# probe first (so a slow command such as BITOP on 1 MB values is not run
+# thousands of times just to be sized), then a ~0.2 s one if it was too
+# short to trust.
 measure() {
     local port=$1 pipe=$2; shift 2
     local probe n rates=()
-    probe=$(rate "$port" "$pipe" $((2000 * pipe)) "$@")
+    n=$((100 * pipe))
+    probe=$(rate "$port" "$pipe" "$n" "$@")
     [ -n "$probe" ] || { echo "-"; return; }
-    n=$(awk -v r="$probe" -v s="$SECS" 'BEGIN { n = int(r * s); if (n < 1000) n = 1000; print n }')
+    if awk -v r="$probe" -v n="$n" 'BEGIN { exit !(n / r < 0.05) }'; then
+        probe=$(rate "$port" "$pipe" "$(count_for "$probe" 0.2 "$n")" "$@")
+        [ -n "$probe" ] || { echo "-"; return; }
+    fi
+    n=$(count_for "$probe" "$SECS" 100)
     for _ in $(seq "$ROUNDS"); do rates+=("$(rate "$port" "$pipe" "$n" "$@")"); done
     median "${rates[@]}"
 }
@@ -171,6 +185,14 @@ setbit_log_bytes() {
     after=$("$CLI" -p "$port" info all | tr -d '\r' | awk -F: -v f="$field" '$1 == f { print $2 }')
     awk -v a="$after" -v b="$before" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1f", (a - b) / 1000 }'
 }
+
+# No compaction may shrink redis-kv's log while it is measured: turn the
+# automatic one off and let a running one finish.
+"$CLI" -p "$KPORT" config set compact-garbage-percent 0 >/dev/null 2>&1
+for _ in $(seq 600); do
+    "$CLI" -p "$KPORT" info storage | grep -q '^storage_compacting:1' || break
+    sleep 0.1
+done
 
 echo
 echo "log bytes per SETBIT on a 1 MB bitmap (1000 SETBITs):"
