@@ -490,6 +490,8 @@ static void getKeysSubcommand(client *c, int withFlags) {
     /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
     if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
         flags[0] = setKeySpecFlags(argv, argc);
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == bitfieldCommand)
+        flags[0] = bitfieldKeySpecFlags(argv, argc);
     if (n <= 0) {
         if (cmd->flags & CMD_NO_MANDATORY_KEYS)
             replyArrayLen(c, 0);

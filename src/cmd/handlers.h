@@ -3,6 +3,7 @@
 #ifndef REDIS_KV_HANDLERS_H
 #define REDIS_KV_HANDLERS_H
 
+#include <stdint.h>
 #include "client/client.h"
 
 /* cmd/connection.c */
@@ -79,5 +80,21 @@ void pfcountCommand(client *c);
 void pfmergeCommand(client *c);
 void pfdebugCommand(client *c);
 void pfselftestCommand(client *c);
+/* cmd/bitops.c */
+void setbitCommand(client *c);
+void getbitCommand(client *c);
+void bitcountCommand(client *c);
+void bitposCommand(client *c);
+void bitopCommand(client *c);
+/* Parses argv[i] as a bit offset (SETBIT, GETBIT, BITFIELD): an integer
+ * >= 0 whose byte lies below proto-max-bulk-len; with bits > 0 the form
+ * "#N" means N * bits.  Returns 0 after replying Redis's error. */
+int bitOffsetOrReply(client *c, int i, int bits, uint64_t *offset);
+
+/* cmd/bitfield.c */
+void bitfieldCommand(client *c);
+void bitfieldroCommand(client *c);
+/* Key-spec flags of BITFIELD's key for COMMAND GETKEYSANDFLAGS. */
+uint64_t bitfieldKeySpecFlags(bstr *argv, int argc);
 
 #endif

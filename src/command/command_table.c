@@ -766,6 +766,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_HLL_ARGS
 #include "command/command_table_hll.inc"
 #undef COMMAND_TABLE_HLL_ARGS
+#define COMMAND_TABLE_BITOPS_ARGS
+#include "command/command_table_bitops.inc"
+#undef COMMAND_TABLE_BITOPS_ARGS
 
 command commandTable[] = {
     {
@@ -996,5 +999,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_HLL_ENTRIES
 #include "command/command_table_hll.inc"
 #undef COMMAND_TABLE_HLL_ENTRIES
+#define COMMAND_TABLE_BITOPS_ENTRIES
+#include "command/command_table_bitops.inc"
+#undef COMMAND_TABLE_BITOPS_ENTRIES
     {0}
 };
