@@ -547,12 +547,15 @@ static int configSetValue(const configDef *def, bstr *argv, int argc, char *err,
 
 static bstr configGetDef(const configDef *def);
 static int isDefaultValue(const configDef *def);
-static int setFromString(const configDef *def, const char *value, char *err, size_t errlen);
+static int setFromString(const configDef *def, const char *name, const char *value, char *err,
+                         size_t errlen);
 
 /* configSetValue, plus the rule for a missing feature (config_compat.c):
- * a value other than the default is refused, naming the directive, and the
- * previous value stays. */
-static int configSetOne(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+ * a value other than the default is refused, naming the directive as
+ * `name` (what the user wrote: "slaveof" or "replicaof"), and the previous
+ * value stays. */
+static int configSetOne(const configDef *def, const char *name, bstr *argv, int argc,
+                        char *err, size_t errlen) {
     if (!def->feature) return configSetValue(def, argv, argc, err, errlen);
     bstr old = configGetDef(def);
     int rc = configSetValue(def, argv, argc, err, errlen);
@@ -560,12 +563,13 @@ static int configSetOne(const configDef *def, bstr *argv, int argc, char *err, s
         bstr given = bstrEmpty();
         for (int i = 0; i < argc; i++) given = bstrCatPrintf(given, " %s", argv[i]);
         snprintf(err, errlen,
-                 "'%s%s' needs %s, which redis-kv does not have (only the default '%s' "
-                 "is accepted)", def->name, given, def->feature,
-                 def->defaultValue[0] ? def->defaultValue : "\"\"");
+                 "'%s%s' needs %s, which redis-kv does not have (only the default %s%s%s "
+                 "is accepted)", name, given, def->feature, def->defaultValue[0] ? "'" : "",
+                 def->defaultValue[0] ? def->defaultValue : "\"\"",
+                 def->defaultValue[0] ? "'" : "");
         bstrFree(given);
         char ignored[CONFIG_ERR_LEN];
-        setFromString(def, old, ignored, sizeof(ignored));
+        setFromString(def, name, old, ignored, sizeof(ignored));
         rc = -1;
     }
     bstrFree(old);
@@ -627,11 +631,14 @@ void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *f
     }
 }
 
-static int setFromString(const configDef *def, const char *value, char *err, size_t errlen) {
+/* Sets a parameter from one string (a default, a CONFIG SET value) called
+ * `name` (the parameter's name or alias). */
+static int setFromString(const configDef *def, const char *name, const char *value, char *err,
+                         size_t errlen) {
     int argc = 1;
     bstr *argv = xmalloc(sizeof(bstr));
     argv[0] = bstrNew(value);
-    int rc = configSetOne(def, argv, argc, err, errlen);
+    int rc = configSetOne(def, name, argv, argc, err, errlen);
     bstrFreeSplitRes(argv, argc);
     return rc;
 }
@@ -642,7 +649,7 @@ void configInitDefaults(void) {
     for (int i = 0; i < allCount; i++) {
         const configDef *d = allDefs[i];
         if (d->defaultValue[0] == '\0' && d->setSpecial == setDir) continue;
-        if (setFromString(d, d->defaultValue, err, sizeof(err)) < 0) {
+        if (setFromString(d, d->name, d->defaultValue, err, sizeof(err)) < 0) {
             fprintf(stderr, "Bad default for %s: %s\n", d->name, err);
             exit(1);
         }
@@ -680,7 +687,9 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
             goto done;
         }
         for (int j = 0; j < i; j++) {
-            if (defs[j] == defs[i]) {
+            /* A parameter and its alias may both be given (the last
+             * wins), as in Redis; one name twice may not. */
+            if (defs[j] == defs[i] && !strcasecmp(names[j], names[i])) {
                 snprintf(err, errlen, "duplicate parameter");
                 goto done;
             }
@@ -689,7 +698,7 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
     for (int i = 0; i < count; i++) old[i] = configGetDef(defs[i]);
     for (set = 0; set < count; set++) {
         *badName = names[set];
-        if (setFromString(defs[set], values[set], err, errlen) < 0) goto restore;
+        if (setFromString(defs[set], names[set], values[set], err, errlen) < 0) goto restore;
     }
     for (int i = 0; i < count; i++) {
         *badName = names[i];
@@ -708,7 +717,7 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
 restore:
     for (int i = 0; i < set; i++) {
         char ignored[CONFIG_ERR_LEN];
-        setFromString(defs[i], old[i], ignored, sizeof(ignored));
+        setFromString(defs[i], names[i], old[i], ignored, sizeof(ignored));
         if (defs[i]->apply) defs[i]->apply(ignored, sizeof(ignored));
     }
 done:
@@ -779,7 +788,7 @@ static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *l
     if (!def) loadError(linenum, line, "Bad directive or wrong number of arguments");
     if (argc < 2 || (def->type != CFG_SPECIAL && argc != 2))
         loadError(linenum, line, "wrong number of arguments");
-    if (configSetOne(def, argv + 1, argc - 1, err, sizeof(err)) < 0)
+    if (configSetOne(def, argv[0], argv + 1, argc - 1, err, sizeof(err)) < 0)
         loadError(linenum, line, err);
 }
 
