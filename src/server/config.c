@@ -540,7 +540,10 @@ static int configSetValue(const configDef *def, bstr *argv, int argc, char *err,
         }
         return 0;
     case CFG_ENUM: return setEnum(def, value, err, errlen);
-    case CFG_STRING: setString(def, value); return 0;
+    case CFG_STRING:
+        if (def->check && def->check(def, value, err, errlen) < 0) return -1;
+        setString(def, value);
+        return 0;
     default: return setNumeric(def, value, err, errlen);
     }
 }

@@ -35,6 +35,7 @@ typedef struct configDef configDef;
 typedef int configSetFn(const configDef *def, bstr *argv, int argc, char *err, size_t errlen);
 typedef bstr configGetFn(const configDef *def);
 typedef int configApplyFn(char *err, size_t errlen);
+typedef int configCheckFn(const configDef *def, const char *value, char *err, size_t errlen);
 
 struct configDef {
     const char *name;
@@ -47,6 +48,7 @@ struct configDef {
     configApplyFn *apply;
     configSetFn *setSpecial;     /* CFG_SPECIAL only */
     configGetFn *getSpecial;     /* CFG_SPECIAL only */
+    configCheckFn *check;        /* CFG_STRING: optional, refuses a value */
     const char *alias;           /* Redis's second name ("slaveof"), or NULL */
     const char *feature;         /* non-NULL: a missing feature; only the
                                   * default value is accepted (config_compat.c) */

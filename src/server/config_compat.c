@@ -178,6 +178,21 @@ static int setReplicaof(const configDef *def, bstr *argv, int argc, char *err, s
     return rc;
 }
 
+/* dbfilename, appendfilename, appenddirname: a name inside `dir`, never a
+ * path, as Redis checks them (the AOF names may not be empty either). */
+static int checkFileName(const configDef *def, const char *value, char *err, size_t errlen) {
+    if (value[0] == '\0' && strcmp(def->name, "dbfilename") != 0) {
+        snprintf(err, errlen, "%s can't be empty", def->name);
+        return -1;
+    }
+    if (strchr(value, '/')) {
+        snprintf(err, errlen, "%s can't be a path, just a %s", def->name,
+                 strcmp(def->name, "appenddirname") ? "filename" : "dirname");
+        return -1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Field lists; an entry is `{KIND(...)}` or `{KIND(...), ALIAS(..)}`.  Each
@@ -208,14 +223,14 @@ static int setReplicaof(const configDef *def, bstr *argv, int argc, char *err, s
 
 const configDef configCompatTable[] = {
     /* 1. Done redis-kv's own way: kept, no effect. */
-    {F_STR("dbfilename", "dump.rdb", CFG_PROTECTED)},
+    {F_STR("dbfilename", "dump.rdb", CFG_PROTECTED), .check = checkFileName},
     {F_BOOL("rdbcompression", "yes", MOD)},
     {F_BOOL("rdbchecksum", "yes", IMM)},
     {F_BOOL("rdb-del-sync-files", "no", MOD)},
     {F_BOOL("rdb-save-incremental-fsync", "yes", MOD)},
     {F_BOOL("stop-writes-on-bgsave-error", "yes", MOD)},
-    {F_STR("appendfilename", "appendonly.aof", IMM)},
-    {F_STR("appenddirname", "appendonlydir", IMM)},
+    {F_STR("appendfilename", "appendonly.aof", IMM), .check = checkFileName},
+    {F_STR("appenddirname", "appendonlydir", IMM), .check = checkFileName},
     {F_BOOL("aof-use-rdb-preamble", "yes", MOD)},
     {F_BOOL("aof-load-truncated", "yes", MOD)},
     {F_BOOL("aof-timestamp-enabled", "no", MOD)},

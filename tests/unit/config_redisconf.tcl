@@ -370,6 +370,20 @@ start_server {tags {config}} {
         r config set oom-score-adj-values {0 200 800} tls-cert-file {}
     }
 
+    test {File names inside dir are checked as Redis checks them} {
+        foreach {args msg} {
+            {--dbfilename a/b} {dbfilename can't be a path, just a filename}
+            {--appendfilename a/b} {appendfilename can't be a path, just a filename}
+            {--appendfilename {}} {appendfilename can't be empty}
+            {--appenddirname a/b} {appenddirname can't be a path, just a dirname}
+            {--appenddirname {}} {appenddirname can't be empty}
+        } {
+            lassign [run_server --port [free_port] --bind 127.0.0.1 --save {} {*}$args] rc out
+            assert_equal 1 $rc "$args: $out"
+            assert_match "*FATAL CONFIG FILE ERROR*$msg*" $out
+        }
+    }
+
     test {A value that turns a missing feature on is refused by CONFIG SET} {
         if {![rc_is_redis_kv]} { skip "redis-kv's own rule" }
         foreach {name args mode} $::rc_refused {
