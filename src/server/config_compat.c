@@ -193,6 +193,43 @@ static int checkFileName(const configDef *def, const char *value, char *err, siz
     return 0;
 }
 
+/* proc-title-template: Redis's template check, kept so that a template
+ * redis-server refuses is refused here too.  "{{" and "}}" are literal
+ * braces, a variable must be one Redis knows, and the title may not come
+ * out blank (the variables Redis checks as empty count as blank). */
+static int checkProcTitleTemplate(const configDef *def, const char *value, char *err,
+                                  size_t errlen) {
+    (void)def;
+    static const struct { const char *name; int blank; } vars[] = {
+        {"title", 1}, {"listen-addr", 0}, {"server-mode", 1}, {"port", 0},
+        {"tls-port", 0}, {"unixsocket", 1}, {"config-file", 0}};
+    int visible = 0, ok = 1;
+    for (const char *p = value; ok && *p; p++) {
+        if ((p[0] == '{' || p[0] == '}') && p[1] == p[0]) {
+            visible = 1;
+            p++;
+        } else if (p[0] != '{') {
+            if (p[0] != ' ') visible = 1;
+        } else {
+            const char *end = strchr(p + 1, '}');
+            size_t len = end ? (size_t)(end - p - 1) : 0;
+            ok = 0;
+            for (size_t i = 0; end && i < sizeof(vars) / sizeof(vars[0]); i++) {
+                if (strlen(vars[i].name) == len && !strncmp(vars[i].name, p + 1, len)) {
+                    ok = 1;
+                    if (!vars[i].blank) visible = 1;
+                }
+            }
+            if (end) p = end;
+        }
+    }
+    if (!ok || !visible) {
+        snprintf(err, errlen, "template format is invalid or contains unknown variables");
+        return -1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Field lists; an entry is `{KIND(...)}` or `{KIND(...), ALIAS(..)}`.  Each
@@ -265,7 +302,8 @@ const configDef configCompatTable[] = {
     {F_BOOL("disable-thp", "yes", IMM)},
     {F_BOOL("always-show-logo", "no", IMM)},
     {F_BOOL("set-proc-title", "yes", IMM)},
-    {F_STR("proc-title-template", "{title} {listen-addr} {server-mode}", MOD)},
+    {F_STR("proc-title-template", "{title} {listen-addr} {server-mode}", MOD),
+     .check = checkProcTitleTemplate},
     {F_BOOL("crash-log-enabled", "yes", MOD)},
     {F_BOOL("crash-memcheck-enabled", "yes", MOD)},
     {F_STR("ignore-warnings", "", MOD)},

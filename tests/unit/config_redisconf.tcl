@@ -356,6 +356,17 @@ start_server {tags {config}} {
             {r config set oom-score-adj-values {1 2}}
         assert_error_equal [rc_set_error oom-score-adj-values {Invalid oom-score-adj-values, elements must be between -2000 and 2000.}] \
             {r config set oom-score-adj-values {1 2 3000}}
+        # (\x7b and \x7d are single braces.)
+        foreach t [list "" " " "{title}" "{title} {server-mode}" "{x}" "{Title}" \
+                       "a\x7db\x7b" "{}" "\x7btitle"] {
+            assert_error_equal [rc_set_error proc-title-template {template format is invalid or contains unknown variables}] \
+                {r config set proc-title-template $t}
+        }
+        foreach t [list x "title\x7d" "{port}" "a{{title}}" "{listen-addr} {title}"] {
+            assert_equal OK [r config set proc-title-template $t]
+            assert_equal [list proc-title-template $t] [r config get proc-title-template]
+        }
+        r config set proc-title-template {{title} {listen-addr} {server-mode}}
         assert_error_equal [rc_set_error io-threads {can't set immutable config}] \
             {r config set io-threads 1}
         assert_error_equal [rc_set_error dbfilename {can't set protected config}] \
