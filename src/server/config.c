@@ -6,7 +6,13 @@
  * unixsocketperm) have their own set/get functions.  An `apply` hook runs
  * after a runtime change (CONFIG SET) to make it take effect, and CONFIG SET
  * of several parameters is all or nothing: on any failure the previous
- * values are put back and re-applied. */
+ * values are put back and re-applied.
+ *
+ * The Redis 7.0 directives redis-kv does not implement are in a second
+ * table, config_compat.c; every lookup and listing goes through one index
+ * of both (configIndexBuild), which also knows Redis's aliases and hidden
+ * parameters.  An entry with a `.feature` accepts only its default
+ * (configSetOne). */
 #include "server/config.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
