@@ -6,7 +6,13 @@
  * unixsocketperm) have their own set/get functions.  An `apply` hook runs
  * after a runtime change (CONFIG SET) to make it take effect, and CONFIG SET
  * of several parameters is all or nothing: on any failure the previous
- * values are put back and re-applied. */
+ * values are put back and re-applied.
+ *
+ * The Redis 7.0 directives redis-kv does not implement are in a second
+ * table, config_compat.c; every lookup and listing goes through one index
+ * of both (configIndexBuild), which also knows Redis's aliases and hidden
+ * parameters.  An entry with a `.feature` accepts only its default
+ * (configSetOne). */
 #include "server/config.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
@@ -22,38 +28,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-typedef enum { CFG_BOOL, CFG_ENUM, CFG_INT, CFG_UINT, CFG_LONGLONG, CFG_MEMORY,
-               CFG_STRING, CFG_SPECIAL } configType;
-
-#define CFG_MODIFIABLE 0
-#define CFG_IMMUTABLE (1 << 0)
-#define CFG_PROTECTED (1 << 1)
-#define CFG_EMPTY_IS_NULL (1 << 2) /* strings: "" stores NULL */
-
-typedef struct configEnum {
-    const char *name;
-    int value;
-} configEnum;
-
-typedef struct configDef configDef;
-typedef int configSetFn(const configDef *def, bstr *argv, int argc, char *err, size_t errlen);
-typedef bstr configGetFn(const configDef *def);
-typedef int configApplyFn(char *err, size_t errlen);
-
-struct configDef {
-    const char *name;
-    configType type;
-    int flags;
-    void *field;
-    long long min, max;
-    const char *defaultValue;
-    const configEnum *enums;
-    configApplyFn *apply;
-    configSetFn *setSpecial; /* CFG_SPECIAL only */
-    configGetFn *getSpecial; /* CFG_SPECIAL only */
-    configGetFn *rewriteSpecial; /* optional: the form written by REWRITE */
-};
 
 static const configEnum logLevelEnum[] = {
     {"debug", LL_DEBUG}, {"verbose", LL_VERBOSE}, {"notice", LL_NOTICE},
@@ -367,14 +341,24 @@ static int applyHz(char *err, size_t errlen) {
 
 /* ------------------------------------------------------------- table */
 
-#define BOOLCFG(n, f, d, fl, ap) {n, CFG_BOOL, fl, &server.f, 0, 1, d, NULL, ap, NULL, NULL, NULL}
-#define INTCFG(n, f, lo, hi, d, fl, ap) {n, CFG_INT, fl, &server.f, lo, hi, d, NULL, ap, NULL, NULL, NULL}
-#define UINTCFG(n, f, lo, hi, d, fl, ap) {n, CFG_UINT, fl, &server.f, lo, hi, d, NULL, ap, NULL, NULL, NULL}
-#define LLCFG(n, f, lo, hi, d, fl) {n, CFG_LONGLONG, fl, &server.f, lo, hi, d, NULL, NULL, NULL, NULL, NULL}
-#define MEMCFG(n, f, lo, hi, d, fl) {n, CFG_MEMORY, fl, &server.f, lo, hi, d, NULL, NULL, NULL, NULL, NULL}
-#define STRCFG(n, f, d, fl) {n, CFG_STRING, fl, &server.f, 0, 0, d, NULL, NULL, NULL, NULL, NULL}
-#define ENUMCFG(n, f, e, d, fl) {n, CFG_ENUM, fl, &server.f, 0, 0, d, e, NULL, NULL, NULL, NULL}
-#define SPECIALCFG(n, f, d, fl, set, get) {n, CFG_SPECIAL, fl, f, 0, 0, d, NULL, NULL, set, get, NULL}
+/* Designated initializers, so that an entry may add `.alias` or
+ * `.feature` after the macro. */
+#define BOOLCFG(n, f, d, fl, ap) {.name = n, .type = CFG_BOOL, .flags = fl, .field = &server.f, \
+    .max = 1, .defaultValue = d, .apply = ap}
+#define INTCFG(n, f, lo, hi, d, fl, ap) {.name = n, .type = CFG_INT, .flags = fl, \
+    .field = &server.f, .min = lo, .max = hi, .defaultValue = d, .apply = ap}
+#define UINTCFG(n, f, lo, hi, d, fl, ap) {.name = n, .type = CFG_UINT, .flags = fl, \
+    .field = &server.f, .min = lo, .max = hi, .defaultValue = d, .apply = ap}
+#define LLCFG(n, f, lo, hi, d, fl) {.name = n, .type = CFG_LONGLONG, .flags = fl, \
+    .field = &server.f, .min = lo, .max = hi, .defaultValue = d}
+#define MEMCFG(n, f, lo, hi, d, fl) {.name = n, .type = CFG_MEMORY, .flags = fl, \
+    .field = &server.f, .min = lo, .max = hi, .defaultValue = d}
+#define STRCFG(n, f, d, fl) {.name = n, .type = CFG_STRING, .flags = fl, .field = &server.f, \
+    .defaultValue = d}
+#define ENUMCFG(n, f, e, d, fl) {.name = n, .type = CFG_ENUM, .flags = fl, .field = &server.f, \
+    .defaultValue = d, .enums = e}
+#define SPECIALCFG(n, f, d, fl, set, get) {.name = n, .type = CFG_SPECIAL, .flags = fl, \
+    .field = f, .defaultValue = d, .setSpecial = set, .getSpecial = get}
 
 static const configDef configTable[] = {
     SPECIALCFG("bind", NULL, "* -::*", CFG_MODIFIABLE, setBind, getBind),
@@ -407,27 +391,71 @@ static const configDef configTable[] = {
     ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
             CFG_IMMUTABLE),
     SPECIALCFG("dir", NULL, "", CFG_PROTECTED, setDir, getDir),
-    {"appendfsync", CFG_ENUM, CFG_MODIFIABLE, &server.appendfsync, 0, 0, "everysec",
-     appendfsyncEnum, applyStoreSettings, NULL, NULL, NULL},
-    {"segment-size", CFG_MEMORY, CFG_MODIFIABLE, &server.segmentSize, 1024, 4294967295LL,
-     "256mb", NULL, applyStoreSettings, NULL, NULL, NULL},
+    {.name = "appendfsync", .type = CFG_ENUM, .field = &server.appendfsync,
+     .defaultValue = "everysec", .enums = appendfsyncEnum, .apply = applyStoreSettings},
+    {.name = "segment-size", .type = CFG_MEMORY, .field = &server.segmentSize, .min = 1024,
+     .max = 4294967295LL, .defaultValue = "256mb", .apply = applyStoreSettings},
     INTCFG("compact-garbage-percent", compactGarbagePercent, 0, 100, "50", CFG_MODIFIABLE,
            applyStoreSettings),
-    {"compact-min-size", CFG_MEMORY, CFG_MODIFIABLE, &server.compactMinSize, 0, LLONG_MAX,
-     "64mb", NULL, applyStoreSettings, NULL, NULL, NULL},
+    {.name = "compact-min-size", .type = CFG_MEMORY, .field = &server.compactMinSize,
+     .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
     STRCFG("backup-dir", backupDir, "backups", CFG_MODIFIABLE),
     INTCFG("backup-keep", backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
-    LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_MODIFIABLE),
+    LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {.name = NULL},
 };
 
+/* ------------------------------------------------------------- index */
+
+/* Every parameter of both tables, config.c's first, then config_compat.c's.
+ * Built on first use.  A name (or alias) defined twice -- say a placeholder
+ * left in config_compat.c after the real entry was merged -- is a
+ * programming error and stops the process. */
+static const configDef **allDefs;
+static int allCount;
+
+static int nameIs(const char *defName, const char *name, size_t len) {
+    return defName && strlen(defName) == len && strncasecmp(defName, name, len) == 0;
+}
+
+static void configIndexBuild(void) {
+    if (allDefs) return;
+    const configDef *tables[] = {configTable, configCompatTable};
+    int n = 0;
+    for (int t = 0; t < 2; t++)
+        for (const configDef *d = tables[t]; d->name; d++) n++;
+    allDefs = xmalloc(sizeof(*allDefs) * (size_t)n);
+    for (int t = 0; t < 2; t++)
+        for (const configDef *d = tables[t]; d->name; d++) allDefs[allCount++] = d;
+    for (int i = 0; i < allCount; i++) {
+        for (int j = 0; j < i; j++) {
+            const char *a = allDefs[i]->name, *b = allDefs[i]->alias;
+            if (nameIs(allDefs[j]->name, a, strlen(a)) || nameIs(allDefs[j]->alias, a, strlen(a)) ||
+                (b && (nameIs(allDefs[j]->name, b, strlen(b)) ||
+                       nameIs(allDefs[j]->alias, b, strlen(b))))) {
+                fprintf(stderr, "config: parameter '%s' is defined twice\n", a);
+                exit(1);
+            }
+        }
+    }
+}
+
+static int configIndexOf(const configDef *def) {
+    for (int i = 0; i < allCount; i++)
+        if (allDefs[i] == def) return i;
+    return -1;
+}
+
+/* The parameter called `name` (or by its alias), any case. */
 static const configDef *configLookup(const char *name, size_t len) {
-    for (const configDef *d = configTable; d->name; d++)
-        if (strlen(d->name) == len && strncasecmp(d->name, name, len) == 0) return d;
+    configIndexBuild();
+    for (int i = 0; i < allCount; i++)
+        if (nameIs(allDefs[i]->name, name, len) || nameIs(allDefs[i]->alias, name, len))
+            return allDefs[i];
     return NULL;
 }
 
@@ -501,7 +529,8 @@ static void setString(const configDef *def, const char *value) {
 
 /* Sets one parameter from its argument list (most take exactly one).
  * Returns 0, or -1 with err filled in Redis's words. */
-static int configSetOne(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+static int configSetValue(const configDef *def, bstr *argv, int argc, char *err,
+                          size_t errlen) {
     if (def->type == CFG_SPECIAL) return def->setSpecial(def, argv, argc, err, errlen);
     if (argc != 1) {
         snprintf(err, errlen, "wrong number of arguments");
@@ -518,9 +547,43 @@ static int configSetOne(const configDef *def, bstr *argv, int argc, char *err, s
         }
         return 0;
     case CFG_ENUM: return setEnum(def, value, err, errlen);
-    case CFG_STRING: setString(def, value); return 0;
+    case CFG_STRING:
+        if (def->check && def->check(def, value, err, errlen) < 0) return -1;
+        setString(def, value);
+        return 0;
     default: return setNumeric(def, value, err, errlen);
     }
+}
+
+static bstr configGetDef(const configDef *def);
+static int isDefaultValue(const configDef *def);
+static int setFromString(const configDef *def, const char *name, const char *value, char *err,
+                         size_t errlen);
+
+/* configSetValue, plus the rule for a missing feature (config_compat.c):
+ * a value other than the default is refused, naming the directive as
+ * `name` (what the user wrote: "slaveof" or "replicaof"), and the previous
+ * value stays. */
+static int configSetOne(const configDef *def, const char *name, bstr *argv, int argc,
+                        char *err, size_t errlen) {
+    if (!def->feature) return configSetValue(def, argv, argc, err, errlen);
+    bstr old = configGetDef(def);
+    int rc = configSetValue(def, argv, argc, err, errlen);
+    if (rc == 0 && !isDefaultValue(def)) {
+        bstr given = bstrEmpty();
+        for (int i = 0; i < argc; i++) given = bstrCatPrintf(given, " %s", argv[i]);
+        snprintf(err, errlen,
+                 "'%s%s' needs %s, which redis-kv does not have (only the default %s%s%s "
+                 "is accepted)", name, given, def->feature, def->defaultValue[0] ? "'" : "",
+                 def->defaultValue[0] ? def->defaultValue : "\"\"",
+                 def->defaultValue[0] ? "'" : "");
+        bstrFree(given);
+        char ignored[CONFIG_ERR_LEN];
+        setFromString(def, name, old, ignored, sizeof(ignored));
+        rc = -1;
+    }
+    bstrFree(old);
+    return rc;
 }
 
 static bstr configGetDef(const configDef *def) {
@@ -552,38 +615,51 @@ bstr configGetValue(const char *name) {
  * case), and Redis then echoes the name as the client typed it. */
 void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *fn,
                            void *privdata) {
+    configIndexBuild();
     if (!memchr(pattern, '*', plen) && !memchr(pattern, '?', plen) &&
         !memchr(pattern, '[', plen) && !memchr(pattern, '\\', plen)) {
         const configDef *d = configLookup(pattern, plen);
         if (d) {
             bstr v = configGetDef(d);
-            fn(d->name, pattern, v, privdata);
+            fn(nameIs(d->name, pattern, plen) ? d->name : d->alias, pattern, v, privdata);
             bstrFree(v);
         }
         return;
     }
-    for (const configDef *d = configTable; d->name; d++) {
-        if (!globMatch(pattern, plen, d->name, strlen(d->name), 1)) continue;
-        bstr v = configGetDef(d);
-        fn(d->name, d->name, v, privdata);
-        bstrFree(v);
+    /* A glob lists a parameter and its alias as two (Redis 7.0 does);
+     * hidden ones need their exact name. */
+    for (int i = 0; i < allCount; i++) {
+        const configDef *d = allDefs[i];
+        if (d->flags & CFG_HIDDEN) continue;
+        const char *names[2] = {d->name, d->alias};
+        for (int k = 0; k < 2 && names[k]; k++) {
+            if (!globMatch(pattern, plen, names[k], strlen(names[k]), 1)) continue;
+            bstr v = configGetDef(d);
+            fn(names[k], names[k], v, privdata);
+            bstrFree(v);
+        }
     }
 }
 
-static int setFromString(const configDef *def, const char *value, char *err, size_t errlen) {
+/* Sets a parameter from one string (a default, a CONFIG SET value) called
+ * `name` (the parameter's name or alias). */
+static int setFromString(const configDef *def, const char *name, const char *value, char *err,
+                         size_t errlen) {
     int argc = 1;
     bstr *argv = xmalloc(sizeof(bstr));
     argv[0] = bstrNew(value);
-    int rc = configSetOne(def, argv, argc, err, errlen);
+    int rc = configSetOne(def, name, argv, argc, err, errlen);
     bstrFreeSplitRes(argv, argc);
     return rc;
 }
 
 void configInitDefaults(void) {
     char err[CONFIG_ERR_LEN];
-    for (const configDef *d = configTable; d->name; d++) {
+    configIndexBuild();
+    for (int i = 0; i < allCount; i++) {
+        const configDef *d = allDefs[i];
         if (d->defaultValue[0] == '\0' && d->setSpecial == setDir) continue;
-        if (setFromString(d, d->defaultValue, err, sizeof(err)) < 0) {
+        if (setFromString(d, d->name, d->defaultValue, err, sizeof(err)) < 0) {
             fprintf(stderr, "Bad default for %s: %s\n", d->name, err);
             exit(1);
         }
@@ -621,7 +697,9 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
             goto done;
         }
         for (int j = 0; j < i; j++) {
-            if (defs[j] == defs[i]) {
+            /* A parameter and its alias may both be given (the last
+             * wins), as in Redis; one name twice may not. */
+            if (defs[j] == defs[i] && !strcasecmp(names[j], names[i])) {
                 snprintf(err, errlen, "duplicate parameter");
                 goto done;
             }
@@ -630,7 +708,7 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
     for (int i = 0; i < count; i++) old[i] = configGetDef(defs[i]);
     for (set = 0; set < count; set++) {
         *badName = names[set];
-        if (setFromString(defs[set], values[set], err, errlen) < 0) goto restore;
+        if (setFromString(defs[set], names[set], values[set], err, errlen) < 0) goto restore;
     }
     for (int i = 0; i < count; i++) {
         *badName = names[i];
@@ -649,7 +727,7 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
 restore:
     for (int i = 0; i < set; i++) {
         char ignored[CONFIG_ERR_LEN];
-        setFromString(defs[i], old[i], ignored, sizeof(ignored));
+        setFromString(defs[i], names[i], old[i], ignored, sizeof(ignored));
         if (defs[i]->apply) defs[i]->apply(ignored, sizeof(ignored));
     }
 done:
@@ -710,11 +788,17 @@ static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *l
         loadInclude(argv[1], depth, linenum, line);
         return;
     }
+    const char *feature = configCompatFileOnly(argv[0]);
+    if (feature) {
+        snprintf(err, sizeof(err), "'%s' needs %s, which redis-kv does not have", argv[0],
+                 feature);
+        loadError(linenum, line, err);
+    }
     const configDef *def = configLookup(argv[0], bstrLen(argv[0]));
     if (!def) loadError(linenum, line, "Bad directive or wrong number of arguments");
     if (argc < 2 || (def->type != CFG_SPECIAL && argc != 2))
         loadError(linenum, line, "wrong number of arguments");
-    if (configSetOne(def, argv + 1, argc - 1, err, sizeof(err)) < 0)
+    if (configSetOne(def, argv[0], argv + 1, argc - 1, err, sizeof(err)) < 0)
         loadError(linenum, line, err);
 }
 
@@ -767,7 +851,9 @@ int configLoad(const char *filename, const char *options) {
 
 static bstr rewriteValue(const configDef *def) {
     bstr v = configGetDef(def);
-    if (def->type == CFG_STRING || def->setSpecial == setDir) {
+    /* An empty list ("save", "bind" ...) is written as "" so that the line
+     * still has its argument. */
+    if (def->type == CFG_STRING || def->setSpecial == setDir || bstrLen(v) == 0) {
         bstr q = bstrCatRepr(bstrEmpty(), v, bstrLen(v));
         bstrFree(v);
         return q;
@@ -810,8 +896,8 @@ int configRewrite(const char *path, char *err, size_t errlen) {
     bstr *lines = bstrSplitLen(content, bstrLen(content), "\n", 1, &nlines);
     bstrFree(content);
     if (nlines && bstrLen(lines[nlines - 1]) == 0) nlines--, bstrFree(lines[nlines]);
-    int ndefs = 0;
-    while (configTable[ndefs].name) ndefs++;
+    configIndexBuild();
+    int ndefs = allCount;
     char *written = xcalloc((size_t)ndefs, 1);
     bstr out = bstrEmpty();
     for (int i = 0; i < nlines; i++) {
@@ -823,7 +909,7 @@ int configRewrite(const char *path, char *err, size_t errlen) {
             out = bstrCatPrintf(out, "%s\n", lines[i]);
             continue;
         }
-        int idx = (int)(def - configTable);
+        int idx = configIndexOf(def);
         if (written[idx]) continue;
         written[idx] = 1;
         bstr l = rewriteLineFor(def);
@@ -832,10 +918,10 @@ int configRewrite(const char *path, char *err, size_t errlen) {
     }
     int header = 0;
     for (int i = 0; i < ndefs; i++) {
-        if (written[i] || isDefaultValue(&configTable[i])) continue;
+        if (written[i] || isDefaultValue(allDefs[i])) continue;
         if (!header) out = bstrCat(out, "# Generated by CONFIG REWRITE\n");
         header = 1;
-        bstr l = rewriteLineFor(&configTable[i]);
+        bstr l = rewriteLineFor(allDefs[i]);
         out = bstrCatPrintf(out, "%s\n", l);
         bstrFree(l);
     }

@@ -749,6 +749,21 @@ start_server {tags {config needs:own-server} config_lines {
         $c close
         stop_server $s2 -nocheck
     }
+
+    test {CONFIG REWRITE of an emptied list writes "" so that the line loads} {
+        assert_equal OK [r config set save {900 1}]
+        assert_equal OK [r config rewrite]
+        assert_equal OK [r config set save {}]
+        assert_equal OK [r config rewrite]
+        assert_match "*\nsave \"\"\n*" "\n[cfg_read_file [srv config_file]]"
+        set copy [file join [srv dir] rewritten3.conf]
+        file copy -force [srv config_file] $copy
+        set s2 [spawn_server -cmdline [list $copy]]
+        set c [redis_client 127.0.0.1 [dict get $s2 port]]
+        assert_equal {} [cfg_get save $c]
+        $c close
+        stop_server $s2 -nocheck
+    }
 }
 
 # ------------------------------------------------ the config file format
