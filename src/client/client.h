@@ -116,7 +116,10 @@ typedef struct client {
     size_t sentlen;            /* bytes of buf / of the head block sent */
     list *reply;               /* replyBlock* */
     size_t replyBytes;         /* bytes held by the reply list */
+    size_t bufPeak;            /* most of buf used since the last cron reset (rbp) */
+    long long bufPeakResetMs;
     time_t obufSoftLimitReachedTime;
+    size_t memTracked;         /* this client's share of server.clientsMemTotal */
 
     listNode *clientsNode;
     listNode *pendingWriteNode;
@@ -146,7 +149,12 @@ bstr clientCatInfoString(bstr s, client *c);
 int clientClass(client *c);
 const char *clientClassName(int cls);
 size_t clientOutputBufferMemory(client *c);
+size_t clientTotalMemory(client *c);
+void clientUpdateMemUsage(client *c);
 int clientCheckOutputBufferLimits(client *c);
+/* client_evict.c: maxmemory-clients */
+size_t clientsEvictionLimit(void);
+int clientsEvictIfNeeded(void);
 client *clientLookupById(uint64_t id);
 void clientProcessInputBuffer(client *c);
 long long clientsMaxQueryBuf(void);
