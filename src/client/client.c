@@ -528,6 +528,19 @@ size_t clientOutputBufferMemory(client *c) {
 #define CLIENT_SUB_OVERHEAD (4 * sizeof(void *))
 #define CLIENT_WATCH_OVERHEAD (sizeof(listNode) + 4 * sizeof(void *))
 
+/* The queued MULTI commands' arguments as Redis counts them for CLIENT
+ * LIST multi-mem: their bytes plus one pointer per argument.  O(queued
+ * arguments); 0 outside MULTI. */
+static size_t clientMultiArgvMemory(client *c) {
+    size_t mem = 0;
+    for (int i = 0; i < c->mstate.count; i++) {
+        multiCmd *mc = &c->mstate.commands[i];
+        mem += (size_t)mc->argc * sizeof(bstr);
+        for (int j = 0; j < mc->argc; j++) mem += bstrLen(mc->argv[j]);
+    }
+    return mem;
+}
+
 /* Everything c holds, as CLIENT LIST tot-mem and maxmemory-clients count
  * it (Redis 7.0's accounting): the client structure with its reply buffer,
  * the query buffer's allocation, the arguments parsed so far, the reply
@@ -538,7 +551,7 @@ size_t clientTotalMemory(client *c) {
     size_t mem = xmallocUsable(c) + clientOutputBufferMemory(c);
     mem += bstrAllocSize(c->querybuf);
     mem += c->parser.argvBytes + (size_t)c->parser.argc * sizeof(bstr);
-    mem += multiStateMemory(c);
+    mem += clientMultiArgvMemory(c) + (size_t)c->mstate.cap * sizeof(multiCmd);
     if (c->watchedKeys) mem += listLength(c->watchedKeys) * CLIENT_WATCH_OVERHEAD;
     mem += pubsubClientTotal(c) * CLIENT_SUB_OVERHEAD;
     mem += (size_t)c->trackingNPrefixes * (sizeof(bstr) + CLIENT_SUB_OVERHEAD);
@@ -752,7 +765,7 @@ bstr clientCatInfoString(bstr s, client *c) {
     if (mask & RE_READABLE) *p++ = 'r';
     if (mask & RE_WRITABLE) *p++ = 'w';
     *p = '\0';
-    size_t multiMem = multiStateMemory(c);
+    size_t multiMem = clientMultiArgvMemory(c);
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
