@@ -529,16 +529,24 @@ size_t clientOutputBufferMemory(client *c) {
 #define CLIENT_WATCH_OVERHEAD (sizeof(listNode) + 4 * sizeof(void *))
 
 /* The queued MULTI commands' arguments as Redis counts them for CLIENT
- * LIST multi-mem: their bytes plus one pointer per argument.  O(queued
- * arguments); 0 outside MULTI. */
+ * LIST multi-mem: their bytes plus one pointer per argument; 0 outside
+ * MULTI.  Queued commands are only ever appended, or all dropped at once,
+ * so the sum is kept and only new commands are added (it starts over when
+ * the queue shrinks or moves): the memory is updated after every queued
+ * command, and a fresh sum each time would make a long transaction
+ * quadratic. */
 static size_t clientMultiArgvMemory(client *c) {
-    size_t mem = 0;
-    for (int i = 0; i < c->mstate.count; i++) {
-        multiCmd *mc = &c->mstate.commands[i];
-        mem += (size_t)mc->argc * sizeof(bstr);
-        for (int j = 0; j < mc->argc; j++) mem += bstrLen(mc->argv[j]);
+    if (c->mstate.count < c->multiMemCounted || c->mstate.commands != c->multiMemArray) {
+        c->multiMemArray = c->mstate.commands;
+        c->multiMemCounted = 0;
+        c->multiMemBytes = 0;
     }
-    return mem;
+    for (; c->multiMemCounted < c->mstate.count; c->multiMemCounted++) {
+        multiCmd *mc = &c->mstate.commands[c->multiMemCounted];
+        c->multiMemBytes += (size_t)mc->argc * sizeof(bstr);
+        for (int j = 0; j < mc->argc; j++) c->multiMemBytes += bstrLen(mc->argv[j]);
+    }
+    return c->multiMemBytes;
 }
 
 /* Everything c holds, as CLIENT LIST tot-mem and maxmemory-clients count

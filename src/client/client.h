@@ -120,6 +120,9 @@ typedef struct client {
     long long bufPeakResetMs;
     time_t obufSoftLimitReachedTime;
     size_t memTracked;         /* this client's share of server.clientsMemTotal */
+    const void *multiMemArray; /* mstate.commands when multiMemBytes was summed */
+    int multiMemCounted;       /* queued commands summed into multiMemBytes */
+    size_t multiMemBytes;      /* their CLIENT LIST multi-mem */
 
     listNode *clientsNode;
     listNode *pendingWriteNode;
