@@ -6,7 +6,13 @@
  * in use further up the stack, e.g. from inside a command).  Replies are
  * appended to `buf` first, then to `reply` blocks; both are flushed in
  * beforeSleep (clientsHandlePendingWrites) so a pipeline of commands read
- * in one go is answered with one write. */
+ * in one go is answered with one write.
+ *
+ * Memory: clientTotalMemory() is what a client holds (CLIENT LIST tot-mem);
+ * clientUpdateMemUsage() keeps each client's share of the running total
+ * that maxmemory-clients limits (client_evict.c) at every read, command,
+ * write and new reply block.  clientCheckOutputBufferLimits() applies
+ * client-output-buffer-limit as replies are queued. */
 #ifndef REDIS_KV_CLIENT_H
 #define REDIS_KV_CLIENT_H
 
