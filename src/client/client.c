@@ -352,8 +352,14 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     size_t qlen = bstrLen(c->querybuf);
     if (qlen > c->querybufPeak) c->querybufPeak = qlen;
     if ((long long)(qlen - c->qbPos) > server.clientMaxQuerybufLen) {
-        serverLog(LL_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
-                  (unsigned long long)c->id, clientPeerId(c), qlen - c->qbPos);
+        /* Redis's line: the CLIENT LIST line and the buffer's first bytes. */
+        bstr info = clientCatInfoString(bstrEmpty(), c);
+        size_t shown = qlen < 64 ? qlen : 64;
+        bstr head = bstrCatRepr(bstrEmpty(), c->querybuf, shown);
+        serverLog(LL_WARNING, "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)",
+                  info, head);
+        bstrFree(info);
+        bstrFree(head);
         server.statQbufLimitDisconnections++;
         clientFree(c);
         return;
