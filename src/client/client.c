@@ -560,7 +560,7 @@ static size_t clientMultiArgvMemory(client *c) {
  * the query buffer's allocation, the arguments parsed so far, the reply
  * list, queued MULTI commands and WATCHed keys, and approximations of the
  * subscriptions and tracking prefixes.  The name is not counted (Redis does
- * not either).  O(1) except inside MULTI, where the queue is summed. */
+ * not either).  O(1), amortized over a MULTI queue. */
 size_t clientTotalMemory(client *c) {
     size_t mem = xmallocUsable(c) + clientOutputBufferMemory(c);
     mem += bstrAllocSize(c->querybuf);
