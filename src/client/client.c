@@ -20,6 +20,19 @@
 
 #define MAX_ACCEPTS_PER_CALL 1000
 #define CLIENTS_CRON_MIN_ITERATIONS 5
+/* A query buffer is trimmed in the cron only if it wastes more than this:
+ * below it, the realloc would cost more than the bytes it gives back. */
+#define QUERYBUF_MIN_WASTE (4 * 1024)
+/* A busy client's query buffer bigger than this is shrunk towards its
+ * recent peak; smaller ones are left alone (Redis's PROTO_RESIZE_THRESHOLD).
+ * Lower, and ordinary 16 KB reads would be trimmed and regrown each second. */
+#define QUERYBUF_RESIZE_THRESHOLD (32 * 1024)
+/* Seconds without any request after which a query buffer gives back all
+ * its spare room. */
+#define QUERYBUF_IDLE_SECONDS 2
+/* How often the reply buffer's peak (CLIENT LIST rbp) restarts from the
+ * bytes in use, as Redis's reply-buffer-peak-reset-time default. */
+#define REPLY_BUF_PEAK_RESET_MS 5000
 
 static void clientReadHandler(reactor *r, int fd, void *privdata, int mask);
 static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask);
@@ -49,10 +62,13 @@ client *clientCreate(int fd, uint64_t flags) {
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = server.unixtime;
+    c->bufPeak = sizeof(c->buf);
+    c->bufPeakResetMs = server.mstime;
     c->reply = listCreate();
     c->reply->freeValue = freeReplyBlock;
     listAddNodeTail(server.clients, c);
     c->clientsNode = listLast(server.clients);
+    clientUpdateMemUsage(c);
     return c;
 }
 
@@ -93,6 +109,8 @@ void clientFree(client *c) {
         listNode *ln = listSearchValue(server.clientsToClose, c);
         if (ln) listDelNode(server.clientsToClose, ln);
     }
+    server.clientsMemTotal -= c->memTracked;
+    c->memTracked = 0;
     pubsubClientReset(c);
     trackingClientFreed(c);
     multiFreeClientState(c);
@@ -109,6 +127,7 @@ void clientFreeAsync(client *c) {
     if (c->flags & CLIENT_IN_TO_CLOSE) return;
     c->flags |= CLIENT_CLOSE_ASAP | CLIENT_IN_TO_CLOSE;
     listAddNodeTail(server.clientsToClose, c);
+    clientUpdateMemUsage(c); /* a closing client no longer counts */
 }
 
 void clientsFreeAsyncPending(void) {
@@ -250,7 +269,13 @@ void clientProcessInputBuffer(client *c) {
         }
         c->argc = c->parser.argc;
         c->argv = c->parser.argv;
+        /* maxmemory-clients is enforced before each command, as in Redis:
+         * the client about to run may be the one to go. */
+        clientUpdateMemUsage(c);
+        clientsEvictIfNeeded();
+        if (c->flags & CLIENT_CLOSE_ASAP) break;
         commandProcess(c);
+        clientUpdateMemUsage(c);
         if (c->flags & CLIENT_PENDING_COMMAND) break;
         clientResetRequest(c);
     }
@@ -261,22 +286,51 @@ void clientProcessInputBuffer(client *c) {
 }
 
 /* How much to read: normally CLIENT_IOBUF_LEN, but while a big bulk
- * argument is arriving, the rest of it in one go. */
-static size_t readLength(client *c) {
+ * argument is arriving, the rest of it in one go (*bigArg set). */
+static size_t readLength(client *c, int *bigArg) {
     respParser *p = &c->parser;
+    *bigArg = 0;
     if (p->reqtype == RESP_REQ_MULTIBULK && p->bulkLen >= RESP_BIG_ARG) {
         size_t have = bstrLen(c->querybuf) - c->qbPos;
         size_t want = (size_t)p->bulkLen + 2;
-        if (want > have && want - have > CLIENT_IOBUF_LEN) return want - have;
+        *bigArg = 1;
+        if (want > have) return want - have;
     }
     return CLIENT_IOBUF_LEN;
+}
+
+/* Returns qb with room for exactly `cap` bytes (at least its length): the
+ * non-greedy counterpart of bstrMakeRoomFor, for the first buffer of a
+ * client, for a big argument and for the cron's trimming. */
+static bstr queryBufSetCapacity(bstr qb, size_t cap) {
+    size_t len = bstrLen(qb);
+    if (cap < len) cap = len;
+    bstr n = bstrEmptyCapacity(cap);
+    n = bstrCatLen(n, qb, len);
+    bstrFree(qb);
+    return n;
+}
+
+/* Makes room to read `*readlen` bytes into c's query buffer, the way Redis
+ * 7.0 grows it: exactly what is asked for while the buffer is still small
+ * or a big argument is arriving (so its size follows the request), and
+ * greedily otherwise, reading then as much as the buffer holds. */
+static void queryBufMakeRoom(client *c, size_t *readlen, int bigArg) {
+    if (bigArg || bstrAlloc(c->querybuf) < CLIENT_IOBUF_LEN) {
+        if (bstrAvail(c->querybuf) < *readlen)
+            c->querybuf = queryBufSetCapacity(c->querybuf, bstrLen(c->querybuf) + *readlen);
+        return;
+    }
+    c->querybuf = bstrMakeRoomFor(c->querybuf, *readlen);
+    *readlen = bstrAvail(c->querybuf);
 }
 
 static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     (void)r; (void)mask;
     client *c = privdata;
-    size_t readlen = readLength(c);
-    c->querybuf = bstrMakeRoomFor(c->querybuf, readlen);
+    int bigArg;
+    size_t readlen = readLength(c, &bigArg);
+    queryBufMakeRoom(c, &readlen, bigArg);
     ssize_t nread = read(fd, c->querybuf + bstrLen(c->querybuf), readlen);
     if (nread == -1) {
         if (errno == EAGAIN || errno == EINTR) return;
@@ -298,13 +352,21 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     size_t qlen = bstrLen(c->querybuf);
     if (qlen > c->querybufPeak) c->querybufPeak = qlen;
     if ((long long)(qlen - c->qbPos) > server.clientMaxQuerybufLen) {
-        serverLog(LL_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
-                  (unsigned long long)c->id, clientPeerId(c), qlen - c->qbPos);
+        /* Redis's line: the CLIENT LIST line and the buffer's first bytes. */
+        bstr info = clientCatInfoString(bstrEmpty(), c);
+        size_t shown = qlen < 64 ? qlen : 64;
+        bstr head = bstrCatRepr(bstrEmpty(), c->querybuf, shown);
+        serverLog(LL_WARNING, "Closing client that reached max query buffer length: %s (qbuf initial bytes: %s)",
+                  info, head);
+        bstrFree(info);
+        bstrFree(head);
         server.statQbufLimitDisconnections++;
         clientFree(c);
         return;
     }
-    if (c->flags & CLIENT_PAUSED) return;
+    clientUpdateMemUsage(c);
+    clientsEvictIfNeeded();
+    if (c->flags & (CLIENT_PAUSED | CLIENT_CLOSE_ASAP)) return;
     server.currentClient = c;
     clientProcessInputBuffer(c);
     server.currentClient = NULL;
@@ -392,7 +454,10 @@ static int clientWrite(client *c, int handlerInstalled) {
     }
     server.statNetOutputBytes += (long long)total;
     c->totNetOut += (long long)total;
-    if (total) server.statTotalWritesProcessed++;
+    if (total) {
+        server.statTotalWritesProcessed++;
+        clientUpdateMemUsage(c);
+    }
     if (!clientHasPendingReplies(c)) {
         c->sentlen = 0;
         if (handlerInstalled) reactorDelFileEvent(server.el, c->fd, RE_WRITABLE);
@@ -421,6 +486,10 @@ void clientInstallWriteHandler(client *c) {
  * to become writable.  Returns how many clients were handled. */
 int clientsHandlePendingWrites(void) {
     int processed = 0;
+    /* Replies queued for clients other than the one running (pub/sub
+     * messages, invalidations) count too: enforce maxmemory-clients before
+     * writing, so an evicted client gets nothing more. */
+    clientsEvictIfNeeded();
     while (listLength(server.clientsPendingWrite)) {
         listNode *ln = listFirst(server.clientsPendingWrite);
         client *c = listNodeValue(ln);
@@ -451,9 +520,66 @@ const char *clientClassName(int cls) {
     }
 }
 
-/* Bytes the output buffers hold beyond the fixed reply buffer, which is
- * what client-output-buffer-limit counts (as in Redis). */
-size_t clientOutputBufferMemory(client *c) { return c->replyBytes; }
+/* Bytes the output buffers hold beyond the fixed reply buffer, with the
+ * list's own nodes: what client-output-buffer-limit counts and CLIENT LIST
+ * shows as omem (as in Redis). */
+size_t clientOutputBufferMemory(client *c) {
+    return c->replyBytes + listLength(c->reply) * (sizeof(listNode) + sizeof(replyBlock));
+}
+
+/* Approximate bytes behind one subscription or one WATCHed key in the
+ * server-wide tables (a hash entry and its bucket slot, or a list node and
+ * its record): Redis counts such overheads per client without walking the
+ * tables, and so do we. */
+#define CLIENT_SUB_OVERHEAD (4 * sizeof(void *))
+#define CLIENT_WATCH_OVERHEAD (sizeof(listNode) + 4 * sizeof(void *))
+
+/* The queued MULTI commands' arguments as Redis counts them for CLIENT
+ * LIST multi-mem: their bytes plus one pointer per argument; 0 outside
+ * MULTI.  Queued commands are only ever appended, or all dropped at once,
+ * so the sum is kept and only new commands are added (it starts over when
+ * the queue shrinks or moves): the memory is updated after every queued
+ * command, and a fresh sum each time would make a long transaction
+ * quadratic. */
+static size_t clientMultiArgvMemory(client *c) {
+    if (c->mstate.count < c->multiMemCounted || c->mstate.commands != c->multiMemArray) {
+        c->multiMemArray = c->mstate.commands;
+        c->multiMemCounted = 0;
+        c->multiMemBytes = 0;
+    }
+    for (; c->multiMemCounted < c->mstate.count; c->multiMemCounted++) {
+        multiCmd *mc = &c->mstate.commands[c->multiMemCounted];
+        c->multiMemBytes += (size_t)mc->argc * sizeof(bstr);
+        for (int j = 0; j < mc->argc; j++) c->multiMemBytes += bstrLen(mc->argv[j]);
+    }
+    return c->multiMemBytes;
+}
+
+/* Everything c holds, as CLIENT LIST tot-mem and maxmemory-clients count
+ * it (Redis 7.0's accounting): the client structure with its reply buffer,
+ * the query buffer's allocation, the arguments parsed so far, the reply
+ * list, queued MULTI commands and WATCHed keys, and approximations of the
+ * subscriptions and tracking prefixes.  The name is not counted (Redis does
+ * not either).  O(1), amortized over a MULTI queue. */
+size_t clientTotalMemory(client *c) {
+    size_t mem = xmallocUsable(c) + clientOutputBufferMemory(c);
+    mem += bstrAllocSize(c->querybuf);
+    mem += c->parser.argvBytes + (size_t)c->parser.argc * sizeof(bstr);
+    mem += clientMultiArgvMemory(c) + (size_t)c->mstate.cap * sizeof(multiCmd);
+    if (c->watchedKeys) mem += listLength(c->watchedKeys) * CLIENT_WATCH_OVERHEAD;
+    mem += pubsubClientTotal(c) * CLIENT_SUB_OVERHEAD;
+    mem += (size_t)c->trackingNPrefixes * (sizeof(bstr) + CLIENT_SUB_OVERHEAD);
+    return mem;
+}
+
+/* Brings c's share of server.clientsMemTotal (the figure maxmemory-clients
+ * is compared with) up to date.  A client being closed counts for nothing:
+ * its memory is about to go, and evicting others for it would be wrong. */
+void clientUpdateMemUsage(client *c) {
+    size_t mem = (c->flags & CLIENT_CLOSE_ASAP) ? 0 : clientTotalMemory(c);
+    server.clientsMemTotal = server.clientsMemTotal - c->memTracked + mem;
+    c->memTracked = mem;
+}
 
 /* Applies client-output-buffer-limit to c.  The soft limit must be exceeded
  * continuously for its seconds; the hard limit at once.  A client over its
@@ -487,15 +613,35 @@ int clientCheckOutputBufferLimits(client *c) {
 
 /* ----------------------------------------------------------------- cron */
 
+/* Gives back query buffer room the client is not using, as Redis 7.0
+ * does: all of it once the client has been idle a while, or, for a busy
+ * client whose buffer is far above its recent peak (after one big
+ * argument, say), down to that peak (never below the bulk being read).
+ * Then the peak restarts from what is in use, so it measures the next
+ * interval only. */
 static void clientsCronResizeQueryBuffer(client *c) {
     size_t len = bstrLen(c->querybuf);
-    if (bstrAlloc(c->querybuf) > 32 * 1024 &&
-        (server.unixtime - c->lastinteraction > 2 ||
-         c->querybufPeak < bstrAlloc(c->querybuf) / 2) &&
-        c->qbPos == 0 && len < 32 * 1024) {
-        c->querybuf = bstrRemoveFreeSpace(c->querybuf);
+    size_t size = bstrAlloc(c->querybuf);
+    long long bulk = c->parser.bulkLen;
+    if (bstrAvail(c->querybuf) > QUERYBUF_MIN_WASTE) {
+        if (server.unixtime - c->lastinteraction > QUERYBUF_IDLE_SECONDS) {
+            c->querybuf = bstrRemoveFreeSpace(c->querybuf);
+        } else if (size > QUERYBUF_RESIZE_THRESHOLD && size / 2 > c->querybufPeak) {
+            size_t want = len > c->querybufPeak ? len : c->querybufPeak;
+            if (bulk >= 0 && (size_t)bulk > want) want = (size_t)bulk;
+            if (want < size) c->querybuf = queryBufSetCapacity(c->querybuf, want);
+        }
     }
     c->querybufPeak = len;
+    if (bulk >= 0 && (size_t)bulk > c->querybufPeak) c->querybufPeak = (size_t)bulk;
+}
+
+/* Restarts the reply buffer's peak (rbp) from what is in use now, every
+ * REPLY_BUF_PEAK_RESET_MS. */
+static void clientsCronResetReplyPeak(client *c) {
+    if (server.mstime - c->bufPeakResetMs < REPLY_BUF_PEAK_RESET_MS) return;
+    c->bufPeak = c->bufpos;
+    c->bufPeakResetMs = server.mstime;
 }
 
 /* Returns 1 if c was closed for being idle longer than `timeout`. */
@@ -523,10 +669,13 @@ void clientsCron(void) {
         c->clientsNode = ln;
         if (clientsCronHandleTimeout(c)) continue;
         clientsCronResizeQueryBuffer(c);
+        clientsCronResetReplyPeak(c);
+        clientUpdateMemUsage(c);
         /* A client over its soft limit that gets no new output must still
          * be closed once the limit's seconds have passed. */
         if (c->replyBytes) clientCheckOutputBufferLimits(c);
     }
+    clientsEvictIfNeeded();
 }
 
 long long clientsMaxQueryBuf(void) {
@@ -630,12 +779,7 @@ bstr clientCatInfoString(bstr s, client *c) {
     if (mask & RE_READABLE) *p++ = 'r';
     if (mask & RE_WRITABLE) *p++ = 'w';
     *p = '\0';
-    size_t qbuf = bstrLen(c->querybuf) - c->qbPos;
-    size_t argvMem = c->argc ? c->parser.argvBytes : 0;
-    size_t obufMem = clientOutputBufferMemory(c);
-    size_t multiMem = multiStateMemory(c);
-    size_t totMem = sizeof(client) + bstrAllocSize(c->querybuf) + argvMem + obufMem +
-                    (size_t)c->parser.argvCap * sizeof(bstr) + multiMem;
+    size_t multiMem = clientMultiArgvMemory(c);
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
@@ -645,9 +789,10 @@ bstr clientCatInfoString(bstr s, client *c) {
         c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
         (long long)(server.unixtime - c->lastinteraction), flags, c->db,
         pubsubClientCount(c, PUBSUB_CHANNEL), pubsubClientCount(c, PUBSUB_PATTERN),
-        pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, qbuf,
-        bstrAvail(c->querybuf), argvMem, multiMem, sizeof(c->buf), sizeof(c->buf), c->bufpos,
-        (unsigned long)listLength(c->reply), obufMem, totMem, events,
+        pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1,
+        bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, multiMem,
+        sizeof(c->buf), c->bufPeak, c->bufpos, (unsigned long)listLength(c->reply),
+        clientOutputBufferMemory(c), clientTotalMemory(c), events,
         c->lastcmd ? c->lastcmd->fullname : "NULL",
         (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }

@@ -6,7 +6,13 @@
  * in use further up the stack, e.g. from inside a command).  Replies are
  * appended to `buf` first, then to `reply` blocks; both are flushed in
  * beforeSleep (clientsHandlePendingWrites) so a pipeline of commands read
- * in one go is answered with one write. */
+ * in one go is answered with one write.
+ *
+ * Memory: clientTotalMemory() is what a client holds (CLIENT LIST tot-mem);
+ * clientUpdateMemUsage() keeps each client's share of the running total
+ * that maxmemory-clients limits (client_evict.c) at every read, command,
+ * write and new reply block.  clientCheckOutputBufferLimits() applies
+ * client-output-buffer-limit as replies are queued. */
 #ifndef REDIS_KV_CLIENT_H
 #define REDIS_KV_CLIENT_H
 
@@ -116,7 +122,13 @@ typedef struct client {
     size_t sentlen;            /* bytes of buf / of the head block sent */
     list *reply;               /* replyBlock* */
     size_t replyBytes;         /* bytes held by the reply list */
+    size_t bufPeak;            /* most of buf used since the last cron reset (rbp) */
+    long long bufPeakResetMs;
     time_t obufSoftLimitReachedTime;
+    size_t memTracked;         /* this client's share of server.clientsMemTotal */
+    const void *multiMemArray; /* mstate.commands when multiMemBytes was summed */
+    int multiMemCounted;       /* queued commands summed into multiMemBytes */
+    size_t multiMemBytes;      /* their CLIENT LIST multi-mem */
 
     listNode *clientsNode;
     listNode *pendingWriteNode;
@@ -146,7 +158,12 @@ bstr clientCatInfoString(bstr s, client *c);
 int clientClass(client *c);
 const char *clientClassName(int cls);
 size_t clientOutputBufferMemory(client *c);
+size_t clientTotalMemory(client *c);
+void clientUpdateMemUsage(client *c);
 int clientCheckOutputBufferLimits(client *c);
+/* client_evict.c: maxmemory-clients */
+size_t clientsEvictionLimit(void);
+int clientsEvictIfNeeded(void);
 client *clientLookupById(uint64_t id);
 void clientProcessInputBuffer(client *c);
 long long clientsMaxQueryBuf(void);

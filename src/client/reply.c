@@ -38,6 +38,7 @@ static size_t appendToBuf(client *c, const char *s, size_t len) {
     size_t n = len < avail ? len : avail;
     memcpy(c->buf + c->bufpos, s, n);
     c->bufpos += n;
+    if (c->bufpos > c->bufPeak) c->bufPeak = c->bufpos;
     return n;
 }
 
@@ -60,6 +61,7 @@ static void appendToList(client *c, const char *s, size_t len) {
         memcpy(b->buf, s, len);
         listAddNodeTail(c->reply, b);
         c->replyBytes += size;
+        clientUpdateMemUsage(c);
     }
 }
 

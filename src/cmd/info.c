@@ -172,17 +172,13 @@ static size_t totalSystemMemory(void) {
     return pages > 0 && pagesize > 0 ? (size_t)pages * (size_t)pagesize : 0;
 }
 
-/* Memory held for clients: the client structure (with its fixed reply
- * buffer), the query buffer, the reply blocks and the name.  All clients
- * count as "normal": there are no replicas. */
+/* Memory held for clients, each as CLIENT LIST tot-mem counts it (what
+ * maxmemory-clients limits).  All clients count as "normal": there are no
+ * replicas. */
 static size_t clientsMemory(void) {
     size_t total = 0;
-    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
-        client *c = listNodeValue(ln);
-        total += xmallocUsable(c) + clientOutputBufferMemory(c);
-        if (c->querybuf) total += bstrAllocSize(c->querybuf);
-        if (c->name) total += bstrAllocSize(c->name);
-    }
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln))
+        total += clientTotalMemory(listNodeValue(ln));
     return total;
 }
 

@@ -14,6 +14,7 @@
  * parameters.  An entry with a `.feature` accepts only its default
  * (configSetOne). */
 #include "server/config.h"
+#include "client/client.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
 #include "lib/numfmt.h"
@@ -171,6 +172,47 @@ static bstr getObufLimits(const configDef *def) {
                           l->softBytes, l->softSeconds);
     }
     return s;
+}
+
+/* "maxmemory-clients": bytes (with a unit) or "N%" of maxmemory, stored as
+ * -N, parsed the way Redis 7.0 parses its percent configs (including how
+ * an oversized number wraps). */
+static int setMemoryOrPercent(const configDef *def, bstr *argv, int argc, char *err,
+                              size_t errlen) {
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    const char *v = argv[0];
+    size_t len = bstrLen(argv[0]);
+    long long ll;
+    if (len > 1 && v[len - 1] == '%' && numParseLongLong(v, len - 1, &ll) && ll >= 0) {
+        ll = -ll;
+    } else {
+        int bad = 0;
+        unsigned long long u = numParseMemory(v, &bad);
+        if (bad && len && strspn(v, "0123456789") == len) {
+            bad = 0;
+            u = ULLONG_MAX;
+        }
+        if (bad) {
+            snprintf(err, errlen, "argument must be a memory or percent value");
+            return -1;
+        }
+        ll = (long long)u;
+    }
+    if (ll < -100) {
+        snprintf(err, errlen, "percentage argument must be less or equal to 100");
+        return -1;
+    }
+    *(long long *)def->field = ll;
+    return 0;
+}
+
+static bstr getMemoryOrPercent(const configDef *def) {
+    long long v = *(long long *)def->field;
+    if (v < 0) return bstrCatPrintf(bstrEmpty(), "%lld%%", -v);
+    return bstrCatPrintf(bstrEmpty(), "%lld", v);
 }
 
 static int setDir(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
@@ -331,6 +373,13 @@ static int applyStoreSettings(char *err, size_t errlen) {
     return 0;
 }
 
+/* A lower maxmemory-clients evicts at once, not at the next command. */
+static int applyMaxmemoryClients(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    clientsEvictIfNeeded();
+    return 0;
+}
+
 static int applyHz(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.configHz < 1) server.configHz = 1;
@@ -381,8 +430,10 @@ static const configDef configTable[] = {
     MEMCFG("client-query-buffer-limit", clientMaxQuerybufLen, 1024 * 1024, LLONG_MAX, "1gb",
            CFG_MODIFIABLE),
     SPECIALCFG("client-output-buffer-limit", NULL,
-               "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", CFG_MODIFIABLE,
+               "normal 1gb 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", CFG_MODIFIABLE,
                setObufLimits, getObufLimits),
+    {"maxmemory-clients", CFG_SPECIAL, CFG_MODIFIABLE, &server.maxmemoryClients, 0, 0, "0",
+     NULL, applyMaxmemoryClients, setMemoryOrPercent, getMemoryOrPercent, NULL},
     LLCFG("slowlog-log-slower-than", slowlogLogSlowerThan, -1, LLONG_MAX, "10000",
           CFG_MODIFIABLE),
     LLCFG("slowlog-max-len", slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
@@ -876,7 +927,7 @@ static int isDefaultValue(const configDef *def) {
         int bad = 0;
         same = (unsigned long long)atoll(cur) == numParseMemory(def->defaultValue, &bad);
     } else if (def->setSpecial == setObufLimits) {
-        same = strcmp(cur, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60") == 0;
+        same = strcmp(cur, "normal 1073741824 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60") == 0;
     } else {
         same = strcmp(cur, def->defaultValue) == 0;
     }

@@ -179,6 +179,8 @@ struct redisServer {
     int verbosity;
     long long protoMaxBulkLen;
     long long clientMaxQuerybufLen;
+    long long maxmemoryClients;      /* bytes, or -percent of maxmemory */
+    size_t clientsMemTotal;          /* client/client_evict.c */
     clientBufferLimit clientObufLimits[CLIENT_CLASS_COUNT];
     long long slowlogLogSlowerThan;
     long long slowlogMaxLen;

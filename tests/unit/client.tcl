@@ -224,6 +224,68 @@ start_server {tags {client}} {
         $rd close
     }
 
+    test {CLIENT LIST / CLIENT INFO: buffer and memory fields of a fresh connection} {
+        set rd [redis_client]
+        set id [$rd client id]
+        foreach cmd [list {client info} [list client list id $id]] {
+            set d [cl_parse [lindex [cl_lines [$rd {*}$cmd]] 0]]
+            # The request being run is still in the query buffer (26 bytes
+            # for CLIENT INFO), and argv-mem counts its arguments' bytes.
+            set q [dict get $d qbuf]
+            assert_equal [string length [::redis::__format_command $cmd]] $q
+            assert_range [expr {$q + [dict get $d qbuf-free]}] 16384 32767
+            assert_equal [string length [join $cmd ""]] [dict get $d argv-mem]
+            assert_equal 0 [dict get $d multi-mem]
+            assert_equal 16384 [dict get $d rbs]
+            assert_equal 16384 [dict get $d rbp]
+            foreach f {obl oll omem} { assert_equal 0 [dict get $d $f] }
+            # The client structure, its reply buffer and its query buffer.
+            assert_morethan [dict get $d tot-mem] [expr {16384 + 16384}]
+        }
+        $rd close
+    }
+
+    test {CLIENT LIST: multi and multi-mem count the queued commands} {
+        set rd [redis_client]
+        set id [$rd client id]
+        $rd multi
+        assert_equal QUEUED [$rd set a b]
+        set d [cl_parse [lindex [cl_lines [r client list id $id]] 0]]
+        assert_equal x [dict get $d flags]
+        assert_equal 1 [dict get $d multi]
+        # "set" "a" "b": 5 bytes and a pointer for each of the 3 arguments.
+        assert_equal 29 [dict get $d multi-mem]
+        set before [dict get $d tot-mem]
+        assert_equal QUEUED [$rd set a [string repeat x 100000]]
+        set d [cl_parse [lindex [cl_lines [r client list id $id]] 0]]
+        assert_equal 2 [dict get $d multi]
+        assert_equal [expr {29 + 3 + 1 + 100000 + 24}] [dict get $d multi-mem]
+        assert_morethan [dict get $d tot-mem] [expr {$before + 100000}]
+        $rd discard
+        set d [cl_parse [lindex [cl_lines [r client list id $id]] 0]]
+        assert_equal -1 [dict get $d multi]
+        assert_equal 0 [dict get $d multi-mem]
+        $rd close
+    }
+
+    test {CLIENT LIST: obl, oll, omem and tot-mem show replies not yet read} {
+        r set bigreply [string repeat r 300000]
+        set s [socket 127.0.0.1 [srv port]]
+        fconfigure $s -translation binary -buffering none
+        puts -nonewline $s "CLIENT SETNAME unread\r\n"
+        # More than the socket buffers take, never read.
+        for {set i 0} {$i < 100} {incr i} { puts -nonewline $s "GET bigreply\r\n" }
+        wait_for_condition 100 50 {
+            [regexp {name=unread .* oll=([1-9][0-9]*) omem=([0-9]+) tot-mem=([0-9]+)} \
+                 [r client list] -> oll omem tot] && $omem > 300000
+        } else {
+            fail "no output queued: [r client list]"
+        }
+        assert_morethan $tot $omem
+        close $s
+        r del bigreply
+    }
+
     test {CLIENT LIST: addr and laddr of every connection are its own, also after reconnects} {
         # Connections come and go: each new one must report its own peer
         # address, not that of an earlier connection.

@@ -224,7 +224,7 @@ start_server {tags {config needs:own-server}} {
         assert_error_equal [cfg_set_error client-output-buffer-limit {Invalid client class specified in buffer limit configuration.}] \
             {r config set slowlog-max-len 9 client-output-buffer-limit {normal 1 1 1 nosuch 1 1 1}}
         assert_equal 128 [cfg_get slowlog-max-len]
-        assert_equal {normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60} \
+        assert_equal {normal 1073741824 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60} \
             [cfg_get client-output-buffer-limit]
     }
 
