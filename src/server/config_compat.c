@@ -419,7 +419,6 @@ const configDef configCompatTable[] = {
     {F_BOOL("latency-tracking", "yes", MOD)},
     {F_WORDS("latency-tracking-info-percentiles", setWords, "50 99 99.9", MOD)},
     {F_LL("tracking-table-max-keys", 0, LONG_MAX, "1000000", MOD)},
-    {F_MEM("maxmemory-clients", 0, LLONG_MAX, "0", MOD)},
     /* end of placeholders */
 
     {.name = NULL},
