@@ -421,6 +421,9 @@ static const configDef configTable[] = {
     LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_MODIFIABLE),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
+    /* Client-side caching: pubsub/tracking.c bounds its table from beforeSleep. */
+    LLCFG("tracking-table-max-keys", trackingTableMaxKeys, 0, LONG_MAX, "1000000",
+          CFG_MODIFIABLE),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

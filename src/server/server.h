@@ -182,6 +182,7 @@ struct redisServer {
     clientBufferLimit clientObufLimits[CLIENT_CLASS_COUNT];
     long long slowlogLogSlowerThan;
     long long slowlogMaxLen;
+    long long trackingTableMaxKeys; /* tracking-table-max-keys, 0 = unbounded */
     int enableDebugCmd;
     int enableProtectedConfigs;
     char *dir;            /* only as given; the process chdir()s into it */
