@@ -149,11 +149,11 @@ static bstr infoSectionClients(bstr s) {
         "maxclients:%u\r\n"
         "client_recent_max_input_buffer:%lld\r\n"
         "client_recent_max_output_buffer:%lld\r\n"
-        "blocked_clients:0\r\n"
+        "blocked_clients:%lu\r\n"
         "tracking_clients:%llu\r\n"
         "clients_in_timeout_table:0\r\n",
         (unsigned long)listLength(server.clients), server.maxclients,
-        clientsMaxQueryBuf(), clientsMaxOutputBuf(), trackingClients);
+        clientsMaxQueryBuf(), clientsMaxOutputBuf(), clientsPausedCount(), trackingClients);
 }
 
 /* ----------------------------------------------------------------- memory */
