@@ -564,7 +564,8 @@ long long clientsMaxOutputBuf(void) {
 static long long resumeTimer = -1;
 
 /* The timer: runs the request of each client that was waiting when it
- * fired (clients held again meanwhile go back to the tail). */
+ * fired (clients held again meanwhile go back to the tail; one killed
+ * while held is only dropped from the list). */
 static long long resumeUnpausedClients(reactor *r, long long id, void *privdata) {
     (void)r; (void)id; (void)privdata;
     resumeTimer = -1;
@@ -579,6 +580,7 @@ static long long resumeUnpausedClients(reactor *r, long long id, void *privdata)
             c->pausedNode = listLast(server.pausedClients);
             continue;
         }
+        if (c->flags & CLIENT_CLOSE_ASAP) continue; /* killed while held */
         client *prev = server.currentClient;
         server.currentClient = c;
         clientProcessInputBuffer(c);

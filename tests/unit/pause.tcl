@@ -165,6 +165,20 @@ test {A held client that disconnects stops counting as blocked} {
     assert_equal 0 [r exists gone]
 }
 
+test {A held client killed during the pause never runs its command} {
+    r client pause 100000 write
+    set rd [redis_deferring_client]
+    $rd client id
+    set id [$rd read]
+    $rd set killed 1
+    pause_wait_blocked 1
+    assert_equal 1 [r client kill id $id]
+    pause_wait_blocked 0
+    r client unpause
+    assert_equal 0 [r exists killed]
+    $rd close
+}
+
 test {A held client resumes by itself when the pause times out} {
     r client pause 300 write
     set rd [redis_deferring_client]
