@@ -700,34 +700,80 @@ long long clientsMaxOutputBuf(void) {
 
 /* ---------------------------------------------------------------- pause */
 
-void clientsPause(int type, long long endMs) {
-    /* A later pause may extend an earlier one but never shortens it, and a
-     * pause of all commands wins over a pause of writes, as in Redis. */
-    if (server.pauseType == PAUSE_ALL && type == PAUSE_WRITE &&
-        server.pauseEndMs > server.mstime)
-        type = PAUSE_ALL;
-    if (endMs > server.pauseEndMs || type > server.pauseType) {
-        if (endMs > server.pauseEndMs) server.pauseEndMs = endMs;
+/* CLIENT PAUSE, as in Redis 7.0.  A held client (command.c holdForPause)
+ * keeps its parsed request and sits on server.pausedClients with
+ * CLIENT_PAUSED set; INFO counts it in blocked_clients.  Ending the pause
+ * (CLIENT UNPAUSE, or the cron once the time is up) only clears the flag
+ * and arms a 0 ms timer: the held requests run from that timer, never from
+ * inside the command or lookup that ended the pause, so a transaction
+ * that runs CLIENT UNPAUSE stays atomic (Redis queues them for beforeSleep
+ * the same way).  A client still on the list without the flag is waiting
+ * for that timer; if a new pause came first, its request is held again. */
+
+static long long resumeTimer = -1;
+
+/* The timer: runs the request of each client that was waiting when it
+ * fired (clients held again meanwhile go back to the tail; one killed
+ * while held is only dropped from the list). */
+static long long resumeUnpausedClients(reactor *r, long long id, void *privdata) {
+    (void)r; (void)id; (void)privdata;
+    resumeTimer = -1;
+    for (unsigned long n = listLength(server.pausedClients); n > 0; n--) {
+        listNode *ln = listFirst(server.pausedClients);
+        if (!ln) break;
+        client *c = listNodeValue(ln);
+        listDelNode(server.pausedClients, ln);
+        c->pausedNode = NULL;
+        if (c->flags & CLIENT_PAUSED) {
+            listAddNodeTail(server.pausedClients, c);
+            c->pausedNode = listLast(server.pausedClients);
+            continue;
+        }
+        if (c->flags & CLIENT_CLOSE_ASAP) continue; /* killed while held */
+        client *prev = server.currentClient;
+        server.currentClient = c;
+        clientProcessInputBuffer(c);
+        server.currentClient = prev;
     }
-    server.pauseType = type;
+    return RE_NOMORE;
+}
+
+/* A later pause never weakens nor shortens the current one: the mode and
+ * the end are each the stronger of the two (Redis 7.0.15, checked with
+ * MULTI / CLIENT PAUSE 100000 ALL / CLIENT PAUSE 10 WRITE / EXEC).  A pause
+ * whose time is up but that the cron has not ended yet counts for none. */
+void clientsPause(int type, long long endMs) {
+    clientsPauseExpired();
+    if (type > server.pauseType) server.pauseType = type;
+    if (endMs > server.pauseEndMs) server.pauseEndMs = endMs;
 }
 
 int clientsArePaused(void) { return server.pauseType != PAUSE_NONE; }
 
-/* Ends the pause and lets every held client run its pending command. */
+int clientsPauseExpired(void) {
+    if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs) clientsUnpause();
+    return server.pauseType == PAUSE_NONE;
+}
+
+/* Ends the pause; the held clients run from the resume timer. */
 void clientsUnpause(void) {
     server.pauseType = PAUSE_NONE;
     server.pauseEndMs = 0;
-    while (listLength(server.pausedClients)) {
-        listNode *ln = listFirst(server.pausedClients);
+    for (listNode *ln = listFirst(server.pausedClients); ln; ln = listNext(ln)) {
         client *c = listNodeValue(ln);
-        listDelNode(server.pausedClients, ln);
-        c->pausedNode = NULL;
         c->flags &= ~CLIENT_PAUSED;
-        server.currentClient = c;
-        clientProcessInputBuffer(c);
-        server.currentClient = NULL;
     }
+    if (listLength(server.pausedClients) && resumeTimer == -1)
+        resumeTimer = reactorAddTimer(server.el, 0, resumeUnpausedClients, NULL);
+}
+
+unsigned long clientsPausedCount(void) {
+    unsigned long n = 0;
+    for (listNode *ln = listFirst(server.pausedClients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        if (c->flags & CLIENT_PAUSED) n++;
+    }
+    return n;
 }
 
 /* ----------------------------------------------------------------- info */

@@ -149,9 +149,15 @@ int clientsHandlePendingWrites(void);
 void clientInstallWriteHandler(client *c);
 int clientHasPendingReplies(client *c);
 void clientsCron(void);
+/* CLIENT PAUSE (client.c, "pause"): start or extend, end, and ask. */
 void clientsUnpause(void);
 void clientsPause(int type, long long endMs);
 int clientsArePaused(void);
+/* Ends the pause if its time is up (Redis checks this wherever a pause
+ * matters, not only in the cron).  Returns 1 when no pause is on. */
+int clientsPauseExpired(void);
+/* Clients held by the pause: INFO blocked_clients. */
+unsigned long clientsPausedCount(void);
 const char *clientPeerId(client *c);
 const char *clientSockName(client *c);
 bstr clientCatInfoString(bstr s, client *c);

@@ -33,6 +33,7 @@
 #include "lib/dict.h"
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
+#include "pubsub/tracking.h"
 #include "server/bgsave.h"
 #include "server/server.h"
 
@@ -148,11 +149,11 @@ static bstr infoSectionClients(bstr s) {
         "maxclients:%u\r\n"
         "client_recent_max_input_buffer:%lld\r\n"
         "client_recent_max_output_buffer:%lld\r\n"
-        "blocked_clients:0\r\n"
-        "tracking_clients:0\r\n"
+        "blocked_clients:%lu\r\n"
+        "tracking_clients:%llu\r\n"
         "clients_in_timeout_table:0\r\n",
         (unsigned long)listLength(server.clients), server.maxclients,
-        clientsMaxQueryBuf(), clientsMaxOutputBuf());
+        clientsMaxQueryBuf(), clientsMaxOutputBuf(), clientsPausedCount(), trackingClients);
 }
 
 /* ----------------------------------------------------------------- memory */
@@ -338,9 +339,9 @@ static bstr infoSectionStats(bstr s) {
         "active_defrag_key_misses:0\r\n"
         "total_active_defrag_time:0\r\n"
         "current_active_defrag_time:0\r\n"
-        "tracking_total_keys:0\r\n"
-        "tracking_total_items:0\r\n"
-        "tracking_total_prefixes:0\r\n"
+        "tracking_total_keys:%lu\r\n"
+        "tracking_total_items:%llu\r\n"
+        "tracking_total_prefixes:%lu\r\n"
         "unexpected_error_replies:%lld\r\n"
         "total_error_replies:%lld\r\n"
         "dump_payload_sanitizations:0\r\n"
@@ -361,6 +362,7 @@ static bstr infoSectionStats(bstr s) {
         server.statRejectedConn, server.statExpiredKeys, expireCycleStalePerc(),
         expireCycleTimeCapReached(), expireCycleCpuMs(), server.statEvictedClients,
         pubsubCount(PUBSUB_CHANNEL), pubsubCount(PUBSUB_PATTERN), pubsubCount(PUBSUB_SHARD),
+        trackingTableKeys(), trackingTableItems(), trackingPrefixCount(),
         server.statUnexpectedErrorReplies, server.statTotalErrorReplies,
         server.statTotalReadsProcessed, server.statTotalWritesProcessed,
         server.statQbufLimitDisconnections, server.statObufLimitDisconnections);

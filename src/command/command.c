@@ -214,17 +214,23 @@ static int allowedInSubscribedMode(const command *cmd) {
     return 0;
 }
 
-/* Holds c until the pause ends: the parsed request stays in c->argv. */
+/* Holds c until the pause ends: the parsed request stays in c->argv.  A
+ * client unpaused but not yet resumed is still on the list (client.c). */
 static void holdForPause(client *c) {
     c->flags |= CLIENT_PAUSED | CLIENT_PENDING_COMMAND;
+    if (c->pausedNode) return;
     listAddNodeTail(server.pausedClients, c);
     c->pausedNode = listLast(server.pausedClients);
 }
 
-/* EXEC counts as a write when a queued command is one, as in Redis. */
+/* Redis 7.0's rule, by command flags only: PAUSE ALL holds every command;
+ * PAUSE WRITE holds what may change data or reach the replication stream
+ * (write and may-replicate: SET, PUBLISH, ...), and EXEC when a queued
+ * command is one (a read-only transaction runs).  Checked before MULTI
+ * queues a command, so a write sent inside MULTI is held too. */
 static int pauseHolds(client *c, const command *cmd) {
+    if (clientsPauseExpired()) return 0;
     if (server.pauseType == PAUSE_ALL) return 1;
-    if (server.pauseType != PAUSE_WRITE) return 0;
     if (commandIsWrite(cmd)) return 1;
     return cmd->proc == execCommand && (c->flags & CLIENT_MULTI) &&
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));

@@ -4,6 +4,7 @@
  * against the cached clock and deletes an expired key durably (a DEL
  * record, as Redis propagates a DEL) before answering. */
 #include "db/db.h"
+#include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -90,8 +91,10 @@ static int entryExpired(const keydirEntry *e) {
 }
 
 /* Deletes an expired key durably (a DEL record, as Redis propagates a
- * DEL) and counts it in expired_keys. */
+ * DEL) and counts it in expired_keys.  DB_MISSING (nothing deleted) while
+ * CLIENT PAUSE holds expiry (db/expire_cycle.h). */
 static int deleteExpired(int db, const char *key, size_t klen) {
+    if (expireIsPaused()) return DB_MISSING;
     int rc = storeDelete(server.store, db, key, klen);
     if (rc == STORE_OK) server.statExpiredKeys++;
     rc = keyWritten(db, key, klen, fromStore(rc));
@@ -116,7 +119,7 @@ int dbDeleteIfExpired(int db, const char *key, size_t klen) {
     keydirEntry *e = keydirLookup(storeKeydir(server.store, db), key, klen);
     if (!e || !entryExpired(e)) return 0;
     int rc = deleteExpired(db, key, klen);
-    return rc == DB_OK ? 1 : rc;
+    return rc == DB_OK ? 1 : rc == DB_MISSING ? 0 : rc;
 }
 
 int dbExists(int db, const char *key, size_t klen) {

@@ -58,8 +58,8 @@ int dbSwap(int a, int b); /* SWAPDB: a and b exchange contents */
 int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, size_t dlen,
            int deleteSource);
 /* Active expiry: deletes key durably (counted in expired_keys) if its time
- * has passed.  1 when deleted, 0 when missing or not expired, or
- * DB_ERR_WRITE. */
+ * has passed.  1 when deleted, 0 when missing, not expired or expiry is
+ * paused (expireIsPaused), or DB_ERR_WRITE. */
 int dbDeleteIfExpired(int db, const char *key, size_t klen);
 
 /* Iteration.  A dbKeyFn gets each key's bytes, valid during the call only,

@@ -31,6 +31,7 @@
  *   - avg_ttl is Redis's: the mean TTL of the live keys of each loop's
  *     sample, folded into a moving average (49/50 old, 1/50 new). */
 #include "db/expire_cycle.h"
+#include "client/client.h"
 #include "db/db.h"
 #include "lib/alloc.h"
 #include "server/server.h"
@@ -205,8 +206,10 @@ static void runCycle(long long start, long long limitUs) {
     stalePerc = current * 0.05 + stalePerc * 0.95;
 }
 
+int expireIsPaused(void) { return !clientsPauseExpired(); }
+
 static int cycleAllowed(void) {
-    if (!server.activeExpireEnabled || server.pauseType != PAUSE_NONE || !server.store) return 0;
+    if (!server.activeExpireEnabled || expireIsPaused() || !server.store) return 0;
     if (!dbState) dbState = xcalloc((size_t)server.dbnum, sizeof(*dbState));
     return 1;
 }

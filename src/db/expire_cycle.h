@@ -21,6 +21,12 @@ void expireCycleRun(void);
  * of the sampled keys were expired). */
 void expireCycleRunFast(void);
 
+/* Whether expiry is held: while CLIENT PAUSE (WRITE or ALL) is on, an
+ * expired key reads as missing but is not deleted, lazily or actively, as
+ * in Redis 7.0 (the replicas would otherwise see DELs during the pause).
+ * Ends a pause whose time is up first. */
+int expireIsPaused(void);
+
 /* Estimated average TTL (ms) of the keys with an expiry in db, from the
  * samples of the cycle (a moving average, as Redis's avg_ttl); 0 when the
  * database has no such key or none was sampled yet. */

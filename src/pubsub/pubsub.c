@@ -173,7 +173,10 @@ int pubsubUnsubscribeAll(client *c, pubsubKind kind, int notify) {
         }
         count++;
     }
-    if (notify && count == 0) replyEvent(c, unsubscribeEvent[kind], NULL, 0, 0);
+    /* Nothing to drop: one null-name confirmation that still carries the
+     * count c keeps (its patterns, say, after a bare UNSUBSCRIBE). */
+    if (notify && count == 0)
+        replyEvent(c, unsubscribeEvent[kind], NULL, 0, pubsubClientReplyCount(c, kind));
     return count;
 }
 

@@ -44,8 +44,8 @@ int pubsubSubscribe(client *c, pubsubKind kind, const char *name, size_t len);
 int pubsubUnsubscribe(client *c, pubsubKind kind, const char *name, size_t len, int notify);
 
 /* Unsubscribes c from every name of the kind, in subscription order.  With
- * notify, one confirmation per name, or the null-name confirmation with
- * count 0 when there was none.  Returns how many were dropped. */
+ * notify, one confirmation per name, or, when there was none, one
+ * null-name confirmation carrying the count c still has (Redis 7.0.15).  Returns how many were dropped. */
 int pubsubUnsubscribeAll(client *c, pubsubKind kind, int notify);
 
 /* Drops every subscription of c silently and frees its pub/sub state (RESET,

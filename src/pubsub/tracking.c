@@ -18,14 +18,16 @@ typedef struct idSet {
     size_t n, cap;
 } idSet;
 
-static void idSetAdd(idSet *s, uint64_t id) {
+/* Returns 1 if id was not in s yet. */
+static int idSetAdd(idSet *s, uint64_t id) {
     for (size_t i = 0; i < s->n; i++)
-        if (s->ids[i] == id) return;
+        if (s->ids[i] == id) return 0;
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 4;
         s->ids = xrealloc(s->ids, s->cap * sizeof(uint64_t));
     }
     s->ids[s->n++] = id;
+    return 1;
 }
 
 static void idSetRemove(idSet *s, uint64_t id) {
@@ -45,6 +47,13 @@ static void idSetFree(void *p) {
 /* key -> idSet of the clients that read it (default mode). */
 static const dictType tableType = {bstrDictHash, bstrDictKeyEqual, bstrDictKeyFree, idSetFree};
 static dict *table;
+static unsigned long long tableItems; /* sum of the table's idSet sizes */
+
+/* The first pass over the limit drops up to this many keys; each pass that
+ * ends still over it adds as many to the next (Redis's effort rule).  A
+ * bigger step stalls the loop longer after a large CONFIG SET drop. */
+#define TRACKING_EVICT_EFFORT 100
+static unsigned int evictPassesOver;
 
 /* BCAST: one entry per registered prefix. */
 typedef struct pendingKey {
@@ -170,6 +179,25 @@ static uint64_t currentId(void) {
     return server.currentClient ? server.currentClient->id : 0;
 }
 
+/* Forgets key in the table and invalidates it for the clients that read
+ * it, except modifier under NOLOOP (0: no client changed it). */
+static void invalidateTableKey(const char *key, size_t klen, uint64_t modifier) {
+    if (!table || !dictSize(table)) return;
+    bstr k = bstrNewLen(key, klen);
+    dictEntry *de = dictUnlink(table, k);
+    bstrFree(k);
+    if (!de) return;
+    idSet *s = dictGetVal(de);
+    tableItems -= s->n;
+    for (size_t i = 0; i < s->n; i++) {
+        client *t = clientLookupById(s->ids[i]);
+        if (!t || !(t->flags & CLIENT_TRACKING) || (t->flags & CLIENT_TRACKING_BCAST)) continue;
+        if ((t->flags & CLIENT_TRACKING_NOLOOP) && t->id == modifier) continue;
+        queueOrDeliver(t->id, key, klen, 0);
+    }
+    dictFreeUnlinkedEntry(table, de);
+}
+
 static void keyModified(int db, const char *key, size_t klen) {
     (void)db;
     if (!trackingClients) return;
@@ -190,28 +218,18 @@ static void keyModified(int db, const char *key, size_t klen) {
         }
         dictReleaseIterator(it);
     }
-    if (!table || !dictSize(table)) return;
-    bstr k = bstrNewLen(key, klen);
-    dictEntry *de = dictUnlink(table, k);
-    bstrFree(k);
-    if (!de) return;
-    idSet *s = dictGetVal(de);
-    for (size_t i = 0; i < s->n; i++) {
-        client *t = clientLookupById(s->ids[i]);
-        if (!t || !(t->flags & CLIENT_TRACKING) || (t->flags & CLIENT_TRACKING_BCAST)) continue;
-        if ((t->flags & CLIENT_TRACKING_NOLOOP) && t->id == modifier) continue;
-        queueOrDeliver(t->id, key, klen, 0);
-    }
-    dictFreeUnlinkedEntry(table, de);
+    invalidateTableKey(key, klen, modifier);
 }
 
+/* A flush of any database empties the whole table, even with no tracking
+ * client left (its entries may be stale ones), as Redis does. */
 static void flushAll(void) {
-    if (!trackingClients) return;
-    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+    for (listNode *ln = listFirst(server.clients); trackingClients && ln; ln = listNext(ln)) {
         client *c = listNodeValue(ln);
         if (c->flags & CLIENT_TRACKING) queueOrDeliver(c->id, NULL, 0, 1);
     }
     if (table) dictEmpty(table);
+    tableItems = 0;
 }
 
 static void dbFlushed(int db) {
@@ -283,14 +301,40 @@ void trackingRememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
                 bstrFree(k);
                 s = dictGetVal(existing);
             }
-            idSetAdd(s, c->id);
+            if (idSetAdd(s, c->id)) tableItems++;
         }
     }
 }
 
+/* Drops random keys while the table is over tracking-table-max-keys, with
+ * the effort rule of tracking.h.  The key is copied first: invalidating it
+ * frees the table's own copy. */
+static void limitTable(void) {
+    unsigned long max = (unsigned long)server.trackingTableMaxKeys;
+    if (!table || max == 0 || dictSize(table) <= max) {
+        evictPassesOver = 0;
+        return;
+    }
+    unsigned long effort = TRACKING_EVICT_EFFORT * (unsigned long)(evictPassesOver + 1);
+    while (effort-- > 0 && dictSize(table) > max) {
+        dictEntry *de = dictGetRandomKey(table);
+        if (!de) break;
+        bstr key = bstrDup(dictGetKey(de));
+        invalidateTableKey(key, bstrLen(key), 0);
+        bstrFree(key);
+    }
+    if (dictSize(table) > max) evictPassesOver++;
+    else evictPassesOver = 0;
+}
+
+unsigned long trackingTableKeys(void) { return table ? dictSize(table) : 0; }
+unsigned long long trackingTableItems(void) { return tableItems; }
+unsigned long trackingPrefixCount(void) { return prefixes ? dictSize(prefixes) : 0; }
+
 /* ------------------------------------------------------------ BCAST */
 
 void trackingBroadcastInvalidations(void) {
+    if (trackingClients) limitTable();
     if (!prefixes || !dictSize(prefixes)) return;
     dictIterator *it = dictGetIterator(prefixes);
     dictEntry *de;

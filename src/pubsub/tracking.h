@@ -12,7 +12,15 @@
  * a ">2 invalidate [keys]" push; RESP2: a "message" on __redis__:invalidate
  * if it is subscribed).  FLUSHDB/FLUSHALL send a null invalidation to every
  * tracking client.  Invalidations caused by a command are queued and sent
- * after it (after its reply: a whole EXEC, in order), as Redis 7.0.15 does. */
+ * after it (after its reply: a whole EXEC, in order), as Redis 7.0.15 does.
+ *
+ * The table is bounded by tracking-table-max-keys (0 = no bound): while it
+ * holds more keys, random keys are dropped from it and their readers get
+ * an invalidation, as if the keys had changed (NOLOOP does not skip them:
+ * no client changed them).  As in Redis, the work per pass is bounded (100
+ * keys, 100 more for each pass that could not get under the limit), so a
+ * CONFIG SET that lowers the limit far spreads over a few event-loop
+ * iterations instead of stalling one. */
 #ifndef REDIS_KV_TRACKING_H
 #define REDIS_KV_TRACKING_H
 
@@ -29,9 +37,18 @@ void trackingEnable(client *c, uint64_t redir, uint64_t options, bstr *prefixes,
 void trackingDisable(client *c);
 int trackingPrefixCollision(client *c, bstr *prefixes, int nprefixes, bstr *err);
 void trackingRememberKeys(client *c, const struct command *cmd, int argc, bstr *argv);
+/* beforeSleep work: bounds the table to tracking-table-max-keys, then
+ * sends the BCAST invalidations gathered since the last call. */
 void trackingBroadcastInvalidations(void);
 /* After a top-level command: sends the invalidations it caused. */
 void trackingAfterCommand(void);
 void trackingClientFreed(client *c);
+
+/* INFO stats: keys in the table, (key, client) pairs in it (a client that
+ * turned tracking off still counts until its keys change, as in Redis),
+ * and BCAST prefixes registered. */
+unsigned long trackingTableKeys(void);
+unsigned long long trackingTableItems(void);
+unsigned long trackingPrefixCount(void);
 
 #endif

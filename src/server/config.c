@@ -458,6 +458,9 @@ static const configDef configTable[] = {
     LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
+    /* Client-side caching: pubsub/tracking.c bounds its table from beforeSleep. */
+    LLCFG("tracking-table-max-keys", trackingTableMaxKeys, 0, LONG_MAX, "1000000",
+          CFG_MODIFIABLE),
     {.name = NULL},
 };
 

@@ -418,7 +418,6 @@ const configDef configCompatTable[] = {
     {F_LL("latency-monitor-threshold", 0, LLONG_MAX, "0", MOD)},
     {F_BOOL("latency-tracking", "yes", MOD)},
     {F_WORDS("latency-tracking-info-percentiles", setWords, "50 99 99.9", MOD)},
-    {F_LL("tracking-table-max-keys", 0, LONG_MAX, "1000000", MOD)},
     /* end of placeholders */
 
     {.name = NULL},

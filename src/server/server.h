@@ -185,6 +185,7 @@ struct redisServer {
     long long slowlogLogSlowerThan;
     long long slowlogMaxLen;
     long long hllSparseMaxBytes;
+    long long trackingTableMaxKeys; /* tracking-table-max-keys, 0 = unbounded */
     int enableDebugCmd;
     int enableProtectedConfigs;
     char *dir;            /* only as given; the process chdir()s into it */

@@ -144,6 +144,42 @@ start_server {tags {pubsub}} {
         $rd close
     }
 
+    test {Bare (P|S)UNSUBSCRIBE with nothing of its kind: null name, the count kept} {
+        # The count is what the client still holds (channels + patterns for
+        # UNSUBSCRIBE and PUNSUBSCRIBE, shard channels for SUNSUBSCRIBE), and
+        # the client stays subscribed while it is not 0.
+        foreach proto {2 3} {
+            set rd [redis_deferring_client]
+            $rd hello $proto
+            $rd read
+            set null [expr {$proto == 2 ? "\$-1" : "_"}]
+            set push [expr {$proto == 2 ? "*" : ">"}]
+            ps_sub $rd psubscribe {pk*}
+            $rd unsubscribe
+            assert_equal "${push}3\r\n\$11\r\nunsubscribe\r\n$null\r\n:1\r\n" [$rd read_raw]
+            ps_sub $rd ssubscribe {sk}
+            $rd sunsubscribe nosuch
+            assert_equal {sunsubscribe nosuch 1} [$rd read]
+            $rd punsubscribe
+            assert_equal {punsubscribe pk* 0} [$rd read]
+            $rd punsubscribe
+            assert_equal "${push}3\r\n\$12\r\npunsubscribe\r\n$null\r\n:0\r\n" [$rd read_raw]
+            ps_sub $rd subscribe {ck}
+            $rd sunsubscribe
+            assert_equal {sunsubscribe sk 0} [$rd read]
+            $rd sunsubscribe
+            assert_equal "${push}3\r\n\$12\r\nsunsubscribe\r\n$null\r\n:0\r\n" [$rd read_raw]
+            $rd punsubscribe
+            assert_equal "${push}3\r\n\$12\r\npunsubscribe\r\n$null\r\n:1\r\n" [$rd read_raw]
+            # ck is left: its confirmation ends subscribed mode.
+            $rd unsubscribe
+            assert_equal {unsubscribe ck 0} [$rd read]
+            $rd ping
+            assert_equal PONG [$rd read]
+            $rd close
+        }
+    }
+
     test {UNSUBSCRIBE of channels not subscribed confirms each with the count} {
         set rd [redis_deferring_client]
         ps_sub $rd subscribe {keep}

@@ -1,6 +1,7 @@
 # Client-side caching: CLIENT TRACKING ON|OFF [REDIRECT] [PREFIX] [BCAST]
 # [OPTIN] [OPTOUT] [NOLOOP], CLIENT CACHING, CLIENT GETREDIR, CLIENT
-# TRACKINGINFO; RESP3 pushes and the RESP2 __redis__:invalidate redirect.
+# TRACKINGINFO; RESP3 pushes and the RESP2 __redis__:invalidate redirect;
+# tracking-table-max-keys and the INFO tracking_* fields.
 #
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --host 127.0.0.1 --port P --single unit/tracking
@@ -231,5 +232,139 @@ test {TRACKING: own changes inside EXEC arrive after EXEC's reply, in order} {
     assert_equal OK [$rd read]
     assert_equal {invalidate {}} [$rd read]
     $rd close
+}
+
+# ------------------------------------------------- the table and its limit
+proc tr_table {} {
+    server_info_fields r tracking_total_keys tracking_total_items tracking_total_prefixes \
+        tracking_clients
+}
+
+test {TRACKING: INFO counts keys, (key, client) pairs, prefixes and clients} {
+    r flushall
+    r client tracking off
+    assert_equal {tracking_total_keys 0 tracking_total_items 0 tracking_total_prefixes 0 tracking_clients 0} [tr_table]
+    set a [tr_resp3]
+    set b [tr_resp3]
+    set c [tr_resp3]
+    tr_cmd $a client tracking on
+    tr_cmd $b client tracking on
+    tr_cmd $c client tracking on bcast prefix p1: prefix p2:
+    tr_cmd $a mget ti1 ti2
+    tr_cmd $b get ti1
+    assert_equal {tracking_total_keys 2 tracking_total_items 3 tracking_total_prefixes 2 tracking_clients 3} [tr_table]
+    # A client that stops tracking still counts in the table until its
+    # keys change (Redis keeps no per-client index of them).
+    tr_cmd $b client tracking off
+    assert_equal {tracking_total_keys 2 tracking_total_items 3 tracking_total_prefixes 2 tracking_clients 2} [tr_table]
+    r set ti1 x
+    assert_equal {invalidate ti1} [$a read]
+    assert_equal {tracking_total_keys 1 tracking_total_items 1 tracking_total_prefixes 2 tracking_clients 2} [tr_table]
+    $c close
+    wait_for_condition 50 20 {[dict get [tr_table] tracking_total_prefixes] == 0} else {
+        fail "the closed BCAST client's prefixes remain"
+    }
+    r flushall
+    assert_equal {invalidate {}} [$a read]
+    assert_equal {tracking_total_keys 0 tracking_total_items 0 tracking_total_prefixes 0 tracking_clients 1} [tr_table]
+    $a close
+    $b close
+}
+
+test {TRACKING: a flush empties the table, even with no tracking client left} {
+    r flushall
+    r client tracking on
+    r mget fe1 fe2
+    r client tracking off
+    assert_equal {tracking_total_keys 2 tracking_total_items 2 tracking_total_prefixes 0 tracking_clients 0} [tr_table]
+    r flushdb
+    assert_equal {tracking_total_keys 0 tracking_total_items 0 tracking_total_prefixes 0 tracking_clients 0} [tr_table]
+}
+
+test {TRACKING: tracking-table-max-keys, default and range} {
+    assert_equal {tracking-table-max-keys 1000000} [r config get tracking-table-max-keys]
+    assert_error {*argument must be between 0 and 9223372036854775807 inclusive*} {
+        r config set tracking-table-max-keys -1
+    }
+    assert_error {*couldn't be parsed into an integer*} {r config set tracking-table-max-keys x}
+    r config set tracking-table-max-keys 0
+    assert_equal {tracking-table-max-keys 0} [r config get tracking-table-max-keys]
+    r config set tracking-table-max-keys 1000000
+}
+
+test {TRACKING: lowering tracking-table-max-keys evicts keys, invalidating them} {
+    r flushall
+    lassign [tr_redir] rr id
+    # NOLOOP does not hide an eviction: no client changed the key.
+    r client tracking on redirect $id noloop
+    r mget ev1 ev2 ev3
+    r config set tracking-table-max-keys 1
+    set got {}
+    lappend got [lindex [$rr read] 2]
+    lappend got [lindex [$rr read] 2]
+    wait_for_condition 50 20 {[dict get [tr_table] tracking_total_keys] == 1} else {
+        fail "the table did not shrink to the limit"
+    }
+    assert_equal 1 [dict get [tr_table] tracking_total_items]
+    # The key left is still tracked; the evicted ones are not.
+    set left [lindex [lmap k {ev1 ev2 ev3} {expr {$k in $got ? [continue] : $k}}] 0]
+    set other [redis_client]
+    foreach k $got { $other set $k y }
+    $other set $left x
+    assert_equal [list message __redis__:invalidate $left] [$rr read]
+    $other close
+    $rr ping
+    assert_equal {pong {}} [$rr read]
+    # Reading past the limit evicts too (the read keys count first).
+    r get ev4
+    r get ev5
+    assert_match {message __redis__:invalidate ev*} [$rr read]
+    r config set tracking-table-max-keys 1000000
+    r client tracking off
+    $rr close
+}
+
+test {TRACKING: a far lower limit is reached over a few passes, key by key} {
+    r flushall
+    lassign [tr_redir] rr id
+    r config set tracking-table-max-keys 1000000
+    r client tracking on redirect $id
+    set keys {}
+    for {set i 0} {$i < 350} {incr i} { lappend keys lk$i }
+    r mget {*}$keys
+    assert_equal 350 [dict get [tr_table] tracking_total_keys]
+    r config set tracking-table-max-keys 1
+    # 349 invalidations, each of one key, no more.
+    set seen {}
+    for {set i 0} {$i < 349} {incr i} {
+        set msg [$rr read]
+        assert_equal 1 [llength [lindex $msg 2]]
+        dict set seen [lindex $msg 2] 1
+    }
+    assert_equal 349 [dict size $seen]
+    $rr ping
+    assert_equal {pong {}} [$rr read]
+    assert_equal 1 [dict get [tr_table] tracking_total_keys]
+    r config set tracking-table-max-keys 1000000
+    r client tracking off
+    $rr close
+}
+
+test {TRACKING: GETREDIR keeps the id of a redirect client that is gone} {
+    lassign [tr_redir] rr id
+    r client tracking on redirect $id
+    r get gr1
+    $rr close
+    after 100
+    assert_equal $id [r client getredir]
+    r set gr1 x
+    # RESP2 has no push for tracking-redir-broken: only the flag shows.
+    assert_equal $id [r client getredir]
+    assert_equal [list flags {on broken_redirect} redirect $id prefixes {}] [r client trackinginfo]
+    # Turning it on again clears the flag.
+    r client tracking on
+    assert_equal {flags on redirect 0 prefixes {}} [r client trackinginfo]
+    r client tracking off
+    assert_equal -1 [r client getredir]
 }
 }
