@@ -8,7 +8,19 @@
 #ifndef REDIS_KV_INFO_H
 #define REDIS_KV_INFO_H
 
+#include <stddef.h>
 #include "lib/bstr.h"
+
+/* Memory figures INFO memory and MEMORY STATS share (bytes). */
+typedef struct memInfo {
+    size_t used, rss, peak, startup, overhead, dataset, clients;
+    size_t keydirTables;                /* bucket arrays of every keydir */
+    size_t allocated, active, resident; /* as the allocator sees them */
+} memInfo;
+
+/* Fills m: used is what the allocator wrapper counts, overhead is
+ * start-up memory + clients + keydir bucket arrays, dataset the rest. */
+void infoGetMemory(memInfo *m);
 
 /* The INFO text for the given section arguments, as INFO receives them
  * (case-insensitive; "default", "all" and "everything" select groups; an

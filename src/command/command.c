@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "pubsub/tracking.h"
 #include "client/reply.h"
+#include "cmd/latency.h"
 #include "cmd/monitor.h"
 #include "cmd/multi.h"
 #include "cmd/slowlog.h"
@@ -315,6 +316,7 @@ void commandCall(client *c) {
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlogPushEntryIfNeeded(c, duration);
     cmd->stats.calls++;
     cmd->stats.microseconds += duration;
+    latencyAfterCall(cmd, duration);
     if (!(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) monitorFeed(c);
     server.statNumCommands++;
     c->commandsProcessed++;

@@ -763,6 +763,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_PERSISTENCE_ARGS
 #include "command/command_table_persistence.inc"
 #undef COMMAND_TABLE_PERSISTENCE_ARGS
+#define COMMAND_TABLE_INTROSPECT_ARGS
+#include "command/command_table_introspect.inc"
+#undef COMMAND_TABLE_INTROSPECT_ARGS
 
 command commandTable[] = {
     {
@@ -990,5 +993,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_PERSISTENCE_ENTRIES
 #include "command/command_table_persistence.inc"
 #undef COMMAND_TABLE_PERSISTENCE_ENTRIES
+#define COMMAND_TABLE_INTROSPECT_ENTRIES
+#include "command/command_table_introspect.inc"
+#undef COMMAND_TABLE_INTROSPECT_ENTRIES
     {0}
 };

@@ -182,6 +182,8 @@ struct redisServer {
     clientBufferLimit clientObufLimits[CLIENT_CLASS_COUNT];
     long long slowlogLogSlowerThan;
     long long slowlogMaxLen;
+    long long latencyMonitorThreshold; /* ms; 0 = latency monitor off */
+    int latencyTracking;               /* per-command latency histograms */
     int enableDebugCmd;
     int enableProtectedConfigs;
     char *dir;            /* only as given; the process chdir()s into it */
