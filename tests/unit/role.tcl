@@ -17,6 +17,22 @@ start_server {tags {role}} {
         }
     }
 
+    test {CLUSTER: every subcommand answers that cluster support is disabled} {
+        foreach args {{info} {nodes} {slots} {shards} {myid} {help} {keyslot foo}
+                      {countkeysinslot 1} {getkeysinslot 1 1} {setslot 1 stable}
+                      {reset hard} {links}} {
+            assert_error {ERR This instance has cluster support disabled} \
+                [list r cluster {*}$args]
+        }
+    }
+
+    test {CLUSTER: unknown subcommands and arity are checked first} {
+        assert_error {*wrong number of arguments for 'cluster' command*} {r cluster}
+        assert_error {*unknown subcommand 'foo'. Try CLUSTER HELP.} {r cluster foo}
+        assert_error {*wrong number of arguments for 'cluster|keyslot' command*} {r cluster keyslot}
+        assert_error {*wrong number of arguments for 'cluster|info' command*} {r cluster info x}
+    }
+
     test {INFO replication agrees with ROLE} {
         assert_match "*role:master\r\n*" [r info replication]
         assert_match "*connected_slaves:0\r\n*" [r info replication]
