@@ -564,6 +564,8 @@ static bstr infoSectionModules(bstr s) { return bstrCat(s, "# Modules\r\n"); }
 
 static bstr infoSectionLatencystats(bstr s) { return latencyInfoSection(s); }
 
+bstr infoCatSafeName(bstr s, const char *name, size_t len) { return catSafeName(s, name, len); }
+
 static bstr infoSectionCluster(bstr s) {
     return bstrCat(s, "# Cluster\r\ncluster_enabled:0\r\n");
 }

@@ -22,6 +22,10 @@ typedef struct memInfo {
  * start-up memory + clients + keydir bucket arrays, dataset the rest. */
 void infoGetMemory(memInfo *m);
 
+/* Appends a name to an INFO line with INFO's separators ('#', ':', CR,
+ * LF) turned into '_', as Redis's getSafeInfoString does. */
+bstr infoCatSafeName(bstr s, const char *name, size_t len);
+
 /* The INFO text for the given section arguments, as INFO receives them
  * (case-insensitive; "default", "all" and "everything" select groups; an
  * unknown name selects nothing).  count == 0 means the default sections.

@@ -4,6 +4,7 @@
 #include "cmd/latency.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "cmd/info.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -222,22 +223,12 @@ bstr latencyGetPercentiles(void) {
 
 /* ------------------------------------------------------------ INFO */
 
-/* Turns INFO's separators in a name into '_' (a command name has none
- * today; this keeps the format safe if one ever does). */
-static bstr catInfoName(bstr s, const char *name) {
-    size_t start = bstrLen(s);
-    s = bstrCat(s, name);
-    for (size_t i = start; i < bstrLen(s); i++)
-        if (strchr("#:\r\n", s[i])) s[i] = '_';
-    return s;
-}
-
 static void catLatencyStats(command *cmd, void *privdata) {
     bstr *s = privdata;
     histogram *h = commandHistogram(cmd);
     if (h) {
         *s = bstrCat(*s, "latency_percentiles_usec_");
-        *s = catInfoName(*s, cmd->fullname);
+        *s = infoCatSafeName(*s, cmd->fullname, bstrLen(cmd->fullname));
         *s = bstrCat(*s, ":");
         char buf[64];
         for (int i = 0; i < percentilesLen; i++) {
@@ -288,21 +279,18 @@ typedef struct histogramReply {
     long long count;
 } histogramReply;
 
+static void replyIfTracked(histogramReply *r, command *cmd) {
+    histogram *h = commandHistogram(cmd);
+    if (!h) return;
+    replyCommandHistogram(r->c, cmd, h);
+    r->count++;
+}
+
 /* A command's own histogram, then its subcommands'. */
 static void replyHistogramTree(command *cmd, void *privdata) {
-    histogramReply *r = privdata;
-    histogram *h = commandHistogram(cmd);
-    if (h) {
-        replyCommandHistogram(r->c, cmd, h);
-        r->count++;
-    }
+    replyIfTracked(privdata, cmd);
     if (cmd->subcommands)
-        for (command *sub = cmd->subcommands; sub->name; sub++) {
-            histogram *sh = commandHistogram(sub);
-            if (!sh) continue;
-            replyCommandHistogram(r->c, sub, sh);
-            r->count++;
-        }
+        for (command *sub = cmd->subcommands; sub->name; sub++) replyIfTracked(privdata, sub);
 }
 
 /* LATENCY HISTOGRAM [command ...]: every command's histogram, or the
@@ -389,7 +377,7 @@ static int graphLevel(uint32_t v, uint32_t min, uint32_t max) {
 /* One block of up to GRAPH_COLS columns: GRAPH_ROWS rows of bars, each
  * row split in three heights ('_', 'o', '#'; '|' below the top of a
  * bar), a blank line, then each column's label written downwards. */
-static bstr graphBlock(bstr g, const uint32_t *vals, char labels[][16], int n, uint32_t min,
+static bstr graphBlock(bstr g, const uint32_t *vals, char labels[][24], int n, uint32_t min,
                        uint32_t max) {
     char line[GRAPH_COLS + 1];
     for (int row = 0; row < GRAPH_ROWS; row++) {
@@ -421,7 +409,7 @@ void latencyGraphCommand(client *c) {
         return;
     }
     uint32_t vals[LATENCY_TS_LEN], min = 0, max = 0;
-    char labels[LATENCY_TS_LEN][16];
+    char labels[LATENCY_TS_LEN][24];
     int n = 0, cursor = 0;
     int64_t now = (int64_t)time(NULL);
     for (const latencySample *s; (s = seriesNth(ts, &cursor)); n++) {

@@ -44,17 +44,36 @@ void memoryUsageCommand(client *c) {
     else replyLongLong(c, bytes);
 }
 
-/* Redis computes these ratios in float; printing the same float keeps
- * the digits comparable. */
-static void replyFloat(client *c, double v) { replyDouble(c, (double)(float)v); }
-
 static double pct(size_t a, size_t b) { return b ? (double)a * 100 / (double)b : 0; }
 
 static double ratioOf(size_t a, size_t b) { return b ? (double)a / (double)b : 0; }
 
+/* One MEMORY STATS field: a name and either an integer or a ratio.  Redis
+ * computes its ratios in float; printing the same float keeps the digits
+ * comparable. */
+typedef struct statField {
+    const char *name;
+    int isRatio;
+    long long count;
+    double ratio;
+} statField;
+
+static void replyStatFields(client *c, const statField *f, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        replyBulkCString(c, f[i].name);
+        if (f[i].isRatio) replyDouble(c, (double)(float)f[i].ratio);
+        else replyLongLong(c, f[i].count);
+    }
+}
+
+#define STAT_COUNT(name, v) {name, 0, (long long)(v), 0}
+#define STAT_RATIO(name, v) {name, 1, 0, (v)}
+#define STAT_DIFF(name, a, b) {name, 0, (long long)(a) - (long long)(b), 0}
+
 /* MEMORY STATS: Redis 7.0's fields in Redis's order.  The per-db map
  * appears for every non-empty database; "overhead.hashtable.main" is its
- * keydir's bucket array, expiries live inside the entries (0). */
+ * keydir's bucket array, expiries live inside the entries (0).  There is
+ * no replication, cluster, AOF buffer or scripting: those are 0. */
 void memoryStatsCommand(client *c) {
     memInfo m;
     infoGetMemory(&m);
@@ -66,73 +85,49 @@ void memoryStatsCommand(client *c) {
         dbs += n > 0;
     }
     size_t net = m.used > m.startup ? m.used - m.startup : 0;
-    replyMapLen(c, 27 + dbs);
-    static const char *zeroFields[] = {"replication.backlog", "clients.slaves"};
-    replyBulkCString(c, "peak.allocated");
-    replyLongLong(c, (long long)m.peak);
-    replyBulkCString(c, "total.allocated");
-    replyLongLong(c, (long long)m.used);
-    replyBulkCString(c, "startup.allocated");
-    replyLongLong(c, (long long)m.startup);
-    for (size_t i = 0; i < sizeof(zeroFields) / sizeof(zeroFields[0]); i++) {
-        replyBulkCString(c, zeroFields[i]);
-        replyLongLong(c, 0);
-    }
-    replyBulkCString(c, "clients.normal");
-    replyLongLong(c, (long long)m.clients);
-    static const char *noSubsystem[] = {"cluster.links", "aof.buffer", "lua.caches",
-                                        "functions.caches"};
-    for (size_t i = 0; i < sizeof(noSubsystem) / sizeof(noSubsystem[0]); i++) {
-        replyBulkCString(c, noSubsystem[i]);
-        replyLongLong(c, 0);
-    }
+    const statField head[] = {
+        STAT_COUNT("peak.allocated", m.peak), STAT_COUNT("total.allocated", m.used),
+        STAT_COUNT("startup.allocated", m.startup), STAT_COUNT("replication.backlog", 0),
+        STAT_COUNT("clients.slaves", 0), STAT_COUNT("clients.normal", m.clients),
+        STAT_COUNT("cluster.links", 0), STAT_COUNT("aof.buffer", 0),
+        STAT_COUNT("lua.caches", 0), STAT_COUNT("functions.caches", 0),
+    };
+    const statField tail[] = {
+        STAT_COUNT("overhead.total", m.overhead),
+        STAT_COUNT("keys.count", keys),
+        STAT_COUNT("keys.bytes-per-key", keys ? (long long)net / keys : 0),
+        STAT_COUNT("dataset.bytes", m.dataset),
+        STAT_RATIO("dataset.percentage", pct(m.dataset, net)),
+        STAT_RATIO("peak.percentage", pct(m.used, m.peak)),
+        STAT_COUNT("allocator.allocated", m.allocated),
+        STAT_COUNT("allocator.active", m.active),
+        STAT_COUNT("allocator.resident", m.resident),
+        STAT_RATIO("allocator-fragmentation.ratio", ratioOf(m.active, m.allocated)),
+        STAT_DIFF("allocator-fragmentation.bytes", m.active, m.allocated),
+        STAT_RATIO("allocator-rss.ratio", ratioOf(m.resident, m.active)),
+        STAT_DIFF("allocator-rss.bytes", m.resident, m.active),
+        STAT_RATIO("rss-overhead.ratio", ratioOf(m.rss, m.resident)),
+        STAT_DIFF("rss-overhead.bytes", m.rss, m.resident),
+        STAT_RATIO("fragmentation", ratioOf(m.rss, m.used)),
+        STAT_DIFF("fragmentation.bytes", m.rss, m.used),
+    };
+    size_t nhead = sizeof(head) / sizeof(head[0]), ntail = sizeof(tail) / sizeof(tail[0]);
+    replyMapLen(c, (long long)(nhead + ntail) + dbs);
+    replyStatFields(c, head, nhead);
     for (int db = 0; db < server.dbnum; db++) {
         if (dbSize(db) == 0) continue;
         char name[32];
         snprintf(name, sizeof(name), "db.%d", db);
         replyBulkCString(c, name);
+        const statField perDb[] = {
+            STAT_COUNT("overhead.hashtable.main", dbKeydirTableBytes(db)),
+            STAT_COUNT("overhead.hashtable.expires", 0),
+            STAT_COUNT("overhead.hashtable.slot-to-keys", 0),
+        };
         replyMapLen(c, 3);
-        replyBulkCString(c, "overhead.hashtable.main");
-        replyLongLong(c, (long long)dbKeydirTableBytes(db));
-        replyBulkCString(c, "overhead.hashtable.expires");
-        replyLongLong(c, 0);
-        replyBulkCString(c, "overhead.hashtable.slot-to-keys");
-        replyLongLong(c, 0);
+        replyStatFields(c, perDb, 3);
     }
-    replyBulkCString(c, "overhead.total");
-    replyLongLong(c, (long long)m.overhead);
-    replyBulkCString(c, "keys.count");
-    replyLongLong(c, keys);
-    replyBulkCString(c, "keys.bytes-per-key");
-    replyLongLong(c, keys ? (long long)net / keys : 0);
-    replyBulkCString(c, "dataset.bytes");
-    replyLongLong(c, (long long)m.dataset);
-    replyBulkCString(c, "dataset.percentage");
-    replyFloat(c, pct(m.dataset, net));
-    replyBulkCString(c, "peak.percentage");
-    replyFloat(c, pct(m.used, m.peak));
-    replyBulkCString(c, "allocator.allocated");
-    replyLongLong(c, (long long)m.allocated);
-    replyBulkCString(c, "allocator.active");
-    replyLongLong(c, (long long)m.active);
-    replyBulkCString(c, "allocator.resident");
-    replyLongLong(c, (long long)m.resident);
-    replyBulkCString(c, "allocator-fragmentation.ratio");
-    replyFloat(c, ratioOf(m.active, m.allocated));
-    replyBulkCString(c, "allocator-fragmentation.bytes");
-    replyLongLong(c, (long long)m.active - (long long)m.allocated);
-    replyBulkCString(c, "allocator-rss.ratio");
-    replyFloat(c, ratioOf(m.resident, m.active));
-    replyBulkCString(c, "allocator-rss.bytes");
-    replyLongLong(c, (long long)m.resident - (long long)m.active);
-    replyBulkCString(c, "rss-overhead.ratio");
-    replyFloat(c, ratioOf(m.rss, m.resident));
-    replyBulkCString(c, "rss-overhead.bytes");
-    replyLongLong(c, (long long)m.rss - (long long)m.resident);
-    replyBulkCString(c, "fragmentation");
-    replyFloat(c, ratioOf(m.rss, m.used));
-    replyBulkCString(c, "fragmentation.bytes");
-    replyLongLong(c, (long long)m.rss - (long long)m.used);
+    replyStatFields(c, tail, ntail);
 }
 
 /* Below this much memory the doctor declines to judge (as Redis does:
