@@ -293,7 +293,8 @@ int commandProcess(client *c) {
 static long long errorsWatermark;
 
 /* Runs c->cmd and does the bookkeeping every call gets: command stats,
- * failed-call counting, the slow log and MONITOR.  Nests (EXEC). */
+ * failed-call counting, the slow log, latency tracking and MONITOR.
+ * Nests (EXEC). */
 void commandCall(client *c) {
     command *cmd = c->cmd;
     uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
