@@ -116,7 +116,14 @@ static const latencySample *seriesNth(const latencySeries *ts, int *cursor) {
 
 /* ----------------------------------------------------------- tracking */
 
-static uint64_t commandPtrHash(const void *key) { return dictGenHashFunction(&key, sizeof(key)); }
+/* Runs on every call: a pointer mix (splitmix64's finalizer) rather
+ * than SipHash, since command addresses are not attacker-chosen. */
+static uint64_t commandPtrHash(const void *key) {
+    uint64_t x = (uint64_t)(uintptr_t)key;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
 
 static int commandPtrEqual(const void *a, const void *b) { return a == b; }
 
