@@ -104,7 +104,8 @@ static int seriesResetAll(void) {
     return n;
 }
 
-/* The i-th used sample, oldest first; NULL past the last. */
+/* The next used sample from *cursor on (start at 0: oldest first);
+ * NULL past the last. */
 static const latencySample *seriesNth(const latencySeries *ts, int *cursor) {
     while (*cursor < LATENCY_TS_LEN) {
         const latencySample *s = &ts->samples[(ts->idx + *cursor) % LATENCY_TS_LEN];
