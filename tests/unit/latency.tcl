@@ -224,3 +224,15 @@ start_server {tags {latency}} {
         assert_equal {    Prints this help.} [lindex $help end]
     }
 }
+
+start_server {tags {latency} overrides {latency-tracking-info-percentiles "90 95.5"
+                                        latency-monitor-threshold 5
+                                        latency-tracking no}} {
+    test {The three latency settings load from the config file} {
+        assert_equal {90 95.5} [lindex [r config get latency-tracking-info-percentiles] 1]
+        assert_equal 5 [lindex [r config get latency-monitor-threshold] 1]
+        assert_equal no [lindex [r config get latency-tracking] 1]
+        r set a b
+        assert_equal {} [r latency histogram]
+    }
+}
