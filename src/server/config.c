@@ -790,6 +790,9 @@ static bstr rewriteValue(const configDef *def) {
         bstrFree(v);
         return q;
     }
+    /* An empty list (latency-tracking-info-percentiles "") must read
+     * back as one empty argument, as Redis writes it. */
+    if (bstrLen(v) == 0) return bstrCat(v, "\"\"");
     return v;
 }
 

@@ -236,3 +236,26 @@ start_server {tags {latency} overrides {latency-tracking-info-percentiles "90 95
         assert_equal {} [r latency histogram]
     }
 }
+
+tags {latency} {
+    test {CONFIG REWRITE writes the latency settings so that they load back} {
+        if {[using_external_server]} { skip "needs its own server" }
+        foreach percentiles {{} {25 75}} {
+            set s [spawn_server -client]
+            set c [dict get $s client]
+            $c config set latency-tracking-info-percentiles $percentiles \
+                latency-monitor-threshold 3 latency-tracking no
+            assert_equal OK [$c config rewrite]
+            set file [dict get $s config_file]
+            stop_server $s
+            # A server started on the rewritten file reads the same values.
+            set s [spawn_server -cmdline [list $file] -client]
+            set c [dict get $s client]
+            assert_equal $percentiles \
+                [lindex [$c config get latency-tracking-info-percentiles] 1]
+            assert_equal 3 [lindex [$c config get latency-monitor-threshold] 1]
+            assert_equal no [lindex [$c config get latency-tracking] 1]
+            stop_server $s
+        }
+    }
+}
