@@ -96,5 +96,26 @@ void bitfieldCommand(client *c);
 void bitfieldroCommand(client *c);
 /* Key-spec flags of BITFIELD's key for COMMAND GETKEYSANDFLAGS. */
 uint64_t bitfieldKeySpecFlags(bstr *argv, int argc);
+/* cmd/latency.c: LATENCY and its subcommands */
+void latencyLatestCommand(client *c);
+void latencyHistoryCommand(client *c);
+void latencyResetCommand(client *c);
+void latencyGraphCommand(client *c);
+void latencyDoctorCommand(client *c);
+void latencyHistogramCommand(client *c);
+void latencyHelpCommand(client *c);
+
+/* cmd/memory_cmd.c: MEMORY and its subcommands */
+void memoryUsageCommand(client *c);
+void memoryStatsCommand(client *c);
+void memoryDoctorCommand(client *c);
+void memoryMallocStatsCommand(client *c);
+void memoryPurgeCommand(client *c);
+void memoryHelpCommand(client *c);
+
+/* cmd/replication_info.c: ROLE, READONLY, READWRITE, ASKING, CLUSTER */
+void roleCommand(client *c);
+void clusterDisabledCommand(client *c);
+const char *replicationMasterReplid(void);
 
 #endif

@@ -1,9 +1,8 @@
 /* info: INFO [section [section ...]], laid out exactly as Redis 7.0 does.
  *
  * Each section is one function appending its lines to a bstr.  The table
- * `infoSections` gives their order (Redis's order, minus the sections
- * redis-kv does not have yet: persistence, replication, modules,
- * latencystats, cluster) and whether a section is part of the default set.
+ * `infoSections` gives their order (Redis's order, then redis-kv's own
+ * storage section) and whether a section is part of the default set.
  * Fields whose subsystem does not exist yet (Lua, replication buffers,
  * keyspace hits ...) are printed as 0 so that parsers find every field
  * they know; none of them pretends to measure something. */
@@ -28,6 +27,7 @@
 #include "client/client.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "cmd/latency.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -183,12 +183,7 @@ static size_t clientsMemory(void) {
     return total;
 }
 
-typedef struct memInfo {
-    size_t used, rss, peak, startup, overhead, dataset, clients;
-    size_t allocated, active, resident; /* as the allocator sees them */
-} memInfo;
-
-static void getMemInfo(memInfo *m) {
+void infoGetMemory(memInfo *m) {
     memset(m, 0, sizeof(*m));
     m->used = allocUsedMemory();
     m->rss = processRss();
@@ -209,9 +204,12 @@ static void getMemInfo(memInfo *m) {
     m->peak = (size_t)server.statPeakMemory;
     m->startup = startupMemory;
     m->clients = clientsMemory();
-    /* Overhead is everything that is not data: what start-up allocated and
-     * the clients' buffers.  The key directory will be added here. */
-    m->overhead = m->startup + m->clients;
+    /* Overhead is everything that is not data: what start-up allocated,
+     * the clients' buffers and the key directories' bucket arrays. */
+    m->keydirTables = 0;
+    for (int db = 0; server.store && db < server.dbnum; db++)
+        m->keydirTables += dbKeydirTableBytes(db);
+    m->overhead = m->startup + m->clients + m->keydirTables;
     m->dataset = m->used > m->overhead ? m->used - m->overhead : 0;
 }
 
@@ -219,7 +217,7 @@ static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0; 
 
 static bstr infoSectionMemory(bstr s) {
     memInfo m;
-    getMemInfo(&m);
+    infoGetMemory(&m);
     char usedH[32], rssH[32], peakH[32], sysH[32];
     size_t sysmem = totalSystemMemory();
     size_t netUsage = m.used > m.startup ? m.used - m.startup : 1;
@@ -536,6 +534,40 @@ static bstr infoSectionStorage(bstr s) {
         policies[server.appendfsync], (long long)st.lastFsyncMs);
 }
 
+/* ------------------------------------------------------------ replication */
+
+/* A standalone master with no replicas and no backlog, field for field as
+ * Redis 7.0 prints it; Sentinel reads role and the replication ids. */
+static bstr infoSectionReplication(bstr s) {
+    return bstrCatPrintf(s,
+        "# Replication\r\n"
+        "role:master\r\n"
+        "connected_slaves:0\r\n"
+        "master_failover_state:no-failover\r\n"
+        "master_replid:%s\r\n"
+        "master_replid2:0000000000000000000000000000000000000000\r\n"
+        "master_repl_offset:0\r\n"
+        "second_repl_offset:-1\r\n"
+        "repl_backlog_active:0\r\n"
+        "repl_backlog_size:1048576\r\n"
+        "repl_backlog_first_byte_offset:0\r\n"
+        "repl_backlog_histlen:0\r\n",
+        replicationMasterReplid());
+}
+
+/* ---------------------------------------------- modules, latency, cluster */
+
+/* No modules are ever loaded: the header alone, as Redis prints it. */
+static bstr infoSectionModules(bstr s) { return bstrCat(s, "# Modules\r\n"); }
+
+static bstr infoSectionLatencystats(bstr s) { return latencyInfoSection(s); }
+
+bstr infoCatSafeName(bstr s, const char *name, size_t len) { return catSafeName(s, name, len); }
+
+static bstr infoSectionCluster(bstr s) {
+    return bstrCat(s, "# Cluster\r\ncluster_enabled:0\r\n");
+}
+
 /* --------------------------------------------------------------- keyspace */
 
 /* One line per non-empty database: "db0:keys=N,expires=M,avg_ttl=T".
@@ -565,9 +597,13 @@ static const struct infoSection {
     {"memory", infoSectionMemory, 1},
     {"persistence", infoSectionPersistence, 1},
     {"stats", infoSectionStats, 1},
+    {"replication", infoSectionReplication, 1},
     {"cpu", infoSectionCpu, 1},
+    {"modules", infoSectionModules, 1},
     {"commandstats", infoSectionCommandstats, 0},
     {"errorstats", infoSectionErrorstats, 1},
+    {"latencystats", infoSectionLatencystats, 0},
+    {"cluster", infoSectionCluster, 1},
     {"keyspace", infoSectionKeyspace, 1},
     {"storage", infoSectionStorage, 1},
 };

@@ -8,7 +8,23 @@
 #ifndef REDIS_KV_INFO_H
 #define REDIS_KV_INFO_H
 
+#include <stddef.h>
 #include "lib/bstr.h"
+
+/* Memory figures INFO memory and MEMORY STATS share (bytes). */
+typedef struct memInfo {
+    size_t used, rss, peak, startup, overhead, dataset, clients;
+    size_t keydirTables;                /* bucket arrays of every keydir */
+    size_t allocated, active, resident; /* as the allocator sees them */
+} memInfo;
+
+/* Fills m: used is what the allocator wrapper counts, overhead is
+ * start-up memory + clients + keydir bucket arrays, dataset the rest. */
+void infoGetMemory(memInfo *m);
+
+/* Appends a name to an INFO line with INFO's separators ('#', ':', CR,
+ * LF) turned into '_', as Redis's getSafeInfoString does. */
+bstr infoCatSafeName(bstr s, const char *name, size_t len);
 
 /* The INFO text for the given section arguments, as INFO receives them
  * (case-insensitive; "default", "all" and "everything" select groups; an

@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "pubsub/tracking.h"
 #include "client/reply.h"
+#include "cmd/latency.h"
 #include "cmd/monitor.h"
 #include "cmd/multi.h"
 #include "cmd/slowlog.h"
@@ -298,7 +299,8 @@ int commandProcess(client *c) {
 static long long errorsWatermark;
 
 /* Runs c->cmd and does the bookkeeping every call gets: command stats,
- * failed-call counting, the slow log and MONITOR.  Nests (EXEC). */
+ * failed-call counting, the slow log, latency tracking and MONITOR.
+ * Nests (EXEC). */
 void commandCall(client *c) {
     command *cmd = c->cmd;
     uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
@@ -321,6 +323,7 @@ void commandCall(client *c) {
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlogPushEntryIfNeeded(c, duration);
     cmd->stats.calls++;
     cmd->stats.microseconds += duration;
+    latencyAfterCall(cmd, duration);
     if (!(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) monitorFeed(c);
     server.statNumCommands++;
     c->commandsProcessed++;

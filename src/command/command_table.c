@@ -769,6 +769,9 @@ static const char *const commandTips[] = {"nondeterministic_output_order", NULL}
 #define COMMAND_TABLE_BITOPS_ARGS
 #include "command/command_table_bitops.inc"
 #undef COMMAND_TABLE_BITOPS_ARGS
+#define COMMAND_TABLE_INTROSPECT_ARGS
+#include "command/command_table_introspect.inc"
+#undef COMMAND_TABLE_INTROSPECT_ARGS
 
 command commandTable[] = {
     {
@@ -1002,5 +1005,8 @@ command commandTable[] = {
 #define COMMAND_TABLE_BITOPS_ENTRIES
 #include "command/command_table_bitops.inc"
 #undef COMMAND_TABLE_BITOPS_ENTRIES
+#define COMMAND_TABLE_INTROSPECT_ENTRIES
+#include "command/command_table_introspect.inc"
+#undef COMMAND_TABLE_INTROSPECT_ENTRIES
     {0}
 };

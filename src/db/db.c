@@ -283,6 +283,16 @@ int dbKeyIsExpired(int db, const char *key, size_t klen) {
     return e && entryExpired(e);
 }
 
+long long dbKeyMemoryUsage(int db, const char *key, size_t klen) {
+    keydirEntry *e = lookupLive(db, key, klen);
+    if (!e) return -1;
+    return (long long)(xmallocUsable(e) + sizeof(void *));
+}
+
+size_t dbKeydirTableBytes(int db) {
+    return keydirBuckets(storeKeydir(server.store, db)) * sizeof(void *);
+}
+
 /* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
  * writes, so the inner one joins the outer batch instead of cutting it. */
 static int batchDepth;

@@ -97,6 +97,14 @@ const char *dbWriteErrorReply(void); /* "-MISCONF Errors writing to the AOF file
 int dbKeyPresent(int db, const char *key, size_t klen);
 int dbKeyIsExpired(int db, const char *key, size_t klen);
 
+/* Memory the server holds for a live key (MEMORY USAGE): its key
+ * directory entry as allocated (key bytes, location, expiry) plus one
+ * bucket pointer; a string's value lives in the log, not in memory.
+ * -1 if the key does not exist (an expired key is deleted first). */
+long long dbKeyMemoryUsage(int db, const char *key, size_t klen);
+/* Bytes of the bucket arrays of db's key directory. */
+size_t dbKeydirTableBytes(int db);
+
 /* Keyspace listeners: the one place every change to the keyspace is
  * signalled (Redis's signalModifiedKey / signalFlushedDb / swapdb hooks).
  * WATCH registers one; keyspace notifications and client tracking can

@@ -15,6 +15,7 @@
  * (configSetOne). */
 #include "server/config.h"
 #include "client/client.h"
+#include "cmd/latency.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
 #include "lib/numfmt.h"
@@ -352,6 +353,19 @@ static bstr getNotifyKeyspaceEvents(const configDef *def) {
     return notifyFlagsToString(server.notifyKeyspaceEvents);
 }
 
+/* `latency-tracking-info-percentiles`: parsed and kept by cmd/latency.c,
+ * which prints them in INFO latencystats. */
+static int setLatencyPercentiles(const configDef *def, bstr *argv, int argc, char *err,
+                                 size_t errlen) {
+    (void)def;
+    return latencySetPercentiles(argv, argc, err, errlen);
+}
+
+static bstr getLatencyPercentiles(const configDef *def) {
+    (void)def;
+    return latencyGetPercentiles();
+}
+
 /* ------------------------------------------------------- apply hooks */
 
 static int applyPort(char *err, size_t errlen) {
@@ -439,6 +453,11 @@ static const configDef configTable[] = {
           CFG_MODIFIABLE),
     LLCFG("slowlog-max-len", slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
     MEMCFG("hll-sparse-max-bytes", hllSparseMaxBytes, 0, LONG_MAX, "3000", CFG_MODIFIABLE),
+    LLCFG("latency-monitor-threshold", latencyMonitorThreshold, 0, LLONG_MAX, "0",
+          CFG_MODIFIABLE),
+    BOOLCFG("latency-tracking", latencyTracking, "yes", CFG_MODIFIABLE, NULL),
+    SPECIALCFG("latency-tracking-info-percentiles", NULL, "50 99 99.9", CFG_MODIFIABLE,
+               setLatencyPercentiles, getLatencyPercentiles),
     ENUMCFG("enable-debug-command", enableDebugCmd, protectedActionEnum, "no", CFG_IMMUTABLE),
     ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
             CFG_IMMUTABLE),
@@ -913,6 +932,9 @@ static bstr rewriteValue(const configDef *def) {
         bstrFree(v);
         return q;
     }
+    /* An empty list (latency-tracking-info-percentiles "") must read
+     * back as one empty argument, as Redis writes it. */
+    if (bstrLen(v) == 0) return bstrCat(v, "\"\"");
     return v;
 }
 

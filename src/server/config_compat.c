@@ -35,10 +35,7 @@
  *
  * Values of classes 1-3 live in anonymous static storage (file-scope
  * compound literals), not in `server`: nothing reads them.  When a feature
- * arrives, its entries move to config.c's table with a field in `server`.
- *
- * The last block holds placeholders for parameters being implemented on
- * other branches; it is dropped when those branches are merged. */
+ * arrives, its entries move to config.c's table with a field in `server`. */
 #include "server/config.h"
 #include "lib/alloc.h"
 #include "server/server.h"
@@ -118,16 +115,6 @@ static void storeWords(const configDef *def, bstr *words, int n) {
 static bstr getWords(const configDef *def) {
     char *s = *(char **)def->field;
     return bstrNew(s ? s : "");
-}
-
-/* A list kept as given (the placeholders' latency percentiles). */
-static int setWords(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
-    (void)err; (void)errlen;
-    int n, owned;
-    bstr *words = splitWords(argv, argc, &n, &owned);
-    storeWords(def, words, n);
-    if (owned) bstrFreeSplitRes(words, n);
-    return 0;
 }
 
 /* oom-score-adj-values: three integers in -2000..2000, one per process
@@ -413,12 +400,6 @@ const configDef configCompatTable[] = {
      NEEDS("shutdown flags for signals")},
     {F_ENUM("shutdown-on-sigterm", shutdownOnSignalEnum, "default", MOD),
      NEEDS("shutdown flags for signals")},
-
-    /* placeholders: implemented on other branches */
-    {F_LL("latency-monitor-threshold", 0, LLONG_MAX, "0", MOD)},
-    {F_BOOL("latency-tracking", "yes", MOD)},
-    {F_WORDS("latency-tracking-info-percentiles", setWords, "50 99 99.9", MOD)},
-    /* end of placeholders */
 
     {.name = NULL},
 };

@@ -3,6 +3,7 @@
  * pause, automatic compaction, instantaneous metrics, active expiry, and
  * a pending shutdown. */
 #include "client/client.h"
+#include "cmd/latency.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "server/bgsave.h"
@@ -41,7 +42,9 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
+    long long expireStart = monotonicUs();
     expireCycleRun();
+    latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     bgsaveCron();
     if (server.rewriteScheduled && server.store && !storeCompacting(server.store) &&
         !storeSnapshotRunning(server.store)) {

@@ -5,6 +5,7 @@
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
 #include "cmd/info.h"
+#include "cmd/latency.h"
 #include "cmd/multi.h"
 #include "command/command.h"
 #include "db/expire_cycle.h"
@@ -115,6 +116,7 @@ void resetServerStats(void) {
     server.statInstantaneousNetOut = 0;
     dictEmpty(server.errorStats);
     commandResetStats();
+    latencyTrackingReset();
 }
 
 /* Raises RLIMIT_NOFILE so maxclients clients plus the server's own files
@@ -170,13 +172,20 @@ static void beforeSleep(reactor *r) {
     (void)r;
     server.inBeforeSleep = 1;
     updateCachedTime();
+    long long started = monotonicUs();
     expireCycleRunFast();
+    latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
     /* appendfsync always: one fdatasync for every write of this iteration,
-     * before any of their replies leaves (group commit). */
-    if (server.store && storeNeedsSync(server.store) && storeSync(server.store) != STORE_OK)
-        serverLog(LL_WARNING, "fsync of the data file failed: %s",
-                  storeLastWriteError(server.store));
+     * before any of their replies leaves (group commit).  Its duration is
+     * the latency monitor's "aof-fsync-always" event, as in Redis. */
+    if (server.store && storeNeedsSync(server.store)) {
+        started = monotonicUs();
+        if (storeSync(server.store) != STORE_OK)
+            serverLog(LL_WARNING, "fsync of the data file failed: %s",
+                      storeLastWriteError(server.store));
+        latencyAddSampleIfNeeded("aof-fsync-always", (monotonicUs() - started) / 1000);
+    }
     clientsHandlePendingWrites();
     clientsFreeAsyncPending();
     server.inBeforeSleep = 0;

@@ -186,6 +186,8 @@ struct redisServer {
     long long slowlogMaxLen;
     long long hllSparseMaxBytes;
     long long trackingTableMaxKeys; /* tracking-table-max-keys, 0 = unbounded */
+    long long latencyMonitorThreshold; /* ms; 0 = latency monitor off */
+    int latencyTracking;               /* per-command latency histograms */
     int enableDebugCmd;
     int enableProtectedConfigs;
     char *dir;            /* only as given; the process chdir()s into it */

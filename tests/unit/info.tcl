@@ -47,18 +47,19 @@ proc is_redis_kv {} {
 start_server {tags {info}} {
     test {INFO without arguments gives the default sections} {
         set h [info_headers [r info]]
-        foreach s {Server Clients Memory Stats CPU Errorstats Keyspace} {
+        set default {Server Clients Memory Persistence Stats Replication CPU Modules
+                     Errorstats Cluster Keyspace}
+        foreach s $default {
             assert {$s in $h} "missing $s in $h"
         }
         assert {"Commandstats" ni $h}
+        assert {"Latencystats" ni $h}
         # In Redis's order.
         set ours {}
         foreach s $h {
-            if {$s in {Server Clients Memory Stats CPU Errorstats Keyspace}} {
-                lappend ours $s
-            }
+            if {$s in $default} { lappend ours $s }
         }
-        assert_equal {Server Clients Memory Stats CPU Errorstats Keyspace} $ours
+        assert_equal [list {*}$default] $ours
     }
 
     test {INFO default is the same set as no argument} {
@@ -89,6 +90,79 @@ start_server {tags {info}} {
     test {Unknown sections give an empty reply} {
         assert_equal {} [r info nosuchsection]
         assert_equal {Server} [info_headers [r info nosuchsection server]]
+    }
+
+    test {INFO all and everything add commandstats and latencystats, in Redis's order} {
+        foreach arg {all everything} {
+            set ours {}
+            foreach s [info_headers [r info $arg]] {
+                if {$s ne "Storage"} { lappend ours $s }
+            }
+            assert_equal [list Server Clients Memory Persistence Stats Replication CPU \
+                              Modules Commandstats Errorstats Latencystats Cluster \
+                              Keyspace] $ours
+        }
+    }
+
+    test {Replication section: a master without replicas, in Redis's field order} {
+        set t [r info replication]
+        set fields {}
+        foreach line [split [string trim $t] "\n"] {
+            if {[regexp {^([a-z_0-9]+):} $line -> f]} { lappend fields $f }
+        }
+        assert_equal [list role connected_slaves master_failover_state master_replid \
+                          master_replid2 master_repl_offset second_repl_offset \
+                          repl_backlog_active repl_backlog_size \
+                          repl_backlog_first_byte_offset repl_backlog_histlen] $fields
+        assert_equal master [info_field $t role]
+        assert_equal 0 [info_field $t connected_slaves]
+        assert_equal no-failover [info_field $t master_failover_state]
+        assert_match {[0-9a-f]*} [info_field $t master_replid]
+        assert_equal 40 [string length [info_field $t master_replid]]
+        assert_equal [string repeat 0 40] [info_field $t master_replid2]
+        assert_equal 0 [info_field $t master_repl_offset]
+        assert_equal -1 [info_field $t second_repl_offset]
+        assert_equal 0 [info_field $t repl_backlog_active]
+        assert_equal 1048576 [info_field $t repl_backlog_size]
+        assert_equal 0 [info_field $t repl_backlog_first_byte_offset]
+        assert_equal 0 [info_field $t repl_backlog_histlen]
+        # The id stays the same while the server runs.
+        assert_equal [info_field $t master_replid] \
+            [info_field [r info replication] master_replid]
+    }
+
+    test {Cluster and Modules sections} {
+        assert_equal "# Cluster\r\ncluster_enabled:0\r\n" [r info cluster]
+        assert_equal "# Modules\r\n" [r info modules]
+    }
+
+    test {Latencystats: one line per called command, with the configured percentiles} {
+        r config resetstat
+        r set latkey v
+        r client id
+        set t [r info latencystats]
+        assert_match "# Latencystats\r\n*" $t
+        set line [info_field $t latency_percentiles_usec_set]
+        assert_match {p50=*.*,p99=*.*,p99.9=*.*} $line
+        assert_match {p50=*} [info_field $t {latency_percentiles_usec_client\|id}]
+        assert_equal "" [info_field $t latency_percentiles_usec_get]
+        r config set latency-tracking-info-percentiles "0 100"
+        assert_match {p0=*.*,p100=*.*} [info_field [r info latencystats] latency_percentiles_usec_set]
+        r config set latency-tracking-info-percentiles ""
+        assert_equal "" [info_field [r info latencystats] latency_percentiles_usec_set]
+        assert_match "*latency_percentiles_usec_set:\r\n*" [r info latencystats]
+        r config set latency-tracking-info-percentiles "50 99 99.9"
+    }
+
+    test {Latencystats: latency-tracking no stops recording} {
+        r config resetstat
+        r config set latency-tracking no
+        r set latkey v
+        assert_equal "# Latencystats\r\n" [r info latencystats]
+        r config set latency-tracking yes
+        r set latkey v
+        assert_match {p50=*} [info_field [r info latencystats] latency_percentiles_usec_set]
+        r del latkey
     }
 
     test {INFO all and everything include commandstats} {
