@@ -249,7 +249,7 @@ static void overflowSeq(void) {
 }
 
 static void testLimits(void) {
-    TEST_CASE("sequence number above 2^56-1 aborts") {
+    TEST_CASE("sequence number above 2^55-1 aborts") {
         ASSERT(childDies(overflowSeq));
     }
 }
