@@ -735,8 +735,8 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
         recordDecodePatch(key, &p);
         putRepr(stdout, key + RECORD_PATCH_HEADER_SIZE, h->keylen - RECORD_PATCH_HEADER_SIZE);
         if (!w->o->keysOnly)
-            printf(" patches=%" PRIu32 "@%" PRIu32 " at=%" PRIu32 " len=%" PRIu32, p.prevSegment,
-                   p.prevOffset, p.at, p.valueLen);
+            printf(" patches=seq:%" PRIu64 " at=%" PRIu32 " len=%" PRIu32, p.prevSeq, p.at,
+                   p.valueLen);
     } else {
         putRepr(stdout, key, h->keylen);
     }

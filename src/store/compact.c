@@ -38,13 +38,15 @@
  * the materialised SET replays after the inputs, where the chain's
  * records (those in inputs) rebuilt exactly its value; patches written
  * since the merge began replay after it, and replay.h skips those whose
- * sequence number is not above the SET's (they are already in it) and
- * applies the later ones only if they name the SET as their base -- they
- * cannot, having been written before the relocation, unless the
- * relocation failed, in which case the inputs holding the chain are
- * kept.  So the chain's records may be deleted as soon as the outputs
- * holding their materialised value are durable, like any relocated
- * record.
+ * sequence number is not above the SET's (they are already in it).  A
+ * patch written between the verdict and the relocation names the chain's
+ * newest record by its sequence number, which the SET carries too, so
+ * after a restart it applies to the SET (the same value); at run time the
+ * relocation failed, the chain stays and its inputs are kept.  The same
+ * holds for a plain SET copied by the merge and patched before its
+ * relocation: the copy keeps the sequence number the patch names.  So
+ * the chain's records may be deleted as soon as the outputs holding the
+ * materialised value are durable, like any relocated record.
  *
  * An input is given up only when no key points into it (its liveBytes is
  * 0); every live record was relocated or overwritten by then.  One that

@@ -198,15 +198,13 @@ uint32_t recordDecodeBatchCount(const char src[RECORD_BATCH_COUNT_SIZE]) {
 }
 
 void recordEncodePatch(char dst[RECORD_PATCH_HEADER_SIZE], const recordPatch *p) {
-    recordPutU32(dst, p->prevSegment);
-    recordPutU32(dst + 4, p->prevOffset);
+    recordPutU64(dst, p->prevSeq);
     recordPutU32(dst + 8, p->at);
     recordPutU32(dst + 12, p->valueLen);
 }
 
 void recordDecodePatch(const char src[RECORD_PATCH_HEADER_SIZE], recordPatch *p) {
-    p->prevSegment = recordGetU32(src);
-    p->prevOffset = recordGetU32(src + 4);
+    p->prevSeq = recordGetU64(src);
     p->at = recordGetU32(src + 8);
     p->valueLen = recordGetU32(src + 12);
 }

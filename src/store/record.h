@@ -69,12 +69,17 @@
  * field is a 16-byte patch header followed by the key itself:
  *
  *   offset size field
- *      0     4  prev_segment  u32 LE: the record this one patches (the
- *      4     4  prev_offset   key's newest record when it was written:
- *                             its SET, or the previous PATCH)
+ *      0     8  prev_seq      u64 LE: the sequence number of the record
+ *                             this one patches (the key's newest record
+ *                             when it was written: its SET, or the
+ *                             previous PATCH)
  *      8     4  at            u32 LE: where the value bytes go
  *     12     4  value_len     u32 LE: the value's length afterwards,
  *                             max(length before, at + vallen)
+ *
+ * The base is named by sequence number, not by location, because a copy
+ * keeps it: compaction may copy the base into a new segment while the
+ * patch is being written, and the patch applies to the copy as well.
  *
  * The header rides in the key field, not the value, because everything
  * that passes keys on without values (a batch held back by recovery, hint
@@ -123,7 +128,7 @@
 
 /* The patch header of a RECORD_PATCH (at the start of its key field). */
 typedef struct recordPatch {
-    uint32_t prevSegment, prevOffset;
+    uint64_t prevSeq;
     uint32_t at;
     uint32_t valueLen;
 } recordPatch;

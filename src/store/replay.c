@@ -44,7 +44,7 @@ static void applyPatch(replayState *rp, const recoveryItem *it) {
     }
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
-    if (loc.segment != p.prevSegment || loc.offset != p.prevOffset) {
+    if (keydirEntrySeq(e) != p.prevSeq) {
         if (h->seq <= keydirEntrySeq(e)) return; /* folded into a newer record */
         dropPatched(rp, it, key, klen, e, "patch of a record that is not the key's newest");
         return;

@@ -13,7 +13,8 @@
  * logical -> physical permutation as SWAPDB / DBMAP records leave it.
  *
  * Patches (record.h RECORD_PATCH) rebuild the key's chain (keydir.h).  A
- * patch applies only when the key's newest record is the one it names;
+ * patch applies only when the key's newest record is the one it names
+ * (by sequence number: the key's entry has exactly that one);
  * otherwise it was either already folded in (compaction wrote the key's
  * materialised value as one SET carrying the sequence number of its
  * newest patch, and that SET replays before patches written while the

@@ -500,7 +500,7 @@ int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, con
         (patched + len) * STORE_PATCH_FRACTION > newLen)
         return putWholeValue(s, db, e, key, klen, at, bytes, len);
 
-    recordPatch p = {loc.segment, loc.offset, (uint32_t)at, (uint32_t)newLen};
+    recordPatch p = {keydirEntrySeq(e), (uint32_t)at, (uint32_t)newLen};
     size_t flen = RECORD_PATCH_HEADER_SIZE + klen;
     char small[256];
     char *field = flen <= sizeof(small) ? small : xmalloc(flen);
