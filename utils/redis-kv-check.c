@@ -541,10 +541,9 @@ static void printTotals(const totals *t, const replay *rp) {
     const uint64_t *by = rp->st.byType;
     printf("records: %" PRIu64 " applied (set %" PRIu64 ", del %" PRIu64
            ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64
-           ", swapdb %" PRIu64 ", dbmap %" PRIu64 ", patch %" PRIu64 ")\n",
+           ", swapdb %" PRIu64 ", dbmap %" PRIu64 ")\n",
            t->recordsApplied, by[RECORD_SET], by[RECORD_DEL], by[RECORD_EXPIRE],
-           by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP],
-           by[RECORD_PATCH]);
+           by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP]);
     uint64_t patched = 0;
     for (int db = 0; db < DB_SLOTS; db++) {
         if (rp->st.kd[db] == NULL) continue;
@@ -554,8 +553,8 @@ static void printTotals(const totals *t, const replay *rp) {
         while ((e = keydirIterNext(&it))) patched += keydirEntryChain(e) != NULL;
         keydirIterRelease(&it);
     }
-    printf("patches: %" PRIu64 " keys patched, %" PRIu64 " patches without their base\n",
-           patched, rp->st.patchesDropped);
+    printf("patches: %" PRIu64 " applied, %" PRIu64 " keys patched, %" PRIu64
+           " without their base\n", by[RECORD_PATCH], patched, rp->st.patchesDropped);
     printf("batches: %" PRIu64 " committed, %" PRIu64 " dropped\n",
            t->batchesApplied, t->batchesDropped);
     uint64_t keys = 0, expires = 0;

@@ -79,6 +79,18 @@ proc sl_patch {c key v n} {
     return $v
 }
 
+set ::sl_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
+
+# utils/redis-kv-check on DIR: {exitcode output}.
+proc sl_check {args} {
+    set rc 0
+    if {[catch {exec $::sl_tool {*}$args < /dev/null 2>@1} out opts]} {
+        set ec [dict get $opts -errorcode]
+        set rc [expr {[lindex $ec 0] eq "CHILDSTATUS" ? [lindex $ec 2] : -1}]
+    }
+    return [list $rc $out]
+}
+
 start_server {tags {setrange redis-kv-only needs:own-server}} {
     if {![regexp -line {^redis_kv_version:} [r info server]]} {
         set ::sl_skip "the log of partial writes is redis-kv's (INFO storage)"
@@ -244,5 +256,25 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
         assert_equal plain [$c get p3]
         assert_equal "\x00\x00xy" [$c get gone]
         stop_server $s
+    }
+
+    test {redis-kv-check verifies, counts and dumps patch records} {
+        sl_require
+        if {![file executable $::sl_tool]} { skip "utils/redis-kv-check is not built" }
+        set dir [new_tmpdir]
+        set s [sl_start $dir]
+        set c [dict get $s client]
+        $c set k [string repeat v 5000]
+        $c setrange k 10 PATCHED
+        $c append k END
+        stop_server $s
+        lassign [sl_check $dir] rc out
+        assert_equal 0 $rc $out
+        assert_match "*patches: 2 applied, 1 keys patched, 0 without their base*" $out
+        assert_match "*result: clean*" $out
+        lassign [sl_check $dir --dump] rc out
+        assert_equal 0 $rc $out
+        assert_match {*type=patch db=0 key="k" patches=seq:* at=10 len=5000*value="PATCHED"*} $out
+        assert_match {*type=patch db=0 key="k" patches=seq:* at=5000 len=5003*value="END"*} $out
     }
 }
