@@ -175,6 +175,33 @@ static segment *outputFor(compactor *c, uint64_t size) {
     return out;
 }
 
+/* Appends the checked record rec (size bytes, header *h) to an output,
+ * adds its hint entry and sets cd's out/outOffset.  0 or -1. */
+static int appendCopy(compactor *c, compactCand *cd, const char *rec, uint64_t size,
+                      const recordHeader *h) {
+    segment *out = outputFor(c, size);
+    if (!out) return -1;
+    struct iovec iov = {(void *)rec, size};
+    uint64_t off;
+    char err[256];
+    if (segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) < 0) {
+        failf(c, "%s", err);
+        return -1;
+    }
+    if (c->hint && hintWriterAdd(c->hint, off, h, rec + RECORD_HEADER_SIZE, err,
+                                 sizeof(err)) < 0) {
+        hintWriterAbort(c->hint);
+        c->hint = NULL;
+    }
+    if (h->seq > c->hintMaxSeq) c->hintMaxSeq = h->seq;
+    if (h->timestamp > c->hintMaxTs) c->hintMaxTs = h->timestamp;
+    cd->out = out;
+    cd->outOffset = off;
+    c->stats.bytesWritten += size;
+    c->stats.recordsCopied++;
+    return 0;
+}
+
 /* Appends the owner's materialised record of a patched key (cd->whole)
  * to an output.  0 or -1. */
 static int writeWhole(compactor *c, compactCand *cd) {
@@ -183,27 +210,7 @@ static int writeWhole(compactor *c, compactCand *cd) {
         failf(c, "%s", "materialised record does not decode");
         return -1;
     }
-    segment *out = outputFor(c, cd->wholeSize);
-    if (!out) return -1;
-    struct iovec iov = {cd->whole, cd->wholeSize};
-    uint64_t off;
-    char err[256];
-    if (segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) < 0) {
-        failf(c, "%s", err);
-        return -1;
-    }
-    if (c->hint && hintWriterAdd(c->hint, off, &h, cd->whole + RECORD_HEADER_SIZE, err,
-                                 sizeof(err)) < 0) {
-        hintWriterAbort(c->hint);
-        c->hint = NULL;
-    }
-    if (h.seq > c->hintMaxSeq) c->hintMaxSeq = h.seq;
-    if (h.timestamp > c->hintMaxTs) c->hintMaxTs = h.timestamp;
-    cd->out = out;
-    cd->outOffset = off;
-    c->stats.bytesWritten += cd->wholeSize;
-    c->stats.recordsCopied++;
-    return 0;
+    return appendCopy(c, cd, cd->whole, cd->wholeSize, &h);
 }
 
 /* Frees the materialised records of the current candidates. */
@@ -242,26 +249,7 @@ static int copyRecord(compactor *c, compactCand *cd) {
         recordEncodeHeader(c->rec, &h, c->rec + RECORD_HEADER_SIZE,
                            c->rec + RECORD_HEADER_SIZE + h.keylen);
     }
-    segment *out = outputFor(c, size);
-    if (!out) return -1;
-    struct iovec iov = {c->rec, size};
-    uint64_t off;
-    if (segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) < 0) {
-        failf(c, "%s", err);
-        return -1;
-    }
-    if (c->hint && hintWriterAdd(c->hint, off, &h, c->rec + RECORD_HEADER_SIZE, err,
-                                 sizeof(err)) < 0) {
-        hintWriterAbort(c->hint);
-        c->hint = NULL;
-    }
-    if (h.seq > c->hintMaxSeq) c->hintMaxSeq = h.seq;
-    if (h.timestamp > c->hintMaxTs) c->hintMaxTs = h.timestamp;
-    cd->out = out;
-    cd->outOffset = off;
-    c->stats.bytesWritten += size;
-    c->stats.recordsCopied++;
-    return 0;
+    return appendCopy(c, cd, c->rec, size, &h);
 }
 
 /* One round: verdicts for the collected candidates, copies of the live

@@ -42,6 +42,28 @@ static store *openStore(const char *dir, uint64_t segSize) {
     return testOpenStore(dir, segSize, DBS, T0);
 }
 
+static void fill(char *buf, size_t len, unsigned seed);
+
+/* A model holding len pseudo-random bytes (from seed). */
+static model randomModel(size_t len, unsigned seed) {
+    model m = {xmalloc(len), len};
+    fill(m.v, len, seed);
+    return m;
+}
+
+/* Closes s and opens the store in dir again (a restart). */
+static store *reopen(store *s, const char *dir, uint64_t segSize) {
+    storeClose(s);
+    return openStore(dir, segSize);
+}
+
+/* The end of a test: the store closed, the model freed, dir removed. */
+static void finish(store *s, model *m, char *dir) {
+    storeClose(s);
+    xfree(m->v);
+    removeTree(dir);
+}
+
 static keydirEntry *entryOf(store *s, int db, const char *key) {
     return keydirLookup(storeKeydir(s, db), key, strlen(key));
 }
@@ -107,11 +129,9 @@ static void testPatchOverSet(void) {
     TEST_CASE("a patch over a SET logs only its bytes; reads of every range match") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[200];
-        fill(val, sizeof(val), 1);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
+        model m = randomModel(200, 1);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, 0), STORE_OK);
         uint64_t before = logBytes(s);
         ASSERT_EQ_INT(patch(s, &m, "k", 10, "XYZ", 3), STORE_OK);
         ASSERT_EQ_UINT(logBytes(s) - before, recordEncodedSize(RECORD_PATCH_HEADER_SIZE + 1, 3));
@@ -127,14 +147,11 @@ static void testPatchOverSet(void) {
         ASSERT_EQ_INT(badRanges(s, 0, "k", &m, 1, 1), 0);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         ASSERT_EQ_INT(storeSetRange(s, 0, "missing", 7, 0, "x", 1), STORE_MISSING);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_UINT(chainLen(s, 0, "k"), 3);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 }
 
@@ -142,11 +159,9 @@ static void testChainBound(void) {
     TEST_CASE("a chain grows to its bound, then a checkpoint SET cuts it") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[4000];
-        fill(val, sizeof(val), 2);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "bits", 4, val, sizeof(val), FUTURE), STORE_OK);
+        model m = randomModel(4000, 2);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "bits", 4, val, m.len, FUTURE), STORE_OK);
         uint32_t maxSeen = 0;
         int checkpoints = 0;
         for (int i = 0; i < 100; i++) {
@@ -164,14 +179,11 @@ static void testChainBound(void) {
         ASSERT(maxSeen >= 10);
         ASSERT(maxSeen <= 33); /* the base and at most 32 patches */
         ASSERT(checkpoints >= 1);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT(holds(s, 0, "bits", &m));
         ASSERT_EQ_INT(badRanges(s, 0, "bits", &m, 37, 0), 0);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 
     TEST_CASE("a patch as large as the value is written as a SET") {
@@ -183,42 +195,19 @@ static void testChainBound(void) {
         model m = {0};
         modelSet(&m, "aZZ", 3);
         ASSERT(holds(s, 0, "small", &m));
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 }
 
 /* ---- Batches ------------------------------------------------------------ */
 
-typedef struct fsizeLimit {
-    struct rlimit old;
-    void (*oldHandler)(int);
-} fsizeLimit;
-
-static int limitFileSize(fsizeLimit *l, uint64_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &l->old);
-    l->oldHandler = signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lim = l->old;
-    lim.rlim_cur = (rlim_t)bytes;
-    return setrlimit(RLIMIT_FSIZE, &lim);
-}
-
-static int unlimitFileSize(fsizeLimit *l) {
-    int rc = setrlimit(RLIMIT_FSIZE, &l->old);
-    signal(SIGXFSZ, l->oldHandler);
-    return rc;
-}
-
 static void testBatches(void) {
     TEST_CASE("patches inside a committed batch apply, with their commit") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[500];
-        fill(val, sizeof(val), 3);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
+        model m = randomModel(500, 3);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, 0), STORE_OK);
         ASSERT_EQ_INT(patch(s, &m, "k", 5, "before", 6), STORE_OK);
         storeBatchBegin(s);
         ASSERT_EQ_INT(patch(s, &m, "k", 100, "one", 3), STORE_OK);
@@ -229,14 +218,11 @@ static void testBatches(void) {
         ASSERT_EQ_INT(storeBatchCommit(s), STORE_OK);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_UINT(chainLen(s, 0, "k"), 4);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 
     TEST_CASE("a batch of patches whose commit fails is rolled back, chain and all") {
@@ -267,8 +253,7 @@ static void testBatches(void) {
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         /* and the chain goes on from where it was */
         ASSERT_EQ_INT(patch(s, &m, "k", 9, "on", 2), STORE_OK);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT(holds(s, 0, "p", &plain));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
@@ -301,11 +286,9 @@ static void testTornPatch(void) {
     TEST_CASE("a crash at any byte of a patch record leaves the value before it") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[300];
-        fill(val, sizeof(val), 5);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "key", 3, val, sizeof(val), 0), STORE_OK);
+        model m = randomModel(300, 5);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "key", 3, val, m.len, 0), STORE_OK);
         ASSERT_EQ_INT(patch(s, &m, "key", 20, "first", 5), STORE_OK);
         model before = {0};
         modelSet(&before, m.v, m.len);
@@ -375,11 +358,9 @@ static void testHints(void) {
     TEST_CASE("a restart from hint files rebuilds the same chain without reading values") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 2048); /* small segments: the chain spans several */
-        char val[1500];
-        fill(val, sizeof(val), 7);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), FUTURE), STORE_OK);
+        model m = randomModel(1500, 7);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, FUTURE), STORE_OK);
         for (int i = 0; i < 20; i++) {
             char bytes[40];
             fill(bytes, sizeof(bytes), (unsigned)i);
@@ -393,8 +374,7 @@ static void testHints(void) {
         uint32_t n = chainLen(s, 0, "k");
         ASSERT(n >= 2);
         storeWaitHints(s);
-        storeClose(s);
-        s = openStore(dir, 2048);
+        s = reopen(s, dir, 2048);
         storeStats st;
         storeGetStats(s, &st);
         ASSERT(st.segmentsFromHints >= 2);
@@ -403,9 +383,7 @@ static void testHints(void) {
         ASSERT_EQ_INT(badRanges(s, 0, "k", &m, 11, 0), 0);
         ASSERT_EQ_INT(keydirEntryExpire(entryOf(s, 0, "k")), FUTURE);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 
     TEST_CASE("a patched key past its expiry is dropped at open, accounting intact") {
@@ -432,14 +410,12 @@ static void testOverwrites(void) {
     TEST_CASE("DEL, SET, EXPIRE, FLUSHDB, SWAPDB and copies of a patched key") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[400];
-        fill(val, sizeof(val), 9);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
+        model m = randomModel(400, 9);
+        const char *val = m.v;
         const char *keys[] = {"del", "set", "exp", "copy", "flush"};
         for (int i = 0; i < 5; i++) {
             int db = i == 4 ? 2 : 0;
-            ASSERT_EQ_INT(storePut(s, db, keys[i], strlen(keys[i]), val, sizeof(val), 0), STORE_OK);
+            ASSERT_EQ_INT(storePut(s, db, keys[i], strlen(keys[i]), val, m.len, 0), STORE_OK);
             ASSERT_EQ_INT(storeSetRange(s, db, keys[i], strlen(keys[i]), 5, "PATCH", 5), STORE_OK);
             ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         }
@@ -466,8 +442,7 @@ static void testOverwrites(void) {
         ASSERT(holds(s, 3, "flush", &m));
         ASSERT_EQ_INT(storeFlush(s, 3), STORE_OK);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT_EQ_INT(storeGet(s, 0, "del", 3, &v, &vlen), STORE_MISSING);
         ASSERT_EQ_INT(storeGet(s, 3, "flush", 5, &v, &vlen), STORE_MISSING);
         ASSERT(holds(s, 0, "exp", &m));
@@ -513,11 +488,9 @@ static void testCompaction(void) {
     TEST_CASE("compaction materialises a chain: base and patches in one segment") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 1 << 20);
-        char val[3000];
-        fill(val, sizeof(val), 10);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), FUTURE), STORE_OK);
+        model m = randomModel(3000, 10);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, FUTURE), STORE_OK);
         for (int i = 0; i < 5; i++) ASSERT_EQ_INT(patch(s, &m, "k", (size_t)i * 100, "zz", 2), STORE_OK);
         ASSERT_EQ_INT(storePut(s, 0, "plain", 5, "p", 1, 0), STORE_OK);
         compactAll(s);
@@ -526,24 +499,19 @@ static void testCompaction(void) {
         ASSERT_EQ_INT(keydirEntryExpire(entryOf(s, 0, "k")), FUTURE);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         ASSERT_EQ_INT(patch(s, &m, "k", 2999, "end", 3), STORE_OK);
-        storeClose(s);
-        s = openStore(dir, 1 << 20);
+        s = reopen(s, dir, 1 << 20);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_UINT(chainLen(s, 0, "k"), 2);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 
     TEST_CASE("compaction of a segment holding the base only, another the patches only") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 4096);
-        char val[3500];
-        fill(val, sizeof(val), 11);
-        model m = {0};
-        modelSet(&m, val, sizeof(val));
-        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
+        model m = randomModel(3500, 11);
+        const char *val = m.v;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, 0), STORE_OK);
         char filler[1000];
         fill(filler, sizeof(filler), 12);
         ASSERT_EQ_INT(storePut(s, 1, "f1", 2, filler, sizeof(filler), 0), STORE_OK); /* rotates */
@@ -558,13 +526,10 @@ static void testCompaction(void) {
         storeStats st;
         storeGetStats(s, &st);
         ASSERT_EQ_UINT(st.compactionsDone, 1);
-        storeClose(s);
-        s = openStore(dir, 4096);
+        s = reopen(s, dir, 4096);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
-        xfree(m.v);
-        removeTree(dir);
+        finish(s, &m, dir);
     }
 }
 
@@ -591,11 +556,9 @@ static void patchDuringMerge(store *s, int step, void *priv) {
 static void raceOnce(int chained) {
     char *dir = makeTempDir("patch");
     store *s = openStore(dir, 4096);
-    char val[3000];
-    fill(val, sizeof(val), 13);
-    model m = {0};
-    modelSet(&m, val, sizeof(val));
-    ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
+    model m = randomModel(3000, 13);
+    const char *val = m.v;
+    ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, m.len, 0), STORE_OK);
     for (int i = 0; chained && i < 3; i++) ASSERT_EQ_INT(patch(s, &m, "k", (size_t)i, "q", 1), STORE_OK);
     for (int i = 0; i < 8; i++) {
         char fk[8], filler[600];
@@ -609,8 +572,7 @@ static void raceOnce(int chained) {
     ASSERT(holds(s, 0, "k", &m));
     ASSERT_EQ_INT(storeCheckAccounting(s), 0);
     for (int round = 0; round < 2; round++) {
-        storeClose(s);
-        s = openStore(dir, 4096);
+        s = reopen(s, dir, 4096);
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeStats st;
@@ -621,9 +583,7 @@ static void raceOnce(int chained) {
         ASSERT(holds(s, 0, "k", &m));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
     }
-    storeClose(s);
-    xfree(m.v);
-    removeTree(dir);
+    finish(s, &m, dir);
 }
 
 static void testCompactionRace(void) {

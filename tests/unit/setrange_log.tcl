@@ -48,6 +48,15 @@ proc sl_assert_value {c key want {when ""}} {
     fail "$key $when: [string length $got] bytes read, [string length $want] expected, first difference at offset $i"
 }
 
+# Waits (bounded, polling) until the compaction of C has ended.
+proc sl_wait_compaction {c what} {
+    wait_for_condition 3000 20 {
+        [server_info_field $c aof_rewrite_in_progress] == 0
+    } else {
+        fail "$what did not end"
+    }
+}
+
 # Some GETRANGE reads of KEY against the model WANT.
 proc sl_assert_ranges {c key want} {
     set len [string length $want]
@@ -157,22 +166,14 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
             set v [sl_patch $c big $v 3]
             incr rounds
         }
-        wait_for_condition 3000 20 {
-            [server_info_field $c aof_rewrite_in_progress] == 0
-        } else {
-            fail "the compaction did not end"
-        }
+        sl_wait_compaction $c "the compaction"
         assert_morethan [server_info_field $c storage_compactions] $done0
         sl_assert_value $c big $v "after the compaction"
         set v [sl_patch $c big $v 20]
         sl_assert_value $c big $v "patched after the compaction"
         # a second merge, with nothing racing it, leaves one record
         $c bgrewriteaof
-        wait_for_condition 3000 20 {
-            [server_info_field $c aof_rewrite_in_progress] == 0
-        } else {
-            fail "the second compaction did not end"
-        }
+        sl_wait_compaction $c "the second compaction"
         sl_assert_value $c big $v "after the second compaction"
         stop_server $s -kill9
         set s [restart_server $s]
