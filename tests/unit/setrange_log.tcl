@@ -26,6 +26,16 @@ proc sl_start {{dir ""} {overrides {}}} {
     return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
 }
 
+# A server (sl_start) whose key `big` holds LEN random bytes patched N
+# times; returns {server client model}.
+proc sl_start_patched {len n} {
+    set s [sl_start]
+    set c [dict get $s client]
+    set v [big_random_value $len]
+    $c set big $v
+    return [list $s $c [sl_patch $c big $v $n]]
+}
+
 # Redis's SETRANGE on the model string V: BYTES at OFF, zero-padded.
 proc sl_setrange {v off bytes} {
     set len [string length $v]
@@ -107,10 +117,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {SETRANGE and APPEND on a 1 MB value write a small fraction of it to the log} {
         sl_require
-        set s [sl_start]
-        set c [dict get $s client]
-        set v [big_random_value 1048576]
-        $c set big $v
+        lassign [sl_start_patched 1048576 0] s c v
         set before [server_info_field $c storage_total_bytes]
         set v [sl_patch $c big $v 200]
         set grown [expr {[server_info_field $c storage_total_bytes] - $before}]
@@ -185,11 +192,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {DEBUG RELOAD keeps a patched value and its chain goes on} {
         sl_require
-        set s [sl_start]
-        set c [dict get $s client]
-        set v [big_random_value 300000]
-        $c set big $v
-        set v [sl_patch $c big $v 15]
+        lassign [sl_start_patched 300000 15] s c v
         assert_equal OK [$c debug reload]
         sl_assert_value $c big $v "after DEBUG RELOAD"
         set v [sl_patch $c big $v 15]
@@ -199,11 +202,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {BACKUP RESTORE of a BGSAVE brings back the patched value as it was then} {
         sl_require
-        set s [sl_start]
-        set c [dict get $s client]
-        set v [big_random_value 500000]
-        $c set big $v
-        set v [sl_patch $c big $v 25]
+        lassign [sl_start_patched 500000 25] s c v
         set n0 [server_info_field $c rdb_saves]
         assert_equal "Background saving started" [$c bgsave]
         wait_for_condition 3000 20 {
