@@ -39,7 +39,8 @@ static void applyPatch(replayState *rp, const recoveryItem *it) {
     keydir *kd = rp->kd[h->db];
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) {
-        dropPatched(rp, it, key, klen, NULL, "patch of a missing key (base record lost)");
+        if (p.prevSeq > rp->mergedSeq)
+            dropPatched(rp, it, key, klen, NULL, "patch of a missing key (base record lost)");
         return;
     }
     keydirLoc loc;
@@ -119,6 +120,7 @@ void replayApply(replayState *rp, const recoveryItem *it) {
         applySwap(rp, it->key);
         return;
     case RECORD_DBMAP:
+        if (h->seq > rp->mergedSeq) rp->mergedSeq = h->seq;
         applyDbMap(rp, it->key, h->keylen);
         return;
     default:

@@ -21,8 +21,12 @@
  * merge ran: a patch whose sequence number is not above the key's is
  * skipped), or its base is gone (damaged, or a bug): then the key is
  * dropped and the patch reported, because no value that can be rebuilt
- * is the one that was acknowledged.  Live bytes: every record of a chain
- * counts, each in its own segment. */
+ * is the one that was acknowledged.  One exception: a patch of a MISSING
+ * key whose base is not newer than the last merge (the sequence number of
+ * the newest DBMAP record, which every merge writes) is skipped quietly:
+ * the merge dropped the base because a record written after the patch
+ * deleted or replaced the key, and that record replays later.  Live
+ * bytes: every record of a chain counts, each in its own segment. */
 #ifndef REDISKV_STORE_REPLAY_H
 #define REDISKV_STORE_REPLAY_H
 
@@ -52,6 +56,7 @@ typedef struct replayState {
     /* Patches whose base is missing (the key was dropped), and the hook
      * that reports each one (optional). */
     uint64_t patchesDropped;
+    uint64_t mergedSeq;     /* sequence number of the newest DBMAP record */
     void (*report)(void *ctx, const recoveryItem *it, const char *why);
 } replayState;
 

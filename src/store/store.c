@@ -258,7 +258,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
-    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, NULL};
+    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL};
     replayDropExpired(&rp, opts->nowMs);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
     s->stats.recoveryMs = (uint64_t)(storeWallMs() - start);

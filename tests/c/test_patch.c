@@ -586,7 +586,35 @@ static void raceOnce(int chained) {
     finish(s, &m, dir);
 }
 
+/* between-callback: at the first step, patches then deletes the key, so
+ * the merge drops its base while the patch is in the new segment. */
+static void patchThenDelete(store *s, int step, void *priv) {
+    (void)priv;
+    if (step != 0) return;
+    storeSetRange(s, 0, "gone", 4, 3, "x", 1);
+    storeDelete(s, 0, "gone", 4);
+}
+
 static void testCompactionRace(void) {
+    TEST_CASE("a patch whose base a merge dropped (the key was deleted) is no damage") {
+        char *dir = makeTempDir("patch");
+        store *s = openStore(dir, 4096);
+        model m = randomModel(2000, 14);
+        ASSERT_EQ_INT(storePut(s, 0, "gone", 4, m.v, m.len, 0), STORE_OK);
+        ASSERT_EQ_INT(storePut(s, 0, "kept", 4, m.v, m.len, 0), STORE_OK);
+        compactWith(s, patchThenDelete, NULL);
+        s = reopen(s, dir, 4096);
+        char *v;
+        size_t vlen;
+        ASSERT_EQ_INT(storeGet(s, 0, "gone", 4, &v, &vlen), STORE_MISSING);
+        ASSERT(holds(s, 0, "kept", &m));
+        storeStats st;
+        storeGetStats(s, &st);
+        ASSERT_EQ_UINT(st.damageReports, 0);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        finish(s, &m, dir);
+    }
+
     TEST_CASE("patches written at every step of a merge of a chain: exact after restarts") {
         raceOnce(1);
     }
