@@ -282,41 +282,67 @@ static void writeFile(const char *dir, uint64_t id, const char *buf, size_t len)
     xfree(p);
 }
 
+/* Writes a SET and a patch, then two more patches (inside a batch with
+ * another key's SET when batched), and reopens the store cut at every
+ * byte of the last write: the value is the one before it unless the
+ * write is whole, and the chain and the accounting match. */
+static void tornAtEveryByte(int batched) {
+    char *dir = makeTempDir("patch");
+    store *s = openStore(dir, 1 << 20);
+    model m = randomModel(300, 5);
+    ASSERT_EQ_INT(storePut(s, 0, "key", 3, m.v, m.len, 0), STORE_OK);
+    ASSERT_EQ_INT(patch(s, &m, "key", 20, "first", 5), STORE_OK);
+    model before = {0};
+    modelSet(&before, m.v, m.len);
+    uint64_t start = fileSize(dir, 1, ".log");
+    if (batched) storeBatchBegin(s);
+    ASSERT_EQ_INT(patch(s, &m, "key", 290, "grows the value", 15), STORE_OK);
+    ASSERT_EQ_INT(patch(s, &m, "key", 2, "ab", 2), STORE_OK);
+    if (batched) {
+        ASSERT_EQ_INT(storePut(s, 1, "other", 5, "o", 1, 0), STORE_OK);
+        ASSERT_EQ_INT(storeBatchCommit(s), STORE_OK);
+    }
+    storeClose(s);
+    size_t len;
+    char *whole = readFile(dir, 1, ".log", &len);
+    uint64_t secondPatch = len - recordEncodedSize(RECORD_PATCH_HEADER_SIZE + 3, 2);
+    int bad = 0;
+    for (uint64_t cut = start; cut <= len; cut++) {
+        writeFile(dir, 1, whole, len);
+        truncateFile(dir, 1, cut);
+        s = openStore(dir, 1 << 20);
+        if (!s) {
+            bad++;
+            continue;
+        }
+        /* unbatched, the first of the two patches stands on its own */
+        int done = cut == len, half = !batched && cut >= secondPatch && !done;
+        model mid = {0};
+        if (half) {
+            modelSet(&mid, before.v, before.len);
+            modelPatch(&mid, 290, "grows the value", 15);
+        }
+        const model *want = done ? &m : half ? &mid : &before;
+        uint32_t chain = done ? 4u : half ? 3u : 2u;
+        if (!holds(s, 0, "key", want) || storeCheckAccounting(s) != 0 ||
+            chainLen(s, 0, "key") != chain)
+            bad++;
+        xfree(mid.v);
+        storeClose(s);
+    }
+    ASSERT_EQ_INT(bad, 0);
+    xfree(whole);
+    xfree(before.v);
+    s = openStore(dir, 1 << 20);
+    finish(s, &m, dir);
+}
+
 static void testTornPatch(void) {
     TEST_CASE("a crash at any byte of a patch record leaves the value before it") {
-        char *dir = makeTempDir("patch");
-        store *s = openStore(dir, 1 << 20);
-        model m = randomModel(300, 5);
-        const char *val = m.v;
-        ASSERT_EQ_INT(storePut(s, 0, "key", 3, val, m.len, 0), STORE_OK);
-        ASSERT_EQ_INT(patch(s, &m, "key", 20, "first", 5), STORE_OK);
-        model before = {0};
-        modelSet(&before, m.v, m.len);
-        uint64_t start = fileSize(dir, 1, ".log");
-        ASSERT_EQ_INT(patch(s, &m, "key", 290, "grows the value", 15), STORE_OK);
-        storeClose(s);
-        size_t len;
-        char *whole = readFile(dir, 1, ".log", &len);
-        int bad = 0;
-        for (uint64_t cut = start; cut <= len; cut++) {
-            writeFile(dir, 1, whole, len);
-            truncateFile(dir, 1, cut);
-            s = openStore(dir, 1 << 20);
-            if (!s) {
-                bad++;
-                continue;
-            }
-            const model *want = cut == len ? &m : &before;
-            if (!holds(s, 0, "key", want) || storeCheckAccounting(s) != 0 ||
-                chainLen(s, 0, "key") != (cut == len ? 3u : 2u))
-                bad++;
-            storeClose(s);
-        }
-        ASSERT_EQ_INT(bad, 0);
-        xfree(whole);
-        xfree(m.v);
-        xfree(before.v);
-        removeTree(dir);
+        tornAtEveryByte(0);
+    }
+    TEST_CASE("a crash at any byte of a batch of patches leaves none of them") {
+        tornAtEveryByte(1);
     }
 
     TEST_CASE("a damaged patch drops its key (reported), never serves a wrong value") {
