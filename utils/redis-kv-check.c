@@ -246,13 +246,23 @@ typedef struct replay {
     int64_t nowMs;              /* keys expired by then are dropped */
     uint64_t liveBytes;         /* on-disk size of the records st.kd points at */
     uint64_t expiredOnLoad;     /* keys dropped because their time passed */
+    int quiet;
 } replay;
 
-static void replayCountLive(void *ctx, const keydirLoc *loc, size_t klen, int add) {
+static void replayCountLive(void *ctx, uint32_t segment, uint64_t bytes, int add) {
     replay *rp = ctx;
-    uint64_t size = recordEncodedSize(klen, loc->valueLen);
-    if (add) rp->liveBytes += size;
-    else rp->liveBytes -= size;
+    (void)segment;
+    if (add) rp->liveBytes += bytes;
+    else rp->liveBytes -= bytes;
+}
+
+/* A patch whose base is missing: the server drops the key and reports it
+ * as damage, and so does the check. */
+static void replayReportPatch(void *ctx, const recoveryItem *it, const char *why) {
+    replay *rp = ctx;
+    if (!rp->quiet)
+        printf("DAMAGE: seg-%08" PRIu64 ".log offset %" PRIu64 ": %s (the server drops the key)\n",
+               it->segId, it->offset, why);
 }
 
 /* ---------------------------------------------------- hint comparison */
@@ -346,7 +356,7 @@ static int scanItem(void *ctx, const recoveryItem *it) {
          * aborts on such a record). */
         recoveryAddDamage(sc->res, NULL, sc->seg, it->offset,
                           recordEncodedSize(it->hdr.keylen, it->hdr.vallen),
-                          "sequence number above 2^56-1");
+                          "sequence number above 2^55-1");
         return 0;
     }
     replayApply(&sc->rp->st, it);
@@ -534,6 +544,17 @@ static void printTotals(const totals *t, const replay *rp) {
            ", swapdb %" PRIu64 ", dbmap %" PRIu64 ")\n",
            t->recordsApplied, by[RECORD_SET], by[RECORD_DEL], by[RECORD_EXPIRE],
            by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP]);
+    uint64_t patched = 0;
+    for (int db = 0; db < DB_SLOTS; db++) {
+        if (rp->st.kd[db] == NULL) continue;
+        keydirIterator it;
+        keydirIterInit(&it, rp->st.kd[db]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) patched += keydirEntryChain(e) != NULL;
+        keydirIterRelease(&it);
+    }
+    printf("patches: %" PRIu64 " applied, %" PRIu64 " keys patched, %" PRIu64
+           " without their base\n", by[RECORD_PATCH], patched, rp->st.patchesDropped);
     printf("batches: %" PRIu64 " committed, %" PRIu64 " dropped\n",
            t->batchesApplied, t->batchesDropped);
     uint64_t keys = 0, expires = 0;
@@ -587,7 +608,9 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     rp.st.dbMap = xmalloc(sizeof(int) * DB_SLOTS);
     for (int db = 0; db < DB_SLOTS; db++) rp.st.dbMap[db] = db;
     rp.st.countLive = replayCountLive;
+    rp.st.report = replayReportPatch;
     rp.st.ctx = &rp;
+    rp.quiet = quiet;
     rp.nowMs = wallClockMs();
     totals t;
     memset(&t, 0, sizeof(t));
@@ -609,6 +632,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
         }
     }
     rp.expiredOnLoad = replayDropExpired(&rp.st, rp.nowMs);
+    t.damage += rp.st.patchesDropped;
     if (!quiet) printf("-- totals\n");
     printTotals(&t, &rp);
     uint64_t badHints = t.hints[HS_STALE] + t.hints[HS_INVALID] + t.hints[HS_MISMATCH];
@@ -694,7 +718,7 @@ static int dumpIsApplied(dumpWalk *w, uint64_t pos) {
 static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
                            const char *key, const char *value) {
     int keyed = h->type == RECORD_SET || h->type == RECORD_DEL ||
-                h->type == RECORD_EXPIRE;
+                h->type == RECORD_EXPIRE || h->type == RECORD_PATCH;
     if (w->o->keysOnly && !keyed) return 0;
     char ts[80];
     printf("seg=%" PRIu64 " offset=%" PRIu64 " seq=%" PRIu64, w->seg->id, pos, h->seq);
@@ -705,7 +729,16 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
     printf(" type=%s db=%u", recordTypeName(h->type), (unsigned)h->db);
     if (h->flags) printf(" flags=%u", (unsigned)h->flags);
     fputs(" key=", stdout);
-    putRepr(stdout, key, h->keylen);
+    if (h->type == RECORD_PATCH) {
+        recordPatch p;
+        recordDecodePatch(key, &p);
+        putRepr(stdout, key + RECORD_PATCH_HEADER_SIZE, h->keylen - RECORD_PATCH_HEADER_SIZE);
+        if (!w->o->keysOnly)
+            printf(" patches=seq:%" PRIu64 " at=%" PRIu32 " len=%" PRIu32, p.prevSeq, p.at,
+                   p.valueLen);
+    } else {
+        putRepr(stdout, key, h->keylen);
+    }
     if (!w->o->keysOnly) {
         if (h->expireAt) {
             numFormatUnixMs(ts, sizeof(ts), h->expireAt);

@@ -460,12 +460,18 @@ void appendCommand(client *c) {
         return;
     }
     if (!checkStringLength(c, olen, alen)) return;
-    bstr value;
-    if (!getValueOrReply(c, &value)) return;
-    if (!value) value = bstrEmpty(); /* cannot happen: the length was just read */
-    value = bstrCatLen(value, c->argv[2], alen);
-    if (overwriteKeepTtl(c, value, bstrLen(value), "append")) replyLongLong(c, (long long)bstrLen(value));
-    bstrFree(value);
+    if (alen == 0) {
+        /* nothing to patch, but Redis still counts it as a write of the key */
+        bstr value;
+        if (!getValueOrReply(c, &value)) return;
+        if (!value) value = bstrEmpty(); /* cannot happen: the length was just read */
+        if (overwriteKeepTtl(c, value, bstrLen(value), "append")) replyLongLong(c, (long long)olen);
+        bstrFree(value);
+        return;
+    }
+    if (replyDbError(c, dbSetRange(c->db, c->argv[1], ARGLEN(c, 1), olen, c->argv[2], alen))) return;
+    notifyKeyspaceEvent(NOTIFY_STRING, "append", c->argv[1], ARGLEN(c, 1), c->db);
+    replyLongLong(c, (long long)(olen + alen));
 }
 
 /* STRLEN key: 0 when missing. */
@@ -534,7 +540,8 @@ static void setrangeCreate(client *c, size_t offset) {
 }
 
 /* SETRANGE on an existing value of olen bytes: overwritten in place,
- * zero-padded when the offset lies beyond its end; the TTL is kept. */
+ * zero-padded when the offset lies beyond its end; the TTL is kept.  Only
+ * the bytes written reach the log (dbSetRange). */
 static void setrangeUpdate(client *c, size_t offset, size_t olen) {
     size_t vlen = ARGLEN(c, 3);
     if (vlen == 0) {
@@ -542,18 +549,10 @@ static void setrangeUpdate(client *c, size_t offset, size_t olen) {
         return;
     }
     if (!checkStringLength(c, offset, vlen)) return;
-    bstr value;
-    if (!getValueOrReply(c, &value)) return;
-    if (!value) value = bstrEmpty(); /* cannot happen: the length was just read */
-    size_t cur = bstrLen(value), need = offset + vlen;
-    if (need > cur) {
-        value = bstrMakeRoomFor(value, need - cur);
-        memset(value + cur, 0, need - cur);
-        bstrIncrLen(value, (ssize_t)(need - cur));
-    }
-    memcpy(value + offset, c->argv[3], vlen);
-    if (overwriteKeepTtl(c, value, bstrLen(value), "setrange")) replyLongLong(c, (long long)bstrLen(value));
-    bstrFree(value);
+    if (replyDbError(c, dbSetRange(c->db, c->argv[1], ARGLEN(c, 1), offset, c->argv[3], vlen)))
+        return;
+    notifyKeyspaceEvent(NOTIFY_STRING, "setrange", c->argv[1], ARGLEN(c, 1), c->db);
+    replyLongLong(c, (long long)(offset + vlen > olen ? offset + vlen : olen));
 }
 
 /* SETRANGE key offset value: the new length. */

@@ -207,24 +207,21 @@ int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, in
     return setKey(db, key, klen, val, vlen, expireMs, 0);
 }
 
+/* A live key gets a patch (store.h storeSetRange: only the bytes written
+ * reach the log); a missing or expired one a SET of offset zero bytes and
+ * the bytes, without TTL. */
 int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *bytes,
                size_t len) {
-    int64_t expire = DB_NO_EXPIRE;
-    bstr value = NULL;
-    int rc = dbGet(db, key, klen, &value);
-    if (rc == DB_MISSING) value = bstrEmpty();
-    else if (rc != DB_OK) return rc;
-    else if ((rc = dbGetExpire(db, key, klen, &expire)) != DB_OK) goto out;
-    size_t cur = bstrLen(value), need = offset + len;
-    if (need > cur) {
-        value = bstrMakeRoomFor(value, need - cur);
-        memset(value + cur, 0, need - cur);
-        bstrIncrLen(value, (ssize_t)(need - cur));
+    if (lookupLive(db, key, klen)) {
+        int rc = storeSetRange(server.store, db, key, klen, offset, bytes, len);
+        if (rc != STORE_MISSING)
+            return keyWritten(db, key, klen, writeResult(rc));
     }
+    char *value = xmalloc(offset + len);
+    memset(value, 0, offset);
     memcpy(value + offset, bytes, len);
-    rc = dbSet(db, key, klen, value, bstrLen(value), expire);
-out:
-    bstrFree(value);
+    int rc = dbSet(db, key, klen, value, offset + len, DB_NO_EXPIRE);
+    xfree(value);
     return rc;
 }
 

@@ -26,6 +26,28 @@
  *     so the first output starts with a DBMAP record stating the
  *     database map as the inputs leave it (record.h).
  *
+ * Patched keys (store.c, record.h RECORD_PATCH).  Compaction never copies
+ * a PATCH record.  When it meets the base SET of a live chain, the owner
+ * reads the key's whole value and hands it over as one SET record that
+ * carries the sequence number and write time of the chain's newest
+ * record and the key's current expiry; the key is relocated to it only if
+ * its newest record is still the one it was at the verdict (a patch
+ * written meanwhile leaves the copy as garbage and the chain, with its
+ * base, where it is).  Relocation makes every record of the chain
+ * garbage, in whatever segment it lies.  Crash safety, in the terms above:
+ * the materialised SET replays after the inputs, where the chain's
+ * records (those in inputs) rebuilt exactly its value; patches written
+ * since the merge began replay after it, and replay.h skips those whose
+ * sequence number is not above the SET's (they are already in it).  A
+ * patch written between the verdict and the relocation names the chain's
+ * newest record by its sequence number, which the SET carries too, so
+ * after a restart it applies to the SET (the same value); at run time the
+ * relocation failed, the chain stays and its inputs are kept.  The same
+ * holds for a plain SET copied by the merge and patched before its
+ * relocation: the copy keeps the sequence number the patch names.  So
+ * the chain's records may be deleted as soon as the outputs holding the
+ * materialised value are durable, like any relocated record.
+ *
  * An input is given up only when no key points into it (its liveBytes is
  * 0); every live record was relocated or overwritten by then.  One that
  * still holds live data (a record that failed its checksum cannot be
@@ -149,8 +171,44 @@ int storeCompactMaybeStart(store *s) {
     return 1;
 }
 
+/* The verdict on the base SET of a patched key: its value materialised
+ * as one SET record (compact.c's header says why that is safe), or not
+ * live when the value cannot be read (a damaged record: its segment is
+ * kept). */
+static void materialise(store *s, compactCand *cd, const keydirEntry *e) {
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    char *value = xmalloc(loc.valueLen ? loc.valueLen : 1);
+    int64_t written;
+    if (storeReadValue(s, e, 0, loc.valueLen, value) != STORE_OK ||
+        storeEntryWriteTime(s, e, &written) != STORE_OK) {
+        xfree(value);
+        return;
+    }
+    recordHeader h;
+    memset(&h, 0, sizeof(h));
+    h.type = RECORD_SET;
+    h.db = cd->db;
+    h.keylen = cd->klen;
+    h.vallen = loc.valueLen;
+    h.expireAt = keydirEntryExpire(e);
+    h.seq = keydirEntrySeq(e);
+    h.timestamp = written;
+    cd->wholeSize = recordEncodedSize(h.keylen, h.vallen);
+    cd->whole = xmalloc(cd->wholeSize);
+    recordEncode(cd->whole, &h, cd->key, value);
+    xfree(value);
+    cd->wholeVlen = loc.valueLen;
+    cd->fromSegment = loc.segment;
+    cd->fromOffset = loc.offset;
+    cd->expireAt = h.expireAt;
+    cd->materialised = 1;
+    cd->live = 1;
+}
+
 /* Verdicts: a candidate is live if its key's entry points at exactly that
- * record; the copy gets the entry's current expiry. */
+ * record, or if it is the base of the key's chain (materialise); the copy
+ * gets the entry's current expiry. */
 static void giveVerdicts(store *s) {
     size_t n;
     compactCand *cands = compactorCands(s->compact, &n);
@@ -160,6 +218,12 @@ static void giveVerdicts(store *s) {
         if (cd->db >= s->dbCount) continue;
         keydirEntry *e = keydirLookup(s->kd[cd->db], cd->key, cd->klen);
         if (!e) continue;
+        const keydirChain *c = keydirEntryChain(e);
+        if (c) {
+            if (c->rec[0].segment == cd->in->id && c->rec[0].offset == cd->inOffset)
+                materialise(s, cd, e);
+            continue;
+        }
         keydirLoc loc;
         keydirEntryLoc(e, &loc);
         if (loc.segment != cd->in->id || loc.offset != cd->inOffset) continue;
@@ -177,6 +241,30 @@ static void announceOutputs(store *s) {
     s->ncompactOut += n;
 }
 
+/* A patched key's chain becomes its materialised copy, unless the key
+ * changed since the verdict: every record of the chain stops counting. */
+static void relocateChain(store *s, compactCand *cd) {
+    keydir *kd = s->kd[cd->db];
+    keydirEntry *e = keydirLookup(kd, cd->key, cd->klen);
+    const keydirChain *c = e ? keydirEntryChain(e) : NULL;
+    keydirLoc from = {cd->fromSegment, cd->fromOffset, cd->wholeVlen};
+    keydirLoc cur;
+    if (!c) return;
+    keydirEntryLoc(e, &cur);
+    if (cur.segment != from.segment || cur.offset != from.offset || cur.valueLen != from.valueLen)
+        return;
+    for (uint32_t i = 0; i < c->n; i++) {
+        segment *seg = storeSegmentById(s, c->rec[i].segment);
+        if (seg) seg->liveBytes -= c->rec[i].recordSize;
+        s->liveBytes -= c->rec[i].recordSize;
+    }
+    keydirLoc to = {(uint32_t)cd->out->id, (uint32_t)cd->outOffset, cd->wholeVlen};
+    keydirRelocate(kd, cd->key, cd->klen, &from, &to);
+    cd->out->liveBytes += cd->wholeSize;
+    s->liveBytes += cd->wholeSize;
+    s->stats.compactRelocated++;
+}
+
 /* Points each copied key at its copy, unless it changed since its
  * verdict (then the copy is garbage in the output). */
 static void applyRelocations(store *s) {
@@ -186,6 +274,10 @@ static void applyRelocations(store *s) {
     for (size_t i = 0; i < n; i++) {
         compactCand *cd = &cands[i];
         if (!cd->live || !cd->out) continue;
+        if (cd->materialised) {
+            relocateChain(s, cd);
+            continue;
+        }
         keydirLoc from = {(uint32_t)cd->in->id, (uint32_t)cd->inOffset, cd->vlen};
         keydirLoc to = {(uint32_t)cd->out->id, (uint32_t)cd->outOffset, cd->vlen};
         if (!keydirRelocate(s->kd[cd->db], cd->key, cd->klen, &from, &to)) continue;

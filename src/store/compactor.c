@@ -175,10 +175,57 @@ static segment *outputFor(compactor *c, uint64_t size) {
     return out;
 }
 
+/* Appends the checked record rec (size bytes, header *h) to an output,
+ * adds its hint entry and sets cd's out/outOffset.  0 or -1. */
+static int appendCopy(compactor *c, compactCand *cd, const char *rec, uint64_t size,
+                      const recordHeader *h) {
+    segment *out = outputFor(c, size);
+    if (!out) return -1;
+    struct iovec iov = {(void *)rec, size};
+    uint64_t off;
+    char err[256];
+    if (segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) < 0) {
+        failf(c, "%s", err);
+        return -1;
+    }
+    if (c->hint && hintWriterAdd(c->hint, off, h, rec + RECORD_HEADER_SIZE, err,
+                                 sizeof(err)) < 0) {
+        hintWriterAbort(c->hint);
+        c->hint = NULL;
+    }
+    if (h->seq > c->hintMaxSeq) c->hintMaxSeq = h->seq;
+    if (h->timestamp > c->hintMaxTs) c->hintMaxTs = h->timestamp;
+    cd->out = out;
+    cd->outOffset = off;
+    c->stats.bytesWritten += size;
+    c->stats.recordsCopied++;
+    return 0;
+}
+
+/* Appends the owner's materialised record of a patched key (cd->whole)
+ * to an output.  0 or -1. */
+static int writeWhole(compactor *c, compactCand *cd) {
+    recordHeader h;
+    if (recordDecodeHeader(cd->whole, cd->wholeSize, 0, &h, NULL) != RECORD_OK) {
+        failf(c, "%s", "materialised record does not decode");
+        return -1;
+    }
+    return appendCopy(c, cd, cd->whole, cd->wholeSize, &h);
+}
+
+/* Frees the materialised records of the current candidates. */
+static void freeWholes(compactor *c) {
+    for (size_t i = 0; i < c->ncands; i++) {
+        xfree(c->cands[i].whole);
+        c->cands[i].whole = NULL;
+    }
+}
+
 /* Reads the record of one live candidate, checks it, and appends it to
  * an output with the owner's expiry.  0 (the candidate's out/outOffset
  * set, or live cleared when the input record is damaged) or -1. */
 static int copyRecord(compactor *c, compactCand *cd) {
+    if (cd->whole) return writeWhole(c, cd);
     uint64_t size = recordEncodedSize(cd->klen, cd->vlen);
     if (size > c->recCap) {
         c->rec = xrealloc(c->rec, size);
@@ -202,26 +249,7 @@ static int copyRecord(compactor *c, compactCand *cd) {
         recordEncodeHeader(c->rec, &h, c->rec + RECORD_HEADER_SIZE,
                            c->rec + RECORD_HEADER_SIZE + h.keylen);
     }
-    segment *out = outputFor(c, size);
-    if (!out) return -1;
-    struct iovec iov = {c->rec, size};
-    uint64_t off;
-    if (segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) < 0) {
-        failf(c, "%s", err);
-        return -1;
-    }
-    if (c->hint && hintWriterAdd(c->hint, off, &h, c->rec + RECORD_HEADER_SIZE, err,
-                                 sizeof(err)) < 0) {
-        hintWriterAbort(c->hint);
-        c->hint = NULL;
-    }
-    if (h.seq > c->hintMaxSeq) c->hintMaxSeq = h.seq;
-    if (h.timestamp > c->hintMaxTs) c->hintMaxTs = h.timestamp;
-    cd->out = out;
-    cd->outOffset = off;
-    c->stats.bytesWritten += size;
-    c->stats.recordsCopied++;
-    return 0;
+    return appendCopy(c, cd, c->rec, size, &h);
 }
 
 /* One round: verdicts for the collected candidates, copies of the live
@@ -230,15 +258,17 @@ static int flushBatch(compactor *c) {
     if (c->ncands == 0) return 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (request(c, COMPACT_NEED_VERDICT) < 0) return -1;
+    int rc = request(c, COMPACT_NEED_VERDICT);
     size_t live = 0;
-    for (size_t i = 0; i < c->ncands; i++) {
+    for (size_t i = 0; i < c->ncands && rc == 0; i++) {
         compactCand *cd = &c->cands[i];
         cd->out = NULL;
         if (!cd->live) continue;
-        if (copyRecord(c, cd) < 0) return -1;
-        if (cd->live) live++;
+        if (copyRecord(c, cd) < 0) rc = -1;
+        else if (cd->live) live++;
     }
+    freeWholes(c);
+    if (rc < 0) return -1;
     if (live) {
         /* Outputs are announced only with a request the owner sees. */
         if (request(c, COMPACT_NEED_RELOCATE) < 0) return -1;

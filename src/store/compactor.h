@@ -19,6 +19,11 @@
  *   COMPACT_NEED_VERDICT   cands[0..ncands) are SET records of one input,
  *                          in file order; the owner sets live and expireAt
  *                          of each (expireAt is written into the copy).
+ *                          For the base SET of a patched key the owner
+ *                          also hands over 'whole': the key's value
+ *                          materialised as one encoded SET record, which
+ *                          the worker writes instead of the input record
+ *                          (and frees, written or not).
  *   COMPACT_NEED_RELOCATE  the live ones were copied (outSeg/outOffset
  *                          set); newOutputs[0..nnewOutputs) are outputs
  *                          created since the last request, for reads.
@@ -63,6 +68,11 @@ typedef struct compactCand {
     /* the owner's verdict */
     int live;
     int64_t expireAt;
+    int materialised;     /* the base of a patched key: whole is set */
+    char *whole;          /* NULL, or the materialised SET (xmalloc'd) */
+    uint64_t wholeSize;   /* its bytes */
+    uint32_t wholeVlen;   /* its value length */
+    uint32_t fromSegment, fromOffset; /* the key's newest record then */
     /* where the worker copied it (live ones) */
     segment *out;
     uint64_t outOffset;

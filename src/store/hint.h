@@ -14,7 +14,9 @@
  *     12  4  reserved, 0
  *     16  8  segment id
  *   entries, one per record, 36 bytes + key
- *      0  1  type (RECORD_SET .. RECORD_FLUSHALL)
+ *      0  1  type (a data type of record.h; a PATCH's key field, patch
+ *              header included, is the entry's key, so a hint carries
+ *              all replay needs to rebuild a chain)
  *      1  1  flags
  *      2  2  db
  *      4  4  keylen

@@ -4,7 +4,9 @@
  *
  *     offset  size  field
  *          0     8  next      chain link (same bucket)
- *          8     8  seqMeta   bits 0..55  sequence number
+ *          8     8  seqMeta   bits 0..54  sequence number
+ *                             bit  55     PATCHED: segment and offset hold
+ *                                         a keydirChain pointer (below)
  *                             bits 56..61 key length when it is < 64
  *                             bit  62     LONGKEY: length is stored below
  *                             bit  63     EXPIRE: an expiry trails the key
@@ -24,6 +26,16 @@
  *
  * The key's hash is not stored (no room for it): rehashing recomputes it,
  * as Redis does for its main dict.
+ *
+ * Patched keys.  A key whose value is a SET record plus patch records
+ * (record.h, RECORD_PATCH) keeps the list of those records in a separate
+ * allocation, a keydirChain, whose pointer takes the place of the 8 bytes
+ * of segment and offset (the PATCHED bit says so; valueLen stays the
+ * value's length).  The chain's newest record is the key's location, so
+ * every caller that compares locations (compaction's relocation above
+ * all) sees a new patch as a change.  Unpatched keys pay nothing; a
+ * patched one pays the chain (8 + 20 bytes per record, a bounded few
+ * records: store.c checkpoints long chains), counted in entryBytes.
  *
  * Table invariants (the same as lib/dict.c):
  *   - ht[0].size and ht[1].size are 0 or powers of two; sizemask = size-1.
@@ -61,6 +73,7 @@ _Static_assert(offsetof(keydirEntry, data) == 28,
                "keydirEntry header must be 28 bytes");
 
 #define META_EXPIRE (UINT64_C(1) << 63)
+#define META_PATCHED (UINT64_C(1) << 55)
 #define META_LONGKEY (UINT64_C(1) << 62)
 #define META_LEN_SHIFT 56
 #define META_LEN_MASK UINT64_C(0x3f)
@@ -106,6 +119,29 @@ static _Noreturn void keydirPanic(const char *msg) {
 
 static inline int entryHasExpire(const keydirEntry *e) {
     return (e->seqMeta & META_EXPIRE) != 0;
+}
+
+static inline keydirChain *entryChain(const keydirEntry *e) {
+    if (!(e->seqMeta & META_PATCHED)) return NULL;
+    keydirChain *c;
+    memcpy(&c, &e->segment, sizeof(c));
+    return c;
+}
+
+static inline void entryPutChain(keydir *kd, keydirEntry *e, keydirChain *c) {
+    _Static_assert(sizeof(c) <= 2 * sizeof(uint32_t), "a pointer must fit segment+offset");
+    memcpy(&e->segment, &c, sizeof(c));
+    e->seqMeta |= META_PATCHED;
+    kd->entryBytes += xmallocUsable(c);
+}
+
+/* Frees e's chain (if any): the entry becomes a plain one. */
+static void entryDropChain(keydir *kd, keydirEntry *e) {
+    keydirChain *c = entryChain(e);
+    if (!c) return;
+    kd->entryBytes -= xmallocUsable(c);
+    xfree(c);
+    e->seqMeta &= ~META_PATCHED;
 }
 
 static inline size_t entryKeyLen(const keydirEntry *e) {
@@ -184,6 +220,7 @@ static keydirEntry *entryNew(keydir *kd, const void *key, size_t klen,
 
 static void entryFree(keydir *kd, keydirEntry *e) {
     if (entryHasExpire(e)) kd->expires--;
+    entryDropChain(kd, e);
     kd->entryBytes -= xmallocUsable(e);
     xfree(e);
 }
@@ -192,7 +229,9 @@ static inline void entrySetSeq(keydirEntry *e, uint64_t seq) {
     e->seqMeta = (e->seqMeta & ~SEQ_MASK) | seq;
 }
 
-static inline void entrySetLoc(keydirEntry *e, const keydirLoc *loc) {
+/* Points e at one plain record (dropping its chain, if any). */
+static inline void entrySetLoc(keydir *kd, keydirEntry *e, const keydirLoc *loc) {
+    entryDropChain(kd, e);
     e->segment = loc->segment;
     e->offset = loc->offset;
     e->valueLen = loc->valueLen;
@@ -508,7 +547,7 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
                        const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                        int *created) {
     expireMs = checkedExpire(klen, expireMs);
-    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^56-1");
+    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
 
     rehashStep(kd);
     uint64_t h = hashKey(key, klen);
@@ -516,7 +555,7 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     keydirEntry **link = findLink(kd, key, klen, h, &tab);
     if (link) {
         keydirEntry *e = entryChangeExpire(kd, link, expireMs);
-        entrySetLoc(e, loc);
+        entrySetLoc(kd, e, loc);
         entrySetSeq(e, seq);
         if (created) *created = 0;
         return e;
@@ -525,7 +564,7 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     growIfNeeded(kd);
     tab = isRehashing(kd) ? &kd->ht[1] : &kd->ht[0];
     keydirEntry *e = entryNew(kd, key, klen, expireMs != 0);
-    entrySetLoc(e, loc);
+    entrySetLoc(kd, e, loc);
     entrySetSeq(e, seq);
     if (expireMs != 0) {
         entryWriteExpire(e, expireMs);
@@ -563,12 +602,60 @@ keydirEntry *keydirSetExpire(keydir *kd, const void *key, size_t klen,
 int keydirRelocate(keydir *kd, const void *key, size_t klen,
                    const keydirLoc *oldLoc, const keydirLoc *newLoc) {
     keydirEntry *e = keydirLookup(kd, key, klen);
-    if (e == NULL || e->segment != oldLoc->segment ||
-        e->offset != oldLoc->offset || e->valueLen != oldLoc->valueLen) {
+    if (e == NULL) return 0;
+    keydirLoc cur;
+    keydirEntryLoc(e, &cur);
+    if (cur.segment != oldLoc->segment || cur.offset != oldLoc->offset ||
+        cur.valueLen != oldLoc->valueLen) {
         return 0;
     }
-    entrySetLoc(e, newLoc);
+    entrySetLoc(kd, e, newLoc);
     return 1;
+}
+
+static size_t chainAllocSize(uint32_t n) {
+    return sizeof(keydirChain) + (size_t)n * sizeof(keydirChainRec);
+}
+
+keydirChain *keydirChainCopy(const keydirChain *c) {
+    if (c == NULL) return NULL;
+    keydirChain *copy = xmalloc(chainAllocSize(c->n));
+    memcpy(copy, c, chainAllocSize(c->n));
+    return copy;
+}
+
+keydirEntry *keydirAppendPatch(keydir *kd, const void *key, size_t klen,
+                               const keydirChainRec *base,
+                               const keydirChainRec *patch, uint32_t valueLen,
+                               uint64_t seq) {
+    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    if (e == NULL) return NULL;
+    keydirChain *c = entryChain(e);
+    if (c) {
+        kd->entryBytes -= xmallocUsable(c);
+        c = xrealloc(c, chainAllocSize(c->n + 1));
+    } else {
+        c = xmalloc(chainAllocSize(2));
+        c->n = 1;
+        c->patchedBytes = 0;
+        c->rec[0] = *base;
+    }
+    c->rec[c->n++] = *patch;
+    c->patchedBytes += patch->len;
+    entryPutChain(kd, e, c);
+    e->valueLen = valueLen;
+    entrySetSeq(e, seq);
+    return e;
+}
+
+keydirEntry *keydirSetChain(keydir *kd, const void *key, size_t klen,
+                            const keydirChain *chain, uint32_t valueLen,
+                            int64_t expireMs, uint64_t seq) {
+    keydirLoc loc = {chain->rec[0].segment, chain->rec[0].offset, valueLen};
+    keydirEntry *e = keydirSet(kd, key, klen, &loc, expireMs, seq, NULL);
+    entryPutChain(kd, e, keydirChainCopy(chain));
+    return e;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -581,9 +668,14 @@ const void *keydirEntryKey(const keydirEntry *e, size_t *len) {
 }
 
 void keydirEntryLoc(const keydirEntry *e, keydirLoc *out) {
-    out->segment = e->segment;
-    out->offset = e->offset;
+    const keydirChain *c = entryChain(e);
+    out->segment = c ? c->rec[c->n - 1].segment : e->segment;
+    out->offset = c ? c->rec[c->n - 1].offset : e->offset;
     out->valueLen = e->valueLen;
+}
+
+const keydirChain *keydirEntryChain(const keydirEntry *e) {
+    return entryChain(e);
 }
 
 int64_t keydirEntryExpire(const keydirEntry *e) {

@@ -15,8 +15,9 @@
  *     it);
  *   - valueLen is 32 bits (values are at most 512 MB, as in Redis);
  *   - keys are binary-safe, up to UINT32_MAX bytes (Redis allows 512 MB);
- *   - the sequence number is 56 bits: at most KEYDIR_SEQ_MAX (7.2e16; ten
- *     million writes a second for 228 years).  The store must reject a record
+ *   - the sequence number is 55 bits: at most KEYDIR_SEQ_MAX (3.6e16; ten
+ *     million writes a second for 114 years; the 56th bit marks a patched
+ *     key).  The store must reject a record
  *     read from disk whose sequence number exceeds it.
  *   - expiry is an absolute unix time in milliseconds; 0 means "none".
  *
@@ -43,19 +44,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest sequence number an entry can hold (2^56 - 1). */
-#define KEYDIR_SEQ_MAX ((UINT64_C(1) << 56) - 1)
+/* Largest sequence number an entry can hold (2^55 - 1). */
+#define KEYDIR_SEQ_MAX ((UINT64_C(1) << 55) - 1)
 
 typedef struct keydir keydir;
 typedef struct keydirEntry keydirEntry;
 
 /* Where a value lives: the record at 'offset' in segment 'segment', whose
- * value is 'valueLen' bytes long. */
+ * value is 'valueLen' bytes long.  For a patched key (below) the record is
+ * the newest of its chain and valueLen the length of the whole value. */
 typedef struct keydirLoc {
     uint32_t segment;
     uint32_t offset;
     uint32_t valueLen;
 } keydirLoc;
+
+/* Patched keys.  A key's value may be a SET record followed by patch
+ * records (record.h RECORD_PATCH), each writing bytes at an offset of the
+ * value before it.  The keydir keeps the list, oldest first: rec[0] is
+ * the SET (at 0, len = its value length), rec[1..n) the patches.  The key
+ * counts as one key; its location (keydirEntryLoc) is rec[n-1]. */
+typedef struct keydirChainRec {
+    uint32_t segment;
+    uint32_t offset;
+    uint32_t recordSize;  /* the record's bytes on disk */
+    uint32_t at, len;     /* the value bytes it writes: [at, at + len) */
+} keydirChainRec;
+
+typedef struct keydirChain {
+    uint32_t n;           /* records, >= 2 */
+    uint32_t patchedBytes;/* sum of len over rec[1..n) */
+    keydirChainRec rec[];
+} keydirChain;
 
 /* ---- Life cycle ---------------------------------------------------------- */
 
@@ -99,9 +119,26 @@ keydirEntry *keydirSetExpire(keydir *kd, const void *key, size_t klen,
 /* Compaction support: if 'key' exists and its location still equals
  * *oldLoc (all three fields), sets it to *newLoc and returns 1; otherwise
  * changes nothing and returns 0 (the key was overwritten or deleted since
- * the compactor copied it).  Expiry and sequence number are kept. */
+ * the compactor copied it).  Expiry and sequence number are kept.  A
+ * patched key's chain is dropped: *newLoc is its materialised value. */
 int keydirRelocate(keydir *kd, const void *key, size_t klen,
                    const keydirLoc *oldLoc, const keydirLoc *newLoc);
+
+/* Adds a patch to 'key' (which must exist; NULL if it does not): the key's
+ * chain grows by *patch, starting as {*base, *patch} when the key had no
+ * chain (base then describes its current record).  The value length
+ * becomes valueLen and the sequence number seq; the expiry is kept.
+ * keydirSet, keydirRelocate and keydirDelete drop the chain. */
+keydirEntry *keydirAppendPatch(keydir *kd, const void *key, size_t klen,
+                               const keydirChainRec *base,
+                               const keydirChainRec *patch, uint32_t valueLen,
+                               uint64_t seq);
+/* keydirSet with a copy of 'chain' as the key's records (batch undo). */
+keydirEntry *keydirSetChain(keydir *kd, const void *key, size_t klen,
+                            const keydirChain *chain, uint32_t valueLen,
+                            int64_t expireMs, uint64_t seq);
+/* A copy of c (NULL for NULL), to xfree. */
+keydirChain *keydirChainCopy(const keydirChain *c);
 
 /* ---- Entry accessors ----------------------------------------------------- */
 
@@ -111,6 +148,9 @@ void keydirEntryLoc(const keydirEntry *e, keydirLoc *out);
 /* Absolute expiry in unix ms, or 0 if the key has none. */
 int64_t keydirEntryExpire(const keydirEntry *e);
 uint64_t keydirEntrySeq(const keydirEntry *e);
+/* The key's chain when it is patched, else NULL.  Valid until the entry
+ * changes. */
+const keydirChain *keydirEntryChain(const keydirEntry *e);
 
 /* ---- Statistics ---------------------------------------------------------- */
 

@@ -11,7 +11,7 @@ size_t recordHeaderSize(void) {
 
 int recordIsDataType(int type) {
     return (type >= RECORD_SET && type <= RECORD_FLUSHALL) || type == RECORD_SWAPDB ||
-           type == RECORD_DBMAP;
+           type == RECORD_DBMAP || type == RECORD_PATCH;
 }
 
 const char *recordTypeName(int type) {
@@ -25,6 +25,7 @@ const char *recordTypeName(int type) {
     case RECORD_BATCH_COMMIT: return "batch-commit";
     case RECORD_SWAPDB: return "swapdb";
     case RECORD_DBMAP: return "dbmap";
+    case RECORD_PATCH: return "patch";
     default: return "unknown";
     }
 }
@@ -65,6 +66,10 @@ const char *recordCheckHeader(const recordHeader *h, uint64_t maxRecordSize) {
         if (h->vallen != 0) return "database map record with a value";
         if (h->expireAt != 0) return "marker record with an expire time";
         if (h->db != 0) return "marker record with a database number";
+        break;
+    case RECORD_PATCH:
+        if (h->keylen < RECORD_PATCH_HEADER_SIZE) return "patch record without a patch header";
+        if (h->expireAt != 0) return "patch record with an expire time";
         break;
     default:
         return "invalid record type";
@@ -190,4 +195,16 @@ void recordEncodeBatchCount(char dst[RECORD_BATCH_COUNT_SIZE], uint32_t count) {
 
 uint32_t recordDecodeBatchCount(const char src[RECORD_BATCH_COUNT_SIZE]) {
     return recordGetU32(src);
+}
+
+void recordEncodePatch(char dst[RECORD_PATCH_HEADER_SIZE], const recordPatch *p) {
+    recordPutU64(dst, p->prevSeq);
+    recordPutU32(dst + 8, p->at);
+    recordPutU32(dst + 12, p->valueLen);
+}
+
+void recordDecodePatch(const char src[RECORD_PATCH_HEADER_SIZE], recordPatch *p) {
+    p->prevSeq = recordGetU64(src);
+    p->at = recordGetU32(src + 8);
+    p->valueLen = recordGetU32(src + 12);
 }

@@ -52,6 +52,9 @@
  *                            u16 LE a, b
  *   RECORD_DBMAP          9  2n bytes: empty        0              0
  *                            u16 LE each
+ *   RECORD_PATCH         10  16 + any: any              0              any
+ *                            patch header
+ *                            + the key
  *
  * Databases.  The db field of SET/DEL/EXPIRE/FLUSHDB is a PHYSICAL database
  * (a key directory); clients name LOGICAL databases (SELECT), mapped to
@@ -60,9 +63,33 @@
  * map (entry i: the physical database of logical i) and is what compaction
  * writes in place of the SWAPDB records it drops.
  *
+ * Patches.  A PATCH record changes part of a key's string value in place
+ * (SETRANGE, APPEND, ...): "write the value bytes at offset `at` of the
+ * key's value, zero-padding up to it; the key keeps its expiry".  Its key
+ * field is a 16-byte patch header followed by the key itself:
+ *
+ *   offset size field
+ *      0     8  prev_seq      u64 LE: the sequence number of the record
+ *                             this one patches (the key's newest record
+ *                             when it was written: its SET, or the
+ *                             previous PATCH)
+ *      8     4  at            u32 LE: where the value bytes go
+ *     12     4  value_len     u32 LE: the value's length afterwards,
+ *                             max(length before, at + vallen)
+ *
+ * The base is named by sequence number, not by location, because a copy
+ * keeps it: compaction may copy the base into a new segment while the
+ * patch is being written, and the patch applies to the copy as well.
+ *
+ * The header rides in the key field, not the value, because everything
+ * that passes keys on without values (a batch held back by recovery, hint
+ * files) must pass it on too.  A patch applies only on top of the record
+ * it names (replay.c says what happens otherwise); the store never writes
+ * one for a missing key.
+ *
  * Batches.  A write batch (MSET, MULTI/EXEC, any multi-key write) is laid
  * out contiguously as BATCH_BEGIN(seq S, count N), then N data records
- * (types 1-5, 8, 9), then BATCH_COMMIT(seq S).  Recovery applies the N records
+ * (types 1-5, 8-10), then BATCH_COMMIT(seq S).  Recovery applies the N records
  * only once the matching COMMIT is read, and drops the batch otherwise; a
  * batch never spans two segment files.  The data records inside a batch
  * carry their own sequence numbers (the writer's choice, normally S+1..S+N).
@@ -94,7 +121,17 @@
 #define RECORD_BATCH_COMMIT 7
 #define RECORD_SWAPDB 8
 #define RECORD_DBMAP 9
-#define RECORD_TYPE_MAX 9
+#define RECORD_PATCH 10
+#define RECORD_TYPE_MAX 10
+
+#define RECORD_PATCH_HEADER_SIZE 16
+
+/* The patch header of a RECORD_PATCH (at the start of its key field). */
+typedef struct recordPatch {
+    uint64_t prevSeq;
+    uint32_t at;
+    uint32_t valueLen;
+} recordPatch;
 
 /* recordDecodeHeader results. */
 #define RECORD_OK 0
@@ -125,7 +162,8 @@ static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
 }
 
 /* 1 for the types that carry keyspace data (SET, DEL, EXPIRE, FLUSHDB,
- * FLUSHALL, SWAPDB, DBMAP), 0 for batch markers and invalid types. */
+ * FLUSHALL, SWAPDB, DBMAP, PATCH), 0 for batch markers and invalid
+ * types. */
 int recordIsDataType(int type);
 
 /* Human-readable type name ("set", "del", ...; "unknown" for others). */
@@ -175,6 +213,11 @@ int recordVerify(const recordHeader *h, const char *buf);
  * recordCrcBegin(header bytes), feed key and value bytes in order with
  * crc32cUpdate(), and compare the result with h->crc. */
 uint32_t recordCrcBegin(const char *headerBuf);
+
+/* The patch header: encoded into / decoded from the first
+ * RECORD_PATCH_HEADER_SIZE bytes of a PATCH record's key field. */
+void recordEncodePatch(char dst[RECORD_PATCH_HEADER_SIZE], const recordPatch *p);
+void recordDecodePatch(const char src[RECORD_PATCH_HEADER_SIZE], recordPatch *p);
 
 /* Header initialisers for the marker types (all other fields zero). */
 void recordInitBatchBegin(recordHeader *h, uint64_t seq, int64_t timestamp);

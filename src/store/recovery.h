@@ -3,9 +3,10 @@
  * recoveryScan() reads one segment from its first record to its end,
  * checks every record (header checksum, field rules, full checksum; see
  * record.h) and hands each good DATA record (set, del, expire, flushdb,
- * flushall) to a callback, in file order.  Values are never kept in
- * memory: the file is read through one buffer (segmentReader), and a
- * record larger than the buffer has its value checksummed piece by piece.
+ * flushall, swapdb, dbmap, patch) to a callback, in file order.  Values
+ * are never kept in memory: the file is read through one buffer
+ * (segmentReader), and a record larger than the buffer has its value
+ * checksummed piece by piece.
  *
  * Batches.  Records between BATCH_BEGIN and its BATCH_COMMIT are held back
  * (offset, header and a copy of the key only) and delivered when the

@@ -2,13 +2,68 @@
  * replay.h). */
 #include "store/replay.h"
 
-static void countLive(replayState *rp, const keydirEntry *e, int add) {
-    if (!rp->countLive || !e) return;
+void replayCountEntry(const keydirEntry *e, replayLiveFn *fn, void *ctx, int add) {
+    const keydirChain *c = keydirEntryChain(e);
+    if (c) {
+        for (uint32_t i = 0; i < c->n; i++) fn(ctx, c->rec[i].segment, c->rec[i].recordSize, add);
+        return;
+    }
     size_t klen;
     keydirLoc loc;
     keydirEntryKey(e, &klen);
     keydirEntryLoc(e, &loc);
-    rp->countLive(rp->ctx, &loc, klen, add);
+    fn(ctx, loc.segment, recordEncodedSize(klen, loc.valueLen), add);
+}
+
+static void countLive(replayState *rp, const keydirEntry *e, int add) {
+    if (rp->countLive && e) replayCountEntry(e, rp->countLive, rp->ctx, add);
+}
+
+/* A patch that cannot be applied: its key is dropped (see replay.h). */
+static void dropPatched(replayState *rp, const recoveryItem *it, const char *key,
+                        uint32_t klen, keydirEntry *e, const char *why) {
+    countLive(rp, e, 0);
+    if (e) keydirDelete(rp->kd[it->hdr.db], key, klen);
+    rp->patchesDropped++;
+    if (rp->report) rp->report(rp->ctx, it, why);
+}
+
+/* PATCH: extends the key's chain when the key's newest record is the one
+ * the patch names (replay.h has the other cases). */
+static void applyPatch(replayState *rp, const recoveryItem *it) {
+    const recordHeader *h = &it->hdr;
+    recordPatch p;
+    recordDecodePatch(it->key, &p);
+    const char *key = it->key + RECORD_PATCH_HEADER_SIZE;
+    uint32_t klen = h->keylen - RECORD_PATCH_HEADER_SIZE;
+    keydir *kd = rp->kd[h->db];
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    if (!e) {
+        if (p.prevSeq > rp->mergedSeq)
+            dropPatched(rp, it, key, klen, NULL, "patch of a missing key (base record lost)");
+        return;
+    }
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    if (keydirEntrySeq(e) != p.prevSeq) {
+        if (h->seq <= keydirEntrySeq(e)) return; /* folded into a newer record */
+        dropPatched(rp, it, key, klen, e, "patch of a record that is not the key's newest");
+        return;
+    }
+    uint64_t end = (uint64_t)p.at + h->vallen;
+    uint64_t want = end > loc.valueLen ? end : loc.valueLen;
+    if (want != p.valueLen) {
+        dropPatched(rp, it, key, klen, e, "patch with an inconsistent value length");
+        return;
+    }
+    /* base is used only when the key has no chain yet: then its newest
+     * record is a SET of the whole value */
+    keydirChainRec base = {loc.segment, loc.offset,
+                           (uint32_t)recordEncodedSize(klen, loc.valueLen), 0, loc.valueLen};
+    keydirChainRec rec = {(uint32_t)it->segId, (uint32_t)it->offset,
+                          (uint32_t)recordEncodedSize(h->keylen, h->vallen), p.at, h->vallen};
+    keydirAppendPatch(kd, key, klen, &base, &rec, p.valueLen, h->seq);
+    if (rp->countLive) rp->countLive(rp->ctx, rec.segment, rec.recordSize, 1);
 }
 
 void replayFlushDb(replayState *rp, int db) {
@@ -65,6 +120,7 @@ void replayApply(replayState *rp, const recoveryItem *it) {
         applySwap(rp, it->key);
         return;
     case RECORD_DBMAP:
+        if (h->seq > rp->mergedSeq) rp->mergedSeq = h->seq;
         applyDbMap(rp, it->key, h->keylen);
         return;
     default:
@@ -79,13 +135,18 @@ void replayApply(replayState *rp, const recoveryItem *it) {
         return;
     }
     if (rp->kd[h->db] == NULL) rp->kd[h->db] = keydirCreate();
+    if (h->type == RECORD_PATCH) {
+        applyPatch(rp, it);
+        return;
+    }
     keydir *kd = rp->kd[h->db];
     keydirEntry *old = keydirLookup(kd, it->key, h->keylen);
     if (h->type == RECORD_SET) {
         countLive(rp, old, 0);
         keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
         keydirSet(kd, it->key, h->keylen, &loc, h->expireAt, h->seq, NULL);
-        if (rp->countLive) rp->countLive(rp->ctx, &loc, h->keylen, 1);
+        if (rp->countLive)
+            rp->countLive(rp->ctx, loc.segment, recordEncodedSize(h->keylen, h->vallen), 1);
     } else if (h->type == RECORD_DEL) {
         countLive(rp, old, 0);
         if (old) keydirDelete(kd, it->key, h->keylen);

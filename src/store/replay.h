@@ -10,7 +10,23 @@
  * EXPIRE record (PERSIST, a new EXPIRE) may change an early SET's expiry.
  *
  * Databases: record db fields are physical (record.h); dbMap is the
- * logical -> physical permutation as SWAPDB / DBMAP records leave it. */
+ * logical -> physical permutation as SWAPDB / DBMAP records leave it.
+ *
+ * Patches (record.h RECORD_PATCH) rebuild the key's chain (keydir.h).  A
+ * patch applies only when the key's newest record is the one it names
+ * (by sequence number: the key's entry has exactly that one);
+ * otherwise it was either already folded in (compaction wrote the key's
+ * materialised value as one SET carrying the sequence number of its
+ * newest patch, and that SET replays before patches written while the
+ * merge ran: a patch whose sequence number is not above the key's is
+ * skipped), or its base is gone (damaged, or a bug): then the key is
+ * dropped and the patch reported, because no value that can be rebuilt
+ * is the one that was acknowledged.  One exception: a patch of a MISSING
+ * key whose base is not newer than the last merge (the sequence number of
+ * the newest DBMAP record, which every merge writes) is skipped quietly:
+ * the merge dropped the base because a record written after the patch
+ * deleted or replaced the key, and that record replays later.  Live
+ * bytes: every record of a chain counts, each in its own segment. */
 #ifndef REDISKV_STORE_REPLAY_H
 #define REDISKV_STORE_REPLAY_H
 
@@ -21,19 +37,32 @@
 #include "store/record.h"
 #include "store/recovery.h"
 
+/* Live-bytes accounting: 'bytes' of segment 'segment' start (add = 1) or
+ * stop (0) being held by a key. */
+typedef void replayLiveFn(void *ctx, uint32_t segment, uint64_t bytes, int add);
+
 typedef struct replayState {
     keydir **kd;        /* dbCount physical slots; a NULL slot is created
                            on first use */
     int dbCount;        /* records for databases beyond it are ignored */
     int *dbMap;         /* logical -> physical, dbCount entries */
-    /* Live-bytes accounting: called when a record starts (add = 1) or
-     * stops (0) being the one a key points at.  Optional. */
-    void (*countLive)(void *ctx, const keydirLoc *loc, size_t klen, int add);
+    /* Called when a record starts or stops being one a key holds
+     * (its newest record, or one of its chain).  Optional. */
+    replayLiveFn *countLive;
     void *ctx;
     uint64_t byType[RECORD_TYPE_MAX + 1]; /* applied data records */
     uint64_t ignored;   /* records for databases this config does not have,
                            and database maps that do not fit it */
+    /* Patches whose base is missing (the key was dropped), and the hook
+     * that reports each one (optional). */
+    uint64_t patchesDropped;
+    uint64_t mergedSeq;     /* sequence number of the newest DBMAP record */
+    void (*report)(void *ctx, const recoveryItem *it, const char *why);
 } replayState;
+
+/* Calls fn for every record e's key holds: its one record, or each
+ * record of its chain. */
+void replayCountEntry(const keydirEntry *e, replayLiveFn *fn, void *ctx, int add);
 
 /* Applies one delivered data record.  The caller has checked that its
  * sequence number fits a keydir entry (KEYDIR_SEQ_MAX). */

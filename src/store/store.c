@@ -68,26 +68,31 @@ typedef struct loadContext {
     replayState rp;
 } loadContext;
 
-/* Live-bytes accounting: a record the key directory points at (loc,
- * key length) starts or stops counting, in the store and in its segment. */
-static void countLive(store *s, const keydirLoc *loc, size_t klen, int add) {
-    uint64_t size = recordEncodedSize(klen, loc->valueLen);
-    segment *seg = storeSegmentById(s, loc->segment);
+/* Live-bytes accounting: 'bytes' of segment segId start or stop being
+ * held by a key, in the store and in the segment. */
+static void countBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
+    segment *seg = storeSegmentById(s, segId);
     if (add) {
-        s->liveBytes += size;
-        if (seg) seg->liveBytes += size;
+        s->liveBytes += bytes;
+        if (seg) seg->liveBytes += bytes;
     } else {
-        s->liveBytes -= size;
-        if (seg) seg->liveBytes -= size;
+        s->liveBytes -= bytes;
+        if (seg) seg->liveBytes -= bytes;
     }
 }
 
+static void countBytesCb(void *ctx, uint32_t segId, uint64_t bytes, int add) {
+    countBytes(ctx, segId, bytes, add);
+}
+
+/* A plain record at loc (key length klen) starts or stops counting. */
+static void countLive(store *s, const keydirLoc *loc, size_t klen, int add) {
+    countBytes(s, loc->segment, recordEncodedSize(klen, loc->valueLen), add);
+}
+
+/* Every record e's key holds (one, or its whole chain). */
 static void entryCountLive(store *s, const keydirEntry *e, int add) {
-    size_t klen;
-    keydirLoc loc;
-    keydirEntryKey(e, &klen);
-    keydirEntryLoc(e, &loc);
-    countLive(s, &loc, klen, add);
+    replayCountEntry(e, countBytesCb, s, add);
 }
 
 static void dropLive(store *s, keydirEntry *e) {
@@ -103,8 +108,12 @@ static void flushKeydirAccounting(store *s, int db) {
     keydirEmpty(s->kd[db]);
 }
 
-static void countLiveCb(void *ctx, const keydirLoc *loc, size_t klen, int add) {
-    countLive(ctx, loc, klen, add);
+/* Recovery met a patch it cannot apply (replay.h): a damage report. */
+static void reportPatch(void *ctx, const recoveryItem *it, const char *why) {
+    store *s = ctx;
+    s->stats.damageReports++;
+    storeLogf(s, STORE_LOG_WARNING, "Segment %llu offset %llu: %s; key dropped, not served",
+              (unsigned long long)it->segId, (unsigned long long)it->offset, why);
 }
 
 /* Applies one recovered record (replay.h has the rules). */
@@ -131,8 +140,9 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     lc.rp.kd = s->kd;
     lc.rp.dbCount = s->dbCount;
     lc.rp.dbMap = s->dbMap;
-    lc.rp.countLive = countLiveCb;
+    lc.rp.countLive = countBytesCb;
     lc.rp.ctx = s;
+    lc.rp.report = reportPatch;
     recoveryOptions ro = {0};
     ro.log = opts->log;
     for (size_t i = 0; i < n; i++) {
@@ -248,14 +258,14 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
-    replayState rp = {s->kd, s->dbCount, s->dbMap, countLiveCb, s, {0}, 0};
+    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL};
     replayDropExpired(&rp, opts->nowMs);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
     s->stats.recoveryMs = (uint64_t)(storeWallMs() - start);
     s->stats.tornBytes = res.tornBytes;
     s->stats.recordsLoaded = res.recordsApplied;
     s->stats.segmentsFromHints = res.segmentsFromHints;
-    s->stats.damageReports = res.damageTotal;
+    s->stats.damageReports += res.damageTotal;
     recoveryResultFree(&res);
     storeComputeTotals(s);
     storeMapAll(s);
@@ -413,6 +423,7 @@ static void rememberUndo(store *s, int db, const void *key, size_t klen) {
     if (e) {
         u->existed = 1;
         keydirEntryLoc(e, &u->loc);
+        u->chain = keydirChainCopy(keydirEntryChain(e));
         u->expire = keydirEntryExpire(e);
         u->seq = keydirEntrySeq(e);
     }
@@ -433,6 +444,83 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
     keydirLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen};
     keydirSet(s->kd[db], key, klen, &loc, expireMs, seq, NULL);
     countLive(s, &loc, klen, 1);
+    afterWrite(s);
+    return STORE_OK;
+}
+
+/* Patch records and checkpoints.  A partial write of a key's value is
+ * logged as a PATCH record (record.h) naming the key's newest record, and
+ * the key's chain (keydir.h) grows by it: the entry points at the newest
+ * record, the chain lists them all, and reads assemble the range they are
+ * asked for from the records that overlap it (store_read.c).  A chain
+ * that grew too long is cut by a checkpoint: the whole new value is
+ * written as one SET, which makes every record of the chain garbage.
+ *
+ * STORE_PATCH_CHAIN_MAX bounds the records a read of the whole value
+ * touches (the base and up to this many patches, most of them a few dozen
+ * bytes in one mapped segment), and so what a GET of a patched value
+ * costs over an unpatched one; it also sets the write saving: with 1-byte
+ * patches of a value of V bytes, the log grows by about V / (MAX + 1) per
+ * write instead of V.  Raising it trades read work for log bytes.
+ * STORE_PATCH_FRACTION: once the patches hold more than 1/FRACTION of the
+ * value's bytes a SET is cheaper to read and hardly dearer to write. */
+#define STORE_PATCH_CHAIN_MAX 32
+#define STORE_PATCH_FRACTION 4
+
+/* The whole new value (old value, zero-padded, bytes at 'at') as one SET
+ * with the key's expiry: a checkpoint.  'db' is logical. */
+static int putWholeValue(store *s, int db, keydirEntry *e, const void *key, size_t klen,
+                         size_t at, const void *bytes, size_t len) {
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    size_t newLen = at + len > loc.valueLen ? at + len : loc.valueLen;
+    char *buf = xmalloc(newLen ? newLen : 1);
+    int rc = storeReadValue(s, e, 0, loc.valueLen, buf);
+    if (rc == STORE_OK) {
+        if (at > loc.valueLen) memset(buf + loc.valueLen, 0, at - loc.valueLen);
+        memcpy(buf + at, bytes, len);
+        rc = storePut(s, db, key, klen, buf, newLen, keydirEntryExpire(e));
+    }
+    xfree(buf);
+    return rc;
+}
+
+int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, const void *bytes,
+                  size_t len) {
+    int pdb = s->dbMap[db];
+    keydirEntry *e = keydirLookup(s->kd[pdb], key, klen);
+    if (!e) return STORE_MISSING;
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    uint64_t newLen = (uint64_t)at + len > loc.valueLen ? (uint64_t)at + len : loc.valueLen;
+    const keydirChain *c = keydirEntryChain(e);
+    uint64_t patches = c ? c->n - 1 : 0, patched = c ? c->patchedBytes : 0;
+    if (patches >= STORE_PATCH_CHAIN_MAX || newLen > UINT32_MAX ||
+        RECORD_PATCH_HEADER_SIZE + len >= newLen ||
+        (patched + len) * STORE_PATCH_FRACTION > newLen)
+        return putWholeValue(s, db, e, key, klen, at, bytes, len);
+
+    recordPatch p = {keydirEntrySeq(e), (uint32_t)at, (uint32_t)newLen};
+    size_t flen = RECORD_PATCH_HEADER_SIZE + klen;
+    char small[256];
+    char *field = flen <= sizeof(small) ? small : xmalloc(flen);
+    recordEncodePatch(field, &p);
+    if (klen) memcpy(field + RECORD_PATCH_HEADER_SIZE, key, klen);
+    recordHeader h;
+    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
+    fillHeader(s, &h, RECORD_PATCH, pdb, flen, len, 0, seq);
+    uint64_t off;
+    int rc = appendRecord(s, &h, field, bytes, &off);
+    if (field != small) xfree(field);
+    if (rc != STORE_OK) return rc;
+    if (!s->inBatch) s->nextSeq++;
+    rememberUndo(s, pdb, key, klen);
+    keydirChainRec base = {loc.segment, loc.offset, (uint32_t)recordEncodedSize(klen, loc.valueLen),
+                           0, loc.valueLen};
+    keydirChainRec rec = {(uint32_t)storeActive(s)->id, (uint32_t)off,
+                          (uint32_t)recordEncodedSize(flen, len), (uint32_t)at, (uint32_t)len};
+    keydirAppendPatch(s->kd[pdb], key, klen, &base, &rec, (uint32_t)newLen, seq);
+    countBytes(s, rec.segment, rec.recordSize, 1);
     afterWrite(s);
     return STORE_OK;
 }
@@ -570,13 +658,18 @@ static void freeUndo(store *s, int restore) {
         if (restore) {
             dropLive(s, keydirLookup(s->kd[u->db], u->key, u->klen));
             if (u->existed) {
-                keydirSet(s->kd[u->db], u->key, u->klen, &u->loc, u->expire, u->seq, NULL);
-                countLive(s, &u->loc, u->klen, 1);
+                keydirEntry *e =
+                    u->chain ? keydirSetChain(s->kd[u->db], u->key, u->klen, u->chain,
+                                              u->loc.valueLen, u->expire, u->seq)
+                             : keydirSet(s->kd[u->db], u->key, u->klen, &u->loc, u->expire,
+                                         u->seq, NULL);
+                entryCountLive(s, e, 1);
             } else {
                 keydirDelete(s->kd[u->db], u->key, u->klen);
             }
         }
         xfree(u->key);
+        xfree(u->chain);
     }
     s->nundo = 0;
 }
@@ -689,16 +782,22 @@ int storeCheckAccounting(store *s) {
             size_t klen;
             keydirEntryLoc(e, &loc);
             keydirEntryKey(e, &klen);
-            uint64_t size = recordEncodedSize(klen, loc.valueLen);
-            total += size;
-            size_t i = 0;
-            while (i < nall && all[i]->id != loc.segment) i++;
-            if (i < nall) {
-                sums[i] += size;
-            } else {
-                storeLogf(s, STORE_LOG_WARNING, "Key in db %d points at missing segment %u", db,
-                          loc.segment);
-                bad++;
+            keydirChainRec one = {loc.segment, loc.offset,
+                                  (uint32_t)recordEncodedSize(klen, loc.valueLen), 0, 0};
+            const keydirChain *c = keydirEntryChain(e);
+            uint32_t nrec = c ? c->n : 1;
+            for (uint32_t r = 0; r < nrec; r++) {
+                const keydirChainRec *rec = c ? &c->rec[r] : &one;
+                total += rec->recordSize;
+                size_t i = 0;
+                while (i < nall && all[i]->id != rec->segment) i++;
+                if (i < nall) {
+                    sums[i] += rec->recordSize;
+                } else {
+                    storeLogf(s, STORE_LOG_WARNING,
+                              "Key in db %d points at missing segment %u", db, rec->segment);
+                    bad++;
+                }
             }
         }
         keydirIterRelease(&it);

@@ -84,6 +84,13 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
 int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms);
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs);
+/* Writes len bytes at offset 'at' of key's string value, zero-padding up
+ * to it; the key keeps its expiry.  Logged as a PATCH record (only the
+ * bytes written), or as a SET of the whole value when the key's chain of
+ * patches reached its bound (store.c explains the bound).  STORE_MISSING
+ * when the key does not exist (the caller writes a SET). */
+int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, const void *bytes,
+                  size_t len);
 int storeDelete(store *s, int db, const void *key, size_t klen);
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs);
 int storeFlush(store *s, int db);

@@ -42,6 +42,7 @@ typedef struct undoStep {
     size_t klen;
     int existed;
     keydirLoc loc;
+    keydirChain *chain;  /* a copy of the key's chain, if it had one */
     int64_t expire;
     uint64_t seq;
     keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */

@@ -154,39 +154,36 @@ static int readWholeValue(store *s, segment *seg, const keydirLoc *loc, size_t k
     return rc;
 }
 
-/* Reads len bytes of e's value from offset: through the segment's
- * mapping when it has one, else from the file, or, for a record still in
- * the pending batch, from the batch buffer.  The whole record's checksum
- * is verified first, so damage that a hint file could not show is
- * reported, never served as data. */
-int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf) {
-    keydirLoc loc;
-    size_t klen;
-    keydirEntryLoc(e, &loc);
-    keydirEntryKey(e, &klen);
-    if (offset + len > loc.valueLen) return STORE_ERR_READ;
-    segment *seg = storeSegmentById(s, loc.segment);
+/* Reads value bytes [offset, offset + len) of the record at loc (klen:
+ * its key field's length; loc->valueLen: its value's): through the
+ * segment's mapping when it has one, else from the file, or, for a record
+ * still in the pending batch, from the batch buffer.  The whole record's
+ * checksum is verified first, so damage that a hint file could not show
+ * is reported, never served as data. */
+static int readRecordRange(store *s, const keydirLoc *loc, size_t klen, size_t offset,
+                           size_t len, void *buf) {
+    segment *seg = storeSegmentById(s, loc->segment);
     if (!seg) return STORE_ERR_READ;
-    uint64_t valueAt = (uint64_t)loc.offset + RECORD_HEADER_SIZE + klen;
-    if (s->inBatch && seg == storeActive(s) && loc.offset >= s->batchBase) {
+    uint64_t valueAt = (uint64_t)loc->offset + RECORD_HEADER_SIZE + klen;
+    if (s->inBatch && seg == storeActive(s) && loc->offset >= s->batchBase) {
         memcpy(buf, s->batchBuf + (valueAt + offset - s->batchBase), len);
         return STORE_OK;
     }
-    int rc = readMapped(s, seg, &loc, klen, offset, len, buf);
+    int rc = readMapped(s, seg, loc, klen, offset, len, buf);
     if (rc != READ_UNMAPPED) return rc;
-    if (offset == 0 && len == loc.valueLen) return readWholeValue(s, seg, &loc, klen, buf);
-    size_t recLen = (size_t)recordEncodedSize(klen, loc.valueLen);
+    if (offset == 0 && len == loc->valueLen) return readWholeValue(s, seg, loc, klen, buf);
+    size_t recLen = (size_t)recordEncodedSize(klen, loc->valueLen);
     char *rec = xmalloc(recLen);
     recordHeader h;
     rc = STORE_ERR_READ;
     struct iovec iov = {rec, recLen};
-    if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
+    if (preadvFull(seg->fd, &iov, 1, loc->offset) < 0) {
         snprintf(s->lastError, sizeof(s->lastError), "%s: read at offset %u: %s", seg->path,
-                 loc.offset, strerror(errno ? errno : EIO));
+                 loc->offset, strerror(errno ? errno : EIO));
     } else if (recordDecodeHeader(rec, recLen, 0, &h, NULL) != RECORD_OK ||
-               h.keylen != klen || h.vallen != loc.valueLen || !recordVerify(&h, rec)) {
+               h.keylen != klen || h.vallen != loc->valueLen || !recordVerify(&h, rec)) {
         snprintf(s->lastError, sizeof(s->lastError), "%s: bad checksum at offset %u", seg->path,
-                 loc.offset);
+                 loc->offset);
         storeLogf(s, STORE_LOG_WARNING, "Damaged record not served: %s", s->lastError);
     } else {
         memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
@@ -194,6 +191,47 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     }
     xfree(rec);
     return rc;
+}
+
+/* A patched key's bytes [offset, offset + len): the base SET's part of
+ * the range, zeros past its end, then each patch in order over the part
+ * it covers.  Only the records that overlap the range are read. */
+static int readChain(store *s, const keydirChain *c, size_t klen, size_t offset, size_t len,
+                     char *buf) {
+    size_t end = offset + len;
+    const keydirChainRec *b = &c->rec[0];
+    size_t baseEnd = end < b->len ? end : b->len;
+    if (offset < baseEnd) {
+        keydirLoc loc = {b->segment, b->offset, b->len};
+        int rc = readRecordRange(s, &loc, klen, offset, baseEnd - offset, buf);
+        if (rc != STORE_OK) return rc;
+    }
+    size_t zeroFrom = offset > b->len ? offset : b->len;
+    if (zeroFrom < end) memset(buf + (zeroFrom - offset), 0, end - zeroFrom);
+    for (uint32_t i = 1; i < c->n; i++) {
+        const keydirChainRec *r = &c->rec[i];
+        size_t lo = offset > r->at ? offset : r->at;
+        size_t hi = end < (size_t)r->at + r->len ? end : (size_t)r->at + r->len;
+        if (lo >= hi) continue;
+        keydirLoc loc = {r->segment, r->offset, r->len};
+        int rc = readRecordRange(s, &loc, klen + RECORD_PATCH_HEADER_SIZE, lo - r->at, hi - lo,
+                                 buf + (lo - offset));
+        if (rc != STORE_OK) return rc;
+    }
+    return STORE_OK;
+}
+
+/* Reads len bytes of e's value from offset (readRecordRange for a plain
+ * key, readChain for a patched one). */
+int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf) {
+    keydirLoc loc;
+    size_t klen;
+    keydirEntryLoc(e, &loc);
+    keydirEntryKey(e, &klen);
+    if (offset + len > loc.valueLen) return STORE_ERR_READ;
+    const keydirChain *c = keydirEntryChain(e);
+    if (c) return readChain(s, c, klen, offset, len, buf);
+    return readRecordRange(s, &loc, klen, offset, len, buf);
 }
 
 /* The wall-clock time e's record was written at (its header timestamp),

@@ -249,7 +249,7 @@ static void overflowSeq(void) {
 }
 
 static void testLimits(void) {
-    TEST_CASE("sequence number above 2^56-1 aborts") {
+    TEST_CASE("sequence number above 2^55-1 aborts") {
         ASSERT(childDies(overflowSeq));
     }
 }
@@ -1188,6 +1188,65 @@ static void testStress(void) {
     }
 }
 
+/* Patched keys: the chain lives beside the entry, the entry's location
+ * is the chain's newest record, and every way out of the chain frees it
+ * (the memory count returns to what it was). */
+static void testChains(void) {
+    TEST_CASE("a patched key: chain, location, copies and memory") {
+        keydir *kd = keydirCreate();
+        keydirLoc loc = {3, 100, 500};
+        keydirSet(kd, "k", 1, &loc, 777, 10, NULL);
+        size_t plain = keydirMemoryBytes(kd);
+        keydirChainRec base = {3, 100, 545, 0, 500};
+        keydirChainRec p1 = {4, 64, 70, 20, 5};
+        keydirChainRec p2 = {4, 134, 70, 600, 5};
+        ASSERT(keydirAppendPatch(kd, "missing", 7, &base, &p1, 500, 11) == NULL);
+        keydirEntry *e = keydirAppendPatch(kd, "k", 1, &base, &p1, 500, 11);
+        e = keydirAppendPatch(kd, "k", 1, &base, &p2, 605, 12);
+        const keydirChain *c = keydirEntryChain(e);
+        ASSERT(c != NULL);
+        ASSERT_EQ_UINT(c->n, 3);
+        ASSERT_EQ_UINT(c->patchedBytes, 10);
+        ASSERT_EQ_UINT(c->rec[0].offset, 100);
+        keydirLoc got;
+        keydirEntryLoc(e, &got);
+        ASSERT_EQ_UINT(got.segment, 4);
+        ASSERT_EQ_UINT(got.offset, 134);
+        ASSERT_EQ_UINT(got.valueLen, 605);
+        ASSERT_EQ_UINT(keydirEntrySeq(e), 12);
+        ASSERT_EQ_INT(keydirEntryExpire(e), 777);
+        ASSERT(keydirMemoryBytes(kd) > plain);
+        /* an expiry change keeps the chain */
+        e = keydirSetExpire(kd, "k", 1, 0);
+        ASSERT(keydirEntryChain(e) != NULL);
+        /* undo's copy restores it exactly */
+        keydirChain *copy = keydirChainCopy(keydirEntryChain(e));
+        keydirSet(kd, "k", 1, &loc, 777, 13, NULL);
+        ASSERT(keydirEntryChain(keydirLookup(kd, "k", 1)) == NULL);
+        ASSERT_EQ_UINT(keydirMemoryBytes(kd), plain);
+        e = keydirSetChain(kd, "k", 1, copy, 605, 5, 12);
+        xfree(copy);
+        keydirEntryLoc(e, &got);
+        ASSERT_EQ_UINT(got.offset, 134);
+        ASSERT_EQ_UINT(keydirEntryChain(e)->n, 3);
+        /* a relocation from the newest record materialises it */
+        keydirLoc stale = {3, 100, 500}, newest = {4, 134, 605}, moved = {9, 32, 605};
+        ASSERT_EQ_INT(keydirRelocate(kd, "k", 1, &stale, &moved), 0);
+        ASSERT_EQ_INT(keydirRelocate(kd, "k", 1, &newest, &moved), 1);
+        e = keydirLookup(kd, "k", 1);
+        ASSERT(keydirEntryChain(e) == NULL);
+        keydirEntryLoc(e, &got);
+        ASSERT_EQ_UINT(got.segment, 9);
+        ASSERT_EQ_UINT(keydirEntrySeq(e), 12);
+        /* delete and empty free chains too (no leak under ASan) */
+        keydirAppendPatch(kd, "k", 1, &base, &p1, 605, 14);
+        keydirDelete(kd, "k", 1);
+        keydirSet(kd, "j", 1, &loc, 0, 1, NULL);
+        keydirAppendPatch(kd, "j", 1, &base, &p1, 500, 2);
+        keydirRelease(kd);
+    }
+}
+
 int main(void) {
     testEmpty();
     testSetLookup();
@@ -1200,6 +1259,7 @@ int main(void) {
     testRandom();
     testIterator();
     testMemory();
+    testChains();
     testStress();
     return testReport();
 }

@@ -249,27 +249,6 @@ static int sameSnapshot(const snapshot *a, const snapshot *b, int withSeq) {
     return 1;
 }
 
-/* ---- RLIMIT_FSIZE: make the next appends fail with EFBIG ------------------ */
-
-typedef struct fsizeLimit {
-    struct rlimit old;
-    void (*oldHandler)(int);
-} fsizeLimit;
-
-static int limitFileSize(fsizeLimit *l, uint64_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &l->old);
-    l->oldHandler = signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lim = l->old;
-    lim.rlim_cur = (rlim_t)bytes;
-    return setrlimit(RLIMIT_FSIZE, &lim);
-}
-
-static int unlimitFileSize(fsizeLimit *l) {
-    int rc = setrlimit(RLIMIT_FSIZE, &l->old);
-    signal(SIGXFSZ, l->oldHandler);
-    return rc;
-}
-
 /* ---- Basic reads and writes ------------------------------------------------ */
 
 static void testBasics(void) {

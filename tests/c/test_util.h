@@ -4,6 +4,8 @@
 #define REDIS_KV_TEST_UTIL_H
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,27 @@ static inline store *testOpenStore(const char *dir, uint64_t segSize, int dbCoun
     store *s = storeOpen(&o, err, sizeof(err));
     if (s == NULL) fprintf(stderr, "storeOpen(%s): %s\n", dir, err);
     return s;
+}
+
+/* RLIMIT_FSIZE: makes the next appends past 'bytes' fail with EFBIG (a
+ * full disk, as far as the store can tell), and undoes it. */
+typedef struct fsizeLimit {
+    struct rlimit old;
+    void (*oldHandler)(int);
+} fsizeLimit;
+
+static inline int limitFileSize(fsizeLimit *l, uint64_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &l->old);
+    l->oldHandler = signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim = l->old;
+    lim.rlim_cur = (rlim_t)bytes;
+    return setrlimit(RLIMIT_FSIZE, &lim);
+}
+
+static inline int unlimitFileSize(fsizeLimit *l) {
+    int rc = setrlimit(RLIMIT_FSIZE, &l->old);
+    signal(SIGXFSZ, l->oldHandler);
+    return rc;
 }
 
 #endif
