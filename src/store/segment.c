@@ -148,8 +148,10 @@ static const char *checkFileHeader(const char *buf, uint64_t id) {
 }
 
 static segment *segmentNew(const char *dir, uint64_t id, int fd) {
+    static uint64_t lastSerial; /* segments are made on more than one thread */
     segment *s = xcalloc(1, sizeof(*s));
     s->id = id;
+    s->serial = __atomic_add_fetch(&lastSerial, 1, __ATOMIC_RELAXED);
     s->fd = fd;
     s->dir = xstrdup(dir);
     s->path = segmentPath(dir, id, ".log");

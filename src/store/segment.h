@@ -58,6 +58,9 @@
 
 typedef struct segment {
     uint64_t id;
+    uint64_t serial;    /* unique per process for each segment struct ever
+                           made: a new struct for a reused id or address
+                           never matches what was known of an older one */
     int fd;
     int writable;       /* opened with SEGMENT_OPEN_WRITE and not sealed */
     int sealed;         /* no appends, ever again */

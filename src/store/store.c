@@ -456,16 +456,31 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
  * that grew too long is cut by a checkpoint: the whole new value is
  * written as one SET, which makes every record of the chain garbage.
  *
- * STORE_PATCH_CHAIN_MAX bounds the records a read of the whole value
- * touches (the base and up to this many patches, most of them a few dozen
- * bytes in one mapped segment), and so what a GET of a patched value
- * costs over an unpatched one; it also sets the write saving: with 1-byte
- * patches of a value of V bytes, the log grows by about V / (MAX + 1) per
- * write instead of V.  Raising it trades read work for log bytes.
+ * The chain bound (patchChainMax) caps the records a read of the whole
+ * value touches (the base and the patches, most of them a few dozen bytes
+ * in one mapped segment), and so what a GET of a patched value costs over
+ * an unpatched one; it also sets the write saving: with 1-byte patches of
+ * a value of V bytes, the log grows by about V / (bound + 1) per write
+ * instead of V.  The bound grows with the value, one patch per
+ * STORE_PATCH_VALUE_BYTES of it, between STORE_PATCH_CHAIN_MIN and
+ * STORE_PATCH_CHAIN_MAX: a 1 MB bitmap takes 1024 one-byte SETBITs per
+ * checkpoint (about 1 KB of log per SETBIT instead of 1 MB), its chain
+ * costs at most 20 KB of memory (2% of the value), and a GET of it copies
+ * 1024 small patches after the megabyte, a few microseconds.  Raising
+ * the bounds trades read work and chain memory for log bytes.
  * STORE_PATCH_FRACTION: once the patches hold more than 1/FRACTION of the
  * value's bytes a SET is cheaper to read and hardly dearer to write. */
-#define STORE_PATCH_CHAIN_MAX 32
+#define STORE_PATCH_CHAIN_MIN 32
+#define STORE_PATCH_CHAIN_MAX 1024
+#define STORE_PATCH_VALUE_BYTES 1024
 #define STORE_PATCH_FRACTION 4
+
+/* The most patches a chain on a value of valueLen bytes may hold. */
+static uint64_t patchChainMax(uint64_t valueLen) {
+    uint64_t n = valueLen / STORE_PATCH_VALUE_BYTES;
+    if (n < STORE_PATCH_CHAIN_MIN) return STORE_PATCH_CHAIN_MIN;
+    return n > STORE_PATCH_CHAIN_MAX ? STORE_PATCH_CHAIN_MAX : n;
+}
 
 /* The whole new value (old value, zero-padded, bytes at 'at') as one SET
  * with the key's expiry: a checkpoint.  'db' is logical. */
@@ -495,7 +510,7 @@ int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, con
     uint64_t newLen = (uint64_t)at + len > loc.valueLen ? (uint64_t)at + len : loc.valueLen;
     const keydirChain *c = keydirEntryChain(e);
     uint64_t patches = c ? c->n - 1 : 0, patched = c ? c->patchedBytes : 0;
-    if (patches >= STORE_PATCH_CHAIN_MAX || newLen > UINT32_MAX ||
+    if (patches >= patchChainMax(loc.valueLen) || newLen > UINT32_MAX ||
         RECORD_PATCH_HEADER_SIZE + len >= newLen ||
         (patched + len) * STORE_PATCH_FRACTION > newLen)
         return putWholeValue(s, db, e, key, klen, at, bytes, len);

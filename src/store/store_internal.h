@@ -76,6 +76,17 @@ typedef struct snapshotJob {
 #define UNDO_FLUSH 1
 #define UNDO_SWAP 2
 
+/* Large records whose whole checksum a read has already checked (see
+ * store_read.c).  A record never changes while its segment exists, so a
+ * match on segment serial, offset and sequence number means the same
+ * bytes.  Direct-mapped: a collision only costs one more check. */
+#define STORE_VERIFIED_SLOTS 256
+typedef struct storeVerified {
+    uint64_t serial;  /* segment->serial, 0 = empty slot */
+    uint64_t seq;
+    uint32_t offset;
+} storeVerified;
+
 struct store {
     char *dir;
     int lockFd;             /* flock'ed LOCK file: one server per directory */
@@ -92,6 +103,7 @@ struct store {
     int dirty;              /* appended since the last sync */
     void (*log)(int level, const char *msg);
     storeStats stats;
+    storeVerified verified[STORE_VERIFIED_SLOTS]; /* owner thread only */
     char lastError[256];
 
     /* Batch state */

@@ -1,6 +1,10 @@
 /* store_read.c -- reading values: through a read-only mapping of the
  * segment file (no system call per read), or with preadv when a segment
- * is not mapped.  Every read verifies the whole record's checksum.
+ * is not mapped.  No byte of a record is served before the record's whole
+ * checksum has passed: a small record's on every read, a large record's
+ * on its first read through the mapping in this process (verifyRecordOnce).
+ * Damage that appears on disk after that first read, behind the page
+ * cache, is not looked for again until the next start.
  *
  * A mapped read of a file whose pages cannot be read (an I/O error, or a
  * file cut short behind the server's back) raises SIGBUS instead of
@@ -78,8 +82,38 @@ void storeMapAll(store *s) {
 
 /* --------------------------------------------------------------- reads */
 
+/* Records at least this long have their whole checksum checked on the
+ * first read only.  A read of a few bytes of a large value (GETBIT or
+ * GETRANGE on a 1 MB bitmap) would otherwise cost a checksum of all of
+ * it: about 100 us, ten times what the command itself takes.  Shorter
+ * records are checked on every read, which costs less than the lookup
+ * here would save.  The header, which has its own checksum, is always
+ * checked. */
+#define STORE_VERIFY_ONCE_MIN (64 * 1024)
+
+static storeVerified *verifiedSlot(store *s, const segment *seg, uint32_t offset) {
+    uint64_t h = (seg->serial * UINT64_C(0x9E3779B97F4A7C15)) ^ offset;
+    return &s->verified[(h ^ (h >> 29)) % STORE_VERIFIED_SLOTS];
+}
+
+/* 1 when the record (whose header h was checked) needs no checksum pass:
+ * a large record this read path has already verified.  Otherwise runs the
+ * check and remembers a large record that passed it. */
+static int verifyRecordOnce(store *s, const segment *seg, uint32_t offset,
+                            const recordHeader *h, const char *rec, uint64_t recLen) {
+    if (recLen < STORE_VERIFY_ONCE_MIN) return recordVerify(h, rec);
+    storeVerified *v = verifiedSlot(s, seg, offset);
+    if (v->serial == seg->serial && v->offset == offset && v->seq == h->seq) return 1;
+    if (!recordVerify(h, rec)) return 0;
+    v->serial = seg->serial;
+    v->offset = offset;
+    v->seq = h->seq;
+    return 1;
+}
+
 /* The record at loc, read through seg's mapping: checks the header and
- * the checksum in place, then copies value bytes [offset, offset + len).
+ * the checksum in place (a large record's checksum once, see
+ * verifyRecordOnce), then copies value bytes [offset, offset + len).
  * READ_UNMAPPED when the mapping does not cover the record. */
 static int readMapped(store *s, segment *seg, const keydirLoc *loc, size_t klen,
                       size_t offset, size_t len, void *buf) {
@@ -97,7 +131,7 @@ static int readMapped(store *s, segment *seg, const keydirLoc *loc, size_t klen,
     mappedReadJump = &jump;
     recordHeader h;
     int ok = recordDecodeHeader(rec, recLen, 0, &h, NULL) == RECORD_OK && h.keylen == klen &&
-             h.vallen == loc->valueLen && recordVerify(&h, rec);
+             h.vallen == loc->valueLen && verifyRecordOnce(s, seg, loc->offset, &h, rec, recLen);
     if (ok) memcpy(buf, rec + RECORD_HEADER_SIZE + klen + offset, len);
     mappedReadJump = NULL;
     if (ok) return STORE_OK;

@@ -5,6 +5,7 @@
  * tails after a crash, byte accounting and the fsync policy. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
@@ -509,6 +510,78 @@ static void testMappedReads(void) {
         ASSERT(holds(s, 0, "k0", 2, val, sizeof(val)));
         ASSERT(holds(s, 0, "k5", 2, val, sizeof(val)));
         ASSERT_EQ_INT(storeGet(s, 0, "k2", 2, &got, &glen), STORE_ERR_READ);
+        storeClose(s);
+        removeTree(dir);
+    }
+}
+
+/* Flips one byte of key's value in its segment file, behind the store's
+ * back (the read-only mapping sees the change: it is MAP_SHARED). */
+static void flipValueByte(const char *dir, store *s, const char *key, size_t at) {
+    keydirEntry *e = keydirLookup(storeKeydir(s, 0), key, strlen(key));
+    ASSERT(e != NULL);
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    char *p = segmentPath(dir, loc.segment, ".log");
+    int fd = open(p, O_RDWR);
+    ASSERT(fd >= 0);
+    off_t off = (off_t)loc.offset + RECORD_HEADER_SIZE + (off_t)strlen(key) + (off_t)at;
+    unsigned char b;
+    ASSERT_EQ_INT(pread(fd, &b, 1, off), 1);
+    b ^= 0x5a;
+    ASSERT_EQ_INT(pwrite(fd, &b, 1, off), 1);
+    close(fd);
+    xfree(p);
+}
+
+static void testVerifiedReads(void) {
+    TEST_CASE("a large value is checked on its first read, even of one byte") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 1 << 20, STORE_FSYNC_NO, T0);
+        size_t n = 200 * 1024;
+        char *val = xmalloc(n);
+        fillValue(val, n, 3);
+        ASSERT_EQ_INT(storePut(s, 0, "big", 3, val, n, 0), STORE_OK);
+        flipValueByte(dir, s, "big", n - 1);
+        keydirEntry *e = keydirLookup(storeKeydir(s, 0), "big", 3);
+        char one;
+        ASSERT_EQ_INT(storeReadValue(s, e, 0, 1, &one), STORE_ERR_READ);
+        ASSERT_EQ_INT(storeReadValue(s, e, 0, 1, &one), STORE_ERR_READ);
+        xfree(val);
+        storeClose(s);
+        removeTree(dir);
+    }
+    TEST_CASE("a large value read once is read again without a full check, and right") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 1 << 20, STORE_FSYNC_NO, T0);
+        size_t n = 200 * 1024;
+        char *val = xmalloc(n);
+        fillValue(val, n, 4);
+        ASSERT_EQ_INT(storePut(s, 0, "big", 3, val, n, 0), STORE_OK);
+        for (int i = 0; i < 3; i++) ASSERT(holds(s, 0, "big", 3, val, n));
+        keydirEntry *e = keydirLookup(storeKeydir(s, 0), "big", 3);
+        char part[16];
+        ASSERT_EQ_INT(storeReadValue(s, e, 5000, sizeof(part), part), STORE_OK);
+        ASSERT(memcmp(part, val + 5000, sizeof(part)) == 0);
+        /* The same offset written again is another record (another seq). */
+        val[7] ^= 1;
+        ASSERT_EQ_INT(storePut(s, 0, "big", 3, val, n, 0), STORE_OK);
+        ASSERT(holds(s, 0, "big", 3, val, n));
+        xfree(val);
+        storeClose(s);
+        removeTree(dir);
+    }
+    TEST_CASE("a small value is checked on every read") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 1 << 20, STORE_FSYNC_NO, T0);
+        char val[1000];
+        fillValue(val, sizeof(val), 5);
+        ASSERT_EQ_INT(storePut(s, 0, "small", 5, val, sizeof(val), 0), STORE_OK);
+        ASSERT(holds(s, 0, "small", 5, val, sizeof(val)));
+        flipValueByte(dir, s, "small", 10);
+        char *got = NULL;
+        size_t glen;
+        ASSERT_EQ_INT(storeGet(s, 0, "small", 5, &got, &glen), STORE_ERR_READ);
         storeClose(s);
         removeTree(dir);
     }
@@ -1390,6 +1463,7 @@ static void testFsync(void) {
 int main(void) {
     testBasics();
     testMappedReads();
+    testVerifiedReads();
     testReopen();
     testWriteTime();
     testRotation();

@@ -122,7 +122,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
         set v [sl_patch $c big $v 200]
         set grown [expr {[server_info_field $c storage_total_bytes] - $before}]
         # a SET of the whole value per write would be 200 MB; checkpoints
-        # (a whole SET once per chain of 32 patches) keep it to a few MB
+        # (a whole SET once per chain of patches) keep it to a few MB
         assert {$grown < 200 * 1048576 / 8} "the log grew by $grown bytes for 200 small writes"
         sl_assert_value $c big $v
         sl_assert_ranges $c big $v
