@@ -17,7 +17,6 @@
  * Redis emits subcommands in hash-table order; we use table order. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
-#include "cmd/string_cmds.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"

@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "pubsub/tracking.h"
 #include "client/reply.h"
+#include "cmd/handlers.h"
 #include "cmd/monitor.h"
 #include "cmd/multi.h"
 #include "cmd/slowlog.h"
