@@ -204,17 +204,25 @@ proc checkCommand {file d} {
         fail $file "file name does not match its name/container (expected $expect.json)"
     }
     checkSummary $file $d
+    if {[handlerOf $d] ne "NULL" && ![regexp {^[A-Za-z_][A-Za-z0-9_]*$} [handlerOf $d]]} {
+        fail $file "handler \"[handlerOf $d]\" is not a C function name"
+    }
     set specs [expr {[dict exists $d key_specs] ? [dict get $d key_specs] : {}}]
     if {[llength $specs] > $::maxKeySpecs} {
         fail $file "[llength $specs] key specs; command.h holds COMMAND_MAX_KEY_SPECS = $::maxKeySpecs"
     }
+    set i 0
     foreach ks $specs {
         if {[catch {
             dict get $ks begin_search index index
             dict get $ks find_keys range lastkey
         }]} {
-            fail $file "key spec $ks: only begin_search index + find_keys range are supported by command.h's keySpec"
+            set shape [lmap part {begin_search find_keys} {
+                expr {[dict exists $ks $part] ? "$part [lindex [dict get $ks $part] 0]" : "no $part"}
+            }]
+            fail $file "key_specs\[$i\] is [join $shape { + }]: command.h's keySpec holds only begin_search index + find_keys range"
         }
+        incr i
     }
     if {[dict exists $d arguments]} { checkArgs $file [dict get $d arguments] [llength $specs] }
 }
@@ -283,7 +291,7 @@ proc emitCommand {file d fullname} {
     set id [cident $fullname]
     set f {}
     lappend f ".name = [cstr [dict get $d name]]"
-    lappend f ".proc = [expr {[dict exists $d handler] ? [dict get $d handler] : "NULL"}]"
+    lappend f ".proc = [handlerOf $d]"
     lappend f ".arity = [dict get $d arity]"
     lappend f ".flags = [macroMask $file CMD_ cmdFlags [dict get $d flags]]"
     lappend f ".aclCategories = [macroMask $file ACL_CAT_ aclCats [dict get $d acl_categories]]"
@@ -323,6 +331,12 @@ proc emitCommand {file d fullname} {
         lappend f ".keySpecCount = [llength $specs]"
     }
     return $f
+}
+
+# The C function a command runs: "NULL" when the file names none (or null).
+proc handlerOf {d} {
+    if {![dict exists $d handler] || [dict get $d handler] eq ""} { return NULL }
+    return [dict get $d handler]
 }
 
 proc emitEntry {fields} {
@@ -368,7 +382,7 @@ dict for {container list} $subs {
 }
 dict for {name fd} $top {
     lassign $fd file d
-    if {![dict exists $subs $name] && ![dict exists $d handler]} {
+    if {![dict exists $subs $name] && [handlerOf $d] eq "NULL"} {
         fail $file "missing \"handler\" (only a container may have none)"
     }
 }

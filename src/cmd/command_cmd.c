@@ -1,8 +1,8 @@
 /* command_cmd: COMMAND and its subcommands (COUNT, INFO, DOCS, GETKEYS,
  * GETKEYSANDFLAGS, LIST, HELP).
  *
- * Everything is read from the command table (command/command_table.c); the
- * reply shapes follow Redis 7.0 (server.c: addReplyCommandInfo,
+ * Everything is read from the command table (generated from the data files
+ * in src/commands/); the reply shapes follow Redis 7.0 (server.c: addReplyCommandInfo,
  * addReplyCommandDocs, getKeysSubcommandImpl, commandListCommand):
  *
  *   COMMAND INFO entry: [name, arity, flags (set of status), first key,
