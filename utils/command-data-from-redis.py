@@ -19,17 +19,22 @@ left: redis-kv words its own summaries, Redis's text must not be copied.
 redis-kv server (e.g. to convert a branch's hand-written .inc slice), never
 against Redis.
 
-The "handler" field is guessed from the name ("client|no-evict" ->
-clientNoEvictCommand); a wrong guess fails at compile time.  Flags that
+The "handler" field is taken from --handlers-from FILE (a hand-written
+table such as a branch's command_table_<family>.inc: its `.proc =` lines)
+or else guessed from the name ("client|no-evict" -> clientNoEvictCommand);
+a wrong guess fails at compile time.  Flags that
 COMMAND INFO does not print (only "protected" so far) must be added by hand.
 
-Existing files are not overwritten unless --force is given.
+Existing files are left alone (counted, not listed) unless --force is
+given, so `--all` against a server built from a merged branch writes just
+the commands that have no data file yet.
 Python 3 standard library only; a developer tool, not needed to build.
 """
 
 import argparse
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "helpers"))
@@ -45,6 +50,22 @@ def plain(node):
     if node.kind in ("array", "set", "push"):
         return [plain(v) for v in node.value]
     return node.value
+
+
+def handlers_from_c(path):
+    """fullname -> handler, read from a hand-written table (a branch's
+    command_table_<family>.inc): each entry's `.name = "x",` followed by
+    `.proc = y`; entries inside `static command <parent>Subcommands[]`
+    are subcommands of <parent>."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    spans = [(m.start(), text.find("\n};", m.end()), m.group(1).lower())
+             for m in re.finditer(r"static command (\w+)Subcommands\[\] = \{", text)]
+    out = {}
+    for m in re.finditer(r'\.name = "([^"]+)",\s*\.proc = (\w+)', text):
+        parent = next((p for a, b, p in spans if a < m.start() < b), None)
+        out[(parent + "|" if parent else "") + m.group(1)] = m.group(2)
+    return out
 
 
 def handler_name(fullname):
@@ -79,14 +100,17 @@ def convert_key_spec(ks):
     return o
 
 
-def command_data(name, container, info, docs, keep_summaries):
+def command_data(name, container, info, docs, keep_summaries, handlers):
     """One data file's content (an ordered dict) from an INFO entry and its
-    DOCS map."""
+    DOCS map.  handlers: fullname -> handler known from --handlers-from."""
     d = {"name": name}
     if container:
         d["container"] = container
     fullname = info[0]
-    if not info[9]:
+    if fullname in handlers:
+        if handlers[fullname] != "NULL":
+            d["handler"] = handlers[fullname]
+    elif not info[9]:
         d["handler"] = handler_name(fullname)
     if "summary" in docs:
         d["summary"] = docs["summary"] if keep_summaries else TODO
@@ -144,7 +168,6 @@ def dump(v, indent=0):
 
 def write_file(path, data, force):
     if os.path.exists(path) and not force:
-        print("exists, not overwritten (use --force): %s" % path, file=sys.stderr)
         return False
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(dump(data) + "\n")
@@ -163,6 +186,8 @@ def main():
     ap.add_argument("--summaries-from-server", action="store_true",
                     help="keep the server's summaries (redis-kv servers only)")
     ap.add_argument("--force", action="store_true", help="overwrite existing files")
+    ap.add_argument("--handlers-from", metavar="FILE", action="append", default=[],
+                    help="take handler names from a hand-written table (.inc); repeatable")
     ap.add_argument("names", nargs="*")
     opt = ap.parse_args()
 
@@ -175,9 +200,14 @@ def main():
         names += [n for n in plain(conn.call("COMMAND", "LIST")) if "|" not in n]
     if not names:
         ap.error("no command named (NAME... or --all)")
+    opt.dir = os.path.relpath(os.path.normpath(opt.dir))
     os.makedirs(opt.dir, exist_ok=True)
+    handlers = {}
+    for path in opt.handlers_from:
+        handlers.update(handlers_from_c(path))
 
     failed = 0
+    kept = 0
     for name in sorted(set(names)):
         info = plain(conn.call("COMMAND", "INFO", name))[0]
         docs = plain(conn.call("COMMAND", "DOCS", name))
@@ -186,14 +216,18 @@ def main():
             failed = 1
             continue
         doc = docs[name]
-        data = command_data(name, None, info, doc, opt.summaries_from_server)
-        write_file(os.path.join(opt.dir, name + ".json"), data, opt.force)
+        data = command_data(name, None, info, doc, opt.summaries_from_server, handlers)
+        kept += not write_file(os.path.join(opt.dir, name + ".json"), data, opt.force)
         subdocs = doc.get("subcommands", {})
         for sub in info[9]:
             full = sub[0]
             subname = full.split("|", 1)[1]
-            data = command_data(subname, name, sub, subdocs[full], opt.summaries_from_server)
-            write_file(os.path.join(opt.dir, "%s-%s.json" % (name, subname)), data, opt.force)
+            data = command_data(subname, name, sub, subdocs[full], opt.summaries_from_server,
+                                handlers)
+            kept += not write_file(os.path.join(opt.dir, "%s-%s.json" % (name, subname)),
+                                   data, opt.force)
+    if kept:
+        print("%d file(s) already existed and were left alone (--force overwrites)" % kept)
     return failed
 
 
