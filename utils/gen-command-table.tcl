@@ -45,6 +45,15 @@ proc jsonSkip {} {
     set pos [expr {[lindex $m 1] + 1}]
 }
 
+# Skips white space; consumes the character ch and returns 1 if it is next.
+proc jsonAt {ch} {
+    upvar 1 text text pos pos
+    jsonSkip
+    if {[string index $text $pos] ne $ch} { return 0 }
+    incr pos
+    return 1
+}
+
 proc jsonValue {} {
     upvar 1 text text pos pos
     jsonSkip
@@ -53,36 +62,26 @@ proc jsonValue {} {
         "\{" {
             incr pos
             set obj [dict create]
-            jsonSkip
-            if {[string index $text $pos] eq "\}"} { incr pos; return $obj }
+            if {[jsonAt "\}"]} { return $obj }
             while 1 {
                 jsonSkip
                 if {[string index $text $pos] ne "\""} { error "expected a string key at offset $pos" }
                 set key [jsonValue]
-                jsonSkip
-                if {[string index $text $pos] ne ":"} { error "expected ':' at offset $pos" }
-                incr pos
+                if {![jsonAt :]} { error "expected ':' at offset $pos" }
                 if {[dict exists $obj $key]} { error "key \"$key\" appears twice (offset $pos)" }
                 dict set obj $key [jsonValue]
-                jsonSkip
-                set c [string index $text $pos]
-                incr pos
-                if {$c eq "\}"} { return $obj }
-                if {$c ne ","} { error "expected ',' or '\}' at offset [expr {$pos - 1}]" }
+                if {[jsonAt "\}"]} { return $obj }
+                if {![jsonAt ,]} { error "expected ',' or '\}' at offset $pos" }
             }
         }
         "\[" {
             incr pos
             set list {}
-            jsonSkip
-            if {[string index $text $pos] eq "\]"} { incr pos; return $list }
+            if {[jsonAt "\]"]} { return $list }
             while 1 {
                 lappend list [jsonValue]
-                jsonSkip
-                set c [string index $text $pos]
-                incr pos
-                if {$c eq "\]"} { return $list }
-                if {$c ne ","} { error "expected ',' or '\]' at offset [expr {$pos - 1}]" }
+                if {[jsonAt "\]"]} { return $list }
+                if {![jsonAt ,]} { error "expected ',' or '\]' at offset $pos" }
             }
         }
         "\"" {
