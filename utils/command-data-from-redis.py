@@ -22,8 +22,9 @@ against Redis.
 The "handler" field is taken from --handlers-from FILE (a hand-written
 table such as a branch's command_table_<family>.inc: its `.proc =` lines)
 or else guessed from the name ("client|no-evict" -> clientNoEvictCommand);
-a wrong guess fails at compile time.  Flags that
-COMMAND INFO does not print (only "protected" so far) must be added by hand.
+a wrong guess fails at compile time.  The flags COMMAND INFO does not
+print (may_replicate, protected, sentinel, only_sentinel) come from
+--handlers-from too, or must be added by hand.
 
 Existing files are left alone (counted, not listed) unless --force is
 given, so `--all` against a server built from a merged branch writes just
@@ -52,19 +53,28 @@ def plain(node):
     return node.value
 
 
-def handlers_from_c(path):
-    """fullname -> handler, read from a hand-written table (a branch's
-    command_table_<family>.inc): each entry's `.name = "x",` followed by
-    `.proc = y`; entries inside `static command <parent>Subcommands[]`
-    are subcommands of <parent>."""
+# Flags COMMAND INFO does not print (Redis 7.0 hides them); only a
+# hand-written table can tell them.
+HIDDEN_FLAGS = ("may_replicate", "protected", "sentinel", "only_sentinel")
+
+
+def entries_from_c(path):
+    """fullname -> (handler, hidden flags), read from a hand-written table
+    (a branch's command_table_<family>.inc): each entry's `.name = "x",`
+    followed by `.proc = y`, `.arity`, `.flags = ...`; entries inside
+    `static command <parent>Subcommands[]` are subcommands of <parent>.
+    Flags written through a macro of the slice are not seen."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     spans = [(m.start(), text.find("\n};", m.end()), m.group(1).lower())
              for m in re.finditer(r"static command (\w+)Subcommands\[\] = \{", text)]
     out = {}
-    for m in re.finditer(r'\.name = "([^"]+)",\s*\.proc = (\w+)', text):
+    for m in re.finditer(r'\.name = "([^"]+)",\s*\.proc = (\w+),'
+                         r'(?:\s*\.arity = -?\d+,\s*\.flags = ([^,\n]+),)?', text):
         parent = next((p for a, b, p in spans if a < m.start() < b), None)
-        out[(parent + "|" if parent else "") + m.group(1)] = m.group(2)
+        flags = m.group(3) or ""
+        hidden = [f for f in HIDDEN_FLAGS if re.search(r"\bCMD_%s\b" % f.upper(), flags)]
+        out[(parent + "|" if parent else "") + m.group(1)] = (m.group(2), hidden)
     return out
 
 
@@ -107,9 +117,10 @@ def command_data(name, container, info, docs, keep_summaries, handlers):
     if container:
         d["container"] = container
     fullname = info[0]
-    if fullname in handlers:
-        if handlers[fullname] != "NULL":
-            d["handler"] = handlers[fullname]
+    handler, hidden = handlers.get(fullname, (None, []))
+    if handler is not None:
+        if handler != "NULL":
+            d["handler"] = handler
     elif not info[9]:
         d["handler"] = handler_name(fullname)
     if "summary" in docs:
@@ -126,7 +137,7 @@ def command_data(name, container, info, docs, keep_summaries, handlers):
     if docs.get("history"):
         d["history"] = [list(h) for h in docs["history"]]
     d["arity"] = info[1]
-    d["flags"] = [f for f in info[2] if f != "movablekeys"]
+    d["flags"] = [f for f in info[2] if f != "movablekeys"] + hidden
     d["acl_categories"] = list(info[6])
     if info[7]:
         d["tips"] = list(info[7])
@@ -187,7 +198,8 @@ def main():
                     help="keep the server's summaries (redis-kv servers only)")
     ap.add_argument("--force", action="store_true", help="overwrite existing files")
     ap.add_argument("--handlers-from", metavar="FILE", action="append", default=[],
-                    help="take handler names from a hand-written table (.inc); repeatable")
+                    help="take handler names and hidden flags from a hand-written "
+                         "table (.inc); repeatable")
     ap.add_argument("names", nargs="*")
     opt = ap.parse_args()
 
@@ -200,11 +212,13 @@ def main():
         names += [n for n in plain(conn.call("COMMAND", "LIST")) if "|" not in n]
     if not names:
         ap.error("no command named (NAME... or --all)")
-    opt.dir = os.path.relpath(os.path.normpath(opt.dir))
+    opt.dir = os.path.normpath(opt.dir)
+    if not os.path.relpath(opt.dir).startswith(".."):
+        opt.dir = os.path.relpath(opt.dir)
     os.makedirs(opt.dir, exist_ok=True)
     handlers = {}
     for path in opt.handlers_from:
-        handlers.update(handlers_from_c(path))
+        handlers.update(entries_from_c(path))
 
     failed = 0
     kept = 0
@@ -228,6 +242,9 @@ def main():
                                    data, opt.force)
     if kept:
         print("%d file(s) already existed and were left alone (--force overwrites)" % kept)
+    if not opt.handlers_from:
+        print("COMMAND INFO hides the flags %s: add them by hand where Redis sets them"
+              % ", ".join(HIDDEN_FLAGS))
     return failed
 
 
