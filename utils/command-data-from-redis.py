@@ -149,24 +149,27 @@ def command_data(name, container, info, docs, keep_summaries, handlers):
 
 
 # ---------------------------------------------------------------------------
-# Output: JSON laid out for reading.  A list of scalars, or an object whose
-# values are all scalars or short scalar lists, goes on one line when it
-# fits; everything else is indented by four.
+# Output: JSON laid out for reading.  Any value below the top level goes on
+# one line when it fits in the width and holds no list of objects (so every
+# argument, history entry and key spec starts its own line); everything
+# else is indented by four.
 # ---------------------------------------------------------------------------
+
+WIDTH = 116
+
 
 def is_flat(v):
     if isinstance(v, list):
-        return all(not isinstance(x, (list, dict)) for x in v)
+        return all(not isinstance(x, dict) and is_flat(x) for x in v)
     if isinstance(v, dict):
-        return all(not isinstance(x, dict) and is_flat(x) if isinstance(x, list)
-                   else not isinstance(x, dict) for x in v.values())
+        return all(is_flat(x) for x in v.values())
     return True
 
 
 def dump(v, indent=0):
     pad = " " * indent
     one = json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
-    if not isinstance(v, (list, dict)) or (is_flat(v) and indent + len(one) <= 116 and indent > 0):
+    if not isinstance(v, (list, dict)) or (is_flat(v) and indent + len(one) <= WIDTH and indent > 0):
         return one
     if isinstance(v, list):
         if not v:

@@ -1,4 +1,4 @@
-# utils/gen-command-table.tcl -- writes the C command table from src/commands/*.json
+# utils/gen-command-table.tcl -- the C command table from src/commands/*.json
 #
 # Usage: tclsh utils/gen-command-table.tcl SRC_DIR COMMAND_H OUT.c
 #
@@ -134,18 +134,27 @@ proc loadHeaderNames {path} {
     }
 }
 
+# "no_auth" -> "NO_AUTH", "@keyspace" -> "KEYSPACE", "pure-token" -> "PURE_TOKEN".
+proc macroSuffix {name} {
+    return [string toupper [string map {- _ @ {}} $name]]
+}
+
 # "no_auth" -> "CMD_NO_AUTH" when command.h defines it; "" otherwise.
 proc macroFor {prefix listVar name} {
-    set m [string toupper [string map {- _ @ {}} $name]]
+    set m [macroSuffix $name]
     if {$m ni [set ::$listVar]} { return "" }
     return $prefix$m
 }
 
+# The C expression for a list of names: "CMD_WRITE | CMD_DENYOOM", or 0.
 proc macroMask {where prefix listVar names} {
     set out {}
     foreach n $names {
         set m [macroFor $prefix $listVar $n]
-        if {$m eq ""} { fail $where "unknown name \"$n\" (command.h has no $prefix[string toupper [string map {- _ @ {}} $n]])"; continue }
+        if {$m eq ""} {
+            fail $where "unknown name \"$n\" (command.h has no $prefix[macroSuffix $n])"
+            continue
+        }
         lappend out $m
     }
     if {$out eq {}} { return 0 }
@@ -179,7 +188,8 @@ proc checkArgs {where arglist nspecs} {
             if {![dict exists $a $k]} { fail $w "missing \"$k\"" }
         }
         checkSummary $w $a
-        if {[dict exists $a key_spec_index] && [dict get $a key_spec_index] >= $nspecs} {
+        if {[dict exists $a key_spec_index] && (![string is integer -strict [dict get $a key_spec_index]]
+                || [dict get $a key_spec_index] >= $nspecs)} {
             fail $w "key_spec_index [dict get $a key_spec_index] names no key spec"
         }
         if {[dict exists $a arguments]} {
@@ -195,6 +205,9 @@ proc checkCommand {file d} {
     }
     foreach k {name group arity flags acl_categories} {
         if {![dict exists $d $k]} { fail $file "missing \"$k\"" }
+    }
+    if {[dict exists $d arity] && ![string is integer -strict [dict get $d arity]]} {
+        fail $file "arity \"[dict get $d arity]\" is not an integer"
     }
     if {![dict exists $d name]} return
     set expect [dict get $d name]
@@ -345,6 +358,16 @@ proc emitEntry {fields} {
     return $s
 }
 
+# Reports every problem found so far and exits 1 if there is one.
+proc exitOnErrors {} {
+    global errors outPath
+    if {$errors eq {}} return
+    foreach e $errors { puts stderr $e }
+    puts stderr "gen-command-table: [llength $errors] error(s); $outPath not written"
+    file delete $outPath.tmp
+    exit 1
+}
+
 # ---------------------------------------------------------------------------
 
 if {[llength $argv] != 3} {
@@ -385,6 +408,8 @@ dict for {name fd} $top {
         fail $file "missing \"handler\" (only a container may have none)"
     }
 }
+# Emitting assumes the checked shape: stop here on any problem.
+exitOnErrors
 
 set out [open $outPath.tmp w]
 fconfigure $out -encoding utf-8
@@ -420,10 +445,5 @@ foreach name [lsort [dict keys $top]] {
 puts $out "command commandTable\[\] = {\n[join $entries \n]\n    {0}\n};"
 close $out
 
-if {$errors ne {}} {
-    foreach e $errors { puts stderr $e }
-    puts stderr "gen-command-table: [llength $errors] error(s); $outPath not written"
-    file delete $outPath.tmp
-    exit 1
-}
+exitOnErrors
 file rename -force $outPath.tmp $outPath
