@@ -32,7 +32,7 @@ CORE_SRC   := $(wildcard src/reactor/*.c src/net/*.c src/resp/*.c src/client/*.c
 LIB_OBJ    := $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 STORE_OBJ  := $(STORE_SRC:src/%.c=$(OBJDIR)/%.o)
 RESP_OBJ   := $(patsubst src/%.c,$(OBJDIR)/%.o,$(wildcard src/resp/*.c))
-CORE_OBJ   := $(CORE_SRC:src/%.c=$(OBJDIR)/%.o)
+CORE_OBJ   := $(CORE_SRC:src/%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/command_table.o
 SERVER     := src/redis-kv-server
 
 CTEST_SRC  := $(wildcard tests/c/test_*.c)
@@ -44,6 +44,20 @@ UTIL_BIN   := utils/redis-kv-load $(patsubst %.c,%,$(wildcard utils/redis-kv-che
 all: $(SERVER) $(UTIL_BIN)
 
 $(OBJDIR)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The command table is generated from src/commands/*.json by a Tcl script
+# (tclsh is a build dependency, see deps/setup.sh) into build/gen/, never
+# checked in: see the header of utils/gen-command-table.tcl.  Depending on
+# the directory too rebuilds it when a data file is added or removed.
+TCLSH      ?= tclsh
+CMDTAB_C   := build/gen/command_table.c
+$(CMDTAB_C): utils/gen-command-table.tcl src/command/command.h src/commands $(wildcard src/commands/*.json)
+	@mkdir -p $(dir $@)
+	$(TCLSH) utils/gen-command-table.tcl src/commands src/command/command.h $@
+
+$(OBJDIR)/gen/command_table.o: $(CMDTAB_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -14,7 +14,6 @@
  * string grew; "setbit" is notified once when anything changed, and
  * INFO's change counter goes up by the number of changes. */
 #include "cmd/handlers.h"
-#include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
@@ -27,8 +26,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 enum { BF_GET, BF_SET, BF_INCRBY };
 

@@ -10,7 +10,6 @@
  * notifies nor counts a change).  BITOP builds its result in memory and
  * stores it whole, like SET. */
 #include "cmd/handlers.h"
-#include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "lib/alloc.h"
@@ -22,8 +21,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 static const char bitOffsetError[] = "bit offset is not an integer or out of range";
 

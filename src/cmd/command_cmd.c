@@ -1,8 +1,8 @@
 /* command_cmd: COMMAND and its subcommands (COUNT, INFO, DOCS, GETKEYS,
  * GETKEYSANDFLAGS, LIST, HELP).
  *
- * Everything is read from the command table (command/command_table.c); the
- * reply shapes follow Redis 7.0 (server.c: addReplyCommandInfo,
+ * Everything is read from the command table (generated from the data files
+ * in src/commands/); the reply shapes follow Redis 7.0 (server.c: addReplyCommandInfo,
  * addReplyCommandDocs, getKeysSubcommandImpl, commandListCommand):
  *
  *   COMMAND INFO entry: [name, arity, flags (set of status), first key,
@@ -17,7 +17,6 @@
  * Redis emits subcommands in hash-table order; we use table order. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
-#include "cmd/string_cmds.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"

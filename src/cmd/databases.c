@@ -4,7 +4,7 @@
  * swap is one small record and no key moves; it is durable and atomic
  * like any write, and survives compaction (store/compact.c). */
 #include "client/reply.h"
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "db/db.h"
 #include "lib/numfmt.h"
 #include "server/server.h"

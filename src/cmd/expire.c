@@ -10,8 +10,7 @@
  *
  * Option words are compared as C strings, as Redis does (an argument with
  * a NUL byte inside compares by its part before the NUL). */
-#include "cmd/expire_cmds.h"
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "pubsub/notify.h"
@@ -21,8 +20,6 @@
 #include <limits.h>
 #include <stdint.h>
 #include <strings.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 /* ------------------------------------------------------------------ */
 /* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT */

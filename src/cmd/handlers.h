@@ -1,10 +1,26 @@
-/* handlers: every command handler, by family.  The command table refers to
- * these; each family's file (cmd/<family>.c) implements its own. */
+/* cmd/handlers.h -- every command handler, by family, and the helpers the
+ * handler files share.  The command table (generated from src/commands/,
+ * see utils/gen-command-table.tcl) includes this header only, so every
+ * "handler" a data file names must be declared here; each family's file
+ * (cmd/<family>.c) implements its own. */
 #ifndef REDIS_KV_HANDLERS_H
 #define REDIS_KV_HANDLERS_H
 
 #include <stdint.h>
 #include "client/client.h"
+
+/* ---------------- helpers shared by the handler files ---------------- */
+
+/* The length of argument i of c's request. */
+#define ARGLEN(c, i) bstrLen((c)->argv[i])
+
+/* Replies with the error for a failed db call (DB_ERR_WRITE: the MISCONF
+ * text of dbWriteErrorReply(); DB_ERR_READ: a read error) and returns 1;
+ * returns 0, replying nothing, for DB_OK and DB_MISSING.  Shared by every
+ * handler that calls db/ (defined in cmd/keys.c). */
+int replyDbError(client *c, int rc);
+
+/* ---------------- handlers ---------------- */
 
 /* cmd/connection.c */
 void pingCommand(client *c);
@@ -117,5 +133,98 @@ void memoryHelpCommand(client *c);
 void roleCommand(client *c);
 void clusterDisabledCommand(client *c);
 const char *replicationMasterReplid(void);
+
+/* cmd/string.c */
+void getCommand(client *c);
+void setCommand(client *c);
+void setnxCommand(client *c);
+void setexCommand(client *c);
+void psetexCommand(client *c);
+void getsetCommand(client *c);
+void getdelCommand(client *c);
+void getexCommand(client *c);
+void mgetCommand(client *c);
+void msetCommand(client *c);
+void msetnxCommand(client *c);
+void appendCommand(client *c);
+void strlenCommand(client *c);
+void getrangeCommand(client *c); /* also SUBSTR */
+void setrangeCommand(client *c);
+void incrCommand(client *c);
+void decrCommand(client *c);
+void incrbyCommand(client *c);
+void decrbyCommand(client *c);
+void incrbyfloatCommand(client *c);
+void lcsCommand(client *c);
+/* SET's key flags for COMMAND GETKEYSANDFLAGS (its key spec is
+ * variable_flags): to be called by command_cmd.c for "set". */
+uint64_t setKeySpecFlags(bstr *argv, int argc);
+
+/* cmd/keys.c */
+void delCommand(client *c);
+void unlinkCommand(client *c);
+void existsCommand(client *c);
+void dbsizeCommand(client *c);
+void flushdbCommand(client *c);
+void flushallCommand(client *c);
+
+/* cmd/databases.c */
+void swapdbCommand(client *c);
+
+/* cmd/expire.c */
+void expireCommand(client *c);
+void pexpireCommand(client *c);
+void expireatCommand(client *c);
+void pexpireatCommand(client *c);
+void ttlCommand(client *c);
+void pttlCommand(client *c);
+void expiretimeCommand(client *c);
+void pexpiretimeCommand(client *c);
+void persistCommand(client *c);
+
+/* cmd/keys.c */
+void randomkeyCommand(client *c);
+void typeCommand(client *c);
+void touchCommand(client *c);
+
+/* cmd/scan.c */
+void keysCommand(client *c);
+void scanCommand(client *c);
+
+/* cmd/keycopy.c */
+void renameCommand(client *c);
+void renamenxCommand(client *c);
+void copyCommand(client *c);
+void moveCommand(client *c);
+
+/* cmd/object.c */
+void objectEncodingCommand(client *c);
+void objectRefcountCommand(client *c);
+void objectIdletimeCommand(client *c);
+void objectFreqCommand(client *c);
+void objectHelpCommand(client *c);
+
+/* cmd/pubsub_cmd.c */
+void subscribeCommand(client *c);
+void unsubscribeCommand(client *c);
+void psubscribeCommand(client *c);
+void punsubscribeCommand(client *c);
+void ssubscribeCommand(client *c);
+void sunsubscribeCommand(client *c);
+void publishCommand(client *c);
+void spublishCommand(client *c);
+void pubsubChannelsCommand(client *c);
+void pubsubNumsubCommand(client *c);
+void pubsubNumpatCommand(client *c);
+void pubsubShardchannelsCommand(client *c);
+void pubsubShardnumsubCommand(client *c);
+void pubsubHelpCommand(client *c);
+
+/* cmd/multi.c */
+void multiCommand(client *c);
+void execCommand(client *c);
+void discardCommand(client *c);
+void watchCommand(client *c);
+void unwatchCommand(client *c);
 
 #endif

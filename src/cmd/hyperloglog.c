@@ -14,7 +14,6 @@
  * TODENSE store the dense form.  Sources that are read (PFCOUNT, PFMERGE)
  * emit "keymiss" when missing. */
 #include "cmd/handlers.h"
-#include "cmd/string_cmds.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "lib/alloc.h"
@@ -24,8 +23,6 @@
 
 #include <string.h>
 #include <strings.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 static const char *const hllWrongTypeErr = "-WRONGTYPE Key is not a valid HyperLogLog string value.";
 static const char *const hllCorruptErr = "-INVALIDOBJ Corrupted HLL object detected";

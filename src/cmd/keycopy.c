@@ -7,8 +7,7 @@
  * RENAME and MOVE, the source is deleted, all in one batch, so after a
  * crash the log holds all of it or none.  A write that fails (disk full)
  * changes nothing and is answered with the MISCONF error. */
-#include "cmd/keyspace_cmds.h"
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "pubsub/notify.h"
@@ -18,8 +17,6 @@
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 static int sameKey(client *c, int i, int j) {
     return ARGLEN(c, i) == ARGLEN(c, j) && memcmp(c->argv[i], c->argv[j], ARGLEN(c, i)) == 0;

@@ -10,8 +10,7 @@
  * Every key holds a string so far, so TYPE answers "string" or "none".
  * TOUCH counts the keys that exist: no per-key access time is kept (see
  * cmd/object.c, OBJECT IDLETIME). */
-#include "cmd/keyspace_cmds.h"
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "pubsub/notify.h"

@@ -20,11 +20,6 @@ size_t multiStateMemory(client *c);   /* CLIENT LIST multi-mem */
 int multiIsQueueExempt(const struct command *cmd); /* run even inside MULTI */
 /* EXEC's reply when the dispatcher refuses EXEC itself (wrong arity ...). */
 void multiExecAbort(client *c, const char *err);
-
-void multiCommand(client *c);
-void execCommand(client *c);
-void discardCommand(client *c);
-void watchCommand(client *c);
-void unwatchCommand(client *c);
+/* The handlers (MULTI, EXEC, ...) are declared in cmd/handlers.h. */
 
 #endif

@@ -19,16 +19,13 @@
  *   - FREQ: Redis tracks access frequency only under an LFU maxmemory
  *     policy, which redis-kv does not have, so it always gets Redis's
  *     error for that case (after the missing-key check, as in Redis). */
-#include "cmd/keyspace_cmds.h"
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
 #include <limits.h>
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 /* Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT and OBJ_SHARED_INTEGERS. */
 #define OBJECT_EMBSTR_MAX 44

@@ -7,7 +7,7 @@
  * even one that adds nothing, and cleared by an unsubscribe command that
  * leaves the client with no channel, pattern or shard channel at all, as
  * in Redis 7.0.15. */
-#include "cmd/pubsub_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "lib/glob.h"
 #include "pubsub/pubsub.h"

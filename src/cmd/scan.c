@@ -9,7 +9,7 @@
  * SCAN's cursor is the keydir's reverse-binary cursor (db/dbScan): every
  * key present for the whole iteration is returned at least once, across
  * resizes and rehashing; a key may be returned more than once. */
-#include "cmd/keyspace_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "lib/alloc.h"

@@ -10,7 +10,7 @@
  *
  * Option words are compared as C strings, as Redis does (an argument with
  * a NUL byte inside compares by its part before the NUL). */
-#include "cmd/string_cmds.h"
+#include "cmd/handlers.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
@@ -27,8 +27,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers */
-
-#define ARGLEN(c, i) bstrLen((c)->argv[i])
 
 /* Redis's checkStringLength: whether a string of `size` bytes grown by
  * `append` bytes stays within proto-max-bulk-len.  Replies the error and

@@ -8,6 +8,7 @@
 #include "pubsub/tracking.h"
 #include "client/reply.h"
 #include "cmd/latency.h"
+#include "cmd/handlers.h"
 #include "cmd/monitor.h"
 #include "cmd/multi.h"
 #include "cmd/slowlog.h"

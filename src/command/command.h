@@ -1,9 +1,15 @@
 /* command: the command table and dispatch.
  *
- * Every command redis-kv implements has one entry in commandTable
- * (command_table.c): its name, arity, flags, key positions, the handler, and
- * the documentation COMMAND DOCS returns (redis-cli builds its hints from
- * it).  A container command (CLIENT, CONFIG, ...) lists its subcommands; the
+ * Every command redis-kv implements has one entry in commandTable: its
+ * name, arity, flags, key positions, the handler, and the documentation
+ * COMMAND DOCS returns (redis-cli builds its hints from it).  The table is
+ * generated at build time from the data files in src/commands/ by
+ * utils/gen-command-table.tcl, which maps the data files' names onto the
+ * macros below ("no_auth" -> CMD_NO_AUTH, "@keyspace" -> ACL_CAT_KEYSPACE,
+ * "pure-token" -> ARG_TYPE_PURE_TOKEN): a new flag is added here and is
+ * then usable in the data files.
+ *
+ * A container command (CLIENT, CONFIG, ...) lists its subcommands; the
  * dispatcher picks the subcommand from argv[1].
  *
  * Arity follows Redis: N > 0 means exactly N arguments (the name included),
@@ -124,10 +130,8 @@ typedef struct keySpec {
     int limit;
 } keySpec;
 
+/* The most key specs one command of redis-kv has (the generator checks). */
 #define COMMAND_MAX_KEY_SPECS 4
-#define COMMAND_HAS_HISTORY 1
-#define COMMAND_HAS_KEYSPEC_NOTES 1
-#define COMMAND_HAS_DEPRECATION 1
 
 typedef struct commandStats {
     long long calls;

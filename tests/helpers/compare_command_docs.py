@@ -18,6 +18,9 @@ Ignored on purpose:
 Commands and subcommands redis-kv has that Redis does not know (redis-kv's
 own) are reported as notes, not differences (--strict counts them).
 
+The data files in src/commands/ are what it checks in the end: run it after
+adding or changing one (docs/HACKING.md, "Adding a command").
+
 Exit status: 0 when nothing differs, 1 on any difference, 2 on a usage or
 connection error.  Python 3 standard library only.
 """

@@ -398,3 +398,97 @@ start_server {tags {command}} {
         assert_equal PONG [r ping]
     }
 }
+
+# ------------------------------------------------ the table's data files
+# utils/gen-command-table.tcl turns src/commands/*.json into the C table at
+# build time.  These tests run it on small data sets of their own (no server
+# needed) to show what it refuses.
+
+set ::gen_root [file dirname $::test::tests_dir]
+
+# A data file for a fictitious command "probe", with `fields` (a dict of
+# already JSON-encoded values) replacing or adding to the defaults.
+proc gen_probe_file {dir fields} {
+    set d [dict create name {"probe"} handler {"pingCommand"} summary {"Checks a probe."} \
+        group {"connection"} since {"1.0.0"} complexity {"O(1)"} arity 1 \
+        flags {["fast"]} acl_categories {["@fast", "@connection"]}]
+    set d [dict merge $d $fields]
+    set lines {}
+    dict for {k v} $d { lappend lines "    \"$k\": $v" }
+    set f [open [file join $dir probe.json] w]
+    puts $f "{\n[join $lines ",\n"]\n}"
+    close $f
+}
+
+# Runs the generator on dir; returns {exitcode output}.
+proc gen_run {dir} {
+    set out [file join $dir table.c]
+    set rc [catch {
+        exec [info nameofexecutable] [file join $::gen_root utils gen-command-table.tcl] \
+            $dir [file join $::gen_root src command command.h] $out 2>@1
+    } msg]
+    return [list $rc $msg]
+}
+
+tags {command generator} {
+    test {generator: a valid data file becomes a table entry} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {key_specs {[{"flags": ["RO", "access"], "begin_search": {"index": {"index": 1}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}]} arity 2 arguments {[{"name": "key", "type": "key", "key_spec_index": 0}]}}
+        assert_equal {0 {}} [gen_run $dir]
+        set f [open [file join $dir table.c]]
+        set c [read $f]
+        close $f
+        assert_match {*.name = "probe",*.proc = pingCommand,*.flags = CMD_FAST,*} $c
+        assert_match {*.flags = KSPEC_RO | KSPEC_ACCESS, .beginIndex = 1*} $c
+        assert_match {*.type = ARG_TYPE_KEY, .keySpecIndex = 0*} $c
+    }
+
+    test {generator: a summary left as TODO fails the build} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {summary {"TODO: summary"}}
+        lassign [gen_run $dir] rc msg
+        assert_equal 1 $rc
+        assert_match {*probe.json: summary is still "TODO: summary"*} $msg
+        assert {![file exists [file join $dir table.c]]}
+        gen_probe_file $dir {arguments {[{"name": "x", "type": "string", "summary": "TODO: summary"}]}}
+        lassign [gen_run $dir] rc msg
+        assert_equal 1 $rc
+        assert_match {*arguments\[0\]: summary is still*} $msg
+    }
+
+    test {generator: names command.h does not define are refused} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {flags {["fastt"]} acl_categories {["@nosuch"]}}
+        lassign [gen_run $dir] rc msg
+        assert_equal 1 $rc
+        assert_match {*unknown name "fastt" (command.h has no CMD_FASTT)*} $msg
+        assert_match {*unknown name "@nosuch"*} $msg
+    }
+
+    test {generator: unknown fields, bad JSON and a wrong file name are refused} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {sumary {"typo"}}
+        assert_match {1 *unknown field "sumary"*} [gen_run $dir]
+        gen_probe_file $dir {name {"other"}}
+        assert_match {1 *expected other.json*} [gen_run $dir]
+        gen_probe_file $dir {arity {1,}}
+        assert_match {1 *not valid JSON*} [gen_run $dir]
+    }
+
+    test {generator: key specs the C table cannot hold are refused} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "STREAMS", "startfrom": 1}}, "find_keys": {"range": {"lastkey": -1, "keystep": 1, "limit": 2}}}]}}
+        assert_match {1 *key_specs\[0\] is begin_search keyword + find_keys range*} [gen_run $dir]
+    }
+
+    test {generator: a subcommand needs its container, a command its handler} {
+        set dir [new_tmpdir]
+        set f [open [file join $dir nosuch-sub.json] w]
+        puts $f {{"name": "sub", "container": "nosuch", "handler": "pingCommand", "summary": "A sub.", "group": "server", "arity": 2, "flags": [], "acl_categories": ["@slow"]}}
+        close $f
+        assert_match {1 *container "nosuch" has no nosuch.json*} [gen_run $dir]
+        file delete [file join $dir nosuch-sub.json]
+        gen_probe_file $dir {handler null}
+        assert_match {1 *missing "handler"*} [gen_run $dir]
+    }
+}
