@@ -1,4 +1,5 @@
-/* client: connection life cycle, input, output and limits.  See client.h. */
+/* client/client.c -- connection life cycle, input, output and limits.  See
+ * client.h. */
 #include "client/client.h"
 #include "client/reply.h"
 #include "cmd/multi.h"
@@ -442,15 +443,6 @@ int clientClass(client *c) {
     return CLIENT_CLASS_NORMAL;
 }
 
-const char *clientClassName(int cls) {
-    switch (cls) {
-    case CLIENT_CLASS_NORMAL: return "normal";
-    case CLIENT_CLASS_REPLICA: return "replica";
-    case CLIENT_CLASS_PUBSUB: return "pubsub";
-    default: return "unknown";
-    }
-}
-
 /* Bytes the output buffers hold beyond the fixed reply buffer, which is
  * what client-output-buffer-limit counts (as in Redis). */
 size_t clientOutputBufferMemory(client *c) { return c->replyBytes; }
@@ -562,8 +554,6 @@ void clientsPause(int type, long long endMs) {
     }
     server.pauseType = type;
 }
-
-int clientsArePaused(void) { return server.pauseType != PAUSE_NONE; }
 
 /* Ends the pause and lets every held client run its pending command. */
 void clientsUnpause(void) {

@@ -1,5 +1,5 @@
-/* client: one connection — its query buffer and parser state, its reply
- * buffers, its limits and its life cycle.
+/* client/client.h -- one connection — its query buffer and parser state, its
+ * reply buffers, its limits and its life cycle.
  *
  * Ownership: the server's `clients` list holds every live client; a client
  * is freed only through clientFree() (or clientFreeAsync() when it may be
@@ -139,12 +139,10 @@ int clientHasPendingReplies(client *c);
 void clientsCron(void);
 void clientsUnpause(void);
 void clientsPause(int type, long long endMs);
-int clientsArePaused(void);
 const char *clientPeerId(client *c);
 const char *clientSockName(client *c);
 bstr clientCatInfoString(bstr s, client *c);
 int clientClass(client *c);
-const char *clientClassName(int cls);
 size_t clientOutputBufferMemory(client *c);
 int clientCheckOutputBufferLimits(client *c);
 client *clientLookupById(uint64_t id);
