@@ -1,4 +1,4 @@
-/* expire_cmds: handlers of the expiry commands (cmd/expire.c).  To be
+/* cmd/expire_cmds.h -- handlers of the expiry commands (cmd/expire.c).  To be
  * merged into cmd/handlers.h; the table entries are in
  * command/command_table_expire.inc. */
 #ifndef REDIS_KV_EXPIRE_CMDS_H

@@ -1,5 +1,5 @@
-/* handlers: every command handler, by family.  The command table refers to
- * these; each family's file (cmd/<family>.c) implements its own. */
+/* cmd/handlers.h -- every command handler, by family.  The command table
+ * refers to these; each family's file (cmd/<family>.c) implements its own. */
 #ifndef REDIS_KV_HANDLERS_H
 #define REDIS_KV_HANDLERS_H
 

@@ -1,7 +1,8 @@
-/* keyspace_cmds: handlers of the keyspace commands of cmd/keys.c (RANDOMKEY,
- * TYPE, TOUCH), cmd/scan.c (KEYS, SCAN), cmd/keycopy.c (RENAME, RENAMENX,
- * COPY, MOVE) and cmd/object.c (OBJECT).  To be merged into cmd/handlers.h;
- * the table entries are in command/command_table_keyspace.inc. */
+/* cmd/keyspace_cmds.h -- handlers of the keyspace commands of cmd/keys.c
+ * (RANDOMKEY, TYPE, TOUCH), cmd/scan.c (KEYS, SCAN), cmd/keycopy.c (RENAME,
+ * RENAMENX, COPY, MOVE) and cmd/object.c (OBJECT).  To be merged into
+ * cmd/handlers.h; the table entries are in command/command_table_keyspace.inc.
+ */
 #ifndef REDIS_KV_KEYSPACE_CMDS_H
 #define REDIS_KV_KEYSPACE_CMDS_H
 

@@ -1,4 +1,4 @@
-/* Handlers of the pub/sub commands (cmd/pubsub_cmd.c). */
+/* cmd/pubsub_cmds.h -- handlers of the pub/sub commands (cmd/pubsub_cmd.c). */
 #ifndef REDIS_KV_PUBSUB_CMDS_H
 #define REDIS_KV_PUBSUB_CMDS_H
 

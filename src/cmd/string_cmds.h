@@ -1,5 +1,5 @@
-/* string_cmds: handlers of the string commands (cmd/string.c) and of the
- * basic keyspace commands (cmd/keys.c).  To be merged into cmd/handlers.h;
+/* cmd/string_cmds.h -- handlers of the string commands (cmd/string.c) and of
+ * the basic keyspace commands (cmd/keys.c).  To be merged into cmd/handlers.h;
  * the table entries are in command/command_table_strings.inc. */
 #ifndef REDIS_KV_STRING_CMDS_H
 #define REDIS_KV_STRING_CMDS_H

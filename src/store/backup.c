@@ -1,4 +1,4 @@
-/* backup.c -- the backup directory and its MANIFEST (backup.h). */
+/* store/backup.c -- the backup directory and its MANIFEST (backup.h). */
 #include "store/backup.h"
 
 #include "lib/alloc.h"

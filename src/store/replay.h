@@ -1,7 +1,6 @@
-/* replay.h -- rebuilding key directories from the log: the one place that
- * says what each data record does to the keyspace, shared by the store's
- * loader and by utils/redis-kv-check (so the tool's counts are the
- * server's).
+/* store/replay.h -- rebuilding key directories from the log: the one place
+ * that says what each data record does to the keyspace, shared by the store's
+ * loader and by utils/redis-kv-check (so the tool's counts are the server's).
  *
  * Records must be applied in log order (segments by id, file order within
  * one, batches only once committed: recovery.h and hint.h deliver them
@@ -11,8 +10,8 @@
  *
  * Databases: record db fields are physical (record.h); dbMap is the
  * logical -> physical permutation as SWAPDB / DBMAP records leave it. */
-#ifndef REDISKV_STORE_REPLAY_H
-#define REDISKV_STORE_REPLAY_H
+#ifndef REDIS_KV_REPLAY_H
+#define REDIS_KV_REPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>

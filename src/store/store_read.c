@@ -1,6 +1,6 @@
-/* store_read.c -- reading values: through a read-only mapping of the
- * segment file (no system call per read), or with preadv when a segment
- * is not mapped.  Every read verifies the whole record's checksum.
+/* store/store_read.c -- reading values: through a read-only mapping of the
+ * segment file (no system call per read), or with preadv when a segment is not
+ * mapped.  Every read verifies the whole record's checksum.
  *
  * A mapped read of a file whose pages cannot be read (an I/O error, or a
  * file cut short behind the server's back) raises SIGBUS instead of

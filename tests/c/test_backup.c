@@ -1,7 +1,7 @@
-/* test_backup.c -- unit tests for backups: the MANIFEST codec and the
+/* tests/c/test_backup.c -- unit tests for backups: the MANIFEST codec and the
  * backup directory (store/backup.c), snapshots of a live store taken while
- * writes go on (store/snapshot.c), and restores, including a crash after
- * every step of finishing one (store/restore.c). */
+ * writes go on (store/snapshot.c), and restores, including a crash after every
+ * step of finishing one (store/restore.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_util.h -- helpers shared by the file-reading harnesses:
  * a scratch directory for the process and whole-file writes. */
-#ifndef REDISKV_FUZZ_UTIL_H
-#define REDISKV_FUZZ_UTIL_H
+#ifndef REDIS_KV_FUZZ_UTIL_H
+#define REDIS_KV_FUZZ_UTIL_H
 
 #include <fcntl.h>
 #include <stdint.h>
