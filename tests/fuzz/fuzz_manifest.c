@@ -15,6 +15,7 @@
 
 #include "lib/alloc.h"
 #include "lib/crc32c.h"
+#include "fuzz_util.h"
 #include "store/backup.h"
 
 static int sameManifest(const backupManifest *a, const backupManifest *b) {
@@ -29,14 +30,15 @@ static int sameManifest(const backupManifest *a, const backupManifest *b) {
     return 1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size < 1) return 0;
-    int flags = data[0];
-    data++;
-    size--;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t inSize) {
+    int flags;
+    size_t size;
+    uint8_t *input = fuzzTakeInput(data, inSize, &flags, &size);
+    if (input == NULL) return 0;
     char *text = malloc(size + 32);
     if (text == NULL) abort();
-    memcpy(text, data, size);
+    memcpy(text, input, size);
+    free(input);
     size_t len = size;
     if (flags & 1)
         len += (size_t)snprintf(text + size, 32, "crc32c %08x\n", (unsigned)crc32c(text, size));

@@ -30,13 +30,8 @@ static uint8_t segHeader[SEGMENT_HEADER_SIZE];
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    const char *dir = fuzzDir("recovery");
+    segment *s = fuzzCreateSegment(fuzzDir("recovery"));
     char err[256];
-    segment *s = segmentCreate(dir, 1, err, sizeof(err));
-    if (s == NULL) {
-        fprintf(stderr, "fuzz_recovery: %s\n", err);
-        abort();
-    }
     if (segmentRead(s, 0, sizeof(segHeader), segHeader, err, sizeof(err)) < 0) abort();
     segmentClose(s);
     return 0;
@@ -62,27 +57,17 @@ typedef struct scanCheck {
 
 static int onItem(void *ctx, const recoveryItem *it) {
     scanCheck *c = ctx;
-    uint64_t end = it->offset + recordEncodedSize(it->hdr.keylen, it->hdr.vallen);
-    if (it->offset < SEGMENT_HEADER_SIZE || end > c->fileSize || end < it->offset) abort();
-    if (!recordIsDataType(it->hdr.type)) abort();
-    if (it->hdr.keylen && it->key == NULL) abort();
-    volatile char sink = 0;
-    for (uint32_t i = 0; i < it->hdr.keylen; i++) sink ^= it->key[i]; /* readable? */
-    (void)sink;
+    fuzzCheckItem(it, c->fileSize);
     c->items++;
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size < 1) return 0;
-    int flags = data[0];
-    data++;
-    size--;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t inSize) {
+    int flags;
+    size_t size;
+    uint8_t *body = fuzzTakeInput(data, inSize, &flags, &size);
+    if (body == NULL) return 0;
     const char *dir = fuzzDir("recovery");
-
-    uint8_t *body = malloc(size ? size : 1);
-    if (body == NULL) abort();
-    memcpy(body, data, size);
     const uint8_t *hdr = segHeader;
     size_t hdrLen = sizeof(segHeader);
     uint8_t *recs = body;

@@ -1,5 +1,6 @@
 /* tests/fuzz/fuzz_util.h -- helpers shared by the file-reading harnesses:
- * a scratch directory for the process and whole-file writes. */
+ * the flags byte, a scratch directory for the process, whole-file writes,
+ * segment 1 in it, and the checks every delivered record must pass. */
 #ifndef REDIS_KV_FUZZ_UTIL_H
 #define REDIS_KV_FUZZ_UTIL_H
 
@@ -10,6 +11,24 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "store/record.h"
+#include "store/recovery.h"
+#include "store/segment.h"
+
+/* Splits the input into its flags byte (*flags) and a malloc'd copy of
+ * the rest (*len bytes; the harness may patch it), or NULL when the
+ * input is empty. */
+static inline uint8_t *fuzzTakeInput(const uint8_t *data, size_t size, int *flags,
+                                     size_t *len) {
+    if (size < 1) return NULL;
+    *flags = data[0];
+    *len = size - 1;
+    uint8_t *copy = malloc(size);
+    if (copy == NULL) abort();
+    memcpy(copy, data + 1, size - 1);
+    return copy;
+}
 
 /* A directory of this process's own under /dev/shm (memory: the harnesses
  * fsync a lot) or /tmp.  Removed by nobody: the files in it are rewritten
@@ -52,6 +71,30 @@ static inline void fuzzWriteFile(const char *dir, const char *name, const void *
         abort();
     }
     close(fd);
+}
+
+/* Creates segment 1 (valid header, no records) in dir and returns it
+ * open; any failure aborts. */
+static inline segment *fuzzCreateSegment(const char *dir) {
+    char err[256];
+    segment *s = segmentCreate(dir, 1, err, sizeof(err));
+    if (s == NULL) {
+        fprintf(stderr, "fuzz: %s\n", err);
+        abort();
+    }
+    return s;
+}
+
+/* What every item handed to a recoveryCallback must be: a data record
+ * lying inside [SEGMENT_HEADER_SIZE, fileSize) whose key can be read. */
+static inline void fuzzCheckItem(const recoveryItem *it, uint64_t fileSize) {
+    uint64_t end = it->offset + recordEncodedSize(it->hdr.keylen, it->hdr.vallen);
+    if (it->offset < SEGMENT_HEADER_SIZE || end > fileSize || end < it->offset) abort();
+    if (!recordIsDataType(it->hdr.type)) abort();
+    if (it->hdr.keylen && it->key == NULL) abort();
+    volatile char sink = 0;
+    for (uint32_t i = 0; i < it->hdr.keylen; i++) sink ^= it->key[i]; /* readable? */
+    (void)sink;
 }
 
 static inline void fuzzPutU32(uint8_t *p, uint32_t v) {
