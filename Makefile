@@ -138,7 +138,11 @@ check-analyze:
 # tests they link lib/, resp/ and store/ only.  Each runs FUZZ_TIME
 # seconds from its seed corpus in tests/fuzz/corpus/<harness>/ (read
 # only: new inputs go to build/fuzz/corpus/); a crash leaves its input in
-# build/fuzz/crash-* and fails the check.
+# build/fuzz/crash-* and fails the check.  By hand, name the scratch
+# directory FIRST, since libFuzzer writes what it finds into the first one:
+#   build/fuzz/fuzz_resp build/fuzz/corpus/fuzz_resp tests/fuzz/corpus/fuzz_resp
+# and replay one input with  build/fuzz/fuzz_resp FILE.  Seeds are
+# written by tests/fuzz/mkseeds.py.
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 25
 FUZZ_DIR   := build/fuzz
