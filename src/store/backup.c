@@ -130,7 +130,7 @@ int backupManifestParse(const char *text, size_t len, backupManifest *m, char *e
     uint64_t version, timeMs = 0, declared = 0;
     int bad = expectU64(&pos, end, "redis-kv-backup", &version) < 0 ||
               version != BACKUP_FORMAT_VERSION || expectU64(&pos, end, "id", &m->id) < 0 ||
-              expectU64(&pos, end, "time_ms", &timeMs) < 0 ||
+              expectU64(&pos, end, "time_ms", &timeMs) < 0 || timeMs > INT64_MAX ||
               expectU64(&pos, end, "seq", &m->seq) < 0 ||
               expectU64(&pos, end, "keys", &m->keys) < 0 ||
               expectU64(&pos, end, "bytes", &declared) < 0 ||

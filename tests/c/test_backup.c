@@ -156,6 +156,28 @@ static void testManifestCodec(void) {
             ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), -1);
         }
     }
+    TEST_CASE("a time_ms beyond INT64_MAX is refused (found by fuzz_manifest)") {
+        /* Before the fix it became a negative timeMs, which the encoder
+         * wrote with a '-' that the parser then refused. */
+        const char *body = "redis-kv-backup 1\nid 1\ntime_ms 9223372036854775808\nseq 0\n"
+                           "keys 0\nbytes 0\nlast_segment 1\ndata_dir /d\n";
+        char buf[256];
+        size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", body);
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "crc32c %08x\n",
+                              (unsigned)crc32c(buf, n));
+        backupManifest r;
+        ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), -1);
+        /* INT64_MAX itself is a time the encoder can write back. */
+        n = (size_t)snprintf(buf, sizeof(buf), "%s", body);
+        char *p = strstr(buf, "9223372036854775808");
+        p[18] = '7';
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "crc32c %08x\n",
+                              (unsigned)crc32c(buf, n));
+        if (ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), 0)) {
+            ASSERT(r.timeMs == INT64_MAX);
+            backupManifestFree(&r);
+        }
+    }
     xfree(text);
     backupManifestFree(&m);
 }
