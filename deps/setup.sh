@@ -31,6 +31,14 @@
 #   DEPS_NO_INSTALL=1   never install, even as root: take the
 #       "print the command and exit 1" path.
 #
+# `sh deps/setup.sh check` (run by `make check`) checks and installs, the
+# same way, only what `make check` needs beyond `make test`:
+#   clang       clang, builds the fuzz harnesses          (Debian: clang)
+#   libfuzzer   clang's libFuzzer runtime                  (Debian 12:
+#               libclang_rt.fuzzer-<arch>.a                 libclang-rt-dev)
+#   cppcheck    the static analyser                        (Debian: cppcheck)
+# Plain `make test` never asks for these.
+#
 # Exit status: 0 when everything is present (possibly after installing),
 # 1 when something is still missing.
 #
@@ -100,11 +108,25 @@ check() {
         hiredis)    have_header hiredis/hiredis.h && have_lib hiredis ;;
         tcl)        have_tcl86 ;;
         pkg-config) have_cmd pkg-config ;;
+        clang)      have_cmd clang ;;
+        libfuzzer)  have_libfuzzer ;;
+        cppcheck)   have_cmd cppcheck ;;
         *)          return 1 ;;
     esac
 }
 
+# have_libfuzzer: true when clang's runtime directory holds libFuzzer.
+have_libfuzzer() {
+    have_cmd clang || return 1
+    lf_dir=$(clang -print-runtime-dir 2>/dev/null) || return 1
+    [ -f "$lf_dir/libclang_rt.fuzzer-$(uname -m).a" ] ||
+        [ -f "$lf_dir/libclang_rt.fuzzer.a" ]
+}
+
 ALL="toolchain jemalloc libbsd hiredis tcl pkg-config"
+if [ "${1:-}" = check ]; then
+    ALL="clang libfuzzer cppcheck"
+fi
 
 # missing_deps: print the names of the missing dependencies, space separated.
 missing_deps() {
@@ -128,23 +150,30 @@ pkgs_for() {
             apt:hiredis)      pf_pkg=libhiredis-dev ;;
             apt:tcl)          pf_pkg=tcl ;;
             apt:pkg-config)   pf_pkg=pkg-config ;;
+            apt:clang)        pf_pkg=clang ;;
+            apt:libfuzzer)    pf_pkg=libclang-rt-dev ;;
+            apt:cppcheck)     pf_pkg=cppcheck ;;
             dnf:toolchain)    pf_pkg="gcc make" ;;
             dnf:jemalloc)     pf_pkg=jemalloc-devel ;;
             dnf:libbsd)       pf_pkg=libbsd-devel ;;
             dnf:hiredis)      pf_pkg=hiredis-devel ;;
             dnf:tcl)          pf_pkg=tcl ;;
             dnf:pkg-config)   pf_pkg=pkgconf-pkg-config ;;
+            dnf:libfuzzer)    pf_pkg=compiler-rt ;;
             apk:toolchain)    pf_pkg="gcc make musl-dev" ;;
             apk:jemalloc)     pf_pkg=jemalloc-dev ;;
             apk:libbsd)       pf_pkg=libbsd-dev ;;
             apk:hiredis)      pf_pkg=hiredis-dev ;;
             apk:tcl)          pf_pkg=tcl ;;
             apk:pkg-config)   pf_pkg=pkgconf ;;
+            apk:libfuzzer)    pf_pkg=compiler-rt ;;
             pacman:toolchain) pf_pkg="gcc make" ;;
             pacman:pkg-config) pf_pkg=pkgconf ;;
+            pacman:libfuzzer) pf_pkg=compiler-rt ;;
             pacman:*)         pf_pkg=$pf_dep ;;
             brew:toolchain)   pf_pkg="make" ;;
             brew:tcl)         pf_pkg=tcl-tk ;;
+            brew:clang|brew:libfuzzer) pf_pkg=llvm ;;
             brew:*)           pf_pkg=$pf_dep ;;
             *)                pf_pkg=$pf_dep ;;
         esac

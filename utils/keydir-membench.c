@@ -1,4 +1,5 @@
-/* keydir-membench.c -- memory cost per key of the storage engine's keydir.
+/* utils/keydir-membench.c -- memory cost per key of the storage engine's
+ * keydir.
  *
  * Not built by the Makefile.  From the repository root:
  *

@@ -1,5 +1,5 @@
-/* redis-kv-check -- offline verification and inspection of a redis-kv data
- * directory.
+/* utils/redis-kv-check.c -- offline verification and inspection of a redis-kv
+ * data directory.
  *
  *   redis-kv-check DIR [--verify]          check everything (the default)
  *   redis-kv-check DIR --stats             the same checks, totals only

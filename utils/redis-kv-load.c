@@ -1,4 +1,4 @@
-/* redis-kv-load -- pipelined load generator and RESP protocol fuzzer.
+/* utils/redis-kv-load.c -- pipelined load generator and RESP protocol fuzzer.
  *
  * Load mode:
  *   redis-kv-load [-h host] [-p port] [-s socket] [-a password]

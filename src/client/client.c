@@ -1,4 +1,5 @@
-/* client: connection life cycle, input, output and limits.  See client.h. */
+/* client/client.c -- connection life cycle, input, output and limits.  See
+ * client.h. */
 #include "client/client.h"
 #include "client/reply.h"
 #include "cmd/multi.h"
@@ -511,15 +512,6 @@ int clientClass(client *c) {
     return CLIENT_CLASS_NORMAL;
 }
 
-const char *clientClassName(int cls) {
-    switch (cls) {
-    case CLIENT_CLASS_NORMAL: return "normal";
-    case CLIENT_CLASS_REPLICA: return "replica";
-    case CLIENT_CLASS_PUBSUB: return "pubsub";
-    default: return "unknown";
-    }
-}
-
 /* Bytes the output buffers hold beyond the fixed reply buffer, with the
  * list's own nodes: what client-output-buffer-limit counts and CLIENT LIST
  * shows as omem (as in Redis). */
@@ -747,8 +739,6 @@ void clientsPause(int type, long long endMs) {
     if (type > server.pauseType) server.pauseType = type;
     if (endMs > server.pauseEndMs) server.pauseEndMs = endMs;
 }
-
-int clientsArePaused(void) { return server.pauseType != PAUSE_NONE; }
 
 int clientsPauseExpired(void) {
     if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs) clientsUnpause();

@@ -1,5 +1,5 @@
-/* client: one connection — its query buffer and parser state, its reply
- * buffers, its limits and its life cycle.
+/* client/client.h -- one connection — its query buffer and parser state, its
+ * reply buffers, its limits and its life cycle.
  *
  * Ownership: the server's `clients` list holds every live client; a client
  * is freed only through clientFree() (or clientFreeAsync() when it may be
@@ -152,7 +152,6 @@ void clientsCron(void);
 /* CLIENT PAUSE (client.c, "pause"): start or extend, end, and ask. */
 void clientsUnpause(void);
 void clientsPause(int type, long long endMs);
-int clientsArePaused(void);
 /* Ends the pause if its time is up (Redis checks this wherever a pause
  * matters, not only in the cron).  Returns 1 when no pause is on. */
 int clientsPauseExpired(void);
@@ -162,7 +161,6 @@ const char *clientPeerId(client *c);
 const char *clientSockName(client *c);
 bstr clientCatInfoString(bstr s, client *c);
 int clientClass(client *c);
-const char *clientClassName(int cls);
 size_t clientOutputBufferMemory(client *c);
 size_t clientTotalMemory(client *c);
 void clientUpdateMemUsage(client *c);

@@ -1,4 +1,4 @@
-/* reply: appending RESP replies to a client's output.  See reply.h.
+/* client/reply.c -- appending RESP replies to a client's output.  See reply.h.
  *
  * Where bytes go: into c->buf while no reply block exists and it has room;
  * otherwise into the last reply block, and into new CLIENT_REPLY_BLOCK_SIZE
@@ -216,8 +216,6 @@ void replyNullArray(client *c) {
 
 void replyArrayLen(client *c, long long n) { replyHeader(c, RESP_ARRAY, n); }
 
-void replyEmptyArray(client *c) { replyRaw(c, "*0\r\n", 4); }
-
 static void replyAggregateLen(client *c, char prefix, long long n) {
     char hdr[RESP_HEADER_MAX];
     replyRaw(c, hdr, respEncodeAggregateHeader(hdr, prefix, n, c->resp));
@@ -227,14 +225,11 @@ void replyMapLen(client *c, long long n) { replyAggregateLen(c, RESP3_MAP, n); }
 void replySetLen(client *c, long long n) { replyAggregateLen(c, RESP3_SET, n); }
 void replyPushLen(client *c, long long n) { replyAggregateLen(c, RESP3_PUSH, n); }
 
+void replyEmptyArray(client *c) { replyRaw(c, "*0\r\n", 4); }
+
 void replyDouble(client *c, double d) {
     char buf[RESP_DOUBLE_MAX];
     replyRaw(c, buf, respEncodeDouble(buf, d, c->resp));
-}
-
-void replyBool(client *c, int b) {
-    char buf[8];
-    replyRaw(c, buf, respEncodeBool(buf, b, c->resp));
 }
 
 /* RESP3 verbatim string ("=<len>\r\n<ext>:<text>\r\n", ext is 3 chars such
@@ -302,8 +297,4 @@ void replySetDeferredArrayLen(client *c, void *handle, long long n) {
 
 void replySetDeferredMapLen(client *c, void *handle, long long n) {
     replySetDeferred(c, handle, RESP3_MAP, n);
-}
-
-void replySetDeferredSetLen(client *c, void *handle, long long n) {
-    replySetDeferred(c, handle, RESP3_SET, n);
 }

@@ -1,5 +1,5 @@
-/* reply: the API command handlers use to answer.  Each call appends one
- * RESP element (or the header of an aggregate) to the client's output, in
+/* client/reply.h -- the API command handlers use to answer.  Each call appends
+ * one RESP element (or the header of an aggregate) to the client's output, in
  * the client's protocol (RESP2 or RESP3).  Nothing is written to the socket
  * here: the client is queued and flushed before the reactor sleeps.
  *
@@ -35,11 +35,10 @@ void replyArrayLen(client *c, long long n);
 void replyMapLen(client *c, long long n);
 void replySetLen(client *c, long long n);
 void replyPushLen(client *c, long long n);
+void replyEmptyArray(client *c);
 void replyDouble(client *c, double d);
-void replyBool(client *c, int b);
 void replyVerbatim(client *c, const char *s, size_t len, const char *ext);
 void replyHelp(client *c, const char **lines);
-void replyEmptyArray(client *c);
 
 /* Deferred aggregate lengths: for replies whose element count is known
  * only at the end.  replyDeferredLen() reserves the place; exactly one
@@ -47,7 +46,6 @@ void replyEmptyArray(client *c);
 void *replyDeferredLen(client *c);
 void replySetDeferredArrayLen(client *c, void *handle, long long n);
 void replySetDeferredMapLen(client *c, void *handle, long long n);
-void replySetDeferredSetLen(client *c, void *handle, long long n);
 
 /* A position in the client's output, to take back everything appended
  * after it (EXEC's replies when its batch could not be written).  Valid

@@ -1,4 +1,4 @@
-/* backup: the BACKUP command (redis-kv's own; Redis has no backups to
+/* cmd/backup.c -- the BACKUP command (redis-kv's own; Redis has no backups to
  * manage).  Backups are made by BGSAVE / SAVE / `save` points
  * (server/bgsave.c) and live in backup-dir (store/backup.h).
  *

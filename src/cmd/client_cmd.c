@@ -1,5 +1,6 @@
-/* client_cmd: CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY, PAUSE,
- * UNPAUSE, NO-EVICT, TRACKING, CACHING, GETREDIR, TRACKINGINFO and HELP. */
+/* cmd/client_cmd.c -- CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY,
+ * PAUSE, UNPAUSE, NO-EVICT, TRACKING, CACHING, GETREDIR, TRACKINGINFO and
+ * HELP. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"

@@ -1,5 +1,5 @@
-/* command_cmd: COMMAND and its subcommands (COUNT, INFO, DOCS, GETKEYS,
- * GETKEYSANDFLAGS, LIST, HELP).
+/* cmd/command_cmd.c -- COMMAND and its subcommands (COUNT, INFO, DOCS,
+ * GETKEYS, GETKEYSANDFLAGS, LIST, HELP).
  *
  * Everything is read from the command table (generated from the data files
  * in src/commands/); the reply shapes follow Redis 7.0 (server.c: addReplyCommandInfo,

@@ -1,4 +1,4 @@
-/* config_cmd: CONFIG GET, SET, RESETSTAT, REWRITE and HELP. */
+/* cmd/config_cmd.c -- CONFIG GET, SET, RESETSTAT, REWRITE and HELP. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "cmd/slowlog.h"

@@ -1,4 +1,4 @@
-/* connection: PING, ECHO, QUIT, RESET, SELECT, AUTH and HELLO. */
+/* cmd/connection.c -- PING, ECHO, QUIT, RESET, SELECT, AUTH and HELLO. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "cmd/multi.h"

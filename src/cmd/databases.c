@@ -1,4 +1,4 @@
-/* databases: SWAPDB, which exchanges the contents of two databases.
+/* cmd/databases.c -- SWAPDB, which exchanges the contents of two databases.
  *
  * The store keeps a logical -> physical map of databases (record.h), so a
  * swap is one small record and no key moves; it is durable and atomic

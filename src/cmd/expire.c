@@ -1,6 +1,6 @@
-/* expire: the expiry commands EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT (with
- * NX | XX | GT | LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME and PERSIST, with
- * Redis 7.0's replies, errors and argument rules (expire.c).
+/* cmd/expire.c -- the expiry commands EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
+ * (with NX | XX | GT | LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME and PERSIST,
+ * with Redis 7.0's replies, errors and argument rules (expire.c).
  *
  * Expiry times are absolute unix times in milliseconds, compared with the
  * cached clock (server.mstime) as db/ does for lazy expiry.  Every change

@@ -1,4 +1,5 @@
-/* info: INFO [section [section ...]], laid out exactly as Redis 7.0 does.
+/* cmd/info.c -- INFO [section [section ...]], laid out exactly as Redis 7.0
+ * does.
  *
  * Each section is one function appending its lines to a bstr.  The table
  * `infoSections` gives their order (Redis's order, then redis-kv's own

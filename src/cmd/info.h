@@ -1,4 +1,4 @@
-/* info: the text of INFO, as Redis 7.0 lays it out.
+/* cmd/info.h -- the text of INFO, as Redis 7.0 lays it out.
  *
  * The reply is a list of sections ("# Server", "# Clients" ...), each a
  * header line followed by "field:value" lines, every line ending in "\r\n"

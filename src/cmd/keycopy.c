@@ -1,6 +1,6 @@
-/* keycopy: the commands that give a key's value a new name or database,
- * RENAME, RENAMENX, COPY and MOVE, with Redis 7.0's replies, errors and
- * their order (db.c renameGenericCommand / copyCommand / moveCommand).
+/* cmd/keycopy.c -- the commands that give a key's value a new name or
+ * database, RENAME, RENAMENX, COPY and MOVE, with Redis 7.0's replies, errors
+ * and their order (db.c renameGenericCommand / copyCommand / moveCommand).
  *
  * Each write goes through dbCopy(): the destination gets the value and the
  * TTL of the source (RENAME and MOVE keep it, COPY copies it) and, for

@@ -1,6 +1,6 @@
-/* keys: the basic keyspace commands DEL, UNLINK, EXISTS, DBSIZE, FLUSHDB,
- * FLUSHALL, RANDOMKEY, TYPE and TOUCH, with Redis 7.0's replies and errors
- * (db.c / server.c).
+/* cmd/keys.c -- the basic keyspace commands DEL, UNLINK, EXISTS, DBSIZE,
+ * FLUSHDB, FLUSHALL, RANDOMKEY, TYPE and TOUCH, with Redis 7.0's replies and
+ * errors (db.c / server.c).
  *
  * A DEL of several keys is one write batch, so it is atomic on disk like
  * any multi-key write (DESIGN.md).  UNLINK is DEL here: values live in the

@@ -1,4 +1,4 @@
-/* monitor: MONITOR, and feeding each executed command to monitors in
+/* cmd/monitor.c -- MONITOR, and feeding each executed command to monitors in
  * Redis's format: +<unix.micro> [<db> <addr>] "arg" "arg" ... */
 #include "cmd/monitor.h"
 #include "client/reply.h"

@@ -1,4 +1,4 @@
-/* monitor: MONITOR clients and the feed of every command to them. */
+/* cmd/monitor.h -- MONITOR clients and the feed of every command to them. */
 #ifndef REDIS_KV_MONITOR_H
 #define REDIS_KV_MONITOR_H
 

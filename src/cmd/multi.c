@@ -1,4 +1,4 @@
-/* multi: MULTI, EXEC, DISCARD, WATCH, UNWATCH.  See multi.h.
+/* cmd/multi.c -- MULTI, EXEC, DISCARD, WATCH, UNWATCH.  See multi.h.
  *
  * EXEC runs the queued commands inside one db batch, so the log gets them
  * as one BEGIN + records + COMMIT write: after a crash all of them are

@@ -1,4 +1,4 @@
-/* multi: transactions (MULTI, EXEC, DISCARD) and optimistic locking
+/* cmd/multi.h -- transactions (MULTI, EXEC, DISCARD) and optimistic locking
  * (WATCH, UNWATCH), with Redis 7.0's semantics.
  *
  * The dispatcher (command.c) queues a client's commands while it is in

@@ -1,6 +1,6 @@
-/* object: OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP, with Redis
- * 7.0's replies and errors (object.c objectCommand).  A missing key gives
- * a null (RESP2 $-1, RESP3 _).
+/* cmd/object.c -- OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP, with
+ * Redis 7.0's replies and errors (object.c objectCommand).  A missing key
+ * gives a null (RESP2 $-1, RESP3 _).
  *
  * Values live in the log, not as Redis objects, so the answers are
  * derived the way Redis would see a freshly stored value:

@@ -1,4 +1,4 @@
-/* persistence: commands about the log itself and its snapshots.
+/* cmd/persistence.c -- commands about the log itself and its snapshots.
  *
  * BGREWRITEAOF is Redis's "rewrite the append-only file in the
  * background"; here it starts a compaction of the segmented log, which is

@@ -1,6 +1,7 @@
-/* pubsub_cmd: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE,
- * SUNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB.  The registry and delivery
- * are in pubsub/pubsub.c; this file is the commands' arguments and replies.
+/* cmd/pubsub_cmd.c -- SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE,
+ * SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB.  The registry and
+ * delivery are in pubsub/pubsub.c; this file is the commands' arguments and
+ * replies.
  *
  * CLIENT_PUBSUB (pub/sub mode: the RESP2 command restriction, the pubsub
  * output-buffer class, no idle timeout) is set by every subscribe command,

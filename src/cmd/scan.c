@@ -1,4 +1,4 @@
-/* scan: the commands that walk the keyspace, KEYS and SCAN, with Redis
+/* cmd/scan.c -- the commands that walk the keyspace, KEYS and SCAN, with Redis
  * 7.0's replies and errors (db.c keysCommand / scanGenericCommand).
  *
  * Patterns are Redis's glob patterns (lib/glob.h); the pattern "*" alone

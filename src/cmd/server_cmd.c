@@ -1,4 +1,4 @@
-/* server_cmd: TIME, SHUTDOWN and DEBUG. */
+/* cmd/server_cmd.c -- TIME, SHUTDOWN and DEBUG. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"

@@ -1,4 +1,4 @@
-/* slowlog: SLOWLOG GET/LEN/RESET/HELP and the store behind them. */
+/* cmd/slowlog.c -- SLOWLOG GET/LEN/RESET/HELP and the store behind them. */
 #include "cmd/slowlog.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"

@@ -1,4 +1,4 @@
-/* string: the string commands, with Redis 7.0's replies, errors and
+/* cmd/string.c -- the string commands, with Redis 7.0's replies, errors and
  * argument rules (t_string.c).
  *
  * Values live in the log (db/), so a command that changes part of a value

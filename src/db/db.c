@@ -1,4 +1,4 @@
-/* db: the keyspace API over the store.  See db.h.
+/* db/db.c -- the keyspace API over the store.  See db.h.
  *
  * Lazy expiry lives here: every lookup first checks the key's expiry
  * against the cached clock and deletes an expired key durably (a DEL

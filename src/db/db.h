@@ -1,4 +1,4 @@
-/* db: the keyspace API command handlers use.
+/* db/db.h -- the keyspace API command handlers use.
  *
  * Keys live in numbered databases (SELECT); each key maps to a string
  * value stored in the log (store/), with an optional absolute expiry in

@@ -1,4 +1,4 @@
-/* expire_cycle: active expiry; see expire_cycle.h.
+/* db/expire_cycle.c -- active expiry; see expire_cycle.h.
  *
  * Redis's slow activeExpireCycle, with its constants (active-expire-effort
  * 1), adapted to the keydir:

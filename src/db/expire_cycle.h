@@ -1,4 +1,5 @@
-/* expire_cycle: active expiry, Redis's activeExpireCycle for this engine.
+/* db/expire_cycle.h -- active expiry, Redis's activeExpireCycle for this
+ * engine.
  *
  * Lazy expiry (db.c) deletes a key whose time has passed when it is
  * touched; keys that nobody touches are reclaimed here.  The server cron

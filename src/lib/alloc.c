@@ -1,4 +1,4 @@
-/* alloc.c -- checked allocation wrappers; see alloc.h for the contract. */
+/* lib/alloc.c -- checked allocation wrappers; see alloc.h for the contract. */
 #include "lib/alloc.h"
 
 #include <stdint.h>

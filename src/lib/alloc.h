@@ -1,4 +1,4 @@
-/* alloc.h -- checked allocation wrappers.
+/* lib/alloc.h -- checked allocation wrappers.
  *
  * Every allocation in redis-kv goes through these helpers.  None of them
  * ever returns NULL for a non-zero request: on out-of-memory they print a
@@ -9,8 +9,8 @@
  * With -DUSE_JEMALLOC the wrappers still call malloc/calloc/realloc/free:
  * jemalloc replaces those symbols at link time.  The flag only changes how
  * allocUsedMemory() asks the allocator for its statistics. */
-#ifndef REDISKV_LIB_ALLOC_H
-#define REDISKV_LIB_ALLOC_H
+#ifndef REDIS_KV_ALLOC_H
+#define REDIS_KV_ALLOC_H
 
 #include <stddef.h>
 

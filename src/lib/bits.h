@@ -7,8 +7,8 @@
  *
  * Pure code: no allocation, no I/O, no server state.  Callers guarantee
  * every bit they name lies inside the buffer they pass. */
-#ifndef REDISKV_LIB_BITS_H
-#define REDISKV_LIB_BITS_H
+#ifndef REDIS_KV_BITS_H
+#define REDIS_KV_BITS_H
 
 #include <stddef.h>
 #include <stdint.h>

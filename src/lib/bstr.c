@@ -1,4 +1,4 @@
-/* bstr: binary-safe, length-prefixed byte strings.  See bstr.h. */
+/* lib/bstr.c -- binary-safe, length-prefixed byte strings.  See bstr.h. */
 #include "lib/bstr.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"

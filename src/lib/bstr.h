@@ -1,4 +1,4 @@
-/* bstr: binary-safe, length-prefixed byte strings.
+/* lib/bstr.h -- binary-safe, length-prefixed byte strings.
  *
  * A bstr is a `char *` that points just past a small header holding the
  * length and the allocated capacity, so it can be passed to any function that

@@ -1,4 +1,5 @@
-/* crc32c.c -- CRC-32C, hardware (SSE4.2) or slicing-by-8 (see crc32c.h). */
+/* lib/crc32c.c -- CRC-32C, hardware (SSE4.2) or slicing-by-8 (see crc32c.h).
+ */
 #include "lib/crc32c.h"
 
 #include <pthread.h>

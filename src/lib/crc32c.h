@@ -1,4 +1,4 @@
-/* crc32c.h -- CRC-32C (Castagnoli, polynomial 0x1EDC6F41, reflected
+/* lib/crc32c.h -- CRC-32C (Castagnoli, polynomial 0x1EDC6F41, reflected
  * 0x82F63B78), the checksum of every record and file header in the store.
  *
  * Conventions (the usual ones, e.g. iSCSI, ext4, LevelDB):
@@ -11,8 +11,8 @@
  * The implementation is chosen once per process: the SSE4.2 crc32
  * instruction when the CPU has it (x86-64), else a portable slicing-by-8
  * table.  Both give identical results.  All functions are thread-safe. */
-#ifndef REDISKV_LIB_CRC32C_H
-#define REDISKV_LIB_CRC32C_H
+#ifndef REDIS_KV_CRC32C_H
+#define REDIS_KV_CRC32C_H
 
 #include <stddef.h>
 #include <stdint.h>

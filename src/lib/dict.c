@@ -1,4 +1,5 @@
-/* dict.c -- chained hash table with incremental rehashing and SCAN cursors.
+/* lib/dict.c -- chained hash table with incremental rehashing and SCAN
+ * cursors.
  *
  * See dict.h for the public contract.  Invariants kept by this file:
  *

@@ -1,4 +1,5 @@
-/* dict.h -- chained hash table with incremental rehashing and SCAN cursors.
+/* lib/dict.h -- chained hash table with incremental rehashing and SCAN
+ * cursors.
  *
  * A dict maps opaque keys to opaque values.  The caller describes keys with
  * a dictType: how to hash them, compare them, and free keys and values.
@@ -30,8 +31,8 @@
  * "not owned, do not free").
  *
  * Threads.  A dict is not thread-safe; use each dict from one thread. */
-#ifndef REDISKV_LIB_DICT_H
-#define REDISKV_LIB_DICT_H
+#ifndef REDIS_KV_DICT_H
+#define REDIS_KV_DICT_H
 
 #include <stddef.h>
 #include <stdint.h>

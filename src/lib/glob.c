@@ -1,4 +1,4 @@
-/* glob.c -- Redis-compatible glob-style pattern matching; see glob.h.
+/* lib/glob.c -- Redis-compatible glob-style pattern matching; see glob.h.
  *
  * The matcher walks pattern and string left to right.  Only '*' needs
  * backtracking: it tries the rest of the pattern against every suffix of

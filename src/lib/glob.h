@@ -1,7 +1,7 @@
-/* glob.h -- Redis-compatible glob-style pattern matching (KEYS, SCAN MATCH,
- * PSUBSCRIBE, ACL patterns ...). */
-#ifndef REDISKV_LIB_GLOB_H
-#define REDISKV_LIB_GLOB_H
+/* lib/glob.h -- Redis-compatible glob-style pattern matching (KEYS, SCAN
+ * MATCH, PSUBSCRIBE, ACL patterns ...). */
+#ifndef REDIS_KV_GLOB_H
+#define REDIS_KV_GLOB_H
 
 #include <stddef.h>
 

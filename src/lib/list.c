@@ -1,4 +1,4 @@
-/* list: a plain doubly linked list.  See list.h. */
+/* lib/list.c -- a plain doubly linked list.  See list.h. */
 #include "lib/list.h"
 #include "lib/alloc.h"
 

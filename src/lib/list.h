@@ -1,4 +1,4 @@
-/* list: a plain doubly linked list of void pointers.
+/* lib/list.h -- a plain doubly linked list of void pointers.
  *
  * Used where the core needs O(1) removal of a known node (clients, pending
  * writes, reply blocks, slowlog).  The list owns its nodes; it owns the

@@ -1,7 +1,6 @@
-/* numfmt.c -- number parsing and formatting with Redis's exact rules; see
- * numfmt.h for the contract of each function.  Floating point conversions
- * use the C library (strtod/strtold/snprintf) in the "C" locale, as Redis
- * does. */
+/* lib/numfmt.c -- number parsing and formatting with Redis's exact rules; see
+ * numfmt.h for the contract of each function.  Floating point conversions use
+ * the C library (strtod/strtold/snprintf) in the "C" locale, as Redis does. */
 #include "lib/numfmt.h"
 
 #include <errno.h>

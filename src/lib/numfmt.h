@@ -1,12 +1,12 @@
-/* numfmt.h -- number parsing and formatting with Redis's exact rules.
+/* lib/numfmt.h -- number parsing and formatting with Redis's exact rules.
  *
  * Parsers take a byte range (binary safe, no NUL terminator needed) and
  * return 1 on success, storing the value, or 0 on failure, leaving *out
  * untouched.  Formatters write a NUL-terminated string into dst and return
  * its length (without the NUL); when dst is too small they return 0 and
  * leave dst as "" (if dstlen > 0). */
-#ifndef REDISKV_LIB_NUMFMT_H
-#define REDISKV_LIB_NUMFMT_H
+#ifndef REDIS_KV_NUMFMT_H
+#define REDIS_KV_NUMFMT_H
 
 #include <stddef.h>
 

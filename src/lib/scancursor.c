@@ -1,4 +1,4 @@
-/* scancursor: the reverse-binary SCAN cursor.  See scancursor.h. */
+/* lib/scancursor.c -- the reverse-binary SCAN cursor.  See scancursor.h. */
 #include "lib/scancursor.h"
 
 #include <limits.h>

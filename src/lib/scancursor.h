@@ -1,4 +1,4 @@
-/* scancursor: Redis's reverse-binary SCAN cursor, shared by every hash
+/* lib/scancursor.h -- Redis's reverse-binary SCAN cursor, shared by every hash
  * table that offers SCAN (lib/dict.c, store/keydir.c).
  *
  * The cursor is a bucket index whose bits are incremented from the most

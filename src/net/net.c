@@ -1,4 +1,4 @@
-/* net: sockets.  See net.h. */
+/* net/net.c -- sockets.  See net.h. */
 #include "net/net.h"
 
 #include <arpa/inet.h>
@@ -36,12 +36,6 @@ int netSetNonBlock(char *err, int fd) {
     return NET_OK;
 }
 
-int netSetCloexec(int fd) {
-    int flags = fcntl(fd, F_GETFD);
-    if (flags == -1) return NET_ERR;
-    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1 ? NET_ERR : NET_OK;
-}
-
 int netSetTcpNoDelay(char *err, int fd) {
     int yes = 1;
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes)) == -1) {
@@ -73,17 +67,6 @@ int netSetKeepAlive(char *err, int fd, int interval) {
     val = 3;
     if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &val, sizeof(val)) < 0) {
         netSetError(err, "setsockopt TCP_KEEPCNT: %s", strerror(errno));
-        return NET_ERR;
-    }
-    return NET_OK;
-}
-
-int netSetSendTimeout(char *err, int fd, long long ms) {
-    struct timeval tv;
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
-        netSetError(err, "setsockopt SO_SNDTIMEO: %s", strerror(errno));
         return NET_ERR;
     }
     return NET_OK;

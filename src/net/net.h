@@ -1,4 +1,4 @@
-/* net: listening sockets, accept, and socket options (TCP and unix).
+/* net/net.h -- listening sockets, accept, and socket options (TCP and unix).
  *
  * Every function that can fail takes an `err` buffer of NET_ERR_LEN bytes,
  * fills it with a readable reason, and returns NET_ERR (-1). */
@@ -19,10 +19,8 @@ int netUnixServer(char *err, const char *path, mode_t perm, int backlog);
 int netTcpAccept(char *err, int serversock, char *ip, size_t iplen, int *port);
 int netUnixAccept(char *err, int serversock);
 int netSetNonBlock(char *err, int fd);
-int netSetCloexec(int fd);
 int netSetTcpNoDelay(char *err, int fd);
 int netSetKeepAlive(char *err, int fd, int interval);
-int netSetSendTimeout(char *err, int fd, long long ms);
 int netFdToString(int fd, char *ip, size_t iplen, int *port, int local);
 int netFormatAddr(char *buf, size_t buflen, const char *ip, int port);
 int netFdToAddrString(int fd, char *buf, size_t buflen, int local);

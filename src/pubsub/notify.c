@@ -1,4 +1,4 @@
-/* notify: keyspace notifications.  See notify.h. */
+/* pubsub/notify.c -- keyspace notifications.  See notify.h. */
 #include "pubsub/notify.h"
 #include "db/db.h"
 #include "lib/alloc.h"

@@ -1,4 +1,5 @@
-/* notify: keyspace notifications (notify-keyspace-events), as in Redis 7.0.
+/* pubsub/notify.h -- keyspace notifications (notify-keyspace-events), as in
+ * Redis 7.0.
  *
  * Handlers call notifyKeyspaceEvent() right after a successful write,
  * where Redis's handlers call it; db/ adds "new" (a key created) and

@@ -1,4 +1,4 @@
-/* pubsub: the subscription registry and delivery.  See pubsub.h. */
+/* pubsub/pubsub.c -- the subscription registry and delivery.  See pubsub.h. */
 #include "pubsub/pubsub.h"
 #include "client/reply.h"
 #include "lib/alloc.h"

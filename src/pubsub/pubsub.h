@@ -1,4 +1,5 @@
-/* pubsub: channels, patterns and shard channels, and message delivery.
+/* pubsub/pubsub.h -- channels, patterns and shard channels, and message
+ * delivery.
  *
  * Three kinds of subscription, as in Redis 7.0: plain channels (SUBSCRIBE,
  * PUBLISH -> "message"), glob patterns over channel names (PSUBSCRIBE ->

@@ -1,5 +1,5 @@
-/* tracking: client-side caching (CLIENT TRACKING), as in Redis 7.0.  See
- * tracking.h. */
+/* pubsub/tracking.c -- client-side caching (CLIENT TRACKING), as in Redis 7.0.
+ * See tracking.h. */
 #include "pubsub/tracking.h"
 #include "client/reply.h"
 #include "command/command.h"

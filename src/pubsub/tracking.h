@@ -1,5 +1,5 @@
-/* tracking: server-assisted client-side caching (CLIENT TRACKING), as in
- * Redis 7.0.
+/* pubsub/tracking.h -- server-assisted client-side caching (CLIENT TRACKING),
+ * as in Redis 7.0.
  *
  * Default mode: the keys of every read-only command a tracking client runs
  * are remembered in a table key -> client ids (OPTIN: only after CLIENT

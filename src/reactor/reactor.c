@@ -1,4 +1,4 @@
-/* reactor: epoll event loop.  See reactor.h.
+/* reactor/reactor.c -- epoll event loop.  See reactor.h.
  *
  * Invariants:
  *   - events[fd].mask is exactly the set of events registered with epoll for
@@ -40,8 +40,6 @@ struct reactor {
     int epfd;
     int setsize;
     int maxfd;
-    int stop;
-    int dontWait;
     fileEvent *events;
     struct epoll_event *fired;
     timerEvent *timers;
@@ -77,22 +75,6 @@ reactor *reactorCreate(int setsize) {
     r->fired = xcalloc((size_t)setsize, sizeof(struct epoll_event));
     return r;
 }
-
-void reactorDelete(reactor *r) {
-    if (!r) return;
-    close(r->epfd);
-    timerEvent *t = r->timers;
-    while (t) {
-        timerEvent *next = t->next;
-        xfree(t);
-        t = next;
-    }
-    xfree(r->events);
-    xfree(r->fired);
-    xfree(r);
-}
-
-int reactorGetSetSize(reactor *r) { return r->setsize; }
 
 /* Changes the maximum number of descriptors.  Fails (RE_ERR) if a
  * descriptor at or above the new size is in use. */
@@ -141,7 +123,6 @@ void reactorDelFileEvent(reactor *r, int fd, int mask) {
     if (fd < 0 || fd >= r->setsize) return;
     fileEvent *fe = &r->events[fd];
     if (fe->mask == RE_NONE) return;
-    if (mask & RE_WRITABLE) mask |= RE_BARRIER;
     int newmask = fe->mask & ~mask;
     struct epoll_event ee = {0};
     ee.events = (uint32_t)epollMaskFor(newmask);
@@ -176,16 +157,6 @@ long long reactorAddTimer(reactor *r, long long milliseconds, reTimerProc *proc,
     t->next = r->timers;
     r->timers = t;
     return t->id;
-}
-
-int reactorDelTimer(reactor *r, long long id) {
-    for (timerEvent *t = r->timers; t; t = t->next) {
-        if (t->id == id) {
-            t->id = -1;
-            return RE_OK;
-        }
-    }
-    return RE_ERR;
 }
 
 /* Microseconds until the earliest timer, 0 if one is due, -1 if none. */
@@ -244,11 +215,9 @@ int reactorProcessEvents(reactor *r, int flags) {
     if (!(flags & (RE_FILE_EVENTS | RE_TIME_EVENTS))) return 0;
     long long waitUs = -1;
     if (flags & RE_TIME_EVENTS) waitUs = usUntilNearestTimer(r);
-    if ((flags & RE_DONT_WAIT) || r->dontWait) waitUs = 0;
-    if (!(flags & RE_TIME_EVENTS) && !(flags & RE_DONT_WAIT) && !r->dontWait)
-        waitUs = -1;
+    if (flags & RE_DONT_WAIT) waitUs = 0;
+    else if (!(flags & RE_TIME_EVENTS)) waitUs = -1;
     if (r->beforeSleep && (flags & RE_CALL_BEFORE_SLEEP)) r->beforeSleep(r);
-    if (r->dontWait) waitUs = 0;
 
     int timeoutMs = waitUs < 0 ? -1 : (int)((waitUs + 999) / 1000);
     int numevents = epoll_wait(r->epfd, r->fired, r->setsize, timeoutMs);
@@ -263,43 +232,28 @@ int reactorProcessEvents(reactor *r, int flags) {
         if (e->events & EPOLLIN) mask |= RE_READABLE;
         if (e->events & EPOLLOUT) mask |= RE_WRITABLE;
         if (e->events & (EPOLLERR | EPOLLHUP)) mask |= RE_READABLE | RE_WRITABLE;
+        /* Readable first, then writable; one handler registered for both
+         * runs once. */
         int fired = 0;
-        int invert = fe->mask & RE_BARRIER;
-        if (!invert && (fe->mask & mask & RE_READABLE)) {
+        if (fe->mask & mask & RE_READABLE) {
             fe->rproc(r, fd, fe->clientData, mask);
             fired++;
             fe = &r->events[fd]; /* the handler may have resized the array */
         }
-        if (fe->mask & mask & RE_WRITABLE) {
-            if (!fired || fe->wproc != fe->rproc) {
-                fe->wproc(r, fd, fe->clientData, mask);
-                fired++;
-            }
-        }
-        if (invert) {
-            fe = &r->events[fd];
-            if ((fe->mask & mask & RE_READABLE) &&
-                (!fired || fe->wproc != fe->rproc))
-                fe->rproc(r, fd, fe->clientData, mask);
-        }
+        if ((fe->mask & mask & RE_WRITABLE) && (!fired || fe->wproc != fe->rproc))
+            fe->wproc(r, fd, fe->clientData, mask);
         processed++;
     }
     if (flags & RE_TIME_EVENTS) processed += processTimers(r);
     return processed;
 }
 
+/* Runs the loop forever: the server leaves it only by exiting. */
 void reactorMain(reactor *r) {
-    r->stop = 0;
-    while (!r->stop)
+    for (;;)
         reactorProcessEvents(r, RE_ALL_EVENTS | RE_CALL_BEFORE_SLEEP |
                                     RE_CALL_AFTER_SLEEP);
 }
 
-void reactorStop(reactor *r) { r->stop = 1; }
-
 void reactorSetBeforeSleep(reactor *r, reSleepProc *proc) { r->beforeSleep = proc; }
 void reactorSetAfterSleep(reactor *r, reSleepProc *proc) { r->afterSleep = proc; }
-
-/* When set, the next waits do not block: used while work is pending that
- * the loop itself must come back to (e.g. clients with unprocessed input). */
-void reactorSetDontWait(reactor *r, int noWait) { r->dontWait = noWait; }

@@ -1,4 +1,4 @@
-/* reactor: a small single-threaded event loop on epoll.
+/* reactor/reactor.h -- a small single-threaded event loop on epoll.
  *
  * File events fire when a descriptor is readable or writable; timers fire
  * after a delay and may re-arm themselves; a beforeSleep hook runs every time
@@ -10,9 +10,6 @@
 #define RE_NONE 0
 #define RE_READABLE 1
 #define RE_WRITABLE 2
-/* With RE_BARRIER the writable handler runs before the readable one in the
- * same iteration, so a reply is never sent before, e.g., an fsync. */
-#define RE_BARRIER 4
 
 #define RE_OK 0
 #define RE_ERR -1
@@ -37,22 +34,17 @@ typedef void reSleepProc(struct reactor *r);
 typedef struct reactor reactor;
 
 reactor *reactorCreate(int setsize);
-void reactorDelete(reactor *r);
 int reactorResize(reactor *r, int setsize);
-int reactorGetSetSize(reactor *r);
 int reactorAddFileEvent(reactor *r, int fd, int mask, reFileProc *proc,
                         void *clientData);
 void reactorDelFileEvent(reactor *r, int fd, int mask);
 int reactorGetFileEvents(reactor *r, int fd);
 long long reactorAddTimer(reactor *r, long long milliseconds, reTimerProc *proc,
                           void *clientData);
-int reactorDelTimer(reactor *r, long long id);
 int reactorProcessEvents(reactor *r, int flags);
 void reactorMain(reactor *r);
-void reactorStop(reactor *r);
 void reactorSetBeforeSleep(reactor *r, reSleepProc *proc);
 void reactorSetAfterSleep(reactor *r, reSleepProc *proc);
-void reactorSetDontWait(reactor *r, int noWait);
 
 long long monotonicUs(void);
 long long wallClockMs(void);

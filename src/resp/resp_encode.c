@@ -1,4 +1,4 @@
-/* resp_encode: reply building blocks.  See resp_encode.h. */
+/* resp/resp_encode.c -- reply building blocks.  See resp_encode.h. */
 #include "resp/resp_encode.h"
 #include "lib/numfmt.h"
 

@@ -1,6 +1,6 @@
-/* resp_encode: building blocks of RESP2/RESP3 replies.  Pure: each function
- * writes protocol bytes into a caller-provided buffer and returns how many
- * it wrote.  The client layer decides where the bytes go. */
+/* resp/resp_encode.h -- building blocks of RESP2/RESP3 replies.  Pure: each
+ * function writes protocol bytes into a caller-provided buffer and returns how
+ * many it wrote.  The client layer decides where the bytes go. */
 #ifndef REDIS_KV_RESP_ENCODE_H
 #define REDIS_KV_RESP_ENCODE_H
 

@@ -1,4 +1,4 @@
-/* resp_parse: incremental request parser.  See resp_parse.h.
+/* resp/resp_parse.c -- incremental request parser.  See resp_parse.h.
  *
  * Invariants between calls:
  *   - reqtype == RESP_REQ_NONE means no request has started;

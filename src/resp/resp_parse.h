@@ -1,6 +1,6 @@
-/* resp_parse: incremental parser for client requests (RESP multibulk and
- * inline commands).  Pure: it reads bytes from a buffer the caller owns and
- * does no I/O.
+/* resp/resp_parse.h -- incremental parser for client requests (RESP multibulk
+ * and inline commands).  Pure: it reads bytes from a buffer the caller owns
+ * and does no I/O.
  *
  * Use: keep one respParser per connection.  Each call consumes what it can
  * from buf[*pos..len) and advances *pos.  It returns RESP_PARSE_OK when a

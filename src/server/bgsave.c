@@ -1,5 +1,5 @@
-/* bgsave.c -- snapshots as Redis's RDB saves: starting them (BGSAVE, SAVE,
- * `save` points, a scheduled BGSAVE), noting how they ended (the INFO
+/* server/bgsave.c -- snapshots as Redis's RDB saves: starting them (BGSAVE,
+ * SAVE, `save` points, a scheduled BGSAVE), noting how they ended (the INFO
  * persistence rdb_* fields, LASTSAVE), and where backups live.
  *
  * A snapshot here is a backup (store/snapshot.c): the store seals the

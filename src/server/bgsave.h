@@ -1,7 +1,7 @@
-/* bgsave.h -- snapshots (backups) started the way Redis starts RDB saves:
- * BGSAVE, SAVE, `save` points.  See bgsave.c. */
-#ifndef REDISKV_SERVER_BGSAVE_H
-#define REDISKV_SERVER_BGSAVE_H
+/* server/bgsave.h -- snapshots (backups) started the way Redis starts RDB
+ * saves: BGSAVE, SAVE, `save` points.  See bgsave.c. */
+#ifndef REDIS_KV_BGSAVE_H
+#define REDIS_KV_BGSAVE_H
 
 #include <stddef.h>
 

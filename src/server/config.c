@@ -1,4 +1,4 @@
-/* config: the configuration table and its loaders.  See config.h.
+/* server/config.c -- the configuration table and its loaders.  See config.h.
  *
  * Each parameter is one configDef.  Plain types (bool, enum, integers,
  * memory sizes, strings) are set and printed generically from their field;
@@ -678,11 +678,6 @@ static bstr configGetDef(const configDef *def) {
     case CFG_SPECIAL: return def->getSpecial(def);
     }
     return bstrEmpty();
-}
-
-bstr configGetValue(const char *name) {
-    const configDef *def = configLookup(name, strlen(name));
-    return def ? configGetDef(def) : NULL;
 }
 
 /* A pattern without glob characters names one parameter exactly (any

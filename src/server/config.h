@@ -1,6 +1,6 @@
-/* config: every configuration parameter, its name, type, default and
- * limits, in one table; loading config files and command-line options;
- * and the operations CONFIG GET/SET/REWRITE are built on.
+/* server/config.h -- every configuration parameter, its name, type, default
+ * and limits, in one table; loading config files and command-line options; and
+ * the operations CONFIG GET/SET/REWRITE are built on.
  *
  * Names and accepted values follow Redis 7 so existing redis.conf snippets
  * and tools work unchanged. */
@@ -64,7 +64,6 @@ void configInitDefaults(void);
 int configLoad(const char *filename, const char *options);
 int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t errlen,
                          const char **badName);
-bstr configGetValue(const char *name);
 int configExists(const char *name, size_t len);
 
 /* Calls fn(name, shownName, value) for each parameter whose name matches

@@ -1,7 +1,7 @@
-/* cron: the periodic work of the server, run `hz` times a second from a
- * reactor timer: client timeouts and buffer trimming, the end of a client
- * pause, automatic compaction, instantaneous metrics, active expiry, and
- * a pending shutdown. */
+/* server/cron.c -- the periodic work of the server, run `hz` times a second
+ * from a reactor timer: client timeouts and buffer trimming, the end of a
+ * client pause, automatic compaction, instantaneous metrics, active expiry,
+ * and a pending shutdown. */
 #include "client/client.h"
 #include "cmd/latency.h"
 #include "db/expire_cycle.h"

@@ -1,5 +1,5 @@
-/* listen: the server's listening sockets — binding the configured TCP
- * addresses and unix socket, and rebinding when CONFIG SET changes bind or
+/* server/listen.c -- the server's listening sockets — binding the configured
+ * TCP addresses and unix socket, and rebinding when CONFIG SET changes bind or
  * port. */
 #include "client/client.h"
 #include "lib/alloc.h"

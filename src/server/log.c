@@ -1,4 +1,4 @@
-/* log: Redis-format log lines.  See log.h. */
+/* server/log.c -- Redis-format log lines.  See log.h. */
 #include "server/log.h"
 #include "server/server.h"
 
@@ -8,10 +8,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-int logLevelEnabled(int level) {
-    return (level & 0xff) >= server.verbosity;
-}
 
 /* Opens the log for one write.  Redis does the same so that a rotated log
  * file is picked up without a signal. */

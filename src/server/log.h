@@ -1,4 +1,4 @@
-/* log: the one logging helper, writing lines in Redis's format:
+/* server/log.h -- the one logging helper, writing lines in Redis's format:
  *   <pid>:<role> <day> <mon> <year> <hh:mm:ss.mmm> <level-char> <message>
  * to the configured logfile, or stdout when logfile is "". */
 #ifndef REDIS_KV_LOG_H
@@ -15,6 +15,5 @@ void serverLog(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void serverLogRaw(int level, const char *msg);
 void serverLogFromSignalHandler(int level, const char *msg);
-int logLevelEnabled(int level);
 
 #endif

@@ -1,4 +1,4 @@
-/* main: start-up, the reactor hooks, and shutdown.
+/* server/main.c -- start-up, the reactor hooks, and shutdown.
  *
  * Start-up order: defaults, config file and command-line options (a bad
  * directive exits with status 1 before anything else happens), daemonize,

@@ -1,4 +1,4 @@
-/* server: the process-wide state of redis-kv.
+/* server/server.h -- the process-wide state of redis-kv.
  *
  * There is one `server` and one thread touching it (the reactor's).  Config
  * values live here as plain fields, written only by the config layer
@@ -206,7 +206,6 @@ long long serverCron(reactor *r, long long id, void *clientData);
 void resetServerStats(void);
 int changeBindAddr(char **addrs, int count, char *err, size_t errlen);
 int changeListenPort(int port, char *err, size_t errlen);
-int changeUnixSocket(char *err, size_t errlen);
 int adjustOpenFilesLimit(unsigned int maxclients, char *err, size_t errlen);
 void installSignalHandlers(void);
 void setupCrashHandler(void);

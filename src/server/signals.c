@@ -1,5 +1,5 @@
-/* signals: graceful shutdown on SIGTERM/SIGINT, SIGPIPE ignored, and a
- * crash handler that writes a stack trace to the log before dying. */
+/* server/signals.c -- graceful shutdown on SIGTERM/SIGINT, SIGPIPE ignored,
+ * and a crash handler that writes a stack trace to the log before dying. */
 #include "server/server.h"
 
 #include <execinfo.h>

@@ -1,4 +1,4 @@
-/* backup.c -- the backup directory and its MANIFEST (backup.h). */
+/* store/backup.c -- the backup directory and its MANIFEST (backup.h). */
 #include "store/backup.h"
 
 #include "lib/alloc.h"
@@ -105,7 +105,9 @@ static int parseFileLine(backupManifest *m, const char *vp, const char *ve) {
     const char *sp = memchr(vp, ' ', (size_t)(ve - vp));
     uint64_t size;
     if (!sp || sp == vp || parseU64(sp + 1, ve, &size) < 0) return -1;
-    if (memchr(vp, '/', (size_t)(sp - vp)) || (sp - vp == 1 && vp[0] == '.') ||
+    /* A NUL would cut the name short of what the checksum covered. */
+    if (memchr(vp, '/', (size_t)(sp - vp)) || memchr(vp, '\0', (size_t)(sp - vp)) ||
+        (sp - vp == 1 && vp[0] == '.') ||
         (sp - vp == 2 && vp[0] == '.' && vp[1] == '.'))
         return -1;
     char *name = xmalloc((size_t)(sp - vp) + 1);
@@ -128,12 +130,13 @@ int backupManifestParse(const char *text, size_t len, backupManifest *m, char *e
     uint64_t version, timeMs = 0, declared = 0;
     int bad = expectU64(&pos, end, "redis-kv-backup", &version) < 0 ||
               version != BACKUP_FORMAT_VERSION || expectU64(&pos, end, "id", &m->id) < 0 ||
-              expectU64(&pos, end, "time_ms", &timeMs) < 0 ||
+              expectU64(&pos, end, "time_ms", &timeMs) < 0 || timeMs > INT64_MAX ||
               expectU64(&pos, end, "seq", &m->seq) < 0 ||
               expectU64(&pos, end, "keys", &m->keys) < 0 ||
               expectU64(&pos, end, "bytes", &declared) < 0 ||
               expectU64(&pos, end, "last_segment", &m->lastSegment) < 0 ||
-              expectLine(&pos, end, "data_dir", &vp, &ve) < 0;
+              expectLine(&pos, end, "data_dir", &vp, &ve) < 0 ||
+              memchr(vp, '\0', (size_t)(ve - vp)) != NULL;
     if (!bad) {
         m->timeMs = (int64_t)timeMs;
         m->dataDir = xmalloc((size_t)(ve - vp) + 1);

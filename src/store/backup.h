@@ -1,4 +1,4 @@
-/* backup.h -- the backup directory: one directory per backup, each a set
+/* store/backup.h -- the backup directory: one directory per backup, each a set
  * of hard links to sealed segment files (and their hints) plus a MANIFEST.
  *
  * Layout (backup-dir, usually <dir>/backups):
@@ -33,8 +33,8 @@
  * Errors: -1 (or NULL) with a message "what: why" in err[0..errlen).
  * Nothing here logs.  Not thread-safe per directory: the store serialises
  * snapshot jobs, deletes and restores. */
-#ifndef REDISKV_STORE_BACKUP_H
-#define REDISKV_STORE_BACKUP_H
+#ifndef REDIS_KV_BACKUP_H
+#define REDIS_KV_BACKUP_H
 
 #include <stddef.h>
 #include <stdint.h>

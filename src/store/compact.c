@@ -1,5 +1,5 @@
-/* compact.c -- compaction (merge), the owner thread's side: when to merge,
- * which records are live, relocations, and giving up the old segments.
+/* store/compact.c -- compaction (merge), the owner thread's side: when to
+ * merge, which records are live, relocations, and giving up the old segments.
  * The I/O happens on the worker (compactor.c).
  *
  * A merge takes EVERY segment before a point: it seals the active segment

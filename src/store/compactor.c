@@ -1,4 +1,4 @@
-/* compactor.c -- the compaction worker thread and its mailbox (see
+/* store/compactor.c -- the compaction worker thread and its mailbox (see
  * compactor.h for the protocol).
  *
  * The worker never touches the key directory or any store state: what it

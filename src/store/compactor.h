@@ -1,4 +1,4 @@
-/* compactor.h -- the background half of compaction (merge).
+/* store/compactor.h -- the background half of compaction (merge).
  *
  * A merge rewrites the live records of a set of sealed INPUT segments into
  * new OUTPUT segments and then deletes the inputs.  It is split in two so
@@ -42,8 +42,8 @@
  *
  * Crash safety (why the owner may delete inputs at all) is explained in
  * compact.c. */
-#ifndef REDISKV_STORE_COMPACTOR_H
-#define REDISKV_STORE_COMPACTOR_H
+#ifndef REDIS_KV_COMPACTOR_H
+#define REDIS_KV_COMPACTOR_H
 
 #include <stddef.h>
 #include <stdint.h>

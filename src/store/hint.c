@@ -1,4 +1,4 @@
-/* hint.c -- hint files (format and guarantees in hint.h). */
+/* store/hint.c -- hint files (format and guarantees in hint.h). */
 #include "store/hint.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
-/* hint.h -- hint files: a sealed segment's key directory, without values.
+/* store/hint.h -- hint files: a sealed segment's key directory, without
+ * values.
  *
  * seg-NNNNNNNN.hint sits next to seg-NNNNNNNN.log and lists, in file order,
  * every record a full recoveryScan of the segment would deliver (data
@@ -45,8 +46,8 @@
  * hdr.timestamp set to 0; their checksums were verified when the hint was
  * written (from a scan), not at load time: readers verify a value's record
  * checksum when they read it. */
-#ifndef REDISKV_STORE_HINT_H
-#define REDISKV_STORE_HINT_H
+#ifndef REDIS_KV_HINT_H
+#define REDIS_KV_HINT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-/* keydir.c -- the in-memory key directory; see keydir.h for the contract.
+/* store/keydir.c -- the in-memory key directory; see keydir.h for the
+ * contract.
  *
  * Entry layout.  One allocation per key:
  *

@@ -1,4 +1,4 @@
-/* keydir.h -- the in-memory key directory of the storage engine.
+/* store/keydir.h -- the in-memory key directory of the storage engine.
  *
  * One keydir per database maps each key to where its newest value lives in
  * the segmented log: (segment id, offset in the segment, value length), plus
@@ -38,8 +38,8 @@
  * key.  Rehashing moves entries between tables but never reallocates them.
  *
  * Threads.  A keydir is not thread-safe; use it from one thread. */
-#ifndef REDISKV_STORE_KEYDIR_H
-#define REDISKV_STORE_KEYDIR_H
+#ifndef REDIS_KV_KEYDIR_H
+#define REDIS_KV_KEYDIR_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* pitr.c -- offline point-in-time restore (pitr.h).
+/* store/pitr.c -- offline point-in-time restore (pitr.h).
  *
  * Two phases.  The walk reads the later segments of the data directory and
  * decides the plan (which segments are wholly in, where the cut falls)

@@ -1,6 +1,6 @@
-/* pitr.h -- offline point-in-time restore: a data directory rebuilt as it
- * was at a moment, from a backup (backup.h) plus the segments the live
- * data directory wrote after it (while they are still there).
+/* store/pitr.h -- offline point-in-time restore: a data directory rebuilt as
+ * it was at a moment, from a backup (backup.h) plus the segments the live data
+ * directory wrote after it (while they are still there).
  *
  * What "history after a backup" is.  Every write unit (one record, or a
  * whole batch BATCH_BEGIN(S) .. BATCH_COMMIT(S)) takes the next sequence
@@ -43,8 +43,8 @@
  * atMs equal to that time restores exactly that far).  On an error toDir
  * is left as it was found (created, then removed again, when it did not
  * exist).  Store layer: nothing here logs or knows about servers. */
-#ifndef REDISKV_STORE_PITR_H
-#define REDISKV_STORE_PITR_H
+#ifndef REDIS_KV_PITR_H
+#define REDIS_KV_PITR_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* record.c -- the record codec (format and rules in record.h). */
+/* store/record.c -- the record codec (format and rules in record.h). */
 #include "store/record.h"
 
 #include <string.h>

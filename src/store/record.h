@@ -1,4 +1,4 @@
-/* record.h -- the record codec: the on-disk unit of the segment log.
+/* store/record.h -- the record codec: the on-disk unit of the segment log.
  *
  * THIS COMMENT IS THE ON-DISK CONTRACT.  Changing any offset, size, type
  * number or checksum rule makes existing data directories unreadable.
@@ -99,8 +99,8 @@
  *
  * Ownership: the codec never allocates; every function works on caller
  * buffers and is thread-safe. */
-#ifndef REDISKV_STORE_RECORD_H
-#define REDISKV_STORE_RECORD_H
+#ifndef REDIS_KV_RECORD_H
+#define REDIS_KV_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>

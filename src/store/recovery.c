@@ -1,4 +1,5 @@
-/* recovery.c -- segment scanning and validation (policy in recovery.h). */
+/* store/recovery.c -- segment scanning and validation (policy in recovery.h).
+ */
 #include "store/recovery.h"
 
 #include <errno.h>

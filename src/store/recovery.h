@@ -1,4 +1,4 @@
-/* recovery.h -- scanning and validating segment files.
+/* store/recovery.h -- scanning and validating segment files.
  *
  * recoveryScan() reads one segment from its first record to its end,
  * checks every record (header checksum, field rules, full checksum; see
@@ -45,8 +45,8 @@
  * A bad segment file header is reported as damage at offset 0 and the
  * records after it are still scanned (they are self-checking); the header
  * itself is never truncated or rewritten. */
-#ifndef REDISKV_STORE_RECOVERY_H
-#define REDISKV_STORE_RECOVERY_H
+#ifndef REDIS_KV_RECOVERY_H
+#define REDIS_KV_RECOVERY_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* replay.c -- what each data record does to the key directories (see
+/* store/replay.c -- what each data record does to the key directories (see
  * replay.h). */
 #include "store/replay.h"
 

@@ -1,7 +1,6 @@
-/* replay.h -- rebuilding key directories from the log: the one place that
- * says what each data record does to the keyspace, shared by the store's
- * loader and by utils/redis-kv-check (so the tool's counts are the
- * server's).
+/* store/replay.h -- rebuilding key directories from the log: the one place
+ * that says what each data record does to the keyspace, shared by the store's
+ * loader and by utils/redis-kv-check (so the tool's counts are the server's).
  *
  * Records must be applied in log order (segments by id, file order within
  * one, batches only once committed: recovery.h and hint.h deliver them
@@ -27,8 +26,8 @@
  * the merge dropped the base because a record written after the patch
  * deleted or replaced the key, and that record replays later.  Live
  * bytes: every record of a chain counts, each in its own segment. */
-#ifndef REDISKV_STORE_REPLAY_H
-#define REDISKV_STORE_REPLAY_H
+#ifndef REDIS_KV_REPLAY_H
+#define REDIS_KV_REPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>

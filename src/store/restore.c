@@ -1,4 +1,4 @@
-/* restore.c -- switching a data directory to a backup, atomically and
+/* store/restore.c -- switching a data directory to a backup, atomically and
  * crash-safely (store.h: storeRestoreStage).
  *
  * A roll-forward journal in two files of the data directory:

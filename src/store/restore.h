@@ -1,8 +1,8 @@
-/* restore.h -- the data-directory side of a restore (restore.c explains
+/* store/restore.h -- the data-directory side of a restore (restore.c explains
  * the journal).  storeRestoreStage (store.h) writes it; storeOpen calls
  * restoreFinish before it reads the directory. */
-#ifndef REDISKV_STORE_RESTORE_H
-#define REDISKV_STORE_RESTORE_H
+#ifndef REDIS_KV_RESTORE_H
+#define REDIS_KV_RESTORE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* segment.c -- segment files (layout and invariants in segment.h). */
+/* store/segment.c -- segment files (layout and invariants in segment.h). */
 #include "store/segment.h"
 
 #include <dirent.h>

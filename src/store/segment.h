@@ -1,4 +1,5 @@
-/* segment.h -- segment files: the numbered, append-only files of the log.
+/* store/segment.h -- segment files: the numbered, append-only files of the
+ * log.
  *
  * A data directory holds segment files named seg-NNNNNNNN.log, the id in
  * decimal, zero padded to at least 8 digits (so names sort like ids up to
@@ -36,8 +37,8 @@
  * thread may call it while the owning thread appends.  Everything else
  * (append, read -- which checks seg->size --, seal, truncate, close) belongs
  * to one thread at a time. */
-#ifndef REDISKV_STORE_SEGMENT_H
-#define REDISKV_STORE_SEGMENT_H
+#ifndef REDIS_KV_SEGMENT_H
+#define REDIS_KV_SEGMENT_H
 
 #include <stddef.h>
 #include <stdint.h>

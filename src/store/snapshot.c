@@ -1,4 +1,4 @@
-/* snapshot.c -- backups without fork and without copying (store.h).
+/* store/snapshot.c -- backups without fork and without copying (store.h).
  *
  * Sealed segments never change, so a consistent copy of the data set is
  * just their names: the owner seals the active segment (the records

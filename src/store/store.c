@@ -1,4 +1,4 @@
-/* store: the engine that ties segments, records and key directories
+/* store/store.c -- the engine that ties segments, records and key directories
  * together.  See store.h for the contract and store_internal.h for the
  * invariants. */
 #include "store/store_internal.h"

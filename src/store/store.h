@@ -1,6 +1,6 @@
-/* store: the storage engine — a Bitcask-style log of segments with an
- * in-memory key directory per database.  A library: no sockets, no
- * clients, no RESP (DESIGN.md).
+/* store/store.h -- the storage engine — a Bitcask-style log of segments with
+ * an in-memory key directory per database.  A library: no sockets, no clients,
+ * no RESP (DESIGN.md).
  *
  * Contract:
  *   - every write appends one record (or one batch) to the active segment
@@ -16,7 +16,10 @@
  *     BATCH_BEGIN + records + BATCH_COMMIT in one write, so recovery sees
  *     all of it or none; its writes are visible to lookups at once, and a
  *     failed commit rolls the key directory back to before the batch;
- *   - values are read from the segment files with pread, never cached. */
+ *   - values are read from the segment files, never cached: through a
+ *     read-only mapping of each segment (store_read.c), or with preadv
+ *     when a segment could not be mapped; every read checks the record's
+ *     checksum. */
 #ifndef REDIS_KV_STORE_H
 #define REDIS_KV_STORE_H
 

@@ -1,8 +1,8 @@
-/* store_bg.c -- the store's background thread: once a second it
- * fdatasyncs the active segment (appendfsync everysec), it writes the
- * hint files of freshly sealed segments, and it links snapshots
- * (snapshot.c), so that neither an fsync nor a scan of a whole segment
- * ever runs on the caller's thread.
+/* store/store_bg.c -- the store's background thread: once a second it
+ * fdatasyncs the active segment (appendfsync everysec), it writes the hint
+ * files of freshly sealed segments, and it links snapshots (snapshot.c), so
+ * that neither an fsync nor a scan of a whole segment ever runs on the
+ * caller's thread.
  *
  * The thread shares only syncFd, hintJobs and stats.lastFsyncMs with the
  * owner, under syncLock, and never holds the lock across I/O.  It reads

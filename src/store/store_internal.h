@@ -1,6 +1,6 @@
-/* store_internal.h -- the store's state, shared by the files of the
- * engine that implement it (store.c: open, reads, writes, batches;
- * compact.c: the owner side of compaction).  Not for use outside store/.
+/* store/store_internal.h -- the store's state, shared by the files of the
+ * engine that implement it (store.c: open, reads, writes, batches; compact.c:
+ * the owner side of compaction).  Not for use outside store/.
  *
  * Invariants:
  *   - segs[0..nsegs) are the segments of the data set, sorted by id; the
@@ -16,8 +16,8 @@
  * syncFd, hintJobs, snap and stats.lastFsyncMs under syncLock, and dir
  * (never changed after open); the compaction worker talks only through its
  * compactor (compactor.h). */
-#ifndef REDISKV_STORE_INTERNAL_H
-#define REDISKV_STORE_INTERNAL_H
+#ifndef REDIS_KV_STORE_INTERNAL_H
+#define REDIS_KV_STORE_INTERNAL_H
 
 #include <pthread.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* store_read.c -- reading values: through a read-only mapping of the
+/* store/store_read.c -- reading values: through a read-only mapping of the
  * segment file (no system call per read), or with preadv when a segment
  * is not mapped.  No byte of a record is served before the record's whole
  * checksum has passed: a small record's on every read, a large record's

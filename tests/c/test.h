@@ -1,4 +1,5 @@
-/* test.h -- a tiny header-only unit-test framework for the C test binaries.
+/* tests/c/test.h -- a tiny header-only unit-test framework for the C test
+ * binaries.
  *
  * Usage:
  *
@@ -25,8 +26,8 @@
  * returns the exit status for main (1 if anything failed, else 0).
  *
  * Needs _GNU_SOURCE (for program_invocation_short_name). */
-#ifndef REDISKV_TEST_H
-#define REDISKV_TEST_H
+#ifndef REDIS_KV_TEST_H
+#define REDIS_KV_TEST_H
 
 #include <errno.h>
 #include <stddef.h>

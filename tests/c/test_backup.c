@@ -1,7 +1,7 @@
-/* test_backup.c -- unit tests for backups: the MANIFEST codec and the
+/* tests/c/test_backup.c -- unit tests for backups: the MANIFEST codec and the
  * backup directory (store/backup.c), snapshots of a live store taken while
- * writes go on (store/snapshot.c), and restores, including a crash after
- * every step of finishing one (store/restore.c). */
+ * writes go on (store/snapshot.c), and restores, including a crash after every
+ * step of finishing one (store/restore.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/alloc.h"
+#include "lib/crc32c.h"
 #include "store/backup.h"
 #include "store/restore.h"
 #include "store/store.h"
@@ -136,6 +137,46 @@ static void testManifestCodec(void) {
         ASSERT_EQ_INT(backupManifestParse(btext, blen, &r, errbuf, sizeof(errbuf)), -1);
         xfree(btext);
         backupManifestFree(&bad);
+    }
+    TEST_CASE("a NUL in a file name or the data dir is refused (found by fuzz_manifest)") {
+        /* Before the fix the name was cut at the NUL: "file \0x 10" named
+         * the file "", and the manifest's own encoding did not parse. */
+        const char *base = "redis-kv-backup 1\nid 1\ntime_ms 0\nseq 0\nkeys 0\nbytes 10\n"
+                           "last_segment 1\n";
+        const char *tails[2][2] = {{"data_dir /d\nfile ", "x 10\n"},
+                                   {"data_dir /d", "x\nfile seg-00000001.log 10\n"}};
+        for (int i = 0; i < 2; i++) {
+            char buf[256];
+            size_t n = (size_t)snprintf(buf, sizeof(buf), "%s%s", base, tails[i][0]);
+            buf[n++] = '\0';
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", tails[i][1]);
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "crc32c %08x\n",
+                                  (unsigned)crc32c(buf, n));
+            backupManifest r;
+            ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), -1);
+        }
+    }
+    TEST_CASE("a time_ms beyond INT64_MAX is refused (found by fuzz_manifest)") {
+        /* Before the fix it became a negative timeMs, which the encoder
+         * wrote with a '-' that the parser then refused. */
+        const char *body = "redis-kv-backup 1\nid 1\ntime_ms 9223372036854775808\nseq 0\n"
+                           "keys 0\nbytes 0\nlast_segment 1\ndata_dir /d\n";
+        char buf[256];
+        size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", body);
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "crc32c %08x\n",
+                              (unsigned)crc32c(buf, n));
+        backupManifest r;
+        ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), -1);
+        /* INT64_MAX itself is a time the encoder can write back. */
+        n = (size_t)snprintf(buf, sizeof(buf), "%s", body);
+        char *p = strstr(buf, "9223372036854775808");
+        p[18] = '7';
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "crc32c %08x\n",
+                              (unsigned)crc32c(buf, n));
+        if (ASSERT_EQ_INT(backupManifestParse(buf, n, &r, errbuf, sizeof(errbuf)), 0)) {
+            ASSERT(r.timeMs == INT64_MAX);
+            backupManifestFree(&r);
+        }
     }
     xfree(text);
     backupManifestFree(&m);

@@ -1,5 +1,5 @@
-/* test_bits.c -- unit tests for src/lib/bits.c: counting and searching bit
- * ranges against a one-bit-at-a-time model, field get/set round trips, and
+/* tests/c/test_bits.c -- unit tests for src/lib/bits.c: counting and searching
+ * bit ranges against a one-bit-at-a-time model, field get/set round trips, and
  * the WRAP/SAT/FAIL rules at the limits of every width. */
 #include <stdint.h>
 #include <stdlib.h>

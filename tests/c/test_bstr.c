@@ -1,4 +1,4 @@
-/* test_bstr.c -- unit tests for src/lib/bstr.c.
+/* tests/c/test_bstr.c -- unit tests for src/lib/bstr.c.
  *
  * bstrSplitArgs, bstrCatRepr, bstrRange and bstrSplitLen are checked
  * against the behaviour of their Redis 7 counterparts (sdssplitargs,

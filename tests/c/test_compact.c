@@ -1,10 +1,9 @@
-/* test_compact.c -- unit tests for compaction (src/store/compact.c and
+/* tests/c/test_compact.c -- unit tests for compaction (src/store/compact.c and
  * compactor.c), through store.h: a merge keeps every key, value and expiry
- * while writes go on, reclaims the garbage, survives a reopen, and every
- * state a crash can leave behind (outputs not yet published, inputs
- * partly deleted) recovers to the same data, SWAPDBs included; a damaged
- * input is kept,
- * never copied; closing the store cancels a running merge safely. */
+ * while writes go on, reclaims the garbage, survives a reopen, and every state
+ * a crash can leave behind (outputs not yet published, inputs partly deleted)
+ * recovers to the same data, SWAPDBs included; a damaged input is kept, never
+ * copied; closing the store cancels a running merge safely. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

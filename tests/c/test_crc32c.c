@@ -1,4 +1,4 @@
-/* test_crc32c.c -- unit tests for src/lib/crc32c.c. */
+/* tests/c/test_crc32c.c -- unit tests for src/lib/crc32c.c. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* test_dict.c -- unit tests for src/lib/dict.c. */
+/* tests/c/test_dict.c -- unit tests for src/lib/dict.c. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>

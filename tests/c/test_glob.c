@@ -1,6 +1,6 @@
-/* test_glob.c -- unit tests for src/lib/glob.c.  Expected results follow
- * Redis 7.0's stringmatchlen(); the quirky ones were checked against a real
- * redis-server with KEYS. */
+/* tests/c/test_glob.c -- unit tests for src/lib/glob.c.  Expected results
+ * follow Redis 7.0's stringmatchlen(); the quirky ones were checked against a
+ * real redis-server with KEYS. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* test_hll.c -- unit tests for src/lib/hll.c.  Expected bytes, decodes and
- * counts were taken from redis-server 7.0.15 (PFADD / PFDEBUG DECODE /
+/* tests/c/test_hll.c -- unit tests for src/lib/hll.c.  Expected bytes, decodes
+ * and counts were taken from redis-server 7.0.15 (PFADD / PFDEBUG DECODE /
  * PFCOUNT / GET); the fuzz cases check that no input, however corrupt or
  * truncated, makes a reader leave the value (run under SANITIZE=address). */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* test_keydir.c -- unit tests for src/store/keydir.c. */
+/* tests/c/test_keydir.c -- unit tests for src/store/keydir.c. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* test_numfmt.c -- unit tests for src/lib/numfmt.c.  Expected values follow
- * Redis 7.0 (string2ll, string2d, string2ld, ld2string, memtoull,
+/* tests/c/test_numfmt.c -- unit tests for src/lib/numfmt.c.  Expected values
+ * follow Redis 7.0 (string2ll, string2d, string2ld, ld2string, memtoull,
  * bytesToHuman); INCRBYFLOAT and ZSCORE outputs were checked against a real
  * redis-server. */
 #include <float.h>

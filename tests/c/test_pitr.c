@@ -1,8 +1,8 @@
-/* test_pitr.c -- unit tests for src/store/pitr.c, offline point-in-time
- * restore: a data directory written through the store API, a backup taken
- * with storeSnapshotStart, more writes (a FLUSHALL among them), then
- * restores to moments before and after things happened, checked key by key
- * by opening the result with storeOpen, as a server would. */
+/* tests/c/test_pitr.c -- unit tests for src/store/pitr.c, offline
+ * point-in-time restore: a data directory written through the store API, a
+ * backup taken with storeSnapshotStart, more writes (a FLUSHALL among them),
+ * then restores to moments before and after things happened, checked key by
+ * key by opening the result with storeOpen, as a server would. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>

@@ -1,4 +1,5 @@
-/* test_record.c -- unit tests for src/store/record.c (the record codec). */
+/* tests/c/test_record.c -- unit tests for src/store/record.c (the record
+ * codec). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

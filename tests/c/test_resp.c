@@ -1,5 +1,6 @@
-/* test_resp.c -- unit tests for the pure RESP layer: src/resp/resp_parse.c
- * (request parser) and src/resp/resp_encode.c (reply building blocks).
+/* tests/c/test_resp.c -- unit tests for the pure RESP layer:
+ * src/resp/resp_parse.c (request parser) and src/resp/resp_encode.c (reply
+ * building blocks).
  *
  * The parser is driven the way src/client/client.c clientProcessInputBuffer
  * drives it: bytes are appended to an accumulating query buffer, requests

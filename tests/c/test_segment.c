@@ -1,6 +1,6 @@
-/* test_segment.c -- unit tests for src/store/segment.c, recovery.c and
- * hint.c: segment files, appends under write failures, recovery of torn
- * tails, damage and batches, and hint files. */
+/* tests/c/test_segment.c -- unit tests for src/store/segment.c, recovery.c and
+ * hint.c: segment files, appends under write failures, recovery of torn tails,
+ * damage and batches, and hint files. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

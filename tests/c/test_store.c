@@ -1,8 +1,8 @@
-/* test_store.c -- unit tests for src/store/store.c, the engine core, driven
- * through store.h only: reads and writes, databases, reopening, segment
- * rotation with hint files, batches (visible at once, atomic on disk,
- * rolled back when the commit fails), write errors and self-recovery, torn
- * tails after a crash, byte accounting and the fsync policy. */
+/* tests/c/test_store.c -- unit tests for src/store/store.c, the engine core,
+ * driven through store.h only: reads and writes, databases, reopening, segment
+ * rotation with hint files, batches (visible at once, atomic on disk, rolled
+ * back when the commit fails), write errors and self-recovery, torn tails
+ * after a crash, byte accounting and the fsync policy. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
-/* test_util: helpers shared by the store's unit tests: temporary data
- * directories and file sizes.  Header-only; include after test.h. */
+/* tests/c/test_util.h -- helpers shared by the store's unit tests: temporary
+ * data directories and file sizes.  Header-only; include after test.h. */
 #ifndef REDIS_KV_TEST_UTIL_H
 #define REDIS_KV_TEST_UTIL_H
 

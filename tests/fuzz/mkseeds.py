@@ -1,0 +1,54 @@
+# tests/fuzz/mkseeds.py -- writes the seed corpus of the fuzz harnesses
+# (tests/fuzz/corpus/<harness>/); rerun after a format change.
+import struct, os
+def crc32c(b):
+    c = 0xffffffff
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+    return c ^ 0xffffffff
+def rec(t, key=b'', val=b'', db=0, exp=0, seq=1, ts=1700000000000, flags=0):
+    h = struct.pack('<BBHIIqQq', t, flags, db, len(key), len(val), exp, seq, ts)
+    hcrc = crc32c(h)
+    body = struct.pack('<I', hcrc) + h + key + val
+    return struct.pack('<I', crc32c(body)) + body
+C = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus') + '/'
+def w(h, name, data):
+    open(C + h + '/' + name, 'wb').write(data)
+# resp: flags, step, stream
+w('fuzz_resp', 'multibulk', b'\x00\x04*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n')
+w('fuzz_resp', 'inline', b'\x00\x00PING\r\nSET k "a b\\x41" \'c d\'\r\n\r\nGET k\n')
+w('fuzz_resp', 'empty-and-null', b'\x00\x02*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n')
+w('fuzz_resp', 'bad-bulk-len', b'\x02\x07*1\r\n$99999\r\nx\r\n')
+w('fuzz_resp', 'unauth-big', b'\x01\x10*20000\r\n$3\r\nfoo\r\n')
+w('fuzz_resp', 'unbalanced-quotes', b'\x00\x03SET "k v\r\n')
+# recovery: flags, records (checksums fixed with bit 1)
+s = rec(1, b'k1', b'v1', seq=1) + rec(2, b'k1', seq=2) + rec(3, b'k2', exp=1900000000000, seq=3)
+w('fuzz_recovery', 'records', b'\x02' + s)
+b = rec(6, val=struct.pack('<I', 2), seq=10) + rec(1, b'a', b'1', seq=11) + rec(1, b'b', b'2', seq=12) + rec(7, seq=10)
+w('fuzz_recovery', 'batch', b'\x0a' + b)
+w('fuzz_recovery', 'torn-tail-active', b'\x03' + s + rec(1, b'k3', b'vvvv', seq=4)[:30])
+w('fuzz_recovery', 'raw-damaged', b'\x00' + s[:50] + b'\xff' * 7 + s[57:])
+w('fuzz_recovery', 'swapdb-dbmap', b'\x02' + rec(8, struct.pack('<HH', 0, 1), seq=20) + rec(9, struct.pack('<HHH', 1, 0, 2), seq=21) + rec(4, db=3, seq=22) + rec(5, seq=23))
+w('fuzz_recovery', 'unfinished-batch', b'\x03' + rec(6, val=struct.pack('<I', 3), seq=30) + rec(1, b'x', b'y', seq=31))
+# hint: flags, file (frame fixed with bit 0)
+def hent(t, key, off, vallen=0, db=0, exp=0, seq=1):
+    return struct.pack('<BBHIIQqQ', t, 0, db, len(key), vallen, off, exp, seq) + key
+ents = [hent(1, b'k1', 32, 2, seq=1), hent(2, b'k1', 32 + 48, seq=2), hent(3, b'k2', 32 + 48 + 46, exp=5, seq=3)]
+hdr = b'RKVHINT1' + struct.pack('<IIQ', 1, 0, 1)
+trailer = struct.pack('<QQQq', len(ents), 32 + 4096, 3, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0'
+w('fuzz_hint', 'three-entries', b'\x03' + hdr + b''.join(ents) + trailer)
+w('fuzz_hint', 'empty', b'\x01' + hdr + struct.pack('<QQQq', 0, 32 + 4096, 0, 0) + b'RKVHEND\n' + b'\0' * 4)
+w('fuzz_hint', 'small-buffer', b'\x07' + hdr + b''.join(ents) + hent(1, b'x' * 300, 400, 10, seq=9) + trailer)
+w('fuzz_hint', 'raw', b'\x00' + hdr + b''.join(ents) + trailer)
+# manifest: flags, text (crc line appended with bit 0)
+m = (b'redis-kv-backup 1\nid 3\ntime_ms 1763800000000\nseq 12345\nkeys 2\nbytes 8192\n'
+     b'last_segment 2\ndata_dir /var/lib/redis-kv\nfile seg-00000001.log 4096\n'
+     b'file seg-00000001.hint 4096\n')
+w('fuzz_manifest', 'two-files', b'\x01' + m)
+w('fuzz_manifest', 'valid-crc', b'\x00' + m + b'crc32c %08x\n' % crc32c(m))
+w('fuzz_manifest', 'no-files', b'\x01' + b'redis-kv-backup 1\nid 1\ntime_ms 0\nseq 0\nkeys 0\nbytes 0\nlast_segment 0\ndata_dir \n')
+w('fuzz_manifest', 'slash-name', b'\x01' + m.replace(b'file seg-00000001.hint', b'file ../x'))
+w('fuzz_manifest', 'nul-in-name', b'\x01' + m.replace(b'file seg-00000001.hint', b'file \x00\x00a\x00seg-00000001.hint'))
+w('fuzz_manifest', 'time-beyond-int64', b'\x01' + m.replace(b'time_ms 1763800000000', b'time_ms 17000000063800000000'))
