@@ -121,7 +121,7 @@ clean:
 #   check-asan     `make test SANITIZE=address` (ASan + UBSan), run last so
 #                  that the output ends with its "N passed, M failed" line
 .PHONY: check check-deps check-werror check-analyze check-fuzz check-asan fuzz
-check: check-deps
+check: deps check-deps
 	@$(MAKE) --no-print-directory check-werror
 	@$(MAKE) --no-print-directory check-analyze
 	@$(MAKE) --no-print-directory check-fuzz

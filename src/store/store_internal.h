@@ -80,7 +80,7 @@ typedef struct snapshotJob {
  * store_read.c).  A record never changes while its segment exists, so a
  * match on segment serial, offset and sequence number means the same
  * bytes.  Direct-mapped: a collision only costs one more check. */
-#define STORE_VERIFIED_SLOTS 256
+#define STORE_VERIFIED_SLOTS 1024
 typedef struct storeVerified {
     uint64_t serial;  /* segment->serial, 0 = empty slot */
     uint64_t seq;
