@@ -64,6 +64,18 @@ test {PAUSE WRITE: may-replicate commands (PUBLISH, SPUBLISH) are held too} {
     $rd2 close
 }
 
+test {PAUSE WRITE: PFCOUNT, which may rewrite its key's cache, is held} {
+    r del phll
+    r pfadd phll a b c
+    r client pause 100000 write
+    set rd [redis_deferring_client]
+    $rd pfcount phll
+    pause_wait_blocked 1
+    r client unpause
+    assert_equal 3 [$rd read]
+    $rd close
+}
+
 test {PAUSE WRITE: a read-only transaction runs, one with a write waits at EXEC} {
     r set pk v
     set rd [redis_deferring_client]
