@@ -436,3 +436,16 @@ proc fs_used_kb {dir} {
     set out [exec df -P -k $dir]
     return [lindex [lindex [split $out \n] 1] 2]
 }
+
+# Runs an external program with args, stdin from /dev/null, and returns
+# {exitcode output} (stdout and stderr together); an error if it cannot be
+# run at all.  For the offline tools (utils/redis-kv-check ...).
+proc run_tool {program args} {
+    set rc 0
+    if {[catch {exec $program {*}$args < /dev/null 2>@1} out opts]} {
+        set ec [dict get $opts -errorcode]
+        set rc [expr {[lindex $ec 0] eq "CHILDSTATUS" ? [lindex $ec 2] : -1}]
+        if {$rc == -1} { error "cannot run $program: $out" }
+    }
+    return [list $rc $out]
+}

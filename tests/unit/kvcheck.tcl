@@ -16,15 +16,7 @@
 set ::kvc_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 
 # Run the tool; returns {exitcode output} (stdout and stderr together).
-proc kvc_run {args} {
-    set rc 0
-    if {[catch {exec $::kvc_tool {*}$args < /dev/null 2>@1} out opts]} {
-        set ec [dict get $opts -errorcode]
-        set rc [expr {[lindex $ec 0] eq "CHILDSTATUS" ? [lindex $ec 2] : -1}]
-        if {$rc == -1} { error "cannot run $::kvc_tool: $out" }
-    }
-    return [list $rc $out]
-}
+proc kvc_run {args} { run_tool $::kvc_tool {*}$args }
 
 proc kvc_need_tool {} {
     if {![file executable $::kvc_tool]} { skip "utils/redis-kv-check is not built" }

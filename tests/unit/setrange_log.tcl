@@ -101,14 +101,7 @@ proc sl_patch {c key v n} {
 set ::sl_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 
 # utils/redis-kv-check on DIR: {exitcode output}.
-proc sl_check {args} {
-    set rc 0
-    if {[catch {exec $::sl_tool {*}$args < /dev/null 2>@1} out opts]} {
-        set ec [dict get $opts -errorcode]
-        set rc [expr {[lindex $ec 0] eq "CHILDSTATUS" ? [lindex $ec 2] : -1}]
-    }
-    return [list $rc $out]
-}
+proc sl_check {args} { run_tool $::sl_tool {*}$args }
 
 start_server {tags {setrange redis-kv-only needs:own-server}} {
     if {![regexp -line {^redis_kv_version:} [r info server]]} {
