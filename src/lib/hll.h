@@ -21,9 +21,9 @@
  * next byte.  A dense value is always HLL_DENSE_SIZE bytes.
  *
  * Sparse: a run-length list of opcodes covering all 16384 registers in order:
- *   00xxxxxx           ZERO:  x+1 registers (1..64) are 0
- *   01xxxxxx yyyyyyyy  XZERO: (x<<8 | y)+1 registers (1..16384) are 0
- *   1vvvvvxx           VAL:   x+1 registers (1..4) are v+1 (1..32)
+ *   00nnnnnn           ZERO:  n+1 registers (1..64) are 0
+ *   01nnnnnn mmmmmmmm  XZERO: (n<<8 | m)+1 registers (1..16384) are 0
+ *   1vvvvvnn           VAL:   n+1 registers (1..4) are v+1 (1..32)
  * A new HLL is sparse: one XZERO covering all 16384 registers.  A register
  * value above 32, or a sparse value that would grow past the caller's
  * sparseMax bytes (hll-sparse-max-bytes, header included), turns the value
