@@ -7,7 +7,6 @@
 #include "cmd/info.h"
 #include "command/command.h"
 #include "lib/alloc.h"
-#include "lib/dict.h"
 #include "lib/histogram.h"
 #include "server/server.h"
 
@@ -117,51 +116,33 @@ static const latencySample *seriesNth(const latencySeries *ts, int *cursor) {
 
 /* ----------------------------------------------------------- tracking */
 
-/* Runs on every call: a pointer mix (splitmix64's finalizer) rather
- * than SipHash, since command addresses are not attacker-chosen. */
-static uint64_t commandPtrHash(const void *key) {
-    uint64_t x = (uint64_t)(uintptr_t)key;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-static int commandPtrEqual(const void *a, const void *b) { return a == b; }
-
-static void histogramValFree(void *val) { histogramFree(val); }
-
-static const dictType histogramDictType = {
-    .hash = commandPtrHash,
-    .keyEqual = commandPtrEqual,
-    .keyFree = NULL,
-    .valFree = histogramValFree,
-};
-
-static dict *histograms; /* command* -> histogram*, for called commands */
-
 /* Redis records each call as its duration in microseconds times 1000, so
- * values and bucket bounds below are nanoseconds. */
+ * values and bucket bounds below are nanoseconds.  The histogram hangs off
+ * the command itself (created on its first call), so a call costs no
+ * lookup. */
 void latencyAfterCall(struct command *cmd, long long durationUs) {
     latencyAddSampleIfNeeded(cmd->flags & CMD_FAST ? "fast-command" : "command",
                              durationUs / 1000);
     if (!server.latencyTracking) return;
-    if (!histograms) histograms = dictCreate(&histogramDictType);
-    histogram *h = dictFetchValue(histograms, cmd);
-    if (!h) {
-        h = histogramCreate();
-        dictAdd(histograms, cmd, h);
-    }
+    if (!cmd->latencyHistogram) cmd->latencyHistogram = histogramCreate();
     uint64_t ns = durationUs > 0 ? (uint64_t)durationUs * 1000 : 1;
-    histogramRecord(h, ns);
+    histogramRecord(cmd->latencyHistogram, ns);
+}
+
+static void dropHistogram(command *cmd) {
+    histogramFree(cmd->latencyHistogram);
+    cmd->latencyHistogram = NULL;
 }
 
 void latencyTrackingReset(void) {
-    if (histograms) dictEmpty(histograms);
+    for (command *cmd = commandTable; cmd->name; cmd++) {
+        dropHistogram(cmd);
+        if (cmd->subcommands)
+            for (command *sub = cmd->subcommands; sub->name; sub++) dropHistogram(sub);
+    }
 }
 
-static histogram *commandHistogram(command *cmd) {
-    return histograms ? dictFetchValue(histograms, cmd) : NULL;
-}
+static histogram *commandHistogram(command *cmd) { return cmd->latencyHistogram; }
 
 /* ---------------------------------------------------------- percentiles */
 

@@ -165,6 +165,8 @@ typedef struct command {
     bstr fullname;                /* "client|list" */
     int firstKey, lastKey, keyStep; /* legacy triple derived from key specs */
     commandStats stats;
+    struct histogram *latencyHistogram; /* cmd/latency.c: call durations,
+                                           NULL until the first tracked call */
 } command;
 
 extern command commandTable[];
