@@ -271,10 +271,13 @@ void clientProcessInputBuffer(client *c) {
         c->argc = c->parser.argc;
         c->argv = c->parser.argv;
         /* maxmemory-clients is enforced before each command, as in Redis:
-         * the client about to run may be the one to go. */
-        clientUpdateMemUsage(c);
-        clientsEvictIfNeeded();
-        if (c->flags & CLIENT_CLOSE_ASAP) break;
+         * the client about to run may be the one to go.  Without a limit
+         * the update after the command keeps the figures current. */
+        if (clientsEvictionLimit()) {
+            clientUpdateMemUsage(c);
+            clientsEvictIfNeeded();
+            if (c->flags & CLIENT_CLOSE_ASAP) break;
+        }
         commandProcess(c);
         clientUpdateMemUsage(c);
         if (c->flags & CLIENT_PENDING_COMMAND) break;
