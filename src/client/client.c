@@ -5,6 +5,7 @@
 #include "cmd/multi.h"
 #include "command/command.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "net/net.h"
 #include "pubsub/pubsub.h"
@@ -62,9 +63,9 @@ client *clientCreate(int fd, uint64_t flags) {
     c->authenticated = server.requirepass == NULL || server.requirepass[0] == '\0';
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
-    c->ctime = c->lastinteraction = server.unixtime;
+    c->ctime = c->lastinteraction = cachedClock.unixtime;
     c->bufPeak = sizeof(c->buf);
-    c->bufPeakResetMs = server.mstime;
+    c->bufPeakResetMs = cachedClock.mstime;
     c->reply = listCreate();
     c->reply->freeValue = freeReplyBlock;
     listAddNodeTail(server.clients, c);
@@ -352,7 +353,7 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     bstrIncrLen(c->querybuf, nread);
     server.statNetInputBytes += nread;
     c->totNetIn += nread;
-    c->lastinteraction = server.unixtime;
+    c->lastinteraction = cachedClock.unixtime;
     size_t qlen = bstrLen(c->querybuf);
     if (qlen > c->querybufPeak) c->querybufPeak = qlen;
     if ((long long)(qlen - c->qbPos) > server.clientMaxQuerybufLen) {
@@ -588,9 +589,9 @@ int clientCheckOutputBufferLimits(client *c) {
     int soft = lim->softBytes && used >= lim->softBytes;
     if (soft) {
         if (c->obufSoftLimitReachedTime == 0) {
-            c->obufSoftLimitReachedTime = server.unixtime;
+            c->obufSoftLimitReachedTime = cachedClock.unixtime;
             soft = 0;
-        } else if (server.unixtime - c->obufSoftLimitReachedTime <= lim->softSeconds) {
+        } else if (cachedClock.unixtime - c->obufSoftLimitReachedTime <= lim->softSeconds) {
             soft = 0;
         }
     } else {
@@ -619,7 +620,7 @@ static void clientsCronResizeQueryBuffer(client *c) {
     size_t size = bstrAlloc(c->querybuf);
     long long bulk = c->parser.bulkLen;
     if (bstrAvail(c->querybuf) > QUERYBUF_MIN_WASTE) {
-        if (server.unixtime - c->lastinteraction > QUERYBUF_IDLE_SECONDS) {
+        if (cachedClock.unixtime - c->lastinteraction > QUERYBUF_IDLE_SECONDS) {
             c->querybuf = bstrRemoveFreeSpace(c->querybuf);
         } else if (size > QUERYBUF_RESIZE_THRESHOLD && size / 2 > c->querybufPeak) {
             size_t want = len > c->querybufPeak ? len : c->querybufPeak;
@@ -634,16 +635,16 @@ static void clientsCronResizeQueryBuffer(client *c) {
 /* Restarts the reply buffer's peak (rbp) from what is in use now, every
  * REPLY_BUF_PEAK_RESET_MS. */
 static void clientsCronResetReplyPeak(client *c) {
-    if (server.mstime - c->bufPeakResetMs < REPLY_BUF_PEAK_RESET_MS) return;
+    if (cachedClock.mstime - c->bufPeakResetMs < REPLY_BUF_PEAK_RESET_MS) return;
     c->bufPeak = c->bufpos;
-    c->bufPeakResetMs = server.mstime;
+    c->bufPeakResetMs = cachedClock.mstime;
 }
 
 /* Returns 1 if c was closed for being idle longer than `timeout`. */
 static int clientsCronHandleTimeout(client *c) {
     if (!server.maxidletime) return 0;
     if (c->flags & (CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_PAUSED)) return 0;
-    if (server.unixtime - c->lastinteraction <= server.maxidletime) return 0;
+    if (cachedClock.unixtime - c->lastinteraction <= server.maxidletime) return 0;
     serverLog(LL_VERBOSE, "Closing idle client");
     clientFree(c);
     return 1;
@@ -744,7 +745,7 @@ void clientsPause(int type, long long endMs) {
 }
 
 int clientsPauseExpired(void) {
-    if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs) clientsUnpause();
+    if (server.pauseType != PAUSE_NONE && cachedClock.mstime >= server.pauseEndMs) clientsUnpause();
     return server.pauseType == PAUSE_NONE;
 }
 
@@ -825,8 +826,8 @@ bstr clientCatInfoString(bstr s, client *c) {
         "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
         "events=%s cmd=%s user=default redir=%lld resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
-        c->name ? c->name : "", (long long)(server.unixtime - c->ctime),
-        (long long)(server.unixtime - c->lastinteraction), flags, c->db,
+        c->name ? c->name : "", (long long)(cachedClock.unixtime - c->ctime),
+        (long long)(cachedClock.unixtime - c->lastinteraction), flags, c->db,
         pubsubClientCount(c, PUBSUB_CHANNEL), pubsubClientCount(c, PUBSUB_PATTERN),
         pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1,
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, multiMem,

@@ -16,7 +16,8 @@
  * the client list, which is fine because it only happens when the limit is
  * exceeded; the usual check is one comparison. */
 #include "client/client.h"
-#include "server/log.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "server/server.h"
 
 /* Seconds between two "nothing left to evict" warnings: the condition is
@@ -56,9 +57,9 @@ int clientsEvictIfNeeded(void) {
     while (server.clientsMemTotal >= limit) {
         client *c = largestEvictableClient();
         if (!c) {
-            if (server.unixtime - lastWarn >= EVICT_WARN_INTERVAL) {
+            if (cachedClock.unixtime - lastWarn >= EVICT_WARN_INTERVAL) {
                 serverLog(LL_WARNING, "Over client maxmemory after evicting all evictable clients");
-                lastWarn = server.unixtime;
+                lastWarn = cachedClock.unixtime;
             }
             break;
         }

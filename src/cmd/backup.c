@@ -18,7 +18,7 @@
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
 #include "server/bgsave.h"
-#include "server/log.h"
+#include "lib/log.h"
 #include "server/server.h"
 #include "store/backup.h"
 #include "store/store.h"

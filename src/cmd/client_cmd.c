@@ -5,6 +5,7 @@
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 #include "pubsub/tracking.h"
@@ -226,7 +227,7 @@ void clientPauseCommand(client *c) {
         replyError(c, "timeout is negative");
         return;
     }
-    clientsPause(type, server.mstime + ms);
+    clientsPause(type, cachedClock.mstime + ms);
     replyOk(c);
 }
 

@@ -3,7 +3,7 @@
  * with Redis 7.0's replies, errors and argument rules (expire.c).
  *
  * Expiry times are absolute unix times in milliseconds, compared with the
- * cached clock (server.mstime) as db/ does for lazy expiry.  Every change
+ * cached clock (cachedClock.mstime) as db/ does for lazy expiry.  Every change
  * goes through dbSetExpire(), which writes it durably before the reply is
  * built; a failed write (DB_ERR_WRITE) is answered with the MISCONF error
  * and nothing else.
@@ -13,6 +13,7 @@
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "lib/clock.h"
 #include "pubsub/notify.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
@@ -120,14 +121,14 @@ static void expireGeneric(client *c, const char *cmdname, long long basetime, in
     if (replyDbError(c, rc)) return;
     /* A time not after now deleted the key: Redis says "del". */
     if (rc == DB_OK)
-        notifyKeyspaceEvent(NOTIFY_GENERIC, when <= server.mstime ? "del" : "expire", key, klen,
+        notifyKeyspaceEvent(NOTIFY_GENERIC, when <= cachedClock.mstime ? "del" : "expire", key, klen,
                             c->db);
     replyLongLong(c, rc == DB_OK ? 1 : 0);
 }
 
-void expireCommand(client *c) { expireGeneric(c, "expire", server.mstime, 1); }
+void expireCommand(client *c) { expireGeneric(c, "expire", cachedClock.mstime, 1); }
 
-void pexpireCommand(client *c) { expireGeneric(c, "pexpire", server.mstime, 0); }
+void pexpireCommand(client *c) { expireGeneric(c, "pexpire", cachedClock.mstime, 0); }
 
 void expireatCommand(client *c) { expireGeneric(c, "expireat", 0, 1); }
 
@@ -155,7 +156,7 @@ static void ttlGeneric(client *c, int millis, int absolute) {
         replyLongLong(c, -1);
         return;
     }
-    long long ttl = absolute ? expire : expire - server.mstime;
+    long long ttl = absolute ? expire : expire - cachedClock.mstime;
     if (ttl < 0) ttl = 0;
     if (millis) replyLongLong(c, ttl);
     else replyLongLong(c, (long long)(((unsigned long long)ttl + 500) / 1000));

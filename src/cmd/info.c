@@ -10,6 +10,7 @@
 #include "cmd/info.h"
 #include "db/db.h"
 #include "db/expire_cycle.h"
+#include "lib/clock.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -95,9 +96,9 @@ static const char *allocatorName(void) {
 static bstr infoSectionServer(bstr s) {
     static struct utsname name;
     if (!name.sysname[0]) uname(&name);
-    long long uptime = (long long)(server.unixtime - server.startTime);
+    long long uptime = (long long)(cachedClock.unixtime - server.startTime);
     /* Redis's LRU clock: seconds, wrapping at 24 bits. */
-    unsigned int lruClock = (unsigned int)((server.mstime / 1000) & ((1 << 24) - 1));
+    unsigned int lruClock = (unsigned int)((cachedClock.mstime / 1000) & ((1 << 24) - 1));
     s = bstrCatPrintf(s,
         "# Server\r\n"
         "redis_version:%s\r\n"
@@ -133,7 +134,7 @@ static bstr infoSectionServer(bstr s) {
 #else
         0, 0, 0,
 #endif
-        (long long)getpid(), server.runId, server.port, server.ustime,
+        (long long)getpid(), server.runId, server.port, cachedClock.ustime,
         uptime, uptime / (3600 * 24), server.hz, server.configHz, lruClock,
         server.executable ? server.executable : "",
         server.configfile ? server.configfile : "");
@@ -474,7 +475,7 @@ static bstr infoSectionPersistence(bstr s) {
         st.compactionsDone ? st.compactBaseBytes : server.storeBaseBytes;
     bgsavePoll();
     long long currentBgsaveSec =
-        bgsaveInProgress() ? (server.mstime - server.bgsaveStartMs) / 1000 : -1;
+        bgsaveInProgress() ? (cachedClock.mstime - server.bgsaveStartMs) / 1000 : -1;
     return bstrCatPrintf(s,
         "# Persistence\r\n"
         "loading:0\r\nasync_loading:0\r\n"

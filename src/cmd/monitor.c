@@ -4,14 +4,15 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
+#include "lib/clock.h"
 #include "server/server.h"
 
 #include <string.h>
 
 void monitorFeed(client *c) {
     if (listLength(server.monitors) == 0) return;
-    bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", server.ustime / 1000000,
-                              server.ustime % 1000000);
+    bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", cachedClock.ustime / 1000000,
+                              cachedClock.ustime % 1000000);
     if (c->flags & CLIENT_UNIX_SOCKET)
         line = bstrCatPrintf(line, "[%d unix:%s]", c->db, server.unixsocket);
     else

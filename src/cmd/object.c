@@ -22,6 +22,7 @@
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -81,7 +82,7 @@ void objectIdletimeCommand(client *c) {
         replyNull(c);
         return;
     }
-    long long idle = server.mstime - written;
+    long long idle = cachedClock.mstime - written;
     replyLongLong(c, idle > 0 ? idle / 1000 : 0);
 }
 

@@ -2,6 +2,7 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"
+#include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 #include "store/store.h"

@@ -4,6 +4,7 @@
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
 
@@ -42,7 +43,7 @@ static slowlogEntry *slowlogCreateEntry(client *c, long long durationUs) {
     }
     for (int i = 1; i < argc; i++)
         if (commandArgIsSecret(c, i)) e->argv[i] = bstrCpyLen(e->argv[i], "(redacted)", 10);
-    e->time = (long long)server.unixtime;
+    e->time = (long long)cachedClock.unixtime;
     e->durationUs = durationUs;
     e->id = server.slowlogNextId++;
     e->peerId = bstrNew(clientPeerId(c));

@@ -14,6 +14,7 @@
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
+#include "lib/clock.h"
 #include "pubsub/notify.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
@@ -173,8 +174,8 @@ static int expireToAbsMs(client *c, const bstr arg, int flags, const char *cmdna
     if (ms <= 0 || (seconds && ms > LLONG_MAX / 1000)) goto invalid;
     if (seconds) ms *= 1000;
     if (relative) {
-        if (ms > LLONG_MAX - server.mstime) goto invalid;
-        ms += server.mstime;
+        if (ms > LLONG_MAX - cachedClock.mstime) goto invalid;
+        ms += cachedClock.mstime;
     }
     *out = ms;
     return 1;
@@ -348,7 +349,7 @@ static int getexApply(client *c, int flags, int hasExpire, long long expireMs) {
     if (hasExpire) {
         if (replyDbError(c, dbSetExpire(c->db, key, klen, expireMs))) return 0;
         /* A time already past deleted the key: Redis says "del". */
-        notifyKeyspaceEvent(NOTIFY_GENERIC, expireMs <= server.mstime ? "del" : "expire", key,
+        notifyKeyspaceEvent(NOTIFY_GENERIC, expireMs <= cachedClock.mstime ? "del" : "expire", key,
                             klen, c->db);
         return 1;
     }

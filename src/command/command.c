@@ -5,6 +5,7 @@
  * arity, protected commands, authentication, subscribed-mode rules, client
  * pause, then the call itself. */
 #include "command/command.h"
+#include "lib/clock.h"
 #include "pubsub/tracking.h"
 #include "client/reply.h"
 #include "cmd/latency.h"

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -87,7 +88,7 @@ static int writeResult(int rc) {
 
 static int entryExpired(const keydirEntry *e) {
     int64_t when = keydirEntryExpire(e);
-    return when != DB_NO_EXPIRE && when <= server.mstime;
+    return when != DB_NO_EXPIRE && when <= cachedClock.mstime;
 }
 
 /* Deletes an expired key durably (a DEL record, as Redis propagates a
@@ -232,7 +233,7 @@ int dbDelete(int db, const char *key, size_t klen) {
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
-    if (expireMs != DB_NO_EXPIRE && expireMs <= server.mstime)
+    if (expireMs != DB_NO_EXPIRE && expireMs <= cachedClock.mstime)
         return keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
     return keyWritten(db, key, klen,
                       writeResult(storeSetExpire(server.store, db, key, klen, expireMs)));

@@ -34,6 +34,7 @@
 #include "client/client.h"
 #include "db/db.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -128,7 +129,7 @@ static int sampleOnce(int db, unsigned long *sampled, unsigned long *expired) {
     long long ttlSum = 0;
     int ttlSamples = 0, ok = 1;
     for (int i = 0; i < b.count; i++) {
-        long long ttl = b.expires[i] - server.mstime;
+        long long ttl = b.expires[i] - cachedClock.mstime;
         (*sampled)++;
         if (ttl > 0) {
             ttlSum += ttl;

@@ -11,6 +11,7 @@
  *     timer, including themselves. */
 #include "reactor/reactor.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -47,20 +48,6 @@ struct reactor {
     reSleepProc *beforeSleep;
     reSleepProc *afterSleep;
 };
-
-long long monotonicUs(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-long long wallClockUs(void) {
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
-long long wallClockMs(void) { return wallClockUs() / 1000; }
 
 reactor *reactorCreate(int setsize) {
     reactor *r = xcalloc(1, sizeof(*r));

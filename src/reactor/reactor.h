@@ -46,8 +46,4 @@ void reactorMain(reactor *r);
 void reactorSetBeforeSleep(reactor *r, reSleepProc *proc);
 void reactorSetAfterSleep(reactor *r, reSleepProc *proc);
 
-long long monotonicUs(void);
-long long wallClockMs(void);
-long long wallClockUs(void);
-
 #endif

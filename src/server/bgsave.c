@@ -10,7 +10,8 @@
 #include "server/bgsave.h"
 
 #include "lib/alloc.h"
-#include "server/log.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -39,13 +40,13 @@ int bgsaveStart(char *err, size_t errlen) {
     o.keep = server.backupKeep;
     o.delayUsPerFile = server.rdbKeySaveDelay > 0 ? (uint64_t)server.rdbKeySaveDelay : 0;
     uint64_t id, seq;
-    server.lastBgsaveTry = server.unixtime;
+    server.lastBgsaveTry = cachedClock.unixtime;
     if (storeSnapshotStart(server.store, &o, &id, &seq, err, errlen) < 0) {
         server.lastBgsaveOk = 0;
         serverLog(LL_WARNING, "Can't save in background: %s", err);
         return -1;
     }
-    server.bgsaveStartMs = server.mstime ? server.mstime : 1;
+    server.bgsaveStartMs = cachedClock.mstime ? cachedClock.mstime : 1;
     server.dirtyBeforeBgsave = server.dirty;
     serverLog(LL_NOTICE, "Background saving started: backup %llu at sequence number %llu",
               (unsigned long long)id, (unsigned long long)seq);
@@ -104,7 +105,7 @@ int saveSync(char *err, size_t errlen) {
 
 /* Automatic snapshots wait a while after a failed one (Redis's rule). */
 static int mayTryAgain(void) {
-    return server.lastBgsaveOk || server.unixtime - server.lastBgsaveTry > BGSAVE_RETRY_DELAY_SEC;
+    return server.lastBgsaveOk || cachedClock.unixtime - server.lastBgsaveTry > BGSAVE_RETRY_DELAY_SEC;
 }
 
 /* Whether a `save` point says it is time: Redis's serverCron rule. */
@@ -117,7 +118,7 @@ static int savePointDue(void) {
         if (end == p) break;
         long long changes = strtoll(end, &end, 10);
         p = end;
-        if (server.dirty >= changes && server.unixtime - server.lastsave > seconds) {
+        if (server.dirty >= changes && cachedClock.unixtime - server.lastsave > seconds) {
             serverLog(LL_NOTICE, "%lld changes in %lld seconds. Saving...", changes, seconds);
             return 1;
         }

@@ -406,42 +406,42 @@ static int applyHz(char *err, size_t errlen) {
 
 /* Designated initializers, so that an entry may add `.alias` or
  * `.feature` after the macro. */
-#define BOOLCFG(n, f, d, fl, ap) {.name = n, .type = CFG_BOOL, .flags = fl, .field = &server.f, \
+#define BOOLCFG(n, f, d, fl, ap) {.name = n, .type = CFG_BOOL, .flags = fl, .field = &(f), \
     .max = 1, .defaultValue = d, .apply = ap}
 #define INTCFG(n, f, lo, hi, d, fl, ap) {.name = n, .type = CFG_INT, .flags = fl, \
-    .field = &server.f, .min = lo, .max = hi, .defaultValue = d, .apply = ap}
+    .field = &(f), .min = lo, .max = hi, .defaultValue = d, .apply = ap}
 #define UINTCFG(n, f, lo, hi, d, fl, ap) {.name = n, .type = CFG_UINT, .flags = fl, \
-    .field = &server.f, .min = lo, .max = hi, .defaultValue = d, .apply = ap}
+    .field = &(f), .min = lo, .max = hi, .defaultValue = d, .apply = ap}
 #define LLCFG(n, f, lo, hi, d, fl) {.name = n, .type = CFG_LONGLONG, .flags = fl, \
-    .field = &server.f, .min = lo, .max = hi, .defaultValue = d}
+    .field = &(f), .min = lo, .max = hi, .defaultValue = d}
 #define MEMCFG(n, f, lo, hi, d, fl) {.name = n, .type = CFG_MEMORY, .flags = fl, \
-    .field = &server.f, .min = lo, .max = hi, .defaultValue = d}
-#define STRCFG(n, f, d, fl) {.name = n, .type = CFG_STRING, .flags = fl, .field = &server.f, \
+    .field = &(f), .min = lo, .max = hi, .defaultValue = d}
+#define STRCFG(n, f, d, fl) {.name = n, .type = CFG_STRING, .flags = fl, .field = &(f), \
     .defaultValue = d}
-#define ENUMCFG(n, f, e, d, fl) {.name = n, .type = CFG_ENUM, .flags = fl, .field = &server.f, \
+#define ENUMCFG(n, f, e, d, fl) {.name = n, .type = CFG_ENUM, .flags = fl, .field = &(f), \
     .defaultValue = d, .enums = e}
 #define SPECIALCFG(n, f, d, fl, set, get) {.name = n, .type = CFG_SPECIAL, .flags = fl, \
     .field = f, .defaultValue = d, .setSpecial = set, .getSpecial = get}
 
 static const configDef configTable[] = {
     SPECIALCFG("bind", NULL, "* -::*", CFG_MODIFIABLE, setBind, getBind),
-    BOOLCFG("protected-mode", protectedMode, "yes", CFG_MODIFIABLE, NULL),
-    INTCFG("port", port, 0, 65535, "6379", CFG_MODIFIABLE, applyPort),
-    INTCFG("tcp-backlog", tcpBacklog, 0, INT_MAX, "511", CFG_IMMUTABLE, NULL),
-    STRCFG("unixsocket", unixsocket, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
+    BOOLCFG("protected-mode", server.protectedMode, "yes", CFG_MODIFIABLE, NULL),
+    INTCFG("port", server.port, 0, 65535, "6379", CFG_MODIFIABLE, applyPort),
+    INTCFG("tcp-backlog", server.tcpBacklog, 0, INT_MAX, "511", CFG_IMMUTABLE, NULL),
+    STRCFG("unixsocket", server.unixsocket, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
     SPECIALCFG("unixsocketperm", &server.unixsocketperm, "0", CFG_IMMUTABLE, setOctal, getOctal),
-    INTCFG("timeout", maxidletime, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
-    INTCFG("tcp-keepalive", tcpKeepalive, 0, INT_MAX, "300", CFG_MODIFIABLE, NULL),
-    BOOLCFG("daemonize", daemonize, "no", CFG_IMMUTABLE, NULL),
-    STRCFG("pidfile", pidfile, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
-    ENUMCFG("loglevel", verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
-    STRCFG("logfile", logfile, "", CFG_IMMUTABLE),
-    INTCFG("databases", dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
-    STRCFG("requirepass", requirepass, "", CFG_MODIFIABLE),
-    UINTCFG("maxclients", maxclients, 1, UINT_MAX, "10000", CFG_MODIFIABLE, applyMaxclients),
-    INTCFG("hz", configHz, 0, INT_MAX, "10", CFG_MODIFIABLE, applyHz),
-    MEMCFG("proto-max-bulk-len", protoMaxBulkLen, 1024 * 1024, LLONG_MAX, "512mb", CFG_MODIFIABLE),
-    MEMCFG("client-query-buffer-limit", clientMaxQuerybufLen, 1024 * 1024, LLONG_MAX, "1gb",
+    INTCFG("timeout", server.maxidletime, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
+    INTCFG("tcp-keepalive", server.tcpKeepalive, 0, INT_MAX, "300", CFG_MODIFIABLE, NULL),
+    BOOLCFG("daemonize", server.daemonize, "no", CFG_IMMUTABLE, NULL),
+    STRCFG("pidfile", server.pidfile, "", CFG_IMMUTABLE | CFG_EMPTY_IS_NULL),
+    ENUMCFG("loglevel", logSettings.verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
+    STRCFG("logfile", logSettings.file, "", CFG_IMMUTABLE),
+    INTCFG("databases", server.dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
+    STRCFG("requirepass", server.requirepass, "", CFG_MODIFIABLE),
+    UINTCFG("maxclients", server.maxclients, 1, UINT_MAX, "10000", CFG_MODIFIABLE, applyMaxclients),
+    INTCFG("hz", server.configHz, 0, INT_MAX, "10", CFG_MODIFIABLE, applyHz),
+    MEMCFG("proto-max-bulk-len", server.protoMaxBulkLen, 1024 * 1024, LLONG_MAX, "512mb", CFG_MODIFIABLE),
+    MEMCFG("client-query-buffer-limit", server.clientMaxQuerybufLen, 1024 * 1024, LLONG_MAX, "1gb",
            CFG_MODIFIABLE),
     SPECIALCFG("client-output-buffer-limit", NULL,
                "normal 1gb 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60", CFG_MODIFIABLE,
@@ -449,36 +449,36 @@ static const configDef configTable[] = {
     {.name = "maxmemory-clients", .type = CFG_SPECIAL, .flags = CFG_MODIFIABLE,
      .field = &server.maxmemoryClients, .defaultValue = "0", .apply = applyMaxmemoryClients,
      .setSpecial = setMemoryOrPercent, .getSpecial = getMemoryOrPercent},
-    LLCFG("slowlog-log-slower-than", slowlogLogSlowerThan, -1, LLONG_MAX, "10000",
+    LLCFG("slowlog-log-slower-than", server.slowlogLogSlowerThan, -1, LLONG_MAX, "10000",
           CFG_MODIFIABLE),
-    LLCFG("slowlog-max-len", slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
-    MEMCFG("hll-sparse-max-bytes", hllSparseMaxBytes, 0, LONG_MAX, "3000", CFG_MODIFIABLE),
-    LLCFG("latency-monitor-threshold", latencyMonitorThreshold, 0, LLONG_MAX, "0",
+    LLCFG("slowlog-max-len", server.slowlogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
+    MEMCFG("hll-sparse-max-bytes", server.hllSparseMaxBytes, 0, LONG_MAX, "3000", CFG_MODIFIABLE),
+    LLCFG("latency-monitor-threshold", server.latencyMonitorThreshold, 0, LLONG_MAX, "0",
           CFG_MODIFIABLE),
-    BOOLCFG("latency-tracking", latencyTracking, "yes", CFG_MODIFIABLE, NULL),
+    BOOLCFG("latency-tracking", server.latencyTracking, "yes", CFG_MODIFIABLE, NULL),
     SPECIALCFG("latency-tracking-info-percentiles", NULL, "50 99 99.9", CFG_MODIFIABLE,
                setLatencyPercentiles, getLatencyPercentiles),
-    ENUMCFG("enable-debug-command", enableDebugCmd, protectedActionEnum, "no", CFG_IMMUTABLE),
-    ENUMCFG("enable-protected-configs", enableProtectedConfigs, protectedActionEnum, "no",
+    ENUMCFG("enable-debug-command", server.enableDebugCmd, protectedActionEnum, "no", CFG_IMMUTABLE),
+    ENUMCFG("enable-protected-configs", server.enableProtectedConfigs, protectedActionEnum, "no",
             CFG_IMMUTABLE),
     SPECIALCFG("dir", NULL, "", CFG_PROTECTED, setDir, getDir),
     {.name = "appendfsync", .type = CFG_ENUM, .field = &server.appendfsync,
      .defaultValue = "everysec", .enums = appendfsyncEnum, .apply = applyStoreSettings},
     {.name = "segment-size", .type = CFG_MEMORY, .field = &server.segmentSize, .min = 1024,
      .max = 4294967295LL, .defaultValue = "256mb", .apply = applyStoreSettings},
-    INTCFG("compact-garbage-percent", compactGarbagePercent, 0, 100, "50", CFG_MODIFIABLE,
+    INTCFG("compact-garbage-percent", server.compactGarbagePercent, 0, 100, "50", CFG_MODIFIABLE,
            applyStoreSettings),
     {.name = "compact-min-size", .type = CFG_MEMORY, .field = &server.compactMinSize,
      .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
-    STRCFG("backup-dir", backupDir, "backups", CFG_MODIFIABLE),
-    INTCFG("backup-keep", backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
-    LLCFG("rdb-key-save-delay", rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
+    STRCFG("backup-dir", server.backupDir, "backups", CFG_MODIFIABLE),
+    INTCFG("backup-keep", server.backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
+    LLCFG("rdb-key-save-delay", server.rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
     /* Client-side caching: pubsub/tracking.c bounds its table from beforeSleep. */
-    LLCFG("tracking-table-max-keys", trackingTableMaxKeys, 0, LONG_MAX, "1000000",
+    LLCFG("tracking-table-max-keys", server.trackingTableMaxKeys, 0, LONG_MAX, "1000000",
           CFG_MODIFIABLE),
     {.name = NULL},
 };

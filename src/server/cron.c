@@ -6,6 +6,7 @@
 #include "cmd/latency.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "server/bgsave.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -15,7 +16,7 @@
 /* Samples ops/s and network rates, smoothed the way INFO's
  * instantaneous_* fields are meant (a recent average, not a total). */
 static void trackInstantaneousMetrics(void) {
-    long long now = server.mstime;
+    long long now = cachedClock.mstime;
     long long elapsed = now - server.statInstantaneousOpsTime;
     if (elapsed < INSTANTANEOUS_METRICS_PERIOD_MS) return;
     long long ops = server.statNumCommands - server.statInstantaneousOpsBase;
@@ -35,11 +36,11 @@ static void trackInstantaneousMetrics(void) {
 
 long long serverCron(reactor *r, long long id, void *clientData) {
     (void)r; (void)id; (void)clientData;
-    updateCachedTime();
+    cachedClockUpdate();
     if (server.shutdownAsap) {
         serverExitGracefully();
     }
-    if (server.pauseType != PAUSE_NONE && server.mstime >= server.pauseEndMs)
+    if (server.pauseType != PAUSE_NONE && cachedClock.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
     long long expireStart = monotonicUs();

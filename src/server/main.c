@@ -10,6 +10,7 @@
 #include "command/command.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/dict.h"
 #include "pubsub/pubsub.h"
 #include "pubsub/notify.h"
@@ -38,12 +39,6 @@ static const char *allocatorName(void) {
 #else
     return "libc";
 #endif
-}
-
-void updateCachedTime(void) {
-    server.ustime = wallClockUs();
-    server.mstime = server.ustime / 1000;
-    server.unixtime = (time_t)(server.mstime / 1000);
 }
 
 static uint64_t bstrCaseHash(const void *key) {
@@ -81,7 +76,7 @@ static void initServerState(void) {
     memset(&server, 0, sizeof(server));
     server.pid = getpid();
     server.sofd = -1;
-    server.logFd = -1;
+    logSettings.signalFd = -1;
     server.nextClientId = 1;
     server.clients = listCreate();
     server.clientsPendingWrite = listCreate();
@@ -92,7 +87,7 @@ static void initServerState(void) {
     server.errorStats = dictCreate(&errorStatsDictType);
     server.activeExpireEnabled = 1;
     generateRunId(server.runId);
-    updateCachedTime();
+    cachedClockUpdate();
     configInitDefaults();
 }
 
@@ -171,7 +166,7 @@ int adjustOpenFilesLimit(unsigned int maxclients, char *err, size_t errlen) {
 static void beforeSleep(reactor *r) {
     (void)r;
     server.inBeforeSleep = 1;
-    updateCachedTime();
+    cachedClockUpdate();
     long long started = monotonicUs();
     expireCycleRunFast();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
@@ -193,7 +188,7 @@ static void beforeSleep(reactor *r) {
 
 static void afterSleep(reactor *r) {
     (void)r;
-    updateCachedTime();
+    cachedClockUpdate();
 }
 
 static void writePidfile(void) {
@@ -336,7 +331,7 @@ static void openDataStore(void) {
     opts.segmentSize = (uint64_t)server.segmentSize;
     opts.fsyncPolicy = server.appendfsync;
     opts.dbCount = server.dbnum;
-    opts.nowMs = server.mstime;
+    opts.nowMs = cachedClock.mstime;
     opts.log = storeLogHandler;
     server.store = storeOpen(&opts, err, sizeof(err));
     if (!server.store) {
@@ -382,7 +377,7 @@ void reloadDataStore(const char *why) {
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
     storeClose(server.store);
     server.store = NULL;
-    updateCachedTime();
+    cachedClockUpdate();
     openDataStore();
     if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
                             compactionEvent, NULL) == RE_ERR) {
@@ -438,8 +433,8 @@ int main(int argc, char **argv) {
     configLoad(configfile, options);
     bstrFree(options);
     if (server.daemonize) daemonize();
-    if (server.logfile && server.logfile[0]) {
-        server.logFd = open(server.logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (logSettings.file && logSettings.file[0]) {
+        logSettings.signalFd = open(logSettings.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     }
     serverLog(LL_WARNING, "oO0OoO0OoO0Oo redis-kv is starting oO0OoO0OoO0Oo");
     serverLog(LL_WARNING, "redis-kv version=%s, redis API=%s, bits=%d, pid=%d, just started",
@@ -457,7 +452,7 @@ int main(int argc, char **argv) {
     server.lastBgsaveOk = 1;
     server.lastBgsaveTimeSec = -1;
     server.startMonotonicUs = monotonicUs();
-    updateCachedTime();
+    cachedClockUpdate();
     openDataStore();
     removeUnfinishedBackups();
     initListenersAndLoop();

@@ -15,7 +15,7 @@
 #include "lib/dict.h"
 #include "lib/list.h"
 #include "reactor/reactor.h"
-#include "server/log.h"
+#include "lib/log.h"
 
 #define REDIS_KV_VERSION "0.1.0"
 /* The Redis API level implemented: clients read redis_version to decide on
@@ -77,13 +77,7 @@ struct redisServer {
     volatile sig_atomic_t shutdownAsap;
     int shutdownFlags;
     long long cronloops;
-    int logFd;            /* for the signal handler, -1 when logging to stdout */
     char runId[41];
-
-    /* Cached clock, refreshed every reactor iteration and by the cron. */
-    long long ustime;
-    long long mstime;
-    time_t unixtime;
 
     /* Data: the storage engine, opened at start-up in `dir`. */
     struct store *store;
@@ -175,8 +169,6 @@ struct redisServer {
     int dynamicHz;
     int daemonize;
     char *pidfile;
-    char *logfile;
-    int verbosity;
     long long protoMaxBulkLen;
     long long clientMaxQuerybufLen;
     long long maxmemoryClients;      /* bytes, or -percent of maxmemory */
@@ -196,7 +188,6 @@ struct redisServer {
 extern struct redisServer server;
 
 /* Lifecycle, implemented in main.c / cron.c */
-void updateCachedTime(void);
 int prepareForShutdown(int flags);
 void serverExitGracefully(void);
 void reloadDataStore(const char *why); /* DEBUG RELOAD, BACKUP RESTORE (main.c) */

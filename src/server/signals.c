@@ -36,7 +36,7 @@ void installSignalHandlers(void) {
  * process still dies with it (and dumps core where enabled). */
 static void sigCrashHandler(int sig, siginfo_t *info, void *secret) {
     (void)info; (void)secret;
-    int fd = server.logFd >= 0 ? server.logFd : STDOUT_FILENO;
+    int fd = logSettings.signalFd >= 0 ? logSettings.signalFd : STDOUT_FILENO;
     serverLogFromSignalHandler(LL_WARNING, "======= redis-kv crashed by signal =======");
     serverLogFromSignalHandler(LL_WARNING, strsignal(sig));
     serverLogFromSignalHandler(LL_WARNING, "------ STACK TRACE ------");

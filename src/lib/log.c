@@ -1,6 +1,5 @@
-/* server/log.c -- Redis-format log lines.  See log.h. */
-#include "server/log.h"
-#include "server/server.h"
+/* lib/log.c -- Redis-format log lines.  See log.h. */
+#include "lib/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,19 +8,21 @@
 #include <time.h>
 #include <unistd.h>
 
+logSettingsValue logSettings = {.verbosity = LL_NOTICE, .file = NULL, .signalFd = -1};
+
 /* Opens the log for one write.  Redis does the same so that a rotated log
  * file is picked up without a signal. */
 static FILE *logOpen(int *toStdout) {
-    *toStdout = server.logfile == NULL || server.logfile[0] == '\0';
+    *toStdout = logSettings.file == NULL || logSettings.file[0] == '\0';
     if (*toStdout) return stdout;
-    return fopen(server.logfile, "a");
+    return fopen(logSettings.file, "a");
 }
 
 void serverLogRaw(int level, const char *msg) {
     static const char levelChars[] = ".-*#";
     int raw = level & LL_RAW;
     level &= 0xff;
-    if (level < server.verbosity || level >= LL_NOTHING) return;
+    if (level < logSettings.verbosity || level >= LL_NOTHING) return;
     int toStdout;
     FILE *fp = logOpen(&toStdout);
     if (!fp) return;
@@ -42,7 +43,7 @@ void serverLogRaw(int level, const char *msg) {
 }
 
 void serverLog(int level, const char *fmt, ...) {
-    if ((level & 0xff) < server.verbosity) return;
+    if ((level & 0xff) < logSettings.verbosity) return;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -54,9 +55,9 @@ void serverLog(int level, const char *fmt, ...) {
 /* Async-signal-safe logging: only write(2) and no stdio, no allocation,
  * no localtime.  Used by the crash and shutdown signal handlers. */
 void serverLogFromSignalHandler(int level, const char *msg) {
-    if ((level & 0xff) < server.verbosity) return;
-    int toStdout = server.logfile == NULL || server.logfile[0] == '\0';
-    int fd = toStdout ? STDOUT_FILENO : server.logFd;
+    if ((level & 0xff) < logSettings.verbosity) return;
+    int toStdout = logSettings.file == NULL || logSettings.file[0] == '\0';
+    int fd = toStdout ? STDOUT_FILENO : logSettings.signalFd;
     if (fd < 0) return;
     char pid[24];
     int n = snprintf(pid, sizeof(pid), "%d:signal-handler ", (int)getpid());
