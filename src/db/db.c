@@ -4,10 +4,9 @@
  * against the cached clock and deletes an expired key durably (a DEL
  * record, as Redis propagates a DEL) before answering. */
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
-#include "lib/clock.h"
-#include "server/server.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -18,6 +17,16 @@
 #define DB_RANDOMKEY_MAX_FAILED_DELETES 100
 
 static char writeErrorReply[256];
+
+static dbContext ctx;
+
+void dbInit(const dbContext *c) { ctx = *c; }
+
+void dbSetStore(struct store *store) { ctx.store = store; }
+
+const dbContext *dbGetContext(void) { return &ctx; }
+
+int expireIsPaused(void) { return ctx.expiryHeld && ctx.expiryHeld(); }
 
 /* ------------------------------------------------------------ listeners */
 
@@ -82,13 +91,13 @@ static int fromStore(int rc) {
 /* Maps the result of a write; each successful one counts as a change
  * (INFO rdb_changes_since_last_save). */
 static int writeResult(int rc) {
-    if (rc == STORE_OK) server.dirty++;
+    if (rc == STORE_OK) (*ctx.changes)++;
     return fromStore(rc);
 }
 
 static int entryExpired(const keydirEntry *e) {
     int64_t when = keydirEntryExpire(e);
-    return when != DB_NO_EXPIRE && when <= cachedClock.mstime;
+    return when != DB_NO_EXPIRE && when <= *ctx.nowMs;
 }
 
 /* Deletes an expired key durably (a DEL record, as Redis propagates a
@@ -96,8 +105,8 @@ static int entryExpired(const keydirEntry *e) {
  * CLIENT PAUSE holds expiry (db/expire_cycle.h). */
 static int deleteExpired(int db, const char *key, size_t klen) {
     if (expireIsPaused()) return DB_MISSING;
-    int rc = storeDelete(server.store, db, key, klen);
-    if (rc == STORE_OK) server.statExpiredKeys++;
+    int rc = storeDelete(ctx.store, db, key, klen);
+    if (rc == STORE_OK) (*ctx.expiredKeys)++;
     rc = keyWritten(db, key, klen, fromStore(rc));
     if (rc == DB_OK) signalExpiredKey(db, key, klen);
     return rc;
@@ -106,7 +115,7 @@ static int deleteExpired(int db, const char *key, size_t klen) {
 /* Returns the live entry for key, deleting it first if it has expired.
  * NULL when missing (or just expired). */
 static keydirEntry *lookupLive(int db, const char *key, size_t klen) {
-    keydir *kd = storeKeydir(server.store, db);
+    keydir *kd = storeKeydir(ctx.store, db);
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) return NULL;
     if (!entryExpired(e)) return e;
@@ -117,7 +126,7 @@ static keydirEntry *lookupLive(int db, const char *key, size_t klen) {
 }
 
 int dbDeleteIfExpired(int db, const char *key, size_t klen) {
-    keydirEntry *e = keydirLookup(storeKeydir(server.store, db), key, klen);
+    keydirEntry *e = keydirLookup(storeKeydir(ctx.store, db), key, klen);
     if (!e || !entryExpired(e)) return 0;
     int rc = deleteExpired(db, key, klen);
     return rc == DB_OK ? 1 : rc == DB_MISSING ? 0 : rc;
@@ -133,7 +142,7 @@ int dbGet(int db, const char *key, size_t klen, bstr *value) {
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     bstr v = bstrNewLen(NULL, loc.valueLen);
-    int rc = storeReadValue(server.store, e, 0, loc.valueLen, v);
+    int rc = storeReadValue(ctx.store, e, 0, loc.valueLen, v);
     if (rc != STORE_OK) {
         bstrFree(v);
         return fromStore(rc);
@@ -151,7 +160,7 @@ int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, 
     if (offset >= loc.valueLen) len = 0;
     else if (len > loc.valueLen - offset) len = loc.valueLen - offset;
     bstr v = bstrNewLen(NULL, len);
-    int rc = len ? storeReadValue(server.store, e, offset, len, v) : STORE_OK;
+    int rc = len ? storeReadValue(ctx.store, e, offset, len, v) : STORE_OK;
     if (rc != STORE_OK) {
         bstrFree(v);
         return fromStore(rc);
@@ -179,13 +188,13 @@ int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs) {
 int dbLastWriteTime(int db, const char *key, size_t klen, int64_t *ms) {
     keydirEntry *e = lookupLive(db, key, klen);
     if (!e) return DB_MISSING;
-    return fromStore(storeEntryWriteTime(server.store, e, ms));
+    return fromStore(storeEntryWriteTime(ctx.store, e, ms));
 }
 
-long long dbSize(int db) { return (long long)keydirSize(storeKeydir(server.store, db)); }
+long long dbSize(int db) { return (long long)keydirSize(storeKeydir(ctx.store, db)); }
 
 long long dbExpiresCount(int db) {
-    return (long long)keydirExpiresCount(storeKeydir(server.store, db));
+    return (long long)keydirExpiresCount(storeKeydir(ctx.store, db));
 }
 
 /* dbSet; with alwaysNew the key counts as created even if it replaces one
@@ -199,7 +208,7 @@ static int setKey(int db, const char *key, size_t klen, const char *val, size_t 
      * Looked up first, as Redis's lookupKeyWrite: an expired key is
      * deleted ("expired") before the write creates it again ("new"). */
     int isNew = lookupLive(db, key, klen) == NULL || alwaysNew;
-    int rc = writeResult(storePut(server.store, db, key, klen, val, vlen, expireMs));
+    int rc = writeResult(storePut(ctx.store, db, key, klen, val, vlen, expireMs));
     if (rc == DB_OK && isNew) signalAddedKey(db, key, klen);
     return keyWritten(db, key, klen, rc);
 }
@@ -214,7 +223,7 @@ int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, in
 int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *bytes,
                size_t len) {
     if (lookupLive(db, key, klen)) {
-        int rc = storeSetRange(server.store, db, key, klen, offset, bytes, len);
+        int rc = storeSetRange(ctx.store, db, key, klen, offset, bytes, len);
         if (rc != STORE_MISSING)
             return keyWritten(db, key, klen, writeResult(rc));
     }
@@ -228,15 +237,15 @@ int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *
 
 int dbDelete(int db, const char *key, size_t klen) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
-    return keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
+    return keyWritten(db, key, klen, writeResult(storeDelete(ctx.store, db, key, klen)));
 }
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     if (!lookupLive(db, key, klen)) return DB_MISSING;
-    if (expireMs != DB_NO_EXPIRE && expireMs <= cachedClock.mstime)
-        return keyWritten(db, key, klen, writeResult(storeDelete(server.store, db, key, klen)));
+    if (expireMs != DB_NO_EXPIRE && expireMs <= *ctx.nowMs)
+        return keyWritten(db, key, klen, writeResult(storeDelete(ctx.store, db, key, klen)));
     return keyWritten(db, key, klen,
-                      writeResult(storeSetExpire(server.store, db, key, klen, expireMs)));
+                      writeResult(storeSetExpire(ctx.store, db, key, klen, expireMs)));
 }
 
 /* Copies key's value and expiry to dstKey in dstDb (overwriting it) and,
@@ -263,21 +272,21 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
  * never the other way round. */
 int dbFlush(int db) {
     signalFlushedDb(db);
-    return writeResult(storeFlush(server.store, db));
+    return writeResult(storeFlush(ctx.store, db));
 }
 
 int dbSwap(int a, int b) {
     if (a == b) return DB_OK;
     signalSwappedDb(a, b);
-    return writeResult(storeSwapDb(server.store, a, b));
+    return writeResult(storeSwapDb(ctx.store, a, b));
 }
 
 int dbKeyPresent(int db, const char *key, size_t klen) {
-    return keydirLookup(storeKeydir(server.store, db), key, klen) != NULL;
+    return keydirLookup(storeKeydir(ctx.store, db), key, klen) != NULL;
 }
 
 int dbKeyIsExpired(int db, const char *key, size_t klen) {
-    keydirEntry *e = keydirLookup(storeKeydir(server.store, db), key, klen);
+    keydirEntry *e = keydirLookup(storeKeydir(ctx.store, db), key, klen);
     return e && entryExpired(e);
 }
 
@@ -288,7 +297,7 @@ long long dbKeyMemoryUsage(int db, const char *key, size_t klen) {
 }
 
 size_t dbKeydirTableBytes(int db) {
-    return keydirBuckets(storeKeydir(server.store, db)) * sizeof(void *);
+    return keydirBuckets(storeKeydir(ctx.store, db)) * sizeof(void *);
 }
 
 /* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
@@ -296,7 +305,7 @@ size_t dbKeydirTableBytes(int db) {
 static int batchDepth;
 
 void dbBatchBegin(void) {
-    if (batchDepth++ == 0) storeBatchBegin(server.store);
+    if (batchDepth++ == 0) storeBatchBegin(ctx.store);
 }
 
 int dbInBatch(void) { return batchDepth > 0; }
@@ -304,7 +313,7 @@ int dbInBatch(void) { return batchDepth > 0; }
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
     /* the batch's writes counted as changes one by one already */
-    int rc = fromStore(storeBatchCommit(server.store));
+    int rc = fromStore(storeBatchCommit(ctx.store));
     signalBatchEnded(rc == DB_OK);
     return rc;
 }
@@ -312,7 +321,7 @@ int dbBatchCommit(void) {
 /* The reply for a failed write, in the words Redis uses for AOF errors. */
 const char *dbWriteErrorReply(void) {
     snprintf(writeErrorReply, sizeof(writeErrorReply),
-             "-MISCONF Errors writing to the AOF file: %s", storeLastWriteError(server.store));
+             "-MISCONF Errors writing to the AOF file: %s", storeLastWriteError(ctx.store));
     return writeErrorReply;
 }
 
@@ -332,13 +341,13 @@ static void scanVisit(void *priv, keydirEntry *e) {
 
 unsigned long dbScan(int db, unsigned long cursor, dbKeyFn *fn, void *priv) {
     scanContext sc = {fn, priv};
-    return keydirScan(storeKeydir(server.store, db), cursor, scanVisit, &sc);
+    return keydirScan(storeKeydir(ctx.store, db), cursor, scanVisit, &sc);
 }
 
 void dbForEachLiveKey(int db, dbKeyFn *fn, void *priv) {
     keydirIterator it;
     keydirEntry *e;
-    keydirIterInit(&it, storeKeydir(server.store, db));
+    keydirIterInit(&it, storeKeydir(ctx.store, db));
     while ((e = keydirIterNext(&it)) != NULL) {
         if (entryExpired(e)) continue;
         size_t klen;
@@ -354,7 +363,7 @@ static int firstLiveKey(int db, bstr *key) {
     keydirIterator it;
     keydirEntry *e;
     int rc = DB_MISSING;
-    keydirIterInit(&it, storeKeydir(server.store, db));
+    keydirIterInit(&it, storeKeydir(ctx.store, db));
     while ((e = keydirIterNext(&it)) != NULL) {
         if (entryExpired(e)) continue;
         size_t klen;
@@ -371,7 +380,7 @@ static int firstLiveKey(int db, bstr *key) {
  * expired key picked is deleted on the way, so the loop ends.  Should
  * the deletes fail (a full disk), a full iteration finds a live key. */
 int dbRandomKey(int db, bstr *key) {
-    keydir *kd = storeKeydir(server.store, db);
+    keydir *kd = storeKeydir(ctx.store, db);
     for (int failed = 0; failed < DB_RANDOMKEY_MAX_FAILED_DELETES;) {
         keydirEntry *e = keydirRandom(kd);
         if (!e) return DB_MISSING;

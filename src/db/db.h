@@ -18,6 +18,29 @@
 #include <stdint.h>
 #include "lib/bstr.h"
 
+struct store;
+
+/* What the keyspace runs on, handed in by the server at start-up rather
+ * than read from a global: the open store, the clock expiry is judged
+ * against, and the counters it bumps.  db/ keeps a copy; the pointers
+ * must stay valid for the life of the process. */
+typedef struct dbContext {
+    struct store *store;       /* NULL until the data set is open */
+    int dbnum;                 /* databases (SELECT 0 .. dbnum-1) */
+    const long long *nowMs;    /* the cached clock (lib/clock.h), unix ms */
+    long long *changes;        /* +1 per successful write (rdb_changes_since_last_save) */
+    long long *expiredKeys;    /* +1 per expired key deleted (expired_keys) */
+    /* Nonzero while expiry is held (CLIENT PAUSE): an expired key then
+     * reads as missing but is not deleted.  May end a pause whose time
+     * is up. */
+    int (*expiryHeld)(void);
+} dbContext;
+
+void dbInit(const dbContext *ctx);
+/* The data set was closed (NULL) or opened again (DEBUG RELOAD, BACKUP
+ * RESTORE). */
+void dbSetStore(struct store *store);
+
 #define DB_OK 0
 #define DB_MISSING 1
 #define DB_ERR_WRITE -1

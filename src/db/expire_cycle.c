@@ -31,11 +31,10 @@
  *   - avg_ttl is Redis's: the mean TTL of the live keys of each loop's
  *     sample, folded into a moving average (49/50 old, 1/50 new). */
 #include "db/expire_cycle.h"
-#include "client/client.h"
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
-#include "server/server.h"
 #include "store/store.h"
 
 #define CYCLE_KEYS_PER_LOOP 20      /* ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP */
@@ -52,7 +51,7 @@ typedef struct dbCycleState {
     long long avgTtl;            /* ms */
 } dbCycleState;
 
-static dbCycleState *dbState;    /* server.dbnum of them; NULL until needed */
+static dbCycleState *dbState;    /* dbGetContext()->dbnum of them; NULL until needed */
 static int currentDb;            /* next database to sample (round robin) */
 static int timeLimitExit;        /* the last cycle hit its time limit */
 static double stalePerc;         /* moving average, 0..1 */
@@ -99,7 +98,7 @@ static unsigned long bucketBudget(size_t wanted, size_t keys, size_t expires) {
 /* Walks db's keydir from its cursor until about CYCLE_KEYS_PER_LOOP keys
  * with a TTL are collected, the bucket budget is spent or a pass ends. */
 static void collectSample(int db, sampleBatch *b) {
-    keydir *kd = storeKeydir(server.store, db);
+    keydir *kd = storeKeydir(dbGetContext()->store, db);
     size_t wanted = keydirExpiresCount(kd);
     if (wanted > CYCLE_KEYS_PER_LOOP) wanted = CYCLE_KEYS_PER_LOOP;
     unsigned long budget = bucketBudget(wanted, keydirSize(kd), keydirExpiresCount(kd));
@@ -129,7 +128,7 @@ static int sampleOnce(int db, unsigned long *sampled, unsigned long *expired) {
     long long ttlSum = 0;
     int ttlSamples = 0, ok = 1;
     for (int i = 0; i < b.count; i++) {
-        long long ttl = b.expires[i] - cachedClock.mstime;
+        long long ttl = b.expires[i] - *dbGetContext()->nowMs;
         (*sampled)++;
         if (ttl > 0) {
             ttlSum += ttl;
@@ -149,7 +148,7 @@ static int sampleOnce(int db, unsigned long *sampled, unsigned long *expired) {
  * turn sampled so far had expired.  Returns 0 when the cycle must stop
  * (time limit or a failed delete). */
 static int expireDbLoops(int db, long long start, long long limitUs, cycleTotals *t) {
-    keydir *kd = storeKeydir(server.store, db);
+    keydir *kd = storeKeydir(dbGetContext()->store, db);
     unsigned long sampled = 0, expired = 0;
     do {
         if (keydirExpiresCount(kd) == 0) {
@@ -178,12 +177,12 @@ static int expireDbLoops(int db, long long start, long long limitUs, cycleTotals
  * deletes happened: the keys stay (invisible to reads, being expired)
  * and are not counted, and the cycle stops. */
 static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) {
-    long long statBefore = server.statExpiredKeys;
+    long long statBefore = *dbGetContext()->expiredKeys;
     unsigned long expiredBefore = t->expired;
     dbBatchBegin();
     int goOn = expireDbLoops(db, start, limitUs, t);
     if (dbBatchCommit() != DB_OK) {
-        server.statExpiredKeys = statBefore;
+        *dbGetContext()->expiredKeys = statBefore;
         t->expired = expiredBefore;
         return 0;
     }
@@ -193,13 +192,13 @@ static int expireDb(int db, long long start, long long limitUs, cycleTotals *t) 
 /* One cycle over up to CYCLE_DBS_PER_CALL databases within limitUs. */
 static void runCycle(long long start, long long limitUs) {
     int dbs = CYCLE_DBS_PER_CALL;
-    if (dbs > server.dbnum || timeLimitExit) dbs = server.dbnum;
+    if (dbs > dbGetContext()->dbnum || timeLimitExit) dbs = dbGetContext()->dbnum;
     timeLimitExit = 0;
 
     cycleTotals t = {0, 0};
     for (int j = 0; j < dbs; j++) {
-        int db = currentDb % server.dbnum;
-        currentDb = (currentDb + 1) % server.dbnum;
+        int db = currentDb % dbGetContext()->dbnum;
+        currentDb = (currentDb + 1) % dbGetContext()->dbnum;
         if (!expireDb(db, start, limitUs, &t)) break;
     }
     cycleTimeUs += monotonicUs() - start;
@@ -207,17 +206,15 @@ static void runCycle(long long start, long long limitUs) {
     stalePerc = current * 0.05 + stalePerc * 0.95;
 }
 
-int expireIsPaused(void) { return !clientsPauseExpired(); }
-
 static int cycleAllowed(void) {
-    if (!server.activeExpireEnabled || expireIsPaused() || !server.store) return 0;
-    if (!dbState) dbState = xcalloc((size_t)server.dbnum, sizeof(*dbState));
+    if (expireIsPaused() || !dbGetContext()->store) return 0;
+    if (!dbState) dbState = xcalloc((size_t)dbGetContext()->dbnum, sizeof(*dbState));
     return 1;
 }
 
-void expireCycleRun(void) {
+void expireCycleRun(int hz) {
     if (!cycleAllowed()) return;
-    long long limitUs = (long long)CYCLE_SLOW_TIME_PERC * 1000000 / server.hz / 100;
+    long long limitUs = (long long)CYCLE_SLOW_TIME_PERC * 1000000 / hz / 100;
     runCycle(monotonicUs(), limitUs > 0 ? limitUs : 1);
 }
 

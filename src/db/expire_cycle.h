@@ -13,9 +13,10 @@
 #define REDIS_KV_EXPIRE_CYCLE_H
 
 /* One slow cycle: at most 25% of a cron period (1/hz s), fewer when little
- * is found expired.  Does nothing while clients are paused or while active
- * expiry is disabled (DEBUG SET-ACTIVE-EXPIRE 0). */
-void expireCycleRun(void);
+ * is found expired.  Does nothing while expiry is held (dbContext's
+ * expiryHeld).  The cron does not call it while DEBUG SET-ACTIVE-EXPIRE 0
+ * has disabled active expiry. */
+void expireCycleRun(int hz);
 
 /* Redis's fast cycle, called from beforeSleep: up to 1 ms, and only while
  * the slow cycle cannot keep up (it hit its time limit, or more than 10%
@@ -25,7 +26,7 @@ void expireCycleRunFast(void);
 /* Whether expiry is held: while CLIENT PAUSE (WRITE or ALL) is on, an
  * expired key reads as missing but is not deleted, lazily or actively, as
  * in Redis 7.0 (the replicas would otherwise see DELs during the pause).
- * Ends a pause whose time is up first. */
+ * Asks dbContext's expiryHeld, which may end a pause whose time is up. */
 int expireIsPaused(void);
 
 /* Estimated average TTL (ms) of the keys with an expiry in db, from the

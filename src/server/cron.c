@@ -44,7 +44,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
         clientsUnpause();
     clientsCron();
     long long expireStart = monotonicUs();
-    expireCycleRun();
+    if (server.activeExpireEnabled) expireCycleRun(server.hz);
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     bgsaveCron();
     if (server.rewriteScheduled && server.store && !storeCompacting(server.store) &&

@@ -8,6 +8,7 @@
 #include "cmd/latency.h"
 #include "cmd/multi.h"
 #include "command/command.h"
+#include "db/db.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
@@ -70,6 +71,22 @@ static void generateRunId(char *out) {
     uint8_t seed[16];
     memcpy(seed, rnd, sizeof(seed));
     dictSetHashSeed(seed);
+}
+
+/* dbContext's expiryHeld: CLIENT PAUSE holds expiry. */
+static int expiryHeldByPause(void) { return !clientsPauseExpired(); }
+
+/* Hands db/ what it runs on (the store follows when it is opened). */
+static void initKeyspace(void) {
+    dbContext ctx = {
+        .store = NULL,
+        .dbnum = server.dbnum,
+        .nowMs = &cachedClock.mstime,
+        .changes = &server.dirty,
+        .expiredKeys = &server.statExpiredKeys,
+        .expiryHeld = expiryHeldByPause,
+    };
+    dbInit(&ctx);
 }
 
 static void initServerState(void) {
@@ -168,7 +185,7 @@ static void beforeSleep(reactor *r) {
     server.inBeforeSleep = 1;
     cachedClockUpdate();
     long long started = monotonicUs();
-    expireCycleRunFast();
+    if (server.activeExpireEnabled) expireCycleRunFast();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
     /* appendfsync always: one fdatasync for every write of this iteration,
@@ -250,6 +267,7 @@ int prepareForShutdown(int flags) {
         serverLog(LL_NOTICE, "Syncing and closing the data files...");
         storeClose(server.store);
         server.store = NULL;
+        dbSetStore(NULL);
     }
     if (server.pidfile) unlink(server.pidfile);
     serverLog(LL_WARNING, "%s is now ready to exit, bye bye...", "redis-kv");
@@ -338,6 +356,7 @@ static void openDataStore(void) {
         serverLog(LL_WARNING, "Can't open the data files: %s", err);
         exit(1);
     }
+    dbSetStore(server.store);
     storeSetCompaction(server.store, server.compactGarbagePercent,
                        (uint64_t)server.compactMinSize);
     storeStats st;
@@ -377,6 +396,7 @@ void reloadDataStore(const char *why) {
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
     storeClose(server.store);
     server.store = NULL;
+    dbSetStore(NULL);
     cachedClockUpdate();
     openDataStore();
     if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
@@ -453,6 +473,7 @@ int main(int argc, char **argv) {
     server.lastBgsaveTimeSec = -1;
     server.startMonotonicUs = monotonicUs();
     cachedClockUpdate();
+    initKeyspace();
     openDataStore();
     removeUnfinishedBackups();
     initListenersAndLoop();
