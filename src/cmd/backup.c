@@ -1,6 +1,6 @@
 /* cmd/backup.c -- the BACKUP command (redis-kv's own; Redis has no backups to
  * manage).  Backups are made by BGSAVE / SAVE / `save` points
- * (server/bgsave.c) and live in backup-dir (store/backup.h).
+ * (db/persist.c) and live in backup-dir (store/backup.h).
  *
  *   BACKUP LIST                 id, time (unix ms), seq, keys, bytes of each
  *   BACKUP DELETE id
@@ -14,14 +14,12 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"
+#include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
-#include "server/bgsave.h"
 #include "lib/log.h"
 #include "server/server.h"
-#include "store/backup.h"
-#include "store/store.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -54,13 +52,13 @@ static void freeList(backupManifest *list, size_t n) {
 static int listBackups(client *c, backupManifest **list, size_t *n) {
     char err[256];
     size_t damaged;
-    if (backupList(bgsaveBackupDir(), list, n, &damaged, err, sizeof(err)) < 0) {
+    if (persistBackupList(list, n, &damaged, err, sizeof(err)) < 0) {
         replyErrorFormat(c, "Can't list the backups: %s", err);
         return -1;
     }
     if (damaged)
         serverLog(LL_WARNING, "%zu damaged or incomplete backup(s) in %s are not listed",
-                  damaged, bgsaveBackupDir());
+                  damaged, persistBackupDir());
     return 0;
 }
 
@@ -86,9 +84,8 @@ static int parseBackupId(client *c, const bstr arg, uint64_t *id) {
 void backupDeleteCommand(client *c) {
     uint64_t id;
     if (parseBackupId(c, c->argv[2], &id) < 0) return;
-    bgsaveWait(); /* a snapshot job may be pruning backup-dir */
     char err[256];
-    if (backupDelete(bgsaveBackupDir(), id, err, sizeof(err)) < 0) {
+    if (persistBackupDelete(id, err, sizeof(err)) < 0) {
         if (errno == ENOENT) replyError(c, "no such backup");
         else replyErrorFormat(c, "Can't delete backup %" PRIu64 ": %s", id, err);
         return;
@@ -126,26 +123,18 @@ void backupRestoreCommand(client *c) {
     bgsaveWait(); /* a snapshot job may be pruning backup-dir */
     uint64_t id = resolveRestoreId(c);
     if (!id) return;
-    storeStats st;
-    storeGetStats(server.store, &st);
     char err[512];
-    char *path = backupPath(bgsaveBackupDir(), id, "");
-    int rc = storeRestoreStage(".", path, st.lastSeq + 1, err, sizeof(err));
-    xfree(path);
-    if (rc < 0) {
+    uint64_t seq;
+    if (persistRestore(id, &seq, err, sizeof(err)) < 0) {
         serverLog(LL_WARNING, "Can't restore backup %" PRIu64 ": %s", id, err);
         replyErrorFormat(c, "Can't restore backup %" PRIu64 ": %s", id, err);
         return;
     }
-    reloadDataStore("BACKUP RESTORE");
-    storeGetStats(server.store, &st);
-    server.dirty++;
-    serverLog(LL_NOTICE, "Backup %" PRIu64 " restored; sequence number now %" PRIu64, id,
-              st.lastSeq);
+    serverLog(LL_NOTICE, "Backup %" PRIu64 " restored; sequence number now %" PRIu64, id, seq);
     replyArrayLen(c, 2);
     replyLongLong(c, (long long)id);
-    replyLongLong(c, (long long)st.lastSeq);
-    announceRestore(id, st.lastSeq);
+    replyLongLong(c, (long long)seq);
+    announceRestore(id, seq);
 }
 
 void backupHelpCommand(client *c) {

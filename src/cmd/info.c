@@ -10,8 +10,8 @@
 #include "cmd/info.h"
 #include "db/db.h"
 #include "db/expire_cycle.h"
+#include "db/persist.h"
 #include "lib/clock.h"
-#include "store/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +36,6 @@
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
 #include "pubsub/tracking.h"
-#include "server/bgsave.h"
 #include "server/server.h"
 
 typedef bstr infoSectionProc(bstr s);
@@ -209,7 +208,7 @@ void infoGetMemory(memInfo *m) {
     /* Overhead is everything that is not data: what start-up allocated,
      * the clients' buffers and the key directories' bucket arrays. */
     m->keydirTables = 0;
-    for (int db = 0; server.store && db < server.dbnum; db++)
+    for (int db = 0; db < server.dbnum; db++)
         m->keydirTables += dbKeydirTableBytes(db);
     m->overhead = m->startup + m->clients + m->keydirTables;
     m->dataset = m->used > m->overhead ? m->used - m->overhead : 0;
@@ -466,16 +465,12 @@ static bstr infoSectionErrorstats(bstr s) {
  * is a compaction of the log (BGREWRITEAOF starts one), and the rdb_*
  * fields describe snapshots (BGSAVE, SAVE, `save` points: backups). */
 static bstr infoSectionPersistence(bstr s) {
-    storeStats st;
-    storeGetStats(server.store, &st);
+    persistInfo pi;
+    persistGetInfo(&pi);
+    const storeStats st = pi.store;
     long long lastRewriteSec =
         st.compactionsDone + st.compactionsFailed ? (long long)(st.lastCompactionMs / 1000) : -1;
     long long currentRewriteSec = st.compacting ? (long long)(st.compactCurrentMs / 1000) : -1;
-    unsigned long long baseSize =
-        st.compactionsDone ? st.compactBaseBytes : server.storeBaseBytes;
-    bgsavePoll();
-    long long currentBgsaveSec =
-        bgsaveInProgress() ? (cachedClock.mstime - server.bgsaveStartMs) / 1000 : -1;
     return bstrCatPrintf(s,
         "# Persistence\r\n"
         "loading:0\r\nasync_loading:0\r\n"
@@ -493,13 +488,13 @@ static bstr infoSectionPersistence(bstr s) {
         "aof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n"
         "aof_current_size:%llu\r\naof_base_size:%llu\r\naof_pending_rewrite:0\r\n"
         "aof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
-        server.dirty, bgsaveInProgress(), (long long)server.lastsave,
-        server.lastBgsaveOk ? "ok" : "err", server.lastBgsaveTimeSec, currentBgsaveSec,
-        server.rdbSaves, (unsigned long long)st.recordsLoaded,
-        st.compacting, server.rewriteScheduled, lastRewriteSec, currentRewriteSec,
+        pi.changesSinceSave, pi.bgsaveInProgress, (long long)pi.lastSave,
+        pi.lastBgsaveOk ? "ok" : "err", pi.lastBgsaveTimeSec, pi.currentBgsaveSec,
+        pi.saves, (unsigned long long)st.recordsLoaded,
+        st.compacting, pi.rewriteScheduled, lastRewriteSec, currentRewriteSec,
         st.lastCompactionOk ? "ok" : "err", (unsigned long long)st.compactionsStarted,
         (unsigned long long)st.compactFailStreak, st.lastWriteErrno ? "err" : "ok",
-        (unsigned long long)st.totalBytes, baseSize);
+        (unsigned long long)st.totalBytes, pi.baseBytes);
 }
 
 /* ---------------------------------------------------------------- storage */
@@ -507,7 +502,7 @@ static bstr infoSectionPersistence(bstr s) {
 /* redis-kv's own section: the shape and health of the segmented log. */
 static bstr infoSectionStorage(bstr s) {
     storeStats st;
-    storeGetStats(server.store, &st);
+    persistGetStoreStats(&st);
     uint64_t dead = st.totalBytes > st.liveBytes ? st.totalBytes - st.liveBytes : 0;
     static const char *policies[] = {"no", "always", "everysec"};
     return bstrCatPrintf(s,

@@ -5,34 +5,33 @@
  * the same thing for this engine: the live data rewritten compactly, the
  * old files dropped, on a worker thread, the server serving meanwhile.
  *
- * BGSAVE and SAVE take a snapshot, which is a backup (server/bgsave.c);
+ * BGSAVE and SAVE take a snapshot, which is a backup (db/persist.c);
  * the replies and the interplay with a running rewrite are Redis 7.0's,
  * a compaction standing in for Redis's AOF-rewrite child. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"
-#include "server/bgsave.h"
-#include "server/server.h"
-#include "store/store.h"
+#include "db/persist.h"
+#include "lib/log.h"
 
 #include <stdio.h>
 #include <strings.h>
 
 void bgrewriteaofCommand(client *c) {
-    if (storeCompacting(server.store)) {
+    if (rewriteInProgress()) {
         replyError(c, "Background append only file rewriting already in progress");
         return;
     }
-    if (dbInBatch() || storeSnapshotRunning(server.store)) {
+    if (rewriteMustWait()) {
         /* Inside EXEC (or while a snapshot runs, as Redis while its RDB
          * child runs) (the transaction's batch is open): as Redis does
          * while in EXEC, the rewrite is scheduled and the cron starts it. */
-        server.rewriteScheduled = 1;
+        rewriteSchedule();
         replyStatus(c, "Background append only file rewriting scheduled");
         return;
     }
     char err[256];
-    if (storeCompactStart(server.store, err, sizeof(err)) < 0) {
+    if (rewriteStart(err, sizeof(err)) < 0) {
         /* Redis 7's words: the reason goes to the log, not to the client. */
         serverLog(LL_WARNING, "Can't rewrite the log: %s", err);
         replyError(c, "Can't execute an AOF background rewriting. "
@@ -54,9 +53,9 @@ void bgsaveCommand(client *c) {
     bgsavePoll();
     if (bgsaveInProgress()) {
         replyError(c, "Background save already in progress");
-    } else if (storeCompacting(server.store) || dbInBatch()) {
+    } else if (rewriteInProgress() || dbInBatch()) {
         if (schedule || dbInBatch()) {
-            server.bgsaveScheduled = 1;
+            bgsaveSchedule();
             replyStatus(c, "Background saving scheduled");
         } else {
             replyError(c, "Another child process is active (AOF?): can't BGSAVE right now. "
@@ -85,4 +84,4 @@ void saveCommand(client *c) {
         replyErrorFormat(c, "Saving failed: %s", err);
 }
 
-void lastsaveCommand(client *c) { replyLongLong(c, (long long)server.lastsave); }
+void lastsaveCommand(client *c) { replyLongLong(c, (long long)persistLastSave()); }

@@ -2,10 +2,10 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "db/db.h"
+#include "db/persist.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
-#include "store/store.h"
 
 #include <stdlib.h>
 #include <signal.h>
@@ -88,7 +88,7 @@ static void debugReload(client *c) {
         replyError(c, "DEBUG RELOAD is not supported inside MULTI by redis-kv");
         return;
     }
-    reloadDataStore("DEBUG RELOAD");
+    persistReload("DEBUG RELOAD");
     replyOk(c);
 }
 
@@ -123,7 +123,7 @@ void debugCommand(client *c) {
     } else if (c->argc == 2 && !strcasecmp(sub, "crash-after-partial-batch")) {
         serverLog(LL_WARNING, "DEBUG CRASH-AFTER-PARTIAL-BATCH armed by client id=%llu",
                   (unsigned long long)c->id);
-        storeDebugCrashAfterPartialBatch = 1;
+        dbDebugCrashInNextBatch();
         replyOk(c);
     } else if (!strcasecmp(sub, "reload")) {
         debugReload(c);

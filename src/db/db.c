@@ -297,8 +297,11 @@ long long dbKeyMemoryUsage(int db, const char *key, size_t klen) {
 }
 
 size_t dbKeydirTableBytes(int db) {
+    if (!ctx.store) return 0;
     return keydirBuckets(storeKeydir(ctx.store, db)) * sizeof(void *);
 }
+
+void dbDebugCrashInNextBatch(void) { storeDebugCrashAfterPartialBatch = 1; }
 
 /* Batches nest (an MSET inside MULTI/EXEC): only the outermost pair
  * writes, so the inner one joins the outer batch instead of cutting it. */

@@ -125,8 +125,13 @@ int dbKeyIsExpired(int db, const char *key, size_t klen);
  * bucket pointer; a string's value lives in the log, not in memory.
  * -1 if the key does not exist (an expired key is deleted first). */
 long long dbKeyMemoryUsage(int db, const char *key, size_t klen);
-/* Bytes of the bucket arrays of db's key directory. */
+/* Bytes of the bucket arrays of db's key directory (0 before the data
+ * set is open). */
 size_t dbKeydirTableBytes(int db);
+
+/* DEBUG CRASH-AFTER-PARTIAL-BATCH: the next batch commit writes half of
+ * its bytes and exits the process (store.h, for crash tests). */
+void dbDebugCrashInNextBatch(void);
 
 /* Keyspace listeners: the one place every change to the keyspace is
  * signalled (Redis's signalModifiedKey / signalFlushedDb / swapdb hooks).

@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "client/client.h"
 #include "cmd/latency.h"
+#include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
 #include "lib/numfmt.h"
@@ -256,15 +257,15 @@ static int setOctal(const configDef *def, bstr *argv, int argc, char *err, size_
 }
 
 /* `save`: Redis's RDB save points, "seconds changes" pairs: a snapshot
- * (a backup, server/bgsave.c) is taken when at least 'changes' writes
+ * (a backup, db/persist.c) is taken when at least 'changes' writes
  * happened and 'seconds' passed since the last one.  As in Redis, lines of
  * a config file add up, and "" clears them. */
 static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
                          size_t errlen) {
     (void)def;
     if (argc == 1 && bstrLen(argv[0]) == 0) {
-        xfree(server.savePoints);
-        server.savePoints = xstrdup("");
+        xfree(persistSettings.savePoints);
+        persistSettings.savePoints = xstrdup("");
         return 0;
     }
     /* One argument holding them all ("3600 1 300 100") is split on single
@@ -290,11 +291,11 @@ static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
         snprintf(err, errlen, "Invalid save parameters");
         return -1;
     }
-    int appending = !server.store && server.savePoints && server.savePoints[0];
-    bstr all = appending ? bstrCatPrintf(bstrEmpty(), "%s %s", server.savePoints, points)
+    int appending = !server.store && persistSettings.savePoints && persistSettings.savePoints[0];
+    bstr all = appending ? bstrCatPrintf(bstrEmpty(), "%s %s", persistSettings.savePoints, points)
                          : bstrCatPrintf(bstrEmpty(), "%s", points);
-    xfree(server.savePoints);
-    server.savePoints = xstrdup(all);
+    xfree(persistSettings.savePoints);
+    persistSettings.savePoints = xstrdup(all);
     bstrFree(all);
     bstrFree(points);
     return 0;
@@ -302,7 +303,7 @@ static int setSavePoints(const configDef *def, bstr *argv, int argc, char *err,
 
 static bstr getSavePoints(const configDef *def) {
     (void)def;
-    return bstrNew(server.savePoints ? server.savePoints : "");
+    return bstrNew(persistSettings.savePoints ? persistSettings.savePoints : "");
 }
 
 /* `appendonly`: redis-kv always keeps its append-only log, so it is always
@@ -472,9 +473,9 @@ static const configDef configTable[] = {
      .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
-    STRCFG("backup-dir", server.backupDir, "backups", CFG_MODIFIABLE),
-    INTCFG("backup-keep", server.backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
-    LLCFG("rdb-key-save-delay", server.rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
+    STRCFG("backup-dir", persistSettings.backupDir, "backups", CFG_MODIFIABLE),
+    INTCFG("backup-keep", persistSettings.backupKeep, 0, INT_MAX, "3", CFG_MODIFIABLE, NULL),
+    LLCFG("rdb-key-save-delay", persistSettings.rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
     /* Client-side caching: pubsub/tracking.c bounds its table from beforeSleep. */

@@ -5,9 +5,9 @@
 #include "client/client.h"
 #include "cmd/latency.h"
 #include "db/expire_cycle.h"
+#include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
-#include "server/bgsave.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -46,15 +46,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     long long expireStart = monotonicUs();
     if (server.activeExpireEnabled) expireCycleRun(server.hz);
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
-    bgsaveCron();
-    if (server.rewriteScheduled && server.store && !storeCompacting(server.store) &&
-        !storeSnapshotRunning(server.store)) {
-        char err[256];
-        server.rewriteScheduled = 0;
-        if (storeCompactStart(server.store, err, sizeof(err)) < 0)
-            serverLog(LL_WARNING, "Can't rewrite the log: %s", err);
-    }
-    if (server.store) storeCompactMaybeStart(server.store);
+    persistCron();
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;

@@ -10,6 +10,7 @@
 #include "command/command.h"
 #include "db/db.h"
 #include "db/expire_cycle.h"
+#include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/dict.h"
@@ -17,7 +18,6 @@
 #include "pubsub/notify.h"
 #include "pubsub/tracking.h"
 #include "server/config.h"
-#include "server/bgsave.h"
 #include "server/server.h"
 #include "store/backup.h"
 #include "store/store.h"
@@ -245,7 +245,7 @@ static void daemonize(void) {
  * set (unless NOSAVE); if it fails the shutdown is refused, unless FORCE. */
 static int finalSnapshot(int flags) {
     int wanted = (flags & SHUTDOWN_SAVE) ||
-                 (!(flags & SHUTDOWN_NOSAVE) && server.savePoints && server.savePoints[0]);
+                 (!(flags & SHUTDOWN_NOSAVE) && persistHasSavePoints());
     if (!wanted || !server.store) return 0;
     serverLog(LL_NOTICE, "Saving the final snapshot before exiting.");
     char err[256];
@@ -341,8 +341,9 @@ static char *absolutePath(const char *path) {
 static void storeLogHandler(int level, const char *msg) { serverLog(level, "%s", msg); }
 
 /* Opens the data set in the working directory (`dir`) and rebuilds the
- * key directory; exits if the data cannot be opened at all. */
-static void openDataStore(void) {
+ * key directory; exits if the data cannot be opened at all.  atStartup:
+ * the first open (LASTSAVE starts then), not a reload. */
+static void openDataStore(int atStartup) {
     char err[512];
     storeOptions opts = {0};
     opts.dir = ".";
@@ -357,11 +358,11 @@ static void openDataStore(void) {
         exit(1);
     }
     dbSetStore(server.store);
+    persistDataOpened(atStartup);
     storeSetCompaction(server.store, server.compactGarbagePercent,
                        (uint64_t)server.compactMinSize);
     storeStats st;
     storeGetStats(server.store, &st);
-    server.storeBaseBytes = st.totalBytes;
     long long keys = 0;
     for (int db = 0; db < server.dbnum; db++) keys += (long long)keydirSize(storeKeydir(server.store, db));
     serverLog(LL_NOTICE, "DB loaded from disk: %.3f seconds (%lld keys, %llu segments, %llu from hints, %llu torn bytes cut)",
@@ -373,7 +374,7 @@ static void openDataStore(void) {
  * listed, removed here (and by the next snapshot). */
 static void removeUnfinishedBackups(void) {
     char err[256];
-    int n = backupRemoveTemp(bgsaveBackupDir(), err, sizeof(err));
+    int n = backupRemoveTemp(persistBackupDir(), err, sizeof(err));
     if (n < 0) serverLog(LL_WARNING, "Can't remove an unfinished backup: %s", err);
     else if (n > 0) serverLog(LL_NOTICE, "Removed %d unfinished backup(s)", n);
 }
@@ -390,7 +391,7 @@ static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
  * from disk, in place (clients stay connected).  A running compaction is
  * cancelled (it loses nothing).  Exits like a failed start if the data
  * cannot be opened again, since there would be nothing to serve. */
-void reloadDataStore(const char *why) {
+static void reloadDataStore(const char *why) {
     long long start = monotonicUs();
     bgsaveWait(); /* a snapshot's end is noted, not lost */
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
@@ -398,7 +399,7 @@ void reloadDataStore(const char *why) {
     server.store = NULL;
     dbSetStore(NULL);
     cachedClockUpdate();
-    openDataStore();
+    openDataStore(0);
     if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
                             compactionEvent, NULL) == RE_ERR) {
         serverLog(LL_WARNING, "Can't watch the compaction worker: %s", strerror(errno));
@@ -468,13 +469,11 @@ int main(int argc, char **argv) {
     installSignalHandlers();
     setupCrashHandler();
     server.startTime = time(NULL);
-    server.lastsave = server.startTime; /* as Redis: at start-up the DB counts as saved */
-    server.lastBgsaveOk = 1;
-    server.lastBgsaveTimeSec = -1;
     server.startMonotonicUs = monotonicUs();
     cachedClockUpdate();
     initKeyspace();
-    openDataStore();
+    persistInit(reloadDataStore);
+    openDataStore(1);
     removeUnfinishedBackups();
     initListenersAndLoop();
     if (server.daemonize || server.pidfile) {

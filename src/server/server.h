@@ -85,26 +85,10 @@ struct redisServer {
     int appendfsync;
     int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
     long long compactMinSize;     /* ... once sealed segments hold this much */
-    char *savePoints;             /* `save`: "seconds changes ..." (bgsave.c) */
     int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;
-    int rewriteScheduled;         /* BGREWRITEAOF inside EXEC: the cron starts it */
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */
     long long dirty;              /* writes since the last successful save */
-
-    /* Snapshots (server/bgsave.c): BGSAVE, SAVE, save points, backups. */
-    char *backupDir;              /* backup-dir, relative to dir */
-    int backupKeep;               /* backup-keep: newest N kept, 0 = all */
-    long long rdbKeySaveDelay;    /* rdb-key-save-delay: test knob, us per file */
-    time_t lastsave;              /* LASTSAVE: the last successful save (start-up) */
-    time_t lastBgsaveTry;         /* when the last snapshot was attempted */
-    int lastBgsaveOk;             /* rdb_last_bgsave_status */
-    long long lastBgsaveTimeSec;  /* rdb_last_bgsave_time_sec, -1 before any */
-    long long bgsaveStartMs;      /* the running one's start, 0 = none */
-    long long dirtyBeforeBgsave;  /* dirty when the running one started */
-    long long rdbSaves;           /* successful saves since start */
-    int bgsaveScheduled;          /* BGSAVE SCHEDULE / in EXEC: the cron starts it */
-    unsigned long long storeBaseBytes; /* data size at start-up */
 
     /* Listening sockets */
     int ipfd[CONFIG_BINDADDR_MAX];
@@ -190,7 +174,6 @@ extern struct redisServer server;
 /* Lifecycle, implemented in main.c / cron.c */
 int prepareForShutdown(int flags);
 void serverExitGracefully(void);
-void reloadDataStore(const char *why); /* DEBUG RELOAD, BACKUP RESTORE (main.c) */
 int listenToPort(void);
 void closeListeners(void);
 long long serverCron(reactor *r, long long id, void *clientData);
