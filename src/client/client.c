@@ -2,19 +2,16 @@
  * client.h. */
 #include "client/client.h"
 #include "client/reply.h"
-#include "cmd/multi.h"
-#include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "net/net.h"
-#include "pubsub/pubsub.h"
-#include "pubsub/tracking.h"
 #include "reactor/reactor.h"
 #include "server/server.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -40,6 +37,30 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask);
 static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask);
 
 static void freeReplyBlock(void *b) { xfree(b); }
+
+/* ------------------------------------------------------------ listeners */
+
+/* The features that keep state for a client: the dispatcher, transactions,
+ * pub/sub and tracking, a few more with the coming data types. */
+#define CLIENT_MAX_LISTENERS 8
+static const clientListener *listeners[CLIENT_MAX_LISTENERS];
+static int listenerCount;
+
+void clientAddListener(const clientListener *l) {
+    if (listenerCount == CLIENT_MAX_LISTENERS) {
+        serverLog(LL_WARNING, "Too many client listeners (CLIENT_MAX_LISTENERS)");
+        abort();
+    }
+    listeners[listenerCount++] = l;
+}
+
+static void noRequestHandler(client *c) {
+    replyError(c, "the server is starting");
+}
+
+static clientRequestHandler *requestHandler = noRequestHandler;
+
+void clientSetRequestHandler(clientRequestHandler *handler) { requestHandler = handler; }
 
 /* Makes a client for an accepted, non-blocking socket and starts reading
  * from it.  Returns NULL (and leaves fd to the caller) if the reactor
@@ -113,9 +134,8 @@ void clientFree(client *c) {
     }
     server.clientsMemTotal -= c->memTracked;
     c->memTracked = 0;
-    pubsubClientReset(c);
-    trackingClientFreed(c);
-    multiFreeClientState(c);
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->clientFreed) listeners[i]->clientFreed(c);
     bstrFree(c->querybuf);
     bstrFree(c->name);
     respParserFree(&c->parser);
@@ -250,7 +270,7 @@ void clientProcessInputBuffer(client *c) {
     lim.maxBulkLen = server.protoMaxBulkLen;
     if (c->flags & CLIENT_PENDING_COMMAND) {
         c->flags &= ~CLIENT_PENDING_COMMAND;
-        commandProcess(c);
+        requestHandler(c);
         if (c->flags & CLIENT_PENDING_COMMAND) return;
         clientResetRequest(c);
     }
@@ -279,7 +299,7 @@ void clientProcessInputBuffer(client *c) {
             clientsEvictIfNeeded();
             if (c->flags & CLIENT_CLOSE_ASAP) break;
         }
-        commandProcess(c);
+        requestHandler(c);
         clientUpdateMemUsage(c);
         if (c->flags & CLIENT_PENDING_COMMAND) break;
         clientResetRequest(c);
@@ -523,48 +543,18 @@ size_t clientOutputBufferMemory(client *c) {
     return c->replyBytes + listLength(c->reply) * (sizeof(listNode) + sizeof(replyBlock));
 }
 
-/* Approximate bytes behind one subscription or one WATCHed key in the
- * server-wide tables (a hash entry and its bucket slot, or a list node and
- * its record): Redis counts such overheads per client without walking the
- * tables, and so do we. */
-#define CLIENT_SUB_OVERHEAD (4 * sizeof(void *))
-#define CLIENT_WATCH_OVERHEAD (sizeof(listNode) + 4 * sizeof(void *))
-
-/* The queued MULTI commands' arguments as Redis counts them for CLIENT
- * LIST multi-mem: their bytes plus one pointer per argument; 0 outside
- * MULTI.  Queued commands are only ever appended, or all dropped at once,
- * so the sum is kept and only new commands are added (it starts over when
- * the queue shrinks or moves): the memory is updated after every queued
- * command, and a fresh sum each time would make a long transaction
- * quadratic. */
-static size_t clientMultiArgvMemory(client *c) {
-    if (c->mstate.count < c->multiMemCounted || c->mstate.commands != c->multiMemArray) {
-        c->multiMemArray = c->mstate.commands;
-        c->multiMemCounted = 0;
-        c->multiMemBytes = 0;
-    }
-    for (; c->multiMemCounted < c->mstate.count; c->multiMemCounted++) {
-        multiCmd *mc = &c->mstate.commands[c->multiMemCounted];
-        c->multiMemBytes += (size_t)mc->argc * sizeof(bstr);
-        for (int j = 0; j < mc->argc; j++) c->multiMemBytes += bstrLen(mc->argv[j]);
-    }
-    return c->multiMemBytes;
-}
-
 /* Everything c holds, as CLIENT LIST tot-mem and maxmemory-clients count
  * it (Redis 7.0's accounting): the client structure with its reply buffer,
  * the query buffer's allocation, the arguments parsed so far, the reply
- * list, queued MULTI commands and WATCHed keys, and approximations of the
- * subscriptions and tracking prefixes.  The name is not counted (Redis does
- * not either).  O(1), amortized over a MULTI queue. */
+ * list, and what the listeners hold for it (queued MULTI commands and
+ * WATCHed keys, approximations of the subscriptions and tracking
+ * prefixes).  The name is not counted (Redis does not either). */
 size_t clientTotalMemory(client *c) {
     size_t mem = xmallocUsable(c) + clientOutputBufferMemory(c);
     mem += bstrAllocSize(c->querybuf);
     mem += c->parser.argvBytes + (size_t)c->parser.argc * sizeof(bstr);
-    mem += clientMultiArgvMemory(c) + (size_t)c->mstate.cap * sizeof(multiCmd);
-    if (c->watchedKeys) mem += listLength(c->watchedKeys) * CLIENT_WATCH_OVERHEAD;
-    mem += pubsubClientTotal(c) * CLIENT_SUB_OVERHEAD;
-    mem += (size_t)c->trackingNPrefixes * (sizeof(bstr) + CLIENT_SUB_OVERHEAD);
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->clientMemory) mem += listeners[i]->clientMemory(c);
     return mem;
 }
 
@@ -819,7 +809,9 @@ bstr clientCatInfoString(bstr s, client *c) {
     if (mask & RE_READABLE) *p++ = 'r';
     if (mask & RE_WRITABLE) *p++ = 'w';
     *p = '\0';
-    size_t multiMem = clientMultiArgvMemory(c);
+    clientDescription d = {0};
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->describeClient) listeners[i]->describeClient(c, &d);
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
@@ -828,12 +820,11 @@ bstr clientCatInfoString(bstr s, client *c) {
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(cachedClock.unixtime - c->ctime),
         (long long)(cachedClock.unixtime - c->lastinteraction), flags, c->db,
-        pubsubClientCount(c, PUBSUB_CHANNEL), pubsubClientCount(c, PUBSUB_PATTERN),
-        pubsubClientCount(c, PUBSUB_SHARD), (c->flags & CLIENT_MULTI) ? c->mstate.count : -1,
-        bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, multiMem,
+        d.channels, d.patterns, d.shardChannels, (c->flags & CLIENT_MULTI) ? c->mstate.count : -1,
+        bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, d.queuedBytes,
         sizeof(c->buf), c->bufPeak, c->bufpos, (unsigned long)listLength(c->reply),
         clientOutputBufferMemory(c), clientTotalMemory(c), events,
-        c->lastcmd ? c->lastcmd->fullname : "NULL",
+        d.lastCommand ? d.lastCommand : "NULL",
         (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }
 

@@ -139,6 +139,39 @@ typedef struct client {
     char buf[CLIENT_REPLY_BUF_SIZE];
 } client;
 
+/* What features report about one client in its CLIENT LIST line. */
+typedef struct clientDescription {
+    unsigned long channels;      /* sub= */
+    unsigned long patterns;      /* psub= */
+    unsigned long shardChannels; /* ssub= */
+    size_t queuedBytes;          /* multi-mem= */
+    const char *lastCommand;     /* cmd=, NULL before the first */
+} clientDescription;
+
+/* Client listeners.  Features that keep state for a client above this
+ * layer (the dispatcher, transactions, subscriptions, tracking) register
+ * one, so that client.c tells them of a client's end and asks for their
+ * figures without naming them, as db's keyspace listeners do.  Any
+ * callback may be NULL.
+ *   clientFreed:    c is being freed: drop what is held for it.
+ *   clientMemory:   bytes held for c outside the client (tot-mem,
+ *                   maxmemory-clients); called after every command, so
+ *                   O(1).
+ *   describeClient: add c's figures to d (CLIENT LIST). */
+typedef struct clientListener {
+    void (*clientFreed)(client *c);
+    size_t (*clientMemory)(client *c);
+    void (*describeClient)(client *c, clientDescription *d);
+} clientListener;
+
+void clientAddListener(const clientListener *l);
+
+/* The dispatcher: every complete request of a client is handed to it
+ * (c->argc/argv).  It leaves CLIENT_PENDING_COMMAND set when the request
+ * must be kept and handed over again later (CLIENT PAUSE). */
+typedef void clientRequestHandler(client *c);
+void clientSetRequestHandler(clientRequestHandler *handler);
+
 client *clientCreate(int fd, uint64_t flags);
 void clientFree(client *c);
 void clientFreeAsync(client *c);

@@ -5,7 +5,6 @@
  * blocks as needed.  Once the reply list is non-empty nothing more goes into
  * c->buf, so the order of bytes is buf, then the blocks in list order. */
 #include "client/reply.h"
-#include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "lib/numfmt.h"
@@ -153,11 +152,6 @@ void replyErrorFormat(client *c, const char *fmt, ...) {
     bstrFree(s);
 }
 
-void replyErrorArity(client *c) {
-    replyErrorFormat(c, "wrong number of arguments for '%s' command",
-                     c->cmd ? c->cmd->fullname : c->argv[0]);
-}
-
 void replyErrorSyntax(client *c) { replyError(c, "syntax error"); }
 
 void replyErrorNotInteger(client *c) {
@@ -244,24 +238,6 @@ void replyVerbatim(client *c, const char *s, size_t len, const char *ext) {
     replyRaw(c, ":", 1);
     replyRaw(c, s, len);
     replyRaw(c, "\r\n", 2);
-}
-
-/* The HELP reply of container commands: a first line naming the command,
- * then the given lines, as status replies. */
-void replyHelp(client *c, const char **lines) {
-    bstr cmd = bstrNew(c->cmd && c->cmd->parent ? c->cmd->parent->name : c->argv[0]);
-    bstrToUpper(cmd);
-    long long n = 0;
-    while (lines[n]) n++;
-    replyArrayLen(c, n + 3);
-    bstr head = bstrCatPrintf(bstrEmpty(),
-                              "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
-    replyStatus(c, head);
-    for (long long i = 0; i < n; i++) replyStatus(c, lines[i]);
-    replyStatus(c, "HELP");
-    replyStatus(c, "    Prints this help.");
-    bstrFree(head);
-    bstrFree(cmd);
 }
 
 /* A deferred length is a reply block of size 0 placed in the list; later

@@ -20,7 +20,6 @@ void replyError(client *c, const char *err);
 void replyErrorLen(client *c, const char *err, size_t len);
 void replyErrorFormat(client *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void replyErrorArity(client *c);
 void replyErrorSyntax(client *c);
 void replyErrorNotInteger(client *c);
 void replyErrorSubcommand(client *c);
@@ -38,7 +37,6 @@ void replyPushLen(client *c, long long n);
 void replyEmptyArray(client *c);
 void replyDouble(client *c, double d);
 void replyVerbatim(client *c, const char *s, size_t len, const char *ext);
-void replyHelp(client *c, const char **lines);
 
 /* Deferred aggregate lengths: for replies whose element count is known
  * only at the end.  replyDeferredLen() reserves the place; exactly one

@@ -13,6 +13,7 @@
  * "<id> <seq>" to subscribers. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "command/command.h"
 #include "db/db.h"
 #include "db/persist.h"
 #include "lib/alloc.h"

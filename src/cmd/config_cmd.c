@@ -2,6 +2,7 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "cmd/slowlog.h"
+#include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "server/config.h"

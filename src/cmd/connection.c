@@ -1,8 +1,8 @@
 /* cmd/connection.c -- PING, ECHO, QUIT, RESET, SELECT, AUTH and HELLO. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
-#include "cmd/multi.h"
 #include "command/command.h"
+#include "command/multi_state.h"
 #include "lib/numfmt.h"
 #include "pubsub/pubsub.h"
 #include "server/server.h"

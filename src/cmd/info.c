@@ -353,7 +353,7 @@ static bstr infoSectionStats(bstr s) {
         "client_output_buffer_limit_disconnections:%lld\r\n"
         "reply_buffer_shrinks:0\r\n"
         "reply_buffer_expands:0\r\n",
-        server.statNumConnections, server.statNumCommands,
+        server.statNumConnections, commandCallsTotal(),
         server.statInstantaneousOps, server.statNetInputBytes,
         server.statNetOutputBytes,
         (double)server.statInstantaneousNetIn / 1024,

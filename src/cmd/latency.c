@@ -120,7 +120,9 @@ static const latencySample *seriesNth(const latencySeries *ts, int *cursor) {
  * values and bucket bounds below are nanoseconds.  The histogram hangs off
  * the command itself (created on its first call), so a call costs no
  * lookup. */
-void latencyAfterCall(struct command *cmd, long long durationUs) {
+static void latencyAfterCall(const commandCallInfo *call) {
+    command *cmd = call->cmd;
+    long long durationUs = call->durationUs;
     latencyAddSampleIfNeeded(cmd->flags & CMD_FAST ? "fast-command" : "command",
                              durationUs / 1000);
     if (!server.latencyTracking) return;
@@ -128,6 +130,8 @@ void latencyAfterCall(struct command *cmd, long long durationUs) {
     uint64_t ns = durationUs > 0 ? (uint64_t)durationUs * 1000 : 1;
     histogramRecord(cmd->latencyHistogram, ns);
 }
+
+void latencyInit(void) { commandAddObserver(latencyAfterCall); }
 
 static void dropHistogram(command *cmd) {
     histogramFree(cmd->latencyHistogram);

@@ -26,10 +26,10 @@ struct command;
  * ms >= latency-monitor-threshold. */
 void latencyAddSampleIfNeeded(const char *event, long long ms);
 
-/* The hook commandCall runs after every call: the duration goes to the
- * command's histogram (if tracking is on) and, as "command" or
- * "fast-command", to the monitor. */
-void latencyAfterCall(struct command *cmd, long long durationUs);
+/* Registers the after-call observer: each call's duration goes to the
+ * command's histogram (if latency-tracking is on) and, as "command" or
+ * "fast-command", to the latency monitor. */
+void latencyInit(void);
 
 /* Drops every command's histogram (CONFIG RESETSTAT). */
 void latencyTrackingReset(void);

@@ -7,6 +7,7 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "cmd/info.h"
+#include "command/command.h"
 #include "db/db.h"
 #include "lib/numfmt.h"
 #include "server/server.h"

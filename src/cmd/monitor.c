@@ -9,7 +9,9 @@
 
 #include <string.h>
 
-void monitorFeed(client *c) {
+static void monitorAfterCall(const commandCallInfo *call) {
+    client *c = call->c;
+    if (call->cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)) return;
     if (listLength(server.monitors) == 0) return;
     bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", cachedClock.ustime / 1000000,
                               cachedClock.ustime % 1000000);
@@ -29,6 +31,8 @@ void monitorFeed(client *c) {
     }
     bstrFree(line);
 }
+
+void monitorInit(void) { commandAddObserver(monitorAfterCall); }
 
 void monitorCommand(client *c) {
     if (c->flags & CLIENT_MONITOR) return;

@@ -4,6 +4,7 @@
 
 #include "client/client.h"
 
-void monitorFeed(client *c);
+/* Registers the after-call observer that feeds MONITOR clients. */
+void monitorInit(void);
 
 #endif

@@ -21,6 +21,7 @@
  *     error for that case (after the missing-key check, as in Redis). */
 #include "cmd/handlers.h"
 #include "client/reply.h"
+#include "command/command.h"
 #include "db/db.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"

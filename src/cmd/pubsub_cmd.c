@@ -10,6 +10,7 @@
  * in Redis 7.0.15. */
 #include "cmd/handlers.h"
 #include "client/reply.h"
+#include "command/command.h"
 #include "lib/glob.h"
 #include "pubsub/pubsub.h"
 

@@ -1,6 +1,7 @@
 /* cmd/server_cmd.c -- TIME, SHUTDOWN and DEBUG. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "command/command.h"
 #include "db/db.h"
 #include "db/persist.h"
 #include "lib/clock.h"

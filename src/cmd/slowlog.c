@@ -51,7 +51,10 @@ static slowlogEntry *slowlogCreateEntry(client *c, long long durationUs) {
     return e;
 }
 
-void slowlogPushEntryIfNeeded(client *c, long long durationUs) {
+static void slowlogAfterCall(const commandCallInfo *call) {
+    client *c = call->c;
+    long long durationUs = call->durationUs;
+    if (call->cmd->flags & CMD_SKIP_SLOWLOG) return;
     if (server.slowlogLogSlowerThan < 0 || durationUs < server.slowlogLogSlowerThan) return;
     listAddNodeHead(server.slowlog, slowlogCreateEntry(c, durationUs));
     while ((long long)listLength(server.slowlog) > server.slowlogMaxLen) {
@@ -61,7 +64,9 @@ void slowlogPushEntryIfNeeded(client *c, long long durationUs) {
     }
 }
 
-void slowlogReset(void) {
+void slowlogInit(void) { commandAddObserver(slowlogAfterCall); }
+
+static void slowlogReset(void) {
     while (listLength(server.slowlog)) {
         listNode *ln = listFirst(server.slowlog);
         slowlogFreeEntry(listNodeValue(ln));

@@ -6,7 +6,7 @@
 
 #include "client/client.h"
 
-void slowlogPushEntryIfNeeded(client *c, long long durationUs);
-void slowlogReset(void);
+/* Registers the after-call observer that records slow calls. */
+void slowlogInit(void);
 
 #endif

@@ -5,24 +5,23 @@
  * arity, protected commands, authentication, subscribed-mode rules, client
  * pause, then the call itself. */
 #include "command/command.h"
-#include "lib/clock.h"
-#include "pubsub/tracking.h"
 #include "client/reply.h"
-#include "cmd/latency.h"
-#include "cmd/handlers.h"
-#include "cmd/monitor.h"
-#include "cmd/multi.h"
-#include "cmd/slowlog.h"
+#include "command/multi_state.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/dict.h"
+#include "lib/log.h"
 #include "net/net.h"
 #include "server/server.h"
+
+#include <stdlib.h>
 
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
 
 static dict *commandsByName; /* lowercase name -> command*, top level only */
+static const command *execCmd; /* EXEC: the dispatcher treats it specially */
 
 static uint64_t commandNameHash(const void *key) {
     return dictGenCaseHashFunction(key, strlen(key));
@@ -88,12 +87,23 @@ static void commandInitOne(command *cmd, command *parent) {
         for (command *sub = cmd->subcommands; sub->name; sub++) commandInitOne(sub, cmd);
 }
 
+static void describeClient(client *c, clientDescription *d) {
+    if (c->lastcmd) d->lastCommand = c->lastcmd->fullname;
+}
+
+static const clientListener commandClientListener = {.describeClient = describeClient};
+
+/* Builds the name index, derives what the table leaves to start-up, and
+ * becomes the client layer's request handler. */
 void commandTableInit(void) {
     commandsByName = dictCreate(&commandDictType);
     for (command *cmd = commandTable; cmd->name; cmd++) {
         commandInitOne(cmd, NULL);
         dictAdd(commandsByName, (void *)cmd->name, cmd);
     }
+    execCmd = commandLookupByName("exec", 4);
+    clientSetRequestHandler(commandProcess);
+    clientAddListener(&commandClientListener);
 }
 
 int commandCount(void) { return (int)dictSize(commandsByName); }
@@ -158,7 +168,10 @@ int commandIsWrite(const command *cmd) {
     return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
+static long long callsTotal;
+
 void commandResetStats(void) {
+    callsTotal = 0;
     for (command *cmd = commandTable; cmd->name; cmd++) {
         memset(&cmd->stats, 0, sizeof(cmd->stats));
         if (cmd->subcommands)
@@ -172,7 +185,7 @@ void commandResetStats(void) {
 static void rejectCommand(client *c, const char *err) {
     multiFlagTransaction(c);
     if (c->cmd) c->cmd->stats.rejectedCalls++;
-    if (c->cmd && c->cmd->proc == execCommand) multiExecAbort(c, err);
+    if (c->cmd && c->cmd == execCmd) multiExecAbort(c, err);
     else replyError(c, err);
 }
 
@@ -235,26 +248,26 @@ static int pauseHolds(client *c, const command *cmd) {
     if (clientsPauseExpired()) return 0;
     if (server.pauseType == PAUSE_ALL) return 1;
     if (commandIsWrite(cmd)) return 1;
-    return cmd->proc == execCommand && (c->flags & CLIENT_MULTI) &&
+    return cmd == execCmd && (c->flags & CLIENT_MULTI) &&
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
 
 /* Checks and runs the request in c->argv.  The result is in c's replies;
  * if c is held by CLIENT PAUSE, CLIENT_PENDING_COMMAND is set and the
- * request must be kept for a later call.  Returns 0. */
-int commandProcess(client *c) {
+ * request must be kept for a later call. */
+void commandProcess(client *c) {
     c->cmd = c->lastcmd = commandLookup(c->argv, c->argc);
     command *cmd = c->cmd;
     if (!cmd) {
         rejectUnknownCommand(c);
-        return 0;
+        return;
     }
     if ((cmd->arity > 0 && cmd->arity != c->argc) || c->argc < -cmd->arity) {
         bstr err = bstrCatPrintf(bstrEmpty(), "wrong number of arguments for '%s' command",
                                  cmd->fullname);
         rejectCommand(c, err);
         bstrFree(err);
-        return 0;
+        return;
     }
     if ((cmd->flags & CMD_PROTECTED) && !protectedCommandAllowed(c)) {
         bstr err = bstrCatPrintf(bstrEmpty(),
@@ -264,15 +277,15 @@ int commandProcess(client *c) {
             "DEBUG", "enable-debug-command");
         rejectCommand(c, err);
         bstrFree(err);
-        return 0;
+        return;
     }
     if (clientAuthRequired(c) && !(cmd->flags & CMD_NO_AUTH)) {
         rejectCommand(c, "-NOAUTH Authentication required.");
-        return 0;
+        return;
     }
     if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         rejectCommand(c, "Command not allowed inside a transaction");
-        return 0;
+        return;
     }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowedInSubscribedMode(cmd)) {
         bstr err = bstrCatPrintf(bstrEmpty(),
@@ -280,18 +293,17 @@ int commandProcess(client *c) {
             "are allowed in this context", cmd->fullname);
         rejectCommand(c, err);
         bstrFree(err);
-        return 0;
+        return;
     }
     if (pauseHolds(c, cmd)) {
         holdForPause(c);
-        return 0;
+        return;
     }
     if ((c->flags & CLIENT_MULTI) && !multiIsQueueExempt(cmd)) {
         multiQueueCommand(c);
-        return 0;
+        return;
     }
     commandCall(c);
-    return 0;
 }
 
 /* Error replies counted when the last call began or ended: a call failed
@@ -300,9 +312,22 @@ int commandProcess(client *c) {
  * EXEC counts for that command and not for EXEC too. */
 static long long errorsWatermark;
 
-/* Runs c->cmd and does the bookkeeping every call gets: command stats,
- * failed-call counting, the slow log, latency tracking and MONITOR.
- * Nests (EXEC). */
+#define COMMAND_MAX_OBSERVERS 8
+static commandObserver *observers[COMMAND_MAX_OBSERVERS];
+static int observerCount;
+
+void commandAddObserver(commandObserver *fn) {
+    if (observerCount == COMMAND_MAX_OBSERVERS) {
+        serverLog(LL_WARNING, "Too many command observers (COMMAND_MAX_OBSERVERS)");
+        abort();
+    }
+    observers[observerCount++] = fn;
+}
+
+long long commandCallsTotal(void) { return callsTotal; }
+
+/* Runs c->cmd, then does the bookkeeping every call gets: the command's
+ * stats, failed-call counting, and the observers.  Nests (EXEC). */
 void commandCall(client *c) {
     command *cmd = c->cmd;
     uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
@@ -311,23 +336,35 @@ void commandCall(client *c) {
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
-    if (c->flags & CLIENT_TRACKING) trackingRememberKeys(c, cmd, c->argc, c->argv);
-    if (!wasExecuting) {
-        c->flags &= ~CLIENT_EXECUTING;
-        /* CLIENT CACHING YES|NO applies to the next command only (a whole
-         * transaction when that is MULTI ... EXEC), as in Redis. */
-        if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
-            c->flags &= ~CLIENT_TRACKING_CACHING;
-        trackingAfterCommand();
-    }
+    if (!wasExecuting) c->flags &= ~CLIENT_EXECUTING;
     if (server.statTotalErrorReplies > errorsWatermark) cmd->stats.failedCalls++;
     errorsWatermark = server.statTotalErrorReplies;
-    if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlogPushEntryIfNeeded(c, duration);
     cmd->stats.calls++;
     cmd->stats.microseconds += duration;
-    latencyAfterCall(cmd, duration);
-    if (!(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) monitorFeed(c);
-    server.statNumCommands++;
+    callsTotal++;
     c->commandsProcessed++;
     c->lastcmd = cmd;
+    commandCallInfo call = {.c = c, .cmd = cmd, .durationUs = duration, .nested = wasExecuting != 0};
+    for (int i = 0; i < observerCount; i++) observers[i](&call);
+}
+
+void replyErrorArity(client *c) {
+    replyErrorFormat(c, "wrong number of arguments for '%s' command",
+                     c->cmd ? c->cmd->fullname : c->argv[0]);
+}
+
+void replyHelp(client *c, const char **lines) {
+    bstr cmd = bstrNew(c->cmd && c->cmd->parent ? c->cmd->parent->name : c->argv[0]);
+    bstrToUpper(cmd);
+    long long n = 0;
+    while (lines[n]) n++;
+    replyArrayLen(c, n + 3);
+    bstr head = bstrCatPrintf(bstrEmpty(),
+                              "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
+    replyStatus(c, head);
+    for (long long i = 0; i < n; i++) replyStatus(c, lines[i]);
+    replyStatus(c, "HELP");
+    replyStatus(c, "    Prints this help.");
+    bstrFree(head);
+    bstrFree(cmd);
 }

@@ -176,12 +176,36 @@ command *commandLookup(bstr *argv, int argc);
 command *commandLookupByName(const char *name, size_t len);
 command *commandLookupSubcommand(command *container, const char *name, size_t len);
 command *commandLookupByFullname(const char *fullname, size_t len);
-int commandProcess(client *c);
+void commandProcess(client *c);
 void commandCall(client *c);
 void commandResetStats(void);
 int commandCount(void);
 int commandIsWrite(const command *cmd);
 int commandArgIsSecret(client *c, int i);
+
+/* After-call observers.  Features that want to hear of every call (the
+ * slow log, latency tracking, MONITOR, client tracking) register one, so
+ * that commandCall does its bookkeeping without naming them.  Observers
+ * run in registration order after each call, nested ones (the commands
+ * EXEC runs) included; they must not reply to c. */
+typedef struct commandCallInfo {
+    client *c;
+    command *cmd;
+    long long durationUs;
+    int nested;                   /* run by EXEC, not by the client itself */
+} commandCallInfo;
+
+typedef void commandObserver(const commandCallInfo *call);
+void commandAddObserver(commandObserver *fn);
+
+/* Total calls since start-up or CONFIG RESETSTAT (total_commands_processed). */
+long long commandCallsTotal(void);
+
+/* Replies that name the command being run (c->cmd). */
+void replyErrorArity(client *c);   /* "wrong number of arguments for 'get' command" */
+/* The HELP reply of container commands: a first line naming the command,
+ * then the given lines, as status replies. */
+void replyHelp(client *c, const char **lines);
 
 /* Iteration over every top-level command, for COMMAND and INFO. */
 typedef void commandVisitor(command *cmd, void *privdata);

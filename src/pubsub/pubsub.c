@@ -53,8 +53,28 @@ static const dictType clientSubsDictType = {
     .valFree = subscriptionFree,
 };
 
+/* Approximate bytes behind one subscription in the registry (a hash entry
+ * and its bucket slot, a list node): Redis counts such overheads per
+ * client without walking the tables, and so do we. */
+#define PUBSUB_SUB_OVERHEAD (4 * sizeof(void *))
+
+static size_t clientMemory(client *c) { return pubsubClientTotal(c) * PUBSUB_SUB_OVERHEAD; }
+
+static void describeClient(client *c, clientDescription *d) {
+    d->channels = pubsubClientCount(c, PUBSUB_CHANNEL);
+    d->patterns = pubsubClientCount(c, PUBSUB_PATTERN);
+    d->shardChannels = pubsubClientCount(c, PUBSUB_SHARD);
+}
+
+static const clientListener pubsubClientListener = {
+    .clientFreed = pubsubClientReset,
+    .clientMemory = clientMemory,
+    .describeClient = describeClient,
+};
+
 void pubsubInit(void) {
     for (int k = 0; k < PUBSUB_KINDS; k++) registry[k] = dictCreate(&registryDictType);
+    clientAddListener(&pubsubClientListener);
 }
 
 static struct pubsubClientState *clientState(client *c) {

@@ -250,13 +250,16 @@ static void deliverPending(int committed) {
 }
 
 static void batchEnded(int committed) {
-    if (committed && mustQueue()) return; /* trackingAfterCommand sends them */
+    if (committed && mustQueue()) return; /* trackingAfterCall sends them */
     deliverPending(committed);
 }
 
-void trackingAfterCommand(void) {
+/* After a top-level command: sends the invalidations it caused. */
+static void sendAfterCommand(void) {
     if (npending && !dbInBatch()) deliverPending(1);
 }
+
+static void trackingAfterCall(const commandCallInfo *call);
 
 static const dbKeyspaceListener trackingListener = {
     .keyModified = keyModified,
@@ -265,15 +268,32 @@ static const dbKeyspaceListener trackingListener = {
     .batchEnded = batchEnded,
 };
 
+/* Approximate bytes behind one BCAST prefix: its bstr and its entry in
+ * the prefix table, as Redis counts them per client. */
+#define TRACKING_PREFIX_OVERHEAD (sizeof(bstr) + 4 * sizeof(void *))
+
+static size_t clientMemory(client *c) {
+    return (size_t)c->trackingNPrefixes * TRACKING_PREFIX_OVERHEAD;
+}
+
+static const clientListener trackingClientListener = {
+    .clientFreed = trackingDisable,
+    .clientMemory = clientMemory,
+};
+
 void trackingInit(void) {
     table = dictCreate(&tableType);
     prefixes = dictCreate(&prefixType);
     dbAddKeyspaceListener(&trackingListener);
+    clientAddListener(&trackingClientListener);
+    commandAddObserver(trackingAfterCall);
 }
 
 /* ------------------------------------------------------------ remember */
 
-void trackingRememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
+/* Remembers the keys a read-only command of c read (its key specs, as
+ * COMMAND GETKEYS finds them), per c's mode. */
+static void rememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
     uint64_t f = c->flags;
     if (!(f & CLIENT_TRACKING) || (f & CLIENT_TRACKING_BCAST)) return;
     if (!(cmd->flags & CMD_READONLY)) return;
@@ -304,6 +324,19 @@ void trackingRememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
             if (idSetAdd(s, c->id)) tableItems++;
         }
     }
+}
+
+/* The after-call observer.  CLIENT CACHING YES|NO applies to the next
+ * command only (a whole transaction when that is MULTI ... EXEC), as in
+ * Redis, so the flag is cleared after any other top-level command. */
+static void trackingAfterCall(const commandCallInfo *call) {
+    client *c = call->c;
+    const command *cmd = call->cmd;
+    if (c->flags & CLIENT_TRACKING) rememberKeys(c, cmd, c->argc, c->argv);
+    if (call->nested) return;
+    if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
+        c->flags &= ~CLIENT_TRACKING_CACHING;
+    sendAfterCommand();
 }
 
 /* Drops random keys while the table is over tracking-table-max-keys, with
@@ -482,6 +515,3 @@ int trackingPrefixCollision(client *c, bstr *pfx, int npfx, bstr *err) {
     return 0;
 }
 
-void trackingClientFreed(client *c) {
-    trackingDisable(c);
-}

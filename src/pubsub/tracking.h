@@ -28,21 +28,19 @@
 #include "client/client.h"
 #include "lib/bstr.h"
 
-struct command;
 
 extern unsigned long long trackingClients; /* clients with CLIENT_TRACKING */
 
+/* Registers the keyspace listener (invalidations), the client listener
+ * and the after-call observer (remembering what a tracking client read,
+ * sending what a command invalidated). */
 void trackingInit(void);
 void trackingEnable(client *c, uint64_t redir, uint64_t options, bstr *prefixes, int nprefixes);
 void trackingDisable(client *c);
 int trackingPrefixCollision(client *c, bstr *prefixes, int nprefixes, bstr *err);
-void trackingRememberKeys(client *c, const struct command *cmd, int argc, bstr *argv);
 /* beforeSleep work: bounds the table to tracking-table-max-keys, then
  * sends the BCAST invalidations gathered since the last call. */
 void trackingBroadcastInvalidations(void);
-/* After a top-level command: sends the invalidations it caused. */
-void trackingAfterCommand(void);
-void trackingClientFreed(client *c);
 
 /* INFO stats: keys in the table, (key, client) pairs in it (a client that
  * turned tracking off still counts until its keys change, as in Redis),

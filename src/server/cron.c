@@ -4,6 +4,7 @@
  * and a pending shutdown. */
 #include "client/client.h"
 #include "cmd/latency.h"
+#include "command/command.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
@@ -19,7 +20,7 @@ static void trackInstantaneousMetrics(void) {
     long long now = cachedClock.mstime;
     long long elapsed = now - server.statInstantaneousOpsTime;
     if (elapsed < INSTANTANEOUS_METRICS_PERIOD_MS) return;
-    long long ops = server.statNumCommands - server.statInstantaneousOpsBase;
+    long long ops = commandCallsTotal() - server.statInstantaneousOpsBase;
     long long in = server.statNetInputBytes - server.statNetInBase;
     long long out = server.statNetOutputBytes - server.statNetOutBase;
     if (server.statInstantaneousOpsTime) {
@@ -28,7 +29,7 @@ static void trackInstantaneousMetrics(void) {
         server.statInstantaneousNetOut =
             (server.statInstantaneousNetOut + out * 1000 / elapsed) / 2;
     }
-    server.statInstantaneousOpsBase = server.statNumCommands;
+    server.statInstantaneousOpsBase = commandCallsTotal();
     server.statNetInBase = server.statNetInputBytes;
     server.statNetOutBase = server.statNetOutputBytes;
     server.statInstantaneousOpsTime = now;

@@ -6,8 +6,10 @@
 #include "client/client.h"
 #include "cmd/info.h"
 #include "cmd/latency.h"
-#include "cmd/multi.h"
+#include "cmd/monitor.h"
+#include "cmd/slowlog.h"
 #include "command/command.h"
+#include "command/multi_state.h"
 #include "db/db.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
@@ -111,7 +113,6 @@ static void initServerState(void) {
 void resetServerStats(void) {
     server.statNumConnections = 0;
     server.statRejectedConn = 0;
-    server.statNumCommands = 0;
     server.statExpiredKeys = 0;
     expireCycleResetStats();
     server.statNetInputBytes = 0;
@@ -447,6 +448,9 @@ int main(int argc, char **argv) {
     notifyInit();
     trackingInit();
     multiInit();
+    slowlogInit();
+    latencyInit();
+    monitorInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
     bstr options = parseCommandLine(argc, argv, &configfile);

@@ -110,7 +110,6 @@ struct redisServer {
     /* Statistics (INFO stats) */
     long long statNumConnections;
     long long statRejectedConn;
-    long long statNumCommands;
     long long statNetInputBytes;
     long long statNetOutputBytes;
     long long statTotalErrorReplies;
