@@ -101,12 +101,19 @@ run: deps
 
 unit-tests: $(CTEST_BIN)
 
-# Runs every suite (C unit tests, then the Tcl integration suite) and ends
-# with one line of totals: "N passed, M failed".
+# Runs every suite (C unit tests, the layer check, then the Tcl
+# integration suite) and ends with one line of totals: "N passed, M failed".
 TEST_ARGS ?=
 test: deps
 	@$(MAKE) --no-print-directory all unit-tests
 	@TEST_ARGS="$(TEST_ARGS)" sh tests/run-all.sh $(OBJDIR)/tests
+
+# Fails when a file includes a header from a layer above its own; the
+# layers and the few allowed exceptions are in the script.  `make test`
+# runs it too (tests/run-all.sh).
+.PHONY: check-layers
+check-layers: $(CMDTAB_C)
+	@tclsh utils/check-layers.tcl --extra $(CMDTAB_C)=command
 
 clean:
 	rm -rf build $(SERVER) $(UTIL_BIN)
@@ -115,6 +122,7 @@ clean:
 # Everything `make test` does not: deps/setup.sh check installs what only
 # these need (clang with libFuzzer, cppcheck), so plain `make test` never
 # needs them.  Each part is a target of its own:
+#   check-layers   no include points up a layer (also run by `make test`)
 #   check-werror   the server, the utils and the C unit tests with -Werror
 #   check-analyze  cppcheck over store/, lib/ and resp/
 #   check-fuzz     each libFuzzer harness of tests/fuzz/ for FUZZ_TIME s
@@ -122,6 +130,7 @@ clean:
 #                  that the output ends with its "N passed, M failed" line
 .PHONY: check check-deps check-werror check-analyze check-fuzz check-asan fuzz
 check: deps check-deps
+	@$(MAKE) --no-print-directory check-layers
 	@$(MAKE) --no-print-directory check-werror
 	@$(MAKE) --no-print-directory check-analyze
 	@$(MAKE) --no-print-directory check-fuzz

@@ -7,7 +7,9 @@
 #    Each must end its output with a line like "test_dict: 42 passed, 0 failed".
 #    A binary that prints no such line, or exits non-zero while reporting no
 #    failure (crash, sanitizer error, ...), counts as 1 failed.
-# 2. The Tcl integration suite: tclsh tests/runtest $TEST_ARGS
+# 2. The layer check (utils/check-layers.tcl, as `make check-layers` runs
+#    it): 1 passed or 1 failed.
+# 3. The Tcl integration suite: tclsh tests/runtest $TEST_ARGS
 #
 # Prints each suite's summary line, and as the very last line the grand total
 # "N passed, M failed". Exit status is non-zero if anything failed.
@@ -95,6 +97,20 @@ if [ -n "$dir" ]; then
         add_summary "$line"
     fi
 fi
+
+# ---- Layer check ----
+if tclsh utils/check-layers.tcl --extra build/gen/command_table.c=command >"$tmp/layers.out" 2>&1; then
+    p=1
+    f=0
+else
+    p=0
+    f=1
+fi
+cat "$tmp/layers.out"
+line="check-layers: $p passed, $f failed"
+add_summary "$line"
+total_passed=$((total_passed + p))
+total_failed=$((total_failed + f))
 
 # ---- Tcl integration suite ----
 # shellcheck disable=SC2086
