@@ -79,7 +79,7 @@ $(SERVER): $(OBJDIR)/redis-kv-server
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 # Unit tests link lib/, resp/ and store/ only: none of them may need the
-# server (DESIGN.md: store/ builds and is tested on its own).
+# server (docs/DESIGN.md: store/ builds and is tested on its own).
 $(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h tests/c/test_util.h $(LIB_OBJ) $(RESP_OBJ) $(STORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(STORE_OBJ) $(RESP_OBJ) $(LIB_OBJ) $(LDLIBS)
