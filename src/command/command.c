@@ -1,4 +1,4 @@
-/* command: table set-up, lookup and dispatch.  See command.h.
+/* command/command.c -- table set-up, lookup and dispatch.  See command.h.
  *
  * Dispatch order follows Redis 7's processCommand, because clients and
  * tests observe which error wins: lookup (unknown command/subcommand),
@@ -86,6 +86,8 @@ static void commandInitOne(command *cmd, command *parent) {
     if (cmd->subcommands)
         for (command *sub = cmd->subcommands; sub->name; sub++) commandInitOne(sub, cmd);
 }
+
+static void commandProcess(client *c);
 
 static void describeClient(client *c, clientDescription *d) {
     if (c->lastcmd) d->lastCommand = c->lastcmd->fullname;
@@ -252,10 +254,11 @@ static int pauseHolds(client *c, const command *cmd) {
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
 
-/* Checks and runs the request in c->argv.  The result is in c's replies;
- * if c is held by CLIENT PAUSE, CLIENT_PENDING_COMMAND is set and the
- * request must be kept for a later call. */
-void commandProcess(client *c) {
+/* The client layer's request handler: checks and runs the request in
+ * c->argv.  The result is in c's replies; if c is held by CLIENT PAUSE,
+ * CLIENT_PENDING_COMMAND is set and the request must be kept for a later
+ * call. */
+static void commandProcess(client *c) {
     c->cmd = c->lastcmd = commandLookup(c->argv, c->argc);
     command *cmd = c->cmd;
     if (!cmd) {

@@ -1,4 +1,4 @@
-/* command: the command table and dispatch.
+/* command/command.h -- the command table and dispatch.
  *
  * Every command redis-kv implements has one entry in commandTable: its
  * name, arity, flags, key positions, the handler, and the documentation
@@ -176,7 +176,6 @@ command *commandLookup(bstr *argv, int argc);
 command *commandLookupByName(const char *name, size_t len);
 command *commandLookupSubcommand(command *container, const char *name, size_t len);
 command *commandLookupByFullname(const char *fullname, size_t len);
-void commandProcess(client *c);
 void commandCall(client *c);
 void commandResetStats(void);
 int commandCount(void);

@@ -53,6 +53,33 @@ static const dictType clientSubsDictType = {
     .valFree = subscriptionFree,
 };
 
+static struct pubsubClientState *clientState(client *c) {
+    if (!c->pubsub) {
+        c->pubsub = xmalloc(sizeof(*c->pubsub));
+        for (int k = 0; k < PUBSUB_KINDS; k++) {
+            c->pubsub->subs[k] = dictCreate(&clientSubsDictType);
+            c->pubsub->order[k] = listCreate();
+        }
+    }
+    return c->pubsub;
+}
+
+/* The number c has of the kind (CLIENT LIST sub=, psub=, ssub=, through
+ * the client listener pubsubInit registers). */
+static unsigned long pubsubClientCount(const client *c, pubsubKind kind) {
+    return c->pubsub ? dictSize(c->pubsub->subs[kind]) : 0;
+}
+
+unsigned long pubsubClientReplyCount(const client *c, pubsubKind kind) {
+    if (kind == PUBSUB_SHARD) return pubsubClientCount(c, PUBSUB_SHARD);
+    return pubsubClientCount(c, PUBSUB_CHANNEL) + pubsubClientCount(c, PUBSUB_PATTERN);
+}
+
+unsigned long pubsubClientTotal(const client *c) {
+    return pubsubClientCount(c, PUBSUB_CHANNEL) + pubsubClientCount(c, PUBSUB_PATTERN) +
+           pubsubClientCount(c, PUBSUB_SHARD);
+}
+
 /* Approximate bytes behind one subscription in the registry (a hash entry
  * and its bucket slot, a list node): Redis counts such overheads per
  * client without walking the tables, and so do we. */
@@ -75,31 +102,6 @@ static const clientListener pubsubClientListener = {
 void pubsubInit(void) {
     for (int k = 0; k < PUBSUB_KINDS; k++) registry[k] = dictCreate(&registryDictType);
     clientAddListener(&pubsubClientListener);
-}
-
-static struct pubsubClientState *clientState(client *c) {
-    if (!c->pubsub) {
-        c->pubsub = xmalloc(sizeof(*c->pubsub));
-        for (int k = 0; k < PUBSUB_KINDS; k++) {
-            c->pubsub->subs[k] = dictCreate(&clientSubsDictType);
-            c->pubsub->order[k] = listCreate();
-        }
-    }
-    return c->pubsub;
-}
-
-unsigned long pubsubClientCount(const client *c, pubsubKind kind) {
-    return c->pubsub ? dictSize(c->pubsub->subs[kind]) : 0;
-}
-
-unsigned long pubsubClientReplyCount(const client *c, pubsubKind kind) {
-    if (kind == PUBSUB_SHARD) return pubsubClientCount(c, PUBSUB_SHARD);
-    return pubsubClientCount(c, PUBSUB_CHANNEL) + pubsubClientCount(c, PUBSUB_PATTERN);
-}
-
-unsigned long pubsubClientTotal(const client *c) {
-    return pubsubClientCount(c, PUBSUB_CHANNEL) + pubsubClientCount(c, PUBSUB_PATTERN) +
-           pubsubClientCount(c, PUBSUB_SHARD);
 }
 
 /* Pub/sub frames reach the client even under CLIENT REPLY OFF|SKIP. */

@@ -53,10 +53,6 @@ int pubsubUnsubscribeAll(client *c, pubsubKind kind, int notify);
  * and a client being freed).  Does not touch c->flags. */
 void pubsubClientReset(client *c);
 
-/* The number c has of the kind (CLIENT LIST sub=, psub=, ssub=, through
- * the client listener pubsubInit registers). */
-unsigned long pubsubClientCount(const client *c, pubsubKind kind);
-
 /* The count the confirmations carry: channels + patterns for those two
  * kinds, shard channels for the shard kind. */
 unsigned long pubsubClientReplyCount(const client *c, pubsubKind kind);
