@@ -176,6 +176,10 @@ FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN   := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC) $(wildcard src/resp/*.c) $(STORE_SRC))
 
+# The objects are made by a pattern rule and used only by the harnesses:
+# without this make deletes them as intermediates and rebuilds every run.
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 $(FUZZ_DIR)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@

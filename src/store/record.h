@@ -52,7 +52,7 @@
  *                            u16 LE a, b
  *   RECORD_DBMAP          9  2n bytes: empty        0              0
  *                            u16 LE each
- *   RECORD_PATCH         10  16 + any: any              0              any
+ *   RECORD_PATCH         10  16 + any: any            0              any
  *                            patch header
  *                            + the key
  *

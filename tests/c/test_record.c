@@ -153,6 +153,26 @@ static void testRoundTrips(void) {
         roundTrip(&h, NULL, count);
         recordInitBatchCommit(&h, 15, 1700000000001LL);
         roundTrip(&h, NULL, NULL);
+        /* SWAPDB: the two logical databases, u16 LE each, in the key. */
+        char swap[4] = {3, 0, 9, 0};
+        h = makeHeader(RECORD_SWAPDB, 0, 4, 0, 0, 16);
+        roundTrip(&h, swap, NULL);
+        /* DBMAP: the whole logical -> physical map, u16 LE per database. */
+        char map[8] = {1, 0, 0, 0, 3, 0, 2, 0};
+        h = makeHeader(RECORD_DBMAP, 0, 8, 0, 0, 17);
+        roundTrip(&h, map, NULL);
+        /* PATCH: the patch header, then the key, in the key field. */
+        char pkey[RECORD_PATCH_HEADER_SIZE + 3];
+        recordPatch patch = {.prevSeq = 16, .at = 1000, .valueLen = 1005};
+        recordEncodePatch(pkey, &patch);
+        memcpy(pkey + RECORD_PATCH_HEADER_SIZE, "key", 3);
+        h = makeHeader(RECORD_PATCH, 2, sizeof(pkey), 5, 0, 18);
+        roundTrip(&h, pkey, "bytes");
+        recordPatch back;
+        recordDecodePatch(pkey, &back);
+        ASSERT_EQ_UINT(back.prevSeq, 16);
+        ASSERT_EQ_UINT(back.at, 1000);
+        ASSERT_EQ_UINT(back.valueLen, 1005);
     }
 }
 

@@ -31,6 +31,11 @@ w('fuzz_recovery', 'batch', b'\x0a' + b)
 w('fuzz_recovery', 'torn-tail-active', b'\x03' + s + rec(1, b'k3', b'vvvv', seq=4)[:30])
 w('fuzz_recovery', 'raw-damaged', b'\x00' + s[:50] + b'\xff' * 7 + s[57:])
 w('fuzz_recovery', 'swapdb-dbmap', b'\x02' + rec(8, struct.pack('<HH', 0, 1), seq=20) + rec(9, struct.pack('<HHH', 1, 0, 2), seq=21) + rec(4, db=3, seq=22) + rec(5, seq=23))
+# PATCH (type 10): the key field is the patch header (u64 LE seq of the
+# record patched, u32 LE offset, u32 LE value length after) + the key.
+def patchkey(prev, at, vlen, key):
+    return struct.pack('<QII', prev, at, vlen) + key
+w('fuzz_recovery', 'set-and-patches', b'\x02' + rec(1, b'bm', b'\0' * 8, seq=40) + rec(10, patchkey(40, 2, 8, b'bm'), b'\xff', seq=41) + rec(10, patchkey(41, 12, 14, b'bm'), b'ab', seq=42))
 w('fuzz_recovery', 'unfinished-batch', b'\x03' + rec(6, val=struct.pack('<I', 3), seq=30) + rec(1, b'x', b'y', seq=31))
 # hint: flags, file (frame fixed with bit 0)
 def hent(t, key, off, vallen=0, db=0, exp=0, seq=1):
@@ -41,6 +46,7 @@ trailer = struct.pack('<QQQq', len(ents), 32 + 4096, 3, 1700000000000) + b'RKVHE
 w('fuzz_hint', 'three-entries', b'\x03' + hdr + b''.join(ents) + trailer)
 w('fuzz_hint', 'empty', b'\x01' + hdr + struct.pack('<QQQq', 0, 32 + 4096, 0, 0) + b'RKVHEND\n' + b'\0' * 4)
 w('fuzz_hint', 'small-buffer', b'\x07' + hdr + b''.join(ents) + hent(1, b'x' * 300, 400, 10, seq=9) + trailer)
+w('fuzz_hint', 'patch-chain', b'\x03' + hdr + hent(1, b'bm', 32, 8, seq=40) + hent(10, struct.pack('<QII', 40, 2, 8) + b'bm', 32 + 56, 1, seq=41) + struct.pack('<QQQq', 2, 32 + 4096, 41, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0')
 w('fuzz_hint', 'raw', b'\x00' + hdr + b''.join(ents) + trailer)
 # manifest: flags, text (crc line appended with bit 0)
 m = (b'redis-kv-backup 1\nid 3\ntime_ms 1763800000000\nseq 12345\nkeys 2\nbytes 8192\n'
