@@ -80,6 +80,19 @@ static int damageSegment(const char *dir, uint64_t id) {
     return ok ? 0 : -1;
 }
 
+/* A new directory holding NKEYS keys in several sealed segments with
+ * their hints, written with the verification off. */
+static char *makeDataSet(void) {
+    char *dir = makeTempDir("verify");
+    verifySettings.bytesPerSec = 0;
+    store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
+    if (!s) return dir;
+    fillStore(s);
+    storeWaitHints(s);
+    storeClose(s);
+    return dir;
+}
+
 /* Polls the store until the verification is idle (at most 20 s). */
 static void waitVerified(store *s, storeStats *st) {
     for (int i = 0; i < 2000; i++) {
@@ -93,18 +106,12 @@ static void waitVerified(store *s, storeStats *st) {
 static void testVerifier(void) {
     long long savedRate = verifySettings.bytesPerSec;
     TEST_CASE("a damaged value of a sealed segment with a hint is found once") {
-        char *dir = makeTempDir("verify");
-        verifySettings.bytesPerSec = 0;
-        store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
-        if (!ASSERT(s != NULL)) break;
-        fillStore(s);
-        storeWaitHints(s);
-        storeClose(s);
+        char *dir = makeDataSet();
         ASSERT(fileExists(dir, 2, ".hint"));
         ASSERT_EQ_INT(damageSegment(dir, 2), 0);
 
         verifySettings.bytesPerSec = 1LL << 30;
-        s = testOpenStore(dir, SEG_SIZE, 1, 0);
+        store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
         if (!ASSERT(s != NULL)) break;
         storeStats st;
         waitVerified(s, &st);
@@ -119,20 +126,14 @@ static void testVerifier(void) {
         removeTree(dir);
     }
     TEST_CASE("a segment recovery scanned at open is not read again") {
-        char *dir = makeTempDir("verify");
-        verifySettings.bytesPerSec = 0;
-        store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
-        if (!ASSERT(s != NULL)) break;
-        fillStore(s);
-        storeWaitHints(s);
-        storeClose(s);
+        char *dir = makeDataSet();
         ASSERT_EQ_INT(damageSegment(dir, 2), 0);
         char *hint = segmentPath(dir, 2, ".hint");
         ASSERT_EQ_INT(unlink(hint), 0);
         xfree(hint);
 
         verifySettings.bytesPerSec = 1LL << 30;
-        s = testOpenStore(dir, SEG_SIZE, 1, 0);
+        store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
         if (!ASSERT(s != NULL)) break;
         storeStats st;
         waitVerified(s, &st);
@@ -145,14 +146,8 @@ static void testVerifier(void) {
         removeTree(dir);
     }
     TEST_CASE("with the rate at 0 nothing is read, and the store closes at once") {
-        char *dir = makeTempDir("verify");
-        verifySettings.bytesPerSec = 0;
+        char *dir = makeDataSet();
         store *s = testOpenStore(dir, SEG_SIZE, 1, 0);
-        if (!ASSERT(s != NULL)) break;
-        fillStore(s);
-        storeWaitHints(s);
-        storeClose(s);
-        s = testOpenStore(dir, SEG_SIZE, 1, 0);
         if (!ASSERT(s != NULL)) break;
         storeStats st;
         storeGetStats(s, &st);

@@ -59,17 +59,6 @@ proc vf_read {path} {
     return $data
 }
 
-# XOR the byte at OFFSET of PATH with 0xff.
-proc vf_flip_byte {path offset} {
-    set fd [open $path r+]
-    fconfigure $fd -translation binary
-    seek $fd $offset
-    binary scan [read $fd 1] cu b
-    seek $fd $offset
-    puts -nonewline $fd [binary format c [expr {$b ^ 0xff}]]
-    close $fd
-}
-
 # Where key I's SET record starts in PATH (-1 if not there): the key and
 # its value lie back to back after the 44-byte record header.
 proc vf_record_offset {path i} {
@@ -82,7 +71,7 @@ proc vf_record_offset {path i} {
 proc vf_damage_value {path i} {
     set off [vf_record_offset $path $i]
     assert {$off >= 0} "key $i is not in $path"
-    vf_flip_byte $path [expr {$off + 44 + [string length [vf_key $i]] + 10}]
+    flip_byte $path [expr {$off + 44 + [string length [vf_key $i]] + 10}]
     return $off
 }
 
@@ -125,6 +114,18 @@ proc vf_wait_done {c done} {
     }
 }
 
+# A server (returned, stopped) whose directory holds 300 keys in several
+# sealed segments, each with its hint; ARGS are config overrides.
+proc vf_prepare {args} {
+    set s [vf_spawn {*}$args]
+    set c [redis_client $s]
+    vf_fill $c 300
+    $c close
+    stop_server $s
+    assert {[vf_sealed_count [dict get $s dir]] >= 4}
+    return $s
+}
+
 # The lines of the server's log that contain LITERAL.
 proc vf_log_lines {s literal} {
     set out {}
@@ -139,12 +140,8 @@ proc vf_log_lines {s literal} {
 tags {redis-kv-only} {
     test {verify: a clean data set has every sealed segment read once, nothing damaged} {
         vf_require
-        set s [vf_spawn]
+        set s [vf_prepare]
         set dir [dict get $s dir]
-        set c [redis_client $s]
-        vf_fill $c 300
-        $c close
-        stop_server $s
         set sealed [vf_sealed_count $dir]
         assert {$sealed >= 4} "sealed segments: $sealed"
         set bytes [vf_sealed_bytes $dir]
@@ -179,12 +176,8 @@ tags {redis-kv-only} {
 
     test {verify: a flipped byte in a sealed segment is reported with file and offset, GET still errs} {
         vf_require
-        set s [vf_spawn]
+        set s [vf_prepare]
         set dir [dict get $s dir]
-        set c [redis_client $s]
-        vf_fill $c 300
-        $c close
-        stop_server $s
         set seg2 [file join $dir seg-00000002.log]
         set hint2 [file join $dir seg-00000002.hint]
         set hintBefore [vf_read $hint2]
@@ -227,12 +220,8 @@ tags {redis-kv-only} {
 
     test {verify: a badly damaged segment logs at most 10 lines for it, and counts them all} {
         vf_require
-        set s [vf_spawn]
+        set s [vf_prepare]
         set dir [dict get $s dir]
-        set c [redis_client $s]
-        vf_fill $c 300
-        $c close
-        stop_server $s
         set seg2 [file join $dir seg-00000002.log]
         set keys [vf_keys_in $seg2 300]
         # Every third record: damaged records never touch, so each is a
@@ -260,12 +249,8 @@ tags {redis-kv-only} {
 
     test {verify: verify-bytes-per-sec 0 reads nothing until a rate is set} {
         vf_require
-        set s [vf_spawn]
+        set s [vf_prepare]
         set dir [dict get $s dir]
-        set c [redis_client $s]
-        vf_fill $c 300
-        $c close
-        stop_server $s
         set seg2 [file join $dir seg-00000002.log]
         set bad [lindex [vf_keys_in $seg2 300] 5]
         set off [vf_damage_value $seg2 $bad]
