@@ -273,6 +273,7 @@ static int verifySegment(verifier *v, uint64_t id) {
 static void *verifyMain(void *arg) {
     verifier *v = arg;
     int firstPass = 1;
+    int listFailing = 0;      /* logged once until the listing works again */
     pthread_mutex_lock(&v->lock);
     while (!v->stop) {
         if (currentRate() == 0) {
@@ -285,10 +286,12 @@ static void *verifyMain(void *arg) {
         char err[256];
         uint64_t *ids = NULL;
         size_t n = 0;
-        if (segmentListIds(v->dir, &ids, &n, err, sizeof(err)) < 0)
+        int listed = segmentListIds(v->dir, &ids, &n, err, sizeof(err)) == 0;
+        if (!listed && !listFailing)
             logf_(v, LOG_WARNING_, "Background verification: %s", err);
+        listFailing = !listed;
         pthread_mutex_lock(&v->lock);
-        size_t pending = takePending(v, ids, n);
+        size_t pending = listed ? takePending(v, ids, n) : 0;
         if (pending == 0) {
             xfree(ids);
             if (v->wake) continue;

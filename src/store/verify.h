@@ -24,9 +24,10 @@
  *   - the WORKER (this module's thread) lists the data directory, takes
  *     every segment with an id below the active one that it has not read
  *     yet, opens it through a file descriptor of its own, scans it, and
- *     goes back to sleep until woken by verifierNoteActive, by a change of
- *     rate, by the stop, or by VERIFY_RESCAN_MS passing (compaction
- *     publishes its outputs without a rotation).
+ *     goes back to sleep until woken by verifierNoteActive or the stop, or
+ *     until VERIFY_RESCAN_MS pass (compaction publishes its outputs
+ *     without a rotation).  The config writes the rate without telling
+ *     anyone: while it is 0 the worker looks at it once a second.
  *
  * They share, under the verifier's lock: activeId, the stop flag, the set
  * of ids already read (the owner adds to it only before the thread
@@ -45,7 +46,9 @@
  * an id read once never names other bytes later.
  *
  * Pacing.  verifySettings.bytesPerSec (config "verify-bytes-per-sec") caps
- * the read rate; 0 stops the verification until it is set again.  The
+ * the read rate; 0 stops the verification until it is set again (a
+ * segment being read then stays half read, and storage_verify_in_progress
+ * stays 1: paused, not done).  The
  * worker paces itself between records (a record is never split), so one
  * record larger than a second's budget is read at the disk's speed, and
  * then waits.  A stall of the disk earns at most VERIFY_MAX_CREDIT_US of
