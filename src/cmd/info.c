@@ -516,7 +516,11 @@ static bstr infoSectionStorage(bstr s) {
         "storage_records_loaded:%llu\r\nstorage_segments_from_hints:%llu\r\n"
         "storage_torn_bytes_cut:%llu\r\nstorage_damage_reports:%llu\r\n"
         "storage_last_seq:%llu\r\nstorage_write_errors:%llu\r\n"
-        "storage_appendfsync:%s\r\nstorage_last_fsync_ms:%lld\r\n",
+        "storage_appendfsync:%s\r\nstorage_last_fsync_ms:%lld\r\n"
+        "storage_verify_in_progress:%d\r\nstorage_verify_segments_done:%llu\r\n"
+        "storage_verify_segments_skipped:%llu\r\nstorage_verify_bytes:%llu\r\n"
+        "storage_verify_damaged_records:%llu\r\nstorage_verify_read_errors:%llu\r\n"
+        "storage_verify_last_damage:%s\r\n",
         (unsigned long long)st.segments, (unsigned long long)st.totalBytes,
         (unsigned long long)st.liveBytes, (unsigned long long)dead,
         st.totalBytes ? (double)dead / (double)st.totalBytes : 0.0,
@@ -528,7 +532,11 @@ static bstr infoSectionStorage(bstr s) {
         (unsigned long long)st.recordsLoaded, (unsigned long long)st.segmentsFromHints,
         (unsigned long long)st.tornBytes, (unsigned long long)st.damageReports,
         (unsigned long long)st.lastSeq, (unsigned long long)st.writeErrors,
-        policies[server.appendfsync], (long long)st.lastFsyncMs);
+        policies[server.appendfsync], (long long)st.lastFsyncMs,
+        st.verify.inProgress, (unsigned long long)st.verify.segmentsDone,
+        (unsigned long long)st.verify.segmentsSkipped, (unsigned long long)st.verify.bytes,
+        (unsigned long long)st.verify.damaged, (unsigned long long)st.verify.readErrors,
+        st.verify.lastDamage);
 }
 
 /* ------------------------------------------------------------ replication */

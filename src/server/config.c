@@ -22,6 +22,7 @@
 #include "lib/numfmt.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store/verify.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -471,6 +472,8 @@ static const configDef configTable[] = {
            applyStoreSettings),
     {.name = "compact-min-size", .type = CFG_MEMORY, .field = &server.compactMinSize,
      .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
+    MEMCFG("verify-bytes-per-sec", verifySettings.bytesPerSec, 0, LLONG_MAX, "32mb",
+           CFG_MODIFIABLE),
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
     STRCFG("backup-dir", persistSettings.backupDir, "backups", CFG_MODIFIABLE),

@@ -158,6 +158,7 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         int rc = last ? recoveryScan(seg, &ro, applyRecovered, &lc, res, err, errlen)
                       : hintLoadOrScan(seg, &ro, applyRecovered, &lc, res, err, errlen);
         if (rc < 0) return -1;
+        if (!last && res->segmentsFromHints == fromHints) verifierSkip(s->verify, seg->id);
         /* A sealed segment without a usable hint (crash right after
          * sealing, or a damaged hint) gets one now, for the next restart. */
         if (!last && res->segmentsFromHints == fromHints) {
@@ -216,6 +217,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         s->kd[i] = keydirCreate();
         s->dbMap[i] = i;
     }
+    s->verify = verifierCreate(s->dir, s->log);
     s->compactEfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (s->compactEfd < 0) {
         snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -278,6 +280,7 @@ static void freeUndo(store *s, int restore);
 void storeClose(store *s) {
     if (!s) return;
     compactCancelAndWait(s);
+    verifierStop(s->verify);
     if (s->inBatch) freeUndo(s, 1);
     if (s->syncInit) bgThreadStop(s);
     char ignored[256];
@@ -847,4 +850,6 @@ void storeGetStats(store *s, storeStats *out) {
     out->keydirBytes = kb;
     out->compacting = s->compact != NULL;
     out->compactCurrentMs = s->compact ? storeWallMs() - s->compactStartMs : 0;
+    verifierGetStats(s->verify, &out->verify);
+    out->damageReports += out->verify.damaged;
 }

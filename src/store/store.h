@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "store/keydir.h"
+#include "store/verify.h"
 
 #define STORE_OK 0
 #define STORE_MISSING 1
@@ -72,6 +73,8 @@ typedef struct storeStats {
     int64_t compactCurrentMs;   /* how long the running one has been going */
     uint64_t compactFailStreak; /* failures since the last success */
     uint64_t compactBaseBytes;  /* totalBytes right after the last one */
+    verifyStats verify;         /* background verification (verify.h); its
+                                   damage is in damageReports too */
 } storeStats;
 
 typedef struct store store;

@@ -9,7 +9,10 @@
  * sealed segments through its own file descriptors, so a segment that
  * compaction deletes meanwhile is never touched through a closed fd; a
  * hint written for a segment deleted in between is removed again here
- * (and at the next start, as an orphan). */
+ * (and at the next start, as an orphan).
+ *
+ * It also starts the verification thread (verify.h) and tells it of every
+ * new active segment, which is when the previous one became sealed. */
 #include "store/store_internal.h"
 
 #include "store/hint.h"
@@ -96,6 +99,7 @@ void bgTrackActive(store *s) {
     if (s->syncFd >= 0) close(s->syncFd);
     s->syncFd = fd;
     pthread_mutex_unlock(&s->syncLock);
+    verifierNoteActive(s->verify, s->segs[s->nsegs - 1]->id);
 }
 
 void bgQueueHint(store *s, uint64_t segId) {
@@ -128,6 +132,7 @@ void bgThreadStart(store *s) {
     else
         storeLogf(s, STORE_LOG_WARNING, "Can't start the background thread: %s",
                   strerror(errno));
+    verifierStart(s->verify, s->segs[s->nsegs - 1]->id);
 }
 
 void storeWaitHints(store *s) {

@@ -15,7 +15,8 @@
  * Threads: the background thread (store_bg.c) touches nothing but
  * syncFd, hintJobs, snap and stats.lastFsyncMs under syncLock, and dir
  * (never changed after open); the compaction worker talks only through its
- * compactor (compactor.h). */
+ * compactor (compactor.h), the verification thread only through its
+ * verifier (verify.h). */
 #ifndef REDIS_KV_STORE_INTERNAL_H
 #define REDIS_KV_STORE_INTERNAL_H
 
@@ -140,6 +141,8 @@ struct store {
     int64_t compactRetryMs; /* no automatic start before this time */
     int compactGarbagePercent;
     uint64_t compactMinBytes;
+
+    verifier *verify;       /* background verification (verify.h) */
 };
 
 

@@ -431,6 +431,18 @@ proc tmpfs_cleanup {} {
     return [join $problems "; "]
 }
 
+# XOR the byte at OFFSET of PATH with 0xff (damage tests: a checksum
+# that no longer matches).
+proc flip_byte {path offset} {
+    set fd [open $path r+]
+    fconfigure $fd -translation binary
+    seek $fd $offset
+    binary scan [read $fd 1] cu b
+    seek $fd $offset
+    puts -nonewline $fd [binary format c [expr {$b ^ 0xff}]]
+    close $fd
+}
+
 # KB used on the file system of DIR (df, 1K blocks).
 proc fs_used_kb {dir} {
     set out [exec df -P -k $dir]

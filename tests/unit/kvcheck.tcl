@@ -102,15 +102,7 @@ proc kvc_truncate {path size} {
 }
 
 # XOR the byte at OFFSET of PATH with 0xff.
-proc kvc_flip_byte {path offset} {
-    set fd [open $path r+]
-    fconfigure $fd -translation binary
-    seek $fd $offset
-    binary scan [read $fd 1] cu b
-    seek $fd $offset
-    puts -nonewline $fd [binary format c [expr {$b ^ 0xff}]]
-    close $fd
-}
+proc kvc_flip_byte {path offset} { flip_byte $path $offset }
 
 # The value of "field: value" in the tool's output ("" if absent).
 proc kvc_field {out field} {
