@@ -89,13 +89,6 @@ static int needsGrow(const rehashTable *t) {
     return t->ht[0].used >= t->ht[0].size;      /* also true when empty */
 }
 
-static int needsShrink(const rehashTable *t) {
-    unsigned long size = t->ht[0].size;
-    /* used * ratio < size, written so that it cannot overflow. */
-    return size > REHASH_INITIAL_SIZE &&
-           t->ht[0].used < (size + REHASH_SHRINK_RATIO - 1) / REHASH_SHRINK_RATIO;
-}
-
 void rehashTableGrow(rehashTable *t) {
     if (rehashTableIsRehashing(t) || !needsGrow(t)) return;
     rehashTableExpand(t, t->ht[0].size == 0 ? REHASH_INITIAL_SIZE : t->ht[0].used + 1);
@@ -106,13 +99,13 @@ void rehashTableShrink(rehashTable *t) {
         t->shrinkPending = 1;
         return;
     }
-    if (needsShrink(t)) rehashTableExpand(t, t->ht[0].used);
+    if (rehashTableNeedsShrink(t)) rehashTableExpand(t, t->ht[0].used);
 }
 
 int rehashTableResizeIfNeeded(rehashTable *t) {
     if (rehashTableIsRehashing(t)) return 0;
     if (t->ht[0].size != 0 && needsGrow(t)) return rehashTableExpand(t, t->ht[0].used + 1);
-    if (needsShrink(t)) return rehashTableExpand(t, t->ht[0].used);
+    if (rehashTableNeedsShrink(t)) return rehashTableExpand(t, t->ht[0].used);
     return 0;
 }
 

@@ -131,7 +131,18 @@ int rehashTableExpand(rehashTable *t, unsigned long size);
  * anything to happen).  Returns 1 if a resize started. */
 int rehashTableResizeIfNeeded(rehashTable *t);
 
-/* Out-of-line halves of the inline helpers below. */
+/* True when ht[0] is bigger than REHASH_INITIAL_SIZE and under
+ * 1/REHASH_SHRINK_RATIO full. */
+static inline int rehashTableNeedsShrink(const rehashTable *t) {
+    unsigned long size = t->ht[0].size;
+    /* used * ratio < size, written so that it cannot overflow. */
+    return size > REHASH_INITIAL_SIZE &&
+           t->ht[0].used < (size + REHASH_SHRINK_RATIO - 1) / REHASH_SHRINK_RATIO;
+}
+
+/* Out-of-line halves of the inline helpers below: start a grow (before an
+ * insert) or a shrink (after a removal) if the policy asks for one; during
+ * a rehash a shrink is deferred to its end. */
 void rehashTableGrow(rehashTable *t);
 void rehashTableShrink(rehashTable *t);
 
@@ -159,7 +170,9 @@ static inline void rehashTableUnlink(rehashTable *t, rehashArray *a,
                                      void **link, size_t nextOffset) {
     *link = *rehashNextLink(*link, nextOffset);
     a->used--;
-    rehashTableShrink(t);
+    if (rehashTableIsRehashing(t) || rehashTableNeedsShrink(t)) {
+        rehashTableShrink(t);
+    }
 }
 
 /* ---- Rehashing ----------------------------------------------------------- */
