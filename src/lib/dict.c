@@ -326,12 +326,7 @@ unsigned long dictScan(dict *d, unsigned long cursor, dictScanFunction *fn,
 dictEntry *dictGetRandomKey(dict *d) {
     if (dictSize(d) == 0) return NULL;
     rehashStep(d);
-    dictEntry *bucket = rehashTableRandomBucket(&d->table);
-    unsigned long chainLen = 0;
-    for (dictEntry *he = bucket; he; he = he->next) chainLen++;
-    unsigned long pick = rehashRandom() % chainLen;
-    while (pick--) bucket = bucket->next;
-    return bucket;
+    return rehashTableRandomEntry(&d->table, NEXT_OFFSET);
 }
 
 /* ------------------------------------------------------------------------ */

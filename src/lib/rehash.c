@@ -276,3 +276,12 @@ void *rehashTableRandomBucket(const rehashTable *t) {
     }
     return head;
 }
+
+void *rehashTableRandomEntry(const rehashTable *t, size_t nextOffset) {
+    void *head = rehashTableRandomBucket(t);
+    unsigned long len = 0;
+    for (void *e = head; e; e = *rehashNextLink(e, nextOffset)) len++;
+    unsigned long pick = rehashRandom() % len;
+    while (pick--) head = *rehashNextLink(head, nextOffset);
+    return head;
+}

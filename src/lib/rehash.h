@@ -225,6 +225,9 @@ uint64_t rehashTableFingerprint(const rehashTable *t);
 
 /* The head of a random non-empty bucket; the table must not be empty. */
 void *rehashTableRandomBucket(const rehashTable *t);
+/* A random entry of a random non-empty bucket (not perfectly uniform when
+ * chains differ in length); the table must not be empty. */
+void *rehashTableRandomEntry(const rehashTable *t, size_t nextOffset);
 
 /* A 64-bit pseudo-random number (per-thread xorshift64*, seeded from the
  * clock): picks entries within a chain.  Not for anything secret. */

@@ -579,12 +579,7 @@ unsigned long keydirScan(keydir *kd, unsigned long cursor, keydirScanFn *fn,
 keydirEntry *keydirRandom(keydir *kd) {
     if (keydirSize(kd) == 0) return NULL;
     rehashStep(kd);
-    keydirEntry *chain = rehashTableRandomBucket(&kd->table);
-    unsigned long len = 0;
-    for (keydirEntry *e = chain; e; e = e->next) len++;
-    unsigned long pick = rehashRandom() % len;
-    while (pick--) chain = chain->next;
-    return chain;
+    return rehashTableRandomEntry(&kd->table, NEXT_OFFSET);
 }
 
 /* Each try looks at a whole random chain and picks one of its entries that
