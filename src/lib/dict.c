@@ -70,9 +70,15 @@ static inline int keysEqual(const dict *d, const void *key,
     return key == stored || d->type->keyEqual(key, stored);
 }
 
+/* The one caller of lib/rehash.h's inline mover (see there why it is
+ * out of line here and the mover inline in it). */
+__attribute__((noinline)) static void rehashSome(dict *d) {
+    rehashTableMoveBuckets(&d->table, DICT_REHASH_STEP, &entryType, d->type);
+}
+
 /* The small amount of rehashing piggy-backed on every operation. */
 static inline void rehashStep(dict *d) {
-    rehashTableStep(&d->table, DICT_REHASH_STEP, &entryType, d->type);
+    if (rehashTableStepDue(&d->table)) rehashSome(d);
 }
 
 /* ------------------------------------------------------------------------ */

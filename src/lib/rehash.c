@@ -113,50 +113,12 @@ int rehashTableResizeIfNeeded(rehashTable *t) {
 /* Rehashing                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* Moves every entry of ht[0] bucket 'idx' into ht[1].  The one indirect
- * call per entry (its hash) is noise next to the hash itself. */
-static void moveBucket(rehashTable *t, unsigned long idx,
-                       const rehashEntryType *et, const void *ctx) {
-    rehashArray *dst = &t->ht[1];
-    void *e = t->ht[0].buckets[idx];
-    while (e) {
-        void **link = rehashNextLink(e, et->nextOffset);
-        void *next = *link;
-        void **slot = &dst->buckets[et->hash(e, ctx) & dst->sizemask];
-        *link = *slot;
-        *slot = e;
-        t->ht[0].used--;
-        dst->used++;
-        e = next;
-    }
-    t->ht[0].buckets[idx] = NULL;
-}
-
-/* Makes ht[1] the only array once ht[0] is empty. */
-static void finishRehash(rehashTable *t) {
+/* The mover itself is inline in rehash.h. */
+int rehashTableFinish(rehashTable *t) {
     xfree(t->ht[0].buckets);
     t->ht[0] = t->ht[1];
     arrayReset(&t->ht[1]);
     t->rehashidx = -1;
-}
-
-int rehashTableMoveBuckets(rehashTable *t, int n, const rehashEntryType *et,
-                           const void *ctx) {
-    if (!rehashTableIsRehashing(t)) return 0;
-    int emptyVisits = n * REHASH_EMPTY_VISITS;
-
-    while (n-- > 0 && t->ht[0].used != 0) {
-        /* used != 0: there is a non-empty bucket at or after rehashidx. */
-        while (t->ht[0].buckets[t->rehashidx] == NULL) {
-            t->rehashidx++;
-            if (--emptyVisits == 0) return 1;
-        }
-        moveBucket(t, (unsigned long)t->rehashidx, et, ctx);
-        t->rehashidx++;
-    }
-
-    if (t->ht[0].used != 0) return 1;
-    finishRehash(t);
     if (t->shrinkPending) {
         t->shrinkPending = 0;
         rehashTableShrink(t);

@@ -35,7 +35,7 @@ static const rehashEntryType entryType = {NEXT, entryHash};
 /* Like dict.c and keydir.c, every insert and removal first steps the
  * rehash by one bucket. */
 static void stepRehash(rehashTable *t) {
-    rehashTableStep(t, 1, &entryType, NULL);
+    if (rehashTableStepDue(t)) rehashTableMoveBuckets(t, 1, &entryType, NULL);
 }
 
 /* The link to 'key' in either array, as dict.c and keydir.c look up. */
@@ -254,7 +254,7 @@ static void testSteps(void) {
         ASSERT(t.ht[0].buckets[1] == NULL);
         int steps = 0;
         while (rehashTableIsRehashing(&t)) {
-            rehashTableStep(&t, 1, &entryType, NULL);
+            stepRehash(&t);
             steps++;
         }
         ASSERT_EQ_INT(steps, 30);           /* one bucket per step */
@@ -290,16 +290,16 @@ static void testSteps(void) {
         rehashTablePause(&t);
         rehashTablePause(&t);
         unsigned long before = t.ht[0].used;
-        for (int i = 0; i < 1000; i++) rehashTableStep(&t, 1, &entryType, NULL);
+        for (int i = 0; i < 1000; i++) stepRehash(&t);
         ASSERT_EQ_INT(t.ht[0].used, before);
         ASSERT_EQ_INT(rehashTableRehashMilliseconds(&t, 10, &entryType, NULL), 0);
         add(&t, 5000);                      /* inserting while paused */
         ASSERT(has(&t, 5000) && has(&t, 1));
         rehashTableResume(&t);
-        rehashTableStep(&t, 1, &entryType, NULL);
+        stepRehash(&t);
         ASSERT_EQ_INT(t.ht[0].used, before);    /* still one pause left */
         rehashTableResume(&t);
-        rehashTableStep(&t, 1, &entryType, NULL);
+        stepRehash(&t);
         ASSERT(t.ht[0].used < before);
         /* The mover itself ignores the counter: callers check it. */
         rehashTablePause(&t);
@@ -437,7 +437,7 @@ static void testScan(void) {
             } else {                              /* then shrink */
                 for (int i = 0; i < 200 && oldest < next; i++) del(&t, oldest++);
             }
-            rehashTableStep(&t, 1, &entryType, NULL);
+            stepRehash(&t);
             sawRehash |= rehashTableIsRehashing(&t);
             unsigned long buckets = rehashTableBuckets(&t);
             if (buckets > maxBuckets) maxBuckets = buckets;
