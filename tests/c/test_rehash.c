@@ -96,6 +96,23 @@ static void finish(rehashTable *t) {
     }
 }
 
+/* A new table holding keys 1..n, not rehashing. */
+static void fill(rehashTable *t, uint64_t n) {
+    rehashTableInit(t);
+    for (uint64_t k = 1; k <= n; k++) add(t, k);
+    finish(t);
+}
+
+/* fill(t, n), then a resize to 'size' buckets with 'moved' of them moved:
+ * a table caught mid-rehash, entries in both arrays. */
+static void fillRehashing(rehashTable *t, uint64_t n, unsigned long size,
+                          int moved) {
+    fill(t, n);
+    ASSERT(rehashTableExpand(t, size));
+    rehashTableMoveBuckets(t, moved, &entryType, NULL);
+    ASSERT(rehashTableIsRehashing(t) && t->ht[0].used > 0 && t->ht[1].used > 0);
+}
+
 /* Counts the entries linked in array i (walking every chain). */
 static unsigned long countLinked(const rehashTable *t, int i) {
     unsigned long n = 0;
@@ -175,9 +192,7 @@ static void testGrow(void) {
 static void testShrink(void) {
     TEST_CASE("shrinks when under 10% full, to fit the entries") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 1000; k++) add(&t, k);
-        finish(&t);
+        fill(&t, 1000);
         ASSERT_EQ_INT(rehashTableBuckets(&t), 1024);
         for (uint64_t k = 104; k <= 1000; k++) del(&t, k);
         ASSERT(!rehashTableIsRehashing(&t));    /* 103 of 1024: not yet */
@@ -196,9 +211,7 @@ static void testShrink(void) {
 
     TEST_CASE("a removal during a rehash defers the shrink to its end") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 64; k++) add(&t, k);
-        finish(&t);
+        fill(&t, 64);
         ASSERT_EQ_INT(rehashTableExpand(&t, 4096), 1);
         rehashTablePause(&t);       /* so the deletes cannot finish it */
         for (uint64_t k = 3; k <= 64; k++) del(&t, k);
@@ -213,9 +226,7 @@ static void testShrink(void) {
 
     TEST_CASE("an array pre-sized by rehashTableExpand keeps its size") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 100; k++) add(&t, k);
-        finish(&t);
+        fill(&t, 100);
         ASSERT_EQ_INT(rehashTableExpand(&t, 1 << 12), 1);
         finish(&t);
         ASSERT_EQ_INT(rehashTableBuckets(&t), 1 << 12);
@@ -283,9 +294,7 @@ static void testSteps(void) {
 
     TEST_CASE("a paused table does not step; moving by hand still works") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 100; k++) add(&t, k);
-        finish(&t);
+        fill(&t, 100);
         rehashTableExpand(&t, 1024);
         rehashTablePause(&t);
         rehashTablePause(&t);
@@ -335,12 +344,7 @@ static void testSteps(void) {
 static void testClear(void) {
     TEST_CASE("clear frees every entry once, mid-rehash too") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 300; k++) add(&t, k);
-        finish(&t);
-        rehashTableExpand(&t, 4096);
-        rehashTableMoveBuckets(&t, 50, &entryType, NULL);
-        ASSERT(rehashTableIsRehashing(&t) && t.ht[1].used > 0);
+        fillRehashing(&t, 300, 4096, 50);
         t.shrinkPending = 1;
         rehashTablePause(&t);
         freed = 0;
@@ -403,9 +407,7 @@ static void testScan(void) {
 
     TEST_CASE("scan reports every key once when nothing changes") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 5000; k++) add(&t, k);
-        finish(&t);
+        fill(&t, 5000);
         scanSeen s = {xcalloc(5001, 1), 5000, 0, NULL};
         unsigned long cursor = 0, calls = 0;
         do {
@@ -457,12 +459,7 @@ static void testScan(void) {
 
     TEST_CASE("scan while rehashing; the callback may delete its entry") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 2000; k++) add(&t, k);
-        finish(&t);
-        rehashTableExpand(&t, 1 << 14);
-        rehashTableMoveBuckets(&t, 300, &entryType, NULL);
-        ASSERT(rehashTableIsRehashing(&t));
+        fillRehashing(&t, 2000, 1 << 14, 300);
         scanSeen s = {xcalloc(2001, 1), 2000, 0, &t};
         unsigned long cursor = 0;
         do {
@@ -485,12 +482,7 @@ static void testScan(void) {
 static void testRandom(void) {
     TEST_CASE("random picks are entries of the table, in both arrays") {
         rehashTable t;
-        rehashTableInit(&t);
-        for (uint64_t k = 1; k <= 64; k++) add(&t, k);
-        finish(&t);
-        rehashTableExpand(&t, 1024);
-        rehashTableMoveBuckets(&t, 32, &entryType, NULL);
-        ASSERT(rehashTableIsRehashing(&t));
+        fillRehashing(&t, 64, 1024, 32);
         unsigned char seen[65] = {0};
         int bad = 0;
         for (int i = 0; i < 20000; i++) {
