@@ -1,49 +1,30 @@
 /* lib/dict.c -- chained hash table with incremental rehashing and SCAN
  * cursors.
  *
- * See dict.h for the public contract.  Invariants kept by this file:
- *
- *   - ht[0].size and ht[1].size are 0 or powers of two; sizemask = size - 1.
- *   - rehashidx == -1 means "not rehashing"; then ht[1] is all zero.
- *   - While rehashing, ht[1] is allocated, every bucket of ht[0] below
- *     rehashidx is empty, and new entries always go to ht[1].  So a key is
- *     in exactly one of the tables and a lookup must try both.
- *   - pauseRehash > 0 (a safe iterator or a dictScan call is running) means
- *     no entry moves between tables and no table is freed.  A new resize may
- *     still start (allocating ht[1]), since that moves nothing.
- *   - ht[i].used counts the entries currently linked in table i.
+ * See dict.h for the public contract.  The bucket arrays, their sizing,
+ * the incremental rehash, pausing and the SCAN walk are lib/rehash.c's
+ * (its header states the invariants); this file owns the entries: it
+ * hashes and compares keys, allocates and frees entries through the
+ * dictType, and walks chains for lookups.  A dictEntry's 'next' is the
+ * chain link rehash.c moves; entries store no hash, so every moved entry
+ * is hashed again (dictType.hash), as before the core was shared.
  */
 #include "lib/dict.h"
-#include "lib/scancursor.h"
+#include "lib/rehash.h"
 
 #include <endian.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/alloc.h"
 
-/* Entries fewer than 1/DICT_SHRINK_RATIO of the buckets trigger a shrink. */
-#define DICT_SHRINK_RATIO 10
-/* A rehash step of n buckets gives up after visiting this many empty
- * buckets per bucket requested, to bound the time of a single step. */
-#define DICT_EMPTY_VISITS_PER_STEP 10
-
-typedef struct dictTable {
-    dictEntry **buckets;
-    unsigned long size;
-    unsigned long sizemask;
-    unsigned long used;
-} dictTable;
+/* Non-empty buckets moved by the rehash step of each operation. */
+#define DICT_REHASH_STEP 1
 
 struct dict {
     const dictType *type;
-    dictTable ht[2];
-    long rehashidx;     /* next ht[0] bucket to move, or -1 */
-    int pauseRehash;    /* number of live safe iterators / running scans */
-    int shrinkPending;  /* entries were removed while rehashing */
+    rehashTable table;
 };
 
 struct dictIterator {
@@ -56,43 +37,27 @@ struct dictIterator {
     uint64_t fingerprint;   /* unsafe iterators only */
 };
 
+_Static_assert(DICT_HT_INITIAL_SIZE == REHASH_INITIAL_SIZE,
+               "dict.h promises lib/rehash.h's smallest table");
+
 static void dictPanic(const char *msg) {
     fprintf(stderr, "redis-kv: dict: %s\n", msg);
     fflush(stderr);
     abort();
 }
 
-/* ------------------------------------------------------------------------ */
-/* Tables                                                                   */
-/* ------------------------------------------------------------------------ */
-
-static void tableReset(dictTable *t) {
-    t->buckets = NULL;
-    t->size = 0;
-    t->sizemask = 0;
-    t->used = 0;
+/* How rehash.c finds the link and the hash of an entry; its ctx is the
+ * dict's type. */
+static uint64_t entryHash(const void *entry, const void *ctx) {
+    const dictType *type = ctx;
+    return type->hash(((const dictEntry *)entry)->key);
 }
 
-/* Frees every entry of 't' with the type callbacks, then the bucket array;
- * leaves 't' reset. */
-static void tableClear(dict *d, dictTable *t) {
-    for (unsigned long i = 0; i < t->size && t->used > 0; i++) {
-        dictEntry *he = t->buckets[i];
-        while (he) {
-            dictEntry *next = he->next;
-            if (d->type->keyFree) d->type->keyFree(he->key);
-            if (d->type->valFree) d->type->valFree(he->val);
-            xfree(he);
-            t->used--;
-            he = next;
-        }
-    }
-    xfree(t->buckets);
-    tableReset(t);
-}
+#define NEXT_OFFSET offsetof(dictEntry, next)
+static const rehashEntryType entryType = {NEXT_OFFSET, entryHash};
 
 static inline int isRehashing(const dict *d) {
-    return d->rehashidx != -1;
+    return rehashTableIsRehashing(&d->table);
 }
 
 static inline uint64_t hashKey(const dict *d, const void *key) {
@@ -105,14 +70,15 @@ static inline int keysEqual(const dict *d, const void *key,
     return key == stored || d->type->keyEqual(key, stored);
 }
 
-/* Smallest power of two >= size, at least DICT_HT_INITIAL_SIZE, capped at
- * the largest power of two a long can index. */
-static unsigned long nextPowerOfTwo(unsigned long size) {
-    const unsigned long max = (unsigned long)LONG_MAX + 1UL;
-    if (size >= max) return max;
-    unsigned long p = DICT_HT_INITIAL_SIZE;
-    while (p < size) p <<= 1;
-    return p;
+/* The one caller of lib/rehash.h's inline mover (see there why it is
+ * out of line here and the mover inline in it). */
+__attribute__((noinline)) static void rehashSome(dict *d) {
+    rehashTableMoveBuckets(&d->table, DICT_REHASH_STEP, &entryType, d->type);
+}
+
+/* The small amount of rehashing piggy-backed on every operation. */
+static inline void rehashStep(dict *d) {
+    if (rehashTableStepDue(&d->table)) rehashSome(d);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -122,19 +88,20 @@ static unsigned long nextPowerOfTwo(unsigned long size) {
 dict *dictCreate(const dictType *type) {
     dict *d = xmalloc(sizeof(*d));
     d->type = type;
-    tableReset(&d->ht[0]);
-    tableReset(&d->ht[1]);
-    d->rehashidx = -1;
-    d->pauseRehash = 0;
-    d->shrinkPending = 0;
+    rehashTableInit(&d->table);
     return d;
 }
 
+static void freeEntry(void *ctx, void *entry) {
+    const dict *d = ctx;
+    dictEntry *he = entry;
+    if (d->type->keyFree) d->type->keyFree(he->key);
+    if (d->type->valFree) d->type->valFree(he->val);
+    xfree(he);
+}
+
 void dictEmpty(dict *d) {
-    tableClear(d, &d->ht[0]);
-    tableClear(d, &d->ht[1]);
-    d->rehashidx = -1;
-    d->shrinkPending = 0;
+    rehashTableClear(&d->table, &entryType, freeEntry, d);
 }
 
 void dictRelease(dict *d) {
@@ -144,11 +111,11 @@ void dictRelease(dict *d) {
 }
 
 unsigned long dictSize(const dict *d) {
-    return d->ht[0].used + d->ht[1].used;
+    return rehashTableSize(&d->table);
 }
 
 unsigned long dictBuckets(const dict *d) {
-    return d->ht[0].size + d->ht[1].size;
+    return rehashTableBuckets(&d->table);
 }
 
 int dictIsRehashing(const dict *d) {
@@ -159,165 +126,36 @@ int dictIsRehashing(const dict *d) {
 /* Resizing and rehashing                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Allocates a table of nextPowerOfTwo(size) buckets.  The first table of an
- * empty dict becomes ht[0] directly; otherwise it becomes ht[1] and a
- * rehash starts.  Fails (DICT_ERR) while rehashing, when the new size could
- * not hold the current entries, or when it equals the current size. */
-static int startResize(dict *d, unsigned long size) {
-    if (isRehashing(d) || d->ht[0].used > size) return DICT_ERR;
-
-    unsigned long realsize = nextPowerOfTwo(size);
-    if (realsize == d->ht[0].size) return DICT_ERR;
-
-    dictTable t;
-    t.buckets = xcalloc(realsize, sizeof(dictEntry *));
-    t.size = realsize;
-    t.sizemask = realsize - 1;
-    t.used = 0;
-
-    if (d->ht[0].buckets == NULL) {
-        d->ht[0] = t;
-    } else {
-        d->ht[1] = t;
-        d->rehashidx = 0;
-    }
-    return DICT_OK;
-}
-
 int dictExpand(dict *d, unsigned long size) {
-    return startResize(d, size);
-}
-
-static int needsGrow(const dict *d) {
-    return d->ht[0].size == 0 || d->ht[0].used >= d->ht[0].size;
-}
-
-static int needsShrink(const dict *d) {
-    unsigned long size = d->ht[0].size;
-    /* used * 10 < size, written so that it cannot overflow. */
-    return size > DICT_HT_INITIAL_SIZE &&
-           d->ht[0].used < (size + DICT_SHRINK_RATIO - 1) / DICT_SHRINK_RATIO;
-}
-
-/* Starts a grow if the load factor reached 1.  Called before an insert. */
-static void growIfNeeded(dict *d) {
-    if (isRehashing(d) || !needsGrow(d)) return;
-    if (d->ht[0].size == 0) {
-        startResize(d, DICT_HT_INITIAL_SIZE);
-    } else {
-        startResize(d, d->ht[0].used + 1);
-    }
-}
-
-/* Starts a shrink if fewer than 10% of the buckets are used.  Called after
- * a removal.  A removal during a rehash cannot start a shrink, so it sets
- * shrinkPending and the check runs again when the rehash completes (only
- * then: a table grown by dictExpand() for entries still to come must not
- * shrink back as soon as its rehash is done). */
-static void shrinkIfNeeded(dict *d) {
-    if (isRehashing(d)) {
-        d->shrinkPending = 1;
-        return;
-    }
-    if (needsShrink(d)) startResize(d, d->ht[0].used);
+    return rehashTableExpand(&d->table, size) ? DICT_OK : DICT_ERR;
 }
 
 int dictResizeIfNeeded(dict *d) {
-    if (isRehashing(d)) return DICT_ERR;
-    if (d->ht[0].size != 0 && needsGrow(d)) {
-        return startResize(d, d->ht[0].used + 1);
-    }
-    if (needsShrink(d)) return startResize(d, d->ht[0].used);
-    return DICT_ERR;
-}
-
-/* Moves every entry of ht[0] bucket 'idx' into ht[1]. */
-static void moveBucket(dict *d, unsigned long idx) {
-    dictEntry *he = d->ht[0].buckets[idx];
-    while (he) {
-        dictEntry *next = he->next;
-        unsigned long dst = hashKey(d, he->key) & d->ht[1].sizemask;
-        he->next = d->ht[1].buckets[dst];
-        d->ht[1].buckets[dst] = he;
-        d->ht[0].used--;
-        d->ht[1].used++;
-        he = next;
-    }
-    d->ht[0].buckets[idx] = NULL;
-}
-
-/* Makes ht[1] the only table once ht[0] is empty. */
-static void finishRehash(dict *d) {
-    xfree(d->ht[0].buckets);
-    d->ht[0] = d->ht[1];
-    tableReset(&d->ht[1]);
-    d->rehashidx = -1;
-}
-
-/* Moves up to 'n' non-empty buckets from ht[0] to ht[1], visiting at most
- * n*10 empty buckets.  Ignores the pause counter: callers check it.
- * Returns 1 if rehashing is still in progress afterwards, 0 if done. */
-static int rehashBuckets(dict *d, int n) {
-    if (!isRehashing(d)) return 0;
-    int emptyVisits = n * DICT_EMPTY_VISITS_PER_STEP;
-
-    while (n-- > 0 && d->ht[0].used != 0) {
-        /* used != 0 guarantees a non-empty bucket at or after rehashidx. */
-        while (d->ht[0].buckets[d->rehashidx] == NULL) {
-            d->rehashidx++;
-            if (--emptyVisits == 0) return 1;
-        }
-        moveBucket(d, (unsigned long)d->rehashidx);
-        d->rehashidx++;
-    }
-
-    if (d->ht[0].used == 0) {
-        finishRehash(d);
-        if (d->shrinkPending) {
-            d->shrinkPending = 0;
-            shrinkIfNeeded(d);
-        }
-        return isRehashing(d);
-    }
-    return 1;
-}
-
-/* The small amount of rehashing piggy-backed on every operation. */
-static void rehashStep(dict *d) {
-    if (d->pauseRehash == 0) rehashBuckets(d, 1);
-}
-
-static long long monotonicMicros(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return rehashTableResizeIfNeeded(&d->table) ? DICT_OK : DICT_ERR;
 }
 
 int dictRehashMilliseconds(dict *d, int ms) {
-    if (d->pauseRehash > 0) return 0;
-    long long start = monotonicMicros();
-    long long budget = (long long)ms * 1000;
-    int steps = 0;
-    while (rehashBuckets(d, 100)) {
-        steps += 100;
-        if (monotonicMicros() - start > budget) break;
-    }
-    return steps;
+    return rehashTableRehashMilliseconds(&d->table, ms, &entryType, d->type);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Insert, lookup, delete                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Finds 'key' in either table; returns the entry or NULL.  Does not step
- * the rehash. */
-static dictEntry *findEntry(const dict *d, const void *key, uint64_t h) {
+/* Finds 'key' (hash h) in either array.  Returns the link that points at
+ * its entry (a bucket slot or a 'next' field) and stores the array in
+ * *arrOut, or returns NULL.  Does not step the rehash. */
+static void **findLink(dict *d, const void *key, uint64_t h,
+                       rehashArray **arrOut) {
     for (int t = 0; t <= 1; t++) {
-        const dictTable *tab = &d->ht[t];
-        if (tab->size != 0) {
-            for (dictEntry *he = tab->buckets[h & tab->sizemask]; he;
-                 he = he->next) {
-                if (keysEqual(d, key, he->key)) return he;
+        rehashArray *a = &d->table.ht[t];
+        if (a->size != 0) {
+            void **link = &a->buckets[h & a->sizemask];
+            for (dictEntry *he = *link; he; link = &he->next, he = *link) {
+                if (keysEqual(d, key, he->key)) {
+                    *arrOut = a;
+                    return link;
+                }
             }
         }
         if (!isRehashing(d)) break;
@@ -329,22 +167,18 @@ dictEntry *dictAddRaw(dict *d, void *key, dictEntry **existing) {
     rehashStep(d);
     uint64_t h = hashKey(d, key);
 
-    dictEntry *found = findEntry(d, key, h);
-    if (found) {
-        if (existing) *existing = found;
+    rehashArray *a;
+    void **link = findLink(d, key, h, &a);
+    if (link) {
+        if (existing) *existing = *link;
         return NULL;
     }
     if (existing) *existing = NULL;
 
-    growIfNeeded(d);
-    dictTable *t = isRehashing(d) ? &d->ht[1] : &d->ht[0];
-    unsigned long idx = h & t->sizemask;
     dictEntry *he = xmalloc(sizeof(*he));
     he->key = key;
     he->val = NULL;
-    he->next = t->buckets[idx];
-    t->buckets[idx] = he;
-    t->used++;
+    rehashTableInsert(&d->table, he, h, NEXT_OFFSET);
     return he;
 }
 
@@ -374,7 +208,9 @@ int dictReplace(dict *d, void *key, void *val) {
 dictEntry *dictFind(dict *d, const void *key) {
     if (dictSize(d) == 0) return NULL;
     rehashStep(d);
-    return findEntry(d, key, hashKey(d, key));
+    rehashArray *a;
+    void **link = findLink(d, key, hashKey(d, key), &a);
+    return link ? *link : NULL;
 }
 
 void *dictFetchValue(dict *d, const void *key) {
@@ -382,76 +218,32 @@ void *dictFetchValue(dict *d, const void *key) {
     return he ? he->val : NULL;
 }
 
-/* Detaches the entry for 'key' from its bucket and returns it, or NULL. */
-static dictEntry *detachEntry(dict *d, const void *key) {
+dictEntry *dictUnlink(dict *d, const void *key) {
     if (dictSize(d) == 0) return NULL;
     rehashStep(d);
-    uint64_t h = hashKey(d, key);
-
-    for (int t = 0; t <= 1; t++) {
-        dictTable *tab = &d->ht[t];
-        if (tab->size != 0) {
-            dictEntry **link = &tab->buckets[h & tab->sizemask];
-            for (dictEntry *he = *link; he; link = &he->next, he = *link) {
-                if (keysEqual(d, key, he->key)) {
-                    *link = he->next;
-                    he->next = NULL;
-                    tab->used--;
-                    return he;
-                }
-            }
-        }
-        if (!isRehashing(d)) break;
-    }
-    return NULL;
-}
-
-dictEntry *dictUnlink(dict *d, const void *key) {
-    dictEntry *he = detachEntry(d, key);
-    if (he) shrinkIfNeeded(d);
+    rehashArray *a;
+    void **link = findLink(d, key, hashKey(d, key), &a);
+    if (link == NULL) return NULL;
+    dictEntry *he = *link;
+    rehashTableUnlink(&d->table, a, link, NEXT_OFFSET);
+    he->next = NULL;
     return he;
 }
 
 void dictFreeUnlinkedEntry(dict *d, dictEntry *he) {
-    if (he == NULL) return;
-    if (d->type->keyFree) d->type->keyFree(he->key);
-    if (d->type->valFree) d->type->valFree(he->val);
-    xfree(he);
+    if (he) freeEntry(d, he);
 }
 
 int dictDelete(dict *d, const void *key) {
-    dictEntry *he = detachEntry(d, key);
+    dictEntry *he = dictUnlink(d, key);
     if (he == NULL) return DICT_ERR;
-    dictFreeUnlinkedEntry(d, he);
-    shrinkIfNeeded(d);
+    freeEntry(d, he);
     return DICT_OK;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Iterators                                                                */
 /* ------------------------------------------------------------------------ */
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-/* A 64-bit summary of the table layout.  Any insert, delete, resize or
- * rehash step changes it, which is how misuse of an unsafe iterator is
- * caught. */
-static uint64_t dictFingerprint(const dict *d) {
-    uint64_t parts[6] = {
-        (uint64_t)(uintptr_t)d->ht[0].buckets, d->ht[0].size, d->ht[0].used,
-        (uint64_t)(uintptr_t)d->ht[1].buckets, d->ht[1].size, d->ht[1].used,
-    };
-    uint64_t h = 0;
-    for (int i = 0; i < 6; i++) h = mix64(h + parts[i]);
-    return h;
-}
 
 static dictIterator *newIterator(dict *d, int safe) {
     dictIterator *iter = xmalloc(sizeof(*iter));
@@ -463,9 +255,9 @@ static dictIterator *newIterator(dict *d, int safe) {
     iter->nextEntry = NULL;
     iter->fingerprint = 0;
     if (safe) {
-        d->pauseRehash++;
+        rehashTablePause(&d->table);
     } else {
-        iter->fingerprint = dictFingerprint(d);
+        iter->fingerprint = rehashTableFingerprint(&d->table);
     }
     return iter;
 }
@@ -482,19 +274,19 @@ dictIterator *dictGetSafeIterator(dict *d) {
  * successor of each returned entry is saved before returning it, so the
  * caller may free the returned entry. */
 dictEntry *dictNext(dictIterator *iter) {
-    dict *d = iter->d;
+    const rehashTable *t = &iter->d->table;
     for (;;) {
         if (iter->entry == NULL) {
             iter->index++;
-            if (iter->index >= (long)d->ht[iter->table].size) {
-                if (iter->table == 0 && isRehashing(d)) {
+            if (iter->index >= (long)t->ht[iter->table].size) {
+                if (iter->table == 0 && rehashTableIsRehashing(t)) {
                     iter->table = 1;
                     iter->index = 0;
                 } else {
                     return NULL;
                 }
             }
-            iter->entry = d->ht[iter->table].buckets[iter->index];
+            iter->entry = t->ht[iter->table].buckets[iter->index];
         } else {
             iter->entry = iter->nextEntry;
         }
@@ -508,100 +300,39 @@ dictEntry *dictNext(dictIterator *iter) {
 void dictReleaseIterator(dictIterator *iter) {
     if (iter == NULL) return;
     if (iter->safe) {
-        iter->d->pauseRehash--;
-    } else if (iter->fingerprint != dictFingerprint(iter->d)) {
+        rehashTableResume(&iter->d->table);
+    } else if (iter->fingerprint != rehashTableFingerprint(&iter->d->table)) {
         dictPanic("unsafe iterator used while the dict was modified");
     }
     xfree(iter);
 }
 
 /* ------------------------------------------------------------------------ */
-/* SCAN                                                                     */
+/* SCAN and random sampling                                                 */
 /* ------------------------------------------------------------------------ */
 
-static void scanBucket(dictEntry *he, dictScanFunction *fn, void *privdata) {
-    while (he) {
-        dictEntry *next = he->next;   /* fn may delete he */
-        fn(privdata, he);
-        he = next;
-    }
-}
-
 typedef struct dictScanContext {
-    dict *d;
     dictScanFunction *fn;
     void *privdata;
 } dictScanContext;
 
-static void dictScanVisit(void *ctx, int table, unsigned long index) {
+static void dictScanEntry(void *ctx, void *entry) {
     dictScanContext *sc = ctx;
-    scanBucket(sc->d->ht[table].buckets[index], sc->fn, sc->privdata);
+    sc->fn(sc->privdata, entry);
 }
 
-/* SCAN with Redis's guarantee, through the shared reverse-binary cursor
- * (lib/scancursor.h).  Rehashing is paused during the call. */
+/* SCAN with Redis's guarantee, walked by lib/rehash.c (which pauses
+ * rehashing during the call). */
 unsigned long dictScan(dict *d, unsigned long cursor, dictScanFunction *fn,
                        void *privdata) {
-    if (dictSize(d) == 0) return 0;
-    dictScanContext sc = {d, fn, privdata};
-    int small = 0, big = 1;
-    if (isRehashing(d) && d->ht[0].size > d->ht[1].size) {
-        small = 1;
-        big = 0;
-    }
-    d->pauseRehash++;
-    unsigned long v = scanCursorStep(cursor, isRehashing(d), small, d->ht[small].sizemask, big,
-                                     d->ht[big].sizemask, dictScanVisit, &sc);
-    d->pauseRehash--;
-    return v;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Random sampling                                                          */
-/* ------------------------------------------------------------------------ */
-
-/* Per-thread xorshift64* generator, seeded lazily from the clock and the
- * state's address so separate threads and runs differ. */
-static _Thread_local uint64_t randomState;
-
-static uint64_t randomNext(void) {
-    if (randomState == 0) {
-        randomState = mix64((uint64_t)monotonicMicros() ^
-                            (uint64_t)(uintptr_t)&randomState) | 1;
-    }
-    uint64_t x = randomState;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    randomState = x;
-    return x * 0x2545f4914f6cdd1dULL;
+    dictScanContext sc = {fn, privdata};
+    return rehashTableScan(&d->table, cursor, &entryType, dictScanEntry, &sc);
 }
 
 dictEntry *dictGetRandomKey(dict *d) {
     if (dictSize(d) == 0) return NULL;
     rehashStep(d);
-
-    dictEntry *bucket = NULL;
-    if (isRehashing(d)) {
-        /* ht[0] buckets below rehashidx are known to be empty. */
-        unsigned long s0 = d->ht[0].size;
-        unsigned long lo = (unsigned long)d->rehashidx;
-        unsigned long span = s0 + d->ht[1].size - lo;
-        while (bucket == NULL) {
-            unsigned long i = lo + randomNext() % span;
-            bucket = i >= s0 ? d->ht[1].buckets[i - s0] : d->ht[0].buckets[i];
-        }
-    } else {
-        while (bucket == NULL) {
-            bucket = d->ht[0].buckets[randomNext() & d->ht[0].sizemask];
-        }
-    }
-
-    unsigned long chainLen = 0;
-    for (dictEntry *he = bucket; he; he = he->next) chainLen++;
-    unsigned long pick = randomNext() % chainLen;
-    while (pick--) bucket = bucket->next;
-    return bucket;
+    return rehashTableRandomEntry(&d->table, NEXT_OFFSET);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -11,7 +11,8 @@
  * bucket (visiting at most ten empty ones) from table 0 to table 1, so the
  * cost of a resize is spread over many operations.  When table 0 is empty
  * it is freed and table 1 becomes table 0.  dictRehashMilliseconds() lets a
- * cron finish a rehash faster while the server is idle.
+ * cron finish a rehash faster while the server is idle.  The tables, their
+ * sizing and the rehash are lib/rehash.h's, shared with store/keydir.c.
  *
  * Sizing.  Table sizes are powers of two (at least 4; no table is
  * allocated until the first insert).  Resizing is AUTOMATIC in both
@@ -46,7 +47,8 @@
 typedef struct dictEntry {
     void *key;
     void *val;
-    struct dictEntry *next;     /* next entry in the same bucket */
+    void *next;     /* next dictEntry in the same bucket (void *: see
+                     * lib/rehash.h, which moves it between tables) */
 } dictEntry;
 
 /* hash and keyEqual are required: keyEqual returns nonzero when the two keys

@@ -1,5 +1,6 @@
-/* lib/scancursor.h -- Redis's reverse-binary SCAN cursor, shared by every hash
- * table that offers SCAN (lib/dict.c, store/keydir.c).
+/* lib/scancursor.h -- Redis's reverse-binary SCAN cursor, walked by
+ * lib/rehash.c for every hash table that offers SCAN (lib/dict.c,
+ * store/keydir.c).
  *
  * The cursor is a bucket index whose bits are incremented from the most
  * significant end.  With tables of size 2^n, bucket b holds the keys whose

@@ -22,12 +22,13 @@
  *   - expiry is an absolute unix time in milliseconds; 0 means "none".
  *
  * Table.  Chained hashing over power-of-two bucket arrays with incremental
- * rehashing, like lib/dict: two tables while resizing, and every lookup,
- * set, delete, relocate and random pick moves a couple of buckets from the
- * old table to the new one.  Grows when the number of keys reaches the
- * number of buckets (to the next power of two above it), shrinks when fewer
- * than 10% of the buckets are used.  keydirRehashMilliseconds() lets a cron
- * finish a rehash while the server is idle.  Keys are hashed with
+ * rehashing, by the same core as lib/dict (lib/rehash.h): two tables while
+ * resizing, and every lookup, set, delete, relocate and random pick moves
+ * a couple of buckets from the old table to the new one.  Grows when the
+ * number of keys reaches the number of buckets (to the next power of two
+ * above it), shrinks when fewer than 10% of the buckets are used.
+ * keydirRehashMilliseconds() lets a cron finish a rehash while the server
+ * is idle.  Keys are hashed with
  * dictGenHashFunction (SipHash keyed with the process-wide seed).
  *
  * Entry pointers.  A keydirEntry pointer stays valid until the entry is
