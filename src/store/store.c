@@ -30,17 +30,6 @@ int64_t storeWallMs(void) {
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-void storeLogf(store *s, int level, const char *fmt, ...) {
-    if (!s->log) return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    s->log(level, msg);
-}
-
-
 /* The open segment with this id (binary search of segs, then the
  * announced outputs of a running merge), or NULL. */
 segment *storeSegmentById(store *s, uint64_t id) {

@@ -29,9 +29,8 @@
 #include "store/keydir.h"
 #include "store/segment.h"
 #include "store/store.h"
+#include "store/store_log.h"
 
-#define STORE_LOG_NOTICE 2
-#define STORE_LOG_WARNING 3
 #define STORE_MAX_OFFSET UINT32_MAX
 
 /* One undo step of a batch: how a key (or a whole database) was before. */
@@ -149,8 +148,8 @@ struct store {
 static inline segment *storeActive(store *s) { return s->segs[s->nsegs - 1]; }
 
 int64_t storeWallMs(void);
-void storeLogf(store *s, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* The store's log line (store_log.h): storeLogf(s, STORE_LOG_WARNING, ...). */
+#define storeLogf(s, level, ...) storeLogTo((s)->log, level, __VA_ARGS__)
 segment *storeSegmentById(store *s, uint64_t id);
 /* Seals the active segment and starts segment 'nextId'; wantHint queues
  * the sealed segment's hint file for the background thread; syncLater

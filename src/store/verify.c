@@ -6,6 +6,7 @@
 #include "store/record.h"
 #include "store/recovery.h"
 #include "store/segment.h"
+#include "store/store_log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,8 +34,6 @@ verifySettingsValue verifySettings = {0};
 /* With the rate at 0, the worker looks at it again this often. */
 #define VERIFY_OFF_POLL_US 1000000
 
-#define LOG_NOTICE_ 2   /* the store's levels (store_internal.h) */
-#define LOG_WARNING_ 3
 
 struct verifier {
     char *dir;
@@ -99,18 +98,6 @@ static void waitUs(verifier *v, int64_t us) {
     ts.tv_sec += (time_t)(us / 1000000 + ns / 1000000000);
     ts.tv_nsec = (long)(ns % 1000000000);
     pthread_cond_timedwait(&v->cond, &v->lock, &ts);
-}
-
-static void logf_(verifier *v, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void logf_(verifier *v, int level, const char *fmt, ...) {
-    if (!v->log) return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    v->log(level, msg);
 }
 
 /* Charges the bytes read up to 'pos' and waits as long as the rate asks
@@ -210,12 +197,14 @@ static void reportDamage(verifier *v, const segment *seg, const recoveryResult *
                                                             : VERIFY_LOG_PER_SEGMENT;
     for (size_t i = 0; i < shown; i++) {
         const recoveryDamage *d = &res->damage[i];
-        logf_(v, LOG_WARNING_, "Background verification: damaged data in %s at offset %" PRIu64
-              " (%" PRIu64 " bytes): %s", seg->path, d->offset, d->length, d->reason);
+        storeLogTo(v->log, STORE_LOG_WARNING,
+                   "Background verification: damaged data in %s at offset %" PRIu64
+                   " (%" PRIu64 " bytes): %s", seg->path, d->offset, d->length, d->reason);
     }
     if (res->damageTotal > shown)
-        logf_(v, LOG_WARNING_, "Background verification: %" PRIu64 " more damaged regions in %s"
-              " (not logged)", res->damageTotal - shown, seg->path);
+        storeLogTo(v->log, STORE_LOG_WARNING,
+                   "Background verification: %" PRIu64 " more damaged regions in %s"
+                   " (not logged)", res->damageTotal - shown, seg->path);
     pthread_mutex_lock(&v->lock);
     v->stats.damaged += res->damageTotal;
     if (res->damageCount)
@@ -232,7 +221,8 @@ static int verifySegment(verifier *v, uint64_t id) {
                                sizeof(err));
     if (!seg) {
         int gone = errno == ENOENT;
-        if (!gone) logf_(v, LOG_WARNING_, "Background verification: can't open %s", err);
+        if (!gone)
+            storeLogTo(v->log, STORE_LOG_WARNING, "Background verification: can't open %s", err);
         pthread_mutex_lock(&v->lock);
         if (gone) v->stats.segmentsSkipped++;
         else v->stats.readErrors++;
@@ -254,7 +244,7 @@ static int verifySegment(verifier *v, uint64_t id) {
     if (!stopping) {
         int gone = !segmentFileExists(v->dir, id, ".log");
         if (rc < 0 && !gone)
-            logf_(v, LOG_WARNING_, "Background verification: %s", err);
+            storeLogTo(v->log, STORE_LOG_WARNING, "Background verification: %s", err);
         if (rc == 0 && !gone) reportDamage(v, seg, &res);
         pthread_mutex_lock(&v->lock);
         if (gone) v->stats.segmentsSkipped++;
@@ -288,7 +278,7 @@ static void *verifyMain(void *arg) {
         size_t n = 0;
         int listed = segmentListIds(v->dir, &ids, &n, err, sizeof(err)) == 0;
         if (!listed && !listFailing)
-            logf_(v, LOG_WARNING_, "Background verification: %s", err);
+            storeLogTo(v->log, STORE_LOG_WARNING, "Background verification: %s", err);
         listFailing = !listed;
         pthread_mutex_lock(&v->lock);
         size_t pending = listed ? takePending(v, ids, n) : 0;
@@ -297,8 +287,9 @@ static void *verifyMain(void *arg) {
             if (v->wake) continue;
             v->stats.inProgress = 0;
             if (firstPass && v->stats.segmentsDone + v->stats.segmentsSkipped > 0)
-                logf_(v, LOG_NOTICE_, "Background verification of the sealed segments done: "
-                      "%" PRIu64 " read (%" PRIu64 " bytes), %" PRIu64 " damaged regions",
+                storeLogTo(v->log, STORE_LOG_NOTICE,
+                           "Background verification of the sealed segments done: "
+                           "%" PRIu64 " read (%" PRIu64 " bytes), %" PRIu64 " damaged regions",
                       v->stats.segmentsDone, v->stats.bytes, v->stats.damaged);
             firstPass = 0;
             verifyPacerReset(&v->pacer);
@@ -344,7 +335,8 @@ int verifierStart(verifier *v, uint64_t activeId) {
     pthread_mutex_unlock(&v->lock);
     int rc = pthread_create(&v->thread, NULL, verifyMain, v);
     if (rc != 0) {
-        logf_(v, LOG_WARNING_, "Can't start the verification thread: %s", strerror(rc));
+        storeLogTo(v->log, STORE_LOG_WARNING, "Can't start the verification thread: %s",
+                   strerror(rc));
         v->stats.inProgress = 0;
         return -1;
     }
