@@ -194,10 +194,13 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
                       : hintLoadOrScan(seg, &ro, applyRecovered, &lc, res, err, errlen);
         if (rc < 0) return -1;
         /* A sealed segment without a usable hint (crash right after
-         * sealing, or a damaged hint) gets one now, for the next restart. */
+         * sealing, or a damaged hint) gets one now, for the next restart.
+         * Its scan was just logged: the hint's scan is quiet. */
         if (!last && res->segmentsFromHints == fromHints) {
             char herr[256];
-            if (hintWriteForSegment(seg, &ro, herr, sizeof(herr)) < 0)
+            recoveryOptions quiet = ro;
+            quiet.log = NULL;
+            if (hintWriteForSegment(seg, &quiet, herr, sizeof(herr)) < 0)
                 storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
                           (unsigned long long)seg->id, herr);
         }
