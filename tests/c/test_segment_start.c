@@ -35,7 +35,7 @@
 #define SMALL_SEGMENT 128
 
 static char errbuf[512];
-static char logText[8192]; /* every line the store logged since logReset */
+static char logText[8192]; /* every line the store logged since openStore */
 
 static void captureLog(int level, const char *msg) {
     (void)level;
@@ -43,21 +43,9 @@ static void captureLog(int level, const char *msg) {
     snprintf(logText + used, sizeof(logText) - used, "%s\n", msg);
 }
 
-static void logReset(void) { logText[0] = '\0'; }
-
 static store *openStore(const char *dir, uint64_t segSize, int policy) {
-    storeOptions o;
-    memset(&o, 0, sizeof(o));
-    o.dir = dir;
-    o.segmentSize = segSize;
-    o.fsyncPolicy = policy;
-    o.dbCount = DBS;
-    o.nowMs = T0;
-    o.log = captureLog;
-    logReset();
-    store *s = storeOpen(&o, errbuf, sizeof(errbuf));
-    if (s == NULL) fprintf(stderr, "storeOpen(%s): %s\n", dir, errbuf);
-    return s;
+    logText[0] = '\0';
+    return testOpenStoreWith(dir, segSize, policy, DBS, T0, captureLog);
 }
 
 static int put(store *s, const char *key, const char *val) {
@@ -351,6 +339,22 @@ static void testStartStates(void) {
 
 /* ---- Underneath: segmentWriteHeader and the recovery scan ------------------ */
 
+/* Opens segment 1 of dir (writable unless dryRun) and scans it into *res
+ * (initialised here; the caller frees it).  recoveryScan's result. */
+static int scanSegment1(const char *dir, int active, int dryRun, recoveryResult *res) {
+    recoveryResultInit(res);
+    segment *s = segmentOpen(dir, 1, SEGMENT_OPEN_ANYHEADER | (dryRun ? 0 : SEGMENT_OPEN_WRITE),
+                             errbuf, sizeof(errbuf));
+    if (s == NULL) return -1;
+    recoveryOptions o;
+    memset(&o, 0, sizeof(o));
+    o.active = active;
+    o.dryRun = dryRun;
+    int rc = recoveryScan(s, &o, NULL, NULL, res, errbuf, sizeof(errbuf));
+    segmentClose(s);
+    return rc;
+}
+
 static void testWriteHeader(void) {
     TEST_CASE("segmentWriteHeader refuses a valid header, a read-only segment, bytes after") {
         char *dir = makeTempDir("segstart");
@@ -396,33 +400,19 @@ static void testWriteHeader(void) {
         char hdr[SEGMENT_HEADER_SIZE];
         validHeader(1, hdr);
         writeFile(dir, 1, hdr, 5);
-        segment *s = segmentOpen(dir, 1, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, errbuf,
-                                 sizeof(errbuf));
-        recoveryOptions o;
-        memset(&o, 0, sizeof(o));
-        o.active = 1;
-        o.dryRun = 1;
         recoveryResult res;
-        recoveryResultInit(&res);
-        ASSERT_EQ_INT(recoveryScan(s, &o, NULL, NULL, &res, errbuf, sizeof(errbuf)), 0);
+        ASSERT_EQ_INT(scanSegment1(dir, 1, 1, &res), 0);
         ASSERT_EQ_UINT(res.headersWritten, 1);
         ASSERT_EQ_UINT(res.tornBytes, 5);
         ASSERT_EQ_UINT(res.damageTotal, 0);
         ASSERT_EQ_INT(res.tornCut, 0);
-        ASSERT(!s->headerOk);
-        segmentClose(s);
+        recoveryResultFree(&res);
         ASSERT_EQ_UINT(fileSize(dir, 1, ".log"), 5);
 
         /* Scanned as sealed, the same file is damage. */
-        recoveryResultFree(&res);
-        recoveryResultInit(&res);
-        s = segmentOpen(dir, 1, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, errbuf,
-                        sizeof(errbuf));
-        o.active = 0;
-        ASSERT_EQ_INT(recoveryScan(s, &o, NULL, NULL, &res, errbuf, sizeof(errbuf)), 0);
+        ASSERT_EQ_INT(scanSegment1(dir, 0, 1, &res), 0);
         ASSERT_EQ_UINT(res.headersWritten, 0);
         ASSERT_EQ_UINT(res.damageTotal, 1);
-        segmentClose(s);
         recoveryResultFree(&res);
         removeTree(dir);
     }
@@ -437,21 +427,14 @@ static void testWriteHeader(void) {
         char *img = readFile(dir, 1, ".log", &len);
         img[3] ^= 0x40;
         writeFile(dir, 1, img, len - 2);
-        s = segmentOpen(dir, 1, SEGMENT_OPEN_WRITE | SEGMENT_OPEN_ANYHEADER, errbuf,
-                        sizeof(errbuf));
-        recoveryOptions o;
-        memset(&o, 0, sizeof(o));
-        o.active = 1;
         recoveryResult res;
-        recoveryResultInit(&res);
-        ASSERT_EQ_INT(recoveryScan(s, &o, NULL, NULL, &res, errbuf, sizeof(errbuf)), 0);
+        ASSERT_EQ_INT(scanSegment1(dir, 1, 0, &res), 0);
         ASSERT_EQ_UINT(res.recordsApplied, 1);
         ASSERT_EQ_UINT(res.tornBytes, 0);
         ASSERT_EQ_UINT(res.damageTotal, 2); /* the header, the cut record */
         ASSERT_EQ_INT(res.tornCut, 0);
-        segmentClose(s);
-        ASSERT(sameFile(dir, 1, img, len - 2));
         recoveryResultFree(&res);
+        ASSERT(sameFile(dir, 1, img, len - 2));
         xfree(img);
         removeTree(dir);
     }

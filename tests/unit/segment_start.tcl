@@ -51,6 +51,20 @@ proc ss_check {dir} {
     return [run_tool $::ss_tool $dir]
 }
 
+# Inside a test body: skips unless the server under test is redis-kv,
+# then starts a server on a fresh directory that writes a=1 and b=2 and is
+# killed; returns its spawn_server dict.
+proc ss_two_keys_then_kill {} {
+    if {$::ss_skip ne ""} { skip $::ss_skip }
+    stop_spawned_servers
+    set s [ss_start]
+    set c [dict get $s client]
+    $c set a 1
+    $c set b 2
+    stop_server $s -kill9
+    return $s
+}
+
 # The issue's sequence after the damage: start, SET c 3 (answered OK),
 # kill -9, start again, and c must be there.  Returns the last server.
 proc ss_write_c_and_crash {s} {
@@ -69,14 +83,8 @@ start_server {tags {segment_start redis-kv-only needs:own-server}} {
     }
 
     test {An empty newest segment (a crash before its header): a write after it survives kill -9} {
-        if {$::ss_skip ne ""} { skip $::ss_skip }
-        stop_spawned_servers
-        set s [ss_start]
+        set s [ss_two_keys_then_kill]
         set dir [dict get $s dir]
-        set c [dict get $s client]
-        $c set a 1
-        $c set b 2
-        stop_server $s -kill9
         assert_equal [list [file join $dir seg-00000001.log]] [ss_segments $dir]
         set seg2 [file join $dir seg-00000002.log]
         ss_empty $seg2
@@ -100,12 +108,8 @@ start_server {tags {segment_start redis-kv-only needs:own-server}} {
     }
 
     test {The start after an empty newest segment logs that it wrote the header} {
-        if {$::ss_skip ne ""} { skip $::ss_skip }
-        stop_spawned_servers
-        set s [ss_start]
+        set s [ss_two_keys_then_kill]
         set dir [dict get $s dir]
-        [dict get $s client] set a 1
-        stop_server $s -kill9
         ss_empty [file join $dir seg-00000002.log]
         set s [restart_server $s]
         assert_match "*seg-00000002.log had no header*header written*" [ss_log $s]
@@ -115,14 +119,8 @@ start_server {tags {segment_start redis-kv-only needs:own-server}} {
     }
 
     test {The only segment cut to zero bytes: a write after it survives kill -9} {
-        if {$::ss_skip ne ""} { skip $::ss_skip }
-        stop_spawned_servers
-        set s [ss_start]
+        set s [ss_two_keys_then_kill]
         set dir [dict get $s dir]
-        set c [dict get $s client]
-        $c set a 1
-        $c set b 2
-        stop_server $s -kill9
         ss_empty [file join $dir seg-00000001.log]
         set s [ss_write_c_and_crash $s]
         # a and b went with the file's bytes; c, written after, is kept.
@@ -162,14 +160,8 @@ start_server {tags {segment_start redis-kv-only needs:own-server}} {
     }
 
     test {A newest segment with a damaged header and records after it is kept; writes go to a new one} {
-        if {$::ss_skip ne ""} { skip $::ss_skip }
-        stop_spawned_servers
-        set s [ss_start]
+        set s [ss_two_keys_then_kill]
         set dir [dict get $s dir]
-        set c [dict get $s client]
-        $c set a 1
-        $c set b 2
-        stop_server $s -kill9
         set seg1 [file join $dir seg-00000001.log]
         set data [ss_read $seg1]
         # Flip a bit of the magic: the header is bad, the records are not.
