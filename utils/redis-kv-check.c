@@ -130,7 +130,8 @@ static const char *usageText =
     "  1  damage found (bad checksums or headers, dropped batches, damaged,\n"
     "     stale or disagreeing hint files), or a torn tail at the end of the\n"
     "     last segment (an interrupted write the server cuts off at its next\n"
-    "     start)\n"
+    "     start), or a last segment without its header and any record (an\n"
+    "     interrupted creation: the server writes the header at its next start)\n"
     "  2  usage error, or DIR or a file in it cannot be read\n"
     "For --restore: 0 restored, 1 the backup is damaged, 2 usage error or\n"
     "trouble (history after the backup incomplete before --at, I/O error).\n";
@@ -370,6 +371,8 @@ typedef struct totals {
     uint64_t recordsApplied;
     uint64_t batchesApplied, batchesDropped;
     uint64_t tornBytes, tornOffset, tornSegId;
+    int unwrittenHeader;        /* the last segment has no header yet */
+    uint64_t unwrittenHeaderSegId;
     uint64_t damage, damageBytes;
     uint64_t hints[HS_COUNT];
 } totals;
@@ -408,6 +411,29 @@ static int activeHintStatus(const segment *seg) {
     return rc;
 }
 
+/* The last segment is the server's active one, unless its header is
+ * damaged with bytes after it (recovery.h, "The newest segment"): the
+ * server then treats it as sealed and starts a new segment after it.
+ * Returns whether seg is active, and prints a note (unless quiet) when a
+ * last segment is not. */
+static int lastSegmentActive(const segment *seg, int quiet) {
+    if (recoveryClassifyHeader(seg) != RECOVERY_HEADER_DAMAGED) return 1;
+    if (!quiet) {
+        printf("note: %s is the last segment, but its header is damaged and bytes "
+               "follow it: the server loads what checks out, never writes to it, "
+               "and starts seg-%08" PRIu64 ".log after it\n", seg->path, seg->id + 1);
+    }
+    return 0;
+}
+
+/* Prints what an active scan found of an unwritten header (res). */
+static void printUnwrittenHeader(const segment *seg, const recoveryResult *res,
+                                 const char *prefix) {
+    printf("%s%s has no header (%s, %" PRIu64 " bytes) and so no record: "
+           "an interrupted creation, or lost blocks; the server writes its header "
+           "at its next start\n", prefix, seg->path, seg->headerError, res->tornBytes);
+}
+
 /* Verifies one segment: hint check, then a dry-run recoveryScan whose
  * records go into the replay.  Prints the segment's line and its reports
  * unless quiet, and adds to *t.  Returns 0, or -1 after printing an error
@@ -421,6 +447,7 @@ static int verifySegment(const char *dir, uint64_t id, int active, replay *rp,
         errorf("%s", err);
         return -1;
     }
+    if (active) active = lastSegmentActive(seg, quiet);
 
     recoveryResult res, hres;
     recoveryResultInit(&res);
@@ -478,7 +505,10 @@ static int verifySegment(const char *dir, uint64_t id, int active, replay *rp,
     t->batchesDropped += res.batchesDropped;
     t->damage += res.damageTotal;
     for (size_t i = 0; i < res.damageCount; i++) t->damageBytes += res.damage[i].length;
-    if (res.tornBytes) {
+    if (res.headersWritten) {
+        t->unwrittenHeader = 1;
+        t->unwrittenHeaderSegId = seg->id;
+    } else if (res.tornBytes) {
         t->tornBytes += res.tornBytes;
         t->tornOffset = res.tornOffset;
         t->tornSegId = res.tornSegId;
@@ -491,7 +521,9 @@ static int verifySegment(const char *dir, uint64_t id, int active, replay *rp,
                baseName(seg->path), active ? "active" : "sealed", seg->size,
                res.recordsApplied, res.batchesApplied, res.batchesDropped,
                res.damageTotal, hintStatusName[hs]);
-        if (res.tornBytes) {
+        if (res.headersWritten) {
+            printf(" header=unwritten");
+        } else if (res.tornBytes) {
             printf(" torn=%" PRIu64 "@%" PRIu64, res.tornBytes, res.tornOffset);
         }
         putchar('\n');
@@ -504,7 +536,9 @@ static int verifySegment(const char *dir, uint64_t id, int active, replay *rp,
             printf("DAMAGE: %s: %" PRIu64 " more damaged regions not listed\n",
                    seg->path, res.damageTotal - res.damageCount);
         }
-        if (res.tornBytes) {
+        if (res.headersWritten) {
+            printUnwrittenHeader(seg, &res, "UNWRITTEN HEADER: ");
+        } else if (res.tornBytes) {
             printf("TORN TAIL: %s offset %" PRIu64 " (%" PRIu64 " bytes): an "
                    "interrupted write; the server cuts it at its next start\n",
                    seg->path, res.tornOffset, res.tornBytes);
@@ -645,6 +679,11 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
         status = EXIT_DAMAGE;
         printf("result: TORN TAIL (%" PRIu64 " bytes at the end of the last "
                "segment; everything before it is intact)\n", t.tornBytes);
+    } else if (t.unwrittenHeader) {
+        status = EXIT_DAMAGE;
+        printf("result: UNWRITTEN HEADER (seg-%08" PRIu64 ".log, the last segment, "
+               "holds no record yet; everything before it is intact)\n",
+               t.unwrittenHeaderSegId);
     } else {
         printf("result: clean\n");
     }
@@ -858,10 +897,11 @@ out:
     return ret;
 }
 
-/* Dumps segment 'id' (active: the last one) and adds its counts to the
- * totals.  Returns 0, or -1 after printing an error. */
+/* Dumps segment 'id' (active: the last one, see lastSegmentActive) and
+ * adds its counts to the totals.  Returns 0, or -1 after printing an
+ * error. */
 static int dumpSegment(const options *o, uint64_t id, int active, uint64_t *records,
-                       uint64_t *damaged, uint64_t *torn) {
+                       uint64_t *damaged, uint64_t *torn, uint64_t *unwritten) {
     char err[512];
     segment *seg = segmentOpen(o->dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
                                err, sizeof(err));
@@ -869,6 +909,7 @@ static int dumpSegment(const options *o, uint64_t id, int active, uint64_t *reco
         errorf("%s", err);
         return -1;
     }
+    if (active) active = lastSegmentActive(seg, 0);
     dumpWalk w;
     memset(&w, 0, sizeof(w));
     w.o = o;
@@ -905,14 +946,17 @@ static int dumpSegment(const options *o, uint64_t id, int active, uint64_t *reco
         printf("!! %" PRIu64 " more damaged regions not listed\n",
                res.damageTotal - res.damageCount);
     }
-    if (res.tornBytes) {
+    if (res.headersWritten) {
+        printUnwrittenHeader(seg, &res, "!! ");
+        *unwritten += res.headersWritten;
+    } else if (res.tornBytes) {
         printf("!! torn tail seg=%" PRIu64 " offset=%" PRIu64 " length=%" PRIu64
                ": an interrupted write; the server cuts it at its next start\n",
                seg->id, res.tornOffset, res.tornBytes);
+        *torn += res.tornBytes;
     }
     *records += w.records;
     *damaged += res.damageTotal;
-    *torn += res.tornBytes;
     ret = 0;
 
 out:
@@ -926,11 +970,11 @@ out:
 /* --dump: every segment, or only --segment N.  Returns the exit status
  * (1 when recovery would report damage or a torn tail). */
 static int runDump(const options *o, const uint64_t *ids, size_t n) {
-    uint64_t records = 0, damaged = 0, torn = 0;
+    uint64_t records = 0, damaged = 0, torn = 0, unwritten = 0;
     size_t dumped = 0;
     for (size_t i = 0; i < n; i++) {
         if (o->haveSegment && ids[i] != o->segment) continue;
-        if (dumpSegment(o, ids[i], i + 1 == n, &records, &damaged, &torn) != 0) {
+        if (dumpSegment(o, ids[i], i + 1 == n, &records, &damaged, &torn, &unwritten) != 0) {
             return EXIT_TROUBLE;
         }
         dumped++;
@@ -942,7 +986,7 @@ static int runDump(const options *o, const uint64_t *ids, size_t n) {
     }
     printf("# %zu segments, %" PRIu64 " good records, %" PRIu64
            " damage reports, %" PRIu64 " torn bytes\n", dumped, records, damaged, torn);
-    return damaged || torn ? EXIT_DAMAGE : EXIT_CLEAN;
+    return damaged || torn || unwritten ? EXIT_DAMAGE : EXIT_CLEAN;
 }
 
 /* ---------------------------------------------------------------- main */

@@ -219,11 +219,56 @@ static int applyRecord(scanState *st, uint64_t offset, uint64_t end,
     }
 }
 
+recoveryHeaderState recoveryClassifyHeader(const segment *seg) {
+    if (seg->headerOk) return RECOVERY_HEADER_OK;
+    return seg->size <= SEGMENT_HEADER_SIZE ? RECOVERY_HEADER_UNWRITTEN
+                                            : RECOVERY_HEADER_DAMAGED;
+}
+
+/* The active segment's header was never written (recovery.h, "The newest
+ * segment"): write it, or with dryRun only say so. */
+static int writeUnwrittenHeader(segment *seg, const recoveryOptions *opts,
+                                recoveryResult *res, char *err,
+                                size_t errlen) {
+    uint64_t had = seg->size;
+    char why[sizeof(seg->headerError)];
+    snprintf(why, sizeof(why), "%s", seg->headerError);
+    res->segmentsScanned++;
+    res->bytesScanned += had;
+    res->headersWritten++;
+    res->tornBytes += had;
+    res->tornOffset = 0;
+    res->tornSegId = seg->id;
+    if (opts->dryRun) {
+        logf_(opts, RECOVERY_LOG_WARNING,
+              "Segment %s has no header (%s, %" PRIu64 " bytes), so no "
+              "record (a crash between its creation and its header, or "
+              "lost blocks): its header would be written", seg->path, why,
+              had);
+        return 0;
+    }
+    if (segmentWriteHeader(seg, err, errlen) != 0) return -1;
+    res->tornCut = 1;
+    logf_(opts, RECOVERY_LOG_WARNING,
+          "Segment %s had no header (%s, %" PRIu64 " bytes), so no record "
+          "(a crash between its creation and its header, or lost blocks): "
+          "header written", seg->path, why, had);
+    return 0;
+}
+
 int recoveryScan(segment *seg, const recoveryOptions *opts,
                  recoveryCallback cb, void *ctx, recoveryResult *res,
                  char *err, size_t errlen) {
     static const recoveryOptions defaults = {0, 0, 0, 0, NULL};
     if (opts == NULL) opts = &defaults;
+    recoveryHeaderState hs = recoveryClassifyHeader(seg);
+    recoveryOptions sealedOpts;
+    if (opts->active && hs == RECOVERY_HEADER_DAMAGED) {
+        /* Real damage: never cut, never made appendable (recovery.h). */
+        sealedOpts = *opts;
+        sealedOpts.active = 0;
+        opts = &sealedOpts;
+    }
     if (opts->active && !opts->dryRun && !seg->writable) {
         errno = EBADF;
         segmentErrorf(err, errlen, "recover %s: the active segment must be "
@@ -239,6 +284,8 @@ int recoveryScan(segment *seg, const recoveryOptions *opts,
     st.ctx = ctx;
     st.res = res;
     st.badStart = NO_OFFSET;
+    if (opts->active && hs == RECOVERY_HEADER_UNWRITTEN)
+        return writeUnwrittenHeader(seg, opts, res, err, errlen);
 
     size_t chunk = opts->bufferSize ? opts->bufferSize : 1024 * 1024;
     if (chunk < MIN_BUFFER) chunk = MIN_BUFFER;

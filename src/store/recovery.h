@@ -43,8 +43,53 @@
  * exactly.
  *
  * A bad segment file header is reported as damage at offset 0 and the
- * records after it are still scanned (they are self-checking); the header
- * itself is never truncated or rewritten. */
+ * records after it are still scanned (they are self-checking); a header
+ * with bytes after it is never truncated or rewritten.
+ *
+ * The newest segment.  The store appends to the segment with the highest
+ * id once recovery has scanned it as the active one, so an active scan
+ * must leave a file that appends can follow.  segmentCreate never lets a
+ * crash leave seg-N.log without its header (segment.h), yet a newest file
+ * can be found in three states (recoveryClassifyHeader):
+ *
+ *   RECOVERY_HEADER_OK         the header is valid: records follow, a torn
+ *                              tail is cut, appends go to the end.
+ *   RECOVERY_HEADER_UNWRITTEN  no valid header, and the file ends within
+ *                              the header area: empty, a partial header,
+ *                              or 32 bytes that do not check out (magic,
+ *                              version, size, id or checksum).  Records
+ *                              start at byte 32, so the file holds no
+ *                              record and writing its header loses
+ *                              nothing.  It is what a crash leaves between
+ *                              creating a file and writing its header (a
+ *                              program other than segmentCreate, or a file
+ *                              system that lost a new file's blocks).  An
+ *                              active scan writes the header
+ *                              (segmentWriteHeader: file fsync, then
+ *                              directory fsync; its crash reasoning is
+ *                              there) before it returns, and reports it
+ *                              like a torn tail (headersWritten, the bytes
+ *                              in tornBytes).  Appends then start at byte
+ *                              32, where the next start looks for them.
+ *                              Appending to the file as found put the
+ *                              first record at offset 0, where the next
+ *                              start saw a bad header and cut the rest as
+ *                              a torn tail: acknowledged writes were lost.
+ *   RECOVERY_HEADER_DAMAGED    a bad header with bytes after it: they may
+ *                              be records (they are still scanned and
+ *                              loaded where they check out), so this is
+ *                              real damage, and the file is never written
+ *                              to.  An active scan treats it as sealed (a
+ *                              tail that does not check out is reported as
+ *                              damage, not cut), and storeOpen starts a
+ *                              new segment after it, leaving the file as
+ *                              it is for redis-kv-check; every start
+ *                              reports its header again.
+ *
+ * The classes depend only on the file's size and header, which no
+ * appends change, so the check tool (dry run) and the server agree.  A
+ * sealed segment is never classified: a bad header there is damage,
+ * whatever the file's size. */
 #ifndef REDIS_KV_RECOVERY_H
 #define REDIS_KV_RECOVERY_H
 
@@ -114,7 +159,11 @@ typedef struct recoveryResult {
                                    with dryRun) */
     uint64_t tornOffset;        /* where the last cut happened */
     uint64_t tornSegId;
-    int tornCut;                /* 1 when a file was actually truncated */
+    int tornCut;                /* 1 when a file was actually truncated
+                                   (or its unwritten header written) */
+    uint64_t headersWritten;    /* active segments whose unwritten header
+                                   was written (or would be, with dryRun):
+                                   RECOVERY_HEADER_UNWRITTEN above */
     uint64_t maxSeq;            /* highest seq of any good record seen */
     int64_t maxTimestamp;
     recoveryDamage *damage;     /* owned array of damageCount entries */
@@ -132,11 +181,25 @@ void recoveryAddDamage(recoveryResult *res, const recoveryOptions *opts,
                        const segment *seg, uint64_t offset, uint64_t length,
                        const char *reason);
 
+/* The newest segment's start states (above). */
+typedef enum recoveryHeaderState {
+    RECOVERY_HEADER_OK,
+    RECOVERY_HEADER_UNWRITTEN,
+    RECOVERY_HEADER_DAMAGED
+} recoveryHeaderState;
+
+/* Which of the three states seg (opened with SEGMENT_OPEN_ANYHEADER, no
+ * appends yet) is in.  Reads no file. */
+recoveryHeaderState recoveryClassifyHeader(const segment *seg);
+
 /* Scans 'seg' as described above.  seg must have been opened with
  * SEGMENT_OPEN_ANYHEADER (and SEGMENT_OPEN_WRITE when opts->active and not
- * dryRun); its size must be the file size (no appends yet).  After an
- * active scan, seg->size is the end of the last good record or batch, so
- * appends can follow.  opts may be NULL (sealed, defaults).
+ * dryRun, unless its header is RECOVERY_HEADER_DAMAGED); its size must be
+ * the file size (no appends yet).  After an active scan of a segment that
+ * was not RECOVERY_HEADER_DAMAGED, the header is valid and seg->size is
+ * the end of the last good record or batch, so appends can follow; a
+ * damaged one was scanned as sealed and must not be appended to.  opts
+ * may be NULL (sealed, defaults).
  * Returns 0 when the scan completed (damage is a result, not an error), or
  * -1 with err and errno on an I/O error or a callback stop (ECANCELED). */
 int recoveryScan(segment *seg, const recoveryOptions *opts,

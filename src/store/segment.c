@@ -382,6 +382,52 @@ fail: {
     return NULL;
 }
 
+/* Crash reasoning, step by step (recovery.h, "The newest segment", says
+ * when the store calls this):
+ *   1. pwrite the 32 header bytes at offset 0.  The file ended within the
+ *      header area, so afterwards it is exactly the header.  A crash
+ *      during the write leaves at most 32 bytes, some old, some new: still
+ *      no record, so the next start finds either this same state again
+ *      (and redoes it) or a valid header with nothing after it.
+ *   2. fsync the file: the header and the new size are durable.
+ *   3. fsync the directory.  The file's name may never have been made
+ *      durable by whoever created it (a process that died before syncing
+ *      the directory): without this, a power failure after the records
+ *      appended next were acknowledged could take the whole file with
+ *      them.  A crash before it leaves the file as steps 1-2 made it, or
+ *      no file: both are states the next start handles, and nothing was
+ *      acknowledged yet.
+ * Only when all three are done does the store append, so no acknowledged
+ * record ever depends on an unfinished step.  Writing in place rather
+ * than creating a new file and renaming it over the old one needs no
+ * second name and no descriptor swap, and is just as safe here because
+ * every intermediate state holds no record. */
+int segmentWriteHeader(segment *s, char *err, size_t errlen) {
+    if (!s->writable || s->headerOk || s->size > SEGMENT_HEADER_SIZE) {
+        errno = EINVAL;
+        segmentErrorf(err, errlen, "write the header of %s: only a writable "
+                      "segment with a bad header and no bytes after it may "
+                      "get a new one", s->path);
+        return -1;
+    }
+    char hdr[SEGMENT_HEADER_SIZE];
+    encodeFileHeader(hdr, s->id);
+    if (pwriteFull(s->fd, hdr, sizeof(hdr), 0) != 0) {
+        segmentErrorf(err, errlen, "write the header of %s: %s", s->path,
+                      strerror(errno));
+        return -1;
+    }
+    if (segmentFsyncFd(s->fd, 0) != 0) {
+        segmentErrorf(err, errlen, "fsync %s: %s", s->path, strerror(errno));
+        return -1;
+    }
+    if (segmentSyncDir(s->dir, err, errlen) != 0) return -1;
+    s->headerOk = 1;
+    s->headerError[0] = '\0';
+    s->size = SEGMENT_HEADER_SIZE;
+    return 0;
+}
+
 int segmentMap(segment *s, size_t len, char *err, size_t errlen) {
     if (s->map && s->mapLen >= len) return 0;
     if (len == 0) return 0;

@@ -19,9 +19,16 @@
  *     32    ..  records (record.h), back to back, no padding
  *
  * Invariants kept by this module:
- *   - a segment file always has a complete header: segmentCreate writes it
- *     to seg-N.log.tmp, fsyncs, then link()s it into place (never
- *     replacing an existing file) and fsyncs the directory;
+ *   - a segment file it creates always has a complete header:
+ *     segmentCreate writes it to seg-N.log.tmp, fsyncs, then link()s it
+ *     into place (never replacing an existing file) and fsyncs the
+ *     directory, so no crash leaves seg-N.log without its header.  A file
+ *     found without one anyway (made by another program, or by a file
+ *     system that lost its blocks) holds no record when it ends within
+ *     the header area; recovery (recovery.h, "The newest segment") gives
+ *     such a newest segment its header with segmentWriteHeader before
+ *     anything is appended, and never appends to a file whose header is
+ *     bad and that holds bytes after it;
  *   - seg->size is the logical end of the file (header + complete records);
  *     segmentAppendv writes exactly there and, when a write fails part way,
  *     cuts the file back to where it started, so the file never keeps a
@@ -122,6 +129,15 @@ int segmentPublish(segment *s, char *err, size_t errlen);
  * boundary.  NULL on error. */
 segment *segmentOpen(const char *dir, uint64_t id, int flags, char *err,
                      size_t errlen);
+
+/* Gives a segment opened with SEGMENT_OPEN_WRITE | SEGMENT_OPEN_ANYHEADER
+ * whose header is bad and whose file ends within the header area
+ * (size <= SEGMENT_HEADER_SIZE, so it holds no record) its header:
+ * writes it at offset 0, fsyncs the file, then the directory.  Afterwards
+ * headerOk is 1 and size SEGMENT_HEADER_SIZE, so appends can follow.
+ * EINVAL for any other segment (a bad header with bytes after it may
+ * hide records: it is never overwritten).  0 or -1. */
+int segmentWriteHeader(segment *s, char *err, size_t errlen);
 
 /* Closes the file and frees the segment (NULL is a no-op).  Does not sync:
  * call segmentSync or segmentSeal first when durability matters. */

@@ -121,8 +121,33 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
     return 0;
 }
 
+/* Opens the newest segment for recovery as the active one, or, when its
+ * header is damaged and bytes follow it (recovery.h, "The newest
+ * segment"), read-only as a sealed one: then *startAfter is set, and
+ * storeOpen starts a new segment after it, so nothing is ever appended
+ * to the damaged file.  NULL on error. */
+static segment *openNewest(store *s, uint64_t id, int *startAfter, char *err,
+                           size_t errlen) {
+    *startAfter = 0;
+    segment *seg = segmentOpen(s->dir, id, SEGMENT_OPEN_WRITE | SEGMENT_OPEN_ANYHEADER, err,
+                               errlen);
+    if (!seg || recoveryClassifyHeader(seg) != RECOVERY_HEADER_DAMAGED) return seg;
+    storeLogf(s, STORE_LOG_WARNING,
+              "Segment %s has a damaged header (%s) with %llu bytes after it: its records "
+              "are loaded where they check out, the file is kept as it is (redis-kv-check "
+              "reads it), and new writes go to a new segment after it",
+              seg->path, seg->headerError, (unsigned long long)segmentSize(seg));
+    segmentClose(seg);
+    *startAfter = 1;
+    return segmentOpen(s->dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
+}
+
+/* Replays segments ids[0..n) in order; the last one is recovered as the
+ * active segment (a torn tail cut, an unwritten header written), unless
+ * its header is damaged: then *newId is the id storeOpen must create for
+ * the writes to come (0 otherwise). */
 static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, size_t n,
-                           recoveryResult *res, char *err, size_t errlen) {
+                           uint64_t *newId, recoveryResult *res, char *err, size_t errlen) {
     loadContext lc;
     memset(&lc, 0, sizeof(lc));
     lc.s = s;
@@ -134,13 +159,23 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     lc.rp.report = reportPatch;
     recoveryOptions ro = {0};
     ro.log = opts->log;
+    *newId = 0;
     for (size_t i = 0; i < n; i++) {
-        int last = i + 1 == n;
-        segment *seg = segmentOpen(s->dir, ids[i],
-                                   last ? SEGMENT_OPEN_WRITE | SEGMENT_OPEN_ANYHEADER
-                                        : SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
-                                   err, errlen);
+        int last = i + 1 == n, startAfter = 0;
+        segment *seg = last ? openNewest(s, ids[i], &startAfter, err, errlen)
+                            : segmentOpen(s->dir, ids[i],
+                                          SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
         if (!seg) return -1;
+        if (startAfter) {
+            if (ids[i] >= UINT32_MAX) {
+                errno = ERANGE;
+                snprintf(err, errlen, "no segment id left after %s", seg->path);
+                segmentClose(seg);
+                return -1;
+            }
+            *newId = ids[i] + 1;
+            last = 0;
+        }
         addSegment(s, seg);
         ro.active = last;
         uint64_t fromHints = res->segmentsFromHints;
@@ -149,10 +184,13 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         if (rc < 0) return -1;
         if (!last && res->segmentsFromHints == fromHints) verifierSkip(s->verify, seg->id);
         /* A sealed segment without a usable hint (crash right after
-         * sealing, or a damaged hint) gets one now, for the next restart. */
+         * sealing, or a damaged hint) gets one now, for the next restart.
+         * Its scan was just logged: the hint's scan is quiet. */
         if (!last && res->segmentsFromHints == fromHints) {
             char herr[256];
-            if (hintWriteForSegment(seg, &ro, herr, sizeof(herr)) < 0)
+            recoveryOptions quiet = ro;
+            quiet.log = NULL;
+            if (hintWriteForSegment(seg, &quiet, herr, sizeof(herr)) < 0)
                 storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
                           (unsigned long long)seg->id, herr);
         }
@@ -186,7 +224,10 @@ void storeComputeTotals(store *s) {
 /* Opens (creating if needed) the data set in opts->dir and rebuilds the key
  * directories from hints and segments, validating every checksum.  Damage
  * is reported through opts->log and in the stats; a torn tail of the
- * active segment is cut. */
+ * active segment is cut, and its header written if it never was.  A
+ * newest segment whose header is damaged with bytes after it is left as
+ * it is and a new active segment started after it (recovery.h, "The
+ * newest segment"). */
 store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     store *s = xcalloc(1, sizeof(*s));
     s->dir = xstrdup(opts->dir);
@@ -230,17 +271,21 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     if (restored)
         storeLogf(s, STORE_LOG_NOTICE, "Restore of backup %llu completed",
                   (unsigned long long)restored);
+    uint64_t newId = 0;
     if (segmentRemoveTempFiles(s->dir, err, errlen) < 0 ||
         segmentRemoveOrphanHints(s->dir, err, errlen) < 0 ||
         segmentListIds(s->dir, &ids, &n, err, errlen) < 0 ||
-        recoverSegments(s, opts, ids, n, &res, err, errlen) < 0) {
+        recoverSegments(s, opts, ids, n, &newId, &res, err, errlen) < 0) {
         xfree(ids);
         recoveryResultFree(&res);
         storeClose(s);
         return NULL;
     }
-    if (n == 0) {
-        segment *seg = segmentCreate(s->dir, 1, err, errlen);
+    if (n == 0) newId = 1;
+    if (newId) {
+        /* segmentCreate makes the header and the name durable before it
+         * returns, so the first append lands after a synced header. */
+        segment *seg = segmentCreate(s->dir, newId, err, errlen);
         if (!seg) {
             recoveryResultFree(&res);
             storeClose(s);

@@ -84,22 +84,29 @@ static inline void testQuietLog(int level, const char *msg) {
     (void)msg;
 }
 
-/* Opens the store in dir (fsync off, a quiet log); prints why and returns
- * NULL when it cannot. */
-static inline store *testOpenStore(const char *dir, uint64_t segSize, int dbCount,
-                                   int64_t nowMs) {
+/* Opens the store in dir with the given fsync policy and log; prints why
+ * and returns NULL when it cannot. */
+static inline store *testOpenStoreWith(const char *dir, uint64_t segSize, int fsyncPolicy,
+                                       int dbCount, int64_t nowMs,
+                                       void (*log)(int level, const char *msg)) {
     storeOptions o;
     memset(&o, 0, sizeof(o));
     o.dir = dir;
     o.segmentSize = segSize;
-    o.fsyncPolicy = STORE_FSYNC_NO;
+    o.fsyncPolicy = fsyncPolicy;
     o.dbCount = dbCount;
     o.nowMs = nowMs;
-    o.log = testQuietLog;
+    o.log = log;
     char err[512];
     store *s = storeOpen(&o, err, sizeof(err));
     if (s == NULL) fprintf(stderr, "storeOpen(%s): %s\n", dir, err);
     return s;
+}
+
+/* Opens the store in dir (fsync off, a quiet log). */
+static inline store *testOpenStore(const char *dir, uint64_t segSize, int dbCount,
+                                   int64_t nowMs) {
+    return testOpenStoreWith(dir, segSize, STORE_FSYNC_NO, dbCount, nowMs, testQuietLog);
 }
 
 /* RLIMIT_FSIZE: makes the next appends past 'bytes' fail with EFBIG (a
