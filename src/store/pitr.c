@@ -179,6 +179,15 @@ static int walkSegment(const char *dataDir, uint64_t id, int isLast, int64_t atM
         p->cutOff = 0;
         return 1;
     }
+    if (!seg->headerOk && isLast && recoveryClassifyHeader(seg) == RECOVERY_HEADER_UNWRITTEN) {
+        /* Holds no record (recovery.h, "The newest segment"): the log
+         * ends where it begins. */
+        p->endOfLog = 1;
+        p->cutId = id;
+        p->cutOff = 0;
+        segmentClose(seg);
+        return 1;
+    }
     if (!seg->headerOk) {
         breakf(p, "segment %" PRIu64 ": bad file header (%s)", id, seg->headerError);
         p->cutId = id;

@@ -674,11 +674,48 @@ static void testLostSegment(void) {
     removeAll(base);
 }
 
+/* A newest segment whose header was never written (recovery.h: the
+ * server gives it its header at the next start) holds no record: it is
+ * the end of the log, not a break in its history. */
+static void testUnwrittenLastSegment(void) {
+    char *base = makeTempDir("pitr-unwritten");
+    char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
+    mkdir(data, 0755);
+    store *s = openStoreSeg(data, 1024);
+    if (!s) return;
+    putMany(s, 0, "a", 0, 10);
+    uint64_t bseq;
+    char *bk = backup(s, bdir, data, &bseq);
+    tick();
+    putMany(s, 0, "u", 0, 40);
+    storeStats st;
+    storeGetStats(s, &st);
+    storeWaitHints(s);
+    storeClose(s);
+    appendRaw(data, lastSegmentId(data) + 1, "", 0);
+
+    TEST_CASE("pitr: an empty newest segment is the end of the log") {
+        char *to = targetPath(base, "u1");
+        pitrReport r;
+        if (ASSERT_EQ_INT(restore(bk, data, to, FUTURE, &r), PITR_OK)) {
+            ASSERT_EQ_INT(r.endOfLog, 1);
+            ASSERT_EQ_UINT(r.lastSeq, st.lastSeq);
+            ASSERT_EQ_UINT(r.keys, 50);
+        }
+        removeAll(to);
+    }
+    xfree(bk);
+    xfree(data);
+    xfree(bdir);
+    removeAll(base);
+}
+
 int main(void) {
     testUndoFlushall();
     testBatches();
     testCompaction();
     testCompactionLooksContiguous();
     testLostSegment();
+    testUnwrittenLastSegment();
     return testReport();
 }
