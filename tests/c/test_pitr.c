@@ -166,6 +166,36 @@ static uint64_t fileSizeOf(const char *path) {
 
 /* ---- The user story: undo a FLUSHALL ------------------------------------- */
 
+/* A fresh base directory holding data/ (a store with segments of segSize
+ * bytes and keys a0..a9 in db 0) and a backup of it in backups/.  The
+ * store is left open, for the test to write the history after the
+ * backup.  0 if the store could not be opened. */
+typedef struct fixture {
+    char *base, *data, *bdir, *bk;
+    uint64_t bseq;
+    store *s;
+} fixture;
+
+static int fixtureOpen(fixture *f, const char *name, uint64_t segSize) {
+    f->base = makeTempDir(name);
+    f->data = targetPath(f->base, "data");
+    f->bdir = targetPath(f->base, "backups");
+    mkdir(f->data, 0755);
+    f->s = openStoreSeg(f->data, segSize);
+    if (!f->s) return 0;
+    putMany(f->s, 0, "a", 0, 10);
+    f->bk = backup(f->s, f->bdir, f->data, &f->bseq);
+    tick();
+    return 1;
+}
+
+static void fixtureFree(fixture *f) {
+    xfree(f->bk);
+    xfree(f->data);
+    xfree(f->bdir);
+    removeAll(f->base);
+}
+
 static void testUndoFlushall(void) {
     char *base = makeTempDir("pitr");
     char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
@@ -573,15 +603,11 @@ static void testCompaction(void) {
  * the numbers fit where the write should be.  The backup's newest segment
  * being gone, and the DBMAP itself, are what tell. */
 static void testCompactionLooksContiguous(void) {
-    char *base = makeTempDir("pitr-contig");
-    char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
-    mkdir(data, 0755);
-    store *s = openStoreSeg(data, 1 << 20);
-    if (!s) return;
-    putMany(s, 0, "a", 0, 10);
-    uint64_t bseq;
-    char *bk = backup(s, bdir, data, &bseq);
-    tick();
+    fixture f;
+    if (!fixtureOpen(&f, "pitr-contig", 1 << 20)) return;
+    char *base = f.base, *bk = f.bk;
+    uint64_t bseq = f.bseq;
+    store *s = f.s;
     put(s, 0, "x", "v-x");
     char cerr[256];
     int started = storeCompactStart(s, cerr, sizeof(cerr));
@@ -602,24 +628,17 @@ static void testCompactionLooksContiguous(void) {
         removeAll(to);
     }
 
-    xfree(bk);
-    xfree(data);
-    xfree(bdir);
-    removeAll(base);
+    fixtureFree(&f);
 }
 
 static void testLostSegment(void) {
-    char *base = makeTempDir("pitr-lost");
-    char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
-    mkdir(data, 0755);
-    store *s = openStoreSeg(data, 1024);
-    if (!s) return;
-    putMany(s, 0, "a", 0, 10);
-    uint64_t bseq;
-    char *bk = backup(s, bdir, data, &bseq);
+    fixture f;
+    if (!fixtureOpen(&f, "pitr-lost", 1024)) return;
+    char *base = f.base, *data = f.data, *bk = f.bk;
+    uint64_t bseq = f.bseq;
+    store *s = f.s;
     backupManifest m;
     backupManifestRead(bk, &m, errbuf, sizeof(errbuf));
-    tick();
     putMany(s, 0, "l", 0, 100);
     storeWaitHints(s);
     storeClose(s);
@@ -668,25 +687,17 @@ static void testLostSegment(void) {
     }
 
     backupManifestFree(&m);
-    xfree(bk);
-    xfree(data);
-    xfree(bdir);
-    removeAll(base);
+    fixtureFree(&f);
 }
 
 /* A newest segment whose header was never written (recovery.h: the
  * server gives it its header at the next start) holds no record: it is
  * the end of the log, not a break in its history. */
 static void testUnwrittenLastSegment(void) {
-    char *base = makeTempDir("pitr-unwritten");
-    char *data = targetPath(base, "data"), *bdir = targetPath(base, "backups");
-    mkdir(data, 0755);
-    store *s = openStoreSeg(data, 1024);
-    if (!s) return;
-    putMany(s, 0, "a", 0, 10);
-    uint64_t bseq;
-    char *bk = backup(s, bdir, data, &bseq);
-    tick();
+    fixture f;
+    if (!fixtureOpen(&f, "pitr-unwritten", 1024)) return;
+    char *base = f.base, *data = f.data, *bk = f.bk;
+    store *s = f.s;
     putMany(s, 0, "u", 0, 40);
     storeStats st;
     storeGetStats(s, &st);
@@ -704,10 +715,7 @@ static void testUnwrittenLastSegment(void) {
         }
         removeAll(to);
     }
-    xfree(bk);
-    xfree(data);
-    xfree(bdir);
-    removeAll(base);
+    fixtureFree(&f);
 }
 
 int main(void) {

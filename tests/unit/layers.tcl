@@ -35,6 +35,15 @@ proc layers_problems {out} {
     return $lines
 }
 
+# The one problem a check of root must find (it must fail).
+proc layers_one_problem {root args} {
+    lassign [layers_check $root {*}$args] rc out
+    assert_equal 1 $rc
+    set problems [layers_problems $out]
+    assert_equal 1 [llength $problems]
+    lindex $problems 0
+}
+
 tags {layers} {
     test {check-layers: the source tree holds its layers} {
         lassign [layers_check $::layers_src --extra $::layers_gen=command] rc out
@@ -47,11 +56,7 @@ tags {layers} {
             db/db.c "#include \"db/db.h\"\n#include \"lib/bstr.h\"\n#include \"cmd/handlers.h\""
             cmd/handlers.h "/* handlers */"
         }]
-        lassign [layers_check $root] rc out
-        assert_equal 1 $rc
-        set problems [layers_problems $out]
-        assert_equal 1 [llength $problems]
-        lindex $problems 0
+        layers_one_problem $root
     } {*/db/db.c:3: db/ includes cmd/handlers.h, a layer above it (cmd/)}
 
     test {check-layers: includes down the layers and within a layer pass} {
@@ -68,11 +73,7 @@ tags {layers} {
         set root [layers_tree {
             net/net.c "#include \"reactor/reactor.h\""
         }]
-        lassign [layers_check $root] rc out
-        assert_equal 1 $rc
-        set problems [layers_problems $out]
-        assert_equal 1 [llength $problems]
-        lindex $problems 0
+        layers_one_problem $root
     } {*/net/net.c:1: net/ includes reactor/reactor.h, a layer beside it (reactor/)}
 
     test {check-layers: a folder no layer is defined for is reported} {
@@ -88,10 +89,7 @@ tags {layers} {
         set root [layers_tree {
             db/db.c "#include \"nowhere/x.h\""
         }]
-        lassign [layers_check $root] rc out
-        set problems [layers_problems $out]
-        assert_equal 1 [llength $problems]
-        lindex $problems 0
+        layers_one_problem $root
     } {*/db/db.c:1: includes nowhere/x.h from unknown layer nowhere/}
 
     test {check-layers: the allow-list admits its entries and nothing near them} {
@@ -127,11 +125,7 @@ tags {layers} {
         set f [open $gen w]
         puts $f "#include \"cmd/handlers.h\"\n#include \"pubsub/pubsub.h\""
         close $f
-        lassign [layers_check $root --extra $gen=command] rc out
-        assert_equal 1 $rc
-        set problems [layers_problems $out]
-        assert_equal 1 [llength $problems]
-        lindex $problems 0
+        layers_one_problem $root --extra $gen=command
     } {*/command_table.c:2: command/ includes pubsub/pubsub.h, a layer above it (pubsub/)}
 
     test {check-layers: bad usage exits 2} {
