@@ -1035,8 +1035,7 @@ start_server {tags {client} overrides {unixsocket cl.sock unixsocketperm 700}} {
     test {unixsocket: the socket file exists with unixsocketperm} {
         assert {[file exists $::cl_sock]}
         assert_equal socket [file type $::cl_sock]
-        file stat $::cl_sock st
-        assert_equal 700 [format %o [expr {$st(mode) & 0777}]]
+        assert_equal 700 [format %o [expr {[file attributes $::cl_sock -permissions] & 0777}]]
         assert_equal {unixsocket cl.sock} [r config get unixsocket]
         assert_equal {unixsocketperm 700} [r config get unixsocketperm]
     }
