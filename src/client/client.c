@@ -494,9 +494,17 @@ static int clientWrite(client *c, int handlerInstalled) {
     return 0;
 }
 
+/* The socket can take more of what a previous iteration could not send.
+ * A client that got new output in this iteration (CLIENT_PENDING_WRITE)
+ * is left to beforeSleep, which writes it after the iteration's writes
+ * are as durable as appendfsync promises: with `always`, a reply to a
+ * write must not leave before its fdatasync, and here, in the middle of
+ * the iteration, it has not happened yet (Redis's AE_BARRIER). */
 static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask) {
     (void)r; (void)fd; (void)mask;
-    clientWrite(privdata, 1);
+    client *c = privdata;
+    if (c->flags & CLIENT_PENDING_WRITE) return;
+    clientWrite(c, 1);
 }
 
 void clientInstallWriteHandler(client *c) {
