@@ -49,8 +49,9 @@
  * The newest segment.  The store appends to the segment with the highest
  * id once recovery has scanned it as the active one, so an active scan
  * must leave a file that appends can follow.  segmentCreate never lets a
- * crash leave seg-N.log without its header (segment.h), yet a newest file
- * can be found in three states (recoveryClassifyHeader):
+ * crash leave seg-N.log without its header, and segmentCreateUnsynced (a
+ * rotation) only a power failure before its fsyncs (segment.h), yet a
+ * newest file can be found in three states (recoveryClassifyHeader):
  *
  *   RECOVERY_HEADER_OK         the header is valid: records follow, a torn
  *                              tail is cut, appends go to the end.
@@ -62,7 +63,8 @@
  *                              record and writing its header loses
  *                              nothing.  It is what a crash leaves between
  *                              creating a file and writing its header (a
- *                              program other than segmentCreate, or a file
+ *                              program other than segmentCreate, an
+ *                              unsynced rotation and a power cut, or a file
  *                              system that lost a new file's blocks).  An
  *                              active scan writes the header
  *                              (segmentWriteHeader: file fsync, then

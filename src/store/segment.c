@@ -83,8 +83,11 @@ static int ftruncateRetry(int fd, uint64_t size) {
     return rc;
 }
 
+_Thread_local uint64_t segmentFsyncCalls;
+
 int segmentFsyncFd(int fd, int dataOnly) {
     int rc;
+    segmentFsyncCalls++;
     do {
         rc = dataOnly ? fdatasync(fd) : fsync(fd);
     } while (rc != 0 && errno == EINTR);
@@ -292,9 +295,12 @@ segment *segmentCreateTemp(const char *dir, uint64_t id, char *err, size_t errle
     return s;
 }
 
-int segmentPublish(segment *s, char *err, size_t errlen) {
+/* Gives s its final name; with sync, durably: the file (its header and
+ * anything appended) is fsynced before the link and the directory after
+ * it. */
+static int publish(segment *s, int sync, char *err, size_t errlen) {
     if (s->tmpPath == NULL) return 0;
-    if (segmentFsyncFd(s->fd, 0) != 0) {
+    if (sync && segmentFsyncFd(s->fd, 0) != 0) {
         segmentErrorf(err, errlen, "fsync %s: %s", s->tmpPath, strerror(errno));
         return -1;
     }
@@ -312,13 +318,15 @@ int segmentPublish(segment *s, char *err, size_t errlen) {
     }
     xfree(s->tmpPath);
     s->tmpPath = NULL;
-    return segmentSyncDir(s->dir, err, errlen);
+    return sync ? segmentSyncDir(s->dir, err, errlen) : 0;
 }
 
-segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen) {
+int segmentPublish(segment *s, char *err, size_t errlen) { return publish(s, 1, err, errlen); }
+
+static segment *create(const char *dir, uint64_t id, int sync, char *err, size_t errlen) {
     segment *s = segmentCreateTemp(dir, id, err, errlen);
     if (s == NULL) return NULL;
-    if (segmentPublish(s, err, errlen) != 0) {
+    if (publish(s, sync, err, errlen) != 0) {
         int saved = errno;
         if (s->tmpPath) {
             unlink(s->tmpPath);
@@ -330,6 +338,14 @@ segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen) {
         return NULL;
     }
     return s;
+}
+
+segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen) {
+    return create(dir, id, 1, err, errlen);
+}
+
+segment *segmentCreateUnsynced(const char *dir, uint64_t id, char *err, size_t errlen) {
+    return create(dir, id, 0, err, errlen);
 }
 
 segment *segmentOpen(const char *dir, uint64_t id, int flags, char *err,

@@ -22,8 +22,13 @@
  *   - a segment file it creates always has a complete header:
  *     segmentCreate writes it to seg-N.log.tmp, fsyncs, then link()s it
  *     into place (never replacing an existing file) and fsyncs the
- *     directory, so no crash leaves seg-N.log without its header.  A file
- *     found without one anyway (made by another program, or by a file
+ *     directory, so no crash leaves seg-N.log without its header.
+ *     segmentCreateUnsynced does the same without the two fsyncs (for a
+ *     rotation on the event loop: the store has them done by its
+ *     background thread, or by the next group commit): a process crash
+ *     still never leaves the name without the header, a power failure
+ *     before those fsyncs may.  A file found without one (made by another
+ *     program, an unsynced create cut by a power failure, or a file
  *     system that lost its blocks) holds no record when it ends within
  *     the header area; recovery (recovery.h, "The newest segment") gives
  *     such a newest segment its header with segmentWriteHeader before
@@ -109,6 +114,10 @@ int segmentListIds(const char *dir, uint64_t **ids, size_t *count, char *err,
  * returns it open for appends with size SEGMENT_HEADER_SIZE.  Fails with
  * EEXIST when the segment already exists.  NULL on error. */
 segment *segmentCreate(const char *dir, uint64_t id, char *err, size_t errlen);
+/* The same without making the header and the name durable (see above);
+ * the caller must fsync the file and the directory before it relies on
+ * them (appendfsync always: before the reply to a write in it). */
+segment *segmentCreateUnsynced(const char *dir, uint64_t id, char *err, size_t errlen);
 
 /* Compaction's outputs: creates seg-<id>.log.tmp (replacing a leftover
  * one) with its header, open for appends, NOT yet part of the data set:
@@ -219,6 +228,11 @@ int segmentRemoveTempFiles(const char *dir, char *err, size_t errlen);
 
 /* fsync (dataOnly: fdatasync) of an open file, retried on EINTR.  0 or -1. */
 int segmentFsyncFd(int fd, int dataOnly);
+
+/* fsync and fdatasync calls the calling thread has made through this
+ * module (segmentFsyncFd, segmentSyncDir ...): lets a test show that a
+ * path of the event loop makes none. */
+extern _Thread_local uint64_t segmentFsyncCalls;
 
 /* fsync on the directory itself (makes creations/renames/unlinks durable).
  * 0 or -1. */

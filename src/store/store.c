@@ -310,6 +310,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
 }
 
 static void freeUndo(store *s, int restore);
+static int syncSealedByRotation(store *s, char *err, size_t errlen);
 
 void storeClose(store *s) {
     if (!s) return;
@@ -318,13 +319,18 @@ void storeClose(store *s) {
     if (s->inBatch) freeUndo(s, 1);
     if (s->syncInit) bgThreadStop(s);
     char ignored[256];
-    if (s->nsegs) segmentSync(storeActive(s), ignored, sizeof(ignored));
+    if (s->nsegs) {
+        syncSealedByRotation(s, ignored, sizeof(ignored));
+        segmentSync(storeActive(s), ignored, sizeof(ignored));
+        if (s->activeNameUnsynced) segmentSyncDir(s->dir, ignored, sizeof(ignored));
+    }
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
     xfree(s->kd);
     xfree(s->dbMap);
     xfree(s->batchBuf);
+    xfree(s->unsyncedSealed);
     xfree(s->undo);
     if (s->lockFd >= 0) close(s->lockFd);
     if (s->compactEfd >= 0) close(s->compactEfd);
@@ -359,13 +365,37 @@ const char *storeLastWriteError(const store *s) {
     return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
 }
 
-/* Seals the active segment (fsync here unless syncLater; its hint file is
- * written by the background thread) and starts segment nextId.  On failure
- * the current segment simply stays active. */
+/* With syncLater, the fsyncs a rotation owes are left to others: under
+ * appendfsync always to the next storeSync (the group commit, before any
+ * reply of this iteration leaves: the sealed segment's last records, the
+ * new file and the directory); otherwise to the background thread (the
+ * hint job syncs the sealed segment before it writes the hint; the new
+ * file and the directory are synced at once), within the second that
+ * everysec allows. */
+static void leaveSyncsForLater(store *s, uint64_t sealedId) {
+    if (s->fsyncPolicy != STORE_FSYNC_ALWAYS) {
+        bgSyncActiveName(s);
+        return;
+    }
+    if (s->nunsyncedSealed == s->unsyncedSealedCap) {
+        s->unsyncedSealedCap = s->unsyncedSealedCap ? s->unsyncedSealedCap * 2 : 4;
+        s->unsyncedSealed = xrealloc(s->unsyncedSealed, sizeof(uint64_t) * s->unsyncedSealedCap);
+    }
+    s->unsyncedSealed[s->nunsyncedSealed++] = sealedId;
+    s->activeNameUnsynced = 1;
+}
+
+/* Seals the active segment and starts segment nextId.  Without syncLater
+ * both are made durable here (the sealed segment fsynced, the new one
+ * created with segmentCreate); with it no fsync runs on the caller's
+ * thread (leaveSyncsForLater).  The sealed segment's hint file is written
+ * by the background thread.  On failure the current segment simply stays
+ * active. */
 int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater) {
     char err[256];
     segment *old = storeActive(s);
-    segment *next = segmentCreate(s->dir, nextId, err, sizeof(err));
+    segment *next = syncLater ? segmentCreateUnsynced(s->dir, nextId, err, sizeof(err))
+                              : segmentCreate(s->dir, nextId, err, sizeof(err));
     if (!next) {
         snprintf(s->lastError, sizeof(s->lastError), "%s", err);
         storeLogf(s, STORE_LOG_WARNING, "Can't start a new segment: %s", err);
@@ -384,12 +414,15 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater) {
     addSegment(s, next);
     storeMapSegment(s, next, s->segmentSize);
     s->totalBytes += segmentSize(next);
-    s->dirty = 0;
     bgTrackActive(s);
+    if (syncLater) leaveSyncsForLater(s, old->id);
+    else s->dirty = 0;
     return 0;
 }
 
-static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1, 0); }
+/* The rotation of a full segment, in the middle of the event loop's work:
+ * no fsync on the way. */
+static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1, 1); }
 
 static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
                        int64_t expireMs, uint64_t seq) {
@@ -790,6 +823,22 @@ int storeNeedsSync(const store *s) {
     return s->dirty && s->fsyncPolicy == STORE_FSYNC_ALWAYS;
 }
 
+/* The segments rotations sealed since the last sync (leaveSyncsForLater).
+ * One that compaction deleted meanwhile needs nothing: its live records
+ * were copied to outputs the merge synced. */
+static int syncSealedByRotation(store *s, char *err, size_t errlen) {
+    while (s->nunsyncedSealed > 0) {
+        uint64_t id = s->unsyncedSealed[s->nunsyncedSealed - 1];
+        segment *seg = storeSegmentById(s, id);
+        if (seg && segmentFsyncFd(seg->fd, 1) != 0) {
+            snprintf(err, errlen, "fdatasync %s: %s", seg->path, strerror(errno));
+            return -1;
+        }
+        s->nunsyncedSealed--;
+    }
+    return 0;
+}
+
 /* fdatasync of the active segment if anything was appended since the
  * last one.  With appendfsync always the server calls this once per event
  * loop iteration, before any reply is written (group commit). */
@@ -797,10 +846,13 @@ int storeSync(store *s) {
     if (!s->dirty) return STORE_OK;
     char err[256];
     errno = 0;
-    if (segmentSync(storeActive(s), err, sizeof(err)) < 0) {
+    if (syncSealedByRotation(s, err, sizeof(err)) < 0 ||
+        segmentSync(storeActive(s), err, sizeof(err)) < 0 ||
+        (s->activeNameUnsynced && segmentSyncDir(s->dir, err, sizeof(err)) < 0)) {
         recordWriteError(s, err);
         return STORE_ERR_WRITE;
     }
+    s->activeNameUnsynced = 0;
     s->dirty = 0;
     pthread_mutex_lock(&s->syncLock);
     s->stats.lastFsyncMs = storeWallMs();

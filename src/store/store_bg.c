@@ -26,11 +26,19 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Writes the hint of sealed segment 'id', unless it is gone. */
+/* Writes the hint of sealed segment 'id', unless it is gone.  A rotation
+ * seals a segment without its fsync (storeRotateTo), so it is synced here
+ * first: a hint never describes records that are not on disk. */
 static void writeHint(store *s, uint64_t id) {
     char err[256];
     segment *seg = segmentOpen(s->dir, id, SEGMENT_OPEN_READ, err, sizeof(err));
     if (!seg) return; /* deleted by compaction already: no hint needed */
+    if (segmentFsyncFd(seg->fd, 1) != 0) {
+        storeLogf(s, STORE_LOG_WARNING, "Can't sync sealed segment %llu: %s (no hint written)",
+                  (unsigned long long)id, strerror(errno));
+        segmentClose(seg);
+        return;
+    }
     recoveryOptions ro = {0};
     int rc = hintWriteForSegment(seg, &ro, err, sizeof(err));
     segmentClose(seg);
@@ -39,6 +47,14 @@ static void writeHint(store *s, uint64_t id) {
     char *hint = segmentPath(s->dir, id, ".hint");
     unlink(hint);
     xfree(hint);
+}
+
+/* The name of a segment created by a rotation (segmentCreateUnsynced):
+ * the file was fsynced just before, the directory is now. */
+static void syncActiveName(store *s) {
+    char err[256];
+    if (segmentSyncDir(s->dir, err, sizeof(err)) != 0)
+        storeLogf(s, STORE_LOG_WARNING, "Can't sync the data directory: %s", err);
 }
 
 /* A queued snapshot runs before any queued hint: the hint of the segment
@@ -59,20 +75,24 @@ static void runSnapshot(store *s) {
 static void *bgThreadMain(void *arg) {
     store *s = arg;
     pthread_mutex_lock(&s->syncLock);
-    while (!s->stopSync || s->nhintJobs > 0 || snapshotReady(s)) {
+    while (!s->stopSync || s->nhintJobs > 0 || snapshotReady(s) || s->activeNameJob) {
         if (snapshotReady(s)) {
             runSnapshot(s);
             continue;
         }
-        if (s->nhintJobs == 0) {
+        if (s->nhintJobs == 0 && !s->activeNameJob) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_sec += 1;
             pthread_cond_timedwait(&s->syncCond, &s->syncLock, &ts);
-            if (s->stopSync && s->nhintJobs == 0 && !snapshotReady(s)) break;
+            if (s->stopSync && s->nhintJobs == 0 && !snapshotReady(s) && !s->activeNameJob)
+                break;
             if (snapshotReady(s)) continue;
         }
-        int fd = s->fsyncPolicy == STORE_FSYNC_EVERYSEC && s->syncFd >= 0 ? dup(s->syncFd) : -1;
+        int nameJob = s->activeNameJob && s->syncFd >= 0;
+        s->activeNameJob = 0;
+        int fd = (s->fsyncPolicy == STORE_FSYNC_EVERYSEC || nameJob) && s->syncFd >= 0
+                     ? dup(s->syncFd) : -1;
         uint64_t job = 0;
         int haveJob = s->nhintJobs > 0;
         if (haveJob) {
@@ -80,8 +100,9 @@ static void *bgThreadMain(void *arg) {
             memmove(s->hintJobs, s->hintJobs + 1, sizeof(uint64_t) * --s->nhintJobs);
         }
         pthread_mutex_unlock(&s->syncLock);
-        int synced = fd >= 0 && fdatasync(fd) == 0;
+        int synced = fd >= 0 && segmentFsyncFd(fd, !nameJob) == 0;
         if (fd >= 0) close(fd);
+        if (nameJob) syncActiveName(s);
         if (haveJob) writeHint(s, job);
         pthread_mutex_lock(&s->syncLock);
         if (haveJob) s->hintJobsDone++;
@@ -89,6 +110,13 @@ static void *bgThreadMain(void *arg) {
     }
     pthread_mutex_unlock(&s->syncLock);
     return NULL;
+}
+
+void bgSyncActiveName(store *s) {
+    pthread_mutex_lock(&s->syncLock);
+    s->activeNameJob = 1;
+    pthread_cond_signal(&s->syncCond);
+    pthread_mutex_unlock(&s->syncLock);
 }
 
 /* Points the thread at the active segment (a dup of its fd, so the

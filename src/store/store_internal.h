@@ -101,6 +101,12 @@ struct store {
     uint64_t liveBytes;
     uint64_t totalBytes;
     int dirty;              /* appended since the last sync */
+    /* What a rotation left for the next storeSync (appendfsync always
+     * only; otherwise the background thread syncs them): segments sealed
+     * without their fsync, and the new active segment's name. */
+    uint64_t *unsyncedSealed;
+    size_t nunsyncedSealed, unsyncedSealedCap;
+    int activeNameUnsynced;
     void (*log)(int level, const char *msg);
     storeStats stats;
     storeVerified verified[STORE_VERIFIED_SLOTS]; /* owner thread only */
@@ -122,6 +128,7 @@ struct store {
     pthread_mutex_t syncLock;
     pthread_cond_t syncCond;
     int syncFd;             /* the active segment's fd (a dup) */
+    int activeNameJob;      /* bgSyncActiveName asked for a sync */
     int stopSync;
     int syncInit;           /* the lock and condition exist */
     uint64_t *hintJobs;     /* sealed segments waiting for their hint */
@@ -168,6 +175,9 @@ void storeMapAll(store *s);
 void bgThreadStart(store *s);
 void bgThreadStop(store *s);
 void bgTrackActive(store *s);
+/* Has the background thread fsync the active segment and the directory:
+ * after a rotation created it with segmentCreateUnsynced. */
+void bgSyncActiveName(store *s);
 void bgQueueHint(store *s, uint64_t segId);
 /* Hands the job to the thread (which runs snapshotRunJob). */
 void bgQueueSnapshot(store *s, snapshotJob *job);

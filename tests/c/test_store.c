@@ -1447,14 +1447,43 @@ static void testFsync(void) {
         removeTree(dir);
     }
 
-    TEST_CASE("a rotation seals (fsyncs) the segment: nothing left to sync") {
+    /* A rotation used to fsync the sealed segment, the new file and the
+     * directory on the caller's thread (the event loop); issue 14 moved
+     * them off it, so what the old test asserted ("nothing left to
+     * sync") is no longer the contract. */
+    TEST_CASE("appendfsync always: a rotation fsyncs nothing; the group commit does it all") {
         char *dir = makeTempDir("store");
         store *s = openStoreAt(dir, 200, STORE_FSYNC_ALWAYS, T0);
         char val[300];
         fillValue(val, sizeof(val), 2);
+        uint64_t before = segmentFsyncCalls;
         ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
         ASSERT_EQ_UINT(statsOf(s).segments, 2);
+        ASSERT_EQ_UINT(segmentFsyncCalls - before, 0);
+        ASSERT_EQ_INT(storeNeedsSync(s), 1);
+        ASSERT_EQ_INT(storeSync(s), STORE_OK);
+        /* the sealed segment, the new one, the directory */
+        ASSERT_EQ_UINT(segmentFsyncCalls - before, 3);
         ASSERT_EQ_INT(storeNeedsSync(s), 0);
+        storeClose(s);
+        s = openStoreAt(dir, 200, STORE_FSYNC_ALWAYS, T0);
+        ASSERT(holds(s, 0, "k", 1, val, sizeof(val)));
+        storeClose(s);
+        removeTree(dir);
+    }
+
+    TEST_CASE("appendfsync everysec: the background thread syncs a sealed segment, then hints it") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 200, STORE_FSYNC_EVERYSEC, T0);
+        char val[300];
+        fillValue(val, sizeof(val), 3);
+        uint64_t before = segmentFsyncCalls;
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, val, sizeof(val), 0), STORE_OK);
+        ASSERT_EQ_UINT(statsOf(s).segments, 2);
+        ASSERT_EQ_UINT(segmentFsyncCalls - before, 0);
+        ASSERT_EQ_INT(storeNeedsSync(s), 0);
+        storeWaitHints(s);
+        ASSERT(segmentFileExists(dir, 1, ".hint"));
         storeClose(s);
         removeTree(dir);
     }

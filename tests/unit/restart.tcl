@@ -444,5 +444,31 @@ start_server {tags {restart redis-kv-only needs:own-server}} {
         }
     }
 
+    # Rotations leave their fsyncs to the group commit (always) or to the
+    # background thread (everysec, no): a kill -9 right after many of them
+    # must still find every acknowledged write, in every mode.
+    foreach mode {always everysec no} {
+        test "Writes across many segment rotations survive kill -9 (appendfsync $mode)" {
+            rs_require
+            if {$::rs_on_redis} { skip "redis-kv's segment-size" }
+            stop_spawned_servers
+            set s [spawn_server -dir [new_tmpdir] -timeout 30 -client \
+                       -overrides [list appendfsync $mode segment-size 4kb]]
+            set c [dict get $s client]
+            set val [string repeat x 300]
+            for {set i 0} {$i < 200} {incr i} { $c set "r$i" "$val$i" }
+            set segments [server_info_field $c storage_segments]
+            assert {$segments > 10}
+            stop_server $s -kill9
+            set s [restart_server $s]
+            set c [dict get $s client]
+            for {set i 0} {$i < 200} {incr i} {
+                assert_equal "$val$i" [$c get "r$i"] "key r$i after kill -9"
+            }
+            assert_equal 200 [$c dbsize]
+            stop_server $s
+        }
+    }
+
     stop_spawned_servers
 }
