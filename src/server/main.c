@@ -127,6 +127,11 @@ void resetServerStats(void) {
     server.statInstantaneousOps = 0;
     server.statInstantaneousNetIn = 0;
     server.statInstantaneousNetOut = 0;
+    /* The counters the samples are taken from start again at 0: so do
+     * their bases, or the next sample would be negative. */
+    server.statInstantaneousOpsBase = 0;
+    server.statNetInBase = 0;
+    server.statNetOutBase = 0;
     dictEmpty(server.errorStats);
     commandResetStats();
     latencyTrackingReset();

@@ -276,6 +276,17 @@ start_server {tags {info}} {
         assert_equal [expr {max(0, $used - $overhead)}] [info_field $t used_memory_dataset]
     }
 
+    test {Stats: instantaneous rates stay non-negative across CONFIG RESETSTAT} {
+        for {set i 0} {$i < 50} {incr i} { r set rs:$i [string repeat x 1000] }
+        after 250 ;# the cron has sampled the traffic
+        r config resetstat
+        after 250 ;# and sampled again, after the counters went back to 0
+        set t [r info stats]
+        foreach f {instantaneous_ops_per_sec instantaneous_input_kbps instantaneous_output_kbps} {
+            assert {[info_field $t $f] >= 0} "$f: [info_field $t $f]"
+        }
+    }
+
     test {Stats: counters and instantaneous fields parse} {
         set t [r info stats]
         foreach f {total_connections_received total_commands_processed
