@@ -16,13 +16,14 @@
 # hint.  redis-server runs with REDIS_ARGS (default: appendonly yes,
 # everysec, no RDB); REDIS=0 skips it.  Ports: KVPORT and RPORT, default
 # free ones.  Both servers run in a temporary directory and are stopped by
-# PID.  Run it under cpulock: the figures are CPU-bound.
+# PID.  KV names another redis-kv binary (an older build, to compare).
+# Run it under cpulock: the figures are CPU-bound.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 KEYS=${2:-1000000}
 make -s >/dev/null
-export KV=./src/redis-kv-server
+export KV=${KV:-./src/redis-kv-server}
 export REDIS_SERVER=${REDIS_SERVER:-redis-server}
 export KV_ARGS=${KV_ARGS:---segment-size 64mb --compact-garbage-percent 0}
 export REDIS_ARGS=${REDIS_ARGS:---save '' --appendonly yes --appendfsync everysec}
