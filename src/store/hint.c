@@ -353,13 +353,22 @@ int hintOpen(segment *seg, hintFile *hf, char *err, size_t errlen) {
         goto fail;
     }
     /* A hint is never written in place after its rename (hint.h), so the
-     * mapping cannot lose pages under us; MAP_POPULATE reads it at once
-     * rather than page by page. */
-    hf->map = mmap(NULL, (size_t)hf->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+     * mapping cannot lose pages under us.  Reading it in with
+     * MADV_POPULATE_READ (at once rather than page by page) also turns a
+     * disk error into an error here, where a scan can take over, instead
+     * of a SIGBUS on first access (kernels before 5.14 lack it: EINVAL,
+     * and pages then fault in one by one). */
+    hf->map = mmap(NULL, (size_t)hf->size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (hf->map == MAP_FAILED) {
         segmentErrorf(err, errlen, "mmap %s: %s", path, strerror(errno));
         goto fail;
     }
+#ifdef MADV_POPULATE_READ
+    if (madvise((void *)hf->map, (size_t)hf->size, MADV_POPULATE_READ) != 0 && errno != EINVAL) {
+        segmentErrorf(err, errlen, "read %s: %s", path, strerror(errno));
+        goto fail;
+    }
+#endif
     if ((why = validateFrame(hf, seg)) == NULL) why = validateEntries(hf);
     if (why) goto fail;
     close(fd);
