@@ -6,7 +6,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "lib/alloc.h"
@@ -250,102 +252,83 @@ int hintWriteForSegment(segment *seg, const recoveryOptions *opts, char *err,
 
 /* ---- Loading ---------------------------------------------------------------- */
 
-typedef struct hintTrailer {
-    uint64_t count;
-    uint64_t segSize;
-    uint64_t maxSeq;
-    int64_t maxTimestamp;
-    uint32_t crc;
-} hintTrailer;
+/* Decodes the entry at e (HINT_ENTRY_SIZE bytes available) into *h and
+ * *offset. */
+static void decodeEntry(const char *e, recordHeader *h, uint64_t *offset) {
+    memset(h, 0, sizeof(*h));
+    h->type = (uint8_t)e[0];
+    h->flags = (uint8_t)e[1];
+    h->db = recordGetU16(e + 2);
+    h->keylen = recordGetU32(e + 4);
+    h->vallen = recordGetU32(e + 8);
+    *offset = recordGetU64(e + 12);
+    h->expireAt = (int64_t)recordGetU64(e + 20);
+    h->seq = recordGetU64(e + 28);
+}
 
-/* Parse results. */
-#define PARSE_OK 0
-#define PARSE_IOERR 1
-#define PARSE_INVALID 2
-#define PARSE_STOPPED 3
-
-/* Walks the entries in [HINT_HEADER_SIZE, fileSize - HINT_TRAILER_SIZE).
- * Pass 1 (cb NULL) validates every entry and checks the file checksum;
- * pass 2 delivers.  *why gets the reason for PARSE_INVALID. */
-static int parseEntries(segmentReader *rd, uint64_t fileSize,
-                        const hintTrailer *tr, segment *seg,
-                        recoveryCallback cb, void *ctx, const char **why) {
-    uint64_t end = fileSize - HINT_TRAILER_SIZE;
-    uint64_t pos = HINT_HEADER_SIZE, count = 0, lastOffset = 0;
-    uint32_t crc = 0;
-    if (cb == NULL) {
-        const char *h = segmentReaderGet(rd, 0, HINT_HEADER_SIZE);
-        if (h == NULL) return PARSE_IOERR;
-        crc = crc32c(h, HINT_HEADER_SIZE);
+/* Counts one entry of physical database db in hf->dbEntries. */
+static void countDbEntry(hintFile *hf, uint16_t db) {
+    if (db >= hf->ndb) {
+        size_t n = (size_t)db + 1;
+        hf->dbEntries = xrealloc(hf->dbEntries, n * sizeof(uint64_t));
+        memset(hf->dbEntries + hf->ndb, 0, (n - hf->ndb) * sizeof(uint64_t));
+        hf->ndb = n;
     }
+    hf->dbEntries[db]++;
+}
+
+/* Checks every entry in [HINT_HEADER_SIZE, size - HINT_TRAILER_SIZE) of
+ * the mapped file and its checksum, counting entries per database.  NULL
+ * when valid, else the reason. */
+static const char *validateEntries(hintFile *hf) {
+    const char *m = hf->map;
+    uint64_t end = hf->size - HINT_TRAILER_SIZE;
+    uint64_t pos = HINT_HEADER_SIZE, count = 0, lastOffset = 0;
     while (pos < end) {
-        if (end - pos < HINT_ENTRY_SIZE) {
-            *why = "truncated entry";
-            return PARSE_INVALID;
-        }
-        const char *e = segmentReaderGet(rd, pos, HINT_ENTRY_SIZE);
-        if (e == NULL) return PARSE_IOERR;
+        if (end - pos < HINT_ENTRY_SIZE) return "truncated entry";
         recordHeader h;
-        memset(&h, 0, sizeof(h));
-        h.type = (uint8_t)e[0];
-        h.flags = (uint8_t)e[1];
-        h.db = recordGetU16(e + 2);
-        h.keylen = recordGetU32(e + 4);
-        h.vallen = recordGetU32(e + 8);
-        uint64_t offset = recordGetU64(e + 12);
-        h.expireAt = (int64_t)recordGetU64(e + 20);
-        h.seq = recordGetU64(e + 28);
+        uint64_t offset;
+        decodeEntry(m + pos, &h, &offset);
         uint64_t elen = HINT_ENTRY_SIZE + (uint64_t)h.keylen;
-        if (elen > end - pos) {
-            *why = "entry key runs past the end of the entries";
-            return PARSE_INVALID;
-        }
-        if (!recordIsDataType(h.type) || recordCheckHeader(&h, 0) != NULL) {
-            *why = "invalid entry";
-            return PARSE_INVALID;
-        }
-        if (offset < SEGMENT_HEADER_SIZE ||
-            offset > tr->segSize ||
-            recordEncodedSize(h.keylen, h.vallen) > tr->segSize - offset ||
-            (count && offset <= lastOffset)) {
-            *why = "entry offset outside the segment or out of order";
-            return PARSE_INVALID;
-        }
-        e = segmentReaderGet(rd, pos, (size_t)elen);
-        if (e == NULL) return PARSE_IOERR;
-        if (cb == NULL) {
-            crc = crc32cUpdate(crc, e, (size_t)elen);
-        } else {
-            recoveryItem it;
-            it.segId = seg->id;
-            it.offset = offset;
-            it.hdr = h;
-            it.key = e + HINT_ENTRY_SIZE;
-            it.fromHint = 1;
-            if (cb(ctx, &it) != 0) return PARSE_STOPPED;
-        }
+        if (elen > end - pos) return "entry key runs past the end of the entries";
+        if (!recordIsDataType(h.type) || recordCheckHeader(&h, 0) != NULL)
+            return "invalid entry";
+        if (offset < SEGMENT_HEADER_SIZE || offset > hf->segSize ||
+            recordEncodedSize(h.keylen, h.vallen) > hf->segSize - offset ||
+            (count && offset <= lastOffset))
+            return "entry offset outside the segment or out of order";
+        countDbEntry(hf, h.db);
         lastOffset = offset;
         count++;
         pos += elen;
     }
-    if (count != tr->count) {
-        *why = "entry count differs from the trailer";
-        return PARSE_INVALID;
-    }
-    if (cb == NULL) {
-        const char *t = segmentReaderGet(rd, end, HINT_TRAILER_SIZE - 4);
-        if (t == NULL) return PARSE_IOERR;
-        crc = crc32cUpdate(crc, t, HINT_TRAILER_SIZE - 4);
-        if (crc != tr->crc) {
-            *why = "checksum mismatch";
-            return PARSE_INVALID;
-        }
-    }
-    return PARSE_OK;
+    if (count != hf->count) return "entry count differs from the trailer";
+    if (crc32c(m, (size_t)hf->size - 4) != recordGetU32(m + hf->size - 4))
+        return "checksum mismatch";
+    return NULL;
 }
 
-int hintLoad(segment *seg, const recoveryOptions *opts, recoveryCallback cb,
-             void *ctx, recoveryResult *res, char *err, size_t errlen) {
+/* Checks what can be checked without the entries: size, header, trailer,
+ * and that the segment still has the size the hint describes. */
+static const char *validateFrame(hintFile *hf, const segment *seg) {
+    const char *m = hf->map;
+    if (memcmp(m, HINT_MAGIC, 8) != 0 || recordGetU32(m + 8) != HINT_VERSION ||
+        recordGetU64(m + 16) != seg->id)
+        return "bad header";
+    const char *t = m + hf->size - HINT_TRAILER_SIZE;
+    if (memcmp(t + 32, HINT_END_MAGIC, 8) != 0) return "bad trailer";
+    hf->count = recordGetU64(t);
+    hf->segSize = recordGetU64(t + 8);
+    hf->maxSeq = recordGetU64(t + 16);
+    hf->maxTimestamp = (int64_t)recordGetU64(t + 24);
+    if (hf->segSize != seg->size) return "stale: the segment's size differs from the hint's";
+    return NULL;
+}
+
+int hintOpen(segment *seg, hintFile *hf, char *err, size_t errlen) {
+    memset(hf, 0, sizeof(*hf));
+    hf->seg = seg;
+    hf->map = MAP_FAILED;
     char *path = segmentPath(seg->dir, seg->id, ".hint");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -354,106 +337,151 @@ int hintLoad(segment *seg, const recoveryOptions *opts, recoveryCallback cb,
         xfree(path);
         return missing ? HINT_MISSING : HINT_INVALID;
     }
-    int ret = HINT_INVALID;
     const char *why = NULL;
-    segmentReader rd;
-    segmentReaderInit(&rd, fd, 0, opts ? opts->bufferSize : 0);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         segmentErrorf(err, errlen, "stat %s: %s", path, strerror(errno));
-        goto out;
+        goto fail;
     }
-    uint64_t size = (uint64_t)st.st_size;
-    rd.limit = size;
-    if (size < HINT_HEADER_SIZE + HINT_TRAILER_SIZE) {
+    hf->size = (uint64_t)st.st_size;
+    if (hf->size < HINT_HEADER_SIZE + HINT_TRAILER_SIZE) {
         why = "file too short";
-        goto invalid;
+        goto fail;
     }
-    const char *h = segmentReaderGet(&rd, 0, HINT_HEADER_SIZE);
-    if (h == NULL) goto ioerr;
-    if (memcmp(h, HINT_MAGIC, 8) != 0 ||
-        recordGetU32(h + 8) != HINT_VERSION || recordGetU64(h + 16) != seg->id) {
-        why = "bad header";
-        goto invalid;
+    if (hf->size > SIZE_MAX) {
+        why = "file too large to map";
+        goto fail;
     }
-    const char *t = segmentReaderGet(&rd, size - HINT_TRAILER_SIZE,
-                                     HINT_TRAILER_SIZE);
-    if (t == NULL) goto ioerr;
-    if (memcmp(t + 32, HINT_END_MAGIC, 8) != 0) {
-        why = "bad trailer";
-        goto invalid;
+    /* A hint is never written in place after its rename (hint.h), so the
+     * mapping cannot lose pages under us.  Reading it in with
+     * MADV_POPULATE_READ (at once rather than page by page) also turns a
+     * disk error into an error here, where a scan can take over, instead
+     * of a SIGBUS on first access (kernels before 5.14 lack it: EINVAL,
+     * and pages then fault in one by one). */
+    hf->map = mmap(NULL, (size_t)hf->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (hf->map == MAP_FAILED) {
+        segmentErrorf(err, errlen, "mmap %s: %s", path, strerror(errno));
+        goto fail;
     }
-    hintTrailer tr;
-    tr.count = recordGetU64(t);
-    tr.segSize = recordGetU64(t + 8);
-    tr.maxSeq = recordGetU64(t + 16);
-    tr.maxTimestamp = (int64_t)recordGetU64(t + 24);
-    tr.crc = recordGetU32(t + 40);
-    if (tr.segSize != seg->size) {
-        why = "stale: the segment's size differs from the hint's";
-        goto invalid;
+#ifdef MADV_POPULATE_READ
+    if (madvise((void *)hf->map, (size_t)hf->size, MADV_POPULATE_READ) != 0 && errno != EINVAL) {
+        segmentErrorf(err, errlen, "read %s: %s", path, strerror(errno));
+        goto fail;
     }
+#endif
+    if ((why = validateFrame(hf, seg)) == NULL) why = validateEntries(hf);
+    if (why) goto fail;
+    close(fd);
+    xfree(path);
+    return HINT_OK;
 
-    int rc = parseEntries(&rd, size, &tr, seg, NULL, NULL, &why);
-    if (rc == PARSE_IOERR) goto ioerr;
-    if (rc == PARSE_INVALID) goto invalid;
-
-    /* Valid: deliver.  From here on a failure cannot fall back to a scan. */
-    if (cb != NULL) rc = parseEntries(&rd, size, &tr, seg, cb, ctx, &why);
-    if (rc != PARSE_OK) {
-        if (rc == PARSE_STOPPED) errno = ECANCELED;
-        else if (rc == PARSE_INVALID) errno = EIO; /* file changed under us */
-        segmentErrorf(err, errlen, "load %s: %s", path,
-                      rc == PARSE_STOPPED ? "stopped by the caller"
-                                          : "read failed after delivery began");
-        ret = HINT_FAILED;
-        goto out;
+fail:
+    if (why) {
+        errno = EBADMSG;
+        segmentErrorf(err, errlen, "%s: %s", path, why);
     }
-    res->recordsApplied += tr.count;
-    res->segmentsFromHints++;
-    if (tr.maxSeq > res->maxSeq) res->maxSeq = tr.maxSeq;
-    if (tr.maxTimestamp > res->maxTimestamp) res->maxTimestamp = tr.maxTimestamp;
-    ret = HINT_OK;
-    goto out;
-
-ioerr:
-    segmentErrorf(err, errlen, "read %s: %s", path,
-                  errno == ERANGE ? "unexpected end of file" : strerror(errno));
-    ret = HINT_INVALID;
-    goto out;
-invalid:
-    errno = EBADMSG;
-    segmentErrorf(err, errlen, "%s: %s", path, why);
-    ret = HINT_INVALID;
-out:
     {
         int saved = errno;
-        segmentReaderFree(&rd);
         close(fd);
         xfree(path);
+        hintClose(hf);
         errno = saved;
     }
-    return ret;
+    return HINT_INVALID;
+}
+
+int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
+                recoveryResult *res, char *err, size_t errlen) {
+    recoveryItem items[HINT_BATCH];
+    size_t n = 0;
+    uint64_t end = hf->size - HINT_TRAILER_SIZE, pos = HINT_HEADER_SIZE;
+    while (pos < end) {
+        recoveryItem *it = &items[n++];
+        decodeEntry(hf->map + pos, &it->hdr, &it->offset);
+        it->segId = hf->seg->id;
+        it->key = hf->map + pos + HINT_ENTRY_SIZE;
+        it->fromHint = 1;
+        pos += HINT_ENTRY_SIZE + (uint64_t)it->hdr.keylen;
+        if (n == HINT_BATCH || pos >= end) {
+            if (cb(ctx, items, n) != 0) {
+                errno = ECANCELED;
+                segmentErrorf(err, errlen, "load %s hint: stopped by the caller",
+                              hf->seg->path);
+                return HINT_FAILED;
+            }
+            n = 0;
+        }
+    }
+    res->recordsApplied += hf->count;
+    res->segmentsFromHints++;
+    if (hf->maxSeq > res->maxSeq) res->maxSeq = hf->maxSeq;
+    if (hf->maxTimestamp > res->maxTimestamp) res->maxTimestamp = hf->maxTimestamp;
+    return HINT_OK;
+}
+
+void hintClose(hintFile *hf) {
+    if (hf->map != MAP_FAILED && hf->map != NULL) munmap((void *)hf->map, (size_t)hf->size);
+    hf->map = MAP_FAILED;
+    xfree(hf->dbEntries);
+    hf->dbEntries = NULL;
+    hf->ndb = 0;
+}
+
+/* hintLoad's callback adapter: a batch to one call per item. */
+typedef struct itemAdapter {
+    recoveryCallback cb;
+    void *ctx;
+} itemAdapter;
+
+static int deliverItems(void *ctx, const recoveryItem *items, size_t n) {
+    itemAdapter *a = ctx;
+    for (size_t i = 0; i < n; i++)
+        if (a->cb(a->ctx, &items[i]) != 0) return 1;
+    return 0;
+}
+
+int hintLoad(segment *seg, const recoveryOptions *opts, recoveryCallback cb,
+             void *ctx, recoveryResult *res, char *err, size_t errlen) {
+    (void)opts;
+    hintFile hf;
+    int rc = hintOpen(seg, &hf, err, errlen);
+    if (rc != HINT_OK) return rc;
+    itemAdapter a = {cb, ctx};
+    rc = cb ? hintDeliver(&hf, deliverItems, &a, res, err, errlen) : HINT_OK;
+    if (!cb) {
+        res->recordsApplied += hf.count;
+        res->segmentsFromHints++;
+        if (hf.maxSeq > res->maxSeq) res->maxSeq = hf.maxSeq;
+        if (hf.maxTimestamp > res->maxTimestamp) res->maxTimestamp = hf.maxTimestamp;
+    }
+    hintClose(&hf);
+    return rc;
+}
+
+int hintScanInstead(segment *seg, const recoveryOptions *opts, int hintRc,
+                    const char *hintErr, recoveryCallback cb, void *ctx,
+                    recoveryResult *res, char *err, size_t errlen) {
+    if (hintRc == HINT_INVALID && opts && opts->log) {
+        char msg[400];
+        snprintf(msg, sizeof(msg), "Hint file unusable (%s); scanning %s instead", hintErr,
+                 seg->path);
+        opts->log(RECOVERY_LOG_WARNING, msg);
+    }
+    return recoveryScan(seg, opts, cb, ctx, res, err, errlen);
 }
 
 int hintLoadOrScan(segment *seg, const recoveryOptions *opts,
                    recoveryCallback cb, void *ctx, recoveryResult *res,
                    char *err, size_t errlen) {
+    int rc = HINT_MISSING;
+    char herr[256] = "";
     if (opts == NULL || !opts->active) {
-        char herr[256] = "";
-        int rc = hintLoad(seg, opts, cb, ctx, res, herr, sizeof(herr));
+        rc = hintLoad(seg, opts, cb, ctx, res, herr, sizeof(herr));
         if (rc == HINT_OK) return 0;
         if (rc == HINT_FAILED) {
             segmentErrorf(err, errlen, "%s", herr);
             return -1;
         }
-        if (rc == HINT_INVALID && opts && opts->log) {
-            char msg[400];
-            snprintf(msg, sizeof(msg),
-                     "Hint file unusable (%s); scanning %s instead", herr,
-                     seg->path);
-            opts->log(RECOVERY_LOG_WARNING, msg);
-        }
     }
-    return recoveryScan(seg, opts, cb, ctx, res, err, errlen);
+    return hintScanInstead(seg, opts, rc, herr, cb, ctx, res, err, errlen);
 }

@@ -100,12 +100,53 @@ void hintWriterAbort(hintWriter *w);
 int hintWriteForSegment(segment *seg, const recoveryOptions *opts, char *err,
                         size_t errlen);
 
-/* Loads seg's hint file, calling cb for every entry, and accumulates into
- * res (recordsApplied, segmentsFromHints, maxSeq, maxTimestamp).
- * Returns HINT_OK, HINT_MISSING, HINT_INVALID or HINT_FAILED (above).
- * opts may be NULL; only its bufferSize is used. */
+/* Loading in two steps, so that a loader can learn the size of what it
+ * will load (and pre-size its key directories) before the first entry is
+ * delivered.  hintOpen maps the hint read-only and checks all of it (the
+ * checks above); hintDeliver then hands the entries out in file order, in
+ * batches of up to HINT_BATCH whose keys stay valid until hintClose (they
+ * point into the mapping), so the callback may look ahead inside a batch
+ * (replayApplyBatch prefetches).  HINT_BATCH: enough items to overlap the
+ * cache misses of their key directory inserts, few enough that the items
+ * (64 bytes each) stay in L1/L2 next to the mapping's bytes. */
+#define HINT_BATCH 256
+
+/* Called with n (>= 1) entries in order; nonzero stops the delivery. */
+typedef int (*recoveryBatchCallback)(void *ctx, const recoveryItem *items, size_t n);
+
+typedef struct hintFile {
+    segment *seg;
+    const char *map;        /* the whole file, or MAP_FAILED */
+    uint64_t size;
+    uint64_t count, segSize, maxSeq; /* from the trailer */
+    int64_t maxTimestamp;
+    uint64_t *dbEntries;    /* entries per physical database (the db field) */
+    size_t ndb;             /* length of dbEntries */
+} hintFile;
+
+/* Maps and validates seg's hint.  HINT_OK (hf is open: call hintClose),
+ * HINT_MISSING or HINT_INVALID (reason in err; hf needs no close). */
+int hintOpen(segment *seg, hintFile *hf, char *err, size_t errlen);
+/* Delivers every entry of an open hint to cb and accumulates into res
+ * (recordsApplied, segmentsFromHints, maxSeq, maxTimestamp).  HINT_OK, or
+ * HINT_FAILED (errno ECANCELED) when cb stopped it. */
+int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
+                recoveryResult *res, char *err, size_t errlen);
+/* Unmaps and frees; safe to call twice. */
+void hintClose(hintFile *hf);
+
+/* hintOpen + hintDeliver, with one cb call per entry; cb NULL only
+ * validates (res is still accumulated).  Returns HINT_OK, HINT_MISSING,
+ * HINT_INVALID or HINT_FAILED (above).  opts is unused (may be NULL). */
 int hintLoad(segment *seg, const recoveryOptions *opts, recoveryCallback cb,
              void *ctx, recoveryResult *res, char *err, size_t errlen);
+
+/* The fallback after a hint could not be used: logs a HINT_INVALID
+ * (hintErr, through opts->log) and scans the segment.  recoveryScan's
+ * return values. */
+int hintScanInstead(segment *seg, const recoveryOptions *opts, int hintRc,
+                    const char *hintErr, recoveryCallback cb, void *ctx,
+                    recoveryResult *res, char *err, size_t errlen);
 
 /* The start-up path for one segment: for a sealed segment (opts NULL or
  * !opts->active) try its hint, and on HINT_MISSING / HINT_INVALID (logged

@@ -381,14 +381,48 @@ keydirEntry *keydirLookup(keydir *kd, const void *key, size_t klen) {
     return link ? *link : NULL;
 }
 
+uint64_t keydirHash(const void *key, size_t klen) {
+    return hashKey(key, klen);
+}
+
+keydirEntry *keydirLookupHashed(keydir *kd, const void *key, size_t klen,
+                                uint64_t h) {
+    if (keydirSize(kd) == 0) return NULL;
+    rehashStep(kd);
+    rehashArray *a;
+    void **link = findLink(kd, key, klen, h, &a);
+    return link ? *link : NULL;
+}
+
+void keydirPrefetch(const keydir *kd, uint64_t h, int entry) {
+    for (int t = 0; t <= 1; t++) {
+        const rehashArray *a = &kd->table.ht[t];
+        if (a->size != 0) {
+            void *const *slot = &a->buckets[h & a->sizemask];
+            if (!entry) __builtin_prefetch(slot);
+            else if (*slot) {
+                /* the header and a short key may straddle two lines */
+                __builtin_prefetch(*slot);
+                __builtin_prefetch((const char *)*slot + ENTRY_HEADER + 15);
+            }
+        }
+        if (!rehashTableIsRehashing(&kd->table)) break;
+    }
+}
+
 keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
                        const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                        int *created) {
+    return keydirSetHashed(kd, key, klen, hashKey(key, klen), loc, expireMs, seq, created);
+}
+
+keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t h,
+                             const keydirLoc *loc, int64_t expireMs, uint64_t seq,
+                             int *created) {
     expireMs = checkedExpire(klen, expireMs);
     if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
 
     rehashStep(kd);
-    uint64_t h = hashKey(key, klen);
     rehashArray *a;
     void **link = findLink(kd, key, klen, h, &a);
     if (link) {

@@ -108,6 +108,21 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
                        const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                        int *created);
 
+/* Bulk loading (replay.c): the same lookup and set with the key's hash
+ * computed once by the caller (h must be keydirHash(key, klen)), and a
+ * prefetch that lets a loader start the cache misses of several keys at
+ * once.  keydirPrefetch with entry = 0 fetches the bucket slot h falls in;
+ * with entry = 1 (some time later, once the slot is in cache) the first
+ * entry of that bucket.  A prefetch is only a hint: it never changes the
+ * keydir and costs nothing when wrong. */
+uint64_t keydirHash(const void *key, size_t klen);
+keydirEntry *keydirLookupHashed(keydir *kd, const void *key, size_t klen,
+                                uint64_t h);
+keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t h,
+                             const keydirLoc *loc, int64_t expireMs, uint64_t seq,
+                             int *created);
+void keydirPrefetch(const keydir *kd, uint64_t h, int entry);
+
 /* Removes 'key'.  Returns 1 if it was present, 0 if not. */
 int keydirDelete(keydir *kd, const void *key, size_t klen);
 

@@ -52,15 +52,25 @@ static void addSegment(store *s, segment *seg) {
 
 /* ------------------------------------------------------------ loading */
 
+/* A scan's records wait here until a batch is full (or the scan ends),
+ * then go through the replay's batch path like a hint's: a scan's keys
+ * are valid only during its callback, so they are copied into 'keys'
+ * (keyAt[i] is item i's key's offset there). */
+#define LOAD_KEYS_FLUSH (1 << 20) /* a batch of big keys goes early */
 typedef struct loadContext {
     store *s;
     replayState rp;
+    recoveryItem pending[REPLAY_BATCH_MAX];
+    size_t keyAt[REPLAY_BATCH_MAX];
+    size_t npending;
+    char *keys;
+    size_t keysLen, keysCap;
+    segment *lastSeg;       /* countLoadBytes's cache */
 } loadContext;
 
 /* Live-bytes accounting: 'bytes' of segment segId start or stop being
  * held by a key, in the store and in the segment. */
-static void countBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
-    segment *seg = storeSegmentById(s, segId);
+static void countSegBytes(store *s, segment *seg, uint64_t bytes, int add) {
     if (add) {
         s->liveBytes += bytes;
         if (seg) seg->liveBytes += bytes;
@@ -68,6 +78,19 @@ static void countBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
         s->liveBytes -= bytes;
         if (seg) seg->liveBytes -= bytes;
     }
+}
+
+static void countBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
+    countSegBytes(s, storeSegmentById(s, segId), bytes, add);
+}
+
+/* countBytes for the loader: records come segment by segment, so the
+ * last segment found is nearly always the next one asked for. */
+static void countLoadBytes(void *ctx, uint32_t segId, uint64_t bytes, int add) {
+    loadContext *lc = ctx;
+    if (lc->lastSeg == NULL || lc->lastSeg->id != segId)
+        lc->lastSeg = storeSegmentById(lc->s, segId);
+    countSegBytes(lc->s, lc->lastSeg, bytes, add);
 }
 
 static void countBytesCb(void *ctx, uint32_t segId, uint64_t bytes, int add) {
@@ -99,7 +122,7 @@ static void flushKeydirAccounting(store *s, int db) {
 
 /* Recovery met a patch it cannot apply (replay.h): a damage report. */
 static void reportPatch(void *ctx, const recoveryItem *it, const char *why) {
-    store *s = ctx;
+    store *s = ((loadContext *)ctx)->s;
     s->stats.damageReports++;
     storeLogf(s, STORE_LOG_WARNING, "Segment %llu offset %llu: %s; key dropped, not served",
               (unsigned long long)it->segId, (unsigned long long)it->offset, why);
@@ -119,6 +142,87 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
     if (h->seq >= s->nextSeq) s->nextSeq = h->seq + 1;
     replayApply(&lc->rp, it);
     return 0;
+}
+
+/* Applies the records a scan queued (queueRecovered). */
+static void flushRecovered(loadContext *lc) {
+    for (size_t i = 0; i < lc->npending; i++) lc->pending[i].key = lc->keys + lc->keyAt[i];
+    replayApplyBatch(&lc->rp, lc->pending, lc->npending);
+    lc->npending = 0;
+    lc->keysLen = 0;
+}
+
+/* A scan's callback: queues the record for flushRecovered, which the
+ * loader calls when the scan returns. */
+static int queueRecovered(void *ctx, const recoveryItem *it) {
+    loadContext *lc = ctx;
+    store *s = lc->s;
+    if (it->hdr.seq > KEYDIR_SEQ_MAX) return applyRecovered(ctx, it); /* reports it */
+    if (it->hdr.seq >= s->nextSeq) s->nextSeq = it->hdr.seq + 1;
+    size_t klen = it->hdr.keylen;
+    if (lc->keysLen + klen > lc->keysCap) {
+        lc->keysCap = (lc->keysLen + klen) * 2;
+        lc->keys = xrealloc(lc->keys, lc->keysCap);
+    }
+    if (klen) memcpy(lc->keys + lc->keysLen, it->key, klen);
+    lc->keyAt[lc->npending] = lc->keysLen;
+    lc->pending[lc->npending++] = *it;
+    lc->keysLen += klen;
+    if (lc->npending == REPLAY_BATCH_MAX || lc->keysLen >= LOAD_KEYS_FLUSH) flushRecovered(lc);
+    return 0;
+}
+
+/* applyRecovered for a batch of hint entries (hint.h), through the
+ * replay's batch path. */
+static int applyRecoveredBatch(void *ctx, const recoveryItem *items, size_t n) {
+    loadContext *lc = ctx;
+    store *s = lc->s;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t seq = items[i].hdr.seq;
+        if (seq > KEYDIR_SEQ_MAX) {
+            /* rare: apply around it, and let applyRecovered report it */
+            replayApplyBatch(&lc->rp, items, i);
+            applyRecovered(ctx, &items[i]);
+            return applyRecoveredBatch(ctx, items + i + 1, n - i - 1);
+        }
+        if (seq >= s->nextSeq) s->nextSeq = seq + 1;
+    }
+    replayApplyBatch(&lc->rp, items, n);
+    return 0;
+}
+
+/* A sealed segment's hint, opened (and checked) before any is loaded. */
+typedef struct sealedHint {
+    hintFile hf;
+    int rc;             /* hintOpen's */
+    char err[256];
+} sealedHint;
+
+/* Pre-sizes each key directory for every entry the open hints hold for
+ * it, so that loading them never rehashes (a rehash during a load
+ * touches every key twice, and each lookup then reads two tables).  An
+ * upper bound: overwritten keys count once per record; fitKeydirs takes
+ * back what is far too much after the load. */
+static void presizeKeydirs(store *s, const sealedHint *sh, size_t n) {
+    for (int db = 0; db < s->dbCount; db++) {
+        uint64_t want = keydirSize(s->kd[db]);
+        for (size_t i = 0; i < n; i++)
+            if (sh[i].rc == HINT_OK && (size_t)db < sh[i].hf.ndb)
+                want += sh[i].hf.dbEntries[db];
+        if (want > keydirSize(s->kd[db])) keydirExpand(s->kd[db], (size_t)want);
+    }
+}
+
+/* After a load: a key directory with at least four buckets per key
+ * (presizeKeydirs over a log of many overwrites) starts shrinking to
+ * its size, a rehash that later operations finish (keydir.h). */
+static void fitKeydirs(store *s) {
+    for (int db = 0; db < s->dbCount; db++) {
+        keydir *kd = s->kd[db];
+        size_t keys = keydirSize(kd);
+        if (keys == 0 && keydirBuckets(kd) > 0) keydirEmpty(kd);
+        else if (keydirBuckets(kd) > 1024 && keydirBuckets(kd) / 4 >= keys) keydirExpand(kd, keys);
+    }
 }
 
 /* Opens the newest segment for recovery as the active one, or, when its
@@ -142,10 +246,37 @@ static segment *openNewest(store *s, uint64_t id, int *startAfter, char *err,
     return segmentOpen(s->dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
 }
 
+/* Loads sealed segment i: from its hint when sh->rc is HINT_OK, else
+ * by a scan (and then writes its hint, for the next restart). */
+static int loadSealed(store *s, segment *seg, sealedHint *sh, const recoveryOptions *ro,
+                      loadContext *lc, recoveryResult *res, char *err, size_t errlen) {
+    if (sh->rc == HINT_OK) {
+        int rc = hintDeliver(&sh->hf, applyRecoveredBatch, lc, res, err, errlen);
+        hintClose(&sh->hf);
+        return rc == HINT_OK ? 0 : -1;
+    }
+    if (hintScanInstead(seg, ro, sh->rc, sh->err, queueRecovered, lc, res, err, errlen) < 0)
+        return -1;
+    flushRecovered(lc);
+    verifierSkip(s->verify, seg->id);
+    /* A sealed segment without a usable hint (crash right after sealing,
+     * or a damaged hint) gets one now, for the next restart.  Its scan
+     * was just logged: the hint's scan is quiet. */
+    char herr[256];
+    recoveryOptions quiet = *ro;
+    quiet.log = NULL;
+    if (hintWriteForSegment(seg, &quiet, herr, sizeof(herr)) < 0)
+        storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
+                  (unsigned long long)seg->id, herr);
+    return 0;
+}
+
 /* Replays segments ids[0..n) in order; the last one is recovered as the
  * active segment (a torn tail cut, an unwritten header written), unless
  * its header is damaged: then *newId is the id storeOpen must create for
- * the writes to come (0 otherwise). */
+ * the writes to come (0 otherwise).  The sealed segments' hints are all
+ * opened and checked first, so the key directories can be sized for them
+ * (presizeKeydirs); delivering them stays in id order. */
 static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, size_t n,
                            uint64_t *newId, recoveryResult *res, char *err, size_t errlen) {
     loadContext lc;
@@ -154,48 +285,56 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     lc.rp.kd = s->kd;
     lc.rp.dbCount = s->dbCount;
     lc.rp.dbMap = s->dbMap;
-    lc.rp.countLive = countBytesCb;
-    lc.rp.ctx = s;
+    lc.rp.countLive = countLoadBytes;
+    lc.rp.ctx = &lc;
     lc.rp.report = reportPatch;
     recoveryOptions ro = {0};
     ro.log = opts->log;
     *newId = 0;
-    for (size_t i = 0; i < n; i++) {
-        int last = i + 1 == n, startAfter = 0;
-        segment *seg = last ? openNewest(s, ids[i], &startAfter, err, errlen)
-                            : segmentOpen(s->dir, ids[i],
-                                          SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
-        if (!seg) return -1;
-        if (startAfter) {
-            if (ids[i] >= UINT32_MAX) {
-                errno = ERANGE;
-                snprintf(err, errlen, "no segment id left after %s", seg->path);
-                segmentClose(seg);
-                return -1;
-            }
-            *newId = ids[i] + 1;
-            last = 0;
+    size_t nsealed = n ? n - 1 : 0, opened = 0;
+    sealedHint *sh = xcalloc(nsealed ? nsealed : 1, sizeof(*sh));
+    int ret = -1;
+    for (; opened < nsealed; opened++) {
+        segment *seg = segmentOpen(s->dir, ids[opened],
+                                   SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
+        if (!seg) goto out;
+        addSegment(s, seg);
+        sh[opened].rc = hintOpen(seg, &sh[opened].hf, sh[opened].err, sizeof(sh[opened].err));
+    }
+    presizeKeydirs(s, sh, nsealed);
+    for (size_t i = 0; i < nsealed; i++)
+        if (loadSealed(s, s->segs[i], &sh[i], &ro, &lc, res, err, errlen) < 0) goto out;
+    if (n) {
+        int startAfter = 0;
+        segment *seg = openNewest(s, ids[n - 1], &startAfter, err, errlen);
+        if (!seg) goto out;
+        if (startAfter && ids[n - 1] >= UINT32_MAX) {
+            errno = ERANGE;
+            snprintf(err, errlen, "no segment id left after %s", seg->path);
+            segmentClose(seg);
+            goto out;
         }
         addSegment(s, seg);
-        ro.active = last;
-        uint64_t fromHints = res->segmentsFromHints;
-        int rc = last ? recoveryScan(seg, &ro, applyRecovered, &lc, res, err, errlen)
-                      : hintLoadOrScan(seg, &ro, applyRecovered, &lc, res, err, errlen);
-        if (rc < 0) return -1;
-        if (!last && res->segmentsFromHints == fromHints) verifierSkip(s->verify, seg->id);
-        /* A sealed segment without a usable hint (crash right after
-         * sealing, or a damaged hint) gets one now, for the next restart.
-         * Its scan was just logged: the hint's scan is quiet. */
-        if (!last && res->segmentsFromHints == fromHints) {
-            char herr[256];
-            recoveryOptions quiet = ro;
-            quiet.log = NULL;
-            if (hintWriteForSegment(seg, &quiet, herr, sizeof(herr)) < 0)
-                storeLogf(s, STORE_LOG_NOTICE, "No hint for segment %llu: %s",
-                          (unsigned long long)seg->id, herr);
+        if (startAfter) {
+            /* sealed after all: loaded as one */
+            *newId = ids[n - 1] + 1;
+            sealedHint last;
+            memset(&last, 0, sizeof(last));
+            last.rc = hintOpen(seg, &last.hf, last.err, sizeof(last.err));
+            if (loadSealed(s, seg, &last, &ro, &lc, res, err, errlen) < 0) goto out;
+        } else {
+            ro.active = 1;
+            if (recoveryScan(seg, &ro, queueRecovered, &lc, res, err, errlen) < 0) goto out;
+            flushRecovered(&lc);
         }
     }
-    return 0;
+    ret = 0;
+out:
+    for (size_t i = 0; i < opened; i++)
+        if (sh[i].rc == HINT_OK) hintClose(&sh[i].hf);
+    xfree(sh);
+    xfree(lc.keys);
+    return ret;
 }
 
 /* Takes an exclusive lock on DIR/LOCK so two servers (or a server and a
@@ -296,6 +435,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     xfree(ids);
     replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL};
     replayDropExpired(&rp, opts->nowMs);
+    fitKeydirs(s);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
     s->stats.recoveryMs = (uint64_t)(storeWallMs() - start);
     s->stats.tornBytes = res.tornBytes;

@@ -894,6 +894,49 @@ static void testRotation(void) {
 
 /* ---- Batches ------------------------------------------------------------------- */
 
+/* A load sizes each keydir for the hints' entries before inserting (so
+ * it never rehashes), and gives back what a log of overwrites made far
+ * too big. */
+static void testLoadSizing(void) {
+    TEST_CASE("a load from hints is sized for them, and shrinks after many overwrites") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+        char key[32], val[32];
+        for (int i = 0; i < 3000; i++) { /* distinct keys in db 0 */
+            snprintf(key, sizeof(key), "k%d", i);
+            snprintf(val, sizeof(val), "v%d", i);
+            put(s, 0, key, val, 0);
+        }
+        for (int i = 0; i < 6000; i++) { /* 40 keys overwritten in db 1 */
+            snprintf(key, sizeof(key), "o%d", i % 40);
+            snprintf(val, sizeof(val), "w%d", i);
+            put(s, 1, key, val, 0);
+        }
+        storeWaitHints(s);
+        snapshot before, after;
+        takeSnapshot(s, &before);
+        storeClose(s);
+
+        s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+        ASSERT(statsOf(s).segmentsFromHints > 10);
+        keydir *kd0 = storeKeydir(s, 0), *kd1 = storeKeydir(s, 1);
+        ASSERT_EQ_UINT(keydirSize(kd0), 3000);
+        ASSERT(!keydirIsRehashing(kd0));       /* no growth during the load */
+        ASSERT(keydirBuckets(kd0) >= 3000);
+        ASSERT_EQ_UINT(keydirSize(kd1), 40);
+        ASSERT(keydirIsRehashing(kd1));        /* 8192 buckets for 40 keys */
+        takeSnapshot(s, &after);
+        ASSERT(sameSnapshot(&before, &after, 1));
+        keydirRehashMilliseconds(kd1, 100);    /* as operations would */
+        ASSERT(!keydirIsRehashing(kd1));
+        ASSERT(keydirBuckets(kd1) <= 64);
+        storeClose(s);
+        freeSnapshot(&before);
+        freeSnapshot(&after);
+        removeTree(dir);
+    }
+}
+
 static void testBatches(void) {
     TEST_CASE("a batch: visible during the batch, all of it durable after commit") {
         char *dir = makeTempDir("store");
@@ -1496,6 +1539,7 @@ int main(void) {
     testReopen();
     testWriteTime();
     testRotation();
+    testLoadSizing();
     testBatches();
     testWriteErrors();
     testTornTails();
