@@ -356,6 +356,7 @@ static void recordWriteError(store *s, const char *err) {
     int wasOk = s->stats.lastWriteErrno == 0;
     s->stats.writeErrors++;
     s->stats.lastWriteErrno = errno ? errno : EIO;
+    s->lastFailureErrno = s->stats.lastWriteErrno;
     snprintf(s->lastError, sizeof(s->lastError), "%s", err);
     if (wasOk) storeLogf(s, STORE_LOG_WARNING, "Error writing to the data file: %s", err);
 }
@@ -368,7 +369,7 @@ static void recordWriteOk(store *s) {
 }
 
 const char *storeLastWriteError(const store *s) {
-    return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
+    return strerror(s->lastFailureErrno ? s->lastFailureErrno : EIO);
 }
 
 /* With syncLater, the fsyncs a rotation owes are left to others: under

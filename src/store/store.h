@@ -143,6 +143,8 @@ void storeGetStats(store *s, storeStats *out);
  * total) from the key directories and logs each mismatch; returns their
  * number (0 = consistent).  O(keys x segments): not for production. */
 int storeCheckAccounting(store *s);
+/* strerror of the last failed write, even after later writes succeeded
+ * (the refused commands of its epoch are answered with it). */
 const char *storeLastWriteError(const store *s);
 
 /* Compaction (compact.c): rewrites the live records of every segment into

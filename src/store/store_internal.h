@@ -116,6 +116,8 @@ struct store {
     storeStats stats;
     storeVerified verified[STORE_VERIFIED_SLOTS]; /* owner thread only */
     char lastError[256];
+    int lastFailureErrno;   /* of the last failed write: stays after a success,
+                               for the replies of that write's epoch */
 
     /* Pending writes (storeFlushWrites) and the batch being built in them */
     int deferWrites;        /* storeSetDeferredWrites: flush only when asked */
