@@ -310,6 +310,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
 }
 
 static void freeUndo(store *s, int restore);
+static void undoBack(store *s, size_t from, int restore);
 static int syncSealedByRotation(store *s, char *err, size_t errlen);
 static int flushPending(store *s);
 
@@ -317,9 +318,10 @@ void storeClose(store *s) {
     if (!s) return;
     compactCancelAndWait(s);
     verifierStop(s->verify);
-    if (s->inBatch) {
+    if (s->inBatch) { /* an unfinished batch is dropped */
         s->inBatch = 0;
-        s->pendLen = s->batchStart; /* an unfinished batch is dropped */
+        undoBack(s, s->batchUndoStart, 1);
+        s->pendLen = s->batchStart;
     }
     flushPending(s);
     if (s->syncInit) bgThreadStop(s);
@@ -737,6 +739,7 @@ void storeBatchBegin(store *s) {
     s->batchStart = s->pendLen;
     s->batchCount = 0;
     s->batchSeq = s->nextSeq;
+    s->batchUndoStart = s->nundo;
     /* The BEGIN record, written at commit when its count is known. */
     pendReserve(s, RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE);
     s->pendLen += RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE;
@@ -744,10 +747,11 @@ void storeBatchBegin(store *s) {
 
 int storeInBatch(const store *s) { return s->inBatch; }
 
-/* Releases the undo log; with restore, first puts every key (and flushed
- * database) back the way it was before the batch, newest step first. */
-static void freeUndo(store *s, int restore) {
-    for (size_t i = s->nundo; i-- > 0;) {
+/* Releases the undo steps from 'from' on; with restore, first puts every
+ * key (and flushed database) they name back the way it was, newest step
+ * first.  freeUndo: the whole log. */
+static void undoBack(store *s, size_t from, int restore) {
+    for (size_t i = s->nundo; i-- > from;) {
         undoStep *u = &s->undo[i];
         if (u->kind == UNDO_SWAP) {
             if (restore) {
@@ -786,8 +790,10 @@ static void freeUndo(store *s, int restore) {
         xfree(u->key);
         xfree(u->chain);
     }
-    s->nundo = 0;
+    s->nundo = from;
 }
+
+static void freeUndo(store *s, int restore) { undoBack(s, 0, restore); }
 
 /* Fault injection for the tests (DEBUG CRASH-AFTER-PARTIAL-BATCH): when
  * set, the next flush that holds a batch appends only the first half of
@@ -847,7 +853,10 @@ static void noteFailedEpoch(store *s) {
  * of those writes remains, and the caller learns which commands to refuse
  * (storeFailedEpochs).  Either way a new epoch begins. */
 static int flushPending(store *s) {
-    if (s->pendLen == 0) return STORE_OK;
+    if (s->pendLen == 0) {
+        freeUndo(s, 0); /* steps of writes that left nothing to write */
+        return STORE_OK;
+    }
     if (storeDebugCrashAfterPartialBatch && s->pendHasBatch) crashAfterPartialWrite(s);
     struct iovec iov = {s->pendBuf, s->pendLen};
     uint64_t off;

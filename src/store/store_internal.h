@@ -131,6 +131,7 @@ struct store {
     int inBatch;
     size_t batchStart;      /* where the batch's BEGIN record goes in pendBuf */
     int pendHasBatch;       /* a committed batch is among the pending records */
+    size_t batchUndoStart;  /* the batch's first undo step */
     uint32_t batchCount;
     uint64_t batchSeq;
     undoStep *undo;
