@@ -122,6 +122,7 @@ typedef struct client {
     size_t sentlen;            /* bytes of buf / of the head block sent */
     list *reply;               /* replyBlock* */
     size_t replyBytes;         /* bytes held by the reply list */
+    uint64_t replyTotal;       /* bytes ever appended to the output */
     size_t bufPeak;            /* most of buf used since the last cron reset (rbp) */
     long long bufPeakResetMs;
     time_t obufSoftLimitReachedTime;

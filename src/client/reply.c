@@ -64,27 +64,47 @@ static void appendToList(client *c, const char *s, size_t len) {
     }
 }
 
-void replyMarkSet(client *c, replyMark *m) {
-    m->bufpos = c->bufpos;
-    m->blocks = listLength(c->reply);
-    listNode *ln = listLast(c->reply);
-    m->tailUsed = ln ? ((replyBlock *)listNodeValue(ln))->used : 0;
-}
-
-void replyRewind(client *c, const replyMark *m) {
-    while (listLength(c->reply) > m->blocks) {
+/* Takes the last n bytes off the end of the list (at most what it
+ * holds), prepending them to *out.  Returns how many were taken. */
+static size_t takeFromList(client *c, size_t n, bstr *out) {
+    size_t taken = 0;
+    while (taken < n && listLength(c->reply)) {
         listNode *ln = listLast(c->reply);
         replyBlock *b = listNodeValue(ln);
-        c->replyBytes -= b->size;
-        listDelNode(c->reply, ln);
+        size_t k = n - taken < b->used ? n - taken : b->used;
+        bstr part = bstrNewLen(b->buf + b->used - k, k);
+        part = bstrCatLen(part, *out, bstrLen(*out));
+        bstrFree(*out);
+        *out = part;
+        b->used -= k;
+        taken += k;
+        if (b->used == 0) {
+            c->replyBytes -= b->size;
+            listDelNode(c->reply, ln);
+        }
     }
-    listNode *ln = listLast(c->reply);
-    if (ln) ((replyBlock *)listNodeValue(ln))->used = m->tailUsed;
-    c->bufpos = m->bufpos;
+    return taken;
+}
+
+bstr replyTakeTail(client *c, size_t n) {
+    bstr out = bstrEmpty();
+    size_t taken = takeFromList(c, n, &out);
+    size_t k = n - taken;
+    if (k > c->bufpos - c->sentlen) k = c->bufpos - c->sentlen;
+    if (k) {
+        bstr part = bstrNewLen(c->buf + c->bufpos - k, k);
+        part = bstrCatLen(part, out, bstrLen(out));
+        bstrFree(out);
+        out = part;
+        c->bufpos -= k;
+    }
+    c->replyTotal -= bstrLen(out);
+    return out;
 }
 
 void replyRaw(client *c, const char *s, size_t len) {
     if (!replyPrepare(c)) return;
+    c->replyTotal += len;
     size_t n = appendToBuf(c, s, len);
     if (n < len) appendToList(c, s + n, len - n);
     if (listLength(c->reply)) clientCheckOutputBufferLimits(c);
@@ -262,6 +282,7 @@ static void replySetDeferred(client *c, void *handle, char prefix, long long n) 
     b->size = len;
     b->used = len;
     ln->value = b;
+    c->replyTotal += len;
     c->replyBytes += len;
     /* Later data must not be appended into the placeholder: it is full. */
     clientCheckOutputBufferLimits(c);

@@ -45,16 +45,11 @@ void *replyDeferredLen(client *c);
 void replySetDeferredArrayLen(client *c, void *handle, long long n);
 void replySetDeferredMapLen(client *c, void *handle, long long n);
 
-/* A position in the client's output, to take back everything appended
- * after it (EXEC's replies when its batch could not be written).  Valid
- * only within one command: nothing is sent to the socket meanwhile. */
-typedef struct replyMark {
-    size_t bufpos;
-    unsigned long blocks;
-    size_t tailUsed;
-} replyMark;
-
-void replyMarkSet(client *c, replyMark *m);
-void replyRewind(client *c, const replyMark *m);
+/* Takes back the last n bytes appended to c's output (c->replyTotal
+ * counts them all) and returns them, for the replies of an iteration
+ * whose log write failed (command/write_outcome.c).  Only bytes not yet
+ * sent can be taken: output appended in an iteration leaves in its
+ * beforeSleep, after the log write (client.c), so all of it is there. */
+bstr replyTakeTail(client *c, size_t n);
 
 #endif

@@ -63,8 +63,7 @@ void execCommand(client *c) {
     bstr *origArgv = c->argv;
     command *origCmd = c->cmd;
 
-    replyMark mark;
-    replyMarkSet(c, &mark);
+    uint64_t mark = c->replyTotal;
     replyArrayLen(c, ms.count);
     dbBatchBegin();
     c->flags |= CLIENT_DENY_BLOCKING;
@@ -80,8 +79,10 @@ void execCommand(client *c) {
     }
     c->flags &= ~CLIENT_DENY_BLOCKING;
     if (dbBatchCommit() != DB_OK) {
-        /* Nothing of the transaction was applied: no reply may say it was. */
-        replyRewind(c, &mark);
+        /* Nothing of the transaction was applied: no reply may say it was.
+         * (With deferred writes the commit cannot fail; a failed write of
+         * the iteration is answered by command/write_outcome.c instead.) */
+        bstrFree(replyTakeTail(c, c->replyTotal - mark));
         replyError(c, dbWriteErrorReply());
     }
     c->argc = origArgc;

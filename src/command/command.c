@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "client/reply.h"
 #include "command/multi_state.h"
+#include "command/write_outcome.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/dict.h"
@@ -106,6 +107,7 @@ void commandTableInit(void) {
     execCmd = commandLookupByName("exec", 4);
     clientSetRequestHandler(commandProcess);
     clientAddListener(&commandClientListener);
+    outcomeInit();
 }
 
 int commandCount(void) { return (int)dictSize(commandsByName); }
@@ -329,17 +331,32 @@ void commandAddObserver(commandObserver *fn) {
 
 long long commandCallsTotal(void) { return callsTotal; }
 
+/* Whether the top-level call under way, or a call it made, read or wrote
+ * keys (write_outcome.h). */
+static int callTouchedKeys;
+
 /* Runs c->cmd, then does the bookkeeping every call gets: the command's
- * stats, failed-call counting, and the observers.  Nests (EXEC). */
+ * stats, failed-call counting, and the observers.  Nests (EXEC).  A
+ * top-level call whose writes (or whose reads of writes) may still be
+ * undone by a failed log write is noted for outcomeSettle. */
 void commandCall(client *c) {
     command *cmd = c->cmd;
     uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
+    outcomeMark mark;
+    if (!wasExecuting) {
+        outcomeCallBegin(c, &mark);
+        callTouchedKeys = 0;
+    }
+    if (cmd->flags & (CMD_WRITE | CMD_READONLY)) callTouchedKeys = 1;
     errorsWatermark = server.statTotalErrorReplies;
     c->flags |= CLIENT_EXECUTING;
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
-    if (!wasExecuting) c->flags &= ~CLIENT_EXECUTING;
+    if (!wasExecuting) {
+        c->flags &= ~CLIENT_EXECUTING;
+        outcomeCallEnd(c, &mark, callTouchedKeys);
+    }
     if (server.statTotalErrorReplies > errorsWatermark) cmd->stats.failedCalls++;
     errorsWatermark = server.statTotalErrorReplies;
     cmd->stats.calls++;

@@ -20,9 +20,32 @@ static char writeErrorReply[256];
 
 static dbContext ctx;
 
+/* Write epochs (db.h) count on across stores (DEBUG RELOAD, BACKUP
+ * RESTORE open a new one, whose own count starts again): dbWriteEpoch is
+ * epochBase plus the store's, and the failed epochs of a closed store are
+ * kept here until forgotten. */
+static uint64_t epochBase;
+static uint64_t *carriedFailed;
+static size_t ncarriedFailed;
+static uint64_t settledEpoch; /* the write epoch the listeners last heard of */
+
+/* The store is about to be closed: its epochs become history. */
+static void retireEpochs(struct store *old) {
+    size_t n;
+    const uint64_t *failed = storeFailedEpochs(old, &n);
+    carriedFailed = xrealloc(carriedFailed, (ncarriedFailed + n + 1) * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++) carriedFailed[ncarriedFailed++] = epochBase + failed[i];
+    epochBase += storeWriteEpoch(old) + 1;
+}
+
 void dbInit(const dbContext *c) { ctx = *c; }
 
-void dbSetStore(struct store *store) { ctx.store = store; }
+void dbSetStore(struct store *store) {
+    if (ctx.store && ctx.store != store) retireEpochs(ctx.store);
+    ctx.store = store;
+    if (store) storeSetDeferredWrites(store, ctx.deferWrites);
+    settledEpoch = dbWriteEpoch();
+}
 
 const dbContext *dbGetContext(void) { return &ctx; }
 
@@ -319,6 +342,46 @@ int dbBatchCommit(void) {
     int rc = fromStore(storeBatchCommit(ctx.store));
     signalBatchEnded(rc == DB_OK);
     return rc;
+}
+
+/* ------------------------------------------------------- deferred writes */
+
+
+static void signalWritesSettled(void) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->writesSettled) listeners[i]->writesSettled();
+}
+
+int dbFlushWrites(void) {
+    if (!ctx.store) return DB_OK;
+    int rc = fromStore(storeFlushWrites(ctx.store));
+    if (dbWriteEpoch() != settledEpoch) {
+        settledEpoch = dbWriteEpoch();
+        signalWritesSettled();
+    }
+    return rc;
+}
+
+int dbWritesPending(void) { return ctx.store && storeHasPendingWrites(ctx.store); }
+
+uint64_t dbWriteEpoch(void) {
+    return epochBase + (ctx.store ? storeWriteEpoch(ctx.store) : 0);
+}
+
+int dbWriteEpochFailedIn(uint64_t first, uint64_t last) {
+    for (size_t i = 0; i < ncarriedFailed; i++)
+        if (carriedFailed[i] >= first && carriedFailed[i] <= last) return 1;
+    if (!ctx.store) return 0;
+    size_t n;
+    const uint64_t *failed = storeFailedEpochs(ctx.store, &n);
+    for (size_t i = 0; i < n; i++)
+        if (epochBase + failed[i] >= first && epochBase + failed[i] <= last) return 1;
+    return 0;
+}
+
+void dbForgetFailedWrites(void) {
+    ncarriedFailed = 0;
+    if (ctx.store) storeForgetFailedEpochs(ctx.store);
 }
 
 /* The reply for a failed write, in the words Redis uses for AOF errors. */

@@ -34,6 +34,10 @@ typedef struct dbContext {
      * reads as missing but is not deleted.  May end a pause whose time
      * is up. */
     int (*expiryHeld)(void);
+    /* Nonzero: writes wait in memory until dbFlushWrites (the server
+     * flushes once per event-loop iteration); zero: each is written before
+     * it returns. */
+    int deferWrites;
 } dbContext;
 
 void dbInit(const dbContext *ctx);
@@ -112,6 +116,22 @@ int dbBatchCommit(void);
 
 int dbInBatch(void); /* 1 between the outermost dbBatchBegin and its Commit */
 
+/* Deferred writes (dbContext.deferWrites).  Every write since the last
+ * flush is visible at once but reaches the log only at dbFlushWrites, all
+ * in one write.  If that write fails, all of them are undone (the key
+ * space is as before the first) and their epoch is marked failed: a
+ * command's outcome is known once every epoch it spanned is settled.
+ * The store may also flush by itself (a snapshot, a compaction step, a
+ * rotation), which ends an epoch just the same.  dbFlushWrites tells the
+ * listeners (writesSettled) whenever an epoch ended since it last did. */
+int dbFlushWrites(void);            /* DB_OK, or DB_ERR_WRITE (undone) */
+int dbWritesPending(void);          /* writes wait for dbFlushWrites */
+uint64_t dbWriteEpoch(void);        /* the epoch of the pending writes */
+/* Whether the flush of an epoch in [first, last] failed. */
+int dbWriteEpochFailedIn(uint64_t first, uint64_t last);
+/* Forgets the failed epochs (after their commands were answered). */
+void dbForgetFailedWrites(void);
+
 const char *dbWriteErrorReply(void); /* "-MISCONF Errors writing to the AOF file: ..." */
 
 /* Raw key state, without lazy expiry (nothing is deleted): whether key has
@@ -156,6 +176,10 @@ typedef struct dbKeyspaceListener {
     /* dataReplaced: after the whole data set was replaced (BACKUP RESTORE):
      * every key may have changed. */
     void (*dataReplaced)(void);
+    /* writesSettled: epochs ended (dbFlushWrites): what was raised for the
+     * writes of an epoch before dbWriteEpoch() is now known to be on disk,
+     * or undone if dbWriteEpochFailedIn(epoch, epoch). */
+    void (*writesSettled)(void);
 } dbKeyspaceListener;
 
 void dbAddKeyspaceListener(const dbKeyspaceListener *l);

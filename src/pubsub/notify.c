@@ -72,12 +72,16 @@ static void publishEvent(int flags, const char *event, const char *key, size_t k
     }
 }
 
-/* Events raised inside a db batch, delivered at its commit.  The flags in
- * force when an event was raised are kept with it. */
+/* Events raised while writes wait for the log (a db batch being built,
+ * or deferred writes not yet flushed), delivered once those writes are on
+ * disk and dropped if they were undone: a failed write never announces
+ * anything.  The flags in force when an event was raised, and the write
+ * epoch it belongs to, are kept with it. */
 typedef struct pendingEvent {
     int flags, db;
     const char *event; /* a string literal */
     bstr key;
+    uint64_t epoch;
 } pendingEvent;
 
 static pendingEvent *pending;
@@ -87,7 +91,7 @@ void notifyKeyspaceEvent(int type, const char *event, const char *key, size_t kl
     int flags = server.notifyKeyspaceEvents;
     if (!(flags & type)) return;
     if (!(flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT))) return;
-    if (!dbInBatch()) {
+    if (!dbInBatch() && !dbWritesPending() && pendingCount == 0) {
         publishEvent(flags, event, key, klen, db);
         return;
     }
@@ -95,22 +99,35 @@ void notifyKeyspaceEvent(int type, const char *event, const char *key, size_t kl
         pendingCap = pendingCap ? pendingCap * 2 : 16;
         pending = xrealloc(pending, pendingCap * sizeof(*pending));
     }
-    pending[pendingCount++] = (pendingEvent){flags, db, event, bstrNewLen(key, klen)};
+    pending[pendingCount++] =
+        (pendingEvent){flags, db, event, bstrNewLen(key, klen), dbWriteEpoch()};
 }
 
-static void batchEnded(int committed) {
-    /* Delivery cannot raise events (it does not touch the keyspace), but
-     * take the queue first all the same. */
-    pendingEvent *ev = pending;
-    size_t count = pendingCount;
-    pending = NULL;
-    pendingCount = pendingCap = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (committed)
+/* Delivers (or drops, for a failed epoch) the events of every ended
+ * epoch, in the order raised; those of the open epoch stay queued.
+ * Delivery cannot raise events (it does not touch the keyspace), but the
+ * queue is taken first all the same. */
+static void deliverSettled(void) {
+    if (dbInBatch()) return;
+    uint64_t open = dbWritesPending() ? dbWriteEpoch() : UINT64_MAX;
+    size_t n = 0;
+    while (n < pendingCount && pending[n].epoch < open) n++;
+    if (n == 0) return;
+    pendingEvent *ev = xmalloc(n * sizeof(*ev));
+    memcpy(ev, pending, n * sizeof(*ev));
+    memmove(pending, pending + n, (pendingCount - n) * sizeof(*pending));
+    pendingCount -= n;
+    for (size_t i = 0; i < n; i++) {
+        if (!dbWriteEpochFailedIn(ev[i].epoch, ev[i].epoch))
             publishEvent(ev[i].flags, ev[i].event, ev[i].key, bstrLen(ev[i].key), ev[i].db);
         bstrFree(ev[i].key);
     }
     xfree(ev);
+}
+
+static void batchEnded(int committed) {
+    (void)committed; /* a rolled-back batch is a failed epoch */
+    deliverSettled();
 }
 
 static void keyAdded(int db, const char *key, size_t klen) {
@@ -125,6 +142,7 @@ static const dbKeyspaceListener notifyListener = {
     .keyAdded = keyAdded,
     .keyExpired = keyExpired,
     .batchEnded = batchEnded,
+    .writesSettled = deliverSettled,
 };
 
 void notifyInit(void) { dbAddKeyspaceListener(&notifyListener); }

@@ -10,6 +10,7 @@
 #include "cmd/slowlog.h"
 #include "command/command.h"
 #include "command/multi_state.h"
+#include "command/write_outcome.h"
 #include "db/db.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
@@ -87,6 +88,7 @@ static void initKeyspace(void) {
         .changes = &server.dirty,
         .expiredKeys = &server.statExpiredKeys,
         .expiryHeld = expiryHeldByPause,
+        .deferWrites = 1,
     };
     dbInit(&ctx);
 }
@@ -194,6 +196,11 @@ static void beforeSleep(reactor *r) {
     if (server.activeExpireEnabled) expireCycleRunFast();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
+    /* Every write of this iteration goes to the log in one write, before
+     * any reply leaves; if it fails, the writes are undone and the
+     * commands they concern are answered -MISCONF (write_outcome.h). */
+    dbFlushWrites();
+    outcomeSettle();
     /* appendfsync always: one fdatasync for every write of this iteration,
      * before any of their replies leaves (group commit).  Its duration is
      * the latency monitor's "aof-fsync-always" event, as in Redis. */
@@ -271,9 +278,9 @@ int prepareForShutdown(int flags) {
     if (server.el) closeListeners();
     if (server.store) {
         serverLog(LL_NOTICE, "Syncing and closing the data files...");
+        dbSetStore(NULL); /* first: db/ notes the store's last write epoch */
         storeClose(server.store);
         server.store = NULL;
-        dbSetStore(NULL);
     }
     if (server.pidfile) unlink(server.pidfile);
     serverLog(LL_WARNING, "%s is now ready to exit, bye bye...", "redis-kv");
@@ -400,10 +407,11 @@ static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
 static void reloadDataStore(const char *why) {
     long long start = monotonicUs();
     bgsaveWait(); /* a snapshot's end is noted, not lost */
+    dbFlushWrites(); /* what was written before the reload is in the files */
     reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
+    dbSetStore(NULL); /* first: db/ notes the store's last write epoch */
     storeClose(server.store);
     server.store = NULL;
-    dbSetStore(NULL);
     cachedClockUpdate();
     openDataStore(0);
     if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,

@@ -108,6 +108,10 @@ int storeCompactStart(store *s, char *err, size_t errlen) {
         snprintf(err, errlen, "a batch is open");
         return -1;
     }
+    if (storeFlushWrites(s) != STORE_OK) {
+        snprintf(err, errlen, "can't write the pending records: %s", storeLastWriteError(s));
+        return -1;
+    }
     /* From here on a failure is a rewrite that could not start: as in
      * Redis (aof_last_bgrewrite_status), the last status becomes an error
      * until a merge succeeds. */
@@ -380,6 +384,12 @@ static void finishCompaction(store *s, int ok) {
 
 void storeCompactStep(store *s) {
     if (!s->compact || s->inBatch) return;
+    /* Verdicts, relocations and giving up inputs read the key directories
+     * as the truth: pending records that a failed flush could still undo
+     * would make an input record look dead that the undo brings back.
+     * Flushed (or undone) first, the directories hold only what is on
+     * disk. */
+    storeFlushWrites(s);
     switch (compactorPoll(s->compact)) {
     case COMPACT_NEED_VERDICT:
         giveVerdicts(s);

@@ -186,6 +186,10 @@ static uint64_t countKeys(store *s) {
  * the segment sealed, whose fsync the job owes (0 if none). */
 static int sealForSnapshot(store *s, uint64_t *sealed, char *err, size_t errlen) {
     *sealed = 0;
+    if (storeFlushWrites(s) != STORE_OK) { /* the writes before BGSAVE belong in it */
+        snprintf(err, errlen, "can't write the pending records: %s", storeLastWriteError(s));
+        return -1;
+    }
     if (segmentSize(storeActive(s)) <= SEGMENT_HEADER_SIZE) return 0;
     uint64_t id = storeActive(s)->id;
     if (storeRotateTo(s, id + 1, 1, 1) < 0) {

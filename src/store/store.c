@@ -450,13 +450,20 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
 }
 
 static void freeUndo(store *s, int restore);
+static void undoBack(store *s, size_t from, int restore);
 static int syncSealedByRotation(store *s, char *err, size_t errlen);
+static int flushPending(store *s);
 
 void storeClose(store *s) {
     if (!s) return;
     compactCancelAndWait(s);
     verifierStop(s->verify);
-    if (s->inBatch) freeUndo(s, 1);
+    if (s->inBatch) { /* an unfinished batch is dropped */
+        s->inBatch = 0;
+        undoBack(s, s->batchUndoStart, 1);
+        s->pendLen = s->batchStart;
+    }
+    flushPending(s);
     if (s->syncInit) bgThreadStop(s);
     char ignored[256];
     if (s->nsegs) {
@@ -469,7 +476,8 @@ void storeClose(store *s) {
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
     xfree(s->kd);
     xfree(s->dbMap);
-    xfree(s->batchBuf);
+    xfree(s->pendBuf);
+    xfree(s->failedEpochs);
     xfree(s->unsyncedSealed);
     xfree(s->undo);
     if (s->lockFd >= 0) close(s->lockFd);
@@ -490,6 +498,7 @@ static void recordWriteError(store *s, const char *err) {
     int wasOk = s->stats.lastWriteErrno == 0;
     s->stats.writeErrors++;
     s->stats.lastWriteErrno = errno ? errno : EIO;
+    s->lastFailureErrno = s->stats.lastWriteErrno;
     snprintf(s->lastError, sizeof(s->lastError), "%s", err);
     if (wasOk) storeLogf(s, STORE_LOG_WARNING, "Error writing to the data file: %s", err);
 }
@@ -502,7 +511,7 @@ static void recordWriteOk(store *s) {
 }
 
 const char *storeLastWriteError(const store *s) {
-    return strerror(s->stats.lastWriteErrno ? s->stats.lastWriteErrno : EIO);
+    return strerror(s->lastFailureErrno ? s->lastFailureErrno : EIO);
 }
 
 /* With syncLater, the fsyncs a rotation owes are left to others: under
@@ -533,6 +542,11 @@ static void leaveSyncsForLater(store *s, uint64_t sealedId) {
  * active. */
 int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater) {
     char err[256];
+    if (s->inBatch || flushPending(s) != STORE_OK) {
+        snprintf(s->lastError, sizeof(s->lastError), "%s",
+                 s->inBatch ? "a batch is being built" : storeLastWriteError(s));
+        return -1;
+    }
     segment *old = storeActive(s);
     segment *next = syncLater ? segmentCreateUnsynced(s->dir, nextId, err, sizeof(err))
                               : segmentCreate(s->dir, nextId, err, sizeof(err));
@@ -577,40 +591,68 @@ static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen,
     (void)s;
 }
 
-/* Appends one record now (outside a batch) or to the batch buffer.  On
- * success *offset is where the record starts in the active segment. */
-static int appendRecord(store *s, recordHeader *h, const void *key, const void *val,
-                        uint64_t *offset) {
-    uint64_t size = recordEncodedSize(h->keylen, h->vallen);
-    if (s->inBatch) {
-        if (s->batchLen + size > s->batchCap) {
-            s->batchCap = (s->batchLen + size) * 2;
-            s->batchBuf = xrealloc(s->batchBuf, s->batchCap);
-        }
-        recordEncode(s->batchBuf + s->batchLen, h, key, val);
-        *offset = s->batchBase + s->batchLen;
-        s->batchLen += size;
-        s->batchCount++;
-        return STORE_OK;
-    }
+/* Pending writes.  Every record is encoded into pendBuf, at the offset
+ * it will have in the active segment, and the key directories point at it
+ * at once, so a read in the same event-loop iteration sees it (from the
+ * buffer: store_read.c).  storeFlushWrites appends the whole buffer with
+ * one write: the server calls it once per iteration, before any reply
+ * leaves (storeSetDeferredWrites); without deferral each write flushes
+ * itself, as the tools and tests expect.  A batch is built in the buffer
+ * too, behind a reserved BEGIN record, and is never flushed half-built. */
+
+/* Room for more bytes at the end of pendBuf. */
+static void pendReserve(store *s, size_t more) {
+    if (s->pendLen + more <= s->pendCap) return;
+    s->pendCap = (s->pendLen + more) * 2;
+    s->pendBuf = xrealloc(s->pendBuf, s->pendCap);
+}
+
+/* Notes where the pending records start, before the first one. */
+static void pendBeginIfEmpty(store *s) {
+    if (s->pendLen > 0) return;
+    s->pendBase = segmentSize(storeActive(s));
+    s->pendSeqStart = s->nextSeq;
+}
+
+/* Outside a batch, a write that would start past segment-size (or at or
+ * past STORE_MAX_OFFSET, where no record may start: keydir.h) flushes what
+ * is pending first, which rotates a full segment: segments stay about
+ * segment-size big even when one iteration writes many times that. */
+static int makeRoom(store *s, uint64_t size) {
+    if (s->inBatch) return STORE_OK;
+    uint64_t end = (s->pendLen ? s->pendBase + s->pendLen : segmentSize(storeActive(s)));
+    if (end < s->segmentSize && end + size <= STORE_MAX_OFFSET) return STORE_OK;
+    int rc = flushPending(s);
+    if (rc != STORE_OK) return rc;
     if (segmentSize(storeActive(s)) + size > STORE_MAX_OFFSET) rotateSegment(s);
-    char err[256];
-    errno = 0;
-    if (segmentAppendRecord(storeActive(s), h, key, val, offset, err, sizeof(err)) < 0) {
-        recordWriteError(s, err);
-        return STORE_ERR_WRITE;
-    }
-    recordWriteOk(s);
-    s->totalBytes += size;
-    s->dirty = 1;
     return STORE_OK;
 }
 
-static void afterWrite(store *s) {
-    if (!s->inBatch && segmentSize(storeActive(s)) >= s->segmentSize) rotateSegment(s);
+/* Encodes one record into the pending buffer.  *offset is where it will
+ * start in the active segment. */
+static int appendRecord(store *s, recordHeader *h, const void *key, const void *val,
+                        uint64_t *offset) {
+    uint64_t size = recordEncodedSize(h->keylen, h->vallen);
+    int rc = makeRoom(s, size);
+    if (rc != STORE_OK) return rc;
+    pendBeginIfEmpty(s);
+    pendReserve(s, size);
+    recordEncode(s->pendBuf + s->pendLen, h, key, val);
+    *offset = s->pendBase + s->pendLen;
+    s->pendLen += size;
+    if (s->inBatch) s->batchCount++;
+    return STORE_OK;
 }
 
-/* A new, zeroed step at the end of the batch's undo log. */
+/* The end of every write: flushed at once unless writes are deferred or
+ * a batch is being built.  On a failed flush the write (and whatever else
+ * was pending) is undone and STORE_ERR_WRITE returned. */
+static int afterWrite(store *s) {
+    if (s->inBatch || s->deferWrites) return STORE_OK;
+    return flushPending(s);
+}
+
+/* A new, zeroed step at the end of the undo log. */
 static undoStep *pushUndo(store *s, int db, int kind) {
     if (s->nundo == s->undoCap) {
         s->undoCap = s->undoCap ? s->undoCap * 2 : 16;
@@ -623,8 +665,9 @@ static undoStep *pushUndo(store *s, int db, int kind) {
     return u;
 }
 
-static void rememberUndo(store *s, int db, const void *key, size_t klen) {
-    if (!s->inBatch) return;
+/* Notes how key is before a pending write changes it.  Returns its
+ * entry (NULL if absent), for the caller's own use. */
+static keydirEntry *rememberUndo(store *s, int db, const void *key, size_t klen) {
     undoStep *u = pushUndo(s, db, UNDO_KEY);
     u->key = xmalloc(klen ? klen : 1);
     memcpy(u->key, key, klen);
@@ -637,6 +680,7 @@ static void rememberUndo(store *s, int db, const void *key, size_t klen) {
         u->expire = keydirEntryExpire(e);
         u->seq = keydirEntrySeq(e);
     }
+    return e;
 }
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
@@ -649,13 +693,11 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
     int rc = appendRecord(s, &h, key, val, &off);
     if (rc != STORE_OK) return rc;
     if (!s->inBatch) s->nextSeq++;
-    rememberUndo(s, db, key, klen);
-    dropLive(s, keydirLookup(s->kd[db], key, klen));
+    dropLive(s, rememberUndo(s, db, key, klen));
     keydirLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen};
     keydirSet(s->kd[db], key, klen, &loc, expireMs, seq, NULL);
     countLive(s, &loc, klen, 1);
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 /* Patch records and checkpoints.  A partial write of a key's value is
@@ -746,8 +788,7 @@ int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, con
                           (uint32_t)recordEncodedSize(flen, len), (uint32_t)at, (uint32_t)len};
     keydirAppendPatch(s->kd[pdb], key, klen, &base, &rec, (uint32_t)newLen, seq);
     countBytes(s, rec.segment, rec.recordSize, 1);
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 int storeDelete(store *s, int db, const void *key, size_t klen) {
@@ -761,11 +802,9 @@ int storeDelete(store *s, int db, const void *key, size_t klen) {
     int rc = appendRecord(s, &h, key, NULL, &off);
     if (rc != STORE_OK) return rc;
     if (!s->inBatch) s->nextSeq++;
-    rememberUndo(s, db, key, klen);
-    dropLive(s, keydirLookup(s->kd[db], key, klen));
+    dropLive(s, rememberUndo(s, db, key, klen));
     keydirDelete(s->kd[db], key, klen);
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs) {
@@ -780,8 +819,7 @@ int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expir
     if (!s->inBatch) s->nextSeq++;
     rememberUndo(s, db, key, klen);
     keydirSetExpire(s->kd[db], key, klen, expireMs);
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 static void rememberFlush(store *s, int db) {
@@ -802,19 +840,14 @@ int storeFlush(store *s, int db) {
     if (!s->inBatch) s->nextSeq++;
     for (int i = 0; i < s->dbCount; i++) {
         if (db >= 0 && i != db) continue;
-        if (s->inBatch) {
-            keydirIterator it;
-            keydirIterInit(&it, s->kd[i]);
-            keydirEntry *e;
-            while ((e = keydirIterNext(&it))) dropLive(s, e);
-            keydirIterRelease(&it);
-            rememberFlush(s, i);
-        } else {
-            flushKeydirAccounting(s, i);
-        }
+        keydirIterator it;
+        keydirIterInit(&it, s->kd[i]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) dropLive(s, e);
+        keydirIterRelease(&it);
+        rememberFlush(s, i);
     }
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 /* SWAPDB: logical databases a and b exchange their contents (their
@@ -830,34 +863,35 @@ int storeSwapDb(store *s, int a, int b) {
     int rc = appendRecord(s, &h, key, NULL, &off);
     if (rc != STORE_OK) return rc;
     if (!s->inBatch) s->nextSeq++;
-    if (s->inBatch) {
-        undoStep *u = pushUndo(s, a, UNDO_SWAP);
-        u->db2 = b;
-    }
+    undoStep *u = pushUndo(s, a, UNDO_SWAP);
+    u->db2 = b;
     int t = s->dbMap[a];
     s->dbMap[a] = s->dbMap[b];
     s->dbMap[b] = t;
-    afterWrite(s);
-    return STORE_OK;
+    return afterWrite(s);
 }
 
 /* ------------------------------------------------------------ batches */
 
 void storeBatchBegin(store *s) {
+    pendBeginIfEmpty(s);
     s->inBatch = 1;
-    s->batchLen = 0;
+    s->batchStart = s->pendLen;
     s->batchCount = 0;
     s->batchSeq = s->nextSeq;
-    s->batchBase = segmentSize(storeActive(s)) + RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE;
-    s->nundo = 0;
+    s->batchUndoStart = s->nundo;
+    /* The BEGIN record, written at commit when its count is known. */
+    pendReserve(s, RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE);
+    s->pendLen += RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE;
 }
 
 int storeInBatch(const store *s) { return s->inBatch; }
 
-/* Releases the undo log; with restore, first puts every key (and flushed
- * database) back the way it was before the batch, newest step first. */
-static void freeUndo(store *s, int restore) {
-    for (size_t i = s->nundo; i-- > 0;) {
+/* Releases the undo steps from 'from' on; with restore, first puts every
+ * key (and flushed database) they name back the way it was, newest step
+ * first.  freeUndo: the whole log. */
+static void undoBack(store *s, size_t from, int restore) {
+    for (size_t i = s->nundo; i-- > from;) {
         undoStep *u = &s->undo[i];
         if (u->kind == UNDO_SWAP) {
             if (restore) {
@@ -896,65 +930,117 @@ static void freeUndo(store *s, int restore) {
         xfree(u->key);
         xfree(u->chain);
     }
-    s->nundo = 0;
+    s->nundo = from;
 }
 
+static void freeUndo(store *s, int restore) { undoBack(s, 0, restore); }
+
 /* Fault injection for the tests (DEBUG CRASH-AFTER-PARTIAL-BATCH): when
- * set, the next batch write appends only the first half of its bytes and
- * the process exits at once, as a crash in the middle of the write would. */
+ * set, the next flush that holds a batch appends only the first half of
+ * its bytes and the process exits at once, as a crash in the middle of
+ * the write would. */
 int storeDebugCrashAfterPartialBatch;
 
-static void crashAfterPartialBatch(store *s, struct iovec *iov, int iovcnt) {
-    size_t left = 0;
-    for (int i = 0; i < iovcnt; i++) left += iov[i].iov_len;
-    left /= 2;
-    int n = 0;
-    while (n < iovcnt && left > 0) {
-        if (iov[n].iov_len > left) iov[n].iov_len = left;
-        left -= iov[n++].iov_len;
-    }
+static void crashAfterPartialWrite(store *s) {
+    struct iovec iov = {s->pendBuf, s->pendLen / 2};
     uint64_t off;
     char err[256];
-    segmentAppendv(storeActive(s), iov, n, &off, err, sizeof(err));
+    segmentAppendv(storeActive(s), &iov, 1, &off, err, sizeof(err));
     _exit(1);
 }
 
-/* Writes the batch as BEGIN + records + COMMIT in one append.  On failure
- * nothing of it is on disk (the segment is cut back) and every key it
- * touched is restored. */
+/* Closes the batch: its BEGIN record (with the count) goes into the place
+ * reserved for it and a COMMIT follows, so the log gets BEGIN + records +
+ * COMMIT in one piece; an empty batch leaves nothing.  Deferred, nothing
+ * is written yet and the commit cannot fail; otherwise it is flushed, and
+ * a failure undoes every key the batch touched. */
 int storeBatchCommit(store *s) {
     if (!s->inBatch) return STORE_OK;
     s->inBatch = 0;
     if (s->batchCount == 0) {
-        freeUndo(s, 0);
-        return STORE_OK;
+        s->pendLen = s->batchStart;
+        return afterWrite(s);
     }
-    char begin[RECORD_HEADER_SIZE + RECORD_BATCH_COUNT_SIZE], commit[RECORD_HEADER_SIZE];
-    char count[RECORD_BATCH_COUNT_SIZE];
     recordHeader bh, ch;
+    char count[RECORD_BATCH_COUNT_SIZE];
     recordInitBatchBegin(&bh, s->batchSeq, storeWallMs());
     recordEncodeBatchCount(count, s->batchCount);
-    recordEncode(begin, &bh, NULL, count);
+    recordEncode(s->pendBuf + s->batchStart, &bh, NULL, count);
     recordInitBatchCommit(&ch, s->batchSeq, storeWallMs());
-    recordEncode(commit, &ch, NULL, NULL);
-    struct iovec iov[3] = {{begin, sizeof(begin)}, {s->batchBuf, s->batchLen},
-                           {commit, sizeof(commit)}};
+    pendReserve(s, RECORD_HEADER_SIZE);
+    recordEncode(s->pendBuf + s->pendLen, &ch, NULL, NULL);
+    s->pendLen += RECORD_HEADER_SIZE;
+    s->pendHasBatch = 1;
+    s->nextSeq = s->batchSeq + 1;
+    return afterWrite(s);
+}
+
+/* ------------------------------------------------------- flushing writes */
+
+static void noteFailedEpoch(store *s) {
+    if (s->nfailedEpochs == s->failedEpochsCap) {
+        s->failedEpochsCap = s->failedEpochsCap ? s->failedEpochsCap * 2 : 4;
+        s->failedEpochs = xrealloc(s->failedEpochs, sizeof(uint64_t) * s->failedEpochsCap);
+    }
+    s->failedEpochs[s->nfailedEpochs++] = s->writeEpoch;
+}
+
+/* Appends the pending records with one write.  On success they are in the
+ * file and the undo log is dropped; a full segment is then rotated.  On
+ * failure the segment is cut back to where it was (segment.h), every key
+ * directory change since the last flush is undone, newest first, the
+ * sequence counter goes back, and the epoch is noted as failed: nothing
+ * of those writes remains, and the caller learns which commands to refuse
+ * (storeFailedEpochs).  Either way a new epoch begins. */
+static int flushPending(store *s) {
+    if (s->pendLen == 0) {
+        freeUndo(s, 0); /* steps of writes that left nothing to write */
+        return STORE_OK;
+    }
+    if (storeDebugCrashAfterPartialBatch && s->pendHasBatch) crashAfterPartialWrite(s);
+    struct iovec iov = {s->pendBuf, s->pendLen};
     uint64_t off;
     char err[256];
     errno = 0;
-    if (storeDebugCrashAfterPartialBatch) crashAfterPartialBatch(s, iov, 3);
-    if (segmentAppendv(storeActive(s), iov, 3, &off, err, sizeof(err)) < 0) {
+    int failed = segmentAppendv(storeActive(s), &iov, 1, &off, err, sizeof(err)) < 0;
+    if (failed) {
         recordWriteError(s, err);
         freeUndo(s, 1);
-        return STORE_ERR_WRITE;
+        s->nextSeq = s->pendSeqStart;
+        noteFailedEpoch(s);
+    } else {
+        recordWriteOk(s);
+        s->totalBytes += s->pendLen;
+        s->dirty = 1;
+        freeUndo(s, 0);
     }
-    recordWriteOk(s);
-    s->totalBytes += sizeof(begin) + s->batchLen + sizeof(commit);
-    s->nextSeq = s->batchSeq + 1;
-    s->dirty = 1;
-    freeUndo(s, 0);
-    afterWrite(s);
+    s->pendLen = 0;
+    s->pendHasBatch = 0;
+    s->writeEpoch++;
+    if (failed) return STORE_ERR_WRITE;
+    if (segmentSize(storeActive(s)) >= s->segmentSize) rotateSegment(s);
     return STORE_OK;
+}
+
+int storeFlushWrites(store *s) {
+    if (s->inBatch) return STORE_OK; /* a batch is flushed whole, at its commit */
+    return flushPending(s);
+}
+
+void storeSetDeferredWrites(store *s, int on) {
+    s->deferWrites = on;
+    if (!on) storeFlushWrites(s);
+}
+
+int storeHasPendingWrites(const store *s) { return s->pendLen > 0; }
+
+uint64_t storeWriteEpoch(const store *s) { return s->writeEpoch; }
+
+void storeForgetFailedEpochs(store *s) { s->nfailedEpochs = 0; }
+
+const uint64_t *storeFailedEpochs(const store *s, size_t *n) {
+    *n = s->nfailedEpochs;
+    return s->failedEpochs;
 }
 
 /* --------------------------------------------------------- durability */
@@ -983,6 +1069,7 @@ static int syncSealedByRotation(store *s, char *err, size_t errlen) {
  * last one.  With appendfsync always the server calls this once per event
  * loop iteration, before any reply is written (group commit). */
 int storeSync(store *s) {
+    if (storeFlushWrites(s) != STORE_OK) return STORE_ERR_WRITE;
     if (!s->dirty) return STORE_OK;
     char err[256];
     errno = 0;

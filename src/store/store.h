@@ -4,10 +4,16 @@
  *
  * Contract:
  *   - every write appends one record (or one batch) to the active segment
- *     and then updates the key directory; a write that cannot be appended
- *     (ENOSPC, EIO, ...) changes nothing and returns STORE_ERR_WRITE, and
- *     the next write simply tries again, so the store recovers by itself
- *     once the disk has room;
+ *     and updates the key directory at once; a write that cannot be
+ *     appended (ENOSPC, EIO, ...) changes nothing and returns
+ *     STORE_ERR_WRITE, and the next write simply tries again, so the store
+ *     recovers by itself once the disk has room;
+ *   - deferred writes (storeSetDeferredWrites, what the server uses): the
+ *     records wait in memory, visible to reads, until storeFlushWrites
+ *     appends all of them with one write (once per event-loop iteration).
+ *     A failed flush undoes every write since the previous one and marks
+ *     their epoch failed (storeWriteEpoch, storeFailedEpochs), so the
+ *     caller can refuse exactly the commands whose writes were lost;
  *   - durability follows the fsync policy: STORE_FSYNC_ALWAYS needs the
  *     caller to call storeSync() before acknowledging (group commit: once
  *     per event-loop iteration), EVERYSEC syncs from a background thread
@@ -15,7 +21,7 @@
  *   - a batch (storeBatchBegin .. storeBatchCommit) reaches the disk as
  *     BATCH_BEGIN + records + BATCH_COMMIT in one write, so recovery sees
  *     all of it or none; its writes are visible to lookups at once, and a
- *     failed commit rolls the key directory back to before the batch;
+ *     failed write rolls the key directory back to before the batch;
  *   - values are read from the segment files, never cached: through a
  *     read-only mapping of each segment (store_read.c), or with preadv
  *     when a segment could not be mapped; every read checks the record's
@@ -109,6 +115,22 @@ int storeInBatch(const store *s);
 /* Test hook: the next batch write stops half way and the process exits. */
 extern int storeDebugCrashAfterPartialBatch;
 
+/* Deferred writes (see the contract above).  Off by default: each write
+ * is then flushed before it returns. */
+void storeSetDeferredWrites(store *s, int on);
+/* Appends every pending record with one write (nothing inside a batch:
+ * the batch is flushed whole after its commit).  STORE_OK, or
+ * STORE_ERR_WRITE after undoing every write since the previous flush. */
+int storeFlushWrites(store *s);
+int storeHasPendingWrites(const store *s);
+/* The epoch of the pending writes: it advances at every flush that had
+ * something to write, whether it succeeded or not. */
+uint64_t storeWriteEpoch(const store *s);
+/* The epochs whose flush failed (since storeForgetFailedEpochs), *n of
+ * them. */
+const uint64_t *storeFailedEpochs(const store *s, size_t *n);
+void storeForgetFailedEpochs(store *s);
+
 int storeSync(store *s);
 /* Sealed segments get their hint file from a background thread; this
  * waits until every one queued so far is written (tests, tools). */
@@ -121,6 +143,8 @@ void storeGetStats(store *s, storeStats *out);
  * total) from the key directories and logs each mismatch; returns their
  * number (0 = consistent).  O(keys x segments): not for production. */
 int storeCheckAccounting(store *s);
+/* strerror of the last failed write, even after later writes succeeded
+ * (the refused commands of its epoch are answered with it). */
 const char *storeLastWriteError(const store *s);
 
 /* Compaction (compact.c): rewrites the live records of every segment into

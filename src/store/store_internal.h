@@ -6,9 +6,14 @@
  *   - segs[0..nsegs) are the segments of the data set, sorted by id; the
  *     last one is the active segment (writable), the others are sealed;
  *   - a keydir entry's location names a record that is in a segment of
- *     segs, in an announced compaction output (compactOut), or (during a
- *     batch) in the pending batch buffer, which will be written at offset
- *     batchBase of the active segment;
+ *     segs, in an announced compaction output (compactOut), or in the
+ *     pending buffer (pendBuf: the records written since the last
+ *     storeFlushWrites), which will be written at offset pendBase of the
+ *     active segment;
+ *   - the undo log holds, newest last, how every key (and database) the
+ *     pending records changed was before them: a failed flush restores
+ *     the key directories from it, and the sequence counter to
+ *     pendSeqStart, so nothing of the pending records remains anywhere;
  *   - liveBytes is the on-disk size of the records the key directories
  *     point at, and each segment's liveBytes the part of it in that
  *     segment; totalBytes the size of all segment files in segs.
@@ -111,14 +116,24 @@ struct store {
     storeStats stats;
     storeVerified verified[STORE_VERIFIED_SLOTS]; /* owner thread only */
     char lastError[256];
+    int lastFailureErrno;   /* of the last failed write: stays after a success,
+                               for the replies of that write's epoch */
 
-    /* Batch state */
+    /* Pending writes (storeFlushWrites) and the batch being built in them */
+    int deferWrites;        /* storeSetDeferredWrites: flush only when asked */
+    char *pendBuf;
+    size_t pendLen, pendCap;
+    uint64_t pendBase;      /* file offset of pendBuf[0] in the active segment */
+    uint64_t pendSeqStart;  /* nextSeq before the first pending record */
+    uint64_t writeEpoch;    /* storeWriteEpoch: +1 per flush of pending records */
+    uint64_t *failedEpochs; /* flushes that failed since storeForgetFailedEpochs */
+    size_t nfailedEpochs, failedEpochsCap;
     int inBatch;
-    char *batchBuf;
-    size_t batchLen, batchCap;
+    size_t batchStart;      /* where the batch's BEGIN record goes in pendBuf */
+    int pendHasBatch;       /* a committed batch is among the pending records */
+    size_t batchUndoStart;  /* the batch's first undo step */
     uint32_t batchCount;
     uint64_t batchSeq;
-    uint64_t batchBase;     /* file offset the first batched record will have */
     undoStep *undo;
     size_t nundo, undoCap;
 
@@ -153,6 +168,11 @@ struct store {
 
 
 static inline segment *storeActive(store *s) { return s->segs[s->nsegs - 1]; }
+
+/* Whether the record at offset of seg is still in the pending buffer. */
+static inline int storeIsPending(const store *s, const segment *seg, uint64_t offset) {
+    return s->pendLen > 0 && seg == s->segs[s->nsegs - 1] && offset >= s->pendBase;
+}
 
 int64_t storeWallMs(void);
 /* The store's log line (store_log.h): storeLogf(s, STORE_LOG_WARNING, ...). */

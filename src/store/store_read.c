@@ -192,7 +192,7 @@ static int readWholeValue(store *s, segment *seg, const keydirLoc *loc, size_t k
 /* Reads value bytes [offset, offset + len) of the record at loc (klen:
  * its key field's length; loc->valueLen: its value's): through the
  * segment's mapping when it has one, else from the file, or, for a record
- * still in the pending batch, from the batch buffer.  The whole record's
+ * not yet flushed, from the pending buffer.  The whole record's
  * checksum is verified first, so damage that a hint file could not show
  * is reported, never served as data. */
 static int readRecordRange(store *s, const keydirLoc *loc, size_t klen, size_t offset,
@@ -200,8 +200,8 @@ static int readRecordRange(store *s, const keydirLoc *loc, size_t klen, size_t o
     segment *seg = storeSegmentById(s, loc->segment);
     if (!seg) return STORE_ERR_READ;
     uint64_t valueAt = (uint64_t)loc->offset + RECORD_HEADER_SIZE + klen;
-    if (s->inBatch && seg == storeActive(s) && loc->offset >= s->batchBase) {
-        memcpy(buf, s->batchBuf + (valueAt + offset - s->batchBase), len);
+    if (storeIsPending(s, seg, loc->offset)) {
+        memcpy(buf, s->pendBuf + (valueAt + offset - s->pendBase), len);
         return STORE_OK;
     }
     int rc = readMapped(s, seg, loc, klen, offset, len, buf);
@@ -290,7 +290,7 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
 }
 
 /* The wall-clock time e's record was written at (its header timestamp),
- * from the pending batch or from the file.  Only the header is read, and
+ * from the pending buffer or from the file.  Only the header is read, and
  * it is trusted only when its own checksum (hcrc) matches. */
 int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms) {
     keydirLoc loc;
@@ -298,8 +298,8 @@ int storeEntryWriteTime(store *s, const keydirEntry *e, int64_t *ms) {
     segment *seg = storeSegmentById(s, loc.segment);
     if (!seg) return STORE_ERR_READ;
     char hdr[RECORD_HEADER_SIZE];
-    if (s->inBatch && seg == storeActive(s) && loc.offset >= s->batchBase) {
-        memcpy(hdr, s->batchBuf + (loc.offset - s->batchBase), sizeof(hdr));
+    if (storeIsPending(s, seg, loc.offset)) {
+        memcpy(hdr, s->pendBuf + (loc.offset - s->pendBase), sizeof(hdr));
     } else {
         struct iovec iov = {hdr, sizeof(hdr)};
         if (preadvFull(seg->fd, &iov, 1, loc.offset) < 0) {
