@@ -665,6 +665,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
             goto out;
         }
     }
+    replayFinish(&rp.st);
     rp.expiredOnLoad = replayDropExpired(&rp.st, rp.nowMs);
     t.damage += rp.st.patchesDropped;
     if (!quiet) printf("-- totals\n");
@@ -689,6 +690,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     }
 
 out:
+    replayDiscard(&rp.st);
     for (int db = 0; db < DB_SLOTS; db++) keydirRelease(rp.st.kd[db]);
     xfree(rp.st.kd);
     xfree(rp.st.dbMap);

@@ -485,6 +485,8 @@ static int countKeys(const char *dir, int64_t nowMs, uint64_t *keys, uint64_t *d
         rc = hintLoadOrScan(seg, &ro, countApply, &c, &res, err, errlen);
         segmentClose(seg);
     }
+    if (rc == 0) replayFinish(&c.rp);
+    replayDiscard(&c.rp);
     if (rc == 0) {
         replayDropExpired(&c.rp, nowMs);
         *keys = 0;

@@ -2,6 +2,12 @@
  * replay.h). */
 #include "store/replay.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/dict.h"
+
 void replayCountEntry(const keydirEntry *e, replayLiveFn *fn, void *ctx, int add) {
     const keydirChain *c = keydirEntryChain(e);
     if (c) {
@@ -28,6 +34,96 @@ static void dropPatched(replayState *rp, const recoveryItem *it, const char *key
     if (rp->report) rp->report(rp->ctx, it, why);
 }
 
+/* ---- Orphans: patches of a missing key, held (replay.h) ---------------- */
+
+/* One held key: its first orphan patch (where the report points) and how
+ * many there are.  It is the
+ * dict's key (the dict has no values); a lookup probe is a stack orphan
+ * whose key points at the caller's bytes. */
+typedef struct orphan {
+    int db;
+    uint32_t klen;
+    const char *key;        /* into raw, or the caller's (a probe) */
+    uint64_t patches;
+    recoveryItem first;     /* first.key points at raw */
+    char raw[];             /* the first patch's record key, header included */
+} orphan;
+
+static uint64_t orphanHash(const void *k) {
+    const orphan *o = k;
+    return keydirHash(o->key, o->klen) ^ (uint64_t)o->db;
+}
+
+static int orphanEqual(const void *a, const void *b) {
+    const orphan *x = a, *y = b;
+    return x->db == y->db && x->klen == y->klen && memcmp(x->key, y->key, x->klen) == 0;
+}
+
+static const dictType orphanType = {orphanHash, orphanEqual, xfree, NULL};
+
+/* Holds patch 'it' of the missing key db/key (klen bytes). */
+static void holdOrphan(replayState *rp, const recoveryItem *it, const char *key,
+                       uint32_t klen) {
+    if (rp->orphans == NULL) rp->orphans = dictCreate(&orphanType);
+    orphan probe = {it->hdr.db, klen, key, 0, {0}};
+    dictEntry *de = dictFind(rp->orphans, &probe);
+    orphan *o = de ? dictGetKey(de) : NULL;
+    if (o == NULL) {
+        o = xmalloc(sizeof(*o) + it->hdr.keylen);
+        memcpy(o->raw, it->key, it->hdr.keylen);
+        o->db = it->hdr.db;
+        o->klen = klen;
+        o->key = o->raw + (it->hdr.keylen - klen);
+        o->patches = 0;
+        o->first = *it;
+        o->first.key = o->raw;
+        dictAdd(rp->orphans, o, NULL);
+    }
+    o->patches++;
+}
+
+/* A SET or DEL of db/key: its orphans, if any, are moot. */
+static inline void forgetOrphan(replayState *rp, int db, const char *key, uint32_t klen) {
+    if (rp->orphans == NULL) return;
+    orphan probe = {db, klen, key, 0, {0}};
+    dictDelete(rp->orphans, &probe);
+}
+
+/* A flush of physical database db. */
+static void forgetOrphansOfDb(replayState *rp, int db) {
+    if (rp->orphans == NULL) return;
+    dictIterator *di = dictGetSafeIterator(rp->orphans);
+    dictEntry *de;
+    while ((de = dictNext(di)) != NULL) {
+        orphan *o = dictGetKey(de);
+        if (o->db == db) dictDelete(rp->orphans, o);
+    }
+    dictReleaseIterator(di);
+}
+
+void replayDiscard(replayState *rp) {
+    if (rp->orphans) dictRelease(rp->orphans);
+    rp->orphans = NULL;
+}
+
+void replayFinish(replayState *rp) {
+    if (rp->orphans == NULL) return;
+    dictIterator *di = dictGetIterator(rp->orphans);
+    dictEntry *de;
+    while ((de = dictNext(di)) != NULL) {
+        orphan *o = dictGetKey(de);
+        rp->patchesDropped += o->patches;
+        if (rp->report) {
+            char why[128];
+            snprintf(why, sizeof(why), "%llu patch%s of a missing key (base record lost)",
+                     (unsigned long long)o->patches, o->patches == 1 ? "" : "es");
+            rp->report(rp->ctx, &o->first, why);
+        }
+    }
+    dictReleaseIterator(di);
+    replayDiscard(rp);
+}
+
 /* PATCH: extends the key's chain when the key's newest record is the one
  * the patch names (replay.h has the other cases). */
 static void applyPatch(replayState *rp, const recoveryItem *it) {
@@ -39,8 +135,7 @@ static void applyPatch(replayState *rp, const recoveryItem *it) {
     keydir *kd = rp->kd[h->db];
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) {
-        if (p.prevSeq > rp->mergedSeq)
-            dropPatched(rp, it, key, klen, NULL, "patch of a missing key (base record lost)");
+        if (p.prevSeq > rp->mergedSeq) holdOrphan(rp, it, key, klen);
         return;
     }
     keydirLoc loc;
@@ -67,6 +162,7 @@ static void applyPatch(replayState *rp, const recoveryItem *it) {
 }
 
 void replayFlushDb(replayState *rp, int db) {
+    forgetOrphansOfDb(rp, db);
     keydir *kd = rp->kd[db];
     if (kd == NULL) return;
     if (rp->countLive) {
@@ -118,6 +214,7 @@ static void applySet(replayState *rp, const recoveryItem *it, uint64_t hash) {
     keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
     if (rp->countLive)
         rp->countLive(rp->ctx, loc.segment, recordEncodedSize(h->keylen, h->vallen), 1);
+    forgetOrphan(rp, h->db, it->key, h->keylen);
 }
 
 /* The prefetch pipeline, in items: a key's bucket slot is fetched
@@ -208,6 +305,7 @@ void replayApply(replayState *rp, const recoveryItem *it) {
     if (h->type == RECORD_DEL) {
         countLive(rp, old, 0);
         if (old) keydirDelete(kd, it->key, h->keylen);
+        forgetOrphan(rp, h->db, it->key, h->keylen);
     } else if (h->type == RECORD_EXPIRE && old) {
         keydirSetExpire(kd, it->key, h->keylen, h->expireAt);
     }

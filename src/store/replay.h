@@ -20,12 +20,23 @@
  * merge ran: a patch whose sequence number is not above the key's is
  * skipped), or its base is gone (damaged, or a bug): then the key is
  * dropped and the patch reported, because no value that can be rebuilt
- * is the one that was acknowledged.  One exception: a patch of a MISSING
- * key whose base is not newer than the last merge (the sequence number of
- * the newest DBMAP record, which every merge writes) is skipped quietly:
- * the merge dropped the base because a record written after the patch
- * deleted or replaced the key, and that record replays later.  Live
- * bytes: every record of a chain counts, each in its own segment. */
+ * is the one that was acknowledged.
+ *
+ * A patch of a MISSING key is not always damage: a merge gives up an
+ * input as soon as nothing points into it, so the base of a chain goes
+ * once the key is replaced or deleted, even when patches of that chain
+ * were written after the merge began (they lie in a later segment).  So:
+ *   - a patch of a missing key whose base is not newer than the last
+ *     merge (the sequence number of the newest DBMAP record, which every
+ *     merge writes) is skipped quietly: the merge dropped the base
+ *     because a later record deleted or replaced the key;
+ *   - any other patch of a missing key is an ORPHAN: held, not reported,
+ *     until the key's next SET or DEL, or a flush of its database, which
+ *     makes it moot (the acknowledged value was replaced), or until the
+ *     end of the log (replayFinish), where the orphans left are reported,
+ *     one report per key.  (A merge never drops a key for its expiry
+ *     alone: a key leaves only through a DEL record or a flush.)
+ * Live bytes: every record of a chain counts, each in its own segment. */
 #ifndef REDIS_KV_REPLAY_H
 #define REDIS_KV_REPLAY_H
 
@@ -53,10 +64,13 @@ typedef struct replayState {
     uint64_t ignored;   /* records for databases this config does not have,
                            and database maps that do not fit it */
     /* Patches whose base is missing (the key was dropped), and the hook
-     * that reports each one (optional). */
+     * that reports them (optional): one call per key, with the first such
+     * patch as 'it'. */
     uint64_t patchesDropped;
     uint64_t mergedSeq;     /* sequence number of the newest DBMAP record */
     void (*report)(void *ctx, const recoveryItem *it, const char *why);
+    struct dict *orphans;   /* held patches of missing keys, by db and key
+                               (replay.c); NULL while there are none */
 } replayState;
 
 /* Calls fn for every record e's key holds: its one record, or each
@@ -74,6 +88,13 @@ void replayApply(replayState *rp, const recoveryItem *it);
  * left out.  Keys must stay valid for the call (hintDeliver's do). */
 #define REPLAY_BATCH_MAX 256
 void replayApplyBatch(replayState *rp, const recoveryItem *items, size_t n);
+
+/* The end of the log: reports the orphan patches left and frees them.
+ * Call it once after the last record. */
+void replayFinish(replayState *rp);
+
+/* Frees the orphans without reporting them: a replay given up on error. */
+void replayDiscard(replayState *rp);
 
 /* Empties physical database db, taking its records out of the live bytes. */
 void replayFlushDb(replayState *rp, int db);

@@ -328,8 +328,10 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
             flushRecovered(&lc);
         }
     }
+    replayFinish(&lc.rp);
     ret = 0;
 out:
+    replayDiscard(&lc.rp);
     for (size_t i = 0; i < opened; i++)
         if (sh[i].rc == HINT_OK) hintClose(&sh[i].hf);
     xfree(sh);
@@ -433,7 +435,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
-    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL};
+    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL, NULL};
     replayDropExpired(&rp, opts->nowMs);
     fitKeydirs(s);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;

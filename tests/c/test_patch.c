@@ -621,7 +621,113 @@ static void patchThenDelete(store *s, int step, void *priv) {
     storeDelete(s, 0, "gone", 4);
 }
 
+/* between-callback: at the first step (before any verdict), patches k
+ * until its chain is cut by a full SET.  The merge then finds the base
+ * dead and gives up its segment, while the patches written before the
+ * cut, in the new active segment, name records of the given-up chain. */
+static void patchUntilCut(store *s, int step, void *priv) {
+    model *m = priv;
+    if (step != 0) return;
+    for (int i = 0; i < 40; i++) {
+        char b[2];
+        fill(b, sizeof(b), (unsigned)i);
+        if (patch(s, m, "k", (size_t)(i * 71) % 3000, b, sizeof(b)) != STORE_OK) return;
+    }
+}
+
+/* A key whose SET is in segment 1 and whose patches are in segment 2;
+ * then 'after' (a SET, a DEL, a flush or nothing) in segment 2, and
+ * segment 1 removed: the patches have lost their base.  Returns the store
+ * reopened on it. */
+enum { LOST_NOTHING_AFTER, LOST_THEN_SET, LOST_THEN_DEL, LOST_THEN_FLUSH };
+static store *loseBase(const char *dir, int after) {
+    store *s = openStore(dir, 4096);
+    model m = randomModel(3000, 15);
+    ASSERT_EQ_INT(storePut(s, 0, "k", 1, m.v, m.len, 0), STORE_OK);
+    ASSERT_EQ_INT(storePut(s, 1, "f", 1, m.v, 1500, 0), STORE_OK); /* rotates */
+    ASSERT(fileExists(dir, 2, ".log"));
+    for (int i = 0; i < 3; i++) ASSERT_EQ_INT(patch(s, &m, "k", (size_t)i, "z", 1), STORE_OK);
+    if (after == LOST_THEN_SET) ASSERT_EQ_INT(storePut(s, 0, "k", 1, "new", 3, 0), STORE_OK);
+    if (after == LOST_THEN_DEL) ASSERT_EQ_INT(storeDelete(s, 0, "k", 1), STORE_OK);
+    if (after == LOST_THEN_FLUSH) ASSERT_EQ_INT(storeFlush(s, 0), STORE_OK);
+    storeClose(s);
+    xfree(m.v);
+    char *p = segmentPath(dir, 1, ".log");
+    ASSERT_EQ_INT(unlink(p), 0);
+    xfree(p);
+    p = segmentPath(dir, 1, ".hint");
+    unlink(p);
+    xfree(p);
+    return openStore(dir, 4096);
+}
+
+static uint64_t damageOf(store *s) {
+    storeStats st;
+    storeGetStats(s, &st);
+    return st.damageReports;
+}
+
+static void testLostBase(void) {
+    TEST_CASE("patches whose base is lost, the key never replaced: one report, key dropped") {
+        char *dir = makeTempDir("patch");
+        store *s = loseBase(dir, LOST_NOTHING_AFTER);
+        char *v;
+        size_t vlen;
+        ASSERT_EQ_INT(storeGet(s, 0, "k", 1, &v, &vlen), STORE_MISSING);
+        ASSERT_EQ_UINT(damageOf(s), 1);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeClose(s);
+        removeTree(dir);
+    }
+    TEST_CASE("patches whose base is lost, then a SET of the key: no damage, the SET holds") {
+        char *dir = makeTempDir("patch");
+        store *s = loseBase(dir, LOST_THEN_SET);
+        model want = {0};
+        modelSet(&want, "new", 3);
+        ASSERT(holds(s, 0, "k", &want));
+        ASSERT_EQ_UINT(damageOf(s), 0);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        finish(s, &want, dir);
+    }
+    TEST_CASE("patches whose base is lost, then a DEL or a FLUSHDB: no damage, no key") {
+        for (int after = LOST_THEN_DEL; after <= LOST_THEN_FLUSH; after++) {
+            char *dir = makeTempDir("patch");
+            store *s = loseBase(dir, after);
+            char *v;
+            size_t vlen;
+            ASSERT_EQ_INT(storeGet(s, 0, "k", 1, &v, &vlen), STORE_MISSING);
+            ASSERT_EQ_UINT(damageOf(s), 0);
+            ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+            storeClose(s);
+            removeTree(dir);
+        }
+    }
+}
+
 static void testCompactionRace(void) {
+    TEST_CASE("a chain cut while a merge runs: its base goes, its patches are no damage") {
+        char *dir = makeTempDir("patch");
+        store *s = openStore(dir, 4096);
+        model m = randomModel(3000, 16);
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, m.v, m.len, 0), STORE_OK);
+        for (int i = 0; i < 3; i++) ASSERT_EQ_INT(patch(s, &m, "k", (size_t)i, "q", 1), STORE_OK);
+        char filler[600];
+        fill(filler, sizeof(filler), 3);
+        for (int i = 0; i < 8; i++) {
+            char fk[8];
+            snprintf(fk, sizeof(fk), "f%d", i);
+            ASSERT_EQ_INT(storePut(s, 1, fk, strlen(fk), filler, sizeof(filler), 0), STORE_OK);
+        }
+        compactWith(s, patchUntilCut, &m);
+        ASSERT(!fileExists(dir, 1, ".log")); /* the chain's base went with its segment */
+        ASSERT(holds(s, 0, "k", &m));
+        s = reopen(s, dir, 4096);
+        ASSERT(holds(s, 0, "k", &m));
+        ASSERT_EQ_UINT(damageOf(s), 0);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        finish(s, &m, dir);
+    }
+
     TEST_CASE("a patch whose base a merge dropped (the key was deleted) is no damage") {
         char *dir = makeTempDir("patch");
         store *s = openStore(dir, 4096);
@@ -686,5 +792,6 @@ int main(void) {
     testOverwrites();
     testCompaction();
     testCompactionRace();
+    testLostBase();
     return testReport();
 }

@@ -48,6 +48,7 @@ static void sideInit(side *s, int presize) {
 }
 
 static void sideFree(side *s) {
+    replayDiscard(&s->rp);
     for (int i = 0; i < DBS; i++) keydirRelease(s->kd[i]);
 }
 
@@ -197,6 +198,7 @@ static void testBatchEqualsSerial(void) {
     sideInit(&ref, 0);
     logGen g = {0};
     generate(&g, &ref);
+    replayFinish(&ref.rp);
     TEST_CASE("the generated log has every kind of record and lost patches") {
         for (int t = RECORD_SET; t <= RECORD_PATCH; t++) {
             if (t == RECORD_FLUSHALL || t == RECORD_BATCH_BEGIN || t == RECORD_BATCH_COMMIT)
@@ -217,6 +219,7 @@ static void testBatchEqualsSerial(void) {
             replayApplyBatch(&b.rp, g.items + i, n);
             i += n;
         }
+        replayFinish(&b.rp);
         TEST_CASE(presize ? "batch replay into pre-sized keydirs equals serial replay"
                           : "batch replay equals serial replay") {
             sameKeydirs(&ref, &b);
@@ -238,6 +241,7 @@ static void testBatchEqualsSerial(void) {
         sideFree(&ref);
         sideInit(&ref, 0);
         for (size_t k = 0; k < g.n; k++) replayApply(&ref.rp, &g.items[k]);
+        replayFinish(&ref.rp);
     }
     TEST_CASE("live bytes equal what the keys hold") {
         liveCount recount = {{0}};
