@@ -17,8 +17,10 @@
  *   - so a crash at any point leaves a correct data set: outputs are
  *     written under temporary names (removed at startup) and published
  *     only when complete and fsynced; inputs are deleted only after every
- *     output is published, oldest first, each unlink durable before the
- *     next, so the inputs that remain are always the newest ones.  A
+ *     output is published and everything written since is synced (the
+ *     records that made them dead), oldest first, each unlink durable
+ *     before the next, so the inputs that remain are always the newest
+ *     ones.  A
  *     record in them that is dead was killed by a newer record, which is
  *     still there (in a remaining input, or after the outputs);
  *   - tombstones, flush and expire records of the inputs are not copied:
@@ -304,9 +306,21 @@ static void detachSegment(store *s, segment *seg) {
 }
 
 /* Every output is durable: gives up the inputs nothing points into any
- * more, oldest first, stopping at the first that still holds live data. */
+ * more, oldest first, stopping at the first that still holds live data.
+ * What made an input dead are newer records (overwrites, deletes, the
+ * SET that cut a chain), and they must be on disk before it goes, or a
+ * power loss could keep neither the old record nor its replacement.
+ * Under appendfsync always they are; otherwise this is the one fsync a
+ * merge runs on the owner's thread.  If it fails, every input is kept
+ * (the next merge takes them again). */
 static void giveUpInputs(store *s) {
     announceOutputs(s);
+    if (storeSync(s) != STORE_OK) {
+        storeLogf(s, STORE_LOG_WARNING,
+                  "Compaction keeps its %zu input segments: can't sync the newer ones: %s",
+                  s->ncompactIn, storeLastWriteError(s));
+        return;
+    }
     size_t i = 0;
     for (; i < s->ncompactIn; i++) {
         segment *in = s->compactIn[i];
