@@ -1,0 +1,160 @@
+/* store/collection.h -- the in-memory index of one collection (a hash, a
+ * set; later sorted sets and lists): its elements by name, each with the
+ * location of the log record that holds it.
+ *
+ * What lives where.  A collection's element NAMES (hash fields, set
+ * members) live here, in memory; element VALUES (a hash field's value)
+ * stay in the log and are read through the mapped segments, as string
+ * values are.  Each element keeps the location of its newest record
+ * (segment, offset) and that record's value length, which is what
+ * compaction needs to tell a live element record from a dead one and
+ * what live-bytes accounting needs when an element goes (record.h,
+ * RECORD_ELEMENT).  The index knows nothing of records, keys, clients or
+ * the store: it maps names to locations.
+ *
+ * Encodings.  Redis's, by the same rules, so OBJECT ENCODING answers as
+ * Redis does for the same contents:
+ *   - COLL_ENC_PACKED ("listpack"): one allocation, elements in insertion
+ *     order, found by a linear scan.  A hash stays packed while it has at
+ *     most maxPackedEntries elements and every name and value is at most
+ *     maxPackedValue bytes (hash-max-listpack-entries / -value).  Sets
+ *     are never packed (Redis 7.0 has no listpack sets).
+ *   - COLL_ENC_INTSET ("intset"): sets whose members are all integers in
+ *     Redis's canonical form (lib/numfmt.h numParseLL accepts them:
+ *     "-12" yes, "012" or "+1" no), at most maxIntsetEntries of them
+ *     (set-max-intset-entries); kept sorted by value, so iteration is in
+ *     ascending numeric order, as Redis's.
+ *   - COLL_ENC_TABLE ("hashtable"): a chained hash table over lib/rehash.h
+ *     (incremental rehashing, the SCAN walk with its guarantee, fair-ish
+ *     random picks), one allocation per element.
+ * A collection starts in the small encoding its first element allows and
+ * converts to TABLE, once and for good, when an insert breaks a limit
+ * (never back, as in Redis).  Limits are read at each insert from the
+ * collLimits the caller passes, so CONFIG SET applies to the next write.
+ *
+ * Memory (bytes per element, measured by tests/c/test_collection.c and
+ * stated in collection.c): the header comment of collection.c gives the
+ * layout of each encoding down to jemalloc's size classes.
+ *
+ * Limits: a name is at most COLL_NAME_MAX bytes (512 MB, Redis's bulk
+ * limit); a value length is a u32.  A collection holds at most
+ * UINT32_MAX elements.
+ *
+ * Threads.  None: a collection is used from one thread. */
+#ifndef REDIS_KV_COLLECTION_H
+#define REDIS_KV_COLLECTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define COLL_NAME_MAX (512u * 1024 * 1024)
+
+/* Collection types.  The numbers are on disk (record.h, RECORD_ELEMENT):
+ * never renumber. */
+#define COLL_HASH 1
+#define COLL_SET 2
+#define COLL_TYPE_MAX 2
+
+#define COLL_ENC_PACKED 1
+#define COLL_ENC_INTSET 2
+#define COLL_ENC_TABLE 3
+
+/* Where an element's newest record is, and its value length (0 for a
+ * set member). */
+typedef struct collLoc {
+    uint32_t segment;
+    uint32_t offset;
+    uint32_t valueLen;
+} collLoc;
+
+/* The encoding limits (the config directives, read at every insert). */
+typedef struct collLimits {
+    uint32_t maxPackedEntries;  /* hash-max-listpack-entries (128) */
+    uint32_t maxPackedValue;    /* hash-max-listpack-value (64) */
+    uint32_t maxIntsetEntries;  /* set-max-intset-entries (512) */
+} collLimits;
+
+typedef struct collection collection;
+
+/* ---- Life cycle ---------------------------------------------------------- */
+
+/* A new, empty collection of 'type' (COLL_HASH or COLL_SET).  Its
+ * encoding is chosen by its first insert (collEncoding is 0 before).  An
+ * empty collection is never kept for long: the store deletes a key whose
+ * collection empties. */
+collection *collCreate(int type);
+void collFree(collection *c); /* c may be NULL */
+
+int collType(const collection *c);
+int collEncoding(const collection *c);   /* COLL_ENC_* */
+const char *collEncodingName(const collection *c); /* "listpack" ... */
+uint32_t collCount(const collection *c);
+
+/* Bytes this collection holds (its allocations, as the allocator counts
+ * them), for MEMORY USAGE and INFO. */
+size_t collMemoryBytes(const collection *c);
+
+/* ---- Elements ------------------------------------------------------------ */
+
+/* 1 and *loc (if loc != NULL) when name is an element, else 0. */
+int collFind(const collection *c, const char *name, size_t nlen, collLoc *loc);
+
+/* Inserts name or moves it to a new record.  When it existed, *old (if
+ * old != NULL) is its previous location and 1 is returned; 0 when new.
+ * May convert the encoding (by lim).  nlen <= COLL_NAME_MAX. */
+int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
+            const collLimits *lim, collLoc *old);
+
+/* Removes name: 1 with *old (if old != NULL) its location, or 0 when it
+ * was not an element. */
+int collRemove(collection *c, const char *name, size_t nlen, collLoc *old);
+
+/* Moves name to 'to' only if its location is still 'from' (compaction's
+ * relocation, store/compact.c): 1 if moved, 0 if the element changed or
+ * went meanwhile. */
+int collRelocate(collection *c, const char *name, size_t nlen, const collLoc *from,
+                 const collLoc *to);
+
+/* ---- Walking ------------------------------------------------------------- */
+
+/* An element as a walk or a random pick returns it.  name points into the
+ * collection (or, for an intset, into buf, where the number is
+ * formatted); it is valid until the collection changes. */
+typedef struct collElem {
+    const char *name;
+    size_t nlen;
+    collLoc loc;
+    char buf[24];
+} collElem;
+
+/* Every element once, in the encoding's order (insertion order for
+ * PACKED, ascending for INTSET, table order for TABLE).  The collection
+ * must not change during the walk: a caller that removes elements it
+ * walks collects their names first. */
+typedef struct collIter {
+    const collection *c;
+    uint64_t pos;        /* private */
+    void *entry;         /* private */
+    unsigned long bucket;/* private */
+    int table;           /* private */
+} collIter;
+
+void collIterInit(collIter *it, const collection *c);
+int collIterNext(collIter *it, collElem *out); /* 1, or 0 at the end */
+
+/* SCAN over the elements (HSCAN, SSCAN): calls fn for some elements and
+ * returns the next cursor (0 when done).  PACKED and INTSET return every
+ * element at cursor 0 and then 0, as Redis does.  TABLE gives Redis's
+ * guarantee (lib/rehash.h): an element present for the whole scan is
+ * returned at least once, even across resizes. */
+typedef void collScanFn(void *priv, const collElem *e);
+unsigned long collScan(const collection *c, unsigned long cursor, collScanFn *fn, void *priv);
+
+/* A random element (the collection must not be empty).  rnd is the
+ * caller's random source (a 64-bit value per call), so tests can seed it.
+ * TABLE: a random non-empty bucket, then a random element of its chain,
+ * as Redis's dictGetFairRandomKey does closely enough for SRANDMEMBER's
+ * and HRANDFIELD's distribution tests. */
+void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out);
+
+#endif
