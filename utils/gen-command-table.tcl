@@ -24,8 +24,8 @@
 #     that command.h has no macro for (CMD_*, ACL_CAT_*, KSPEC_*,
 #     ARG_TYPE_*, ARG_*), so the names in the data files are checked
 #     against the C side instead of against a second list kept here;
-#   - a key spec other than begin_search "index" + find_keys "range" (the
-#     only shape command.h's keySpec holds), more key specs than
+#   - a key spec other than begin_search "index" + find_keys "range" or
+#     "keynum" (the shapes command.h's keySpec holds), more key specs than
 #     COMMAND_MAX_KEY_SPECS, a key_spec_index that names no key spec.
 
 set errors {}
@@ -227,12 +227,16 @@ proc checkCommand {file d} {
     foreach ks $specs {
         if {[catch {
             dict get $ks begin_search index index
-            dict get $ks find_keys range lastkey
+            if {[dict exists $ks find_keys keynum]} {
+                dict get $ks find_keys keynum keynumidx
+            } else {
+                dict get $ks find_keys range lastkey
+            }
         }]} {
             set shape [lmap part {begin_search find_keys} {
                 expr {[dict exists $ks $part] ? "$part [lindex [dict get $ks $part] 0]" : "no $part"}
             }]
-            fail $file "key_specs\[$i\] is [join $shape { + }]: command.h's keySpec holds only begin_search index + find_keys range"
+            fail $file "key_specs\[$i\] is [join $shape { + }]: command.h's keySpec holds only begin_search index + find_keys range or keynum"
         }
         incr i
     }
@@ -328,14 +332,23 @@ proc emitCommand {file d fullname} {
         foreach ks [dict get $d key_specs] {
             if {[catch {
                 set begin [dict get $ks begin_search index index]
-                set range [dict get $ks find_keys range]
                 set s {}
                 if {[dict exists $ks notes]} { lappend s ".notes = [cstr [dict get $ks notes]]" }
                 lappend s ".flags = [macroMask $file KSPEC_ kspecFlags [dict get $ks flags]]"
                 lappend s ".beginIndex = $begin"
-                lappend s ".lastKey = [dict get $range lastkey]"
-                lappend s ".keyStep = [dict get $range keystep]"
-                lappend s ".limit = [dict get $range limit]"
+                if {[dict exists $ks find_keys keynum]} {
+                    set keynum [dict get $ks find_keys keynum]
+                    lappend s ".findKind = KSPEC_FIND_KEYNUM"
+                    lappend s ".keynumIdx = [dict get $keynum keynumidx]"
+                    lappend s ".firstKey = [dict get $keynum firstkey]"
+                    lappend s ".keyStep = [dict get $keynum keystep]"
+                } else {
+                    set range [dict get $ks find_keys range]
+                    lappend s ".findKind = KSPEC_FIND_RANGE"
+                    lappend s ".lastKey = [dict get $range lastkey]"
+                    lappend s ".keyStep = [dict get $range keystep]"
+                    lappend s ".limit = [dict get $range limit]"
+                }
                 lappend specs "{[join $s {, }]}"
             }]} continue
         }

@@ -45,6 +45,7 @@
 #include "lib/crc32c.h"
 #include "lib/dict.h"
 #include "lib/numfmt.h"
+#include "store/collection.h"
 #include "store/hint.h"
 #include "store/pitr.h"
 #include "store/keydir.h"
@@ -575,9 +576,11 @@ static void printTotals(const totals *t, const replay *rp) {
     const uint64_t *by = rp->st.byType;
     printf("records: %" PRIu64 " applied (set %" PRIu64 ", del %" PRIu64
            ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64
-           ", swapdb %" PRIu64 ", dbmap %" PRIu64 ")\n",
+           ", swapdb %" PRIu64 ", dbmap %" PRIu64 ", element %" PRIu64
+           ", element-del %" PRIu64 ")\n",
            t->recordsApplied, by[RECORD_SET], by[RECORD_DEL], by[RECORD_EXPIRE],
-           by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP]);
+           by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP],
+           by[RECORD_ELEMENT], by[RECORD_ELEMENT_DEL]);
     uint64_t patched = 0;
     for (int db = 0; db < DB_SLOTS; db++) {
         if (rp->st.kd[db] == NULL) continue;
@@ -759,7 +762,8 @@ static int dumpIsApplied(dumpWalk *w, uint64_t pos) {
 static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
                            const char *key, const char *value) {
     int keyed = h->type == RECORD_SET || h->type == RECORD_DEL ||
-                h->type == RECORD_EXPIRE || h->type == RECORD_PATCH;
+                h->type == RECORD_EXPIRE || h->type == RECORD_PATCH ||
+                h->type == RECORD_ELEMENT || h->type == RECORD_ELEMENT_DEL;
     if (w->o->keysOnly && !keyed) return 0;
     char ts[80];
     printf("seg=%" PRIu64 " offset=%" PRIu64 " seq=%" PRIu64, w->seg->id, pos, h->seq);
@@ -777,6 +781,13 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
         if (!w->o->keysOnly)
             printf(" patches=seq:%" PRIu64 " at=%" PRIu32 " len=%" PRIu32, p.prevSeq, p.at,
                    p.valueLen);
+    } else if ((h->type == RECORD_ELEMENT || h->type == RECORD_ELEMENT_DEL) &&
+               recordCheckElement(key, h->keylen) == NULL) {
+        recordElement el;
+        recordDecodeElement(key, h->keylen, &el);
+        putRepr(stdout, el.key, el.klen);
+        printf(" %s=", el.ctype == COLL_HASH ? "field" : el.ctype == COLL_SET ? "member" : "element");
+        putRepr(stdout, el.name, el.nlen);
     } else {
         putRepr(stdout, key, h->keylen);
     }

@@ -155,12 +155,6 @@ static int unitOrReply(client *c, int i) {
     return -1;
 }
 
-static int argLongLong(client *c, int i, long long *out) {
-    if (numParseLongLong(c->argv[i], ARGLEN(c, i), out)) return 1;
-    replyErrorNotInteger(c);
-    return 0;
-}
-
 /* Reads the bytes that hold bits r.first..r.last (a non-empty range) and
  * sets *first / *last to the range counted from the first byte read.
  * NULL after replying an error; free with bstrFree. */
@@ -187,7 +181,7 @@ void bitcountCommand(client *c) {
     bitRange r = {0, (long long)len * 8 - 1};
     if (c->argc == 4 || c->argc == 5) {
         long long start, end;
-        if (!argLongLong(c, 2, &start) || !argLongLong(c, 3, &end)) return;
+        if (!argLongLongOrReply(c, 2, &start) || !argLongLongOrReply(c, 3, &end)) return;
         if (start < 0 && end < 0 && start > end) {
             replyLongLong(c, 0);
             return;
@@ -231,10 +225,10 @@ static int bitposRangeOrReply(client *c, size_t len, bitRange *r, int *endGiven)
     }
     long long start, end;
     int isBit = 0;
-    if (!argLongLong(c, 3, &start)) return 0;
+    if (!argLongLongOrReply(c, 3, &start)) return 0;
     if (c->argc == 6 && (isBit = unitOrReply(c, 5)) < 0) return 0;
     if (c->argc >= 5) {
-        if (!argLongLong(c, 4, &end)) return 0;
+        if (!argLongLongOrReply(c, 4, &end)) return 0;
         *endGiven = 1;
     } else {
         end = isBit ? (long long)len * 8 + 7 : (long long)len - 1;

@@ -180,6 +180,18 @@ static void replyKeySpecs(client *c, const command *cmd) {
         replyBulkCString(c, "find_keys");
         replyMapLen(c, 2);
         replyBulkCString(c, "type");
+        if (ks->findKind == KSPEC_FIND_KEYNUM) {
+            replyBulkCString(c, "keynum");
+            replyBulkCString(c, "spec");
+            replyMapLen(c, 3);
+            replyBulkCString(c, "keynumidx");
+            replyLongLong(c, ks->keynumIdx);
+            replyBulkCString(c, "firstkey");
+            replyLongLong(c, ks->firstKey);
+            replyBulkCString(c, "keystep");
+            replyLongLong(c, ks->keyStep);
+            continue;
+        }
         replyBulkCString(c, "range");
         replyBulkCString(c, "spec");
         replyMapLen(c, 3);
@@ -432,23 +444,16 @@ static int commandHasKeys(const command *cmd) {
     return 0;
 }
 
-/* Redis's getKeysUsingKeySpecs for index/range specs.  Fills pos[] and
- * flags[] (room for argc entries per spec) and returns the number of keys,
- * or -1 when a spec does not fit the arguments (a syntax error). */
-static int extractKeys(const command *cmd, int argc, int *pos, uint64_t *flags) {
+/* Redis's getKeysUsingKeySpecs.  Fills pos[] and flags[] (room for argc
+ * entries per spec) and returns the number of keys, or -1 when a spec
+ * does not fit the arguments (a syntax error). */
+static int extractKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
     int n = 0;
     for (int j = 0; j < cmd->keySpecCount; j++) {
         const keySpec *ks = &cmd->keySpecs[j];
         if (ks->flags & KSPEC_NOT_KEY) continue;
-        int first = ks->beginIndex, last;
-        int step = ks->keyStep > 0 ? ks->keyStep : 1;
-        if (ks->lastKey >= 0)
-            last = first + ks->lastKey;
-        else if (!ks->limit)
-            last = argc + ks->lastKey;
-        else
-            last = first + ((argc - first) / ks->limit + ks->lastKey);
-        if (first < 0 || last >= argc || last < first || first >= argc) return -1;
+        int first, last, step;
+        if (!keySpecFindKeys(ks, argc, argv, &first, &last, &step)) return -1;
         for (int i = first; i <= last; i += step) {
             pos[n] = i;
             flags[n] = ks->flags;
@@ -485,7 +490,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         pos = xcalloc(room, sizeof(*pos));
         flags = xcalloc(room, sizeof(*flags));
     }
-    int n = extractKeys(cmd, argc, pos, flags);
+    int n = extractKeys(cmd, argc, argv, pos, flags);
     /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
     if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
         flags[0] = setKeySpecFlags(argv, argc);

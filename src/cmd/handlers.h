@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "client/client.h"
+#include "store/collection.h"
 
 /* ---------------- helpers shared by the handler files ---------------- */
 
@@ -19,6 +20,40 @@
  * returns 0, replying nothing, for DB_OK and DB_MISSING.  Shared by every
  * handler that calls db/ (defined in cmd/keys.c). */
 int replyDbError(client *c, int rc);
+
+/* argv[i] as a long long (Redis's getLongLongFromObjectOrReply): 0 after
+ * replying "value is not an integer or out of range" (cmd/keys.c). */
+int argLongLongOrReply(client *c, int i, long long *out);
+
+/* SCAN and the HSCAN family (cmd/scan.c): the cursor, and the options
+ * after it, from argv[first] on (TYPE only with allowType).  Each returns
+ * 0 after replying the error. */
+#define SCAN_DEFAULT_COUNT 10 /* COUNT when none is given, as Redis's */
+typedef struct scanOptions {
+    long count;
+    const char *pattern; /* NULL: no MATCH, or MATCH * */
+    size_t plen;
+    const char *type;    /* NULL: no TYPE filter */
+} scanOptions;
+int scanCursorOrReply(client *c, const char *arg, unsigned long *cursor);
+int scanOptionsOrReply(client *c, int first, int allowType, scanOptions *o);
+
+/* What the hash and set commands share (cmd/coll_common.c). */
+uint64_t collRandomBits(void);  /* the random source of random picks */
+/* A long in [-LONG_MAX, LONG_MAX] (Redis's getRangeLongFromObjectOrReply
+ * and its "value is out of range, value must between ..." outside it). */
+int argRangeLongOrReply(client *c, int i, long *out);
+/* The value of element el of a hash whose key is klen bytes, as a bulk
+ * (an error in its place when it cannot be read). */
+void collReplyValue(client *c, size_t klen, const collElem *el);
+/* HSCAN / SSCAN key cursor [MATCH pattern] [COUNT count]: the next cursor
+ * and the elements found (fields with their values for a hash).  A small
+ * encoding returns everything at once with cursor 0, as Redis; a table
+ * collects COUNT elements visiting at most 10 * COUNT buckets. */
+void collScanCommand(client *c, int ctype);
+/* min(count, size) distinct random elements of coll, in random order (a
+ * new array, xfree it; *n set). */
+collElem *collRandomDistinct(const collection *coll, unsigned long count, size_t *n);
 
 /* ---------------- handlers ---------------- */
 
@@ -96,6 +131,41 @@ void pfcountCommand(client *c);
 void pfmergeCommand(client *c);
 void pfdebugCommand(client *c);
 void pfselftestCommand(client *c);
+/* cmd/hash.c */
+void hsetCommand(client *c);
+void hmsetCommand(client *c);
+void hsetnxCommand(client *c);
+void hgetCommand(client *c);
+void hmgetCommand(client *c);
+void hlenCommand(client *c);
+void hstrlenCommand(client *c);
+void hexistsCommand(client *c);
+void hdelCommand(client *c);
+void hincrbyCommand(client *c);
+void hincrbyfloatCommand(client *c);
+void hgetallCommand(client *c);
+void hkeysCommand(client *c);
+void hvalsCommand(client *c);
+void hscanCommand(client *c);
+void hrandfieldCommand(client *c);
+/* cmd/set.c */
+void saddCommand(client *c);
+void sremCommand(client *c);
+void sismemberCommand(client *c);
+void smismemberCommand(client *c);
+void scardCommand(client *c);
+void smembersCommand(client *c);
+void sscanCommand(client *c);
+void spopCommand(client *c);
+void srandmemberCommand(client *c);
+void smoveCommand(client *c);
+void sinterCommand(client *c);
+void sinterstoreCommand(client *c);
+void sunionCommand(client *c);
+void sunionstoreCommand(client *c);
+void sdiffCommand(client *c);
+void sdiffstoreCommand(client *c);
+void sintercardCommand(client *c);
 /* cmd/bitops.c */
 void setbitCommand(client *c);
 void getbitCommand(client *c);

@@ -13,11 +13,16 @@
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
+#include "lib/numfmt.h"
 #include "pubsub/notify.h"
 
 #include <strings.h>
 
 int replyDbError(client *c, int rc) {
+    if (rc == DB_WRONGTYPE) {
+        replyError(c, "-WRONGTYPE Operation against a key holding the wrong kind of value");
+        return 1;
+    }
     if (rc == DB_ERR_WRITE) {
         replyError(c, dbWriteErrorReply());
         return 1;
@@ -26,6 +31,12 @@ int replyDbError(client *c, int rc) {
         replyError(c, "Error reading value from the data file");
         return 1;
     }
+    return 0;
+}
+
+int argLongLongOrReply(client *c, int i, long long *out) {
+    if (numParseLongLong(c->argv[i], ARGLEN(c, i), out)) return 1;
+    replyErrorNotInteger(c);
     return 0;
 }
 
@@ -102,9 +113,10 @@ void randomkeyCommand(client *c) {
 
 /* TYPE key: +string, or +none for a missing key. */
 void typeCommand(client *c) {
-    int found = dbExists(c->db, c->argv[1], bstrLen(c->argv[1]));
-    if (!found) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], bstrLen(c->argv[1]), c->db);
-    replyStatus(c, found ? "string" : "none");
+    int type = dbKeyType(c->db, c->argv[1], bstrLen(c->argv[1]));
+    if (type == DB_TYPE_NONE)
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], bstrLen(c->argv[1]), c->db);
+    replyStatus(c, dbTypeName(type));
 }
 
 /* TOUCH key [key ...]: how many of the keys exist, a key named several

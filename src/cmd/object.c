@@ -11,11 +11,16 @@
  *     SETRANGE built in place; redis-kv keeps no such history.
  *   - REFCOUNT: an "int" value in 0..9999 is one of Redis's shared integers
  *     (refcount INT_MAX, 2147483647); any other value has 1.
+ *   - ENCODING of a hash or a set: its index's encoding, which follows
+ *     Redis's rules and names (store/collection.h: "listpack", "intset",
+ *     "hashtable").
  *   - IDLETIME: no per-key access clock is kept (the keydir entry has no
  *     room for one without a bigger allocation size class for many key
  *     lengths), so this is the time since the value was last written, from
  *     the timestamp in its log record: an upper bound of Redis's idle time,
  *     exact for keys that are not read.  Reads and TOUCH do not reset it.
+ *     A collection's elements are records of their own and the key keeps
+ *     no time of its newest one: its idle time reads 0.
  *   - FREQ: Redis tracks access frequency only under an LFU maxmemory
  *     policy, which redis-kv does not have, so it always gets Redis's
  *     error for that case (after the missing-key check, as in Redis). */
@@ -34,12 +39,17 @@
 #define OBJECT_SHARED_INTEGERS 10000
 #define OBJECT_SHARED_REFCOUNT INT_MAX
 
-typedef enum { ENC_INT, ENC_EMBSTR, ENC_RAW } objectEncoding;
+typedef enum { ENC_INT, ENC_EMBSTR, ENC_RAW, ENC_COLLECTION } objectEncoding;
 
 /* The encoding of argv[2]'s value into *enc (and its integer into *num
  * for ENC_INT).  Replies a null for a missing key, or the read error, and
  * returns 0 then. */
 static int lookupEncodingOrReply(client *c, objectEncoding *enc, long *num) {
+    int type = dbKeyType(c->db, c->argv[2], ARGLEN(c, 2));
+    if (type > DB_TYPE_STRING) {
+        *enc = ENC_COLLECTION;
+        return 1;
+    }
     size_t len;
     int rc = dbValueLength(c->db, c->argv[2], ARGLEN(c, 2), &len);
     if (replyDbError(c, rc)) return 0;
@@ -63,7 +73,13 @@ void objectEncodingCommand(client *c) {
     objectEncoding enc;
     long num;
     if (!lookupEncodingOrReply(c, &enc, &num)) return;
-    replyBulkCString(c, names[enc]);
+    if (enc != ENC_COLLECTION) {
+        replyBulkCString(c, names[enc]);
+        return;
+    }
+    int type = dbKeyType(c->db, c->argv[2], ARGLEN(c, 2)), rc;
+    const collection *coll = dbCollection(c->db, c->argv[2], ARGLEN(c, 2), type, &rc);
+    replyBulkCString(c, collEncodingName(coll));
 }
 
 void objectRefcountCommand(client *c) {

@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <strings.h>
 
-/* SCAN's COUNT when none is given. */
-#define SCAN_DEFAULT_COUNT 10
 
 /* Whether pattern (plen bytes) is "*", which Redis takes as "everything"
  * without matching (so it also matches the empty key name). */
@@ -82,18 +80,10 @@ static void keyBatchFree(keyBatch *b) {
     xfree(b->keys);
 }
 
-/* SCAN's options after the cursor. */
-typedef struct scanOptions {
-    long count;
-    const char *pattern; /* NULL: no MATCH, or MATCH * */
-    size_t plen;
-    const char *type;    /* NULL: no TYPE filter */
-} scanOptions;
-
 /* Redis's parseScanCursorOrReply: strtoul in base 10, so "-1" wraps and
  * "" is 0, but no leading space, nothing after the digits (up to a NUL
  * byte) and no overflow.  Returns 0 after replying "invalid cursor". */
-static int parseScanCursor(client *c, const char *arg, unsigned long *cursor) {
+int scanCursorOrReply(client *c, const char *arg, unsigned long *cursor) {
     char *end;
     errno = 0;
     *cursor = strtoul(arg, &end, 10);
@@ -104,17 +94,18 @@ static int parseScanCursor(client *c, const char *arg, unsigned long *cursor) {
     return 1;
 }
 
-/* Parses [MATCH pattern] [COUNT count] [TYPE type] from argv[2] on, in
- * any order, each repeatable (the last one wins).  COUNT must be an
- * integer (else "value is not an integer") of at least 1 (else a syntax
- * error); a word without its value, or an unknown word, is a syntax
- * error.  Returns 0 after replying the error. */
-static int parseScanOptions(client *c, scanOptions *o) {
+/* Parses [MATCH pattern] [COUNT count] [TYPE type] from argv[first] on,
+ * in any order, each repeatable (the last one wins); TYPE only when
+ * allowType (SCAN; the HSCAN family has none).  COUNT must be an integer
+ * (else "value is not an integer") of at least 1 (else a syntax error); a
+ * word without its value, or an unknown word, is a syntax error.
+ * Returns 0 after replying the error. */
+int scanOptionsOrReply(client *c, int first, int allowType, scanOptions *o) {
     o->count = SCAN_DEFAULT_COUNT;
     o->pattern = NULL;
     o->plen = 0;
     o->type = NULL;
-    for (int i = 2; i < c->argc; i += 2) {
+    for (int i = first; i < c->argc; i += 2) {
         const char *opt = c->argv[i];
         int hasValue = i + 1 < c->argc;
         if (hasValue && !strcasecmp(opt, "count")) {
@@ -130,7 +121,7 @@ static int parseScanOptions(client *c, scanOptions *o) {
             size_t plen = bstrLen(c->argv[i + 1]);
             o->pattern = patternIsAll(c->argv[i + 1], plen) ? NULL : c->argv[i + 1];
             o->plen = plen;
-        } else if (hasValue && !strcasecmp(opt, "type")) {
+        } else if (hasValue && allowType && !strcasecmp(opt, "type")) {
             o->type = c->argv[i + 1];
         } else {
             replyErrorSyntax(c);
@@ -141,16 +132,15 @@ static int parseScanOptions(client *c, scanOptions *o) {
 }
 
 /* Whether SCAN returns key: it matches the pattern, has the type asked
- * for, and has not expired (an expired key is deleted here).  Every key
- * is a string so far; only a missing key has type "none", and a missing
+ * for, and has not expired (an expired key is deleted here).  A missing
  * key is never returned (unlike Redis 7.0, whose TYPE none let a key that
  * expired during the check through). */
 static int scanKeep(client *c, const scanOptions *o, const bstr key) {
     size_t klen = bstrLen(key);
     if (o->pattern && !globMatch(o->pattern, o->plen, key, klen, 0)) return 0;
-    int live = dbExists(c->db, key, klen);
-    if (o->type && strcasecmp(o->type, live ? "string" : "none") != 0) return 0;
-    return live;
+    int type = dbKeyType(c->db, key, klen);
+    if (o->type && strcasecmp(o->type, dbTypeName(type)) != 0) return 0;
+    return type != DB_TYPE_NONE;
 }
 
 /* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the next cursor
@@ -161,7 +151,7 @@ static int scanKeep(client *c, const scanOptions *o, const bstr key) {
 void scanCommand(client *c) {
     unsigned long cursor;
     scanOptions o;
-    if (!parseScanCursor(c, c->argv[1], &cursor) || !parseScanOptions(c, &o)) return;
+    if (!scanCursorOrReply(c, c->argv[1], &cursor) || !scanOptionsOrReply(c, 2, 1, &o)) return;
 
     keyBatch batch = {NULL, 0, 0};
     long maxIterations = o.count > LONG_MAX / 10 ? LONG_MAX : o.count * 10;

@@ -41,13 +41,6 @@ static int checkStringLength(client *c, unsigned long long size, unsigned long l
     return 1;
 }
 
-/* Parses argv[i] as a long long; replies the Redis error and returns 0 on
- * failure. */
-static int argLongLong(client *c, int i, long long *out) {
-    if (numParseLongLong(c->argv[i], ARGLEN(c, i), out)) return 1;
-    replyErrorNotInteger(c);
-    return 0;
-}
 
 /* Replies a value that may be missing (NULL): a bulk string or a null. */
 static void replyBulkOrNull(client *c, bstr value) {
@@ -389,6 +382,10 @@ void mgetCommand(client *c) {
     for (int j = 1; j < c->argc; j++) {
         bstr value = NULL;
         int rc = dbGet(c->db, c->argv[j], ARGLEN(c, j), &value);
+        if (rc == DB_WRONGTYPE) { /* Redis: a null for a key of another type */
+            replyNull(c);
+            continue;
+        }
         if (replyDbError(c, rc)) continue;
         if (rc == DB_MISSING) {
             notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[j], ARGLEN(c, j), c->db);
@@ -503,7 +500,7 @@ static int rangeToOffsets(long long start, long long end, size_t len, size_t *of
  * missing or the range is empty. */
 void getrangeCommand(client *c) {
     long long start, end;
-    if (!argLongLong(c, 2, &start) || !argLongLong(c, 3, &end)) return;
+    if (!argLongLongOrReply(c, 2, &start) || !argLongLongOrReply(c, 3, &end)) return;
     size_t len, off, count;
     int rc = dbValueLength(c->db, c->argv[1], ARGLEN(c, 1), &len);
     if (replyDbError(c, rc)) return;
@@ -557,7 +554,7 @@ static void setrangeUpdate(client *c, size_t offset, size_t olen) {
 /* SETRANGE key offset value: the new length. */
 void setrangeCommand(client *c) {
     long long offset;
-    if (!argLongLong(c, 2, &offset)) return;
+    if (!argLongLongOrReply(c, 2, &offset)) return;
     if (offset < 0) {
         replyError(c, "offset is out of range");
         return;
@@ -602,12 +599,12 @@ void decrCommand(client *c) { incrDecr(c, -1); }
 
 void incrbyCommand(client *c) {
     long long incr;
-    if (argLongLong(c, 2, &incr)) incrDecr(c, incr);
+    if (argLongLongOrReply(c, 2, &incr)) incrDecr(c, incr);
 }
 
 void decrbyCommand(client *c) {
     long long decr;
-    if (!argLongLong(c, 2, &decr)) return;
+    if (!argLongLongOrReply(c, 2, &decr)) return;
     if (decr == LLONG_MIN) {
         replyError(c, "decrement would overflow");
         return;
@@ -664,7 +661,7 @@ static int lcsParseOptions(client *c, lcsOptions *o) {
         } else if (!strcasecmp(opt, "withmatchlen")) {
             o->withMatchLen = 1;
         } else if (!strcasecmp(opt, "minmatchlen") && moreargs) {
-            if (!argLongLong(c, j + 1, &o->minMatchLen)) return 0;
+            if (!argLongLongOrReply(c, j + 1, &o->minMatchLen)) return 0;
             if (o->minMatchLen < 0) o->minMatchLen = 0;
             j++;
         } else {

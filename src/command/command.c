@@ -12,6 +12,7 @@
 #include "lib/clock.h"
 #include "lib/dict.h"
 #include "lib/log.h"
+#include "lib/numfmt.h"
 #include "net/net.h"
 #include "server/server.h"
 
@@ -48,6 +49,13 @@ static const dictType commandDictType = {
  * wins, as in Redis. */
 static void commandSetLegacyKeys(command *cmd) {
     if (cmd->keySpecCount == 0) return;
+    for (int i = 0; i < cmd->keySpecCount; i++) {
+        if (cmd->keySpecs[i].findKind != KSPEC_FIND_RANGE) {
+            /* a key count in the arguments: no legacy triple (0 0 0) */
+            cmd->flags |= CMD_MOVABLE_KEYS;
+            return;
+        }
+    }
     if (cmd->keySpecCount == 1) {
         keySpec *ks = &cmd->keySpecs[0];
         cmd->firstKey = ks->beginIndex;
@@ -77,6 +85,25 @@ static void commandSetLegacyKeys(command *cmd) {
     cmd->firstKey = first;
     cmd->lastKey = (int)last;
     cmd->keyStep = 1;
+}
+
+int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step) {
+    *step = ks->keyStep > 0 ? ks->keyStep : 1;
+    if (ks->findKind == KSPEC_FIND_KEYNUM) {
+        int at = ks->beginIndex + ks->keynumIdx;
+        long long numkeys;
+        if (at >= argc || !numParseLongLong(argv[at], bstrLen(argv[at]), &numkeys) ||
+            numkeys < 0 || numkeys > argc)
+            return 0;
+        *first = ks->beginIndex + ks->firstKey;
+        *last = *first + ((int)numkeys - 1) * *step;
+        return numkeys > 0 && *last < argc;
+    }
+    *first = ks->beginIndex;
+    if (ks->lastKey >= 0) *last = *first + ks->lastKey;
+    else if (!ks->limit) *last = argc + ks->lastKey;
+    else *last = *first + ((argc - *first) / ks->limit + ks->lastKey);
+    return *first >= 0 && *first < argc && *last < argc && *last >= *first;
 }
 
 static void commandInitOne(command *cmd, command *parent) {

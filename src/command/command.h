@@ -119,16 +119,28 @@ typedef struct commandArg {
 #define KSPEC_INCOMPLETE (1ULL << 9)
 #define KSPEC_VARIABLE_FLAGS (1ULL << 10)
 
-/* The only key-spec shape redis-kv's commands need: begin_search by
- * index, find_keys by range (lastkey relative: -1 = last argument). */
+/* The key-spec shapes redis-kv's commands need: begin_search by index,
+ * then find_keys by range (lastkey relative: -1 = last argument) or by
+ * keynum (SINTERCARD: the number of keys is the argument at keynumIdx,
+ * the keys start at firstKey, both relative to beginIndex). */
+#define KSPEC_FIND_RANGE 0
+#define KSPEC_FIND_KEYNUM 1
 typedef struct keySpec {
     const char *notes;            /* COMMAND INFO "notes", or NULL */
     uint64_t flags;
     int beginIndex;
-    int lastKey;
-    int keyStep;
-    int limit;
+    int findKind;                 /* KSPEC_FIND_RANGE or KSPEC_FIND_KEYNUM */
+    int lastKey;                  /* range */
+    int keyStep;                  /* both */
+    int limit;                    /* range */
+    int keynumIdx;                /* keynum */
+    int firstKey;                 /* keynum */
 } keySpec;
+
+/* The argument positions one key spec finds in a request of argc
+ * arguments: first, last (inclusive) and step.  0 when the request does
+ * not fit the spec (too short, a bad key count): no keys. */
+int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step);
 
 /* The most key specs one command of redis-kv has (the generator checks). */
 #define COMMAND_MAX_KEY_SPECS 4

@@ -61,7 +61,7 @@ void dbAddKeyspaceListener(const dbKeyspaceListener *l) {
     if (listenerCount < DB_MAX_LISTENERS) listeners[listenerCount++] = l;
 }
 
-static void signalModifiedKey(int db, const char *key, size_t klen) {
+void dbSignalModifiedKey(int db, const char *key, size_t klen) {
     for (int i = 0; i < listenerCount; i++)
         if (listeners[i]->keyModified) listeners[i]->keyModified(db, key, klen);
 }
@@ -81,7 +81,7 @@ static void signalSwappedDb(int a, int b) {
         if (listeners[i]->dbSwapped) listeners[i]->dbSwapped(a, b);
 }
 
-static void signalAddedKey(int db, const char *key, size_t klen) {
+void dbSignalAddedKey(int db, const char *key, size_t klen) {
     for (int i = 0; i < listenerCount; i++)
         if (listeners[i]->keyAdded) listeners[i]->keyAdded(db, key, klen);
 }
@@ -97,15 +97,16 @@ static void signalBatchEnded(int committed) {
 }
 
 /* The result of a write of one key: signals the key when it changed. */
-static int keyWritten(int db, const char *key, size_t klen, int rc) {
-    if (rc == DB_OK) signalModifiedKey(db, key, klen);
+int dbKeyWritten(int db, const char *key, size_t klen, int rc) {
+    if (rc == DB_OK) dbSignalModifiedKey(db, key, klen);
     return rc;
 }
 
-static int fromStore(int rc) {
+int dbFromStore(int rc) {
     switch (rc) {
     case STORE_OK: return DB_OK;
     case STORE_MISSING: return DB_MISSING;
+    case STORE_WRONGTYPE: return DB_WRONGTYPE;
     case STORE_ERR_WRITE: return DB_ERR_WRITE;
     default: return DB_ERR_READ;
     }
@@ -113,9 +114,9 @@ static int fromStore(int rc) {
 
 /* Maps the result of a write; each successful one counts as a change
  * (INFO rdb_changes_since_last_save). */
-static int writeResult(int rc) {
+int dbWriteResult(int rc) {
     if (rc == STORE_OK) (*ctx.changes)++;
-    return fromStore(rc);
+    return dbFromStore(rc);
 }
 
 static int entryExpired(const keydirEntry *e) {
@@ -130,14 +131,14 @@ static int deleteExpired(int db, const char *key, size_t klen) {
     if (expireIsPaused()) return DB_MISSING;
     int rc = storeDelete(ctx.store, db, key, klen);
     if (rc == STORE_OK) (*ctx.expiredKeys)++;
-    rc = keyWritten(db, key, klen, fromStore(rc));
+    rc = dbKeyWritten(db, key, klen, dbFromStore(rc));
     if (rc == DB_OK) signalExpiredKey(db, key, klen);
     return rc;
 }
 
 /* Returns the live entry for key, deleting it first if it has expired.
  * NULL when missing (or just expired). */
-static keydirEntry *lookupLive(int db, const char *key, size_t klen) {
+keydirEntry *dbLookupLive(int db, const char *key, size_t klen) {
     keydir *kd = storeKeydir(ctx.store, db);
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) return NULL;
@@ -156,19 +157,28 @@ int dbDeleteIfExpired(int db, const char *key, size_t klen) {
 }
 
 int dbExists(int db, const char *key, size_t klen) {
-    return lookupLive(db, key, klen) != NULL;
+    return dbLookupLive(db, key, klen) != NULL;
+}
+
+/* The live entry of a string key: NULL with *rc DB_MISSING, or
+ * DB_WRONGTYPE when it holds a collection. */
+static keydirEntry *lookupString(int db, const char *key, size_t klen, int *rc) {
+    keydirEntry *e = dbLookupLive(db, key, klen);
+    *rc = !e ? DB_MISSING : keydirEntryCollection(e) ? DB_WRONGTYPE : DB_OK;
+    return *rc == DB_OK ? e : NULL;
 }
 
 int dbGet(int db, const char *key, size_t klen, bstr *value) {
-    keydirEntry *e = lookupLive(db, key, klen);
-    if (!e) return DB_MISSING;
+    int rc;
+    keydirEntry *e = lookupString(db, key, klen, &rc);
+    if (!e) return rc;
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     bstr v = bstrNewLen(NULL, loc.valueLen);
-    int rc = storeReadValue(ctx.store, e, 0, loc.valueLen, v);
+    rc = storeReadValue(ctx.store, e, 0, loc.valueLen, v);
     if (rc != STORE_OK) {
         bstrFree(v);
-        return fromStore(rc);
+        return dbFromStore(rc);
     }
     *value = v;
     return DB_OK;
@@ -176,8 +186,9 @@ int dbGet(int db, const char *key, size_t klen, bstr *value) {
 
 /* Reads [offset, offset+len) of the value, clipped to its end. */
 int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, bstr *value) {
-    keydirEntry *e = lookupLive(db, key, klen);
-    if (!e) return DB_MISSING;
+    int found;
+    keydirEntry *e = lookupString(db, key, klen, &found);
+    if (!e) return found;
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     if (offset >= loc.valueLen) len = 0;
@@ -186,15 +197,16 @@ int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, 
     int rc = len ? storeReadValue(ctx.store, e, offset, len, v) : STORE_OK;
     if (rc != STORE_OK) {
         bstrFree(v);
-        return fromStore(rc);
+        return dbFromStore(rc);
     }
     *value = v;
     return DB_OK;
 }
 
 int dbValueLength(int db, const char *key, size_t klen, size_t *len) {
-    keydirEntry *e = lookupLive(db, key, klen);
-    if (!e) return DB_MISSING;
+    int rc;
+    keydirEntry *e = lookupString(db, key, klen, &rc);
+    if (!e) return rc;
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     *len = loc.valueLen;
@@ -202,16 +214,20 @@ int dbValueLength(int db, const char *key, size_t klen, size_t *len) {
 }
 
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs) {
-    keydirEntry *e = lookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLive(db, key, klen);
     if (!e) return DB_MISSING;
     *expireMs = keydirEntryExpire(e);
     return DB_OK;
 }
 
 int dbLastWriteTime(int db, const char *key, size_t klen, int64_t *ms) {
-    keydirEntry *e = lookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLive(db, key, klen);
     if (!e) return DB_MISSING;
-    return fromStore(storeEntryWriteTime(ctx.store, e, ms));
+    if (keydirEntryCollection(e)) { /* no time kept for a collection */
+        *ms = *ctx.nowMs;
+        return DB_OK;
+    }
+    return dbFromStore(storeEntryWriteTime(ctx.store, e, ms));
 }
 
 long long dbSize(int db) { return (long long)keydirSize(storeKeydir(ctx.store, db)); }
@@ -230,10 +246,10 @@ static int setKey(int db, const char *key, size_t klen, const char *val, size_t 
      *
      * Looked up first, as Redis's lookupKeyWrite: an expired key is
      * deleted ("expired") before the write creates it again ("new"). */
-    int isNew = lookupLive(db, key, klen) == NULL || alwaysNew;
-    int rc = writeResult(storePut(ctx.store, db, key, klen, val, vlen, expireMs));
-    if (rc == DB_OK && isNew) signalAddedKey(db, key, klen);
-    return keyWritten(db, key, klen, rc);
+    int isNew = dbLookupLive(db, key, klen) == NULL || alwaysNew;
+    int rc = dbWriteResult(storePut(ctx.store, db, key, klen, val, vlen, expireMs));
+    if (rc == DB_OK && isNew) dbSignalAddedKey(db, key, klen);
+    return dbKeyWritten(db, key, klen, rc);
 }
 
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs) {
@@ -245,10 +261,10 @@ int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, in
  * the bytes, without TTL. */
 int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *bytes,
                size_t len) {
-    if (lookupLive(db, key, klen)) {
+    if (dbLookupLive(db, key, klen)) {
         int rc = storeSetRange(ctx.store, db, key, klen, offset, bytes, len);
         if (rc != STORE_MISSING)
-            return keyWritten(db, key, klen, writeResult(rc));
+            return dbKeyWritten(db, key, klen, dbWriteResult(rc));
     }
     char *value = xmalloc(offset + len);
     memset(value, 0, offset);
@@ -259,16 +275,16 @@ int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *
 }
 
 int dbDelete(int db, const char *key, size_t klen) {
-    if (!lookupLive(db, key, klen)) return DB_MISSING;
-    return keyWritten(db, key, klen, writeResult(storeDelete(ctx.store, db, key, klen)));
+    if (!dbLookupLive(db, key, klen)) return DB_MISSING;
+    return dbKeyWritten(db, key, klen, dbWriteResult(storeDelete(ctx.store, db, key, klen)));
 }
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
-    if (!lookupLive(db, key, klen)) return DB_MISSING;
+    if (!dbLookupLive(db, key, klen)) return DB_MISSING;
     if (expireMs != DB_NO_EXPIRE && expireMs <= *ctx.nowMs)
-        return keyWritten(db, key, klen, writeResult(storeDelete(ctx.store, db, key, klen)));
-    return keyWritten(db, key, klen,
-                      writeResult(storeSetExpire(ctx.store, db, key, klen, expireMs)));
+        return dbKeyWritten(db, key, klen, dbWriteResult(storeDelete(ctx.store, db, key, klen)));
+    return dbKeyWritten(db, key, klen,
+                      dbWriteResult(storeSetExpire(ctx.store, db, key, klen, expireMs)));
 }
 
 /* Copies key's value and expiry to dstKey in dstDb (overwriting it) and,
@@ -280,6 +296,17 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
     bstr value;
     int rc = dbGetExpire(db, key, klen, &expire);
     if (rc != DB_OK) return rc;
+    if (dbKeyType(db, key, klen) != DB_TYPE_STRING) {
+        dbBatchBegin();
+        rc = dbCopyCollection(db, key, klen, dstDb, dstKey, dlen, expire);
+        if (rc == DB_OK) {
+            dbSignalAddedKey(dstDb, dstKey, dlen);
+            dbKeyWritten(dstDb, dstKey, dlen, DB_OK);
+        }
+        if (rc == DB_OK && deleteSource) rc = dbDelete(db, key, klen);
+        int commit = dbBatchCommit();
+        return rc != DB_OK ? rc : commit;
+    }
     if ((rc = dbGet(db, key, klen, &value)) != DB_OK) return rc;
     dbBatchBegin();
     rc = setKey(dstDb, dstKey, dlen, value, bstrLen(value), expire, 1);
@@ -295,13 +322,13 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
  * never the other way round. */
 int dbFlush(int db) {
     signalFlushedDb(db);
-    return writeResult(storeFlush(ctx.store, db));
+    return dbWriteResult(storeFlush(ctx.store, db));
 }
 
 int dbSwap(int a, int b) {
     if (a == b) return DB_OK;
     signalSwappedDb(a, b);
-    return writeResult(storeSwapDb(ctx.store, a, b));
+    return dbWriteResult(storeSwapDb(ctx.store, a, b));
 }
 
 int dbKeyPresent(int db, const char *key, size_t klen) {
@@ -314,9 +341,10 @@ int dbKeyIsExpired(int db, const char *key, size_t klen) {
 }
 
 long long dbKeyMemoryUsage(int db, const char *key, size_t klen) {
-    keydirEntry *e = lookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLive(db, key, klen);
     if (!e) return -1;
-    return (long long)(xmallocUsable(e) + sizeof(void *));
+    const collection *c = keydirEntryCollection(e);
+    return (long long)(xmallocUsable(e) + sizeof(void *) + (c ? collMemoryBytes(c) : 0));
 }
 
 size_t dbKeydirTableBytes(int db) {
@@ -339,7 +367,7 @@ int dbInBatch(void) { return batchDepth > 0; }
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
     /* the batch's writes counted as changes one by one already */
-    int rc = fromStore(storeBatchCommit(ctx.store));
+    int rc = dbFromStore(storeBatchCommit(ctx.store));
     signalBatchEnded(rc == DB_OK);
     return rc;
 }
@@ -354,7 +382,7 @@ static void signalWritesSettled(void) {
 
 int dbFlushWrites(void) {
     if (!ctx.store) return DB_OK;
-    int rc = fromStore(storeFlushWrites(ctx.store));
+    int rc = dbFromStore(storeFlushWrites(ctx.store));
     if (dbWriteEpoch() != settledEpoch) {
         settledEpoch = dbWriteEpoch();
         signalWritesSettled();

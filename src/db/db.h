@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/bstr.h"
+#include "store/collection.h"
 
 struct store;
 
@@ -47,6 +48,7 @@ void dbSetStore(struct store *store);
 
 #define DB_OK 0
 #define DB_MISSING 1
+#define DB_WRONGTYPE 2  /* the key holds another kind of value */
 #define DB_ERR_WRITE -1
 #define DB_ERR_READ -2
 
@@ -148,6 +150,37 @@ long long dbKeyMemoryUsage(int db, const char *key, size_t klen);
 /* Bytes of the bucket arrays of db's key directory (0 before the data
  * set is open). */
 size_t dbKeydirTableBytes(int db);
+
+/* ---- Collections (db/typed.c) --------------------------------------------
+ *
+ * A key holds a string or a collection (store/collection.h: a hash, a set).
+ * Lookups apply lazy expiry as everywhere here.  Element writes are each
+ * one record (a command that writes several wraps them in a batch); the
+ * key is created by its first element and deleted with its last.  They
+ * signal keyAdded when they create the key, never keyModified: the
+ * command calls dbKeyModified once, after all its writes. */
+#define DB_TYPE_NONE -1   /* = STORE_TYPE_NONE */
+#define DB_TYPE_STRING 0  /* = STORE_TYPE_STRING; collections are COLL_* */
+
+int dbKeyType(int db, const char *key, size_t klen);
+/* "string", "hash", "set", or "none" (TYPE's answers). */
+const char *dbTypeName(int type);
+/* The key's collection of type ctype, for reading until the next write:
+ * NULL with *rc DB_MISSING, or DB_WRONGTYPE when it holds something else. */
+const collection *dbCollection(int db, const char *key, size_t klen, int ctype, int *rc);
+int dbElementPut(int db, int ctype, const char *key, size_t klen, const char *name, size_t nlen,
+                 const char *val, size_t vlen, int *created);
+/* DB_MISSING when the key or the element is absent; *keyRemoved (if not
+ * NULL) is 1 when the element was the last one and the key went too. */
+int dbElementDelete(int db, int ctype, const char *key, size_t klen, const char *name,
+                    size_t nlen, int *keyRemoved);
+int dbElementGet(int db, int ctype, const char *key, size_t klen, const char *name, size_t nlen,
+                 bstr *value);
+/* The value of an element a walk of the collection of a key of klen bytes
+ * just returned (no second lookup). */
+int dbElementValue(size_t klen, const collElem *el, bstr *value);
+/* The one keyModified signal of a command's collection writes. */
+void dbKeyModified(int db, const char *key, size_t klen);
 
 /* DEBUG CRASH-AFTER-PARTIAL-BATCH: the next batch commit writes half of
  * its bytes and exits the process (store.h, for crash tests). */

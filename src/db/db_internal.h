@@ -7,4 +7,19 @@
 
 const dbContext *dbGetContext(void);
 
+/* db.c's helpers for the other files of db/ (typed.c): the live entry of
+ * a key (expired keys deleted first; NULL when missing); a store result
+ * as a db one, with a write counted in rdb_changes_since_last_save
+ * (dbWriteResult); the keyspace signals. */
+struct keydirEntry;
+struct keydirEntry *dbLookupLive(int db, const char *key, size_t klen);
+int dbFromStore(int storeRc);
+int dbWriteResult(int storeRc);
+int dbKeyWritten(int db, const char *key, size_t klen, int rc);
+void dbSignalAddedKey(int db, const char *key, size_t klen);
+
+/* typed.c: the body of dbCopy for a collection (inside its batch). */
+int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char *dstKey,
+                     size_t dlen, int64_t expire);
+
 #endif

@@ -303,12 +303,8 @@ static void rememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
     for (int j = 0; j < cmd->keySpecCount; j++) {
         const keySpec *ks = &cmd->keySpecs[j];
         if (ks->flags & KSPEC_NOT_KEY) continue;
-        int first = ks->beginIndex, last;
-        int step = ks->keyStep > 0 ? ks->keyStep : 1;
-        if (ks->lastKey >= 0) last = first + ks->lastKey;
-        else if (!ks->limit) last = argc + ks->lastKey;
-        else last = first + ((argc - first) / ks->limit + ks->lastKey);
-        if (first < 0 || last >= argc || last < first) continue;
+        int first, last, step;
+        if (!keySpecFindKeys(ks, argc, argv, &first, &last, &step)) continue;
         for (int i = first; i <= last; i += step) {
             dictEntry *existing = NULL;
             bstr k = bstrDup(argv[i]);

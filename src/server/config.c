@@ -378,6 +378,14 @@ static int applyMaxclients(char *err, size_t errlen) {
     return adjustOpenFilesLimit(server.maxclients, err, errlen);
 }
 
+static uint32_t clampU32(long long v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
+
+void configCollLimits(collLimits *lim) {
+    lim->maxPackedEntries = clampU32(server.hashMaxListpackEntries);
+    lim->maxPackedValue = clampU32(server.hashMaxListpackValue);
+    lim->maxIntsetEntries = clampU32(server.setMaxIntsetEntries);
+}
+
 static int applyStoreSettings(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.store) {
@@ -385,6 +393,9 @@ static int applyStoreSettings(char *err, size_t errlen) {
         storeSetSegmentSize(server.store, (uint64_t)server.segmentSize);
         storeSetCompaction(server.store, server.compactGarbagePercent,
                            (uint64_t)server.compactMinSize);
+        collLimits lim;
+        configCollLimits(&lim);
+        storeSetCollLimits(server.store, &lim);
     }
     return 0;
 }
@@ -474,6 +485,15 @@ static const configDef configTable[] = {
      .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
     MEMCFG("verify-bytes-per-sec", verifySettings.bytesPerSec, 0, LLONG_MAX, "32mb",
            CFG_MODIFIABLE),
+    {.name = "hash-max-listpack-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
+     .field = &server.hashMaxListpackEntries, .max = LONG_MAX, .defaultValue = "512",
+     .apply = applyStoreSettings, .alias = "hash-max-ziplist-entries"},
+    {.name = "hash-max-listpack-value", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
+     .field = &server.hashMaxListpackValue, .max = LONG_MAX, .defaultValue = "64",
+     .apply = applyStoreSettings, .alias = "hash-max-ziplist-value"},
+    {.name = "set-max-intset-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
+     .field = &server.setMaxIntsetEntries, .max = LONG_MAX, .defaultValue = "512",
+     .apply = applyStoreSettings},
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
     STRCFG("backup-dir", persistSettings.backupDir, "backups", CFG_MODIFIABLE),

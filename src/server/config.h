@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "lib/bstr.h"
+#include "store/collection.h"
 
 #define CONFIG_ERR_LEN 512
 
@@ -61,6 +62,8 @@ extern const configDef configCompatTable[];
 const char *configCompatFileOnly(const char *name);
 
 void configInitDefaults(void);
+/* The encoding limits of collections, from their directives. */
+void configCollLimits(collLimits *lim);
 int configLoad(const char *filename, const char *options);
 int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t errlen,
                          const char **badName);

@@ -365,6 +365,7 @@ static void openDataStore(int atStartup) {
     opts.dbCount = server.dbnum;
     opts.nowMs = cachedClock.mstime;
     opts.log = storeLogHandler;
+    configCollLimits(&opts.collLimits);
     server.store = storeOpen(&opts, err, sizeof(err));
     if (!server.store) {
         serverLog(LL_WARNING, "Can't open the data files: %s", err);

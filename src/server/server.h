@@ -85,6 +85,9 @@ struct redisServer {
     int appendfsync;
     int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
     long long compactMinSize;     /* ... once sealed segments hold this much */
+    long long hashMaxListpackEntries; /* the encodings of collections */
+    long long hashMaxListpackValue;
+    long long setMaxIntsetEntries;
     int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */

@@ -69,10 +69,13 @@ typedef struct collLoc {
 
 /* The encoding limits (the config directives, read at every insert). */
 typedef struct collLimits {
-    uint32_t maxPackedEntries;  /* hash-max-listpack-entries (128) */
+    uint32_t maxPackedEntries;  /* hash-max-listpack-entries (512) */
     uint32_t maxPackedValue;    /* hash-max-listpack-value (64) */
     uint32_t maxIntsetEntries;  /* set-max-intset-entries (512) */
 } collLimits;
+
+/* Redis 7.0's defaults for the three directives. */
+#define COLL_LIMITS_DEFAULT {512, 64, 512}
 
 typedef struct collection collection;
 

@@ -57,6 +57,7 @@
 #include "store/store_internal.h"
 
 #include "lib/alloc.h"
+#include "store/collection.h"
 #include "store/record.h"
 #include "store/replay.h"
 
@@ -212,6 +213,46 @@ static void materialise(store *s, compactCand *cd, const keydirEntry *e) {
     cd->live = 1;
 }
 
+/* The collection and element an ELEMENT candidate names, if its key
+ * still holds a collection of that type: NULL otherwise. */
+static collection *candCollection(store *s, const compactCand *cd, recordElement *el,
+                                  keydirEntry **entry) {
+    if (recordCheckElement(cd->key, cd->klen) != NULL) return NULL;
+    recordDecodeElement(cd->key, cd->klen, el);
+    keydirEntry *e = keydirLookup(s->kd[cd->db], el->key, el->klen);
+    collection *c = e ? keydirEntryCollection(e) : NULL;
+    if (!c || collType(c) != el->ctype) return NULL;
+    *entry = e;
+    return c;
+}
+
+/* An element record is live if its element points at exactly it; the
+ * copy gets the key's current expiry. */
+static void elementVerdict(store *s, compactCand *cd) {
+    recordElement el;
+    keydirEntry *e;
+    collection *c = candCollection(s, cd, &el, &e);
+    collLoc loc;
+    if (!c || !collFind(c, el.name, el.nlen, &loc)) return;
+    if (loc.segment != cd->in->id || loc.offset != cd->inOffset) return;
+    cd->live = 1;
+    cd->expireAt = keydirEntryExpire(e);
+}
+
+/* Points an element at its copy, unless it changed since its verdict. */
+static void relocateElement(store *s, compactCand *cd) {
+    recordElement el;
+    keydirEntry *e;
+    collection *c = candCollection(s, cd, &el, &e);
+    collLoc from = {(uint32_t)cd->in->id, (uint32_t)cd->inOffset, cd->vlen};
+    collLoc to = {(uint32_t)cd->out->id, (uint32_t)cd->outOffset, cd->vlen};
+    if (!c || !collRelocate(c, el.name, el.nlen, &from, &to)) return;
+    uint64_t size = recordEncodedSize(cd->klen, cd->vlen);
+    cd->in->liveBytes -= size;
+    cd->out->liveBytes += size;
+    s->stats.compactRelocated++;
+}
+
 /* Verdicts: a candidate is live if its key's entry points at exactly that
  * record, or if it is the base of the key's chain (materialise); the copy
  * gets the entry's current expiry. */
@@ -222,6 +263,10 @@ static void giveVerdicts(store *s) {
         compactCand *cd = &cands[i];
         cd->live = 0;
         if (cd->db >= s->dbCount) continue;
+        if (cd->type == RECORD_ELEMENT) {
+            elementVerdict(s, cd);
+            continue;
+        }
         keydirEntry *e = keydirLookup(s->kd[cd->db], cd->key, cd->klen);
         if (!e) continue;
         const keydirChain *c = keydirEntryChain(e);
@@ -282,6 +327,10 @@ static void applyRelocations(store *s) {
         if (!cd->live || !cd->out) continue;
         if (cd->materialised) {
             relocateChain(s, cd);
+            continue;
+        }
+        if (cd->type == RECORD_ELEMENT) {
+            relocateElement(s, cd);
             continue;
         }
         keydirLoc from = {(uint32_t)cd->in->id, (uint32_t)cd->inOffset, cd->vlen};

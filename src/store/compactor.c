@@ -238,7 +238,7 @@ static int copyRecord(compactor *c, compactCand *cd) {
         return -1;
     }
     c->stats.bytesRead += size;
-    if (recordDecodeHeader(c->rec, size, 0, &h, NULL) != RECORD_OK || h.type != RECORD_SET ||
+    if (recordDecodeHeader(c->rec, size, 0, &h, NULL) != RECORD_OK || h.type != cd->type ||
         h.keylen != cd->klen || h.vallen != cd->vlen || !recordVerify(&h, c->rec)) {
         c->stats.damaged++;
         cd->live = 0; /* stays where it is: the owner keeps its segment */
@@ -287,10 +287,10 @@ static int flushBatch(compactor *c) {
     return 0;
 }
 
-/* Recovery callback over an input: collects its SET records. */
+/* Recovery callback over an input: collects its SET and ELEMENT records. */
 static int collectCand(void *ctx, const recoveryItem *it) {
     compactor *c = ctx;
-    if (it->hdr.type != RECORD_SET) return 0;
+    if (it->hdr.type != RECORD_SET && it->hdr.type != RECORD_ELEMENT) return 0;
     if (c->arenaLen + it->hdr.keylen > c->arenaCap) {
         /* Keys already collected point into the arena: flush first. */
         if (c->ncands && flushBatch(c) < 0) return 1;
@@ -309,6 +309,7 @@ static int collectCand(void *ctx, const recoveryItem *it) {
     cd->in = c->curInput;
     cd->inOffset = it->offset;
     cd->seq = it->hdr.seq;
+    cd->type = it->hdr.type;
     cd->db = it->hdr.db;
     cd->klen = it->hdr.keylen;
     cd->vlen = it->hdr.vallen;

@@ -57,13 +57,16 @@
 #define COMPACT_DONE 4
 #define COMPACT_FAILED 5
 
-/* One SET record of an input. */
+/* One SET or ELEMENT record of an input (the records a key or an
+ * element may still point at; every other kind is never copied). */
 typedef struct compactCand {
     segment *in;
     uint64_t inOffset;
     uint64_t seq;
+    uint8_t type;         /* RECORD_SET or RECORD_ELEMENT */
     uint16_t db;
-    uint32_t klen, vlen;
+    uint32_t klen, vlen;  /* klen: the whole key field (an element's
+                             header, key and name) */
     const char *key;      /* into the worker's key arena */
     /* the owner's verdict */
     int live;

@@ -17,7 +17,9 @@
  *   entries, one per record, 36 bytes + key
  *      0  1  type (a data type of record.h; a PATCH's key field, patch
  *              header included, is the entry's key, so a hint carries
- *              all replay needs to rebuild a chain)
+ *              all replay needs to rebuild a chain; an ELEMENT's, with
+ *              its element header and name, all a collection's index
+ *              needs)
  *      1  1  flags
  *      2  2  db
  *      4  4  keylen

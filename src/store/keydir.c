@@ -38,6 +38,15 @@
  * patched one pays the chain (8 + 20 bytes per record, a bounded few
  * records: store.c checkpoints long chains), counted in entryBytes.
  *
+ * Collections.  A key holding a hash or a set (store/collection.h) has
+ * its collection's pointer in the same 8 bytes, with the PATCHED bit and
+ * valueLen COLLECTION_MARK saying which of the two it is.  Its location
+ * reads as zero (segment 0 never exists), so a SET record of that key is
+ * never taken for its live record.  The keydir owns the collection and
+ * frees it with the entry, unless keydirTakeCollection took it first.
+ * Its memory is not in entryBytes: it changes with every element write,
+ * which the keydir does not see (the store counts it).
+ *
  * Table.  The bucket arrays, their sizing, the incremental rehash, the
  * pause counter, the SCAN walk and random bucket choice are lib/rehash.c's,
  * shared with lib/dict.c (rehash.h states the invariants).  What it asks
@@ -63,6 +72,7 @@
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "lib/rehash.h"
+#include "store/collection.h"
 
 struct keydirEntry {
     void *next;             /* the next keydirEntry (void *: lib/rehash.h) */
@@ -75,6 +85,10 @@ struct keydirEntry {
 
 _Static_assert(offsetof(keydirEntry, data) == 28,
                "keydirEntry header must be 28 bytes");
+
+/* valueLen of an entry whose PATCHED pointer is a collection, not a
+ * chain: no string value is that long (values stop at 512 MB). */
+#define COLLECTION_MARK UINT32_MAX
 
 #define META_EXPIRE (UINT64_C(1) << 63)
 #define META_PATCHED (UINT64_C(1) << 55)
@@ -110,9 +124,20 @@ static inline int entryHasExpire(const keydirEntry *e) {
     return (e->seqMeta & META_EXPIRE) != 0;
 }
 
+static inline int entryIsCollection(const keydirEntry *e) {
+    return (e->seqMeta & META_PATCHED) && e->valueLen == COLLECTION_MARK;
+}
+
 static inline keydirChain *entryChain(const keydirEntry *e) {
-    if (!(e->seqMeta & META_PATCHED)) return NULL;
+    if (!(e->seqMeta & META_PATCHED) || e->valueLen == COLLECTION_MARK) return NULL;
     keydirChain *c;
+    memcpy(&c, &e->segment, sizeof(c));
+    return c;
+}
+
+static inline collection *entryCollection(const keydirEntry *e) {
+    if (!entryIsCollection(e)) return NULL;
+    collection *c;
     memcpy(&c, &e->segment, sizeof(c));
     return c;
 }
@@ -124,13 +149,25 @@ static inline void entryPutChain(keydir *kd, keydirEntry *e, keydirChain *c) {
     kd->entryBytes += xmallocUsable(c);
 }
 
-/* Frees e's chain (if any): the entry becomes a plain one. */
+static inline void entryPutCollection(keydirEntry *e, collection *c) {
+    memcpy(&e->segment, &c, sizeof(c));
+    e->valueLen = COLLECTION_MARK;
+    e->seqMeta |= META_PATCHED;
+}
+
+/* Frees e's chain or collection (if any): the entry becomes a plain one
+ * with a zero location. */
 static void entryDropChain(keydir *kd, keydirEntry *e) {
-    keydirChain *c = entryChain(e);
-    if (!c) return;
-    kd->entryBytes -= xmallocUsable(c);
-    xfree(c);
+    if (!(e->seqMeta & META_PATCHED)) return;
+    if (entryIsCollection(e)) {
+        collFree(entryCollection(e));
+    } else {
+        keydirChain *c = entryChain(e);
+        kd->entryBytes -= xmallocUsable(c);
+        xfree(c);
+    }
     e->seqMeta &= ~META_PATCHED;
+    e->segment = e->offset = e->valueLen = 0;
 }
 
 static inline size_t entryKeyLen(const keydirEntry *e) {
@@ -494,8 +531,9 @@ keydirEntry *keydirAppendPatch(keydir *kd, const void *key, size_t klen,
                                const keydirChainRec *patch, uint32_t valueLen,
                                uint64_t seq) {
     if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
+    if (valueLen == COLLECTION_MARK) keydirPanic("patched value of 4 GiB - 1 bytes");
     keydirEntry *e = keydirLookup(kd, key, klen);
-    if (e == NULL) return NULL;
+    if (e == NULL || entryIsCollection(e)) return NULL;
     keydirChain *c = entryChain(e);
     if (c) {
         kd->entryBytes -= xmallocUsable(c);
@@ -533,6 +571,10 @@ const void *keydirEntryKey(const keydirEntry *e, size_t *len) {
 }
 
 void keydirEntryLoc(const keydirEntry *e, keydirLoc *out) {
+    if (entryIsCollection(e)) {
+        out->segment = out->offset = out->valueLen = 0;
+        return;
+    }
     const keydirChain *c = entryChain(e);
     out->segment = c ? c->rec[c->n - 1].segment : e->segment;
     out->offset = c ? c->rec[c->n - 1].offset : e->offset;
@@ -541,6 +583,33 @@ void keydirEntryLoc(const keydirEntry *e, keydirLoc *out) {
 
 const keydirChain *keydirEntryChain(const keydirEntry *e) {
     return entryChain(e);
+}
+
+collection *keydirEntryCollection(const keydirEntry *e) {
+    return entryCollection(e);
+}
+
+keydirEntry *keydirSetCollection(keydir *kd, const void *key, size_t klen, collection *c,
+                                 int64_t expireMs, uint64_t seq, int *created) {
+    keydirLoc zero = {0, 0, 0};
+    keydirEntry *e = keydirSet(kd, key, klen, &zero, expireMs, seq, created);
+    entryPutCollection(e, c);
+    return e;
+}
+
+collection *keydirTakeCollection(keydir *kd, const void *key, size_t klen) {
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    collection *c = e ? entryCollection(e) : NULL;
+    if (c) {
+        e->seqMeta &= ~META_PATCHED;
+        e->segment = e->offset = e->valueLen = 0;
+    }
+    return c;
+}
+
+void keydirEntrySetSeq(keydirEntry *e, uint64_t seq) {
+    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
+    entrySetSeq(e, seq);
 }
 
 int64_t keydirEntryExpire(const keydirEntry *e) {

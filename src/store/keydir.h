@@ -50,6 +50,7 @@
 
 typedef struct keydir keydir;
 typedef struct keydirEntry keydirEntry;
+typedef struct collection collection;
 
 /* Where a value lives: the record at 'offset' in segment 'segment', whose
  * value is 'valueLen' bytes long.  For a patched key (below) the record is
@@ -155,6 +156,26 @@ keydirEntry *keydirSetChain(keydir *kd, const void *key, size_t klen,
                             int64_t expireMs, uint64_t seq);
 /* A copy of c (NULL for NULL), to xfree. */
 keydirChain *keydirChainCopy(const keydirChain *c);
+
+/* ---- Collections ---------------------------------------------------------- */
+
+/* A key may hold a collection (store/collection.h) instead of a value:
+ * keydirSetCollection inserts or overwrites the key with c, which the
+ * keydir then owns (keydirDelete, keydirEmpty, and keydirSet or another
+ * keydirSetCollection over the key free it with collFree).  Its location
+ * reads as all zeros and it has no chain. */
+keydirEntry *keydirSetCollection(keydir *kd, const void *key, size_t klen, collection *c,
+                                 int64_t expireMs, uint64_t seq, int *created);
+/* The key's collection, or NULL when it holds a value.  Valid until the
+ * entry changes. */
+collection *keydirEntryCollection(const keydirEntry *e);
+/* Takes the collection of 'key' from the keydir: the caller owns it and
+ * the entry keeps a zero location (to be overwritten or deleted next).
+ * NULL when the key is absent or holds a value. */
+collection *keydirTakeCollection(keydir *kd, const void *key, size_t klen);
+/* The key's newest record changed without its location changing (an
+ * element write of a collection). */
+void keydirEntrySetSeq(keydirEntry *e, uint64_t seq);
 
 /* ---- Entry accessors ----------------------------------------------------- */
 

@@ -11,7 +11,8 @@ size_t recordHeaderSize(void) {
 
 int recordIsDataType(int type) {
     return (type >= RECORD_SET && type <= RECORD_FLUSHALL) || type == RECORD_SWAPDB ||
-           type == RECORD_DBMAP || type == RECORD_PATCH;
+           type == RECORD_DBMAP || type == RECORD_PATCH || type == RECORD_ELEMENT ||
+           type == RECORD_ELEMENT_DEL;
 }
 
 const char *recordTypeName(int type) {
@@ -26,6 +27,8 @@ const char *recordTypeName(int type) {
     case RECORD_SWAPDB: return "swapdb";
     case RECORD_DBMAP: return "dbmap";
     case RECORD_PATCH: return "patch";
+    case RECORD_ELEMENT: return "element";
+    case RECORD_ELEMENT_DEL: return "element-del";
     default: return "unknown";
     }
 }
@@ -70,6 +73,14 @@ const char *recordCheckHeader(const recordHeader *h, uint64_t maxRecordSize) {
     case RECORD_PATCH:
         if (h->keylen < RECORD_PATCH_HEADER_SIZE) return "patch record without a patch header";
         if (h->expireAt != 0) return "patch record with an expire time";
+        break;
+    case RECORD_ELEMENT:
+    case RECORD_ELEMENT_DEL:
+        if (h->keylen < RECORD_ELEMENT_HEADER_SIZE) return "element record without an element header";
+        if (h->type == RECORD_ELEMENT && h->expireAt < 0) return "negative expire time";
+        if (h->type == RECORD_ELEMENT_DEL && h->vallen != 0) return "element delete record with a value";
+        if (h->type == RECORD_ELEMENT_DEL && h->expireAt != 0)
+            return "element delete record with an expire time";
         break;
     default:
         return "invalid record type";
@@ -207,4 +218,26 @@ void recordDecodePatch(const char src[RECORD_PATCH_HEADER_SIZE], recordPatch *p)
     p->prevSeq = recordGetU64(src);
     p->at = recordGetU32(src + 8);
     p->valueLen = recordGetU32(src + 12);
+}
+
+void recordEncodeElementHeader(char dst[RECORD_ELEMENT_HEADER_SIZE], uint8_t ctype,
+                               uint32_t klen) {
+    dst[0] = (char)ctype;
+    recordPutU32(dst + 1, klen);
+}
+
+const char *recordCheckElement(const char *field, uint32_t fieldLen) {
+    if (fieldLen < RECORD_ELEMENT_HEADER_SIZE) return "element record without an element header";
+    if ((unsigned char)field[0] == 0) return "element record without a collection type";
+    if (recordGetU32(field + 1) > fieldLen - RECORD_ELEMENT_HEADER_SIZE)
+        return "element record whose key is longer than its key field";
+    return NULL;
+}
+
+void recordDecodeElement(const char *field, uint32_t fieldLen, recordElement *out) {
+    out->ctype = (uint8_t)field[0];
+    out->klen = recordGetU32(field + 1);
+    out->key = field + RECORD_ELEMENT_HEADER_SIZE;
+    out->name = out->key + out->klen;
+    out->nlen = fieldLen - RECORD_ELEMENT_HEADER_SIZE - out->klen;
 }

@@ -55,6 +55,12 @@
  *   RECORD_PATCH         10  16 + any: any            0              any
  *                            patch header
  *                            + the key
+ *   RECORD_ELEMENT       11  5 + any:  any            >= 0           any
+ *                            element header
+ *                            + key + name
+ *   RECORD_ELEMENT_DEL   12  5 + any:  empty          0              any
+ *                            element header
+ *                            + key + name
  *
  * Databases.  The db field of SET/DEL/EXPIRE/FLUSHDB is a PHYSICAL database
  * (a key directory); clients name LOGICAL databases (SELECT), mapped to
@@ -87,9 +93,32 @@
  * it names (replay.c says what happens otherwise); the store never writes
  * one for a missing key.
  *
+ * Elements.  A collection (a hash, a set: store/collection.h) is not one
+ * value but its elements, each in a record of its own, so that a write
+ * to one element logs that element only.  ELEMENT says "element `name`
+ * of the collection at `key`, of collection type `ctype`, now holds
+ * `value`" (a hash field's value; empty for a set member); ELEMENT_DEL
+ * says "it is gone".  Their key field starts with a 5-byte element
+ * header:
+ *
+ *   offset size field
+ *      0     1  ctype         u8: the collection type (collection.h
+ *                             COLL_HASH 1, COLL_SET 2; 0 is invalid)
+ *      1     4  key_len       u32 LE: bytes of key; the rest of the key
+ *                             field, after the key, is the element name
+ *
+ * An ELEMENT's expire_at_ms is the key's expiry after it (the writer
+ * repeats the key's current one; compaction's copy carries the expiry
+ * of its moment, as a SET's copy does).  Replay rules (replay.c): an
+ * ELEMENT on a key that is absent creates the collection; on a key that
+ * holds a string or another collection type it replaces it (the writer
+ * always deletes first, so only damage leads there); an ELEMENT_DEL of
+ * the last element deletes the key; a DEL record deletes a whole
+ * collection, as it deletes a string.
+ *
  * Batches.  A write batch (MSET, MULTI/EXEC, any multi-key write) is laid
  * out contiguously as BATCH_BEGIN(seq S, count N), then N data records
- * (types 1-5, 8-10), then BATCH_COMMIT(seq S).  Recovery applies the N records
+ * (types 1-5, 8-12), then BATCH_COMMIT(seq S).  Recovery applies the N records
  * only once the matching COMMIT is read, and drops the batch otherwise; a
  * batch never spans two segment files.  The data records inside a batch
  * carry their own sequence numbers (the writer's choice, normally S+1..S+N).
@@ -122,9 +151,22 @@
 #define RECORD_SWAPDB 8
 #define RECORD_DBMAP 9
 #define RECORD_PATCH 10
-#define RECORD_TYPE_MAX 10
+#define RECORD_ELEMENT 11
+#define RECORD_ELEMENT_DEL 12
+#define RECORD_TYPE_MAX 12
 
 #define RECORD_PATCH_HEADER_SIZE 16
+#define RECORD_ELEMENT_HEADER_SIZE 5
+
+/* The element header of an ELEMENT / ELEMENT_DEL record, decoded: where
+ * the key and the element name lie in the record's key field. */
+typedef struct recordElement {
+    uint8_t ctype;
+    const char *key;
+    uint32_t klen;
+    const char *name;
+    uint32_t nlen;
+} recordElement;
 
 /* The patch header of a RECORD_PATCH (at the start of its key field). */
 typedef struct recordPatch {
@@ -218,6 +260,20 @@ uint32_t recordCrcBegin(const char *headerBuf);
  * RECORD_PATCH_HEADER_SIZE bytes of a PATCH record's key field. */
 void recordEncodePatch(char dst[RECORD_PATCH_HEADER_SIZE], const recordPatch *p);
 void recordDecodePatch(const char src[RECORD_PATCH_HEADER_SIZE], recordPatch *p);
+
+/* The element header: encoded into the first RECORD_ELEMENT_HEADER_SIZE
+ * bytes of an element record's key field (the key and the name follow);
+ * decoded from a whole key field of fieldLen bytes, which must be at
+ * least the header plus key_len (recordCheckElement says so). */
+void recordEncodeElementHeader(char dst[RECORD_ELEMENT_HEADER_SIZE], uint8_t ctype,
+                               uint32_t klen);
+void recordDecodeElement(const char *field, uint32_t fieldLen, recordElement *out);
+
+/* NULL when the key field of an element record (fieldLen bytes) holds a
+ * valid element header and a key of the length it says, else a static
+ * string saying what is wrong.  Separate from recordCheckHeader, which
+ * sees the header only. */
+const char *recordCheckElement(const char *field, uint32_t fieldLen);
 
 /* Header initialisers for the marker types (all other fields zero). */
 void recordInitBatchBegin(recordHeader *h, uint64_t seq, int64_t timestamp);

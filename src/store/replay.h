@@ -36,7 +36,12 @@
  *     end of the log (replayFinish), where the orphans left are reported,
  *     one report per key.  (A merge never drops a key for its expiry
  *     alone: a key leaves only through a DEL record or a flush.)
- * Live bytes: every record of a chain counts, each in its own segment. */
+ * Live bytes: every record of a chain counts, each in its own segment.
+ *
+ * Elements (record.h, RECORD_ELEMENT): an ELEMENT puts its element into
+ * the key's collection (creating it, or replacing whatever else the key
+ * held), an ELEMENT_DEL takes it out, and the key goes with its last
+ * element.  Each element's newest record is live. */
 #ifndef REDIS_KV_REPLAY_H
 #define REDIS_KV_REPLAY_H
 
@@ -71,11 +76,17 @@ typedef struct replayState {
     void (*report)(void *ctx, const recoveryItem *it, const char *why);
     struct dict *orphans;   /* held patches of missing keys, by db and key
                                (replay.c); NULL while there are none */
+    /* The encoding limits collections are rebuilt with (NULL: Redis's
+     * defaults), so that a restart picks the encodings a run would. */
+    const struct collLimits *limits;
 } replayState;
 
-/* Calls fn for every record e's key holds: its one record, or each
- * record of its chain. */
+/* Calls fn for every record e's key holds: its one record, each record
+ * of its chain, or each element record of its collection. */
 void replayCountEntry(const keydirEntry *e, replayLiveFn *fn, void *ctx, int add);
+/* The same for a collection of a key of klen bytes. */
+void replayCountCollection(const collection *coll, size_t klen, replayLiveFn *fn, void *ctx,
+                           int add);
 
 /* Applies one delivered data record.  The caller has checked that its
  * sequence number fits a keydir entry (KEYDIR_SEQ_MAX). */

@@ -80,7 +80,7 @@ static void countSegBytes(store *s, segment *seg, uint64_t bytes, int add) {
     }
 }
 
-static void countBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
+void storeCountBytes(store *s, uint32_t segId, uint64_t bytes, int add) {
     countSegBytes(s, storeSegmentById(s, segId), bytes, add);
 }
 
@@ -94,12 +94,12 @@ static void countLoadBytes(void *ctx, uint32_t segId, uint64_t bytes, int add) {
 }
 
 static void countBytesCb(void *ctx, uint32_t segId, uint64_t bytes, int add) {
-    countBytes(ctx, segId, bytes, add);
+    storeCountBytes(ctx, segId, bytes, add);
 }
 
 /* A plain record at loc (key length klen) starts or stops counting. */
 static void countLive(store *s, const keydirLoc *loc, size_t klen, int add) {
-    countBytes(s, loc->segment, recordEncodedSize(klen, loc->valueLen), add);
+    storeCountBytes(s, loc->segment, recordEncodedSize(klen, loc->valueLen), add);
 }
 
 /* Every record e's key holds (one, or its whole chain). */
@@ -288,6 +288,7 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     lc.rp.countLive = countLoadBytes;
     lc.rp.ctx = &lc;
     lc.rp.report = reportPatch;
+    lc.rp.limits = &s->collLimits;
     recoveryOptions ro = {0};
     ro.log = opts->log;
     *newId = 0;
@@ -376,6 +377,8 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     s->fsyncPolicy = opts->fsyncPolicy;
     s->dbCount = opts->dbCount;
     s->log = opts->log;
+    static const collLimits defaultCollLimits = COLL_LIMITS_DEFAULT;
+    s->collLimits = opts->collLimits.maxPackedEntries ? opts->collLimits : defaultCollLimits;
     s->nextSeq = 1;
     s->syncFd = -1;
     s->lockFd = -1;
@@ -435,7 +438,8 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         addSegment(s, seg);
     }
     xfree(ids);
-    replayState rp = {s->kd, s->dbCount, s->dbMap, countBytesCb, s, {0}, 0, 0, 0, NULL, NULL};
+    replayState rp = {.kd = s->kd, .dbCount = s->dbCount, .dbMap = s->dbMap,
+                      .countLive = countBytesCb, .ctx = s};
     replayDropExpired(&rp, opts->nowMs);
     fitKeydirs(s);
     if (res.maxSeq >= s->nextSeq) s->nextSeq = res.maxSeq + 1;
@@ -580,8 +584,8 @@ int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater) {
  * no fsync on the way. */
 static void rotateSegment(store *s) { storeRotateTo(s, storeActive(s)->id + 1, 1, 1); }
 
-static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen, size_t vlen,
-                       int64_t expireMs, uint64_t seq) {
+void storeFillHeader(recordHeader *h, int type, int db, size_t klen, size_t vlen,
+                     int64_t expireMs, uint64_t seq) {
     memset(h, 0, sizeof(*h));
     h->type = (uint8_t)type;
     h->db = (uint16_t)db;
@@ -590,7 +594,12 @@ static void fillHeader(store *s, recordHeader *h, int type, int db, size_t klen,
     h->expireAt = expireMs;
     h->seq = seq;
     h->timestamp = storeWallMs();
-    (void)s;
+}
+
+uint64_t storeSeqForWrite(const store *s) { return s->inBatch ? s->batchSeq : s->nextSeq; }
+
+void storeSeqWritten(store *s) {
+    if (!s->inBatch) s->nextSeq++;
 }
 
 /* Pending writes.  Every record is encoded into pendBuf, at the offset
@@ -632,8 +641,8 @@ static int makeRoom(store *s, uint64_t size) {
 
 /* Encodes one record into the pending buffer.  *offset is where it will
  * start in the active segment. */
-static int appendRecord(store *s, recordHeader *h, const void *key, const void *val,
-                        uint64_t *offset) {
+int storeAppendRecord(store *s, recordHeader *h, const void *key, const void *val,
+                      uint64_t *offset) {
     uint64_t size = recordEncodedSize(h->keylen, h->vallen);
     int rc = makeRoom(s, size);
     if (rc != STORE_OK) return rc;
@@ -649,13 +658,13 @@ static int appendRecord(store *s, recordHeader *h, const void *key, const void *
 /* The end of every write: flushed at once unless writes are deferred or
  * a batch is being built.  On a failed flush the write (and whatever else
  * was pending) is undone and STORE_ERR_WRITE returned. */
-static int afterWrite(store *s) {
+int storeAfterWrite(store *s) {
     if (s->inBatch || s->deferWrites) return STORE_OK;
     return flushPending(s);
 }
 
 /* A new, zeroed step at the end of the undo log. */
-static undoStep *pushUndo(store *s, int db, int kind) {
+undoStep *storePushUndo(store *s, int db, int kind) {
     if (s->nundo == s->undoCap) {
         s->undoCap = s->undoCap ? s->undoCap * 2 : 16;
         s->undo = xrealloc(s->undo, sizeof(undoStep) * s->undoCap);
@@ -667,39 +676,58 @@ static undoStep *pushUndo(store *s, int db, int kind) {
     return u;
 }
 
-/* Notes how key is before a pending write changes it.  Returns its
- * entry (NULL if absent), for the caller's own use. */
-static keydirEntry *rememberUndo(store *s, int db, const void *key, size_t klen) {
-    undoStep *u = pushUndo(s, db, UNDO_KEY);
+/* A new undo step of 'kind' for key, with the key's expiry and sequence
+ * number if it exists.  Returns the key's entry (NULL if absent). */
+static keydirEntry *pushKeyUndo(store *s, int db, int kind, const void *key, size_t klen,
+                                undoStep **out) {
+    undoStep *u = storePushUndo(s, db, kind);
     u->key = xmalloc(klen ? klen : 1);
     memcpy(u->key, key, klen);
     u->klen = klen;
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
     if (e) {
         u->existed = 1;
-        keydirEntryLoc(e, &u->loc);
-        u->chain = keydirChainCopy(keydirEntryChain(e));
         u->expire = keydirEntryExpire(e);
         u->seq = keydirEntrySeq(e);
     }
+    *out = u;
     return e;
+}
+
+/* Notes how a string key is before a pending write patches it.  Returns
+ * its entry (NULL if absent), for the caller's own use. */
+static keydirEntry *rememberUndo(store *s, int db, const void *key, size_t klen) {
+    undoStep *u;
+    keydirEntry *e = pushKeyUndo(s, db, UNDO_KEY, key, klen, &u);
+    if (e) {
+        keydirEntryLoc(e, &u->loc);
+        u->chain = keydirChainCopy(keydirEntryChain(e));
+    }
+    return e;
+}
+
+void storeRememberReplaced(store *s, int db, const void *key, size_t klen) {
+    keydirEntry *e = rememberUndo(s, db, key, klen);
+    if (!e) return;
+    dropLive(s, e);
+    if (keydirEntryCollection(e)) s->undo[s->nundo - 1].coll = keydirTakeCollection(s->kd[db], key, klen);
 }
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs) {
     db = s->dbMap[db];
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, RECORD_SET, db, klen, vlen, expireMs, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, RECORD_SET, db, klen, vlen, expireMs, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, key, val, &off);
+    int rc = storeAppendRecord(s, &h, key, val, &off);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
-    dropLive(s, rememberUndo(s, db, key, klen));
+    storeSeqWritten(s);
+    storeRememberReplaced(s, db, key, klen);
     keydirLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen};
     keydirSet(s->kd[db], key, klen, &loc, expireMs, seq, NULL);
     countLive(s, &loc, klen, 1);
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 /* Patch records and checkpoints.  A partial write of a key's value is
@@ -759,6 +787,7 @@ int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, con
     int pdb = s->dbMap[db];
     keydirEntry *e = keydirLookup(s->kd[pdb], key, klen);
     if (!e) return STORE_MISSING;
+    if (keydirEntryCollection(e)) return STORE_WRONGTYPE;
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     uint64_t newLen = (uint64_t)at + len > loc.valueLen ? (uint64_t)at + len : loc.valueLen;
@@ -776,21 +805,21 @@ int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, con
     recordEncodePatch(field, &p);
     if (klen) memcpy(field + RECORD_PATCH_HEADER_SIZE, key, klen);
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, RECORD_PATCH, pdb, flen, len, 0, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, RECORD_PATCH, pdb, flen, len, 0, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, field, bytes, &off);
+    int rc = storeAppendRecord(s, &h, field, bytes, &off);
     if (field != small) xfree(field);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
+    storeSeqWritten(s);
     rememberUndo(s, pdb, key, klen);
     keydirChainRec base = {loc.segment, loc.offset, (uint32_t)recordEncodedSize(klen, loc.valueLen),
                            0, loc.valueLen};
     keydirChainRec rec = {(uint32_t)storeActive(s)->id, (uint32_t)off,
                           (uint32_t)recordEncodedSize(flen, len), (uint32_t)at, (uint32_t)len};
     keydirAppendPatch(s->kd[pdb], key, klen, &base, &rec, (uint32_t)newLen, seq);
-    countBytes(s, rec.segment, rec.recordSize, 1);
-    return afterWrite(s);
+    storeCountBytes(s, rec.segment, rec.recordSize, 1);
+    return storeAfterWrite(s);
 }
 
 int storeDelete(store *s, int db, const void *key, size_t klen) {
@@ -798,34 +827,35 @@ int storeDelete(store *s, int db, const void *key, size_t klen) {
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
     if (!e) return STORE_MISSING;
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, RECORD_DEL, db, klen, 0, 0, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, RECORD_DEL, db, klen, 0, 0, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, key, NULL, &off);
+    int rc = storeAppendRecord(s, &h, key, NULL, &off);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
-    dropLive(s, rememberUndo(s, db, key, klen));
+    storeSeqWritten(s);
+    storeRememberReplaced(s, db, key, klen);
     keydirDelete(s->kd[db], key, klen);
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs) {
     db = s->dbMap[db];
     if (!keydirLookup(s->kd[db], key, klen)) return STORE_MISSING;
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, RECORD_EXPIRE, db, klen, 0, expireMs, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, RECORD_EXPIRE, db, klen, 0, expireMs, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, key, NULL, &off);
+    int rc = storeAppendRecord(s, &h, key, NULL, &off);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
-    rememberUndo(s, db, key, klen);
+    storeSeqWritten(s);
+    undoStep *u;
+    pushKeyUndo(s, db, UNDO_EXPIRE, key, klen, &u);
     keydirSetExpire(s->kd[db], key, klen, expireMs);
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 static void rememberFlush(store *s, int db) {
-    undoStep *u = pushUndo(s, db, UNDO_FLUSH);
+    undoStep *u = storePushUndo(s, db, UNDO_FLUSH);
     u->savedKeydir = keydirCreate();
     keydirSwap(u->savedKeydir, s->kd[db]);
 }
@@ -834,12 +864,12 @@ static void rememberFlush(store *s, int db) {
 int storeFlush(store *s, int db) {
     if (db >= 0) db = s->dbMap[db];
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, db < 0 ? RECORD_FLUSHALL : RECORD_FLUSHDB, db < 0 ? 0 : db, 0, 0, 0, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, db < 0 ? RECORD_FLUSHALL : RECORD_FLUSHDB, db < 0 ? 0 : db, 0, 0, 0, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, NULL, NULL, &off);
+    int rc = storeAppendRecord(s, &h, NULL, NULL, &off);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
+    storeSeqWritten(s);
     for (int i = 0; i < s->dbCount; i++) {
         if (db >= 0 && i != db) continue;
         keydirIterator it;
@@ -849,7 +879,7 @@ int storeFlush(store *s, int db) {
         keydirIterRelease(&it);
         rememberFlush(s, i);
     }
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 /* SWAPDB: logical databases a and b exchange their contents (their
@@ -859,18 +889,18 @@ int storeSwapDb(store *s, int a, int b) {
     recordPutU16(key, (uint16_t)a);
     recordPutU16(key + 2, (uint16_t)b);
     recordHeader h;
-    uint64_t seq = s->inBatch ? s->batchSeq : s->nextSeq;
-    fillHeader(s, &h, RECORD_SWAPDB, 0, sizeof(key), 0, 0, seq);
+    uint64_t seq = storeSeqForWrite(s);
+    storeFillHeader(&h, RECORD_SWAPDB, 0, sizeof(key), 0, 0, seq);
     uint64_t off;
-    int rc = appendRecord(s, &h, key, NULL, &off);
+    int rc = storeAppendRecord(s, &h, key, NULL, &off);
     if (rc != STORE_OK) return rc;
-    if (!s->inBatch) s->nextSeq++;
-    undoStep *u = pushUndo(s, a, UNDO_SWAP);
+    storeSeqWritten(s);
+    undoStep *u = storePushUndo(s, a, UNDO_SWAP);
     u->db2 = b;
     int t = s->dbMap[a];
     s->dbMap[a] = s->dbMap[b];
     s->dbMap[b] = t;
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 /* ------------------------------------------------------------ batches */
@@ -888,6 +918,27 @@ void storeBatchBegin(store *s) {
 }
 
 int storeInBatch(const store *s) { return s->inBatch; }
+
+/* Puts a key back as an UNDO_KEY step saw it: its value (with its chain)
+ * or its collection (which goes back to the keydir), or absent. */
+static void restoreKey(store *s, undoStep *u) {
+    keydir *kd = s->kd[u->db];
+    dropLive(s, keydirLookup(kd, u->key, u->klen));
+    if (!u->existed) {
+        keydirDelete(kd, u->key, u->klen);
+        return;
+    }
+    keydirEntry *e;
+    if (u->coll) {
+        e = keydirSetCollection(kd, u->key, u->klen, u->coll, u->expire, u->seq, NULL);
+        u->coll = NULL;
+    } else if (u->chain) {
+        e = keydirSetChain(kd, u->key, u->klen, u->chain, u->loc.valueLen, u->expire, u->seq);
+    } else {
+        e = keydirSet(kd, u->key, u->klen, &u->loc, u->expire, u->seq, NULL);
+    }
+    entryCountLive(s, e, 1);
+}
 
 /* Releases the undo steps from 'from' on; with restore, first puts every
  * key (and flushed database) they name back the way it was, newest step
@@ -916,21 +967,13 @@ static void undoBack(store *s, size_t from, int restore) {
             keydirRelease(u->savedKeydir);
             continue;
         }
-        if (restore) {
-            dropLive(s, keydirLookup(s->kd[u->db], u->key, u->klen));
-            if (u->existed) {
-                keydirEntry *e =
-                    u->chain ? keydirSetChain(s->kd[u->db], u->key, u->klen, u->chain,
-                                              u->loc.valueLen, u->expire, u->seq)
-                             : keydirSet(s->kd[u->db], u->key, u->klen, &u->loc, u->expire,
-                                         u->seq, NULL);
-                entryCountLive(s, e, 1);
-            } else {
-                keydirDelete(s->kd[u->db], u->key, u->klen);
-            }
-        }
+        if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
+        else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
+        else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
+        collFree(u->coll);
         xfree(u->key);
         xfree(u->chain);
+        xfree(u->name);
     }
     s->nundo = from;
 }
@@ -961,7 +1004,7 @@ int storeBatchCommit(store *s) {
     s->inBatch = 0;
     if (s->batchCount == 0) {
         s->pendLen = s->batchStart;
-        return afterWrite(s);
+        return storeAfterWrite(s);
     }
     recordHeader bh, ch;
     char count[RECORD_BATCH_COUNT_SIZE];
@@ -974,7 +1017,7 @@ int storeBatchCommit(store *s) {
     s->pendLen += RECORD_HEADER_SIZE;
     s->pendHasBatch = 1;
     s->nextSeq = s->batchSeq + 1;
-    return afterWrite(s);
+    return storeAfterWrite(s);
 }
 
 /* ------------------------------------------------------- flushing writes */
@@ -1098,43 +1141,46 @@ void storeSetSegmentSize(store *s, uint64_t size) { s->segmentSize = size; }
 
 /* Recomputes what each segment's and the store's liveBytes should be from
  * the key directories (O(keys)); the number of mismatches, each logged. */
+/* storeCheckAccounting's tally: each record a key holds, by segment. */
+typedef struct accountTally {
+    store *s;
+    segment **all;
+    size_t nall;
+    uint64_t *sums;
+    uint64_t total;
+    int bad;
+} accountTally;
+
+static void tallyRecord(void *ctx, uint32_t segId, uint64_t bytes, int add) {
+    accountTally *t = ctx;
+    (void)add;
+    t->total += bytes;
+    size_t i = 0;
+    while (i < t->nall && t->all[i]->id != segId) i++;
+    if (i < t->nall) {
+        t->sums[i] += bytes;
+        return;
+    }
+    storeLogf(t->s, STORE_LOG_WARNING, "A key points at missing segment %u", segId);
+    t->bad++;
+}
+
 int storeCheckAccounting(store *s) {
-    size_t nall = s->nsegs + s->ncompactOut;
-    segment **all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
+    accountTally t = {s, NULL, s->nsegs + s->ncompactOut, NULL, 0, 0};
+    size_t nall = t.nall;
+    segment **all = t.all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
     memcpy(all, s->segs, sizeof(segment *) * s->nsegs);
     if (s->ncompactOut) memcpy(all + s->nsegs, s->compactOut, sizeof(segment *) * s->ncompactOut);
-    uint64_t *sums = xcalloc(nall ? nall : 1, sizeof(uint64_t));
-    uint64_t total = 0;
-    int bad = 0;
+    uint64_t *sums = t.sums = xcalloc(nall ? nall : 1, sizeof(uint64_t));
     for (int db = 0; db < s->dbCount; db++) {
         keydirIterator it;
         keydirIterInit(&it, s->kd[db]);
         keydirEntry *e;
-        while ((e = keydirIterNext(&it))) {
-            keydirLoc loc;
-            size_t klen;
-            keydirEntryLoc(e, &loc);
-            keydirEntryKey(e, &klen);
-            keydirChainRec one = {loc.segment, loc.offset,
-                                  (uint32_t)recordEncodedSize(klen, loc.valueLen), 0, 0};
-            const keydirChain *c = keydirEntryChain(e);
-            uint32_t nrec = c ? c->n : 1;
-            for (uint32_t r = 0; r < nrec; r++) {
-                const keydirChainRec *rec = c ? &c->rec[r] : &one;
-                total += rec->recordSize;
-                size_t i = 0;
-                while (i < nall && all[i]->id != rec->segment) i++;
-                if (i < nall) {
-                    sums[i] += rec->recordSize;
-                } else {
-                    storeLogf(s, STORE_LOG_WARNING,
-                              "Key in db %d points at missing segment %u", db, rec->segment);
-                    bad++;
-                }
-            }
-        }
+        while ((e = keydirIterNext(&it))) replayCountEntry(e, tallyRecord, &t, 1);
         keydirIterRelease(&it);
     }
+    int bad = t.bad;
+    uint64_t total = t.total;
     for (size_t i = 0; i < nall; i++) {
         if (sums[i] == all[i]->liveBytes) continue;
         storeLogf(s, STORE_LOG_WARNING, "Segment %llu: %llu live bytes counted, %llu actual",

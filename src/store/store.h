@@ -32,13 +32,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/collection.h"
 #include "store/keydir.h"
 #include "store/verify.h"
 
 #define STORE_OK 0
 #define STORE_MISSING 1
+#define STORE_WRONGTYPE 2   /* a value where a collection was asked, or the
+                               other way round, or another collection type */
 #define STORE_ERR_WRITE -1
 #define STORE_ERR_READ -2
+
+/* What a key holds (storeKeyType): nothing, a string value, or a
+ * collection of type COLL_HASH, COLL_SET ... (collection.h, all >= 1). */
+#define STORE_TYPE_NONE -1
+#define STORE_TYPE_STRING 0
 
 #define STORE_FSYNC_NO 0
 #define STORE_FSYNC_ALWAYS 1
@@ -46,6 +54,9 @@
 
 typedef struct storeOptions {
     const char *dir;       /* where the segment files live */
+    /* the encodings collections are rebuilt with at load (all zero:
+     * COLL_LIMITS_DEFAULT); storeSetCollLimits changes them later */
+    collLimits collLimits;
     uint64_t segmentSize;  /* seal the active segment past this size */
     int fsyncPolicy;
     int dbCount;
@@ -103,8 +114,35 @@ int storePut(store *s, int db, const void *key, size_t klen, const void *val, si
  * when the key does not exist (the caller writes a SET). */
 int storeSetRange(store *s, int db, const void *key, size_t klen, size_t at, const void *bytes,
                   size_t len);
+/* Deletes the key, whatever it holds (a value, a whole collection). */
 int storeDelete(store *s, int db, const void *key, size_t klen);
 int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expireMs);
+
+/* ---- Collections (elements.c; record.h RECORD_ELEMENT) ------------------- */
+
+int storeKeyType(store *s, int db, const void *key, size_t klen);
+/* The key's collection, NULL when it is absent or holds a value.  For
+ * reading only, and only until the next write. */
+const collection *storeCollection(store *s, int db, const void *key, size_t klen);
+/* Element 'name' of the collection at key (of type ctype) now holds val
+ * (vlen 0 for a set member): one ELEMENT record.  An absent key becomes a
+ * collection; a key holding anything else is STORE_WRONGTYPE (the caller
+ * deletes it first when it means to replace it).  *created (if not NULL)
+ * is 1 when the element is new.  The key keeps its expiry. */
+int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, const void *name,
+                    size_t nlen, const void *val, size_t vlen, int *created);
+/* Removes the element (one ELEMENT_DEL record); the key goes with its
+ * last element.  STORE_MISSING when key or element is absent. */
+int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,
+                       const void *name, size_t nlen);
+/* The element's value, in a new buffer (NUL-terminated, xfree it). */
+int storeElementGet(store *s, int db, const void *key, size_t klen, const void *name,
+                    size_t nlen, char **value, size_t *vlen);
+/* The value of the element at loc of a key of klen bytes, whose name is
+ * nlen bytes: loc->valueLen bytes into buf, checksum verified. */
+int storeReadElementValue(store *s, const collLoc *loc, size_t klen, size_t nlen, void *buf);
+/* The encoding limits of collections (the config directives). */
+void storeSetCollLimits(store *s, const collLimits *lim);
 int storeFlush(store *s, int db);
 /* Logical databases a and b (valid, distinct or not) exchange contents. */
 int storeSwapDb(store *s, int a, int b);

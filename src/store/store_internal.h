@@ -30,8 +30,10 @@
 #include <stdint.h>
 
 #include "store/backup.h"
+#include "store/collection.h"
 #include "store/compactor.h"
 #include "store/keydir.h"
+#include "store/record.h"
 #include "store/segment.h"
 #include "store/store.h"
 #include "store/store_log.h"
@@ -51,6 +53,11 @@ typedef struct undoStep {
     int64_t expire;
     uint64_t seq;
     keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
+    collection *coll;    /* UNDO_KEY: the key's collection, taken from the
+                            keydir (the step owns it until released) */
+    char *name;          /* UNDO_ELEMENT: the element, its prior location */
+    size_t nlen;
+    collLoc elemLoc;     /* (existed says whether it was there) */
 } undoStep;
 
 /* A snapshot (snapshot.c), handed to the background thread.  The owner
@@ -77,9 +84,11 @@ typedef struct snapshotJob {
 #define SNAP_RUNNING 2
 #define SNAP_DONE 3
 
-#define UNDO_KEY 0
+#define UNDO_KEY 0       /* the key's whole state: value, or its collection */
 #define UNDO_FLUSH 1
 #define UNDO_SWAP 2
+#define UNDO_EXPIRE 3    /* only the key's expiry and sequence number */
+#define UNDO_ELEMENT 4   /* one element of the key's collection */
 
 /* Large records whose whole checksum a read has already checked (see
  * store_read.c).  A record never changes while its segment exists, so a
@@ -164,6 +173,9 @@ struct store {
     uint64_t compactMinBytes;
 
     verifier *verify;       /* background verification (verify.h) */
+
+    /* collections (elements.c) */
+    collLimits collLimits;  /* the encodings' limits (storeSetCollLimits) */
 };
 
 
@@ -184,6 +196,29 @@ segment *storeSegmentById(store *s, uint64_t id);
  * off the event loop).  0 or -1. */
 int storeRotateTo(store *s, uint64_t nextId, int wantHint, int syncLater);
 void storeComputeTotals(store *s);
+
+/* store.c: the write path, for elements.c */
+/* Encodes one record into the pending buffer; *offset is where it will
+ * start in the active segment. */
+int storeAppendRecord(store *s, recordHeader *h, const void *key, const void *val,
+                      uint64_t *offset);
+/* The end of every write (flushed at once unless deferred or batched). */
+int storeAfterWrite(store *s);
+/* A new, zeroed undo step of 'kind' for physical database db. */
+undoStep *storePushUndo(store *s, int db, int kind);
+/* The sequence number the next record takes, and taking it. */
+uint64_t storeSeqForWrite(const store *s);
+void storeSeqWritten(store *s);
+/* Live-bytes accounting of 'bytes' in segment segId. */
+void storeCountBytes(store *s, uint32_t segId, uint64_t bytes, int add);
+/* Notes how a key is before a write replaces or deletes it, and takes its
+ * records out of the live bytes; a collection moves into the undo step. */
+void storeRememberReplaced(store *s, int db, const void *key, size_t klen);
+void storeFillHeader(recordHeader *h, int type, int db, size_t klen, size_t vlen,
+                     int64_t expireMs, uint64_t seq);
+
+/* elements.c: restores (restore = 1) or releases one UNDO_ELEMENT step */
+void elementUndo(store *s, undoStep *u, int restore);
 
 /* store_read.c */
 void storeInstallBusHandler(void);

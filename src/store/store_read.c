@@ -289,6 +289,12 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     return readRecordRange(s, &loc, klen, offset, len, buf);
 }
 
+int storeReadElementValue(store *s, const collLoc *loc, size_t klen, size_t nlen, void *buf) {
+    keydirLoc rec = {loc->segment, loc->offset, loc->valueLen};
+    return readRecordRange(s, &rec, RECORD_ELEMENT_HEADER_SIZE + klen + nlen, 0, loc->valueLen,
+                           buf);
+}
+
 /* The wall-clock time e's record was written at (its header timestamp),
  * from the pending buffer or from the file.  Only the header is read, and
  * it is trusted only when its own checksum (hcrc) matches. */
@@ -323,6 +329,7 @@ int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_
     db = s->dbMap[db];
     keydirEntry *e = keydirLookup(s->kd[db], key, klen);
     if (!e) return STORE_MISSING;
+    if (keydirEntryCollection(e)) return STORE_WRONGTYPE;
     keydirLoc loc;
     keydirEntryLoc(e, &loc);
     char *buf = xmalloc((size_t)loc.valueLen + 1);

@@ -173,6 +173,35 @@ static void testRoundTrips(void) {
         ASSERT_EQ_UINT(back.prevSeq, 16);
         ASSERT_EQ_UINT(back.at, 1000);
         ASSERT_EQ_UINT(back.valueLen, 1005);
+        /* ELEMENT / ELEMENT_DEL: the element header, the key, the name. */
+        char ekey[RECORD_ELEMENT_HEADER_SIZE + 3 + 5];
+        recordEncodeElementHeader(ekey, 1, 3);
+        memcpy(ekey + RECORD_ELEMENT_HEADER_SIZE, "key", 3);
+        memcpy(ekey + RECORD_ELEMENT_HEADER_SIZE + 3, "field", 5);
+        ASSERT(recordCheckElement(ekey, sizeof(ekey)) == NULL);
+        h = makeHeader(RECORD_ELEMENT, 2, sizeof(ekey), 5, 1700000000000LL, 19);
+        roundTrip(&h, ekey, "value");
+        h = makeHeader(RECORD_ELEMENT_DEL, 2, sizeof(ekey), 0, 0, 20);
+        roundTrip(&h, ekey, NULL);
+        recordElement el;
+        recordDecodeElement(ekey, sizeof(ekey), &el);
+        ASSERT_EQ_UINT(el.ctype, 1);
+        ASSERT(el.klen == 3 && memcmp(el.key, "key", 3) == 0);
+        ASSERT(el.nlen == 5 && memcmp(el.name, "field", 5) == 0);
+        /* an empty name is an element too (HSET h "" v) */
+        recordDecodeElement(ekey, RECORD_ELEMENT_HEADER_SIZE + 3, &el);
+        ASSERT_EQ_UINT(el.nlen, 0);
+    }
+    TEST_CASE("element headers that do not check out") {
+        char e[RECORD_ELEMENT_HEADER_SIZE + 2];
+        recordEncodeElementHeader(e, 2, 2);
+        e[5] = 'k';
+        e[6] = 'm';
+        ASSERT(recordCheckElement(e, sizeof(e)) == NULL);
+        ASSERT(recordCheckElement(e, RECORD_ELEMENT_HEADER_SIZE - 1) != NULL);
+        ASSERT(recordCheckElement(e, RECORD_ELEMENT_HEADER_SIZE + 1) != NULL); /* key cut */
+        recordEncodeElementHeader(e, 0, 2);
+        ASSERT(recordCheckElement(e, sizeof(e)) != NULL); /* no collection type */
     }
 }
 
@@ -192,6 +221,10 @@ static void testInvalid(void) {
             makeHeader(RECORD_BATCH_BEGIN, 0, 0, 3, 0, 1),
             makeHeader(RECORD_BATCH_BEGIN, 1, 0, 4, 0, 1),
             makeHeader(RECORD_BATCH_COMMIT, 0, 0, 4, 0, 1),
+            makeHeader(RECORD_ELEMENT, 0, 6, 1, -1, 1),     /* negative expiry */
+            makeHeader(RECORD_ELEMENT, 0, 4, 0, 0, 1),      /* no element header */
+            makeHeader(RECORD_ELEMENT_DEL, 0, 6, 1, 0, 1),  /* a value */
+            makeHeader(RECORD_ELEMENT_DEL, 0, 6, 0, 5, 1),  /* an expiry */
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             ASSERT(recordCheckHeader(&bad[i], 0) != NULL);

@@ -1,0 +1,179 @@
+/* store/elements.c -- writes and reads of the elements of collections
+ * (hashes, sets): one ELEMENT or ELEMENT_DEL record per element changed
+ * (record.h), the key's collection index (collection.h) updated to point
+ * at it, and an undo step that puts the element back if the write never
+ * reaches the file.
+ *
+ * The key's own life follows its elements: the first element written to
+ * an absent key creates its collection (undo: the key goes again), and
+ * the removal of the last one deletes the key, in memory as replay does
+ * (replay.c).  The key keeps its expiry across element writes, and every
+ * ELEMENT record repeats it (record.h says why).
+ *
+ * Undo, in the terms of store_internal.h: an element write pushes an
+ * UNDO_ELEMENT step with the element's location before it; creating the
+ * key pushes an UNDO_KEY step (absent) before that, deleting it an
+ * UNDO_KEY step after it that takes the emptied collection.  Steps are
+ * undone newest first, so the collection is back in the keydir before its
+ * element is. */
+#include "store/store_internal.h"
+
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "store/collection.h"
+#include "store/record.h"
+
+/* Bytes on disk of an element record of a key of klen bytes, a name of
+ * nlen bytes and a value of vlen bytes. */
+static uint64_t elementRecordSize(size_t klen, size_t nlen, uint32_t vlen) {
+    return recordEncodedSize(RECORD_ELEMENT_HEADER_SIZE + klen + nlen, vlen);
+}
+
+/* The key field of an element record: element header, key, name.  Into
+ * small when it fits, else a new buffer (the caller frees it if it is not
+ * small). */
+static char *elementField(char *small, size_t smallLen, int ctype, const void *key, size_t klen,
+                          const void *name, size_t nlen, size_t *flen) {
+    *flen = RECORD_ELEMENT_HEADER_SIZE + klen + nlen;
+    char *f = *flen <= smallLen ? small : xmalloc(*flen);
+    recordEncodeElementHeader(f, (uint8_t)ctype, (uint32_t)klen);
+    if (klen) memcpy(f + RECORD_ELEMENT_HEADER_SIZE, key, klen);
+    if (nlen) memcpy(f + RECORD_ELEMENT_HEADER_SIZE + klen, name, nlen);
+    return f;
+}
+
+/* Appends one element record; *offset is where it starts. */
+static int appendElement(store *s, int type, int pdb, int ctype, const void *key, size_t klen,
+                         const void *name, size_t nlen, const void *val, size_t vlen,
+                         int64_t expire, uint64_t *offset) {
+    char small[256];
+    size_t flen;
+    char *field = elementField(small, sizeof(small), ctype, key, klen, name, nlen, &flen);
+    recordHeader h;
+    storeFillHeader(&h, type, pdb, flen, vlen, expire, storeSeqForWrite(s));
+    int rc = storeAppendRecord(s, &h, field, val, offset);
+    if (field != small) xfree(field);
+    if (rc == STORE_OK) storeSeqWritten(s);
+    return rc;
+}
+
+/* An UNDO_ELEMENT step for name of key, which was at *prior (NULL: it
+ * was not an element). */
+static void rememberElement(store *s, int pdb, const void *key, size_t klen, const void *name,
+                            size_t nlen, const collLoc *prior) {
+    undoStep *u = storePushUndo(s, pdb, UNDO_ELEMENT);
+    u->key = xmalloc(klen ? klen : 1);
+    memcpy(u->key, key, klen);
+    u->klen = klen;
+    u->name = xmalloc(nlen ? nlen : 1);
+    memcpy(u->name, name, nlen);
+    u->nlen = nlen;
+    u->existed = prior != NULL;
+    if (prior) u->elemLoc = *prior;
+}
+
+int storeKeyType(store *s, int db, const void *key, size_t klen) {
+    keydirEntry *e = keydirLookup(s->kd[s->dbMap[db]], key, klen);
+    if (!e) return STORE_TYPE_NONE;
+    collection *c = keydirEntryCollection(e);
+    return c ? collType(c) : STORE_TYPE_STRING;
+}
+
+const collection *storeCollection(store *s, int db, const void *key, size_t klen) {
+    keydirEntry *e = keydirLookup(s->kd[s->dbMap[db]], key, klen);
+    return e ? keydirEntryCollection(e) : NULL;
+}
+
+int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, const void *name,
+                    size_t nlen, const void *val, size_t vlen, int *created) {
+    int pdb = s->dbMap[db];
+    keydir *kd = s->kd[pdb];
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    collection *c = e ? keydirEntryCollection(e) : NULL;
+    if (e && (!c || collType(c) != ctype)) return STORE_WRONGTYPE;
+    if (nlen > COLL_NAME_MAX || vlen > UINT32_MAX) return STORE_ERR_WRITE;
+    uint64_t seq = storeSeqForWrite(s), off;
+    int rc = appendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
+                           e ? keydirEntryExpire(e) : 0, &off);
+    if (rc != STORE_OK) return rc;
+    if (!c) {
+        storeRememberReplaced(s, pdb, key, klen); /* absent: undo deletes it */
+        c = collCreate(ctype);
+        keydirSetCollection(kd, key, klen, c, 0, seq, NULL);
+    } else {
+        keydirEntrySetSeq(e, seq);
+    }
+    collLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen}, old;
+    int existed = collPut(c, name, nlen, &loc, &s->collLimits, &old);
+    rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL);
+    if (existed) storeCountBytes(s, old.segment, elementRecordSize(klen, nlen, old.valueLen), 0);
+    storeCountBytes(s, loc.segment, elementRecordSize(klen, nlen, loc.valueLen), 1);
+    if (created) *created = !existed;
+    return storeAfterWrite(s);
+}
+
+int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,
+                       const void *name, size_t nlen) {
+    int pdb = s->dbMap[db];
+    keydir *kd = s->kd[pdb];
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    if (!e) return STORE_MISSING;
+    collection *c = keydirEntryCollection(e);
+    if (!c || collType(c) != ctype) return STORE_WRONGTYPE;
+    collLoc cur;
+    if (!collFind(c, name, nlen, &cur)) return STORE_MISSING;
+    uint64_t seq = storeSeqForWrite(s), off;
+    int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, ctype, key, klen, name, nlen, NULL, 0, 0,
+                           &off);
+    if (rc != STORE_OK) return rc;
+    rememberElement(s, pdb, key, klen, name, nlen, &cur);
+    collRemove(c, name, nlen, NULL);
+    storeCountBytes(s, cur.segment, elementRecordSize(klen, nlen, cur.valueLen), 0);
+    if (collCount(c) == 0) {
+        storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
+        keydirDelete(kd, key, klen);
+    } else {
+        keydirEntrySetSeq(e, seq);
+    }
+    return storeAfterWrite(s);
+}
+
+int storeElementGet(store *s, int db, const void *key, size_t klen, const void *name,
+                    size_t nlen, char **value, size_t *vlen) {
+    keydirEntry *e = keydirLookup(s->kd[s->dbMap[db]], key, klen);
+    if (!e) return STORE_MISSING;
+    collection *c = keydirEntryCollection(e);
+    if (!c) return STORE_WRONGTYPE;
+    collLoc loc;
+    if (!collFind(c, name, nlen, &loc)) return STORE_MISSING;
+    char *buf = xmalloc((size_t)loc.valueLen + 1);
+    int rc = storeReadElementValue(s, &loc, klen, nlen, buf);
+    if (rc != STORE_OK) {
+        xfree(buf);
+        return rc;
+    }
+    buf[loc.valueLen] = '\0';
+    *value = buf;
+    *vlen = loc.valueLen;
+    return STORE_OK;
+}
+
+void storeSetCollLimits(store *s, const collLimits *lim) { s->collLimits = *lim; }
+
+/* Puts an element back where the step saw it (or out, if it was not
+ * there), with the live bytes; the key's collection is in the keydir by
+ * then (newer steps were undone first). */
+void elementUndo(store *s, undoStep *u, int restore) {
+    if (!restore) return;
+    keydirEntry *e = keydirLookup(s->kd[u->db], u->key, u->klen);
+    collection *c = e ? keydirEntryCollection(e) : NULL;
+    if (!c) return;
+    collLoc now;
+    if (collRemove(c, u->name, u->nlen, &now))
+        storeCountBytes(s, now.segment, elementRecordSize(u->klen, u->nlen, now.valueLen), 0);
+    if (!u->existed) return;
+    collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits, NULL);
+    storeCountBytes(s, u->elemLoc.segment,
+                    elementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
+}
