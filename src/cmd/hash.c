@@ -65,10 +65,10 @@ static void hsetGeneric(client *c, int hmset) {
     }
     if (!hashWritableOrReply(c)) return;
     long long added = 0;
-    int rc = DB_OK;
-    dbBatchBegin();
+    int rc = DB_OK, commit = DB_OK, batch = c->argc > 4; /* one write is atomic alone */
+    if (batch) dbBatchBegin();
     for (int i = 2; i < c->argc && rc == DB_OK; i += 2) rc = setField(c, i, &added);
-    int commit = dbBatchCommit();
+    if (batch) commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     if (hmset) replyOk(c);
     else replyLongLong(c, added);
@@ -153,14 +153,14 @@ void hdelCommand(client *c) {
         return;
     }
     long long deleted = 0;
-    int rc = DB_OK, keyRemoved = 0;
-    dbBatchBegin();
+    int rc = DB_OK, keyRemoved = 0, commit = DB_OK, batch = c->argc > 3;
+    if (batch) dbBatchBegin();
     for (int i = 2; i < c->argc && rc == DB_OK && !keyRemoved; i++) {
         rc = dbElementDelete(c->db, COLL_HASH, KEY(c), c->argv[i], ARGLEN(c, i), &keyRemoved);
         if (rc == DB_OK) deleted++;
         else if (rc == DB_MISSING) rc = DB_OK;
     }
-    int commit = dbBatchCommit();
+    if (batch) commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     replyLongLong(c, deleted);
     if (!deleted) return;
@@ -271,6 +271,12 @@ void hvalsCommand(client *c) { getallGeneric(c, WANT_VALUES); }
 
 void hscanCommand(client *c) { collScanCommand(c, COLL_HASH); }
 
+/* The length of HRANDFIELD's count reply of n fields: RESP2 flattens the
+ * pairs, RESP3 nests them. */
+static void replyRandomLen(client *c, unsigned long n, int withValues) {
+    replyArrayLen(c, (long long)(withValues && c->resp == 2 ? n * 2 : n));
+}
+
 /* One field (and its value) of HRANDFIELD's count reply: RESP3 pairs are
  * arrays. */
 static void replyRandomField(client *c, const collElem *el, int withValues) {
@@ -294,8 +300,8 @@ static void hrandfieldWithCount(client *c, long l, int withValues) {
         replyEmptyArray(c);
         return;
     }
-    replyArrayLen(c, (long long)(withValues && c->resp == 2 ? count * 2 : count));
     if (l < 0 || count == 1) {
+        replyRandomLen(c, count, withValues);
         for (unsigned long i = 0; i < count; i++) {
             collElem el;
             collRandom(h, collRandomBits, &el);
@@ -305,6 +311,7 @@ static void hrandfieldWithCount(client *c, long l, int withValues) {
     }
     size_t n;
     collElem *picked = collRandomDistinct(h, count, &n);
+    replyRandomLen(c, n, withValues);
     for (size_t i = 0; i < n; i++) replyRandomField(c, &picked[i], withValues);
     xfree(picked);
 }

@@ -57,14 +57,16 @@ void saddCommand(client *c) {
     setAt(c, 1, &failed);
     if (failed) return;
     long long added = 0;
-    int rc = DB_OK;
-    dbBatchBegin();
+    int rc = DB_OK, commit = DB_OK, batch = c->argc > 3; /* one write is atomic alone */
+    if (batch) dbBatchBegin();
     for (int i = 2; i < c->argc && rc == DB_OK; i++) {
-        int created = 0;
+        int created = 0, failed;
+        const collection *s = setAt(c, 1, &failed);
+        if (s && collFind(s, c->argv[i], ARGLEN(c, i), NULL)) continue; /* nothing to log */
         rc = dbElementPut(c->db, COLL_SET, KEY(c), c->argv[i], ARGLEN(c, i), NULL, 0, &created);
         added += created;
     }
-    int commit = dbBatchCommit();
+    if (batch) commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     replyLongLong(c, added);
     if (added) setWritten(c, KEY(c), "sadd");
@@ -72,16 +74,16 @@ void saddCommand(client *c) {
 
 /* Removes members argv[first..argc); *removed, *keyRemoved.  A batch. */
 static int removeMembers(client *c, int first, long long *removed, int *keyRemoved) {
-    int rc = DB_OK;
+    int rc = DB_OK, commit = DB_OK, batch = c->argc - first > 1;
     *removed = 0;
     *keyRemoved = 0;
-    dbBatchBegin();
+    if (batch) dbBatchBegin();
     for (int i = first; i < c->argc && rc == DB_OK && !*keyRemoved; i++) {
         rc = dbElementDelete(c->db, COLL_SET, KEY(c), c->argv[i], ARGLEN(c, i), keyRemoved);
         if (rc == DB_OK) (*removed)++;
         else if (rc == DB_MISSING) rc = DB_OK;
     }
-    int commit = dbBatchCommit();
+    if (batch) commit = dbBatchCommit();
     return rc != DB_OK ? rc : commit;
 }
 
@@ -162,12 +164,12 @@ static memberList randomMembers(const collection *s, unsigned long count) {
 
 /* Deletes the members of l from the set at argv[1] (one batch). */
 static int deleteMembers(client *c, const memberList *l, int *keyRemoved) {
-    int rc = DB_OK;
+    int rc = DB_OK, commit = DB_OK, batch = l->n > 1;
     *keyRemoved = 0;
-    dbBatchBegin();
+    if (batch) dbBatchBegin();
     for (size_t i = 0; i < l->n && rc == DB_OK; i++)
         rc = dbElementDelete(c->db, COLL_SET, KEY(c), l->m[i], bstrLen(l->m[i]), keyRemoved);
-    int commit = dbBatchCommit();
+    if (batch) commit = dbBatchCommit();
     return rc != DB_OK ? rc : commit;
 }
 
@@ -299,19 +301,23 @@ void smoveCommand(client *c) {
         replyLongLong(c, 0);
         return;
     }
-    int keyRemoved = 0, added = 0;
+    /* the destination changes only when it did not have the member */
+    const collection *to = setAt(c, 2, &failedDst);
+    int keyRemoved = 0, add = !to || !collFind(to, member, bstrLen(member), NULL);
     dbBatchBegin();
     rc = dbElementDelete(c->db, COLL_SET, KEY(c), member, bstrLen(member), &keyRemoved);
-    if (rc == DB_OK)
+    if (rc == DB_OK && add)
         rc = dbElementPut(c->db, COLL_SET, dst, bstrLen(dst), member, bstrLen(member), NULL, 0,
-                          &added);
+                          NULL);
     int commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     notifyKeyspaceEvent(NOTIFY_SET, "srem", KEY(c), c->db);
     if (keyRemoved) setEmptied(c, KEY(c));
     dbKeyModified(c->db, KEY(c));
-    dbKeyModified(c->db, dst, bstrLen(dst));
-    if (added) notifyKeyspaceEvent(NOTIFY_SET, "sadd", dst, bstrLen(dst), c->db);
+    if (add) {
+        dbKeyModified(c->db, dst, bstrLen(dst));
+        notifyKeyspaceEvent(NOTIFY_SET, "sadd", dst, bstrLen(dst), c->db);
+    }
     replyLongLong(c, 1);
 }
 

@@ -39,8 +39,10 @@ proc cl_write_dataset {c} {
     set m [dict create]
     set bytes ""
     for {set i 0} {$i < 256} {incr i} { append bytes [format %c $i] }
-    $c hset small a 1 b 2 bin $bytes
+    $c hset small a 1 b 2 c ""
     dict set m small [list hash [cl_hash $c small]]
+    $c hset binhash bin $bytes "key\x00with\x01bytes" v
+    dict set m binhash [list hash [cl_hash $c binhash]]
     for {set i 0} {$i < 300} {incr i} { $c hset big f$i [string repeat v $i] }
     $c hdel big f7 f8
     dict set m big [list hash [cl_hash $c big]]
@@ -72,6 +74,7 @@ proc cl_assert_dataset {c m when} {
     assert_equal 0 [$c exists gone] "gone $when"
     assert_range [$c ttl ttlhash] 9000 10000
     assert_equal listpack [$c object encoding small]
+    assert_equal hashtable [$c object encoding binhash] ;# a value past 64 bytes
     assert_equal hashtable [$c object encoding big]
     assert_equal intset [$c object encoding ints]
     assert_equal hashtable [$c object encoding words]
