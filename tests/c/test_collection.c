@@ -88,6 +88,17 @@ static unsigned long walkCount(const collection *c) {
     return n;
 }
 
+/* The number in an element named "<letters><digits>" ("m12", "12"). */
+static unsigned long elemNum(const collElem *e) {
+    char buf[32];
+    size_t skip = 0;
+    while (skip < e->nlen && (e->name[skip] < '0' || e->name[skip] > '9')) skip++;
+    size_t len = e->nlen - skip < sizeof(buf) - 1 ? e->nlen - skip : sizeof(buf) - 1;
+    memcpy(buf, e->name + skip, len);
+    buf[len] = '\0';
+    return strtoul(buf, NULL, 10);
+}
+
 /* A repeatable random source for collRandom and the model test. */
 static uint64_t rngState = 88172645463325252ULL;
 
@@ -714,11 +725,7 @@ typedef struct scanSeen {
 
 static void markSeen(void *priv, const collElem *e) {
     scanSeen *s = priv;
-    char buf[32];
-    if (e->nlen < 2 || e->nlen >= sizeof(buf)) return;
-    memcpy(buf, e->name + 1, e->nlen - 1);
-    buf[e->nlen - 1] = '\0';
-    s->seen[strtoul(buf, NULL, 10)] = 1;
+    s->seen[elemNum(e)] = 1;
 }
 
 static void countElem(void *priv, const collElem *e) {
@@ -795,17 +802,15 @@ static void testScan(void) {
 
 /* ---- Random picks -------------------------------------------------------- */
 
-/* Picks 'draws' times; returns 1 if every "m<i>" (i < n) came up. */
+/* Picks 'draws' times, counting element number i in hits[i]; returns 1
+ * if every number below n came up. */
 static int randomHitsAll(const collection *c, unsigned long n, unsigned long draws,
                          unsigned long *hits) {
     memset(hits, 0, n * sizeof(*hits));
     for (unsigned long d = 0; d < draws; d++) {
         collElem e;
         collRandom(c, rng, &e);
-        char buf[32];
-        memcpy(buf, e.name + 1, e.nlen - 1);
-        buf[e.nlen - 1] = '\0';
-        unsigned long i = strtoul(buf, NULL, 10);
+        unsigned long i = elemNum(&e);
         if (i < n) hits[i]++;
     }
     for (unsigned long i = 0; i < n; i++) {
@@ -835,26 +840,23 @@ static void testRandom(void) {
     }
     TEST_CASE("collRandom returns every element of an INTSET") {
         collection *s = collCreate(COLL_SET);
-        for (unsigned long i = 0; i < 20; i++) {
-            char name[16];
-            snprintf(name, sizeof(name), "%lu", i * 1000);
-            putStr(s, name, &(collLoc){1, 1, 0}, &defaults);
-        }
-        unsigned long seen[20] = {0};
-        for (int d = 0; d < 2000; d++) {
-            collElem e;
-            collRandom(s, rng, &e);
-            seen[strtoul(e.name, NULL, 10) / 1000]++;
-        }
-        int all = 1;
-        for (int i = 0; i < 20; i++) all &= seen[i] > 0;
-        ASSERT(all);
+        for (unsigned long i = 0; i < 20; i++) putNum(s, "", i, &defaults);
+        ASSERT_EQ_INT(collEncoding(s), COLL_ENC_INTSET);
+        ASSERT(randomHitsAll(s, 20, 2000, hits));
         collFree(s);
     }
-    TEST_CASE("collRandom returns every element of a TABLE, also while rehashing") {
+    TEST_CASE("collRandom returns every element of a TABLE") {
         collection *s = collCreate(COLL_SET);
         for (unsigned long i = 0; i < 2000; i++) putNum(s, "m", i, &defaults);
         ASSERT(randomHitsAll(s, 2000, 100000, hits));
+        collFree(s);
+    }
+    TEST_CASE("collRandom returns every element of a TABLE while it rehashes") {
+        /* The 1025th element starts a rehash from 1024 to 2048 buckets,
+         * which its own put does not step. */
+        collection *s = collCreate(COLL_SET);
+        for (unsigned long i = 0; i < 1025; i++) putNum(s, "m", i, &defaults);
+        ASSERT(randomHitsAll(s, 1025, 100000, hits));
         collFree(s);
     }
     TEST_CASE("collRandom on a 10-element TABLE passes Redis's chi-square bound") {
