@@ -78,11 +78,13 @@ static void decodeAt(const collection *c, size_t at, collSlot *s, const unsigned
 }
 
 int collPackedFind(const collection *c, const char *name, size_t nlen, collSlot *s) {
-    for (size_t at = 0; at < c->u.packed.len; at += s->size) {
+    size_t at = 0;
+    while (at < c->u.packed.len) {
         const unsigned char *n;
         uint32_t len;
         decodeAt(c, at, s, &n, &len);
         if (len == nlen && (nlen == 0 || memcmp(n, name, nlen) == 0)) return 1;
+        at += s->size;
     }
     return 0;
 }

@@ -24,7 +24,7 @@
  *     else TABLE (7.0 has no listpack sets), and an INTSET becomes a
  *     TABLE at its first non-integer member or when a new member makes
  *     it hold more than set-max-intset-entries (with 3: SADD of 1 2 3
- *     stays, a 4th converts);
+ *     stays, a 4th converts; a limit above 2^30 counts as 2^30);
  *   - never back: removals leave the encoding as it is.
  * The limits are read at each put, so a CONFIG SET applies to the next
  * write (and a lowered limit converts at the next new element, not at a
@@ -170,10 +170,16 @@ static void convertForPut(collection *c, const char *name, size_t nlen, const co
     }
 }
 
+/* Redis caps set-max-intset-entries at 2^30 where it applies it (since
+ * the fix of CVE-2021-32687): an intset never grows past that. */
+#define INTSET_ENTRIES_CAP (UINT32_C(1) << 30)
+
 /* Converts after a new element made the collection too big. */
 static void convertForCount(collection *c, const collLimits *lim) {
+    uint32_t maxIntset = lim->maxIntsetEntries < INTSET_ENTRIES_CAP ? lim->maxIntsetEntries
+                                                                    : INTSET_ENTRIES_CAP;
     if ((c->enc == COLL_ENC_PACKED && c->count > lim->maxPackedEntries) ||
-        (c->enc == COLL_ENC_INTSET && c->count > lim->maxIntsetEntries)) {
+        (c->enc == COLL_ENC_INTSET && c->count > maxIntset)) {
         convertToTable(c);
     }
 }
@@ -339,7 +345,9 @@ void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out) {
             at += size;
         }
     }
-    case COLL_ENC_INTSET: collIntsetElem(c, (uint32_t)(collNextRandom(rnd) % c->count), out); return;
+    case COLL_ENC_INTSET:
+        collIntsetElem(c, (uint32_t)(collNextRandom(rnd) % c->count), out);
+        return;
     case COLL_ENC_TABLE: collTableRandom(c->u.table, rnd, out); return;
     }
 }

@@ -79,7 +79,7 @@ typedef struct collLoc {
 typedef struct collLimits {
     uint32_t maxPackedEntries;  /* hash-max-listpack-entries (128) */
     uint32_t maxPackedValue;    /* hash-max-listpack-value (64) */
-    uint32_t maxIntsetEntries;  /* set-max-intset-entries (512) */
+    uint32_t maxIntsetEntries;  /* set-max-intset-entries (512; capped at 2^30) */
 } collLimits;
 
 typedef struct collection collection;

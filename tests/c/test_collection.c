@@ -531,6 +531,9 @@ static void testRelocate(void) {
 
 /* The reference: elements in insertion order, found by a linear scan. */
 #define MODEL_MAX 512
+#define MODEL_BY_LENGTH 1
+#define MODEL_BY_COUNT 2
+#define MODEL_BY_NONINT 3
 
 typedef struct modelElem {
     char name[80];
@@ -541,6 +544,7 @@ typedef struct modelElem {
 typedef struct model {
     int type;
     int enc;                    /* the encoding Redis's rules give */
+    int reason;                 /* what converted it: a MODEL_BY_* */
     size_t n;
     modelElem e[MODEL_MAX];
 } model;
@@ -576,8 +580,12 @@ static int modelPut(model *m, const char *name, size_t nlen, const collLoc *loc,
     if (m->enc == COLL_ENC_PACKED &&
         (nlen > lim->maxPackedValue || loc->valueLen > lim->maxPackedValue)) {
         m->enc = COLL_ENC_TABLE;
+        m->reason = MODEL_BY_LENGTH;
     }
-    if (m->enc == COLL_ENC_INTSET && !isCanonicalInt(name, nlen)) m->enc = COLL_ENC_TABLE;
+    if (m->enc == COLL_ENC_INTSET && !isCanonicalInt(name, nlen)) {
+        m->enc = COLL_ENC_TABLE;
+        m->reason = MODEL_BY_NONINT;
+    }
     long i = modelFind(m, name, nlen);
     if (i >= 0) {
         m->e[i].loc = *loc;
@@ -587,8 +595,11 @@ static int modelPut(model *m, const char *name, size_t nlen, const collLoc *loc,
     m->e[m->n].nlen = nlen;
     m->e[m->n].loc = *loc;
     m->n++;
-    if (m->enc == COLL_ENC_PACKED && m->n > lim->maxPackedEntries) m->enc = COLL_ENC_TABLE;
-    if (m->enc == COLL_ENC_INTSET && m->n > lim->maxIntsetEntries) m->enc = COLL_ENC_TABLE;
+    if ((m->enc == COLL_ENC_PACKED && m->n > lim->maxPackedEntries) ||
+        (m->enc == COLL_ENC_INTSET && m->n > lim->maxIntsetEntries)) {
+        m->enc = COLL_ENC_TABLE;
+        m->reason = MODEL_BY_COUNT;
+    }
     return 0;
 }
 
@@ -597,16 +608,24 @@ static void modelRemove(model *m, long i) {
     m->n--;
 }
 
-/* A random name: integers of every width, non-canonical spellings, short
- * and long strings. */
-static size_t randomName(char *buf, size_t cap) {
-    switch (rng() % 8) {
-    case 0: return (size_t)snprintf(buf, cap, "%d", (int)(rng() % 40) - 20);
-    case 1: return (size_t)snprintf(buf, cap, "%d", (int)(rng() % 200000) - 100000);
-    case 2: return (size_t)snprintf(buf, cap, "%lld", (long long)(rng() % 40) * 300000000000LL);
-    case 3: return (size_t)snprintf(buf, cap, "0%d", (int)(rng() % 5));
-    case 4: {
-        size_t len = 20 + rng() % 50; /* around hash-max-listpack-value */
+/* A random name: with intPercent % chance a canonical integer of 16, 32
+ * or 64 bits, else a non-canonical spelling, a short string or a long
+ * one (around hash-max-listpack-value). */
+static size_t randomName(char *buf, size_t cap, unsigned intPercent) {
+    if (rng() % 100 < intPercent) {
+        switch (rng() % 3) {
+        case 0: return (size_t)snprintf(buf, cap, "%d", (int)(rng() % 40) - 20);
+        case 1: return (size_t)snprintf(buf, cap, "%d", (int)(rng() % 200000) - 100000);
+        default: {
+            long long wide = ((long long)(rng() % 40) - 20) * 300000000000LL;
+            return (size_t)snprintf(buf, cap, "%lld", wide);
+        }
+        }
+    }
+    switch (rng() % 4) {
+    case 0: return (size_t)snprintf(buf, cap, "0%d", (int)(rng() % 5));
+    case 1: {
+        size_t len = 20 + rng() % 50;
         memset(buf, 'L', len);
         buf[len - 1] = (char)('a' + rng() % 4);
         return len;
@@ -644,7 +663,9 @@ static int modelCheck(const collection *c, const model *m) {
     return seen == m->n;
 }
 
-static void runModel(int type, uint64_t seed) {
+/* One run of 4000 random operations; returns what converted the
+ * collection (0 if nothing did). */
+static int runModel(int type, uint64_t seed) {
     static model m;
     memset(&m, 0, sizeof(m));
     m.type = type;
@@ -652,12 +673,16 @@ static void runModel(int type, uint64_t seed) {
     collection *c = collCreate(type);
     collLimits lim = {(uint32_t)(rng() % 24), (uint32_t)(20 + rng() % 60),
                       (uint32_t)(rng() % 24)};
+    /* Half the runs almost all integers: long-lived intsets. */
+    unsigned intPercent = rng() % 2 ? 40 : 99;
     int ok = 1;
     for (int op = 0; op < 4000 && ok; op++) {
         char name[80];
-        size_t nlen = randomName(name, sizeof(name));
+        size_t nlen = randomName(name, sizeof(name), intPercent);
         uint32_t r = (uint32_t)rng();
-        collLoc loc = {r % 7, r, type == COLL_HASH ? (uint32_t)(rng() % 90) : 0};
+        /* Mostly short values, sometimes one around the limit. */
+        uint32_t valueLen = (uint32_t)(rng() % 16 ? rng() % 16 : rng() % 90);
+        collLoc loc = {r % 7, r, type == COLL_HASH ? valueLen : 0};
         if (type == COLL_HASH && rng() % 50 == 0) loc.valueLen = 1u << 30;
         switch (rng() % 10) {
         case 0: case 1: case 2: case 3: case 4: {
@@ -705,14 +730,21 @@ static void runModel(int type, uint64_t seed) {
     if (!modelCheck(c, &m)) ok = 0;
     if (!ASSERT(ok)) fprintf(stderr, "  type %d seed %llu\n", type, (unsigned long long)seed);
     collFree(c);
+    return m.reason;
 }
 
 static void testModel(void) {
+    /* Each trigger must have fired in some runs, or the model proves
+     * little about it. */
     TEST_CASE("randomized hashes match a reference model, conversions included") {
-        for (uint64_t seed = 1; seed <= 40; seed++) runModel(COLL_HASH, seed * 7919);
+        int byReason[4] = {0};
+        for (uint64_t seed = 1; seed <= 40; seed++) byReason[runModel(COLL_HASH, seed * 7919)]++;
+        ASSERT(byReason[MODEL_BY_LENGTH] > 0 && byReason[MODEL_BY_COUNT] > 0);
     }
     TEST_CASE("randomized sets match a reference model, conversions included") {
-        for (uint64_t seed = 1; seed <= 40; seed++) runModel(COLL_SET, seed * 104729);
+        int byReason[4] = {0};
+        for (uint64_t seed = 1; seed <= 40; seed++) byReason[runModel(COLL_SET, seed * 104729)]++;
+        ASSERT(byReason[MODEL_BY_NONINT] > 0 && byReason[MODEL_BY_COUNT] > 0);
     }
 }
 
