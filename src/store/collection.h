@@ -25,16 +25,17 @@
  *     (set-max-intset-entries); kept sorted by value, so iteration is in
  *     ascending numeric order, as Redis's.
  *   - COLL_ENC_TABLE ("hashtable"): a chained hash table over lib/rehash.h
- *     (incremental rehashing, the SCAN walk with its guarantee, fair-ish
+ *     (incremental rehashing, the SCAN walk with its guarantee, uniform
  *     random picks), one allocation per element.
  * A collection starts in the small encoding its first element allows and
  * converts to TABLE, once and for good, when an insert breaks a limit
  * (never back, as in Redis).  Limits are read at each insert from the
  * collLimits the caller passes, so CONFIG SET applies to the next write.
  *
- * Memory (bytes per element, measured by tests/c/test_collection.c and
- * stated in collection.c): the header comment of collection.c gives the
- * layout of each encoding down to jemalloc's size classes.
+ * Memory: collection.c's header comment states the bytes per element of
+ * each encoding, measured by utils/coll-membench.c and checked by
+ * tests/c/test_collection.c; coll_packed.c, coll_intset.c and
+ * coll_table.c lay out their storage down to jemalloc's size classes.
  *
  * Limits: a name is at most COLL_NAME_MAX bytes (512 MB, Redis's bulk
  * limit); a value length is a u32.  A collection holds at most
@@ -163,7 +164,7 @@ unsigned long collScan(const collection *c, unsigned long cursor, collScanFn *fn
  * Every encoding picks uniformly.  TABLE: a random non-empty bucket,
  * then a position in [0, max(chain length, 8)), trying again when it is
  * past the chain's end: exactly uniform unless a chain is longer than 8,
- * where Redis's dictGetFairRandomKey is only nearly so (collection.c
+ * where Redis's dictGetFairRandomKey is only nearly so (coll_table.c
  * says why the plain "random element of a random bucket" is not enough:
  * it fails SRANDMEMBER's distribution test).  Each value of rnd is mixed
  * before use, so a plain xorshift generator will do. */
