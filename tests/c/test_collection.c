@@ -851,6 +851,18 @@ static int randomHitsAll(const collection *c, unsigned long n, unsigned long dra
     return 1;
 }
 
+/* Fills a collection of 'type' with "<prefix>0".."<prefix><n-1>", checks
+ * it is in 'enc', and returns 1 if 'draws' picks return every element. */
+static int randomCovers(int type, const char *prefix, unsigned long n, unsigned long draws,
+                        int enc) {
+    static unsigned long hits[2000];
+    collection *c = collCreate(type);
+    for (unsigned long i = 0; i < n; i++) putNum(c, prefix, i, &defaults);
+    int ok = collEncoding(c) == enc && randomHitsAll(c, n, draws, hits);
+    collFree(c);
+    return ok;
+}
+
 /* Pearson's chi-square of hits against a uniform expectation. */
 static double chiSquare(const unsigned long *hits, unsigned long n, unsigned long draws) {
     double expect = (double)draws / (double)n, x2 = 0;
@@ -865,31 +877,18 @@ static void testRandom(void) {
     unsigned long hits[2000];
     rngState = 12345;
     TEST_CASE("collRandom returns every element of a PACKED hash") {
-        collection *h = collCreate(COLL_HASH);
-        for (unsigned long i = 0; i < 20; i++) putNum(h, "f", i, &defaults);
-        ASSERT(randomHitsAll(h, 20, 2000, hits));
-        collFree(h);
+        ASSERT(randomCovers(COLL_HASH, "f", 20, 2000, COLL_ENC_PACKED));
     }
     TEST_CASE("collRandom returns every element of an INTSET") {
-        collection *s = collCreate(COLL_SET);
-        for (unsigned long i = 0; i < 20; i++) putNum(s, "", i, &defaults);
-        ASSERT_EQ_INT(collEncoding(s), COLL_ENC_INTSET);
-        ASSERT(randomHitsAll(s, 20, 2000, hits));
-        collFree(s);
+        ASSERT(randomCovers(COLL_SET, "", 20, 2000, COLL_ENC_INTSET));
     }
     TEST_CASE("collRandom returns every element of a TABLE") {
-        collection *s = collCreate(COLL_SET);
-        for (unsigned long i = 0; i < 2000; i++) putNum(s, "m", i, &defaults);
-        ASSERT(randomHitsAll(s, 2000, 100000, hits));
-        collFree(s);
+        ASSERT(randomCovers(COLL_SET, "m", 2000, 100000, COLL_ENC_TABLE));
     }
     TEST_CASE("collRandom returns every element of a TABLE while it rehashes") {
         /* The 1025th element starts a rehash from 1024 to 2048 buckets,
          * which its own put does not step. */
-        collection *s = collCreate(COLL_SET);
-        for (unsigned long i = 0; i < 1025; i++) putNum(s, "m", i, &defaults);
-        ASSERT(randomHitsAll(s, 1025, 100000, hits));
-        collFree(s);
+        ASSERT(randomCovers(COLL_SET, "m", 1025, 100000, COLL_ENC_TABLE));
     }
     TEST_CASE("collRandom on a 10-element TABLE passes Redis's chi-square bound") {
         /* SRANDMEMBER's histogram test: 1000 picks of 10 members, chi-square
