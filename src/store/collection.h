@@ -20,25 +20,34 @@
  *     maxPackedValue bytes (hash-max-listpack-entries / -value).  Sets
  *     are never packed (Redis 7.0 has no listpack sets).
  *   - COLL_ENC_INTSET ("intset"): sets whose members are all integers in
- *     Redis's canonical form (lib/numfmt.h numParseLL accepts them:
+ *     Redis's canonical form (lib/numfmt.h numParseLongLong accepts them:
  *     "-12" yes, "012" or "+1" no), at most maxIntsetEntries of them
  *     (set-max-intset-entries); kept sorted by value, so iteration is in
  *     ascending numeric order, as Redis's.
  *   - COLL_ENC_TABLE ("hashtable"): a chained hash table over lib/rehash.h
- *     (incremental rehashing, the SCAN walk with its guarantee, fair-ish
+ *     (incremental rehashing, the SCAN walk with its guarantee, uniform
  *     random picks), one allocation per element.
  * A collection starts in the small encoding its first element allows and
  * converts to TABLE, once and for good, when an insert breaks a limit
  * (never back, as in Redis).  Limits are read at each insert from the
  * collLimits the caller passes, so CONFIG SET applies to the next write.
  *
- * Memory (bytes per element, measured by tests/c/test_collection.c and
- * stated in collection.c): the header comment of collection.c gives the
- * layout of each encoding down to jemalloc's size classes.
+ * Memory: collection.c's header comment states the bytes per element of
+ * each encoding, measured by utils/coll-membench.c and checked by
+ * tests/c/test_collection.c; coll_packed.c, coll_intset.c and
+ * coll_table.c lay out their storage down to jemalloc's size classes.
  *
  * Limits: a name is at most COLL_NAME_MAX bytes (512 MB, Redis's bulk
  * limit); a value length is a u32.  A collection holds at most
- * UINT32_MAX elements.
+ * UINT32_MAX elements.  collPut aborts the process on a longer name or
+ * one element too many (a programming error, as in keydir.c: the command
+ * layer rejects such arguments first); finds, removes and relocations
+ * of a longer name simply find nothing.
+ *
+ * Reads (collFind, the walks, collScan, collRandom) take a const
+ * collection and never move entries between a TABLE's bucket arrays;
+ * writes (collPut, collRemove, collRelocate) each move a few buckets of
+ * a rehash under way.  So a walk may call collFind freely.
  *
  * Threads.  None: a collection is used from one thread. */
 #ifndef REDIS_KV_COLLECTION_H
@@ -71,7 +80,7 @@ typedef struct collLoc {
 typedef struct collLimits {
     uint32_t maxPackedEntries;  /* hash-max-listpack-entries (512) */
     uint32_t maxPackedValue;    /* hash-max-listpack-value (64) */
-    uint32_t maxIntsetEntries;  /* set-max-intset-entries (512) */
+    uint32_t maxIntsetEntries;  /* set-max-intset-entries (512; capped at 2^30) */
 } collLimits;
 
 /* Redis 7.0's defaults for the three directives. */
@@ -155,9 +164,13 @@ unsigned long collScan(const collection *c, unsigned long cursor, collScanFn *fn
 
 /* A random element (the collection must not be empty).  rnd is the
  * caller's random source (a 64-bit value per call), so tests can seed it.
- * TABLE: a random non-empty bucket, then a random element of its chain,
- * as Redis's dictGetFairRandomKey does closely enough for SRANDMEMBER's
- * and HRANDFIELD's distribution tests. */
+ * Every encoding picks uniformly.  TABLE: a random non-empty bucket,
+ * then a position in [0, max(chain length, 8)), trying again when it is
+ * past the chain's end: exactly uniform unless a chain is longer than 8,
+ * where Redis's dictGetFairRandomKey is only nearly so (coll_table.c
+ * says why the plain "random element of a random bucket" is not enough:
+ * it fails SRANDMEMBER's distribution test).  Each value of rnd is mixed
+ * before use, so a plain xorshift generator will do. */
 void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out);
 
 #endif

@@ -1,0 +1,97 @@
+/* store/coll_internal.h -- what collection.c and its three encodings
+ * (coll_packed.c, coll_intset.c, coll_table.c) share; private to them.
+ *
+ * collection.c owns the struct, the encoding switch and the conversion
+ * rules; each encoding file owns its storage and knows nothing of limits
+ * or of the other encodings.  Between them passes a collSlot: where a
+ * find left an element, so that a replace, a relocation or a removal
+ * does not look for it again.  The element count is collection.c's to
+ * keep: an encoding's insert and delete read c->count as it was before
+ * the change. */
+#ifndef REDIS_KV_COLL_INTERNAL_H
+#define REDIS_KV_COLL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/collection.h"
+
+typedef struct collTable collTable;
+
+struct collection {
+    uint8_t type;           /* COLL_HASH, COLL_SET */
+    uint8_t enc;            /* COLL_ENC_*, 0 before the first insert */
+    uint8_t width;          /* INTSET: bytes per value (2, 4, 8) */
+    uint32_t count;
+    union {
+        struct {
+            unsigned char *buf; /* exactly len bytes, NULL when empty */
+            size_t len;
+        } packed;
+        struct {
+            unsigned char *vals; /* count values of 'width' bytes */
+            collLoc *locs;       /* count locations, parallel to vals */
+        } intset;
+        collTable *table;
+    } u;
+};
+
+/* Where a find left an element; the fields of its encoding only. */
+typedef struct collSlot {
+    collLoc loc;            /* its location (every encoding) */
+    size_t at;              /* PACKED: offset of the entry */
+    size_t tailAt;          /* PACKED: offset of segment in the entry */
+    size_t size;            /* PACKED: bytes of the entry */
+    uint32_t pos;           /* INTSET: index */
+    void **link;            /* TABLE: what points at the entry */
+    void *array;            /* TABLE: the rehashArray holding it */
+    uint64_t hash;          /* TABLE: the name's hash (also when absent) */
+} collSlot;
+
+/* The caller's next random value, mixed (collection.c). */
+uint64_t collNextRandom(uint64_t (*rnd)(void));
+
+/* ---- PACKED (coll_packed.c) ---------------------------------------------- */
+
+int collPackedFind(const collection *c, const char *name, size_t nlen, collSlot *s);
+void collPackedSetLoc(collection *c, const collSlot *s, const collLoc *loc);
+void collPackedDelete(collection *c, const collSlot *s);
+void collPackedAppend(collection *c, const char *name, size_t nlen, const collLoc *loc);
+/* The entry at byte offset 'at' into *out; returns its size in bytes. */
+size_t collPackedElem(const collection *c, size_t at, collElem *out);
+void collPackedFree(collection *c);
+
+/* ---- INTSET (coll_intset.c) ---------------------------------------------- */
+
+/* The value of a member name, if it is one of Redis's canonical integers. */
+int collIntsetParse(const char *name, size_t nlen, int64_t *v);
+int collIntsetFind(const collection *c, const char *name, size_t nlen, collSlot *s);
+void collIntsetSetLoc(collection *c, const collSlot *s, const collLoc *loc);
+void collIntsetDelete(collection *c, const collSlot *s);
+/* Inserts v, not a member, widening the values first if v needs it. */
+void collIntsetInsert(collection *c, int64_t v, const collLoc *loc);
+/* Member i (in ascending order), its name formatted into out->buf. */
+void collIntsetElem(const collection *c, uint32_t i, collElem *out);
+void collIntsetFree(collection *c);
+
+/* ---- TABLE (coll_table.c) ------------------------------------------------ */
+
+collTable *collTableCreate(void);
+void collTableFree(collTable *ct); /* ct may be NULL */
+/* Bucket arrays sized for n elements (a conversion's presizing). */
+void collTableExpand(collTable *ct, uint32_t n);
+size_t collTableMemoryBytes(const collTable *ct);
+/* A write's share of a rehash under way. */
+void collTableStep(collTable *ct);
+uint64_t collTableHash(const char *name, size_t nlen);
+/* Finds name; s->hash is set either way, for collTableAdd. */
+int collTableFind(const collTable *ct, const char *name, size_t nlen, collSlot *s);
+void collTableSetLoc(const collSlot *s, const collLoc *loc);
+void collTableDelete(collTable *ct, const collSlot *s);
+/* Links a new element for name (absent; its hash is h). */
+void collTableAdd(collTable *ct, const char *name, size_t nlen, uint64_t h, const collLoc *loc);
+int collTableIterNext(collIter *it, const collTable *ct, collElem *out);
+unsigned long collTableScan(collTable *ct, unsigned long cursor, collScanFn *fn, void *priv);
+void collTableRandom(const collTable *ct, uint64_t (*rnd)(void), collElem *out);
+
+#endif
