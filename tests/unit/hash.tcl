@@ -297,7 +297,7 @@ start_server {tags {hash}} {
     }
 
     test {HDEL of the last field deletes the key} {
-        r del h
+        r flushdb
         r hset h a 1 b 2
         assert_equal 2 [r hdel h a b]
         assert_equal 0 [r exists h]
