@@ -683,6 +683,16 @@ start_server {tags {hash}} {
         }
     }
 
+    test {HRANDFIELD with a positive count returns every field over many calls} {
+        r del h
+        for {set i 0} {$i < 20} {incr i} { r hset h f$i v }
+        set seen {}
+        for {set i 0} {$i < 300} {incr i} {
+            foreach f [r hrandfield h 3] { dict incr seen $f }
+        }
+        assert_equal [lsort [r hkeys h]] [lsort [dict keys $seen]]
+    }
+
     test {HRANDFIELD with a negative count: exactly |count| fields, repetitions allowed} {
         r del h
         r hset h a 1 b 2 c 3

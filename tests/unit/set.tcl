@@ -349,6 +349,28 @@ start_server {tags {set}} {
         }
     }
 
+    test {SRANDMEMBER with a positive count returns every member over many calls} {
+        foreach {kind prefix} {hashtable m intset ""} {
+            r del s
+            for {set i 0} {$i < 20} {incr i} { r sadd s $prefix$i }
+            set seen {}
+            for {set i 0} {$i < 300} {incr i} {
+                foreach m [r srandmember s 3] { dict incr seen $m }
+            }
+            assert_equal [lsort [r smembers s]] [lsort [dict keys $seen]] $kind
+        }
+    }
+
+    test {SPOP with a count returns every member over many runs} {
+        set seen {}
+        for {set i 0} {$i < 200} {incr i} {
+            r del s
+            r sadd s a b c d e f g h i j
+            foreach m [r spop s 2] { dict incr seen $m }
+        }
+        assert_equal {a b c d e f g h i j} [lsort [dict keys $seen]]
+    }
+
     test {SRANDMEMBER with a negative count: exactly |count| members, repetitions allowed} {
         r del s
         r sadd s a b c
