@@ -35,25 +35,29 @@ proc hash_with_config {pairs body} {
     }
 }
 
-# A deferring client subscribed to the keyspace channels of db 0 and to the
-# end marker channel hash-end.
-proc hash_subscriber {} {
+# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
+# the order they were published, with notify-keyspace-events set to
+# CLASSES meanwhile (and emptied afterwards).  The end marker channel
+# hash-end tells when every event has arrived.
+proc hash_events_of {classes script} {
+    r config set notify-keyspace-events $classes
     set rd [redis_deferring_client]
-    $rd psubscribe __keyspace@0__:*
-    $rd read
-    $rd subscribe hash-end
-    $rd read
-    return $rd
-}
-
-# The keyspace events RD received up to the end marker, as "key event" pairs.
-proc hash_events {rd} {
-    r publish hash-end x
-    set out {}
-    while 1 {
-        set f [$rd read]
-        if {[lindex $f 0] eq "message"} break
-        lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+    try {
+        $rd psubscribe __keyspace@0__:*
+        $rd read
+        $rd subscribe hash-end
+        $rd read
+        uplevel 1 $script
+        r publish hash-end x
+        set out {}
+        while 1 {
+            set f [$rd read]
+            if {[lindex $f 0] eq "message"} break
+            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+        }
+    } finally {
+        $rd close
+        r config set notify-keyspace-events ""
     }
     return $out
 }
@@ -68,6 +72,28 @@ proc hash_scan_all {key {count 10} args} {
         if {$cursor eq "0"} break
     }
     return $out
+}
+
+# 1 when EXEC aborts because another client ran CMD between WATCH k and
+# EXEC, k being the hash {a 1} on a flushed database.
+proc hash_watch_aborts {cmd} {
+    r flushdb
+    r hset k a 1
+    r watch k
+    set other [redis_client]
+    catch {$other {*}$cmd}
+    $other close
+    r multi
+    r ping
+    return [expr {[r exec] eq "(nil)"}]
+}
+
+# Each ARGLIST given to CMD must be refused with the arity error.
+proc hash_assert_arity {cmd args} {
+    foreach arglist $args {
+        assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
+            {r $cmd {*}$arglist} "$cmd $arglist"
+    }
 }
 
 set ::hash_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
@@ -98,10 +124,7 @@ start_server {tags {hash}} {
     }
 
     test {HSET needs an even number of field/value arguments} {
-        foreach args {{} {h} {h f} {h f v f2} {h f v f2 v2 f3}} {
-            assert_error_equal "ERR wrong number of arguments for 'hset' command" \
-                {r hset {*}$args} "HSET $args"
-        }
+        hash_assert_arity hset {} {h} {h f} {h f v f2} {h f v f2 v2 f3}
         r del h
         assert_error_equal "ERR wrong number of arguments for 'hset' command" {r hset h f v g}
         assert_equal 0 [r exists h]
@@ -180,10 +203,7 @@ start_server {tags {hash}} {
     }
 
     test {HSETNX arity} {
-        foreach args {{} {h} {h f} {h f v x}} {
-            assert_error_equal "ERR wrong number of arguments for 'hsetnx' command" \
-                {r hsetnx {*}$args} "HSETNX $args"
-        }
+        hash_assert_arity hsetnx {} {h} {h f} {h f v x}
     }
 
     test {HMSET sets several fields and replies OK} {
@@ -192,10 +212,7 @@ start_server {tags {hash}} {
         assert_equal "+OK\r\n" [raw_reply hmset h b 3 c 4]
         assert_equal "+OK\r\n" [raw_reply3 hmset h d 5]
         assert_equal [hash_sorted {a 1 b 3 c 4 d 5}] [hash_sorted [r hgetall h]]
-        foreach args {{} {h} {h f} {h f v g}} {
-            assert_error_equal "ERR wrong number of arguments for 'hmset' command" \
-                {r hmset {*}$args} "HMSET $args"
-        }
+        hash_assert_arity hmset {} {h} {h f} {h f v g}
     }
 
     # -------------------------------------------------------- HGET / HMGET
@@ -221,14 +238,8 @@ start_server {tags {hash}} {
     }
 
     test {HGET and HMGET arity} {
-        foreach args {{} {h} {h f g}} {
-            assert_error_equal "ERR wrong number of arguments for 'hget' command" \
-                {r hget {*}$args} "HGET $args"
-        }
-        foreach args {{} {h}} {
-            assert_error_equal "ERR wrong number of arguments for 'hmget' command" \
-                {r hmget {*}$args} "HMGET $args"
-        }
+        hash_assert_arity hget {} {h} {h f g}
+        hash_assert_arity hmget {} {h}
     }
 
     # ----------------------------------------------- HGETALL / HKEYS / HVALS
@@ -269,10 +280,7 @@ start_server {tags {hash}} {
 
     test {HGETALL, HKEYS, HVALS arity} {
         foreach cmd {hgetall hkeys hvals} {
-            foreach args {{} {h x}} {
-                assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-                    {r $cmd {*}$args} "$cmd $args"
-            }
+            hash_assert_arity $cmd {} {h x}
         }
     }
 
@@ -325,10 +333,7 @@ start_server {tags {hash}} {
     }
 
     test {HDEL arity} {
-        foreach args {{} {h}} {
-            assert_error_equal "ERR wrong number of arguments for 'hdel' command" \
-                {r hdel {*}$args} "HDEL $args"
-        }
+        hash_assert_arity hdel {} {h}
     }
 
     # --------------------------------------------- HLEN HSTRLEN HEXISTS
@@ -373,10 +378,7 @@ start_server {tags {hash}} {
     test {HLEN, HSTRLEN, HEXISTS arity} {
         foreach {cmd arglists} {hlen {{} {h x}} hstrlen {{} {h} {h f g}}
                                 hexists {{} {h} {h f g}}} {
-            foreach args $arglists {
-                assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-                    {r $cmd {*}$args} "$cmd $args"
-            }
+            hash_assert_arity $cmd {*}$arglists
         }
     }
 
@@ -440,10 +442,7 @@ start_server {tags {hash}} {
     }
 
     test {HINCRBY arity} {
-        foreach args {{} {h} {h f} {h f 1 2}} {
-            assert_error_equal "ERR wrong number of arguments for 'hincrby' command" \
-                {r hincrby {*}$args} "HINCRBY $args"
-        }
+        hash_assert_arity hincrby {} {h} {h f} {h f 1 2}
     }
 
     # --------------------------------------------------------- HINCRBYFLOAT
@@ -540,10 +539,7 @@ start_server {tags {hash}} {
     }
 
     test {HINCRBYFLOAT arity} {
-        foreach args {{} {h} {h f} {h f 1 2}} {
-            assert_error_equal "ERR wrong number of arguments for 'hincrbyfloat' command" \
-                {r hincrbyfloat {*}$args} "HINCRBYFLOAT $args"
-        }
+        hash_assert_arity hincrbyfloat {} {h} {h f} {h f 1 2}
     }
 
     # ---------------------------------------------------------------- HSCAN
@@ -629,10 +625,7 @@ start_server {tags {hash}} {
         # TYPE is a SCAN option only, NOVALUES does not exist in 7.0.
         assert_error_equal "ERR syntax error" {r hscan h 0 type hash}
         assert_error_equal "ERR syntax error" {r hscan h 0 novalues}
-        foreach args {{} {h}} {
-            assert_error_equal "ERR wrong number of arguments for 'hscan' command" \
-                {r hscan {*}$args} "HSCAN $args"
-        }
+        hash_assert_arity hscan {} {h}
     }
 
     test {HSCAN accepts any unsigned 64-bit cursor (and an empty one, read as 0)} {
@@ -958,67 +951,41 @@ start_server {tags {hash}} {
 
     # ---------------------------------------------------------------- WATCH
     test {WATCH: HSET on the watched key aborts EXEC, even with the same value} {
-        r flushdb
-        r hset k a 1
-        r watch k
-        set c [redis_client]
-        $c hset k a 1
-        $c close
-        r multi
-        r ping
-        assert_equal (nil) [r exec]
+        assert_equal 1 [hash_watch_aborts {hset k a 1}]
     }
 
-    test {WATCH: HINCRBY, HINCRBYFLOAT, HDEL of a field abort EXEC} {
-        foreach cmd {{hincrby k a 0} {hincrbyfloat k a 0} {hdel k a} {hmset k a 2}} {
-            r flushdb
-            r hset k a 1
-            r watch k
-            set c [redis_client]
-            $c {*}$cmd
-            $c close
-            r multi
-            r ping
-            assert_equal (nil) [r exec] $cmd
+    test {WATCH: HINCRBY, HINCRBYFLOAT, HDEL, HMSET, DEL abort EXEC} {
+        foreach cmd {{hincrby k a 0} {hincrbyfloat k a 0} {hdel k a} {hmset k a 2}
+                     {hsetnx k b 1} {del k}} {
+            assert_equal 1 [hash_watch_aborts $cmd] $cmd
         }
     }
 
     test {WATCH: reads and commands that change nothing do not abort EXEC} {
         foreach cmd {{hget k a} {hgetall k} {hsetnx k a 2} {hdel k nofield}
-                     {hexists k a} {hrandfield k}} {
-            r flushdb
-            r hset k a 1
-            r watch k
-            set c [redis_client]
-            $c {*}$cmd
-            $c close
-            r multi
-            r ping
-            assert_equal PONG [r exec] $cmd
+                     {hexists k a} {hrandfield k} {hincrby k a x}} {
+            assert_equal 0 [hash_watch_aborts $cmd] $cmd
         }
     }
 
     # -------------------------------------------------------- notifications
     test {Keyspace events of the hash commands, in order} {
         r flushdb
-        r config set notify-keyspace-events KA
-        set rd [hash_subscriber]
-        r hset h a 1 b 2
-        r hset h a 1
-        r hsetnx h a 1
-        r hsetnx h c 3
-        r hmset h d 4
-        r hdel h nofield
-        r hdel h a b
-        r hincrby h n 1
-        r hincrbyfloat h f 1.5
-        catch {r hincrby h n abc}
-        catch {r hincrby h f 1}
-        r hget h c
-        r hdel h c d n f
-        set ev [hash_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [hash_events_of KA {
+            r hset h a 1 b 2
+            r hset h a 1
+            r hsetnx h a 1
+            r hsetnx h c 3
+            r hmset h d 4
+            r hdel h nofield
+            r hdel h a b
+            r hincrby h n 1
+            r hincrbyfloat h f 1.5
+            catch {r hincrby h n abc}
+            catch {r hincrby h f 1}
+            r hget h c
+            r hdel h c d n f
+        }]
         set want {{h hset} {h hset} {h hset} {h hset} {h hdel} {h hincrby}}
         lappend want {h hincrbyfloat} {h hdel} {h del}
         assert_equal $want $ev
@@ -1026,19 +993,16 @@ start_server {tags {hash}} {
 
     test {The class h has the hash events; the del of an emptied hash is class g} {
         r flushdb
-        r config set notify-keyspace-events Kh
-        set rd [hash_subscriber]
-        r hset h a 1
-        r hincrby h a 1
-        r hdel h a
-        r set s v
-        set ev [hash_events $rd]
-        r config set notify-keyspace-events Kg
-        r hset h a 1
-        r hdel h a
-        set ev2 [hash_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [hash_events_of Kh {
+            r hset h a 1
+            r hincrby h a 1
+            r hdel h a
+            r set s v
+        }]
+        set ev2 [hash_events_of Kg {
+            r hset h a 1
+            r hdel h a
+        }]
         assert_equal {{h hset} {h hincrby} {h hdel}} $ev
         assert_equal {{h del}} $ev2
     }

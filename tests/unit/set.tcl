@@ -36,25 +36,29 @@ proc set_with_config {pairs body} {
     }
 }
 
-# A deferring client subscribed to the keyspace channels of db 0 and to the
-# end marker channel set-end.
-proc set_subscriber {} {
+# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
+# the order they were published, with notify-keyspace-events set to
+# CLASSES meanwhile (and emptied afterwards).  The end marker channel
+# set-end tells when every event has arrived.
+proc set_events_of {classes script} {
+    r config set notify-keyspace-events $classes
     set rd [redis_deferring_client]
-    $rd psubscribe __keyspace@0__:*
-    $rd read
-    $rd subscribe set-end
-    $rd read
-    return $rd
-}
-
-# The keyspace events RD received up to the end marker, as "key event" pairs.
-proc set_events {rd} {
-    r publish set-end x
-    set out {}
-    while 1 {
-        set f [$rd read]
-        if {[lindex $f 0] eq "message"} break
-        lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+    try {
+        $rd psubscribe __keyspace@0__:*
+        $rd read
+        $rd subscribe set-end
+        $rd read
+        uplevel 1 $script
+        r publish set-end x
+        set out {}
+        while 1 {
+            set f [$rd read]
+            if {[lindex $f 0] eq "message"} break
+            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+        }
+    } finally {
+        $rd close
+        r config set notify-keyspace-events ""
     }
     return $out
 }
@@ -83,6 +87,14 @@ proc set_watch_aborts {setup cmd} {
     r multi
     r ping
     return [expr {[r exec] eq "(nil)"}]
+}
+
+# Each ARGLIST given to CMD must be refused with the arity error.
+proc set_assert_arity {cmd args} {
+    foreach arglist $args {
+        assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
+            {r $cmd {*}$arglist} "$cmd $arglist"
+    }
 }
 
 set ::set_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
@@ -170,10 +182,7 @@ start_server {tags {set}} {
 
     test {SADD and SREM arity} {
         foreach cmd {sadd srem} {
-            foreach args {{} {s}} {
-                assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-                    {r $cmd {*}$args} "$cmd $args"
-            }
+            set_assert_arity $cmd {} {s}
         }
         r del s
         assert_error_equal "ERR wrong number of arguments for 'sadd' command" {r sadd s}
@@ -216,10 +225,7 @@ start_server {tags {set}} {
     test {SMEMBERS, SISMEMBER, SMISMEMBER, SCARD arity} {
         foreach {cmd arglists} {smembers {{} {s x}} sismember {{} {s} {s m n}}
                                 smismember {{} {s}} scard {{} {s x}}} {
-            foreach args $arglists {
-                assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-                    {r $cmd {*}$args} "$cmd $args"
-            }
+            set_assert_arity $cmd {*}$arglists
         }
     }
 
@@ -477,10 +483,7 @@ start_server {tags {set}} {
     }
 
     test {SMOVE arity} {
-        foreach args {{} {a} {a b} {a b m n}} {
-            assert_error_equal "ERR wrong number of arguments for 'smove' command" \
-                {r smove {*}$args} "SMOVE $args"
-        }
+        set_assert_arity smove {} {a} {a b} {a b m n}
     }
 
     # ------------------------------------------------ SINTER SUNION SDIFF
@@ -598,10 +601,7 @@ start_server {tags {set}} {
             assert_error_equal "ERR LIMIT can't be negative" \
                 {r sintercard 1 a limit $bad} "limit '$bad'"
         }
-        foreach args {{} {1}} {
-            assert_error_equal "ERR wrong number of arguments for 'sintercard' command" \
-                {r sintercard {*}$args} "SINTERCARD $args"
-        }
+        set_assert_arity sintercard {} {1}
     }
 
     # ------------------------------------------------------- ...STORE forms
@@ -687,10 +687,7 @@ start_server {tags {set}} {
 
     test {SINTERSTORE, SUNIONSTORE, SDIFFSTORE arity} {
         foreach cmd {sinterstore sunionstore sdiffstore} {
-            foreach args {{} {d}} {
-                assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-                    {r $cmd {*}$args} "$cmd $args"
-            }
+            set_assert_arity $cmd {} {d}
         }
     }
 
@@ -772,10 +769,7 @@ start_server {tags {set}} {
         assert_error_equal "ERR syntax error" {r sscan s 0 match}
         assert_error_equal "ERR syntax error" {r sscan s 0 type set}
         assert_error_equal "ERR syntax error" {r sscan s 0 foo bar}
-        foreach args {{} {s}} {
-            assert_error_equal "ERR wrong number of arguments for 'sscan' command" \
-                {r sscan {*}$args} "SSCAN $args"
-        }
+        set_assert_arity sscan {} {s}
     }
 
     # ------------------------------------------------------------ WRONGTYPE
@@ -933,23 +927,20 @@ start_server {tags {set}} {
     # -------------------------------------------------------- notifications
     test {Keyspace events of SADD, SREM, SPOP; del when emptied} {
         r flushdb
-        r config set notify-keyspace-events KA
-        set rd [set_subscriber]
-        r sadd s a b c d
-        r sadd s a
-        r srem s nope
-        r srem s a
-        r spop s
-        r spop s 0
-        r spop s 1
-        r spop s 5
-        r sadd t 1 2 3
-        r spop t 3
-        r sadd u 1
-        r srem u 1
-        set ev [set_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [set_events_of KA {
+            r sadd s a b c d
+            r sadd s a
+            r srem s nope
+            r srem s a
+            r spop s
+            r spop s 0
+            r spop s 1
+            r spop s 5
+            r sadd t 1 2 3
+            r spop t 3
+            r sadd u 1
+            r srem u 1
+        }]
         set want {{s sadd} {s srem} {s spop} {s spop} {s spop} {s del}}
         lappend want {t sadd} {t spop} {t del} {u sadd} {u srem} {u del}
         assert_equal $want $ev
@@ -957,18 +948,15 @@ start_server {tags {set}} {
 
     test {Keyspace events of SMOVE: srem (and del) of the source, then sadd} {
         r flushdb
-        r config set notify-keyspace-events KA
-        set rd [set_subscriber]
-        r sadd a 1 2 3
-        r sadd b 2
-        r smove a b 1
-        r smove a b 2
-        r smove a a 3
-        r smove a b nope
-        r smove a b 3
-        set ev [set_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [set_events_of KA {
+            r sadd a 1 2 3
+            r sadd b 2
+            r smove a b 1
+            r smove a b 2
+            r smove a a 3
+            r smove a b nope
+            r smove a b 3
+        }]
         set want {{a sadd} {b sadd} {a srem} {b sadd} {a srem}}
         lappend want {a srem} {a del} {b sadd}
         assert_equal $want $ev
@@ -976,20 +964,17 @@ start_server {tags {set}} {
 
     test {Keyspace events of the STORE commands; del when the result is empty} {
         r flushdb
-        r config set notify-keyspace-events KA
-        set rd [set_subscriber]
-        r sadd x 1 2
-        r sinterstore d x x
-        r sunionstore d x
-        r sdiffstore d x
-        r sdiffstore d x x
-        r sinterstore d x nokey
-        r set d str
-        r sunionstore d x
-        r sinterstore d x nokey
-        set ev [set_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [set_events_of KA {
+            r sadd x 1 2
+            r sinterstore d x x
+            r sunionstore d x
+            r sdiffstore d x
+            r sdiffstore d x x
+            r sinterstore d x nokey
+            r set d str
+            r sunionstore d x
+            r sinterstore d x nokey
+        }]
         set want {{x sadd} {d sinterstore} {d sunionstore} {d sdiffstore} {d del}}
         lappend want {d set} {d sunionstore} {d del}
         assert_equal $want $ev
@@ -997,18 +982,15 @@ start_server {tags {set}} {
 
     test {The class s has the set events; the del of an emptied set is class g} {
         r flushdb
-        r config set notify-keyspace-events Ks
-        set rd [set_subscriber]
-        r sadd s a
-        r srem s a
-        r set str v
-        set ev [set_events $rd]
-        r config set notify-keyspace-events Kg
-        r sadd s a
-        r spop s
-        set ev2 [set_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [set_events_of Ks {
+            r sadd s a
+            r srem s a
+            r set str v
+        }]
+        set ev2 [set_events_of Kg {
+            r sadd s a
+            r spop s
+        }]
         assert_equal {{s sadd} {s srem}} $ev
         assert_equal {{s del}} $ev2
     }

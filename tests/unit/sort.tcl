@@ -15,25 +15,29 @@
 
 # ------------------------------------------------------------------ helpers
 
-# A deferring client subscribed to the keyspace channels of db 0 and to the
-# end marker channel sort-end.
-proc sort_subscriber {} {
+# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
+# the order they were published, with notify-keyspace-events set to
+# CLASSES meanwhile (and emptied afterwards).  The end marker channel
+# sort-end tells when every event has arrived.
+proc sort_events_of {classes script} {
+    r config set notify-keyspace-events $classes
     set rd [redis_deferring_client]
-    $rd psubscribe __keyspace@0__:*
-    $rd read
-    $rd subscribe sort-end
-    $rd read
-    return $rd
-}
-
-# The keyspace events RD received up to the end marker, as "key event" pairs.
-proc sort_events {rd} {
-    r publish sort-end x
-    set out {}
-    while 1 {
-        set f [$rd read]
-        if {[lindex $f 0] eq "message"} break
-        lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+    try {
+        $rd psubscribe __keyspace@0__:*
+        $rd read
+        $rd subscribe sort-end
+        $rd read
+        uplevel 1 $script
+        r publish sort-end x
+        set out {}
+        while 1 {
+            set f [$rd read]
+            if {[lindex $f 0] eq "message"} break
+            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+        }
+    } finally {
+        $rd close
+        r config set notify-keyspace-events ""
     }
     return $out
 }
@@ -360,16 +364,13 @@ start_server {tags {sort}} {
 
     test {SORT STORE sends a sortstore event, and del for an empty result} {
         r flushdb
-        r config set notify-keyspace-events KA
-        set rd [sort_subscriber]
-        r sadd s 1 2
-        r sort s store d
-        r sort nokey store d
-        r sort nokey store d
-        r sort s
-        set ev [sort_events $rd]
-        $rd close
-        r config set notify-keyspace-events ""
+        set ev [sort_events_of KA {
+            r sadd s 1 2
+            r sort s store d
+            r sort nokey store d
+            r sort nokey store d
+            r sort s
+        }]
         assert_equal {{s sadd} {d sortstore} {d del}} $ev
     }
 
