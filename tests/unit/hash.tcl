@@ -190,6 +190,31 @@ start_server {tags {hash}} {
         assert_equal {small x} [r hgetall h]
     }
 
+    test {Field names are compared byte for byte (case matters)} {
+        r del h
+        r hset h F upper f lower "f " space
+        assert_equal 3 [r hlen h]
+        assert_equal {upper lower space (nil)} [r hmget h F f "f " "F "]
+    }
+
+    test {A hash of 10000 fields} {
+        r del h
+        set c [redis_client]
+        set cmds {}
+        for {set i 0} {$i < 10000} {incr i} { lappend cmds [list hset h field:$i $i] }
+        set replies [pipeline_replies $c $cmds]
+        $c close
+        assert_equal [lrepeat 10000 1] $replies
+        assert_equal 10000 [r hlen h]
+        set all [r hgetall h]
+        assert_equal 20000 [llength $all]
+        assert_equal 4567 [dict get $all field:4567]
+        assert_equal 10000 [llength [lsort -unique [r hkeys h]]]
+        assert_equal 9999 [r hget h field:9999]
+        assert_equal hashtable [r object encoding h]
+        assert_equal 1 [r del h]
+    }
+
     # ------------------------------------------------------- HSETNX / HMSET
     test {HSETNX sets a field only when it is missing} {
         r del h
@@ -903,6 +928,20 @@ start_server {tags {hash}} {
         assert_equal 0 [r hlen h]
     }
 
+    test {HSET on an expired hash starts a new hash without a TTL} {
+        r flushdb
+        r hset h old 1
+        r pexpire h 1
+        after 20
+        assert_equal 1 [r hset h new 2]
+        assert_equal {new 2} [r hgetall h]
+        assert_equal -1 [r ttl h]
+        r hset h2 n 5
+        r pexpire h2 1
+        after 20
+        assert_equal 1 [r hincrby h2 n 1]
+    }
+
     test {HDEL of the last field drops the TTL with the key} {
         r flushdb
         r hset h a 1
@@ -1093,6 +1132,18 @@ start_server {tags {hash}} {
         }
     }
 
+    test {COPY keeps the encoding of a hash} {
+        r flushdb
+        hash_with_config {hash-max-listpack-entries 1} {
+            r hset big a 1 b 2
+        }
+        r hset small a 1 b 2
+        r copy big big2
+        r copy small small2
+        assert_equal hashtable [r object encoding big2]
+        assert_equal listpack [r object encoding small2]
+    }
+
     test {hash-max-ziplist-* are aliases of hash-max-listpack-*} {
         r flushdb
         hash_with_config {hash-max-listpack-entries 512 hash-max-listpack-value 64} {
@@ -1160,5 +1211,17 @@ start_server {tags {hash needs:own-server}} {
         assert_equal hashtable [r object encoding wide]
         assert_equal hash [r type big]
         assert_equal 600 [r hlen big]
+    }
+
+    test {DEBUG RELOAD stores a hash that shrank back within the limits as listpack} {
+        r flushall
+        hash_with_config {hash-max-listpack-entries 2} {
+            r hset h a 1 b 2 c 3
+        }
+        r hdel h c
+        assert_equal hashtable [r object encoding h]
+        r debug reload
+        assert_equal listpack [r object encoding h]
+        assert_equal [hash_sorted {a 1 b 2}] [hash_sorted [r hgetall h]]
     }
 }

@@ -189,6 +189,24 @@ start_server {tags {set}} {
         assert_equal 0 [r exists s]
     }
 
+    test {A set of 10000 members} {
+        foreach {kind prefix} {hashtable member: intset ""} {
+            r del s
+            set c [redis_client]
+            set cmds {}
+            for {set i 0} {$i < 10000} {incr i} { lappend cmds [list sadd s $prefix$i] }
+            set replies [pipeline_replies $c $cmds]
+            $c close
+            assert_equal [lrepeat 10000 1] $replies $kind
+            assert_equal 10000 [r scard s] $kind
+            assert_equal 10000 [llength [lsort -unique [r smembers s]]] $kind
+            assert_equal 1 [r sismember s ${prefix}9999] $kind
+            assert_equal 0 [r sismember s ${prefix}10000] $kind
+            assert_equal hashtable [r object encoding s] $kind
+            assert_equal 1 [r del s] $kind
+        }
+    }
+
     # ------------------------------------------- SMEMBERS SISMEMBER SCARD
     test {SMEMBERS is an array in RESP2 and a set in RESP3} {
         r del s nokey
@@ -246,22 +264,25 @@ start_server {tags {set}} {
     }
 
     test {SPOP with a count: distinct members, removed from the set} {
-        r del s
-        for {set i 0} {$i < 100} {incr i} { r sadd s m$i }
-        set got [r spop s 10]
-        assert_equal 10 [llength $got]
-        assert_equal 10 [llength [lsort -unique $got]]
-        foreach m $got { assert_equal 0 [r sismember s $m] }
-        assert_equal 90 [r scard s]
-        # Large counts relative to the size take other paths in Redis.
-        set got2 [r spop s 80]
-        assert_equal 80 [llength [lsort -unique $got2]]
-        assert_equal 10 [r scard s]
-        set rest [r smembers s]
-        set all [lsort [concat $got $got2 $rest]]
-        set want {}
-        for {set i 0} {$i < 100} {incr i} { lappend want m$i }
-        assert_equal [lsort $want] $all
+        foreach {kind prefix} {hashtable m intset ""} {
+            r del s
+            for {set i 0} {$i < 100} {incr i} { r sadd s $prefix$i }
+            assert_equal $kind [r object encoding s]
+            set got [r spop s 10]
+            assert_equal 10 [llength $got] $kind
+            assert_equal 10 [llength [lsort -unique $got]] $kind
+            foreach m $got { assert_equal 0 [r sismember s $m] $kind }
+            assert_equal 90 [r scard s] $kind
+            # Large counts relative to the size take other paths in Redis.
+            set got2 [r spop s 80]
+            assert_equal 80 [llength [lsort -unique $got2]] $kind
+            assert_equal 10 [r scard s] $kind
+            set rest [r smembers s]
+            set all [lsort [concat $got $got2 $rest]]
+            set want {}
+            for {set i 0} {$i < 100} {incr i} { lappend want $prefix$i }
+            assert_equal [lsort $want] $all $kind
+        }
     }
 
     test {SPOP with a count of the size or more empties and deletes the set} {
@@ -852,6 +873,16 @@ start_server {tags {set}} {
         r flushdb
     }
 
+    test {SADD on an expired set starts a new set without a TTL} {
+        r flushdb
+        r sadd s old
+        r pexpire s 1
+        after 20
+        assert_equal 1 [r sadd s new]
+        assert_equal {new} [r smembers s]
+        assert_equal -1 [r ttl s]
+    }
+
     test {EXPIRE, PERSIST and SWAPDB with sets} {
         r flushdb
         r select 9
@@ -1104,5 +1135,15 @@ start_server {tags {set needs:own-server}} {
         assert_equal hashtable [r object encoding strs]
         assert_equal hashtable [r object encoding many]
         assert_equal set [r type many]
+    }
+
+    test {DEBUG RELOAD stores a set of integers back as intset} {
+        r flushall
+        r sadd s 1 2 x
+        r srem s x
+        assert_equal hashtable [r object encoding s]
+        r debug reload
+        assert_equal intset [r object encoding s]
+        assert_equal {1 2} [lsort [r smembers s]]
     }
 }
