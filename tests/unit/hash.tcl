@@ -10,9 +10,11 @@
 #
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --server /usr/bin/redis-server --single unit/hash
-# Nothing here is redis-kv-only.  The DEBUG RELOAD test is in its own block
-# tagged needs:own-server (skipped with --host/--port).  Field order is
-# never assumed: replies that list fields are compared sorted.
+# Nothing here is redis-kv-only.  The DEBUG RELOAD tests are in their own
+# block tagged needs:own-server (skipped with --host/--port).  Field order
+# is never assumed: replies that list fields are compared sorted.  Never
+# send HRANDFIELD a huge negative count: Redis 7.0 would try to reply that
+# many fields and hang.
 
 # ------------------------------------------------------------------ helpers
 
@@ -630,7 +632,6 @@ start_server {tags {hash}} {
             assert {[dict exists $seen stable$i]} "stable$i not returned"
         }
         foreach f [dict keys $seen] {
-            assert_match {*[0-9]*} $f
             assert {[regexp {^(stable|volatile|added)} $f]} "unknown field $f"
         }
     }

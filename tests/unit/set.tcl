@@ -12,11 +12,11 @@
 #
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --server /usr/bin/redis-server --single unit/set
-# Nothing here is redis-kv-only.  The DEBUG RELOAD test is in its own block
-# tagged needs:own-server (skipped with --host/--port).  Member order is
-# never assumed: replies that list members are compared sorted.  Never send
-# SRANDMEMBER a huge negative count: Redis 7.0 would try to reply that many
-# members and hang.
+# Nothing here is redis-kv-only.  The DEBUG RELOAD tests are in their own
+# block tagged needs:own-server (skipped with --host/--port).  Member order
+# is never assumed: replies that list members are compared sorted.  Never
+# send SRANDMEMBER a huge negative count: Redis 7.0 would try to reply that
+# many members and hang.
 
 # ------------------------------------------------------------------ helpers
 
