@@ -1047,6 +1047,38 @@ start_server {tags {hash}} {
         assert_equal {{h del}} $ev2
     }
 
+    test {"new" comes before the event of the command that creates a hash} {
+        r flushdb
+        set ev [hash_events_of KAn {
+            r hset h a 1
+            r hset h b 1
+            r hincrby h2 f 1
+            r hincrbyfloat h3 f 1
+            r hsetnx h4 f 1
+            r hsetnx h4 f 2
+        }]
+        set want {{h new} {h hset} {h hset} {h2 new} {h2 hincrby}}
+        lappend want {h3 new} {h3 hincrbyfloat} {h4 new} {h4 hset}
+        assert_equal $want $ev
+    }
+
+    test {keymiss: reading a missing hash sends it, writing does not} {
+        r flushdb
+        r hset h a 1
+        set reads {{hget nokey f} {hmget nokey f g} {hgetall nokey} {hkeys nokey}
+                   {hvals nokey} {hlen nokey} {hstrlen nokey f} {hexists nokey f}
+                   {hscan nokey 0} {hrandfield nokey} {hrandfield nokey 2}}
+        foreach cmd $reads {
+            set ev [hash_events_of Km { r {*}$cmd }]
+            assert_equal {{nokey keymiss}} $ev $cmd
+        }
+        # A missing field of an existing hash is no key miss.
+        foreach cmd {{hdel nokey f} {hget h nofield} {hmget h x} {hexists h x}} {
+            set ev [hash_events_of Km { r {*}$cmd }]
+            assert_equal {} $ev $cmd
+        }
+    }
+
     test {Keyevent channel names of the hash events} {
         r flushdb
         r config set notify-keyspace-events Eh

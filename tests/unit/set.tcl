@@ -1011,6 +1011,45 @@ start_server {tags {set}} {
         assert_equal $want $ev
     }
 
+    test {"new" comes before the event of the command that creates a set} {
+        r flushdb
+        set ev [set_events_of KAn {
+            r sadd s a b
+            r sadd s c
+            r smove s t a
+            r sinterstore d t
+            r sunionstore d s
+            r set str x
+            r sdiffstore str s
+        }]
+        set want {{s new} {s sadd} {s sadd} {s srem} {t new} {t sadd}}
+        lappend want {d new} {d sinterstore} {d sunionstore} {str new} {str set}
+        lappend want {str sdiffstore}
+        assert_equal $want $ev
+    }
+
+    test {keymiss: reading a missing set sends it, writing does not} {
+        r flushdb
+        r sadd s a
+        set reads {{smembers nokey} {sismember nokey a} {smismember nokey a b}
+                   {scard nokey} {srandmember nokey} {srandmember nokey 3}
+                   {sinter nokey} {sunion nokey} {sdiff nokey} {sintercard 1 nokey}
+                   {sinterstore d nokey} {sunionstore d nokey} {sdiffstore d nokey}
+                   {sscan nokey 0}}
+        foreach cmd $reads {
+            set ev [set_events_of Km { r {*}$cmd }]
+            assert_equal {{nokey keymiss}} $ev $cmd
+        }
+        set ev [set_events_of Km { r sunion s nokey nokey2 }]
+        assert_equal {{nokey keymiss} {nokey2 keymiss}} $ev
+        # Commands that look the key up to write it send nothing.
+        foreach cmd {{srem nokey a} {spop nokey} {spop nokey 2} {smove nokey s a}
+                     {sismember s x}} {
+            set ev [set_events_of Km { r {*}$cmd }]
+            assert_equal {} $ev $cmd
+        }
+    }
+
     test {The class s has the set events; the del of an emptied set is class g} {
         r flushdb
         set ev [set_events_of Ks {

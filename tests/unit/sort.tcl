@@ -374,6 +374,22 @@ start_server {tags {sort}} {
         assert_equal {{s sadd} {d sortstore} {d del}} $ev
     }
 
+    test {keymiss for a missing key and for every missing BY and GET key} {
+        r flushdb
+        r sadd one 1
+        set ev [sort_events_of Km { r sort nokey }]
+        assert_equal {{nokey keymiss}} $ev
+        # The weights are looked up before the GET keys.
+        set ev [sort_events_of Km { r sort one by w_* get o_* get # }]
+        assert_equal {{w_1 keymiss} {o_1 keymiss}} $ev
+        set ev [sort_events_of Km { r sort one by h_*->f get h_*->g }]
+        assert_equal {{h_1 keymiss} {h_1 keymiss}} $ev
+        r set w_1 5
+        r set o_1 x
+        set ev [sort_events_of Km { r sort one by w_* get o_* }]
+        assert_equal {} $ev
+    }
+
     test {SORT_RO refuses STORE} {
         r flushdb
         r sadd s 1 2
