@@ -1008,6 +1008,28 @@ start_server {tags {hash}} {
         }
     }
 
+    test {Client tracking: HGET tracks the key, HSET invalidates it, HSETNX of an existing field does not} {
+        r flushdb
+        r hset k a 1
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd hget k a
+        $rd read
+        r hsetnx k a 3
+        # Nothing changes: no invalidation before the PONG.
+        $rd ping
+        assert_equal PONG [$rd read]
+        r hset k a 2
+        $rd ping
+        assert_equal {invalidate k} [$rd read]
+        assert_equal > [$rd last_type]
+        assert_equal PONG [$rd read]
+        $rd close
+    }
+
     # -------------------------------------------------------- notifications
     test {Keyspace events of the hash commands, in order} {
         r flushdb

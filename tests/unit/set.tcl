@@ -955,6 +955,28 @@ start_server {tags {set}} {
         }
     }
 
+    test {Client tracking: SMEMBERS tracks the key, SADD invalidates it, SADD of an existing member does not} {
+        r flushdb
+        r sadd k a
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd smembers k
+        $rd read
+        r sadd k a
+        # Nothing changes: no invalidation before the PONG.
+        $rd ping
+        assert_equal PONG [$rd read]
+        r sadd k b
+        $rd ping
+        assert_equal {invalidate k} [$rd read]
+        assert_equal > [$rd last_type]
+        assert_equal PONG [$rd read]
+        $rd close
+    }
+
     # -------------------------------------------------------- notifications
     test {Keyspace events of SADD, SREM, SPOP; del when emptied} {
         r flushdb
