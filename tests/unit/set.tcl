@@ -339,6 +339,16 @@ start_server {tags {set}} {
         assert_equal {a b c d e} [lsort [dict keys $seen]]
     }
 
+    test {SPOP with a count returns every member over many runs} {
+        set seen {}
+        for {set i 0} {$i < 200} {incr i} {
+            r del s
+            r sadd s a b c d e f g h i j
+            foreach m [r spop s 2] { dict incr seen $m }
+        }
+        assert_equal {a b c d e f g h i j} [lsort [dict keys $seen]]
+    }
+
     # ---------------------------------------------------------- SRANDMEMBER
     test {SRANDMEMBER without a count returns a member and changes nothing} {
         r del s nokey
@@ -386,16 +396,6 @@ start_server {tags {set}} {
             }
             assert_equal [lsort [r smembers s]] [lsort [dict keys $seen]] $kind
         }
-    }
-
-    test {SPOP with a count returns every member over many runs} {
-        set seen {}
-        for {set i 0} {$i < 200} {incr i} {
-            r del s
-            r sadd s a b c d e f g h i j
-            foreach m [r spop s 2] { dict incr seen $m }
-        }
-        assert_equal {a b c d e f g h i j} [lsort [dict keys $seen]]
     }
 
     test {SRANDMEMBER with a negative count: exactly |count| members, repetitions allowed} {

@@ -374,7 +374,7 @@ start_server {tags {sort}} {
         assert_equal {{s sadd} {d sortstore} {d del}} $ev
     }
 
-    test {keymiss for a missing key and for every missing BY and GET key} {
+    test {SORT sends keymiss for a missing key and for every missing BY and GET key} {
         r flushdb
         r sadd one 1
         set ev [sort_events_of Km { r sort nokey }]
