@@ -192,6 +192,23 @@ start_server {tags {hash}} {
         assert_equal {small x} [r hgetall h]
     }
 
+    test {HSET and HMGET with 1000 fields in one command} {
+        r del h
+        set args {}
+        set fields {}
+        for {set i 0} {$i < 1000} {incr i} {
+            lappend args f$i v$i
+            lappend fields f$i
+        }
+        assert_equal 1000 [r hset h {*}$args]
+        assert_equal 0 [r hset h {*}$args]
+        set vals [r hmget h {*}$fields]
+        assert_equal 1000 [llength $vals]
+        assert_equal {v0 v999} [list [lindex $vals 0] [lindex $vals end]]
+        assert_equal 1000 [r hdel h {*}$fields]
+        assert_equal 0 [r exists h]
+    }
+
     test {Field names are compared byte for byte (case matters)} {
         r del h
         r hset h F upper f lower "f " space

@@ -121,6 +121,17 @@ start_server {tags {set}} {
         assert_equal 3 [r scard s]
     }
 
+    test {SADD, SMISMEMBER and SREM with 1000 members in one command} {
+        r del s
+        set members {}
+        for {set i 0} {$i < 1000} {incr i} { lappend members m$i }
+        assert_equal 1000 [r sadd s {*}$members]
+        assert_equal 0 [r sadd s {*}$members]
+        assert_equal [lrepeat 1000 1] [r smismember s {*}$members]
+        assert_equal 1000 [r srem s {*}$members]
+        assert_equal 0 [r exists s]
+    }
+
     test {SADD keeps the exact bytes: numbers in any spelling are distinct} {
         r del s
         set members {1 01 +1 " 1" "1 " 1.0 -0 0 "" 9223372036854775807
@@ -615,6 +626,8 @@ start_server {tags {set}} {
             {r sintercard 2 a}
         assert_error_equal "ERR Number of keys can't be greater than number of args" \
             {r sintercard 3 a a}
+        assert_error_equal "ERR Number of keys can't be greater than number of args" \
+            {r sintercard 9223372036854775807 a}
         assert_error_equal "ERR syntax error" {r sintercard 1 a a}
         assert_error_equal "ERR syntax error" {r sintercard 1 a limit}
         assert_error_equal "ERR syntax error" {r sintercard 1 a foo 1}
