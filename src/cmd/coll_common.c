@@ -11,6 +11,7 @@
 #include "lib/alloc.h"
 #include "lib/glob.h"
 #include "lib/rehash.h"
+#include "pubsub/notify.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -52,6 +53,7 @@ void collScanCommand(client *c, int ctype) {
     int rc;
     const collection *coll = dbCollection(c->db, c->argv[1], ARGLEN(c, 1), ctype, &rc);
     if (replyDbError(c, rc)) return;
+    if (!coll) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[1], ARGLEN(c, 1), c->db);
     elemBatch b = {NULL, 0, 0};
     if (coll) {
         long maxIterations = o.count > LONG_MAX / 10 ? LONG_MAX : o.count * 10;

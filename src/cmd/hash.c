@@ -24,12 +24,20 @@
 
 #define KEY(c) (c)->argv[1], ARGLEN(c, 1)
 
-/* The hash at argv[1] for reading: NULL when missing (nothing replied)
+/* The hash at argv[1] for a write: NULL when missing (nothing replied)
  * or of another type (WRONGTYPE replied, *failed set). */
-static const collection *hashRead(client *c, int *failed) {
+static const collection *hashAt(client *c, int *failed) {
     int rc;
     const collection *h = dbCollection(c->db, KEY(c), COLL_HASH, &rc);
     *failed = replyDbError(c, rc);
+    return h;
+}
+
+/* hashAt for a read: a missing key is a "keymiss" event, as Redis's
+ * lookupKeyRead sends. */
+static const collection *hashRead(client *c, int *failed) {
+    const collection *h = hashAt(c, failed);
+    if (!h && !*failed) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", KEY(c), c->db);
     return h;
 }
 
@@ -80,7 +88,7 @@ void hmsetCommand(client *c) { hsetGeneric(c, 1); }
 
 void hsetnxCommand(client *c) {
     int failed;
-    const collection *h = hashRead(c, &failed);
+    const collection *h = hashAt(c, &failed);
     if (failed) return;
     if (h && collFind(h, c->argv[2], ARGLEN(c, 2), NULL)) {
         replyLongLong(c, 0);
@@ -146,7 +154,7 @@ void hexistsCommand(client *c) {
  * with its last field ("hdel", then "del"). */
 void hdelCommand(client *c) {
     int failed;
-    const collection *h = hashRead(c, &failed);
+    const collection *h = hashAt(c, &failed);
     if (failed) return;
     if (!h) {
         replyLongLong(c, 0);

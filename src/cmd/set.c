@@ -24,12 +24,21 @@
 
 #define KEY(c) (c)->argv[1], ARGLEN(c, 1)
 
-/* The set at argv[i] for reading: NULL when missing (nothing replied) or
+/* The set at argv[i] for a write: NULL when missing (nothing replied) or
  * of another type (WRONGTYPE replied, *failed set). */
 static const collection *setAt(client *c, int i, int *failed) {
     int rc;
     const collection *s = dbCollection(c->db, c->argv[i], ARGLEN(c, i), COLL_SET, &rc);
     *failed = replyDbError(c, rc);
+    return s;
+}
+
+/* setAt for a read: a missing key is a "keymiss" event, as Redis's
+ * lookupKeyRead sends. */
+static const collection *setRead(client *c, int i, int *failed) {
+    const collection *s = setAt(c, i, failed);
+    if (!s && !*failed)
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[i], ARGLEN(c, i), c->db);
     return s;
 }
 
@@ -111,13 +120,13 @@ void sremCommand(client *c) {
 
 void sismemberCommand(client *c) {
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (!failed) replyLongLong(c, s && collFind(s, c->argv[2], ARGLEN(c, 2), NULL));
 }
 
 void smismemberCommand(client *c) {
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (failed) return;
     replyArrayLen(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++)
@@ -126,13 +135,13 @@ void smismemberCommand(client *c) {
 
 void scardCommand(client *c) {
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (!failed) replyLongLong(c, s ? collCount(s) : 0);
 }
 
 void smembersCommand(client *c) {
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (!failed) replyMembers(c, s);
 }
 
@@ -231,7 +240,7 @@ static void srandmemberWithCount(client *c) {
     long l;
     if (!argRangeLongOrReply(c, 2, &l)) return;
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (failed) return;
     unsigned long count = l >= 0 ? (unsigned long)l : (unsigned long)-l;
     if (!s || count == 0) {
@@ -264,7 +273,7 @@ void srandmemberCommand(client *c) {
         return;
     }
     int failed;
-    const collection *s = setAt(c, 1, &failed);
+    const collection *s = setRead(c, 1, &failed);
     if (failed) return;
     if (!s) {
         replyNull(c);
@@ -301,19 +310,24 @@ void smoveCommand(client *c) {
         replyLongLong(c, 0);
         return;
     }
-    /* the destination changes only when it did not have the member */
+    /* the destination changes only when it did not have the member; the
+     * events come in Redis's order: srem (del), then the destination's
+     * new and sadd.  They are queued with the batch's writes and dropped
+     * with them if those never reach the file (write_outcome.h). */
     const collection *to = setAt(c, 2, &failedDst);
     int keyRemoved = 0, add = !to || !collFind(to, member, bstrLen(member), NULL);
     dbBatchBegin();
     rc = dbElementDelete(c->db, COLL_SET, KEY(c), member, bstrLen(member), &keyRemoved);
+    if (rc == DB_OK) {
+        notifyKeyspaceEvent(NOTIFY_SET, "srem", KEY(c), c->db);
+        if (keyRemoved) setEmptied(c, KEY(c));
+        dbKeyModified(c->db, KEY(c));
+    }
     if (rc == DB_OK && add)
         rc = dbElementPut(c->db, COLL_SET, dst, bstrLen(dst), member, bstrLen(member), NULL, 0,
                           NULL);
     int commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
-    notifyKeyspaceEvent(NOTIFY_SET, "srem", KEY(c), c->db);
-    if (keyRemoved) setEmptied(c, KEY(c));
-    dbKeyModified(c->db, KEY(c));
     if (add) {
         dbKeyModified(c->db, dst, bstrLen(dst));
         notifyKeyspaceEvent(NOTIFY_SET, "sadd", dst, bstrLen(dst), c->db);
@@ -342,7 +356,7 @@ static int readSources(client *c, int first, int n, setSources *src) {
     src->missing = 0;
     for (int i = 0; i < n; i++) {
         int failed;
-        src->sets[i] = setAt(c, first + i, &failed);
+        src->sets[i] = setRead(c, first + i, &failed);
         if (failed) {
             xfree(src->sets);
             return 0;
@@ -443,20 +457,6 @@ static memberList compute(setSources *src, int op) {
     return op == SET_OP_INTER ? intersect(src, 0) : op == SET_OP_UNION ? unite(src) : subtract(src);
 }
 
-/* Replaces the set at dst with the members of r (deleted when r is
- * empty), in one batch.  *existed: dst held a key before. */
-static int storeResult(client *c, const bstr dst, const memberList *r, int *existed) {
-    size_t dlen = bstrLen(dst);
-    *existed = dbExists(c->db, dst, dlen);
-    int rc = DB_OK;
-    dbBatchBegin();
-    if (*existed) rc = dbDelete(c->db, dst, dlen);
-    for (size_t i = 0; i < r->n && rc == DB_OK; i++)
-        rc = dbElementPut(c->db, COLL_SET, dst, dlen, r->m[i], bstrLen(r->m[i]), NULL, 0, NULL);
-    int commit = dbBatchCommit();
-    return rc != DB_OK ? rc : commit;
-}
-
 static const char *storeEvent(int op) {
     return op == SET_OP_INTER ? "sinterstore" : op == SET_OP_UNION ? "sunionstore" : "sdiffstore";
 }
@@ -475,15 +475,11 @@ static void setOperation(client *c, int first, int op, int store) {
         return;
     }
     int existed;
-    int rc = storeResult(c, c->argv[1], &r, &existed);
+    int rc = dbReplaceCollection(c->db, COLL_SET, KEY(c), r.m, NULL, r.n, &existed);
     if (!replyDbError(c, rc)) {
         replyLongLong(c, (long long)r.n);
-        if (r.n) {
-            setWritten(c, KEY(c), storeEvent(op));
-        } else if (existed) {
-            dbKeyModified(c->db, KEY(c));
-            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", KEY(c), c->db);
-        }
+        if (r.n) notifyKeyspaceEvent(NOTIFY_SET, storeEvent(op), KEY(c), c->db);
+        else if (existed) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", KEY(c), c->db);
     }
     memberListFree(&r);
 }

@@ -181,6 +181,13 @@ int dbElementGet(int db, int ctype, const char *key, size_t klen, const char *na
 int dbElementValue(size_t klen, const collElem *el, bstr *value);
 /* The one keyModified signal of a command's collection writes. */
 void dbKeyModified(int db, const char *key, size_t klen);
+/* The *STORE commands: key (whatever it held) becomes a collection of
+ * the n names (with values[i], or none when values is NULL), or goes when
+ * n is 0; one batch.  *existed: the key held something before.  Signals
+ * keyAdded only for a key that did not exist (an overwrite is no "new",
+ * as Redis's setKey), keyModified once when anything changed. */
+int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const bstr *names,
+                        const bstr *values, size_t n, int *existed);
 
 /* DEBUG CRASH-AFTER-PARTIAL-BATCH: the next batch commit writes half of
  * its bytes and exits the process (store.h, for crash tests). */

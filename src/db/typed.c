@@ -126,25 +126,53 @@ static int elemCopyRead(const collection *c, size_t klen, elemCopy *ec) {
     return DB_OK;
 }
 
+/* Writes every element of ec into the collection at key, which is
+ * absent (no signal: the caller's). */
+static int writeElements(int db, int ctype, const char *key, size_t klen, const bstr *names,
+                         const bstr *values, size_t n) {
+    struct store *st = dbGetContext()->store;
+    int rc = DB_OK;
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        bstr v = values ? values[i] : NULL;
+        rc = dbWriteResult(storeElementPut(st, db, ctype, key, klen, names[i],
+                                           bstrLen(names[i]), v, v ? bstrLen(v) : 0, NULL));
+    }
+    return rc;
+}
+
+int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const bstr *names,
+                        const bstr *values, size_t n, int *existed) {
+    struct store *st = dbGetContext()->store;
+    *existed = dbLookupLive(db, key, klen) != NULL;
+    int rc = DB_OK;
+    dbBatchBegin();
+    if (*existed) rc = dbWriteResult(storeDelete(st, db, key, klen));
+    if (rc == DB_OK) rc = writeElements(db, ctype, key, klen, names, values, n);
+    int commit = dbBatchCommit();
+    if (rc == DB_OK) rc = commit;
+    if (rc != DB_OK) return rc;
+    if (n && !*existed) dbSignalAddedKey(db, key, klen);
+    if (n || *existed) dbKeyModified(db, key, klen);
+    return DB_OK;
+}
+
 /* dbCopy of a collection (called inside dbCopy's batch): the destination,
  * deleted first if it exists, gets every element and the expiry, one
- * record each.  O(elements), where Redis's RENAME and MOVE are O(1):
- * element records carry their key's name (record.h). */
+ * record each, and keeps a TABLE encoding as Redis's copy of the object
+ * would.  O(elements), where Redis's RENAME and MOVE are O(1): element
+ * records carry their key's name (record.h). */
 int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char *dstKey,
                      size_t dlen, int64_t expire) {
     struct store *st = dbGetContext()->store;
     const collection *c = storeCollection(st, db, key, klen);
     if (!c) return DB_MISSING;
-    int ctype = collType(c);
+    int ctype = collType(c), table = collEncoding(c) == COLL_ENC_TABLE;
     elemCopy ec;
     int rc = elemCopyRead(c, klen, &ec);
     if (rc == DB_OK && storeKeyType(st, dstDb, dstKey, dlen) != STORE_TYPE_NONE)
         rc = dbWriteResult(storeDelete(st, dstDb, dstKey, dlen));
-    for (size_t i = 0; rc == DB_OK && i < ec.n; i++) {
-        bstr v = ec.values[i];
-        rc = dbWriteResult(storeElementPut(st, dstDb, ctype, dstKey, dlen, ec.names[i],
-                                           bstrLen(ec.names[i]), v, v ? bstrLen(v) : 0, NULL));
-    }
+    if (rc == DB_OK) rc = writeElements(dstDb, ctype, dstKey, dlen, ec.names, ec.values, ec.n);
+    if (rc == DB_OK && table) storeCollectionToTable(st, dstDb, dstKey, dlen);
     if (rc == DB_OK && expire != DB_NO_EXPIRE)
         rc = dbWriteResult(storeSetExpire(st, dstDb, dstKey, dlen, expire));
     elemCopyFree(&ec);

@@ -209,6 +209,45 @@ collection *collCreate(int type) {
     return c;
 }
 
+void collConvertToTable(collection *c) {
+    if (c->enc == COLL_ENC_TABLE) return;
+    if (c->enc == 0) {
+        c->enc = COLL_ENC_TABLE;
+        c->u.table = collTableCreate();
+        return;
+    }
+    convertToTable(c);
+}
+
+/* Whether every element of the TABLE c would fit the small encoding its
+ * type has, under lim. */
+static int fitsSmall(const collection *c, const collLimits *lim) {
+    uint32_t maxIntset = lim->maxIntsetEntries < INTSET_ENTRIES_CAP ? lim->maxIntsetEntries
+                                                                    : INTSET_ENTRIES_CAP;
+    if (c->count > (c->type == COLL_HASH ? lim->maxPackedEntries : maxIntset)) return 0;
+    collIter it;
+    collElem e;
+    collIterInit(&it, c);
+    while (collIterNext(&it, &e)) {
+        int64_t v;
+        if (c->type == COLL_SET && !collIntsetParse(e.name, e.nlen, &v)) return 0;
+        if (c->type == COLL_HASH &&
+            (e.nlen > lim->maxPackedValue || e.loc.valueLen > lim->maxPackedValue))
+            return 0;
+    }
+    return 1;
+}
+
+collection *collRebuildSmall(const collection *c, const collLimits *lim) {
+    if (c->enc != COLL_ENC_TABLE || c->count == 0 || !fitsSmall(c, lim)) return NULL;
+    collection *small = collCreate(c->type);
+    collIter it;
+    collElem e;
+    collIterInit(&it, c);
+    while (collIterNext(&it, &e)) collPut(small, e.name, e.nlen, &e.loc, lim, NULL);
+    return small;
+}
+
 void collFree(collection *c) {
     if (c == NULL) return;
     freeStorage(c);

@@ -106,6 +106,17 @@ uint32_t collCount(const collection *c);
  * them), for MEMORY USAGE and INFO. */
 size_t collMemoryBytes(const collection *c);
 
+/* Converts c to TABLE now (a copy of a TABLE collection keeps its
+ * encoding, as Redis's COPY and RENAME do). */
+void collConvertToTable(collection *c);
+
+/* A load rebuilds each collection from its records in log order, so one
+ * that grew past a limit and shrank back is a TABLE; Redis, loading its
+ * final contents, picks the small encoding again.  This is that choice: a
+ * new collection with c's elements in the small encoding when they fit
+ * it under lim, or NULL (c is not a TABLE, or they do not fit). */
+collection *collRebuildSmall(const collection *c, const collLimits *lim);
+
 /* ---- Elements ------------------------------------------------------------ */
 
 /* 1 and *loc (if loc != NULL) when name is an element, else 0. */

@@ -161,6 +161,12 @@ int storeElementGet(store *s, int db, const void *key, size_t klen, const void *
 
 void storeSetCollLimits(store *s, const collLimits *lim) { s->collLimits = *lim; }
 
+void storeCollectionToTable(store *s, int db, const void *key, size_t klen) {
+    keydirEntry *e = keydirLookup(s->kd[s->dbMap[db]], key, klen);
+    collection *c = e ? keydirEntryCollection(e) : NULL;
+    if (c) collConvertToTable(c);
+}
+
 /* Puts an element back where the step saw it (or out, if it was not
  * there), with the live bytes; the key's collection is in the keydir by
  * then (newer steps were undone first). */

@@ -123,12 +123,18 @@ static void forgetOrphansOfDb(replayState *rp, int db) {
     dictReleaseIterator(di);
 }
 
+static void shrinkConverted(replayState *rp);
+static void freeConverted(replayState *rp);
+
 void replayDiscard(replayState *rp) {
     if (rp->orphans) dictRelease(rp->orphans);
     rp->orphans = NULL;
+    freeConverted(rp);
 }
 
 void replayFinish(replayState *rp) {
+    shrinkConverted(rp);
+    freeConverted(rp);
     if (rp->orphans == NULL) return;
     dictIterator *di = dictGetIterator(rp->orphans);
     dictEntry *de;
@@ -206,6 +212,56 @@ static void removeElement(replayState *rp, const recoveryItem *it, const recordE
     else keydirEntrySetSeq(e, it->hdr.seq);
 }
 
+/* The keys of replayState.converted. */
+typedef struct replayKeyList {
+    struct replayKey {
+        int db;
+        size_t klen;
+        char *key;
+    } *v;
+    size_t n, cap;
+} replayKeyList;
+
+static void noteConverted(replayState *rp, int db, const char *key, size_t klen) {
+    if (rp->converted == NULL) rp->converted = xcalloc(1, sizeof(replayKeyList));
+    replayKeyList *l = rp->converted;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, sizeof(*l->v) * l->cap);
+    }
+    l->v[l->n].db = db;
+    l->v[l->n].klen = klen;
+    l->v[l->n].key = xmalloc(klen ? klen : 1);
+    memcpy(l->v[l->n].key, key, klen);
+    l->n++;
+}
+
+/* The converted collections whose final contents fit a small encoding
+ * get it back (the same elements at the same locations: live bytes do
+ * not change). */
+static void shrinkConverted(replayState *rp) {
+    replayKeyList *l = rp->converted;
+    const collLimits *lim = rp->limits ? rp->limits : &defaultLimits;
+    for (size_t i = 0; l && i < l->n; i++) {
+        keydir *kd = rp->kd[l->v[i].db];
+        keydirEntry *e = kd ? keydirLookup(kd, l->v[i].key, l->v[i].klen) : NULL;
+        collection *c = e ? keydirEntryCollection(e) : NULL;
+        collection *small = c ? collRebuildSmall(c, lim) : NULL;
+        if (small)
+            keydirSetCollection(kd, l->v[i].key, l->v[i].klen, small, keydirEntryExpire(e),
+                                keydirEntrySeq(e), NULL);
+    }
+}
+
+static void freeConverted(replayState *rp) {
+    replayKeyList *l = rp->converted;
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) xfree(l->v[i].key);
+    xfree(l->v);
+    xfree(l);
+    rp->converted = NULL;
+}
+
 /* ELEMENT: the element holds this record's value; a key that is absent
  * or holds something else becomes a new collection of the record's type. */
 static void putElement(replayState *rp, const recoveryItem *it, const recordElement *el) {
@@ -223,9 +279,12 @@ static void putElement(replayState *rp, const recoveryItem *it, const recordElem
         keydirEntrySetSeq(e, h->seq);
     }
     collLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen}, old;
+    int wasTable = collEncoding(c) == COLL_ENC_TABLE;
     if (collPut(c, el->name, el->nlen, &loc, rp->limits ? rp->limits : &defaultLimits, &old))
         countElement(rp, el->klen, el->nlen, &old, 0);
     countElement(rp, el->klen, el->nlen, &loc, 1);
+    if (!wasTable && collEncoding(c) == COLL_ENC_TABLE && collCount(c) > 1)
+        noteConverted(rp, h->db, el->key, el->klen);
 }
 
 /* Either element record; one whose element header does not check out

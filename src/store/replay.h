@@ -79,6 +79,10 @@ typedef struct replayState {
     /* The encoding limits collections are rebuilt with (NULL: Redis's
      * defaults), so that a restart picks the encodings a run would. */
     const struct collLimits *limits;
+    /* Collections that became a TABLE during this replay, by db and key
+     * (replay.c); replayFinish gives them back their small encoding when
+     * their final contents fit it. */
+    struct replayKeyList *converted;
 } replayState;
 
 /* Calls fn for every record e's key holds: its one record, each record
@@ -100,8 +104,10 @@ void replayApply(replayState *rp, const recoveryItem *it);
 #define REPLAY_BATCH_MAX 256
 void replayApplyBatch(replayState *rp, const recoveryItem *items, size_t n);
 
-/* The end of the log: reports the orphan patches left and frees them.
- * Call it once after the last record. */
+/* The end of the log: reports the orphan patches left and frees them,
+ * and gives the collections that converted to TABLE during the replay the
+ * small encoding back where their final contents fit (collection.h,
+ * collRebuildSmall).  Call it once after the last record. */
 void replayFinish(replayState *rp);
 
 /* Frees the orphans without reporting them: a replay given up on error. */

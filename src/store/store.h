@@ -141,6 +141,10 @@ int storeElementGet(store *s, int db, const void *key, size_t klen, const void *
 /* The value of the element at loc of a key of klen bytes, whose name is
  * nlen bytes: loc->valueLen bytes into buf, checksum verified. */
 int storeReadElementValue(store *s, const collLoc *loc, size_t klen, size_t nlen, void *buf);
+/* Makes the key's collection a TABLE now (a copy keeps its source's
+ * encoding).  Not logged: a restart chooses encodings afresh, as Redis's
+ * load does. */
+void storeCollectionToTable(store *s, int db, const void *key, size_t klen);
 /* The encoding limits of collections (the config directives). */
 void storeSetCollLimits(store *s, const collLimits *lim);
 int storeFlush(store *s, int db);
