@@ -56,6 +56,7 @@
  * of xmallocUsable() over all entries and their chains. */
 #include "store/keydir.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,8 @@
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "lib/rehash.h"
+
+#include <sys/mman.h>
 
 struct keydirEntry {
     void *next;             /* the next keydirEntry (void *: lib/rehash.h) */
@@ -641,4 +644,32 @@ keydirEntry *keydirRandomWithExpire(keydir *kd, int tries) {
         }
     }
     return NULL;
+}
+
+/* Huge pages for a bucket array: a load's lookups fall on random slots
+ * of an array of tens of megabytes, and with 4 KB pages nearly each one
+ * also misses the TLB (a page walk, dearer still under a hypervisor).
+ * Only the 2 MB-aligned middle of the array can be advised; the kernel
+ * then backs it with huge pages as it is first touched (THP "madvise"
+ * mode; a no-op where THP is off).  Advice only: failure changes
+ * nothing. */
+static void adviseHuge(void **buckets, unsigned long size) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)buckets + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)buckets + size * sizeof(void *)) & ~(huge - 1);
+    if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)buckets;
+    (void)size;
+#endif
+}
+
+int keydirExpandForLoad(keydir *kd, size_t size) {
+    if (!keydirExpand(kd, size)) return 0;
+    for (int t = 0; t <= 1; t++) {
+        rehashArray *a = &kd->table.ht[t];
+        if (a->size && a->size * sizeof(void *) >= KEYDIR_HUGE_BUCKETS) adviseHuge(a->buckets, a->size);
+    }
+    return 1;
 }

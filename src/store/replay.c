@@ -239,27 +239,32 @@ static inline void prefetchItem(const replayState *rp, const recoveryItem *items
     if (kd) keydirPrefetch(kd, hash[i], entry);
 }
 
-void replayApplyBatch(replayState *rp, const recoveryItem *items, size_t n) {
+void replayApplyBatch(replayState *rp, const recoveryItem *items, const uint64_t *hashes,
+                      size_t n) {
     uint64_t hash[REPLAY_BATCH_MAX];
     while (n > REPLAY_BATCH_MAX) {
-        replayApplyBatch(rp, items, REPLAY_BATCH_MAX);
+        replayApplyBatch(rp, items, hashes, REPLAY_BATCH_MAX);
         items += REPLAY_BATCH_MAX;
+        if (hashes) hashes += REPLAY_BATCH_MAX;
         n -= REPLAY_BATCH_MAX;
     }
     /* A FLUSH or SWAPDB in the batch makes some prefetches useless, never
      * wrong: the hash depends on the key bytes only, a prefetch changes
      * nothing, and each item is applied in order below. */
-    for (size_t i = 0; i < n; i++)
-        if (isFastSet(rp, &items[i])) hash[i] = keydirHash(items[i].key, items[i].hdr.keylen);
+    if (hashes == NULL) {
+        for (size_t i = 0; i < n; i++)
+            if (isFastSet(rp, &items[i])) hash[i] = keydirHash(items[i].key, items[i].hdr.keylen);
+        hashes = hash;
+    }
     for (size_t i = 0; i < 2 * REPLAY_PREFETCH_AHEAD; i++)
-        prefetchItem(rp, items, hash, i, n, 0);
+        prefetchItem(rp, items, hashes, i, n, 0);
     for (size_t i = 0; i < n; i++) {
-        prefetchItem(rp, items, hash, i + 2 * REPLAY_PREFETCH_AHEAD, n, 0);
-        prefetchItem(rp, items, hash, i + REPLAY_PREFETCH_AHEAD, n, 1);
+        prefetchItem(rp, items, hashes, i + 2 * REPLAY_PREFETCH_AHEAD, n, 0);
+        prefetchItem(rp, items, hashes, i + REPLAY_PREFETCH_AHEAD, n, 1);
         if (isFastSet(rp, &items[i])) {
             rp->byType[RECORD_SET]++;
             if (rp->kd[items[i].hdr.db] == NULL) rp->kd[items[i].hdr.db] = keydirCreate();
-            applySet(rp, &items[i], hash[i]);
+            applySet(rp, &items[i], hashes[i]);
         } else {
             replayApply(rp, &items[i]);
         }

@@ -216,7 +216,7 @@ static void testBatchEqualsSerial(void) {
         while (i < g.n) {
             size_t n = 1 + next32() % (REPLAY_BATCH_MAX + 60);
             if (n > g.n - i) n = g.n - i;
-            replayApplyBatch(&b.rp, g.items + i, n);
+            replayApplyBatch(&b.rp, g.items + i, NULL, n);
             i += n;
         }
         replayFinish(&b.rp);
