@@ -419,6 +419,20 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     return keydirSetHashed(kd, key, klen, hashKey(key, klen), loc, expireMs, seq, created);
 }
 
+/* Inserts a key known to be absent (h is its hash; expireMs checked). */
+static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t h,
+                              const keydirLoc *loc, int64_t expireMs, uint64_t seq) {
+    keydirEntry *e = entryNew(kd, key, klen, expireMs != 0);
+    entrySetLoc(kd, e, loc);
+    entrySetSeq(e, seq);
+    if (expireMs != 0) {
+        entryWriteExpire(e, expireMs);
+        kd->expires++;
+    }
+    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
+    return e;
+}
+
 keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t h,
                              const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                              int *created) {
@@ -435,17 +449,31 @@ keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t 
         if (created) *created = 0;
         return e;
     }
+    if (created) *created = 1;
+    return insertNew(kd, key, klen, h, loc, expireMs, seq);
+}
 
-    keydirEntry *e = entryNew(kd, key, klen, expireMs != 0);
+int keydirLoadSet(keydir *kd, const void *key, size_t klen, uint64_t h,
+                  const keydirLoc *loc, int64_t expireMs, uint64_t seq, keydirLoc *old) {
+    expireMs = checkedExpire(klen, expireMs);
+    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
+
+    rehashStep(kd);
+    rehashArray *a;
+    void **link = findLink(kd, key, klen, h, &a);
+    if (link == NULL) {
+        insertNew(kd, key, klen, h, loc, expireMs, seq);
+        return KEYDIR_LOAD_NEW;
+    }
+    keydirEntry *e = *link;
+    if (entryChain(e)) return KEYDIR_LOAD_CHAINED;
+    old->segment = e->segment;
+    old->offset = e->offset;
+    old->valueLen = e->valueLen;
+    e = entryChangeExpire(kd, link, expireMs);
     entrySetLoc(kd, e, loc);
     entrySetSeq(e, seq);
-    if (expireMs != 0) {
-        entryWriteExpire(e, expireMs);
-        kd->expires++;
-    }
-    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
-    if (created) *created = 1;
-    return e;
+    return KEYDIR_LOAD_REPLACED;
 }
 
 int keydirDelete(keydir *kd, const void *key, size_t klen) {

@@ -122,6 +122,18 @@ keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t 
                              const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                              int *created);
 void keydirPrefetch(const keydir *kd, uint64_t h, int entry);
+/* keydirSetHashed for a loader that accounts for the record it
+ * replaces, in one walk of the bucket (keydirLookupHashed followed by
+ * keydirSetHashed walks it twice).  KEYDIR_LOAD_NEW: the key was
+ * inserted.  KEYDIR_LOAD_REPLACED: the key had one plain record, whose
+ * location is now in *old, and was overwritten.  KEYDIR_LOAD_CHAINED:
+ * the key is patched (keydirEntryChain) and NOTHING changed: the caller
+ * accounts for its chain and calls keydirSetHashed. */
+#define KEYDIR_LOAD_NEW 0
+#define KEYDIR_LOAD_REPLACED 1
+#define KEYDIR_LOAD_CHAINED 2
+int keydirLoadSet(keydir *kd, const void *key, size_t klen, uint64_t h,
+                  const keydirLoc *loc, int64_t expireMs, uint64_t seq, keydirLoc *old);
 /* keydirExpand for a load that will fill the table: a bucket array of
  * KEYDIR_HUGE_BUCKETS bytes or more is also advised to use huge pages
  * (keydir.c, adviseHuge).  4 MB: from 512K buckets on, where a load's

@@ -209,9 +209,19 @@ static void applyDbMap(replayState *rp, const char *key, uint32_t klen) {
 static void applySet(replayState *rp, const recoveryItem *it, uint64_t hash) {
     const recordHeader *h = &it->hdr;
     keydir *kd = rp->kd[h->db];
-    countLive(rp, keydirLookupHashed(kd, it->key, h->keylen, hash), 0);
-    keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
-    keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
+    keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen}, old;
+    switch (keydirLoadSet(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, &old)) {
+    case KEYDIR_LOAD_REPLACED:
+        if (rp->countLive)
+            rp->countLive(rp->ctx, old.segment, recordEncodedSize(h->keylen, old.valueLen), 0);
+        break;
+    case KEYDIR_LOAD_CHAINED: /* rare: every record of the chain stops counting */
+        countLive(rp, keydirLookupHashed(kd, it->key, h->keylen, hash), 0);
+        keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
+        break;
+    default:
+        break;
+    }
     if (rp->countLive)
         rp->countLive(rp->ctx, loc.segment, recordEncodedSize(h->keylen, h->vallen), 1);
     forgetOrphan(rp, h->db, it->key, h->keylen);

@@ -892,6 +892,64 @@ static void testRotation(void) {
     }
 }
 
+/* The hints of a restart are checked on two threads (hint.h, hintLoader):
+ * a damaged one must fall back to a scan of its segment whichever thread
+ * found it, and the rest must still load from their hints, in order. */
+static void testDamagedHintsAmongMany(void) {
+    TEST_CASE("damaged hints among many are scanned instead, the others still load") {
+        char *dir = makeTempDir("store");
+        store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+        lcg = 7;
+        randomWorkload(s, 1500);
+        storeWaitHints(s);
+        storeStats st = statsOf(s);
+        ASSERT(st.segments > 20);
+        snapshot live, back, again;
+        takeSnapshot(s, &live);
+        storeClose(s);
+
+        /* every third hint damaged: a flipped byte (checksum), a cut tail
+         * (trailer) or an empty file, at odd and even slots alike */
+        int damaged = 0;
+        for (uint64_t id = 2; id < st.segments; id += 3, damaged++) {
+            char *p = segmentPath(dir, id, ".hint");
+            size_t len;
+            char *bytes = readFile(dir, id, ".hint", &len);
+            FILE *f = fopen(p, "wb");
+            if (ASSERT(bytes != NULL && f != NULL)) {
+                if (damaged % 3 == 0) bytes[len / 2] ^= 0x40;
+                if (damaged % 3 != 2) fwrite(bytes, 1, damaged % 3 == 0 ? len : len - 5, f);
+            }
+            if (f) fclose(f);
+            xfree(bytes);
+            xfree(p);
+        }
+        ASSERT(damaged >= 6);
+
+        s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+        storeStats h = statsOf(s);
+        ASSERT_EQ_UINT(h.segmentsFromHints, st.segments - 1 - (uint64_t)damaged);
+        ASSERT_EQ_UINT(h.liveBytes, st.liveBytes);
+        ASSERT_EQ_UINT(h.lastSeq, st.lastSeq);
+        ASSERT_EQ_UINT(h.damageReports, 0);
+        takeSnapshot(s, &back);
+        ASSERT(sameSnapshot(&live, &back, 1));
+        storeClose(s);
+
+        /* the scans wrote the hints again: the next start uses them all */
+        s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+        ASSERT_EQ_UINT(statsOf(s).segmentsFromHints, st.segments - 1);
+        ASSERT_EQ_UINT(statsOf(s).liveBytes, st.liveBytes);
+        takeSnapshot(s, &again);
+        ASSERT(sameSnapshot(&live, &again, 1));
+        storeClose(s);
+        freeSnapshot(&live);
+        freeSnapshot(&back);
+        freeSnapshot(&again);
+        removeTree(dir);
+    }
+}
+
 /* ---- Batches ------------------------------------------------------------------- */
 
 /* A load sizes each keydir for the hints' entries before inserting (so
@@ -1539,6 +1597,7 @@ int main(void) {
     testReopen();
     testWriteTime();
     testRotation();
+    testDamagedHintsAmongMany();
     testLoadSizing();
     testBatches();
     testWriteErrors();
