@@ -11,7 +11,9 @@
 # exec to the first +PONG (a socket polled every millisecond), and the
 # server's own "DB loaded from disk" figure.  redis-kv runs with
 # KV_ARGS (default: 64 MB segments, so the data is in sealed segments with
-# hint files, and no compaction, so every round loads the same files);
+# hint files, no compaction, so every round loads the same files, and
+# loglevel verbose, for the time of each phase of its load, printed under
+# each round);
 # before the first kill the script waits until every sealed segment has its
 # hint.  redis-server runs with REDIS_ARGS (default: appendonly yes,
 # everysec, no RDB); REDIS=0 skips it.  Ports: KVPORT and RPORT, default
@@ -25,7 +27,7 @@ KEYS=${2:-1000000}
 make -s >/dev/null
 export KV=${KV:-./src/redis-kv-server}
 export REDIS_SERVER=${REDIS_SERVER:-redis-server}
-export KV_ARGS=${KV_ARGS:---segment-size 64mb --compact-garbage-percent 0}
+export KV_ARGS=${KV_ARGS:---segment-size 64mb --compact-garbage-percent 0 --loglevel verbose}
 export REDIS_ARGS=${REDIS_ARGS:---save '' --appendonly yes --appendfsync everysec}
 export REDIS=${REDIS:-1}
 export TMP=$(mktemp -d)
@@ -81,6 +83,14 @@ class Server:
                 return float(m.group(1)), m.group(2).strip()
         return float("nan"), ""
 
+    def phases(self):
+        """redis-kv's "Load phases" line (loglevel verbose), or ''."""
+        for line in open(self.log, errors="replace"):
+            m = re.search(r"Load phases: (.*)", line)
+            if m:
+                return m.group(1).strip()
+        return ""
+
 def fill(srv):
     subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", "set", "-r", str(keys),
                     "-n", str(2 * keys), "-P", "16", "-d", "16", "-q"],
@@ -121,6 +131,8 @@ try:
             loaded, what = s.loaded()
             res[s.name][0].append(ready); res[s.name][1].append(loaded)
             print(f"round {r + 1} {s.name:<8} first PONG {ready:.3f} s, loaded {loaded:.3f} s {what}")
+            if s.phases():
+                print(f"        {s.phases()}")
             s.kill9()
     print(f"restart after kill -9, {keys} random keys x2 writes, {rounds} rounds, medians:")
     for s in servers:
