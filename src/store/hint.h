@@ -183,7 +183,9 @@ typedef struct hintSlot {
 typedef struct hintLoader hintLoader;
 
 /* Checks the hints of segs[0..n) into slots[0..n) (step 1 above) and
- * leaves the helper hashing for step 2.  Never fails. */
+ * leaves the helper hashing for step 2.  Never fails.  segs is read only
+ * until it returns (the segments themselves must stay open until
+ * hintLoaderFinish); slots must stay put until hintLoaderFinish. */
 hintLoader *hintLoaderStart(segment **segs, hintSlot *slots, size_t n);
 /* hintDeliver for slot i (whose rc is HINT_OK), with the helper's
  * hashes.  Slots must be delivered in increasing order; skipping some is
