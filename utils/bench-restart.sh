@@ -18,7 +18,10 @@
 # hint.  redis-server runs with REDIS_ARGS (default: appendonly yes,
 # everysec, no RDB); REDIS=0 skips it.  Ports: KVPORT and RPORT, default
 # free ones.  Both servers run in a temporary directory and are stopped by
-# PID.  KV names another redis-kv binary (an older build, to compare).
+# PID.  KV names another redis-kv binary (an older build, to compare);
+# KV_BASE names a second one that loads the SAME files, started in turn
+# with the first in every round ("redis-kv base"): the fairest way to
+# compare two builds on a machine whose load varies.
 # Run it under cpulock: the figures are CPU-bound.
 set -eu
 cd "$(dirname "$0")/.."
@@ -110,12 +113,18 @@ servers = []
 kvdir = os.path.join(tmp, "kv"); os.mkdir(kvdir)
 servers.append(Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]),
                       int(os.environ.get("KVPORT") or freeport()), kvdir))
+if os.environ.get("KV_BASE"):
+    # same files, so no fill of its own (see the loop below)
+    servers.append(Server("redis-kv base", [os.environ["KV_BASE"]] + shlex.split(os.environ["KV_ARGS"]),
+                          int(os.environ.get("KVPORT") or freeport()), kvdir))
 if os.environ["REDIS"] != "0":
     rdir = os.path.join(tmp, "redis"); os.mkdir(rdir)
     servers.append(Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]),
                           int(os.environ.get("RPORT") or freeport()), rdir))
 try:
     for s in servers:
+        if s.name == "redis-kv base":
+            continue  # loads what redis-kv wrote
         s.start()
         fill(s)
         if s.name == "redis-kv":
@@ -130,14 +139,14 @@ try:
             ready = s.start()
             loaded, what = s.loaded()
             res[s.name][0].append(ready); res[s.name][1].append(loaded)
-            print(f"round {r + 1} {s.name:<8} first PONG {ready:.3f} s, loaded {loaded:.3f} s {what}")
+            print(f"round {r + 1} {s.name:<13} first PONG {ready:.3f} s, loaded {loaded:.3f} s {what}")
             if s.phases():
                 print(f"        {s.phases()}")
             s.kill9()
     print(f"restart after kill -9, {keys} random keys x2 writes, {rounds} rounds, medians:")
     for s in servers:
         ready, loaded = res[s.name]
-        print(f"  {s.name:<8} first PONG {statistics.median(ready):.3f} s, "
+        print(f"  {s.name:<13} first PONG {statistics.median(ready):.3f} s, "
               f"loaded {statistics.median(loaded):.3f} s")
 finally:
     for s in servers:
