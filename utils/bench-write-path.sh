@@ -10,10 +10,12 @@
 #   nopersist  redis-server --appendonly no against redis-kv's default
 #   always     both with appendfsync always
 #
-# Rows: SET/GET/INCR/MSET of 16-byte values at pipeline 16, SET of 16 bytes
-# at pipeline 1, SET/GET of 1 KiB at pipelines 1 and 16; 50 clients,
-# keyspace 1,000,000.  A benchmark, never a test: run it alone on the
-# machine (it takes about ten minutes with 3 rounds).
+# Rows: SET/GET/INCR/MSET of 16-byte values at pipeline 16, SET/GET/INCR
+# of 16 bytes at pipeline 1, SET/GET of 1 KiB at pipelines 1 and 16; 50
+# clients, keyspace 1,000,000.  Then PUBLISH to one subscriber at pipeline
+# 1 (utils/bench-pubsub.sh; nothing is persisted, so once).  A benchmark,
+# never a test: run it alone on the machine (about fifteen minutes with 3
+# rounds).
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -30,7 +32,9 @@ for setup in everysec nopersist always; do
                export KV_ARGS="--appendfsync always" ;;
     esac
     run "$setup" "16 B, P16" -t set,get,incr,mset -d 16 -c 50 -P 16 -n 2000000 -r 1000000
-    run "$setup" "16 B, P1" -t set -d 16 -c 50 -n 300000 -r 1000000
+    run "$setup" "16 B, P1" -t set,get,incr -d 16 -c 50 -n 300000 -r 1000000
     run "$setup" "1 KiB, P16" -t set,get -d 1024 -c 50 -P 16 -n 1000000 -r 1000000
     run "$setup" "1 KiB, P1" -t set,get -d 1024 -c 50 -n 300000 -r 1000000
 done
+echo "== PUBLISH to 1 subscriber, P1"
+utils/bench-pubsub.sh "$ROUNDS" 1 300000

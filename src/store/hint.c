@@ -1,9 +1,12 @@
 /* store/hint.c -- hint files (format and guarantees in hint.h). */
 #include "store/hint.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,6 +16,7 @@
 
 #include "lib/alloc.h"
 #include "lib/crc32c.h"
+#include "store/keydir.h"
 
 #define HINT_WRITE_BUFFER (64 * 1024)
 
@@ -252,18 +256,39 @@ int hintWriteForSegment(segment *seg, const recoveryOptions *opts, char *err,
 
 /* ---- Loading ---------------------------------------------------------------- */
 
+/* Little-endian loads for the load path: one move each (record.h's
+ * byte-by-byte getters are portable but show up in a load's profile:
+ * every entry is decoded twice, once to check it and once to deliver it). */
+static inline uint16_t loadU16(const char *p) {
+    uint16_t v;
+    memcpy(&v, p, sizeof(v));
+    return le16toh(v);
+}
+static inline uint32_t loadU32(const char *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof(v));
+    return le32toh(v);
+}
+static inline uint64_t loadU64(const char *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof(v));
+    return le64toh(v);
+}
+
 /* Decodes the entry at e (HINT_ENTRY_SIZE bytes available) into *h and
  * *offset. */
-static void decodeEntry(const char *e, recordHeader *h, uint64_t *offset) {
-    memset(h, 0, sizeof(*h));
+static inline void decodeEntry(const char *e, recordHeader *h, uint64_t *offset) {
+    h->crc = 0;
+    h->hcrc = 0;
     h->type = (uint8_t)e[0];
     h->flags = (uint8_t)e[1];
-    h->db = recordGetU16(e + 2);
-    h->keylen = recordGetU32(e + 4);
-    h->vallen = recordGetU32(e + 8);
-    *offset = recordGetU64(e + 12);
-    h->expireAt = (int64_t)recordGetU64(e + 20);
-    h->seq = recordGetU64(e + 28);
+    h->db = loadU16(e + 2);
+    h->keylen = loadU32(e + 4);
+    h->vallen = loadU32(e + 8);
+    *offset = loadU64(e + 12);
+    h->expireAt = (int64_t)loadU64(e + 20);
+    h->seq = loadU64(e + 28);
+    h->timestamp = 0;
 }
 
 /* Counts one entry of physical database db in hf->dbEntries. */
@@ -277,13 +302,21 @@ static void countDbEntry(hintFile *hf, uint16_t db) {
     hf->dbEntries[db]++;
 }
 
+/* Bytes of entries walked before their checksum is taken: the checksum
+ * then reads them from L2 instead of from memory a second time (a hint
+ * is far larger than the caches).  64 KB: well inside L2, and large
+ * enough that the per-call overhead of crc32cUpdate is nothing. */
+#define HINT_CHECK_CHUNK (64 * 1024)
+
 /* Checks every entry in [HINT_HEADER_SIZE, size - HINT_TRAILER_SIZE) of
- * the mapped file and its checksum, counting entries per database.  NULL
- * when valid, else the reason. */
+ * the mapped file and its checksum, counting entries per database.  One
+ * pass: the entries are checksummed a chunk at a time right behind the
+ * walk.  NULL when valid, else the reason. */
 static const char *validateEntries(hintFile *hf) {
     const char *m = hf->map;
     uint64_t end = hf->size - HINT_TRAILER_SIZE;
-    uint64_t pos = HINT_HEADER_SIZE, count = 0, lastOffset = 0;
+    uint64_t pos = HINT_HEADER_SIZE, count = 0, lastOffset = 0, summed = 0;
+    uint32_t crc = 0;
     while (pos < end) {
         if (end - pos < HINT_ENTRY_SIZE) return "truncated entry";
         recordHeader h;
@@ -291,7 +324,10 @@ static const char *validateEntries(hintFile *hf) {
         decodeEntry(m + pos, &h, &offset);
         uint64_t elen = HINT_ENTRY_SIZE + (uint64_t)h.keylen;
         if (elen > end - pos) return "entry key runs past the end of the entries";
-        if (!recordIsDataType(h.type) || recordCheckHeader(&h, 0) != NULL)
+        /* a SET without a negative expiry is what recordCheckHeader
+         * accepts for SET (no size limit here); anything else asks it */
+        if (!(h.type == RECORD_SET && h.expireAt >= 0) &&
+            (!recordIsDataType(h.type) || recordCheckHeader(&h, 0) != NULL))
             return "invalid entry";
         if (offset < SEGMENT_HEADER_SIZE || offset > hf->segSize ||
             recordEncodedSize(h.keylen, h.vallen) > hf->segSize - offset ||
@@ -301,10 +337,14 @@ static const char *validateEntries(hintFile *hf) {
         lastOffset = offset;
         count++;
         pos += elen;
+        if (pos - summed >= HINT_CHECK_CHUNK) {
+            crc = crc32cUpdate(crc, m + summed, (size_t)(pos - summed));
+            summed = pos;
+        }
     }
     if (count != hf->count) return "entry count differs from the trailer";
-    if (crc32c(m, (size_t)hf->size - 4) != recordGetU32(m + hf->size - 4))
-        return "checksum mismatch";
+    crc = crc32cUpdate(crc, m + summed, (size_t)(hf->size - 4 - summed));
+    if (crc != loadU32(m + hf->size - 4)) return "checksum mismatch";
     return NULL;
 }
 
@@ -390,9 +430,37 @@ fail:
     return HINT_INVALID;
 }
 
-int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
-                recoveryResult *res, char *err, size_t errlen) {
+/* The ring of hashes a loader's helper computes ahead (hint.h, "Loading
+ * the hints of many sealed segments"). */
+struct hintLoader {
+    segment **segs;
+    hintSlot *slots;
+    size_t n;
+    int threaded;
+    pthread_t thread;
+    /* step 1 */
+    atomic_size_t nextSlot;     /* the next slot to claim */
+    pthread_mutex_t lock;
+    pthread_cond_t checked;
+    size_t nchecked;            /* under lock */
+    /* step 2 */
+    atomic_uint_fast64_t produced, consumed;
+    atomic_int stop;
+    /* The helper, finding the ring full, sleeps on 'roomy' (under lock)
+     * until the caller has consumed up to 'wake', which is nonzero only
+     * while it sleeps, so the caller pays one load per batch for it. */
+    atomic_uint_fast64_t wake;
+    pthread_cond_t roomy;
+    uint64_t ring[HINT_HASH_RING];
+};
+
+/* Hands the entries of hf out in batches.  With a loader, g is the number
+ * of hf's first entry in the ring's numbering, and the hashes the helper
+ * has computed are used (the rest are computed here). */
+static int deliverEntries(hintFile *hf, hintLoader *l, uint64_t g, recoveryBatchCallback cb,
+                          void *ctx, recoveryResult *res, char *err, size_t errlen) {
     recoveryItem items[HINT_BATCH];
+    uint64_t hashes[HINT_BATCH];
     size_t n = 0;
     uint64_t end = hf->size - HINT_TRAILER_SIZE, pos = HINT_HEADER_SIZE;
     while (pos < end) {
@@ -402,21 +470,152 @@ int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
         it->key = hf->map + pos + HINT_ENTRY_SIZE;
         it->fromHint = 1;
         pos += HINT_ENTRY_SIZE + (uint64_t)it->hdr.keylen;
-        if (n == HINT_BATCH || pos >= end) {
-            if (cb(ctx, items, n) != 0) {
-                errno = ECANCELED;
-                segmentErrorf(err, errlen, "load %s hint: stopped by the caller",
-                              hf->seg->path);
-                return HINT_FAILED;
-            }
-            n = 0;
+        if (n < HINT_BATCH && pos < end) continue;
+        if (l) {
+            uint64_t ready = atomic_load_explicit(&l->produced, memory_order_acquire);
+            for (size_t i = 0; i < n; i++)
+                hashes[i] = g + i < ready ? l->ring[(g + i) % HINT_HASH_RING]
+                                          : keydirHash(items[i].key, items[i].hdr.keylen);
         }
+        if (cb(ctx, items, l ? hashes : NULL, n) != 0) {
+            errno = ECANCELED;
+            segmentErrorf(err, errlen, "load %s hint: stopped by the caller", hf->seg->path);
+            return HINT_FAILED;
+        }
+        if (l) {
+            g += n;
+            /* seq_cst store then load, against the helper's store of
+             * 'wake' then load of 'consumed': one of the two sees the
+             * other's store, so a sleeping helper is always woken */
+            atomic_store(&l->consumed, g);
+            uint64_t wake = atomic_load(&l->wake);
+            if (wake && g >= wake) {
+                pthread_mutex_lock(&l->lock);
+                pthread_cond_signal(&l->roomy);
+                pthread_mutex_unlock(&l->lock);
+            }
+        }
+        n = 0;
     }
     res->recordsApplied += hf->count;
     res->segmentsFromHints++;
     if (hf->maxSeq > res->maxSeq) res->maxSeq = hf->maxSeq;
     if (hf->maxTimestamp > res->maxTimestamp) res->maxTimestamp = hf->maxTimestamp;
     return HINT_OK;
+}
+
+int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
+                recoveryResult *res, char *err, size_t errlen) {
+    return deliverEntries(hf, NULL, 0, cb, ctx, res, err, errlen);
+}
+
+/* ---- Loading on two threads (hint.h) -------------------------------------- */
+
+/* Step 1, on both threads: checks unclaimed slots until none is left,
+ * then waits until the other thread's are checked too. */
+static void checkSlots(hintLoader *l) {
+    size_t i, mine = 0;
+    while ((i = atomic_fetch_add(&l->nextSlot, 1)) < l->n) {
+        hintSlot *sl = &l->slots[i];
+        sl->rc = hintOpen(l->segs[i], &sl->hf, sl->err, sizeof(sl->err));
+        mine++;
+    }
+    pthread_mutex_lock(&l->lock);
+    l->nchecked += mine;
+    if (l->nchecked == l->n) pthread_cond_broadcast(&l->checked);
+    while (l->nchecked < l->n) pthread_cond_wait(&l->checked, &l->lock);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* Step 2, on the helper: hashes the entries of the usable hints in
+ * delivery order into the ring, keeping at most HINT_HASH_RING entries
+ * ahead of the caller, until the end or until told to stop. */
+static void hashAhead(hintLoader *l) {
+    uint64_t g = 0;
+    for (size_t s = 0; s < l->n; s++) {
+        if (l->slots[s].rc != HINT_OK) continue;
+        const hintFile *hf = &l->slots[s].hf;
+        uint64_t end = hf->size - HINT_TRAILER_SIZE, pos = HINT_HEADER_SIZE;
+        while (pos < end) {
+            if (atomic_load_explicit(&l->stop, memory_order_relaxed)) return;
+            uint64_t done = atomic_load_explicit(&l->consumed, memory_order_acquire);
+            if (g >= done + HINT_HASH_RING) {
+                /* A full ring: sleep until the caller has emptied half
+                 * of it (a few ms), so as to wake rarely: on a busy
+                 * machine each wake-up may take the caller's core. */
+                pthread_mutex_lock(&l->lock);
+                atomic_store(&l->wake, g - HINT_HASH_RING / 2);
+                while (!atomic_load_explicit(&l->stop, memory_order_relaxed) &&
+                       (done = atomic_load(&l->consumed)) < g - HINT_HASH_RING / 2)
+                    pthread_cond_wait(&l->roomy, &l->lock);
+                atomic_store_explicit(&l->wake, 0, memory_order_relaxed);
+                pthread_mutex_unlock(&l->lock);
+                if (atomic_load_explicit(&l->stop, memory_order_relaxed)) return;
+            }
+            /* a block of entries that all fit in the ring; those the
+             * caller has passed already are skipped, not hashed */
+            uint64_t blockEnd = done + HINT_HASH_RING;
+            if (blockEnd > g + HINT_BATCH) blockEnd = g + HINT_BATCH;
+            for (; g < blockEnd && pos < end; g++) {
+                const char *e = hf->map + pos;
+                uint32_t klen = loadU32(e + 4);
+                if (g >= done) l->ring[g % HINT_HASH_RING] = keydirHash(e + HINT_ENTRY_SIZE, klen);
+                pos += HINT_ENTRY_SIZE + (uint64_t)klen;
+            }
+            atomic_store_explicit(&l->produced, g, memory_order_release);
+        }
+    }
+}
+
+static void *loaderMain(void *arg) {
+    hintLoader *l = arg;
+    checkSlots(l);
+    hashAhead(l);
+    return NULL;
+}
+
+hintLoader *hintLoaderStart(segment **segs, hintSlot *slots, size_t n) {
+    hintLoader *l = xcalloc(1, sizeof(*l));
+    l->segs = segs;
+    l->slots = slots;
+    l->n = n;
+    atomic_init(&l->nextSlot, 0);
+    atomic_init(&l->produced, 0);
+    atomic_init(&l->consumed, 0);
+    atomic_init(&l->stop, 0);
+    atomic_init(&l->wake, 0);
+    pthread_mutex_init(&l->lock, NULL);
+    pthread_cond_init(&l->checked, NULL);
+    pthread_cond_init(&l->roomy, NULL);
+    /* Without a thread (none needed, or none to be had) checkSlots below
+     * claims every slot and finds them all checked. */
+    l->threaded = n > 0 && pthread_create(&l->thread, NULL, loaderMain, l) == 0;
+    checkSlots(l);
+    return l;
+}
+
+int hintLoaderDeliver(hintLoader *l, size_t i, recoveryBatchCallback cb, void *ctx,
+                      recoveryResult *res, char *err, size_t errlen) {
+    uint64_t g = 0;
+    for (size_t s = 0; s < i; s++)
+        if (l->slots[s].rc == HINT_OK) g += l->slots[s].hf.count;
+    return deliverEntries(&l->slots[i].hf, l->threaded ? l : NULL, g, cb, ctx, res, err,
+                          errlen);
+}
+
+int hintLoaderThreaded(const hintLoader *l) { return l->threaded; }
+
+void hintLoaderFinish(hintLoader *l) {
+    if (l == NULL) return;
+    pthread_mutex_lock(&l->lock);
+    atomic_store_explicit(&l->stop, 1, memory_order_relaxed);
+    pthread_cond_signal(&l->roomy);
+    pthread_mutex_unlock(&l->lock);
+    if (l->threaded) pthread_join(l->thread, NULL);
+    pthread_mutex_destroy(&l->lock);
+    pthread_cond_destroy(&l->checked);
+    pthread_cond_destroy(&l->roomy);
+    xfree(l);
 }
 
 void hintClose(hintFile *hf) {
@@ -433,7 +632,9 @@ typedef struct itemAdapter {
     void *ctx;
 } itemAdapter;
 
-static int deliverItems(void *ctx, const recoveryItem *items, size_t n) {
+static int deliverItems(void *ctx, const recoveryItem *items, const uint64_t *hashes,
+                        size_t n) {
+    (void)hashes;
     itemAdapter *a = ctx;
     for (size_t i = 0; i < n; i++)
         if (a->cb(a->ctx, &items[i]) != 0) return 1;

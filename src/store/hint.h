@@ -113,8 +113,11 @@ int hintWriteForSegment(segment *seg, const recoveryOptions *opts, char *err,
  * (64 bytes each) stay in L1/L2 next to the mapping's bytes. */
 #define HINT_BATCH 256
 
-/* Called with n (>= 1) entries in order; nonzero stops the delivery. */
-typedef int (*recoveryBatchCallback)(void *ctx, const recoveryItem *items, size_t n);
+/* Called with n (>= 1) entries in order; nonzero stops the delivery.
+ * hashes is NULL, or hashes[i] is keydirHash of items[i].key (all
+ * keylen bytes), computed ahead by a hintLoader's helper thread. */
+typedef int (*recoveryBatchCallback)(void *ctx, const recoveryItem *items,
+                                     const uint64_t *hashes, size_t n);
 
 typedef struct hintFile {
     segment *seg;
@@ -136,6 +139,66 @@ int hintDeliver(hintFile *hf, recoveryBatchCallback cb, void *ctx,
                 recoveryResult *res, char *err, size_t errlen);
 /* Unmaps and frees; safe to call twice. */
 void hintClose(hintFile *hf);
+
+/* Loading the hints of many sealed segments on two threads.  Restart
+ * time is spent on one thread, the one that fills the key directories
+ * (a keydir is not thread-safe, keydir.h), so the second core takes the
+ * work that needs no keydir:
+ *
+ *   1. hintLoaderStart opens and checks every hint (hintOpen: map, read
+ *      in, checksum, entry walk).  The caller and a helper thread share
+ *      the slots, each claiming the next unchecked one (an atomic
+ *      counter), and hintLoaderStart returns once all are checked, so
+ *      the caller can size its key directories (slot rc and hf are then
+ *      final and the caller's to read).
+ *   2. While the caller delivers the checked hints in segment order
+ *      (hintLoaderDeliver), the helper walks the same entries a little
+ *      ahead of it and hashes their keys into a ring (HINT_HASH_RING),
+ *      which hintLoaderDeliver hands to the callback as 'hashes'.
+ *
+ * The ring is single-producer (the helper), single-consumer (the
+ * caller), entries numbered across the usable hints in delivery order:
+ * 'produced' (helper, release) says which numbers it has hashed,
+ * 'consumed' (caller, release) which ones the caller no longer needs.
+ * The helper writes ring[j % RING] only once j < consumed + RING (the
+ * entry that used the slot before is consumed), and the caller reads it
+ * only once j < produced; so a slot is never written and read at once.
+ * The caller never waits for the helper: an entry not hashed yet is
+ * hashed by the caller, and the helper skips what the caller has passed.
+ * The helper only reads the hint mappings, which stay mapped until
+ * hintLoaderFinish has joined it; it touches no keydir and no segment.
+ *
+ * Failures: a hint that cannot be used has its slot's rc and err set
+ * exactly as hintOpen sets them, on whichever thread checked it (the
+ * caller then scans the segment).  When the helper cannot be started,
+ * the caller does all of it alone: the same results, one core. */
+#define HINT_HASH_RING 65536  /* 512 KB: about 6 ms of the caller's
+                                 work; the helper refills it when half
+                                 empty, so it wakes about every 3 ms */
+
+typedef struct hintSlot {
+    hintFile hf;
+    int rc;                 /* hintOpen's */
+    char err[256];
+} hintSlot;
+
+typedef struct hintLoader hintLoader;
+
+/* Checks the hints of segs[0..n) into slots[0..n) (step 1 above) and
+ * leaves the helper hashing for step 2.  Never fails.  segs is read only
+ * until it returns (the segments themselves must stay open until
+ * hintLoaderFinish); slots must stay put until hintLoaderFinish. */
+hintLoader *hintLoaderStart(segment **segs, hintSlot *slots, size_t n);
+/* hintDeliver for slot i (whose rc is HINT_OK), with the helper's
+ * hashes.  Slots must be delivered in increasing order; skipping some is
+ * allowed.  Do not hintClose a slot before hintLoaderFinish. */
+int hintLoaderDeliver(hintLoader *l, size_t i, recoveryBatchCallback cb, void *ctx,
+                      recoveryResult *res, char *err, size_t errlen);
+/* 1 when a helper thread runs (for the log). */
+int hintLoaderThreaded(const hintLoader *l);
+/* Stops and joins the helper and frees the loader (NULL is a no-op);
+ * the slots stay open, for the caller to hintClose. */
+void hintLoaderFinish(hintLoader *l);
 
 /* hintOpen + hintDeliver, with one cb call per entry; cb NULL only
  * validates (res is still accumulated).  Returns HINT_OK, HINT_MISSING,

@@ -65,6 +65,7 @@
  * of xmallocUsable() over all entries and their chains. */
 #include "store/keydir.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,8 @@
 #include "lib/dict.h"
 #include "lib/rehash.h"
 #include "store/collection.h"
+
+#include <sys/mman.h>
 
 struct keydirEntry {
     void *next;             /* the next keydirEntry (void *: lib/rehash.h) */
@@ -453,6 +456,20 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     return keydirSetHashed(kd, key, klen, hashKey(key, klen), loc, expireMs, seq, created);
 }
 
+/* Inserts a key known to be absent (h is its hash; expireMs checked). */
+static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t h,
+                              const keydirLoc *loc, int64_t expireMs, uint64_t seq) {
+    keydirEntry *e = entryNew(kd, key, klen, expireMs != 0);
+    entrySetLoc(kd, e, loc);
+    entrySetSeq(e, seq);
+    if (expireMs != 0) {
+        entryWriteExpire(e, expireMs);
+        kd->expires++;
+    }
+    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
+    return e;
+}
+
 keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t h,
                              const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                              int *created) {
@@ -469,17 +486,31 @@ keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t 
         if (created) *created = 0;
         return e;
     }
+    if (created) *created = 1;
+    return insertNew(kd, key, klen, h, loc, expireMs, seq);
+}
 
-    keydirEntry *e = entryNew(kd, key, klen, expireMs != 0);
+int keydirLoadSet(keydir *kd, const void *key, size_t klen, uint64_t h,
+                  const keydirLoc *loc, int64_t expireMs, uint64_t seq, keydirLoc *old) {
+    expireMs = checkedExpire(klen, expireMs);
+    if (seq > KEYDIR_SEQ_MAX) keydirPanic("sequence number above 2^55-1");
+
+    rehashStep(kd);
+    rehashArray *a;
+    void **link = findLink(kd, key, klen, h, &a);
+    if (link == NULL) {
+        insertNew(kd, key, klen, h, loc, expireMs, seq);
+        return KEYDIR_LOAD_NEW;
+    }
+    keydirEntry *e = *link;
+    if (entryChain(e)) return KEYDIR_LOAD_CHAINED;
+    old->segment = e->segment;
+    old->offset = e->offset;
+    old->valueLen = e->valueLen;
+    e = entryChangeExpire(kd, link, expireMs);
     entrySetLoc(kd, e, loc);
     entrySetSeq(e, seq);
-    if (expireMs != 0) {
-        entryWriteExpire(e, expireMs);
-        kd->expires++;
-    }
-    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
-    if (created) *created = 1;
-    return e;
+    return KEYDIR_LOAD_REPLACED;
 }
 
 int keydirDelete(keydir *kd, const void *key, size_t klen) {
@@ -710,4 +741,32 @@ keydirEntry *keydirRandomWithExpire(keydir *kd, int tries) {
         }
     }
     return NULL;
+}
+
+/* Huge pages for a bucket array: a load's lookups fall on random slots
+ * of an array of tens of megabytes, and with 4 KB pages nearly each one
+ * also misses the TLB (a page walk, dearer still under a hypervisor).
+ * Only the 2 MB-aligned middle of the array can be advised; the kernel
+ * then backs it with huge pages as it is first touched (THP "madvise"
+ * mode; a no-op where THP is off).  Advice only: failure changes
+ * nothing. */
+static void adviseHuge(void **buckets, unsigned long size) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)buckets + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)buckets + size * sizeof(void *)) & ~(huge - 1);
+    if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)buckets;
+    (void)size;
+#endif
+}
+
+int keydirExpandForLoad(keydir *kd, size_t size) {
+    if (!keydirExpand(kd, size)) return 0;
+    for (int t = 0; t <= 1; t++) {
+        rehashArray *a = &kd->table.ht[t];
+        if (a->size && a->size * sizeof(void *) >= KEYDIR_HUGE_BUCKETS) adviseHuge(a->buckets, a->size);
+    }
+    return 1;
 }

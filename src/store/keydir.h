@@ -123,6 +123,25 @@ keydirEntry *keydirSetHashed(keydir *kd, const void *key, size_t klen, uint64_t 
                              const keydirLoc *loc, int64_t expireMs, uint64_t seq,
                              int *created);
 void keydirPrefetch(const keydir *kd, uint64_t h, int entry);
+/* keydirSetHashed for a loader that accounts for the record it
+ * replaces, in one walk of the bucket (keydirLookupHashed followed by
+ * keydirSetHashed walks it twice).  KEYDIR_LOAD_NEW: the key was
+ * inserted.  KEYDIR_LOAD_REPLACED: the key had one plain record, whose
+ * location is now in *old, and was overwritten.  KEYDIR_LOAD_CHAINED:
+ * the key is patched (keydirEntryChain) and NOTHING changed: the caller
+ * accounts for its chain and calls keydirSetHashed. */
+#define KEYDIR_LOAD_NEW 0
+#define KEYDIR_LOAD_REPLACED 1
+#define KEYDIR_LOAD_CHAINED 2
+int keydirLoadSet(keydir *kd, const void *key, size_t klen, uint64_t h,
+                  const keydirLoc *loc, int64_t expireMs, uint64_t seq, keydirLoc *old);
+/* keydirExpand for a load that will fill the table: a bucket array of
+ * KEYDIR_HUGE_BUCKETS bytes or more is also advised to use huge pages
+ * (keydir.c, adviseHuge).  4 MB: from 512K buckets on, where a load's
+ * random slots stop fitting the TLB's reach; smaller tables are left to
+ * the kernel's default pages. */
+#define KEYDIR_HUGE_BUCKETS (4u << 20)
+int keydirExpandForLoad(keydir *kd, size_t size);
 
 /* Removes 'key'.  Returns 1 if it was present, 0 if not. */
 int keydirDelete(keydir *kd, const void *key, size_t klen);

@@ -353,9 +353,19 @@ static void applyDbMap(replayState *rp, const char *key, uint32_t klen) {
 static void applySet(replayState *rp, const recoveryItem *it, uint64_t hash) {
     const recordHeader *h = &it->hdr;
     keydir *kd = rp->kd[h->db];
-    countLive(rp, keydirLookupHashed(kd, it->key, h->keylen, hash), 0);
-    keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen};
-    keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
+    keydirLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen}, old;
+    switch (keydirLoadSet(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, &old)) {
+    case KEYDIR_LOAD_REPLACED:
+        if (rp->countLive)
+            rp->countLive(rp->ctx, old.segment, recordEncodedSize(h->keylen, old.valueLen), 0);
+        break;
+    case KEYDIR_LOAD_CHAINED: /* rare: every record of the chain stops counting */
+        countLive(rp, keydirLookupHashed(kd, it->key, h->keylen, hash), 0);
+        keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
+        break;
+    default:
+        break;
+    }
     if (rp->countLive)
         rp->countLive(rp->ctx, loc.segment, recordEncodedSize(h->keylen, h->vallen), 1);
     forgetOrphan(rp, h->db, it->key, h->keylen);
@@ -383,27 +393,32 @@ static inline void prefetchItem(const replayState *rp, const recoveryItem *items
     if (kd) keydirPrefetch(kd, hash[i], entry);
 }
 
-void replayApplyBatch(replayState *rp, const recoveryItem *items, size_t n) {
+void replayApplyBatch(replayState *rp, const recoveryItem *items, const uint64_t *hashes,
+                      size_t n) {
     uint64_t hash[REPLAY_BATCH_MAX];
     while (n > REPLAY_BATCH_MAX) {
-        replayApplyBatch(rp, items, REPLAY_BATCH_MAX);
+        replayApplyBatch(rp, items, hashes, REPLAY_BATCH_MAX);
         items += REPLAY_BATCH_MAX;
+        if (hashes) hashes += REPLAY_BATCH_MAX;
         n -= REPLAY_BATCH_MAX;
     }
     /* A FLUSH or SWAPDB in the batch makes some prefetches useless, never
      * wrong: the hash depends on the key bytes only, a prefetch changes
      * nothing, and each item is applied in order below. */
-    for (size_t i = 0; i < n; i++)
-        if (isFastSet(rp, &items[i])) hash[i] = keydirHash(items[i].key, items[i].hdr.keylen);
+    if (hashes == NULL) {
+        for (size_t i = 0; i < n; i++)
+            if (isFastSet(rp, &items[i])) hash[i] = keydirHash(items[i].key, items[i].hdr.keylen);
+        hashes = hash;
+    }
     for (size_t i = 0; i < 2 * REPLAY_PREFETCH_AHEAD; i++)
-        prefetchItem(rp, items, hash, i, n, 0);
+        prefetchItem(rp, items, hashes, i, n, 0);
     for (size_t i = 0; i < n; i++) {
-        prefetchItem(rp, items, hash, i + 2 * REPLAY_PREFETCH_AHEAD, n, 0);
-        prefetchItem(rp, items, hash, i + REPLAY_PREFETCH_AHEAD, n, 1);
+        prefetchItem(rp, items, hashes, i + 2 * REPLAY_PREFETCH_AHEAD, n, 0);
+        prefetchItem(rp, items, hashes, i + REPLAY_PREFETCH_AHEAD, n, 1);
         if (isFastSet(rp, &items[i])) {
             rp->byType[RECORD_SET]++;
             if (rp->kd[items[i].hdr.db] == NULL) rp->kd[items[i].hdr.db] = keydirCreate();
-            applySet(rp, &items[i], hash[i]);
+            applySet(rp, &items[i], hashes[i]);
         } else {
             replayApply(rp, &items[i]);
         }

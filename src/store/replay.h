@@ -100,9 +100,13 @@ void replayApply(replayState *rp, const recoveryItem *it);
  * for a batch of SETs: every key is hashed once and the cache misses of
  * the key directory are started several items ahead (keydir.h, "Bulk
  * loading").  Items with impossible sequence numbers must already be
- * left out.  Keys must stay valid for the call (hintDeliver's do). */
+ * left out.  Keys must stay valid for the call (hintDeliver's do).
+ * hashes is NULL, or hashes[i] is keydirHash of items[i]'s key for every
+ * SET item (a loader that hashed them ahead on another thread, hint.h);
+ * other items' hashes are not read. */
 #define REPLAY_BATCH_MAX 256
-void replayApplyBatch(replayState *rp, const recoveryItem *items, size_t n);
+void replayApplyBatch(replayState *rp, const recoveryItem *items, const uint64_t *hashes,
+                      size_t n);
 
 /* The end of the log: reports the orphan patches left and frees them,
  * and gives the collections that converted to TABLE during the replay the

@@ -3,6 +3,7 @@
  * invariants. */
 #include "store/store_internal.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "lib/crc32c.h"
 #include "store/hint.h"
 #include "store/record.h"
@@ -147,7 +148,7 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
 /* Applies the records a scan queued (queueRecovered). */
 static void flushRecovered(loadContext *lc) {
     for (size_t i = 0; i < lc->npending; i++) lc->pending[i].key = lc->keys + lc->keyAt[i];
-    replayApplyBatch(&lc->rp, lc->pending, lc->npending);
+    replayApplyBatch(&lc->rp, lc->pending, NULL, lc->npending);
     lc->npending = 0;
     lc->keysLen = 0;
 }
@@ -173,43 +174,38 @@ static int queueRecovered(void *ctx, const recoveryItem *it) {
 }
 
 /* applyRecovered for a batch of hint entries (hint.h), through the
- * replay's batch path. */
-static int applyRecoveredBatch(void *ctx, const recoveryItem *items, size_t n) {
+ * replay's batch path; hashes (NULL or the loader's) go along. */
+static int applyRecoveredBatch(void *ctx, const recoveryItem *items, const uint64_t *hashes,
+                               size_t n) {
     loadContext *lc = ctx;
     store *s = lc->s;
     for (size_t i = 0; i < n; i++) {
         uint64_t seq = items[i].hdr.seq;
         if (seq > KEYDIR_SEQ_MAX) {
             /* rare: apply around it, and let applyRecovered report it */
-            replayApplyBatch(&lc->rp, items, i);
+            replayApplyBatch(&lc->rp, items, hashes, i);
             applyRecovered(ctx, &items[i]);
-            return applyRecoveredBatch(ctx, items + i + 1, n - i - 1);
+            return applyRecoveredBatch(ctx, items + i + 1, hashes ? hashes + i + 1 : NULL,
+                                       n - i - 1);
         }
         if (seq >= s->nextSeq) s->nextSeq = seq + 1;
     }
-    replayApplyBatch(&lc->rp, items, n);
+    replayApplyBatch(&lc->rp, items, hashes, n);
     return 0;
 }
-
-/* A sealed segment's hint, opened (and checked) before any is loaded. */
-typedef struct sealedHint {
-    hintFile hf;
-    int rc;             /* hintOpen's */
-    char err[256];
-} sealedHint;
 
 /* Pre-sizes each key directory for every entry the open hints hold for
  * it, so that loading them never rehashes (a rehash during a load
  * touches every key twice, and each lookup then reads two tables).  An
  * upper bound: overwritten keys count once per record; fitKeydirs takes
  * back what is far too much after the load. */
-static void presizeKeydirs(store *s, const sealedHint *sh, size_t n) {
+static void presizeKeydirs(store *s, const hintSlot *sh, size_t n) {
     for (int db = 0; db < s->dbCount; db++) {
         uint64_t want = keydirSize(s->kd[db]);
         for (size_t i = 0; i < n; i++)
             if (sh[i].rc == HINT_OK && (size_t)db < sh[i].hf.ndb)
                 want += sh[i].hf.dbEntries[db];
-        if (want > keydirSize(s->kd[db])) keydirExpand(s->kd[db], (size_t)want);
+        if (want > keydirSize(s->kd[db])) keydirExpandForLoad(s->kd[db], (size_t)want);
     }
 }
 
@@ -246,13 +242,17 @@ static segment *openNewest(store *s, uint64_t id, int *startAfter, char *err,
     return segmentOpen(s->dir, id, SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
 }
 
-/* Loads sealed segment i: from its hint when sh->rc is HINT_OK, else
- * by a scan (and then writes its hint, for the next restart). */
-static int loadSealed(store *s, segment *seg, sealedHint *sh, const recoveryOptions *ro,
-                      loadContext *lc, recoveryResult *res, char *err, size_t errlen) {
+/* Loads sealed segment seg, slot i of the loader (NULL: sh was opened
+ * alone): from its hint when sh->rc is HINT_OK, else by a scan (and then
+ * writes its hint, for the next restart).  A hint opened alone is closed
+ * here; a loader's slots stay open until the loader is finished. */
+static int loadSealed(store *s, segment *seg, hintLoader *hl, size_t i, hintSlot *sh,
+                      const recoveryOptions *ro, loadContext *lc, recoveryResult *res,
+                      char *err, size_t errlen) {
     if (sh->rc == HINT_OK) {
-        int rc = hintDeliver(&sh->hf, applyRecoveredBatch, lc, res, err, errlen);
-        hintClose(&sh->hf);
+        int rc = hl ? hintLoaderDeliver(hl, i, applyRecoveredBatch, lc, res, err, errlen)
+                    : hintDeliver(&sh->hf, applyRecoveredBatch, lc, res, err, errlen);
+        if (!hl) hintClose(&sh->hf);
         return rc == HINT_OK ? 0 : -1;
     }
     if (hintScanInstead(seg, ro, sh->rc, sh->err, queueRecovered, lc, res, err, errlen) < 0)
@@ -275,8 +275,10 @@ static int loadSealed(store *s, segment *seg, sealedHint *sh, const recoveryOpti
  * active segment (a torn tail cut, an unwritten header written), unless
  * its header is damaged: then *newId is the id storeOpen must create for
  * the writes to come (0 otherwise).  The sealed segments' hints are all
- * opened and checked first, so the key directories can be sized for them
- * (presizeKeydirs); delivering them stays in id order. */
+ * opened and checked first, on two threads (hint.h, hintLoader), so the
+ * key directories can be sized for them (presizeKeydirs); delivering
+ * them stays on this thread, in id order, while the loader's helper
+ * hashes their keys ahead. */
 static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, size_t n,
                            uint64_t *newId, recoveryResult *res, char *err, size_t errlen) {
     loadContext lc;
@@ -292,19 +294,24 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     recoveryOptions ro = {0};
     ro.log = opts->log;
     *newId = 0;
-    size_t nsealed = n ? n - 1 : 0, opened = 0;
-    sealedHint *sh = xcalloc(nsealed ? nsealed : 1, sizeof(*sh));
+    size_t nsealed = n ? n - 1 : 0;
+    hintSlot *sh = xcalloc(nsealed ? nsealed : 1, sizeof(*sh));
+    hintLoader *hl = NULL;
     int ret = -1;
-    for (; opened < nsealed; opened++) {
-        segment *seg = segmentOpen(s->dir, ids[opened],
-                                   SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER, err, errlen);
+    long long t0 = monotonicUs();
+    for (size_t i = 0; i < nsealed; i++) {
+        segment *seg = segmentOpen(s->dir, ids[i], SEGMENT_OPEN_READ | SEGMENT_OPEN_ANYHEADER,
+                                   err, errlen);
         if (!seg) goto out;
         addSegment(s, seg);
-        sh[opened].rc = hintOpen(seg, &sh[opened].hf, sh[opened].err, sizeof(sh[opened].err));
     }
+    hl = hintLoaderStart(s->segs, sh, nsealed);
+    long long t1 = monotonicUs();
     presizeKeydirs(s, sh, nsealed);
+    long long t2 = monotonicUs();
     for (size_t i = 0; i < nsealed; i++)
-        if (loadSealed(s, s->segs[i], &sh[i], &ro, &lc, res, err, errlen) < 0) goto out;
+        if (loadSealed(s, s->segs[i], hl, i, &sh[i], &ro, &lc, res, err, errlen) < 0) goto out;
+    long long t3 = monotonicUs();
     if (n) {
         int startAfter = 0;
         segment *seg = openNewest(s, ids[n - 1], &startAfter, err, errlen);
@@ -319,10 +326,10 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         if (startAfter) {
             /* sealed after all: loaded as one */
             *newId = ids[n - 1] + 1;
-            sealedHint last;
+            hintSlot last;
             memset(&last, 0, sizeof(last));
             last.rc = hintOpen(seg, &last.hf, last.err, sizeof(last.err));
-            if (loadSealed(s, seg, &last, &ro, &lc, res, err, errlen) < 0) goto out;
+            if (loadSealed(s, seg, NULL, 0, &last, &ro, &lc, res, err, errlen) < 0) goto out;
         } else {
             ro.active = 1;
             if (recoveryScan(seg, &ro, queueRecovered, &lc, res, err, errlen) < 0) goto out;
@@ -330,11 +337,18 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
         }
     }
     replayFinish(&lc.rp);
+    long long t4 = monotonicUs();
+    storeLogf(s, STORE_LOG_VERBOSE, "Load phases: hints opened and checked %.1f ms (%s), key "
+              "directories sized %.1f ms, sealed segments applied %.1f ms, newest segment "
+              "scanned %.1f ms", (t1 - t0) / 1e3, hl && hintLoaderThreaded(hl) ? "two threads" :
+              "one thread", (t2 - t1) / 1e3, (t3 - t2) / 1e3, (t4 - t3) / 1e3);
     ret = 0;
 out:
     replayDiscard(&lc.rp);
-    for (size_t i = 0; i < opened; i++)
-        if (sh[i].rc == HINT_OK) hintClose(&sh[i].hf);
+    hintLoaderFinish(hl); /* joins the helper before its mappings go */
+    if (hl)
+        for (size_t i = 0; i < nsealed; i++)
+            if (sh[i].rc == HINT_OK) hintClose(&sh[i].hf);
     xfree(sh);
     xfree(lc.keys);
     return ret;

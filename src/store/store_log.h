@@ -1,11 +1,12 @@
 /* store/store_log.h -- how the storage engine's files log: a line handed
  * to the callback the store was opened with (storeOptions.log), at one of
- * two levels.  The store has no logging of its own (it is a library); the
+ * three levels.  The store has no logging of its own (it is a library); the
  * server passes serverLog, redis-kv-check prints to stderr. */
 #ifndef REDIS_KV_STORE_LOG_H
 #define REDIS_KV_STORE_LOG_H
 
-/* The levels, equal to lib/log.h's LL_NOTICE and LL_WARNING. */
+/* The levels, equal to lib/log.h's LL_VERBOSE, LL_NOTICE and LL_WARNING. */
+#define STORE_LOG_VERBOSE 1
 #define STORE_LOG_NOTICE 2
 #define STORE_LOG_WARNING 3
 

@@ -208,7 +208,11 @@ static void testBatchEqualsSerial(void) {
         ASSERT(ref.rp.patchesDropped > 0);
         ASSERT(ref.rp.ignored > 0);
     }
-    for (int presize = 0; presize <= 1; presize++) {
+    /* every key hashed ahead, as a hint loader's helper does (hint.h) */
+    uint64_t *hashes = xmalloc(g.n * sizeof(uint64_t));
+    for (size_t k = 0; k < g.n; k++) hashes[k] = keydirHash(g.items[k].key, g.items[k].hdr.keylen);
+    for (int variant = 0; variant <= 2; variant++) {
+        int presize = variant >= 1, hashed = variant == 2;
         side b;
         sideInit(&b, presize);
         /* batches of every size, 1 to more than REPLAY_BATCH_MAX */
@@ -216,12 +220,13 @@ static void testBatchEqualsSerial(void) {
         while (i < g.n) {
             size_t n = 1 + next32() % (REPLAY_BATCH_MAX + 60);
             if (n > g.n - i) n = g.n - i;
-            replayApplyBatch(&b.rp, g.items + i, n);
+            replayApplyBatch(&b.rp, g.items + i, hashed ? hashes + i : NULL, n);
             i += n;
         }
         replayFinish(&b.rp);
-        TEST_CASE(presize ? "batch replay into pre-sized keydirs equals serial replay"
-                          : "batch replay equals serial replay") {
+        TEST_CASE(hashed    ? "batch replay with the keys hashed ahead equals serial replay"
+                  : presize ? "batch replay into pre-sized keydirs equals serial replay"
+                            : "batch replay equals serial replay") {
             sameKeydirs(&ref, &b);
             ASSERT(memcmp(ref.dbMap, b.dbMap, sizeof(ref.dbMap)) == 0);
             ASSERT(memcmp(ref.live.bytes, b.live.bytes, sizeof(ref.live.bytes)) == 0);
@@ -257,6 +262,7 @@ static void testBatchEqualsSerial(void) {
         ASSERT(memcmp(recount.bytes, ref.live.bytes, sizeof(recount.bytes)) == 0);
     }
     sideFree(&ref);
+    xfree(hashes);
     xfree(g.items);
     xfree(g.arena);
 }
@@ -283,8 +289,38 @@ static void testHashedKeydir(void) {
     }
 }
 
+/* keydirLoadSet: one walk for what keydirLookupHashed + keydirSetHashed
+ * did, telling the loader what it replaced. */
+static void testLoadSet(void) {
+    TEST_CASE("keydirLoadSet inserts, replaces (giving the old location) or leaves a chain") {
+        keydir *kd = keydirCreate();
+        keydirExpandForLoad(kd, 100);
+        uint64_t h = keydirHash("k", 1);
+        keydirLoc a = {1, 100, 10}, b = {2, 200, 20}, old = {0, 0, 0};
+        ASSERT_EQ_INT(keydirLoadSet(kd, "k", 1, h, &a, 0, 1, &old), KEYDIR_LOAD_NEW);
+        ASSERT_EQ_INT(keydirLoadSet(kd, "k", 1, h, &b, 5000, 2, &old), KEYDIR_LOAD_REPLACED);
+        ASSERT(old.segment == 1 && old.offset == 100 && old.valueLen == 10);
+        keydirEntry *e = keydirLookup(kd, "k", 1);
+        keydirLoc now;
+        keydirEntryLoc(e, &now);
+        ASSERT(now.segment == 2 && now.offset == 200 && now.valueLen == 20);
+        ASSERT(keydirEntryExpire(e) == 5000 && keydirEntrySeq(e) == 2);
+        ASSERT_EQ_INT((long long)keydirExpiresCount(kd), 1);
+        /* a patched key: nothing changes, the caller takes the long way */
+        keydirChainRec base = {2, 200, 60, 0, 20}, patch = {3, 300, 50, 5, 4};
+        keydirAppendPatch(kd, "k", 1, &base, &patch, 20, 3);
+        keydirLoc c = {4, 400, 40};
+        ASSERT_EQ_INT(keydirLoadSet(kd, "k", 1, h, &c, 0, 4, &old), KEYDIR_LOAD_CHAINED);
+        e = keydirLookup(kd, "k", 1);
+        ASSERT(keydirEntryChain(e) != NULL && keydirEntrySeq(e) == 3);
+        ASSERT_EQ_INT((long long)keydirSize(kd), 1);
+        keydirRelease(kd);
+    }
+}
+
 int main(void) {
     testHashedKeydir();
+    testLoadSet();
     testBatchEqualsSerial();
     return testReport();
 }

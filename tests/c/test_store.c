@@ -772,12 +772,38 @@ static void randomWorkload(store *s, int ops) {
     }
 }
 
+/* A store in a new directory (*dir) with 4 KB segments, after 1500
+ * random operations from seed: twenty-odd segments. */
+static store *manySegments(char **dir, uint32_t seed) {
+    *dir = makeTempDir("store");
+    store *s = openStoreAt(*dir, 4096, STORE_FSYNC_NO, T0);
+    lcg = seed;
+    randomWorkload(s, 1500);
+    return s;
+}
+
+/* Reopens dir (4 KB segments) and checks that it holds what st and live
+ * describe, fromHints segments loaded from their hints, no damage; its
+ * snapshot goes to *out. */
+static void checkReopen(const char *dir, const storeStats *st, uint64_t fromHints,
+                        const snapshot *live, snapshot *out) {
+    store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
+    storeStats h = statsOf(s);
+    ASSERT_EQ_UINT(h.segmentsFromHints, fromHints);
+    ASSERT_EQ_UINT(h.segments, st->segments);
+    ASSERT_EQ_UINT(h.liveBytes, st->liveBytes);
+    ASSERT_EQ_UINT(h.totalBytes, st->totalBytes);
+    ASSERT_EQ_UINT(h.lastSeq, st->lastSeq);
+    ASSERT_EQ_UINT(h.damageReports, 0);
+    takeSnapshot(s, out);
+    ASSERT(sameSnapshot(live, out, 1));
+    storeClose(s);
+}
+
 static void testRotation(void) {
     TEST_CASE("rotation with a tiny segment size; hints load like a full scan") {
-        char *dir = makeTempDir("store");
-        store *s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
-        lcg = 42;
-        randomWorkload(s, 1500);
+        char *dir;
+        store *s = manySegments(&dir, 42);
         storeStats st = statsOf(s);
         ASSERT(st.segments > 20);
         ASSERT_EQ_INT(countFiles(dir, ".log"), (int)st.segments);
@@ -804,17 +830,7 @@ static void testRotation(void) {
         ASSERT(live.n > 100);
         storeClose(s);
 
-        s = openStoreAt(dir, 4096, STORE_FSYNC_NO, T0);
-        storeStats h = statsOf(s);
-        ASSERT_EQ_UINT(h.segmentsFromHints, st.segments - 1);
-        ASSERT_EQ_UINT(h.segments, st.segments);
-        ASSERT_EQ_UINT(h.liveBytes, st.liveBytes);
-        ASSERT_EQ_UINT(h.totalBytes, st.totalBytes);
-        ASSERT_EQ_UINT(h.lastSeq, st.lastSeq);
-        ASSERT_EQ_UINT(h.damageReports, 0);
-        takeSnapshot(s, &fromHints);
-        ASSERT(sameSnapshot(&live, &fromHints, 1));
-        storeClose(s);
+        checkReopen(dir, &st, st.segments - 1, &live, &fromHints);
 
         /* Without hints: a full scan of every segment gives the same. */
         for (uint64_t id = 1; id < st.segments; id++) {
@@ -888,6 +904,48 @@ static void testRotation(void) {
             ASSERT_EQ_UINT(loc.offset, SEGMENT_HEADER_SIZE);
         }
         storeClose(s);
+        removeTree(dir);
+    }
+}
+
+/* The hints of a restart are checked on two threads (hint.h, hintLoader):
+ * a damaged one must fall back to a scan of its segment whichever thread
+ * found it, and the rest must still load from their hints, in order. */
+static void testDamagedHintsAmongMany(void) {
+    TEST_CASE("damaged hints among many are scanned instead, the others still load") {
+        char *dir;
+        store *s = manySegments(&dir, 7);
+        storeWaitHints(s);
+        storeStats st = statsOf(s);
+        ASSERT(st.segments > 20);
+        snapshot live, back, again;
+        takeSnapshot(s, &live);
+        storeClose(s);
+
+        /* every third hint damaged: a flipped byte (checksum), a cut tail
+         * (trailer) or an empty file, at odd and even slots alike */
+        int damaged = 0;
+        for (uint64_t id = 2; id < st.segments; id += 3, damaged++) {
+            char *p = segmentPath(dir, id, ".hint");
+            size_t len;
+            char *bytes = readFile(dir, id, ".hint", &len);
+            FILE *f = fopen(p, "wb");
+            if (ASSERT(bytes != NULL && f != NULL)) {
+                if (damaged % 3 == 0) bytes[len / 2] ^= 0x40;
+                if (damaged % 3 != 2) fwrite(bytes, 1, damaged % 3 == 0 ? len : len - 5, f);
+            }
+            if (f) fclose(f);
+            xfree(bytes);
+            xfree(p);
+        }
+        ASSERT(damaged >= 6);
+
+        checkReopen(dir, &st, st.segments - 1 - (uint64_t)damaged, &live, &back);
+        /* the scans wrote the hints again: the next start uses them all */
+        checkReopen(dir, &st, st.segments - 1, &live, &again);
+        freeSnapshot(&live);
+        freeSnapshot(&back);
+        freeSnapshot(&again);
         removeTree(dir);
     }
 }
@@ -1539,6 +1597,7 @@ int main(void) {
     testReopen();
     testWriteTime();
     testRotation();
+    testDamagedHintsAmongMany();
     testLoadSizing();
     testBatches();
     testWriteErrors();
