@@ -503,7 +503,7 @@ int keydirLoadSet(keydir *kd, const void *key, size_t klen, uint64_t h,
         return KEYDIR_LOAD_NEW;
     }
     keydirEntry *e = *link;
-    if (entryChain(e)) return KEYDIR_LOAD_CHAINED;
+    if (e->seqMeta & META_PATCHED) return KEYDIR_LOAD_CHAINED; /* a chain or a collection */
     old->segment = e->segment;
     old->offset = e->offset;
     old->valueLen = e->valueLen;

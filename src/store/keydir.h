@@ -128,8 +128,9 @@ void keydirPrefetch(const keydir *kd, uint64_t h, int entry);
  * keydirSetHashed walks it twice).  KEYDIR_LOAD_NEW: the key was
  * inserted.  KEYDIR_LOAD_REPLACED: the key had one plain record, whose
  * location is now in *old, and was overwritten.  KEYDIR_LOAD_CHAINED:
- * the key is patched (keydirEntryChain) and NOTHING changed: the caller
- * accounts for its chain and calls keydirSetHashed. */
+ * the key is patched (keydirEntryChain) or a collection, and NOTHING
+ * changed: the caller accounts for its records and calls
+ * keydirSetHashed. */
 #define KEYDIR_LOAD_NEW 0
 #define KEYDIR_LOAD_REPLACED 1
 #define KEYDIR_LOAD_CHAINED 2

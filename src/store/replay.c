@@ -359,7 +359,7 @@ static void applySet(replayState *rp, const recoveryItem *it, uint64_t hash) {
         if (rp->countLive)
             rp->countLive(rp->ctx, old.segment, recordEncodedSize(h->keylen, old.valueLen), 0);
         break;
-    case KEYDIR_LOAD_CHAINED: /* rare: every record of the chain stops counting */
+    case KEYDIR_LOAD_CHAINED: /* rare: every record of the chain or collection stops counting */
         countLive(rp, keydirLookupHashed(kd, it->key, h->keylen, hash), 0);
         keydirSetHashed(kd, it->key, h->keylen, hash, &loc, h->expireAt, h->seq, NULL);
         break;

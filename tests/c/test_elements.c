@@ -263,6 +263,31 @@ static void testBasics(void) {
         removeTree(dir);
     }
 
+    TEST_CASE("a string written over a collection replaces it, after restarts too") {
+        char *dir = makeTempDir("elements");
+        store *s = openStore(dir, 4096); /* the SETs land in sealed segments, with hints */
+        for (int i = 0; i < 300; i++) {
+            char f[16];
+            snprintf(f, sizeof(f), "f%d", i);
+            ASSERT_EQ_INT(hset(s, 0, "h", f, "v"), STORE_OK);
+        }
+        ASSERT_EQ_INT(sadd(s, 0, "s", "7"), STORE_OK);
+        ASSERT_EQ_INT(storePut(s, 0, "h", 1, "string now", 10, 0), STORE_OK);
+        ASSERT_EQ_INT(storePut(s, 0, "s", 1, "string too", 10, 0), STORE_OK);
+        for (int i = 0; i < 200; i++) ASSERT_EQ_INT(hset(s, 0, "other", "f", "filler"), STORE_OK);
+        ASSERT_EQ_INT(storeKeyType(s, 0, "h", 1), STORE_TYPE_STRING);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeWaitHints(s);
+        char *before = digest(s);
+        s = reopen(s, dir, 4096);
+        ASSERT(sameDigest(before, digest(s)));
+        ASSERT_EQ_INT(storeKeyType(s, 0, "h", 1), STORE_TYPE_STRING);
+        ASSERT_EQ_INT(storeKeyType(s, 0, "s", 1), STORE_TYPE_STRING);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeClose(s);
+        removeTree(dir);
+    }
+
     TEST_CASE("a key keeps its expiry across element writes and restarts") {
         char *dir = makeTempDir("elements");
         store *s = openStore(dir, 1 << 20);

@@ -34,7 +34,8 @@ proc cl_hash {c key} {
 
 # A data set of every shape: small and large hashes (listpack and
 # hashtable), intsets and hashtable sets, an expiring hash, values with
-# every byte.  Returns the model: a dict key -> {type contents}.
+# every byte, and strings written over a hash and a set.  Returns the
+# model: a dict key -> {type contents}.
 proc cl_write_dataset {c} {
     set m [dict create]
     set bytes ""
@@ -56,6 +57,12 @@ proc cl_write_dataset {c} {
     dict set m ttlhash [list hash [cl_hash $c ttlhash]]
     $c sadd gone a
     $c srem gone a
+    for {set i 0} {$i < 300} {incr i} { $c hset wasbig f$i v }
+    $c set wasbig "a string over a hashtable hash"
+    dict set m wasbig [list string [$c get wasbig]]
+    $c sadd wasints 1 2 3
+    $c set wasints "a string over an intset"
+    dict set m wasints [list string [$c get wasints]]
     return $m
 }
 
@@ -67,6 +74,8 @@ proc cl_assert_dataset {c m when} {
         assert_equal $type [$c type $key] "TYPE $key $when"
         if {$type eq "hash"} {
             assert_equal $contents [cl_hash $c $key] "$key $when"
+        } elseif {$type eq "string"} {
+            assert_equal $contents [$c get $key] "$key $when"
         } else {
             assert_equal $contents [lsort [$c smembers $key]] "$key $when"
         }
