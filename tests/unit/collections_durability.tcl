@@ -410,7 +410,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         set c [dict get $s client]
         # In the backup.
         $c hset small a 1 b 2 c 3
-        for {set i 0} {$i < 300} {incr i} { $c hset big f$i [cd_value 20] }
+        for {set i 0} {$i < 600} {incr i} { $c hset big f$i [cd_value 20] }
         $c sadd ints 3 1 2 -5 1000000
         for {set i 0} {$i < 600} {incr i} { $c sadd words w$i }
         $c hset ttlhash x y
@@ -541,6 +541,7 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
             m_put $k set $d
         }
         foreach k {newh news fresh moved words2 bigh2} { m_del $k }
+        set h_order [$c hgetall h]
 
         # Fill the disk: 10 KB values, then smaller and smaller ones until
         # even one byte does not fit.
@@ -557,8 +558,13 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         for {set i 0} {$i < 100} {incr i} { lappend many new$i [cd_value 50] }
         set members {}
         for {set i 0} {$i < 100} {incr i} { lappend members m$i }
+        set live0 [server_info_field $c storage_live_bytes]
+        set many600 {}
+        for {set i 0} {$i < 600} {incr i} { lappend many600 x$i 1 }
         set refused [list \
             [list hset h {*}$many] \
+            [list hset h {*}$many600] \
+            [list hset h f9 z long [string repeat x 100]] \
             [list hset h f1 changed] \
             [list hset newh {*}$many] \
             [list hsetnx h new v] \
@@ -592,12 +598,14 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         $c hset h f1 tx
         $c sadd words tx
         assert_error_equal $::cd_misconf {$c exec}
-        # Nothing half applied: contents, sizes, encodings.
+        # Nothing half applied: contents, sizes, encodings, live bytes.
+        assert_equal $live0 [server_info_field $c storage_live_bytes]
         cd_verify $c "after the refused writes"
         assert_equal 4 [$c hlen h]
         assert_equal 5 [$c scard ints]
         assert_equal intset [$c object encoding ints]
         assert_equal listpack [$c object encoding h]
+        assert_equal $h_order [$c hgetall h] "HGETALL h, in its listpack order"
         assert_equal hashtable [$c object encoding words]
         assert_equal 10 [$c hget h n]
         # With nothing to write they answer as usual.
