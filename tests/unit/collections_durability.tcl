@@ -63,6 +63,18 @@ proc cd_check {when args} {
     return $out
 }
 
+# With the server S stopped: redis-kv-check passes on DIR, and the model
+# reads back after a graceful restart and after kill -9.
+proc cd_check_restarts {s dir} {
+    assert_match "*result: clean*" [cd_check "after the stop" $dir]
+    set s [restart_server $s]
+    cd_verify [dict get $s client] "after a graceful restart"
+    set s [restart_server $s -kill9]
+    cd_verify [dict get $s client] "after kill -9"
+    stop_server $s
+    assert_match "*result: clean*" [cd_check "after the restarts" $dir]
+}
+
 proc cd_wait_compaction {c} {
     wait_for_condition 3000 20 {
         [server_info_field $c aof_rewrite_in_progress] == 0
@@ -428,13 +440,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         cd_need ::cdC 2
         set s [dict get $::cdC s]
         set dir [dict get $::cdC dir]
-        assert_match "*result: clean*" [cd_check "after the compactions" $dir]
-        set s [restart_server $s]
-        cd_verify [dict get $s client] "after a graceful restart"
-        set s [restart_server $s -kill9]
-        cd_verify [dict get $s client] "after kill -9"
-        stop_server $s
-        assert_match "*result: clean*" [cd_check "after the restarts" $dir]
+        cd_check_restarts $s $dir
     }
 
     # ---------------- point-in-time restore
@@ -770,13 +776,7 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         set s [dict get $::cdF s]
         set dir [dict get $::cdF dir]
         stop_server $s
-        assert_match "*result: clean*" [cd_check "after the graceful stop" $dir]
-        set s [restart_server $s]
-        cd_verify [dict get $s client] "after the graceful restart"
-        set s [restart_server $s -kill9]
-        cd_verify [dict get $s client] "after kill -9"
-        stop_server $s
-        assert_match "*result: clean*" [cd_check "after the last stop" $dir]
+        cd_check_restarts $s $dir
     }
 }
 } finally {
