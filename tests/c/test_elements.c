@@ -111,7 +111,7 @@ static void digestCollection(store *s, int db, const char *key, size_t klen, tex
         xfree(v);
         i++;
     }
-    qsort(items, i, sizeof(char *), cmpStr);
+    if (i) qsort(items, i, sizeof(char *), cmpStr);
     for (uint32_t k = 0; k < i; k++) {
         textAdd(out, items[k], strlen(items[k]));
         textAdd(out, ",", 1);
@@ -151,7 +151,7 @@ static char *digest(store *s) {
             collectKey(&l, key, klen);
         }
         keydirIterRelease(&it);
-        qsort(l.keys, l.n, sizeof(char *), cmpStr);
+        if (l.n) qsort(l.keys, l.n, sizeof(char *), cmpStr);
         for (size_t i = 0; i < l.n; i++) {
             char head[64];
             const char *k = l.keys[i];
