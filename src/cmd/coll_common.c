@@ -32,8 +32,13 @@ typedef struct elemBatch {
 static void elemBatchAdd(void *priv, const collElem *e) {
     elemBatch *b = priv;
     if (b->n == b->cap) {
+        /* not xrealloc: an intset member's name lies in its own buf, so
+         * each element is copied to point into its new place */
         b->cap = b->cap ? b->cap * 2 : 16;
-        b->items = xrealloc(b->items, b->cap * sizeof(collElem));
+        collElem *items = xmalloc(b->cap * sizeof(collElem));
+        for (size_t i = 0; i < b->n; i++) elemCopy(&items[i], &b->items[i]);
+        xfree(b->items);
+        b->items = items;
     }
     elemCopy(&b->items[b->n++], e);
 }

@@ -158,30 +158,44 @@ static void chooseFirstEncoding(collection *c, const char *name, size_t nlen) {
     }
 }
 
+/* Whether the encoding cannot hold (name, loc). */
+static int putNeedsTable(const collection *c, const char *name, size_t nlen, const collLoc *loc,
+                         const collLimits *lim) {
+    int64_t v;
+    if (c->enc == COLL_ENC_PACKED)
+        return nlen > lim->maxPackedValue || loc->valueLen > lim->maxPackedValue;
+    if (c->enc == COLL_ENC_INTSET) return !collIntsetParse(name, nlen, &v);
+    return 0;
+}
+
 /* Converts before a put of (name, loc) that the encoding cannot hold. */
 static void convertForPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
                           const collLimits *lim) {
-    int64_t v;
-    if (c->enc == COLL_ENC_PACKED &&
-        (nlen > lim->maxPackedValue || loc->valueLen > lim->maxPackedValue)) {
-        convertToTable(c);
-    } else if (c->enc == COLL_ENC_INTSET && !collIntsetParse(name, nlen, &v)) {
-        convertToTable(c);
-    }
+    if (putNeedsTable(c, name, nlen, loc, lim)) convertToTable(c);
 }
 
 /* Redis caps set-max-intset-entries at 2^30 where it applies it (since
  * the fix of CVE-2021-32687): an intset never grows past that. */
 #define INTSET_ENTRIES_CAP (UINT32_C(1) << 30)
 
-/* Converts after a new element made the collection too big. */
-static void convertForCount(collection *c, const collLimits *lim) {
+/* Whether count elements are too many for c's encoding. */
+static int countNeedsTable(const collection *c, uint64_t count, const collLimits *lim) {
     uint32_t maxIntset = lim->maxIntsetEntries < INTSET_ENTRIES_CAP ? lim->maxIntsetEntries
                                                                     : INTSET_ENTRIES_CAP;
-    if ((c->enc == COLL_ENC_PACKED && c->count > lim->maxPackedEntries) ||
-        (c->enc == COLL_ENC_INTSET && c->count > maxIntset)) {
-        convertToTable(c);
-    }
+    return (c->enc == COLL_ENC_PACKED && count > lim->maxPackedEntries) ||
+           (c->enc == COLL_ENC_INTSET && count > maxIntset);
+}
+
+/* Converts after a new element made the collection too big. */
+static void convertForCount(collection *c, const collLimits *lim) {
+    if (countNeedsTable(c, c->count, lim)) convertToTable(c);
+}
+
+int collPutConverts(const collection *c, const char *name, size_t nlen, const collLoc *loc,
+                    const collLimits *lim) {
+    if (c->enc == 0 || c->enc == COLL_ENC_TABLE) return 0;
+    if (putNeedsTable(c, name, nlen, loc, lim)) return 1;
+    return countNeedsTable(c, (uint64_t)c->count + 1, lim) && !collFind(c, name, nlen, NULL);
 }
 
 /* Adds name, known absent, to the current encoding. */
@@ -246,6 +260,22 @@ collection *collRebuildSmall(const collection *c, const collLimits *lim) {
     collIterInit(&it, c);
     while (collIterNext(&it, &e)) collPut(small, e.name, e.nlen, &e.loc, lim, NULL);
     return small;
+}
+
+collection *collCopySmall(const collection *c) {
+    if (c->enc != COLL_ENC_PACKED && c->enc != COLL_ENC_INTSET) return NULL;
+    collection *d = xmalloc(sizeof(*d));
+    *d = *c;
+    if (c->enc == COLL_ENC_PACKED) {
+        d->u.packed.buf = c->u.packed.len ? xmalloc(c->u.packed.len) : NULL;
+        if (c->u.packed.len) memcpy(d->u.packed.buf, c->u.packed.buf, c->u.packed.len);
+    } else if (c->count) {
+        d->u.intset.vals = xmalloc((size_t)c->count * c->width);
+        memcpy(d->u.intset.vals, c->u.intset.vals, (size_t)c->count * c->width);
+        d->u.intset.locs = xmalloc((size_t)c->count * sizeof(collLoc));
+        memcpy(d->u.intset.locs, c->u.intset.locs, (size_t)c->count * sizeof(collLoc));
+    }
+    return d;
 }
 
 void collFree(collection *c) {

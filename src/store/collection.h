@@ -117,6 +117,11 @@ void collConvertToTable(collection *c);
  * it under lim, or NULL (c is not a TABLE, or they do not fit). */
 collection *collRebuildSmall(const collection *c, const collLimits *lim);
 
+/* A copy of a PACKED or INTSET c, in its encoding and element order
+ * (one copy of its storage), or NULL when c is a TABLE or empty: what an
+ * undo needs to give a collection back its small form and order. */
+collection *collCopySmall(const collection *c);
+
 /* ---- Elements ------------------------------------------------------------ */
 
 /* 1 and *loc (if loc != NULL) when name is an element, else 0. */
@@ -127,6 +132,12 @@ int collFind(const collection *c, const char *name, size_t nlen, collLoc *loc);
  * May convert the encoding (by lim).  nlen <= COLL_NAME_MAX. */
 int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
             const collLimits *lim, collLoc *old);
+
+/* 1 when collPut(c, name, nlen, loc, lim) would convert c to TABLE (0
+ * for an empty c, whose first put picks its encoding), so that a write
+ * that may be undone can keep the small form first (store/elements.c). */
+int collPutConverts(const collection *c, const char *name, size_t nlen, const collLoc *loc,
+                    const collLimits *lim);
 
 /* Removes name: 1 with *old (if old != NULL) its location, or 0 when it
  * was not an element. */

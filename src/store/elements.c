@@ -15,7 +15,12 @@
  * key pushes an UNDO_KEY step (absent) before that, deleting it an
  * UNDO_KEY step after it that takes the emptied collection.  Steps are
  * undone newest first, so the collection is back in the keydir before its
- * element is. */
+ * element is.  A put that converts a small collection (listpack, intset)
+ * to a table, and a delete from a listpack, keep a copy of the small
+ * form in the step (coll), and the undo rebuilds the collection in that
+ * encoding and order: a write refused on a full disk leaves OBJECT
+ * ENCODING and the order of HGETALL as they were, as in Redis, which
+ * refuses it before it runs. */
 #include "store/store_internal.h"
 
 #include <string.h>
@@ -58,11 +63,34 @@ static int appendElement(store *s, int type, int pdb, int ctype, const void *key
     return rc;
 }
 
+/* A copy of the small collection 'order' (its encoding, its element
+ * order) with each element at its location in 'at'; NULL when 'at' lacks
+ * one.  No limit applies: the copy holds what already was. */
+static collection *smallCopy(const collection *order, const collection *at) {
+    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    collection *c = collCreate(collType(order));
+    collIter it;
+    collElem e;
+    collLoc loc;
+    collIterInit(&it, order);
+    while (collIterNext(&it, &e)) {
+        if (!collFind(at, e.name, e.nlen, &loc)) {
+            collFree(c);
+            return NULL;
+        }
+        collPut(c, e.name, e.nlen, &loc, &unlimited, NULL);
+    }
+    return c;
+}
+
 /* An UNDO_ELEMENT step for name of key, which was at *prior (NULL: it
- * was not an element). */
+ * was not an element); smallBefore (owned by the step from now on) is
+ * the collection's small form before this write, if it is to be rebuilt
+ * on undo (see the top of the file). */
 static void rememberElement(store *s, int pdb, const void *key, size_t klen, const void *name,
-                            size_t nlen, const collLoc *prior) {
+                            size_t nlen, const collLoc *prior, collection *smallBefore) {
     undoStep *u = storePushUndo(s, pdb, UNDO_ELEMENT);
+    u->coll = smallBefore;
     u->key = xmalloc(klen ? klen : 1);
     memcpy(u->key, key, klen);
     u->klen = klen;
@@ -105,8 +133,10 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
         keydirEntrySetSeq(e, seq);
     }
     collLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen}, old;
+    collection *smallBefore =
+        collPutConverts(c, name, nlen, &loc, &s->collLimits) ? collCopySmall(c) : NULL;
     int existed = collPut(c, name, nlen, &loc, &s->collLimits, &old);
-    rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL);
+    rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, smallBefore);
     if (existed) storeCountBytes(s, old.segment, elementRecordSize(klen, nlen, old.valueLen), 0);
     storeCountBytes(s, loc.segment, elementRecordSize(klen, nlen, loc.valueLen), 1);
     if (created) *created = !existed;
@@ -127,7 +157,9 @@ int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen
     int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, ctype, key, klen, name, nlen, NULL, 0, 0,
                            &off);
     if (rc != STORE_OK) return rc;
-    rememberElement(s, pdb, key, klen, name, nlen, &cur);
+    /* a listpack's order: its undo puts the element back at the end */
+    collection *order = collEncoding(c) == COLL_ENC_PACKED ? collCopySmall(c) : NULL;
+    rememberElement(s, pdb, key, klen, name, nlen, &cur, order);
     collRemove(c, name, nlen, NULL);
     storeCountBytes(s, cur.segment, elementRecordSize(klen, nlen, cur.valueLen), 0);
     if (collCount(c) == 0) {
@@ -168,18 +200,30 @@ void storeCollectionToTable(store *s, int db, const void *key, size_t klen) {
 }
 
 /* Puts an element back where the step saw it (or out, if it was not
- * there), with the live bytes; the key's collection is in the keydir by
- * then (newer steps were undone first). */
+ * there), with the live bytes, and the collection back in the encoding
+ * and order of u->coll if the step has one (at the locations the
+ * elements have now: a compaction may have moved some since the copy);
+ * the key's collection is in the keydir by then (newer steps were undone
+ * first).  undoBack frees u->coll. */
 void elementUndo(store *s, undoStep *u, int restore) {
     if (!restore) return;
-    keydirEntry *e = keydirLookup(s->kd[u->db], u->key, u->klen);
+    keydir *kd = s->kd[u->db];
+    keydirEntry *e = keydirLookup(kd, u->key, u->klen);
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (!c) return;
     collLoc now;
-    if (collRemove(c, u->name, u->nlen, &now))
-        storeCountBytes(s, now.segment, elementRecordSize(u->klen, u->nlen, now.valueLen), 0);
-    if (!u->existed) return;
-    collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits, NULL);
-    storeCountBytes(s, u->elemLoc.segment,
-                    elementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
+    int was;
+    if (u->existed) {
+        /* in place when the write moved it, so it keeps its position */
+        was = collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits, &now);
+        storeCountBytes(s, u->elemLoc.segment,
+                        elementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
+    } else {
+        was = collRemove(c, u->name, u->nlen, &now);
+    }
+    if (was) storeCountBytes(s, now.segment, elementRecordSize(u->klen, u->nlen, now.valueLen), 0);
+    collection *small = u->coll ? smallCopy(u->coll, c) : NULL;
+    if (small)
+        keydirSetCollection(kd, u->key, u->klen, small, keydirEntryExpire(e), keydirEntrySeq(e),
+                            NULL);
 }

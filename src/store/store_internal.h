@@ -54,7 +54,10 @@ typedef struct undoStep {
     uint64_t seq;
     keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
     collection *coll;    /* UNDO_KEY: the key's collection, taken from the
-                            keydir (the step owns it until released) */
+                            keydir; UNDO_ELEMENT: the collection's small
+                            form before the write, when its undo rebuilds
+                            it (elements.c) (the step owns it until
+                            released) */
     char *name;          /* UNDO_ELEMENT: the element, its prior location */
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */

@@ -111,7 +111,7 @@ static void digestCollection(store *s, int db, const char *key, size_t klen, tex
         xfree(v);
         i++;
     }
-    qsort(items, i, sizeof(char *), cmpStr);
+    if (i) qsort(items, i, sizeof(char *), cmpStr);
     for (uint32_t k = 0; k < i; k++) {
         textAdd(out, items[k], strlen(items[k]));
         textAdd(out, ",", 1);
@@ -151,7 +151,7 @@ static char *digest(store *s) {
             collectKey(&l, key, klen);
         }
         keydirIterRelease(&it);
-        qsort(l.keys, l.n, sizeof(char *), cmpStr);
+        if (l.n) qsort(l.keys, l.n, sizeof(char *), cmpStr);
         for (size_t i = 0; i < l.n; i++) {
             char head[64];
             const char *k = l.keys[i];
@@ -455,6 +455,71 @@ static void testBatches(void) {
     }
 }
 
+/* The names of the key's collection in its walk order, comma-separated,
+ * after its encoding ("listpack:a,b,"), to xfree. */
+static char *walkOrder(store *s, int db, const char *key) {
+    const collection *c = storeCollection(s, db, key, strlen(key));
+    text t = {NULL, 0, 0};
+    const char *enc = c ? collEncodingName(c) : "none";
+    textAdd(&t, enc, strlen(enc));
+    textAdd(&t, ":", 1);
+    collIter it;
+    collElem el;
+    if (c) collIterInit(&it, c);
+    while (c && collIterNext(&it, &el)) {
+        textAdd(&t, el.name, el.nlen);
+        textAdd(&t, ",", 1);
+    }
+    return t.buf;
+}
+
+static void testUndoKeepsEncoding(void) {
+    TEST_CASE("a failed write leaves each collection's encoding and element order") {
+        char *dir = makeTempDir("elements");
+        store *s = openStore(dir, 1 << 20);
+        const char *fields[] = {"d", "a", "c", "b"};
+        for (int i = 0; i < 4; i++) ASSERT_EQ_INT(hset(s, 0, "h", fields[i], "v"), STORE_OK);
+        ASSERT_EQ_INT(hset(s, 0, "h2", "x", "1"), STORE_OK);
+        ASSERT_EQ_INT(hset(s, 0, "h2", "y", "2"), STORE_OK);
+        ASSERT_EQ_INT(sadd(s, 0, "ints", "3"), STORE_OK);
+        ASSERT_EQ_INT(sadd(s, 0, "ints", "1"), STORE_OK);
+        char *h = walkOrder(s, 0, "h"), *h2 = walkOrder(s, 0, "h2"), *ints = walkOrder(s, 0, "ints");
+        ASSERT_EQ_STR(h, "listpack:d,a,c,b,");
+        ASSERT_EQ_STR(ints, "intset:1,3,");
+        char *before = digest(s);
+        storeSetDeferredWrites(s, 1);
+        ASSERT_EQ_INT(hset(s, 0, "h", "a", "changed"), STORE_OK); /* in place */
+        ASSERT_EQ_INT(hdel(s, 0, "h", "c"), STORE_OK);
+        char longv[100];
+        memset(longv, 'x', sizeof(longv) - 1);
+        longv[sizeof(longv) - 1] = '\0';
+        ASSERT_EQ_INT(hset(s, 0, "h", "long", longv), STORE_OK); /* a table now */
+        ASSERT_EQ_INT(hset(s, 0, "h", "e", "after the conversion"), STORE_OK);
+        ASSERT_EQ_INT(hdel(s, 0, "h2", "x"), STORE_OK);
+        ASSERT_EQ_INT(hset(s, 0, "h2", "x", "back at the end"), STORE_OK);
+        ASSERT_EQ_INT(sadd(s, 0, "ints", "word"), STORE_OK); /* a table now */
+        ASSERT_EQ_STR(collEncodingName(storeCollection(s, 0, "ints", 4)), "hashtable");
+        fsizeLimit lim;
+        ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
+        ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
+        ASSERT(sameDigest(before, digest(s)));
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        char *now;
+        ASSERT_EQ_STR((now = walkOrder(s, 0, "h")), h);
+        xfree(now);
+        ASSERT_EQ_STR((now = walkOrder(s, 0, "h2")), h2);
+        xfree(now);
+        ASSERT_EQ_STR((now = walkOrder(s, 0, "ints")), ints);
+        xfree(now);
+        xfree(h);
+        xfree(h2);
+        xfree(ints);
+        storeClose(s);
+        removeTree(dir);
+    }
+}
+
 /* Drives a merge to its end with random writes between its steps. */
 static int compactWithWrites(store *s, int writesPerStep) {
     char err[256];
@@ -508,6 +573,7 @@ int main(void) {
     testBasics();
     testRestarts();
     testBatches();
+    testUndoKeepsEncoding();
     testCompaction();
     return testReport();
 }

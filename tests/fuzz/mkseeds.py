@@ -37,6 +37,29 @@ def patchkey(prev, at, vlen, key):
     return struct.pack('<QII', prev, at, vlen) + key
 w('fuzz_recovery', 'set-and-patches', b'\x02' + rec(1, b'bm', b'\0' * 8, seq=40) + rec(10, patchkey(40, 2, 8, b'bm'), b'\xff', seq=41) + rec(10, patchkey(41, 12, 14, b'bm'), b'ab', seq=42))
 w('fuzz_recovery', 'unfinished-batch', b'\x03' + rec(6, val=struct.pack('<I', 3), seq=30) + rec(1, b'x', b'y', seq=31))
+# ELEMENT (11) / ELEMENT_DEL (12): the key field is the element header
+# (u8 collection type: 1 hash, 2 set; u32 LE key length) + the key + the
+# element name; an ELEMENT repeats the key's expiry.
+def elemkey(ctype, key, name):
+    return struct.pack('<BI', ctype, len(key)) + key + name
+HASH, SET = 1, 2
+e = (rec(11, elemkey(HASH, b'h', b'f1'), b'v1', seq=50) + rec(11, elemkey(HASH, b'h', b'f2'), b'', seq=51)
+     + rec(11, elemkey(SET, b's', b'm1'), seq=52) + rec(11, elemkey(SET, b's', b'-17'), seq=53)
+     + rec(12, elemkey(HASH, b'h', b'f1'), seq=54) + rec(12, elemkey(SET, b's', b'm1'), seq=55)
+     + rec(11, elemkey(HASH, b'h', b'f3'), b'v3', exp=1900000000000, seq=56)
+     + rec(3, b'h', exp=1900000000001, seq=57) + rec(2, b's', seq=58))
+w('fuzz_recovery', 'elements', b'\x02' + e)
+eb = (rec(6, val=struct.pack('<I', 5), seq=60)
+      + rec(11, elemkey(HASH, b'hx', b'a'), b'1', exp=1900000000000, seq=61)
+      + rec(11, elemkey(HASH, b'hx', b'b'), b'2', exp=1900000000000, seq=62)
+      + rec(11, elemkey(SET, b'sx', b'm'), exp=1900000000000, seq=63)
+      + rec(12, elemkey(SET, b'sx', b'gone'), seq=64)
+      + rec(2, b'old', db=1, seq=65) + rec(7, seq=60))
+w('fuzz_recovery', 'element-batch', b'\x0a' + eb)
+w('fuzz_recovery', 'element-unfinished-batch', b'\x03' + rec(6, val=struct.pack('<I', 3), seq=70) + rec(11, elemkey(SET, b's', b'a'), seq=71) + rec(12, elemkey(HASH, b'h', b'f'), seq=72))
+w('fuzz_recovery', 'element-over-string', b'\x02' + rec(1, b'k', b'str', seq=80) + rec(11, elemkey(HASH, b'k', b'f'), b'v', seq=81) + rec(12, elemkey(HASH, b'k', b'f'), seq=82) + rec(11, elemkey(SET, b'k', b''), seq=83))
+# bad element headers: collection type 0, a key length past the field
+w('fuzz_recovery', 'element-bad-headers', b'\x02' + rec(11, elemkey(0, b'h', b'f'), b'v', seq=90) + rec(11, struct.pack('<BI', HASH, 99) + b'h', b'v', seq=91) + rec(12, b'\x02\x01', seq=92) + rec(11, elemkey(SET, b's', b'ok'), seq=93))
 # hint: flags, file (frame fixed with bit 0)
 def hent(t, key, off, vallen=0, db=0, exp=0, seq=1):
     return struct.pack('<BBHIIQqQ', t, 0, db, len(key), vallen, off, exp, seq) + key
@@ -48,6 +71,17 @@ w('fuzz_hint', 'empty', b'\x01' + hdr + struct.pack('<QQQq', 0, 32 + 4096, 0, 0)
 w('fuzz_hint', 'small-buffer', b'\x07' + hdr + b''.join(ents) + hent(1, b'x' * 300, 400, 10, seq=9) + trailer)
 w('fuzz_hint', 'patch-chain', b'\x03' + hdr + hent(1, b'bm', 32, 8, seq=40) + hent(10, struct.pack('<QII', 40, 2, 8) + b'bm', 32 + 56, 1, seq=41) + struct.pack('<QQQq', 2, 32 + 4096, 41, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0')
 w('fuzz_hint', 'raw', b'\x00' + hdr + b''.join(ents) + trailer)
+# element entries, at the offsets of the records of the 'elements' seed
+def hents(recs):
+    out, off = [], 32
+    for t, key, vlen, exp, seq in recs:
+        out.append(hent(t, key, off, vlen, exp=exp, seq=seq))
+        off += 44 + len(key) + vlen
+    return out
+eh = hents([(11, elemkey(HASH, b'h', b'f1'), 2, 0, 50), (11, elemkey(SET, b's', b'm1'), 0, 0, 52),
+            (12, elemkey(HASH, b'h', b'f1'), 0, 0, 54), (11, elemkey(HASH, b'h', b'f3'), 2, 1900000000000, 56),
+            (12, elemkey(SET, b's', b'm1'), 0, 0, 57)])
+w('fuzz_hint', 'elements', b'\x03' + hdr + b''.join(eh) + struct.pack('<QQQq', len(eh), 32 + 4096, 57, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0')
 # manifest: flags, text (crc line appended with bit 0)
 m = (b'redis-kv-backup 1\nid 3\ntime_ms 1763800000000\nseq 12345\nkeys 2\nbytes 8192\n'
      b'last_segment 2\ndata_dir /var/lib/redis-kv\nfile seg-00000001.log 4096\n'
