@@ -710,8 +710,15 @@ void storeRememberReplaced(store *s, int db, const void *key, size_t klen) {
     keydirEntry *e = rememberUndo(s, db, key, klen);
     if (!e) return;
     dropLive(s, e);
-    if (keydirEntryCollection(e)) s->undo[s->nundo - 1].coll = keydirTakeCollection(s->kd[db], key, klen);
+    if (!keydirEntryCollection(e)) return;
+    undoStep *u = &s->undo[s->nundo - 1];
+    u->coll = keydirTakeCollection(s->kd[db], key, klen);
+    u->lazyFree = s->freeLazily && lazyfreeWorthIt(u->coll);
 }
+
+void storeSetLazyfree(store *s, lazyfree *lf) { s->lazyfree = lf; }
+
+void storeSetFreeLazily(store *s, int on) { s->freeLazily = on; }
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs) {
@@ -857,6 +864,7 @@ int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expir
 static void rememberFlush(store *s, int db) {
     undoStep *u = storePushUndo(s, db, UNDO_FLUSH);
     u->savedKeydir = keydirCreate();
+    u->lazyFree = s->freeLazily;
     keydirSwap(u->savedKeydir, s->kd[db]);
 }
 
@@ -942,7 +950,9 @@ static void restoreKey(store *s, undoStep *u) {
 
 /* Releases the undo steps from 'from' on; with restore, first puts every
  * key (and flushed database) they name back the way it was, newest step
- * first.  freeUndo: the whole log. */
+ * first.  What a released step still owns (a deleted collection, a
+ * flushed keydir) is freed, through the lazy-free thread when the step
+ * was marked so.  freeUndo: the whole log. */
 static void undoBack(store *s, size_t from, int restore) {
     for (size_t i = s->nundo; i-- > from;) {
         undoStep *u = &s->undo[i];
@@ -964,13 +974,15 @@ static void undoBack(store *s, size_t from, int restore) {
                 while ((e = keydirIterNext(&it))) entryCountLive(s, e, 1);
                 keydirIterRelease(&it);
             }
-            keydirRelease(u->savedKeydir);
+            if (u->lazyFree) lazyfreeKeydir(s->lazyfree, u->savedKeydir);
+            else keydirRelease(u->savedKeydir);
             continue;
         }
         if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
         else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
         else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
-        collFree(u->coll);
+        if (u->lazyFree) lazyfreeCollection(s->lazyfree, u->coll);
+        else collFree(u->coll);
         xfree(u->key);
         xfree(u->chain);
         xfree(u->name);

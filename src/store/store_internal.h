@@ -33,6 +33,7 @@
 #include "store/collection.h"
 #include "store/compactor.h"
 #include "store/keydir.h"
+#include "store/lazyfree.h"
 #include "store/record.h"
 #include "store/segment.h"
 #include "store/store.h"
@@ -55,6 +56,9 @@ typedef struct undoStep {
     keydir *savedKeydir; /* UNDO_FLUSH: the keydir before the flush */
     collection *coll;    /* UNDO_KEY: the key's collection, taken from the
                             keydir (the step owns it until released) */
+    int lazyFree;        /* released through the lazy-free thread: coll,
+                            or UNDO_FLUSH's savedKeydir (decided when
+                            taken, by the mode then: storeSetFreeLazily) */
     char *name;          /* UNDO_ELEMENT: the element, its prior location */
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */
@@ -176,6 +180,12 @@ struct store {
 
     /* collections (elements.c) */
     collLimits collLimits;  /* the encodings' limits (storeSetCollLimits) */
+
+    /* lazy freeing (lazyfree.h): the thread (not the store's: it may
+     * outlive it), and whether the writes now being made free what they
+     * delete or replace through it (storeSetFreeLazily) */
+    lazyfree *lazyfree;
+    int freeLazily;
 };
 
 
@@ -212,7 +222,8 @@ void storeSeqWritten(store *s);
 /* Live-bytes accounting of 'bytes' in segment segId. */
 void storeCountBytes(store *s, uint32_t segId, uint64_t bytes, int add);
 /* Notes how a key is before a write replaces or deletes it, and takes its
- * records out of the live bytes; a collection moves into the undo step. */
+ * records out of the live bytes; a collection moves into the undo step,
+ * marked for lazy freeing when s->freeLazily and it is worth it. */
 void storeRememberReplaced(store *s, int db, const void *key, size_t klen);
 void storeFillHeader(recordHeader *h, int type, int db, size_t klen, size_t vlen,
                      int64_t expireMs, uint64_t seq);
