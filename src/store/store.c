@@ -1042,6 +1042,35 @@ static void noteFailedEpoch(store *s) {
     s->failedEpochs[s->nfailedEpochs++] = s->writeEpoch;
 }
 
+/* What the pending buffer and the undo log keep between flushes.  One big
+ * write (an SADD of 100,000 members, a DEL of a big collection) grows them
+ * to its own size, megabytes that would otherwise stay allocated for good
+ * after it -- and a server that just deleted a big set should use about
+ * as much memory as before it was created (Redis's UNLINK test checks
+ * that).  Up to these sizes they are kept, so the usual small writes never
+ * reallocate; past them they are freed once flushed, and the next big
+ * write grows them again: a few reallocations against megabytes written.
+ * 256 KB of records and 1024 steps (about 140 KB) cover the writes of an
+ * iteration of small commands, and stay small next to the server's own
+ * start-up memory (under 1 MB). */
+#define STORE_PEND_KEEP_BYTES (256u << 10)
+#define STORE_UNDO_KEEP_STEPS 1024
+
+/* Frees the pending buffer and the undo log past what they keep; both
+ * must be empty. */
+static void trimWriteBuffers(store *s) {
+    if (s->pendCap > STORE_PEND_KEEP_BYTES) {
+        xfree(s->pendBuf);
+        s->pendBuf = NULL;
+        s->pendCap = 0;
+    }
+    if (s->undoCap > STORE_UNDO_KEEP_STEPS) {
+        xfree(s->undo);
+        s->undo = NULL;
+        s->undoCap = 0;
+    }
+}
+
 /* Appends the pending records with one write.  On success they are in the
  * file and the undo log is dropped; a full segment is then rotated.  On
  * failure the segment is cut back to where it was (segment.h), every key
@@ -1073,6 +1102,7 @@ static int flushPending(store *s) {
     }
     s->pendLen = 0;
     s->pendHasBatch = 0;
+    trimWriteBuffers(s);
     s->writeEpoch++;
     if (failed) return STORE_ERR_WRITE;
     if (segmentSize(storeActive(s)) >= s->segmentSize) rotateSegment(s);
