@@ -65,12 +65,29 @@ int lazyfreeWorthIt(const collection *c);
 void lazyfreeCollection(lazyfree *lf, collection *c);
 void lazyfreeKeydir(lazyfree *lf, keydir *kd);
 
+/* Tallied jobs, for the store's live-bytes accounting (store.c): walking
+ * a million elements to take their records out of the live bytes is as
+ * slow as freeing them, so that walk is the thread's too.  Before freeing,
+ * the thread adds up the log bytes the records of c (a collection of a
+ * key of klen bytes) or of every key of kd hold, per segment (replay.h's
+ * rule); the owner collects the sums with lazyfreeTakeTallies, which
+ * calls fn(ctx, segment, bytes) for each segment of each job of that
+ * owner finished so far, then forgets them.  lf must not be NULL.  An
+ * owner that goes away (storeClose) waits (lazyfreeWait) and takes its
+ * tallies first, so none is ever handed to another owner at the same
+ * address.  lazyfreeStop drops tallies nobody took. */
+typedef void lazyfreeTallyFn(void *ctx, uint32_t segment, uint64_t bytes);
+void lazyfreeCollectionTallied(lazyfree *lf, collection *c, size_t klen, const void *owner);
+void lazyfreeKeydirTallied(lazyfree *lf, keydir *kd, const void *owner);
+void lazyfreeTakeTallies(lazyfree *lf, const void *owner, lazyfreeTallyFn *fn, void *ctx);
+
 /* INFO's lazyfree_pending_objects and lazyfreed_objects (0 for NULL). */
 uint64_t lazyfreePending(lazyfree *lf);
 uint64_t lazyfreeFreed(lazyfree *lf);
 /* CONFIG RESETSTAT: freed starts again from 0 (pending is not a stat). */
 void lazyfreeResetStats(lazyfree *lf);
-/* Blocks until the queue is empty and the thread idle (tests). */
+/* Blocks until the queue is empty and the thread idle (tests; an owner
+ * that needs its tallies now). */
 void lazyfreeWait(lazyfree *lf);
 
 #endif

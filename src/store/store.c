@@ -480,6 +480,9 @@ void storeClose(store *s) {
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
+    /* No tally of this store may outlive it (lazyfree.h) */
+    lazyfreeWait(s->lazyfree);
+    lazyfreeTakeTallies(s->lazyfree, s, NULL, NULL);
     xfree(s->kd);
     xfree(s->dbMap);
     xfree(s->pendBuf);
@@ -709,16 +712,44 @@ static keydirEntry *rememberUndo(store *s, int db, const void *key, size_t klen)
 void storeRememberReplaced(store *s, int db, const void *key, size_t klen) {
     keydirEntry *e = rememberUndo(s, db, key, klen);
     if (!e) return;
-    dropLive(s, e);
-    if (!keydirEntryCollection(e)) return;
     undoStep *u = &s->undo[s->nundo - 1];
-    u->coll = keydirTakeCollection(s->kd[db], key, klen);
-    u->lazyFree = s->freeLazily && lazyfreeWorthIt(u->coll);
+    const collection *c = keydirEntryCollection(e);
+    u->lazyFree = u->liveDeferred = c && s->freeLazily && s->lazyfree && lazyfreeWorthIt(c);
+    if (!u->liveDeferred) dropLive(s, e);
+    if (c) u->coll = keydirTakeCollection(s->kd[db], key, klen);
 }
 
 void storeSetLazyfree(store *s, lazyfree *lf) { s->lazyfree = lf; }
 
 void storeSetFreeLazily(store *s, int on) { s->freeLazily = on; }
+
+/* lazyfreeTallyFn: the records of a lazily freed value stop being live. */
+static void subtractTally(void *ctx, uint32_t segId, uint64_t bytes) {
+    store *s = ctx;
+    segment *seg = storeSegmentById(s, segId);
+    /* A segment is deleted only once it holds no live byte
+     * (storeSettleLiveBytes runs first), so it is always there. */
+    if (seg) countSegBytes(s, seg, bytes, 0);
+}
+
+void storeTakeLazyTallies(store *s) { lazyfreeTakeTallies(s->lazyfree, s, subtractTally, s); }
+
+void storeSettleLiveBytes(store *s) {
+    for (size_t i = 0; i < s->nundo; i++) {
+        undoStep *u = &s->undo[i];
+        if (!u->liveDeferred) continue;
+        u->liveDeferred = 0;
+        if (u->coll) replayCountCollection(u->coll, u->klen, countBytesCb, s, 0);
+        if (!u->savedKeydir) continue;
+        keydirIterator it;
+        keydirIterInit(&it, u->savedKeydir);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) dropLive(s, e);
+        keydirIterRelease(&it);
+    }
+    lazyfreeWait(s->lazyfree);
+    storeTakeLazyTallies(s);
+}
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
              int64_t expireMs) {
@@ -861,10 +892,20 @@ int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expir
     return storeAfterWrite(s);
 }
 
+/* Moves database db's keys into a new UNDO_FLUSH step.  Freed lazily
+ * (with a thread to do it) their live bytes are left to it; otherwise
+ * they stop counting here, one by one. */
 static void rememberFlush(store *s, int db) {
     undoStep *u = storePushUndo(s, db, UNDO_FLUSH);
+    u->lazyFree = u->liveDeferred = s->freeLazily && s->lazyfree;
+    if (!u->liveDeferred) {
+        keydirIterator it;
+        keydirIterInit(&it, s->kd[db]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) dropLive(s, e);
+        keydirIterRelease(&it);
+    }
     u->savedKeydir = keydirCreate();
-    u->lazyFree = s->freeLazily;
     keydirSwap(u->savedKeydir, s->kd[db]);
 }
 
@@ -878,15 +919,8 @@ int storeFlush(store *s, int db) {
     int rc = storeAppendRecord(s, &h, NULL, NULL, &off);
     if (rc != STORE_OK) return rc;
     storeSeqWritten(s);
-    for (int i = 0; i < s->dbCount; i++) {
-        if (db >= 0 && i != db) continue;
-        keydirIterator it;
-        keydirIterInit(&it, s->kd[i]);
-        keydirEntry *e;
-        while ((e = keydirIterNext(&it))) dropLive(s, e);
-        keydirIterRelease(&it);
-        rememberFlush(s, i);
-    }
+    for (int i = 0; i < s->dbCount; i++)
+        if (db < 0 || i == db) rememberFlush(s, i);
     return storeAfterWrite(s);
 }
 
@@ -945,7 +979,7 @@ static void restoreKey(store *s, undoStep *u) {
     } else {
         e = keydirSet(kd, u->key, u->klen, &u->loc, u->expire, u->seq, NULL);
     }
-    entryCountLive(s, e, 1);
+    if (!u->liveDeferred) entryCountLive(s, e, 1); /* else never stopped counting */
 }
 
 /* Releases the undo steps from 'from' on; with restore, first puts every
@@ -971,17 +1005,20 @@ static void undoBack(store *s, size_t from, int restore) {
                 keydirIterator it;
                 keydirIterInit(&it, s->kd[u->db]);
                 keydirEntry *e;
-                while ((e = keydirIterNext(&it))) entryCountLive(s, e, 1);
+                while (!u->liveDeferred && (e = keydirIterNext(&it))) entryCountLive(s, e, 1);
                 keydirIterRelease(&it);
+                u->liveDeferred = 0; /* what it holds now was counted */
             }
-            if (u->lazyFree) lazyfreeKeydir(s->lazyfree, u->savedKeydir);
+            if (u->liveDeferred) lazyfreeKeydirTallied(s->lazyfree, u->savedKeydir, s);
+            else if (u->lazyFree) lazyfreeKeydir(s->lazyfree, u->savedKeydir);
             else keydirRelease(u->savedKeydir);
             continue;
         }
         if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
         else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
         else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
-        if (u->lazyFree) lazyfreeCollection(s->lazyfree, u->coll);
+        if (u->liveDeferred) lazyfreeCollectionTallied(s->lazyfree, u->coll, u->klen, s);
+        else if (u->lazyFree) lazyfreeCollection(s->lazyfree, u->coll);
         else collFree(u->coll);
         xfree(u->key);
         xfree(u->chain);
@@ -1079,6 +1116,7 @@ static void trimWriteBuffers(store *s) {
  * of those writes remains, and the caller learns which commands to refuse
  * (storeFailedEpochs).  Either way a new epoch begins. */
 static int flushPending(store *s) {
+    storeTakeLazyTallies(s);
     if (s->pendLen == 0) {
         freeUndo(s, 0); /* steps of writes that left nothing to write */
         return STORE_OK;
@@ -1208,6 +1246,7 @@ static void tallyRecord(void *ctx, uint32_t segId, uint64_t bytes, int add) {
 }
 
 int storeCheckAccounting(store *s) {
+    storeSettleLiveBytes(s);
     accountTally t = {s, NULL, s->nsegs + s->ncompactOut, NULL, 0, 0};
     size_t nall = t.nall;
     segment **all = t.all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
@@ -1241,6 +1280,7 @@ int storeCheckAccounting(store *s) {
 }
 
 void storeGetStats(store *s, storeStats *out) {
+    storeTakeLazyTallies(s);
     pthread_mutex_lock(&s->syncLock);
     *out = s->stats;
     pthread_mutex_unlock(&s->syncLock);

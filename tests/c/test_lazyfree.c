@@ -2,8 +2,9 @@
  * store's use of it: the free-effort rule, the queue and its counters,
  * stopping with work queued (nothing may leak: run under ASan), a NULL
  * handle, and in the store: which deletes go to the thread under
- * storeSetFreeLazily, flushed databases, and a failed write that must
- * put the collection back instead of freeing it. */
+ * storeSetFreeLazily, flushed databases, a failed write that must put
+ * the collection back instead of freeing it, and the live-bytes
+ * accounting the thread's tallies complete. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,62 @@ static void testStore(void) {
         ASSERT_EQ_UINT(lazyfreeFreed(lf), 2); /* one key in each database */
         ASSERT_EQ_UINT(keydirSize(storeKeydir(s, 0)), 0);
         ASSERT_EQ_UINT(keydirSize(storeKeydir(s, 1)), 0);
+        storeClose(s);
+        lazyfreeStop(lf);
+        removeTree(dir);
+    }
+    TEST_CASE("a lazy delete leaves the live bytes to the thread, then they are exact") {
+        char *dir = makeTempDir("lazyfree");
+        store *s = testOpenStore(dir, 1 << 20, 2, T0);
+        lazyfree *lf = start();
+        if (!ASSERT(s != NULL && lf != NULL)) return;
+        storeSetLazyfree(s, lf);
+        storeSetFreeLazily(s, 1);
+        ASSERT_EQ_INT(storePut(s, 0, "k", 1, "v", 1, 0), STORE_OK);
+        storeStats st0, st1, st2;
+        storeGetStats(s, &st0);
+        sadd(s, "big", "m", 1000);
+        storeGetStats(s, &st1);
+        ASSERT(st1.liveBytes > st0.liveBytes);
+        storeSetDeferredWrites(s, 1);
+        ASSERT_EQ_INT(storeDelete(s, 0, "big", 3), STORE_OK);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        lazyfreeWait(lf);
+        storeGetStats(s, &st2); /* takes the tally */
+        ASSERT_EQ_UINT(st2.liveBytes, st0.liveBytes);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        /* the same for a flush, and for one whose write fails */
+        sadd(s, "big", "m", 1000);
+        ASSERT_EQ_INT(storePut(s, 1, "k", 1, "v", 1, 0), STORE_OK);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        storeGetStats(s, &st1);
+        ASSERT_EQ_INT(storeFlush(s, -1), STORE_OK);
+        fsizeLimit lim;
+        ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
+        ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
+        lazyfreeWait(lf);
+        storeGetStats(s, &st2);
+        ASSERT_EQ_UINT(st2.liveBytes, st1.liveBytes);
+        ASSERT_EQ_UINT(scard(s, "big"), 1000);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        ASSERT_EQ_INT(storeFlush(s, -1), STORE_OK);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        lazyfreeWait(lf);
+        storeGetStats(s, &st2);
+        ASSERT_EQ_UINT(st2.liveBytes, 0);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        /* a delete still in the undo log is counted when asked to settle */
+        sadd(s, "big", "m", 1000);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        ASSERT_EQ_INT(storeDelete(s, 0, "big", 3), STORE_OK);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        lazyfreeWait(lf);
+        storeGetStats(s, &st2);
+        ASSERT_EQ_UINT(st2.liveBytes, 0);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeSetDeferredWrites(s, 0);
         storeClose(s);
         lazyfreeStop(lf);
         removeTree(dir);

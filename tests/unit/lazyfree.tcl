@@ -370,3 +370,44 @@ start_server {tags {lazyfree}} {
         assert_equal 0 [lazyfreed]
     }
 }
+
+# redis-kv only: the log records of a lazily freed collection stop being
+# live once the lazy-free thread has tallied them, so storage_live_bytes
+# goes back to what it was and a compaction gives up every segment they
+# were in.  Skipped against a server without the storage section.
+start_server {tags {lazyfree redis-kv-only needs:own-server}} {
+    test {After UNLINK and FLUSHALL ASYNC the live bytes drop and compaction frees the log} {
+        if {[catch {server_info_field r storage_live_bytes}]} { skip "not redis-kv" }
+        r config set segment-size 64kb
+        r config set compact-garbage-percent 0
+        r flushall
+        r set keep v
+        set live0 [server_info_field r storage_live_bytes]
+        fill_set big 50000
+        fill_hash bighash 20000
+        assert_morethan [server_info_field r storage_live_bytes] [expr {$live0 + 1000000}]
+        assert_morethan [server_info_field r storage_segments] 20
+        assert_equal 1 [r unlink big]
+        r select 9
+        fill_set other 5000
+        assert_equal OK [r flushdb async]
+        r select 0
+        assert_equal 1 [r unlink bighash]
+        lazyfreed
+        wait_for_condition 100 50 {
+            [server_info_field r storage_live_bytes] == $live0
+        } else {
+            fail "live bytes stay at [server_info_field r storage_live_bytes], not $live0"
+        }
+        assert_equal {Background append only file rewriting started} [r bgrewriteaof]
+        wait_for_condition 3000 20 {
+            [server_info_field r aof_rewrite_in_progress] == 0
+        } else {
+            fail "the compaction did not end"
+        }
+        assert_equal 0 [server_info_field r storage_compactions_failed]
+        assert_lessthan [server_info_field r storage_segments] 5
+        assert_equal $live0 [server_info_field r storage_live_bytes]
+        assert_equal v [r get keep]
+    }
+}
