@@ -157,7 +157,9 @@ void storeSetCollLimits(store *s, const collLimits *lim);
  * always).  The caller (db/) sets it per write from the lazyfree-lazy-*
  * directives; the store never decides it.  The choice is made when the
  * value leaves the keydir: the value itself is freed only once its write
- * is on disk (a failed write puts it back). */
+ * is on disk (a failed write puts it back), and the thread also takes its
+ * records out of the live bytes (store_internal.h, "Live bytes of lazily
+ * freed values"). */
 struct lazyfree;
 void storeSetLazyfree(store *s, struct lazyfree *lf);
 void storeSetFreeLazily(store *s, int on);
