@@ -143,13 +143,41 @@ static uint32_t scard(store *s, const char *key) {
     return c ? collCount(c) : 0;
 }
 
+/* A store in a fresh directory, with a lazy-free thread or without. */
+typedef struct fixture {
+    char *dir;
+    store *s;
+    lazyfree *lf;
+} fixture;
+
+static int fixtureOpen(fixture *f, int withThread) {
+    f->dir = makeTempDir("lazyfree");
+    f->s = testOpenStore(f->dir, 1 << 20, 2, T0);
+    f->lf = withThread ? start() : NULL;
+    if (f->s) storeSetLazyfree(f->s, f->lf);
+    return f->s != NULL && (f->lf != NULL || !withThread);
+}
+
+static void fixtureClose(fixture *f) {
+    storeClose(f->s);
+    lazyfreeStop(f->lf); /* after the store: it may still queue at close */
+    removeTree(f->dir);
+}
+
+/* The pending writes fail to reach the file (a full disk): 1 if so. */
+static int flushFails(fixture *f) {
+    fsizeLimit lim;
+    if (limitFileSize(&lim, fileSize(f->dir, 1, ".log") + 10) != 0) return 0;
+    int failed = storeFlushWrites(f->s) == STORE_ERR_WRITE;
+    return unlimitFileSize(&lim) == 0 && failed;
+}
+
 static void testStore(void) {
     TEST_CASE("the store frees lazily only in lazy mode and only what is worth it") {
-        char *dir = makeTempDir("lazyfree");
-        store *s = testOpenStore(dir, 1 << 20, 2, T0);
-        lazyfree *lf = start();
-        if (!ASSERT(s != NULL && lf != NULL)) return;
-        storeSetLazyfree(s, lf);
+        fixture f;
+        if (!ASSERT(fixtureOpen(&f, 1))) return;
+        store *s = f.s;
+        lazyfree *lf = f.lf;
         sadd(s, "big", "m", 1000);
         sadd(s, "small", "m", 10);
         ASSERT_EQ_INT(storeDelete(s, 0, "big", 3), STORE_OK); /* sync mode */
@@ -167,16 +195,13 @@ static void testStore(void) {
         lazyfreeWait(lf);
         ASSERT_EQ_UINT(lazyfreeFreed(lf), 2);
         ASSERT_EQ_INT(storeKeyType(s, 0, "big", 3), STORE_TYPE_STRING);
-        storeClose(s);
-        lazyfreeStop(lf);
-        removeTree(dir);
+        fixtureClose(&f);
     }
     TEST_CASE("a deleted collection is freed only once its write is on disk") {
-        char *dir = makeTempDir("lazyfree");
-        store *s = testOpenStore(dir, 1 << 20, 2, T0);
-        lazyfree *lf = start();
-        if (!ASSERT(s != NULL && lf != NULL)) return;
-        storeSetLazyfree(s, lf);
+        fixture f;
+        if (!ASSERT(fixtureOpen(&f, 1))) return;
+        store *s = f.s;
+        lazyfree *lf = f.lf;
         storeSetFreeLazily(s, 1);
         sadd(s, "big", "m", 1000);
         storeSetDeferredWrites(s, 1);
@@ -190,25 +215,19 @@ static void testStore(void) {
         sadd(s, "big", "m", 1000);
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
         ASSERT_EQ_INT(storeDelete(s, 0, "big", 3), STORE_OK);
-        fsizeLimit lim;
-        ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
-        ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
-        ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
+        ASSERT(flushFails(&f));
         lazyfreeWait(lf);
         ASSERT_EQ_UINT(lazyfreeFreed(lf), 1);
         ASSERT_EQ_UINT(scard(s, "big"), 1000);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeSetDeferredWrites(s, 0);
-        storeClose(s);
-        lazyfreeStop(lf);
-        removeTree(dir);
+        fixtureClose(&f);
     }
     TEST_CASE("a lazy flush hands each non-empty database to the thread") {
-        char *dir = makeTempDir("lazyfree");
-        store *s = testOpenStore(dir, 1 << 20, 2, T0);
-        lazyfree *lf = start();
-        if (!ASSERT(s != NULL && lf != NULL)) return;
-        storeSetLazyfree(s, lf);
+        fixture f;
+        if (!ASSERT(fixtureOpen(&f, 1))) return;
+        store *s = f.s;
+        lazyfree *lf = f.lf;
         sadd(s, "big", "m", 1000);
         ASSERT_EQ_INT(storePut(s, 0, "k", 1, "v", 1, 0), STORE_OK);
         ASSERT_EQ_INT(storePut(s, 1, "k", 1, "v", 1, 0), STORE_OK);
@@ -222,16 +241,13 @@ static void testStore(void) {
         ASSERT_EQ_UINT(lazyfreeFreed(lf), 2); /* one key in each database */
         ASSERT_EQ_UINT(keydirSize(storeKeydir(s, 0)), 0);
         ASSERT_EQ_UINT(keydirSize(storeKeydir(s, 1)), 0);
-        storeClose(s);
-        lazyfreeStop(lf);
-        removeTree(dir);
+        fixtureClose(&f);
     }
     TEST_CASE("a lazy delete leaves the live bytes to the thread, then they are exact") {
-        char *dir = makeTempDir("lazyfree");
-        store *s = testOpenStore(dir, 1 << 20, 2, T0);
-        lazyfree *lf = start();
-        if (!ASSERT(s != NULL && lf != NULL)) return;
-        storeSetLazyfree(s, lf);
+        fixture f;
+        if (!ASSERT(fixtureOpen(&f, 1))) return;
+        store *s = f.s;
+        lazyfree *lf = f.lf;
         storeSetFreeLazily(s, 1);
         ASSERT_EQ_INT(storePut(s, 0, "k", 1, "v", 1, 0), STORE_OK);
         storeStats st0, st1, st2;
@@ -252,10 +268,7 @@ static void testStore(void) {
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
         storeGetStats(s, &st1);
         ASSERT_EQ_INT(storeFlush(s, -1), STORE_OK);
-        fsizeLimit lim;
-        ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
-        ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
-        ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
+        ASSERT(flushFails(&f));
         lazyfreeWait(lf);
         storeGetStats(s, &st2);
         ASSERT_EQ_UINT(st2.liveBytes, st1.liveBytes);
@@ -278,21 +291,18 @@ static void testStore(void) {
         ASSERT_EQ_UINT(st2.liveBytes, 0);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeSetDeferredWrites(s, 0);
-        storeClose(s);
-        lazyfreeStop(lf);
-        removeTree(dir);
+        fixtureClose(&f);
     }
     TEST_CASE("a store without a thread frees at once in lazy mode") {
-        char *dir = makeTempDir("lazyfree");
-        store *s = testOpenStore(dir, 1 << 20, 2, T0);
-        if (!ASSERT(s != NULL)) return;
+        fixture f;
+        if (!ASSERT(fixtureOpen(&f, 0))) return;
+        store *s = f.s;
         storeSetFreeLazily(s, 1);
         sadd(s, "big", "m", 1000);
         ASSERT_EQ_INT(storeDelete(s, 0, "big", 3), STORE_OK);
         sadd(s, "big", "m", 1000);
         ASSERT_EQ_INT(storeFlush(s, -1), STORE_OK);
-        storeClose(s);
-        removeTree(dir);
+        fixtureClose(&f);
     }
 }
 

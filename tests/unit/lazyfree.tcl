@@ -45,18 +45,10 @@ proc fill_hash {key n} {
     }
 }
 
-# Runs BODY with the directives set (name value ...), then restores them.
-proc with_lazyfree_config {pairs body} {
-    set saved {}
-    foreach {k v} $pairs {
-        lappend saved $k [lindex [r config get $k] 1]
-        r config set $k $v
-    }
-    try {
-        uplevel 1 $body
-    } finally {
-        foreach {k v} $saved { r config set $k $v }
-    }
+# Runs BODY with lazyfree-lazy-OPT yes, then back to no (the default).
+proc with_lazy {opt body} {
+    r config set lazyfree-lazy-$opt yes
+    try { uplevel 1 $body } finally { r config set lazyfree-lazy-$opt no }
 }
 
 set ::lazyfree_options {
@@ -151,7 +143,7 @@ start_server {tags {lazyfree}} {
     }
 
     test {DEL with lazyfree-lazy-user-del yes is lazy, and keeps the threshold} {
-        with_lazyfree_config {lazyfree-lazy-user-del yes} {
+        with_lazy user-del {
             fill_set delset 1000
             fill_set smallset 10 m
             set before [lazyfreed]
@@ -210,7 +202,7 @@ start_server {tags {lazyfree}} {
     }
 
     test {lazyfree-lazy-user-flush yes makes a plain FLUSHALL lazy, not a SYNC one} {
-        with_lazyfree_config {lazyfree-lazy-user-flush yes} {
+        with_lazy user-flush {
             fill_set bigset 5000
             r set k v
             set before [lazyfreed]
@@ -250,7 +242,7 @@ start_server {tags {lazyfree}} {
     }
 
     test {SET over a big set with lazyfree-lazy-server-del yes is lazy} {
-        with_lazyfree_config {lazyfree-lazy-server-del yes} {
+        with_lazy server-del {
             fill_set over2 1000
             set before [lazyfreed]
             assert_equal OK [r set over2 x]
@@ -261,7 +253,7 @@ start_server {tags {lazyfree}} {
     }
 
     test {lazyfree-lazy-server-del: RENAME, COPY REPLACE and SUNIONSTORE destinations} {
-        with_lazyfree_config {lazyfree-lazy-server-del yes} {
+        with_lazy server-del {
             r flushall
             fill_set src 10 m
             fill_set dst 1000
@@ -305,7 +297,7 @@ start_server {tags {lazyfree}} {
         assert_equal 1 [r expire exp -1]
         assert_equal 0 [r exists exp]
         assert_equal $before [lazyfreed]
-        with_lazyfree_config {lazyfree-lazy-expire yes} {
+        with_lazy expire {
             fill_set exp 1000
             assert_equal 1 [r expire exp -1]
             assert_equal 0 [r exists exp]
@@ -314,7 +306,7 @@ start_server {tags {lazyfree}} {
     }
 
     test {A big set that expires is freed lazily with lazyfree-lazy-expire yes} {
-        with_lazyfree_config {lazyfree-lazy-expire yes} {
+        with_lazy expire {
             fill_set exp2 1000
             set before [lazyfreed]
             assert_equal 1 [r pexpire exp2 20]
