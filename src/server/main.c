@@ -80,13 +80,13 @@ static void generateRunId(char *out) {
 /* dbContext's expiryHeld: CLIENT PAUSE holds expiry. */
 static int expiryHeldByPause(void) { return !clientsPauseExpired(); }
 
-/* Hands db/ what it runs on (the store follows when it is opened). */
 /* The lazy-free thread (store/lazyfree.h): started with the keyspace,
  * stopped after the data set is closed at shutdown, so it outlives every
  * store it frees for.  NULL if it could not start: everything is then
  * freed on the event loop. */
 static lazyfree *lazyFreer;
 
+/* Hands db/ what it runs on (the store follows when it is opened). */
 static void initKeyspace(void) {
     char err[256];
     lazyFreer = lazyfreeStart(err, sizeof(err));
