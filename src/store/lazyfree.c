@@ -5,7 +5,8 @@
  * One thread is enough: freeing is bounded by the allocator, not by a
  * device, and jobs are rare (a delete of a big collection, a flush).  A
  * job is one small allocation of its own, made by the owner when it
- * queues, freed by the thread after the job. */
+ * queues, freed by the thread after the job -- or, when it carries a
+ * tally, by the owner once it took the tally. */
 #include "store/lazyfree.h"
 
 #include "store/collection.h"
@@ -182,9 +183,9 @@ void lazyfreeStop(lazyfree *lf) {
         lf->done = j->next;
         jobFree(j);
     }
-    pthread_cond_destroy(&lf->idle);
-    pthread_cond_destroy(&lf->wake);
-    pthread_mutex_destroy(&lf->lock);
+    mustSucceed(pthread_cond_destroy(&lf->idle), "pthread_cond_destroy");
+    mustSucceed(pthread_cond_destroy(&lf->wake), "pthread_cond_destroy");
+    mustSucceed(pthread_mutex_destroy(&lf->lock), "pthread_mutex_destroy");
     xfree(lf);
 }
 
