@@ -222,6 +222,8 @@ static bstr infoSectionMemory(bstr s) {
     char usedH[32], rssH[32], peakH[32], sysH[32];
     size_t sysmem = totalSystemMemory();
     size_t netUsage = m.used > m.startup ? m.used - m.startup : 1;
+    uint64_t lazyPending, lazyFreed;
+    dbLazyfreeStats(&lazyPending, &lazyFreed);
     s = bstrCatPrintf(s,
         "# Memory\r\n"
         "used_memory:%zu\r\n"
@@ -285,13 +287,14 @@ static bstr infoSectionMemory(bstr s) {
         "mem_aof_buffer:0\r\n"
         "mem_allocator:%s\r\n"
         "active_defrag_running:0\r\n"
-        "lazyfree_pending_objects:0\r\n"
-        "lazyfreed_objects:0\r\n",
+        "lazyfree_pending_objects:%llu\r\n"
+        "lazyfreed_objects:%llu\r\n",
         ratio(m.active, m.allocated), (long long)m.active - (long long)m.allocated,
         ratio(m.resident, m.active), (long long)m.resident - (long long)m.active,
         ratio(m.rss, m.resident), (long long)m.rss - (long long)m.resident,
         ratio(m.rss, m.used), (long long)m.rss - (long long)m.used,
-        m.clients, allocatorName());
+        m.clients, allocatorName(), (unsigned long long)lazyPending,
+        (unsigned long long)lazyFreed);
     return s;
 }
 

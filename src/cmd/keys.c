@@ -3,11 +3,16 @@
  * errors (db.c / server.c).
  *
  * A DEL of several keys is one write batch, so it is atomic on disk like
- * any multi-key write (DESIGN.md).  UNLINK is DEL here: values live in the
- * log, so there is no memory to reclaim in the background.  FLUSHDB and
- * FLUSHALL accept ASYNC and SYNC and behave the same with either.
+ * any multi-key write (DESIGN.md).  What differs is where the memory of a
+ * deleted collection's index is freed, as in Redis 7.0: UNLINK hands a
+ * big collection (more than LAZYFREE_THRESHOLD elements in a hashtable)
+ * to the lazy-free thread (store/lazyfree.h), DEL does so only with
+ * lazyfree-lazy-user-del yes; FLUSHDB and FLUSHALL free the emptied
+ * databases there with ASYNC, or without an argument when
+ * lazyfree-lazy-user-flush is yes.  The replies are the same either way:
+ * the keys are gone from the keyspace before the reply.
  *
- * Every key holds a string so far, so TYPE answers "string" or "none".
+ * TYPE answers "string", "hash", "set" or "none".
  * TOUCH counts the keys that exist: no per-key access time is kept (see
  * cmd/object.c, OBJECT IDLETIME). */
 #include "cmd/handlers.h"
@@ -44,12 +49,12 @@ int argLongLongOrReply(client *c, int i, long long *out) {
  * twice is removed once.  Several keys are one batch (a single delete is
  * atomic by itself): if it cannot be written nothing is removed and the
  * client gets the write error. */
-static void delGeneric(client *c) {
+static void delGeneric(client *c, int lazy) {
     long long deleted = 0;
     int rc = DB_OK, commit = DB_OK, batch = c->argc > 2;
     if (batch) dbBatchBegin();
     for (int j = 1; j < c->argc; j++) {
-        rc = dbDelete(c->db, c->argv[j], bstrLen(c->argv[j]));
+        rc = dbDeleteFreeing(c->db, c->argv[j], bstrLen(c->argv[j]), lazy);
         if (rc == DB_OK) {
             deleted++;
             /* Queued by a batch: dropped if it rolls back. */
@@ -62,9 +67,9 @@ static void delGeneric(client *c) {
     replyLongLong(c, deleted);
 }
 
-void delCommand(client *c) { delGeneric(c); }
+void delCommand(client *c) { delGeneric(c, lazyfreeSettings.lazyUserDel); }
 
-void unlinkCommand(client *c) { delGeneric(c); }
+void unlinkCommand(client *c) { delGeneric(c, 1); }
 
 /* EXISTS key [key ...]: a key named several times counts each time. */
 void existsCommand(client *c) {
@@ -77,20 +82,25 @@ void existsCommand(client *c) {
 
 void dbsizeCommand(client *c) { replyLongLong(c, dbSize(c->db)); }
 
-/* Redis's getFlushCommandFlags: no argument, or exactly one of ASYNC /
- * SYNC (any case).  Returns 0 after replying a syntax error. */
-static int flushArgsValid(client *c) {
+/* Redis's getFlushCommandFlags: no argument (lazy per
+ * lazyfree-lazy-user-flush), or exactly one of ASYNC / SYNC (any case).
+ * Returns 0 after replying a syntax error. */
+static int flushArgsOrReply(client *c, int *lazy) {
+    *lazy = lazyfreeSettings.lazyUserFlush;
     if (c->argc == 1) return 1;
-    if (c->argc == 2 && (!strcasecmp(c->argv[1], "async") || !strcasecmp(c->argv[1], "sync")))
+    if (c->argc == 2 && (!strcasecmp(c->argv[1], "async") || !strcasecmp(c->argv[1], "sync"))) {
+        *lazy = !strcasecmp(c->argv[1], "async");
         return 1;
+    }
     replyErrorSyntax(c);
     return 0;
 }
 
 /* FLUSHDB / FLUSHALL: db is the database to empty, or -1 for all. */
 static void flushGeneric(client *c, int db) {
-    if (!flushArgsValid(c)) return;
-    if (replyDbError(c, dbFlush(db))) return;
+    int lazy;
+    if (!flushArgsOrReply(c, &lazy)) return;
+    if (replyDbError(c, dbFlush(db, lazy))) return;
     replyOk(c);
 }
 

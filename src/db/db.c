@@ -7,6 +7,7 @@
 #include "db/db_internal.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
+#include "store/lazyfree.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -44,6 +45,7 @@ void dbSetStore(struct store *store) {
     if (ctx.store && ctx.store != store) retireEpochs(ctx.store);
     ctx.store = store;
     if (store) storeSetDeferredWrites(store, ctx.deferWrites);
+    if (store) storeSetLazyfree(store, ctx.lazyfree);
     settledEpoch = dbWriteEpoch();
 }
 
@@ -129,6 +131,7 @@ static int entryExpired(const keydirEntry *e) {
  * CLIENT PAUSE holds expiry (db/expire_cycle.h). */
 static int deleteExpired(int db, const char *key, size_t klen) {
     if (expireIsPaused()) return DB_MISSING;
+    dbFreeLazily(lazyfreeSettings.lazyExpire);
     int rc = storeDelete(ctx.store, db, key, klen);
     if (rc == STORE_OK) (*ctx.expiredKeys)++;
     rc = dbKeyWritten(db, key, klen, dbFromStore(rc));
@@ -247,6 +250,7 @@ static int setKey(int db, const char *key, size_t klen, const char *val, size_t 
      * Looked up first, as Redis's lookupKeyWrite: an expired key is
      * deleted ("expired") before the write creates it again ("new"). */
     int isNew = dbLookupLive(db, key, klen) == NULL || alwaysNew;
+    dbFreeLazily(lazyfreeSettings.lazyServerDel);
     int rc = dbWriteResult(storePut(ctx.store, db, key, klen, val, vlen, expireMs));
     if (rc == DB_OK && isNew) dbSignalAddedKey(db, key, klen);
     return dbKeyWritten(db, key, klen, rc);
@@ -275,14 +279,21 @@ int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *
 }
 
 int dbDelete(int db, const char *key, size_t klen) {
+    return dbDeleteFreeing(db, key, klen, lazyfreeSettings.lazyServerDel);
+}
+
+int dbDeleteFreeing(int db, const char *key, size_t klen, int lazy) {
     if (!dbLookupLive(db, key, klen)) return DB_MISSING;
+    dbFreeLazily(lazy);
     return dbKeyWritten(db, key, klen, dbWriteResult(storeDelete(ctx.store, db, key, klen)));
 }
 
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs) {
     if (!dbLookupLive(db, key, klen)) return DB_MISSING;
-    if (expireMs != DB_NO_EXPIRE && expireMs <= *ctx.nowMs)
+    if (expireMs != DB_NO_EXPIRE && expireMs <= *ctx.nowMs) {
+        dbFreeLazily(lazyfreeSettings.lazyExpire); /* as Redis's EXPIRE in the past */
         return dbKeyWritten(db, key, klen, dbWriteResult(storeDelete(ctx.store, db, key, klen)));
+    }
     return dbKeyWritten(db, key, klen,
                       dbWriteResult(storeSetExpire(ctx.store, db, key, klen, expireMs)));
 }
@@ -320,9 +331,19 @@ int dbCopy(int db, const char *key, size_t klen, int dstDb, const char *dstKey, 
  * see which keys it replaces.  Should the write then fail they have been
  * told of a change that did not happen: a WATCH fails that need not have,
  * never the other way round. */
-int dbFlush(int db) {
+int dbFlush(int db, int lazy) {
     signalFlushedDb(db);
+    dbFreeLazily(lazy);
     return dbWriteResult(storeFlush(ctx.store, db));
+}
+
+lazyfreeSettingsValue lazyfreeSettings;
+
+void dbFreeLazily(int lazy) { storeSetFreeLazily(ctx.store, lazy); }
+
+void dbLazyfreeStats(uint64_t *pending, uint64_t *freed) {
+    *pending = lazyfreePending(ctx.lazyfree);
+    *freed = lazyfreeFreed(ctx.lazyfree);
 }
 
 int dbSwap(int a, int b) {

@@ -39,6 +39,9 @@ typedef struct dbContext {
      * flushes once per event-loop iteration); zero: each is written before
      * it returns. */
     int deferWrites;
+    /* The lazy-free thread (store/lazyfree.h), or NULL: everything is
+     * freed at once.  It must outlive every store db/ is given. */
+    struct lazyfree *lazyfree;
 } dbContext;
 
 void dbInit(const dbContext *ctx);
@@ -68,7 +71,12 @@ long long dbExpiresCount(int db);
 
 /* Writes.  Each is one atomic record unless inside a batch. */
 int dbSet(int db, const char *key, size_t klen, const char *val, size_t vlen, int64_t expireMs);
-int dbDelete(int db, const char *key, size_t klen); /* DB_OK deleted, DB_MISSING, or error */
+/* DB_OK deleted, DB_MISSING, or error.  dbDelete is an implicit delete
+ * (lazyfree-lazy-server-del); dbDeleteFreeing says whether a big
+ * collection goes to the lazy-free thread (DEL, UNLINK: the caller's
+ * choice, see lazyfreeSettings below). */
+int dbDelete(int db, const char *key, size_t klen);
+int dbDeleteFreeing(int db, const char *key, size_t klen, int lazy);
 int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
 /* Writes len bytes at offset into key's string value (SETRANGE's rule):
  * the value is zero-padded when offset lies past its end, a missing key
@@ -78,7 +86,9 @@ int dbSetExpire(int db, const char *key, size_t klen, int64_t expireMs);
  * SETBIT, BITFIELD), so the log can record only the bytes that changed. */
 int dbSetRange(int db, const char *key, size_t klen, size_t offset, const char *bytes,
                size_t len);
-int dbFlush(int db); /* db == -1: every database */
+/* db == -1: every database.  lazy: the emptied databases are freed on
+ * the lazy-free thread (FLUSHALL ASYNC). */
+int dbFlush(int db, int lazy);
 int dbSwap(int a, int b); /* SWAPDB: a and b exchange contents */
 /* Copies key's value and expiry to dstKey of dstDb, replacing whatever is
  * there, and with deleteSource also deletes key (RENAME, MOVE): one batch,
@@ -188,6 +198,30 @@ void dbKeyModified(int db, const char *key, size_t klen);
  * as Redis's setKey), keyModified once when anything changed. */
 int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const bstr *names,
                         const bstr *values, size_t n, int *existed);
+
+/* ---- Lazy freeing (store/lazyfree.h) -------------------------------------
+ *
+ * Which deletes hand a big collection (free effort above
+ * LAZYFREE_THRESHOLD: a hashtable of more than 64 elements) or a flushed
+ * database to the lazy-free thread instead of freeing it on the event
+ * loop: Redis 7.0's lazyfree-lazy-* directives, all "no" by default.
+ * db/ applies lazyExpire (expired keys, EXPIRE in the past) and
+ * lazyServerDel (what a write deletes or replaces: SET over a collection,
+ * the destination of RENAME/MOVE/COPY, *STORE) by itself; the commands
+ * that delete on a user's request decide with lazyUserDel (DEL; UNLINK is
+ * always lazy) and lazyUserFlush (FLUSHALL/FLUSHDB without ASYNC/SYNC). */
+typedef struct lazyfreeSettingsValue {
+    int lazyEviction;   /* lazyfree-lazy-eviction: redis-kv never evicts keys */
+    int lazyExpire;     /* lazyfree-lazy-expire */
+    int lazyServerDel;  /* lazyfree-lazy-server-del */
+    int lazyUserDel;    /* lazyfree-lazy-user-del */
+    int lazyUserFlush;  /* lazyfree-lazy-user-flush */
+} lazyfreeSettingsValue;
+
+extern lazyfreeSettingsValue lazyfreeSettings;
+
+/* INFO's lazyfree_pending_objects and lazyfreed_objects. */
+void dbLazyfreeStats(uint64_t *pending, uint64_t *freed);
 
 /* DEBUG CRASH-AFTER-PARTIAL-BATCH: the next batch commit writes half of
  * its bytes and exits the process (store.h, for crash tests). */

@@ -17,6 +17,9 @@ int dbFromStore(int storeRc);
 int dbWriteResult(int storeRc);
 int dbKeyWritten(int db, const char *key, size_t klen, int rc);
 void dbSignalAddedKey(int db, const char *key, size_t klen);
+/* Whether the store's next writes free what they delete or replace on
+ * the lazy-free thread (set before each write that may delete). */
+void dbFreeLazily(int lazy);
 
 /* typed.c: the body of dbCopy for a collection (inside its batch). */
 int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char *dstKey,

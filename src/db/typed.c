@@ -146,7 +146,10 @@ int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const b
     *existed = dbLookupLive(db, key, klen) != NULL;
     int rc = DB_OK;
     dbBatchBegin();
-    if (*existed) rc = dbWriteResult(storeDelete(st, db, key, klen));
+    if (*existed) {
+        dbFreeLazily(lazyfreeSettings.lazyServerDel);
+        rc = dbWriteResult(storeDelete(st, db, key, klen));
+    }
     if (rc == DB_OK) rc = writeElements(db, ctype, key, klen, names, values, n);
     int commit = dbBatchCommit();
     if (rc == DB_OK) rc = commit;
@@ -169,8 +172,10 @@ int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char
     int ctype = collType(c), table = collEncoding(c) == COLL_ENC_TABLE;
     elemCopy ec;
     int rc = elemCopyRead(c, klen, &ec);
-    if (rc == DB_OK && storeKeyType(st, dstDb, dstKey, dlen) != STORE_TYPE_NONE)
+    if (rc == DB_OK && storeKeyType(st, dstDb, dstKey, dlen) != STORE_TYPE_NONE) {
+        dbFreeLazily(lazyfreeSettings.lazyServerDel);
         rc = dbWriteResult(storeDelete(st, dstDb, dstKey, dlen));
+    }
     if (rc == DB_OK) rc = writeElements(dstDb, ctype, dstKey, dlen, ec.names, ec.values, ec.n);
     if (rc == DB_OK && table) storeCollectionToTable(st, dstDb, dstKey, dlen);
     if (rc == DB_OK && expire != DB_NO_EXPIRE)

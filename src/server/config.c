@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "client/client.h"
 #include "cmd/latency.h"
+#include "db/db.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
@@ -494,6 +495,14 @@ static const configDef configTable[] = {
     {.name = "set-max-intset-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
      .field = &server.setMaxIntsetEntries, .max = LONG_MAX, .defaultValue = "512",
      .apply = applyStoreSettings},
+    /* Lazy freeing (db.h, lazyfreeSettings): read at each delete. */
+    BOOLCFG("lazyfree-lazy-eviction", lazyfreeSettings.lazyEviction, "no", CFG_MODIFIABLE, NULL),
+    BOOLCFG("lazyfree-lazy-expire", lazyfreeSettings.lazyExpire, "no", CFG_MODIFIABLE, NULL),
+    BOOLCFG("lazyfree-lazy-server-del", lazyfreeSettings.lazyServerDel, "no", CFG_MODIFIABLE,
+            NULL),
+    BOOLCFG("lazyfree-lazy-user-del", lazyfreeSettings.lazyUserDel, "no", CFG_MODIFIABLE, NULL),
+    BOOLCFG("lazyfree-lazy-user-flush", lazyfreeSettings.lazyUserFlush, "no", CFG_MODIFIABLE,
+            NULL),
     SPECIALCFG("appendonly", NULL, "yes", CFG_MODIFIABLE, setAppendonly, getAppendonly),
     SPECIALCFG("save", NULL, "", CFG_MODIFIABLE, setSavePoints, getSavePoints),
     STRCFG("backup-dir", persistSettings.backupDir, "backups", CFG_MODIFIABLE),

@@ -10,7 +10,7 @@
  *
  *  1. Done redis-kv's own way.  The directive names a mechanism redis-kv
  *     replaces (the RDB file, the AOF files and their rewrite, encodings
- *     and their size limits, lazy freeing, I/O threads, the allocator's
+ *     and their size limits, I/O threads, the allocator's
  *     knobs, the OOM score, ...).  Any valid value is accepted, kept, shown
  *     by CONFIG GET and written by CONFIG REWRITE; it changes nothing.
  *     README.md's Configuration section says what each means here.
@@ -275,11 +275,6 @@ const configDef configCompatTable[] = {
     {F_MEM("zset-max-listpack-value", 0, LONG_MAX, "64", MOD), ALIAS("zset-max-ziplist-value")},
     {F_MEM("stream-node-max-bytes", 0, LONG_MAX, "4096", MOD)},
     {F_LL("stream-node-max-entries", 0, LLONG_MAX, "100", MOD)},
-    {F_BOOL("lazyfree-lazy-eviction", "no", MOD)},
-    {F_BOOL("lazyfree-lazy-expire", "no", MOD)},
-    {F_BOOL("lazyfree-lazy-server-del", "no", MOD)},
-    {F_BOOL("lazyfree-lazy-user-del", "no", MOD)},
-    {F_BOOL("lazyfree-lazy-user-flush", "no", MOD)},
     {F_BOOL("jemalloc-bg-thread", "yes", MOD)},
     {F_ENUM("oom-score-adj", oomScoreAdjEnum, "no", MOD)},
     {F_WORDS("oom-score-adj-values", setOomScoreAdjValues, "0 200 800", MOD)},

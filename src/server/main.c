@@ -23,6 +23,7 @@
 #include "server/config.h"
 #include "server/server.h"
 #include "store/backup.h"
+#include "store/lazyfree.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -79,8 +80,17 @@ static void generateRunId(char *out) {
 /* dbContext's expiryHeld: CLIENT PAUSE holds expiry. */
 static int expiryHeldByPause(void) { return !clientsPauseExpired(); }
 
+/* The lazy-free thread (store/lazyfree.h): started with the keyspace,
+ * stopped after the data set is closed at shutdown, so it outlives every
+ * store it frees for.  NULL if it could not start: everything is then
+ * freed on the event loop. */
+static lazyfree *lazyFreer;
+
 /* Hands db/ what it runs on (the store follows when it is opened). */
 static void initKeyspace(void) {
+    char err[256];
+    lazyFreer = lazyfreeStart(err, sizeof(err));
+    if (!lazyFreer) serverLog(LL_WARNING, "%s: freeing on the main thread", err);
     dbContext ctx = {
         .store = NULL,
         .dbnum = server.dbnum,
@@ -89,6 +99,7 @@ static void initKeyspace(void) {
         .expiredKeys = &server.statExpiredKeys,
         .expiryHeld = expiryHeldByPause,
         .deferWrites = 1,
+        .lazyfree = lazyFreer,
     };
     dbInit(&ctx);
 }
@@ -137,6 +148,7 @@ void resetServerStats(void) {
     dictEmpty(server.errorStats);
     commandResetStats();
     latencyTrackingReset();
+    lazyfreeResetStats(lazyFreer);
 }
 
 /* Raises RLIMIT_NOFILE so maxclients clients plus the server's own files
@@ -281,6 +293,8 @@ int prepareForShutdown(int flags) {
         dbSetStore(NULL); /* first: db/ notes the store's last write epoch */
         storeClose(server.store);
         server.store = NULL;
+        lazyfreeStop(lazyFreer); /* frees what is still queued */
+        lazyFreer = NULL;
     }
     if (server.pidfile) unlink(server.pidfile);
     serverLog(LL_WARNING, "%s is now ready to exit, bye bye...", "redis-kv");

@@ -165,6 +165,7 @@ int storeCompactMaybeStart(store *s) {
     if (s->compact || s->compactGarbagePercent <= 0 || s->inBatch || storeSnapshotRunning(s))
         return 0;
     if (storeWallMs() < s->compactRetryMs) return 0;
+    storeTakeLazyTallies(s);
     uint64_t total, live;
     sealedTotals(s, &total, &live);
     if (total == 0 || total < s->compactMinBytes) return 0;
@@ -364,6 +365,7 @@ static void detachSegment(store *s, segment *seg) {
  * (the next merge takes them again). */
 static void giveUpInputs(store *s) {
     announceOutputs(s);
+    storeSettleLiveBytes(s); /* lazily freed values: their bytes are not live */
     if (storeSync(s) != STORE_OK) {
         storeLogf(s, STORE_LOG_WARNING,
                   "Compaction keeps its %zu input segments: can't sync the newer ones: %s",

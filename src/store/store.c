@@ -494,6 +494,9 @@ void storeClose(store *s) {
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
+    /* No tally of this store may outlive it (lazyfree.h) */
+    lazyfreeWait(s->lazyfree);
+    lazyfreeTakeTallies(s->lazyfree, s, NULL, NULL);
     xfree(s->kd);
     xfree(s->dbMap);
     xfree(s->pendBuf);
@@ -723,8 +726,43 @@ static keydirEntry *rememberUndo(store *s, int db, const void *key, size_t klen)
 void storeRememberReplaced(store *s, int db, const void *key, size_t klen) {
     keydirEntry *e = rememberUndo(s, db, key, klen);
     if (!e) return;
-    dropLive(s, e);
-    if (keydirEntryCollection(e)) s->undo[s->nundo - 1].coll = keydirTakeCollection(s->kd[db], key, klen);
+    undoStep *u = &s->undo[s->nundo - 1];
+    const collection *c = keydirEntryCollection(e);
+    u->lazyFree = u->liveDeferred = c && s->freeLazily && s->lazyfree && lazyfreeWorthIt(c);
+    if (!u->liveDeferred) dropLive(s, e);
+    if (c) u->coll = keydirTakeCollection(s->kd[db], key, klen);
+}
+
+void storeSetLazyfree(store *s, lazyfree *lf) { s->lazyfree = lf; }
+
+void storeSetFreeLazily(store *s, int on) { s->freeLazily = on; }
+
+/* lazyfreeTallyFn: the records of a lazily freed value stop being live. */
+static void subtractTally(void *ctx, uint32_t segId, uint64_t bytes) {
+    store *s = ctx;
+    segment *seg = storeSegmentById(s, segId);
+    /* A segment is deleted only once it holds no live byte
+     * (storeSettleLiveBytes runs first), so it is always there. */
+    if (seg) countSegBytes(s, seg, bytes, 0);
+}
+
+void storeTakeLazyTallies(store *s) { lazyfreeTakeTallies(s->lazyfree, s, subtractTally, s); }
+
+void storeSettleLiveBytes(store *s) {
+    for (size_t i = 0; i < s->nundo; i++) {
+        undoStep *u = &s->undo[i];
+        if (!u->liveDeferred) continue;
+        u->liveDeferred = 0;
+        if (u->coll) replayCountCollection(u->coll, u->klen, countBytesCb, s, 0);
+        if (!u->savedKeydir) continue;
+        keydirIterator it;
+        keydirIterInit(&it, u->savedKeydir);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) dropLive(s, e);
+        keydirIterRelease(&it);
+    }
+    lazyfreeWait(s->lazyfree);
+    storeTakeLazyTallies(s);
 }
 
 int storePut(store *s, int db, const void *key, size_t klen, const void *val, size_t vlen,
@@ -868,8 +906,19 @@ int storeSetExpire(store *s, int db, const void *key, size_t klen, int64_t expir
     return storeAfterWrite(s);
 }
 
+/* Moves database db's keys into a new UNDO_FLUSH step.  Freed lazily
+ * (with a thread to do it) their live bytes are left to it; otherwise
+ * they stop counting here, one by one. */
 static void rememberFlush(store *s, int db) {
     undoStep *u = storePushUndo(s, db, UNDO_FLUSH);
+    u->lazyFree = u->liveDeferred = s->freeLazily && s->lazyfree;
+    if (!u->liveDeferred) {
+        keydirIterator it;
+        keydirIterInit(&it, s->kd[db]);
+        keydirEntry *e;
+        while ((e = keydirIterNext(&it))) dropLive(s, e);
+        keydirIterRelease(&it);
+    }
     u->savedKeydir = keydirCreate();
     keydirSwap(u->savedKeydir, s->kd[db]);
 }
@@ -884,15 +933,8 @@ int storeFlush(store *s, int db) {
     int rc = storeAppendRecord(s, &h, NULL, NULL, &off);
     if (rc != STORE_OK) return rc;
     storeSeqWritten(s);
-    for (int i = 0; i < s->dbCount; i++) {
-        if (db >= 0 && i != db) continue;
-        keydirIterator it;
-        keydirIterInit(&it, s->kd[i]);
-        keydirEntry *e;
-        while ((e = keydirIterNext(&it))) dropLive(s, e);
-        keydirIterRelease(&it);
-        rememberFlush(s, i);
-    }
+    for (int i = 0; i < s->dbCount; i++)
+        if (db < 0 || i == db) rememberFlush(s, i);
     return storeAfterWrite(s);
 }
 
@@ -951,12 +993,14 @@ static void restoreKey(store *s, undoStep *u) {
     } else {
         e = keydirSet(kd, u->key, u->klen, &u->loc, u->expire, u->seq, NULL);
     }
-    entryCountLive(s, e, 1);
+    if (!u->liveDeferred) entryCountLive(s, e, 1); /* else never stopped counting */
 }
 
 /* Releases the undo steps from 'from' on; with restore, first puts every
  * key (and flushed database) they name back the way it was, newest step
- * first.  freeUndo: the whole log. */
+ * first.  What a released step still owns (a deleted collection, a
+ * flushed keydir) is freed, through the lazy-free thread when the step
+ * was marked so.  freeUndo: the whole log. */
 static void undoBack(store *s, size_t from, int restore) {
     for (size_t i = s->nundo; i-- > from;) {
         undoStep *u = &s->undo[i];
@@ -975,16 +1019,21 @@ static void undoBack(store *s, size_t from, int restore) {
                 keydirIterator it;
                 keydirIterInit(&it, s->kd[u->db]);
                 keydirEntry *e;
-                while ((e = keydirIterNext(&it))) entryCountLive(s, e, 1);
+                while (!u->liveDeferred && (e = keydirIterNext(&it))) entryCountLive(s, e, 1);
                 keydirIterRelease(&it);
+                u->liveDeferred = 0; /* what it holds now was counted */
             }
-            keydirRelease(u->savedKeydir);
+            if (u->liveDeferred) lazyfreeKeydirTallied(s->lazyfree, u->savedKeydir, s);
+            else if (u->lazyFree) lazyfreeKeydir(s->lazyfree, u->savedKeydir);
+            else keydirRelease(u->savedKeydir);
             continue;
         }
         if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
         else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
         else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
-        collFree(u->coll);
+        if (u->liveDeferred) lazyfreeCollectionTallied(s->lazyfree, u->coll, u->klen, s);
+        else if (u->lazyFree) lazyfreeCollection(s->lazyfree, u->coll);
+        else collFree(u->coll);
         xfree(u->key);
         xfree(u->chain);
         xfree(u->name);
@@ -1044,6 +1093,35 @@ static void noteFailedEpoch(store *s) {
     s->failedEpochs[s->nfailedEpochs++] = s->writeEpoch;
 }
 
+/* What the pending buffer and the undo log keep between flushes.  One big
+ * write (an SADD of 100,000 members, a DEL of a big collection) grows them
+ * to its own size, megabytes that would otherwise stay allocated for good
+ * after it -- and a server that just deleted a big set should use about
+ * as much memory as before it was created (Redis's UNLINK test checks
+ * that).  Up to these sizes they are kept, so the usual small writes never
+ * reallocate; past them they are freed once flushed, and the next big
+ * write grows them again: a few reallocations against megabytes written.
+ * 256 KB of records and 1024 steps (about 140 KB) cover the writes of an
+ * iteration of small commands, and stay small next to the server's own
+ * start-up memory (under 1 MB). */
+#define STORE_PEND_KEEP_BYTES (256u << 10)
+#define STORE_UNDO_KEEP_STEPS 1024
+
+/* Frees the pending buffer and the undo log past what they keep; both
+ * must be empty. */
+static void trimWriteBuffers(store *s) {
+    if (s->pendCap > STORE_PEND_KEEP_BYTES) {
+        xfree(s->pendBuf);
+        s->pendBuf = NULL;
+        s->pendCap = 0;
+    }
+    if (s->undoCap > STORE_UNDO_KEEP_STEPS) {
+        xfree(s->undo);
+        s->undo = NULL;
+        s->undoCap = 0;
+    }
+}
+
 /* Appends the pending records with one write.  On success they are in the
  * file and the undo log is dropped; a full segment is then rotated.  On
  * failure the segment is cut back to where it was (segment.h), every key
@@ -1052,6 +1130,7 @@ static void noteFailedEpoch(store *s) {
  * of those writes remains, and the caller learns which commands to refuse
  * (storeFailedEpochs).  Either way a new epoch begins. */
 static int flushPending(store *s) {
+    storeTakeLazyTallies(s);
     if (s->pendLen == 0) {
         freeUndo(s, 0); /* steps of writes that left nothing to write */
         return STORE_OK;
@@ -1075,6 +1154,7 @@ static int flushPending(store *s) {
     }
     s->pendLen = 0;
     s->pendHasBatch = 0;
+    trimWriteBuffers(s);
     s->writeEpoch++;
     if (failed) return STORE_ERR_WRITE;
     if (segmentSize(storeActive(s)) >= s->segmentSize) rotateSegment(s);
@@ -1180,6 +1260,7 @@ static void tallyRecord(void *ctx, uint32_t segId, uint64_t bytes, int add) {
 }
 
 int storeCheckAccounting(store *s) {
+    storeSettleLiveBytes(s);
     accountTally t = {s, NULL, s->nsegs + s->ncompactOut, NULL, 0, 0};
     size_t nall = t.nall;
     segment **all = t.all = xmalloc(sizeof(segment *) * (nall ? nall : 1));
@@ -1213,6 +1294,7 @@ int storeCheckAccounting(store *s) {
 }
 
 void storeGetStats(store *s, storeStats *out) {
+    storeTakeLazyTallies(s);
     pthread_mutex_lock(&s->syncLock);
     *out = s->stats;
     pthread_mutex_unlock(&s->syncLock);

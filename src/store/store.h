@@ -147,6 +147,22 @@ int storeReadElementValue(store *s, const collLoc *loc, size_t klen, size_t nlen
 void storeCollectionToTable(store *s, int db, const void *key, size_t klen);
 /* The encoding limits of collections (the config directives). */
 void storeSetCollLimits(store *s, const collLimits *lim);
+
+/* Lazy freeing (lazyfree.h).  storeSetLazyfree names the thread that
+ * frees lazily (NULL, the default: everything is freed at once); it must
+ * outlive the store.  storeSetFreeLazily(s, 1): the writes that follow,
+ * until the next call, hand what they delete or replace to that thread
+ * -- a collection whose free effort is above LAZYFREE_THRESHOLD
+ * (storeDelete, storePut over it, storeFlush's emptied databases,
+ * always).  The caller (db/) sets it per write from the lazyfree-lazy-*
+ * directives; the store never decides it.  The choice is made when the
+ * value leaves the keydir: the value itself is freed only once its write
+ * is on disk (a failed write puts it back), and the thread also takes its
+ * records out of the live bytes (store_internal.h, "Live bytes of lazily
+ * freed values"). */
+struct lazyfree;
+void storeSetLazyfree(store *s, struct lazyfree *lf);
+void storeSetFreeLazily(store *s, int on);
 int storeFlush(store *s, int db);
 /* Logical databases a and b (valid, distinct or not) exchange contents. */
 int storeSwapDb(store *s, int a, int b);

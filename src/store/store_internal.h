@@ -33,6 +33,7 @@
 #include "store/collection.h"
 #include "store/compactor.h"
 #include "store/keydir.h"
+#include "store/lazyfree.h"
 #include "store/record.h"
 #include "store/segment.h"
 #include "store/store.h"
@@ -58,6 +59,12 @@ typedef struct undoStep {
                             form before the write, when its undo rebuilds
                             it (elements.c) (the step owns it until
                             released) */
+    int lazyFree;        /* released through the lazy-free thread: coll,
+                            or UNDO_FLUSH's savedKeydir (decided when
+                            taken, by the mode then: storeSetFreeLazily) */
+    int liveDeferred;    /* ... whose records still count as live: the
+                            thread tallies them (lazyfree.h), or
+                            storeSettleLiveBytes counts them */
     char *name;          /* UNDO_ELEMENT: the element, its prior location */
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */
@@ -179,6 +186,12 @@ struct store {
 
     /* collections (elements.c) */
     collLimits collLimits;  /* the encodings' limits (storeSetCollLimits) */
+
+    /* lazy freeing (lazyfree.h): the thread (not the store's: it may
+     * outlive it), and whether the writes now being made free what they
+     * delete or replace through it (storeSetFreeLazily) */
+    lazyfree *lazyfree;
+    int freeLazily;
 };
 
 
@@ -215,10 +228,24 @@ void storeSeqWritten(store *s);
 /* Live-bytes accounting of 'bytes' in segment segId. */
 void storeCountBytes(store *s, uint32_t segId, uint64_t bytes, int add);
 /* Notes how a key is before a write replaces or deletes it, and takes its
- * records out of the live bytes; a collection moves into the undo step. */
+ * records out of the live bytes; a collection moves into the undo step,
+ * marked for lazy freeing when s->freeLazily and it is worth it. */
 void storeRememberReplaced(store *s, int db, const void *key, size_t klen);
 void storeFillHeader(recordHeader *h, int type, int db, size_t klen, size_t vlen,
                      int64_t expireMs, uint64_t seq);
+
+/* Live bytes of lazily freed values.  A big collection (or a flushed
+ * database) freed lazily stays counted as live until the lazy-free
+ * thread has tallied its records and the store subtracts the sums
+ * (storeTakeLazyTallies, at every flush of writes and every stats read),
+ * so that its delete costs O(1) on the caller's thread.  Meanwhile the
+ * live bytes overstate by that much: compaction starts a little later,
+ * nothing else reads them.  storeSettleLiveBytes makes them exact at
+ * once (counting what is still in the undo log, waiting for the thread):
+ * before compaction gives up its inputs, which must then hold no live
+ * byte, and in storeCheckAccounting. */
+void storeTakeLazyTallies(store *s);
+void storeSettleLiveBytes(store *s);
 
 /* elements.c: restores (restore = 1) or releases one UNDO_ELEMENT step */
 void elementUndo(store *s, undoStep *u, int restore);
