@@ -414,10 +414,9 @@ done:
 
 int rdbPayloadDecode(const void *payload, size_t len, rdbObject *o) {
     memset(o, 0, sizeof(*o));
-    if (len < RDB_FOOTER_SIZE + 1) return 0;
-    reader r = {payload, len - RDB_FOOTER_SIZE, 0};
+    reader r = {payload, len >= RDB_FOOTER_SIZE ? len - RDB_FOOTER_SIZE : 0, 0};
     unsigned char type;
-    readByte(&r, &type);
+    if (!readByte(&r, &type)) return 0;
     int ok;
     switch (type) {
     case RDB_TYPE_STRING:
