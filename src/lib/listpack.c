@@ -4,15 +4,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/lebytes.h"
 #include "lib/numfmt.h"
 
 #define LP_END 0xFF
 
 /* ---- Writing -------------------------------------------------------- */
-
-static void putLE(unsigned char *p, uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
 
 /* The encoding of an integer element into enc: its length. */
 static size_t encodeInt(unsigned char *enc, long long v) {
@@ -31,7 +28,7 @@ static size_t encodeInt(unsigned char *enc, long long v) {
                 : v >= INT32_MIN && v <= INT32_MAX ? 4
                                                    : 8;
     enc[0] = bytes == 2 ? 0xF1 : bytes == 3 ? 0xF2 : bytes == 4 ? 0xF3 : 0xF4;
-    putLE(enc + 1, (uint64_t)v, bytes);
+    lePut(enc + 1, (uint64_t)v, bytes);
     return 1 + (size_t)bytes;
 }
 
@@ -47,7 +44,7 @@ static size_t encodeStrHeader(unsigned char *enc, size_t len) {
         return 2;
     }
     enc[0] = 0xF0;
-    putLE(enc + 1, len, 4);
+    lePut(enc + 1, len, 4);
     return 5;
 }
 
@@ -80,24 +77,12 @@ bstr lpAppendBlob(bstr out, const bstr *items, size_t n) {
     unsigned char end = LP_END;
     out = bstrCatLen(out, &end, 1);
     unsigned char *h = (unsigned char *)out + start;
-    putLE(h, bstrLen(out) - start, 4);
-    putLE(h + 4, n < LP_COUNT_UNKNOWN ? n : LP_COUNT_UNKNOWN, 2);
+    lePut(h, bstrLen(out) - start, 4);
+    lePut(h + 4, n < LP_COUNT_UNKNOWN ? n : LP_COUNT_UNKNOWN, 2);
     return out;
 }
 
 /* ---- Reading -------------------------------------------------------- */
-
-static uint64_t getLE(const unsigned char *p, int bytes) {
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-/* Sign-extends the low `bits` bits of u. */
-static long long signExtend(uint64_t u, int bits) {
-    if (bits < 64 && (u & (1ULL << (bits - 1)))) u |= ~0ULL << bits;
-    return (long long)u;
-}
 
 /* Decodes the backlen that ends at p[end - 1] (reading backwards, never
  * before p[lo]): 1 and *l, or 0. */
@@ -131,18 +116,18 @@ static int decodeEntry(const unsigned char *p, size_t pos, size_t last, const ch
         hdr = 1, dlen = b & 0x3F, isInt = 0;
     } else if ((b & 0xE0) == 0xC0) {
         if (avail < 2) return 0;
-        hdr = 2, v = signExtend((uint64_t)(b & 0x1F) << 8 | p[pos + 1], 13);
+        hdr = 2, v = leSignExtend((uint64_t)(b & 0x1F) << 8 | p[pos + 1], 13);
     } else if ((b & 0xF0) == 0xE0) {
         if (avail < 2) return 0;
         hdr = 2, dlen = (size_t)(b & 0x0F) << 8 | p[pos + 1], isInt = 0;
     } else if (b == 0xF0) {
         if (avail < 5) return 0;
-        hdr = 5, dlen = getLE(p + pos + 1, 4), isInt = 0;
+        hdr = 5, dlen = leGet(p + pos + 1, 4), isInt = 0;
     } else if (b >= 0xF1 && b <= 0xF4) {
         static const int widths[] = {2, 3, 4, 8};
         int w = widths[b - 0xF1];
         if (avail < 1 + (size_t)w) return 0;
-        hdr = 1 + (size_t)w, v = signExtend(getLE(p + pos + 1, w), w * 8);
+        hdr = 1 + (size_t)w, v = leSignExtend(leGet(p + pos + 1, w), w * 8);
     } else {
         return 0; /* 0xF5..0xFE, or the end byte where an entry should be */
     }
@@ -165,8 +150,8 @@ static int decodeEntry(const unsigned char *p, size_t pos, size_t last, const ch
 }
 
 int lpWalk(const unsigned char *p, size_t len, packEntryFn *fn, void *priv) {
-    if (len < LP_HEADER_SIZE + 1 || getLE(p, 4) != len || p[len - 1] != LP_END) return 0;
-    uint64_t declared = getLE(p + 4, 2), count = 0;
+    if (len < LP_HEADER_SIZE + 1 || leGet(p, 4) != len || p[len - 1] != LP_END) return 0;
+    uint64_t declared = leGet(p + 4, 2), count = 0;
     size_t pos = LP_HEADER_SIZE, last = len - 1;
     while (pos < last) {
         const char *s;

@@ -35,6 +35,17 @@ static size_t matchLength(const unsigned char *a, const unsigned char *b, size_t
     return len;
 }
 
+/* Appends literal byte b to the open run, closing the run (its control
+ * byte written, the next one's reserved) when it is full. */
+static void putLiteral(unsigned char *out, size_t *op, size_t *lit, unsigned char b) {
+    out[(*op)++] = b;
+    if (++*lit == LZF_MAX_LIT) {
+        out[*op - *lit - 1] = (unsigned char)(*lit - 1);
+        *lit = 0;
+        (*op)++;
+    }
+}
+
 size_t lzfCompress(const void *inBuf, size_t n, void *outBuf, size_t cap) {
     const unsigned char *in = inBuf;
     unsigned char *out = outBuf;
@@ -73,26 +84,12 @@ size_t lzfCompress(const void *inBuf, size_t n, void *outBuf, size_t cap) {
             table[hashSlot(in + ip - 1)] = (uint32_t)(ip - 1);
         } else {
             if (op >= cap) goto done;
-            lit++;
-            out[op++] = in[ip++];
-            if (lit == LZF_MAX_LIT) {
-                out[op - lit - 1] = (unsigned char)(lit - 1);
-                lit = 0;
-                op++;
-            }
+            putLiteral(out, &op, &lit, in[ip++]);
         }
     }
     /* At most two bytes are left, plus a control byte. */
     if (op + 3 > cap) goto done;
-    while (ip < n) {
-        lit++;
-        out[op++] = in[ip++];
-        if (lit == LZF_MAX_LIT) {
-            out[op - lit - 1] = (unsigned char)(lit - 1);
-            lit = 0;
-            op++;
-        }
-    }
+    while (ip < n) putLiteral(out, &op, &lit, in[ip++]);
     out[op - lit - 1] = (unsigned char)(lit - 1);
     op -= lit == 0;
     result = op;

@@ -7,6 +7,7 @@
 
 #include "lib/alloc.h"
 #include "lib/crc64.h"
+#include "lib/lebytes.h"
 #include "lib/listpack.h"
 #include "lib/lzf.h"
 #include "lib/numfmt.h"
@@ -61,7 +62,7 @@ static size_t encodeInteger(const char *s, size_t len, unsigned char *enc) {
     else if (v >= INT32_MIN && v <= INT32_MAX) bytes = 4, kind = RDB_ENC_INT32;
     else return 0;
     enc[0] = (unsigned char)(RDB_ENCVAL << 6 | kind);
-    for (int i = 0; i < bytes; i++) enc[1 + i] = (unsigned char)((uint64_t)v >> (8 * i));
+    lePut(enc + 1, (uint64_t)v, bytes);
     return 1 + (size_t)bytes;
 }
 
@@ -96,8 +97,7 @@ static bstr finishPayload(bstr out) {
     footer[0] = RDB_VERSION & 0xFF;
     footer[1] = RDB_VERSION >> 8;
     out = bstrCatLen(out, footer, 2);
-    uint64_t crc = crc64(0, out, bstrLen(out));
-    for (int i = 0; i < 8; i++) footer[2 + i] = (unsigned char)(crc >> (8 * i));
+    lePut(footer + 2, crc64(0, out, bstrLen(out)), 8);
     return bstrCatLen(out, footer + 2, 8);
 }
 
@@ -159,14 +159,12 @@ static bstr intsetBlob(const bstr *members, size_t n) {
     qsort(vals, n, sizeof(int64_t), compareInt64);
     bstr blob = bstrEmptyCapacity(INTSET_HEADER_SIZE + n * width);
     unsigned char hdr[INTSET_HEADER_SIZE];
-    for (int i = 0; i < 4; i++) {
-        hdr[i] = (unsigned char)(width >> (8 * i));
-        hdr[4 + i] = (unsigned char)((uint64_t)n >> (8 * i));
-    }
+    lePut(hdr, width, 4);
+    lePut(hdr + 4, n, 4);
     blob = bstrCatLen(blob, hdr, sizeof(hdr));
     for (size_t i = 0; i < n; i++) {
         unsigned char v[8];
-        for (uint32_t k = 0; k < width; k++) v[k] = (unsigned char)((uint64_t)vals[i] >> (8 * k));
+        lePut(v, (uint64_t)vals[i], (int)width);
         blob = bstrCatLen(blob, v, width);
     }
     xfree(vals);
@@ -192,9 +190,7 @@ int rdbPayloadVerify(const void *payload, size_t len) {
     const unsigned char *footer = p + len - RDB_FOOTER_SIZE;
     unsigned version = footer[0] | (unsigned)footer[1] << 8;
     if (version > RDB_VERSION) return 0;
-    uint64_t stored = 0;
-    for (int i = 0; i < 8; i++) stored |= (uint64_t)footer[2 + i] << (8 * i);
-    return crc64(0, p, len - 8) == stored;
+    return crc64(0, p, len - 8) == leGet(footer + 2, 8);
 }
 
 /* A cursor over the value bytes; every read checks what is left. */
@@ -277,11 +273,10 @@ static int readString(reader *r, bstr *out) {
     if (len > RDB_ENC_INT32) return 0;
     int bytes = 1 << len;
     if (r->len - r->pos < (size_t)bytes) return 0;
-    uint64_t u = 0;
-    for (int i = 0; i < bytes; i++) u |= (uint64_t)r->p[r->pos++] << (8 * i);
-    if (bytes < 8 && (u & (1ULL << (bytes * 8 - 1)))) u |= ~0ULL << (bytes * 8);
+    long long v = leSignExtend(leGet(r->p + r->pos, bytes), bytes * 8);
+    r->pos += (size_t)bytes;
     char num[NUM_LONG_STR_SIZE];
-    int n = numFormatLongLong(num, sizeof(num), (long long)u);
+    int n = numFormatLongLong(num, sizeof(num), v);
     *out = bstrNewLen(num, (size_t)n);
     return 1;
 }
@@ -388,18 +383,14 @@ static int readIntset(reader *r, rdbObject *o) {
     size_t len = bstrLen(blob), cap = 0;
     int ok = 0;
     if (len < INTSET_HEADER_SIZE) goto done;
-    uint32_t width = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
-    uint32_t count = b[4] | b[5] << 8 | b[6] << 16 | (uint32_t)b[7] << 24;
+    uint64_t width = leGet(b, 4), count = leGet(b + 4, 4);
     if ((width != 2 && width != 4 && width != 8) ||
-        (uint64_t)count * width != len - INTSET_HEADER_SIZE)
+        count * width != len - INTSET_HEADER_SIZE)
         goto done;
     int64_t prev = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        uint64_t u = 0;
-        for (uint32_t k = 0; k < width; k++)
-            u |= (uint64_t)b[INTSET_HEADER_SIZE + (size_t)i * width + k] << (8 * k);
-        if (width < 8 && (u & (1ULL << (width * 8 - 1)))) u |= ~0ULL << (width * 8);
-        int64_t v = (int64_t)u;
+    for (uint64_t i = 0; i < count; i++) {
+        int64_t v = leSignExtend(leGet(b + INTSET_HEADER_SIZE + i * width, (int)width),
+                                 (int)width * 8);
         if (i > 0 && v <= prev) goto done; /* sorted, no duplicates */
         prev = v;
         char num[NUM_LONG_STR_SIZE];

@@ -4,23 +4,13 @@
 
 #include <stdint.h>
 
+#include "lib/lebytes.h"
 #include "lib/numfmt.h"
 
 #define ZL_HEADER_SIZE 10
 #define ZL_END 0xFF
 #define ZL_BIG_PREVLEN 254
 #define ZL_COUNT_UNKNOWN 65535
-
-static uint64_t getLE(const unsigned char *p, int bytes) {
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static long long signExtend(uint64_t u, int bits) {
-    if (bits < 64 && (u & (1ULL << (bits - 1)))) u |= ~0ULL << bits;
-    return (long long)u;
-}
 
 /* The encoding at p[0] (avail bytes before the end byte): header size,
  * data size and, for an integer, its value.  0 when malformed. */
@@ -58,13 +48,13 @@ static int decodeEncoding(const unsigned char *p, size_t avail, size_t *hdr, siz
     }
     if (avail < 1 + (size_t)width) return 0;
     *hdr = 1 + (size_t)width;
-    *v = signExtend(getLE(p + 1, width), width * 8);
+    *v = leSignExtend(leGet(p + 1, width), width * 8);
     return 1;
 }
 
 int ziplistWalk(const unsigned char *p, size_t len, packEntryFn *fn, void *priv) {
-    if (len < ZL_HEADER_SIZE + 1 || getLE(p, 4) != len || p[len - 1] != ZL_END) return 0;
-    uint64_t tail = getLE(p + 4, 4), declared = getLE(p + 8, 2), count = 0;
+    if (len < ZL_HEADER_SIZE + 1 || leGet(p, 4) != len || p[len - 1] != ZL_END) return 0;
+    uint64_t tail = leGet(p + 4, 4), declared = leGet(p + 8, 2), count = 0;
     size_t pos = ZL_HEADER_SIZE, last = len - 1, lastEntry = ZL_HEADER_SIZE, prevSize = 0;
     while (pos < last) {
         size_t avail = last - pos, plen;
@@ -72,7 +62,7 @@ int ziplistWalk(const unsigned char *p, size_t len, packEntryFn *fn, void *priv)
         if (p[pos] < ZL_BIG_PREVLEN) {
             plen = 1, prev = p[pos];
         } else if (p[pos] == ZL_BIG_PREVLEN && avail >= 5) {
-            plen = 5, prev = getLE(p + pos + 1, 4);
+            plen = 5, prev = leGet(p + pos + 1, 4);
         } else {
             return 0;
         }
@@ -110,7 +100,7 @@ static int zipmapLen(const unsigned char *p, size_t *pos, size_t last, size_t *o
         return 1;
     }
     if (b != ZL_BIG_PREVLEN || last - *pos < 5) return 0;
-    *out = getLE(p + *pos + 1, 4);
+    *out = leGet(p + *pos + 1, 4);
     *pos += 5;
     return 1;
 }

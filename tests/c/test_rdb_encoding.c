@@ -186,32 +186,43 @@ static void testListpack(void) {
     }
 }
 
+typedef int walkFn(const unsigned char *p, size_t len, packEntryFn *fn, void *priv);
+
+/* The blob in hex walks to the elements `want` (joined by '|'), and every
+ * truncation of it is refused. */
+static void checkBlob(walkFn *walk, const char *hex, const char *want) {
+    bstr blob = fromHex(hex), j = bstrEmpty();
+    ASSERT(walk((unsigned char *)blob, bstrLen(blob), joinEntry, &j));
+    ASSERT_EQ_STR(j, want);
+    bstrFree(j);
+    for (size_t i = 0; i < bstrLen(blob); i++) {
+        j = bstrEmpty();
+        ASSERT(!walk((unsigned char *)blob, i, joinEntry, &j));
+        bstrFree(j);
+    }
+    bstrFree(blob);
+}
+
 static void testZiplistZipmap(void) {
     TEST_CASE("ziplist and zipmap blobs read") {
-        bstr zl = fromHex("2400000021000000060000046e616d650605726564697307016e03c0d4fe0401"
-                          "780300ff");
-        bstr j = bstrEmpty();
-        ASSERT(ziplistWalk((unsigned char *)zl, bstrLen(zl), joinEntry, &j));
-        ASSERT_EQ_STR(j, "name|redis|n|-300|x||");
-        bstrFree(j);
-        for (size_t i = 0; i < bstrLen(zl); i++) {
-            j = bstrEmpty();
-            ASSERT(!ziplistWalk((unsigned char *)zl, i, joinEntry, &j));
-            bstrFree(j);
-        }
-        bstr zm = fromHex("02046e616d65050172656469733f016e0300333030ff");
-        j = bstrEmpty();
-        ASSERT(zipmapWalk((unsigned char *)zm, bstrLen(zm), joinEntry, &j));
-        ASSERT_EQ_STR(j, "name|redis|n|300|");
-        bstrFree(j);
-        for (size_t i = 0; i < bstrLen(zm); i++) {
-            j = bstrEmpty();
-            ASSERT(!zipmapWalk((unsigned char *)zm, i, joinEntry, &j));
-            bstrFree(j);
-        }
-        bstrFree(zl);
-        bstrFree(zm);
+        checkBlob(ziplistWalk,
+                  "2400000021000000060000046e616d650605726564697307016e03c0d4fe0401780300ff",
+                  "name|redis|n|-300|x||");
+        checkBlob(zipmapWalk, "02046e616d65050172656469733f016e0300333030ff", "name|redis|n|300|");
+        checkBlob(lpWalk, "0c00000002008161020101ff", "a|1|");
     }
+}
+
+/* Verifies and decodes the payload in hex into *o, of kind with n
+ * elements: 1 when all of that held (free *o then). */
+static int decodeHex(const char *hex, int kind, size_t n, rdbObject *o) {
+    bstr p = fromHex(hex);
+    int ok = ASSERT(rdbPayloadVerify(p, bstrLen(p))) && ASSERT(rdbPayloadDecode(p, bstrLen(p), o));
+    bstrFree(p);
+    if (!ok) return 0;
+    if (ASSERT_EQ_INT(o->kind, kind) && ASSERT_EQ_INT(o->n, n)) return 1;
+    rdbObjectFree(o);
+    return 0;
 }
 
 static void testPayloads(void) {
@@ -244,28 +255,19 @@ static void testPayloads(void) {
     }
     TEST_CASE("redis-server's payloads decode") {
         rdbObject o;
-        bstr p = fromHex(redisString);
-        ASSERT(rdbPayloadVerify(p, bstrLen(p)));
-        ASSERT(rdbPayloadDecode(p, bstrLen(p), &o));
-        ASSERT_EQ_INT(o.kind, RDB_OBJ_STRING);
-        ASSERT_EQ_MEM(o.str, bstrLen(o.str), "aaaaaaaaaaaaaaaaaaaaa", 21);
-        rdbObjectFree(&o);
-        bstrFree(p);
-        p = fromHex(redisHash);
-        ASSERT(rdbPayloadDecode(p, bstrLen(p), &o));
-        ASSERT_EQ_INT(o.kind, RDB_OBJ_HASH);
-        ASSERT_EQ_INT(o.n, 4);
-        ASSERT_EQ_STR(o.names[2], "ccc");
-        ASSERT_EQ_STR(o.values[2], "-300");
-        rdbObjectFree(&o);
-        bstrFree(p);
-        p = fromHex(redisSet);
-        ASSERT(rdbPayloadDecode(p, bstrLen(p), &o));
-        ASSERT_EQ_INT(o.kind, RDB_OBJ_SET);
-        ASSERT_EQ_INT(o.n, 4);
-        ASSERT_EQ_STR(o.names[0], "-70000");
-        rdbObjectFree(&o);
-        bstrFree(p);
+        if (decodeHex(redisString, RDB_OBJ_STRING, 0, &o)) {
+            ASSERT_EQ_MEM(o.str, bstrLen(o.str), "aaaaaaaaaaaaaaaaaaaaa", 21);
+            rdbObjectFree(&o);
+        }
+        if (decodeHex(redisHash, RDB_OBJ_HASH, 4, &o)) {
+            ASSERT_EQ_STR(o.names[2], "ccc");
+            ASSERT_EQ_STR(o.values[2], "-300");
+            rdbObjectFree(&o);
+        }
+        if (decodeHex(redisSet, RDB_OBJ_SET, 4, &o)) {
+            ASSERT_EQ_STR(o.names[0], "-70000");
+            rdbObjectFree(&o);
+        }
     }
     TEST_CASE("the checksum and the version are checked") {
         bstr p = fromHex(redisString);

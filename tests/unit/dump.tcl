@@ -82,6 +82,20 @@ proc dump_random_string {count alphabet} {
     return $s
 }
 
+# DUMPs KEY, checks the payload's type byte (hex) and that RESTORE of it
+# gives back the same contents and encoding; returns the payload.
+proc dump_round_trip {key typehex} {
+    set want [dump_contents r $key]
+    set enc [r object encoding $key]
+    set p [r dump $key]
+    assert_equal $typehex [binary encode hex [string index $p 0]]
+    r del $key
+    assert_equal OK [r restore $key 0 $p]
+    assert_equal $enc [r object encoding $key]
+    assert_equal $want [dump_contents r $key]
+    return $p
+}
+
 # Contents worth comparing: {name {commands ...}}, each command without
 # the key (appended as argument 1).
 proc dump_cases {} {
@@ -209,24 +223,14 @@ start_server {tags {dump}} {
         r del h
         r hset h a 1 b hello c -300 d 70000 e {} f 9223372036854775807
         assert_equal listpack [r object encoding h]
-        set p [r dump h]
-        assert_equal 10 [binary encode hex [string index $p 0]]
-        r del h
-        assert_equal OK [r restore h 0 $p]
-        assert_equal listpack [r object encoding h]
+        set p [dump_round_trip h 10]
         assert_equal {a 1 b hello c -300 d 70000 e {} f 9223372036854775807} [r hgetall h]
         assert_equal $p [r dump h]
 
         r del h
         for {set i 0} {$i < 600} {incr i} { r hset h field:$i [string repeat v [expr {$i % 90}]] }
         assert_equal hashtable [r object encoding h]
-        set want [lsort -stride 2 [r hgetall h]]
-        set p [r dump h]
-        assert_equal 04 [binary encode hex [string index $p 0]]
-        r del h
-        assert_equal OK [r restore h 0 $p]
-        assert_equal hashtable [r object encoding h]
-        assert_equal $want [lsort -stride 2 [r hgetall h]]
+        dump_round_trip h 04
     }
 
     test {Sets round-trip as intset and as hashtable} {
@@ -234,24 +238,15 @@ start_server {tags {dump}} {
             r del s
             r sadd s {*}$members
             assert_equal intset [r object encoding s]
-            set p [r dump s]
-            assert_equal 0b [binary encode hex [string index $p 0]]
-            r del s
-            assert_equal OK [r restore s 0 $p]
-            assert_equal intset [r object encoding s]
+            set p [dump_round_trip s 0b]
             assert_equal [lsort -integer $members] [r smembers s]
             assert_equal $p [r dump s]
         }
         r del s
         r sadd s a b c 1 2
         for {set i 0} {$i < 600} {incr i} { r sadd s m$i }
-        set want [lsort [r smembers s]]
-        set p [r dump s]
-        assert_equal 02 [binary encode hex [string index $p 0]]
-        r del s
-        assert_equal OK [r restore s 0 $p]
         assert_equal hashtable [r object encoding s]
-        assert_equal $want [lsort [r smembers s]]
+        dump_round_trip s 02
     }
 
     test {RESTORE reads RDB_TYPE_HASH and RDB_TYPE_SET written by hand} {
