@@ -177,9 +177,11 @@ void restoreCommand(client *c) {
         replyError(c, "Bad data format");
         return;
     }
+    /* A relative TTL that overflows when added to the clock wraps to the
+     * past in Redis (the key is expired at once): so here too. */
     long long now = cachedClock.mstime;
     int64_t expireAt = DB_NO_EXPIRE;
-    if (ttl) expireAt = o.absttl ? ttl : ttl > INT64_MAX - now ? INT64_MAX : ttl + now;
+    if (ttl) expireAt = o.absttl ? ttl : ttl > INT64_MAX - now ? INT64_MIN : ttl + now;
     if (ttl && expireAt <= now) {
         restoreExpired(c, &o);
     } else {

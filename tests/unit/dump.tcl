@@ -382,6 +382,11 @@ start_server {tags {dump}} {
         r hset old a 1
         assert_equal OK [r restore old 1 $p absttl replace]
         assert_equal 0 [r exists old]
+        # A relative TTL that overflows the clock is in the past, as in Redis.
+        assert_equal OK [r restore s 9223372036854775000 $p]
+        assert_equal 0 [r exists s]
+        assert_equal OK [r restore s 9223372036854775000 $p absttl]
+        assert_range [r pttl s] 9000000000000000000 9223372036854775807
     }
 
     test {RESTORE REPLACE over a key of another type} {
@@ -438,6 +443,22 @@ start_server {tags {dump}} {
         r multi
         r ping
         assert_equal {} [r exec]
+    }
+
+    test {RESTORE invalidates a key tracked by a client} {
+        r set src v
+        set p [r dump src]
+        r hset tk a 1
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd hgetall tk
+        $rd read
+        r restore tk 0 $p replace
+        assert_equal {invalidate tk} [$rd read]
+        $rd close
     }
 
     test {DUMP of a hash keeps field order; its RESTORE keeps it too} {
