@@ -512,6 +512,32 @@ start_server {tags {dump redis-kv-only}} {
     }
 }
 
+start_server {tags {dump redis-kv-only needs:own-server}} {
+    test {A crash in the middle of RESTORE's batch leaves the old key whole} {
+        set s [spawn_server -dir [new_tmpdir] -overrides {appendfsync always} -timeout 30 -client]
+        set c [dict get $s client]
+        for {set i 0} {$i < 600} {incr i} { $c hset src f$i [string repeat v [expr {$i % 50}]] }
+        set p [$c dump src]
+        $c hset h old 1
+        $c expire h 100000
+        assert_equal OK [$c debug crash-after-partial-batch]
+        catch {$c restore h 0 $p replace}
+        assert {[wait_server_exit $s 10]} "the server did not exit"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal {old 1} [$c hgetall h]
+        assert_range [$c ttl h] 1 100000
+        # And the restore, made again, is all there after a restart.
+        assert_equal OK [$c restore h 0 $p replace]
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal 600 [$c hlen h]
+        assert_equal -1 [$c ttl h]
+        assert_equal [dump_contents $c src] [dump_contents $c h]
+        stop_server $s
+    }
+}
+
 start_server {tags {dump needs:own-server}} {
     test {Restored keys survive DEBUG RELOAD} {
         r flushall
