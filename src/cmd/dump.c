@@ -172,8 +172,12 @@ void restoreCommand(client *c) {
         replyError(c, "DUMP payload version or checksum are wrong");
         return;
     }
+    /* A string, name or value is at most a bulk's size (proto-max-bulk-len,
+     * and the 512 MB the index and the keydir hold). */
+    size_t maxString = (size_t)server.protoMaxBulkLen;
+    if (maxString > COLL_NAME_MAX) maxString = COLL_NAME_MAX;
     rdbObject obj;
-    if (!rdbPayloadDecode(c->argv[3], ARGLEN(c, 3), &obj)) {
+    if (!rdbPayloadDecode(c->argv[3], ARGLEN(c, 3), maxString, &obj)) {
         replyError(c, "Bad data format");
         return;
     }

@@ -197,6 +197,7 @@ int rdbPayloadVerify(const void *payload, size_t len) {
 typedef struct reader {
     const unsigned char *p;
     size_t len, pos;
+    size_t maxString; /* longer strings are refused */
 } reader;
 
 static int readByte(reader *r, unsigned char *b) {
@@ -247,7 +248,8 @@ static int readLZF(reader *r, bstr *out) {
     uint64_t clen, len;
     int sp1, sp2;
     if (!readLen(r, &clen, &sp1) || !readLen(r, &len, &sp2) || sp1 || sp2) return 0;
-    if (clen > r->len - r->pos || len == 0 || len / LZF_MAX_RATIO > clen) return 0;
+    if (clen > r->len - r->pos || len == 0 || len / LZF_MAX_RATIO > clen || len > r->maxString)
+        return 0;
     bstr s = bstrNewLen(NULL, (size_t)len);
     if (!lzfDecompress(r->p + r->pos, (size_t)clen, s, (size_t)len)) {
         bstrFree(s);
@@ -264,7 +266,7 @@ static int readString(reader *r, bstr *out) {
     int special;
     if (!readLen(r, &len, &special)) return 0;
     if (!special) {
-        if (len > r->len - r->pos) return 0;
+        if (len > r->len - r->pos || len > r->maxString) return 0;
         *out = bstrNewLen(r->p + r->pos, (size_t)len);
         r->pos += len;
         return 1;
@@ -403,9 +405,9 @@ done:
     return ok;
 }
 
-int rdbPayloadDecode(const void *payload, size_t len, rdbObject *o) {
+int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObject *o) {
     memset(o, 0, sizeof(*o));
-    reader r = {payload, len >= RDB_FOOTER_SIZE ? len - RDB_FOOTER_SIZE : 0, 0};
+    reader r = {payload, len >= RDB_FOOTER_SIZE ? len - RDB_FOOTER_SIZE : 0, 0, maxString};
     unsigned char type;
     if (!readByte(&r, &type)) return 0;
     int ok;

@@ -82,9 +82,11 @@ int rdbPayloadVerify(const void *p, size_t len);
 
 /* Decodes a verified payload into *o: 1, or 0 when the value is not one
  * this build reads (another type, a damaged encoding or blob, an empty
- * collection, a duplicate name), with *o left empty.  Never reads outside
+ * collection, a duplicate name, a string longer than maxString bytes:
+ * LZF expands up to 88 times, so a small payload can claim a string the
+ * store cannot hold), with *o left empty.  Never reads outside
  * p[0..len). */
-int rdbPayloadDecode(const void *p, size_t len, rdbObject *o);
+int rdbPayloadDecode(const void *p, size_t len, size_t maxString, rdbObject *o);
 void rdbObjectFree(rdbObject *o);
 
 /* Payloads, footer included, as redis-server 7.0 writes them.  A hash of

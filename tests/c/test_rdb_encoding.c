@@ -217,7 +217,8 @@ static void testZiplistZipmap(void) {
  * elements: 1 when all of that held (free *o then). */
 static int decodeHex(const char *hex, int kind, size_t n, rdbObject *o) {
     bstr p = fromHex(hex);
-    int ok = ASSERT(rdbPayloadVerify(p, bstrLen(p))) && ASSERT(rdbPayloadDecode(p, bstrLen(p), o));
+    int ok = ASSERT(rdbPayloadVerify(p, bstrLen(p))) &&
+             ASSERT(rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, o));
     bstrFree(p);
     if (!ok) return 0;
     if (ASSERT_EQ_INT(o->kind, kind) && ASSERT_EQ_INT(o->n, n)) return 1;
@@ -295,7 +296,7 @@ static void testPayloads(void) {
             for (size_t i = 0; i < sizes[k]; i++) v[i] = (char)(rng() & 0xFF);
             bstr p = rdbPayloadString(v, sizes[k]);
             rdbObject o;
-            ASSERT(rdbPayloadDecode(p, bstrLen(p), &o));
+            ASSERT(rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, &o));
             ASSERT_EQ_MEM(o.str, bstrLen(o.str), v, sizes[k]);
             rdbObjectFree(&o);
             bstrFree(p);
@@ -316,7 +317,7 @@ static void testPayloads(void) {
             bstrFree(s);
             bstr p = rdbPayloadString(ints[i], strlen(ints[i]));
             rdbObject o;
-            ASSERT(rdbPayloadDecode(p, bstrLen(p), &o));
+            ASSERT(rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, &o));
             ASSERT_EQ_STR(o.str, ints[i]);
             rdbObjectFree(&o);
             bstrFree(p);
@@ -334,19 +335,33 @@ static void testPayloads(void) {
                 /* Truncated, with a correct footer. */
                 bstr t = withFooter(p, i);
                 rdbObject o;
-                ASSERT(!rdbPayloadDecode(t, bstrLen(t), &o));
+                ASSERT(!rdbPayloadDecode(t, bstrLen(t), SIZE_MAX, &o));
                 bstrFree(t);
                 for (int v = 0; v < 256; v += 3) {
                     bstr m = bstrNewLen(p, blen);
                     m[i] = (char)v;
                     t = withFooter(m, blen);
-                    if (rdbPayloadDecode(t, bstrLen(t), &o)) rdbObjectFree(&o);
+                    if (rdbPayloadDecode(t, bstrLen(t), SIZE_MAX, &o)) rdbObjectFree(&o);
                     bstrFree(t);
                     bstrFree(m);
                 }
             }
             bstrFree(p);
         }
+    }
+    TEST_CASE("strings longer than the bound are refused, plain or LZF") {
+        rdbObject o;
+        bstr p = fromHex(redisString); /* LZF, 21 bytes */
+        ASSERT(!rdbPayloadDecode(p, bstrLen(p), 20, &o));
+        ASSERT(rdbPayloadDecode(p, bstrLen(p), 21, &o));
+        rdbObjectFree(&o);
+        bstrFree(p);
+        p = rdbPayloadString("hello", 5);
+        ASSERT(!rdbPayloadDecode(p, bstrLen(p), 4, &o));
+        bstrFree(p);
+        p = fromHex(redisHash);
+        ASSERT(!rdbPayloadDecode(p, bstrLen(p), 30, &o)); /* the listpack blob is 39 */
+        bstrFree(p);
     }
     TEST_CASE("a huge claimed count or LZF length is refused at once") {
         const char *bodies[] = {"0281ffffffffffffffff", "04800fffffff",
@@ -355,7 +370,7 @@ static void testPayloads(void) {
             bstr b = fromHex(bodies[k]);
             bstr t = withFooter(b, bstrLen(b));
             rdbObject o;
-            ASSERT(!rdbPayloadDecode(t, bstrLen(t), &o));
+            ASSERT(!rdbPayloadDecode(t, bstrLen(t), SIZE_MAX, &o));
             bstrFree(t);
             bstrFree(b);
         }

@@ -13,7 +13,7 @@
 # The block tagged redis-kv-only holds redis-kv's stricter reading, where
 # Redis loads what redis-kv refuses: lists and sorted sets (not in
 # redis-kv yet), a value that runs on into the payload's own footer, an
-# LZF string of length 0.  redis-kv validates every payload fully, as
+# LZF string of length 0, a string longer than proto-max-bulk-len.  redis-kv validates every payload fully, as
 # Redis does with sanitize-dump-payload yes, which the main block sets.
 
 # When /usr/bin/redis-server is installed (and the tests start their own
@@ -505,6 +505,21 @@ start_server {tags {dump redis-kv-only}} {
         # Redis reads the string "hello world" of 11 bytes from 5 bytes
         # and its own version and CRC; redis-kv refuses it.
         assert_error {ERR Bad data format} {r restore x 0 [dump_payload_hex 000b68656c6c6f]}
+    }
+
+    test {A string longer than proto-max-bulk-len is a bad data format} {
+        # LZF lets a payload of 24 KB hold 2 MB, and 1 GB in one of 12 MB:
+        # more than a key or a field may hold.  Redis has no such bound.
+        r set big [string repeat a 2000000]
+        set p [r dump big]
+        assert {[string length $p] < 30000}
+        set saved [lindex [r config get proto-max-bulk-len] 1]
+        r config set proto-max-bulk-len 1048576
+        catch {r restore big2 0 $p} err
+        r config set proto-max-bulk-len $saved
+        assert_equal {ERR Bad data format} $err
+        assert_equal OK [r restore big2 0 $p]
+        assert_equal 2000000 [r strlen big2]
     }
 
     test {An LZF string of length 0 is a bad data format} {
