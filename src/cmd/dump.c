@@ -19,10 +19,21 @@
 #include "lib/clock.h"
 #include "lib/rdb_encoding.h"
 #include "pubsub/notify.h"
+#include "server/config.h"
 #include "server/server.h"
 
 #include <stdint.h>
+#include <string.h>
 #include <strings.h>
+
+/* rdbcompression, a directive redis-kv keeps for Redis's sake
+ * (config_compat.c): with "no", Redis's DUMP stores long strings
+ * uncompressed, and so does this one. */
+static int dumpCompression(void) {
+    for (const configDef *d = configCompatTable; d->name; d++)
+        if (!strcmp(d->name, "rdbcompression")) return *(const int *)d->field;
+    return 1;
+}
 
 /* The payload of a collection key: its names and values read out first
  * (DB_ERR_READ when a value cannot be read), then serialized in the
@@ -43,9 +54,10 @@ static int dumpCollection(int db, const char *key, size_t klen, int type, bstr *
         if (rc == DB_OK) names[n++] = bstrNewLen(el.name, el.nlen);
     }
     if (rc == DB_OK && type == COLL_HASH)
-        *payload = rdbPayloadHash(names, values, n, collEncoding(coll) == COLL_ENC_PACKED);
+        *payload = rdbPayloadHash(names, values, n, collEncoding(coll) == COLL_ENC_PACKED,
+                                  dumpCompression());
     else if (rc == DB_OK)
-        *payload = rdbPayloadSet(names, n, collEncoding(coll) == COLL_ENC_INTSET);
+        *payload = rdbPayloadSet(names, n, collEncoding(coll) == COLL_ENC_INTSET, dumpCompression());
     for (size_t i = 0; i < n; i++) {
         bstrFree(names[i]);
         if (values) bstrFree(values[i]);
@@ -69,7 +81,7 @@ void dumpCommand(client *c) {
     int rc;
     if (type == DB_TYPE_STRING) {
         rc = dbGet(c->db, key, klen, &value);
-        if (rc == DB_OK) payload = rdbPayloadString(value, bstrLen(value));
+        if (rc == DB_OK) payload = rdbPayloadString(value, bstrLen(value), dumpCompression());
         bstrFree(value);
     } else {
         rc = dumpCollection(c->db, key, klen, type, &payload);

@@ -82,11 +82,11 @@ static int appendCompressed(bstr *out, const char *s, size_t len) {
     return clen != 0;
 }
 
-bstr rdbAppendString(bstr out, const char *s, size_t len) {
+bstr rdbAppendString(bstr out, const char *s, size_t len, int compress) {
     unsigned char enc[5];
     size_t elen = encodeInteger(s, len, enc);
     if (elen) return bstrCatLen(out, enc, elen);
-    if (len > RDB_LZF_MIN_LEN && appendCompressed(&out, s, len)) return out;
+    if (compress && len > RDB_LZF_MIN_LEN && appendCompressed(&out, s, len)) return out;
     out = rdbAppendLen(out, len);
     return bstrCatLen(out, s, len);
 }
@@ -106,20 +106,20 @@ static bstr startPayload(int type) {
     return bstrNewLen(&t, 1);
 }
 
-bstr rdbPayloadString(const char *s, size_t len) {
+bstr rdbPayloadString(const char *s, size_t len, int compress) {
     bstr out = startPayload(RDB_TYPE_STRING);
-    out = rdbAppendString(out, s, len);
+    out = rdbAppendString(out, s, len, compress);
     return finishPayload(out);
 }
 
 /* A blob built in a scratch bstr, then stored as a string. */
-static bstr appendBlob(bstr out, bstr blob) {
-    out = rdbAppendString(out, blob, bstrLen(blob));
+static bstr appendBlob(bstr out, bstr blob, int compress) {
+    out = rdbAppendString(out, blob, bstrLen(blob), compress);
     bstrFree(blob);
     return out;
 }
 
-bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack) {
+bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack, int compress) {
     bstr out = startPayload(listpack ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH);
     if (listpack) {
         bstr *items = xmalloc((n ? 2 * n : 1) * sizeof(bstr));
@@ -127,13 +127,13 @@ bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpac
             items[2 * i] = names[i];
             items[2 * i + 1] = values[i];
         }
-        out = appendBlob(out, lpAppendBlob(bstrEmpty(), items, 2 * n));
+        out = appendBlob(out, lpAppendBlob(bstrEmpty(), items, 2 * n), compress);
         xfree(items);
     } else {
         out = rdbAppendLen(out, n);
         for (size_t i = 0; i < n; i++) {
-            out = rdbAppendString(out, names[i], bstrLen(names[i]));
-            out = rdbAppendString(out, values[i], bstrLen(values[i]));
+            out = rdbAppendString(out, names[i], bstrLen(names[i]), compress);
+            out = rdbAppendString(out, values[i], bstrLen(values[i]), compress);
         }
     }
     return finishPayload(out);
@@ -171,13 +171,14 @@ static bstr intsetBlob(const bstr *members, size_t n) {
     return blob;
 }
 
-bstr rdbPayloadSet(const bstr *members, size_t n, int intset) {
+bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress) {
     bstr out = startPayload(intset ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET);
     if (intset) {
-        out = appendBlob(out, intsetBlob(members, n));
+        out = appendBlob(out, intsetBlob(members, n), compress);
     } else {
         out = rdbAppendLen(out, n);
-        for (size_t i = 0; i < n; i++) out = rdbAppendString(out, members[i], bstrLen(members[i]));
+        for (size_t i = 0; i < n; i++)
+            out = rdbAppendString(out, members[i], bstrLen(members[i]), compress);
     }
     return finishPayload(out);
 }

@@ -92,13 +92,14 @@ void rdbObjectFree(rdbObject *o);
 /* Payloads, footer included, as redis-server 7.0 writes them.  A hash of
  * n (names[i], values[i]) in a listpack or as RDB_TYPE_HASH; a set of n
  * members as an intset (every member a canonical 64-bit integer) or as
- * RDB_TYPE_SET. */
-bstr rdbPayloadString(const char *s, size_t len);
-bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack);
-bstr rdbPayloadSet(const bstr *members, size_t n, int intset);
+ * RDB_TYPE_SET.  compress: whether strings longer than RDB_LZF_MIN_LEN
+ * are tried with LZF (Redis's rdbcompression, yes by default). */
+bstr rdbPayloadString(const char *s, size_t len, int compress);
+bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack, int compress);
+bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress);
 
 /* The pieces, for tests: a length, and a string as a writer stores it. */
 bstr rdbAppendLen(bstr out, unsigned long long len);
-bstr rdbAppendString(bstr out, const char *s, size_t len);
+bstr rdbAppendString(bstr out, const char *s, size_t len, int compress);
 
 #endif

@@ -228,7 +228,7 @@ static int decodeHex(const char *hex, int kind, size_t n, rdbObject *o) {
 
 static void testPayloads(void) {
     TEST_CASE("writers give redis-server's payloads") {
-        bstr s = rdbPayloadString("aaaaaaaaaaaaaaaaaaaaa", 21);
+        bstr s = rdbPayloadString("aaaaaaaaaaaaaaaaaaaaa", 21, 1);
         bstr want = fromHex(redisString);
         ASSERT_EQ_MEM(s, bstrLen(s), want, bstrLen(want));
         bstrFree(s);
@@ -237,7 +237,7 @@ static void testPayloads(void) {
         const char *names[] = {"a", "bb", "ccc", "d"}, *values[] = {"1", "hello", "-300", "70000"};
         bstr n[4], v[4];
         for (int i = 0; i < 4; i++) n[i] = bstrNew(names[i]), v[i] = bstrNew(values[i]);
-        s = rdbPayloadHash(n, v, 4, 1);
+        s = rdbPayloadHash(n, v, 4, 1, 1);
         want = fromHex(redisHash);
         ASSERT_EQ_MEM(s, bstrLen(s), want, bstrLen(want));
         bstrFree(s);
@@ -247,7 +247,7 @@ static void testPayloads(void) {
         const char *members[] = {"3", "-70000", "1", "2"};
         bstr m[4];
         for (int i = 0; i < 4; i++) m[i] = bstrNew(members[i]);
-        s = rdbPayloadSet(m, 4, 1);
+        s = rdbPayloadSet(m, 4, 1, 1);
         want = fromHex(redisSet);
         ASSERT_EQ_MEM(s, bstrLen(s), want, bstrLen(want));
         bstrFree(s);
@@ -294,7 +294,7 @@ static void testPayloads(void) {
         for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
             bstr v = bstrNewLen(NULL, sizes[k]);
             for (size_t i = 0; i < sizes[k]; i++) v[i] = (char)(rng() & 0xFF);
-            bstr p = rdbPayloadString(v, sizes[k]);
+            bstr p = rdbPayloadString(v, sizes[k], 1);
             rdbObject o;
             ASSERT(rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, &o));
             ASSERT_EQ_MEM(o.str, bstrLen(o.str), v, sizes[k]);
@@ -312,17 +312,20 @@ static void testPayloads(void) {
                               "-2147483648", "2147483647"};
         size_t want[] = {2, 2, 2, 3, 3, 3, 5, 5, 5};
         for (size_t i = 0; i < 9; i++) {
-            bstr s = rdbAppendString(bstrEmpty(), ints[i], strlen(ints[i]));
+            bstr s = rdbAppendString(bstrEmpty(), ints[i], strlen(ints[i]), 1);
             ASSERT_EQ_INT(bstrLen(s), want[i]);
             bstrFree(s);
-            bstr p = rdbPayloadString(ints[i], strlen(ints[i]));
+            bstr p = rdbPayloadString(ints[i], strlen(ints[i]), 1);
             rdbObject o;
             ASSERT(rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, &o));
             ASSERT_EQ_STR(o.str, ints[i]);
             rdbObjectFree(&o);
             bstrFree(p);
         }
-        bstr s = rdbAppendString(bstrEmpty(), "2147483648", 10);
+        bstr s = rdbAppendString(bstrEmpty(), "aaaaaaaaaaaaaaaaaaaaa", 21, 0);
+        ASSERT_EQ_INT(bstrLen(s), 22); /* not compressed */
+        bstrFree(s);
+        s = rdbAppendString(bstrEmpty(), "2147483648", 10, 1);
         ASSERT_EQ_INT(bstrLen(s), 11);
         bstrFree(s);
     }
@@ -356,7 +359,7 @@ static void testPayloads(void) {
         ASSERT(rdbPayloadDecode(p, bstrLen(p), 21, &o));
         rdbObjectFree(&o);
         bstrFree(p);
-        p = rdbPayloadString("hello", 5);
+        p = rdbPayloadString("hello", 5, 1);
         ASSERT(!rdbPayloadDecode(p, bstrLen(p), 4, &o));
         bstrFree(p);
         p = fromHex(redisHash);

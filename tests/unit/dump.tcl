@@ -217,6 +217,11 @@ start_server {tags {dump}} {
         assert_equal 0014 [binary encode hex [string range [r dump s] 0 1]]
         r set s [string repeat a 21]
         assert_equal 00c3 [binary encode hex [string range [r dump s] 0 1]]
+        r config set rdbcompression no
+        set p [r dump s]
+        r config set rdbcompression yes
+        assert_equal 0015 [binary encode hex [string range $p 0 1]]
+        assert_equal OK [r restore s 0 $p replace]
     }
 
     test {Hashes round-trip as listpack and as hashtable} {
