@@ -10,8 +10,22 @@
  * removal under REPLACE, the elements and the TTL): after a crash the
  * log holds the old key or the new one, never a part of it.
  *
- * IDLETIME and FREQ are checked as Redis checks them and then have no
- * effect: redis-kv keeps no access clock or LFU counter (cmd/object.c). */
+ * Where redis-kv's bytes or keys differ from redis-server's, and why:
+ *   - IDLETIME and FREQ are checked as Redis checks them and then have no
+ *     effect: redis-kv keeps no access clock or LFU counter (cmd/object.c),
+ *     so OBJECT IDLETIME reads 0 after RESTORE ... IDLETIME 1000.
+ *   - An intset is dumped in the narrowest width of its members; Redis
+ *     keeps the width of the widest member it ever held (SADD s 1 70000,
+ *     SREM s 70000 dumps 32-bit values there, 16-bit ones here).  Both
+ *     restore to the same set.
+ *   - A restored hash takes the encoding its contents get when written
+ *     (store/collection.h): a listpack payload with a value longer than
+ *     hash-max-listpack-value becomes a hashtable, where Redis keeps the
+ *     listpack until the next write.
+ *   - Payloads are validated fully, as Redis does with
+ *     sanitize-dump-payload yes; a value that runs on into the footer, an
+ *     LZF string of length 0 and strings longer than proto-max-bulk-len
+ *     are refused where Redis loads them. */
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
