@@ -267,6 +267,10 @@ void renamenxCommand(client *c);
 void copyCommand(client *c);
 void moveCommand(client *c);
 
+/* cmd/dump.c */
+void dumpCommand(client *c);
+void restoreCommand(client *c);
+
 /* cmd/object.c */
 void objectEncodingCommand(client *c);
 void objectRefcountCommand(client *c);

@@ -1,0 +1,225 @@
+/* cmd/dump.c -- DUMP and RESTORE: a key's value as Redis 7.0's serialized
+ * payload and back (cluster.c dumpCommand / restoreCommand), so keys move
+ * between redis-kv and redis-server in either direction.  The bytes are
+ * lib/rdb_encoding.h's; this file only reads the key and writes it.
+ *
+ * What DUMP writes follows the key's encoding as Redis's would: a hash in
+ * the listpack encoding becomes RDB_TYPE_HASH_LISTPACK, a hashtable one
+ * RDB_TYPE_HASH; an intset becomes RDB_TYPE_SET_INTSET, a hashtable set
+ * RDB_TYPE_SET.  RESTORE writes the key in one batch (the old key's
+ * removal under REPLACE, the elements and the TTL): after a crash the
+ * log holds the old key or the new one, never a part of it.
+ *
+ * Where redis-kv's bytes or keys differ from redis-server's, and why:
+ *   - IDLETIME and FREQ are checked as Redis checks them and then have no
+ *     effect: redis-kv keeps no access clock or LFU counter (cmd/object.c),
+ *     so OBJECT IDLETIME reads 0 after RESTORE ... IDLETIME 1000.
+ *   - An intset is dumped in the narrowest width of its members; Redis
+ *     keeps the width of the widest member it ever held (SADD s 1 70000,
+ *     SREM s 70000 dumps 32-bit values there, 16-bit ones here).  Both
+ *     restore to the same set.
+ *   - A restored hash takes the encoding its contents get when written
+ *     (store/collection.h): a listpack payload with a value longer than
+ *     hash-max-listpack-value becomes a hashtable, where Redis keeps the
+ *     listpack until the next write.
+ *   - Payloads are validated fully, as Redis does with
+ *     sanitize-dump-payload yes; a value that runs on into the footer, an
+ *     LZF string of length 0 and strings longer than proto-max-bulk-len
+ *     are refused where Redis loads them. */
+#include "cmd/handlers.h"
+#include "client/reply.h"
+#include "db/db.h"
+#include "lib/alloc.h"
+#include "lib/clock.h"
+#include "lib/rdb_encoding.h"
+#include "pubsub/notify.h"
+#include "server/config.h"
+#include "server/server.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+/* rdbcompression, a directive redis-kv keeps for Redis's sake
+ * (config_compat.c): with "no", Redis's DUMP stores long strings
+ * uncompressed, and so does this one. */
+static int dumpCompression(void) {
+    for (const configDef *d = configCompatTable; d->name; d++)
+        if (!strcmp(d->name, "rdbcompression")) return *(const int *)d->field;
+    return 1;
+}
+
+/* The payload of a collection key: its names and values read out first
+ * (DB_ERR_READ when a value cannot be read), then serialized in the
+ * encoding that matches the collection's. */
+static int dumpCollection(int db, const char *key, size_t klen, int type, bstr *payload) {
+    int rc;
+    const collection *coll = dbCollection(db, key, klen, type, &rc);
+    if (!coll) return rc;
+    size_t n = 0, count = collCount(coll);
+    bstr *names = xcalloc(count ? count : 1, sizeof(bstr));
+    bstr *values = type == COLL_HASH ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
+    collIter it;
+    collElem el;
+    collIterInit(&it, coll);
+    rc = DB_OK;
+    while (rc == DB_OK && collIterNext(&it, &el)) {
+        if (values) rc = dbElementValue(klen, &el, &values[n]);
+        if (rc == DB_OK) names[n++] = bstrNewLen(el.name, el.nlen);
+    }
+    if (rc == DB_OK && type == COLL_HASH)
+        *payload = rdbPayloadHash(names, values, n, collEncoding(coll) == COLL_ENC_PACKED,
+                                  dumpCompression());
+    else if (rc == DB_OK)
+        *payload = rdbPayloadSet(names, n, collEncoding(coll) == COLL_ENC_INTSET, dumpCompression());
+    for (size_t i = 0; i < n; i++) {
+        bstrFree(names[i]);
+        if (values) bstrFree(values[i]);
+    }
+    xfree(names);
+    xfree(values);
+    return rc;
+}
+
+/* DUMP key: the serialized value, or a null for a missing key. */
+void dumpCommand(client *c) {
+    const char *key = c->argv[1];
+    size_t klen = ARGLEN(c, 1);
+    int type = dbKeyType(c->db, key, klen);
+    if (type == DB_TYPE_NONE) {
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", key, klen, c->db);
+        replyNull(c);
+        return;
+    }
+    bstr payload = NULL, value = NULL;
+    int rc;
+    if (type == DB_TYPE_STRING) {
+        rc = dbGet(c->db, key, klen, &value);
+        if (rc == DB_OK) payload = rdbPayloadString(value, bstrLen(value), dumpCompression());
+        bstrFree(value);
+    } else {
+        rc = dumpCollection(c->db, key, klen, type, &payload);
+    }
+    if (replyDbError(c, rc)) return;
+    replyBulkBstr(c, payload);
+    bstrFree(payload);
+}
+
+/* RESTORE's options, from argv[4] on. */
+typedef struct restoreOptions {
+    int replace, absttl;
+    long long idle, freq; /* -1 when not given */
+} restoreOptions;
+
+/* Parses the options as Redis does: IDLETIME and FREQ exclude each other
+ * (the second is a syntax error) and their values are checked at once.
+ * Returns 0 after replying the error. */
+static int restoreOptionsOrReply(client *c, restoreOptions *o) {
+    *o = (restoreOptions){0, 0, -1, -1};
+    for (int j = 4; j < c->argc; j++) {
+        const char *opt = c->argv[j];
+        int hasValue = j + 1 < c->argc;
+        if (!strcasecmp(opt, "replace")) {
+            o->replace = 1;
+        } else if (!strcasecmp(opt, "absttl")) {
+            o->absttl = 1;
+        } else if (!strcasecmp(opt, "idletime") && hasValue && o->freq == -1) {
+            if (!argLongLongOrReply(c, ++j, &o->idle)) return 0;
+            if (o->idle < 0) {
+                replyError(c, "Invalid IDLETIME value, must be >= 0");
+                return 0;
+            }
+        } else if (!strcasecmp(opt, "freq") && hasValue && o->idle == -1) {
+            if (!argLongLongOrReply(c, ++j, &o->freq)) return 0;
+            if (o->freq < 0 || o->freq > 255) {
+                replyError(c, "Invalid FREQ value, must be >= 0 and <= 255");
+                return 0;
+            }
+        } else {
+            replyErrorSyntax(c);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Writes the decoded object at key with its expiry (DB_NO_EXPIRE: none),
+ * the old key (under REPLACE) deleted first, all in one batch. */
+static int restoreObject(int db, const char *key, size_t klen, const rdbObject *o,
+                         int64_t expireAt) {
+    int rc = DB_OK, existed;
+    dbBatchBegin();
+    /* Deleted rather than overwritten, as Redis's dbDelete + dbAdd: the
+     * key is then new, and a keyspace "new" event follows. */
+    if (dbExists(db, key, klen)) rc = dbDelete(db, key, klen);
+    if (rc == DB_OK && o->kind == RDB_OBJ_STRING) {
+        rc = dbSet(db, key, klen, o->str, bstrLen(o->str), expireAt);
+    } else if (rc == DB_OK) {
+        int ctype = o->kind == RDB_OBJ_HASH ? COLL_HASH : COLL_SET;
+        rc = dbReplaceCollection(db, ctype, key, klen, o->names, o->values, o->n, &existed);
+        if (rc == DB_OK && expireAt != DB_NO_EXPIRE) rc = dbSetExpire(db, key, klen, expireAt);
+    }
+    int commit = dbBatchCommit();
+    return rc != DB_OK ? rc : commit;
+}
+
+/* Under REPLACE, a payload whose absolute TTL has passed removes the old
+ * key (a "del" event when there was one) and restores nothing, as Redis's
+ * RESTORE does; without REPLACE there is no key (BUSYKEY came first). */
+static void restoreExpired(client *c, const restoreOptions *o) {
+    if (o->replace) {
+        int rc = dbDelete(c->db, c->argv[1], ARGLEN(c, 1));
+        if (replyDbError(c, rc)) return;
+        if (rc == DB_OK)
+            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[1], ARGLEN(c, 1), c->db);
+    }
+    replyOk(c);
+}
+
+/* RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f].
+ * The checks in Redis's order: options, BUSYKEY, the TTL, the payload's
+ * version and CRC, then its contents. */
+void restoreCommand(client *c) {
+    restoreOptions o;
+    long long ttl;
+    if (!restoreOptionsOrReply(c, &o)) return;
+    const char *key = c->argv[1];
+    size_t klen = ARGLEN(c, 1);
+    if (!o.replace && dbExists(c->db, key, klen)) {
+        replyError(c, "-BUSYKEY Target key name already exists.");
+        return;
+    }
+    if (!argLongLongOrReply(c, 2, &ttl)) return;
+    if (ttl < 0) {
+        replyError(c, "Invalid TTL value, must be >= 0");
+        return;
+    }
+    if (!rdbPayloadVerify(c->argv[3], ARGLEN(c, 3))) {
+        replyError(c, "DUMP payload version or checksum are wrong");
+        return;
+    }
+    /* A string, name or value is at most a bulk's size (proto-max-bulk-len,
+     * and the 512 MB the index and the keydir hold). */
+    size_t maxString = (size_t)server.protoMaxBulkLen;
+    if (maxString > COLL_NAME_MAX) maxString = COLL_NAME_MAX;
+    rdbObject obj;
+    if (!rdbPayloadDecode(c->argv[3], ARGLEN(c, 3), maxString, &obj)) {
+        replyError(c, "Bad data format");
+        return;
+    }
+    /* A relative TTL that overflows when added to the clock wraps to the
+     * past in Redis (the key is expired at once): so here too. */
+    long long now = cachedClock.mstime;
+    int64_t expireAt = DB_NO_EXPIRE;
+    if (ttl) expireAt = o.absttl ? ttl : ttl > INT64_MAX - now ? INT64_MIN : ttl + now;
+    if (ttl && expireAt <= now) {
+        restoreExpired(c, &o);
+    } else {
+        int rc = restoreObject(c->db, key, klen, &obj, expireAt);
+        if (!replyDbError(c, rc)) {
+            notifyKeyspaceEvent(NOTIFY_GENERIC, "restore", key, klen, c->db);
+            replyOk(c);
+        }
+    }
+    rdbObjectFree(&obj);
+}

@@ -1,0 +1,105 @@
+/* lib/rdb_encoding.h -- the serialized value of DUMP and RESTORE: one
+ * object in Redis's RDB encoding, for the types redis-kv has (strings,
+ * hashes, sets).  Pure bytes in, bytes out: no keys, no clients.
+ *
+ * A payload is
+ *   type      one byte, RDB_TYPE_*
+ *   value     the object in that type's encoding (below)
+ *   version   u16 little-endian: the RDB version that wrote it (10 for
+ *             Redis 7.0); a reader refuses a newer one
+ *   crc       u64 little-endian: CRC-64/Jones (lib/crc64.h) of every
+ *             byte before it
+ *
+ * Lengths.  A length is 1, 2, 5 or 9 bytes, by the top two bits of the
+ * first byte b:
+ *   00  the length is b & 63
+ *   01  ((b & 63) << 8) | next byte (14 bits, big-endian)
+ *   10  b == 0x80: a u32 big-endian follows; b == 0x81: a u64 big-endian
+ *       (other 10xxxxxx are invalid)
+ *   11  not a length but a string in a special encoding, b & 63:
+ *       0, 1, 2: an integer of 8, 16 or 32 bits follows (signed,
+ *       little-endian), meaning its decimal string; 3: an LZF-compressed
+ *       string follows: compressed length, uncompressed length (both
+ *       lengths), then the compressed bytes (lib/lzf.h)
+ * A string is a length and that many bytes, or a special encoding.
+ *
+ * Values by type:
+ *   RDB_TYPE_STRING         a string
+ *   RDB_TYPE_SET            a length n, then n member strings
+ *   RDB_TYPE_HASH           a length n, then n (name, value) string pairs
+ *   RDB_TYPE_SET_INTSET     a string holding an intset: encoding (u32 LE:
+ *                           2, 4 or 8 bytes per value), count (u32 LE),
+ *                           then count values of that width, signed,
+ *                           little-endian, strictly ascending
+ *   RDB_TYPE_HASH_LISTPACK  a string holding a listpack (lib/listpack.h)
+ *                           of name, value, name, value ...
+ *   RDB_TYPE_HASH_ZIPLIST   the same in a ziplist (lib/ziplist.h)
+ *   RDB_TYPE_HASH_ZIPMAP    a string holding a zipmap (lib/ziplist.h)
+ *
+ * What a writer chooses, as redis-server 7.0 does, so identical contents
+ * give identical bytes: a string that is a canonical integer within 32
+ * bits (string2ll's rules, formatting back to the same bytes) is stored
+ * in the smallest integer encoding; a string longer than 20 bytes is
+ * LZF-compressed when that saves more than 4 bytes (lzf.h says how the
+ * compressor matches Redis's); anything else is stored as it is.  The
+ * same rule applies to members, names, values and the blobs. */
+#ifndef REDIS_KV_RDB_ENCODING_H
+#define REDIS_KV_RDB_ENCODING_H
+
+#include <stddef.h>
+#include "lib/bstr.h"
+
+#define RDB_VERSION 10        /* Redis 7.0's; a payload of a newer one is refused */
+#define RDB_FOOTER_SIZE 10    /* version (2) + CRC-64 (8) */
+
+#define RDB_TYPE_STRING 0
+#define RDB_TYPE_SET 2
+#define RDB_TYPE_HASH 4
+#define RDB_TYPE_HASH_ZIPMAP 9
+#define RDB_TYPE_SET_INTSET 11
+#define RDB_TYPE_HASH_ZIPLIST 13
+#define RDB_TYPE_HASH_LISTPACK 16
+
+/* Strings longer than this are tried with LZF (Redis's bound: shorter ones
+ * never shrink by the 4 bytes it asks for). */
+#define RDB_LZF_MIN_LEN 20
+
+/* A decoded payload. */
+#define RDB_OBJ_STRING 0
+#define RDB_OBJ_HASH 1
+#define RDB_OBJ_SET 2
+typedef struct rdbObject {
+    int kind;       /* RDB_OBJ_* */
+    bstr str;       /* RDB_OBJ_STRING: the value */
+    bstr *names;    /* hash fields or set members, n of them, no duplicates */
+    bstr *values;   /* hash values (NULL for a set) */
+    size_t n;       /* at least 1 for a hash or a set */
+} rdbObject;
+
+/* Whether p[0..len) ends in a version this build reads and a matching
+ * CRC ("DUMP payload version or checksum are wrong" otherwise). */
+int rdbPayloadVerify(const void *p, size_t len);
+
+/* Decodes a verified payload into *o: 1, or 0 when the value is not one
+ * this build reads (another type, a damaged encoding or blob, an empty
+ * collection, a duplicate name, a string longer than maxString bytes:
+ * LZF expands up to 88 times, so a small payload can claim a string the
+ * store cannot hold), with *o left empty.  Never reads outside
+ * p[0..len). */
+int rdbPayloadDecode(const void *p, size_t len, size_t maxString, rdbObject *o);
+void rdbObjectFree(rdbObject *o);
+
+/* Payloads, footer included, as redis-server 7.0 writes them.  A hash of
+ * n (names[i], values[i]) in a listpack or as RDB_TYPE_HASH; a set of n
+ * members as an intset (every member a canonical 64-bit integer) or as
+ * RDB_TYPE_SET.  compress: whether strings longer than RDB_LZF_MIN_LEN
+ * are tried with LZF (Redis's rdbcompression, yes by default). */
+bstr rdbPayloadString(const char *s, size_t len, int compress);
+bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack, int compress);
+bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress);
+
+/* The pieces, for tests: a length, and a string as a writer stores it. */
+bstr rdbAppendLen(bstr out, unsigned long long len);
+bstr rdbAppendString(bstr out, const char *s, size_t len, int compress);
+
+#endif
