@@ -1,0 +1,397 @@
+#!/bin/sh
+# bench-collections.sh -- hashes and sets in redis-kv against redis-server 7
+# (appendonly yes, appendfsync everysec), side by side in one run, medians
+# of ROUNDS rounds.  A benchmark, never a test (make test does not run it):
+# run it ALONE on the machine; with 3 rounds at full size it takes about
+# 10-15 minutes on 2 cores and writes a few GB to the temporary directory.
+#
+#   utils/bench-collections.sh [ROUNDS]          # ROUNDS default 3
+#   SCALE=0.01 utils/bench-collections.sh 1      # a quick smoke run
+#
+# 1. Memory.  Each data set is loaded into a fresh server (empty directory)
+#    with redis-cli --pipe from a RESP file written once by this script;
+#    when the server has settled (Redis's automatic AOF rewrite done,
+#    redis-kv's compaction idle and every sealed segment hinted), the table
+#    shows VmRSS from /proc/PID/status (the same figure for both servers;
+#    it is what used_memory_rss reports) and used_memory from INFO memory:
+#      (a) 1,000,000 hashes of 10 fields, 16-byte values
+#      (b) one hash of 1,000,000 fields, 16-byte values
+#      (c) one set of 1,000,000 16-byte members
+#      (d) 100,000 sets of 10 small integers (an intset in Redis)
+# 2. Throughput: redis-benchmark -c 50 at -P 1 and -P 16 on one server pair
+#    preloaded with (a) and (c): HSET (random key of 100,000, random field,
+#    16-byte value), HGET and HGETALL on the hashes of (a), SADD (random key
+#    of 100,000, random member), SISMEMBER on the set of (c) (hits).
+# 3. Restart: with (a) loaded and settled, kill -9, then the time from exec
+#    to the first +PONG (Redis loads its AOF, redis-kv its log); DBSIZE is
+#    checked afterwards.
+# 4. Log bytes of one `HSET big f123 <16 bytes>` on the hash of (b): the
+#    growth of redis-kv's INFO storage_total_bytes and of its directory;
+#    of Redis's aof_current_size and of its directory.
+# Ratios are redis-kv / Redis: memory and restart want < 1, throughput > 1.
+#
+# Settings (environment): SCALE (1: multiplies every data set and request
+# count), KV_ARGS (default "--appendfsync everysec", redis-kv's default
+# durability), REDIS_ARGS (default "--save '' --appendonly yes
+# --appendfsync everysec"), KVPORT and RPORT (default: free ports from
+# 28300), KV (default src/redis-kv-server, built with make), REDIS_SERVER.
+# Servers run one at a time in temporary directories and are stopped by PID.
+set -eu
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+make -s >/dev/null
+export KV=${KV:-./src/redis-kv-server}
+export REDIS_SERVER=${REDIS_SERVER:-redis-server}
+export KV_ARGS=${KV_ARGS:---appendfsync everysec}
+export REDIS_ARGS=${REDIS_ARGS:-"--save '' --appendonly yes --appendfsync everysec"}
+export SCALE=${SCALE:-1}
+export TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-coll.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+python3 - "$ROUNDS" <<'PY'
+import glob, os, re, shlex, signal, socket, statistics, subprocess, sys, time
+
+rounds = int(sys.argv[1])
+scale = float(os.environ["SCALE"])
+tmp = os.environ["TMP"]
+
+def scaled(n, least):
+    return max(least, int(n * scale))
+
+NA = scaled(1_000_000, 200)      # (a) hashes of 10 fields
+NB = scaled(1_000_000, 200)      # (b) fields of one hash (f123 must exist)
+NC = scaled(1_000_000, 200)      # (c) members of one set
+ND = scaled(100_000, 100)        # (d) sets of 10 small integers
+KEYSPACE = scaled(100_000, 100)  # HSET / SADD random keys
+REQ = {1: scaled(200_000, 2000), 16: scaled(1_000_000, 10000)}
+VALUE16 = "0123456789abcdef"
+
+# ------------------------------------------------------------ the servers
+
+def portFree(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+def pickPort(env, taken):
+    if os.environ.get(env):
+        return int(os.environ[env])
+    for p in range(28300, 28400):
+        if p not in taken and portFree(p):
+            return p
+    sys.exit("no free port in 28300-28399")
+
+def ping(port):
+    """True when the server answers PING with +PONG (not -LOADING)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+            c.sendall(b"PING\r\n")
+            return c.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+def cli(port, *args, check=True):
+    r = subprocess.run(["redis-cli", "-p", str(port)] + [str(a) for a in args],
+                       capture_output=True, text=True)
+    if check and r.returncode != 0:
+        sys.exit(f"redis-cli {' '.join(map(str, args))} on {port}: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+def info(port, section):
+    d = {}
+    for line in cli(port, "info", section).splitlines():
+        k, sep, v = line.strip().partition(":")
+        if sep:
+            d[k] = v
+    return d
+
+def dirBytes(d):
+    total = 0
+    for root, _, files in os.walk(d):
+        for f in files:
+            try:
+                total += os.stat(os.path.join(root, f)).st_size
+            except FileNotFoundError:
+                pass
+    return total
+
+class Server:
+    def __init__(self, name, argv, port):
+        self.name, self.argv, self.port = name, argv, port
+        self.dir = os.path.join(tmp, name.replace(" ", ""))
+        self.log = self.dir + ".log"
+        self.proc = None
+
+    def start(self, fresh):
+        """Starts the server (in an emptied directory when fresh); returns
+        the seconds from exec to the first +PONG."""
+        if fresh:
+            subprocess.run(["rm", "-rf", self.dir], check=True)
+            os.mkdir(self.dir)
+        open(self.log, "w").close()
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.argv + ["--port", str(self.port), "--bind", "127.0.0.1",
+                                                  "--dir", self.dir, "--logfile", self.log],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not ping(self.port):
+            if self.proc.poll() is not None:
+                sys.exit(f"{self.name} exited with {self.proc.returncode}; see {self.log}:\n"
+                         + open(self.log, errors="replace").read()[-2000:])
+            if time.monotonic() - t0 > 300:
+                sys.exit(f"{self.name} did not answer in 300 s")
+            time.sleep(0.001)
+        return time.monotonic() - t0
+
+    def kill9(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def rss(self):
+        """VmRSS, RssAnon and RssFile of the process, in bytes."""
+        out = {}
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "RssAnon", "RssFile"):
+                out[k] = int(v.split()[0]) * 1024
+        return out
+
+    def settle(self):
+        """Waits until the server's background work on the loaded data is
+        done, so that memory, restart and log figures are steady."""
+        time.sleep(1.2)  # cron notices the grown AOF; everysec reaches disk
+        for _ in range(3000):
+            if self.name == "redis-kv":
+                st = info(self.port, "storage")
+                logs = glob.glob(os.path.join(self.dir, "seg-*.log"))
+                hints = glob.glob(os.path.join(self.dir, "seg-*.hint"))
+                if st.get("storage_compacting", "0") == "0" and len(hints) >= len(logs) - 1:
+                    return
+            else:
+                p = info(self.port, "persistence")
+                if p["aof_rewrite_in_progress"] == "0" and p["aof_rewrite_scheduled"] == "0":
+                    return
+            time.sleep(0.1)
+        print(f"  ({self.name}: background work still running after 300 s)")
+
+    def load(self, path, expect):
+        """Pipes the RESP file into the server; every reply must be a non-error."""
+        with open(path, "rb") as f:
+            r = subprocess.run(["redis-cli", "-p", str(self.port), "--pipe"], stdin=f,
+                               capture_output=True, text=True, errors="replace")
+        m = re.search(r"errors: (\d+), replies: (\d+)", r.stdout)
+        if r.returncode != 0 or not m or m.group(1) != "0" or int(m.group(2)) != expect:
+            sys.exit(f"{self.name}: redis-cli --pipe < {os.path.basename(path)} failed "
+                     f"(expected {expect} replies):\n{r.stdout[-2000:]}{r.stderr[-1000:]}")
+
+    def loadedFigure(self):
+        for line in open(self.log, errors="replace"):
+            m = re.search(r"DB loaded from (?:disk|append only file): ([0-9.]+) seconds", line)
+            if m:
+                return float(m.group(1))
+        return float("nan")
+
+# ------------------------------------------------------- the data sets
+
+def writeResp(path, gen):
+    with open(path, "w", buffering=1 << 20) as f:
+        n = 0
+        for chunk in gen:
+            f.write(chunk); n += 1
+    return n
+
+def bulk(s):
+    return f"${len(s)}\r\n{s}\r\n"
+
+def genA():
+    # h:<12 digits> with fields f0..f9 and values v<12 digits>:<2 digits>
+    # (16 bytes, each distinct); HGET/HGETALL h:__rand_int__ find them.
+    tmpl = "*22\r\n$4\r\nHSET\r\n$14\r\nh:{k}\r\n" + "".join(
+        f"$2\r\nf{j}\r\n$16\r\nv{{k}}:{j:02d}\r\n" for j in range(10))
+    for i in range(NA):
+        yield tmpl.format(k=f"{i:012d}")
+
+def batched(total, per, cmdHead, item):
+    """Commands of up to `per` items: cmdHead is the list of leading words."""
+    head = "".join(bulk(w) for w in cmdHead)
+    for start in range(0, total, per):
+        end = min(total, start + per)
+        items = "".join(item(i) for i in range(start, end))
+        width = 2 if cmdHead[0] == "HSET" else 1
+        yield f"*{len(cmdHead) + width * (end - start)}\r\n" + head + items
+
+def genB():
+    return batched(NB, 100, ["HSET", "big"],
+                   lambda i: bulk(f"f{i}") + f"$16\r\nv{i:015d}\r\n")
+
+def genC():
+    # mem:<12 digits> is 16 bytes, and SISMEMBER bigset mem:__rand_int__ hits.
+    return batched(NC, 100, ["SADD", "bigset"], lambda i: f"$16\r\nmem:{i:012d}\r\n")
+
+def genD():
+    # 10 distinct integers below 1000 (j * 101 mod 1000 differ for j < 10).
+    for i in range(ND):
+        yield "*12\r\n$4\r\nSADD\r\n$14\r\ns:%012d\r\n" % i + "".join(
+            bulk(str((i * 7 + j * 101) % 1000)) for j in range(10))
+
+# tag, title, generator, and a check of the loaded data: command, reply.
+DATASETS = [
+    ("a", f"(a) {NA} hashes x 10 fields", genA, (["hlen", f"h:{NA - 1:012d}"], "10")),
+    ("b", f"(b) 1 hash x {NB} fields", genB, (["hlen", "big"], str(NB))),
+    ("c", f"(c) 1 set x {NC} members", genC, (["scard", "bigset"], str(NC))),
+    ("d", f"(d) {ND} sets x 10 ints", genD, (["dbsize"], str(ND))),
+]
+files = {}
+t0 = time.monotonic()
+for tag, _, gen, _ in DATASETS:
+    path = os.path.join(tmp, f"set-{tag}.resp")
+    files[tag] = (path, writeResp(path, gen()))
+print(f"data sets written in {time.monotonic() - t0:.1f} s "
+      f"({sum(os.path.getsize(p) for p, _ in files.values()) / 2**20:.0f} MiB of RESP); "
+      f"SCALE={scale}, {rounds} rounds")
+
+kvPort = pickPort("KVPORT", set())
+rPort = pickPort("RPORT", {kvPort})
+servers = [Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]), kvPort),
+           Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]), rPort)]
+print(f"redis-kv: {shlex.join(servers[0].argv)} (port {kvPort})")
+print(f"redis 7:  {shlex.join(servers[1].argv)} (port {rPort})")
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+MiB = 2 ** 20
+mem = {}       # (tag, server) -> [(VmRSS, used_memory)]
+restart = {}   # server -> [seconds to first PONG]
+logb = {}      # server -> [(counter growth, directory growth)]
+
+def hsetLogBytes(s):
+    """The log growth of one HSET big f123 <16 bytes> on the settled (b)."""
+    counter = "storage_total_bytes" if s.name == "redis-kv" else "aof_current_size"
+    section = "storage" if s.name == "redis-kv" else "persistence"
+    c0, d0 = int(info(s.port, section)[counter]), dirBytes(s.dir)
+    reply = cli(s.port, "hset", "big", "f123", "V123456789abcdef")
+    if reply != "0":
+        sys.exit(f"{s.name}: HSET big f123 (an existing field) replied {reply!r}, expected 0")
+    time.sleep(1.2)  # everysec
+    c1, d1 = int(info(s.port, section)[counter]), dirBytes(s.dir)
+    return c1 - c0, d1 - d0
+
+try:
+    # ---------------------------------------------- 1, 3, 4: fresh servers
+    for r in range(1, rounds + 1):
+        for tag, title, _, (check, want) in DATASETS:
+            path, ncmds = files[tag]
+            for s in servers:  # alternate, so machine noise hits both alike
+                s.start(fresh=True)
+                t = time.monotonic()
+                s.load(path, ncmds)
+                loadSecs = time.monotonic() - t
+                got = cli(s.port, *check)
+                if got != want:
+                    print(f"  !! {s.name}: {' '.join(check)} -> {got!r} after loading, expected {want}")
+                s.settle()
+                rs = s.rss()
+                used = int(info(s.port, "memory")["used_memory"])
+                mem.setdefault((tag, s.name), []).append((rs["VmRSS"], used))
+                line = (f"round {r} {title:<28} {s.name:<8} VmRSS {rs['VmRSS'] / MiB:8.1f} MiB "
+                        f"(anon {rs['RssAnon'] / MiB:.1f}, file {rs['RssFile'] / MiB:.1f}), "
+                        f"used_memory {used / MiB:8.1f} MiB, load {loadSecs:.1f} s")
+                if tag == "a":
+                    s.kill9()
+                    ready = s.start(fresh=False)
+                    keys = cli(s.port, "dbsize")
+                    if keys != str(NA):
+                        print(f"  !! {s.name}: DBSIZE {keys} after restart, expected {NA}")
+                    restart.setdefault(s.name, []).append(ready)
+                    line += f", restart {ready:.2f} s (loaded {s.loadedFigure():.2f} s)"
+                if tag == "b":
+                    lb = hsetLogBytes(s)
+                    logb.setdefault(s.name, []).append(lb)
+                    line += f", one HSET +{lb[0]} B log, +{lb[1]} B dir"
+                print(line, flush=True)
+                s.kill9()
+
+    # ------------------------------------------------------ 2: throughput
+    for s in servers:
+        s.start(fresh=True)
+        s.load(files["a"][0], files["a"][1])
+        s.load(files["c"][0], files["c"][1])
+        s.settle()
+    benches = [
+        ("HSET", ["-r", KEYSPACE, "HSET", "hs:__rand_int__", "f:__rand_int__", VALUE16]),
+        ("HGET", ["-r", NA, "HGET", "h:__rand_int__", "f5"]),
+        ("HGETALL", ["-r", NA, "HGETALL", "h:__rand_int__"]),
+        ("SADD", ["-r", KEYSPACE, "SADD", "ss:__rand_int__", "__rand_int__"]),
+        ("SISMEMBER", ["-r", NC, "SISMEMBER", "bigset", "mem:__rand_int__"]),
+    ]
+    # Each command once by hand first: redis-benchmark counts error replies
+    # as answers, so a command a server refuses would look fast.
+    for name, args in benches:
+        cmd = [a.replace("__rand_int__", "000000000001") for a in map(str, args[2:])]
+        for s in servers:
+            out = cli(s.port, *cmd)
+            if out.startswith(("ERR", "WRONGTYPE")) or (name in ("HGET", "SISMEMBER") and out in ("", "0")):
+                sys.exit(f"{s.name}: {' '.join(cmd)} -> {out!r}")
+    tput = {}  # (name, P, server) -> [rps]
+    for r in range(1, rounds + 1):
+        for name, args in benches:
+            for p in (1, 16):
+                got = []
+                for s in servers:
+                    out = subprocess.run(["redis-benchmark", "-p", str(s.port), "-c", "50",
+                                          "-P", str(p), "-n", str(REQ[p]), "--csv"]
+                                         + [str(a) for a in args],
+                                         capture_output=True, text=True).stdout.splitlines()
+                    try:
+                        rps = float(out[1].split('","')[1])
+                    except (IndexError, ValueError):
+                        sys.exit(f"{s.name}: redis-benchmark {name} -P {p} printed {out!r}")
+                    tput.setdefault((name, p, s.name), []).append(rps)
+                    got.append(f"{rps:.0f}")
+                print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
+    for s in servers:
+        s.kill9()
+
+    # -------------------------------------------------------------- tables
+    kv, rd = "redis-kv", "redis 7"
+    print()
+    print(f"== memory after loading into a fresh server ({rounds} rounds, medians; "
+          f"RSS = VmRSS from /proc/PID/status, used = INFO used_memory; MiB)")
+    print(f"{'data set':<30}{'kv RSS':>10}{'redis RSS':>11}{'kv/redis':>10}"
+          f"{'kv used':>10}{'redis used':>12}{'kv/redis':>10}")
+    for tag, title, _, _ in DATASETS:
+        kr = med([x[0] for x in mem[(tag, kv)]]); rr = med([x[0] for x in mem[(tag, rd)]])
+        ku = med([x[1] for x in mem[(tag, kv)]]); ru = med([x[1] for x in mem[(tag, rd)]])
+        print(f"{title:<30}{kr / MiB:>10.1f}{rr / MiB:>11.1f}{ratio(kr, rr):>10.2f}"
+              f"{ku / MiB:>10.1f}{ru / MiB:>12.1f}{ratio(ku, ru):>10.2f}")
+    print()
+    print(f"== throughput, redis-benchmark -c 50, requests/s ({rounds} rounds, medians; "
+          f"-n {REQ[1]} at P1, {REQ[16]} at P16)")
+    print(f"{'command':<12}{'P':>3}{'redis-kv':>12}{'redis 7':>12}{'kv/redis':>10}")
+    for name, _ in benches:
+        for p in (1, 16):
+            a = med(tput[(name, p, kv)]); b = med(tput[(name, p, rd)])
+            print(f"{name:<12}{p:>3}{a:>12.0f}{b:>12.0f}{ratio(a, b):>10.2f}")
+    print()
+    a, b = med(restart[kv]), med(restart[rd])
+    print(f"== restart after kill -9 with (a) loaded, exec to first PONG ({rounds} rounds, medians)")
+    print(f"redis-kv {a:.2f} s, redis 7 {b:.2f} s, kv/redis {ratio(a, b):.2f}")
+    print()
+    print(f"== log bytes for one HSET big f123 <16 B> on a hash of {NB} fields (medians)")
+    kc, kd = med([x[0] for x in logb[kv]]), med([x[1] for x in logb[kv]])
+    rc, rdd = med([x[0] for x in logb[rd]]), med([x[1] for x in logb[rd]])
+    print(f"redis-kv storage_total_bytes +{kc:.0f}, data directory +{kd:.0f}")
+    print(f"redis 7  aof_current_size +{rc:.0f}, data directory +{rdd:.0f}")
+    print(f"kv/redis (counters) {ratio(kc, rc):.2f}")
+finally:
+    for s in servers:
+        s.kill9()
+PY
