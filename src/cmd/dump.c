@@ -33,21 +33,15 @@
 #include "lib/clock.h"
 #include "lib/rdb_encoding.h"
 #include "pubsub/notify.h"
-#include "server/config.h"
 #include "server/server.h"
 
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
-/* rdbcompression, a directive redis-kv keeps for Redis's sake
- * (config_compat.c): with "no", Redis's DUMP stores long strings
+/* rdbcompression: with "no", Redis's DUMP stores long strings
  * uncompressed, and so does this one. */
-static int dumpCompression(void) {
-    for (const configDef *d = configCompatTable; d->name; d++)
-        if (!strcmp(d->name, "rdbcompression")) return *(const int *)d->field;
-    return 1;
-}
+static int dumpCompression(void) { return server.rdbcompression; }
 
 /* The payload of a collection key: its names and values read out first
  * (DB_ERR_READ when a value cannot be read), then serialized in the

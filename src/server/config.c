@@ -495,6 +495,7 @@ static const configDef configTable[] = {
     {.name = "set-max-intset-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
      .field = &server.setMaxIntsetEntries, .max = LONG_MAX, .defaultValue = "512",
      .apply = applyStoreSettings},
+    BOOLCFG("rdbcompression", server.rdbcompression, "yes", CFG_MODIFIABLE, NULL),
     /* Lazy freeing (db.h, lazyfreeSettings): read at each delete. */
     BOOLCFG("lazyfree-lazy-eviction", lazyfreeSettings.lazyEviction, "no", CFG_MODIFIABLE, NULL),
     BOOLCFG("lazyfree-lazy-expire", lazyfreeSettings.lazyExpire, "no", CFG_MODIFIABLE, NULL),

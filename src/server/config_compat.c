@@ -248,7 +248,6 @@ static int checkProcTitleTemplate(const configDef *def, const char *value, char 
 const configDef configCompatTable[] = {
     /* 1. Done redis-kv's own way: kept, no effect. */
     {F_STR("dbfilename", "dump.rdb", CFG_PROTECTED), .check = checkFileName},
-    {F_BOOL("rdbcompression", "yes", MOD)},
     {F_BOOL("rdbchecksum", "yes", IMM)},
     {F_BOOL("rdb-del-sync-files", "no", MOD)},
     {F_BOOL("rdb-save-incremental-fsync", "yes", MOD)},

@@ -88,6 +88,7 @@ struct redisServer {
     long long hashMaxListpackEntries; /* the encodings of collections */
     long long hashMaxListpackValue;
     long long setMaxIntsetEntries;
+    int rdbcompression;           /* DUMP LZF-compresses long strings */
     int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;
     int activeExpireEnabled;      /* DEBUG SET-ACTIVE-EXPIRE; 1 by default */
