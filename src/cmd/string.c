@@ -61,32 +61,39 @@ static int getValueOrReply(client *c, bstr *value) {
     return 1;
 }
 
+/* Writes value at argv[1] with the expiry `expire` (DB_NO_EXPIRE for
+ * none) and sends the keyspace event.  Returns 0 after replying an
+ * error. */
+static int overwriteWithTtl(client *c, const char *value, size_t len, int64_t expire,
+                            const char *event) {
+    if (replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, len, expire))) return 0;
+    notifyKeyspaceEvent(NOTIFY_STRING, event, c->argv[1], ARGLEN(c, 1), c->db);
+    return 1;
+}
+
 /* Writes value at argv[1], keeping the TTL it had (for the commands that
- * modify a value in place: APPEND, SETRANGE, INCR ...).  Returns 0 after
+ * modify a value in place: APPEND, SETRANGE ...).  Returns 0 after
  * replying an error. */
 static int overwriteKeepTtl(client *c, const char *value, size_t len, const char *event) {
     int64_t expire = DB_NO_EXPIRE;
     int rc = dbGetExpire(c->db, c->argv[1], ARGLEN(c, 1), &expire);
     if (replyDbError(c, rc)) return 0;
     if (rc == DB_MISSING) expire = DB_NO_EXPIRE;
-    if (replyDbError(c, dbSet(c->db, c->argv[1], ARGLEN(c, 1), value, len, expire))) return 0;
-    notifyKeyspaceEvent(NOTIFY_STRING, event, c->argv[1], ARGLEN(c, 1), c->db);
-    return 1;
+    return overwriteWithTtl(c, value, len, expire, event);
 }
 
-/* Reads the value of argv[1] for a numeric command when it is at most
- * maxlen bytes long (longer values cannot be numbers, so they are not
- * read).  Returns -1 after replying a db error, 0 when the key is
- * missing, 1 with the value in *value (the caller frees it), 2 when the
- * value is too long to be a number. */
-static int readNumericValue(client *c, size_t maxlen, bstr *value) {
-    size_t len;
-    int rc = dbValueLength(c->db, c->argv[1], ARGLEN(c, 1), &len);
+/* Reads the value of argv[1] for a numeric command, with its expiry, in
+ * one lookup and without an allocation: the bytes go into buf when there
+ * are at most cap of them (longer values cannot be numbers, so they are
+ * not read).  Returns -1 after replying a db error, 0 when the key is
+ * missing (*expire DB_NO_EXPIRE), 1 with the value in buf[0, *len), 2
+ * when the value is too long to be a number. */
+static int readNumericValue(client *c, char *buf, size_t cap, size_t *len, int64_t *expire) {
+    *expire = DB_NO_EXPIRE;
+    int rc = dbGetShort(c->db, c->argv[1], ARGLEN(c, 1), buf, cap, len, expire);
     if (replyDbError(c, rc)) return -1;
     if (rc == DB_MISSING) return 0;
-    if (len > maxlen) return 2;
-    if (!getValueOrReply(c, value)) return -1;
-    return *value ? 1 : 0;
+    return *len > cap ? 2 : 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -572,12 +579,13 @@ void setrangeCommand(client *c) {
 /* Adds incr to the integer at argv[1] (0 when missing), keeping the TTL,
  * and replies the result (Redis's incrDecrCommand). */
 static void incrDecr(client *c, long long incr) {
-    bstr value = NULL;
+    char old[NUM_LONG_STR_SIZE];
+    size_t olen;
+    int64_t expire;
     long long cur = 0;
-    int st = readNumericValue(c, NUM_LONG_STR_SIZE - 1, &value);
+    int st = readNumericValue(c, old, sizeof(old) - 1, &olen, &expire);
     if (st < 0) return;
-    int ok = st == 0 || (st == 1 && numParseLongLong(value, bstrLen(value), &cur));
-    if (value) bstrFree(value);
+    int ok = st == 0 || (st == 1 && numParseLongLong(old, olen, &cur));
     if (!ok) {
         replyErrorNotInteger(c);
         return;
@@ -590,7 +598,7 @@ static void incrDecr(client *c, long long incr) {
     cur += incr;
     char buf[NUM_LONG_STR_SIZE];
     int len = numFormatLongLong(buf, sizeof(buf), cur);
-    if (overwriteKeepTtl(c, buf, (size_t)len, "incrby")) replyLongLong(c, cur);
+    if (overwriteWithTtl(c, buf, (size_t)len, expire, "incrby")) replyLongLong(c, cur);
 }
 
 void incrCommand(client *c) { incrDecr(c, 1); }
@@ -616,15 +624,16 @@ void decrbyCommand(client *c) {
  * and replied in Redis's human-friendly format ("1.1", "5000", "0"). */
 void incrbyfloatCommand(client *c) {
     long double incr, cur = 0;
-    bstr value = NULL;
     if (!numParseLongDouble(c->argv[2], ARGLEN(c, 2), &incr)) {
         replyError(c, "value is not a valid float");
         return;
     }
-    int st = readNumericValue(c, NUM_MAX_LONG_DOUBLE_CHARS - 1, &value);
+    char old[NUM_MAX_LONG_DOUBLE_CHARS];
+    size_t olen;
+    int64_t expire;
+    int st = readNumericValue(c, old, sizeof(old) - 1, &olen, &expire);
     if (st < 0) return;
-    int ok = st == 0 || (st == 1 && numParseLongDouble(value, bstrLen(value), &cur));
-    if (value) bstrFree(value);
+    int ok = st == 0 || (st == 1 && numParseLongDouble(old, olen, &cur));
     if (!ok) {
         replyError(c, "value is not a valid float");
         return;
@@ -636,7 +645,7 @@ void incrbyfloatCommand(client *c) {
     }
     char buf[NUM_MAX_LONG_DOUBLE_CHARS];
     int len = numFormatLongDouble(buf, sizeof(buf), cur, 1);
-    if (overwriteKeepTtl(c, buf, (size_t)len, "incrbyfloat")) replyBulk(c, buf, (size_t)len);
+    if (overwriteWithTtl(c, buf, (size_t)len, expire, "incrbyfloat")) replyBulk(c, buf, (size_t)len);
 }
 
 /* ------------------------------------------------------------------ */

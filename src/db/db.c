@@ -216,6 +216,19 @@ int dbValueLength(int db, const char *key, size_t klen, size_t *len) {
     return DB_OK;
 }
 
+int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size_t *len,
+               int64_t *expireMs) {
+    int rc;
+    keydirEntry *e = lookupString(db, key, klen, &rc);
+    if (!e) return rc;
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    *len = loc.valueLen;
+    *expireMs = keydirEntryExpire(e);
+    if (loc.valueLen > cap) return DB_OK;
+    return dbFromStore(storeReadValue(ctx.store, e, 0, loc.valueLen, buf));
+}
+
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs) {
     keydirEntry *e = dbLookupLive(db, key, klen);
     if (!e) return DB_MISSING;

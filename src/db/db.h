@@ -62,6 +62,12 @@ int dbExists(int db, const char *key, size_t klen); /* 1 or 0, not DB_OK */
 int dbGet(int db, const char *key, size_t klen, bstr *value);
 int dbGetRange(int db, const char *key, size_t klen, size_t offset, size_t len, bstr *value);
 int dbValueLength(int db, const char *key, size_t klen, size_t *len);
+/* The numeric commands' read (INCR, INCRBYFLOAT): in one lookup, the
+ * string value's length in *len, its expiry in *expireMs and, when it is
+ * at most cap bytes, its bytes in buf (nothing is read past cap: a longer
+ * value cannot be a number).  No allocation. */
+int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size_t *len,
+               int64_t *expireMs);
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
 /* When the key's value was last written (unix ms): SET, APPEND, RENAME
  * ... write it; reads and expiry changes do not. */
