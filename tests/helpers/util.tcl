@@ -461,3 +461,83 @@ proc run_tool {program args} {
     }
     return [list $rc $out]
 }
+
+# Runs BODY in the caller with the config directives of PAIRS set, then
+# puts back the values they had.
+proc with_config {pairs body} {
+    set saved {}
+    foreach {k v} $pairs {
+        lappend saved $k [lindex [r config get $k] 1]
+        r config set $k $v
+    }
+    try {
+        uplevel 1 $body
+    } finally {
+        foreach {k v} $saved { r config set $k $v }
+    }
+}
+
+# The keyspace events of db 0 that SCRIPT (run in the caller) causes, as
+# "key event" pairs in the order they were published, with
+# notify-keyspace-events set to CLASSES meanwhile (and emptied
+# afterwards).  A message on the channel events-end marks the end.
+proc keyspace_events_of {classes script} {
+    r config set notify-keyspace-events $classes
+    set rd [redis_deferring_client]
+    try {
+        $rd psubscribe __keyspace@0__:*
+        $rd read
+        $rd subscribe events-end
+        $rd read
+        uplevel 1 $script
+        r publish events-end x
+        set out {}
+        while 1 {
+            set f [$rd read]
+            if {[lindex $f 0] eq "message"} break
+            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
+        }
+    } finally {
+        $rd close
+        r config set notify-keyspace-events ""
+    }
+    return $out
+}
+
+# Everything a collection SCAN (HSCAN, SSCAN, ZSCAN) of KEY returns, page
+# after page with COUNT N and the options ARGS.
+proc coll_scan_all {scancmd key {count 10} args} {
+    set cursor 0
+    set out {}
+    while 1 {
+        lassign [r $scancmd $key $cursor count $count {*}$args] cursor page
+        lappend out {*}$page
+        if {$cursor eq "0"} break
+    }
+    return $out
+}
+
+# The bulk-string form of S in RESP, for tests that write raw protocol.
+proc resp_bulk {s} { return "\$[string length $s]\r\n$s\r\n" }
+
+# Each ARGLIST given to CMD must be refused with the arity error.
+proc assert_arity_error {cmd args} {
+    foreach arglist $args {
+        assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
+            {r $cmd {*}$arglist} "$cmd $arglist"
+    }
+}
+
+# 1 when EXEC aborts because another client ran CMD between WATCH k and
+# EXEC; the commands of SETUP prepare k first, on a flushed database.
+proc watch_aborts {setup cmd} {
+    r flushdb
+    foreach c $setup { r {*}$c }
+    r watch k
+    set other [redis_client]
+    catch {$other {*}$cmd}
+    $other close
+    r multi
+    r ping
+    return [expr {[r exec] eq "(nil)"}]
+}

@@ -11,9 +11,6 @@ proc conn_raw {client args} {
     return [$client read_raw]
 }
 
-# Exact RESP encodings.
-proc resp_bulk {s} { return "\$[string length $s]\r\n$s\r\n" }
-
 # Send a command on a fresh deferring client and return the raw bytes of
 # everything the server sends back within a short time.
 proc conn_raw_exchange {payload {secs 0.1}} {

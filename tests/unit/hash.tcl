@@ -18,85 +18,8 @@
 
 # ------------------------------------------------------------------ helpers
 
-proc hash_bulk {s} { return "\$[string length $s]\r\n$s\r\n" }
-
 # A flat field/value list sorted by field, to compare HGETALL-like replies.
 proc hash_sorted {flat} { return [lsort -stride 2 $flat] }
-
-# Runs BODY with the given config directives set, then restores them.
-proc hash_with_config {pairs body} {
-    set saved {}
-    foreach {k v} $pairs {
-        lappend saved $k [lindex [r config get $k] 1]
-        r config set $k $v
-    }
-    try {
-        uplevel 1 $body
-    } finally {
-        foreach {k v} $saved { r config set $k $v }
-    }
-}
-
-# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
-# the order they were published, with notify-keyspace-events set to
-# CLASSES meanwhile (and emptied afterwards).  The end marker channel
-# hash-end tells when every event has arrived.
-proc hash_events_of {classes script} {
-    r config set notify-keyspace-events $classes
-    set rd [redis_deferring_client]
-    try {
-        $rd psubscribe __keyspace@0__:*
-        $rd read
-        $rd subscribe hash-end
-        $rd read
-        uplevel 1 $script
-        r publish hash-end x
-        set out {}
-        while 1 {
-            set f [$rd read]
-            if {[lindex $f 0] eq "message"} break
-            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
-        }
-    } finally {
-        $rd close
-        r config set notify-keyspace-events ""
-    }
-    return $out
-}
-
-# Every field/value pair of hash KEY, collected with HSCAN and COUNT N.
-proc hash_scan_all {key {count 10} args} {
-    set cursor 0
-    set out {}
-    while 1 {
-        lassign [r hscan $key $cursor count $count {*}$args] cursor page
-        lappend out {*}$page
-        if {$cursor eq "0"} break
-    }
-    return $out
-}
-
-# 1 when EXEC aborts because another client ran CMD between WATCH k and
-# EXEC, k being the hash {a 1} on a flushed database.
-proc hash_watch_aborts {cmd} {
-    r flushdb
-    r hset k a 1
-    r watch k
-    set other [redis_client]
-    catch {$other {*}$cmd}
-    $other close
-    r multi
-    r ping
-    return [expr {[r exec] eq "(nil)"}]
-}
-
-# Each ARGLIST given to CMD must be refused with the arity error.
-proc hash_assert_arity {cmd args} {
-    foreach arglist $args {
-        assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-            {r $cmd {*}$arglist} "$cmd $arglist"
-    }
-}
 
 set ::hash_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
 
@@ -126,7 +49,7 @@ start_server {tags {hash}} {
     }
 
     test {HSET needs an even number of field/value arguments} {
-        hash_assert_arity hset {} {h} {h f} {h f v f2} {h f v f2 v2 f3}
+        assert_arity_error hset {} {h} {h f} {h f v f2} {h f v f2 v2 f3}
         r del h
         assert_error_equal "ERR wrong number of arguments for 'hset' command" {r hset h f v g}
         assert_equal 0 [r exists h]
@@ -137,7 +60,7 @@ start_server {tags {hash}} {
         assert_equal 2 [r hset h "" v f ""]
         assert_equal v [r hget h ""]
         assert_equal "" [r hget h f]
-        assert_equal [hash_bulk ""] [raw_reply hget h f]
+        assert_equal [resp_bulk ""] [raw_reply hget h f]
         assert_equal 0 [r hstrlen h f]
         assert_equal 1 [r hexists h ""]
         assert_equal 2 [r hlen h]
@@ -247,7 +170,7 @@ start_server {tags {hash}} {
     }
 
     test {HSETNX arity} {
-        hash_assert_arity hsetnx {} {h} {h f} {h f v x}
+        assert_arity_error hsetnx {} {h} {h f} {h f v x}
     }
 
     test {HMSET sets several fields and replies OK} {
@@ -256,7 +179,7 @@ start_server {tags {hash}} {
         assert_equal "+OK\r\n" [raw_reply hmset h b 3 c 4]
         assert_equal "+OK\r\n" [raw_reply3 hmset h d 5]
         assert_equal [hash_sorted {a 1 b 3 c 4 d 5}] [hash_sorted [r hgetall h]]
-        hash_assert_arity hmset {} {h} {h f} {h f v g}
+        assert_arity_error hmset {} {h} {h f} {h f v g}
     }
 
     # -------------------------------------------------------- HGET / HMGET
@@ -268,7 +191,7 @@ start_server {tags {hash}} {
         assert_equal "\$-1\r\n" [raw_reply hget h b]
         assert_equal "_\r\n" [raw_reply3 hget h b]
         assert_equal "_\r\n" [raw_reply3 hget nokey b]
-        assert_equal [hash_bulk 1] [raw_reply3 hget h a]
+        assert_equal [resp_bulk 1] [raw_reply3 hget h a]
     }
 
     test {HMGET replies one entry per field, nil for the missing ones} {
@@ -282,8 +205,8 @@ start_server {tags {hash}} {
     }
 
     test {HGET and HMGET arity} {
-        hash_assert_arity hget {} {h} {h f g}
-        hash_assert_arity hmget {} {h}
+        assert_arity_error hget {} {h} {h f g}
+        assert_arity_error hmget {} {h}
     }
 
     # ----------------------------------------------- HGETALL / HKEYS / HVALS
@@ -324,7 +247,7 @@ start_server {tags {hash}} {
 
     test {HGETALL, HKEYS, HVALS arity} {
         foreach cmd {hgetall hkeys hvals} {
-            hash_assert_arity $cmd {} {h x}
+            assert_arity_error $cmd {} {h x}
         }
     }
 
@@ -377,7 +300,7 @@ start_server {tags {hash}} {
     }
 
     test {HDEL arity} {
-        hash_assert_arity hdel {} {h}
+        assert_arity_error hdel {} {h}
     }
 
     # --------------------------------------------- HLEN HSTRLEN HEXISTS
@@ -422,7 +345,7 @@ start_server {tags {hash}} {
     test {HLEN, HSTRLEN, HEXISTS arity} {
         foreach {cmd arglists} {hlen {{} {h x}} hstrlen {{} {h} {h f g}}
                                 hexists {{} {h} {h f g}}} {
-            hash_assert_arity $cmd {*}$arglists
+            assert_arity_error $cmd {*}$arglists
         }
     }
 
@@ -486,7 +409,7 @@ start_server {tags {hash}} {
     }
 
     test {HINCRBY arity} {
-        hash_assert_arity hincrby {} {h} {h f} {h f 1 2}
+        assert_arity_error hincrby {} {h} {h f} {h f 1 2}
     }
 
     # --------------------------------------------------------- HINCRBYFLOAT
@@ -495,8 +418,8 @@ start_server {tags {hash}} {
         assert_equal 1.5 [r hincrbyfloat h f 1.5]
         assert_equal hash [r type h]
         assert_equal 1.5 [r hget h f]
-        assert_equal [hash_bulk 2.5] [raw_reply hincrbyfloat h f 1]
-        assert_equal [hash_bulk 3.5] [raw_reply3 hincrbyfloat h f 1]
+        assert_equal [resp_bulk 2.5] [raw_reply hincrbyfloat h f 1]
+        assert_equal [resp_bulk 3.5] [raw_reply3 hincrbyfloat h f 1]
         assert_equal 3.5 [r hget h f]
     }
 
@@ -583,14 +506,14 @@ start_server {tags {hash}} {
     }
 
     test {HINCRBYFLOAT arity} {
-        hash_assert_arity hincrbyfloat {} {h} {h f} {h f 1 2}
+        assert_arity_error hincrbyfloat {} {h} {h f} {h f 1 2}
     }
 
     # ---------------------------------------------------------------- HSCAN
     test {HSCAN returns every field with its value, and cursor 0 at the end} {
         r del h
         for {set i 0} {$i < 1000} {incr i} { r hset h f$i v$i }
-        set all [hash_scan_all h 10]
+        set all [coll_scan_all hscan h 10]
         set seen [dict create {*}$all]
         assert_equal 1000 [dict size $seen]
         for {set i 0} {$i < 1000} {incr i} {
@@ -601,7 +524,7 @@ start_server {tags {hash}} {
     test {HSCAN of a small hash and of a missing key} {
         r del h nokey
         r hset h a 1 b 2
-        assert_equal [hash_sorted {a 1 b 2}] [hash_sorted [hash_scan_all h]]
+        assert_equal [hash_sorted {a 1 b 2}] [hash_sorted [coll_scan_all hscan h]]
         assert_equal {0 {}} [r hscan nokey 0]
         assert_equal "*2\r\n\$1\r\n0\r\n*0\r\n" [raw_reply hscan nokey 0]
         assert_equal "*2\r\n\$1\r\n0\r\n*0\r\n" [raw_reply3 hscan nokey 0]
@@ -614,16 +537,16 @@ start_server {tags {hash}} {
     test {HSCAN MATCH filters the fields by a glob pattern} {
         r del h
         for {set i 0} {$i < 200} {incr i} { r hset h key:$i $i other:$i $i }
-        set all [hash_scan_all h 10 match key:*]
+        set all [coll_scan_all hscan h 10 match key:*]
         set fields [lsort -unique [dict keys $all]]
         assert_equal 200 [llength $fields]
         foreach f $fields { assert_match key:* $f }
-        assert_equal {} [hash_scan_all h 10 match nothing*]
-        set one [hash_scan_all h 10 match key:1?]
+        assert_equal {} [coll_scan_all hscan h 10 match nothing*]
+        set one [coll_scan_all hscan h 10 match key:1?]
         assert_equal [lsort {key:10 key:11 key:12 key:13 key:14 key:15 key:16 key:17 key:18 key:19}] \
             [lsort -unique [dict keys $one]]
         # Options are case insensitive and may be repeated (the last wins).
-        set again [hash_scan_all h 10 MATCH nothing* MATCH key:*]
+        set again [coll_scan_all hscan h 10 MATCH nothing* MATCH key:*]
         assert_equal 200 [llength [lsort -unique [dict keys $again]]]
     }
 
@@ -668,7 +591,7 @@ start_server {tags {hash}} {
         # TYPE is a SCAN option only, NOVALUES does not exist in 7.0.
         assert_error_equal "ERR syntax error" {r hscan h 0 type hash}
         assert_error_equal "ERR syntax error" {r hscan h 0 novalues}
-        hash_assert_arity hscan {} {h}
+        assert_arity_error hscan {} {h}
     }
 
     test {HSCAN accepts any unsigned 64-bit cursor (and an empty one, read as 0)} {
@@ -693,7 +616,7 @@ start_server {tags {hash}} {
         assert_equal "_\r\n" [raw_reply3 hrandfield nokey]
         r del h
         r hset h f v
-        assert_equal [hash_bulk f] [raw_reply3 hrandfield h]
+        assert_equal [resp_bulk f] [raw_reply3 hrandfield h]
     }
 
     test {HRANDFIELD without a count returns every field over many calls} {
@@ -1008,20 +931,20 @@ start_server {tags {hash}} {
 
     # ---------------------------------------------------------------- WATCH
     test {WATCH: HSET on the watched key aborts EXEC, even with the same value} {
-        assert_equal 1 [hash_watch_aborts {hset k a 1}]
+        assert_equal 1 [watch_aborts {{hset k a 1}} {hset k a 1}]
     }
 
     test {WATCH: HINCRBY, HINCRBYFLOAT, HDEL, HMSET, DEL abort EXEC} {
         foreach cmd {{hincrby k a 0} {hincrbyfloat k a 0} {hdel k a} {hmset k a 2}
                      {hsetnx k b 1} {del k}} {
-            assert_equal 1 [hash_watch_aborts $cmd] $cmd
+            assert_equal 1 [watch_aborts {{hset k a 1}} $cmd] $cmd
         }
     }
 
     test {WATCH: reads and commands that change nothing do not abort EXEC} {
         foreach cmd {{hget k a} {hgetall k} {hsetnx k a 2} {hdel k nofield}
                      {hexists k a} {hrandfield k} {hincrby k a x}} {
-            assert_equal 0 [hash_watch_aborts $cmd] $cmd
+            assert_equal 0 [watch_aborts {{hset k a 1}} $cmd] $cmd
         }
     }
 
@@ -1050,7 +973,7 @@ start_server {tags {hash}} {
     # -------------------------------------------------------- notifications
     test {Keyspace events of the hash commands, in order} {
         r flushdb
-        set ev [hash_events_of KA {
+        set ev [keyspace_events_of KA {
             r hset h a 1 b 2
             r hset h a 1
             r hsetnx h a 1
@@ -1072,13 +995,13 @@ start_server {tags {hash}} {
 
     test {The class h has the hash events; the del of an emptied hash is class g} {
         r flushdb
-        set ev [hash_events_of Kh {
+        set ev [keyspace_events_of Kh {
             r hset h a 1
             r hincrby h a 1
             r hdel h a
             r set s v
         }]
-        set ev2 [hash_events_of Kg {
+        set ev2 [keyspace_events_of Kg {
             r hset h a 1
             r hdel h a
         }]
@@ -1088,7 +1011,7 @@ start_server {tags {hash}} {
 
     test {"new" comes before the event of the command that creates a hash} {
         r flushdb
-        set ev [hash_events_of KAn {
+        set ev [keyspace_events_of KAn {
             r hset h a 1
             r hset h b 1
             r hincrby h2 f 1
@@ -1108,12 +1031,12 @@ start_server {tags {hash}} {
                    {hvals nokey} {hlen nokey} {hstrlen nokey f} {hexists nokey f}
                    {hscan nokey 0} {hrandfield nokey} {hrandfield nokey 2}}
         foreach cmd $reads {
-            set ev [hash_events_of Km { r {*}$cmd }]
+            set ev [keyspace_events_of Km { r {*}$cmd }]
             assert_equal {{nokey keymiss}} $ev $cmd
         }
         # A missing field of an existing hash is no key miss.
         foreach cmd {{hdel nokey f} {hget h nofield} {hmget h x} {hexists h x}} {
-            set ev [hash_events_of Km { r {*}$cmd }]
+            set ev [keyspace_events_of Km { r {*}$cmd }]
             assert_equal {} $ev $cmd
         }
     }
@@ -1180,7 +1103,7 @@ start_server {tags {hash}} {
 
     test {Every writing command converts past the limits (lowered with CONFIG SET)} {
         r flushdb
-        hash_with_config {hash-max-listpack-value 4 hash-max-listpack-entries 3} {
+        with_config {hash-max-listpack-value 4 hash-max-listpack-entries 3} {
             r hset h1 f 9999
             assert_equal listpack [r object encoding h1]
             r hincrby h1 f 1
@@ -1206,7 +1129,7 @@ start_server {tags {hash}} {
 
     test {COPY keeps the encoding of a hash} {
         r flushdb
-        hash_with_config {hash-max-listpack-entries 1} {
+        with_config {hash-max-listpack-entries 1} {
             r hset big a 1 b 2
         }
         r hset small a 1 b 2
@@ -1218,7 +1141,7 @@ start_server {tags {hash}} {
 
     test {hash-max-ziplist-* are aliases of hash-max-listpack-*} {
         r flushdb
-        hash_with_config {hash-max-listpack-entries 512 hash-max-listpack-value 64} {
+        with_config {hash-max-listpack-entries 512 hash-max-listpack-value 64} {
             r config set hash-max-ziplist-entries 2
             r config set hash-max-ziplist-value 10
             assert_equal {hash-max-listpack-entries 2} [r config get hash-max-listpack-entries]
@@ -1232,7 +1155,7 @@ start_server {tags {hash}} {
 
     test {With hash-max-listpack-entries 0 every hash is a hashtable} {
         r flushdb
-        hash_with_config {hash-max-listpack-entries 0} {
+        with_config {hash-max-listpack-entries 0} {
             r hset h a 1
             assert_equal hashtable [r object encoding h]
             r hincrby h2 a 1
@@ -1242,7 +1165,7 @@ start_server {tags {hash}} {
 
     test {Hashes of both encodings answer every command the same way} {
         r flushdb
-        hash_with_config {hash-max-listpack-entries 0} {
+        with_config {hash-max-listpack-entries 0} {
             r hset big a 1 b 2.5 c ""
         }
         r hset small a 1 b 2.5 c ""
@@ -1258,7 +1181,7 @@ start_server {tags {hash}} {
             assert_equal {a b c} [lsort [r hkeys $h]] $h
             assert_equal {{} 3 3} [lsort [r hvals $h]] $h
             assert_equal 3 [llength [r hrandfield $h 10]] $h
-            assert_equal [hash_sorted {a 3 b 3 c {}}] [hash_sorted [hash_scan_all $h 1]] $h
+            assert_equal [hash_sorted {a 3 b 3 c {}}] [hash_sorted [coll_scan_all hscan $h 1]] $h
             assert_equal 3 [r hdel $h a b c] $h
             assert_equal 0 [r exists $h] $h
         }
@@ -1287,7 +1210,7 @@ start_server {tags {hash needs:own-server}} {
 
     test {DEBUG RELOAD stores a hash that shrank back within the limits as listpack} {
         r flushall
-        hash_with_config {hash-max-listpack-entries 2} {
+        with_config {hash-max-listpack-entries 2} {
             r hset h a 1 b 2 c 3
         }
         r hdel h c

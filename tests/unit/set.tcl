@@ -20,83 +20,6 @@
 
 # ------------------------------------------------------------------ helpers
 
-proc set_bulk {s} { return "\$[string length $s]\r\n$s\r\n" }
-
-# Runs BODY with the given config directives set, then restores them.
-proc set_with_config {pairs body} {
-    set saved {}
-    foreach {k v} $pairs {
-        lappend saved $k [lindex [r config get $k] 1]
-        r config set $k $v
-    }
-    try {
-        uplevel 1 $body
-    } finally {
-        foreach {k v} $saved { r config set $k $v }
-    }
-}
-
-# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
-# the order they were published, with notify-keyspace-events set to
-# CLASSES meanwhile (and emptied afterwards).  The end marker channel
-# set-end tells when every event has arrived.
-proc set_events_of {classes script} {
-    r config set notify-keyspace-events $classes
-    set rd [redis_deferring_client]
-    try {
-        $rd psubscribe __keyspace@0__:*
-        $rd read
-        $rd subscribe set-end
-        $rd read
-        uplevel 1 $script
-        r publish set-end x
-        set out {}
-        while 1 {
-            set f [$rd read]
-            if {[lindex $f 0] eq "message"} break
-            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
-        }
-    } finally {
-        $rd close
-        r config set notify-keyspace-events ""
-    }
-    return $out
-}
-
-# Every member of set KEY, collected with SSCAN and COUNT N.
-proc set_scan_all {key {count 10} args} {
-    set cursor 0
-    set out {}
-    while 1 {
-        lassign [r sscan $key $cursor count $count {*}$args] cursor page
-        lappend out {*}$page
-        if {$cursor eq "0"} break
-    }
-    return $out
-}
-
-# 1 when EXEC aborts because of CMD run by another client between WATCH k
-# and EXEC; SETUP prepares k first (on a flushed database).
-proc set_watch_aborts {setup cmd} {
-    r flushdb
-    foreach c $setup { r {*}$c }
-    r watch k
-    set other [redis_client]
-    catch {$other {*}$cmd}
-    $other close
-    r multi
-    r ping
-    return [expr {[r exec] eq "(nil)"}]
-}
-
-# Each ARGLIST given to CMD must be refused with the arity error.
-proc set_assert_arity {cmd args} {
-    foreach arglist $args {
-        assert_error_equal "ERR wrong number of arguments for '$cmd' command" \
-            {r $cmd {*}$arglist} "$cmd $arglist"
-    }
-}
-
 set ::set_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 start_server {tags {set}} {
@@ -193,7 +116,7 @@ start_server {tags {set}} {
 
     test {SADD and SREM arity} {
         foreach cmd {sadd srem} {
-            set_assert_arity $cmd {} {s}
+            assert_arity_error $cmd {} {s}
         }
         r del s
         assert_error_equal "ERR wrong number of arguments for 'sadd' command" {r sadd s}
@@ -254,7 +177,7 @@ start_server {tags {set}} {
     test {SMEMBERS, SISMEMBER, SMISMEMBER, SCARD arity} {
         foreach {cmd arglists} {smembers {{} {s x}} sismember {{} {s} {s m n}}
                                 smismember {{} {s}} scard {{} {s x}}} {
-            set_assert_arity $cmd {*}$arglists
+            assert_arity_error $cmd {*}$arglists
         }
     }
 
@@ -270,7 +193,7 @@ start_server {tags {set}} {
         assert_equal "\$-1\r\n" [raw_reply spop nokey]
         assert_equal "_\r\n" [raw_reply3 spop nokey]
         r sadd s m
-        assert_equal [set_bulk m] [raw_reply3 spop s]
+        assert_equal [resp_bulk m] [raw_reply3 spop s]
         assert_equal 0 [r exists s]
     }
 
@@ -515,7 +438,7 @@ start_server {tags {set}} {
     }
 
     test {SMOVE arity} {
-        set_assert_arity smove {} {a} {a b} {a b m n}
+        assert_arity_error smove {} {a} {a b} {a b m n}
     }
 
     # ------------------------------------------------ SINTER SUNION SDIFF
@@ -635,7 +558,7 @@ start_server {tags {set}} {
             assert_error_equal "ERR LIMIT can't be negative" \
                 {r sintercard 1 a limit $bad} "limit '$bad'"
         }
-        set_assert_arity sintercard {} {1}
+        assert_arity_error sintercard {} {1}
     }
 
     # ------------------------------------------------------- ...STORE forms
@@ -721,7 +644,7 @@ start_server {tags {set}} {
 
     test {SINTERSTORE, SUNIONSTORE, SDIFFSTORE arity} {
         foreach cmd {sinterstore sunionstore sdiffstore} {
-            set_assert_arity $cmd {} {d}
+            assert_arity_error $cmd {} {d}
         }
     }
 
@@ -730,7 +653,7 @@ start_server {tags {set}} {
         foreach {kind prefix} {hashtable m intset ""} {
             r del s
             for {set i 0} {$i < 1000} {incr i} { r sadd s $prefix$i }
-            set got [lsort -unique [set_scan_all s 10]]
+            set got [lsort -unique [coll_scan_all sscan s 10]]
             assert_equal 1000 [llength $got] $kind
             for {set i 0} {$i < 1000} {incr i} {
                 assert_equal 1 [expr {"$prefix$i" in $got}] "$kind $prefix$i"
@@ -741,10 +664,10 @@ start_server {tags {set}} {
     test {SSCAN of a small set and of a missing key} {
         r del s nokey
         r sadd s a b
-        assert_equal {a b} [lsort [set_scan_all s]]
+        assert_equal {a b} [lsort [coll_scan_all sscan s]]
         r del s
         r sadd s 1 2
-        assert_equal {1 2} [lsort [set_scan_all s]]
+        assert_equal {1 2} [lsort [coll_scan_all sscan s]]
         assert_equal {0 {}} [r sscan nokey 0]
         assert_equal "*2\r\n\$1\r\n0\r\n*0\r\n" [raw_reply sscan nokey 0]
         assert_equal "*2\r\n\$1\r\n0\r\n*0\r\n" [raw_reply3 sscan nokey 0]
@@ -756,15 +679,15 @@ start_server {tags {set}} {
     test {SSCAN MATCH filters the members by a glob pattern} {
         r del s
         for {set i 0} {$i < 200} {incr i} { r sadd s key:$i other:$i }
-        set got [lsort -unique [set_scan_all s 10 match key:*]]
+        set got [lsort -unique [coll_scan_all sscan s 10 match key:*]]
         assert_equal 200 [llength $got]
         foreach m $got { assert_match key:* $m }
-        assert_equal {} [set_scan_all s 10 match nothing*]
+        assert_equal {} [coll_scan_all sscan s 10 match nothing*]
         r del s
         for {set i 0} {$i < 100} {incr i} { r sadd s $i }
         assert_equal intset [r object encoding s]
         assert_equal {1 10 11 12 13 14 15 16 17 18 19} \
-            [lsort [set_scan_all s 10 MATCH 1*]]
+            [lsort [coll_scan_all sscan s 10 MATCH 1*]]
     }
 
     test {SSCAN: every member present for the whole scan is returned at least once} {
@@ -803,7 +726,7 @@ start_server {tags {set}} {
         assert_error_equal "ERR syntax error" {r sscan s 0 match}
         assert_error_equal "ERR syntax error" {r sscan s 0 type set}
         assert_error_equal "ERR syntax error" {r sscan s 0 foo bar}
-        set_assert_arity sscan {} {s}
+        assert_arity_error sscan {} {s}
     }
 
     # ------------------------------------------------------------ WRONGTYPE
@@ -954,7 +877,7 @@ start_server {tags {set}} {
             [list {sadd k a} {sadd j b}] {smove j k b} $sa {smove k j a} \
             [list {sadd j b}] {sunionstore k j} $sa {sinterstore k nokey} \
             $sa {sdiffstore k k} $sa {del k}] {
-            assert_equal 1 [set_watch_aborts $setup $cmd] "$setup | $cmd"
+            assert_equal 1 [watch_aborts $setup $cmd] "$setup | $cmd"
         }
     }
 
@@ -964,7 +887,7 @@ start_server {tags {set}} {
             $sa {sadd k a} $sa {srem k x} $sa {smove k k a} $sa {spop k 0} \
             $sa {smembers k} $sa {srandmember k -5} \
             [list {sadd j a}] {sunionstore k nokey} $sa {smove j k a}] {
-            assert_equal 0 [set_watch_aborts $setup $cmd] "$setup | $cmd"
+            assert_equal 0 [watch_aborts $setup $cmd] "$setup | $cmd"
         }
     }
 
@@ -993,7 +916,7 @@ start_server {tags {set}} {
     # -------------------------------------------------------- notifications
     test {Keyspace events of SADD, SREM, SPOP; del when emptied} {
         r flushdb
-        set ev [set_events_of KA {
+        set ev [keyspace_events_of KA {
             r sadd s a b c d
             r sadd s a
             r srem s nope
@@ -1014,7 +937,7 @@ start_server {tags {set}} {
 
     test {Keyspace events of SMOVE: srem (and del) of the source, then sadd} {
         r flushdb
-        set ev [set_events_of KA {
+        set ev [keyspace_events_of KA {
             r sadd a 1 2 3
             r sadd b 2
             r smove a b 1
@@ -1030,7 +953,7 @@ start_server {tags {set}} {
 
     test {Keyspace events of the STORE commands; del when the result is empty} {
         r flushdb
-        set ev [set_events_of KA {
+        set ev [keyspace_events_of KA {
             r sadd x 1 2
             r sinterstore d x x
             r sunionstore d x
@@ -1048,7 +971,7 @@ start_server {tags {set}} {
 
     test {"new" comes before the event of the command that creates a set} {
         r flushdb
-        set ev [set_events_of KAn {
+        set ev [keyspace_events_of KAn {
             r sadd s a b
             r sadd s c
             r smove s t a
@@ -1072,27 +995,27 @@ start_server {tags {set}} {
                    {sinterstore d nokey} {sunionstore d nokey} {sdiffstore d nokey}
                    {sscan nokey 0}}
         foreach cmd $reads {
-            set ev [set_events_of Km { r {*}$cmd }]
+            set ev [keyspace_events_of Km { r {*}$cmd }]
             assert_equal {{nokey keymiss}} $ev $cmd
         }
-        set ev [set_events_of Km { r sunion s nokey nokey2 }]
+        set ev [keyspace_events_of Km { r sunion s nokey nokey2 }]
         assert_equal {{nokey keymiss} {nokey2 keymiss}} $ev
         # Commands that look the key up to write it send nothing.
         foreach cmd {{srem nokey a} {spop nokey} {spop nokey 2} {smove nokey s a}
                      {sismember s x}} {
-            set ev [set_events_of Km { r {*}$cmd }]
+            set ev [keyspace_events_of Km { r {*}$cmd }]
             assert_equal {} $ev $cmd
         }
     }
 
     test {The class s has the set events; the del of an emptied set is class g} {
         r flushdb
-        set ev [set_events_of Ks {
+        set ev [keyspace_events_of Ks {
             r sadd s a
             r srem s a
             r set str v
         }]
-        set ev2 [set_events_of Kg {
+        set ev2 [keyspace_events_of Kg {
             r sadd s a
             r spop s
         }]
@@ -1138,7 +1061,7 @@ start_server {tags {set}} {
         assert_equal intset [r object encoding s]
         r sadd s 512
         assert_equal hashtable [r object encoding s]
-        set_with_config {set-max-intset-entries 3} {
+        with_config {set-max-intset-entries 3} {
             r sadd t 1 2 3
             assert_equal intset [r object encoding t]
             r sadd t 4
@@ -1168,7 +1091,7 @@ start_server {tags {set}} {
 
     test {Sets of both encodings answer every command the same way} {
         r flushdb
-        set_with_config {set-max-intset-entries 0} {
+        with_config {set-max-intset-entries 0} {
             r sadd big 1 2 3
         }
         r sadd small 1 2 3
@@ -1183,7 +1106,7 @@ start_server {tags {set}} {
             assert_equal {1 0} [r smismember $s 2 9] $s
             assert_equal 3 [r scard $s] $s
             assert_equal 3 [llength [r srandmember $s 10]] $s
-            assert_equal {1 2 3} [lsort [set_scan_all $s 1]] $s
+            assert_equal {1 2 3} [lsort [coll_scan_all sscan $s 1]] $s
             assert_equal {1 2 3} [lsort [r sunion $s nokey]] $s
             assert_equal 1 [r srem $s 1] $s
             assert_equal 2 [llength [r spop $s 2]] $s
