@@ -184,4 +184,36 @@ static inline int testReport(void) {
     return testState.failed ? 1 : 0;
 }
 
+
+/* ---- Helpers most test binaries want --------------------------------------
+ * testXorshift: the next number of a repeatable xorshift64 sequence kept in
+ * *state (never 0).  testChildDies: runs fn in a forked child with stderr
+ * silenced; 1 when the child died abnormally (an abort, a signal, a
+ * non-zero exit), for tests of what must panic. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static inline uint64_t testXorshift(uint64_t *state) {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+static inline int testChildDies(void (*fn)(void)) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 2);
+        fn();
+        _exit(0);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) return 0;
+    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 #endif

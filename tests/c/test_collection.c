@@ -102,27 +102,8 @@ static unsigned long elemNum(const collElem *e) {
 /* A repeatable random source for collRandom and the model test. */
 static uint64_t rngState = 88172645463325252ULL;
 
-static uint64_t rng(void) {
-    rngState ^= rngState << 13;
-    rngState ^= rngState >> 7;
-    rngState ^= rngState << 17;
-    return rngState;
-}
+static uint64_t rng(void) { return testXorshift(&rngState); }
 
-/* Runs fn in a child process; returns 1 if the child died abnormally. */
-static int childDies(void (*fn)(void)) {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, 2);
-        fn();
-        _exit(0);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid) return 0;
-    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 /* ---- Basics per encoding ------------------------------------------------- */
 
@@ -990,7 +971,7 @@ static void putTooLong(void) {
 
 static void testGuards(void) {
     TEST_CASE("collPut of a name over COLL_NAME_MAX aborts (a programming error)") {
-        ASSERT(childDies(putTooLong));
+        ASSERT(testChildDies(putTooLong));
     }
     TEST_CASE("finds, removes and relocations of a name over COLL_NAME_MAX find nothing") {
         collection *h = collCreate(COLL_HASH);

@@ -8,12 +8,7 @@
 #include "test.h"
 
 static uint64_t rngState = 0x243f6a8885a308d3ULL;
-static uint64_t rng(void) {
-    rngState ^= rngState << 13;
-    rngState ^= rngState >> 7;
-    rngState ^= rngState << 17;
-    return rngState;
-}
+static uint64_t rng(void) { return testXorshift(&rngState); }
 
 /* Bit-at-a-time reference implementation, independent of both fast ones. */
 static uint32_t crcReference(const void *buf, size_t len) {

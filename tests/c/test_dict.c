@@ -68,12 +68,7 @@ static void finishRehash(dict *d) {
 
 /* Deterministic PRNG for the tests. */
 static uint64_t rngState = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void) {
-    rngState ^= rngState << 13;
-    rngState ^= rngState >> 7;
-    rngState ^= rngState << 17;
-    return rngState;
-}
+static uint64_t rng(void) { return testXorshift(&rngState); }
 
 /* ---- Basic operations ---------------------------------------------------- */
 
@@ -994,20 +989,6 @@ static void testHashing(void) {
 
 /* ---- alloc.c (the dict's allocator) -------------------------------------- */
 
-/* Runs fn in a child process; returns 1 if the child died abnormally. */
-static int childDies(void (*fn)(void)) {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, 2);
-        fn();
-        _exit(0);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid) return 0;
-    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 static void hugeMalloc(void) {
     volatile size_t huge = SIZE_MAX - 4096;
@@ -1056,8 +1037,8 @@ static void testAlloc(void) {
     }
 
     TEST_CASE("allocation failure aborts") {
-        ASSERT(childDies(hugeMalloc));
-        ASSERT(childDies(hugeCalloc));
+        ASSERT(testChildDies(hugeMalloc));
+        ASSERT(testChildDies(hugeCalloc));
     }
 }
 

@@ -82,27 +82,8 @@ static void finishRehash(keydir *kd) {
 
 /* Deterministic PRNG for the tests. */
 static uint64_t rngState = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void) {
-    rngState ^= rngState << 13;
-    rngState ^= rngState >> 7;
-    rngState ^= rngState << 17;
-    return rngState;
-}
+static uint64_t rng(void) { return testXorshift(&rngState); }
 
-/* Runs fn in a child process; returns 1 if the child died abnormally. */
-static int childDies(void (*fn)(void)) {
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, 2);
-        fn();
-        _exit(0);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid) return 0;
-    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 /* ---- Basics -------------------------------------------------------------- */
 
@@ -250,7 +231,7 @@ static void overflowSeq(void) {
 
 static void testLimits(void) {
     TEST_CASE("sequence number above 2^55-1 aborts") {
-        ASSERT(childDies(overflowSeq));
+        ASSERT(testChildDies(overflowSeq));
     }
 }
 

@@ -22,12 +22,7 @@
 #include "test.h"
 
 static uint64_t rngState = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng(void) {
-    rngState ^= rngState << 13;
-    rngState ^= rngState >> 7;
-    rngState ^= rngState << 17;
-    return rngState;
-}
+static uint64_t rng(void) { return testXorshift(&rngState); }
 
 static bstr fromHex(const char *hex) {
     size_t n = strlen(hex) / 2;
