@@ -7,13 +7,13 @@
  *            element count (u16; 65535 means "count them")
  *   entries  each: encoding byte(s), data, backlen
  *   end      one byte 0xFF
- * Entry encodings, by the first byte:
- *   0xxxxxxx                 integer 0..127 in the byte
- *   10xxxxxx                 string of 0..63 bytes follows
- *   110xxxxx yyyyyyyy        13-bit signed integer (x high bits, two's
+ * Entry encodings, by the first byte (a and b stand for payload bits):
+ *   0aaaaaaa                 integer 0..127 in the byte
+ *   10aaaaaa                 string of 0..63 bytes follows
+ *   110aaaaa bbbbbbbb        13-bit signed integer (a high bits, two's
  *                            complement)
- *   1110xxxx yyyyyyyy        string of 0..4095 bytes follows (length
- *                            x:y, x high)
+ *   1110aaaa bbbbbbbb        string of 0..4095 bytes follows (length
+ *                            a:b, a high)
  *   11110000 + u32           string of that many bytes follows
  *   11110001 / 0010 / 0011 / 0100
  *                            signed integer of 16 / 24 / 32 / 64 bits follows

@@ -15,7 +15,7 @@
  *   00  the length is b & 63
  *   01  ((b & 63) << 8) | next byte (14 bits, big-endian)
  *   10  b == 0x80: a u32 big-endian follows; b == 0x81: a u64 big-endian
- *       (other 10xxxxxx are invalid)
+ *       (any other b with top bits 10 is invalid)
  *   11  not a length but a string in a special encoding, b & 63:
  *       0, 1, 2: an integer of 8, 16 or 32 bits follows (signed,
  *       little-endian), meaning its decimal string; 3: an LZF-compressed

@@ -10,15 +10,15 @@
  *   entries  each: prevlen, encoding, data
  *   end      one byte 0xFF
  * prevlen is the previous entry's total size (0 for the first): one byte
- * when below 254, else 0xFE and a u32.  Encodings, by the first byte:
- *   00xxxxxx                   string of 0..63 bytes
- *   01xxxxxx yyyyyyyy          string of 14 bits of length (x high)
+ * when below 254, else 0xFE and a u32.  Encodings, by the first byte (a and b stand for payload bits):
+ *   00aaaaaa                   string of 0..63 bytes
+ *   01aaaaaa bbbbbbbb          string of 14 bits of length (a high)
  *   10000000 + u32 big-endian  string of that length
  *   11000000 / 11010000 / 11100000
  *                              signed int16 / int32 / int64 follows
  *   11110000                   signed 24-bit integer follows
  *   11111110                   signed 8-bit integer follows
- *   1111xxxx (0001..1101)      the integer xxxx - 1 (0..12), no data
+ *   1111aaaa (0001..1101)      the integer aaaa - 1 (0..12), no data
  *
  * Zipmap:
  *   zmlen (u8: the pair count when below 254), then pairs, then 0xFF.
