@@ -10,7 +10,8 @@
  *   entries  each: prevlen, encoding, data
  *   end      one byte 0xFF
  * prevlen is the previous entry's total size (0 for the first): one byte
- * when below 254, else 0xFE and a u32.  Encodings, by the first byte (a and b stand for payload bits):
+ * when below 254, else 0xFE and a u32.  Encodings, by the first byte (a
+ * and b stand for payload bits):
  *   00aaaaaa                   string of 0..63 bytes
  *   01aaaaaa bbbbbbbb          string of 14 bits of length (a high)
  *   10000000 + u32 big-endian  string of that length
