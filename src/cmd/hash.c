@@ -208,12 +208,10 @@ void hincrbyCommand(client *c) {
         replyError(c, "hash value is not an integer");
         return;
     }
-    if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
-        (incr > 0 && cur > 0 && incr > LLONG_MAX - cur)) {
+    if (!numAddLongLong(cur, incr, &cur)) {
         replyError(c, "increment or decrement would overflow");
         return;
     }
-    cur += incr;
     char buf[NUM_LONG_STR_SIZE];
     int len = numFormatLongLong(buf, sizeof(buf), cur);
     if (storeField(c, buf, (size_t)len, "hincrby")) replyLongLong(c, cur);
@@ -237,13 +235,12 @@ void hincrbyfloatCommand(client *c) {
         replyError(c, "hash value is not a float");
         return;
     }
-    cur += incr;
-    if (isnan(cur) || isinf(cur)) {
+    char buf[NUM_MAX_LONG_DOUBLE_CHARS];
+    int len;
+    if (!numAddLongDouble(cur, incr, buf, sizeof(buf), &len)) {
         replyError(c, "increment would produce NaN or Infinity");
         return;
     }
-    char buf[NUM_MAX_LONG_DOUBLE_CHARS];
-    int len = numFormatLongDouble(buf, sizeof(buf), cur, 1);
     if (storeField(c, buf, (size_t)len, "hincrbyfloat")) replyBulk(c, buf, (size_t)len);
 }
 

@@ -20,7 +20,6 @@
 #include "server/server.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,12 +589,10 @@ static void incrDecr(client *c, long long incr) {
         replyErrorNotInteger(c);
         return;
     }
-    if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
-        (incr > 0 && cur > 0 && incr > LLONG_MAX - cur)) {
+    if (!numAddLongLong(cur, incr, &cur)) {
         replyError(c, "increment or decrement would overflow");
         return;
     }
-    cur += incr;
     char buf[NUM_LONG_STR_SIZE];
     int len = numFormatLongLong(buf, sizeof(buf), cur);
     if (overwriteWithTtl(c, buf, (size_t)len, expire, "incrby")) replyLongLong(c, cur);
@@ -638,13 +635,12 @@ void incrbyfloatCommand(client *c) {
         replyError(c, "value is not a valid float");
         return;
     }
-    cur += incr;
-    if (isnan(cur) || isinf(cur)) {
+    char buf[NUM_MAX_LONG_DOUBLE_CHARS];
+    int len;
+    if (!numAddLongDouble(cur, incr, buf, sizeof(buf), &len)) {
         replyError(c, "increment would produce NaN or Infinity");
         return;
     }
-    char buf[NUM_MAX_LONG_DOUBLE_CHARS];
-    int len = numFormatLongDouble(buf, sizeof(buf), cur, 1);
     if (overwriteWithTtl(c, buf, (size_t)len, expire, "incrbyfloat")) replyBulk(c, buf, (size_t)len);
 }
 

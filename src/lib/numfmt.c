@@ -346,3 +346,18 @@ void numFormatUnixMs(char *dst, size_t dstlen, long long ms) {
     else
         snprintf(dst, dstlen, "%lld (%s.%03dZ)", ms, iso, (int)rem);
 }
+
+int numAddLongLong(long long cur, long long incr, long long *out) {
+    if ((incr < 0 && cur < 0 && incr < LLONG_MIN - cur) ||
+        (incr > 0 && cur > 0 && incr > LLONG_MAX - cur))
+        return 0;
+    *out = cur + incr;
+    return 1;
+}
+
+int numAddLongDouble(long double cur, long double incr, char *dst, size_t dstlen, int *len) {
+    long double sum = cur + incr;
+    if (isnan(sum) || isinf(sum)) return 0;
+    *len = numFormatLongDouble(dst, dstlen, sum, 1);
+    return 1;
+}

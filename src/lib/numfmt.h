@@ -55,6 +55,15 @@ void numFormatUnixMs(char *dst, size_t dstlen, long long ms);
 int numFormatLongDouble(char *dst, size_t dstlen, long double v,
                         int humanFriendly);
 
+/* The increments of INCRBY/HINCRBY and INCRBYFLOAT/HINCRBYFLOAT: cur +
+ * incr in *out, or 0 when it would overflow a long long (Redis's
+ * "increment or decrement would overflow").  numAddLongDouble also
+ * formats the sum in INCRBYFLOAT's human-friendly form into dst (*len its
+ * length); 0 when the sum is NaN or infinite ("increment would produce NaN
+ * or Infinity"). */
+int numAddLongLong(long long cur, long long incr, long long *out);
+int numAddLongDouble(long double cur, long double incr, char *dst, size_t dstlen, int *len);
+
 /* Redis memtoull: digits followed by an optional case-insensitive unit:
  * b (1), k (1000), kb (1024), m (1000^2), mb (1024^2), g (1000^3),
  * gb (1024^3).  Sets *err to 1 (returning 0) on a '-' sign, an unknown

@@ -497,7 +497,33 @@ static void testFormatMemory(void) {
     }
 }
 
+static void testIncrements(void) {
+    TEST_CASE("numAddLongLong: sums, and refuses what overflows either way") {
+        long long r;
+        ASSERT(numAddLongLong(40, 2, &r) && r == 42);
+        ASSERT(numAddLongLong(-40, -2, &r) && r == -42);
+        ASSERT(numAddLongLong(LLONG_MAX, LLONG_MIN, &r) && r == -1);
+        ASSERT(numAddLongLong(LLONG_MAX - 1, 1, &r) && r == LLONG_MAX);
+        ASSERT(numAddLongLong(LLONG_MIN + 1, -1, &r) && r == LLONG_MIN);
+        r = 7;
+        ASSERT(!numAddLongLong(LLONG_MAX, 1, &r) && r == 7);
+        ASSERT(!numAddLongLong(LLONG_MIN, -1, &r) && r == 7);
+    }
+    TEST_CASE("numAddLongDouble: INCRBYFLOAT's format, no NaN or infinity") {
+        char buf[NUM_MAX_LONG_DOUBLE_CHARS];
+        int len;
+        ASSERT(numAddLongDouble(10.5L, 0.1L, buf, sizeof(buf), &len));
+        ASSERT_EQ_STR(buf, "10.6");
+        ASSERT_EQ_INT(len, 4);
+        ASSERT(numAddLongDouble(5000.0L, 0.0L, buf, sizeof(buf), &len));
+        ASSERT_EQ_STR(buf, "5000");
+        ASSERT(!numAddLongDouble(LDBL_MAX, LDBL_MAX, buf, sizeof(buf), &len));
+        ASSERT(!numAddLongDouble(INFINITY, -INFINITY, buf, sizeof(buf), &len));
+    }
+}
+
 int main(void) {
+    testIncrements();
     testParseLongLong();
     testFormatLongLong();
     testParseDouble();
