@@ -149,9 +149,11 @@ start_server {tags {limits needs:own-server}} {
         assert_equal PONG [$other ping]
         assert_equal OK [r config set proto-max-bulk-len 1mb]
         set rd [redis_deferring_client]
+        # The length alone is the error: the server answers and closes as
+        # soon as it reads it. Sending the 2 MB body too would race that
+        # close, and the kernel resets a socket closed with unread data,
+        # so the client could lose the reply.
         $rd write "*2\r\n\$4\r\nECHO\r\n\$2097152\r\n"
-        $rd write [string repeat a 2097152]
-        $rd write "\r\n"
         $rd flush
         assert_error_equal {ERR Protocol error: invalid bulk length} {$rd read}
         assert_closed $rd
