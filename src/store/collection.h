@@ -62,7 +62,27 @@
  * never renumber. */
 #define COLL_HASH 1
 #define COLL_SET 2
+#define COLL_LIST 3
 #define COLL_TYPE_MAX 2
+
+/* Lists.  A list is a collection whose element names are POSITIONS: a
+ * u64 written big-endian in COLL_LIST_NAME_LEN bytes, so that the order
+ * of names (memcmp) is the order of the list.  Replay, hints and
+ * compaction then need nothing per type: an element record names its
+ * place, whatever order the records come back in.  A new list's element
+ * i sits at COLL_LIST_START + i * COLL_LIST_GAP; a push takes the
+ * position one gap beyond the end, an insert one between its
+ * neighbours (coll_list.c). */
+#define COLL_LIST_NAME_LEN 8
+#define COLL_LIST_START (UINT64_C(1) << 63)
+#define COLL_LIST_GAP (UINT64_C(1) << 16)
+
+/* The name of position pos. */
+void collListPosName(uint64_t pos, char out[COLL_LIST_NAME_LEN]);
+/* The position a name gives (nlen must be COLL_LIST_NAME_LEN). */
+uint64_t collListNamePos(const char *name);
+/* The name of element i of a list built afresh (SORT STORE, RESTORE). */
+void collListRankName(uint64_t i, char out[COLL_LIST_NAME_LEN]);
 
 #define COLL_ENC_PACKED 1
 #define COLL_ENC_INTSET 2
