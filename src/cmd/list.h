@@ -31,4 +31,21 @@ void listFreeValues(bstr *vals, long n);
 int listMove(client *c, const char *src, size_t slen, const char *dst, size_t dlen, int from,
              int to, bstr *val);
 
+/* LMPOP's and BLMPOP's arguments from argv[first]: "numkeys key [key ...]
+ * LEFT|RIGHT [COUNT count]". */
+typedef struct listMpopArgs {
+    int firstKey;   /* argv index of the first key */
+    long nkeys;
+    int end;        /* LIST_HEAD (LEFT) or LIST_TAIL (RIGHT) */
+    long count;     /* 1 when COUNT is not given */
+} listMpopArgs;
+
+/* 1 with *a filled, or 0 after replying Redis's error (numkeys not a
+ * positive integer or more than the keys given, a bad LEFT|RIGHT, COUNT
+ * not positive, a syntax error). */
+int listMpopArgsOrReply(client *c, int first, listMpopArgs *a);
+
+/* The reply of LMPOP/BLMPOP for n values popped from key: [key, [v...]]. */
+void listReplyMpop(client *c, const char *key, size_t klen, bstr *vals, long n);
+
 #endif
