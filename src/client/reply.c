@@ -198,8 +198,20 @@ void replyLongLong(client *c, long long v) {
     else replyHeader(c, RESP_INTEGER, v);
 }
 
+/* Bulks up to this size are laid out whole on the stack and appended in
+ * one call: the replies of LRANGE, HGETALL and MGET are mostly such. */
+#define REPLY_BULK_JOIN_MAX 256
+
 void replyBulk(client *c, const void *p, size_t len) {
     if (!replyPrepare(c)) return;
+    if (len <= REPLY_BULK_JOIN_MAX) {
+        char whole[RESP_HEADER_MAX + REPLY_BULK_JOIN_MAX + 2];
+        size_t n = respEncodeHeader(whole, RESP_BULK, (long long)len);
+        memcpy(whole + n, p, len);
+        memcpy(whole + n + len, "\r\n", 2);
+        replyRaw(c, whole, n + len + 2);
+        return;
+    }
     replyHeader(c, RESP_BULK, (long long)len);
     replyRaw(c, p, len);
     replyRaw(c, "\r\n", 2);

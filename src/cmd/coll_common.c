@@ -43,7 +43,16 @@ static void elemBatchAdd(void *priv, const collElem *e) {
     elemCopy(&b->items[b->n++], e);
 }
 
+/* Values up to this size are read onto the stack, not into a new bstr:
+ * LRANGE and HGETALL reply many small ones. */
+#define REPLY_VALUE_STACK 512
+
 void collReplyValue(client *c, size_t klen, const collElem *el) {
+    if (el->loc.valueLen <= REPLY_VALUE_STACK) {
+        char buf[REPLY_VALUE_STACK];
+        if (!replyDbError(c, dbElementRead(klen, el, buf))) replyBulk(c, buf, el->loc.valueLen);
+        return;
+    }
     bstr v;
     int rc = dbElementValue(klen, el, &v);
     if (replyDbError(c, rc)) return;

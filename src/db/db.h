@@ -195,6 +195,8 @@ int dbElementGet(int db, int ctype, const char *key, size_t klen, const char *na
 /* The value of an element a walk of the collection of a key of klen bytes
  * just returned (no second lookup). */
 int dbElementValue(size_t klen, const collElem *el, bstr *value);
+/* dbElementValue into buf, which has room for el->loc.valueLen bytes. */
+int dbElementRead(size_t klen, const collElem *el, void *buf);
 /* The one keyModified signal of a command's collection writes. */
 void dbKeyModified(int db, const char *key, size_t klen);
 /* The *STORE commands: key (whatever it held) becomes a collection of

@@ -77,6 +77,10 @@ int dbElementGet(int db, int ctype, const char *key, size_t klen, const char *na
     return DB_OK;
 }
 
+int dbElementRead(size_t klen, const collElem *el, void *buf) {
+    return dbFromStore(storeReadElementValue(dbGetContext()->store, &el->loc, klen, el->nlen, buf));
+}
+
 int dbElementValue(size_t klen, const collElem *el, bstr *value) {
     bstr v = bstrNewLen(NULL, el->loc.valueLen);
     int rc = storeReadElementValue(dbGetContext()->store, &el->loc, klen, el->nlen, v);

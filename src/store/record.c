@@ -174,6 +174,14 @@ int recordDecodeHeader(const char *buf, size_t len, uint64_t maxRecordSize,
     return RECORD_OK;
 }
 
+int recordVerifyWhole(const char *buf, uint64_t recLen, uint32_t klen, uint32_t vlen) {
+    if (recLen != recordEncodedSize(klen, vlen)) return 0;
+    if (recordGetU32(buf + 12) != klen || recordGetU32(buf + 16) != vlen) return 0;
+    uint8_t type = (uint8_t)buf[8];
+    if (type == 0 || type > RECORD_TYPE_MAX) return 0;
+    return crc32c(buf + RECORD_CRC_START, (size_t)recLen - RECORD_CRC_START) == recordGetU32(buf);
+}
+
 uint32_t recordCrcBegin(const char *headerBuf) {
     return crc32c(headerBuf + RECORD_CRC_START,
                   RECORD_HEADER_SIZE - RECORD_CRC_START);

@@ -262,6 +262,12 @@ int recordDecodeHeader(const char *buf, size_t len, uint64_t maxRecordSize,
  * (recordEncodedSize(h->keylen, h->vallen) bytes) whose header decoded to
  * *h.  Returns 1 when it matches, 0 otherwise. */
 int recordVerify(const recordHeader *h, const char *buf);
+/* Whether buf holds, in recLen bytes, a whole record with a key field of
+ * klen bytes and a value of vlen whose checksum (crc) is right: one pass,
+ * for a reader that knows what it expects there (the key directory says).
+ * The crc covers the header and its hcrc, so a header that passes is the
+ * one written; the header's own checksum is not computed. */
+int recordVerifyWhole(const char *buf, uint64_t recLen, uint32_t klen, uint32_t vlen);
 
 /* Incremental verification for records read in pieces: start with
  * recordCrcBegin(header bytes), feed key and value bytes in order with
