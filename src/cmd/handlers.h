@@ -271,6 +271,10 @@ void moveCommand(client *c);
 void dumpCommand(client *c);
 void restoreCommand(client *c);
 
+/* cmd/sort.c */
+void sortCommand(client *c);
+void sortRoCommand(client *c);
+
 /* cmd/object.c */
 void objectEncodingCommand(client *c);
 void objectRefcountCommand(client *c);
