@@ -1,14 +1,13 @@
-# SORT and SORT_RO on sets: numeric order (strtod parsing, ties broken by
-# the bytes of the members), ALPHA, ASC/DESC, LIMIT, BY with a string
-# pattern, with a hash field (key->field) and BY nosort, GET # / GET
-# pattern / GET key->field, STORE (reply and type of the destination only),
-# their errors and exact texts, RESP2 and RESP3 replies.
+# SORT and SORT_RO on sets and lists: numeric order (strtod parsing, ties
+# broken by the bytes of the members), ALPHA, ASC/DESC, LIMIT, BY with a
+# string pattern, with a hash field (key->field) and BY nosort (a list
+# keeps its order), GET # / GET pattern / GET key->field, STORE (a list;
+# a set under nosort is stored sorted), their errors and exact texts,
+# RESP2 and RESP3 replies.
 #
 # Checked against a real redis-server 7.0.15:
-#   tests/runtest --server /usr/bin/redis-server --single unit/sort
-# Only sets, strings and hashes are used: lists and sorted sets come later.
-# The result of STORE is a list in Redis; it is never read here (redis-kv
-# has no lists yet), only its size (the reply) and TYPE.
+#   tests/runtest --host 127.0.0.1 --port P --single unit/sort
+# Sorted sets come later (redis-kv has none yet).
 # ALPHA compares with strcoll() in Redis (the server's locale), so the
 # ALPHA tests use lowercase ASCII letters and digits only, which every
 # locale orders the same way.
@@ -304,8 +303,6 @@ start_server {tags {sort}} {
     }
 
     # ----------------------------------------------------------------- STORE
-    # The destination of STORE is a list: only the reply and TYPE are
-    # checked, never its contents (redis-kv has no lists yet).
     test {SORT STORE replies the number of stored elements; the destination is a list} {
         r flushdb
         r sadd s 3 1 2
@@ -388,6 +385,97 @@ start_server {tags {sort}} {
         r set o_1 x
         set ev [sort_events_of Km { r sort one by w_* get o_* }]
         assert_equal {} $ev
+    }
+
+    test {SORT STORE stores the result as a list, missing GET values as empty strings} {
+        r flushdb
+        r sadd s 3 1 2 10
+        assert_equal 4 [r sort s store dst]
+        assert_equal {1 2 3 10} [r lrange dst 0 -1]
+        assert_equal 2 [r sort s desc limit 0 2 store dst]
+        assert_equal {10 3} [r lrange dst 0 -1]
+        r mset o_1 one o_3 three
+        r hset h_2 f two
+        assert_equal 12 [r sort s get # get o_* get h_*->f store dst]
+        assert_equal {1 one {} 2 {} two 3 three {} 10 {} {}} [r lrange dst 0 -1]
+    }
+
+    test {SORT STORE of a set under nosort stores it sorted as ALPHA would (bytes)} {
+        r flushdb
+        r sadd s 10 9 b a 100
+        assert_equal 5 [r sort s by nosort store dst]
+        assert_equal {10 100 9 a b} [r lrange dst 0 -1]
+        assert_equal 5 [r sort s by nosort desc store dst]
+        assert_equal {b a 9 100 10} [r lrange dst 0 -1]
+        assert_equal 2 [r sort s by nokey limit 1 2 store dst]
+        assert_equal {100 9} [r lrange dst 0 -1]
+    }
+
+    test {SORT STORE drops the destination's TTL; the source is not touched} {
+        r flushdb
+        r sadd s 2 1
+        r rpush dst x
+        r expire dst 1000
+        assert_equal 2 [r sort s store dst]
+        assert_equal -1 [r ttl dst]
+        assert_equal {1 2} [r lrange dst 0 -1]
+        r expire s 1000
+        assert_equal 2 [r sort s store dst]
+        assert_range [r ttl s] 1 1000
+    }
+
+    # ----------------------------------------------------------------- lists
+    test {SORT of a list: numeric, ALPHA and DESC; duplicates stay} {
+        r flushdb
+        r rpush l 3 1 2 10 1 -5 2.5
+        assert_equal {-5 1 1 2 2.5 3 10} [r sort l]
+        assert_equal {10 3 2.5 2 1 1 -5} [r sort l desc]
+        assert_equal {-5 1 1 10 2 2.5 3} [r sort l alpha]
+        assert_equal {1 1 2} [r sort_ro l limit 1 3]
+        r rpush w b a c a
+        assert_equal {a a b c} [r sort w alpha]
+        assert_error_equal "ERR One or more scores can't be converted into double" {r sort w}
+        # The list itself does not change.
+        assert_equal {3 1 2 10 1 -5 2.5} [r lrange l 0 -1]
+    }
+
+    test {SORT BY nosort of a list keeps its order; DESC reverses it; LIMIT takes a range} {
+        r flushdb
+        r rpush l 5 3 1 4 2
+        assert_equal {5 3 1 4 2} [r sort l by nosort]
+        assert_equal {2 4 1 3 5} [r sort l by nosort desc]
+        assert_equal {3 1} [r sort l by nosort limit 1 2]
+        assert_equal {4 1} [r sort l by nosort desc limit 1 2]
+        assert_equal {5 3} [r sort l by nosort limit -1 2]
+        assert_equal {4 2} [r sort l by nosort limit 3 100]
+        assert_equal {3 5} [r sort l by nosort desc limit 3 100]
+        assert_equal {} [r sort l by nosort limit 10 1]
+        assert_equal {} [r sort l by nosort limit 0 0]
+        assert_equal {5 3 1 4 2} [r sort_ro l by nosort alpha]
+        # A list is stored in its own order (no ALPHA sort as for a set).
+        assert_equal 3 [r sort l by nosort limit 1 3 store dst]
+        assert_equal {3 1 4} [r lrange dst 0 -1]
+    }
+
+    test {SORT of a list BY weights and with GET} {
+        r flushdb
+        r rpush l a b c a
+        r mset w_a 3 w_b 1 w_c 2 o_a A o_b B
+        assert_equal {b c a a} [r sort l by w_*]
+        assert_equal {B b (nil) c A a A a} [r sort l by w_* get o_* get #]
+        r hset h_a f z
+        r hset h_b f y
+        assert_equal {c b a a} [r sort l by h_*->f alpha]
+        assert_equal {a a b c} [r sort l by h_*->f alpha desc]
+    }
+
+    test {SORT of a list into itself} {
+        r flushdb
+        r rpush l 3 1 2
+        assert_equal 3 [r sort l store l]
+        assert_equal {1 2 3} [r lrange l 0 -1]
+        assert_equal 0 [r sort l limit 5 5 store l]
+        assert_equal 0 [r exists l]
     }
 
     test {SORT_RO refuses STORE} {
