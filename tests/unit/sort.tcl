@@ -12,35 +12,6 @@
 # ALPHA tests use lowercase ASCII letters and digits only, which every
 # locale orders the same way.
 
-# ------------------------------------------------------------------ helpers
-
-# The keyspace events of db 0 that SCRIPT causes, as "key event" pairs in
-# the order they were published, with notify-keyspace-events set to
-# CLASSES meanwhile (and emptied afterwards).  The end marker channel
-# sort-end tells when every event has arrived.
-proc sort_events_of {classes script} {
-    r config set notify-keyspace-events $classes
-    set rd [redis_deferring_client]
-    try {
-        $rd psubscribe __keyspace@0__:*
-        $rd read
-        $rd subscribe sort-end
-        $rd read
-        uplevel 1 $script
-        r publish sort-end x
-        set out {}
-        while 1 {
-            set f [$rd read]
-            if {[lindex $f 0] eq "message"} break
-            lappend out [list [string range [lindex $f 2] 15 end] [lindex $f 3]]
-        }
-    } finally {
-        $rd close
-        r config set notify-keyspace-events ""
-    }
-    return $out
-}
-
 set ::sort_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 start_server {tags {sort}} {
@@ -361,7 +332,7 @@ start_server {tags {sort}} {
 
     test {SORT STORE sends a sortstore event, and del for an empty result} {
         r flushdb
-        set ev [sort_events_of KA {
+        set ev [keyspace_events_of KA {
             r sadd s 1 2
             r sort s store d
             r sort nokey store d
@@ -374,16 +345,16 @@ start_server {tags {sort}} {
     test {SORT sends keymiss for a missing key and for every missing BY and GET key} {
         r flushdb
         r sadd one 1
-        set ev [sort_events_of Km { r sort nokey }]
+        set ev [keyspace_events_of Km { r sort nokey }]
         assert_equal {{nokey keymiss}} $ev
         # The weights are looked up before the GET keys.
-        set ev [sort_events_of Km { r sort one by w_* get o_* get # }]
+        set ev [keyspace_events_of Km { r sort one by w_* get o_* get # }]
         assert_equal {{w_1 keymiss} {o_1 keymiss}} $ev
-        set ev [sort_events_of Km { r sort one by h_*->f get h_*->g }]
+        set ev [keyspace_events_of Km { r sort one by h_*->f get h_*->g }]
         assert_equal {{h_1 keymiss} {h_1 keymiss}} $ev
         r set w_1 5
         r set o_1 x
-        set ev [sort_events_of Km { r sort one by w_* get o_* }]
+        set ev [keyspace_events_of Km { r sort one by w_* get o_* }]
         assert_equal {} $ev
     }
 
@@ -430,7 +401,8 @@ start_server {tags {sort}} {
         r rpush l 3 1 2 10 1 -5 2.5
         assert_equal {-5 1 1 2 2.5 3 10} [r sort l]
         assert_equal {10 3 2.5 2 1 1 -5} [r sort l desc]
-        assert_equal {-5 1 1 10 2 2.5 3} [r sort l alpha]
+        r rpush d 3 1 2 10 1
+        assert_equal {1 1 10 2 3} [r sort d alpha]
         assert_equal {1 1 2} [r sort_ro l limit 1 3]
         r rpush w b a c a
         assert_equal {a a b c} [r sort w alpha]
