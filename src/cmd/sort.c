@@ -21,10 +21,10 @@
  *   4. LIMIT: a negative offset is 0, a negative count means all;
  *   5. the output: each element, or for each element the values of the
  *      GET patterns (nil when missing; "#" is the element itself).
- * BY a pattern without "*" (nosort) does not sort: a list keeps its order
- * (reversed by DESC) and a set its walk order; but a set sorted into a
- * STORE is sorted by ALPHA all the same, so that what is stored does not
- * depend on the walk.
+ * BY a pattern without "*" (nosort; any one of several BYs) does not
+ * sort: a list keeps its order (reversed by DESC) and a set its walk
+ * order; but a set sorted into a STORE is sorted by ALPHA all the same,
+ * so that what is stored does not depend on the walk.
  *
  * Patterns (Redis's lookupKeyByPattern): "#" alone is the element; else
  * the first "*" is replaced by the element to make a key name, and a
@@ -97,7 +97,8 @@ static int sortOptionsOrReply(client *c, int readonly, sortOptions *o) {
             o->store = ++j;
         } else if (!strcasecmp(opt, "by") && left >= 1) {
             o->by = ++j;
-            o->dontsort = strchr(c->argv[j], '*') == NULL;
+            /* Once set, a later BY with a '*' does not clear it (Redis). */
+            if (!strchr(c->argv[j], '*')) o->dontsort = 1;
         } else if (!strcasecmp(opt, "get") && left >= 1) {
             o->gets[o->ngets++] = ++j;
         } else {

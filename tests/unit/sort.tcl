@@ -423,6 +423,10 @@ start_server {tags {sort}} {
         assert_equal {3 5} [r sort l by nosort desc limit 3 100]
         assert_equal {} [r sort l by nosort limit 10 1]
         assert_equal {} [r sort l by nosort limit 0 0]
+        # Any BY without * turns sorting off, whatever BY comes later.
+        r mset w_1 1 w_2 2 w_3 3 w_4 4 w_5 5
+        assert_equal {5 3 1 4 2} [r sort l by nosort by w_*]
+        assert_equal {1 2 3 4 5} [r sort l by w_*]
         assert_equal {5 3 1 4 2} [r sort_ro l by nosort alpha]
         # A list is stored in its own order (no ALPHA sort as for a set).
         assert_equal 3 [r sort l by nosort limit 1 3 store dst]
