@@ -277,11 +277,13 @@ static int readLen(reader *r, uint64_t *len, int *special) {
     return 0;
 }
 
-/* A plain length (a count): one that cannot be met with fewer than one
- * byte per item left is refused before anything is allocated. */
+/* A plain length (a count, a node's container).  Like Redis's
+ * rdbLoadLen without isencoded, a special encoding byte reads as its six
+ * low bits.  A count that cannot be met with fewer than one byte per item
+ * left is refused before anything is allocated. */
 static int readCount(reader *r, uint64_t *n) {
     int special;
-    return readLen(r, n, &special) && !special && *n <= r->len - r->pos;
+    return readLen(r, n, &special) && *n <= r->len - r->pos;
 }
 
 static int readLZF(reader *r, bstr *out) {
@@ -419,9 +421,8 @@ static int readQuicklist(reader *r, rdbObject *o, int type) {
     if (!readCount(r, &nodes)) return 0;
     for (uint64_t i = 0; i < nodes; i++) {
         uint64_t container = RDB_QL_PACKED;
-        int special;
         if (type == RDB_TYPE_LIST_QUICKLIST_2 &&
-            (!readLen(r, &container, &special) || special ||
+            (!readCount(r, &container) ||
              (container != RDB_QL_PLAIN && container != RDB_QL_PACKED)))
             return 0;
         bstr blob;
