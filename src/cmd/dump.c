@@ -176,17 +176,6 @@ static int restoreOptionsOrReply(client *c, restoreOptions *o) {
     return 1;
 }
 
-/* A restored list's element names: the positions of a list built afresh. */
-static bstr *restoreListNames(size_t n) {
-    bstr *names = xmalloc(n * sizeof(bstr));
-    for (size_t i = 0; i < n; i++) {
-        char name[COLL_LIST_NAME_LEN];
-        collListRankName(i, name);
-        names[i] = bstrNewLen(name, sizeof(name));
-    }
-    return names;
-}
-
 static int restoreCollType(int kind) {
     return kind == RDB_OBJ_HASH ? COLL_HASH : kind == RDB_OBJ_SET ? COLL_SET : COLL_LIST;
 }
@@ -204,13 +193,12 @@ static int restoreObject(int db, const char *key, size_t klen, const rdbObject *
         rc = dbSet(db, key, klen, o->str, bstrLen(o->str), expireAt);
     } else if (rc == DB_OK) {
         int list = o->kind == RDB_OBJ_LIST;
-        bstr *names = list ? restoreListNames(o->n) : o->names;
+        bstr *names = list ? listRankNames(o->n) : o->names;
         const bstr *values = list || o->kind == RDB_OBJ_HASH ? o->values : NULL;
         rc = dbReplaceCollection(db, restoreCollType(o->kind), key, klen, names, values, o->n,
                                  &existed);
         if (rc == DB_OK && expireAt != DB_NO_EXPIRE) rc = dbSetExpire(db, key, klen, expireAt);
-        for (size_t i = 0; list && i < o->n; i++) bstrFree(names[i]);
-        if (list) xfree(names);
+        if (list) listRankNamesFree(names, o->n);
     }
     int commit = dbBatchCommit();
     return rc != DB_OK ? rc : commit;

@@ -263,12 +263,27 @@ static int sortReply(client *c, const sortOptions *o, sortItem *items, long long
     return rc;
 }
 
+bstr *listRankNames(size_t n) {
+    bstr *names = xcalloc(n ? n : 1, sizeof(bstr));
+    for (size_t i = 0; i < n; i++) {
+        char name[COLL_LIST_NAME_LEN];
+        collListRankName(i, name);
+        names[i] = bstrNewLen(name, sizeof(name));
+    }
+    return names;
+}
+
+void listRankNamesFree(bstr *names, size_t n) {
+    for (size_t i = 0; i < n; i++) bstrFree(names[i]);
+    xfree(names);
+}
+
 /* Stores the result items[start..end] as a list at argv[o->store]. */
 static int sortStore(client *c, const sortOptions *o, sortItem *items, long long start,
                      long long end) {
     long long outlen = (end - start + 1) * (o->ngets ? o->ngets : 1);
     size_t n = outlen > 0 ? (size_t)outlen : 0, k = 0;
-    bstr *vals = xcalloc(n ? n : 1, sizeof(bstr)), *names = xcalloc(n ? n : 1, sizeof(bstr));
+    bstr *vals = xcalloc(n ? n : 1, sizeof(bstr));
     int rc = DB_OK;
     for (long long j = start; j <= end && rc == DB_OK; j++) {
         for (int g = 0; g < (o->ngets ? o->ngets : 1) && rc == DB_OK; g++) {
@@ -280,11 +295,7 @@ static int sortStore(client *c, const sortOptions *o, sortItem *items, long long
             k++;
         }
     }
-    for (size_t i = 0; i < k; i++) {
-        char name[COLL_LIST_NAME_LEN];
-        collListRankName(i, name);
-        names[i] = bstrNewLen(name, sizeof(name));
-    }
+    bstr *names = listRankNames(k);
     const char *dst = c->argv[o->store];
     size_t dlen = bstrLen(c->argv[o->store]);
     int existed = 0;
@@ -294,12 +305,9 @@ static int sortStore(client *c, const sortOptions *o, sortItem *items, long long
         else if (existed) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dst, dlen, c->db);
         replyLongLong(c, outlen);
     }
-    for (size_t i = 0; i < k; i++) {
-        bstrFree(vals[i]);
-        bstrFree(names[i]);
-    }
+    for (size_t i = 0; i < k; i++) bstrFree(vals[i]);
     xfree(vals);
-    xfree(names);
+    listRankNamesFree(names, k);
     return rc;
 }
 
