@@ -6,7 +6,11 @@
  * What DUMP writes follows the key's encoding as Redis's would: a hash in
  * the listpack encoding becomes RDB_TYPE_HASH_LISTPACK, a hashtable one
  * RDB_TYPE_HASH; an intset becomes RDB_TYPE_SET_INTSET, a hashtable set
- * RDB_TYPE_SET.  RESTORE writes the key in one batch (the old key's
+ * RDB_TYPE_SET; a list becomes RDB_TYPE_LIST_QUICKLIST_2 cut into the
+ * nodes Redis's RPUSH of its elements into an empty list makes under
+ * list-max-listpack-size and list-compress-depth (lib/quicklist.h).
+ * RESTORE also takes the list types Redis 7.0 still loads (quicklist of
+ * ziplists, ziplist, plain).  RESTORE writes the key in one batch (the old key's
  * removal under REPLACE, the elements and the TTL): after a crash the
  * log holds the old key or the new one, never a part of it.
  *
@@ -18,6 +22,11 @@
  *     keeps the width of the widest member it ever held (SADD s 1 70000,
  *     SREM s 70000 dumps 32-bit values there, 16-bit ones here).  Both
  *     restore to the same set.
+ *   - A list's node boundaries in Redis follow its history (LPUSH fills
+ *     nodes from the head, LINSERT and LREM split and merge them);
+ *     redis-kv keeps only the elements, so a list not built by RPUSH
+ *     alone may dump with other boundaries here.  Both restore to the
+ *     same list.
  *   - A restored hash takes the encoding its contents get when written
  *     (store/collection.h): a listpack payload with a value longer than
  *     hash-max-listpack-value becomes a hashtable, where Redis keeps the
@@ -31,8 +40,10 @@
 #include "db/db.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
+#include "lib/numfmt.h"
 #include "lib/rdb_encoding.h"
 #include "pubsub/notify.h"
+#include "server/config.h"
 #include "server/server.h"
 
 #include <stdint.h>
@@ -43,31 +54,59 @@
  * uncompressed, and so does this one. */
 static int dumpCompression(void) { return server.rdbcompression; }
 
+static void configIntVisitor(const char *name, const char *shownName, const bstr value,
+                             void *privdata) {
+    (void)name, (void)shownName;
+    long v;
+    if (numParseLong(value, bstrLen(value), &v)) *(int *)privdata = (int)v;
+}
+
+/* A directive of class 1 (config_compat.c: kept, not in `server`), read
+ * through CONFIG GET's walk; dflt when it cannot be read. */
+static int dumpConfigInt(const char *name, int dflt) {
+    int v = dflt;
+    configForEachMatching(name, strlen(name), configIntVisitor, &v);
+    return v;
+}
+
+/* The quicklist settings DUMP cuts a list's nodes by. */
+static qlOptions dumpListOptions(void) {
+    return (qlOptions){dumpConfigInt("list-max-listpack-size", -2),
+                       dumpConfigInt("list-compress-depth", 0), QL_PACKED_THRESHOLD};
+}
+
 /* The payload of a collection key: its names and values read out first
  * (DB_ERR_READ when a value cannot be read), then serialized in the
- * encoding that matches the collection's. */
+ * encoding that matches the collection's.  A list's names (positions)
+ * are not needed: its values come in list order. */
 static int dumpCollection(int db, const char *key, size_t klen, int type, bstr *payload) {
     int rc;
     const collection *coll = dbCollection(db, key, klen, type, &rc);
     if (!coll) return rc;
     size_t n = 0, count = collCount(coll);
-    bstr *names = xcalloc(count ? count : 1, sizeof(bstr));
-    bstr *values = type == COLL_HASH ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
+    bstr *names = type != COLL_LIST ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
+    bstr *values = type != COLL_SET ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
     collIter it;
     collElem el;
     collIterInit(&it, coll);
     rc = DB_OK;
     while (rc == DB_OK && collIterNext(&it, &el)) {
         if (values) rc = dbElementValue(klen, &el, &values[n]);
-        if (rc == DB_OK) names[n++] = bstrNewLen(el.name, el.nlen);
+        if (rc != DB_OK) break;
+        if (names) names[n] = bstrNewLen(el.name, el.nlen);
+        n++;
     }
-    if (rc == DB_OK && type == COLL_HASH)
+    if (rc == DB_OK && type == COLL_HASH) {
         *payload = rdbPayloadHash(names, values, n, collEncoding(coll) == COLL_ENC_PACKED,
                                   dumpCompression());
-    else if (rc == DB_OK)
+    } else if (rc == DB_OK && type == COLL_LIST) {
+        qlOptions opt = dumpListOptions();
+        *payload = rdbPayloadList(values, n, &opt, dumpCompression());
+    } else if (rc == DB_OK) {
         *payload = rdbPayloadSet(names, n, collEncoding(coll) == COLL_ENC_INTSET, dumpCompression());
+    }
     for (size_t i = 0; i < n; i++) {
-        bstrFree(names[i]);
+        if (names) bstrFree(names[i]);
         if (values) bstrFree(values[i]);
     }
     xfree(names);
@@ -137,6 +176,10 @@ static int restoreOptionsOrReply(client *c, restoreOptions *o) {
     return 1;
 }
 
+static int restoreCollType(int kind) {
+    return kind == RDB_OBJ_HASH ? COLL_HASH : kind == RDB_OBJ_SET ? COLL_SET : COLL_LIST;
+}
+
 /* Writes the decoded object at key with its expiry (DB_NO_EXPIRE: none),
  * the old key (under REPLACE) deleted first, all in one batch. */
 static int restoreObject(int db, const char *key, size_t klen, const rdbObject *o,
@@ -149,9 +192,13 @@ static int restoreObject(int db, const char *key, size_t klen, const rdbObject *
     if (rc == DB_OK && o->kind == RDB_OBJ_STRING) {
         rc = dbSet(db, key, klen, o->str, bstrLen(o->str), expireAt);
     } else if (rc == DB_OK) {
-        int ctype = o->kind == RDB_OBJ_HASH ? COLL_HASH : COLL_SET;
-        rc = dbReplaceCollection(db, ctype, key, klen, o->names, o->values, o->n, &existed);
+        int list = o->kind == RDB_OBJ_LIST;
+        bstr *names = list ? listRankNames(o->n) : o->names;
+        const bstr *values = list || o->kind == RDB_OBJ_HASH ? o->values : NULL;
+        rc = dbReplaceCollection(db, restoreCollType(o->kind), key, klen, names, values, o->n,
+                                 &existed);
         if (rc == DB_OK && expireAt != DB_NO_EXPIRE) rc = dbSetExpire(db, key, klen, expireAt);
+        if (list) listRankNamesFree(names, o->n);
     }
     int commit = dbBatchCommit();
     return rc != DB_OK ? rc : commit;

@@ -55,6 +55,11 @@ void collScanCommand(client *c, int ctype);
  * new array, xfree it; *n set). */
 collElem *collRandomDistinct(const collection *coll, unsigned long count, size_t *n);
 
+/* The element names of a list of n elements built afresh (SORT STORE,
+ * RESTORE), for dbReplaceCollection: a new array (cmd/sort.c). */
+bstr *listRankNames(size_t n);
+void listRankNamesFree(bstr *names, size_t n);
+
 /* ---------------- handlers ---------------- */
 
 /* cmd/list.c */
@@ -289,6 +294,10 @@ void moveCommand(client *c);
 /* cmd/dump.c */
 void dumpCommand(client *c);
 void restoreCommand(client *c);
+
+/* cmd/sort.c */
+void sortCommand(client *c);
+void sortRoCommand(client *c);
 
 /* cmd/object.c */
 void objectEncodingCommand(client *c);

@@ -59,6 +59,14 @@ static size_t encodeBacklen(unsigned char *buf, uint64_t l) {
     return (size_t)bytes;
 }
 
+size_t lpEntrySize(const char *s, size_t len) {
+    unsigned char enc[9], back[5];
+    long long v;
+    int isInt = numParseLongLong(s, len, &v);
+    size_t elen = isInt ? encodeInt(enc, v) : encodeStrHeader(enc, len) + len;
+    return elen + encodeBacklen(back, elen);
+}
+
 bstr lpAppendBlob(bstr out, const bstr *items, size_t n) {
     size_t start = bstrLen(out);
     unsigned char hdr[LP_HEADER_SIZE] = {0};

@@ -1,6 +1,7 @@
 /* lib/listpack.h -- Redis's listpack blob, as a DUMP payload carries a
- * small hash (RDB_TYPE_HASH_LISTPACK): written for DUMP, read and fully
- * validated for RESTORE.
+ * small hash (RDB_TYPE_HASH_LISTPACK) and each node of a list
+ * (RDB_TYPE_LIST_QUICKLIST_2): written for DUMP, read and fully validated
+ * for RESTORE.
  *
  * The format (all integers little-endian unless said otherwise):
  *   header   total bytes (u32: the whole blob, header and end included),
@@ -36,6 +37,7 @@
 
 #define LP_HEADER_SIZE 6
 #define LP_COUNT_UNKNOWN 65535
+#define LP_EMPTY_SIZE (LP_HEADER_SIZE + 1) /* header and end byte */
 
 /* Called for each element of a blob, in order: its bytes (an integer
  * entry formatted in decimal), valid during the call.  Returns 0 to stop
@@ -45,6 +47,10 @@ typedef int packEntryFn(void *priv, const char *s, size_t len);
 /* Appends the listpack of the n elements items[0..n) to out (a bstr) and
  * returns the new bstr. */
 bstr lpAppendBlob(bstr out, const bstr *items, size_t n);
+
+/* The bytes the element s[0..len) takes in a listpack written by
+ * lpAppendBlob: encoding, data and backlen. */
+size_t lpEntrySize(const char *s, size_t len);
 
 /* Validates the whole blob p[0..len) (header, every entry and its
  * backlen, the count, the end byte exactly at the end) and calls fn for

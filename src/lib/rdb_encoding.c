@@ -183,6 +183,45 @@ bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress) {
     return finishPayload(out);
 }
 
+/* A node's blob, LZF-compressed as Redis's quicklist keeps an inner node
+ * under list-compress-depth: 1 and appended, or 0 when it is too small or
+ * does not compress enough (then it is written as any string). */
+static int appendCompressedNode(bstr *out, const char *blob, size_t len) {
+    if (len < QL_MIN_COMPRESS_BYTES) return 0;
+    char *buf = xmalloc(len);
+    size_t clen = lzfCompress(blob, len, buf, len);
+    int ok = clen != 0 && clen + QL_MIN_COMPRESS_IMPROVE < len;
+    if (ok) {
+        unsigned char tag = RDB_ENCVAL << 6 | RDB_ENC_LZF;
+        *out = bstrCatLen(*out, &tag, 1);
+        *out = rdbAppendLen(*out, clen);
+        *out = rdbAppendLen(*out, len);
+        *out = bstrCatLen(*out, buf, clen);
+    }
+    xfree(buf);
+    return ok;
+}
+
+bstr rdbPayloadList(const bstr *items, size_t n, const qlOptions *o, int compress) {
+    qlNode *nodes;
+    size_t len = qlLayout(items, n, o, &nodes);
+    bstr out = startPayload(RDB_TYPE_LIST_QUICKLIST_2);
+    out = rdbAppendLen(out, len);
+    for (size_t i = 0; i < len; i++) {
+        const qlNode *nd = &nodes[i];
+        out = rdbAppendLen(out, nd->plain ? RDB_QL_PLAIN : RDB_QL_PACKED);
+        bstr blob = nd->plain ? bstrNewLen(items[nd->first], bstrLen(items[nd->first]))
+                              : lpAppendBlob(bstrEmpty(), items + nd->first, nd->count);
+        if (!qlNodeInDepth(i, len, o->compressDepth) &&
+            appendCompressedNode(&out, blob, bstrLen(blob)))
+            bstrFree(blob);
+        else
+            out = appendBlob(out, blob, compress);
+    }
+    xfree(nodes);
+    return finishPayload(out);
+}
+
 /* ---- Reading -------------------------------------------------------- */
 
 int rdbPayloadVerify(const void *payload, size_t len) {
@@ -238,11 +277,13 @@ static int readLen(reader *r, uint64_t *len, int *special) {
     return 0;
 }
 
-/* A plain length (a count): one that cannot be met with fewer than one
- * byte per item left is refused before anything is allocated. */
+/* A plain length (a count, a node's container).  Like Redis's
+ * rdbLoadLen without isencoded, a special encoding byte reads as its six
+ * low bits.  A count that cannot be met with fewer than one byte per item
+ * left is refused before anything is allocated. */
 static int readCount(reader *r, uint64_t *n) {
     int special;
-    return readLen(r, n, &special) && !special && *n <= r->len - r->pos;
+    return readLen(r, n, &special) && *n <= r->len - r->pos;
 }
 
 static int readLZF(reader *r, bstr *out) {
@@ -284,22 +325,24 @@ static int readString(reader *r, bstr *out) {
     return 1;
 }
 
-/* A growing list of names (and values). */
+/* A growing list of names and values: a hash has both, a set names
+ * only, a list values only (its elements). */
 static void objectPush(rdbObject *o, size_t *cap, bstr name, bstr value) {
+    int hasNames = o->kind != RDB_OBJ_LIST, hasValues = o->kind != RDB_OBJ_SET;
     if (o->n == *cap) {
         *cap = *cap ? *cap * 2 : 16;
-        o->names = xrealloc(o->names, *cap * sizeof(bstr));
-        if (o->kind == RDB_OBJ_HASH) o->values = xrealloc(o->values, *cap * sizeof(bstr));
+        if (hasNames) o->names = xrealloc(o->names, *cap * sizeof(bstr));
+        if (hasValues) o->values = xrealloc(o->values, *cap * sizeof(bstr));
     }
-    o->names[o->n] = name;
-    if (o->kind == RDB_OBJ_HASH) o->values[o->n] = value;
+    if (hasNames) o->names[o->n] = name;
+    if (hasValues) o->values[o->n] = value;
     o->n++;
 }
 
 void rdbObjectFree(rdbObject *o) {
     bstrFree(o->str);
     for (size_t i = 0; i < o->n; i++) {
-        bstrFree(o->names[i]);
+        if (o->names) bstrFree(o->names[i]);
         if (o->values) bstrFree(o->values[i]);
     }
     xfree(o->names);
@@ -326,7 +369,7 @@ static int hasDuplicates(const rdbObject *o) {
     return dup;
 }
 
-/* RDB_TYPE_SET and RDB_TYPE_HASH: a count, then strings. */
+/* RDB_TYPE_SET, RDB_TYPE_HASH and RDB_TYPE_LIST: a count, then strings. */
 static int readPlainCollection(reader *r, rdbObject *o) {
     uint64_t n;
     size_t cap = 0;
@@ -334,11 +377,65 @@ static int readPlainCollection(reader *r, rdbObject *o) {
     for (uint64_t i = 0; i < n; i++) {
         bstr name = NULL, value = NULL;
         if (!readString(r, &name)) return 0;
+        if (o->kind == RDB_OBJ_LIST) {
+            objectPush(o, &cap, NULL, name);
+            continue;
+        }
         if (o->kind == RDB_OBJ_HASH && !readString(r, &value)) {
             bstrFree(name);
             return 0;
         }
         objectPush(o, &cap, name, value);
+    }
+    return 1;
+}
+
+/* Collects the elements of listpacks and ziplists into a list. */
+typedef struct listCollector {
+    rdbObject *o;
+    size_t cap;
+} listCollector;
+
+static int collectElement(void *priv, const char *s, size_t len) {
+    listCollector *lc = priv;
+    objectPush(lc->o, &lc->cap, NULL, bstrNewLen(s, len));
+    return 1;
+}
+
+/* The elements of a listpack or a ziplist blob (freed here). */
+static int walkListBlob(bstr blob, listCollector *lc, int listpack) {
+    const unsigned char *b = (const unsigned char *)blob;
+    int ok = listpack ? lpWalk(b, bstrLen(blob), collectElement, lc)
+                      : ziplistWalk(b, bstrLen(blob), collectElement, lc);
+    bstrFree(blob);
+    return ok;
+}
+
+/* RDB_TYPE_LIST_QUICKLIST(_2): a node count, then the nodes.  As
+ * redis-server 7.0.15 does, an empty node string is refused, an empty
+ * listpack or ziplist skipped (a list left with no element is refused by
+ * the caller). */
+static int readQuicklist(reader *r, rdbObject *o, int type) {
+    uint64_t nodes;
+    listCollector lc = {o, 0};
+    if (!readCount(r, &nodes)) return 0;
+    for (uint64_t i = 0; i < nodes; i++) {
+        uint64_t container = RDB_QL_PACKED;
+        if (type == RDB_TYPE_LIST_QUICKLIST_2 &&
+            (!readCount(r, &container) ||
+             (container != RDB_QL_PLAIN && container != RDB_QL_PACKED)))
+            return 0;
+        bstr blob;
+        if (!readString(r, &blob)) return 0;
+        if (bstrLen(blob) == 0) {
+            bstrFree(blob);
+            return 0;
+        }
+        if (container == RDB_QL_PLAIN) {
+            objectPush(o, &lc.cap, NULL, blob);
+            continue;
+        }
+        if (!walkListBlob(blob, &lc, type == RDB_TYPE_LIST_QUICKLIST_2)) return 0;
     }
     return 1;
 }
@@ -434,11 +531,28 @@ int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObjec
         o->kind = RDB_OBJ_HASH;
         ok = readHashBlob(&r, o, type);
         break;
-    default:
-        return 0; /* lists, sorted sets, streams, modules: not yet */
+    case RDB_TYPE_LIST:
+        o->kind = RDB_OBJ_LIST;
+        ok = readPlainCollection(&r, o);
+        break;
+    case RDB_TYPE_LIST_ZIPLIST: {
+        o->kind = RDB_OBJ_LIST;
+        listCollector lc = {o, 0};
+        bstr blob;
+        ok = readString(&r, &blob) && walkListBlob(blob, &lc, 0);
+        break;
     }
-    /* Redis refuses an empty collection and a repeated name. */
-    if (ok && (o->n == 0 || hasDuplicates(o))) ok = 0;
+    case RDB_TYPE_LIST_QUICKLIST:
+    case RDB_TYPE_LIST_QUICKLIST_2:
+        o->kind = RDB_OBJ_LIST;
+        ok = readQuicklist(&r, o, type);
+        break;
+    default:
+        return 0; /* sorted sets, streams, modules: not yet */
+    }
+    /* Redis refuses an empty collection and a repeated name (a list's
+     * elements may repeat). */
+    if (ok && (o->n == 0 || (o->kind != RDB_OBJ_LIST && hasDuplicates(o)))) ok = 0;
     if (!ok) rdbObjectFree(o);
     return ok;
 }

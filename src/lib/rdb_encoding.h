@@ -1,6 +1,6 @@
 /* lib/rdb_encoding.h -- the serialized value of DUMP and RESTORE: one
  * object in Redis's RDB encoding, for the types redis-kv has (strings,
- * hashes, sets).  Pure bytes in, bytes out: no keys, no clients.
+ * hashes, sets, lists).  Pure bytes in, bytes out: no keys, no clients.
  *
  * A payload is
  *   type      one byte, RDB_TYPE_*
@@ -35,6 +35,21 @@
  *                           of name, value, name, value ...
  *   RDB_TYPE_HASH_ZIPLIST   the same in a ziplist (lib/ziplist.h)
  *   RDB_TYPE_HASH_ZIPMAP    a string holding a zipmap (lib/ziplist.h)
+ *   RDB_TYPE_LIST           a length n, then n element strings (read only)
+ *   RDB_TYPE_LIST_ZIPLIST   a string holding a ziplist of the elements
+ *                           (read only)
+ *   RDB_TYPE_LIST_QUICKLIST a length (the node count), then per node a
+ *                           string holding a ziplist (read only)
+ *   RDB_TYPE_LIST_QUICKLIST_2
+ *                           a length (the node count), then per node a
+ *                           container length (RDB_QL_PLAIN: the string
+ *                           that follows is one element; RDB_QL_PACKED: it
+ *                           holds a listpack of elements).  A node that
+ *                           list-compress-depth keeps compressed is
+ *                           written as an LZF string whatever
+ *                           rdbcompression says (lib/quicklist.h has the
+ *                           node rules).  A reader skips an empty
+ *                           listpack or ziplist node, as Redis does.
  *
  * What a writer chooses, as redis-server 7.0 does, so identical contents
  * give identical bytes: a string that is a canonical integer within 32
@@ -48,17 +63,26 @@
 
 #include <stddef.h>
 #include "lib/bstr.h"
+#include "lib/quicklist.h"
 
 #define RDB_VERSION 10        /* Redis 7.0's; a payload of a newer one is refused */
 #define RDB_FOOTER_SIZE 10    /* version (2) + CRC-64 (8) */
 
 #define RDB_TYPE_STRING 0
+#define RDB_TYPE_LIST 1
 #define RDB_TYPE_SET 2
 #define RDB_TYPE_HASH 4
 #define RDB_TYPE_HASH_ZIPMAP 9
+#define RDB_TYPE_LIST_ZIPLIST 10
 #define RDB_TYPE_SET_INTSET 11
 #define RDB_TYPE_HASH_ZIPLIST 13
+#define RDB_TYPE_LIST_QUICKLIST 14
 #define RDB_TYPE_HASH_LISTPACK 16
+#define RDB_TYPE_LIST_QUICKLIST_2 18
+
+/* The container of a RDB_TYPE_LIST_QUICKLIST_2 node. */
+#define RDB_QL_PLAIN 1
+#define RDB_QL_PACKED 2
 
 /* Strings longer than this are tried with LZF (Redis's bound: shorter ones
  * never shrink by the 4 bytes it asks for). */
@@ -68,12 +92,15 @@
 #define RDB_OBJ_STRING 0
 #define RDB_OBJ_HASH 1
 #define RDB_OBJ_SET 2
+#define RDB_OBJ_LIST 3
 typedef struct rdbObject {
     int kind;       /* RDB_OBJ_* */
     bstr str;       /* RDB_OBJ_STRING: the value */
-    bstr *names;    /* hash fields or set members, n of them, no duplicates */
-    bstr *values;   /* hash values (NULL for a set) */
-    size_t n;       /* at least 1 for a hash or a set */
+    bstr *names;    /* hash fields or set members, n of them, no duplicates
+                     * (NULL for a list) */
+    bstr *values;   /* hash values, or a list's elements in order (NULL
+                     * for a set) */
+    size_t n;       /* at least 1 for a hash, a set or a list */
 } rdbObject;
 
 /* Whether p[0..len) ends in a version this build reads and a matching
@@ -97,6 +124,9 @@ void rdbObjectFree(rdbObject *o);
 bstr rdbPayloadString(const char *s, size_t len, int compress);
 bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack, int compress);
 bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress);
+/* A list of the n items in order, as RDB_TYPE_LIST_QUICKLIST_2 with the
+ * nodes RPUSH of the items into an empty list makes in Redis under o. */
+bstr rdbPayloadList(const bstr *items, size_t n, const qlOptions *o, int compress);
 
 /* The pieces, for tests: a length, and a string as a writer stores it. */
 bstr rdbAppendLen(bstr out, unsigned long long len);

@@ -6,6 +6,7 @@
  *   SET a aaaaaaaaaaaaaaaaaaaaa  (21 bytes: LZF)
  *   HSET h a 1 bb hello ccc -300 d 70000  (a listpack)
  *   SADD s 1 2 3 -70000  (an intset of 32 bits)
+ * and the lists in testLists,
  * taken with redis-cli --raw DUMP KEY | head -c -1 | xxd -p. */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "lib/crc64.h"
 #include "lib/listpack.h"
 #include "lib/lzf.h"
+#include "lib/quicklist.h"
 #include "lib/rdb_encoding.h"
 #include "lib/ziplist.h"
 #include "test.h"
@@ -52,6 +54,10 @@ static const char *redisHash =
     "2750130194a9c9";
 static const char *redisSet =
     "0b18040000000400000090eefeff0100000002000000030000000a00a8b63c622cbf2c9c";
+/* list-max-listpack-size 2, RPUSH l a b c d e: three nodes */
+static const char *redisListFill2 =
+    "1203020d0d0000000200816102816202ff020d0d0000000200816302816402ff020a0a0000000100816502ff"
+    "0a00ec5236a76020a1db";
 
 static void testCrc64(void) {
     TEST_CASE("CRC-64/Jones check value") {
@@ -325,8 +331,8 @@ static void testPayloads(void) {
         bstrFree(s);
     }
     TEST_CASE("damaged bodies never decode out of bounds") {
-        const char *payloads[] = {redisString, redisHash, redisSet};
-        for (int k = 0; k < 3; k++) {
+        const char *payloads[] = {redisString, redisHash, redisSet, redisListFill2};
+        for (int k = 0; k < 4; k++) {
             bstr p = fromHex(payloads[k]);
             size_t blen = bstrLen(p) - RDB_FOOTER_SIZE;
             for (size_t i = 0; i < blen; i++) {
@@ -375,11 +381,212 @@ static void testPayloads(void) {
     }
 }
 
+/* ---- Lists ---------------------------------------------------------- */
+
+/* The lists of redis-server 7.0.15, each built by one RPUSH into an empty
+ * key under the settings named. */
+typedef struct redisList {
+    const char *what;
+    qlOptions opt;
+    int compress; /* rdbcompression */
+    const char *items[4];
+    const char *hex;
+} redisList;
+
+#define A20 "aaaaaaaaaaaaaaaaaaaa"
+#define A100 A20 A20 A20 A20 A20
+#define B100 "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define C100 "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define HEX20(b) b b b b b b b b b b b b b b b b b b b b
+#define HEX100(b) HEX20(b) HEX20(b) HEX20(b) HEX20(b) HEX20(b)
+
+static const redisList redisLists[] = {
+    {"one node, integers of every listpack width (defaults)",
+     {-2, 0, QL_PACKED_THRESHOLD}, 1, {NULL},
+     "1201022b2b00000008008161028162020101dffb02c12c02f270110104f4351cdcdf02000000098568656c6c"
+     "6f06ff0a0007ca1652bb429b47"},
+    {"three nodes (list-max-listpack-size 2): a b c d e",
+     {2, 0, QL_PACKED_THRESHOLD}, 1, {"a", "b", "c", "d"}, NULL},
+    {"a PLAIN node (DEBUG QUICKLIST-PACKED-THRESHOLD 5): x, hello world, y",
+     {-2, 0, 5}, 1, {"x", "hello world", "y"},
+     "1203020a0a0000000100817802ff010b68656c6c6f20776f726c64020a0a0000000100817902ff0a006ace9e"
+     "219a64d7ac"},
+    {"list-compress-depth 1, list-max-listpack-size 1, rdbcompression no",
+     {1, 1, QL_PACKED_THRESHOLD}, 0, {A100, B100, C100},
+     "120302406e6e0000000100e064" HEX100("61") "66ff02c310406e086e0000000100e06462e05a000166ff02"
+     "406e6e0000000100e064" HEX100("63") "66ff0a00fc8efe4277cd9491"},
+};
+
+/* The items of redisLists[k] (the first one's are fixed here). */
+static size_t listItems(size_t k, bstr *items) {
+    static const char *first[] = {"a", "b", "1", "-5", "300", "70000", "12345678901", "hello"};
+    size_t n = 0;
+    if (k == 0) {
+        for (; n < 8; n++) items[n] = bstrNewLen(first[n], strlen(first[n]));
+        return n;
+    }
+    for (; n < 4 && redisLists[k].items[n]; n++)
+        items[n] = bstrNewLen(redisLists[k].items[n], strlen(redisLists[k].items[n]));
+    if (k == 1) items[n++] = bstrNewLen("e", 1);
+    return n;
+}
+
+/* Decodes hex (a whole payload): 1 when it reads as the list of the n
+ * items, 0 when refused. */
+static int decodesAsList(bstr p, const bstr *items, size_t n) {
+    rdbObject o;
+    if (!rdbPayloadVerify(p, bstrLen(p)) || !rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, &o))
+        return 0;
+    int same = o.kind == RDB_OBJ_LIST && o.names == NULL && o.n == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = bstrLen(o.values[i]) == bstrLen(items[i]) &&
+               memcmp(o.values[i], items[i], bstrLen(items[i])) == 0;
+    rdbObjectFree(&o);
+    return same;
+}
+
+/* A payload body given in hex, with a footer: whether it decodes. */
+static int bodyDecodes(const char *hex, rdbObject *o) {
+    bstr b = fromHex(hex);
+    bstr p = withFooter(b, bstrLen(b));
+    int ok = rdbPayloadDecode(p, bstrLen(p), SIZE_MAX, o);
+    bstrFree(p);
+    bstrFree(b);
+    return ok;
+}
+
+static void testLists(void) {
+    TEST_CASE("list payloads are redis-server's bytes and decode back") {
+        for (size_t k = 0; k < sizeof(redisLists) / sizeof(redisLists[0]); k++) {
+            bstr items[8];
+            size_t n = listItems(k, items);
+            bstr got = rdbPayloadList(items, n, &redisLists[k].opt, redisLists[k].compress);
+            bstr want = fromHex(redisLists[k].hex ? redisLists[k].hex : redisListFill2);
+            if (!ASSERT_EQ_MEM(got, bstrLen(got), want, bstrLen(want)))
+                fprintf(stderr, "  in: %s\n", redisLists[k].what);
+            ASSERT(decodesAsList(want, items, n));
+            for (size_t i = 0; i < n; i++) bstrFree(items[i]);
+            bstrFree(got);
+            bstrFree(want);
+        }
+    }
+    TEST_CASE("nodes are cut as Redis cuts them") {
+        /* 200 strings of 100 bytes take 103 bytes each in a listpack; an
+         * 8 KB node (fill -2) takes 79 of them (redis-server: 79, 79, 42). */
+        bstr items[200];
+        for (int i = 0; i < 200; i++) items[i] = bstrNewLen(A100, 100);
+        qlNode *nodes;
+        qlOptions o = {-2, 0, QL_PACKED_THRESHOLD};
+        size_t len = qlLayout(items, 200, &o, &nodes);
+        ASSERT_EQ_INT(len, 3);
+        ASSERT_EQ_INT(nodes[0].count, 79);
+        ASSERT_EQ_INT(nodes[1].first, 79);
+        ASSERT_EQ_INT(nodes[2].count, 42);
+        xfree(nodes);
+        /* fill is clamped to -5; fill 0 gives one element per node; a
+         * count fill still stops at 8 KB. */
+        o.fill = -100;
+        len = qlLayout(items, 200, &o, &nodes);
+        ASSERT_EQ_INT(nodes[0].count, 200);
+        xfree(nodes);
+        o.fill = 0;
+        ASSERT_EQ_INT(qlLayout(items, 200, &o, &nodes), 200);
+        xfree(nodes);
+        o.fill = 1000;
+        len = qlLayout(items, 200, &o, &nodes);
+        ASSERT_EQ_INT(nodes[0].count, 79);
+        xfree(nodes);
+        for (int i = 0; i < 200; i++) bstrFree(items[i]);
+        ASSERT_EQ_INT(qlLayout(NULL, 0, &o, &nodes), 0);
+        ASSERT(qlNodeInDepth(0, 5, 2) && qlNodeInDepth(1, 5, 2) && !qlNodeInDepth(2, 5, 2));
+        ASSERT(qlNodeInDepth(3, 5, 2) && qlNodeInDepth(4, 5, 0) && qlNodeInDepth(2, 3, 2));
+    }
+    TEST_CASE("RESTORE's older list types: quicklist of ziplists, ziplist, plain") {
+        static const char *want[] = {"a", "12", "hello", "-300", "70000"};
+        static const char *bodies[] = {
+            /* two ziplist nodes: a 12 hello, -300 70000 */
+            "0e0217170000000f000000030000016103fd020568656c6c6fff"
+            "19190000000e000000020000c0d4fe04e07011010000000000ff",
+            /* an empty ziplist node is skipped */
+            "0e020b0b0000000a0000000000ff17170000000f000000030000016103fd020568656c6c6fff",
+            "0a17170000000f000000030000016103fd020568656c6c6fff",
+            "01030161c00c0568656c6c6f",
+            /* a PLAIN node holding an integer-encoded string */
+            "120201c00c020a0a0000000100ded402ff"};
+        static const size_t counts[] = {5, 3, 3, 3, 2};
+        for (int k = 0; k < 5; k++) {
+            rdbObject o;
+            if (!ASSERT(bodyDecodes(bodies[k], &o))) continue;
+            ASSERT_EQ_INT(o.kind, RDB_OBJ_LIST);
+            ASSERT_EQ_INT(o.n, counts[k]);
+            for (size_t i = 0; i < o.n && k != 4; i++)
+                ASSERT_EQ_MEM(o.values[i], bstrLen(o.values[i]), want[i], strlen(want[i]));
+            if (k == 4) {
+                ASSERT_EQ_MEM(o.values[0], bstrLen(o.values[0]), "12", 2);
+                ASSERT_EQ_MEM(o.values[1], bstrLen(o.values[1]), "-300", 4);
+            }
+            rdbObjectFree(&o);
+        }
+    }
+    TEST_CASE("what redis-server 7.0.15 also loads: empty nodes, trailing bytes, 0xc1") {
+        rdbObject o;
+        ASSERT(bodyDecodes("12020207070000000000ff020a0a0000000100816102ff", &o));
+        ASSERT_EQ_INT(o.n, 1);
+        rdbObjectFree(&o);
+        ASSERT(bodyDecodes("1201020a0a0000000100816102ff00", &o));
+        ASSERT_EQ_INT(o.n, 1);
+        rdbObjectFree(&o);
+        /* A count or container written as a special encoding byte reads
+         * as its six low bits, as Redis's rdbLoadLen reads it. */
+        ASSERT(bodyDecodes("12c1c20a0a0000000100816102ff", &o));
+        ASSERT_EQ_INT(o.n, 1);
+        rdbObjectFree(&o);
+    }
+    TEST_CASE("damaged list payloads are refused, as redis-server refuses them") {
+        static const char *bad[] = {
+            "12010207070000000000ff",         /* only an empty listpack */
+            "1201030a0a0000000100816102ff",     /* container 3 */
+            "1201000a0a0000000100816102ff",     /* container 0 */
+            "1200",                             /* no node */
+            "1202020a0a0000000100816102ff0100", /* an empty PLAIN string */
+            "1201020a0a0000000200816102ff",     /* a wrong listpack count */
+            "1202020a0a0000000100816102ff",     /* a node missing */
+            "12010140",                         /* a node cut short */
+            "0e010b0b0000000a0000000000ff",     /* only an empty ziplist */
+            "0a0b0b0000000a0000000000ff",       /* an empty ziplist */
+            "0100",                             /* an empty plain list */
+            "01020161",                         /* a plain list cut short */
+        };
+        for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+            rdbObject o;
+            if (!ASSERT(!bodyDecodes(bad[k], &o))) fprintf(stderr, "  accepted: %s\n", bad[k]);
+        }
+    }
+    TEST_CASE("random lists round trip through every node shape") {
+        for (int round = 0; round < 200; round++) {
+            size_t n = 1 + rng() % 300;
+            bstr *items = xmalloc(n * sizeof(bstr));
+            for (size_t i = 0; i < n; i++) {
+                size_t len = rng() % 4 == 0 ? rng() % 3000 : rng() % 20;
+                items[i] = bstrNewLen(NULL, len);
+                for (size_t b = 0; b < len; b++) items[i][b] = (char)('0' + rng() % 12);
+            }
+            qlOptions o = {(int)(rng() % 12) - 6, (int)(rng() % 3), rng() % 4 ? QL_PACKED_THRESHOLD : 1000};
+            bstr p = rdbPayloadList(items, n, &o, (int)(rng() % 2));
+            ASSERT(decodesAsList(p, items, n));
+            bstrFree(p);
+            for (size_t i = 0; i < n; i++) bstrFree(items[i]);
+            xfree(items);
+        }
+    }
+}
+
 int main(void) {
     testCrc64();
     testLzf();
     testListpack();
     testZiplistZipmap();
     testPayloads();
+    testLists();
     return testReport();
 }

@@ -1,8 +1,10 @@
-# DUMP and RESTORE: the serialized value of strings, hashes and sets in
-# Redis 7.0's RDB encoding, both ways.  Round trips in every encoding
-# (int-encoded, raw and LZF strings; listpack and hashtable hashes;
-# intset and hashtable sets), payloads of every encoding Redis may send
-# (RDB_TYPE_HASH, _ZIPLIST, _ZIPMAP, _LISTPACK, RDB_TYPE_SET, _INTSET),
+# DUMP and RESTORE: the serialized value of strings, hashes, sets and
+# lists in Redis 7.0's RDB encoding, both ways.  Round trips in every
+# encoding (int-encoded, raw and LZF strings; listpack and hashtable
+# hashes; intset and hashtable sets; lists of one node and of many),
+# payloads of every encoding Redis may send (RDB_TYPE_HASH, _ZIPLIST,
+# _ZIPMAP, _LISTPACK, RDB_TYPE_SET, _INTSET, RDB_TYPE_LIST,
+# _LIST_ZIPLIST, _LIST_QUICKLIST, _LIST_QUICKLIST_2),
 # damaged payloads (every truncation, flipped bytes with a correct CRC:
 # an error, never a crash), version and checksum errors, REPLACE,
 # ABSTTL, IDLETIME, FREQ, BUSYKEY, TTL errors, arity and syntax errors,
@@ -11,8 +13,8 @@
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --server /usr/bin/redis-server --tags -redis-kv-only --single unit/dump
 # The block tagged redis-kv-only holds redis-kv's stricter reading, where
-# Redis loads what redis-kv refuses: lists and sorted sets (not in
-# redis-kv yet), a value that runs on into the payload's own footer, an
+# Redis loads what redis-kv refuses: sorted sets (not in redis-kv yet),
+# a value that runs on into the payload's own footer, an
 # LZF string of length 0, a string longer than proto-max-bulk-len.  redis-kv validates every payload fully, as
 # Redis does with sanitize-dump-payload yes, which the main block sets.
 
@@ -21,11 +23,12 @@
 # same contents on both and compares the DUMP bytes, then restores each
 # server's payloads on the other.
 #
-# The hand-made payloads below (ziplist, zipmap) were built from the
-# formats in src/lib/ziplist.h; redis-server 7.0.15 restores them to the
-# same contents (checked by the reference block).  The list and sorted set
-# payloads are DUMP output of redis-server 7.0.15 for RPUSH l a b and
-# ZADD z 1 a.
+# The hand-made payloads below (ziplist, zipmap, the older list types)
+# were built from the formats in src/lib/ziplist.h and rdb_encoding.h;
+# redis-server 7.0.15 restores them to the same contents (checked by the
+# reference block).  The other list payloads and the sorted set payload
+# are DUMP output of redis-server 7.0.15 (the commands are given where
+# each is used).
 
 # ------------------------------------------------------------------ helpers
 
@@ -63,6 +66,7 @@ proc dump_contents {c key} {
         string { return [list string [$c get $key]] }
         hash { return [list hash [lsort -stride 2 [$c hgetall $key]]] }
         set { return [list set [lsort [$c smembers $key]]] }
+        list { return [list list [$c lrange $key 0 -1]] }
         none { return none }
         default { return [list other [$c type $key]] }
     }
@@ -124,6 +128,15 @@ proc dump_cases {} {
     lappend cases [list "intset of 16 bits" [list [list sadd 1 2 3 -5 32767 -32768]]]
     lappend cases [list "intset of 32 bits" [list [list sadd 1 70000 -70000]]]
     lappend cases [list "intset of 64 bits" [list [list sadd 1 9223372036854775807 -9223372036854775808]]]
+    lappend cases [list "small list" [list [list rpush a b 1 -5 300 70000 12345678901 hello {} a]]]
+    set elems {}
+    for {set j 0} {$j < 1000} {incr j} { lappend elems element-$j $j [expr {-$j * 99991}] }
+    lappend cases [list "list of many nodes" [list [list rpush {*}$elems]]]
+    lappend cases [list "list of large elements" [list [list rpush a [string repeat x 10000] b \
+        [dump_random_string 9000 {a b c d}] [string repeat yz 40000] c]]]
+    set cmds {}
+    for {set j 0} {$j < 300} {incr j} { lappend cmds [list rpush [string repeat v [expr {$j % 120}]]] }
+    lappend cases [list "list pushed one by one" $cmds]
     return $cases
 }
 
@@ -315,6 +328,112 @@ start_server {tags {dump}} {
         assert_equal 0 [r exists x]
     }
 
+    # ---------------------------------------------------------------- lists
+    # redis-server 7.0.15's DUMP of RPUSH l a b 1 -5 300 70000 12345678901
+    # hello, and (list-max-listpack-size 2) of RPUSH l a b c d e (bodies).
+    set ::dump_list_small 1201022b2b00000008008161028162020101dffb02c12c02f270110104f4351cdcdf02000000098568656c6c6f06ff
+    set ::dump_list_fill2 1203020d0d0000000200816102816202ff020d0d0000000200816302816402ff020a0a0000000100816502ff
+    # list-compress-depth 1, list-max-listpack-size 1, rdbcompression no:
+    # RPUSH l of 100 a, 100 b, 100 c.  The middle node is LZF-compressed
+    # whatever rdbcompression says.
+    set ::dump_list_depth [join [list 120302406e6e0000000100e064 [string repeat 61 100] \
+        66ff02c310406e086e0000000100e06462e05a000166ff02406e6e0000000100e064 \
+        [string repeat 63 100] 66ff] ""]
+
+    test {Lists round-trip, in one node and in many} {
+        r del l
+        r rpush l a b 1 -5 300 70000 12345678901 hello
+        set p [dump_round_trip l 12]
+        assert_equal $::dump_list_small [binary encode hex [dump_body $p]]
+        assert_equal {a b 1 -5 300 70000 12345678901 hello} [r lrange l 0 -1]
+        r del l
+        set elems {}
+        for {set i 0} {$i < 3000} {incr i} { lappend elems element-$i }
+        r rpush l {*}$elems
+        set p [dump_round_trip l 12]
+        binary scan [string index $p 1] cu nodes
+        assert_range $nodes 5 10
+        assert_equal $elems [r lrange l 0 -1]
+        # elements larger than a node, integers of every width, empty ones
+        r del l
+        set elems [list [string repeat x 10000] {} 0 -1 127 -4096 32767 8388607 2147483647 \
+                       9223372036854775807 -9223372036854775808 9223372036854775808 007 \
+                       [dump_random_string 20000 {a b c \x00}] y]
+        r rpush l {*}$elems
+        dump_round_trip l 12
+        assert_equal $elems [r lrange l 0 -1]
+    }
+
+    test {RESTORE reads redis-server 7.0.15's list payloads} {
+        r del l
+        assert_equal OK [r restore l 0 [dump_payload_hex $::dump_list_fill2]]
+        assert_equal {a b c d e} [r lrange l 0 -1]
+        assert_equal OK [r restore l 0 [dump_payload_hex $::dump_list_depth] replace]
+        assert_equal [list [string repeat a 100] [string repeat b 100] [string repeat c 100]] \
+            [r lrange l 0 -1]
+        # DEBUG QUICKLIST-PACKED-THRESHOLD 5: "hello world" in a PLAIN node
+        set hex 1203020a0a0000000100817802ff010b68656c6c6f20776f726c64020a0a0000000100817902ff
+        assert_equal OK [r restore l 0 [dump_payload_hex $hex] replace]
+        assert_equal {x {hello world} y} [r lrange l 0 -1]
+    }
+
+    test {RESTORE reads the list types of older Redis versions} {
+        set zl1 170000000f000000030000016103fd020568656c6c6fff
+        set zl2 190000000e000000020000c0d4fe04e07011010000000000ff
+        set empty 0b0000000a0000000000ff
+        # RDB_TYPE_LIST_QUICKLIST (Redis 3.2 to 6.2): nodes of ziplists
+        assert_equal OK [r restore l 0 [dump_payload_hex 0e0217${zl1}19$zl2] replace]
+        assert_equal {a 12 hello -300 70000} [r lrange l 0 -1]
+        # an empty ziplist node is skipped, as Redis skips it
+        assert_equal OK [r restore l 0 [dump_payload_hex 0e020b${empty}17$zl1] replace]
+        assert_equal {a 12 hello} [r lrange l 0 -1]
+        # RDB_TYPE_LIST_ZIPLIST and RDB_TYPE_LIST (before Redis 3.2)
+        assert_equal OK [r restore l 0 [dump_payload_hex 0a17$zl1] replace]
+        assert_equal {a 12 hello} [r lrange l 0 -1]
+        assert_equal OK [r restore l 0 [dump_payload_hex 01030161c00c0568656c6c6f] replace]
+        assert_equal {a 12 hello} [r lrange l 0 -1]
+        # an empty listpack node is skipped too; a PLAIN node may hold an
+        # integer-encoded string
+        assert_equal OK [r restore l 0 [dump_payload_hex 12020207070000000000ff020a0a0000000100816102ff] replace]
+        assert_equal {a} [r lrange l 0 -1]
+        assert_equal OK [r restore l 0 [dump_payload_hex 120201c00c020a0a0000000100ded402ff] replace]
+        assert_equal {12 -300} [r lrange l 0 -1]
+    }
+
+    test {Damaged list payloads are a bad data format and keep the old key} {
+        r del keep
+        r rpush keep v w
+        foreach hex {12010207070000000000ff 1201030a0a0000000100816102ff
+                     1201000a0a0000000100816102ff 1200 1202020a0a0000000100816102ff0100
+                     1201020a0a0000000200816102ff 1202020a0a0000000100816102ff
+                     1201020a0a0000000100816103ff 12010140 0e00 0e010b0b0000000a0000000000ff
+                     0a0b0b0000000a0000000000ff 0100 01020161} {
+            assert_error {ERR Bad data format} {r restore keep 0 [dump_payload_hex $hex] replace} $hex
+        }
+        assert_equal {v w} [r lrange keep 0 -1]
+    }
+
+    test {DUMP of a list follows list-max-listpack-size and list-compress-depth} {
+        r config set list-max-listpack-size 2
+        r del l
+        r rpush l a b c d e
+        assert_equal $::dump_list_fill2 [binary encode hex [dump_body [r dump l]]]
+        r config set list-max-listpack-size -2
+        r del l
+        r rpush l a b c d e
+        assert_equal 12010216160000000500816102816202816302816402816502ff \
+            [binary encode hex [dump_body [r dump l]]]
+        r config set list-compress-depth 1
+        r config set list-max-listpack-size 1
+        r config set rdbcompression no
+        r del l
+        r rpush l [string repeat a 100] [string repeat b 100] [string repeat c 100]
+        assert_equal $::dump_list_depth [binary encode hex [dump_body [r dump l]]]
+        r config set rdbcompression yes
+        r config set list-compress-depth 0
+        r config set list-max-listpack-size -2
+    }
+
     test {Every truncation of a payload is a checksum error} {
         r del h s str x
         r hset h a 1 bb hello ccc -300 d 70000
@@ -376,6 +495,17 @@ start_server {tags {dump}} {
         assert_equal OK [r restore h 100000 $hp]
         assert_range [r pttl h] 90000 100000
         assert_equal {a 1} [r hgetall h]
+        r del l
+        r rpush l x y
+        set lp [r dump l]
+        r del l
+        assert_equal OK [r restore l 100000 $lp]
+        assert_range [r pttl l] 90000 100000
+        assert_equal OK [r restore l [expr {[clock milliseconds] + 200000}] $lp replace absttl]
+        assert_range [r pttl l] 190000 200000
+        assert_equal {x y} [r lrange l 0 -1]
+        assert_equal OK [r restore l 1 $lp absttl replace]
+        assert_equal 0 [r exists l]
     }
 
     test {RESTORE with an ABSTTL in the past creates nothing} {
@@ -410,6 +540,14 @@ start_server {tags {dump}} {
         assert_equal {set m} [dump_contents r k]
         assert_equal OK [r restore k 0 $hp replace]
         assert_equal {hash {a 1}} [dump_contents r k]
+        r del l
+        r rpush l p q
+        set lp [r dump l]
+        assert_equal OK [r restore k 0 $lp replace]
+        assert_equal {list {p q}} [dump_contents r k]
+        assert_error {BUSYKEY*} {r restore k 0 $lp}
+        assert_equal OK [r restore l 0 $hp replace]
+        assert_equal {hash {a 1}} [dump_contents r l]
         r expire k 1000
         assert_equal OK [r restore k 0 $sp replace]
         assert_equal -1 [r ttl k]
@@ -481,12 +619,10 @@ start_server {tags {dump}} {
 
 start_server {tags {dump redis-kv-only}} {
     test {Types redis-kv does not have yet are a bad data format} {
-        # DUMP of RPUSH l a b and ZADD z 1 a on redis-server 7.0.15 (which
-        # loads them, having lists and sorted sets)
-        assert_error {ERR Bad data format} {r restore l 0 [dump_payload_hex 1201020d0d0000000200816102816202ff]}
+        # DUMP of ZADD z 1 a on redis-server 7.0.15 (which loads it, having
+        # sorted sets)
         assert_error {ERR Bad data format} {r restore z 0 [dump_payload_hex 110c0c00000002008161020101ff]}
-        assert_error {ERR Bad data format} {r restore x 0 [dump_payload_hex 0e00]}
-        assert_equal 0 [r exists l z x]
+        assert_equal 0 [r exists z]
     }
 
     test {Every truncated value with a correct footer is a bad data format} {
@@ -495,7 +631,9 @@ start_server {tags {dump redis-kv-only}} {
         r hset h a 1 bb hello ccc -300 d 70000
         r sadd s 1 2 3 -70000
         r set str [string repeat abc 30]
-        foreach key {h s str} {
+        r del l
+        r rpush l a 12 [string repeat hello 10]
+        foreach key {h s str l} {
             set body [dump_body [r dump $key]]
             for {set i 1} {$i < [string length $body]} {incr i} {
                 assert_error {ERR Bad data format} \
@@ -564,11 +702,12 @@ start_server {tags {dump needs:own-server}} {
         r set s [string repeat abc 100]
         r hset h a 1 b 2
         r sadd i 1 2 3
-        foreach k {s h i} { set pl($k) [r dump $k] }
+        r rpush l a 1 [string repeat b 9000] c
+        foreach k {s h i l} { set pl($k) [r dump $k] }
         r flushall
-        foreach k {s h i} { r restore $k 0 $pl($k) }
+        foreach k {s h i l} { r restore $k 0 $pl($k) }
         assert_equal OK [r debug reload]
-        foreach k {s h i} { assert_equal $pl($k) [r dump $k] }
+        foreach k {s h i l} { assert_equal $pl($k) [r dump $k] }
     }
 }
 
@@ -613,10 +752,36 @@ start_server {tags {dump needs:own-server}} {
             }
         }
 
+        test {DUMP of lists gives redis-server's bytes under other list settings} {
+            set elems {}
+            for {set j 0} {$j < 400} {incr j} {
+                lappend elems [string repeat [format %c [expr {97 + $j % 26}]] [expr {($j * 37) % 300}]] $j
+            }
+            foreach {fill depth} {-1 0 -3 0 -5 0 1 0 5 0 100 0 -2 1 -1 2 0 0} {
+                foreach c [list r $rc] {
+                    $c config set list-max-listpack-size $fill
+                    $c config set list-compress-depth $depth
+                    $c del k
+                    $c rpush k {*}$elems
+                }
+                assert_equal [binary encode hex [$rc dump k]] [binary encode hex [r dump k]] "$fill $depth"
+            }
+            foreach c [list r $rc] {
+                $c config set list-max-listpack-size -2
+                $c config set list-compress-depth 0
+            }
+        }
+
         test {Hand-made payloads load the same on redis-server} {
             foreach hex {0d242400000021000000060000046e616d650605726564697307016e03c0d4fe0401780300ff
                          091602046e616d65050172656469733f016e0300333030ff
-                         04020161c0050162027879 0202c10700017a} {
+                         04020161c0050162027879 0202c10700017a
+                         0e0217170000000f000000030000016103fd020568656c6c6fff19190000000e000000020000c0d4fe04e07011010000000000ff
+                         0e020b0b0000000a0000000000ff17170000000f000000030000016103fd020568656c6c6fff
+                         0a17170000000f000000030000016103fd020568656c6c6fff
+                         01030161c00c0568656c6c6f
+                         12020207070000000000ff020a0a0000000100816102ff
+                         120201c00c020a0a0000000100ded402ff} {
                 set p [dump_payload_hex $hex]
                 assert_equal OK [r restore x 0 $p replace]
                 assert_equal OK [$rc restore x 0 $p replace]
