@@ -26,6 +26,7 @@
 #include "store/lazyfree.h"
 #include "store/store.h"
 
+#include <locale.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -470,6 +471,9 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) usage();
+    /* SORT ALPHA compares with strcoll in the environment's collation, as
+     * Redis does; numbers and replies are unaffected (LC_COLLATE only). */
+    setlocale(LC_COLLATE, "");
     initServerState();
     commandTableInit();
     pubsubInit();
