@@ -64,10 +64,13 @@
 #define CLIENT_TRACKING_OPTOUT (1ULL << 24)
 #define CLIENT_TRACKING_CACHING (1ULL << 25)
 #define CLIENT_TRACKING_NOLOOP (1ULL << 26)
+/* Waiting on keys (command/blocking.h): runs nothing until unblocked. */
+#define CLIENT_BLOCKED (1ULL << 27)
 
 struct command;
 struct reactor;
 struct pubsubClientState;
+struct blockState;
 
 /* One command queued between MULTI and EXEC. */
 typedef struct multiCmd {
@@ -116,6 +119,7 @@ typedef struct client {
     uint64_t trackingRedir;    /* CLIENT TRACKING REDIRECT id, 0 for none */
     bstr *trackingPrefixes;    /* BCAST prefixes */
     int trackingNPrefixes;
+    struct blockState *bstate; /* command/blocking.c, NULL unless CLIENT_BLOCKED */
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;
