@@ -810,3 +810,45 @@ test {appendfsync always: a served pop is answered like any write} {
 }
 
 }
+
+# A served pop whose log write fails (a full disk) is answered -MISCONF
+# like the push that readied it, and neither is in the keyspace: the rule
+# of command/write_outcome.h holds for a served client's reply.
+start_server {tags {list_blocking diskfull redis-kv-only needs:own-server}} {
+
+test {Disk full: a served pop whose write fails is answered MISCONF and undone} {
+    if {![lb_is_kv]} { skip "the server under test is not redis-kv" }
+    if {[catch {exec id -u} uid] || $uid ne "0"} { skip "mounting a tmpfs needs root" }
+    if {[catch {tmpfs_mount 2m} dir]} { skip "cannot mount a tmpfs: $dir" }
+    try {
+        set s [spawn_server -dir $dir -overrides {appendfsync always segment-size 256kb} \
+                   -timeout 20 -client]
+        set c [dict get $s client]
+        set rd [redis_deferring_client $s]
+        $rd blpop l 0
+        wait_for_condition 250 20 {[server_info_field $c blocked_clients] == 1} else {
+            fail "the BLPOP did not block"
+        }
+        set pool [string repeat [randstring 1021 1021 binary] 12]
+        set err ""
+        for {set i 0} {$i < 1000 && $err eq ""} {incr i} {
+            catch {$c set fill:$i "$i:[string range $pool $i [expr {$i + 10000}]]"} err
+            if {$err eq "OK"} { set err "" }
+        }
+        assert_match "MISCONF*" $err
+        assert_error {MISCONF*} {$c rpush l [string range $pool 0 20000]}
+        assert_error {MISCONF*} {$rd read}
+        assert_equal 0 [server_info_field $c blocked_clients]
+        assert_equal 0 [$c exists l]
+        exec mount -o remount,size=8m $dir < /dev/null 2>@1
+        assert_equal 1 [$c rpush l a]
+        assert_equal {a} [$c lrange l 0 -1]
+        $rd close
+        stop_server $s
+    } finally {
+        set p [tmpfs_cleanup]
+        if {$p ne ""} { ::test::exception "unmounting the tmpfs" $p }
+    }
+}
+
+}
