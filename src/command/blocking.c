@@ -13,10 +13,10 @@
  * everything blockForKeys did.  The registries hold clients, so they live
  * here in the command layer, not in db/ (as WATCH's registry does).
  *
- * A key is named by a dkey: 4 bytes of database number, then the key's
- * bytes, as in multi_state.c. */
+ * Keys are named by dkeys (command/dkey.h), database and key in one. */
 #include "command/blocking.h"
 #include "client/reply.h"
+#include "command/dkey.h"
 #include "command/write_outcome.h"
 #include "db/db.h"
 #include "lib/alloc.h"
@@ -60,23 +60,6 @@ static const dictType dkeyDictType = {
     .keyFree = bstrDictKeyFree,
     .valFree = NULL,
 };
-
-static bstr makeDkey(int db, const char *key, size_t klen) {
-    uint32_t d = (uint32_t)db;
-    bstr k = bstrNewLen((const char *)&d, sizeof(d));
-    return bstrCatLen(k, key, klen);
-}
-
-static int dkeyDb(const bstr dkey) {
-    uint32_t d;
-    memcpy(&d, dkey, sizeof(d));
-    return (int)d;
-}
-
-static const char *dkeyKey(const bstr dkey, size_t *klen) {
-    *klen = bstrLen(dkey) - sizeof(uint32_t);
-    return dkey + sizeof(uint32_t);
-}
 
 /* ----------------------------------------------------------- the timeout */
 
@@ -136,7 +119,7 @@ void blockForKeys(client *c, const bstr *keys, int nkeys, long long deadlineMs,
     bs->spec = *spec;
     bs->nkeys = 0;
     for (int i = 0; i < nkeys; i++) {
-        bstr dkey = makeDkey(c->db, keys[i], bstrLen(keys[i]));
+        bstr dkey = dkeyNew(c->db, keys[i], bstrLen(keys[i]));
         list *w = dictFetchValue(waiters, dkey);
         if (!w) {
             w = listCreate();
@@ -275,7 +258,7 @@ void blockingServeReadyKeys(void) {
 
 static void keyWritten(int db, const char *key, size_t klen) {
     if (!listLength(blockedClients)) return;
-    markReady(makeDkey(db, key, klen));
+    markReady(dkeyNew(db, key, klen));
 }
 
 /* Every waited-on key of database db (-1: all) becomes ready. */

@@ -34,6 +34,26 @@ proc lb_blocked3 {n args} {
 
 proc lb_close {args} { foreach rd $args { $rd close } }
 
+# The exact bytes of EXEC's reply to a transaction of CMDS (a list of
+# argument lists), on a fresh connection speaking RESP PROTO.
+proc lb_exec_raw {proto cmds} {
+    set c [redis_deferring_client]
+    if {$proto == 3} {
+        $c hello 3
+        $c read
+    }
+    $c multi
+    $c read
+    foreach cmd $cmds {
+        $c {*}$cmd
+        assert_equal QUEUED [$c read] $cmd
+    }
+    $c exec
+    set raw [$c read_raw]
+    $c close
+    return $raw
+}
+
 start_server {tags {list_blocking}} {
 
 # ---------------------------------------------------------------- errors
@@ -318,29 +338,11 @@ test {Keys are served after the script that pushed} {
 
 test {Inside MULTI a blocking command does not block: null on empty} {
     r del l d s
+    set cmds {{blpop l 0} {brpop l 0} {blmove l d left left 0} {brpoplpush l d 0}
+              {blmpop 0 1 l left}}
+    assert_equal "*5\r\n*-1\r\n*-1\r\n\$-1\r\n\$-1\r\n*-1\r\n" [lb_exec_raw 2 $cmds]
     r set s x
-    r multi
-    r blpop l 0
-    r brpop l 0
-    r blmpop 0 1 l left
-    r blmove l d left left 0
-    r brpoplpush l d 0
-    r blpop s 0
-    set c [redis_deferring_client]
-    $c multi
-    $c read
-    $c blpop l 0
-    $c read
-    $c blmove l d left left 0
-    $c read
-    $c brpoplpush l d 0
-    $c read
-    $c blmpop 0 1 l left
-    $c read
-    $c exec
-    assert_equal "*4\r\n*-1\r\n\$-1\r\n\$-1\r\n*-1\r\n" [$c read_raw]
-    $c close
-    assert_error {WRONGTYPE*} {r exec}
+    assert_match "*1\r\n-WRONGTYPE*" [lb_exec_raw 2 {{blpop s 0}}]
 }
 
 test {Inside MULTI a blocking command on a list pops as the non-blocking form} {
@@ -356,18 +358,7 @@ test {Inside MULTI a blocking command on a list pops as the non-blocking form} {
 
 test {Inside MULTI, RESP3: the empty answers are nulls} {
     r del l d
-    set c [redis_deferring_client]
-    $c hello 3
-    $c read
-    $c multi
-    $c read
-    $c blpop l 0
-    $c read
-    $c blmove l d left left 0
-    $c read
-    $c exec
-    assert_equal "*2\r\n_\r\n_\r\n" [$c read_raw]
-    $c close
+    assert_equal "*2\r\n_\r\n_\r\n" [lb_exec_raw 3 {{blpop l 0} {blmove l d left left 0}}]
 }
 
 # ------------------------------------------------------------- timeouts
