@@ -193,7 +193,8 @@ void clientsPause(int type, long long endMs);
 /* Ends the pause if its time is up (Redis checks this wherever a pause
  * matters, not only in the cron).  Returns 1 when no pause is on. */
 int clientsPauseExpired(void);
-/* Clients held by the pause: INFO blocked_clients. */
+/* Clients held by the pause (INFO blocked_clients adds those blocked on
+ * keys, command/blocking.h). */
 unsigned long clientsPausedCount(void);
 const char *clientPeerId(client *c);
 const char *clientSockName(client *c);

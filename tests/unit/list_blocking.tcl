@@ -311,6 +311,18 @@ test {Keys are served after EXEC, which sees the whole transaction} {
     $rd close
 }
 
+test {Keys readied by one EXEC are served in the order they were written} {
+    r del k1 k2
+    set rd [lb_blocked 1 blpop k1 k2 0]
+    r multi
+    r rpush k2 second-key
+    r rpush k1 first-key
+    r exec
+    assert_equal {k2 second-key} [$rd read]
+    assert_equal {first-key} [r lrange k1 0 -1]
+    $rd close
+}
+
 test {A push popped again in the same transaction serves nobody} {
     r del l
     set rd [lb_blocked 1 blpop l 0]
@@ -473,6 +485,17 @@ test {RENAME of a list onto the key a client waits on serves it} {
     r rename src k
     assert_equal {k a} [$rd read]
     assert_equal {b} [r lrange k 0 -1]
+    $rd close
+}
+
+test {COPY of a list onto the key a client waits on serves it} {
+    r del src k
+    r rpush src a
+    set rd [lb_blocked 1 brpop k 0]
+    r copy src k
+    assert_equal {k a} [$rd read]
+    assert_equal 0 [r exists k]
+    assert_equal {a} [r lrange src 0 -1]
     $rd close
 }
 
