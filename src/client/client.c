@@ -275,7 +275,8 @@ void clientProcessInputBuffer(client *c) {
         clientResetRequest(c);
     }
     while (c->qbPos < bstrLen(c->querybuf)) {
-        if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) break;
+        /* A blocked client's next requests wait for its unblocking. */
+        if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_BLOCKED)) break;
         const char *err = NULL;
         lim.unauthenticated = clientAuthRequired(c);
         int rc = respParseRequest(&c->parser, c->querybuf, bstrLen(c->querybuf),
@@ -641,7 +642,7 @@ static void clientsCronResetReplyPeak(client *c) {
 /* Returns 1 if c was closed for being idle longer than `timeout`. */
 static int clientsCronHandleTimeout(client *c) {
     if (!server.maxidletime) return 0;
-    if (c->flags & (CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_PAUSED)) return 0;
+    if (c->flags & (CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_PAUSED | CLIENT_BLOCKED)) return 0;
     if (cachedClock.unixtime - c->lastinteraction <= server.maxidletime) return 0;
     serverLog(LL_VERBOSE, "Closing idle client");
     clientFree(c);
@@ -795,7 +796,7 @@ static void clientFlagsString(client *c, char *flags) {
     if (c->flags & CLIENT_MONITOR) *p++ = 'O';
     if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (c->flags & CLIENT_MULTI) *p++ = 'x';
-    if (c->flags & CLIENT_PAUSED) *p++ = 'b';
+    if (c->flags & (CLIENT_PAUSED | CLIENT_BLOCKED)) *p++ = 'b';
     if (c->flags & CLIENT_TRACKING) *p++ = 't';
     if (c->flags & CLIENT_TRACKING_BROKEN_REDIR) *p++ = 'R';
     if (c->flags & CLIENT_TRACKING_BCAST) *p++ = 'B';

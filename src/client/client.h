@@ -64,10 +64,13 @@
 #define CLIENT_TRACKING_OPTOUT (1ULL << 24)
 #define CLIENT_TRACKING_CACHING (1ULL << 25)
 #define CLIENT_TRACKING_NOLOOP (1ULL << 26)
+/* Waiting on keys (command/blocking.h): runs nothing until unblocked. */
+#define CLIENT_BLOCKED (1ULL << 27)
 
 struct command;
 struct reactor;
 struct pubsubClientState;
+struct blockState;
 
 /* One command queued between MULTI and EXEC. */
 typedef struct multiCmd {
@@ -116,6 +119,7 @@ typedef struct client {
     uint64_t trackingRedir;    /* CLIENT TRACKING REDIRECT id, 0 for none */
     bstr *trackingPrefixes;    /* BCAST prefixes */
     int trackingNPrefixes;
+    struct blockState *bstate; /* command/blocking.c, NULL unless CLIENT_BLOCKED */
 
     /* Output: buf first, then the reply list. */
     size_t bufpos;
@@ -189,7 +193,8 @@ void clientsPause(int type, long long endMs);
 /* Ends the pause if its time is up (Redis checks this wherever a pause
  * matters, not only in the cron).  Returns 1 when no pause is on. */
 int clientsPauseExpired(void);
-/* Clients held by the pause: INFO blocked_clients. */
+/* Clients held by the pause (INFO blocked_clients adds those blocked on
+ * keys, command/blocking.h). */
 unsigned long clientsPausedCount(void);
 const char *clientPeerId(client *c);
 const char *clientSockName(client *c);

@@ -3,6 +3,7 @@
  * HELP. */
 #include "client/reply.h"
 #include "cmd/handlers.h"
+#include "command/blocking.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
@@ -236,6 +237,37 @@ void clientUnpauseCommand(client *c) {
     replyOk(c);
 }
 
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked.  A
+ * client held by CLIENT PAUSE counts as blocked, as in Redis 7.0.15: it
+ * hears the error (nothing for TIMEOUT) and stays held with its
+ * request, which runs when the pause ends. */
+void clientUnblockCommand(client *c) {
+    int withError = 0;
+    if (c->argc > 4) {
+        replyErrorSubcommand(c);
+        return;
+    }
+    if (c->argc == 4) {
+        if (!strcasecmp(c->argv[3], "error")) {
+            withError = 1;
+        } else if (strcasecmp(c->argv[3], "timeout")) {
+            replyError(c, "CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    }
+    long long id;
+    if (!argLongLongOrReply(c, 2, &id)) return;
+    client *target = id > 0 ? clientLookupById((uint64_t)id) : NULL;
+    int unblocked = 0;
+    if (target && (target->flags & CLIENT_PAUSED)) {
+        if (withError) replyError(target, "-UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        unblocked = 1;
+    } else if (target) {
+        unblocked = blockingUnblock(target, withError);
+    }
+    replyLongLong(c, unblocked);
+}
+
 void clientNoEvictCommand(client *c) {
     if (!strcasecmp(c->argv[2], "on")) c->flags |= CLIENT_NO_EVICT;
     else if (!strcasecmp(c->argv[2], "off")) c->flags &= ~CLIENT_NO_EVICT;
@@ -444,6 +476,8 @@ void clientHelpCommand(client *c) {
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",

@@ -102,6 +102,7 @@ void clientKillCommand(client *c);
 void clientReplyCommand(client *c);
 void clientPauseCommand(client *c);
 void clientUnpauseCommand(client *c);
+void clientUnblockCommand(client *c);
 void clientNoEvictCommand(client *c);
 void clientHelpCommand(client *c);
 void clientTrackingCommand(client *c);
@@ -328,5 +329,12 @@ void execCommand(client *c);
 void discardCommand(client *c);
 void watchCommand(client *c);
 void unwatchCommand(client *c);
+
+/* cmd/list_blocking.c */
+void blpopCommand(client *c);
+void brpopCommand(client *c);
+void blmpopCommand(client *c);
+void blmoveCommand(client *c);
+void brpoplpushCommand(client *c);
 
 #endif

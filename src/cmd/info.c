@@ -30,6 +30,7 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "cmd/latency.h"
+#include "command/blocking.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -152,9 +153,11 @@ static bstr infoSectionClients(bstr s) {
         "client_recent_max_output_buffer:%lld\r\n"
         "blocked_clients:%lu\r\n"
         "tracking_clients:%llu\r\n"
-        "clients_in_timeout_table:0\r\n",
+        "clients_in_timeout_table:%lu\r\n",
         (unsigned long)listLength(server.clients), server.maxclients,
-        clientsMaxQueryBuf(), clientsMaxOutputBuf(), clientsPausedCount(), trackingClients);
+        clientsMaxQueryBuf(), clientsMaxOutputBuf(),
+        clientsPausedCount() + blockingClientCount(), trackingClients,
+        blockingClientsWithTimeout());
 }
 
 /* ----------------------------------------------------------------- memory */

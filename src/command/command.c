@@ -6,6 +6,7 @@
  * pause, then the call itself. */
 #include "command/command.h"
 #include "client/reply.h"
+#include "command/blocking.h"
 #include "command/multi_state.h"
 #include "command/write_outcome.h"
 #include "lib/alloc.h"
@@ -135,6 +136,7 @@ void commandTableInit(void) {
     clientSetRequestHandler(commandProcess);
     clientAddListener(&commandClientListener);
     outcomeInit();
+    blockingInit();
 }
 
 int commandCount(void) { return (int)dictSize(commandsByName); }
@@ -336,6 +338,9 @@ static void commandProcess(client *c) {
         return;
     }
     commandCall(c);
+    /* Keys the command (the whole of an EXEC) made ready are served now,
+     * after it and never in its middle (command/blocking.h). */
+    blockingServeReadyKeys();
 }
 
 /* Error replies counted when the last call began or ended: a call failed

@@ -13,6 +13,7 @@
 #include "command/multi_state.h"
 #include "client/reply.h"
 #include "command/command.h"
+#include "command/dkey.h"
 #include "db/db.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -38,17 +39,6 @@ static const dictType watchedKeysType = {
     .valFree = clientListFree,
 };
 
-static bstr makeDkey(int db, const char *key, size_t klen) {
-    uint32_t d = (uint32_t)db;
-    bstr k = bstrNewLen((const char *)&d, sizeof(d));
-    return bstrCatLen(k, key, klen);
-}
-
-static const char *dkeyKey(const bstr dkey, size_t *klen) {
-    *klen = bstrLen(dkey) - sizeof(uint32_t);
-    return dkey + sizeof(uint32_t);
-}
-
 /* ------------------------------------------------------------ watching */
 
 static int clientWatches(client *c, const bstr dkey) {
@@ -61,7 +51,7 @@ static int clientWatches(client *c, const bstr dkey) {
 }
 
 void multiWatchKey(client *c, int db, const char *key, size_t klen) {
-    bstr dkey = makeDkey(db, key, klen);
+    bstr dkey = dkeyNew(db, key, klen);
     if (clientWatches(c, dkey)) {
         bstrFree(dkey);
         return;
@@ -118,7 +108,7 @@ int multiWatchedKeyExpired(client *c) {
  * a key that had already expired at WATCH is no logical change. */
 static void touchWatchedKey(int db, const char *key, size_t klen) {
     if (dictSize(watchedKeys) == 0) return;
-    bstr dkey = makeDkey(db, key, klen);
+    bstr dkey = dkeyNew(db, key, klen);
     list *clients = dictFetchValue(watchedKeys, dkey);
     bstrFree(dkey);
     if (!clients) return;
@@ -141,9 +131,7 @@ static void touchAllWatchedKeysInDb(int emptied, int replacedWith) {
     dictEntry *de;
     while ((de = dictNext(it)) != NULL) {
         bstr dkey = dictGetKey(de);
-        uint32_t d;
-        memcpy(&d, dkey, sizeof(d));
-        if ((int)d != emptied) continue;
+        if (dkeyDb(dkey) != emptied) continue;
         size_t klen;
         const char *key = dkeyKey(dkey, &klen);
         int inEmptied = dbKeyPresent(emptied, key, klen);

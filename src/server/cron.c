@@ -4,6 +4,7 @@
  * and a pending shutdown. */
 #include "client/client.h"
 #include "cmd/latency.h"
+#include "command/blocking.h"
 #include "command/command.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
@@ -44,6 +45,9 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     if (server.pauseType != PAUSE_NONE && cachedClock.mstime >= server.pauseEndMs)
         clientsUnpause();
     clientsCron();
+    /* Blocked clients whose time is up: checked every tick, so a timeout
+     * ends within 1000/hz ms of its deadline, as Redis 7.0's does. */
+    blockingHandleTimeouts(cachedClock.mstime);
     long long expireStart = monotonicUs();
     if (server.activeExpireEnabled) expireCycleRun(server.hz);
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);

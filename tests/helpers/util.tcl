@@ -541,3 +541,19 @@ proc watch_aborts {setup cmd} {
     r ping
     return [expr {[r exec] eq "(nil)"}]
 }
+
+# Waits until INFO blocked_clients of the server `r` talks to reads N
+# (clients waiting on keys plus those held by CLIENT PAUSE); fails the
+# test after about 5 s.
+proc wait_for_blocked_clients_count {n} {
+    wait_for_condition 250 20 {[server_info_field r blocked_clients] == $n} else {
+        fail "blocked_clients is [server_info_field r blocked_clients], not $n"
+    }
+}
+
+# Waits until the client with id ID is blocked (flag b in CLIENT LIST).
+proc wait_for_blocked_client_id {id} {
+    wait_for_condition 250 20 {[regexp {flags=\S*b} [r client list id $id]]} else {
+        fail "client $id is not blocked: [r client list id $id]"
+    }
+}
