@@ -335,7 +335,7 @@ void collListDelete(collection *c, const collSlot *s) {
         arrayRemove(c, s->chunk);
         return;
     }
-    arr[s->chunk] = chunkShrink(k);
+    k = arr[s->chunk] = chunkShrink(k);
     if (k->count < LIST_CHUNK_MAX / 8) {
         mergeIntoPrevious(c, s->chunk + 1);
         mergeIntoPrevious(c, s->chunk);
