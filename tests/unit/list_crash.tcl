@@ -27,7 +27,9 @@
 #
 # The clients are deferring clients driven by the Tcl event loop, one
 # command in flight each: a reply is read when its socket is readable,
-# recorded, and the next command is sent.  Some rounds flood the queue,
+# recorded, and the next command is sent.  The kill comes from a separate
+# process at the chosen moment, so it lands while the server works; the
+# round ends when every client has seen its connection close.  Some rounds flood the queue,
 # in others the producers pace their pushes so that the workers wait in
 # BLMOVE and are served by an LPUSH.
 #
@@ -35,9 +37,10 @@
 # its own servers with spawn_server and signals only their PIDs.  It
 # also runs against real Redis, where `appendonly yes` is added:
 #   tests/runtest --server /usr/bin/redis-server --single unit/list_crash
-# LIST_CRASH_SEED=N replays a seed (each failure message names its seed);
-# LIST_CRASH_LMOVE=1 uses LMOVE instead of BLMOVE (for a server that has
-# no blocking commands yet; the workers then poll).
+# LIST_CRASH_SEED=N replays a seed (each failure message names its seed).
+# A server without LPUSH or BLMOVE skips the test (it never falls back
+# silently); LIST_CRASH_LMOVE=1 uses LMOVE instead of BLMOVE, for a server
+# that has no blocking commands yet (the workers then poll).
 
 # ------------------------------------------------------------------ settings
 
@@ -70,7 +73,7 @@ proc lc_reset_model {} {
     set ::lc_sent [dict create]
     set ::lc_group [dict create]
     set ::lc_errors {}
-    set ::lc_stats [dict create pushed 0 moved 0 done 0 empty 0 unknown 0]
+    set ::lc_stats [dict create pushed 0 moved 0 done 0 empty 0 unknown 0 took 0]
     for {set p 0} {$p < $::lc_producers} {incr p} { set ::lc_next($p) 1 }
 }
 
@@ -118,7 +121,6 @@ proc lc_close_clients {} {
 
 # Sends C's next command and waits (in the event loop) for its reply.
 proc lc_send {c {jobs {}}} {
-    if {$::lc_killed} return
     lassign $::lc_client($c) role idx
     if {$role eq "producer"} {
         set n [expr {1 + int(rand() * 3)}]
@@ -149,19 +151,19 @@ proc lc_send {c {jobs {}}} {
 }
 
 # C's socket is readable: read and record the reply, send the next command.
+# Replies that reach the socket before the kill are read like any other;
+# then the read fails on the closed connection, and the command in
+# flight stays unanswered.
 proc lc_on_reply {c} {
     fileevent [$c channel] readable {}
-    if {$::lc_killed} return
     if {[catch {$c read} reply]} {
-        # Nothing but the kill may close the connection.
-        if {!$::lc_killed} {
-            lc_error "[lindex $::lc_inflight($c) 0] [lindex $::lc_inflight($c) 1]: $reply (before the kill)"
-            set ::lc_done 1
+        if {![string match "I/O error*" $reply]} {
+            lc_error "[lindex $::lc_inflight($c) 0] [lindex $::lc_inflight($c) 1]: $reply"
         }
+        lc_connection_lost $c
         return
     }
     set next [lc_ack $c $reply]
-    if {$::lc_killed} return
     lassign $::lc_client($c) role
     if {$role eq "producer" && $::lc_pace_ms > 0} {
         after [expr {int(rand() * $::lc_pace_ms)}] [list lc_send $c]
@@ -217,25 +219,18 @@ proc lc_ack {c reply} {
     return {}
 }
 
-# kill -9 now; the event loop ends.
-proc lc_kill {s} {
-    set ::lc_killed 1
-    stop_server $s -kill9
-    set ::lc_done 1
+# C's connection is gone.  When every client has lost its connection the
+# event loop of the round ends.
+proc lc_connection_lost {c} {
+    if {$::lc_first_loss eq ""} { set ::lc_first_loss [clock milliseconds] }
+    if {[incr ::lc_lost] == [array size ::lc_client]} { set ::lc_done 1 }
 }
 
-# After the kill: replies already in a client's socket count as
-# acknowledged; what is still unanswered goes to ::lc_unknown.
-proc lc_drain {} {
+# After the kill: what is still unanswered goes to ::lc_unknown.
+proc lc_collect_unknown {} {
     set ::lc_unknown [dict create push {} moves 0 rems {}]
     foreach c [array names ::lc_client] {
-        catch {fileevent [$c channel] readable {}}
         if {![llength $::lc_inflight($c)]} continue
-        $c io_timeout 5
-        if {![catch {$c read} reply]} {
-            lc_ack $c $reply
-            continue
-        }
         lassign $::lc_inflight($c) op jobs
         dict incr ::lc_stats unknown
         switch -- $op {
@@ -313,6 +308,15 @@ proc lc_violations {q p} {
         }
     }
     set moves [dict get $::lc_unknown moves]
+    # How many commands in flight took effect (for the log of the round).
+    set took [llength $surprise]
+    foreach jobs [dict get $::lc_unknown push] {
+        if {[dict exists $where [lindex $jobs 0]]} { incr took }
+    }
+    foreach job $unknown_rems {
+        if {![dict exists $where $job]} { incr took }
+    }
+    dict incr ::lc_stats took $took
     if {[llength $surprise] > $moves} {
         lappend bad "[llength $surprise] jobs moved to processing without an acknowledged BLMOVE ($surprise), but only $moves BLMOVEs were in flight"
     }
@@ -360,25 +364,37 @@ proc lc_rebase {q p} {
 
 # ------------------------------------------------------------------ a round
 
-# Traffic on S for a random time, then kill -9.  Returns nothing; the
-# server is dead afterwards.
-proc lc_round {s} {
-    set ::lc_killed 0
+# Traffic on S for a random time, then kill -9.  The kill comes from a
+# separate process (a shell that sleeps, then kills S's PID), so that it
+# lands wherever the server is, not between two replies the test reads.
+# Returns nothing; the server is dead afterwards.
+proc lc_round {s round} {
     set ::lc_done 0
+    set ::lc_lost 0
+    set ::lc_first_loss ""
     # Half the rounds flood the queue; the others pace the producers so the
     # workers wait in BLMOVE and are served by an LPUSH.
     set ::lc_pace_ms [expr {rand() < 0.5 ? 0 : 20}]
     lc_open_clients $s
-    foreach c [array names ::lc_client] { lc_send $c }
     set ms [expr {$::lc_min_ms + int(rand() * ($::lc_max_ms - $::lc_min_ms))}]
-    set kid [after $ms [list lc_kill $s]]
+    set pid [dict get $s pid]
+    set t0 [clock milliseconds]
+    set killer [exec /bin/sh -c "sleep [format %.3f [expr {$ms / 1000.0}]]; kill -KILL $pid" &]
+    foreach c [array names ::lc_client] { lc_send $c }
+    set guard [after [expr {$ms + 20000}] {set ::lc_done timeout}]
     vwait ::lc_done
-    after cancel $kid
-    if {!$::lc_killed} {
-        # Stopped early by an anomaly: still kill, so the checks run.
-        lc_kill $s
+    after cancel $guard
+    if {$::lc_done eq "timeout"} {
+        lc_fail "round $round: the clients still had connections 20 s after the kill"
     }
-    lc_drain
+    if {$::lc_first_loss < $t0 + $ms} {
+        lc_fail "round $round: the server went away [expr {$::lc_first_loss - $t0}] ms into\
+            the round, before the kill at $ms ms\n[file_tail [dict get $s stdout] 20]"
+    }
+    if {![wait_server_exit $s 10] || ![::server::wait_exit $killer 10]} {
+        lc_fail "round $round: the server (pid $pid) survived kill -9"
+    }
+    lc_collect_unknown
     lc_close_clients
     # Paced sends scheduled before the kill do nothing now; drop them.
     foreach id [after info] {
@@ -402,15 +418,20 @@ start_server {tags {list list_crash redis-kv-only needs:own-server}} {
         set ::lc_unknown [dict create push {} moves 0 rems {}]
         set s [spawn_server -dir [new_tmpdir] -overrides $::lc_overrides -timeout 30]
         set c [redis_client $s]
-        if {!$::lc_use_lmove && [catch {$c blmove lc:probe lc:probe2 RIGHT LEFT 0.01} e] &&
-            [string match "*unknown command*" $e]} {
-            $c close
-            lc_fail "the server has no BLMOVE ($e); LIST_CRASH_LMOVE=1 runs the test with LMOVE"
+        set probe [expr {$::lc_use_lmove ? {lmove lc:probe lc:probe2 RIGHT LEFT}
+                                         : {blmove lc:probe lc:probe2 RIGHT LEFT 0.01}}]
+        foreach cmd [list {lpush lc:probe x} $probe] {
+            if {[catch {$c {*}$cmd} e] && [string match "*unknown command*" $e]} {
+                $c close
+                stop_server $s
+                skip "[string toupper [lindex $cmd 0]] is not implemented"
+            }
         }
+        $c del lc:probe lc:probe2
         $c close
         set log {}
         for {set round 1} {$round <= $::lc_rounds} {incr round} {
-            lc_round $s
+            lc_round $s $round
             if {[llength $::lc_errors]} {
                 lc_fail "round $round, replies before the kill:\n[join [lrange $::lc_errors 0 9] \n]"
             }
@@ -425,9 +446,10 @@ start_server {tags {list list_crash redis-kv-only needs:own-server}} {
             }
             assert_equal [llength $q] [$c llen queue] "LLEN queue after round $round"
             assert_equal [llength $p] [$c llen processing] "LLEN processing after round $round"
-            lappend log "round $round: [dict get $::lc_stats pushed] pushed,\
+            lappend log "after round $round, in all: [dict get $::lc_stats pushed] pushed,\
                 [dict get $::lc_stats moved] moved, [dict get $::lc_stats done] done,\
-                [dict get $::lc_stats unknown] in flight; queue [llength $q], processing [llength $p]"
+                [dict get $::lc_stats unknown] unanswered ([dict get $::lc_stats took] took effect);\
+                queue [llength $q], processing [llength $p]"
             lc_rebase $q $p
             $c close
         }
