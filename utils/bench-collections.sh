@@ -36,31 +36,23 @@
 # --appendfsync everysec"), KVPORT and RPORT (default: free ports from
 # 28300), KV (default src/redis-kv-server, built with make), REDIS_SERVER.
 # Servers run one at a time in temporary directories and are stopped by PID.
-# The helpers (servers, INFO, RSS, settling, redis-benchmark) are shared
-# with utils/bench-lists.sh in utils/bench_lib.py.
+# The set-up and helpers (servers, INFO, RSS, settling, redis-benchmark,
+# the memory table) are shared with utils/bench-lists.sh: utils/bench-lib.sh
+# and utils/bench_lib.py.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-make -s >/dev/null
-export KV=${KV:-./src/redis-kv-server}
-export REDIS_SERVER=${REDIS_SERVER:-redis-server}
-export KV_ARGS=${KV_ARGS:---appendfsync everysec}
-export REDIS_ARGS=${REDIS_ARGS:-"--save '' --appendonly yes --appendfsync everysec"}
-export SCALE=${SCALE:-1}
-export TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-coll.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
+BENCH_NAME=bench-coll
+. utils/bench-lib.sh
 python3 - "$ROUNDS" <<'PY'
-import os, shlex, sys, time
+import os, sys, time
 
 sys.path.insert(0, "utils")
-from bench_lib import MiB, Server, benchRps, bulk, cli, dirBytes, info, med, pickPort, ratio, writeResp
+from bench_lib import (bulk, cli, dirBytes, info, loadAndMeasure, med, printMemoryTable,
+                       printRateTable, rateRound, ratio, scaled, serversFromEnv, writeDatasets)
 
 rounds = int(sys.argv[1])
-scale = float(os.environ["SCALE"])
 tmp = os.environ["TMP"]
-
-def scaled(n, least):
-    return max(least, int(n * scale))
 
 NA = scaled(1_000_000, 200)      # (a) hashes of 10 fields
 NB = scaled(1_000_000, 200)      # (b) fields of one hash (f123 must exist)
@@ -110,21 +102,8 @@ DATASETS = [
     ("c", f"(c) 1 set x {NC} members", genC, (["scard", "bigset"], str(NC))),
     ("d", f"(d) {ND} sets x 10 ints", genD, (["dbsize"], str(ND))),
 ]
-files = {}
-t0 = time.monotonic()
-for tag, _, gen, _ in DATASETS:
-    path = os.path.join(tmp, f"set-{tag}.resp")
-    files[tag] = (path, writeResp(path, gen()))
-print(f"data sets written in {time.monotonic() - t0:.1f} s "
-      f"({sum(os.path.getsize(p) for p, _ in files.values()) / 2**20:.0f} MiB of RESP); "
-      f"SCALE={scale}, {rounds} rounds")
-
-kvPort = pickPort("KVPORT", set())
-rPort = pickPort("RPORT", {kvPort})
-servers = [Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]), kvPort, tmp),
-           Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]), rPort, tmp)]
-print(f"redis-kv: {shlex.join(servers[0].argv)} (port {kvPort})")
-print(f"redis 7:  {shlex.join(servers[1].argv)} (port {rPort})")
+files = writeDatasets(DATASETS, tmp, rounds)
+servers = serversFromEnv(tmp)
 
 mem = {}       # (tag, server) -> [(VmRSS, used_memory)]
 restart = {}   # server -> [seconds to first PONG]
@@ -148,20 +127,8 @@ try:
         for tag, title, _, (check, want) in DATASETS:
             path, ncmds = files[tag]
             for s in servers:  # alternate, so machine noise hits both alike
-                s.start(fresh=True)
-                t = time.monotonic()
-                s.load(path, ncmds)
-                loadSecs = time.monotonic() - t
-                got = cli(s.port, *check)
-                if got != want:
-                    print(f"  !! {s.name}: {' '.join(check)} -> {got!r} after loading, expected {want}")
-                s.settle()
-                rs = s.rss()
-                used = int(info(s.port, "memory")["used_memory"])
-                mem.setdefault((tag, s.name), []).append((rs["VmRSS"], used))
-                line = (f"round {r} {title:<28} {s.name:<8} VmRSS {rs['VmRSS'] / MiB:8.1f} MiB "
-                        f"(anon {rs['RssAnon'] / MiB:.1f}, file {rs['RssFile'] / MiB:.1f}), "
-                        f"used_memory {used / MiB:8.1f} MiB, load {loadSecs:.1f} s")
+                rss, used, line = loadAndMeasure(s, r, title, path, ncmds, check, want)
+                mem.setdefault((tag, s.name), []).append((rss, used))
                 if tag == "a":
                     s.kill9()
                     ready = s.start(fresh=False)
@@ -202,35 +169,18 @@ try:
     for r in range(1, rounds + 1):
         for name, args in benches:
             for p in (1, 16):
-                got = []
-                for s in servers:
-                    rps = benchRps(s, p, REQ[p], args)
-                    tput.setdefault((name, p, s.name), []).append(rps)
-                    got.append(f"{rps:.0f}")
-                print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
+                rateRound(servers, r, name, p, REQ[p], args, tput)
     for s in servers:
         s.kill9()
 
     # -------------------------------------------------------------- tables
     kv, rd = "redis-kv", "redis 7"
     print()
-    print(f"== memory after loading into a fresh server ({rounds} rounds, medians; "
-          f"RSS = VmRSS from /proc/PID/status, used = INFO used_memory; MiB)")
-    print(f"{'data set':<30}{'kv RSS':>10}{'redis RSS':>11}{'kv/redis':>10}"
-          f"{'kv used':>10}{'redis used':>12}{'kv/redis':>10}")
-    for tag, title, _, _ in DATASETS:
-        kr = med([x[0] for x in mem[(tag, kv)]]); rr = med([x[0] for x in mem[(tag, rd)]])
-        ku = med([x[1] for x in mem[(tag, kv)]]); ru = med([x[1] for x in mem[(tag, rd)]])
-        print(f"{title:<30}{kr / MiB:>10.1f}{rr / MiB:>11.1f}{ratio(kr, rr):>10.2f}"
-              f"{ku / MiB:>10.1f}{ru / MiB:>12.1f}{ratio(ku, ru):>10.2f}")
+    printMemoryTable(DATASETS, mem, rounds)
     print()
-    print(f"== throughput, redis-benchmark -c 50, requests/s ({rounds} rounds, medians; "
-          f"-n {REQ[1]} at P1, {REQ[16]} at P16)")
-    print(f"{'command':<12}{'P':>3}{'redis-kv':>12}{'redis 7':>12}{'kv/redis':>10}")
-    for name, _ in benches:
-        for p in (1, 16):
-            a = med(tput[(name, p, kv)]); b = med(tput[(name, p, rd)])
-            print(f"{name:<12}{p:>3}{a:>12.0f}{b:>12.0f}{ratio(a, b):>10.2f}")
+    printRateTable(f"== throughput, redis-benchmark -c 50, requests/s ({rounds} rounds, medians; "
+                   f"-n {REQ[1]} at P1, {REQ[16]} at P16)",
+                   [(name, p) for name, _ in benches for p in (1, 16)], tput)
     print()
     a, b = med(restart[kv]), med(restart[rd])
     print(f"== restart after kill -9 with (a) loaded, exec to first PONG ({rounds} rounds, medians)")

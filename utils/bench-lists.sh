@@ -24,6 +24,9 @@
 #    on one queue and a producer sending LPUSH every 200 us for
 #    HANDOFF_SECS seconds: p50 and p99 of (pop time - push time).
 # Ratios are redis-kv / Redis: memory and latency want < 1, throughput > 1.
+# How much is noise: an A/A run (redis-server in both places, 3 rounds)
+# gave 1.00-1.02 for memory, 0.91-1.11 for the rates, 1.00 for the
+# hand-off p50 and 0.40 for its p99; p99 on 2 shared cores is noise-bound.
 #
 # A row whose command a server answers with "unknown command" (a command
 # not implemented yet) is skipped on that server, shown as "-", and named
@@ -35,33 +38,24 @@
 # --appendonly yes --appendfsync everysec"), KVPORT and RPORT (default:
 # free ports from 28300), KV (default src/redis-kv-server, built with
 # make), REDIS_SERVER.  Servers run in temporary directories and are
-# stopped by PID.  The helpers are utils/bench_lib.py, shared with
-# utils/bench-collections.sh.
+# stopped by PID.  The set-up and helpers are shared with
+# utils/bench-collections.sh: utils/bench-lib.sh and utils/bench_lib.py.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-make -s >/dev/null
-export KV=${KV:-./src/redis-kv-server}
-export REDIS_SERVER=${REDIS_SERVER:-redis-server}
-export KV_ARGS=${KV_ARGS:---appendfsync everysec}
-export REDIS_ARGS=${REDIS_ARGS:-"--save '' --appendonly yes --appendfsync everysec"}
-export SCALE=${SCALE:-1}
+BENCH_NAME=bench-lists
+. utils/bench-lib.sh
 export HANDOFF_SECS=${HANDOFF_SECS:-3}
-export TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-lists.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
 python3 - "$ROUNDS" <<'PY'
-import os, re, shlex, subprocess, sys, time
+import os, re, subprocess, sys
 
 sys.path.insert(0, "utils")
-from bench_lib import MiB, Server, benchRps, bulk, cli, info, med, pickPort, ratio, writeResp
+from bench_lib import (bulk, cli, fmt, loadAndMeasure, med, printMemoryTable, printRateTable,
+                       rateRound, ratio, scaled, serversFromEnv, writeDatasets)
 
 rounds = int(sys.argv[1])
-scale = float(os.environ["SCALE"])
 tmp = os.environ["TMP"]
 handoffSecs = os.environ["HANDOFF_SECS"]
-
-def scaled(n, least):
-    return max(least, int(n * scale))
 
 NE = scaled(1_000_000, 200)      # (e) elements of one list
 NF = scaled(100_000, 100)        # (f) lists of 10 elements
@@ -89,21 +83,8 @@ DATASETS = [
     ("e", f"(e) 1 list x {NE} elements", genE, (["llen", "biglist"], str(NE))),
     ("f", f"(f) {NF} lists x 10 elements", genF, (["dbsize"], str(NF))),
 ]
-files = {}
-t0 = time.monotonic()
-for tag, _, gen, _ in DATASETS:
-    path = os.path.join(tmp, f"set-{tag}.resp")
-    files[tag] = (path, writeResp(path, gen()))
-print(f"data sets written in {time.monotonic() - t0:.1f} s "
-      f"({sum(os.path.getsize(p) for p, _ in files.values()) / 2**20:.0f} MiB of RESP); "
-      f"SCALE={scale}, {rounds} rounds")
-
-kvPort = pickPort("KVPORT", set())
-rPort = pickPort("RPORT", {kvPort})
-servers = [Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]), kvPort, tmp),
-           Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]), rPort, tmp)]
-print(f"redis-kv: {shlex.join(servers[0].argv)} (port {kvPort})")
-print(f"redis 7:  {shlex.join(servers[1].argv)} (port {rPort})")
+files = writeDatasets(DATASETS, tmp, rounds)
+servers = serversFromEnv(tmp)
 
 # ------------------------------------------- commands a server lacks
 
@@ -117,9 +98,6 @@ def supports(s, row, *argv):
         skipped[(row, s.name)] = f"{' '.join(argv)} -> {(out.splitlines() or [''])[0]}"
         return False
     return True
-
-def fmt(x, spec):
-    return "-" if x != x else format(x, spec)  # NaN: no figure
 
 mem = {}       # (tag, server) -> [(VmRSS, used_memory)]
 tput = {}      # (test, P, server) -> [rps]
@@ -148,20 +126,9 @@ try:
             for s in servers:  # alternate, so machine noise hits both alike
                 if ("memory", s.name) in skipped:
                     continue
-                s.start(fresh=True)
-                t = time.monotonic()
-                s.load(path, ncmds)
-                loadSecs = time.monotonic() - t
-                got = cli(s.port, *check)
-                if got != want:
-                    print(f"  !! {s.name}: {' '.join(check)} -> {got!r} after loading, expected {want}")
-                s.settle()
-                rs = s.rss()
-                used = int(info(s.port, "memory")["used_memory"])
-                mem.setdefault((tag, s.name), []).append((rs["VmRSS"], used))
-                print(f"round {r} {title:<28} {s.name:<8} VmRSS {rs['VmRSS'] / MiB:8.1f} MiB "
-                      f"(anon {rs['RssAnon'] / MiB:.1f}, file {rs['RssFile'] / MiB:.1f}), "
-                      f"used_memory {used / MiB:8.1f} MiB, load {loadSecs:.1f} s", flush=True)
+                rss, used, line = loadAndMeasure(s, r, title, path, ncmds, check, want)
+                mem.setdefault((tag, s.name), []).append((rss, used))
+                print(line, flush=True)
                 s.kill9()
 
     # ---------------------------------------- 2, 3: one running pair
@@ -176,15 +143,8 @@ try:
     for r in range(1, rounds + 1):
         for p in (1, 16):
             for name, test, _ in TESTS:
-                got = []
-                for s in servers:
-                    if (name, s.name) in skipped:
-                        got.append("-")
-                        continue
-                    rps = benchRps(s, p, REQ[p], ["-d", "16", "-t", test])
-                    tput.setdefault((name, p, s.name), []).append(rps)
-                    got.append(f"{rps:.0f}")
-                print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
+                rateRound(servers, r, name, p, REQ[p], ["-d", "16", "-t", test], tput,
+                          skip={n for (row, n) in skipped if row == name})
         got = []
         for s in servers:
             if ("hand-off", s.name) in skipped:
@@ -200,23 +160,11 @@ try:
     # -------------------------------------------------------------- tables
     kv, rd = "redis-kv", "redis 7"
     print()
-    print(f"== memory after loading into a fresh server ({rounds} rounds, medians; "
-          f"RSS = VmRSS from /proc/PID/status, used = INFO used_memory; MiB)")
-    print(f"{'data set':<30}{'kv RSS':>10}{'redis RSS':>11}{'kv/redis':>10}"
-          f"{'kv used':>10}{'redis used':>12}{'kv/redis':>10}")
-    for tag, title, _, _ in DATASETS:
-        kr = med([x[0] for x in mem.get((tag, kv), [])]); rr = med([x[0] for x in mem.get((tag, rd), [])])
-        ku = med([x[1] for x in mem.get((tag, kv), [])]); ru = med([x[1] for x in mem.get((tag, rd), [])])
-        print(f"{title:<30}{fmt(kr / MiB, '10.1f'):>10}{fmt(rr / MiB, '11.1f'):>11}{fmt(ratio(kr, rr), '10.2f'):>10}"
-              f"{fmt(ku / MiB, '10.1f'):>10}{fmt(ru / MiB, '12.1f'):>12}{fmt(ratio(ku, ru), '10.2f'):>10}")
+    printMemoryTable(DATASETS, mem, rounds)
     print()
-    print(f"== throughput, redis-benchmark -c 50 -d 16 -t TEST, requests/s ({rounds} rounds, medians; "
-          f"-n {REQ[1]} at P1, {REQ[16]} at P16)")
-    print(f"{'command':<12}{'P':>3}{'redis-kv':>12}{'redis 7':>12}{'kv/redis':>10}")
-    for p in (1, 16):
-        for name, _, _ in TESTS:
-            a = med(tput.get((name, p, kv), [])); b = med(tput.get((name, p, rd), []))
-            print(f"{name:<12}{p:>3}{fmt(a, '12.0f'):>12}{fmt(b, '12.0f'):>12}{fmt(ratio(a, b), '10.2f'):>10}")
+    printRateTable(f"== throughput, redis-benchmark -c 50 -d 16 -t TEST, requests/s ({rounds} rounds, "
+                   f"medians; -n {REQ[1]} at P1, {REQ[16]} at P16)",
+                   [(name, p) for p in (1, 16) for name, _, _ in TESTS], tput)
     print()
     print(f"== hand-off LPUSH -> BRPOP, 50 blocked workers, one LPUSH every 200 us for "
           f"{handoffSecs} s (utils/list-handoff; {rounds} rounds, medians; microseconds)")

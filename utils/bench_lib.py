@@ -7,6 +7,11 @@
 import glob, os, re, signal, socket, statistics, subprocess, sys, time
 
 MiB = 2 ** 20
+SCALE = float(os.environ.get("SCALE", "1"))  # bench-lib.sh exports it
+
+def scaled(n, least):
+    """N times SCALE, at least LEAST: data set sizes and request counts."""
+    return max(least, int(n * SCALE))
 
 # ------------------------------------------------------------ the servers
 
@@ -179,3 +184,88 @@ def med(xs):
 
 def ratio(a, b):
     return a / b if b else float("nan")
+
+# ------------------------------------------- the parts of a benchmark run
+
+def writeDatasets(datasets, root, rounds):
+    """Writes each data set (tag, title, generator, check) to ROOT/set-<tag>.resp;
+    returns tag -> (path, number of commands)."""
+    files = {}
+    t0 = time.monotonic()
+    for tag, _, gen, _ in datasets:
+        path = os.path.join(root, f"set-{tag}.resp")
+        files[tag] = (path, writeResp(path, gen()))
+    print(f"data sets written in {time.monotonic() - t0:.1f} s "
+          f"({sum(os.path.getsize(p) for p, _ in files.values()) / MiB:.0f} MiB of RESP); "
+          f"SCALE={SCALE}, {rounds} rounds")
+    return files
+
+def serversFromEnv(root):
+    """redis-kv and Redis as utils/bench-lib.sh sets them up (KV, KV_ARGS,
+    REDIS_SERVER, REDIS_ARGS; ports KVPORT and RPORT or free ones)."""
+    import shlex
+    kvPort = pickPort("KVPORT", set())
+    rPort = pickPort("RPORT", {kvPort})
+    servers = [Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]), kvPort, root),
+               Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]), rPort, root)]
+    print(f"redis-kv: {shlex.join(servers[0].argv)} (port {kvPort})")
+    print(f"redis 7:  {shlex.join(servers[1].argv)} (port {rPort})")
+    return servers
+
+def loadAndMeasure(s, r, title, path, ncmds, check, want):
+    """Starts S fresh, loads the data set, checks it (CHECK must reply
+    WANT), waits until it settles; returns (VmRSS, used_memory, the
+    round's report line).  S keeps running."""
+    s.start(fresh=True)
+    t = time.monotonic()
+    s.load(path, ncmds)
+    loadSecs = time.monotonic() - t
+    got = cli(s.port, *check)
+    if got != want:
+        print(f"  !! {s.name}: {' '.join(check)} -> {got!r} after loading, expected {want}")
+    s.settle()
+    rs = s.rss()
+    used = int(info(s.port, "memory")["used_memory"])
+    line = (f"round {r} {title:<28} {s.name:<8} VmRSS {rs['VmRSS'] / MiB:8.1f} MiB "
+            f"(anon {rs['RssAnon'] / MiB:.1f}, file {rs['RssFile'] / MiB:.1f}), "
+            f"used_memory {used / MiB:8.1f} MiB, load {loadSecs:.1f} s")
+    return rs["VmRSS"], used, line
+
+def fmt(x, spec):
+    """X formatted by SPEC, or "-" for NaN (no figure: a skipped row)."""
+    return "-" if x != x else format(x, spec)
+
+def printMemoryTable(datasets, mem, rounds, kv="redis-kv", rd="redis 7"):
+    """The memory table: MEM maps (tag, server name) -> [(VmRSS, used_memory)]."""
+    print(f"== memory after loading into a fresh server ({rounds} rounds, medians; "
+          f"RSS = VmRSS from /proc/PID/status, used = INFO used_memory; MiB)")
+    print(f"{'data set':<30}{'kv RSS':>10}{'redis RSS':>11}{'kv/redis':>10}"
+          f"{'kv used':>10}{'redis used':>12}{'kv/redis':>10}")
+    for tag, title, _, _ in datasets:
+        kr = med([x[0] for x in mem.get((tag, kv), [])]); rr = med([x[0] for x in mem.get((tag, rd), [])])
+        ku = med([x[1] for x in mem.get((tag, kv), [])]); ru = med([x[1] for x in mem.get((tag, rd), [])])
+        print(f"{title:<30}{fmt(kr / MiB, '10.1f'):>10}{fmt(rr / MiB, '11.1f'):>11}{fmt(ratio(kr, rr), '10.2f'):>10}"
+              f"{fmt(ku / MiB, '10.1f'):>10}{fmt(ru / MiB, '12.1f'):>12}{fmt(ratio(ku, ru), '10.2f'):>10}")
+
+def printRateTable(title, rows, tput, kv="redis-kv", rd="redis 7"):
+    """A throughput table: ROWS are (command, P) in order, TPUT maps
+    (command, P, server name) -> [requests/s]."""
+    print(title)
+    print(f"{'command':<12}{'P':>3}{'redis-kv':>12}{'redis 7':>12}{'kv/redis':>10}")
+    for name, p in rows:
+        a = med(tput.get((name, p, kv), [])); b = med(tput.get((name, p, rd), []))
+        print(f"{name:<12}{p:>3}{fmt(a, '12.0f'):>12}{fmt(b, '12.0f'):>12}{fmt(ratio(a, b), '10.2f'):>10}")
+
+def rateRound(servers, r, name, p, n, args, tput, skip=()):
+    """One round of one command on each server (alternating, so machine
+    noise hits both alike; a server named in SKIP shows "-"): the rates go
+    to TPUT[(name, p, server name)] and one line is printed."""
+    got = []
+    for s in servers:
+        if s.name in skip:
+            got.append("-")
+            continue
+        rps = benchRps(s, p, n, args)
+        tput.setdefault((name, p, s.name), []).append(rps)
+        got.append(f"{rps:.0f}")
+    print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
