@@ -379,7 +379,7 @@ proc lc_round {s round} {
     set ms [expr {$::lc_min_ms + int(rand() * ($::lc_max_ms - $::lc_min_ms))}]
     set pid [dict get $s pid]
     set t0 [clock milliseconds]
-    set killer [exec /bin/sh -c "sleep [format %.3f [expr {$ms / 1000.0}]]; kill -KILL $pid" &]
+    set killer [exec /bin/sh -c "sleep [format %.3f [expr {$ms / 1000.0}]]; kill -KILL $pid 2>/dev/null" &]
     foreach c [array names ::lc_client] { lc_send $c }
     set guard [after [expr {$ms + 20000}] {set ::lc_done timeout}]
     vwait ::lc_done
@@ -388,6 +388,9 @@ proc lc_round {s round} {
         lc_fail "round $round: the clients still had connections 20 s after the kill"
     }
     if {$::lc_first_loss < $t0 + $ms} {
+        # The server died by itself: the sleeping shell must not signal its
+        # PID later (by then it may be another process's).
+        catch {exec kill -KILL $killer}
         lc_fail "round $round: the server went away [expr {$::lc_first_loss - $t0}] ms into\
             the round, before the kill at $ms ms\n[file_tail [dict get $s stdout] 20]"
     }
