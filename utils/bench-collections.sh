@@ -36,26 +36,23 @@
 # --appendfsync everysec"), KVPORT and RPORT (default: free ports from
 # 28300), KV (default src/redis-kv-server, built with make), REDIS_SERVER.
 # Servers run one at a time in temporary directories and are stopped by PID.
+# The set-up and helpers (servers, INFO, RSS, settling, redis-benchmark,
+# the memory table) are shared with utils/bench-lists.sh: utils/bench-lib.sh
+# and utils/bench_lib.py.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-make -s >/dev/null
-export KV=${KV:-./src/redis-kv-server}
-export REDIS_SERVER=${REDIS_SERVER:-redis-server}
-export KV_ARGS=${KV_ARGS:---appendfsync everysec}
-export REDIS_ARGS=${REDIS_ARGS:-"--save '' --appendonly yes --appendfsync everysec"}
-export SCALE=${SCALE:-1}
-export TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-coll.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
+BENCH_NAME=bench-coll
+. utils/bench-lib.sh
 python3 - "$ROUNDS" <<'PY'
-import glob, os, re, shlex, signal, socket, statistics, subprocess, sys, time
+import os, sys, time
+
+sys.path.insert(0, "utils")
+from bench_lib import (bulk, cli, dirBytes, info, loadAndMeasure, med, printMemoryTable,
+                       printRateTable, rateRound, ratio, scaled, serversFromEnv, writeDatasets)
 
 rounds = int(sys.argv[1])
-scale = float(os.environ["SCALE"])
 tmp = os.environ["TMP"]
-
-def scaled(n, least):
-    return max(least, int(n * scale))
 
 NA = scaled(1_000_000, 200)      # (a) hashes of 10 fields
 NB = scaled(1_000_000, 200)      # (b) fields of one hash (f123 must exist)
@@ -65,147 +62,7 @@ KEYSPACE = scaled(100_000, 100)  # HSET / SADD random keys
 REQ = {1: scaled(200_000, 2000), 16: scaled(1_000_000, 10000)}
 VALUE16 = "0123456789abcdef"
 
-# ------------------------------------------------------------ the servers
-
-def portFree(p):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p)); return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-def pickPort(env, taken):
-    if os.environ.get(env):
-        return int(os.environ[env])
-    for p in range(28300, 28400):
-        if p not in taken and portFree(p):
-            return p
-    sys.exit("no free port in 28300-28399")
-
-def ping(port):
-    """True when the server answers PING with +PONG (not -LOADING)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
-            c.sendall(b"PING\r\n")
-            return c.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-def cli(port, *args, check=True):
-    r = subprocess.run(["redis-cli", "-p", str(port)] + [str(a) for a in args],
-                       capture_output=True, text=True)
-    if check and r.returncode != 0:
-        sys.exit(f"redis-cli {' '.join(map(str, args))} on {port}: {r.stderr.strip()}")
-    return r.stdout.strip()
-
-def info(port, section):
-    d = {}
-    for line in cli(port, "info", section).splitlines():
-        k, sep, v = line.strip().partition(":")
-        if sep:
-            d[k] = v
-    return d
-
-def dirBytes(d):
-    total = 0
-    for root, _, files in os.walk(d):
-        for f in files:
-            try:
-                total += os.stat(os.path.join(root, f)).st_size
-            except FileNotFoundError:
-                pass
-    return total
-
-class Server:
-    def __init__(self, name, argv, port):
-        self.name, self.argv, self.port = name, argv, port
-        self.dir = os.path.join(tmp, name.replace(" ", ""))
-        self.log = self.dir + ".log"
-        self.proc = None
-
-    def start(self, fresh):
-        """Starts the server (in an emptied directory when fresh); returns
-        the seconds from exec to the first +PONG."""
-        if fresh:
-            subprocess.run(["rm", "-rf", self.dir], check=True)
-            os.mkdir(self.dir)
-        open(self.log, "w").close()
-        t0 = time.monotonic()
-        self.proc = subprocess.Popen(self.argv + ["--port", str(self.port), "--bind", "127.0.0.1",
-                                                  "--dir", self.dir, "--logfile", self.log],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not ping(self.port):
-            if self.proc.poll() is not None:
-                sys.exit(f"{self.name} exited with {self.proc.returncode}; see {self.log}:\n"
-                         + open(self.log, errors="replace").read()[-2000:])
-            if time.monotonic() - t0 > 300:
-                sys.exit(f"{self.name} did not answer in 300 s")
-            time.sleep(0.001)
-        return time.monotonic() - t0
-
-    def kill9(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-        self.proc = None
-
-    def rss(self):
-        """VmRSS, RssAnon and RssFile of the process, in bytes."""
-        out = {}
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssAnon", "RssFile"):
-                out[k] = int(v.split()[0]) * 1024
-        return out
-
-    def settle(self):
-        """Waits until the server's background work on the loaded data is
-        done, so that memory, restart and log figures are steady."""
-        time.sleep(1.2)  # cron notices the grown AOF; everysec reaches disk
-        for _ in range(3000):
-            if self.name == "redis-kv":
-                st = info(self.port, "storage")
-                logs = glob.glob(os.path.join(self.dir, "seg-*.log"))
-                hints = glob.glob(os.path.join(self.dir, "seg-*.hint"))
-                if st.get("storage_compacting", "0") == "0" and len(hints) >= len(logs) - 1:
-                    return
-            else:
-                p = info(self.port, "persistence")
-                if p["aof_rewrite_in_progress"] == "0" and p["aof_rewrite_scheduled"] == "0":
-                    return
-            time.sleep(0.1)
-        print(f"  ({self.name}: background work still running after 300 s)")
-
-    def load(self, path, expect):
-        """Pipes the RESP file into the server; every reply must be a non-error."""
-        with open(path, "rb") as f:
-            r = subprocess.run(["redis-cli", "-p", str(self.port), "--pipe"], stdin=f,
-                               capture_output=True, text=True, errors="replace")
-        m = re.search(r"errors: (\d+), replies: (\d+)", r.stdout)
-        if r.returncode != 0 or not m or m.group(1) != "0" or int(m.group(2)) != expect:
-            sys.exit(f"{self.name}: redis-cli --pipe < {os.path.basename(path)} failed "
-                     f"(expected {expect} replies):\n{r.stdout[-2000:]}{r.stderr[-1000:]}")
-
-    def loadedFigure(self):
-        for line in open(self.log, errors="replace"):
-            m = re.search(r"DB loaded from (?:disk|append only file): ([0-9.]+) seconds", line)
-            if m:
-                return float(m.group(1))
-        return float("nan")
-
 # ------------------------------------------------------- the data sets
-
-def writeResp(path, gen):
-    with open(path, "w", buffering=1 << 20) as f:
-        n = 0
-        for chunk in gen:
-            f.write(chunk); n += 1
-    return n
-
-def bulk(s):
-    return f"${len(s)}\r\n{s}\r\n"
 
 def genA():
     # h:<12 digits> with fields f0..f9 and values v<12 digits>:<2 digits>
@@ -245,29 +102,9 @@ DATASETS = [
     ("c", f"(c) 1 set x {NC} members", genC, (["scard", "bigset"], str(NC))),
     ("d", f"(d) {ND} sets x 10 ints", genD, (["dbsize"], str(ND))),
 ]
-files = {}
-t0 = time.monotonic()
-for tag, _, gen, _ in DATASETS:
-    path = os.path.join(tmp, f"set-{tag}.resp")
-    files[tag] = (path, writeResp(path, gen()))
-print(f"data sets written in {time.monotonic() - t0:.1f} s "
-      f"({sum(os.path.getsize(p) for p, _ in files.values()) / 2**20:.0f} MiB of RESP); "
-      f"SCALE={scale}, {rounds} rounds")
+files = writeDatasets(DATASETS, tmp, rounds)
+servers = serversFromEnv(tmp)
 
-kvPort = pickPort("KVPORT", set())
-rPort = pickPort("RPORT", {kvPort})
-servers = [Server("redis-kv", [os.environ["KV"]] + shlex.split(os.environ["KV_ARGS"]), kvPort),
-           Server("redis 7", [os.environ["REDIS_SERVER"]] + shlex.split(os.environ["REDIS_ARGS"]), rPort)]
-print(f"redis-kv: {shlex.join(servers[0].argv)} (port {kvPort})")
-print(f"redis 7:  {shlex.join(servers[1].argv)} (port {rPort})")
-
-def med(xs):
-    return statistics.median(xs) if xs else float("nan")
-
-def ratio(a, b):
-    return a / b if b else float("nan")
-
-MiB = 2 ** 20
 mem = {}       # (tag, server) -> [(VmRSS, used_memory)]
 restart = {}   # server -> [seconds to first PONG]
 logb = {}      # server -> [(counter growth, directory growth)]
@@ -290,20 +127,8 @@ try:
         for tag, title, _, (check, want) in DATASETS:
             path, ncmds = files[tag]
             for s in servers:  # alternate, so machine noise hits both alike
-                s.start(fresh=True)
-                t = time.monotonic()
-                s.load(path, ncmds)
-                loadSecs = time.monotonic() - t
-                got = cli(s.port, *check)
-                if got != want:
-                    print(f"  !! {s.name}: {' '.join(check)} -> {got!r} after loading, expected {want}")
-                s.settle()
-                rs = s.rss()
-                used = int(info(s.port, "memory")["used_memory"])
-                mem.setdefault((tag, s.name), []).append((rs["VmRSS"], used))
-                line = (f"round {r} {title:<28} {s.name:<8} VmRSS {rs['VmRSS'] / MiB:8.1f} MiB "
-                        f"(anon {rs['RssAnon'] / MiB:.1f}, file {rs['RssFile'] / MiB:.1f}), "
-                        f"used_memory {used / MiB:8.1f} MiB, load {loadSecs:.1f} s")
+                rss, used, line = loadAndMeasure(s, r, title, path, ncmds, check, want)
+                mem.setdefault((tag, s.name), []).append((rss, used))
                 if tag == "a":
                     s.kill9()
                     ready = s.start(fresh=False)
@@ -344,42 +169,18 @@ try:
     for r in range(1, rounds + 1):
         for name, args in benches:
             for p in (1, 16):
-                got = []
-                for s in servers:
-                    out = subprocess.run(["redis-benchmark", "-p", str(s.port), "-c", "50",
-                                          "-P", str(p), "-n", str(REQ[p]), "--csv"]
-                                         + [str(a) for a in args],
-                                         capture_output=True, text=True).stdout.splitlines()
-                    try:
-                        rps = float(out[1].split('","')[1])
-                    except (IndexError, ValueError):
-                        sys.exit(f"{s.name}: redis-benchmark {name} -P {p} printed {out!r}")
-                    tput.setdefault((name, p, s.name), []).append(rps)
-                    got.append(f"{rps:.0f}")
-                print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
+                rateRound(servers, r, name, p, REQ[p], args, tput)
     for s in servers:
         s.kill9()
 
     # -------------------------------------------------------------- tables
     kv, rd = "redis-kv", "redis 7"
     print()
-    print(f"== memory after loading into a fresh server ({rounds} rounds, medians; "
-          f"RSS = VmRSS from /proc/PID/status, used = INFO used_memory; MiB)")
-    print(f"{'data set':<30}{'kv RSS':>10}{'redis RSS':>11}{'kv/redis':>10}"
-          f"{'kv used':>10}{'redis used':>12}{'kv/redis':>10}")
-    for tag, title, _, _ in DATASETS:
-        kr = med([x[0] for x in mem[(tag, kv)]]); rr = med([x[0] for x in mem[(tag, rd)]])
-        ku = med([x[1] for x in mem[(tag, kv)]]); ru = med([x[1] for x in mem[(tag, rd)]])
-        print(f"{title:<30}{kr / MiB:>10.1f}{rr / MiB:>11.1f}{ratio(kr, rr):>10.2f}"
-              f"{ku / MiB:>10.1f}{ru / MiB:>12.1f}{ratio(ku, ru):>10.2f}")
+    printMemoryTable(DATASETS, mem, rounds)
     print()
-    print(f"== throughput, redis-benchmark -c 50, requests/s ({rounds} rounds, medians; "
-          f"-n {REQ[1]} at P1, {REQ[16]} at P16)")
-    print(f"{'command':<12}{'P':>3}{'redis-kv':>12}{'redis 7':>12}{'kv/redis':>10}")
-    for name, _ in benches:
-        for p in (1, 16):
-            a = med(tput[(name, p, kv)]); b = med(tput[(name, p, rd)])
-            print(f"{name:<12}{p:>3}{a:>12.0f}{b:>12.0f}{ratio(a, b):>10.2f}")
+    printRateTable(f"== throughput, redis-benchmark -c 50, requests/s ({rounds} rounds, medians; "
+                   f"-n {REQ[1]} at P1, {REQ[16]} at P16)",
+                   [(name, p) for name, _ in benches for p in (1, 16)], tput)
     print()
     a, b = med(restart[kv]), med(restart[rd])
     print(f"== restart after kill -9 with (a) loaded, exec to first PONG ({rounds} rounds, medians)")

@@ -44,14 +44,8 @@ tmp = os.environ["TMP"]
 def freeport():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
-def ping(port):
-    """1 when the server answers PING with +PONG (not -LOADING)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
-            c.sendall(b"PING\r\n")
-            return c.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
+sys.path.insert(0, "utils")
+from bench_lib import ping  # noqa: E402 (after the path it needs)
 
 class Server:
     def __init__(self, name, argv, port, workdir):
