@@ -66,9 +66,7 @@ static int argLongInOrReply(client *c, int i, long min, long max, const char *ms
     return 1;
 }
 
-/* LEFT or RIGHT (any case) as LIST_HEAD / LIST_TAIL, or 0 after a syntax
- * error. */
-static int argEndOrReply(client *c, int i, int *end) {
+int listEndOrReply(client *c, int i, int *end) {
     if (!strcasecmp(c->argv[i], "left")) *end = LIST_HEAD;
     else if (!strcasecmp(c->argv[i], "right")) *end = LIST_TAIL;
     else {
@@ -287,7 +285,7 @@ int listMpopArgsOrReply(client *c, int first, listMpopArgs *a) {
         return 0;
     }
     int at = a->firstKey + (int)a->nkeys, counted = 0;
-    if (!argEndOrReply(c, at, &a->end)) return 0;
+    if (!listEndOrReply(c, at, &a->end)) return 0;
     for (int j = at + 1; j < c->argc; j++) {
         if (!counted && !strcasecmp(c->argv[j], "count") && j + 1 < c->argc) {
             if (!argLongInOrReply(c, ++j, 1, LONG_MAX, "count should be greater than 0",
@@ -378,7 +376,7 @@ static void moveGeneric(client *c, int from, int to) {
 
 void lmoveCommand(client *c) {
     int from, to;
-    if (!argEndOrReply(c, 3, &from) || !argEndOrReply(c, 4, &to)) return;
+    if (!listEndOrReply(c, 3, &from) || !listEndOrReply(c, 4, &to)) return;
     moveGeneric(c, from, to);
 }
 

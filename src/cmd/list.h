@@ -13,6 +13,10 @@
 #define LIST_HEAD 0
 #define LIST_TAIL 1
 
+/* argv[i], LEFT or RIGHT in any case, as LIST_HEAD / LIST_TAIL: 1, or 0
+ * after replying a syntax error. */
+int listEndOrReply(client *c, int i, int *end);
+
 /* Pops up to count (>= 1) elements from 'end' of the list at key in
  * c->db, as LPOP/RPOP do: one batch, the keyspace event "lpop" or "rpop",
  * then "del" when the list emptied, and the key marked modified (WATCH,

@@ -140,17 +140,6 @@ void blmpopCommand(client *c) {
     blockingPop(c, c->argv + a.firstKey, (int)a.nkeys, a.end, a.count, deadline);
 }
 
-/* LEFT or RIGHT (any case), else the syntax error. */
-static int listEndOrReply(client *c, int i, int *end) {
-    if (!strcasecmp(c->argv[i], "left")) *end = LIST_HEAD;
-    else if (!strcasecmp(c->argv[i], "right")) *end = LIST_TAIL;
-    else {
-        replyErrorSyntax(c);
-        return 0;
-    }
-    return 1;
-}
-
 /* BLMOVE and BRPOPLPUSH once the arguments are read.  The destination's
  * type is checked only when there is something to move (Redis 7.0): a
  * client may block with a destination of another type, and is then
