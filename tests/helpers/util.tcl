@@ -541,3 +541,35 @@ proc watch_aborts {setup cmd} {
     r ping
     return [expr {[r exec] eq "(nil)"}]
 }
+
+# ---- models of lists (unit/list, unit/list_durability) ---------------------
+
+# The inclusive range {first last} of a list of LEN elements that LRANGE
+# and LTRIM give for START END (negative counts from the end), or {} when
+# it is empty: the model of Redis's index rules.
+proc list_index_range {len start end} {
+    if {$start < 0} { set start [expr {$len + $start}] }
+    if {$end < 0} { set end [expr {$len + $end}] }
+    if {$start < 0} { set start 0 }
+    if {$start > $end || $start >= $len} { return {} }
+    if {$end >= $len} { set end [expr {$len - 1}] }
+    return [list $start $end]
+}
+
+# LREM COUNT V on the Tcl list L (a model of a list): returns {newlist
+# removed}.
+proc list_model_lrem {l count v} {
+    set removed 0
+    set limit [expr {$count == 0 ? -1 : abs($count)}]
+    if {$count < 0} { set l [lreverse $l] }
+    set out {}
+    foreach e $l {
+        if {$e eq $v && $removed != $limit} {
+            incr removed
+            continue
+        }
+        lappend out $e
+    }
+    if {$count < 0} { set out [lreverse $out] }
+    return [list $out $removed]
+}

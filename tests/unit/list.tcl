@@ -34,35 +34,6 @@ proc lt_make {key items} {
     if {[llength $items]} { r rpush $key {*}$items }
 }
 
-# The inclusive range {first last} of a list of LEN elements that LRANGE
-# and LTRIM give for START END (negative counts from the end), or {} when
-# it is empty: the model of Redis's index rules.
-proc lt_range {len start end} {
-    if {$start < 0} { set start [expr {$len + $start}] }
-    if {$end < 0} { set end [expr {$len + $end}] }
-    if {$start < 0} { set start 0 }
-    if {$start > $end || $start >= $len} { return {} }
-    if {$end >= $len} { set end [expr {$len - 1}] }
-    return [list $start $end]
-}
-
-# LREM on the Tcl list L: returns {newlist removed}.
-proc lt_model_lrem {l count v} {
-    set removed 0
-    set limit [expr {$count == 0 ? -1 : abs($count)}]
-    if {$count < 0} { set l [lreverse $l] }
-    set out {}
-    foreach e $l {
-        if {$e eq $v && $removed != $limit} {
-            incr removed
-            continue
-        }
-        lappend out $e
-    }
-    if {$count < 0} { set out [lreverse $out] }
-    return [list $out $removed]
-}
-
 # LPOS on the Tcl list L: the indexes of the matches of V for RANK,
 # COUNT (0: all) and MAXLEN (0: no limit).
 proc lt_model_lpos {l v rank count maxlen} {
@@ -1238,7 +1209,7 @@ start_server {tags {list}} {
                 }
                 9 {
                     set count [expr {[randomInt 7] - 3}]
-                    lassign [lt_model_lrem $model $count $v] model removed
+                    lassign [list_model_lrem $model $count $v] model removed
                     assert_equal $removed [r lrem l $count $v]
                 }
                 10 {
@@ -1246,7 +1217,7 @@ start_server {tags {list}} {
                     set s [expr {[randomInt 5] - 2}]
                     set e [expr {-1 - [randomInt 4]}]
                     if {[randomInt 20] == 0} { set e [expr {$s - 1}] }
-                    set range [lt_range $len $s $e]
+                    set range [list_index_range $len $s $e]
                     assert_equal OK [r ltrim l $s $e]
                     if {$range eq {}} {
                         set model {}
@@ -1257,7 +1228,7 @@ start_server {tags {list}} {
                 11 {
                     set s [expr {[randomInt [expr {2 * $len + 5}]] - $len - 2}]
                     set e [expr {[randomInt [expr {2 * $len + 5}]] - $len - 2}]
-                    set range [lt_range $len $s $e]
+                    set range [list_index_range $len $s $e]
                     set want [expr {$range eq {} ? {} : [lrange $model {*}$range]}]
                     assert_equal $want [r lrange l $s $e] "lrange $s $e"
                     set i [expr {[randomInt [expr {2 * $len + 3}]] - $len - 1}]
