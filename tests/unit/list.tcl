@@ -8,14 +8,18 @@
 # another type, TYPE and OBJECT ENCODING (Redis 7.0 calls every list
 # "quicklist"), CONFIG of list-max-listpack-size (alias
 # list-max-ziplist-size) and list-compress-depth, keyspace events of class
-# l in Redis's order, WATCH, and a seeded random walk of a few thousand
-# operations checked against a Tcl model.
+# l in Redis's order, keymiss, WATCH, client tracking, MULTI/EXEC, expiry,
+# and a seeded random walk of a few thousand operations checked against a
+# Tcl model.
 #
-# Checked against a real redis-server 7.0.15:
+# Checked against a real redis-server 7.0.15, both ways:
 #   redis-server --port P --save '' --appendonly no &
 #   tests/runtest --host 127.0.0.1 --port P --single unit/list
-# Nothing here is redis-kv-only.  Blocking commands (BLPOP ...) and SORT
-# have their own files.
+#   tests/runtest --server /usr/bin/redis-server --single unit/list
+# Nothing here is redis-kv-only.  The DEBUG RELOAD test is in its own
+# block tagged needs:own-server (skipped with --host/--port); restarts,
+# kill -9 and compaction are in list_durability.tcl.  Blocking commands
+# (BLPOP ...) and SORT have their own files.
 
 # ------------------------------------------------------------------ helpers
 
@@ -190,7 +194,7 @@ start_server {tags {list}} {
 
     test {LPOP and RPOP: a negative or non-integer count is refused, nothing popped} {
         lt_make l {a b}
-        foreach bad {-1 -100 abc 1.5 "" " 1" 9223372036854775808} {
+        foreach bad {-1 -100 abc 1.5 "" " 1" +1 01 9223372036854775808} {
             assert_error_equal "ERR value is out of range, must be positive" \
                 {r lpop l $bad} "count '$bad'"
             assert_error_equal "ERR value is out of range, must be positive" \
@@ -242,7 +246,7 @@ start_server {tags {list}} {
 
     test {LINDEX: an index that is not an integer} {
         lt_make l {a b}
-        foreach bad {abc 1.5 "" " 1" 1x 9223372036854775808} {
+        foreach bad {abc 1.5 "" " 1" 1x -0 +1 01 9223372036854775808} {
             assert_error_equal "ERR value is not an integer or out of range" \
                 {r lindex l $bad} "index '$bad'"
         }
@@ -290,7 +294,7 @@ start_server {tags {list}} {
 
     test {LRANGE: indexes that are not integers} {
         lt_make l {a b}
-        foreach {s e} {a 1 0 b 1.0 2 0 "" "" -1 " 0" 1 0 9223372036854775808} {
+        foreach {s e} {a 1 0 b 1.0 2 0 "" "" -1 " 0" 1 0 9223372036854775808 -0 1 0 +1 01 2} {
             assert_error_equal "ERR value is not an integer or out of range" \
                 {r lrange l $s $e} "lrange '$s' '$e'"
         }
@@ -330,7 +334,7 @@ start_server {tags {list}} {
 
     test {LSET: an index that is not an integer; arity} {
         lt_make l {a b}
-        foreach bad {abc 1.5 "" " 0" 9223372036854775808} {
+        foreach bad {abc 1.5 "" " 0" -0 +1 9223372036854775808} {
             assert_error_equal "ERR value is not an integer or out of range" \
                 {r lset l $bad x} "index '$bad'"
         }
@@ -463,7 +467,7 @@ start_server {tags {list}} {
 
     test {LTRIM: indexes that are not integers; arity} {
         lt_make l {a b}
-        foreach {s e} {a 1 0 b 1.0 2 "" 0 0 9223372036854775808} {
+        foreach {s e} {a 1 0 b 1.0 2 "" 0 0 9223372036854775808 -0 -1 0 +1} {
             assert_error_equal "ERR value is not an integer or out of range" \
                 {r ltrim l $s $e} "ltrim '$s' '$e'"
         }
@@ -527,6 +531,14 @@ start_server {tags {list}} {
         assert_equal 6 [r lpos l c rank 2 maxlen 7]
         # Options may come in any order and any case.
         assert_equal {7 6} [r lpos l c MAXLEN 0 COUNT 2 Rank -1]
+    }
+
+    test {LPOS: an option given twice counts with its last value} {
+        lt_make l {a b c a}
+        assert_equal 0 [r lpos l a rank 2 rank 1]
+        assert_equal {0 3} [r lpos l a count 1 count 0]
+        assert_equal 0 [r lpos l a maxlen 1 maxlen 0]
+        assert_equal (nil) [r lpos l c maxlen 0 maxlen 2]
     }
 
     test {LPOS of a missing key: nil, or an empty array with COUNT} {
@@ -720,7 +732,7 @@ start_server {tags {list}} {
 
     test {LMPOP errors: numkeys, direction, COUNT} {
         lt_make l {a b}
-        foreach bad {0 -1 x 1.5} {
+        foreach bad {0 -1 x 1.5 01 +1} {
             assert_error_equal "ERR numkeys should be greater than 0" \
                 {r lmpop $bad l left} "numkeys '$bad'"
         }
@@ -735,6 +747,7 @@ start_server {tags {list}} {
                 {r lmpop 1 l left count $bad} "count $bad"
         }
         assert_error_equal "ERR count should be greater than 0" {r lmpop 1 l left count x}
+        assert_error_equal "ERR count should be greater than 0" {r lmpop 1 l left count +2}
         assert_equal {a b} [r lrange l 0 -1]
         assert_arity_error lmpop {} {1} {1 l}
     }
@@ -1134,6 +1147,115 @@ start_server {tags {list}} {
         }
     }
 
+    # ------------------------------------------------ RESP3, MULTI, expiry
+    test {A RESP3 client (HELLO 3) reads the null replies of the list commands as nulls} {
+        r del nokey l
+        set c [redis_client]
+        $c hello 3
+        $c null_value NULL
+        foreach cmd {{lpop nokey} {rpop nokey 2} {lpop nokey 0} {lindex nokey 0}
+                     {lpos nokey a} {lmove nokey x left left} {rpoplpush nokey x}
+                     {lmpop 1 nokey left}} {
+            assert_equal NULL [$c {*}$cmd] $cmd
+            assert_equal _ [$c last_type] $cmd
+        }
+        $c rpush l a b c
+        assert_equal {l {a b}} [$c lmpop 1 l left count 2]
+        assert_equal * [$c last_type]
+        assert_equal {} [$c lpos l x count 0]
+        assert_equal * [$c last_type]
+        $c close
+        r del l
+    }
+
+    test {List commands in MULTI/EXEC; a WRONGTYPE inside does not stop the others} {
+        r flushdb
+        r multi
+        assert_equal QUEUED [r rpush l a b c]
+        assert_equal QUEUED [r lpop l]
+        assert_equal QUEUED [r lmove l l left right]
+        assert_equal QUEUED [r lrange l 0 -1]
+        assert_equal {3 a b {c b}} [r exec]
+        r set s v
+        set rd [redis_deferring_client]
+        foreach cmd {multi {rpush l x} {lpush s x} {rpop l} exec} { $rd {*}$cmd }
+        foreach _ {1 2 3 4} { $rd read }
+        assert_equal "*3\r\n:3\r\n-$::list_wrongtype\r\n\$1\r\nx\r\n" [$rd read_raw]
+        $rd close
+        assert_equal {c b} [r lrange l 0 -1]
+        assert_equal v [r get s]
+    }
+
+    test {An expired list is gone; a push onto it starts a new list without a TTL} {
+        r flushdb
+        r rpush l a b
+        r pexpire l 1
+        after 20
+        assert_equal 0 [r exists l]
+        assert_equal 0 [r llen l]
+        assert_equal (nil) [r lpop l]
+        r rpush l2 a
+        r pexpire l2 1
+        after 20
+        assert_equal 1 [r rpush l2 c]
+        assert_equal -1 [r ttl l2]
+        assert_equal {c} [r lrange l2 0 -1]
+        assert_equal 0 [r lpushx l x]
+        r flushdb
+    }
+
+    test {keymiss: reading a missing list sends it; pops, moves and writes do not} {
+        r flushdb
+        foreach cmd {{llen nokey} {lrange nokey 0 -1} {lindex nokey 0} {lpos nokey a}
+                     {lpos nokey a count 0}} {
+            assert_equal {{nokey keymiss}} [keyspace_events_of Km { r {*}$cmd }] $cmd
+        }
+        foreach cmd {{lpop nokey} {rpop nokey 1} {lmove nokey d left left}
+                     {rpoplpush nokey d} {lmpop 1 nokey left} {linsert nokey before a b}
+                     {lrem nokey 0 a} {ltrim nokey 0 1} {lpushx nokey a}} {
+            assert_equal {} [keyspace_events_of Km { r {*}$cmd }] $cmd
+        }
+        r rpush l a
+        assert_equal {} [keyspace_events_of Km { r lindex l 5 }]
+        r flushdb
+    }
+
+    test {Client tracking: LRANGE tracks the key, LPUSH invalidates it, a write that changes nothing does not} {
+        r flushdb
+        r rpush k a
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd lrange k 0 -1
+        $rd read
+        r linsert k before zz x
+        r lrem k 0 zz
+        r lpushx nokey x
+        $rd ping
+        assert_equal PONG [$rd read]
+        r lpush k b
+        $rd ping
+        assert_equal {invalidate k} [$rd read]
+        assert_equal > [$rd last_type]
+        assert_equal PONG [$rd read]
+        $rd close
+    }
+
+    test {COPY onto an existing key needs REPLACE; the copy is independent} {
+        r flushdb
+        r rpush l a b
+        r rpush other x
+        assert_equal 0 [r copy l other]
+        assert_equal {x} [r lrange other 0 -1]
+        assert_equal 1 [r copy l other replace]
+        r lset other 0 A
+        assert_equal {a b} [r lrange l 0 -1]
+        assert_equal {A b} [r lrange other 0 -1]
+        r flushdb
+    }
+
     # ------------------------------------------------------- random walk
     test {A seeded random walk of 4000 operations matches a Tcl model} {
         r del l other
@@ -1277,5 +1399,31 @@ start_server {tags {list}} {
             }
         }
         r del l
+    }
+}
+
+start_server {tags {list needs:own-server}} {
+    r null_value (nil)
+
+    test {DEBUG RELOAD keeps every list in its order, with TYPE, encoding and TTL} {
+        r flushall
+        r rpush small a b "" "\x00\xff\r\n"
+        set vals {}
+        for {set i 0} {$i < 5000} {incr i} { lappend vals v$i }
+        r rpush big {*}$vals
+        for {set i 0} {$i < 40} {incr i} { r linsert big before v2500 ins$i }
+        r lset big 0 first
+        r lrem big 0 v10
+        r ltrim big 1 -2
+        r rpush ttl x
+        r pexpireat ttl 4000000000000
+        set before [list [r lrange small 0 -1] [r lrange big 0 -1] [r lrange ttl 0 -1]]
+        assert_equal OK [r debug reload]
+        assert_equal $before [list [r lrange small 0 -1] [r lrange big 0 -1] [r lrange ttl 0 -1]]
+        assert_equal 5037 [r llen big]
+        assert_equal list [r type big]
+        assert_equal quicklist [r object encoding small]
+        assert_equal quicklist [r object encoding big]
+        assert_equal 4000000000000 [r pexpiretime ttl]
     }
 }
