@@ -28,37 +28,10 @@
 
 # ------------------------------------------------------------------ helpers
 
-set ::ld_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 set ::ld_skip ""
 
 proc ld_require {} {
     if {$::ld_skip ne ""} { skip $::ld_skip }
-}
-
-# A server on DIR (a fresh temp dir by default) with appendfsync always
-# and no automatic compaction, plus OVERRIDES.
-proc ld_start {{dir ""} {overrides {}}} {
-    if {$dir eq ""} { set dir [new_tmpdir] }
-    set o [dict create appendfsync always compact-garbage-percent 0]
-    foreach {k v} $overrides { dict set o $k $v }
-    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
-}
-
-# utils/redis-kv-check ARGS must exit 0; returns its output.  No server
-# may run on the directory.
-proc ld_check {when args} {
-    if {![file executable $::ld_tool]} { fail "utils/redis-kv-check is not built ($::ld_tool)" }
-    lassign [run_tool $::ld_tool {*}$args] rc out
-    if {$rc != 0} { fail "redis-kv-check $args exited $rc $when:\n$out" }
-    return $out
-}
-
-proc ld_wait_compaction {c} {
-    wait_for_condition 3000 20 {
-        [server_info_field $c aof_rewrite_in_progress] == 0
-    } else {
-        fail "the compaction did not end"
-    }
 }
 
 # How many bytes the log grew while SCRIPT ran (in the caller).
@@ -233,13 +206,13 @@ proc ld_elements {} {
 # With the server S (on DIR) stopped: redis-kv-check passes, and the
 # model reads back after a graceful restart and after kill -9.
 proc ld_check_restarts {s dir} {
-    assert_match "*result: clean*" [ld_check "after the stop" $dir]
+    assert_match "*result: clean*" [redis_kv_check "after the stop" $dir]
     set s [restart_server $s]
     ld_verify [dict get $s client] "after a graceful restart"
     set s [restart_server $s -kill9]
     ld_verify [dict get $s client] "after kill -9"
     stop_server $s
-    assert_match "*result: clean*" [ld_check "after the restarts" $dir]
+    assert_match "*result: clean*" [redis_kv_check "after the restarts" $dir]
 }
 
 # N values "PREFIX0" .. with a 40-byte tail, as argument lists of RPUSH
@@ -268,7 +241,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         ld_require
         ld_reset
         set dir [new_tmpdir]
-        set s [ld_start $dir]
+        set s [spawn_durable_server $dir]
         set c [dict get $s client]
 
         ld_do $c rpush order m0 m1 m2 m3 m4 m5 m6 m7 m8 m9
@@ -365,7 +338,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
 
     test {kill -9 under pipelined RPUSH of two elements: no acknowledged push lost, none half applied} {
         ld_require
-        set s [ld_start]
+        set s [spawn_durable_server]
         set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
         set next 1
         set acked 0
@@ -409,7 +382,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
 
     test {kill -9 under pipelined LMOVE: every element is in the source or the destination, once} {
         ld_require
-        set s [ld_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         set orig {}
         for {set i 0} {$i < 3000} {incr i} { lappend orig e$i }
@@ -451,7 +424,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         ld_require
         ld_reset
         set dir [new_tmpdir]
-        set s [ld_start $dir {segment-size 64kb}]
+        set s [spawn_durable_server $dir {segment-size 64kb}]
         set c [dict get $s client]
         # Dead records of every kind: overwritten elements (LSET), removed
         # ones (LREM, LTRIM, pops), a whole list deleted, respaced inserts.
@@ -497,7 +470,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         set got [pipeline_replies $c [linsert $during 0 bgrewriteaof]]
         assert_equal "Background append only file rewriting started" [lindex $got 0]
         assert_equal $want [lrange $got 1 end]
-        ld_wait_compaction $c
+        wait_compaction_end $c
         assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         ld_verify $c "after the compaction"
         set st1 [server_info_fields $c storage_segments storage_dead_bytes storage_total_bytes]
@@ -507,13 +480,13 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         # A quiet compaction leaves only live records: one ELEMENT per
         # element of the lists.
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
-        ld_wait_compaction $c
+        wait_compaction_end $c
         set st2 [server_info_fields $c storage_segments storage_dead_bytes storage_total_bytes]
         assert_lessthan [dict get $st2 storage_dead_bytes] \
             [expr {[dict get $st2 storage_segments] * 4096}] $st2
         ld_verify $c "after the quiet compaction"
         stop_server $s
-        set stats [ld_check "after the compactions" $dir --stats]
+        set stats [redis_kv_check "after the compactions" $dir --stats]
         assert_match "*element [ld_elements],*" $stats
         ld_check_restarts $s $dir
     }
@@ -521,7 +494,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
     test {Commands that touch a few elements of a 100,000-element list log less than 1 KB} {
         ld_require
         ld_reset
-        set s [ld_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         ld_pipe $c [ld_bulk_rpush big v 100000]
         ld_pipe $c [ld_bulk_rpush trim t 100000]
