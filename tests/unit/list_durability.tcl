@@ -15,8 +15,9 @@
 #     leaves one ELEMENT record per live element (redis-kv-check --stats);
 #   - a command that touches a few elements of a big list writes a few
 #     records, not the list: LTRIM of a 100,000-element list to 10
-#     elements, LSET, LINSERT, LREM of one element, LPOP and RPOP of 1000
-#     each add less than 1 KB to the log (INFO storage_total_bytes, as
+#     elements, LSET, LINSERT, LREM of one element, LPOP and RPOP of 1000,
+#     a push and a rotation (LMOVE onto itself) each add less than 1 KB
+#     to the log (INFO storage_total_bytes, as
 #     collections_log.tcl measures an HSET).
 #
 # redis-kv only (tags redis-kv-only needs:own-server): the tests start
@@ -507,12 +508,15 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         dict set grew lrem [ld_log_growth $c { ld_do $c lrem big 1 v60000$tail }]
         dict set grew lpop [ld_log_growth $c { ld_do $c lpop big 1000 }]
         dict set grew rpop [ld_log_growth $c { ld_do $c rpop big 1000 }]
+        dict set grew lpush [ld_log_growth $c { ld_do $c lpush big newhead }]
+        dict set grew rpush [ld_log_growth $c { ld_do $c rpush big newtail }]
+        dict set grew lmove [ld_log_growth $c { ld_do $c lmove big big left right }]
         dict set grew ltrim [ld_log_growth $c { ld_do $c ltrim trim 0 9 }]
         dict set grew ltrim-middle [ld_log_growth $c { ld_do $c ltrim mid 50000 50009 }]
         dict for {cmd bytes} $grew {
             assert_lessthan $bytes 1024 "$cmd on a 100,000-element list added $bytes bytes to the log ($grew)"
         }
-        assert_equal 98000 [$c llen big]
+        assert_equal 98002 [$c llen big]
         assert_equal 10 [$c llen trim]
         ld_verify $c "before the restart"
         stop_server $s -kill9
