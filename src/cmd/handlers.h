@@ -57,6 +57,25 @@ collElem *collRandomDistinct(const collection *coll, unsigned long count, size_t
 
 /* ---------------- handlers ---------------- */
 
+/* cmd/list.c */
+void lpushCommand(client *c);
+void rpushCommand(client *c);
+void lpushxCommand(client *c);
+void rpushxCommand(client *c);
+void linsertCommand(client *c);
+void lpopCommand(client *c);
+void rpopCommand(client *c);
+void lmpopCommand(client *c);
+void lmoveCommand(client *c);
+void rpoplpushCommand(client *c);
+void llenCommand(client *c);
+void lindexCommand(client *c);
+void lrangeCommand(client *c);
+void lposCommand(client *c);
+void lsetCommand(client *c);
+void ltrimCommand(client *c);
+void lremCommand(client *c);
+
 /* cmd/connection.c */
 void pingCommand(client *c);
 void echoCommand(client *c);

@@ -205,6 +205,22 @@ void dbKeyModified(int db, const char *key, size_t klen);
 int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const bstr *names,
                         const bstr *values, size_t n, int *existed);
 
+/* ---- Lists (db/list.c) ----------------------------------------------------
+ *
+ * A list is a collection of type COLL_LIST whose element names are
+ * positions (store/collection.h, "Lists"); these are its writes that
+ * choose positions or remove runs.  Like the element writes above they
+ * signal keyAdded when they create the key, never keyModified. */
+
+/* A new element at rank (0: the head; the count: the tail), one ELEMENT
+ * record; a missing key becomes a list.  When its neighbours' positions
+ * touch, elements around it move first (a few records, one batch). */
+int dbListInsert(int db, const char *key, size_t klen, uint32_t rank, const char *val,
+                 size_t vlen);
+/* Keeps elements [from, to] (ranks, to < count) and removes the others,
+ * one record whatever their number; from > to removes all, and the key. */
+int dbListTrim(int db, const char *key, size_t klen, uint32_t from, uint32_t to);
+
 /* ---- Lazy freeing (store/lazyfree.h) -------------------------------------
  *
  * Which deletes hand a big collection (free effort above

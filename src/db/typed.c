@@ -27,6 +27,7 @@ const char *dbTypeName(int type) {
     case DB_TYPE_STRING: return "string";
     case COLL_HASH: return "hash";
     case COLL_SET: return "set";
+    case COLL_LIST: return "list";
     default: return "none";
     }
 }

@@ -1,5 +1,6 @@
-/* store/coll_internal.h -- what collection.c and its three encodings
- * (coll_packed.c, coll_intset.c, coll_table.c) share; private to them.
+/* store/coll_internal.h -- what collection.c and its four encodings
+ * (coll_packed.c, coll_intset.c, coll_table.c, coll_list.c) share;
+ * private to them.
  *
  * collection.c owns the struct, the encoding switch and the conversion
  * rules; each encoding file owns its storage and knows nothing of limits
@@ -17,9 +18,10 @@
 #include "store/collection.h"
 
 typedef struct collTable collTable;
+typedef struct collListChunk collListChunk;
 
 struct collection {
-    uint8_t type;           /* COLL_HASH, COLL_SET */
+    uint8_t type;           /* COLL_HASH, COLL_SET, COLL_LIST */
     uint8_t enc;            /* COLL_ENC_*, 0 before the first insert */
     uint8_t width;          /* INTSET: bytes per value (2, 4, 8) */
     uint32_t count;
@@ -33,6 +35,13 @@ struct collection {
             collLoc *locs;       /* count locations, parallel to vals */
         } intset;
         collTable *table;
+        struct {
+            union {
+                collListChunk **many; /* n chunks, room for cap */
+                collListChunk *one;   /* when cap is 0: the only chunk */
+            } chunks;            /* (coll_list.c) */
+            uint32_t n, cap;
+        } list;
     } u;
 };
 
@@ -42,7 +51,8 @@ typedef struct collSlot {
     size_t at;              /* PACKED: offset of the entry */
     size_t tailAt;          /* PACKED: offset of segment in the entry */
     size_t size;            /* PACKED: bytes of the entry */
-    uint32_t pos;           /* INTSET: index */
+    uint32_t pos;           /* INTSET: index; LIST: index in its chunk */
+    uint32_t chunk;         /* LIST: the chunk */
     void **link;            /* TABLE: what points at the entry */
     void *array;            /* TABLE: the rehashArray holding it */
     uint64_t hash;          /* TABLE: the name's hash (also when absent) */
@@ -93,5 +103,19 @@ void collTableAdd(collTable *ct, const char *name, size_t nlen, uint64_t h, cons
 int collTableIterNext(collIter *it, const collTable *ct, collElem *out);
 unsigned long collTableScan(collTable *ct, unsigned long cursor, collScanFn *fn, void *priv);
 void collTableRandom(const collTable *ct, uint64_t (*rnd)(void), collElem *out);
+
+/* ---- LIST (coll_list.c) -------------------------------------------------- */
+
+/* Finds a position name (other names are never elements). */
+int collListFind(const collection *c, const char *name, size_t nlen, collSlot *s);
+void collListSetLoc(collection *c, const collSlot *s, const collLoc *loc);
+void collListDelete(collection *c, const collSlot *s);
+/* Inserts a position name, known absent, at its place in the order. */
+void collListInsert(collection *c, const char *name, const collLoc *loc);
+int collListIterNext(collIter *it, collElem *out);
+/* Removes the elements outside [lo, hi] (collListTrim); returns how many. */
+uint32_t collListTrimEnds(collection *c, uint64_t lo, uint64_t hi, collTrimFn *fn, void *priv);
+size_t collListMemoryBytes(const collection *c);
+void collListFree(collection *c);
 
 #endif

@@ -4,8 +4,8 @@
  * This file holds the collection struct (coll_internal.h), the switch
  * over its encoding and Redis's conversion rules.  The encodings' storage
  * is in coll_packed.c (PACKED, "listpack"), coll_intset.c (INTSET,
- * "intset") and coll_table.c (TABLE, "hashtable"); each file's header
- * gives its layout byte by byte.
+ * "intset"), coll_table.c (TABLE, "hashtable") and coll_list.c (LIST,
+ * "quicklist"); each file's header gives its layout byte by byte.
  *
  * The collection itself.  A 24-byte struct, one 32-byte jemalloc block:
  * type, encoding, the intset's value width, the element count and the
@@ -25,7 +25,8 @@
  *     TABLE at its first non-integer member or when a new member makes
  *     it hold more than set-max-intset-entries (with 3: SADD of 1 2 3
  *     stays, a 4th converts; a limit above 2^30 counts as 2^30);
- *   - never back: removals leave the encoding as it is.
+ *   - never back: removals leave the encoding as it is;
+ *   - a list is always LIST (Redis 7.0 answers "quicklist" for any list).
  * The limits are read at each put, so a CONFIG SET applies to the next
  * write (and a lowered limit converts at the next new element, not at a
  * replace, as in Redis).
@@ -88,6 +89,7 @@ static int findSlot(const collection *c, const char *name, size_t nlen, collSlot
     case COLL_ENC_PACKED: return collPackedFind(c, name, nlen, s);
     case COLL_ENC_INTSET: return collIntsetFind(c, name, nlen, s);
     case COLL_ENC_TABLE: return collTableFind(c->u.table, name, nlen, s);
+    case COLL_ENC_LIST: return collListFind(c, name, nlen, s);
     }
     return 0;
 }
@@ -97,6 +99,7 @@ static void setSlotLoc(collection *c, const collSlot *s, const collLoc *loc) {
     case COLL_ENC_PACKED: collPackedSetLoc(c, s, loc); break;
     case COLL_ENC_INTSET: collIntsetSetLoc(c, s, loc); break;
     case COLL_ENC_TABLE: collTableSetLoc(s, loc); break;
+    case COLL_ENC_LIST: collListSetLoc(c, s, loc); break;
     }
 }
 
@@ -105,6 +108,7 @@ static void deleteSlot(collection *c, const collSlot *s) {
     case COLL_ENC_PACKED: collPackedDelete(c, s); break;
     case COLL_ENC_INTSET: collIntsetDelete(c, s); break;
     case COLL_ENC_TABLE: collTableDelete(c->u.table, s); break;
+    case COLL_ENC_LIST: collListDelete(c, s); break;
     }
     c->count--;
 }
@@ -124,6 +128,7 @@ static void freeStorage(collection *c) {
     case COLL_ENC_PACKED: collPackedFree(c); break;
     case COLL_ENC_INTSET: collIntsetFree(c); break;
     case COLL_ENC_TABLE: collTableFree(c->u.table); break;
+    case COLL_ENC_LIST: collListFree(c); break;
     }
     memset(&c->u, 0, sizeof(c->u));
 }
@@ -147,7 +152,9 @@ static void convertToTable(collection *c) {
 /* Gives an empty collection the encoding its first element allows. */
 static void chooseFirstEncoding(collection *c, const char *name, size_t nlen) {
     int64_t v;
-    if (c->type == COLL_HASH) {
+    if (c->type == COLL_LIST) {
+        c->enc = COLL_ENC_LIST;
+    } else if (c->type == COLL_HASH) {
         c->enc = COLL_ENC_PACKED;
     } else if (collIntsetParse(name, nlen, &v)) {
         c->enc = COLL_ENC_INTSET;
@@ -209,6 +216,7 @@ static void addElement(collection *c, const char *name, size_t nlen, uint64_t ha
         collIntsetInsert(c, v, loc);
         break;
     case COLL_ENC_TABLE: collTableAdd(c->u.table, name, nlen, hash, loc); break;
+    case COLL_ENC_LIST: collListInsert(c, name, loc); break;
     }
     c->count++;
 }
@@ -216,7 +224,8 @@ static void addElement(collection *c, const char *name, size_t nlen, uint64_t ha
 /* ---- Life cycle ----------------------------------------------------------- */
 
 collection *collCreate(int type) {
-    if (type != COLL_HASH && type != COLL_SET) collPanic("unknown collection type");
+    if (type != COLL_HASH && type != COLL_SET && type != COLL_LIST)
+        collPanic("unknown collection type");
     collection *c = xmalloc(sizeof(*c));
     memset(c, 0, sizeof(*c));
     c->type = (uint8_t)type;
@@ -224,7 +233,7 @@ collection *collCreate(int type) {
 }
 
 void collConvertToTable(collection *c) {
-    if (c->enc == COLL_ENC_TABLE) return;
+    if (c->enc == COLL_ENC_TABLE || c->type == COLL_LIST) return;
     if (c->enc == 0) {
         c->enc = COLL_ENC_TABLE;
         c->u.table = collTableCreate();
@@ -297,9 +306,11 @@ const char *collEncodingName(const collection *c) {
     case COLL_ENC_PACKED: return "listpack";
     case COLL_ENC_INTSET: return "intset";
     case COLL_ENC_TABLE: return "hashtable";
+    case COLL_ENC_LIST: return "quicklist";
     }
     /* Not encoded yet (the store never shows an empty collection): what
-     * the first insert gives a hash, or a set's general case. */
+     * the first insert gives a hash or a list, or a set's general case. */
+    if (c->type == COLL_LIST) return "quicklist";
     return c->type == COLL_HASH ? "listpack" : "hashtable";
 }
 
@@ -314,6 +325,7 @@ size_t collMemoryBytes(const collection *c) {
     case COLL_ENC_INTSET:
         return bytes + xmallocUsable(c->u.intset.vals) + xmallocUsable(c->u.intset.locs);
     case COLL_ENC_TABLE: return bytes + collTableMemoryBytes(c->u.table);
+    case COLL_ENC_LIST: return bytes + collListMemoryBytes(c);
     }
     return bytes;
 }
@@ -330,6 +342,7 @@ int collFind(const collection *c, const char *name, size_t nlen, collLoc *loc) {
 int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
             const collLimits *lim, collLoc *old) {
     if (nlen > COLL_NAME_MAX) collPanic("element name longer than COLL_NAME_MAX");
+    if (c->type == COLL_LIST && nlen != COLL_LIST_NAME_LEN) collPanic("not a list position");
     if (c->enc == 0) chooseFirstEncoding(c, name, nlen);
     convertForPut(c, name, nlen, loc, lim);
 
@@ -361,10 +374,17 @@ int collRelocate(collection *c, const char *name, size_t nlen, const collLoc *fr
     return 1;
 }
 
+uint32_t collListTrim(collection *c, uint64_t lo, uint64_t hi, collTrimFn *fn, void *priv) {
+    if (c->enc != COLL_ENC_LIST) return 0;
+    uint32_t removed = collListTrimEnds(c, lo, hi, fn, priv);
+    c->count -= removed;
+    return removed;
+}
+
 /* ---- Walking -------------------------------------------------------------- */
 
 /* it->pos: PACKED byte offset, INTSET index; TABLE: coll_table.c's
- * fields (table, bucket, entry). */
+ * fields (table, bucket, entry); LIST: coll_list.c's (bucket, pos). */
 void collIterInit(collIter *it, const collection *c) {
     it->c = c;
     it->pos = 0;
@@ -385,6 +405,7 @@ int collIterNext(collIter *it, collElem *out) {
         collIntsetElem(c, (uint32_t)it->pos++, out);
         return 1;
     case COLL_ENC_TABLE: return collTableIterNext(it, c->u.table, out);
+    case COLL_ENC_LIST: return collListIterNext(it, out);
     }
     return 0;
 }
@@ -418,5 +439,11 @@ void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out) {
         collIntsetElem(c, (uint32_t)(collNextRandom(rnd) % c->count), out);
         return;
     case COLL_ENC_TABLE: collTableRandom(c->u.table, rnd, out); return;
+    case COLL_ENC_LIST: {
+        collIter it;
+        collListSeek(&it, c, (uint32_t)(collNextRandom(rnd) % c->count));
+        collIterNext(&it, out);
+        return;
+    }
     }
 }

@@ -63,7 +63,7 @@
 #define COLL_HASH 1
 #define COLL_SET 2
 #define COLL_LIST 3
-#define COLL_TYPE_MAX 2
+#define COLL_TYPE_MAX 3
 
 /* Lists.  A list is a collection whose element names are POSITIONS: a
  * u64 written big-endian in COLL_LIST_NAME_LEN bytes, so that the order
@@ -87,6 +87,7 @@ void collListRankName(uint64_t i, char out[COLL_LIST_NAME_LEN]);
 #define COLL_ENC_PACKED 1
 #define COLL_ENC_INTSET 2
 #define COLL_ENC_TABLE 3
+#define COLL_ENC_LIST 4
 
 /* Where an element's newest record is, and its value length (0 for a
  * set member). */
@@ -110,7 +111,7 @@ typedef struct collection collection;
 
 /* ---- Life cycle ---------------------------------------------------------- */
 
-/* A new, empty collection of 'type' (COLL_HASH or COLL_SET).  Its
+/* A new, empty collection of 'type' (COLL_HASH, COLL_SET, COLL_LIST).  Its
  * encoding is chosen by its first insert (collEncoding is 0 before).  An
  * empty collection is never kept for long: the store deletes a key whose
  * collection empties. */
@@ -214,5 +215,48 @@ unsigned long collScan(const collection *c, unsigned long cursor, collScanFn *fn
  * it fails SRANDMEMBER's distribution test).  Each value of rnd is mixed
  * before use, so a plain xorshift generator will do. */
 void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out);
+
+/* ---- Lists --------------------------------------------------------------- *
+ *
+ * A list (COLL_LIST) has one encoding, COLL_ENC_LIST ("quicklist", which
+ * is what Redis 7.0 answers for every list); collPut, collFind and
+ * collRemove take its position names (exactly COLL_LIST_NAME_LEN bytes:
+ * any other name is never an element), and a walk is in list order. */
+
+/* Places the iterator before element rank (0 = the head; count or more =
+ * the end), so that collIterNext returns element rank and the ones after
+ * it, and collListIterPrev the ones before it, last first.  O(chunks). */
+void collListSeek(collIter *it, const collection *c, uint32_t rank);
+/* The element before the iterator, moving it back: 1, or 0 at the head. */
+int collListIterPrev(collIter *it, collElem *out);
+
+/* Removes every element whose position is outside [lo, hi] (they are at
+ * the ends), calling fn (if not NULL) with each before it goes; returns
+ * how many went.  LTRIM's and a pop's work, and their replay. */
+typedef void collTrimFn(void *priv, const collElem *e);
+uint32_t collListTrim(collection *c, uint64_t lo, uint64_t hi, collTrimFn *fn, void *priv);
+
+/* A free position for a new element to take rank 'rank' (0: a new head;
+ * count: a new tail; else between elements rank - 1 and rank): 1 and
+ * *pos, or 0 when the neighbours touch (collListRespace makes room). */
+int collListFreePos(const collection *c, uint32_t rank, uint64_t *pos);
+
+/* A respace: elements [from, to) move to evenly spaced positions so that
+ * the new element at 'rank' fits between them.  Element from + j goes to
+ * first + (j + (from + j >= rank)) * step, and the new element takes
+ * first + (rank - from) * step.  No new position is an old position of
+ * an element outside the window.  Moving them one at a time is safe when
+ * the elements that go down are moved first, in list order, then the
+ * ones that go up, in reverse order: no move lands on an element that
+ * has not moved yet. */
+typedef struct collListRespacePlan {
+    uint32_t from, to;
+    uint64_t first, step;
+} collListRespacePlan;
+
+/* The smallest window around rank whose move leaves at least 256 between
+ * positions: 1 and *plan, or 0 when even the whole list cannot (more
+ * than 2^56 elements: never). */
+int collListRespace(const collection *c, uint32_t rank, collListRespacePlan *plan);
 
 #endif

@@ -1,7 +1,8 @@
 /* store/elements.c -- writes and reads of the elements of collections
- * (hashes, sets): one ELEMENT or ELEMENT_DEL record per element changed
- * (record.h), the key's collection index (collection.h) updated to point
- * at it, and an undo step that puts the element back if the write never
+ * (hashes, sets, lists): one ELEMENT or ELEMENT_DEL record per element
+ * changed (record.h), or one list trim for any number of a list's
+ * elements, the key's collection index (collection.h) updated to point
+ * at it, and an undo step that puts the elements back if the write never
  * reaches the file.
  *
  * The key's own life follows its elements: the first element written to
@@ -189,6 +190,66 @@ int storeElementGet(store *s, int db, const void *key, size_t klen, const void *
     *value = buf;
     *vlen = loc.valueLen;
     return STORE_OK;
+}
+
+/* What a trim passes to keepTrimmed: the undo's collection of what went. */
+typedef struct trimmed {
+    store *s;
+    size_t klen;
+    collection *gone;
+} trimmed;
+
+static void keepTrimmed(void *priv, const collElem *e) {
+    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    trimmed *t = priv;
+    collPut(t->gone, e->name, e->nlen, &e->loc, &unlimited, NULL);
+    storeCountBytes(t->s, e->loc.segment, elementRecordSize(t->klen, e->nlen, e->loc.valueLen), 0);
+}
+
+int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, uint64_t hi) {
+    int pdb = s->dbMap[db];
+    keydir *kd = s->kd[pdb];
+    keydirEntry *e = keydirLookup(kd, key, klen);
+    if (!e) return STORE_MISSING;
+    collection *c = keydirEntryCollection(e);
+    if (!c || collType(c) != COLL_LIST) return STORE_WRONGTYPE;
+    char range[RECORD_LIST_TRIM_NAME_LEN];
+    collListPosName(lo, range);
+    collListPosName(hi, range + COLL_LIST_NAME_LEN);
+    uint64_t seq = storeSeqForWrite(s), off;
+    int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, COLL_LIST, key, klen, range, sizeof(range),
+                           NULL, 0, 0, &off);
+    if (rc != STORE_OK) return rc;
+    undoStep *u = storePushUndo(s, pdb, UNDO_TRIM);
+    u->key = xmalloc(klen ? klen : 1);
+    memcpy(u->key, key, klen);
+    u->klen = klen;
+    trimmed t = {s, klen, collCreate(COLL_LIST)};
+    u->coll = t.gone;
+    collListTrim(c, lo, hi, keepTrimmed, &t);
+    if (collCount(c) == 0) {
+        storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
+        keydirDelete(kd, key, klen);
+    } else {
+        keydirEntrySetSeq(e, seq);
+    }
+    return storeAfterWrite(s);
+}
+
+/* Puts back what a trim took (restore), into the key's collection, which
+ * newer steps (the key's deletion) gave back first. */
+void elementTrimUndo(store *s, undoStep *u, int restore) {
+    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+    keydirEntry *e = restore ? keydirLookup(s->kd[u->db], u->key, u->klen) : NULL;
+    collection *c = e ? keydirEntryCollection(e) : NULL;
+    if (!c) return;
+    collIter it;
+    collElem el;
+    collIterInit(&it, u->coll);
+    while (collIterNext(&it, &el)) {
+        collPut(c, el.name, el.nlen, &el.loc, &unlimited, NULL);
+        storeCountBytes(s, el.loc.segment, elementRecordSize(u->klen, el.nlen, el.loc.valueLen), 1);
+    }
 }
 
 void storeSetCollLimits(store *s, const collLimits *lim) { s->collLimits = *lim; }

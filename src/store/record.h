@@ -103,9 +103,20 @@
  *
  *   offset size field
  *      0     1  ctype         u8: the collection type (collection.h
- *                             COLL_HASH 1, COLL_SET 2; 0 is invalid)
+ *                             COLL_HASH 1, COLL_SET 2, COLL_LIST 3; 0 is
+ *                             invalid)
  *      1     4  key_len       u32 LE: bytes of key; the rest of the key
  *                             field, after the key, is the element name
+ *
+ * Lists (COLL_LIST 3).  A list element's name is its POSITION, a u64
+ * big-endian in 8 bytes: the list is its elements in the order of their
+ * positions (collection.h, "Lists"), so each element record says where
+ * its element stands, whatever order records replay in.  One more form
+ * is a list's alone: an ELEMENT_DEL whose name is 16 bytes, two
+ * positions lo and hi (u64 big-endian each), is a TRIM: "every element
+ * of the list outside [lo, hi] goes".  A pop of any count and LTRIM are
+ * one such record, whatever they remove.  Like every tombstone it is
+ * never copied by compaction.
  *
  * An ELEMENT's expire_at_ms is the key's expiry after it (the writer
  * repeats the key's current one; compaction's copy carries the expiry
@@ -157,6 +168,7 @@
 
 #define RECORD_PATCH_HEADER_SIZE 16
 #define RECORD_ELEMENT_HEADER_SIZE 5
+#define RECORD_LIST_TRIM_NAME_LEN 16 /* a list trim's name: lo, hi */
 
 /* The element header of an ELEMENT / ELEMENT_DEL record, decoded: where
  * the key and the element name lie in the record's key field. */

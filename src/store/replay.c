@@ -200,16 +200,49 @@ static void countElement(replayState *rp, size_t klen, size_t nlen, const collLo
         rp->countLive(rp->ctx, loc->segment, elementRecordSize(klen, nlen, loc), add);
 }
 
-/* ELEMENT_DEL: the element goes; the key too with its last element. */
+/* What a list trim passes to uncountTrimmed. */
+typedef struct trimCount {
+    replayState *rp;
+    size_t klen;
+} trimCount;
+
+static void uncountTrimmed(void *priv, const collElem *e) {
+    trimCount *t = priv;
+    countElement(t->rp, t->klen, e->nlen, &e->loc, 0);
+}
+
+/* A list trim (record.h): the elements outside [lo, hi] go. */
+static int trimList(replayState *rp, collection *c, const recordElement *el) {
+    trimCount t = {rp, el->klen};
+    uint64_t lo = collListNamePos(el->name), hi = collListNamePos(el->name + COLL_LIST_NAME_LEN);
+    return collListTrim(c, lo, hi, uncountTrimmed, &t) > 0;
+}
+
+/* ELEMENT_DEL: the element goes (or, for a list trim, the elements it
+ * names); the key too with its last element. */
 static void removeElement(replayState *rp, const recoveryItem *it, const recordElement *el) {
     keydir *kd = rp->kd[it->hdr.db];
     keydirEntry *e = keydirLookup(kd, el->key, el->klen);
     collection *c = e ? keydirEntryCollection(e) : NULL;
     collLoc old;
-    if (!c || collType(c) != el->ctype || !collRemove(c, el->name, el->nlen, &old)) return;
-    countElement(rp, el->klen, el->nlen, &old, 0);
+    if (!c || collType(c) != el->ctype) return;
+    if (el->ctype == COLL_LIST && el->nlen == RECORD_LIST_TRIM_NAME_LEN) {
+        if (!trimList(rp, c, el)) return;
+    } else {
+        if (!collRemove(c, el->name, el->nlen, &old)) return;
+        countElement(rp, el->klen, el->nlen, &old, 0);
+    }
     if (collCount(c) == 0) keydirDelete(kd, el->key, el->klen);
     else keydirEntrySetSeq(e, it->hdr.seq);
+}
+
+/* Whether an element record's name suits its collection type: a list's
+ * are positions, or, for ELEMENT_DEL, a trim's two. */
+static int elementNameFits(const recoveryItem *it, const recordElement *el) {
+    if (el->nlen > COLL_NAME_MAX) return 0;
+    if (el->ctype != COLL_LIST) return 1;
+    return el->nlen == COLL_LIST_NAME_LEN ||
+           (it->hdr.type == RECORD_ELEMENT_DEL && el->nlen == RECORD_LIST_TRIM_NAME_LEN);
 }
 
 /* The keys of replayState.converted. */
@@ -297,7 +330,7 @@ static void applyElement(replayState *rp, const recoveryItem *it) {
         return;
     }
     recordDecodeElement(it->key, it->hdr.keylen, &el);
-    if (el.ctype > COLL_TYPE_MAX || el.nlen > COLL_NAME_MAX) {
+    if (el.ctype > COLL_TYPE_MAX || !elementNameFits(it, &el)) {
         rp->ignored++;
         return;
     }

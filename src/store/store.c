@@ -1029,6 +1029,7 @@ static void undoBack(store *s, size_t from, int restore) {
             continue;
         }
         if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
+        else if (u->kind == UNDO_TRIM) elementTrimUndo(s, u, restore);
         else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
         else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
         if (u->liveDeferred) lazyfreeCollectionTallied(s->lazyfree, u->coll, u->klen, s);

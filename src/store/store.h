@@ -135,6 +135,10 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
  * last element.  STORE_MISSING when key or element is absent. */
 int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,
                        const void *name, size_t nlen);
+/* A list trim (record.h): the elements of the list at key whose
+ * positions are outside [lo, hi] go, in one record whatever their number;
+ * the key goes when none is left.  STORE_MISSING, STORE_WRONGTYPE. */
+int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, uint64_t hi);
 /* The element's value, in a new buffer (NUL-terminated, xfree it). */
 int storeElementGet(store *s, int db, const void *key, size_t klen, const void *name,
                     size_t nlen, char **value, size_t *vlen);

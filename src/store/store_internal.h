@@ -99,6 +99,7 @@ typedef struct snapshotJob {
 #define UNDO_SWAP 2
 #define UNDO_EXPIRE 3    /* only the key's expiry and sequence number */
 #define UNDO_ELEMENT 4   /* one element of the key's collection */
+#define UNDO_TRIM 5      /* a list trim: coll holds what it removed */
 
 /* Large records whose whole checksum a read has already checked (see
  * store_read.c).  A record never changes while its segment exists, so a
@@ -249,6 +250,8 @@ void storeSettleLiveBytes(store *s);
 
 /* elements.c: restores (restore = 1) or releases one UNDO_ELEMENT step */
 void elementUndo(store *s, undoStep *u, int restore);
+/* elements.c: puts back (restore = 1) what an UNDO_TRIM step's trim took */
+void elementTrimUndo(store *s, undoStep *u, int restore);
 
 /* store_read.c */
 void storeInstallBusHandler(void);
