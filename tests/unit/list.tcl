@@ -1253,6 +1253,100 @@ start_server {tags {list}} {
     }
 
     # ------------------------------------------------------- random walk
+    test {A seeded random walk over a list of thousands of unique elements matches a Tcl model} {
+        # Inserts, removals and pops in the middle and across the ends of a
+        # big list, runs of inserts at one spot, refills when it runs low.
+        r del big
+        expr {srand(42)}
+        set model {}
+        for {set i 0} {$i < 3000} {incr i} { lappend model u$i }
+        set next 3000
+        r rpush big {*}$model
+        for {set step 0} {$step < 3000} {incr step} {
+            set len [llength $model]
+            set j [randomInt $len]
+            set op [randomInt 9]
+            switch $op {
+                0 {
+                    set where [lindex {before after} [randomInt 2]]
+                    set at [expr {$where eq "before" ? $j : $j + 1}]
+                    set model [linsert $model $at u$next]
+                    assert_equal [llength $model] [r linsert big $where [lindex $model [expr {$where eq "before" ? $j + 1 : $j}]] u$next]
+                    incr next
+                }
+                1 {
+                    assert_equal 1 [r lrem big [lindex {0 1 -1} [randomInt 3]] [lindex $model $j]]
+                    set model [lreplace $model $j $j]
+                }
+                2 {
+                    set i [expr {[randomInt 2] ? $j : $j - $len}]
+                    assert_equal OK [r lset big $i u$next]
+                    lset model $j u$next
+                    incr next
+                }
+                3 {
+                    set n [expr {1 + [randomInt 300]}]
+                    if {[randomInt 2]} {
+                        assert_equal [lrange $model 0 $n-1] [r lpop big $n]
+                        set model [lrange $model $n end]
+                    } else {
+                        assert_equal [lreverse [lrange $model end-[expr {$n - 1}] end]] [r rpop big $n]
+                        set model [lrange $model 0 end-$n]
+                    }
+                }
+                4 {
+                    set s [randomInt 50]
+                    set e [expr {-1 - [randomInt 50]}]
+                    assert_equal OK [r ltrim big $s $e]
+                    set model [lrange $model $s end-[expr {-1 - $e}]]
+                }
+                5 {
+                    set vs {}
+                    for {set k [randomInt 300]} {$k >= 0} {incr k -1} { lappend vs u$next ; incr next }
+                    if {[randomInt 2]} {
+                        r lpush big {*}$vs
+                        set model [concat [lreverse $vs] $model]
+                    } else {
+                        r rpush big {*}$vs
+                        set model [concat $model $vs]
+                    }
+                }
+                6 {
+                    set n [randomInt 400]
+                    assert_equal [lrange $model $j [expr {$j + $n}]] [r lrange big $j [expr {$j + $n}]]
+                    assert_equal [lindex $model $j] [r lindex big [expr {$j - $len}]]
+                }
+                7 {
+                    assert_equal $j [r lpos big [lindex $model $j] rank [lindex {1 -1} [randomInt 2]]]
+                }
+                8 {
+                    set pivot [lindex $model $j]
+                    set vs {}
+                    for {set k 0} {$k < 50} {incr k} {
+                        r linsert big before $pivot u$next
+                        lappend vs u$next
+                        incr next
+                    }
+                    set model [linsert $model $j {*}$vs]
+                }
+            }
+            if {[llength $model] < 500} {
+                set vs {}
+                for {set k 0} {$k < 1000} {incr k} { lappend vs u$next ; incr next }
+                r rpush big {*}$vs
+                lappend model {*}$vs
+            }
+            if {$step % 100 == 0 || $step == 2999} {
+                assert_equal [llength $model] [r llen big] "LLEN after step $step (op $op)"
+                set got [r lrange big 0 -1]
+                if {$got ne $model} {
+                    assert_equal $model $got "LRANGE after step $step (op $op)"
+                }
+            }
+        }
+        r del big
+    }
+
     test {A seeded random walk of 4000 operations matches a Tcl model} {
         r del l other
         expr {srand(20261207)}
