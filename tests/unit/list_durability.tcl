@@ -7,6 +7,8 @@
 #     engine respace them; inserts before the head), LSET, LREM, LTRIM,
 #     pops, LMOVE and RPOPLPUSH (onto the same key too); emptied lists stay
 #     gone, a list deleted and pushed again holds only its new elements;
+#   - a queue (RPUSH+LPOP, LPUSH+RPOP) and a rotation run 70,000 times,
+#     far beyond the span of positions one chunk holds, keep their order;
 #   - kill -9 under pipelined RPUSH (two elements a command) and LMOVE: no
 #     acknowledged write lost, no command half applied (an LMOVE neither
 #     loses nor duplicates its element);
@@ -335,6 +337,43 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         assert_equal 4000000000000 [$c pexpiretime ttl]
         stop_server $s
         ld_check_restarts $s $dir
+    }
+
+    test {A queue and a rotation run 70,000 times keep their order, also after kill -9} {
+        # Each RPUSH+LPOP takes a position one gap further right, each
+        # LPUSH+RPOP one further left, each rotation moves an element from
+        # the head to the tail: far beyond the span of one chunk.
+        ld_require
+        ld_reset
+        set s [spawn_durable_server "" {appendfsync no}]
+        set c [dict get $s client]
+        ld_do $c rpush right start
+        ld_do $c lpush left start
+        ld_do $c rpush rot a b c
+        set cmds {}
+        for {set i 0} {$i < 70000} {incr i} {
+            lappend cmds [list rpush right r$i] [list lpop right]
+            lappend cmds [list lpush left l$i] [list rpop left]
+            lappend cmds [list lmove rot rot left right]
+            if {[llength $cmds] >= 3000} {
+                ld_pipe $c $cmds
+                set cmds {}
+            }
+        }
+        ld_pipe $c $cmds
+        ld_do $c linsert right before r69999 mid
+        ld_do $c linsert left after l69999 mid
+        ld_verify $c "after the queues ran"
+        assert_equal {b c a} [$c lrange rot 0 -1]
+        set s [restart_server $s]
+        ld_verify [dict get $s client] "after a graceful restart"
+        set c [dict get $s client]
+        ld_do $c rpush right end
+        ld_do $c lpush left end
+        ld_do $c lmove rot rot right left
+        set s [restart_server $s -kill9]
+        ld_verify [dict get $s client] "after kill -9"
+        stop_server $s
     }
 
     test {kill -9 under pipelined RPUSH of two elements: no acknowledged push lost, none half applied} {
