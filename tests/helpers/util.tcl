@@ -557,3 +557,69 @@ proc wait_for_blocked_client_id {id} {
         fail "client $id is not blocked: [r client list id $id]"
     }
 }
+
+# ---- redis-kv's own servers for durability tests ---------------------------
+# (collections_log, collections_durability, compaction and setrange_log
+# still have their own copies of these.)
+
+# A redis-kv server of our own (spawn_server) on DIR, a fresh temp dir by
+# default, with appendfsync always and no automatic compaction, plus
+# OVERRIDES; returns the spawn_server dict with its blocking client.
+proc spawn_durable_server {{dir ""} {overrides {}}} {
+    if {$dir eq ""} { set dir [new_tmpdir] }
+    set o [dict create appendfsync always compact-garbage-percent 0]
+    foreach {k v} $overrides { dict set o $k $v }
+    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
+}
+
+# utils/redis-kv-check ARGS must exit 0 (WHEN says when, for the failure
+# message); returns its output.  No server may run on the directory.
+proc redis_kv_check {when args} {
+    set tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
+    if {![file executable $tool]} { fail "utils/redis-kv-check is not built ($tool)" }
+    lassign [run_tool $tool {*}$args] rc out
+    if {$rc != 0} { fail "redis-kv-check $args exited $rc $when:\n$out" }
+    return $out
+}
+
+# Waits (bounded, polling INFO) until no compaction runs on the server of
+# client C.
+proc wait_compaction_end {c} {
+    wait_for_condition 3000 20 {
+        [server_info_field $c aof_rewrite_in_progress] == 0
+    } else {
+        fail "the compaction did not end"
+    }
+}
+
+# ---- models of lists (unit/list, unit/list_durability) ---------------------
+
+# The inclusive range {first last} of a list of LEN elements that LRANGE
+# and LTRIM give for START END (negative counts from the end), or {} when
+# it is empty: the model of Redis's index rules.
+proc list_index_range {len start end} {
+    if {$start < 0} { set start [expr {$len + $start}] }
+    if {$end < 0} { set end [expr {$len + $end}] }
+    if {$start < 0} { set start 0 }
+    if {$start > $end || $start >= $len} { return {} }
+    if {$end >= $len} { set end [expr {$len - 1}] }
+    return [list $start $end]
+}
+
+# LREM COUNT V on the Tcl list L (a model of a list): returns {newlist
+# removed}.
+proc list_model_lrem {l count v} {
+    set removed 0
+    set limit [expr {$count == 0 ? -1 : abs($count)}]
+    if {$count < 0} { set l [lreverse $l] }
+    set out {}
+    foreach e $l {
+        if {$e eq $v && $removed != $limit} {
+            incr removed
+            continue
+        }
+        lappend out $e
+    }
+    if {$count < 0} { set out [lreverse $out] }
+    return [list $out $removed]
+}
