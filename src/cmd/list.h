@@ -28,8 +28,8 @@ void listFreeValues(bstr *vals, long n);
 
 /* LMOVE's work: pops from 'from' of the list src (which must be a
  * non-empty list) and pushes the value to 'to' of dst, one batch, with
- * Redis's events (lpop/rpop on src, del if it emptied, lpush/rpush on
- * dst) and both keys modified.  1 with *val (bstrFree it), or -1 after an
+ * Redis's events in its order (lpush/rpush on dst, then lpop/rpop on
+ * src, then del if it emptied) and both keys modified.  1 with *val (bstrFree it), or -1 after an
  * error was replied to c (dst holds another type: WRONGTYPE, checked
  * before anything is written; a write error). */
 int listMove(client *c, const char *src, size_t slen, const char *dst, size_t dlen, int from,
