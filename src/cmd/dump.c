@@ -43,7 +43,6 @@
 #include "lib/numfmt.h"
 #include "lib/rdb_encoding.h"
 #include "pubsub/notify.h"
-#include "server/config.h"
 #include "server/server.h"
 
 #include <stdint.h>
@@ -54,25 +53,9 @@
  * uncompressed, and so does this one. */
 static int dumpCompression(void) { return server.rdbcompression; }
 
-static void configIntVisitor(const char *name, const char *shownName, const bstr value,
-                             void *privdata) {
-    (void)name, (void)shownName;
-    long v;
-    if (numParseLong(value, bstrLen(value), &v)) *(int *)privdata = (int)v;
-}
-
-/* A directive of class 1 (config_compat.c: kept, not in `server`), read
- * through CONFIG GET's walk; dflt when it cannot be read. */
-static int dumpConfigInt(const char *name, int dflt) {
-    int v = dflt;
-    configForEachMatching(name, strlen(name), configIntVisitor, &v);
-    return v;
-}
-
 /* The quicklist settings DUMP cuts a list's nodes by. */
 static qlOptions dumpListOptions(void) {
-    return (qlOptions){dumpConfigInt("list-max-listpack-size", -2),
-                       dumpConfigInt("list-compress-depth", 0), QL_PACKED_THRESHOLD};
+    return (qlOptions){server.listMaxListpackSize, server.listCompressDepth, QL_PACKED_THRESHOLD};
 }
 
 /* The payload of a collection key: its names and values read out first

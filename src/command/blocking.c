@@ -23,6 +23,7 @@
 #include "lib/clock.h"
 #include "lib/dict.h"
 #include "lib/list.h"
+#include "lib/log.h"
 #include "lib/numfmt.h"
 #include "reactor/reactor.h"
 #include "server/server.h"
@@ -203,6 +204,19 @@ static void markReady(bstr dkey) {
     dictAdd(readySet, dkey, NULL);
 }
 
+/* The hooks run after each serve (blockingAddServedHook). */
+#define BLOCKING_MAX_SERVED_HOOKS 4
+static blockServedHook *servedHooks[BLOCKING_MAX_SERVED_HOOKS];
+static int nservedHooks;
+
+void blockingAddServedHook(blockServedHook *fn) {
+    if (nservedHooks == BLOCKING_MAX_SERVED_HOOKS) {
+        serverLog(LL_WARNING, "Too many blocking served hooks (BLOCKING_MAX_SERVED_HOOKS)");
+        return;
+    }
+    servedHooks[nservedHooks++] = fn;
+}
+
 /* One serve, run as the blocked client's own command (blocking.h). */
 static int serveOne(blockState *bs, const char *key, size_t klen) {
     client *c = bs->c;
@@ -210,9 +224,14 @@ static int serveOne(blockState *bs, const char *key, size_t klen) {
     server.currentClient = c;
     outcomeMark mark;
     outcomeCallBegin(c, &mark);
+    /* as a call of c's own: the invalidations it causes follow its reply */
+    int executing = c->flags & CLIENT_EXECUTING;
+    c->flags |= CLIENT_EXECUTING;
     int rc = bs->spec.serve(c, key, klen, bs->spec.priv);
+    if (!executing) c->flags &= ~CLIENT_EXECUTING;
     if (rc == BLOCK_SERVED) outcomeCallEnd(c, &mark, 1);
     server.currentClient = prev;
+    for (int i = 0; i < nservedHooks; i++) servedHooks[i]();
     return rc;
 }
 

@@ -91,6 +91,12 @@ void blockForKeys(client *c, const bstr *keys, int nkeys, long long deadlineMs,
  * above).  The dispatcher calls it after each top-level command. */
 void blockingServeReadyKeys(void);
 
+/* Called after each serve of a blocked client, once its reply is queued:
+ * a layer above (client tracking) sends what it held back while the
+ * serve ran as that client's call (its invalidations follow the reply). */
+typedef void blockServedHook(void);
+void blockingAddServedHook(blockServedHook *fn);
+
 /* The cron: answers and unblocks every client whose deadline is past. */
 void blockingHandleTimeouts(long long nowMs);
 

@@ -1,6 +1,7 @@
 /* pubsub/tracking.c -- client-side caching (CLIENT TRACKING), as in Redis 7.0.
  * See tracking.h. */
 #include "pubsub/tracking.h"
+#include "command/blocking.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
@@ -255,7 +256,7 @@ static void batchEnded(int committed) {
 }
 
 /* After a top-level command: sends the invalidations it caused. */
-static void sendAfterCommand(void) {
+void trackingSendPending(void) {
     if (npending && !dbInBatch()) deliverPending(1);
 }
 
@@ -287,6 +288,7 @@ void trackingInit(void) {
     dbAddKeyspaceListener(&trackingListener);
     clientAddListener(&trackingClientListener);
     commandAddObserver(trackingAfterCall);
+    blockingAddServedHook(trackingSendPending);
 }
 
 /* ------------------------------------------------------------ remember */
@@ -332,7 +334,7 @@ static void trackingAfterCall(const commandCallInfo *call) {
     if (call->nested) return;
     if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
         c->flags &= ~CLIENT_TRACKING_CACHING;
-    sendAfterCommand();
+    trackingSendPending();
 }
 
 /* Drops random keys while the table is over tracking-table-max-keys, with

@@ -41,6 +41,10 @@ int trackingPrefixCollision(client *c, bstr *prefixes, int nprefixes, bstr *err)
 /* beforeSleep work: bounds the table to tracking-table-max-keys, then
  * sends the BCAST invalidations gathered since the last call. */
 void trackingBroadcastInvalidations(void);
+/* Sends the invalidations held back while a client's call ran (its reply
+ * goes first): for a call made outside the command path, such as the pop
+ * served to a blocked client (command/blocking.c). */
+void trackingSendPending(void);
 
 /* INFO stats: keys in the table, (key, client) pairs in it (a client that
  * turned tracking off still counts until its keys change, as in Redis),

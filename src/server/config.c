@@ -495,6 +495,10 @@ static const configDef configTable[] = {
     {.name = "set-max-intset-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
      .field = &server.setMaxIntsetEntries, .max = LONG_MAX, .defaultValue = "512",
      .apply = applyStoreSettings},
+    {.name = "list-max-listpack-size", .type = CFG_INT, .flags = CFG_MODIFIABLE,
+     .field = &server.listMaxListpackSize, .min = INT_MIN, .max = INT_MAX, .defaultValue = "-2",
+     .alias = "list-max-ziplist-size"},
+    INTCFG("list-compress-depth", server.listCompressDepth, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
     BOOLCFG("rdbcompression", server.rdbcompression, "yes", CFG_MODIFIABLE, NULL),
     /* Lazy freeing (db.h, lazyfreeSettings): read at each delete. */
     BOOLCFG("lazyfree-lazy-eviction", lazyfreeSettings.lazyEviction, "no", CFG_MODIFIABLE, NULL),

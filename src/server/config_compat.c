@@ -268,8 +268,6 @@ const configDef configCompatTable[] = {
     {F_INT("active-expire-effort", 1, 10, "1", MOD)},
     {F_INT("io-threads", 1, 128, "1", IMM)},
     {F_BOOL("io-threads-do-reads", "no", IMM)},
-    {F_INT("list-max-listpack-size", INT_MIN, INT_MAX, "-2", MOD), ALIAS("list-max-ziplist-size")},
-    {F_INT("list-compress-depth", 0, INT_MAX, "0", MOD)},
     {F_LL("zset-max-listpack-entries", 0, LONG_MAX, "128", MOD), ALIAS("zset-max-ziplist-entries")},
     {F_MEM("zset-max-listpack-value", 0, LONG_MAX, "64", MOD), ALIAS("zset-max-ziplist-value")},
     {F_MEM("stream-node-max-bytes", 0, LONG_MAX, "4096", MOD)},

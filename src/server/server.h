@@ -88,6 +88,8 @@ struct redisServer {
     long long hashMaxListpackEntries; /* the encodings of collections */
     long long hashMaxListpackValue;
     long long setMaxIntsetEntries;
+    int listMaxListpackSize;      /* how DUMP cuts a list into nodes (Redis's */
+    int listCompressDepth;        /* quicklist settings; nothing else uses them) */
     int rdbcompression;           /* DUMP LZF-compresses long strings */
     int notifyKeyspaceEvents;     /* notify-keyspace-events: NOTIFY_* flags */
     long long statExpiredKeys;

@@ -774,6 +774,24 @@ test {Tracking: a key written by a served pop is invalidated} {
     lb_close $t $rd
 }
 
+test {Tracking: the served client gets its reply before the invalidation of its own write} {
+    r del src dst
+    r rpush dst d0
+    set rd [redis_deferring_client]
+    $rd hello 3
+    $rd read
+    $rd client tracking on
+    $rd read
+    $rd lrange dst 0 -1
+    assert_equal {d0} [$rd read]
+    $rd blmove src dst left left 0
+    wait_for_blocked_clients_count 1
+    r rpush src a
+    assert_equal a [$rd read]
+    assert_equal {invalidate dst} [$rd read]
+    $rd close
+}
+
 test {A served pop answers RESP3 clients with arrays} {
     r del l
     set rd [lb_blocked3 1 blpop l 0]
