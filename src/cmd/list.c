@@ -104,8 +104,15 @@ static int valueIs(size_t klen, const collElem *el, const char *want, size_t wle
     return same;
 }
 
-/* The events and signal of a write to key: one event, then "del" when
- * the list is gone, then the change for WATCH and tracking. */
+/* The event and signal of a write that added or replaced elements: the
+ * event, then the change for WATCH and tracking. */
+static void listChanged(client *c, const char *key, size_t klen, const char *event) {
+    notifyKeyspaceEvent(NOTIFY_LIST, event, key, klen, c->db);
+    dbKeyModified(c->db, key, klen);
+}
+
+/* The same for a write that removed elements: "del" after the event when
+ * the list is gone. */
 static void listWritten(client *c, const char *key, size_t klen, const char *event) {
     notifyKeyspaceEvent(NOTIFY_LIST, event, key, klen, c->db);
     if (!keyListLength(c, key, klen)) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, klen, c->db);
@@ -120,7 +127,7 @@ static int pushValues(client *c, const char *key, size_t klen, int end, int firs
     int rc = DB_OK, commit = DB_OK, batch = c->argc - first > 1;
     if (batch) dbBatchBegin();
     for (int i = first; i < c->argc && rc == DB_OK; i++) {
-        uint32_t rank = end == LIST_HEAD ? 0 : keyListLength(c, key, klen);
+        uint32_t rank = end == LIST_HEAD ? 0 : DB_LIST_TAIL;
         rc = dbListInsert(c->db, key, klen, rank, c->argv[i], ARGLEN(c, i));
     }
     if (batch) commit = dbBatchCommit();
@@ -138,7 +145,7 @@ static void pushGeneric(client *c, int end, int onlyExisting) {
     }
     if (replyDbError(c, pushValues(c, KEY(c), end, 2))) return;
     replyLongLong(c, keyListLength(c, KEY(c)));
-    listWritten(c, KEY(c), end == LIST_HEAD ? "lpush" : "rpush");
+    listChanged(c, KEY(c), end == LIST_HEAD ? "lpush" : "rpush");
 }
 
 void lpushCommand(client *c) { pushGeneric(c, LIST_HEAD, 0); }
@@ -177,7 +184,7 @@ void linsertCommand(client *c) {
     rc = dbListInsert(c->db, KEY(c), (uint32_t)(rank + after), c->argv[4], ARGLEN(c, 4));
     if (replyDbError(c, rc)) return;
     replyLongLong(c, keyListLength(c, KEY(c)));
-    listWritten(c, KEY(c), "linsert");
+    listChanged(c, KEY(c), "linsert");
 }
 
 /* ---- Pops ----------------------------------------------------------------- */
@@ -344,7 +351,7 @@ int listMove(client *c, const char *src, size_t slen, const char *dst, size_t dl
     if (replyDbError(c, rc)) return -1;
     /* the push first: a list moved onto itself never empties */
     dbBatchBegin();
-    uint32_t rank = to == LIST_HEAD ? 0 : keyListLength(c, dst, dlen);
+    uint32_t rank = to == LIST_HEAD ? 0 : DB_LIST_TAIL;
     rc = dbListInsert(c->db, dst, dlen, rank, v, bstrLen(v));
     if (rc == DB_OK) rc = dbElementDelete(c->db, COLL_LIST, src, slen, name, sizeof(name), NULL);
     int commit = dbBatchCommit();
@@ -541,7 +548,7 @@ void lsetCommand(client *c) {
                           NULL);
     if (replyDbError(c, rc)) return;
     replyOk(c);
-    listWritten(c, KEY(c), "lset");
+    listChanged(c, KEY(c), "lset");
 }
 
 /* LTRIM key start stop. */

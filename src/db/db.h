@@ -214,8 +214,10 @@ int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const b
  * choose positions or remove runs.  Like the element writes above they
  * signal keyAdded when they create the key, never keyModified. */
 
-/* A new element at rank (0: the head; the count: the tail), one ELEMENT
- * record; a missing key becomes a list.  When its neighbours' positions
+#define DB_LIST_TAIL UINT32_MAX /* a rank past the end: the tail */
+
+/* A new element at rank (0: the head; the count or more: the tail), one
+ * ELEMENT record; a missing key becomes a list.  When its neighbours' positions
  * touch, elements around it move first (a few records, one batch). */
 int dbListInsert(int db, const char *key, size_t klen, uint32_t rank, const char *val,
                  size_t vlen);

@@ -75,6 +75,7 @@ int dbListInsert(int db, const char *key, size_t klen, uint32_t rank, const char
     if (rc == DB_WRONGTYPE) return rc;
     uint64_t pos = COLL_LIST_START; /* a new list's first */
     char name[COLL_LIST_NAME_LEN];
+    if (c && rank > collCount(c)) rank = collCount(c);
     if (!c || collListFreePos(c, rank, &pos)) {
         collListPosName(pos, name);
         return dbElementPut(db, COLL_LIST, key, klen, name, sizeof(name), val, vlen, NULL);

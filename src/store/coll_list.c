@@ -177,10 +177,14 @@ static void elemAt(const chunk *k, uint32_t i, collElem *out) {
 
 /* ---- Finding -------------------------------------------------------------- */
 
-/* The last chunk whose first position is <= pos (0 when none is). */
+/* The last chunk whose first position is <= pos (0 when none is).  A
+ * push's position is past the last chunk's start or before the first's:
+ * those two are answered without a search. */
 static uint32_t chunkFor(const collection *c, uint64_t pos) {
     chunk **arr = chunksOf(c);
     uint32_t lo = 0, hi = c->u.list.n; /* answer in [lo, hi) */
+    if (firstPos(arr[hi - 1]) <= pos) return hi - 1;
+    if (pos < firstPos(arr[0])) return 0;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (firstPos(arr[mid]) <= pos) lo = mid;
@@ -203,6 +207,8 @@ static uint32_t lowerBound(const chunk *k, uint64_t pos) {
 int collListFind(const collection *c, const char *name, size_t nlen, collSlot *s) {
     if (nlen != COLL_LIST_NAME_LEN || c->u.list.n == 0) return 0;
     uint64_t pos = collListNamePos(name);
+    chunk *const *arr = chunksOf(c);
+    if (pos < firstPos(arr[0]) || pos > lastPos(arr[c->u.list.n - 1])) return 0; /* a push */
     uint32_t ci = chunkFor(c, pos);
     const chunk *k = chunksOf(c)[ci];
     uint32_t i = lowerBound(k, pos);
