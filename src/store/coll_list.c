@@ -398,6 +398,10 @@ void collListFree(collection *c) {
     c->u.list.n = c->u.list.cap = 0;
 }
 
+uint32_t collListChunks(const collection *c) {
+    return c->enc == COLL_ENC_LIST ? c->u.list.n : 0;
+}
+
 size_t collListMemoryBytes(const collection *c) {
     chunk **arr = chunksOf(c);
     size_t bytes = c->u.list.cap ? xmallocUsable(arr) : 0;

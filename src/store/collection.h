@@ -223,6 +223,11 @@ void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out);
  * collRemove take its position names (exactly COLL_LIST_NAME_LEN bytes:
  * any other name is never an element), and a walk is in list order. */
 
+/* How many allocations hold the list's elements (its chunks, of up to
+ * 255): what freeing it costs, the counterpart of the quicklist nodes
+ * Redis's lazy freeing counts (a node holds up to 8 KB of elements). */
+uint32_t collListChunks(const collection *c);
+
 /* Places the iterator before element rank (0 = the head; count or more =
  * the end), so that collIterNext returns element rank and the ones after
  * it, and collListIterPrev the ones before it, last first.  O(chunks). */

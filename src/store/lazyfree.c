@@ -190,6 +190,7 @@ void lazyfreeStop(lazyfree *lf) {
 }
 
 size_t lazyfreeEffort(const collection *c) {
+    if (collEncoding(c) == COLL_ENC_LIST) return collListChunks(c);
     return collEncoding(c) == COLL_ENC_TABLE ? collCount(c) : 1;
 }
 

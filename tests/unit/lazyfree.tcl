@@ -403,3 +403,28 @@ start_server {tags {lazyfree redis-kv-only needs:own-server}} {
         assert_equal v [r get keep]
     }
 }
+
+# The threshold for lists is redis-kv's own count: chunks of 255 elements,
+# where Redis counts quicklist nodes of up to 8 KB.
+start_server {tags {lazyfree redis-kv-only}} {
+    test {UNLINK of a list of more than 64 chunks is lazy, a smaller list is not} {
+        # 255 elements a chunk: 65 chunks are past the threshold, 64 not
+        r del biglist smalllist
+        for {set i 0} {$i < 65 * 255} {incr i 255} {
+            set args {}
+            for {set j 0} {$j < 255} {incr j} { lappend args [expr {$i + $j}] }
+            r rpush biglist {*}$args
+            if {$i < 64 * 255} { r rpush smalllist {*}$args }
+        }
+        set before [lazyfreed]
+        assert_equal 1 [r unlink smalllist]
+        assert_equal $before [lazyfreed]
+        assert_equal 1 [r unlink biglist]
+        assert_equal 0 [r exists biglist]
+        wait_for_condition 100 50 {
+            [server_info_field r lazyfreed_objects] == $before + 1
+        } else {
+            fail "lazyfreed_objects did not grow by 1"
+        }
+    }
+}
