@@ -755,6 +755,20 @@ static int dumpIsApplied(dumpWalk *w, uint64_t pos) {
     return w->appliedCursor < w->applied.n && w->applied.v[w->appliedCursor] == pos;
 }
 
+/* An element's name as a dump shows it: a list's position as a number
+ * (a list trim's two as "trim=lo..hi"), other names as they are. */
+static void putElementName(const recordElement *el) {
+    if (el->ctype == COLL_LIST && el->nlen == COLL_LIST_NAME_LEN) {
+        printf(" position=%" PRIu64, collListNamePos(el->name));
+    } else if (el->ctype == COLL_LIST && el->nlen == RECORD_LIST_TRIM_NAME_LEN) {
+        printf(" trim=%" PRIu64 "..%" PRIu64, collListNamePos(el->name),
+               collListNamePos(el->name + COLL_LIST_NAME_LEN));
+    } else {
+        printf(" %s=", el->ctype == COLL_HASH ? "field" : el->ctype == COLL_SET ? "member" : "element");
+        putRepr(stdout, el->name, el->nlen);
+    }
+}
+
 /* Prints the checked record at pos.  key is h->keylen bytes; value is the
  * whole value when the record was read in one piece, else NULL and the
  * value is read again in pieces.  Returns 0, or -1 after printing an error
@@ -786,8 +800,7 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
         recordElement el;
         recordDecodeElement(key, h->keylen, &el);
         putRepr(stdout, el.key, el.klen);
-        printf(" %s=", el.ctype == COLL_HASH ? "field" : el.ctype == COLL_SET ? "member" : "element");
-        putRepr(stdout, el.name, el.nlen);
+        putElementName(&el);
     } else {
         putRepr(stdout, key, h->keylen);
     }

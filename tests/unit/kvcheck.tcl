@@ -333,6 +333,24 @@ tags {redis-kv-only} {
         assert_match "*no segment 99*" $out
     }
 
+    test {redis-kv-check --dump shows a list element's position and a trim's range} {
+        kvc_require
+        set s [spawn_server]
+        set dir [dict get $s dir]
+        set c [redis_client $s]
+        $c rpush l a b c d
+        $c lpop l 2
+        $c close
+        kvc_stop $s
+        lassign [kvc_run $dir --dump] rc out
+        assert_equal 0 $rc $out
+        # The first element sits at 2^63, the next ones 2^16 apart.
+        assert_match {*type=element db=0 key="l" position=9223372036854775808 expire=none vlen=1 value="a"*} $out
+        assert_match {*type=element db=0 key="l" position=9223372036854841344 expire=none vlen=1 value="b"*} $out
+        # LPOP 2 is one trim record: keep from c's position to d's.
+        assert_match {*type=element-del db=0 key="l" trim=9223372036854906880..9223372036854972416 *} $out
+    }
+
     test {redis-kv-check --stats prints only the totals} {
         kvc_require
         set s [spawn_server]
