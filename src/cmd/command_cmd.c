@@ -156,6 +156,27 @@ static long long countSubcommands(const command *cmd) {
 /* ------------------------------------------------------------------ */
 /* COMMAND INFO */
 
+typedef struct specParam {
+    const char *name;
+    long long value;
+} specParam;
+
+/* One half of a key spec: `part` ("begin_search", "find_keys") -> {type,
+ * spec}, the spec a map of n integer parameters (none for "unknown"). */
+static void replyKeySpecPart(client *c, const char *part, const char *type,
+                             const specParam *params, int n) {
+    replyBulkCString(c, part);
+    replyMapLen(c, 2);
+    replyBulkCString(c, "type");
+    replyBulkCString(c, type);
+    replyBulkCString(c, "spec");
+    replyMapLen(c, n);
+    for (int i = 0; i < n; i++) {
+        replyBulkCString(c, params[i].name);
+        replyLongLong(c, params[i].value);
+    }
+}
+
 static void replyKeySpecs(client *c, const command *cmd) {
     replySetLen(c, cmd->keySpecCount);
     for (int i = 0; i < cmd->keySpecCount; i++) {
@@ -168,48 +189,22 @@ static void replyKeySpecs(client *c, const command *cmd) {
         replyBulkCString(c, "flags");
         replyFlagSet(c, ks->flags, keySpecFlagNames, NULL);
 
-        replyBulkCString(c, "begin_search");
-        replyMapLen(c, 2);
-        replyBulkCString(c, "type");
         if (ks->beginKind == KSPEC_BEGIN_UNKNOWN) {
-            replyBulkCString(c, "unknown");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 0);
+            replyKeySpecPart(c, "begin_search", "unknown", NULL, 0);
         } else {
-            replyBulkCString(c, "index");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 1);
-            replyBulkCString(c, "index");
-            replyLongLong(c, ks->beginIndex);
+            specParam index[] = {{"index", ks->beginIndex}};
+            replyKeySpecPart(c, "begin_search", "index", index, 1);
         }
-
-        replyBulkCString(c, "find_keys");
-        replyMapLen(c, 2);
-        replyBulkCString(c, "type");
         if (ks->findKind == KSPEC_FIND_UNKNOWN) {
-            replyBulkCString(c, "unknown");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 0);
+            replyKeySpecPart(c, "find_keys", "unknown", NULL, 0);
         } else if (ks->findKind == KSPEC_FIND_KEYNUM) {
-            replyBulkCString(c, "keynum");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 3);
-            replyBulkCString(c, "keynumidx");
-            replyLongLong(c, ks->keynumIdx);
-            replyBulkCString(c, "firstkey");
-            replyLongLong(c, ks->firstKey);
-            replyBulkCString(c, "keystep");
-            replyLongLong(c, ks->keyStep);
+            specParam keynum[] = {{"keynumidx", ks->keynumIdx}, {"firstkey", ks->firstKey},
+                                  {"keystep", ks->keyStep}};
+            replyKeySpecPart(c, "find_keys", "keynum", keynum, 3);
         } else {
-            replyBulkCString(c, "range");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 3);
-            replyBulkCString(c, "lastkey");
-            replyLongLong(c, ks->lastKey);
-            replyBulkCString(c, "keystep");
-            replyLongLong(c, ks->keyStep);
-            replyBulkCString(c, "limit");
-            replyLongLong(c, ks->limit);
+            specParam range[] = {{"lastkey", ks->lastKey}, {"keystep", ks->keyStep},
+                                 {"limit", ks->limit}};
+            replyKeySpecPart(c, "find_keys", "range", range, 3);
         }
     }
 }
