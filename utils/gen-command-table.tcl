@@ -24,9 +24,13 @@
 #     that command.h has no macro for (CMD_*, ACL_CAT_*, KSPEC_*,
 #     ARG_TYPE_*, ARG_*), so the names in the data files are checked
 #     against the C side instead of against a second list kept here;
-#   - a key spec other than begin_search "index" + find_keys "range" or
-#     "keynum" (the shapes command.h's keySpec holds), more key specs than
-#     COMMAND_MAX_KEY_SPECS, a key_spec_index that names no key spec.
+#   - a key spec other than begin_search "index" or "unknown" + find_keys
+#     "range", "keynum" or "unknown" (the shapes command.h's keySpec holds;
+#     "unknown" is written {"unknown": null} as in Redis's own files, or
+#     {"unknown": {}} as command-data-from-redis.py copies COMMAND INFO's
+#     empty spec), more key specs than COMMAND_MAX_KEY_SPECS, a
+#     key_spec_index that names no key spec;
+#   - a handler or getkeys that is not a C function name.
 
 set errors {}
 proc fail {where msg} {
@@ -167,7 +171,7 @@ proc macroMask {where prefix listVar names} {
 
 set commandKeys {name container handler summary group since complexity doc_flags
     deprecated_since replaced_by history arity flags acl_categories tips
-    key_specs arguments}
+    key_specs arguments getkeys}
 set argKeys {name type key_spec_index token display since deprecated_since
     summary flags arguments}
 
@@ -199,6 +203,61 @@ proc checkArgs {where arglist nspecs} {
     }
 }
 
+# The C initializer fields saying where one key spec's keys are (after its
+# notes and flags), or an error naming what command.h's keySpec cannot
+# hold.  Each of begin_search and find_keys is an object with one member,
+# the kind; an "unknown" one has no parameters (null or {}).
+proc keySpecShape {ks} {
+    set shape {}
+    set ok 1
+    foreach {part known} {begin_search {index unknown} find_keys {range keynum unknown}} {
+        if {![dict exists $ks $part]} {
+            lappend shape "no $part"
+            set ok 0
+        } elseif {[catch {dict size [dict get $ks $part]} n] || $n != 1} {
+            lappend shape "$part [list [dict get $ks $part]]"
+            set ok 0
+        } else {
+            set kind [lindex [dict get $ks $part] 0]
+            lappend shape "$part $kind"
+            if {$kind ni $known} { set ok 0 }
+        }
+    }
+    if {!$ok} {
+        error "is [join $shape { + }]: command.h's keySpec holds only begin_search\
+            index or unknown + find_keys range, keynum or unknown"
+    }
+    set f {}
+    foreach {part field} {begin_search beginKind find_keys findKind} {
+        lassign [dict get $ks $part] kind spec
+        set need [dict get {index {index} range {lastkey keystep limit}
+            keynum {keynumidx firstkey keystep} unknown {}} $kind]
+        if {[catch {dict keys $spec} have] || [lsort $have] ne [lsort $need]} {
+            error "$part $kind needs exactly [expr {$need eq {} ? {no parameters (null)} : [join $need {, }]}]"
+        }
+        foreach k $need {
+            if {![string is integer -strict [dict get $spec $k]]} {
+                error "$part $kind $k \"[dict get $spec $k]\" is not an integer"
+            }
+        }
+        switch -- $kind {
+            index   { lappend f ".beginIndex = [dict get $spec index]" }
+            unknown {
+                lappend f ".$field = [expr {$part eq {begin_search} ? {KSPEC_BEGIN_UNKNOWN} : {KSPEC_FIND_UNKNOWN}}]"
+            }
+            range {
+                lappend f ".findKind = KSPEC_FIND_RANGE" ".lastKey = [dict get $spec lastkey]" \
+                    ".keyStep = [dict get $spec keystep]" ".limit = [dict get $spec limit]"
+            }
+            keynum {
+                lappend f ".findKind = KSPEC_FIND_KEYNUM" ".keynumIdx = [dict get $spec keynumidx]" \
+                    ".firstKey = [dict get $spec firstkey]" ".keyStep = [dict get $spec keystep]"
+            }
+        }
+    }
+    return $f
+}
+
 proc checkCommand {file d} {
     foreach k [dict keys $d] {
         if {$k ni $::commandKeys} { fail $file "unknown field \"$k\"" }
@@ -219,25 +278,16 @@ proc checkCommand {file d} {
     if {[handlerOf $d] ne "NULL" && ![regexp {^[A-Za-z_][A-Za-z0-9_]*$} [handlerOf $d]]} {
         fail $file "handler \"[handlerOf $d]\" is not a C function name"
     }
+    if {[dict exists $d getkeys] && ![regexp {^[A-Za-z_][A-Za-z0-9_]*$} [dict get $d getkeys]]} {
+        fail $file "getkeys \"[dict get $d getkeys]\" is not a C function name"
+    }
     set specs [expr {[dict exists $d key_specs] ? [dict get $d key_specs] : {}}]
     if {[llength $specs] > $::maxKeySpecs} {
         fail $file "[llength $specs] key specs; command.h holds COMMAND_MAX_KEY_SPECS = $::maxKeySpecs"
     }
     set i 0
     foreach ks $specs {
-        if {[catch {
-            dict get $ks begin_search index index
-            if {[dict exists $ks find_keys keynum]} {
-                dict get $ks find_keys keynum keynumidx
-            } else {
-                dict get $ks find_keys range lastkey
-            }
-        }]} {
-            set shape [lmap part {begin_search find_keys} {
-                expr {[dict exists $ks $part] ? "$part [lindex [dict get $ks $part] 0]" : "no $part"}
-            }]
-            fail $file "key_specs\[$i\] is [join $shape { + }]: command.h's keySpec holds only begin_search index + find_keys range or keynum"
-        }
+        if {[catch {keySpecShape $ks} msg]} { fail $file "key_specs\[$i\] $msg" }
         incr i
     }
     if {[dict exists $d arguments]} { checkArgs $file [dict get $d arguments] [llength $specs] }
@@ -308,6 +358,7 @@ proc emitCommand {file d fullname} {
     set f {}
     lappend f ".name = [cstr [dict get $d name]]"
     lappend f ".proc = [handlerOf $d]"
+    if {[dict exists $d getkeys]} { lappend f ".getkeys = [dict get $d getkeys]" }
     lappend f ".arity = [dict get $d arity]"
     lappend f ".flags = [macroMask $file CMD_ cmdFlags [dict get $d flags]]"
     lappend f ".aclCategories = [macroMask $file ACL_CAT_ aclCats [dict get $d acl_categories]]"
@@ -330,27 +381,10 @@ proc emitCommand {file d fullname} {
     if {[dict exists $d key_specs] && [dict get $d key_specs] ne {}} {
         set specs {}
         foreach ks [dict get $d key_specs] {
-            if {[catch {
-                set begin [dict get $ks begin_search index index]
-                set s {}
-                if {[dict exists $ks notes]} { lappend s ".notes = [cstr [dict get $ks notes]]" }
-                lappend s ".flags = [macroMask $file KSPEC_ kspecFlags [dict get $ks flags]]"
-                lappend s ".beginIndex = $begin"
-                if {[dict exists $ks find_keys keynum]} {
-                    set keynum [dict get $ks find_keys keynum]
-                    lappend s ".findKind = KSPEC_FIND_KEYNUM"
-                    lappend s ".keynumIdx = [dict get $keynum keynumidx]"
-                    lappend s ".firstKey = [dict get $keynum firstkey]"
-                    lappend s ".keyStep = [dict get $keynum keystep]"
-                } else {
-                    set range [dict get $ks find_keys range]
-                    lappend s ".findKind = KSPEC_FIND_RANGE"
-                    lappend s ".lastKey = [dict get $range lastkey]"
-                    lappend s ".keyStep = [dict get $range keystep]"
-                    lappend s ".limit = [dict get $range limit]"
-                }
-                lappend specs "{[join $s {, }]}"
-            }]} continue
+            set s {}
+            if {[dict exists $ks notes]} { lappend s ".notes = [cstr [dict get $ks notes]]" }
+            lappend s ".flags = [macroMask $file KSPEC_ kspecFlags [dict get $ks flags]]"
+            lappend specs "{[join [concat $s [keySpecShape $ks]] {, }]}"
         }
         lappend f ".keySpecs = {\n            [join $specs ",\n            "]}"
         lappend f ".keySpecCount = [llength $specs]"

@@ -156,6 +156,27 @@ static long long countSubcommands(const command *cmd) {
 /* ------------------------------------------------------------------ */
 /* COMMAND INFO */
 
+typedef struct specParam {
+    const char *name;
+    long long value;
+} specParam;
+
+/* One half of a key spec: `part` ("begin_search", "find_keys") -> {type,
+ * spec}, the spec a map of n integer parameters (none for "unknown"). */
+static void replyKeySpecPart(client *c, const char *part, const char *type,
+                             const specParam *params, int n) {
+    replyBulkCString(c, part);
+    replyMapLen(c, 2);
+    replyBulkCString(c, "type");
+    replyBulkCString(c, type);
+    replyBulkCString(c, "spec");
+    replyMapLen(c, n);
+    for (int i = 0; i < n; i++) {
+        replyBulkCString(c, params[i].name);
+        replyLongLong(c, params[i].value);
+    }
+}
+
 static void replyKeySpecs(client *c, const command *cmd) {
     replySetLen(c, cmd->keySpecCount);
     for (int i = 0; i < cmd->keySpecCount; i++) {
@@ -168,39 +189,23 @@ static void replyKeySpecs(client *c, const command *cmd) {
         replyBulkCString(c, "flags");
         replyFlagSet(c, ks->flags, keySpecFlagNames, NULL);
 
-        replyBulkCString(c, "begin_search");
-        replyMapLen(c, 2);
-        replyBulkCString(c, "type");
-        replyBulkCString(c, "index");
-        replyBulkCString(c, "spec");
-        replyMapLen(c, 1);
-        replyBulkCString(c, "index");
-        replyLongLong(c, ks->beginIndex);
-
-        replyBulkCString(c, "find_keys");
-        replyMapLen(c, 2);
-        replyBulkCString(c, "type");
-        if (ks->findKind == KSPEC_FIND_KEYNUM) {
-            replyBulkCString(c, "keynum");
-            replyBulkCString(c, "spec");
-            replyMapLen(c, 3);
-            replyBulkCString(c, "keynumidx");
-            replyLongLong(c, ks->keynumIdx);
-            replyBulkCString(c, "firstkey");
-            replyLongLong(c, ks->firstKey);
-            replyBulkCString(c, "keystep");
-            replyLongLong(c, ks->keyStep);
-            continue;
+        if (ks->beginKind == KSPEC_BEGIN_UNKNOWN) {
+            replyKeySpecPart(c, "begin_search", "unknown", NULL, 0);
+        } else {
+            specParam index[] = {{"index", ks->beginIndex}};
+            replyKeySpecPart(c, "begin_search", "index", index, 1);
         }
-        replyBulkCString(c, "range");
-        replyBulkCString(c, "spec");
-        replyMapLen(c, 3);
-        replyBulkCString(c, "lastkey");
-        replyLongLong(c, ks->lastKey);
-        replyBulkCString(c, "keystep");
-        replyLongLong(c, ks->keyStep);
-        replyBulkCString(c, "limit");
-        replyLongLong(c, ks->limit);
+        if (ks->findKind == KSPEC_FIND_UNKNOWN) {
+            replyKeySpecPart(c, "find_keys", "unknown", NULL, 0);
+        } else if (ks->findKind == KSPEC_FIND_KEYNUM) {
+            specParam keynum[] = {{"keynumidx", ks->keynumIdx}, {"firstkey", ks->firstKey},
+                                  {"keystep", ks->keyStep}};
+            replyKeySpecPart(c, "find_keys", "keynum", keynum, 3);
+        } else {
+            specParam range[] = {{"lastkey", ks->lastKey}, {"keystep", ks->keyStep},
+                                 {"limit", ks->limit}};
+            replyKeySpecPart(c, "find_keys", "range", range, 3);
+        }
     }
 }
 
@@ -277,7 +282,8 @@ static void replyArgList(client *c, const commandArg *args) {
     replyArrayLen(c, n);
     for (long long i = 0; i < n; i++) {
         const commandArg *a = &args[i];
-        int hasKeySpec = a->type == ARG_TYPE_KEY && a->keySpecIndex >= 0;
+        /* Not only keys: SORT's BY/GET patterns name their (unknown) spec. */
+        int hasKeySpec = a->keySpecIndex >= 0;
         int nested = a->type == ARG_TYPE_ONEOF || a->type == ARG_TYPE_BLOCK;
         long long maplen = 2;
         if (hasKeySpec) maplen++;
@@ -437,8 +443,10 @@ void commandDocsCommand(client *c) {
 /* ------------------------------------------------------------------ */
 /* COMMAND GETKEYS / GETKEYSANDFLAGS */
 
-/* Whether the command has at least one key spec not marked not_key. */
+/* Whether the command has a getkeys procedure or at least one key spec
+ * not marked not_key (Redis's doesCommandHaveKeys). */
 static int commandHasKeys(const command *cmd) {
+    if (cmd->getkeys) return 1;
     for (int i = 0; i < cmd->keySpecCount; i++)
         if (!(cmd->keySpecs[i].flags & KSPEC_NOT_KEY)) return 1;
     return 0;
@@ -446,7 +454,8 @@ static int commandHasKeys(const command *cmd) {
 
 /* Redis's getKeysUsingKeySpecs.  Fills pos[] and flags[] (room for argc
  * entries per spec) and returns the number of keys, or -1 when a spec
- * does not fit the arguments (a syntax error). */
+ * does not fit the arguments (a syntax error), is incomplete or is
+ * unknown: then the command's getkeys procedure, if any, answers. */
 static int extractKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
     int n = 0;
     for (int j = 0; j < cmd->keySpecCount; j++) {
@@ -480,8 +489,8 @@ static void getKeysSubcommand(client *c, int withFlags) {
         replyError(c, "Invalid number of arguments specified for command");
         return;
     }
-    /* Each spec yields at most argc keys. */
-    size_t room = (size_t)argc * (size_t)cmd->keySpecCount;
+    /* Each spec yields at most argc keys, and so does a getkeys procedure. */
+    size_t room = (size_t)argc * (size_t)(cmd->keySpecCount > 0 ? cmd->keySpecCount : 1);
     int posBuf[64];
     uint64_t flagBuf[64];
     int *pos = posBuf;
@@ -491,6 +500,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         flags = xcalloc(room, sizeof(*flags));
     }
     int n = extractKeys(cmd, argc, argv, pos, flags);
+    if (n < 0 && cmd->getkeys) n = cmd->getkeys(argc, argv, pos, flags);
     /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
     if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
         flags[0] = setKeySpecFlags(argv, argc);

@@ -41,23 +41,26 @@ static const dictType commandDictType = {
     .valFree = NULL,
 };
 
+/* Whether a legacy (first, last, step) triple can describe ks: a begin
+ * index and a range of keys. */
+static int keySpecIsRange(const keySpec *ks) {
+    return ks->beginKind == KSPEC_BEGIN_INDEX && ks->findKind == KSPEC_FIND_RANGE;
+}
+
 /* Derives the legacy (first, last, step) triple COMMAND INFO shows from the
- * key specs, as Redis's populateCommandLegacyRangeSpec does: a single spec
- * is taken as it is; several are merged while they are consecutive ranges
- * of step 1 (RENAME's keys 1 and 2 give 1 2 1), and a spec that cannot be
- * merged, or an incomplete one, makes the command's keys movable.  The
- * last key is compared unsigned, so a negative (relative to the end) one
- * wins, as in Redis. */
+ * key specs, and the movablekeys flag, by Redis 7.0's rule
+ * (populateCommandLegacyRangeSpec).  A command whose only spec is a range
+ * takes it as it is (MSET: 1 -1 2).  Otherwise the range specs are merged
+ * while they are consecutive and of step 1 (RENAME's keys 1 and 2 give
+ * 1 2 1).  Every spec left out of the triple - a key count, an unknown
+ * spec, a step other than 1, a gap - and every incomplete spec makes the
+ * keys movable: a client cannot find them all from the triple.  With no
+ * range spec merged the triple stays 0 0 0 (SINTERCARD).  The last key is
+ * compared unsigned, so a negative (relative to the end) one wins, as in
+ * Redis.  SORT: its key gives 1 1 1, its two unknown specs movablekeys. */
 static void commandSetLegacyKeys(command *cmd) {
     if (cmd->keySpecCount == 0) return;
-    for (int i = 0; i < cmd->keySpecCount; i++) {
-        if (cmd->keySpecs[i].findKind != KSPEC_FIND_RANGE) {
-            /* a key count in the arguments: no legacy triple (0 0 0) */
-            cmd->flags |= CMD_MOVABLE_KEYS;
-            return;
-        }
-    }
-    if (cmd->keySpecCount == 1) {
+    if (cmd->keySpecCount == 1 && keySpecIsRange(&cmd->keySpecs[0])) {
         keySpec *ks = &cmd->keySpecs[0];
         cmd->firstKey = ks->beginIndex;
         cmd->lastKey = ks->lastKey < 0 ? ks->lastKey : ks->beginIndex + ks->lastKey;
@@ -69,7 +72,8 @@ static void commandSetLegacyKeys(command *cmd) {
     unsigned last = 0;
     for (int i = 0; i < cmd->keySpecCount; i++) {
         keySpec *ks = &cmd->keySpecs[i];
-        if (ks->keyStep != 1 || (prevLast && prevLast != ks->beginIndex - 1)) {
+        if (!keySpecIsRange(ks) || ks->keyStep != 1 ||
+            (prevLast && prevLast != ks->beginIndex - 1)) {
             cmd->flags |= CMD_MOVABLE_KEYS;
             continue;
         }
@@ -89,6 +93,7 @@ static void commandSetLegacyKeys(command *cmd) {
 }
 
 int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step) {
+    if (ks->beginKind != KSPEC_BEGIN_INDEX || ks->findKind == KSPEC_FIND_UNKNOWN) return 0;
     *step = ks->keyStep > 0 ? ks->keyStep : 1;
     if (ks->findKind == KSPEC_FIND_KEYNUM) {
         int at = ks->beginIndex + ks->keynumIdx;
@@ -105,6 +110,40 @@ int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *la
     else if (!ks->limit) *last = argc + ks->lastKey;
     else *last = *first + ((argc - *first) / ks->limit + ks->lastKey);
     return *first >= 0 && *first < argc && *last < argc && *last >= *first;
+}
+
+/* SORT_RO has no STORE: its key only (its BY/GET spec is unknown, so the
+ * specs alone cannot answer). */
+int sortRoGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags) {
+    (void)argv;
+    if (argc < 2) return 0;
+    pos[0] = 1;
+    flags[0] = KSPEC_RO | KSPEC_ACCESS;
+    return 1;
+}
+
+/* Reads SORT's options the way Redis's sortGetKeys does, which is not
+ * quite the way SORT parses them: LIMIT is followed by two arguments, BY
+ * and GET by one, any other word stands alone, and STORE names the
+ * destination when an argument follows it.  The last STORE wins.  The
+ * destination is then read as an option word too, so one named LIMIT, BY,
+ * GET or STORE moves the scan on: for "SORT k STORE get STORE x" the
+ * finder reports "get" where SORT stores into "x".  COMMAND GETKEYS must
+ * answer as Redis does, so the quirk is kept. */
+int sortGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags) {
+    int n = sortRoGetKeys(argc, argv, pos, flags);
+    int dest = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcasecmp(argv[i], "limit")) i += 2;
+        else if (!strcasecmp(argv[i], "by") || !strcasecmp(argv[i], "get")) i += 1;
+        else if (!strcasecmp(argv[i], "store") && i + 1 < argc) dest = i + 1;
+    }
+    if (dest) {
+        pos[n] = dest;
+        flags[n] = KSPEC_OW | KSPEC_UPDATE;
+        n++;
+    }
+    return n;
 }
 
 static void commandInitOne(command *cmd, command *parent) {

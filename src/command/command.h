@@ -122,16 +122,24 @@ typedef struct commandArg {
 /* The key-spec shapes redis-kv's commands need: begin_search by index,
  * then find_keys by range (lastkey relative: -1 = last argument) or by
  * keynum (SINTERCARD: the number of keys is the argument at keynumIdx,
- * the keys start at firstKey, both relative to beginIndex). */
+ * the keys start at firstKey, both relative to beginIndex).  Either half
+ * may be "unknown" instead (SORT's BY/GET patterns and its STORE
+ * destination, which may be anywhere): COMMAND INFO shows the spec, but
+ * it finds no keys, and the command needs a getkeys procedure (below) to
+ * find them.  The zero values are the common case (index, range). */
+#define KSPEC_BEGIN_INDEX 0
+#define KSPEC_BEGIN_UNKNOWN 1
 #define KSPEC_FIND_RANGE 0
 #define KSPEC_FIND_KEYNUM 1
+#define KSPEC_FIND_UNKNOWN 2
 typedef struct keySpec {
     const char *notes;            /* COMMAND INFO "notes", or NULL */
     uint64_t flags;
-    int beginIndex;
-    int findKind;                 /* KSPEC_FIND_RANGE or KSPEC_FIND_KEYNUM */
+    int beginKind;                /* KSPEC_BEGIN_INDEX or KSPEC_BEGIN_UNKNOWN */
+    int beginIndex;               /* index */
+    int findKind;                 /* KSPEC_FIND_RANGE, _KEYNUM or _UNKNOWN */
     int lastKey;                  /* range */
-    int keyStep;                  /* both */
+    int keyStep;                  /* range and keynum */
     int limit;                    /* range */
     int keynumIdx;                /* keynum */
     int firstKey;                 /* keynum */
@@ -139,8 +147,22 @@ typedef struct keySpec {
 
 /* The argument positions one key spec finds in a request of argc
  * arguments: first, last (inclusive) and step.  0 when the request does
- * not fit the spec (too short, a bad key count): no keys. */
+ * not fit the spec (too short, a bad key count) or the spec is unknown:
+ * no keys. */
 int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step);
+
+/* A command's own key finder, for keys its specs cannot locate (Redis's
+ * getkeys_proc), named by the data file's "getkeys" field.  argv[0] is the
+ * command name.  Fills pos[] (argument positions, in order) and flags[]
+ * (KSPEC_* of each key) and returns the number of keys, never more than
+ * argc.  COMMAND GETKEYS runs it when a key spec does not fit the
+ * request. */
+typedef int commandGetKeysProc(int argc, bstr *argv, int *pos, uint64_t *flags);
+
+/* SORT: its key, and the destination of its last STORE option. */
+int sortGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags);
+/* SORT_RO: its key. */
+int sortRoGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags);
 
 /* The most key specs one command of redis-kv has (the generator checks). */
 #define COMMAND_MAX_KEY_SPECS 4
@@ -172,6 +194,7 @@ typedef struct command {
     const char *const *history;   /* version, text, version, text ..., NULL */
     const char *deprecatedSince;  /* COMMAND DOCS "deprecated_since", or NULL */
     const char *replacedBy;       /* COMMAND DOCS "replaced_by", or NULL */
+    commandGetKeysProc *getkeys;  /* keys the key specs cannot find, or NULL */
     /* Filled at start-up: */
     struct command *parent;
     bstr fullname;                /* "client|list" */

@@ -266,6 +266,104 @@ start_server {tags {command}} {
             {r command getkeys get a b}
     }
 
+    # ----------------------------------------------------------------- SORT
+    # SORT's BY/GET keys come from the data it sorts and its STORE option
+    # may be anywhere: Redis 7.0 describes both with key specs of kind
+    # "unknown", calls the keys movable, and finds the STORE destination
+    # with a procedure of its own (COMMAND GETKEYS).
+
+    test {COMMAND INFO sort: two unknown key specs and movablekeys} {
+        set e [command_info_entry sort]
+        assert_equal {sort -2 {write denyoom movablekeys} 1 1 1} [lrange $e 0 5]
+        set specs [lindex $e 8]
+        assert_equal 3 [llength $specs]
+        assert_equal {flags {RO access} begin_search {type index spec {index 1}} find_keys {type range spec {lastkey 0 keystep 1 limit 0}}} [lindex $specs 0]
+        foreach i {1 2} flags {{RO access} {OW update}} what {BY/GET STORE} {
+            set ks [lindex $specs $i]
+            assert_match "For the optional $what keyword. It is marked 'unknown' because *" [dict get $ks notes]
+            assert_equal $flags [dict get $ks flags]
+            assert_equal {type unknown spec {}} [dict get $ks begin_search]
+            assert_equal {type unknown spec {}} [dict get $ks find_keys]
+        }
+    }
+
+    test {COMMAND INFO sort_ro: one unknown key spec (BY/GET), no STORE} {
+        set e [command_info_entry sort_ro]
+        assert_equal {sort_ro -2 {readonly movablekeys} 1 1 1} [lrange $e 0 5]
+        set specs [lindex $e 8]
+        assert_equal 2 [llength $specs]
+        assert_match {For the optional BY/GET keyword*} [dict get [lindex $specs 1] notes]
+        assert_equal {type unknown spec {}} [dict get [lindex $specs 1] begin_search]
+    }
+
+    test {COMMAND INFO: an unknown key spec has an empty spec map (RESP2 and RESP3)} {
+        # A map of two pairs is a flat array of four under RESP2.
+        foreach {proto two empty} {2 *4 *0 3 %2 %0} {
+            set c [redis_client]
+            $c hello $proto
+            $c deferred 1
+            $c command info sort_ro
+            set raw [$c read_raw]
+            $c close
+            set part "\$4\r\ntype\r\n\$7\r\nunknown\r\n\$4\r\nspec\r\n$empty\r\n"
+            set want "\$12\r\nbegin_search\r\n$two\r\n$part\$9\r\nfind_keys\r\n$two\r\n$part"
+            assert {[string first $want $raw] > 0} "RESP$proto"
+        }
+    }
+
+    test {COMMAND INFO: movablekeys when a key spec is not a plain range} {
+        # name first last step movable: an unknown spec (SORT), a key count
+        # (LMPOP, SINTERCARD: no legacy keys at all), plain ranges (GET,
+        # MSET's step 2, RENAME's two consecutive specs) are not movable.
+        foreach {name want} {
+            sort {1 1 1 1} sort_ro {1 1 1 1} lmpop {0 0 0 1} sintercard {0 0 0 1}
+            get {1 1 1 0} mset {1 -1 2 0} rename {1 2 1 0}
+        } {
+            set e [command_info_entry $name]
+            if {$e eq ""} continue
+            set movable [expr {"movablekeys" in [lindex $e 2]}]
+            assert_equal $want [list {*}[lrange $e 3 5] $movable] $name
+        }
+    }
+
+    test {COMMAND DOCS sort: BY/GET patterns and STORE name their key specs} {
+        set idx {}
+        foreach a [dict get [r command docs sort] sort arguments] {
+            lappend idx [dict get $a name]
+            lappend idx [expr {[dict exists $a key_spec_index] ? [dict get $a key_spec_index] : "-"}]
+        }
+        assert_equal {key 0 pattern 1 offset_count - pattern 1 order - sorting - destination 2} $idx
+    }
+
+    test {COMMAND GETKEYS sort: the key, then the STORE destination} {
+        assert_equal {k} [r command getkeys sort k]
+        assert_equal {k dst} [r command getkeys sort k STORE dst]
+        assert_equal {k dst} [r command getkeys sort k by w_* limit 0 10 get # get h_*->f desc alpha store dst]
+        assert_equal {{k {RO access}} {dst {OW update}}} [r command getkeysandflags sort k store dst]
+        assert_equal {{k {RO access}}} [r command getkeysandflags sort k get #]
+    }
+
+    test {COMMAND GETKEYS sort reads the options as Redis does} {
+        # The last STORE wins; a STORE with nothing after it names no key.
+        assert_equal {k d2} [r command getkeys sort k store d1 store d2]
+        assert_equal {k} [r command getkeys sort k store]
+        # LIMIT takes two arguments, BY and GET one: a STORE there is no option.
+        assert_equal {k} [r command getkeys sort k limit store d]
+        assert_equal {k} [r command getkeys sort k limit 0 store]
+        assert_equal {k} [r command getkeys sort k by store d]
+        assert_equal {k} [r command getkeys sort k get store d]
+        assert_equal {k d} [r command getkeys sort k limit 0 1 store d]
+        # The destination is read as an option word too.
+        assert_equal {k get} [r command getkeys sort k store get store x]
+        assert_equal {k limit} [r command getkeys sort k store limit store x]
+        assert_equal {k x} [r command getkeys sort k store store x]
+    }
+
+    test {COMMAND GETKEYS sort_ro: the key only} {
+        assert_equal {k} [r command getkeys sort_ro k by w_* get # limit 0 1 alpha]
+        assert_equal {{k {RO access}}} [r command getkeysandflags sort_ro k store d]
+    }
+
     # ----------------------------------------------------------------- LIST
     test {COMMAND LIST FILTERBY PATTERN} {
         set subs {}
@@ -479,6 +577,37 @@ tags {command generator} {
         set dir [new_tmpdir]
         gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "STREAMS", "startfrom": 1}}, "find_keys": {"range": {"lastkey": -1, "keystep": 1, "limit": 2}}}]}}
         assert_match {1 *key_specs\[0\] is begin_search keyword + find_keys range*} [gen_run $dir]
+    }
+
+    test {generator: unknown key specs and a getkeys procedure} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {arity -2 getkeys {"sortGetKeys"} key_specs {[{"flags": ["RO", "access"], "begin_search": {"index": {"index": 1}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}, {"notes": "Anywhere.", "flags": ["OW", "update"], "begin_search": {"unknown": null}, "find_keys": {"unknown": {}}}]} arguments {[{"name": "key", "type": "key", "key_spec_index": 0}, {"name": "pattern", "type": "pattern", "key_spec_index": 1, "token": "BY"}]}}
+        assert_equal {0 {}} [gen_run $dir]
+        set f [open [file join $dir table.c]]
+        set c [read $f]
+        close $f
+        assert_match {*.proc = pingCommand,*.getkeys = sortGetKeys,*} $c
+        assert_match {*.notes = "Anywhere.", .flags = KSPEC_OW | KSPEC_UPDATE, .beginKind = KSPEC_BEGIN_UNKNOWN, .findKind = KSPEC_FIND_UNKNOWN\}*} $c
+        assert_match {*.type = ARG_TYPE_PATTERN, .keySpecIndex = 1*} $c
+    }
+
+    test {generator: malformed key specs and getkeys names are refused} {
+        set dir [new_tmpdir]
+        set range {{"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}
+        set index {{"index": {"index": 1}}}
+        foreach {begin find want} [list \
+            {{"unknown": {"index": 1}}} $range {*key_specs\[0\] begin_search unknown needs exactly no parameters*} \
+            $index {{"unknown": 0}} {*key_specs\[0\] find_keys unknown needs exactly no parameters*} \
+            $index {{"range": {"lastkey": 0, "keystep": 1}}} {*find_keys range needs exactly lastkey, keystep, limit*} \
+            {{"index": {"index": "one"}}} $range {*begin_search index index "one" is not an integer*} \
+            {{"index": {"index": 1}, "unknown": null}} $range {*key_specs\[0\] is begin_search {index {index 1} unknown {}} + find_keys range*} \
+        ] {
+            set spec [format {[{"flags": ["RO"], "begin_search": %s, "find_keys": %s}]} $begin $find]
+            gen_probe_file $dir [list arity -2 key_specs $spec]
+            assert_match "1 $want" [gen_run $dir]
+        }
+        gen_probe_file $dir {getkeys {"sort GetKeys"}}
+        assert_match {1 *getkeys "sort GetKeys" is not a C function name*} [gen_run $dir]
     }
 
     test {generator: a subcommand needs its container, a command its handler} {
