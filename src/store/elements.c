@@ -144,6 +144,20 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
     return storeAfterWrite(s);
 }
 
+/* The end of a write that removed elements of c, the collection of key's
+ * entry e: the key goes with its last element (the undo step takes the
+ * emptied collection), else it takes the write's sequence number. */
+static int afterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const void *key,
+                        size_t klen, uint64_t seq) {
+    if (collCount(c) == 0) {
+        storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
+        keydirDelete(s->kd[pdb], key, klen);
+    } else {
+        keydirEntrySetSeq(e, seq);
+    }
+    return storeAfterWrite(s);
+}
+
 int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,
                        const void *name, size_t nlen) {
     int pdb = s->dbMap[db];
@@ -163,13 +177,7 @@ int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen
     rememberElement(s, pdb, key, klen, name, nlen, &cur, order);
     collRemove(c, name, nlen, NULL);
     storeCountBytes(s, cur.segment, elementRecordSize(klen, nlen, cur.valueLen), 0);
-    if (collCount(c) == 0) {
-        storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
-        keydirDelete(kd, key, klen);
-    } else {
-        keydirEntrySetSeq(e, seq);
-    }
-    return storeAfterWrite(s);
+    return afterRemoval(s, pdb, e, c, key, klen, seq);
 }
 
 int storeElementGet(store *s, int db, const void *key, size_t klen, const void *name,
@@ -227,13 +235,7 @@ int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, u
     trimmed t = {s, klen, collCreate(COLL_LIST)};
     u->coll = t.gone;
     collListTrim(c, lo, hi, keepTrimmed, &t);
-    if (collCount(c) == 0) {
-        storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
-        keydirDelete(kd, key, klen);
-    } else {
-        keydirEntrySetSeq(e, seq);
-    }
-    return storeAfterWrite(s);
+    return afterRemoval(s, pdb, e, c, key, klen, seq);
 }
 
 /* Puts back what a trim took (restore), into the key's collection, which

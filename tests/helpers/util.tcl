@@ -582,6 +582,19 @@ proc redis_kv_check {when args} {
     return $out
 }
 
+# With the server S (on DIR) stopped: redis-kv-check passes, and VERIFY (a
+# command prefix, called with a client and a text saying when) reads the
+# data back after a graceful restart and after kill -9.
+proc check_restarts {s dir verify} {
+    assert_match "*result: clean*" [redis_kv_check "after the stop" $dir]
+    set s [restart_server $s]
+    {*}$verify [dict get $s client] "after a graceful restart"
+    set s [restart_server $s -kill9]
+    {*}$verify [dict get $s client] "after kill -9"
+    stop_server $s
+    assert_match "*result: clean*" [redis_kv_check "after the restarts" $dir]
+}
+
 # Waits (bounded, polling INFO) until no compaction runs on the server of
 # client C.
 proc wait_compaction_end {c} {

@@ -27,7 +27,6 @@
 
 # ------------------------------------------------------------------ helpers
 
-set ::cd_tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
 set ::cd_skip ""
 set ::cd_misconf "MISCONF Errors writing to the AOF file: No space left on device"
 set ::cd_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
@@ -52,27 +51,6 @@ proc cd_start {{dir ""} {overrides {}}} {
     set o [dict create appendfsync always compact-garbage-percent 0]
     foreach {k v} $overrides { dict set o $k $v }
     return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
-}
-
-# utils/redis-kv-check ARGS must exit 0; returns its output.  No server
-# may run on the directory.
-proc cd_check {when args} {
-    if {![file executable $::cd_tool]} { fail "utils/redis-kv-check is not built ($::cd_tool)" }
-    lassign [run_tool $::cd_tool {*}$args] rc out
-    if {$rc != 0} { fail "redis-kv-check $args exited $rc $when:\n$out" }
-    return $out
-}
-
-# With the server S stopped: redis-kv-check passes on DIR, and the model
-# reads back after a graceful restart and after kill -9.
-proc cd_check_restarts {s dir} {
-    assert_match "*result: clean*" [cd_check "after the stop" $dir]
-    set s [restart_server $s]
-    cd_verify [dict get $s client] "after a graceful restart"
-    set s [restart_server $s -kill9]
-    cd_verify [dict get $s client] "after kill -9"
-    stop_server $s
-    assert_match "*result: clean*" [cd_check "after the restarts" $dir]
 }
 
 proc cd_wait_compaction {c} {
@@ -429,7 +407,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         # The merge takes the active segment too: no ELEMENT_DEL is left,
         # and no ELEMENT but the newest of each element.
         stop_server $s
-        set stats [cd_check "after the compactions" $dir --stats]
+        set stats [redis_kv_check "after the compactions" $dir --stats]
         assert_match "*element [m_elements], element-del 0)*" $stats
         assert_match "*keys: [dict size $::cd_m] *" $stats
         cd_done ::cdC 2
@@ -440,7 +418,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         cd_need ::cdC 2
         set s [dict get $::cdC s]
         set dir [dict get $::cdC dir]
-        cd_check_restarts $s $dir
+        check_restarts $s $dir cd_verify
     }
 
     # ---------------- point-in-time restore
@@ -530,7 +508,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         stop_server $s
 
         set to [file join [new_tmpdir] restored]
-        set out [cd_check "restoring to $at" --restore $bk --to $to --at $at]
+        set out [redis_kv_check "restoring to $at" --restore $bk --to $to --at $at]
         assert_match "restored backup * into $to*" $out
         set s2 [cd_start $to]
         set ::cdP [dict create s $s2 dir $to enc $enc exp $exp keys $keys step 0]
@@ -563,7 +541,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         set s [restart_server $s -kill9]
         cd_verify [dict get $s client] "restored, written and killed"
         stop_server $s
-        assert_match "*result: clean*" [cd_check "after the restored server stopped" [dict get $::cdP dir]]
+        assert_match "*result: clean*" [redis_kv_check "after the restored server stopped" [dict get $::cdP dir]]
     }
 }
 
@@ -712,7 +690,7 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         set s [dict get $::cdF s]
         set dir [dict get $::cdF dir]
         stop_server $s -kill9
-        assert_match "*result: clean*" [cd_check "after kill -9 on the full disk" $dir]
+        assert_match "*result: clean*" [redis_kv_check "after kill -9 on the full disk" $dir]
         set s [restart_server $s]
         dict set ::cdF s $s
         set c [dict get $s client]
@@ -776,7 +754,7 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         set s [dict get $::cdF s]
         set dir [dict get $::cdF dir]
         stop_server $s
-        cd_check_restarts $s $dir
+        check_restarts $s $dir cd_verify
     }
 }
 } finally {

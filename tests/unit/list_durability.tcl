@@ -206,17 +206,6 @@ proc ld_elements {} {
     return $n
 }
 
-# With the server S (on DIR) stopped: redis-kv-check passes, and the
-# model reads back after a graceful restart and after kill -9.
-proc ld_check_restarts {s dir} {
-    assert_match "*result: clean*" [redis_kv_check "after the stop" $dir]
-    set s [restart_server $s]
-    ld_verify [dict get $s client] "after a graceful restart"
-    set s [restart_server $s -kill9]
-    ld_verify [dict get $s client] "after kill -9"
-    stop_server $s
-    assert_match "*result: clean*" [redis_kv_check "after the restarts" $dir]
-}
 
 # N values "PREFIX0" .. with a 40-byte tail, as argument lists of RPUSH
 # KEY of at most 1000 values each.
@@ -336,7 +325,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         ld_verify $c "after kill -9"
         assert_equal 4000000000000 [$c pexpiretime ttl]
         stop_server $s
-        ld_check_restarts $s $dir
+        check_restarts $s $dir ld_verify
     }
 
     test {A queue and a rotation run 70,000 times keep their order, also after kill -9} {
@@ -528,7 +517,7 @@ start_server {tags {list redis-kv-only needs:own-server}} {
         stop_server $s
         set stats [redis_kv_check "after the compactions" $dir --stats]
         assert_match "*element [ld_elements],*" $stats
-        ld_check_restarts $s $dir
+        check_restarts $s $dir ld_verify
     }
 
     test {Commands that touch a few elements of a 100,000-element list log less than 1 KB} {
