@@ -44,23 +44,6 @@ proc cd_value {len} {
     return [string range $::cd_pool $off [expr {$off + $len - 1}]]
 }
 
-# A server on DIR (a fresh temp dir by default) with appendfsync always
-# and no automatic compaction, plus OVERRIDES.
-proc cd_start {{dir ""} {overrides {}}} {
-    if {$dir eq ""} { set dir [new_tmpdir] }
-    set o [dict create appendfsync always compact-garbage-percent 0]
-    foreach {k v} $overrides { dict set o $k $v }
-    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
-}
-
-proc cd_wait_compaction {c} {
-    wait_for_condition 3000 20 {
-        [server_info_field $c aof_rewrite_in_progress] == 0
-    } else {
-        fail "the compaction did not end"
-    }
-}
-
 # ---- the model: ::cd_m is a dict key -> {type contents}, where contents
 # is a dict field -> value (hash), member -> 1 (set) or the value
 # (string).  ::cd_gone lists keys that must not exist.
@@ -340,7 +323,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
     test {Compaction four times while two clients write big hashes and sets: the contents equal the model} {
         cd_require
         m_reset
-        set s [cd_start "" {segment-size 64kb}]
+        set s [spawn_durable_server "" {segment-size 64kb}]
         set ::cdC [dict create s $s dir [dict get $s dir] step 0]
         set c [dict get $s client]
         cd_load $c 3
@@ -375,7 +358,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
                 cd_expect $w2 $e2
                 incr during 60
             }
-            cd_wait_compaction $c
+            wait_compaction_end $c
             assert_equal $round [server_info_field $c storage_compactions]
             assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
             cd_verify $c "after compaction $round ($during writes while they ran)"
@@ -397,7 +380,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         set st0 [server_info_fields $c storage_total_bytes storage_dead_bytes storage_segments]
         assert_morethan [dict get $st0 storage_dead_bytes] 10000
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
-        cd_wait_compaction $c
+        wait_compaction_end $c
         set st1 [server_info_fields $c storage_total_bytes storage_dead_bytes storage_segments]
         assert_lessthan [dict get $st1 storage_total_bytes] [dict get $st0 storage_total_bytes]
         # only segment headers are not live data
@@ -426,7 +409,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
     test {Point-in-time restore to a moment between element writes: fields, values, TYPE, the keys that were} {
         cd_require
         m_reset
-        set s [cd_start]
+        set s [spawn_durable_server]
         set dir [dict get $s dir]
         set c [dict get $s client]
         # In the backup.
@@ -510,7 +493,7 @@ start_server {tags {collections compaction redis-kv-only needs:own-server}} {
         set to [file join [new_tmpdir] restored]
         set out [redis_kv_check "restoring to $at" --restore $bk --to $to --at $at]
         assert_match "restored backup * into $to*" $out
-        set s2 [cd_start $to]
+        set s2 [spawn_durable_server $to]
         set ::cdP [dict create s $s2 dir $to enc $enc exp $exp keys $keys step 0]
         foreach k {new:hash new:set renamed} { m_del $k }
         cd_verify [dict get $s2 client] "restored to the moment"
@@ -563,7 +546,7 @@ start_server {tags {collections diskfull redis-kv-only needs:own-server}} {
         if {$::cd_dfskip ne ""} { skip $::cd_dfskip }
         m_reset
         set dir [tmpfs_mount 2m]
-        set s [cd_start $dir {segment-size 256kb}]
+        set s [spawn_durable_server $dir {segment-size 256kb}]
         set c [dict get $s client]
         # Collections of every encoding, written while there is room.
         $c hset h f1 a f2 b n 10 fl 1.5

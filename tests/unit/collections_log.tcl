@@ -16,15 +16,6 @@ proc cl_require {} {
     if {$::cl_skip ne ""} { skip $::cl_skip }
 }
 
-# A server on DIR (a fresh temp dir by default) with appendfsync always
-# and no automatic compaction, plus OVERRIDES.
-proc cl_start {{dir ""} {overrides {}}} {
-    if {$dir eq ""} { set dir [new_tmpdir] }
-    set o [dict create appendfsync always compact-garbage-percent 0]
-    foreach {k v} $overrides { dict set o $k $v }
-    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
-}
-
 # The hash KEY on client C as a sorted field/value list.
 proc cl_hash {c key} {
     set pairs {}
@@ -94,7 +85,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
 
     test {Hashes and sets read back after a graceful restart and after kill -9} {
         cl_require
-        set s [cl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         set m [cl_write_dataset $c]
         cl_assert_dataset $c $m "before"
@@ -108,7 +99,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
 
     test {One HSET writes one element to the log, not the hash} {
         cl_require
-        set s [cl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         for {set i 0} {$i < 2000} {incr i} { $c hset h field:$i [string repeat x 100] }
         set before [server_info_field $c storage_total_bytes]
@@ -122,7 +113,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
     test {kill -9 under pipelined HSET/SADD with appendfsync always: no acknowledged element lost, no command half applied} {
         cl_require
         set dir [new_tmpdir]
-        set s [cl_start $dir]
+        set s [spawn_durable_server $dir]
         set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
         set next 1
         set acked 0
@@ -175,7 +166,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
 
     test {BGREWRITEAOF while hashes and sets are written loses nothing, now or after a restart} {
         cl_require
-        set s [cl_start "" {segment-size 64kb}]
+        set s [spawn_durable_server "" {segment-size 64kb}]
         set c [dict get $s client]
         set m [cl_write_dataset $c]
         for {set round 0} {$round < 5} {incr round} {
@@ -202,7 +193,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
 
     test {DEBUG RELOAD and BACKUP RESTORE bring hashes and sets back} {
         cl_require
-        set s [cl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         set m [cl_write_dataset $c]
         assert_equal OK [$c debug reload]
@@ -223,7 +214,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
 
     test {RENAME, COPY and MOVE carry a whole hash or set, TTL included} {
         cl_require
-        set s [cl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         set m [cl_write_dataset $c]
         assert_equal 1 [$c copy big big2]
@@ -245,7 +236,7 @@ start_server {tags {collections redis-kv-only needs:own-server}} {
     test {redis-kv-check verifies, counts and dumps element records} {
         cl_require
         set dir [new_tmpdir]
-        set s [cl_start $dir]
+        set s [spawn_durable_server $dir]
         set c [dict get $s client]
         $c hset h field1 value1
         $c sadd s member1

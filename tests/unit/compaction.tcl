@@ -48,14 +48,10 @@ proc cp_value {tag len} {
     return "$tag|[string range $::cp_pool $off [expr {$off + $len - $tl - 2}]]"
 }
 
-# Starts a server on DIR (a fresh temp dir by default) with appendfsync
-# always, segment-size 64kb and no automatic compaction, plus OVERRIDES;
-# returns the spawn_server dict with its blocking client.
+# A durable server (spawn_durable_server) with segment-size 64kb, plus
+# OVERRIDES.
 proc cp_start {{dir ""} {overrides {}}} {
-    if {$dir eq ""} { set dir [new_tmpdir] }
-    set o [dict create appendfsync always segment-size 64kb compact-garbage-percent 0]
-    foreach {k v} $overrides { dict set o $k $v }
-    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
+    return [spawn_durable_server $dir [dict merge {segment-size 64kb} $overrides]]
 }
 
 # Waits (bounded, polling) until no compaction runs on the server of C.

@@ -16,20 +16,10 @@ proc sl_require {} {
     if {$::sl_skip ne ""} { skip $::sl_skip }
 }
 
-# A server on DIR (a fresh temp dir by default) with appendfsync always
-# and no automatic compaction, plus OVERRIDES; returns the spawn_server
-# dict with its blocking client.
-proc sl_start {{dir ""} {overrides {}}} {
-    if {$dir eq ""} { set dir [new_tmpdir] }
-    set o [dict create appendfsync always compact-garbage-percent 0]
-    foreach {k v} $overrides { dict set o $k $v }
-    return [spawn_server -dir $dir -overrides $o -timeout 30 -client]
-}
-
-# A server (sl_start) whose key `big` holds LEN random bytes patched N
+# A server (spawn_durable_server) whose key `big` holds LEN random bytes patched N
 # times; returns {server client model}.
 proc sl_start_patched {len n} {
-    set s [sl_start]
+    set s [spawn_durable_server]
     set c [dict get $s client]
     set v [big_random_value $len]
     $c set big $v
@@ -125,7 +115,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {kill -9 with appendfsync always keeps every acknowledged SETRANGE and APPEND, TTL too} {
         sl_require
-        set s [sl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         set v [big_random_value 1048576]
         set w [big_random_value 70000]
@@ -152,7 +142,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {BGREWRITEAOF while the value is patched loses no byte, now or after a restart} {
         sl_require
-        set s [sl_start "" {segment-size 256kb}]
+        set s [spawn_durable_server "" {segment-size 256kb}]
         set c [dict get $s client]
         set v [big_random_value 1048576]
         $c set big $v
@@ -218,7 +208,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
 
     test {SETRANGE and APPEND on an expired key start afresh; RENAME, COPY and DEL of a patched key} {
         sl_require
-        set s [sl_start]
+        set s [spawn_durable_server]
         set c [dict get $s client]
         $c set gone [string repeat a 1000] px 50
         after 120
@@ -255,7 +245,7 @@ start_server {tags {setrange redis-kv-only needs:own-server}} {
         sl_require
         if {![file executable $::sl_tool]} { skip "utils/redis-kv-check is not built" }
         set dir [new_tmpdir]
-        set s [sl_start $dir]
+        set s [spawn_durable_server $dir]
         set c [dict get $s client]
         $c set k [string repeat v 5000]
         $c setrange k 10 PATCHED
