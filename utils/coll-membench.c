@@ -5,15 +5,18 @@
  *
  *     cc -std=c11 -D_GNU_SOURCE -O2 -DUSE_JEMALLOC -Isrc \
  *        -o build/coll-membench utils/coll-membench.c \
- *        src/store/collection.c src/lib/?*.c -ljemalloc -lbsd -lm -lpthread
+ *        src/store/coll?*.c src/lib/?*.c -ljemalloc -lbsd -lm -lpthread
  *     build/coll-membench [N]
  *
- * Fills three collections and prints collMemoryBytes() per element for
+ * Fills five collections and prints collMemoryBytes() per element for
  * each (the allocator's usable sizes of every block, the collection
  * struct included): a TABLE set of N (default 1,000,000) 16-byte members
  * "member:%09d" (also the allocator's own count of allocated bytes, as a
- * cross-check), an INTSET of the 10 members 0..9, and a PACKED hash of
- * the 10 fields "field:0000".."field:0009" with 16-byte values. */
+ * cross-check), an INTSET of the 10 members 0..9, a PACKED hash of
+ * the 10 fields "field:0000".."field:0009" with 16-byte values, and two
+ * LISTs of 16-byte values (valueLen 16; a list element's index entry
+ * is its position and location, whatever the value's length) pushed at
+ * the tail as RPUSH does: N elements, and 10. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,21 @@ static void report(const char *what, const collection *c) {
     size_t bytes = collMemoryBytes(c);
     printf("%-40s %-9s %8u elements %10zu bytes %7.2f bytes/element\n", what,
            collEncodingName(c), collCount(c), bytes, (double)bytes / collCount(c));
+}
+
+/* A list of n elements pushed at the tail (the positions RPUSH takes),
+ * each a 16-byte value. */
+static collection *listPushes(long n) {
+    collection *c = collCreate(COLL_LIST);
+    for (long i = 0; i < n; i++) {
+        uint64_t pos;
+        char name[COLL_LIST_NAME_LEN];
+        collListFreePos(c, collCount(c), &pos);
+        collListPosName(pos, name);
+        collLoc loc = {(uint32_t)(i / 100000), (uint32_t)(i * 32), 16};
+        collPut(c, name, sizeof(name), &loc, &defaults, NULL);
+    }
+    return c;
 }
 
 int main(int argc, char **argv) {
@@ -81,5 +99,17 @@ int main(int argc, char **argv) {
     }
     report("PACKED hash, 10-byte fields", packed);
     collFree(packed);
+
+    alloc0 = allocUsedMemory();
+    collection *list = listPushes(n);
+    alloc1 = allocUsedMemory();
+    report("LIST, 16-byte values, tail pushes", list);
+    printf("%-40s %10zu bytes %7.2f bytes/element\n", "  allocator delta", alloc1 - alloc0,
+           (double)(alloc1 - alloc0) / (double)n);
+    collFree(list);
+
+    collection *small = listPushes(10);
+    report("LIST, 10 elements", small);
+    collFree(small);
     return 0;
 }
