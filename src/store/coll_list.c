@@ -164,6 +164,9 @@ static void arrayRemove(collection *c, uint32_t i) {
         xfree(arr);
         c->u.list.chunks.one = only;
         c->u.list.cap = 0;
+    } else if (c->u.list.cap > 4 && n <= c->u.list.cap / 4) { /* a trimmed list gives it back */
+        c->u.list.cap /= 2;
+        c->u.list.chunks.many = xrealloc(arr, (size_t)c->u.list.cap * sizeof(chunk *));
     }
 }
 
@@ -476,6 +479,7 @@ static uint64_t posOfRank(const collection *c, uint32_t rank) {
 }
 
 int collListFreePos(const collection *c, uint32_t rank, uint64_t *pos) {
+    if (rank > c->count) rank = c->count;
     if (c->count == 0) {
         *pos = COLL_LIST_START;
         return 1;
@@ -503,17 +507,40 @@ int collListFreePos(const collection *c, uint32_t rank, uint64_t *pos) {
 /* The smallest spacing a respace leaves: room for eight more halvings. */
 #define LIST_RESPACE_MIN_STEP 256
 
+/* The room [*lo, *hi] a respace of window [from, to) spreads over: its
+ * outer neighbours' positions; at an end of the list, where no neighbour
+ * bounds it, the span that fresh pushes would take (slots gaps), not the
+ * rest of the position space: spread that far, elements could no longer
+ * share chunks (a chunk spans at most 2^32). */
+static void respaceRoom(const collection *c, uint32_t from, uint32_t to, uint64_t slots,
+                        uint64_t *lo, uint64_t *hi) {
+    uint64_t span = slots * COLL_LIST_GAP; /* slots < 2^33: no overflow */
+    int openHead = from == 0, openTail = to >= c->count;
+    *lo = openHead ? 0 : posOfRank(c, from - 1);
+    *hi = openTail ? UINT64_MAX : posOfRank(c, to);
+    if (openHead && openTail) { /* the whole list: centred where it is */
+        uint64_t mid = posOfRank(c, 0) / 2 + posOfRank(c, c->count - 1) / 2;
+        *lo = mid > span / 2 ? mid - span / 2 : 0;
+        *hi = UINT64_MAX - *lo > span ? *lo + span : UINT64_MAX;
+    } else if (openHead) {
+        *lo = *hi > span ? *hi - span : 0;
+    } else if (openTail) {
+        *hi = UINT64_MAX - *lo > span ? *lo + span : UINT64_MAX;
+    }
+}
+
 int collListRespace(const collection *c, uint32_t rank, collListRespacePlan *plan) {
     /* The window [from, to) of ranks around the insert point grows until
-     * the room between its outer neighbours (or the ends of the position
-     * space) gives each of its elements, and the new one, the step. */
+     * the room it has (respaceRoom) gives each of its elements, and the
+     * new one, the step. */
     uint32_t half = 1;
+    if (rank > c->count) rank = c->count;
     for (;;) {
         uint32_t from = rank > half ? rank - half : 0;
         uint32_t to = c->count - rank > half ? rank + half : c->count;
-        uint64_t lo = from ? posOfRank(c, from - 1) : 0;
-        uint64_t hi = to < c->count ? posOfRank(c, to) : UINT64_MAX;
         uint64_t slots = (uint64_t)(to - from) + 2; /* the window, the new one, one gap */
+        uint64_t lo, hi;
+        respaceRoom(c, from, to, slots, &lo, &hi);
         uint64_t step = (hi - lo) / slots;
         if (step >= LIST_RESPACE_MIN_STEP) {
             plan->from = from;
