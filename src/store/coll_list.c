@@ -18,6 +18,10 @@
  * 16 bytes per element, where Redis's quicklist spends 18 on a 16-byte
  * element (its listpack entry: 1 byte of encoding, 16 of data, 1 of
  * back-length), but Redis holds the value and redis-kv its location.
+ * Measured (utils/coll-membench.c, tests/c/test_coll_list.c): 16.1 bytes
+ * per element for a list built by pushes, about 22 for one built by
+ * inserts at random places (chunks split in halves), 22.4 for a list of
+ * ten, the collection struct included.
  *
  * The chunks of a list, first to last, are an array of pointers
  * (u.list.chunks, n of them, room for cap).  A list of one chunk keeps
