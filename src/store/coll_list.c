@@ -68,17 +68,24 @@ _Static_assert(sizeof(listEntry) == 16, "a list entry is 16 bytes");
 
 /* ---- Names ---------------------------------------------------------------- */
 
+/* Big-endian, so that memcmp order is numeric order. */
+static inline uint64_t toBigEndian(uint64_t v) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return __builtin_bswap64(v);
+#endif
+}
+
 void collListPosName(uint64_t pos, char out[COLL_LIST_NAME_LEN]) {
-    for (int i = COLL_LIST_NAME_LEN - 1; i >= 0; i--) {
-        out[i] = (char)(pos & 0xff);
-        pos >>= 8;
-    }
+    uint64_t be = toBigEndian(pos);
+    memcpy(out, &be, sizeof(be));
 }
 
 uint64_t collListNamePos(const char *name) {
-    uint64_t pos = 0;
-    for (int i = 0; i < COLL_LIST_NAME_LEN; i++) pos = pos << 8 | (unsigned char)name[i];
-    return pos;
+    uint64_t be;
+    memcpy(&be, name, sizeof(be));
+    return toBigEndian(be); /* the swap is its own inverse */
 }
 
 void collListRankName(uint64_t i, char out[COLL_LIST_NAME_LEN]) {

@@ -34,6 +34,8 @@ int64_t storeWallMs(void) {
 /* The open segment with this id (binary search of segs, then the
  * announced outputs of a running merge), or NULL. */
 segment *storeSegmentById(store *s, uint64_t id) {
+    /* most reads are of recent writes: the active segment first */
+    if (s->nsegs && s->segs[s->nsegs - 1]->id == id) return s->segs[s->nsegs - 1];
     size_t lo = 0, hi = s->nsegs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
