@@ -158,6 +158,9 @@ static void unblockClient(client *c, int resume) {
     xfree(bs);
     c->bstate = NULL;
     c->flags &= ~CLIENT_BLOCKED;
+    /* Its answer is an interaction: the idle check (timeout) may run
+     * before the reply is written, and the wait must not count as idle. */
+    c->lastinteraction = cachedClock.unixtime;
     if (resume) scheduleResume(c);
 }
 
