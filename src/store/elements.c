@@ -30,6 +30,10 @@
 #include "store/collection.h"
 #include "store/record.h"
 
+/* No limit: what an undo or a trim's keeping puts back already was, in
+ * whatever encoding it had. */
+static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+
 /* Bytes on disk of an element record of a key of klen bytes, a name of
  * nlen bytes and a value of vlen bytes. */
 static uint64_t elementRecordSize(size_t klen, size_t nlen, uint32_t vlen) {
@@ -68,7 +72,6 @@ static int appendElement(store *s, int type, int pdb, int ctype, const void *key
  * order) with each element at its location in 'at'; NULL when 'at' lacks
  * one.  No limit applies: the copy holds what already was. */
 static collection *smallCopy(const collection *order, const collection *at) {
-    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
     collection *c = collCreate(collType(order));
     collIter it;
     collElem e;
@@ -208,7 +211,6 @@ typedef struct trimmed {
 } trimmed;
 
 static void keepTrimmed(void *priv, const collElem *e) {
-    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
     trimmed *t = priv;
     collPut(t->gone, e->name, e->nlen, &e->loc, &unlimited, NULL);
     storeCountBytes(t->s, e->loc.segment, elementRecordSize(t->klen, e->nlen, e->loc.valueLen), 0);
@@ -241,7 +243,6 @@ int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, u
 /* Puts back what a trim took (restore), into the key's collection, which
  * newer steps (the key's deletion) gave back first. */
 void elementTrimUndo(store *s, undoStep *u, int restore) {
-    static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
     keydirEntry *e = restore ? keydirLookup(s->kd[u->db], u->key, u->klen) : NULL;
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (!c) return;
