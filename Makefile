@@ -12,8 +12,11 @@ ifneq ($(SANITIZE),)
   override MALLOC := libc
 endif
 
-CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Isrc $(CFLAGS_EXTRA)
-LDLIBS  := -lbsd -lm -lpthread -ldl
+# Lua 5.1 and its cjson and bit libraries are Debian's (deps/setup.sh); the
+# headers live in lua5.1/.  libmd gives SHA1 (script names).
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Isrc -I/usr/include/lua5.1 $(CFLAGS_EXTRA)
+LUA_LIBS := -llua5.1-cjson -llua5.1-bitop -llua5.1
+LDLIBS  := $(LUA_LIBS) -lmd -lbsd -lm -lpthread -ldl
 ifeq ($(MALLOC),jemalloc)
   CFLAGS += -DUSE_JEMALLOC
   LDLIBS += -ljemalloc
@@ -36,10 +39,14 @@ OBJDIR   := build/$(VARIANT)
 LIB_SRC    := $(wildcard src/lib/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
 CORE_SRC   := $(wildcard src/reactor/*.c src/net/*.c src/resp/*.c src/client/*.c \
-                src/command/*.c src/cmd/*.c src/db/*.c src/pubsub/*.c src/server/*.c)
+                src/command/*.c src/cmd/*.c src/db/*.c src/pubsub/*.c src/server/*.c \
+                src/script/*.c)
 LIB_OBJ    := $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 STORE_OBJ  := $(STORE_SRC:src/%.c=$(OBJDIR)/%.o)
 RESP_OBJ   := $(patsubst src/%.c,$(OBJDIR)/%.o,$(wildcard src/resp/*.c))
+# The Lua libraries redis-kv writes itself (struct, cmsgpack) need only Lua:
+# the unit tests link them too.
+LUALIB_OBJ := $(patsubst src/%.c,$(OBJDIR)/%.o,$(wildcard src/script/lualib_*.c))
 CORE_OBJ   := $(CORE_SRC:src/%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/command_table.o
 SERVER     := src/redis-kv-server
 
@@ -78,11 +85,12 @@ $(OBJDIR)/redis-kv-server: $(CORE_OBJ) $(STORE_OBJ) $(LIB_OBJ)
 $(SERVER): $(OBJDIR)/redis-kv-server
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
-# Unit tests link lib/, resp/ and store/ only: none of them may need the
-# server (docs/DESIGN.md: store/ builds and is tested on its own).
-$(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h tests/c/test_util.h $(LIB_OBJ) $(RESP_OBJ) $(STORE_OBJ)
+# Unit tests link lib/, resp/, store/ and the Lua libraries only: none of
+# them may need the server (docs/DESIGN.md: store/ builds and is tested on
+# its own).
+$(OBJDIR)/tests/%: tests/c/%.c tests/c/test.h tests/c/test_util.h $(LIB_OBJ) $(RESP_OBJ) $(STORE_OBJ) $(LUALIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(STORE_OBJ) $(RESP_OBJ) $(LIB_OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/c $(LDFLAGS) -o $@ $< $(STORE_OBJ) $(RESP_OBJ) $(LIB_OBJ) $(LUALIB_OBJ) $(LDLIBS)
 
 utils/redis-kv-load: utils/redis-kv-load.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lm

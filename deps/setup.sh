@@ -13,6 +13,13 @@
 #               used only by utils/redis-kv-load and the tests
 #   tcl         tclsh 8.6 or newer, runs the test suite (Debian: tcl)
 #   pkg-config  pkg-config                              (Debian: pkg-config)
+#   lua         lua5.1/lua.h + liblua5.1, the scripting  (Debian: liblua5.1-0-dev)
+#               engine (EVAL, FUNCTION)
+#   lua-cjson   lua5.1/lua-cjson.h + liblua5.1-cjson,    (Debian: lua-cjson-dev)
+#               the cjson library scripts see
+#   lua-bitop   lua5.1/lua-bitop.h + liblua5.1-bitop,    (Debian: lua-bitop-dev)
+#               the bit library scripts see
+#   libmd       sha1.h + libmd: SHA1 of scripts         (Debian: libmd-dev)
 #
 # When something is missing:
 #   - as root on a system with apt-get: `apt-get update` once, then
@@ -108,6 +115,10 @@ check() {
         hiredis)    have_header hiredis/hiredis.h && have_lib hiredis ;;
         tcl)        have_tcl86 ;;
         pkg-config) have_cmd pkg-config ;;
+        lua)        have_header lua5.1/lua.h && have_lib lua5.1 ;;
+        lua-cjson)  have_header lua5.1/lua-cjson.h && have_lib lua5.1-cjson ;;
+        lua-bitop)  have_header lua5.1/lua-bitop.h && have_lib lua5.1-bitop ;;
+        libmd)      have_header sha1.h && have_lib md ;;
         clang)      have_cmd clang ;;
         libfuzzer)  have_libfuzzer ;;
         cppcheck)   have_cmd cppcheck ;;
@@ -123,7 +134,7 @@ have_libfuzzer() {
         [ -f "$lf_dir/libclang_rt.fuzzer.a" ]
 }
 
-ALL="toolchain jemalloc libbsd hiredis tcl pkg-config"
+ALL="toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop libmd"
 if [ "${1:-}" = check ]; then
     ALL="clang libfuzzer cppcheck"
 fi
@@ -150,6 +161,10 @@ pkgs_for() {
             apt:hiredis)      pf_pkg=libhiredis-dev ;;
             apt:tcl)          pf_pkg=tcl ;;
             apt:pkg-config)   pf_pkg=pkg-config ;;
+            apt:lua)          pf_pkg=liblua5.1-0-dev ;;
+            apt:lua-cjson)    pf_pkg=lua-cjson-dev ;;
+            apt:lua-bitop)    pf_pkg=lua-bitop-dev ;;
+            apt:libmd)        pf_pkg=libmd-dev ;;
             apt:clang)        pf_pkg=clang ;;
             apt:libfuzzer)    pf_pkg=libclang-rt-dev ;;
             apt:cppcheck)     pf_pkg=cppcheck ;;
@@ -159,6 +174,8 @@ pkgs_for() {
             dnf:hiredis)      pf_pkg=hiredis-devel ;;
             dnf:tcl)          pf_pkg=tcl ;;
             dnf:pkg-config)   pf_pkg=pkgconf-pkg-config ;;
+            dnf:lua)          pf_pkg=compat-lua-devel ;;
+            dnf:libmd)        pf_pkg=libmd-devel ;;
             dnf:libfuzzer)    pf_pkg=compiler-rt ;;
             apk:toolchain)    pf_pkg="gcc make musl-dev" ;;
             apk:jemalloc)     pf_pkg=jemalloc-dev ;;

@@ -20,7 +20,7 @@
 set layerOrder {
     server
     cmd
-    pubsub
+    {pubsub script}
     command
     client
     db

@@ -27,6 +27,10 @@ for p in "$@"; do
         libjemalloc-dev) mkdir -p "$FAKE_INC/jemalloc"; : > "$FAKE_INC/jemalloc/jemalloc.h"; : > "$FAKE_LIB/libjemalloc.so" ;;
         libbsd-dev)      mkdir -p "$FAKE_INC/bsd"; : > "$FAKE_INC/bsd/string.h"; : > "$FAKE_LIB/libbsd.so" ;;
         libhiredis-dev)  mkdir -p "$FAKE_INC/hiredis"; : > "$FAKE_INC/hiredis/hiredis.h"; : > "$FAKE_LIB/libhiredis.so" ;;
+        liblua5.1-0-dev) mkdir -p "$FAKE_INC/lua5.1"; : > "$FAKE_INC/lua5.1/lua.h"; : > "$FAKE_LIB/liblua5.1.so" ;;
+        lua-cjson-dev)   mkdir -p "$FAKE_INC/lua5.1"; : > "$FAKE_INC/lua5.1/lua-cjson.h"; : > "$FAKE_LIB/liblua5.1-cjson.so" ;;
+        lua-bitop-dev)   mkdir -p "$FAKE_INC/lua5.1"; : > "$FAKE_INC/lua5.1/lua-bitop.h"; : > "$FAKE_LIB/liblua5.1-bitop.so" ;;
+        libmd-dev)       : > "$FAKE_INC/sha1.h"; : > "$FAKE_LIB/libmd.so" ;;
         tcl)             ln -sf "$REAL_TCLSH" "$FAKE_BIN/tclsh" ;;
         pkg-config)      printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/pkg-config"; chmod +x "$FAKE_BIN/pkg-config" ;;
         gcc)             ln -sf "$REAL_CC" "$FAKE_BIN/cc" ;;
@@ -53,8 +57,8 @@ proc setup_write_exec {path text} {
 
 # A fresh sandbox: bin/ (the PATH), inc/ and lib/ (the probed directories),
 # apt.log (the stand-in's record).  'missing' names the dependencies that
-# start absent: toolchain jemalloc libbsd hiredis tcl pkg-config, and
-# jemalloc-lib (header there, library not).  'root' is what `id -u` says.
+# start absent: toolchain jemalloc libbsd hiredis tcl pkg-config lua
+# lua-cjson lua-bitop libmd, and jemalloc-lib (header there, library not).  'root' is what `id -u` says.
 proc setup_sandbox {missing {root 1}} {
     set d [new_tmpdir]
     foreach sub {bin inc lib} { file mkdir [file join $d $sub] }
@@ -72,7 +76,11 @@ proc setup_sandbox {missing {root 1}} {
     }
     set files {jemalloc {jemalloc/jemalloc.h libjemalloc.so}
                libbsd {bsd/string.h libbsd.so}
-               hiredis {hiredis/hiredis.h libhiredis.so}}
+               hiredis {hiredis/hiredis.h libhiredis.so}
+               lua {lua5.1/lua.h liblua5.1.so}
+               lua-cjson {lua5.1/lua-cjson.h liblua5.1-cjson.so}
+               lua-bitop {lua5.1/lua-bitop.h liblua5.1-bitop.so}
+               libmd {sha1.h libmd.so}}
     dict for {dep pair} $files {
         lassign $pair header lib
         if {$dep ni $missing} {
@@ -169,7 +177,9 @@ tags {setup} {
     } {0 {} {}}
 
     foreach {dep pkg} {jemalloc libjemalloc-dev libbsd libbsd-dev hiredis libhiredis-dev
-                       tcl tcl pkg-config pkg-config toolchain {gcc make libc6-dev}} {
+                       tcl tcl pkg-config pkg-config toolchain {gcc make libc6-dev}
+                       lua liblua5.1-0-dev lua-cjson lua-cjson-dev lua-bitop lua-bitop-dev
+                       libmd libmd-dev} {
         test "setup.sh: missing $dep alone installs exactly '$pkg'" {
             setup_require
             set d [setup_sandbox [list $dep]]
@@ -203,11 +213,13 @@ tags {setup} {
 
     test {setup.sh: everything missing, one exact package list} {
         setup_require
-        set d [setup_sandbox {toolchain jemalloc libbsd hiredis tcl pkg-config}]
+        set d [setup_sandbox {toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson
+                              lua-bitop libmd}]
         lassign [setup_run $d] rc out calls
         assert_equal 0 $rc
         assert_equal [setup_expected_calls \
-            "gcc make libc6-dev libjemalloc-dev libbsd-dev libhiredis-dev tcl pkg-config"] $calls
+            "gcc make libc6-dev libjemalloc-dev libbsd-dev libhiredis-dev tcl pkg-config\
+ liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmd-dev"] $calls
         setup_only_package_names $calls
     } 1
 
@@ -248,7 +260,8 @@ tags {setup} {
 
     test {setup.sh: after an install the next run finds everything} {
         setup_require
-        set d [setup_sandbox {jemalloc libbsd hiredis tcl pkg-config}]
+        set d [setup_sandbox {jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop
+                              libmd}]
         lassign [setup_run $d] rc1 out1 calls1
         file delete [file join $d apt.log]
         lassign [setup_run $d] rc2 out2 calls2
