@@ -25,9 +25,8 @@
  */
 'use strict';
 
-const Redis = require('ioredis');
 const { Queue, Worker, QueueEvents } = require('bullmq');
-const { redisOptions, step, equal, ok, run } = require('./lib/scenario');
+const { redisOptions, connect, step, equal, ok, run } = require('./lib/scenario');
 
 const connection = redisOptions({ maxRetriesPerRequest: null });
 const closers = [];
@@ -42,8 +41,7 @@ async function until(pred) {
 }
 
 async function scenario() {
-  const admin = new Redis(redisOptions());
-  closers.push(() => admin.quit());
+  const admin = connect();
   const name = 'compat';
 
   step('queue and events');

@@ -15,6 +15,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const Redis = require('ioredis');
 
 const host = process.env.REDIS_HOST || '127.0.0.1';
 const port = Number(process.env.REDIS_PORT || 6379);
@@ -22,11 +23,20 @@ const port = Number(process.env.REDIS_PORT || 6379);
 const WATCHDOG_MS = Number(process.env.SCENARIO_WATCHDOG_MS || 120000);
 
 let lastStep = '(start)';
+const connections = [];
 
 // ioredis options for a connection to the server under test.  Extra
 // options (e.g. BullMQ's maxRetriesPerRequest: null) are merged in.
 function redisOptions(extra) {
   return Object.assign({ host, port, lazyConnect: false }, extra || {});
+}
+
+// A new ioredis connection to the server under test, closed by run() at
+// the end.
+function connect(extra) {
+  const conn = new Redis(redisOptions(extra));
+  connections.push(conn);
+  return conn;
 }
 
 // Names the part of the scenario that runs next (shown by the watchdog).
@@ -59,7 +69,8 @@ async function rejects(promise, what) {
 }
 
 // Runs the scenario body, then exits: 0 when it returned, 1 when it threw
-// or hung.  cleanup (optional) closes connections; its own errors are
+// or hung.  cleanup (optional) closes what the scenario opened itself,
+// then every connect() connection is closed; errors while closing are
 // printed but do not change the outcome.
 function run(body, cleanup) {
   const timer = setTimeout(() => {
@@ -82,8 +93,9 @@ function run(body, cleanup) {
         console.error(`(cleanup: ${err && err.message ? err.message : err})`);
       }
     }
+    await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     process.exit(code);
   })();
 }
 
-module.exports = { host, port, redisOptions, step, equal, ok, rejects, run };
+module.exports = { host, port, redisOptions, connect, step, equal, ok, rejects, run };
