@@ -19,9 +19,10 @@
 #      server, runs the scenario with REDIS_HOST and REDIS_PORT set, and
 #      counts it passed when it exits 0.  A failure shows the scenario's
 #      output; a server that died is restarted for the next scenario;
-#   4. stops the server by its PID and removes D.
-# It prints one line per scenario and, last, "N passed, M failed, K skipped";
-# the exit status is 1 when anything failed.
+#   4. stops the server by its PID and removes D; a sanitizer report in a
+#      server's log (a leak is printed only at exit) is one more failure.
+# It prints one line per scenario and, last, "N passed, M failed, K
+# skipped"; the exit status is 1 when anything failed.
 #
 # A scenario never asserts a timing.  --timeout (default 300 s) is only the
 # limit after which a hung scenario is killed and counted failed.
@@ -47,6 +48,7 @@ if {[info exists ::env(CLIENTS_SERVER_CMD)] && $::env(CLIENTS_SERVER_CMD) ne ""}
     set opt(server) $::env(CLIENTS_SERVER_CMD)
 }
 set opt(only) {}
+set srv_logs {}
 set opt(timeout) 300
 for {set i 0} {$i < [llength $argv]} {incr i} {
     set a [lindex $argv $i]
@@ -145,6 +147,7 @@ proc startServer {tmp} {
         return "cannot run [lindex $opt(server) 0]: $pid"
     }
     set srv [dict create pid $pid port $port dir $dir log $log]
+    lappend ::srv_logs $log
     for {set i 0} {$i < 200} {incr i} {
         if {![alive $pid]} { return "the server exited at start-up" }
         if {![catch {set r [::redis::connect 127.0.0.1 $port 0]}]} {
@@ -167,6 +170,19 @@ proc stopServer {} {
     for {set i 0} {$i < 100 && [alive $pid]} {incr i} { after 100 }
     if {[alive $pid]} { catch {exec kill -KILL $pid} }
     unset srv
+}
+
+# The first sanitizer report (ASan, LeakSanitizer, UBSan) in a server's
+# log, with the lines after it, or "": a sanitizer build reports a leak
+# only when it exits, after the scenarios passed.
+proc sanitizerReport {log} {
+    if {[catch {open $log} f]} { return "" }
+    set data [read $f]
+    close $f
+    set at [lindex [regexp -indices -inline {ERROR: (?:AddressSanitizer|LeakSanitizer)|runtime error:} $data] 0]
+    if {$at eq ""} { return "" }
+    set start [expr {[string last \n $data [lindex $at 0]] + 1}]
+    return [join [lrange [split [string range $data $start end] \n] 0 29] \n]
 }
 
 proc logTail {file n} {
@@ -286,6 +302,14 @@ proc main {} {
         }
     }
     stopServer
+    foreach log $::srv_logs {
+        set report [sanitizerReport $log]
+        if {$report eq ""} continue
+        set where [file tail [file dirname $log]]/[file tail $log]
+        puts "----- sanitizer report in $where -----\n$report\n-----"
+        puts "server: FAILED (sanitizer report in $where)"
+        dict incr counts failed
+    }
     file delete -force $tmp
     puts "[dict get $counts passed] passed, [dict get $counts failed] failed,\
           [dict get $counts skipped] skipped"
