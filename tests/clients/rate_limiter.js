@@ -14,26 +14,14 @@
 'use strict';
 
 const { RateLimiterRedis } = require('rate-limiter-flexible');
-const { connect, step, equal, run } = require('./lib/scenario');
-const { consume, limiterChecks } = require('./lib/rate_limits');
+const { connect, run } = require('./lib/scenario');
+const { limiterChecks, atomicChecks } = require('./lib/rate_limits');
 
 async function scenario() {
   const storeClient = connect();
   const admin = connect();
   await limiterChecks(RateLimiterRedis, storeClient, admin);
-  const api = new RateLimiterRedis({ storeClient, keyPrefix: 'rl-api', points: 5, duration: 60 });
-
-  step('after SCRIPT FLUSH');
-  await admin.script('flush');
-  const again = await consume(api, 'user:4');
-  equal([again.allowed, again.res.consumedPoints], [true, 1], 'consume works again after NOSCRIPT (EVAL fallback)');
-
-  step('concurrent consumes');
-  const burst = new RateLimiterRedis({ storeClient, keyPrefix: 'rl-burst', points: 10, duration: 60 });
-  const results = await Promise.all(Array.from({ length: 25 }, () => consume(burst, 'shared')));
-  equal(results.filter((r) => r.allowed).length, 10, 'of 25 concurrent consumes exactly 10 are allowed');
-  const counts = results.map((r) => r.res.consumedPoints).sort((x, y) => x - y);
-  equal(counts, Array.from({ length: 25 }, (_, i) => i + 1), 'each consume saw a distinct count');
+  await atomicChecks(RateLimiterRedis, storeClient, admin);
 }
 
 run(scenario);

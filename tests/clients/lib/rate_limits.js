@@ -1,11 +1,12 @@
 /* tests/clients/lib/rate_limits.js -- the checks every Redis store of
  * rate-limiter-flexible must pass, whatever commands it uses
  *
- * rate_limiter.js runs them on RateLimiterRedis (a Lua script per
- * consume), rate_limiter_nonatomic.js on RateLimiterRedisNonAtomic (MULTI
- * and plain commands).  They are sequential: only the atomic store
- * promises exact counts under concurrent consumes, and that check is
- * rate_limiter.js's own.
+ * rate_limiter.js runs them on RateLimiterRedis over ioredis (a Lua
+ * script per consume, by EVALSHA), rate_limiter_node_redis.js on the same
+ * store over node-redis (by EVAL), rate_limiter_nonatomic.js on
+ * RateLimiterRedisNonAtomic (MULTI and plain commands).  limiterChecks are
+ * sequential; atomicChecks add what only the Lua store promises: exact
+ * counts under concurrent consumes, and surviving SCRIPT FLUSH.
  */
 'use strict';
 
@@ -26,9 +27,11 @@ async function consume(limiter, key, points) {
 // Counting, refusing, get/penalty/reward/delete, blocking and a limiter
 // without a duration, on store class Limiter over ioredis storeClient;
 // admin is a second connection that reads the keys.
-async function limiterChecks(Limiter, storeClient, admin) {
+// extra: more limiter options (node-redis needs useRedisPackage).
+async function limiterChecks(Limiter, storeClient, admin, extra) {
+  const make = (opts) => new Limiter(Object.assign({ storeClient }, opts, extra));
   step('five points a minute');
-  const api = new Limiter({ storeClient, keyPrefix: 'rl-api', points: 5, duration: 60 });
+  const api = make({ keyPrefix: 'rl-api', points: 5, duration: 60 });
   const remaining = [];
   for (let i = 0; i < 5; i++) {
     const { allowed, res } = await consume(api, 'user:1');
@@ -65,9 +68,7 @@ async function limiterChecks(Limiter, storeClient, admin) {
   equal((await consume(api, 'user:1')).res.remainingPoints, 4, 'after delete the budget is full again');
 
   step('blocking');
-  const login = new Limiter({
-    storeClient, keyPrefix: 'rl-login', points: 2, duration: 60, blockDuration: 600,
-  });
+  const login = make({ keyPrefix: 'rl-login', points: 2, duration: 60, blockDuration: 600 });
   await consume(login, 'ip:1');
   await consume(login, 'ip:1');
   const blocked = await consume(login, 'ip:1');
@@ -85,11 +86,29 @@ async function limiterChecks(Limiter, storeClient, admin) {
   equal((await consume(login, 'ip:2')).allowed, false, 'a key blocked by hand is refused');
 
   step('no duration: the MULTI path');
-  const forever = new Limiter({ storeClient, keyPrefix: 'rl-forever', points: 3, duration: 0 });
+  const forever = make({ keyPrefix: 'rl-forever', points: 3, duration: 0 });
   for (let i = 0; i < 3; i++) await consume(forever, 'job');
   const fourth = await consume(forever, 'job');
   equal([fourth.allowed, fourth.res.consumedPoints], [false, 4], 'a limiter without a duration refuses at 4 of 3');
   equal(await admin.ttl('rl-forever:job'), -1, 'its key never expires');
 }
 
-module.exports = { consume, limiterChecks };
+// The Lua store only: consumes after SCRIPT FLUSH, and exact counts under
+// 25 concurrent consumes of 10 points.
+async function atomicChecks(Limiter, storeClient, admin, extra) {
+  const api = new Limiter(Object.assign({ storeClient, keyPrefix: 'rl-api', points: 5, duration: 60 }, extra));
+
+  step('after SCRIPT FLUSH');
+  await admin.script('flush');
+  const again = await consume(api, 'user:4');
+  equal([again.allowed, again.res.consumedPoints], [true, 1], 'consume works again after SCRIPT FLUSH');
+
+  step('concurrent consumes');
+  const burst = new Limiter(Object.assign({ storeClient, keyPrefix: 'rl-burst', points: 10, duration: 60 }, extra));
+  const results = await Promise.all(Array.from({ length: 25 }, () => consume(burst, 'shared')));
+  equal(results.filter((r) => r.allowed).length, 10, 'of 25 concurrent consumes exactly 10 are allowed');
+  const counts = results.map((r) => r.res.consumedPoints).sort((x, y) => x - y);
+  equal(counts, Array.from({ length: 25 }, (_, i) => i + 1), 'each consume saw a distinct count');
+}
+
+module.exports = { consume, limiterChecks, atomicChecks };
