@@ -571,14 +571,18 @@ out:
 }
 
 /* The metadata line of the totals (record.h RECORD_META: FUNCTION
- * libraries and the like), and unless quiet one line per entry: its name,
- * value length and where its record lies.  The values were checked by
- * the scan (every record's checksum), so they are not read again. */
+ * libraries and the like) with its record counts (kept off the
+ * "records:" line, whose form scripts match), and unless quiet one line
+ * per entry: its name, value length and where its record lies.  The
+ * values were checked by the scan (every record's checksum), so they
+ * are not read again. */
 static void printMetadata(const replay *rp, int quiet) {
     metaTable *mt = rp->st.meta;
     uint64_t bytes = 0;
     for (size_t i = 0; i < metaTableCount(mt); i++) bytes += metaTableAt(mt, i)->loc.valueLen;
-    printf("metadata: %zu entries (%" PRIu64 " value bytes)\n", metaTableCount(mt), bytes);
+    printf("metadata: %zu entries, %" PRIu64 " value bytes (records applied: meta %" PRIu64
+           ", meta-del %" PRIu64 ")\n", metaTableCount(mt), bytes,
+           rp->st.byType[RECORD_META], rp->st.byType[RECORD_META_DEL]);
     for (size_t i = 0; !quiet && i < metaTableCount(mt); i++) {
         const metaEntry *e = metaTableAt(mt, i);
         fputs("meta: ", stdout);
@@ -597,10 +601,10 @@ static void printTotals(const totals *t, const replay *rp, int quiet) {
     printf("records: %" PRIu64 " applied (set %" PRIu64 ", del %" PRIu64
            ", expire %" PRIu64 ", flushdb %" PRIu64 ", flushall %" PRIu64
            ", swapdb %" PRIu64 ", dbmap %" PRIu64 ", element %" PRIu64
-           ", element-del %" PRIu64 ", meta %" PRIu64 ", meta-del %" PRIu64 ")\n",
+           ", element-del %" PRIu64 ")\n",
            t->recordsApplied, by[RECORD_SET], by[RECORD_DEL], by[RECORD_EXPIRE],
            by[RECORD_FLUSHDB], by[RECORD_FLUSHALL], by[RECORD_SWAPDB], by[RECORD_DBMAP],
-           by[RECORD_ELEMENT], by[RECORD_ELEMENT_DEL], by[RECORD_META], by[RECORD_META_DEL]);
+           by[RECORD_ELEMENT], by[RECORD_ELEMENT_DEL]);
     uint64_t patched = 0;
     for (int db = 0; db < DB_SLOTS; db++) {
         if (rp->st.kd[db] == NULL) continue;

@@ -164,7 +164,7 @@ tags {redis-kv-only} {
         assert_no_match "*db3:*" $out
         assert_match "111 (1 with an expiry, *" [kvc_field $out keys]
         # 12 SETs flushed + 1 FLUSHALL + 112 SETs.
-        assert_equal "125 applied (set 124, del 0, expire 0, flushdb 0, flushall 1, swapdb 0, dbmap 0, element 0, element-del 0, meta 0, meta-del 0)" \
+        assert_equal "125 applied (set 124, del 0, expire 0, flushdb 0, flushall 1, swapdb 0, dbmap 0, element 0, element-del 0)" \
             [kvc_field $out records]
         assert_equal "0 bytes" [kvc_field $out "torn tail"]
         assert_equal "0 regions (0 bytes)" [kvc_field $out damage]
