@@ -63,6 +63,18 @@ static const char *dumpMeta(store *s, const char *prefix) {
     return out;
 }
 
+/* Whether dir, reopened, holds exactly the metadata want (dumpMeta's
+ * form) with its live bytes counted right; says what it holds when not. */
+static int reopensWith(const char *dir, uint64_t segSize, const char *want) {
+    store *s = openAt(dir, segSize);
+    if (s == NULL) return 0;
+    const char *got = dumpMeta(s, "");
+    int ok = strcmp(got, want) == 0 && storeCheckAccounting(s) == 0;
+    if (!ok) fprintf(stderr, "  reopened with \"%s\", not \"%s\"\n", got, want);
+    storeClose(s);
+    return ok;
+}
+
 static storeStats statsOf(store *s) {
     storeStats st;
     storeGetStats(s, &st);
@@ -84,15 +96,25 @@ static void removeHints(const char *dir, uint64_t upto) {
     }
 }
 
-static void writeFileAt(const char *dir, uint64_t id, const char *buf, size_t len) {
-    char *p = segmentPath(dir, id, ".log");
-    FILE *f = fopen(p, "wb");
-    xfree(p);
-    if (f == NULL || (len && fwrite(buf, 1, len, f) != len)) {
-        perror("write segment");
-        exit(1);
+/* Cuts segment 1 of dir at every byte from start to end (its size),
+ * reopens it each time and asks check whether the store is right (whole:
+ * nothing was cut); returns the number of cuts that were not. */
+static int everyCut(const char *dir, uint64_t start, uint64_t end,
+                    int (*check)(store *s, int whole, uint64_t cut)) {
+    size_t len;
+    char *master = readFile(dir, 1, ".log", &len);
+    int bad = 0;
+    for (uint64_t t = start; master && len == end && t <= end; t++) {
+        writeSegmentFile(dir, 1, ".log", master, (size_t)t);
+        store *s = openAt(dir, 1 << 20);
+        int ok = s != NULL && check(s, t == end, t) && statsOf(s).damageReports == 0 &&
+                 storeCheckAccounting(s) == 0;
+        storeClose(s);
+        if (!ok && bad++ < 5) fprintf(stderr, "  cut at %llu\n", (unsigned long long)t);
     }
-    fclose(f);
+    if (!master || len != end) bad++;
+    xfree(master);
+    return bad;
 }
 
 /* ---- The record format ------------------------------------------------------ */
@@ -342,10 +364,7 @@ static void testCompaction(void) {
          * segment headers), so the dead values were dropped. */
         ASSERT(st.totalBytes - st.liveBytes < 4 * 4096);
         storeClose(s);
-        s = openAt(dir, 4096);
-        ASSERT_EQ_STR(dumpMeta(s, ""), want);
-        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
+        ASSERT(reopensWith(dir, 4096, want));
         removeTree(dir);
     }
     TEST_CASE("writes racing a merge: a reopen sees the newest, deletes stay deleted") {
@@ -364,10 +383,7 @@ static void testCompaction(void) {
         ASSERT_EQ_STR(dumpMeta(s, ""), want);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeClose(s);
-        s = openAt(dir, 4096);
-        ASSERT_EQ_STR(dumpMeta(s, ""), want);
-        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
-        storeClose(s);
+        ASSERT(reopensWith(dir, 4096, want));
         removeTree(dir);
     }
     TEST_CASE("a delete survives the merge of the record it deleted") {
@@ -453,40 +469,38 @@ static void testCompactionCrashStates(void) {
     }
 }
 
+static uint64_t tornStart; /* where the cut record of testTornRecord starts */
+
+static int tornRecordOk(store *s, int whole, uint64_t cut) {
+    const char *want = whole ? "function:t=the newest value;function:u=other;"
+                             : "function:t=before;function:u=other;";
+    return strcmp(dumpMeta(s, ""), want) == 0 &&
+           statsOf(s).tornBytes == (whole ? 0 : cut - tornStart);
+}
+
 static void testTornRecord(void) {
     TEST_CASE("a META record cut at every byte: the name keeps its previous value") {
         char *dir = makeTempDir("meta-torn");
         store *s = openAt(dir, 1 << 20);
         ASSERT_EQ_INT(metaSet(s, "function:t", "before"), STORE_OK);
         ASSERT_EQ_INT(metaSet(s, "function:u", "other"), STORE_OK);
-        uint64_t start = fileSize(dir, 1, ".log");
+        tornStart = fileSize(dir, 1, ".log");
         ASSERT_EQ_INT(metaSet(s, "function:t", "the newest value"), STORE_OK);
         uint64_t end = fileSize(dir, 1, ".log");
         storeClose(s);
-        size_t len;
-        char *master = readFile(dir, 1, ".log", &len);
-        int bad = 0;
-        for (uint64_t t = start; t <= end; t++) {
-            writeFileAt(dir, 1, master, (size_t)t);
-            s = openAt(dir, 1 << 20);
-            if (s == NULL) {
-                bad++;
-                continue;
-            }
-            const char *want = t == end ? "function:t=the newest value;function:u=other;"
-                                        : "function:t=before;function:u=other;";
-            int ok = strcmp(dumpMeta(s, ""), want) == 0 && statsOf(s).damageReports == 0 &&
-                     statsOf(s).tornBytes == t - (t == end ? end : start);
-            storeClose(s);
-            if (!ok && bad++ < 5) fprintf(stderr, "  cut at %llu\n", (unsigned long long)t);
-        }
-        ASSERT_EQ_INT(bad, 0);
-        xfree(master);
+        ASSERT_EQ_INT(everyCut(dir, tornStart, end, tornRecordOk), 0);
         removeTree(dir);
     }
 }
 
 /* ---- Batches, failed writes ------------------------------------------------------ */
+
+static int batchCutOk(store *s, int whole, uint64_t cut) {
+    (void)cut;
+    return strcmp(dumpMeta(s, ""), whole ? "function:b=b1;function:c=c1;"
+                                          : "function:a=a0;function:b=b0;") == 0 &&
+           totalKeys(s) == (whole ? 1u : 0u);
+}
 
 static void testBatches(void) {
     TEST_CASE("a batch replaces every library at once; cut before COMMIT it is absent") {
@@ -505,27 +519,7 @@ static void testBatches(void) {
         ASSERT_EQ_INT(storeBatchCommit(s), STORE_OK);
         uint64_t batchEnd = fileSize(dir, 1, ".log");
         storeClose(s);
-        size_t len;
-        char *master = readFile(dir, 1, ".log", &len);
-        ASSERT_EQ_UINT(len, batchEnd);
-        int bad = 0;
-        for (uint64_t t = batchStart; t <= batchEnd; t++) {
-            writeFileAt(dir, 1, master, (size_t)t);
-            s = openAt(dir, 1 << 20);
-            if (s == NULL) {
-                bad++;
-                continue;
-            }
-            int whole = t == batchEnd;
-            int ok = strcmp(dumpMeta(s, ""), whole ? "function:b=b1;function:c=c1;"
-                                                   : "function:a=a0;function:b=b0;") == 0 &&
-                     totalKeys(s) == (whole ? 1u : 0u) && statsOf(s).damageReports == 0 &&
-                     storeCheckAccounting(s) == 0;
-            storeClose(s);
-            if (!ok && bad++ < 5) fprintf(stderr, "  batch cut at %llu\n", (unsigned long long)t);
-        }
-        ASSERT_EQ_INT(bad, 0);
-        xfree(master);
+        ASSERT_EQ_INT(everyCut(dir, batchStart, batchEnd, batchCutOk), 0);
         removeTree(dir);
     }
     TEST_CASE("a batch closed unfinished leaves metadata as before it") {
@@ -536,9 +530,7 @@ static void testBatches(void) {
         ASSERT_EQ_INT(metaSet(s, "function:a", "a1"), STORE_OK);
         ASSERT_EQ_INT(metaSet(s, "function:z", "z1"), STORE_OK);
         storeClose(s);
-        s = openAt(dir, 1 << 20);
-        ASSERT_EQ_STR(dumpMeta(s, ""), "function:a=a0;");
-        storeClose(s);
+        ASSERT(reopensWith(dir, 1 << 20, "function:a=a0;"));
         removeTree(dir);
     }
 }
@@ -564,9 +556,7 @@ static void testFailedWrites(void) {
         ASSERT_EQ_INT(metaSet(s, "function:a", "a2"), STORE_OK);
         ASSERT_EQ_STR(dumpMeta(s, ""), "function:a=a2;function:b=b0;");
         storeClose(s);
-        s = openAt(dir, 1 << 20);
-        ASSERT_EQ_STR(dumpMeta(s, ""), "function:a=a2;function:b=b0;");
-        storeClose(s);
+        ASSERT(reopensWith(dir, 1 << 20, "function:a=a2;function:b=b0;"));
         removeTree(dir);
     }
     TEST_CASE("deferred writes: visible at once, undone when their flush fails") {
@@ -592,9 +582,7 @@ static void testFailedWrites(void) {
         ASSERT_EQ_STR(dumpMeta(s, ""), "function:a=a0;");
         ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
         storeClose(s);
-        s = openAt(dir, 1 << 20);
-        ASSERT_EQ_STR(dumpMeta(s, ""), "function:a=a0;");
-        storeClose(s);
+        ASSERT(reopensWith(dir, 1 << 20, "function:a=a0;"));
         removeTree(dir);
     }
 }
