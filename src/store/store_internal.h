@@ -15,8 +15,12 @@
  *     the key directories from it, and the sequence counter to
  *     pendSeqStart, so nothing of the pending records remains anywhere;
  *   - liveBytes is the on-disk size of the records the key directories
- *     point at, and each segment's liveBytes the part of it in that
- *     segment; totalBytes the size of all segment files in segs.
+ *     and the metadata table (meta) point at, and each segment's
+ *     liveBytes the part of it in that segment; totalBytes the size of
+ *     all segment files in segs;
+ *   - a metadata entry's location obeys the keydir entries' rule above,
+ *     and its value is the value of the record there (NULL only when
+ *     that record failed its checksum at open: meta.h).
  * Threads: the background thread (store_bg.c) touches nothing but
  * syncFd, hintJobs, snap and stats.lastFsyncMs under syncLock, and dir
  * (never changed after open); the compaction worker talks only through its
