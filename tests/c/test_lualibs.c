@@ -447,6 +447,12 @@ static const luaCase structUnpackStrings[] = {
 
 /* struct.unpack: the start position and the one returned */
 static const luaCase structUnpackPositions[] = {
+    {"return dump(struct.unpack('', 'abc', -1))",
+     "number:-1:-1"},
+    {"return dump(struct.unpack('', 'abc', -5))",
+     "number:-5:-5"},
+    {"return dump(struct.unpack('', 'abc', 2^63))",
+     "number:-9.2233720368547758e+18:-9.2233720368548e+18"},
     {"return dump(struct.unpack('b', '\\1\\2', 2))",
      "number:2:2 number:3:3"},
     {"return dump(struct.unpack('b', '\\1\\2', 1.5))",
@@ -475,6 +481,12 @@ static const luaCase structUnpackPositions[] = {
 
 /* struct.unpack: errors, never a read past the data */
 static const luaCase structUnpackErrors[] = {
+    {"return dump(struct.unpack('!8', 'abc', -5))",
+     "ERR:user_script:3: bad argument #2 to 'unpack' (data string too short)"},
+    {"return dump(struct.unpack(' ', 'abc', 0/0))",
+     "ERR:user_script:3: bad argument #2 to 'unpack' (data string too short)"},
+    {"return dump(struct.unpack('b', 'abc', 1/0))",
+     "ERR:user_script:3: bad argument #2 to 'unpack' (data string too short)"},
     {"return dump(struct.unpack())",
      "ERR:user_script:3: bad argument #1 to 'unpack' (string expected, got n"
      "o value)"},
@@ -671,6 +683,8 @@ static const luaCase cmsgpackPackIntegers[] = {
 
 /* cmsgpack.pack: float 32 when exact, else float 64 */
 static const luaCase cmsgpackPackFloats[] = {
+    {"return dump(cmsgpack.pack(-0.0, {[-0.0]=1}))",
+     "s:00810001"},
     {"return dump(cmsgpack.pack(0.5, 0.1, 1/0, -1/0, 0/0, -0.0, 1e300, 3.402"
      "8234663852886e38, 1e-45, 1.5e-45))",
      "s:ca3f000000cb3fb999999999999aca7f800000caff800000cbfff800000000000000"
@@ -1119,6 +1133,18 @@ static const luaCase cmsgpackUnpackLimit[] = {
 
 /* cmsgpack.unpack_limit: errors */
 static const luaCase cmsgpackUnpackLimitErrors[] = {
+    {"return dump(cmsgpack.unpack_one('\\1\\2', 0/0))",
+     "ERR:user_script:3: Invalid request to unpack with offset of 0 and limi"
+     "t of 2."},
+    {"return dump(cmsgpack.unpack_limit('\\1\\2', 0/0))",
+     "ERR:user_script:3: Invalid request to unpack with offset of 0 and limi"
+     "t of 2."},
+    {"return dump(cmsgpack.unpack_limit('\\1\\2', 1/0))",
+     "ERR:user_script:3: Invalid request to unpack with offset of 0 and limi"
+     "t of 2."},
+    {"return dump(cmsgpack.unpack_limit('\\1\\2', -1/0, 1))",
+     "ERR:user_script:3: Invalid request to unpack with offset of 1 and limi"
+     "t of 2."},
     {"return dump(cmsgpack.unpack_limit())",
      "ERR:user_script:3: bad argument #2 to 'unpack_limit' (number expected,"
      " got no value)"},
@@ -1243,21 +1269,25 @@ static const luaCaseGroup luaCaseGroups[] = {
     {"cmsgpack: how many values and how deep, within the C stack limit", cmsgpackUnpackStack, sizeof cmsgpackUnpackStack / sizeof cmsgpackUnpackStack[0]},
 };
 
-static void testAgainstRedis(void) {
+/* Runs body in a fresh state (the stack-limit cases need an empty stack,
+ * and no case sees another's garbage); true when it returned expected. */
+static int checkWrapped(const char *body, const char *expected) {
     static char got[1 << 16];
+    lua_State *L = newLibState();
+    if (!ASSERT(L != NULL)) return 0;
+    runWrapped(L, body, got, sizeof got);
+    lua_close(L);
+    if (ASSERT_EQ_STR(got, expected)) return 1;
+    fprintf(stderr, "  in: %s\n", body);
+    return 0;
+}
+
+static void testAgainstRedis(void) {
     for (size_t g = 0; g < sizeof luaCaseGroups / sizeof luaCaseGroups[0]; g++) {
         const luaCaseGroup *group = &luaCaseGroups[g];
         TEST_CASE(group->name) {
-            for (size_t i = 0; i < group->count; i++) {
-                /* A fresh state per case: the stack-limit cases need an
-                 * empty stack, and no case sees another's garbage. */
-                lua_State *L = newLibState();
-                if (!ASSERT(L != NULL)) break;
-                runWrapped(L, group->cases[i].body, got, sizeof got);
-                lua_close(L);
-                if (!ASSERT_EQ_STR(got, group->cases[i].expected))
-                    fprintf(stderr, "  in: %s\n", group->cases[i].body);
-            }
+            for (size_t i = 0; i < group->count; i++)
+                checkWrapped(group->cases[i].body, group->cases[i].expected);
         }
     }
 }
@@ -1415,7 +1445,6 @@ static void testRoundTrip(void) {
         "true", "false", "{}", "{1, 'two', {3, {4}}}", "{a = 1, b = {c = 'd'}}",
         "{[-1] = 1, [0.5] = 2, [true] = 3}",
     };
-    static char got[1024];
     TEST_CASE("cmsgpack: values survive pack and unpack") {
         for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
             char body[512];
@@ -1426,29 +1455,20 @@ static void testRoundTrip(void) {
                      "return tostring(cmsgpack.pack(back) == s and "
                      "(type(v) ~= 'number' or back == v))",
                      values[i]);
-            lua_State *L = newLibState();
-            if (!ASSERT(L != NULL)) break;
-            runWrapped(L, body, got, sizeof got);
-            lua_close(L);
-            if (!ASSERT_EQ_STR(got, "true")) fprintf(stderr, "  value: %s\n", values[i]);
+            checkWrapped(body, "true");
         }
     }
     TEST_CASE("struct: values survive pack and unpack") {
-        lua_State *L = newLibState();
-        if (!ASSERT(L != NULL)) break;
-        runWrapped(L,
-                   "local f = '<!4bBhHlLi3I5fdc2sx>i' "
-                   "local s = struct.pack(f, -7, 200, -300, 60000, -2^40, 2^40, -4, 2^33, "
-                   "0.5, 0.1, 'ab', 'zero', 9) "
-                   "return dump(#s, struct.unpack(f, s))",
-                   got, sizeof got);
-        ASSERT_EQ_STR(got, "number:64:64 number:-7:-7 number:200:200 number:-300:-300 "
-                           "number:60000:60000 number:-1099511627776:-1099511627776 "
-                           "number:1099511627776:1099511627776 number:-4:-4 "
-                           "number:8589934592:8589934592 number:0.5:0.5 "
-                           "number:0.10000000000000001:0.1 s:6162 s:7a65726f "
-                           "number:9:9 number:65:65");
-        lua_close(L);
+        checkWrapped("local f = '<!4bBhHlLi3I5fdc2sx>i' "
+                     "local s = struct.pack(f, -7, 200, -300, 60000, -2^40, 2^40, -4, 2^33, "
+                     "0.5, 0.1, 'ab', 'zero', 9) "
+                     "return dump(#s, struct.unpack(f, s))",
+                     "number:64:64 number:-7:-7 number:200:200 number:-300:-300 "
+                     "number:60000:60000 number:-1099511627776:-1099511627776 "
+                     "number:1099511627776:1099511627776 number:-4:-4 "
+                     "number:8589934592:8589934592 number:0.5:0.5 "
+                     "number:0.10000000000000001:0.1 s:6162 s:7a65726f "
+                     "number:9:9 number:65:65");
     }
 }
 
@@ -1483,15 +1503,10 @@ static void testPackScratch(void) {
         lua_close(L);
     }
     TEST_CASE("cmsgpack.pack: works again after an error in the middle") {
-        lua_State *L = newLibState();
-        if (!ASSERT(L != NULL)) break;
-        runWrapped(L,
-                   "local t = {} for i = 1, 4000 do t[i] = {a = 1} end "
-                   "local ok, err = pcall(cmsgpack.pack, unpack(t)) "
-                   "return dump(ok, cmsgpack.pack({1, 2, 3}), cmsgpack.pack('again'))",
-                   got, sizeof got);
-        ASSERT_EQ_STR(got, "boolean:0:false s:93010203 s:a5616761696e");
-        lua_close(L);
+        checkWrapped("local t = {} for i = 1, 4000 do t[i] = {a = 1} end "
+                     "local ok, err = pcall(cmsgpack.pack, unpack(t)) "
+                     "return dump(ok, cmsgpack.pack({1, 2, 3}), cmsgpack.pack('again'))",
+                     "boolean:0:false s:93010203 s:a5616761696e");
     }
 }
 
