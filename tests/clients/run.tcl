@@ -1,6 +1,7 @@
 # tests/clients/run.tcl -- the client-compatibility suite (`make test-clients`)
 #
 #   tclsh tests/clients/run.tcl ?--server-cmd CMD? ?--only NAME? ... ?--timeout SECS?
+#                               ?--dir DIR?
 #
 # Real client libraries, used as applications use them, against a throw-away
 # server: each scenario file here (*.js run by node, *.py by Debian's
@@ -25,7 +26,9 @@
 # skipped"; the exit status is 1 when anything failed.
 #
 # A scenario never asserts a timing.  --timeout (default 300 s) is only the
-# limit after which a hung scenario is killed and counted failed.
+# limit after which a hung scenario is killed and counted failed.  --dir
+# runs the scenarios of another directory (tests/unit/clients_runner.tcl
+# tests the runner so); npm is only run for this directory's own.
 #
 # Environment: CLIENTS_SERVER_CMD (above), CLIENTS_NODE (default node),
 # CLIENTS_PYTHON (default /usr/bin/python3: python3-redis is installed for
@@ -39,7 +42,7 @@ source [file join $root tests helpers redis.tcl]
 
 proc usage {{msg ""}} {
     if {$msg ne ""} { puts stderr "run.tcl: $msg" }
-    puts stderr "usage: tclsh tests/clients/run.tcl ?--server-cmd CMD? ?--only NAME? ... ?--timeout SECS?"
+    puts stderr "usage: tclsh tests/clients/run.tcl ?--server-cmd CMD? ?--only NAME? ... ?--timeout SECS? ?--dir DIR?"
     exit 2
 }
 
@@ -50,12 +53,14 @@ if {[info exists ::env(CLIENTS_SERVER_CMD)] && $::env(CLIENTS_SERVER_CMD) ne ""}
 set opt(only) {}
 set srv_logs {}
 set opt(timeout) 300
+set opt(dir) $here
 for {set i 0} {$i < [llength $argv]} {incr i} {
     set a [lindex $argv $i]
     switch -- $a {
         --server-cmd { set opt(server) [lindex $argv [incr i]] }
         --only       { lappend opt(only) [lindex $argv [incr i]] }
         --timeout    { set opt(timeout) [lindex $argv [incr i]] }
+        --dir        { set opt(dir) [file normalize [lindex $argv [incr i]]] }
         -h - --help  { usage }
         default      { usage "unknown option: $a" }
     }
@@ -79,7 +84,7 @@ proc findScenarios {} {
     set node [envOr CLIENTS_NODE node]
     set python [envOr CLIENTS_PYTHON /usr/bin/python3]
     set out {}
-    foreach file [lsort [glob -nocomplain -directory $::here *.js *.py]] {
+    foreach file [lsort [glob -nocomplain -directory $::opt(dir) *.js *.py]] {
         set interp [expr {[file extension $file] eq ".js" ? $node : $python}]
         lappend out [list [file rootname [file tail $file]] $file $interp [scenarioNeeds $file]]
     }
@@ -257,15 +262,17 @@ proc runScenario {tmp name file interp} {
 
 proc main {} {
     global opt
-    set tmp [exec mktemp -d [file join [envOr TMPDIR /tmp] redis-kv-clients.XXXXXX]]
     set counts [dict create passed 0 failed 0 skipped 0]
     set scenarios [findScenarios]
     if {$opt(only) ne {}} {
         set scenarios [lmap s $scenarios {expr {[lindex $s 0] in $opt(only) ? $s : [continue]}}]
         if {$scenarios eq {}} { usage "no scenario named $opt(only)" }
     }
+    set tmp [exec mktemp -d [file join [envOr TMPDIR /tmp] redis-kv-clients.XXXXXX]]
     set npmProblem ""
-    if {[lsearch -index 1 -glob $scenarios *.js] >= 0} { set npmProblem [npmInstall] }
+    if {$opt(dir) eq $::here && [lsearch -index 1 -glob $scenarios *.js] >= 0} {
+        set npmProblem [npmInstall]
+    }
     puts "server: $opt(server)"
     set problem [startServer $tmp]
     if {$problem ne ""} {
