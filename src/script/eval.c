@@ -61,8 +61,8 @@ void evalInit(void) {
 
 /* ------------------------------------------------------------ shebang */
 
-/* The flags of "#!lua flags=a,b" in *flags; -1 with *err set (a static
- * message, or one the caller frees when *errOwned). */
+/* The flags of "#!lua flags=a,b" in *flags (SCRIPT_FLAG_EVAL_COMPAT_MODE
+ * without a shebang); -1 with *err set (the caller frees it). */
 static int parseEvalShebang(const char *body, size_t len, uint64_t *flags, bstr *err) {
     *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
     if (len < 2 || body[0] != '#' || body[1] != '!') return 0;

@@ -489,22 +489,19 @@ static void applyInstall(library **libs, int n, int flushing) {
     for (int i = 0; i < n; i++) libraryLink(libs[i]);
 }
 
-static void logStoredLibrary(const char *name, size_t nlen, const char *val, size_t vlen,
-                             void *pd) {
+/* Loads one library the log holds (dbMetaForEach's callback).  One that
+ * no longer loads (damage, a clash) is logged and left out: the rest of
+ * the data set must still start. */
+static void loadStoredLibrary(const char *name, size_t nlen, const char *val, size_t vlen,
+                              void *pd) {
     (void)pd;
     bstr err = NULL;
     library *lib = libraryCreate(val, vlen, &err);
-    if (!lib || (lookupLibrary(lib->name, bstrLen(lib->name)) && (err = bstrNew("duplicate")))) {
+    if (lib) err = installRefusal(&lib, 1, 0, 0, 1);
+    if (err) {
         serverLog(LL_WARNING, "Function library %.*s in the log does not load: %s", (int)nlen,
-                  name, err ? err : "?");
+                  name, err);
         bstrFree(err);
-        libraryFree(lib);
-        return;
-    }
-    bstr refusal = installRefusal(&lib, 1, 0, 0, 1);
-    if (refusal) {
-        serverLog(LL_WARNING, "Function library %s in the log is skipped: %s", lib->name, refusal);
-        bstrFree(refusal);
         libraryFree(lib);
         return;
     }
@@ -513,7 +510,7 @@ static void logStoredLibrary(const char *name, size_t nlen, const char *val, siz
 
 void functionLoadFromLog(void) {
     unlinkAndFreeAll();
-    dbMetaForEach(FUNCTION_META_PREFIX, FUNCTION_META_PREFIX_LEN, logStoredLibrary, NULL);
+    dbMetaForEach(FUNCTION_META_PREFIX, FUNCTION_META_PREFIX_LEN, loadStoredLibrary, NULL);
     metaVersionSeen = dbMetaVersion();
 }
 
@@ -523,10 +520,8 @@ static void syncWithLog(void) {
 
 /* ------------------------------------------------------ commands */
 
-static void replyInstallError(client *c, int rc) {
-    (void)rc;
-    replyError(c, dbWriteErrorReply());
-}
+/* A change the log refused (disk full): nothing changed. */
+static void replyWriteError(client *c) { replyError(c, dbWriteErrorReply()); }
 
 void functionLoad(client *c, int replace, const char *code, size_t len) {
     syncWithLog();
@@ -546,7 +541,7 @@ void functionLoad(client *c, int replace, const char *code, size_t len) {
     }
     int rc = logInstall(&lib, 1, 0);
     if (rc != DB_OK) {
-        replyInstallError(c, rc);
+        replyWriteError(c);
         libraryFree(lib);
         return;
     }
@@ -564,7 +559,7 @@ void functionDelete(client *c, const char *name, size_t len) {
     int rc = logLibraryDelete(name, len);
     metaVersionSeen = dbMetaVersion();
     if (rc != DB_OK) {
-        replyInstallError(c, DB_ERR_WRITE);
+        replyWriteError(c);
         return;
     }
     libraryUnlink(lib);
@@ -576,7 +571,7 @@ void functionFlush(client *c) {
     syncWithLog();
     int rc = logInstall(NULL, 0, 1);
     if (rc != DB_OK) {
-        replyInstallError(c, rc);
+        replyWriteError(c);
         return;
     }
     unlinkAndFreeAll();
@@ -668,7 +663,7 @@ void functionRestore(client *c, const char *payload, size_t len, int policy) {
     int rc = err ? DB_OK : logInstall(libs, (int)n, flushing);
     if (err || rc != DB_OK) {
         if (err) replyErrorLen(c, err, bstrLen(err));
-        else replyInstallError(c, rc);
+        else replyWriteError(c);
         for (size_t i = 0; i < n; i++) libraryFree(libs[i]);
     } else {
         applyInstall(libs, (int)n, flushing);

@@ -178,7 +178,8 @@ int luaErrorIgnoresStats(lua_State *L, int idx) {
 
 /* ------------------------------------------------------- Lua -> reply */
 
-/* The string field name of the table at idx, pushed; 1 if it is there. */
+/* Pushes field `name` of the table at idx and returns 1 when it has the
+ * given Lua type; else pushes nothing and returns 0. */
 static int getTypedField(lua_State *L, int idx, const char *name, int type) {
     lua_pushstring(L, name);
     lua_rawget(L, idx);
@@ -216,19 +217,15 @@ void luaReplyValue(client *c, lua_State *L, int idx, int scriptResp) {
     }
 }
 
-static void replyStringField(client *c, lua_State *L, int asError) {
+/* The status reply of the string on the top (popped); newlines become
+ * spaces, as Redis makes them. */
+static void replyStatusField(client *c, lua_State *L) {
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
-    if (asError) {
-        bstr e = bstrCatLen(bstrNewLen("-", 1), s, len);
-        replyErrorLen(c, e, bstrLen(e));
-        bstrFree(e);
-    } else {
-        bstr st = bstrNewLen(s, len);
-        bstrMapChars(st, "\r\n", "  ", 2);
-        replyStatusLen(c, st, bstrLen(st));
-        bstrFree(st);
-    }
+    bstr st = bstrNewLen(s, len);
+    bstrMapChars(st, "\r\n", "  ", 2);
+    replyStatusLen(c, st, bstrLen(st));
+    bstrFree(st);
     lua_pop(L, 1);
 }
 
@@ -279,7 +276,7 @@ static void replyTable(client *c, lua_State *L, int idx, int scriptResp) {
         return;
     }
     if (getTypedField(L, idx, "ok", LUA_TSTRING)) {
-        replyStringField(c, L, 0);
+        replyStatusField(c, L);
         return;
     }
     if (getTypedField(L, idx, "double", LUA_TNUMBER)) {
