@@ -524,8 +524,13 @@ static void replyWriteError(client *c) { replyError(c, dbWriteErrorReply()); }
 
 void functionLoad(client *c, int replace, const char *code, size_t len) {
     syncWithLog();
-    bstr err = NULL;
-    library *lib = libraryCreate(code, len, &err);
+    bstr err = NULL, name = NULL;
+    /* As in Redis, a library that exists is refused before its code runs. */
+    if (!replace && parseLibraryMetadata(code, len, &name, &err) == 0 &&
+        lookupLibrary(name, bstrLen(name)))
+        err = bstrCatPrintf(bstrEmpty(), "Library '%s' already exists", name);
+    bstrFree(name);
+    library *lib = err ? NULL : libraryCreate(code, len, &err);
     if (!lib) {
         replyErrorLen(c, err, bstrLen(err));
         bstrFree(err);
