@@ -13,7 +13,6 @@
 #include "lib/dict.h"
 #include "lib/glob.h"
 #include "lib/log.h"
-#include "lib/numfmt.h"
 #include "lib/rdb_encoding.h"
 #include "script/lua_redis.h"
 #include "script/lua_reply.h"
@@ -525,8 +524,13 @@ static void replyWriteError(client *c) { replyError(c, dbWriteErrorReply()); }
 
 void functionLoad(client *c, int replace, const char *code, size_t len) {
     syncWithLog();
-    bstr err = NULL;
-    library *lib = libraryCreate(code, len, &err);
+    bstr err = NULL, name = NULL;
+    /* As in Redis, a library that exists is refused before its code runs. */
+    if (!replace && parseLibraryMetadata(code, len, &name, &err) == 0 &&
+        lookupLibrary(name, bstrLen(name)))
+        err = bstrCatPrintf(bstrEmpty(), "Library '%s' already exists", name);
+    bstrFree(name);
+    library *lib = err ? NULL : libraryCreate(code, len, &err);
     if (!lib) {
         replyErrorLen(c, err, bstrLen(err));
         bstrFree(err);
@@ -702,15 +706,6 @@ void functionStats(client *c) {
     replyLongLong(c, (long long)dictSize(functions));
 }
 
-/* A new table of argv[0..n), pushed. */
-static void pushArgs(lua_State *L, bstr *argv, int n) {
-    lua_createtable(L, n, 0);
-    for (int i = 0; i < n; i++) {
-        lua_pushlstring(L, argv[i], bstrLen(argv[i]));
-        lua_rawseti(L, -2, i + 1);
-    }
-}
-
 void functionCall(client *c, int readOnly) {
     syncWithLog();
     function *f = lookupFunction(c->argv[1], bstrLen(c->argv[1]));
@@ -719,18 +714,7 @@ void functionCall(client *c, int readOnly) {
         return;
     }
     long long numkeys;
-    if (!numParseLongLong(c->argv[2], bstrLen(c->argv[2]), &numkeys)) {
-        replyError(c, "Bad number of keys provided");
-        return;
-    }
-    if (numkeys > c->argc - 3) {
-        replyError(c, "Number of keys can't be greater than number of args");
-        return;
-    }
-    if (numkeys < 0) {
-        replyError(c, "Number of keys can't be negative");
-        return;
-    }
+    if (!scriptNumKeysOrReply(c, "Bad number of keys provided", &numkeys)) return;
     if (readOnly && !(f->flags & SCRIPT_FLAG_NO_WRITES)) {
         replyError(c, "Can not execute a script with write flag using *_ro command.");
         return;
@@ -743,8 +727,8 @@ void functionCall(client *c, int readOnly) {
     luaSandboxPushErrorHandler(L);
     int errIdx = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, f->fnRef);
-    pushArgs(L, c->argv + 3, (int)numkeys);
-    pushArgs(L, c->argv + 3 + numkeys, c->argc - 3 - (int)numkeys);
+    luaPushStringArray(L, c->argv + 3, (int)numkeys);
+    luaPushStringArray(L, c->argv + 3 + numkeys, c->argc - 3 - (int)numkeys);
     scriptRunCall(&run, errIdx, 2);
 }
 
@@ -785,14 +769,7 @@ static int makeLoadView(lua_State *L) {
 void functionInit(void) {
     libraries = dictCreate(&librariesType);
     functions = dictCreate(&functionsType);
-    lua_State *L = luaSandboxCreate();
-    if (!L) {
-        serverLog(LL_WARNING, "Out of memory creating the Lua interpreter");
-        abort();
-    }
-    luaRedisPushApi(L);
-    luaSandboxSetGlobal(L, "redis");
-    luaSandboxSeal(L);
+    lua_State *L = luaRedisNewInterpreter();
     functionLua = L;
     loadViewRef = makeLoadView(L);
 }
