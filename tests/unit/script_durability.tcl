@@ -285,9 +285,22 @@ proc sd_want_meta {} {
     return [list "metadata: [dict size $::sd_libs] entries, $bytes value bytes" {*}[lsort $entries]]
 }
 
+# BGSAVE on C, waited for; returns the id of the newest backup.
+proc sd_bgsave {c} {
+    set n0 [server_info_field $c rdb_saves]
+    assert_equal "Background saving started" [$c bgsave]
+    wait_for_condition 1500 20 {
+        [server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_bgsave_in_progress] == 0
+    } else {
+        fail "the backup was not made"
+    }
+    assert_equal ok [server_info_field $c rdb_last_bgsave_status]
+    return [dict get [lindex [$c backup list] end] id]
+}
+
 # What the compaction test must find (its model in ::sd_libs, plus wlib).
 proc sd_verify_compacted {c when} {
-    sd_verify_libs $c $when {gone} {wlib}
+    sd_verify_libs $c $when {gone lx} {wlib}
     assert_equal x [$c get during]
     assert_equal 1 [$c get cnt]
     assert_equal [string repeat 20 400] [$c get k7]
@@ -539,6 +552,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         sd_load $c gone 1
         assert_equal OK [$c function delete gone]
         dict unset ::sd_libs gone
+        sd_load $c lx 1
         assert_equal wlib [$c function load $::sd_wlib]
         assert_morethan [server_info_field $c storage_segments] 3
         set dead0 [server_info_field $c storage_dead_bytes]
@@ -548,12 +562,14 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         set during [list bgrewriteaof \
             [list function load [sd_lib lc 1]] \
             [list function load replace [sd_lib lb 2]] \
+            [list function delete lx] \
             [list fcall la_put 1 during x] \
             [list eval {return redis.call('INCR', KEYS[1])} 1 cnt]]
         set got [pipeline_replies $c $during]
-        assert_equal {{Background append only file rewriting started} lc lb OK 1} $got
+        assert_equal {{Background append only file rewriting started} lc lb OK OK 1} $got
         dict set ::sd_libs lc 1
         dict set ::sd_libs lb 2
+        dict unset ::sd_libs lx
         wait_compaction_end $c
         assert_equal ok [server_info_field $c aof_last_bgrewrite_status]
         assert_lessthan [server_info_field $c storage_dead_bytes] $dead0
@@ -585,15 +601,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         assert_equal OK [$c fcall la_put 1 k before]
         set want [sd_lib_state $c]
         set wantlibs $::sd_libs
-        set n0 [server_info_field $c rdb_saves]
-        assert_equal "Background saving started" [$c bgsave]
-        wait_for_condition 1500 20 {
-            [server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_bgsave_in_progress] == 0
-        } else {
-            fail "the backup was not made"
-        }
-        set id [dict get [lindex [$c backup list] end] id]
-        assert_match {[0-9]*} $id
+        set id [sd_bgsave $c]
 
         # After the backup: a new library, one deleted, one replaced.
         sd_load $c lc 1
@@ -623,6 +631,84 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         set s [restart_server $s]
         sd_verify_libs [dict get $s client] "after a change that followed the restore"
         stop_server $s
+    }
+
+    test {kill -9 while a compaction runs, with library changes in its packet: the libraries are as acknowledged} {
+        sd_require
+        sd_libs_reset
+        set dir [new_tmpdir]
+        set s [spawn_durable_server $dir {segment-size 64kb}]
+        set c [dict get $s client]
+        for {set v 1} {$v <= 10} {incr v} {
+            sd_load $c la $v [expr {$v > 1}]
+            sd_load $c del$v 1
+            for {set i 0} {$i < 100} {incr i} { $c set k$i [string repeat $v 500] }
+        }
+        set gone {}
+        for {set v 1} {$v <= 5} {incr v} {
+            assert_equal OK [$c function delete del$v]
+            dict unset ::sd_libs del$v
+            lappend gone del$v
+        }
+        set during [list bgrewriteaof \
+            [list function load replace [sd_lib la 11]] \
+            [list function delete del6] \
+            [list function load [sd_lib new 1]]]
+        assert_equal {{Background append only file rewriting started} la OK new} \
+            [pipeline_replies $c $during]
+        dict set ::sd_libs la 11
+        dict unset ::sd_libs del6
+        lappend gone del6
+        dict set ::sd_libs new 1
+        set state [sd_lib_state $c]
+        set s [sd_kill_and_check $s $state "during a compaction" $gone]
+        set c [dict get $s client]
+        assert_equal [string repeat 10 500] [$c get k99]
+        # The next compaction, and its result after kill -9.
+        assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
+        wait_compaction_end $c
+        set s [sd_kill_and_check $s $state "after the next compaction" $gone]
+        stop_server $s
+        assert_match "*result: clean*" [redis_kv_check "after the compactions" $dir]
+    }
+
+    test {redis-kv-check --restore --at: the libraries as they were at that moment} {
+        sd_require
+        sd_libs_reset
+        set dir [new_tmpdir]
+        set s [spawn_durable_server $dir]
+        set c [dict get $s client]
+        sd_load $c la 1
+        sd_load $c lb 1
+        set inBackup $::sd_libs
+        set bk [file join $dir backups [sd_bgsave $c]]
+        assert {[file isdirectory $bk]} "no backup directory $bk"
+        # After the backup, up to the moment: a load, a delete, a replace.
+        sd_load $c lc 1
+        assert_equal OK [$c function delete lb]
+        dict unset ::sd_libs lb
+        sd_load $c la 2 1
+        set atMoment $::sd_libs
+        after 10
+        set at [clock milliseconds]
+        after 10
+        # After the moment: everything flushed, another library.
+        assert_equal OK [$c function flush]
+        assert_equal ld [$c function load [sd_lib ld 1]]
+        stop_server $s
+
+        set tool [file join [file dirname $::test::tests_dir] utils redis-kv-check]
+        foreach {name at want gone} [list moment $at $atMoment {lb ld} backup "" $inBackup {lc ld}] {
+            set to [file join [new_tmpdir] $name]
+            set args [list --restore $bk --to $to]
+            if {$at ne ""} { lappend args --at $at }
+            lassign [run_tool $tool {*}$args] rc out
+            assert_equal 0 $rc $out
+            set r [spawn_durable_server $to]
+            set ::sd_libs $want
+            sd_verify_libs [dict get $r client] "restored to the $name" $gone
+            stop_server $r
+        }
     }
 
     test {SCRIPT LOAD's cache is not persisted: EVALSHA gets NOSCRIPT after a restart and after kill -9} {
