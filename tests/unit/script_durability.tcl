@@ -171,6 +171,53 @@ proc sd_many_verify_after {v big c when} {
     assert_equal 11 [$c get n] "n $when"
 }
 
+# A script over databases 0 to 4 (the caller's is 0): a SET in each of 0
+# and 1, a FLUSHDB of 2, a SWAPDB of 3 and 4, then a big value (ARGV[1])
+# in 3.
+set ::sd_dbs_script {
+    redis.call('SET', 'in0', '1')
+    redis.call('SELECT', 1)
+    redis.call('SET', 'a', 'new')
+    redis.call('SELECT', 2)
+    redis.call('FLUSHDB')
+    redis.call('SWAPDB', 3, 4)
+    redis.call('SELECT', 3)
+    redis.call('SET', 'x2', ARGV[1])
+    return 'done'
+}
+# On client C (left in database 0): sd_dbs_before writes the data set
+# before the script, the verify procs check it before and after.
+proc sd_dbs_before {c} {
+    $c select 1
+    $c set a old
+    $c select 2
+    $c mset k1 1 k2 2 k3 3
+    $c select 3
+    $c set x three
+    $c select 4
+    $c set x four
+    $c select 0
+}
+proc sd_dbs_verify_before {c when} {
+    assert_equal 0 [$c dbsize] "db 0 $when"
+    foreach {db want} {1 {a old} 2 {k1 1 k2 2 k3 3} 3 {x three} 4 {x four}} {
+        $c select $db
+        set got {}
+        foreach k [lsort [$c keys *]] { lappend got $k [$c get $k] }
+        assert_equal $want $got "db $db $when"
+    }
+    $c select 0
+}
+proc sd_dbs_verify_after {big c when} {
+    foreach {db want} [list 0 {in0 1} 1 {a new} 2 {} 3 [list x four x2 $big] 4 {x three}] {
+        $c select $db
+        set got {}
+        foreach k [lsort [$c keys *]] { lappend got $k [$c get $k] }
+        assert_equal $want $got "db $db $when"
+    }
+    $c select 0
+}
+
 # Arms DEBUG CRASH-AFTER-PARTIAL-BATCH on the server S, sends ARGV (its
 # reply, if any, is ignored: the process dies writing the batch), waits
 # for the exit and restarts the server; returns the new server.
@@ -387,6 +434,44 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         set state [sd_lib_state $c]
         set s [restart_server $s -kill9]
         assert_equal $state [sd_lib_state [dict get $s client]]
+        stop_server $s
+    }
+
+    test {A crash in the middle of a script over several databases (SELECT, FLUSHDB, SWAPDB): none of it is there} {
+        sd_require
+        set dir [new_tmpdir]
+        set s [spawn_durable_server $dir]
+        set c [dict get $s client]
+        sd_dbs_before $c
+        set big [big_random_value 40000]
+        set s [sd_crash_during $s [list eval $::sd_dbs_script 0 $big]]
+        set c [dict get $s client]
+        sd_dbs_verify_before $c "after the crash"
+        assert_equal done [$c eval $::sd_dbs_script 0 $big]
+        # The caller's database is still 0.
+        assert_equal 1 [$c get in0]
+        sd_dbs_verify_after $big $c "after the script"
+        stop_server $s
+        check_restarts $s $dir [list sd_dbs_verify_after $big]
+    }
+
+    test {A script that fails after some writes keeps them, as in Redis, across kill -9} {
+        sd_require
+        set s [spawn_durable_server]
+        set c [dict get $s client]
+        assert_error {ERR value is not an integer or out of range script: *} \
+            {$c eval {redis.call('SET', KEYS[1], 'x') redis.call('RPUSH', KEYS[2], 'a') return redis.call('INCR', KEYS[1])} 2 ek el}
+        assert_equal {ERR value is not an integer or out of range} \
+            [$c eval {redis.call('SET', KEYS[1], 'y') local r = redis.pcall('INCR', KEYS[1]) return r['err']} 1 ek2]
+        assert_equal wlib [$c function load $::sd_wlib]
+        # one: RPUSH p, RPUSH q, then SET and INCR fail on a hash at n.
+        $c hset n f v
+        assert_error {WRONGTYPE *} {$c fcall one 4 p q n last 7}
+        set s [restart_server $s -kill9]
+        set c [dict get $s client]
+        assert_equal {x a y} [list [$c get ek] [$c lrange el 0 -1] [$c get ek2]]
+        assert_equal {7 7 7} [list [$c lrange p 0 -1] [$c lrange q 0 -1] [$c get last]]
+        assert_equal {f v} [$c hgetall n]
         stop_server $s
     }
 
