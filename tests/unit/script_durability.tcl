@@ -91,6 +91,18 @@ end)
 # The libraries the server must hold: ::sd_libs, a dict name -> version.
 proc sd_libs_reset {} { set ::sd_libs [dict create] }
 
+# The start of a test: skips it when it cannot run, empties the model and
+# starts a durable server (spawn_durable_server, plus OVERRIDES) on a new
+# directory; sets dir, s (the server) and c (its client) in the caller.
+proc sd_begin {{overrides {}}} {
+    sd_require
+    sd_libs_reset
+    upvar 1 dir dir s s c c
+    set dir [new_tmpdir]
+    set s [spawn_durable_server $dir $overrides]
+    set c [dict get $s client]
+}
+
 # FUNCTION LOAD [REPLACE] of library NAME at VERSION on C, acknowledged.
 proc sd_load {c name {version 1} {replace 0}} {
     set argv [list function load]
@@ -199,21 +211,18 @@ proc sd_dbs_before {c} {
     $c select 0
 }
 proc sd_dbs_verify_before {c when} {
-    assert_equal 0 [$c dbsize] "db 0 $when"
-    foreach {db want} {1 {a old} 2 {k1 1 k2 2 k3 3} 3 {x three} 4 {x four}} {
-        $c select $db
-        set got {}
-        foreach k [lsort [$c keys *]] { lappend got $k [$c get $k] }
-        assert_equal $want $got "db $db $when"
-    }
-    $c select 0
+    sd_dbs_verify $c {0 {} 1 {a old} 2 {k1 1 k2 2 k3 3} 3 {x three} 4 {x four}} $when
 }
 proc sd_dbs_verify_after {big c when} {
-    foreach {db want} [list 0 {in0 1} 1 {a new} 2 {} 3 [list x four x2 $big] 4 {x three}] {
+    sd_dbs_verify $c [list 0 {in0 1} 1 {a new} 2 {} 3 [list x four x2 $big] 4 {x three}] $when
+}
+# WANT: a dict database -> its string keys and values, sorted by key.
+proc sd_dbs_verify {c want when} {
+    dict for {db kv} $want {
         $c select $db
         set got {}
         foreach k [lsort [$c keys *]] { lappend got $k [$c get $k] }
-        assert_equal $want $got "db $db $when"
+        assert_equal $kv $got "db $db $when"
     }
     $c select 0
 }
@@ -230,46 +239,40 @@ proc sd_crash_during {s argv} {
 }
 
 # Pipelines ROUNDS packets of 20 commands made by MAKE (called with the
-# number i = 1, 2, ...; the reply must be i), reading every reply, then a
-# last packet of 300 of which only 5 replies are read, and kills the
-# server S with -9.  Returns the number acknowledged.
+# number i = 1, 2, ...; returns {argv reply}), reading and checking every
+# reply, then a last packet of 300 of which only 5 replies are read, and
+# kills the server S with -9.  Returns the number acknowledged.
 proc sd_pipeline_then_kill {s make rounds} {
     set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
     set next 1
     set acked 0
-    for {set r 0} {$r < $rounds} {incr r} {
+    for {set r 0} {$r <= $rounds} {incr r} {
         set first $next
-        for {set j 0} {$j < 20} {incr j} {
-            $rd write [::redis::__format_command [{*}$make $next]]
+        set n [expr {$r < $rounds ? 20 : 300}]
+        for {set j 0} {$j < $n} {incr j} {
+            $rd write [::redis::__format_command [lindex [{*}$make $next] 0]]
             incr next
         }
-        $rd flush
-        for {set i $first} {$i < $next} {incr i} {
-            assert_equal $i [$rd read] "reply to [lindex [{*}$make $i] 0] number $i"
+        flush [$rd channel]
+        set last [expr {$r < $rounds ? $next - 1 : $first + 4}]
+        for {set i $first} {$i <= $last} {incr i} {
+            lassign [{*}$make $i] argv want
+            assert_equal $want [$rd read] "reply to [lindex $argv 0] number $i"
             set acked $i
         }
-    }
-    set first $next
-    for {set j 0} {$j < 300} {incr j} {
-        $rd write [::redis::__format_command [{*}$make $next]]
-        incr next
-    }
-    flush [$rd channel]
-    for {set i $first} {$i < $first + 5} {incr i} {
-        assert_equal $i [$rd read] "reply to [lindex [{*}$make $i] 0] number $i"
-        set acked $i
     }
     stop_server $s -kill9
     $rd close
     return $acked
 }
 
-# The I-th write of the load tests: EVAL for odd I, FCALL one for even.
+# The I-th write of the load tests: EVAL for odd I, FCALL one for even;
+# {argv reply} for sd_pipeline_then_kill.
 proc sd_load_write {i} {
     if {$i % 2} {
-        return [list eval $::sd_one_eval 4 p q n last $i]
+        return [list [list eval $::sd_one_eval 4 p q n last $i] $i]
     }
-    return [list fcall one 4 p q n last $i]
+    return [list [list fcall one 4 p q n last $i] $i]
 }
 
 # After the load: N scripts applied, each whole and in order, N >= ACKED.
@@ -284,25 +287,11 @@ proc sd_load_verify {c acked when} {
     return $n
 }
 
-# The I-th library of the pipelined-load test, answering I.
-proc sd_numbered_lib {i} {
-    return "#!lua name=nl$i\nredis.register_function('nl${i}_id', function() return $i end)"
-}
-# Pipelines TOTAL FUNCTION LOADs of nl1, nl2 ... in one packet to the
-# server S, reads the first READ replies and kills the server with -9;
-# returns READ.
-proc sd_pipeline_libs_then_kill {s total read} {
-    set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
-    for {set i 1} {$i <= $total} {incr i} {
-        $rd write [::redis::__format_command [list function load [sd_numbered_lib $i]]]
-    }
-    flush [$rd channel]
-    for {set i 1} {$i <= $read} {incr i} {
-        assert_equal nl$i [$rd read] "reply to FUNCTION LOAD number $i"
-    }
-    stop_server $s -kill9
-    $rd close
-    return $read
+# The FUNCTION LOAD of the I-th library of the pipelined-load test (its
+# function answers I), as {argv reply} for sd_pipeline_then_kill.
+proc sd_numbered_load {i} {
+    set code "#!lua name=nl$i\nredis.register_function('nl${i}_id', function() return $i end)"
+    return [list [list function load $code] nl$i]
 }
 
 # The metadata block of redis-kv-check's output: the "metadata:" line and
@@ -345,6 +334,18 @@ proc sd_bgsave {c} {
     return [dict get [lindex [$c backup list] end] id]
 }
 
+# Garbage around the libraries for the compaction tests: VERSIONS
+# versions of library la (each replacing the last), each followed by a
+# new library ALSO<version> when ALSO is given and by an overwrite of the
+# keys k0 .. k<NKEYS-1> with the version repeated 400 times.
+proc sd_churn {c versions nkeys {also ""}} {
+    for {set v 1} {$v <= $versions} {incr v} {
+        sd_load $c la $v [expr {$v > 1}]
+        if {$also ne ""} { sd_load $c $also$v 1 }
+        for {set i 0} {$i < $nkeys} {incr i} { $c set k$i [string repeat $v 400] }
+    }
+}
+
 # What the compaction test must find (its model in ::sd_libs, plus wlib).
 proc sd_verify_compacted {c when} {
     sd_verify_libs $c $when {gone lx} {wlib}
@@ -364,10 +365,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {A crash in the middle of an EVAL's batch: after restart none of its writes is there, earlier data is} {
-        sd_require
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_many_before $c
         set big [big_random_value 60000]
         set s [sd_crash_during $s [list eval $::sd_many_eval 6 {*}$::sd_many_keys new $big]]
@@ -382,10 +380,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {A crash in the middle of an FCALL's batch: the library stays, none of the call's writes is there} {
-        sd_require
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         assert_equal wlib [$c function load $::sd_wlib]
         sd_many_before $c
         set big [big_random_value 60000]
@@ -400,11 +395,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {A crash in the middle of FUNCTION LOAD REPLACE or FUNCTION RESTORE FLUSH leaves the old libraries} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_load $c la 1
         sd_load $c lb 1
         set state [sd_lib_state $c]
@@ -438,10 +429,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {A crash in the middle of a script over several databases (SELECT, FLUSHDB, SWAPDB): none of it is there} {
-        sd_require
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_dbs_before $c
         set big [big_random_value 40000]
         set s [sd_crash_during $s [list eval $::sd_dbs_script 0 $big]]
@@ -456,9 +444,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {A script that fails after some writes keeps them, as in Redis, across kill -9} {
-        sd_require
-        set s [spawn_durable_server]
-        set c [dict get $s client]
+        sd_begin
         assert_error {ERR value is not an integer or out of range script: *} \
             {$c eval {redis.call('SET', KEYS[1], 'x') redis.call('RPUSH', KEYS[2], 'a') return redis.call('INCR', KEYS[1])} 2 ek el}
         assert_equal {ERR value is not an integer or out of range} \
@@ -477,10 +463,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
 
     foreach fsync {always everysec} {
         test "kill -9 under pipelined EVAL and FCALL (appendfsync $fsync): every acknowledged script is there, none by halves" {
-            sd_require
-            set dir [new_tmpdir]
-            set s [spawn_durable_server $dir [list appendfsync $fsync]]
-            set c [dict get $s client]
+            sd_begin [list appendfsync $fsync]
             assert_equal wlib [$c function load $::sd_wlib]
             set acked [sd_pipeline_then_kill $s sd_load_write 30]
             set s [restart_server $s]
@@ -489,7 +472,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
             # Writes after the restart continue the sequence.
             set rd [::redis::connect [dict get $s host] [dict get $s port] 0]
             for {set i 1} {$i <= 20} {incr i} {
-                assert_equal [expr {$n + $i}] [$rd {*}[sd_load_write [expr {$n + $i}]]]
+                assert_equal [expr {$n + $i}] [$rd {*}[lindex [sd_load_write [expr {$n + $i}]] 0]]
             }
             $rd close
             set s [restart_server $s -kill9]
@@ -502,7 +485,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     test {kill -9 under pipelined FUNCTION LOADs: every acknowledged library is there and callable} {
         sd_require
         set s [spawn_durable_server]
-        set acked [sd_pipeline_libs_then_kill $s 400 40]
+        set acked [sd_pipeline_then_kill $s sd_numbered_load 2]
         set s [restart_server $s]
         set c [dict get $s client]
         set names [lsort -dictionary [lmap lib [$c function list] {dict get $lib library_name}]]
@@ -518,11 +501,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {FUNCTION LOAD, LOAD REPLACE, DELETE, FLUSH and RESTORE survive kill -9 exactly as acknowledged} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_load $c la 1
         sd_load $c lb 1
         sd_load $c lc 1
@@ -588,11 +567,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {FLUSHALL, FLUSHDB and SWAPDB never touch the libraries, before or after a restart} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_load $c la 1
         sd_load $c lb 3
         assert_equal OK [$c fcall la_put 1 k v0]
@@ -622,17 +597,10 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {Functions survive compaction, with library changes in flight and a quiet compaction after} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir {segment-size 64kb}]
-        set c [dict get $s client]
+        sd_begin {segment-size 64kb}
         # Dead records around the libraries: keys overwritten many times,
         # libraries replaced many times and deleted.
-        for {set v 1} {$v <= 20} {incr v} {
-            sd_load $c la $v [expr {$v > 1}]
-            for {set i 0} {$i < 50} {incr i} { $c set k$i [string repeat $v 400] }
-        }
+        sd_churn $c 20 50
         sd_load $c lb 1
         sd_load $c gone 1
         assert_equal OK [$c function delete gone]
@@ -676,11 +644,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {BACKUP RESTORE brings back the backup's libraries: later ones gone, deleted ones back, FCALL at once} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_load $c la 1
         sd_load $c lb 1
         assert_equal OK [$c fcall la_put 1 k before]
@@ -719,16 +683,8 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {kill -9 while a compaction runs, with library changes in its packet: the libraries are as acknowledged} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir {segment-size 64kb}]
-        set c [dict get $s client]
-        for {set v 1} {$v <= 10} {incr v} {
-            sd_load $c la $v [expr {$v > 1}]
-            sd_load $c del$v 1
-            for {set i 0} {$i < 100} {incr i} { $c set k$i [string repeat $v 500] }
-        }
+        sd_begin {segment-size 64kb}
+        sd_churn $c 10 100 del
         set gone {}
         for {set v 1} {$v <= 5} {incr v} {
             assert_equal OK [$c function delete del$v]
@@ -748,7 +704,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         set state [sd_lib_state $c]
         set s [sd_kill_and_check $s $state "during a compaction" $gone]
         set c [dict get $s client]
-        assert_equal [string repeat 10 500] [$c get k99]
+        assert_equal [string repeat 10 400] [$c get k99]
         # The next compaction, and its result after kill -9.
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         wait_compaction_end $c
@@ -758,11 +714,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {redis-kv-check --restore --at: the libraries as they were at that moment} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         sd_load $c la 1
         sd_load $c lb 1
         set inBackup $::sd_libs
@@ -797,9 +749,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {SCRIPT LOAD's cache is not persisted: EVALSHA gets NOSCRIPT after a restart and after kill -9} {
-        sd_require
-        set s [spawn_durable_server]
-        set c [dict get $s client]
+        sd_begin
         set loaded {return redis.call('INCR', KEYS[1])}
         set evaled {return 'evaled'}
         set sha1 [$c script load $loaded]
@@ -826,11 +776,7 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
     }
 
     test {redis-kv-check lists the libraries of a data directory} {
-        sd_require
-        sd_libs_reset
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set c [dict get $s client]
+        sd_begin
         $c set plain 1
         stop_server $s
         set out [redis_kv_check "without libraries" $dir]
