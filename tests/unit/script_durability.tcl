@@ -443,6 +443,41 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         check_restarts $s $dir [list sd_dbs_verify_after $big]
     }
 
+    test {A crash in the middle of EXEC with FUNCTION LOAD, FCALL and EVAL: neither the library nor a write is there} {
+        sd_begin
+        sd_load $c la 1
+        $c set k old
+        set state [sd_lib_state $c]
+        set big [big_random_value 30000]
+        assert_equal OK [$c debug crash-after-partial-batch]
+        $c multi
+        $c function load [sd_lib lb 1]
+        $c fcall lb_put 1 k new
+        $c eval {return redis.call('SET', KEYS[1], ARGV[1])} 1 big $big
+        $c function delete la
+        catch {$c exec}
+        assert {[wait_server_exit $s 10]} "the server did not exit"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        sd_verify_libs $c "after the crash" {lb}
+        assert_equal $state [sd_lib_state $c]
+        assert_equal {old 0} [list [$c get k] [$c exists big]]
+        # Acknowledged, the same transaction is all there after kill -9.
+        $c multi
+        $c function load [sd_lib lb 1]
+        $c fcall lb_put 1 k new
+        $c eval {return redis.call('SET', KEYS[1], ARGV[1])} 1 big $big
+        $c function delete la
+        assert_equal {lb OK OK OK} [$c exec]
+        sd_libs_reset
+        dict set ::sd_libs lb 1
+        set s [sd_kill_and_check $s [sd_lib_state $c] "after the transaction" {la}]
+        set c [dict get $s client]
+        assert_equal new [$c get k]
+        assert_equal $big [$c get big]
+        stop_server $s
+    }
+
     test {A script that fails after some writes keeps them, as in Redis, across kill -9} {
         sd_begin
         assert_error {ERR value is not an integer or out of range script: *} \
@@ -872,6 +907,12 @@ start_server {tags {scripting diskfull redis-kv-only needs:own-server}} {
         assert_error_equal $::sd_misconf {$c fcall la_put 1 k changed}
         assert_error_equal $::sd_misconf \
             {$c eval {redis.call('SET', KEYS[1], 'v') return redis.call('GET', KEYS[1])} 1 k}
+        # A transaction with library changes fails as a whole.
+        $c multi
+        $c function load [sd_lib lz 1]
+        $c fcall la_put 1 k changed
+        $c function delete la
+        assert_error_equal $::sd_misconf {$c exec}
 
         # Still up; reads and read-only scripts work; nothing changed.
         assert {[is_alive [dict get $s pid]]}
