@@ -1,37 +1,43 @@
 # Scripts and functions in redis-kv's log (issue 17): what a crash, a full
 # disk, a compaction and a backup do to them.
 #   - A script is atomic in the log: the writes of one EVAL or FCALL
-#     (SET, HSET, RPUSH, DEL, SADD, INCR) are one batch, so when the
-#     process dies in the middle of writing it (DEBUG
-#     CRASH-AFTER-PARTIAL-BATCH) none of them is there after the restart
-#     and what was there before is; a FUNCTION LOAD REPLACE and a FUNCTION
-#     RESTORE FLUSH torn the same way leave the old libraries.
+#     (SET, HSET, RPUSH, DEL, SADD, INCR; also SELECT, FLUSHDB and SWAPDB
+#     over several databases) are one batch, so when the process dies in
+#     the middle of writing it (DEBUG CRASH-AFTER-PARTIAL-BATCH) none of
+#     them is there after the restart and what was there before is; a
+#     torn FUNCTION LOAD REPLACE, FUNCTION RESTORE FLUSH, or EXEC holding
+#     FUNCTION LOAD / DELETE, FCALL and EVAL leaves the old state.
 #   - kill -9 under pipelined EVAL / FCALL (appendfsync always, and
 #     everysec: a process crash) loses no acknowledged script and applies
-#     none by halves; the same for pipelined FUNCTION LOADs.
+#     none by halves; the same for pipelined FUNCTION LOADs.  A script
+#     that raises an error after writing keeps those writes, as in Redis.
 #   - Functions are data: after FUNCTION LOAD, LOAD REPLACE, DELETE,
-#     FLUSH, RESTORE (FLUSH, REPLACE), each acknowledged and followed by
-#     kill -9, the libraries are exactly the acknowledged ones (FUNCTION
-#     LIST WITHCODE, FUNCTION DUMP, FCALL); FLUSHALL, FLUSHDB and SWAPDB
-#     never touch them.
-#   - Functions survive compaction (with library changes in flight and a
-#     quiet one after), and BACKUP RESTORE brings back the backup's
-#     libraries: one loaded after the backup is gone, one deleted after it
-#     is back, FCALL works at once.
+#     FLUSH, RESTORE (FLUSH, REPLACE, APPEND), each acknowledged and
+#     followed by kill -9, the libraries are exactly the acknowledged ones
+#     (FUNCTION LIST WITHCODE, FUNCTION DUMP, FCALL); FLUSHALL, FLUSHDB and
+#     SWAPDB never touch them.
+#   - Functions survive compaction (library changes in its packet, kill -9
+#     while it may run, a quiet one after); BACKUP RESTORE brings back the
+#     backup's libraries (one loaded after the backup is gone, one deleted
+#     after it is back, FCALL works at once), also for a slow backup whose
+#     libraries change while it is taken; redis-kv-check --restore --at
+#     rebuilds the libraries of that moment.
 #   - SCRIPT LOAD's cache (and EVAL's) is not persisted: NOSCRIPT after a
 #     restart.
-#   - utils/redis-kv-check lists the libraries (metadata lines).
+#   - utils/redis-kv-check lists the libraries (its metadata lines).
 #   - A full disk (a small tmpfs, root only): FUNCTION LOAD / DELETE /
-#     FLUSH, an EVAL and an FCALL that write get the MISCONF error, the
-#     server stays up, earlier libraries and keys are intact, read-only
-#     scripts run, and once there is room both work in the same process.
+#     FLUSH / RESTORE, an EVAL, an FCALL and an EXEC that write get the
+#     MISCONF error, the server stays up, earlier libraries and keys are
+#     intact, read-only scripts run, and once there is room both work in
+#     the same process.
 #
 # redis-kv only (tags redis-kv-only needs:own-server, the tmpfs block also
 # diskfull): the tests start their own servers with spawn_server and
 # signal only those PIDs; a tmpfs mounted here is unmounted in a
 # `finally`.  Nothing asserts a timing: commands that must run while a
-# compaction is in progress go in the packet of the BGREWRITEAOF that
-# starts it (compaction.tcl says why that works).
+# compaction or a snapshot is in progress go in the packet of the
+# BGREWRITEAOF or BGSAVE that starts it (compaction.tcl says why that
+# works).
 
 # ------------------------------------------------------------------ helpers
 
@@ -321,10 +327,16 @@ proc sd_want_meta {} {
     return [list "metadata: [dict size $::sd_libs] entries, $bytes value bytes" {*}[lsort $entries]]
 }
 
-# BGSAVE on C, waited for; returns the id of the newest backup.
+# BGSAVE on C, waited for; returns the id of the backup it made.
 proc sd_bgsave {c} {
     set n0 [server_info_field $c rdb_saves]
     assert_equal "Background saving started" [$c bgsave]
+    return [sd_wait_backup $c $n0]
+}
+
+# Waits until C's server has made more than N0 snapshots and runs none;
+# returns the id of the newest backup.
+proc sd_wait_backup {c n0} {
     wait_for_condition 1500 20 {
         [server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_bgsave_in_progress] == 0
     } else {
@@ -714,6 +726,35 @@ start_server {tags {scripting redis-kv-only needs:own-server}} {
         assert_equal {lc v5} [$c fcall lc_ver 0]
         set s [restart_server $s]
         sd_verify_libs [dict get $s client] "after a change that followed the restore"
+        stop_server $s
+    }
+
+    test {A slow backup holds the libraries of its BGSAVE, whatever changes them meanwhile} {
+        sd_begin {segment-size 1kb}
+        sd_load $c la 1
+        sd_load $c lb 1
+        sd_load $c lc 1
+        set want [sd_lib_state $c]
+        set wantlibs $::sd_libs
+        # A snapshot that links 10 files of one key each, 0.1 s apiece.
+        for {set i 0} {$i < 10} {incr i} { $c set slow:$i [string repeat $i 2000] }
+        $c config set rdb-key-save-delay 100000
+        set n0 [server_info_field $c rdb_saves]
+        # The changes go in the packet of the BGSAVE: they run while it does.
+        set got [pipeline_replies $c [list bgsave \
+            [list function load [sd_lib lnew 1]] {function delete la} \
+            [list function load replace [sd_lib lb 2]] {info persistence}]]
+        assert_equal {{Background saving started} lnew OK lb} [lrange $got 0 3]
+        assert_match "*rdb_bgsave_in_progress:1\r\n*" [lindex $got end]
+        assert_equal OK [$c function flush]
+        sd_load $c lafter 1
+        $c config set rdb-key-save-delay 0
+        set id [sd_wait_backup $c $n0]
+        assert_equal $id [lindex [$c backup restore $id] 0]
+        set ::sd_libs $wantlibs
+        sd_verify_libs $c "after restoring the slow backup" {lnew lafter}
+        assert_equal $want [sd_lib_state $c]
+        set s [sd_kill_and_check $s $want "after the restore" {lnew lafter}]
         stop_server $s
     }
 
