@@ -23,13 +23,12 @@
 
 # SHA1 (hex) of BODY, as EVAL names a script.
 proc sc_sha1 {body} {
-    set f [file join [new_tmpdir] body]
-    set fd [open $f w]
+    set fd [open "|sha1sum" r+]
     fconfigure $fd -translation binary
     puts -nonewline $fd $body
+    close $fd write
+    set out [read $fd]
     close $fd
-    set out [exec sha1sum $f]
-    file delete $f
     return [lindex $out 0]
 }
 
@@ -378,5 +377,405 @@ start_server {tags {scripting}} {
         r del nokey
         r eval {redis.setresp(3) return 1} 0
         assert_equal boolean [r eval {return type(redis.call('get', 'nokey'))} 0]
+    }
+
+    # ------------------------------------------------- errors from scripts
+    test {Unknown command called from a script} {
+        sc_assert_eval_error "ERR Unknown Redis command called from script" \
+            {return redis.call('nosuchcmd')}
+        sc_assert_eval_error "ERR Unknown Redis command called from script" \
+            {return redis.call(1)}
+    }
+
+    test {Wrong arity called from a script} {
+        sc_assert_eval_error "ERR Wrong number of args calling Redis command from script" \
+            {return redis.call('get')}
+        sc_assert_eval_error "ERR Wrong number of args calling Redis command from script" \
+            {return redis.call('set', 'a')}
+    }
+
+    test {redis.call without arguments or with bad argument types} {
+        sc_assert_eval_error "ERR Please specify at least one argument for this redis lib call" \
+            {return redis.call()}
+        sc_assert_eval_error "ERR Lua redis lib command arguments must be strings or integers" \
+            {return redis.call({})}
+        sc_assert_eval_error "ERR Lua redis lib command arguments must be strings or integers" \
+            {return redis.call('set', 'x', {})}
+        sc_assert_eval_error "ERR Lua redis lib command arguments must be strings or integers" \
+            {return redis.call('set', 'x', nil)}
+    }
+
+    test {Commands flagged noscript are refused from a script} {
+        foreach cmd {
+            {'eval', 'return 1', 0}
+            {'evalsha', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', 0}
+            {'script', 'load', 'return 1'}
+            {'multi'}
+            {'exec'}
+            {'watch', 'k'}
+            {'subscribe', 'ch'}
+            {'client', 'list'}
+            {'config', 'get', 'maxmemory'}
+            {'hello', '3'}
+            {'debug', 'sleep', '0'}
+            {'blpop', 'l', '0'}
+            {'monitor'}
+        } {
+            sc_assert_eval_error "ERR This Redis command is not allowed from script" \
+                "return redis.call($cmd)"
+        }
+    }
+
+    test {A command error from redis.call aborts the script with the location} {
+        r set str abc
+        sc_assert_eval_error "ERR value is not an integer or out of range" \
+            {return redis.call('incr', 'str')}
+        r del lkey
+        r rpush lkey a
+        sc_assert_eval_error "WRONGTYPE Operation against a key holding the wrong kind of value" \
+            {return redis.call('get', 'lkey')}
+        # The line is the one of the failing call.
+        set body "local a = 1\nlocal b = 2\nreturn redis.call('incr', 'str')"
+        sc_assert_eval_error "ERR value is not an integer or out of range" $body 3
+    }
+
+    test {redis.call error stops the script: later writes do not happen} {
+        r del after str
+        r set str abc
+        catch {r eval {redis.call('incr', 'str') redis.call('set', 'after', 1)} 0}
+        assert_equal 0 [r exists after]
+        # Writes done before the error stay (no rollback).
+        catch {r eval {redis.call('set', 'before', 1) redis.call('incr', 'str')} 0}
+        assert_equal 1 [r get before]
+    }
+
+    test {redis.pcall returns the error as a table, the script goes on} {
+        r set str abc
+        assert_equal {table {ERR Unknown Redis command called from script}} \
+            [r eval {local t = redis.pcall('nosuchcmd') return {type(t), t.err}} 0]
+        assert_equal {table {ERR value is not an integer or out of range} next} \
+            [r eval {local t = redis.pcall('incr', 'str') return {type(t), t.err, 'next'}} 0]
+        assert_equal {ERR Wrong number of args calling Redis command from script} \
+            [r eval {return redis.pcall('get').err} 0]
+        assert_equal {ERR This Redis command is not allowed from script} \
+            [r eval {return redis.pcall('eval', 'return 1', 0).err} 0]
+    }
+
+    test {redis.pcall error returned as is: error reply without the location} {
+        assert_equal "-ERR Unknown Redis command called from script\r\n" \
+            [sc_raw2 {return redis.pcall('nosuchcmd')}]
+        r set str abc
+        assert_equal "-ERR value is not an integer or out of range\r\n" \
+            [sc_raw2 {return redis.pcall('incr', 'str')}]
+    }
+
+    test {Script compile errors} {
+        assert_error_equal \
+            "ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'" \
+            {r eval {return (} 0}
+        assert_error_equal \
+            "ERR Error compiling script (new function): user_script:2: '=' expected near 'y'" \
+            {r eval "local x = 1\nx y" 0}
+    }
+
+    test {Runtime errors carry the script sha and line} {
+        sc_assert_eval_error "ERR user_script:1: boom" {error('boom')}
+        sc_assert_eval_error "ERR user_script:2: boom" "local x = 1\nerror('boom')" 2
+        sc_assert_eval_error "ERR user_script:1: attempt to call field 'f' (a nil value)" \
+            {local t = {} t.f()}
+        sc_assert_eval_error "ERR user_script:1: attempt to perform arithmetic on field 'x' (a nil value)" \
+            {local t = {} return t.x + 1}
+    }
+
+    test {error() with a table raises that error reply} {
+        sc_assert_eval_error "My table error" {error({err = 'My table error'})}
+        sc_assert_eval_error "-MYCODE table error" {error({err = '-MYCODE table error'})}
+        sc_assert_eval_error "MYCODE x" {error(redis.error_reply('MYCODE x'))}
+    }
+
+    test {Lua pcall catches errors, including redis.call's} {
+        assert_equal {(nil) {user_script:1: x}} [r eval {return {pcall(function() error('x') end)}} 0]
+        r set str abc
+        # Lua's pcall sees the error message as a string.
+        assert_equal {0 string {ERR value is not an integer or out of range}} [r eval {
+            local ok, e = pcall(function() return redis.call('incr', 'str') end)
+            return {ok and 1 or 0, type(e), e}
+        } 0]
+        assert_equal {0 string} [r eval {
+            local ok, e = pcall(redis.call, 'incr', 'str')
+            return {ok and 1 or 0, type(e)}
+        } 0]
+    }
+
+    test {NOSCRIPT for an unknown sha} {
+        assert_error_equal "NOSCRIPT No matching script. Please use EVAL." \
+            {r evalsha ffffffffffffffffffffffffffffffffffffffff 0}
+        assert_error_equal "NOSCRIPT No matching script. Please use EVAL." {r evalsha abc 0}
+        assert_error_equal "NOSCRIPT No matching script. Please use EVAL." \
+            {r evalsha_ro ffffffffffffffffffffffffffffffffffffffff 0}
+    }
+
+    # ------------------------------------------------------------ sandbox
+    test {Reading an undeclared global is an error} {
+        sc_assert_eval_error \
+            "ERR user_script:1: Script attempted to access nonexistent global variable 'a'" \
+            {return a}
+    }
+
+    test {Writing a global is an error} {
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" {a = 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {function f() return 1 end}
+        sc_assert_eval_error "ERR Attempt to modify a readonly table" {rawset(_G, 'x', 1) return 1}
+    }
+
+    test {setmetatable(_G) is refused} {
+        sc_assert_eval_error "ERR Attempt to modify a readonly table" {setmetatable(_G, {})}
+    }
+
+    test {Library tables are read-only, rawset included} {
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {redis.call = nil return 1}
+        sc_assert_eval_error "ERR Attempt to modify a readonly table" {rawset(redis, 'x', 1) return 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {cjson.encode = nil return 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {string.len = nil return 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {getmetatable('').__index = {} return 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {math.x = 1 return 1}
+        sc_assert_eval_error "ERR user_script:1: Attempt to modify a readonly table" \
+            {table.insert = nil return 1}
+    }
+
+    test {Local variables and local functions are allowed} {
+        assert_equal 6 [r eval {local function f(x) return x * 2 end local y = 3 return f(y)} 0]
+    }
+
+    test {A script cannot leave state for the next one} {
+        catch {r eval {x = 1} 0}
+        sc_assert_eval_error \
+            "ERR user_script:1: Script attempted to access nonexistent global variable 'x'" \
+            {return x}
+    }
+
+    test {os, io, loadfile, dofile, print, require, debug, package are absent} {
+        foreach name {os io loadfile dofile print require module debug package newproxy getfenv} {
+            sc_assert_eval_error \
+                "ERR user_script:1: Script attempted to access nonexistent global variable '$name'" \
+                "return $name"
+        }
+    }
+
+    test {The standard helpers scripts use are present} {
+        foreach name {table string math bit cjson struct cmsgpack coroutine redis} {
+            assert_equal table [r eval "return type($name)" 0] $name
+        }
+        foreach name {pcall xpcall error assert type tostring tonumber pairs ipairs
+                      next select unpack loadstring rawget rawset rawequal
+                      setmetatable getmetatable gcinfo collectgarbage} {
+            assert_equal function [r eval "return type($name)" 0] $name
+        }
+    }
+
+    test {loadstring compiles a chunk} {
+        assert_equal 5 [r eval {return loadstring('return 5')()} 0]
+    }
+
+    # ----------------------------------------------- EVALSHA and SCRIPT
+    test {SCRIPT LOAD returns the sha1 of the body} {
+        set body {return 'loaded'}
+        assert_equal [sc_sha1 $body] [r script load $body]
+        assert_equal e0e1f9fabfc9d4800c877a703b823ac0578ff8db [r script load {return 1}]
+    }
+
+    test {EVALSHA runs a loaded script, with KEYS and ARGV} {
+        set sha [r script load {return {KEYS[1], ARGV[1]}}]
+        assert_equal {k a} [r evalsha $sha 1 k a]
+        # Upper-case sha is accepted.
+        assert_equal {k a} [r evalsha [string toupper $sha] 1 k a]
+    }
+
+    test {EVAL caches the script for EVALSHA} {
+        r script flush
+        set body {return 'cached by eval'}
+        assert_equal {0} [r script exists [sc_sha1 $body]]
+        r eval $body 0
+        assert_equal {1} [r script exists [sc_sha1 $body]]
+        assert_equal {cached by eval} [r evalsha [sc_sha1 $body] 0]
+    }
+
+    test {A script that does not compile is not cached} {
+        r script flush
+        catch {r eval {return (} 0}
+        assert_equal {0} [r script exists [sc_sha1 {return (}]]
+        assert_error "ERR Error compiling script*" {r script load {return (}}
+    }
+
+    test {SCRIPT EXISTS with several shas} {
+        r script flush
+        set a [r script load {return 'a'}]
+        set b [r script load {return 'b'}]
+        assert_equal {1 0 1 0} [r script exists $a ffffffffffffffffffffffffffffffffffffffff $b x]
+        assert_equal {1} [r script exists [string toupper $a]]
+        assert_equal "*2\r\n:1\r\n:0\r\n" [raw_reply script exists $a nope]
+    }
+
+    test {SCRIPT FLUSH, FLUSH SYNC and FLUSH ASYNC empty the cache} {
+        foreach mode {{} sync async SYNC ASYNC} {
+            set sha [r script load {return 'to flush'}]
+            assert_equal OK [r script flush {*}$mode]
+            assert_equal {0} [r script exists $sha] "mode $mode"
+            assert_error_equal "NOSCRIPT No matching script. Please use EVAL." {r evalsha $sha 0}
+        }
+    }
+
+    test {SCRIPT subcommand errors} {
+        assert_error_equal "ERR SCRIPT FLUSH only support SYNC|ASYNC option" {r script flush bad}
+        assert_error_equal "ERR SCRIPT FLUSH only support SYNC|ASYNC option" {r script flush sync sync}
+        assert_error_equal "ERR wrong number of arguments for 'script|exists' command" {r script exists}
+        assert_error_equal "ERR wrong number of arguments for 'script|load' command" {r script load}
+        assert_error_equal "ERR wrong number of arguments for 'script|load' command" {r script load a b}
+        assert_error_equal "ERR unknown subcommand 'foo'. Try SCRIPT HELP." {r script foo}
+        assert_error_equal "ERR wrong number of arguments for 'script' command" {r script}
+        assert_error_equal "NOTBUSY No scripts in execution right now." {r script kill}
+    }
+
+    test {SCRIPT HELP} {
+        set help [r script help]
+        assert_match "SCRIPT <subcommand> *" [lindex $help 0]
+        foreach sub {EXISTS FLUSH KILL LOAD} {
+            assert_match "*$sub*" $help
+        }
+    }
+
+    # -------------------------------------------------- EVAL_RO, EVALSHA_RO
+    test {EVAL_RO runs read-only scripts} {
+        r set rokey v
+        assert_equal v [r eval_ro {return redis.call('get', KEYS[1])} 1 rokey]
+        set sha [r script load {return redis.call('get', KEYS[1])}]
+        assert_equal v [r evalsha_ro $sha 1 rokey]
+    }
+
+    test {EVAL_RO and EVALSHA_RO refuse writes} {
+        set body {return redis.call('set', 'rokey', 'x')}
+        assert_error_equal [sc_err "ERR Write commands are not allowed from read-only scripts." $body] \
+            {r eval_ro $body 0}
+        set sha [r script load $body]
+        assert_error_equal [sc_err "ERR Write commands are not allowed from read-only scripts." $body] \
+            {r evalsha_ro $sha 0}
+        assert_equal v [r get rokey]
+        # pcall sees the same error as a table.
+        assert_equal "ERR Write commands are not allowed from read-only scripts." \
+            [r eval_ro {return redis.pcall('set', 'rokey', 'x').err} 0]
+    }
+
+    # ------------------------------------------------------ shebang flags
+    test {A #!lua shebang without flags behaves like a plain script} {
+        assert_equal 1 [r eval "#!lua\nreturn 1" 0]
+        assert_equal 1 [r eval "#!lua flags=\nreturn 1" 0]
+        r del sb
+        assert_equal OK [r eval "#!lua\nreturn redis.call('set', 'sb', 1)" 0]
+    }
+
+    test {Every known flag is accepted} {
+        assert_equal 1 [r eval "#!lua flags=no-writes,allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\nreturn 1" 0]
+    }
+
+    test {flags=no-writes refuses writes, allows reads} {
+        r set sb v
+        assert_equal v [r eval "#!lua flags=no-writes\nreturn redis.call('get', 'sb')" 0]
+        set body "#!lua flags=no-writes\nreturn redis.call('set', 'sb', 'x')"
+        assert_error_equal [sc_err "ERR Write commands are not allowed from read-only scripts." $body 2] \
+            {r eval $body 0}
+        assert_equal v [r get sb]
+    }
+
+    test {EVAL_RO of a shebang script without no-writes is refused at once} {
+        assert_error_equal "ERR Can not execute a script with write flag using *_ro command." \
+            {r eval_ro "#!lua\nreturn 1" 0}
+        assert_equal 1 [r eval_ro "#!lua flags=no-writes\nreturn 1" 0]
+    }
+
+    test {Shebang errors: unknown flag, unknown option, unknown engine} {
+        assert_error_equal "ERR Unexpected flag in script shebang: bad-flag" \
+            {r eval "#!lua flags=bad-flag\nreturn 1" 0}
+        assert_error_equal "ERR Unexpected flag in script shebang: bad-flag" \
+            {r eval "#!lua flags=no-writes,bad-flag\nreturn 1" 0}
+        assert_error_equal "ERR Unknown lua shebang option: name=foo" \
+            {r eval "#!lua name=foo\nreturn 1" 0}
+        assert_error_equal "ERR Unexpected engine in script shebang: #!nolua" \
+            {r eval "#!nolua\nreturn 1" 0}
+        assert_error_equal "ERR Unexpected engine in script shebang: #!" \
+            {r eval "#! lua\nreturn 1" 0}
+        assert_error "ERR Unexpected flag in script shebang: bad-flag" \
+            {r script load "#!lua flags=bad-flag\nreturn 1"}
+    }
+
+    test {A shebang script's lines count from the shebang line} {
+        set body "#!lua\nerror('here')"
+        sc_assert_eval_error "ERR user_script:2: here" $body 2
+    }
+
+    # ------------------------------------------------- the redis.* helpers
+    test {redis.sha1hex} {
+        assert_equal da39a3ee5e6b4b0d3255bfef95601890afd80709 [r eval {return redis.sha1hex('')} 0]
+        assert_equal [sc_sha1 "hello"] [r eval {return redis.sha1hex('hello')} 0]
+        assert_equal 356a192b7913b04c54574d18c28d46e6395428ab [r eval {return redis.sha1hex(1)} 0]
+        sc_assert_eval_error "ERR wrong number of arguments" {return redis.sha1hex()}
+    }
+
+    test {redis.REDIS_VERSION and REDIS_VERSION_NUM match INFO} {
+        set v [server_info_field r redis_version]
+        assert_equal $v [r eval {return redis.REDIS_VERSION} 0]
+        lassign [split $v .] maj min pat
+        assert_equal [expr {($maj << 16) | ($min << 8) | $pat}] \
+            [r eval {return redis.REDIS_VERSION_NUM} 0]
+    }
+
+    test {redis.log accepts every level} {
+        assert_equal {0 1 2 3} \
+            [r eval {return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}} 0]
+        foreach lvl {LOG_DEBUG LOG_VERBOSE LOG_NOTICE LOG_WARNING} {
+            assert_equal 1 [r eval "redis.log(redis.$lvl, 'scripting test log line', 2, 'more') return 1" 0]
+        }
+    }
+
+    test {redis.log errors} {
+        sc_assert_eval_error "ERR Invalid debug level." {redis.log(99, 'hello') return 1}
+        sc_assert_eval_error "ERR Invalid debug level." {redis.log(-1, 'hello') return 1}
+        sc_assert_eval_error "ERR redis.log() requires two arguments or more." {redis.log(1) return 1}
+    }
+
+    test {redis.set_repl and redis.replicate_commands are accepted} {
+        assert_equal {0 1 2 2 3} \
+            [r eval {return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL}} 0]
+        assert_equal "\$-1\r\n" [sc_raw2 {return redis.set_repl(redis.REPL_ALL)}]
+        assert_equal "\$-1\r\n" [sc_raw2 {return redis.set_repl(redis.REPL_NONE)}]
+        assert_equal ":1\r\n" [sc_raw2 {return redis.replicate_commands()}]
+        r del sr
+        r eval {redis.set_repl(redis.REPL_NONE) redis.call('set', 'sr', 1)} 0
+        assert_equal 1 [r get sr]
+    }
+
+    test {redis.set_repl errors} {
+        sc_assert_eval_error \
+            "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE." \
+            {return redis.set_repl(99)}
+        sc_assert_eval_error "ERR redis.set_repl() requires two arguments." {return redis.set_repl()}
+    }
+
+    test {redis.breakpoint and redis.debug do nothing outside the debugger} {
+        assert_equal "\$-1\r\n" [sc_raw2 {return redis.breakpoint()}]
+        assert_equal "\$-1\r\n" [sc_raw2 {return redis.debug('x')}]
+    }
+
+    test {math.random gives numbers in the asked range} {
+        set v [r eval {return tostring(math.random())} 0]
+        assert_range $v 0 1
+        foreach n [r eval {local t = {} for i = 1, 20 do t[i] = math.random(5) end return t} 0] {
+            assert_range $n 1 5
+        }
     }
 }
