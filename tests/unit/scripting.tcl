@@ -778,4 +778,310 @@ start_server {tags {scripting}} {
             assert_range $n 1 5
         }
     }
+
+    # ---------------------------------------------------------- libraries
+    test {cjson encodes and decodes} {
+        assert_equal {{"a":1}} [r eval {return cjson.encode({a = 1})} 0]
+        assert_equal {[1,"x",true]} [r eval {return cjson.encode({1, 'x', true})} 0]
+        assert_equal {1 2 true} [r eval {
+            local t = cjson.decode('{"a":[1,2,{"b":null}]}')
+            return {t.a[1], t.a[2], tostring(t.a[3].b == cjson.null)}
+        } 0]
+        sc_assert_eval_error \
+            "ERR user_script:1: Expected comma or array end but found T_END at character 5" \
+            {return cjson.decode('[1,2')}
+    }
+
+    test {bit operations} {
+        assert_equal {15 3 2 16 16 -1 000000ff} [r eval {
+            return {bit.band(0xff, 0x0f), bit.bor(1, 2), bit.bxor(3, 1), bit.lshift(1, 4),
+                    bit.rshift(256, 4), bit.bnot(0), bit.tohex(255)}
+        } 0]
+    }
+
+    test {struct packs and unpacks} {
+        assert_equal "\x01\x02" [r eval {return struct.pack('>I2', 258)} 0]
+        assert_equal 4 [r eval {return struct.size('>I4')} 0]
+        assert_equal {258 3} [r eval {return {struct.unpack('>I2', ARGV[1])}} 0 "\x01\x02"]
+    }
+
+    test {cmsgpack packs and unpacks} {
+        assert_equal "\x93\x01\x02\x03" [r eval {return cmsgpack.pack({1, 2, 3})} 0]
+        assert_equal {a 5} [r eval {return {cmsgpack.unpack(cmsgpack.pack('a', 5))}} 0]
+        assert_equal {{"a":[1,2]}} \
+            [r eval {return cjson.encode(cmsgpack.unpack(cmsgpack.pack({a = {1, 2}})))} 0]
+    }
+
+    # ------------------------------------------------------------- SELECT
+    test {A script sees the caller's database} {
+        r select 9
+        r set dbkey in9
+        assert_equal in9 [r eval {return redis.call('get', 'dbkey')} 0]
+        r select 0
+        r del dbkey
+        assert_equal (nil) [r eval {return redis.call('get', 'dbkey')} 0]
+    }
+
+    test {SELECT inside a script does not change the caller's database} {
+        r select 9
+        r del dbkey
+        r select 10
+        r del dbkey
+        r select 9
+        assert_equal in10 [r eval {redis.call('select', 10) redis.call('set', 'dbkey', 'in10') return redis.call('get', 'dbkey')} 0]
+        # Still in 9 after the script.
+        assert_equal 0 [r exists dbkey]
+        r select 10
+        assert_equal in10 [r get dbkey]
+        # The next script starts in the caller's database again.
+        r select 9
+        assert_equal 0 [r eval {return redis.call('exists', 'dbkey')} 0]
+        r select 0
+    }
+
+    test {SELECT inside a script with a bad index} {
+        assert_equal "ERR DB index is out of range" [r eval {return redis.pcall('select', 9999).err} 0]
+    }
+
+    # --------------------------------------------------------- atomicity
+    test {EVAL inside MULTI/EXEC} {
+        r del mx
+        r multi
+        assert_equal QUEUED [r eval {return redis.call('incr', 'mx')} 0]
+        assert_equal QUEUED [r eval {return redis.call('incr', 'mx')} 0]
+        assert_equal QUEUED [r get mx]
+        assert_equal {1 2 2} [r exec]
+    }
+
+    test {EVAL that fails inside MULTI/EXEC: only its reply is an error} {
+        r set mx abc
+        r multi
+        r eval {return redis.call('incr', 'mx')} 0
+        r set my ok
+        set replies [pipeline_replies r {{exec}}]
+        lassign [lindex $replies 0] first second
+        assert_match "*ERR value is not an integer or out of range*" [lindex $replies 0]
+        assert_equal ok [r get my]
+    }
+
+    test {EVALSHA of an unknown script inside MULTI: the error is at EXEC} {
+        r multi
+        assert_equal QUEUED [r evalsha ffffffffffffffffffffffffffffffffffffffff 0]
+        assert_equal QUEUED [r ping]
+        set replies [lindex [pipeline_replies r {{exec}}] 0]
+        assert_match "*NOSCRIPT No matching script. Please use EVAL.*" $replies
+    }
+
+    test {A script's write dirties a WATCHed key} {
+        assert_equal 1 [watch_aborts {{set k 1}} {eval {return redis.call('set', 'k', 2)} 0}]
+        # A read-only script does not.
+        assert_equal 0 [watch_aborts {{set k 1}} {eval {return redis.call('get', 'k')} 0}]
+    }
+
+    test {EVAL inside MULTI after WATCH runs when nothing changed} {
+        r set k 1
+        r watch k
+        r multi
+        r eval {return redis.call('incr', 'k')} 0
+        assert_equal {2} [r exec]
+    }
+
+    test {A script's writes raise keyspace notifications, in order} {
+        r del ka kb
+        set events [keyspace_events_of KA {
+            r eval {
+                redis.call('set', 'ka', 1)
+                redis.call('incr', 'ka')
+                redis.call('rpush', 'kb', 'x')
+                redis.call('del', 'ka')
+                return 1
+            } 0
+        }]
+        assert_equal {{ka set} {ka incrby} {kb rpush} {ka del}} $events
+    }
+
+    test {A script's writes invalidate tracked keys} {
+        r set tk v
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd get tk
+        assert_equal v [$rd read]
+        r eval {return redis.call('set', 'tk', 'w')} 0
+        # The invalidation push comes before the reply to the next command.
+        $rd ping
+        set push [$rd read]
+        assert_equal {invalidate tk} $push
+        assert_equal PONG [$rd read]
+        $rd close
+    }
+
+    test {A script runs atomically: no command runs in between} {
+        r del at
+        set rd [redis_deferring_client]
+        # A script that takes a while; another client's INCR must see 0 or 1000.
+        $rd eval {for i = 1, 1000 do redis.call('incr', 'at') end return 1} 0
+        set c [redis_client]
+        set seen [$c get at]
+        assert_equal 1 [$rd read]
+        assert {$seen eq "" || $seen == 1000} "saw $seen"
+        $c close
+        $rd close
+    }
+
+    # ------------------------------------------- INFO, stats, SLOWLOG, MONITOR
+    test {INFO memory has the scripting fields} {
+        foreach f {used_memory_lua used_memory_vm_eval used_memory_scripts_eval
+                   number_of_cached_scripts used_memory_vm_functions
+                   used_memory_vm_total used_memory_functions used_memory_scripts} {
+            set v [server_info_field r $f]
+            assert {[string is integer -strict $v]} "$f is '$v'"
+        }
+        assert_match *K* [server_info_field r used_memory_lua_human]
+    }
+
+    test {number_of_cached_scripts counts SCRIPT LOAD and EVAL, SCRIPT FLUSH resets it} {
+        r script flush
+        assert_equal 0 [server_info_field r number_of_cached_scripts]
+        r script load {return 'one'}
+        r eval {return 'two'} 0
+        r eval {return 'two'} 0
+        assert_equal 2 [server_info_field r number_of_cached_scripts]
+        r script flush
+        assert_equal 0 [server_info_field r number_of_cached_scripts]
+    }
+
+    test {INFO commandstats counts EVAL and the commands called from scripts} {
+        r config resetstat
+        r eval {redis.call('set', 'cs', 'v') redis.call('get', 'cs') redis.call('get', 'cs') return 1} 0
+        set info [r info commandstats]
+        assert_match "*cmdstat_eval:calls=1,*" $info
+        assert_match "*cmdstat_set:calls=1,*" $info
+        assert_match "*cmdstat_get:calls=2,*" $info
+    }
+
+    test {INFO commandstats counts EVALSHA, a NOSCRIPT as a failed call} {
+        r config resetstat
+        r script flush
+        catch {r evalsha e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0}
+        r script load {return 1}
+        r evalsha e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0
+        set info [r info commandstats]
+        assert_match "*cmdstat_evalsha:calls=2,*,failed_calls=1*" $info
+        assert_match "*cmdstat_script|load:calls=1,*" $info
+    }
+
+    test {errorstats count script errors} {
+        r config resetstat
+        catch {r evalsha ffffffffffffffffffffffffffffffffffffffff 0}
+        catch {r eval {return redis.call('nosuchcmd')} 0}
+        set info [r info errorstats]
+        assert_match "*errorstat_NOSCRIPT:count=1*" $info
+        assert_match "*errorstat_ERR:count=1*" $info
+    }
+
+    test {SLOWLOG logs EVAL with its arguments, and the script's commands} {
+        r config set slowlog-log-slower-than 0
+        r slowlog reset
+        r eval {redis.call('set', 'sl', 'v') return 1} 0
+        r config set slowlog-log-slower-than 10000
+        set entries [r slowlog get]
+        set args {}
+        foreach e $entries { lappend args [lindex $e 3] }
+        assert_equal {{slowlog reset} {set sl v} {eval {redis.call('set', 'sl', 'v') return 1} 0}} \
+            [lreverse $args]
+        # The command run by the script names no peer.
+        foreach e $entries {
+            if {[lindex $e 3] eq {set sl v}} { assert_equal {?:0 {}} [lrange $e 4 5] }
+        }
+    }
+
+    test {MONITOR shows EVAL and then the script's commands as "lua"} {
+        set mon [redis_deferring_client]
+        $mon monitor
+        assert_equal OK [$mon read]
+        r select 0
+        r eval {redis.call('set', 'mk', 'mv') return redis.call('get', 'mk')} 0
+        r select 3
+        r eval {redis.call('select', 5) redis.call('set', 'mk', 'mv') return 1} 0
+        r select 0
+        set lines {}
+        while {[llength $lines] < 8} { lappend lines [$mon read] }
+        $mon close
+        assert_match {*\[0 127.0.0.1:*\] "eval" "redis.call('set', 'mk', 'mv') return redis.call('get', 'mk')" "0"} [lindex $lines 1]
+        assert_match {*\[0 lua\] "set" "mk" "mv"} [lindex $lines 2]
+        assert_match {*\[0 lua\] "get" "mk"} [lindex $lines 3]
+        assert_match {*\[3 127.0.0.1:*\] "eval" *} [lindex $lines 5]
+        assert_match {*\[5 lua\] "select" "5"} [lindex $lines 6]
+        assert_match {*\[5 lua\] "set" "mk" "mv"} [lindex $lines 7]
+    }
+}
+
+# ------------------------------------------------ RESP3 replies from DEBUG
+# DEBUG PROTOCOL gives the RESP3 types no other command of redis-kv does
+# (double, big number, boolean); DEBUG SET-DISABLE-DENY-SCRIPTS lets a
+# script call DEBUG.  Skipped where these subcommands do not exist.
+start_server {tags {scripting needs:own-server}} {
+    set ::sc_has_debug_protocol [expr {![catch {r debug set-disable-deny-scripts 1}]}]
+    proc sc_need_debug_protocol {} {
+        if {!$::sc_has_debug_protocol} { skip "no DEBUG SET-DISABLE-DENY-SCRIPTS / PROTOCOL" }
+    }
+
+    test {RESP3 double from a command -> {double=n} in Lua} {
+        sc_need_debug_protocol
+        assert_equal {table 3.141} [r eval {
+            redis.setresp(3)
+            local v = redis.call('debug', 'protocol', 'double')
+            return {type(v), tostring(v.double)}
+        } 0]
+        assert_equal ",3.141\r\n" [sc_raw3 {redis.setresp(3) return redis.call('debug', 'protocol', 'double')}]
+        assert_equal "\$5\r\n3.141\r\n" [sc_raw2 {redis.setresp(3) return redis.call('debug', 'protocol', 'double')}]
+        # Without setresp(3) the script gets a string.
+        assert_equal {string 3.141} \
+            [r eval {local v = redis.call('debug', 'protocol', 'double') return {type(v), v}} 0]
+    }
+
+    test {RESP3 big number from a command -> {big_number=s} in Lua} {
+        sc_need_debug_protocol
+        assert_equal {table 1234567999999999999999999999999999999} [r eval {
+            redis.setresp(3)
+            local v = redis.call('debug', 'protocol', 'bignum')
+            return {type(v), v.big_number}
+        } 0]
+        assert_equal "(1234567999999999999999999999999999999\r\n" \
+            [sc_raw3 {redis.setresp(3) return redis.call('debug', 'protocol', 'bignum')}]
+    }
+
+    test {RESP3 booleans from a command -> Lua booleans} {
+        sc_need_debug_protocol
+        assert_equal {boolean true boolean false} [r eval {
+            redis.setresp(3)
+            local t = redis.call('debug', 'protocol', 'true')
+            local f = redis.call('debug', 'protocol', 'false')
+            return {type(t), tostring(t), type(f), tostring(f)}
+        } 0]
+        # In RESP2 they are the integers 1 and 0.
+        assert_equal {number 1 number 0} [r eval {
+            local t = redis.call('debug', 'protocol', 'true')
+            local f = redis.call('debug', 'protocol', 'false')
+            return {type(t), t, type(f), f}
+        } 0]
+    }
+
+    test {RESP3 null from a command -> nil; RESP2 -> false} {
+        sc_need_debug_protocol
+        assert_equal nil [r eval {redis.setresp(3) return type(redis.call('debug', 'protocol', 'null'))} 0]
+        assert_equal boolean [r eval {return type(redis.call('debug', 'protocol', 'null'))} 0]
+    }
+
+    test {RESP3 verbatim from a command} {
+        sc_need_debug_protocol
+        assert_equal {txt {This is a verbatim}} [r eval {
+            redis.setresp(3)
+            local v = redis.call('debug', 'protocol', 'verbatim')
+            return {v.verbatim_string.format, string.sub(v.verbatim_string.string, 1, 18)}
+        } 0]
+    }
 }
