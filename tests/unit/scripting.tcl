@@ -1085,3 +1085,120 @@ start_server {tags {scripting needs:own-server}} {
         } 0]
     }
 }
+
+# ------------------------------------------------------------ busy scripts
+# A script that runs longer than busy-reply-threshold makes the server
+# answer other clients with -BUSY until it ends or is killed.  The tests
+# wait for the BUSY state by polling, never by timing.
+
+# Waits until client C is answered -BUSY (the script passed the threshold);
+# returns the error text.
+proc sc_wait_busy {c} {
+    set err ""
+    wait_for_condition 500 10 {
+        [catch {$c ping} err] && [string match BUSY* $err]
+    } else {
+        fail "the server never answered BUSY (last reply: $err)"
+    }
+    return $err
+}
+
+# Waits until client C's PING is answered PONG again.
+proc sc_wait_not_busy {c} {
+    wait_for_condition 500 10 {![catch {$c ping} r] && $r eq "PONG"} else {
+        fail "the server is still busy"
+    }
+}
+
+start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 100}} {
+    test {busy-reply-threshold and its alias lua-time-limit} {
+        assert_equal {busy-reply-threshold 100} [r config get busy-reply-threshold]
+        assert_equal {lua-time-limit 100} [r config get lua-time-limit]
+    }
+
+    test {A long script makes other clients get BUSY} {
+        set rd [redis_deferring_client]
+        $rd eval {local i = 0 while true do i = i + 1 end} 0
+        set c [redis_client]
+        assert_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+            [sc_wait_busy $c]
+        foreach cmd {{get x} {set x y} {info server} {script exists a} {script flush}
+                     {eval {return 1} 0} {function stats} {shutdown}} {
+            assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+                {$c {*}$cmd} $cmd
+        }
+        assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+            {$c function kill}
+        assert_equal OK [$c script kill]
+        set body {local i = 0 while true do i = i + 1 end}
+        assert_error_equal [sc_err "ERR Script killed by user with SCRIPT KILL..." $body] {$rd read}
+        sc_wait_not_busy $c
+        $rd ping
+        assert_equal PONG [$rd read]
+        $rd close
+        $c close
+    }
+
+    test {SCRIPT KILL of an EVAL_RO script} {
+        set rd [redis_deferring_client]
+        $rd eval_ro {local i = 0 while true do i = i + 1 end} 0
+        set c [redis_client]
+        sc_wait_busy $c
+        assert_equal OK [$c script kill]
+        assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
+        sc_wait_not_busy $c
+        $rd close
+        $c close
+    }
+
+    test {A script that called redis.pcall in its loop can still be killed} {
+        set rd [redis_deferring_client]
+        $rd eval {while true do redis.pcall('get', 'x') end} 0
+        set c [redis_client]
+        sc_wait_busy $c
+        assert_equal OK [$c script kill]
+        assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
+        sc_wait_not_busy $c
+        $rd close
+        $c close
+    }
+
+    test {The data is intact and the server serves again after SCRIPT KILL} {
+        r set survive 1
+        set rd [redis_deferring_client]
+        $rd eval {local i = 0 while true do i = i + 1 end} 0
+        set c [redis_client]
+        sc_wait_busy $c
+        $c script kill
+        catch {$rd read}
+        sc_wait_not_busy $c
+        assert_equal 1 [$c get survive]
+        assert_equal 2 [$c eval {return 2} 0]
+        $rd close
+        $c close
+    }
+
+    test {NOTBUSY when no script runs} {
+        assert_error_equal "NOTBUSY No scripts in execution right now." {r script kill}
+    }
+}
+
+start_server {tags {scripting needs:own-server}} {
+    test {A busy script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server} {
+        set s [spawn_server -overrides {busy-reply-threshold 100} -client]
+        set rd [redis_deferring_client $s]
+        $rd eval {redis.call('set', 'x', 'y') local i = 0 while true do i = i + 1 end} 0
+        set c [redis_client $s]
+        sc_wait_busy $c
+        set unkillable "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+        assert_error_equal $unkillable {$c script kill}
+        assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+            {$c shutdown}
+        catch {$c shutdown nosave}
+        assert_closed $c
+        assert {[wait_server_exit $s 10]}
+        $rd close
+        $c close
+        stop_server $s -nocheck
+    }
+}
