@@ -918,6 +918,23 @@ start_server {tags {scripting}} {
         $rd close
     }
 
+    test {Keys a script only reads are not tracked for the caller} {
+        r set tk2 v
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        $rd eval {return redis.call('get', 'tk2')} 0
+        assert_equal v [$rd read]
+        r set tk2 w
+        # No invalidation push: the PING reply comes first.
+        $rd ping
+        assert_equal PONG [$rd read]
+        assert_equal + [$rd last_type]
+        $rd close
+    }
+
     test {A script runs atomically: no command runs in between} {
         r del at
         set rd [redis_deferring_client]
@@ -932,6 +949,22 @@ start_server {tags {scripting}} {
     }
 
     # ------------------------------------------- INFO, stats, SLOWLOG, MONITOR
+    test {Large replies from a script} {
+        set n [r eval {local t = {} for i = 1, 10000 do t[i] = i end return t} 0]
+        assert_equal 10000 [llength $n]
+        assert_equal 10000 [lindex $n end]
+        set big [r eval {return string.rep('ab', 500000)} 0]
+        assert_equal 1000000 [string length $big]
+        assert_equal [string repeat ab 500000] $big
+    }
+
+    test {A long script body loads and runs} {
+        set body "local x = 0\n[string repeat "x = x + 1\n" 5000]return x"
+        assert_equal 5000 [r eval $body 0]
+        assert_equal [sc_sha1 $body] [r script load $body]
+    }
+
+
     test {INFO memory has the scripting fields} {
         foreach f {used_memory_lua used_memory_vm_eval used_memory_scripts_eval
                    number_of_cached_scripts used_memory_vm_functions
@@ -939,7 +972,7 @@ start_server {tags {scripting}} {
             set v [server_info_field r $f]
             assert {[string is integer -strict $v]} "$f is '$v'"
         }
-        assert_match *K* [server_info_field r used_memory_lua_human]
+        assert_match {*[0-9.][BKMG]} [server_info_field r used_memory_lua_human]
     }
 
     test {number_of_cached_scripts counts SCRIPT LOAD and EVAL, SCRIPT FLUSH resets it} {
@@ -951,6 +984,14 @@ start_server {tags {scripting}} {
         assert_equal 2 [server_info_field r number_of_cached_scripts]
         r script flush
         assert_equal 0 [server_info_field r number_of_cached_scripts]
+    }
+
+    test {used_memory_scripts_eval grows with the cached scripts} {
+        r script flush
+        set before [server_info_field r used_memory_scripts_eval]
+        for {set i 0} {$i < 50} {incr i} { r script load "return '[string repeat x 200] $i'" }
+        assert_morethan [server_info_field r used_memory_scripts_eval] $before
+        r script flush
     }
 
     test {INFO commandstats counts EVAL and the commands called from scripts} {
