@@ -111,6 +111,50 @@ start_server {tags {scripting}} {
         assert_equal -0.25 [r get n]
         r set n 5
         assert_equal 14 [r eval {return redis.call('incrby', 'n', 9.0)} 0]
+        # %.17g: every digit a double holds.
+        assert_equal 0.10000000000000001 [r eval {return redis.call('echo', 0.1)} 0]
+        assert_equal 0.33333333333333331 [r eval {return redis.call('echo', 1/3)} 0]
+        assert_equal 1e+20 [r eval {return redis.call('echo', 1e20)} 0]
+        assert_equal 123456789012 [r eval {return redis.call('echo', 123456789012)} 0]
+        assert_equal -0 [r eval {return redis.call('echo', -0.0)} 0]
+        # A string holding a number is passed untouched.
+        assert_equal 1.23456789012345678 [r eval {return redis.call('echo', ARGV[1])} 0 1.23456789012345678]
+    }
+
+    test {Commands that rewrite their arguments work from scripts} {
+        r del sp ex fl
+        r sadd sp a
+        assert_equal a [r eval {return redis.call('spop', 'sp')} 0]
+        assert_equal 1 [r eval {redis.call('set', 'ex', 1) return redis.call('expire', 'ex', 100)} 0]
+        assert_range [r ttl ex] 1 100
+        assert_equal 1 [r eval {return redis.call('getex', 'ex', 'persist')} 0]
+        assert_equal -1 [r ttl ex]
+        assert_equal 0.10000000000000001 [r eval {return redis.call('incrbyfloat', 'fl', 0.1)} 0]
+    }
+
+    test {redis.call with thousands of arguments} {
+        r flushdb
+        assert_equal OK [r eval {
+            local args = {'mset'}
+            for i = 1, 7998, 2 do args[i + 1] = 'k' .. i args[i + 2] = 'v' .. i end
+            return redis.call(unpack(args))
+        } 0]
+        assert_equal 3999 [r dbsize]
+        assert_equal v7997 [r get k7997]
+        sc_assert_eval_error "ERR user_script:1: too many results to unpack" \
+            {local t = {} for i = 1, 8000 do t[i] = 'x' end return #{unpack(t)}}
+    }
+
+    test {A script may end with a comment} {
+        assert_equal 1 [r eval {return 1 -- trailing comment} 0]
+    }
+
+    test {Returning _G or a table with a metatable} {
+        assert_equal "*0\r\n" [sc_raw2 {return _G}]
+        # The conversion reads the table raw: __index is never called.
+        assert_equal "*0\r\n" [sc_raw2 {local t = {} setmetatable(t, {__index = function() error('meta') end}) return t}]
+        assert_equal "*2\r\n:1\r\n:2\r\n" \
+            [sc_raw2 {local t = {1, 2} setmetatable(t, {__index = function() return redis.call('ping') end}) return t}]
     }
 
     # --------------------------------------------- Lua -> RESP2 conversion
@@ -420,6 +464,7 @@ start_server {tags {scripting}} {
             {'debug', 'sleep', '0'}
             {'blpop', 'l', '0'}
             {'monitor'}
+            {'cluster', 'reset'}
         } {
             sc_assert_eval_error "ERR This Redis command is not allowed from script" \
                 "return redis.call($cmd)"
