@@ -900,21 +900,28 @@ start_server {tags {scripting}} {
 
     test {EVAL that fails inside MULTI/EXEC: only its reply is an error} {
         r set mx abc
-        r multi
-        r eval {return redis.call('incr', 'mx')} 0
-        r set my ok
-        set replies [pipeline_replies r {{exec}}]
-        lassign [lindex $replies 0] first second
-        assert_match "*ERR value is not an integer or out of range*" [lindex $replies 0]
+        set body {return redis.call('incr', 'mx')}
+        set rd [redis_deferring_client]
+        foreach cmd [list multi [list eval $body 0] {set my ok}] {
+            $rd {*}$cmd
+            $rd read
+        }
+        $rd exec
+        assert_equal "*2\r\n-[sc_err {ERR value is not an integer or out of range} $body]\r\n+OK\r\n" \
+            [$rd read_raw]
+        $rd close
         assert_equal ok [r get my]
     }
 
     test {EVALSHA of an unknown script inside MULTI: the error is at EXEC} {
-        r multi
-        assert_equal QUEUED [r evalsha ffffffffffffffffffffffffffffffffffffffff 0]
-        assert_equal QUEUED [r ping]
-        set replies [lindex [pipeline_replies r {{exec}}] 0]
-        assert_match "*NOSCRIPT No matching script. Please use EVAL.*" $replies
+        set rd [redis_deferring_client]
+        foreach cmd {multi {evalsha ffffffffffffffffffffffffffffffffffffffff 0} ping} {
+            $rd {*}$cmd
+            assert {[$rd read] in {OK QUEUED}}
+        }
+        $rd exec
+        assert_equal "*2\r\n-NOSCRIPT No matching script. Please use EVAL.\r\n+PONG\r\n" [$rd read_raw]
+        $rd close
     }
 
     test {A script's write dirties a WATCHed key} {
