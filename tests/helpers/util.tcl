@@ -636,3 +636,36 @@ proc list_model_lrem {l count v} {
     if {$count < 0} { set out [lreverse $out] }
     return [list $out $removed]
 }
+
+# ---- busy scripts (unit/scripting, unit/functions) -------------------------
+
+# Waits until client C is answered -BUSY (a script or function of another
+# client ran past busy-reply-threshold); returns the error text.  Polls,
+# never times the script.
+proc wait_for_busy_script {c} {
+    set err ""
+    wait_for_condition 500 10 {
+        [catch {$c ping} err] && [string match BUSY* $err]
+    } else {
+        fail "the server never answered BUSY (last reply: $err)"
+    }
+    return $err
+}
+
+# Waits until client C's PING is answered PONG again (the script ended).
+proc wait_for_script_end {c} {
+    wait_for_condition 500 10 {![catch {$c ping} r] && $r eq "PONG"} else {
+        fail "the server is still busy"
+    }
+}
+
+# SHUTDOWN NOSAVE on client C of the spawned server S, busy in a script
+# that client RD runs: S must close C and exit.  Closes both clients.
+proc shutdown_nosave_busy {s c rd} {
+    catch {$c shutdown nosave}
+    assert_closed $c
+    assert {[wait_server_exit $s 10]}
+    $rd close
+    $c close
+    stop_server $s -nocheck
+}

@@ -574,22 +574,6 @@ start_server {tags {functions}} {
 }
 
 # ---------------------------------------------------------- busy functions
-proc fn_wait_busy {c} {
-    set err ""
-    wait_for_condition 500 10 {
-        [catch {$c ping} err] && [string match BUSY* $err]
-    } else {
-        fail "the server never answered BUSY (last reply: $err)"
-    }
-    return $err
-}
-
-proc fn_wait_not_busy {c} {
-    wait_for_condition 500 10 {![catch {$c ping} r] && $r eq "PONG"} else {
-        fail "the server is still busy"
-    }
-}
-
 set ::fn_busy_lib [fn_lib "#!lua name=busy" \
     {redis.register_function('loop', function() local i = 0 while true do i = i + 1 end end)} \
     {redis.register_function{function_name='roloop', callback=function() local i = 0 while true do i = i + 1 end end, flags={'no-writes'}}} \
@@ -603,7 +587,7 @@ start_server {tags {functions needs:own-server} overrides {busy-reply-threshold 
         $rd fcall loop 0
         set c [redis_client]
         assert_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
-            [fn_wait_busy $c]
+            [wait_for_busy_script $c]
         assert_error_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
             {$c get x}
         # SCRIPT KILL does not stop a function.
@@ -617,7 +601,7 @@ start_server {tags {functions needs:own-server} overrides {busy-reply-threshold 
         assert_equal {LUA {libraries_count 1 functions_count 3}} [dict get $st engines]
         assert_equal OK [$c function kill]
         assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: loop, on @user_function:2." {$rd read}
-        fn_wait_not_busy $c
+        wait_for_script_end $c
         assert_equal {} [dict get [$c function stats] running_script]
         $rd close
         $c close
@@ -627,11 +611,11 @@ start_server {tags {functions needs:own-server} overrides {busy-reply-threshold 
         set rd [redis_deferring_client]
         $rd fcall_ro roloop 0
         set c [redis_client]
-        fn_wait_busy $c
+        wait_for_busy_script $c
         assert_equal {fcall_ro roloop 0} [dict get [$c function stats] running_script command]
         assert_equal OK [$c function kill]
         assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: roloop, on @user_function:3." {$rd read}
-        fn_wait_not_busy $c
+        wait_for_script_end $c
         $rd close
         $c close
     }
@@ -640,12 +624,12 @@ start_server {tags {functions needs:own-server} overrides {busy-reply-threshold 
         set rd [redis_deferring_client]
         $rd eval {local i = 0 while true do i = i + 1 end} 0
         set c [redis_client]
-        fn_wait_busy $c
+        wait_for_busy_script $c
         assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
             {$c function kill}
         assert_equal OK [$c script kill]
         catch {$rd read}
-        fn_wait_not_busy $c
+        wait_for_script_end $c
         $rd close
         $c close
     }
@@ -658,15 +642,10 @@ start_server {tags {functions needs:own-server}} {
         set rd [redis_deferring_client $s]
         $rd fcall wloop 0
         set c [redis_client $s]
-        fn_wait_busy $c
+        wait_for_busy_script $c
         assert_error_equal "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command." \
             {$c function kill}
-        catch {$c shutdown nosave}
-        assert_closed $c
-        assert {[wait_server_exit $s 10]}
-        $rd close
-        $c close
-        stop_server $s -nocheck
+        shutdown_nosave_busy $s $c $rd
     }
 }
 

@@ -1184,23 +1184,18 @@ start_server {tags {scripting needs:own-server}} {
 # answer other clients with -BUSY until it ends or is killed.  The tests
 # wait for the BUSY state by polling, never by timing.
 
-# Waits until client C is answered -BUSY (the script passed the threshold);
-# returns the error text.
-proc sc_wait_busy {c} {
-    set err ""
-    wait_for_condition 500 10 {
-        [catch {$c ping} err] && [string match BUSY* $err]
-    } else {
-        fail "the server never answered BUSY (last reply: $err)"
-    }
-    return $err
-}
-
-# Waits until client C's PING is answered PONG again.
-proc sc_wait_not_busy {c} {
-    wait_for_condition 500 10 {![catch {$c ping} r] && $r eq "PONG"} else {
-        fail "the server is still busy"
-    }
+# Runs EVAL-like CMD (a list) on a new client until it is busy, stops it
+# with SCRIPT KILL and checks the script's caller got the kill error.
+proc sc_assert_script_killed {cmd} {
+    set rd [redis_deferring_client]
+    $rd {*}$cmd
+    set c [redis_client]
+    wait_for_busy_script $c
+    assert_equal OK [$c script kill]
+    assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
+    wait_for_script_end $c
+    $rd close
+    $c close
 }
 
 start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 100}} {
@@ -1214,7 +1209,7 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
         $rd eval {local i = 0 while true do i = i + 1 end} 0
         set c [redis_client]
         assert_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
-            [sc_wait_busy $c]
+            [wait_for_busy_script $c]
         foreach cmd {{get x} {set x y} {info server} {script exists a} {script flush}
                      {eval {return 1} 0} {function stats} {shutdown}} {
             assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
@@ -1225,7 +1220,7 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
         assert_equal OK [$c script kill]
         set body {local i = 0 while true do i = i + 1 end}
         assert_error_equal [sc_err "ERR Script killed by user with SCRIPT KILL..." $body] {$rd read}
-        sc_wait_not_busy $c
+        wait_for_script_end $c
         $rd ping
         assert_equal PONG [$rd read]
         $rd close
@@ -1233,27 +1228,11 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
     }
 
     test {SCRIPT KILL of an EVAL_RO script} {
-        set rd [redis_deferring_client]
-        $rd eval_ro {local i = 0 while true do i = i + 1 end} 0
-        set c [redis_client]
-        sc_wait_busy $c
-        assert_equal OK [$c script kill]
-        assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
-        sc_wait_not_busy $c
-        $rd close
-        $c close
+        sc_assert_script_killed {eval_ro {local i = 0 while true do i = i + 1 end} 0}
     }
 
     test {A script that called redis.pcall in its loop can still be killed} {
-        set rd [redis_deferring_client]
-        $rd eval {while true do redis.pcall('get', 'x') end} 0
-        set c [redis_client]
-        sc_wait_busy $c
-        assert_equal OK [$c script kill]
-        assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
-        sc_wait_not_busy $c
-        $rd close
-        $c close
+        sc_assert_script_killed {eval {while true do redis.pcall('get', 'x') end} 0}
     }
 
     test {The data is intact and the server serves again after SCRIPT KILL} {
@@ -1261,10 +1240,10 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
         set rd [redis_deferring_client]
         $rd eval {local i = 0 while true do i = i + 1 end} 0
         set c [redis_client]
-        sc_wait_busy $c
+        wait_for_busy_script $c
         $c script kill
         catch {$rd read}
-        sc_wait_not_busy $c
+        wait_for_script_end $c
         assert_equal 1 [$c get survive]
         assert_equal 2 [$c eval {return 2} 0]
         $rd close
@@ -1282,16 +1261,11 @@ start_server {tags {scripting needs:own-server}} {
         set rd [redis_deferring_client $s]
         $rd eval {redis.call('set', 'x', 'y') local i = 0 while true do i = i + 1 end} 0
         set c [redis_client $s]
-        sc_wait_busy $c
+        wait_for_busy_script $c
         set unkillable "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
         assert_error_equal $unkillable {$c script kill}
         assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
             {$c shutdown}
-        catch {$c shutdown nosave}
-        assert_closed $c
-        assert {[wait_server_exit $s 10]}
-        $rd close
-        $c close
-        stop_server $s -nocheck
+        shutdown_nosave_busy $s $c $rd
     }
 }
