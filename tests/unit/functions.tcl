@@ -567,6 +567,24 @@ start_server {tags {functions}} {
         assert_equal 1 [watch_aborts {{set k 1}} {fcall fincr 1 k}]
     }
 
+    test {CLIENT PAUSE WRITE holds FCALL of a writing function, not FCALL_RO} {
+        r function load replace [fn_lib "#!lua name=libpause" \
+            {redis.register_function('pw', function() return 'w' end)} \
+            {redis.register_function{function_name='pr', callback=function() return 'r' end, flags={'no-writes'}}}]
+        r client pause 100000 write
+        try {
+            assert_equal r [r fcall_ro pr 0]
+            assert_equal r [r fcall pr 0]
+            set rd [redis_deferring_client]
+            $rd fcall pw 0
+            wait_for_blocked_clients_count 1
+        } finally {
+            r client unpause
+        }
+        assert_equal w [$rd read]
+        $rd close
+    }
+
     test {A function's writes raise keyspace notifications} {
         r del fnk
         assert_equal {{fnk incrby}} [keyspace_events_of KA { r fcall fincr 1 fnk }]

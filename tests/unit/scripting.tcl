@@ -970,6 +970,31 @@ start_server {tags {scripting}} {
         $rd close
     }
 
+    test {CLIENT PAUSE WRITE holds EVAL, not EVAL_RO or no-writes scripts} {
+        r client pause 100000 write
+        try {
+            assert_equal 2 [r eval_ro {return 2} 0]
+            assert_equal 3 [r eval "#!lua flags=no-writes\nreturn 3" 0]
+            set rd [redis_deferring_client]
+            $rd eval {return 1} 0
+            set rd2 [redis_deferring_client]
+            $rd2 eval "#!lua\nreturn 4" 0
+            wait_for_blocked_clients_count 2
+        } finally {
+            r client unpause
+        }
+        assert_equal 1 [$rd read]
+        assert_equal 4 [$rd2 read]
+        $rd close
+        $rd2 close
+    }
+
+    test {A script's RESP3 replies reach a HELLO 3 caller in RESP2 form without setresp} {
+        r del h
+        r hset h f v
+        assert_equal "*2\r\n\$1\r\nf\r\n\$1\r\nv\r\n" [sc_raw3 {return redis.call('hgetall', 'h')}]
+    }
+
     test {Keys a script only reads are not tracked for the caller} {
         r set tk2 v
         set rd [redis_deferring_client]
