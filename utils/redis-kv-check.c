@@ -49,6 +49,7 @@
 #include "store/hint.h"
 #include "store/pitr.h"
 #include "store/keydir.h"
+#include "store/meta.h"
 #include "store/record.h"
 #include "store/recovery.h"
 #include "store/replay.h"
@@ -98,7 +99,8 @@ static const char *usageText =
     "               directory per database (deletes, flushes, batches and\n"
     "               expiries as of now honoured), then print one line per\n"
     "               segment, every damage report with its file and offset,\n"
-    "               and the totals\n"
+    "               the server's metadata entries (FUNCTION libraries: name,\n"
+    "               value length, record) and the totals\n"
     "  --stats      the same checks, printing only the totals\n"
     "  --dump       print every record: segment, offset, sequence number,\n"
     "               timestamp, type, database, key, expiry, value length and\n"
@@ -568,8 +570,30 @@ out:
     return ret;
 }
 
-/* Prints the totals block. */
-static void printTotals(const totals *t, const replay *rp) {
+/* The metadata line of the totals (record.h RECORD_META: FUNCTION
+ * libraries and the like) with its record counts (kept off the
+ * "records:" line, whose form scripts match), and unless quiet one line
+ * per entry: its name, value length and where its record lies.  The
+ * values were checked by the scan (every record's checksum), so they
+ * are not read again. */
+static void printMetadata(const replay *rp, int quiet) {
+    metaTable *mt = rp->st.meta;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < metaTableCount(mt); i++) bytes += metaTableAt(mt, i)->loc.valueLen;
+    printf("metadata: %zu entries, %" PRIu64 " value bytes (records applied: meta %" PRIu64
+           ", meta-del %" PRIu64 ")\n", metaTableCount(mt), bytes,
+           rp->st.byType[RECORD_META], rp->st.byType[RECORD_META_DEL]);
+    for (size_t i = 0; !quiet && i < metaTableCount(mt); i++) {
+        const metaEntry *e = metaTableAt(mt, i);
+        fputs("meta: ", stdout);
+        putRepr(stdout, e->name, e->nlen);
+        printf(" vlen=%" PRIu32 " seq=%" PRIu64 " seg=%" PRIu32 " offset=%" PRIu32 "\n",
+               e->loc.valueLen, e->seq, e->loc.segment, e->loc.offset);
+    }
+}
+
+/* Prints the totals block (quiet: --stats, no per-entry lines). */
+static void printTotals(const totals *t, const replay *rp, int quiet) {
     uint64_t sealed = t->sealed, activeSegs = t->segments - t->sealed;
     printf("segments: %" PRIu64 " (%" PRIu64 " sealed, %" PRIu64 " active)\n",
            t->segments, sealed, activeSegs);
@@ -607,6 +631,7 @@ static void printTotals(const totals *t, const replay *rp) {
         if (kd == NULL || keydirSize(kd) == 0) continue;
         printf("db%d: keys=%zu,expires=%zu\n", db, keydirSize(kd), keydirExpiresCount(kd));
     }
+    printMetadata(rp, quiet);
     uint64_t garbage = t->totalBytes > rp->liveBytes ? t->totalBytes - rp->liveBytes : 0;
     printf("bytes: %" PRIu64 " total, %" PRIu64 " live, %" PRIu64
            " garbage (%.1f%%)\n", t->totalBytes, rp->liveBytes, garbage,
@@ -647,6 +672,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     rp.st.countLive = replayCountLive;
     rp.st.report = replayReportPatch;
     rp.st.ctx = &rp;
+    rp.st.meta = metaTableCreate();
     rp.quiet = quiet;
     rp.nowMs = wallClockMs();
     totals t;
@@ -672,7 +698,7 @@ static int runVerify(const options *o, const uint64_t *ids, size_t n) {
     rp.expiredOnLoad = replayDropExpired(&rp.st, rp.nowMs);
     t.damage += rp.st.patchesDropped;
     if (!quiet) printf("-- totals\n");
-    printTotals(&t, &rp);
+    printTotals(&t, &rp, quiet);
     uint64_t badHints = t.hints[HS_STALE] + t.hints[HS_INVALID] + t.hints[HS_MISMATCH];
     if (t.damage || badHints) {
         status = EXIT_DAMAGE;
@@ -697,6 +723,7 @@ out:
     for (int db = 0; db < DB_SLOTS; db++) keydirRelease(rp.st.kd[db]);
     xfree(rp.st.kd);
     xfree(rp.st.dbMap);
+    metaTableFree(rp.st.meta);
     return status;
 }
 

@@ -95,6 +95,34 @@ client *clientCreate(int fd, uint64_t flags) {
     return c;
 }
 
+client *clientCreateScript(void) {
+    client *c = xmalloc(sizeof(*c));
+    memset(c, 0, offsetof(client, buf));
+    c->fd = -1;
+    c->id = server.nextClientId++;
+    c->flags = CLIENT_SCRIPT;
+    c->resp = 2;
+    c->authenticated = 1;
+    c->querybuf = bstrEmpty();
+    respParserInit(&c->parser);
+    c->ctime = c->lastinteraction = cachedClock.unixtime;
+    c->reply = listCreate();
+    c->reply->freeValue = freeReplyBlock;
+    return c;
+}
+
+bstr clientTakeOutput(client *c) {
+    bstr out = bstrNewLen(c->buf, c->bufpos);
+    for (listNode *ln = listFirst(c->reply); ln; ln = listNext(ln)) {
+        replyBlock *b = listNodeValue(ln);
+        out = bstrCatLen(out, b->buf, b->used);
+    }
+    c->bufpos = 0;
+    while (listLength(c->reply)) listDelNode(c->reply, listFirst(c->reply));
+    c->replyBytes = 0;
+    return out;
+}
+
 /* Whether c must authenticate before running commands. */
 int clientAuthRequired(client *c) {
     return !c->authenticated && server.requirepass && server.requirepass[0];
@@ -354,6 +382,9 @@ static void queryBufMakeRoom(client *c, size_t *readlen, int bigArg) {
 static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     (void)r; (void)mask;
     client *c = privdata;
+    /* A client whose command is still running (a long script serving
+     * others between its steps) reads again when it is done. */
+    if (c->flags & CLIENT_EXECUTING) return;
     int bigArg;
     size_t readlen = readLength(c, &bigArg);
     queryBufMakeRoom(c, &readlen, bigArg);
@@ -524,9 +555,11 @@ int clientsHandlePendingWrites(void) {
      * messages, invalidations) count too: enforce maxmemory-clients before
      * writing, so an evicted client gets nothing more. */
     clientsEvictIfNeeded();
-    while (listLength(server.clientsPendingWrite)) {
-        listNode *ln = listFirst(server.clientsPendingWrite);
+    listNode *next;
+    for (listNode *ln = listFirst(server.clientsPendingWrite); ln; ln = next) {
+        next = listNext(ln);
         client *c = listNodeValue(ln);
+        if (c->flags & CLIENT_WRITES_HELD) continue;
         listDelNode(server.clientsPendingWrite, ln);
         c->pendingWriteNode = NULL;
         c->flags &= ~CLIENT_PENDING_WRITE;
@@ -536,6 +569,20 @@ int clientsHandlePendingWrites(void) {
         if (clientHasPendingReplies(c)) clientInstallWriteHandler(c);
     }
     return processed;
+}
+
+void clientsHoldPendingWrites(void) {
+    for (listNode *ln = listFirst(server.clientsPendingWrite); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        c->flags |= CLIENT_WRITES_HELD;
+    }
+}
+
+void clientsReleaseHeldWrites(void) {
+    for (listNode *ln = listFirst(server.clientsPendingWrite); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        c->flags &= ~CLIENT_WRITES_HELD;
+    }
 }
 
 /* --------------------------------------------------------------- limits */
@@ -571,6 +618,7 @@ size_t clientTotalMemory(client *c) {
  * is compared with) up to date.  A client being closed counts for nothing:
  * its memory is about to go, and evicting others for it would be wrong. */
 void clientUpdateMemUsage(client *c) {
+    if (c->flags & CLIENT_SCRIPT) return;
     size_t mem = (c->flags & CLIENT_CLOSE_ASAP) ? 0 : clientTotalMemory(c);
     server.clientsMemTotal = server.clientsMemTotal - c->memTracked + mem;
     c->memTracked = mem;
@@ -784,6 +832,7 @@ static const char *clientAddrString(client *c, char *buf, size_t len, int local)
 }
 
 const char *clientPeerId(client *c) {
+    if (c->flags & CLIENT_SCRIPT) return "lua"; /* as MONITOR shows it in Redis */
     return clientAddrString(c, c->peerId, sizeof(c->peerId), 0);
 }
 

@@ -66,6 +66,14 @@
 #define CLIENT_TRACKING_NOLOOP (1ULL << 26)
 /* Waiting on keys (command/blocking.h): runs nothing until unblocked. */
 #define CLIENT_BLOCKED (1ULL << 27)
+/* The client scripts run their commands through (script/): no socket, not
+ * in the clients list; its replies stay in its buffers for the script to
+ * read (clientTakeOutput). */
+#define CLIENT_SCRIPT (1ULL << 28)
+/* Its replies wait while a busy script lets other clients in
+ * (clientsHoldPendingWrites): they were queued before the script began,
+ * so the log write they wait on has not happened yet. */
+#define CLIENT_WRITES_HELD (1ULL << 29)
 
 struct command;
 struct reactor;
@@ -178,12 +186,26 @@ typedef void clientRequestHandler(client *c);
 void clientSetRequestHandler(clientRequestHandler *handler);
 
 client *clientCreate(int fd, uint64_t flags);
+/* A client with no connection, for scripts (CLIENT_SCRIPT).  Not in the
+ * clients list: CLIENT LIST, INFO and maxmemory-clients never see it. */
+client *clientCreateScript(void);
+/* Everything appended to a script client's output since it was last
+ * taken, as one string (the caller's to free); the output is empty
+ * afterwards. */
+bstr clientTakeOutput(client *c);
 void clientFree(client *c);
 void clientFreeAsync(client *c);
 void clientsFreeAsyncPending(void);
 void clientAcceptTcpHandler(struct reactor *r, int fd, void *privdata, int mask);
 void clientAcceptUnixHandler(struct reactor *r, int fd, void *privdata, int mask);
 int clientsHandlePendingWrites(void);
+/* While a script runs long, other clients are served between its steps
+ * (script/script_run.c), but replies queued before it began must still
+ * wait for the log write at the end of the iteration.  Hold marks every
+ * client with output pending now; clientsHandlePendingWrites skips the
+ * marked ones until Release. */
+void clientsHoldPendingWrites(void);
+void clientsReleaseHeldWrites(void);
 void clientInstallWriteHandler(client *c);
 int clientHasPendingReplies(client *c);
 void clientsCron(void);

@@ -22,7 +22,7 @@ static int replyPrepare(client *c) {
     if ((c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) && !(c->flags & CLIENT_PUSHING))
         return 0;
     if (c->flags & CLIENT_CLOSE_ASAP) return 0;
-    if (c->fd < 0) return 0;
+    if (c->fd < 0) return (c->flags & CLIENT_SCRIPT) != 0;
     if (!(c->flags & CLIENT_PENDING_WRITE)) {
         c->flags |= CLIENT_PENDING_WRITE;
         listAddNodeHead(server.clientsPendingWrite, c);
@@ -146,7 +146,7 @@ static void countErrorReply(const char *err, size_t len) {
 
 /* The one error path.  Newlines inside the message would break the
  * protocol, so they are turned into spaces, as Redis does. */
-void replyErrorLen(client *c, const char *err, size_t len) {
+static void appendError(client *c, const char *err, size_t len, int counted) {
     bstr msg;
     if (len && err[0] == '-') msg = bstrNewLen(err + 1, len - 1);
     else {
@@ -154,12 +154,16 @@ void replyErrorLen(client *c, const char *err, size_t len) {
         msg = bstrCatLen(msg, err, len);
     }
     bstrMapChars(msg, "\r\n", "  ", 2);
-    countErrorReply(msg, bstrLen(msg));
+    if (counted) countErrorReply(msg, bstrLen(msg));
     replyRaw(c, "-", 1);
     replyRaw(c, msg, bstrLen(msg));
     replyRaw(c, "\r\n", 2);
     bstrFree(msg);
 }
+
+void replyErrorLen(client *c, const char *err, size_t len) { appendError(c, err, len, 1); }
+
+void replyErrorNoStats(client *c, const char *err, size_t len) { appendError(c, err, len, 0); }
 
 void replyError(client *c, const char *err) { replyErrorLen(c, err, strlen(err)); }
 
@@ -252,6 +256,21 @@ void replySetLen(client *c, long long n) { replyAggregateLen(c, RESP3_SET, n); }
 void replyPushLen(client *c, long long n) { replyAggregateLen(c, RESP3_PUSH, n); }
 
 void replyEmptyArray(client *c) { replyRaw(c, "*0\r\n", 4); }
+
+void replyBool(client *c, int b) {
+    if (c->resp < 3) replyRaw(c, b ? ":1\r\n" : ":0\r\n", 4);
+    else replyRaw(c, b ? "#t\r\n" : "#f\r\n", 4);
+}
+
+void replyBigNumber(client *c, const char *s, size_t len) {
+    if (c->resp < 3) {
+        replyBulk(c, s, len);
+        return;
+    }
+    replyRaw(c, "(", 1);
+    replyRaw(c, s, len);
+    replyRaw(c, "\r\n", 2);
+}
 
 void replyDouble(client *c, double d) {
     char buf[RESP_DOUBLE_MAX];

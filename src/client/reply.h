@@ -18,6 +18,9 @@ void replyStatusLen(client *c, const char *status, size_t len);
 void replyOk(client *c);
 void replyError(client *c, const char *err);
 void replyErrorLen(client *c, const char *err, size_t len);
+/* An error already counted in INFO errorstats, repeated (a script's error
+ * that is the error of a command it ran). */
+void replyErrorNoStats(client *c, const char *err, size_t len);
 void replyErrorFormat(client *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void replyErrorSyntax(client *c);
@@ -36,6 +39,8 @@ void replySetLen(client *c, long long n);
 void replyPushLen(client *c, long long n);
 void replyEmptyArray(client *c);
 void replyDouble(client *c, double d);
+void replyBool(client *c, int b);                          /* RESP2: :1 / :0 */
+void replyBigNumber(client *c, const char *s, size_t len); /* RESP2: a bulk string */
 void replyVerbatim(client *c, const char *s, size_t len, const char *ext);
 
 /* Deferred aggregate lengths: for replies whose element count is known

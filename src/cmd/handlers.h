@@ -337,4 +337,28 @@ void blmpopCommand(client *c);
 void blmoveCommand(client *c);
 void brpoplpushCommand(client *c);
 
+/* eval.c */
+void evalCommand(client *c);
+void evalroCommand(client *c);
+void evalshaCommand(client *c);
+void evalsharoCommand(client *c);
+void scriptLoadCommand(client *c);
+void scriptExistsCommand(client *c);
+void scriptFlushCommand(client *c);
+void scriptKillCommand(client *c);
+void scriptHelpCommand(client *c);
+
+/* function.c */
+void fcallCommand(client *c);
+void fcallroCommand(client *c);
+void functionLoadCommand(client *c);
+void functionDeleteCommand(client *c);
+void functionFlushCommand(client *c);
+void functionListCommand(client *c);
+void functionDumpCommand(client *c);
+void functionRestoreCommand(client *c);
+void functionStatsCommand(client *c);
+void functionKillCommand(client *c);
+void functionHelpCommand(client *c);
+
 #endif

@@ -9,9 +9,12 @@
 
 #include <string.h>
 
-static void monitorAfterCall(const commandCallInfo *call) {
+/* Feeds one call to the monitors.  Commands marked skip_monitor (the
+ * script commands) are fed as they start, so that a script is seen
+ * before the commands it runs ("[0 lua]"); all others once they ran, as
+ * in Redis.  Admin commands are never shown. */
+static void monitorFeed(const commandCallInfo *call) {
     client *c = call->c;
-    if (call->cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)) return;
     if (listLength(server.monitors) == 0) return;
     bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", cachedClock.ustime / 1000000,
                               cachedClock.ustime % 1000000);
@@ -32,7 +35,20 @@ static void monitorAfterCall(const commandCallInfo *call) {
     bstrFree(line);
 }
 
-void monitorInit(void) { commandAddObserver(monitorAfterCall); }
+static void monitorAfterCall(const commandCallInfo *call) {
+    if (call->cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)) return;
+    monitorFeed(call);
+}
+
+static void monitorCallStart(const commandCallInfo *call) {
+    if ((call->cmd->flags & CMD_SKIP_MONITOR) && !(call->cmd->flags & CMD_ADMIN))
+        monitorFeed(call);
+}
+
+void monitorInit(void) {
+    commandAddObserver(monitorAfterCall);
+    commandAddStartObserver(monitorCallStart);
+}
 
 void monitorCommand(client *c) {
     if (c->flags & CLIENT_MONITOR) return;

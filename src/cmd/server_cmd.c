@@ -46,6 +46,12 @@ void shutdownCommand(client *c) {
         replyError(c, "No shutdown in progress.");
         return;
     }
+    /* A busy script's batch is open: only NOSAVE may end the server
+     * under it (the batch is dropped: none of it was acknowledged). */
+    if (server.busyScriptReply && !(flags & SHUTDOWN_NOSAVE)) {
+        replyError(c, server.busyScriptReply);
+        return;
+    }
     if (prepareForShutdown(flags) == 0) exit(0);
     replyError(c, "Errors trying to SHUTDOWN. Check logs.");
 }

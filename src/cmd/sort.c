@@ -327,8 +327,10 @@ static void sortRun(client *c, sortOptions *o) {
         coll = dbCollection(c->db, key, klen, type, &rc);
         if (replyDbError(c, rc)) return;
     }
-    /* A set sorted into a STORE is never left in walk order. */
-    if (o->dontsort && type == COLL_SET && o->store) {
+    /* A set sorted into a STORE, or for a script, is never left in walk
+     * order: what is stored or what a script sees must not depend on the
+     * set's layout (as in Redis). */
+    if (o->dontsort && type == COLL_SET && (o->store || (c->flags & CLIENT_SCRIPT))) {
         o->dontsort = 0;
         o->alpha = 1;
         o->by = 0;

@@ -240,6 +240,17 @@ int commandIsWrite(const command *cmd) {
     return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
+static uint64_t ownFlags(client *c, uint64_t flags) {
+    (void)c;
+    return flags;
+}
+
+static commandFlagsResolver *flagsResolver = ownFlags;
+
+void commandSetFlagsResolver(commandFlagsResolver *fn) { flagsResolver = fn; }
+
+uint64_t commandRequestFlags(client *c) { return flagsResolver(c, c->cmd->flags); }
+
 static long long callsTotal;
 
 void commandResetStats(void) {
@@ -319,7 +330,7 @@ static void holdForPause(client *c) {
 static int pauseHolds(client *c, const command *cmd) {
     if (clientsPauseExpired()) return 0;
     if (server.pauseType == PAUSE_ALL) return 1;
-    if (commandIsWrite(cmd)) return 1;
+    if (commandRequestFlags(c) & (CMD_WRITE | CMD_MAY_REPLICATE)) return 1;
     return cmd == execCmd && (c->flags & CLIENT_MULTI) &&
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
@@ -368,6 +379,12 @@ static void commandProcess(client *c) {
         bstrFree(err);
         return;
     }
+    /* A script that ran past busy-reply-threshold lets clients in between
+     * its steps, for the commands marked allow_busy (SCRIPT KILL ...). */
+    if (server.busyScriptReply && !(cmd->flags & CMD_ALLOW_BUSY)) {
+        rejectCommand(c, server.busyScriptReply);
+        return;
+    }
     if (pauseHolds(c, cmd)) {
         holdForPause(c);
         return;
@@ -391,13 +408,21 @@ static long long errorsWatermark;
 #define COMMAND_MAX_OBSERVERS 8
 static commandObserver *observers[COMMAND_MAX_OBSERVERS];
 static int observerCount;
+static commandObserver *startObservers[COMMAND_MAX_OBSERVERS];
+static int startObserverCount;
 
-void commandAddObserver(commandObserver *fn) {
-    if (observerCount == COMMAND_MAX_OBSERVERS) {
+static void addObserver(commandObserver **to, int *count, commandObserver *fn) {
+    if (*count == COMMAND_MAX_OBSERVERS) {
         serverLog(LL_WARNING, "Too many command observers (COMMAND_MAX_OBSERVERS)");
         abort();
     }
-    observers[observerCount++] = fn;
+    to[(*count)++] = fn;
+}
+
+void commandAddObserver(commandObserver *fn) { addObserver(observers, &observerCount, fn); }
+
+void commandAddStartObserver(commandObserver *fn) {
+    addObserver(startObservers, &startObserverCount, fn);
 }
 
 long long commandCallsTotal(void) { return callsTotal; }
@@ -410,7 +435,9 @@ static int callTouchedKeys;
  * stats, failed-call counting, and the observers.  Nests (EXEC).  A
  * top-level call whose writes (or whose reads of writes) may still be
  * undone by a failed log write is noted for outcomeSettle. */
-void commandCall(client *c) {
+void commandCall(client *c) { commandCallAs(c, c); }
+
+void commandCallAs(client *c, client *caller) {
     command *cmd = c->cmd;
     uint64_t wasExecuting = c->flags & CLIENT_EXECUTING;
     outcomeMark mark;
@@ -421,6 +448,8 @@ void commandCall(client *c) {
     if (cmd->flags & (CMD_WRITE | CMD_READONLY)) callTouchedKeys = 1;
     errorsWatermark = server.statTotalErrorReplies;
     c->flags |= CLIENT_EXECUTING;
+    commandCallInfo call = {.c = c, .caller = caller, .cmd = cmd, .nested = wasExecuting != 0};
+    for (int i = 0; i < startObserverCount; i++) startObservers[i](&call);
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
@@ -435,7 +464,7 @@ void commandCall(client *c) {
     callsTotal++;
     c->commandsProcessed++;
     c->lastcmd = cmd;
-    commandCallInfo call = {.c = c, .cmd = cmd, .durationUs = duration, .nested = wasExecuting != 0};
+    call.durationUs = duration;
     for (int i = 0; i < observerCount; i++) observers[i](&call);
 }
 

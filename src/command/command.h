@@ -212,6 +212,18 @@ command *commandLookupByName(const char *name, size_t len);
 command *commandLookupSubcommand(command *container, const char *name, size_t len);
 command *commandLookupByFullname(const char *fullname, size_t len);
 void commandCall(client *c);
+/* commandCall of a command a script runs through its own client c on
+ * behalf of caller (the client that sent EVAL or FCALL): observers that
+ * keep state per client (tracking) credit caller. */
+void commandCallAs(client *c, client *caller);
+
+/* The flags a request runs with.  A command's flags are fixed, except
+ * where its arguments decide (EVAL of a script that declares flags, which
+ * then runs as a write or as a read: script/); the layer that knows
+ * registers a resolver, called with the command's own flags. */
+typedef uint64_t commandFlagsResolver(client *c, uint64_t flags);
+void commandSetFlagsResolver(commandFlagsResolver *fn);
+uint64_t commandRequestFlags(client *c);
 void commandResetStats(void);
 int commandCount(void);
 int commandIsWrite(const command *cmd);
@@ -224,6 +236,8 @@ int commandArgIsSecret(client *c, int i);
  * EXEC runs) included; they must not reply to c. */
 typedef struct commandCallInfo {
     client *c;
+    client *caller;               /* on whose behalf: c, or the client whose
+                                     script ran the command (commandCallAs) */
     command *cmd;
     long long durationUs;
     int nested;                   /* run by EXEC, not by the client itself */
@@ -231,6 +245,10 @@ typedef struct commandCallInfo {
 
 typedef void commandObserver(const commandCallInfo *call);
 void commandAddObserver(commandObserver *fn);
+/* Start observers run just before each call (durationUs is 0): for what
+ * must be seen before the commands a call runs itself (MONITOR shows a
+ * script before the commands of the script). */
+void commandAddStartObserver(commandObserver *fn);
 
 /* Total calls since start-up or CONFIG RESETSTAT (total_commands_processed). */
 long long commandCallsTotal(void);

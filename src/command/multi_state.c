@@ -281,7 +281,7 @@ void multiQueueCommand(client *c) {
         mc->argc = c->argc;
         mc->argv = xmalloc(sizeof(bstr) * (size_t)c->argc);
         for (int j = 0; j < c->argc; j++) mc->argv[j] = bstrDup(c->argv[j]);
-        ms->cmdFlags |= c->cmd->flags;
+        ms->cmdFlags |= commandRequestFlags(c);
     }
     replyRaw(c, "+QUEUED\r\n", 9);
 }

@@ -41,8 +41,11 @@ static void retireEpochs(struct store *old) {
 
 void dbInit(const dbContext *c) { ctx = *c; }
 
+static uint64_t metaStoreGeneration;
+
 void dbSetStore(struct store *store) {
     if (ctx.store && ctx.store != store) retireEpochs(ctx.store);
+    if (ctx.store != store) metaStoreGeneration++;
     ctx.store = store;
     if (store) storeSetDeferredWrites(store, ctx.deferWrites);
     if (store) storeSetLazyfree(store, ctx.lazyfree);
@@ -404,6 +407,34 @@ int dbBatchCommit(void) {
     int rc = dbFromStore(storeBatchCommit(ctx.store));
     signalBatchEnded(rc == DB_OK);
     return rc;
+}
+
+/* -------------------------------------------------------------- metadata */
+
+_Static_assert(DB_META_NAME_MAX == STORE_META_NAME_MAX, "db.h's name bound is the store's");
+
+/* Each successful write counts as a change, as Redis's FUNCTION LOAD and
+ * DELETE dirty the data set. */
+int dbMetaSet(const char *name, size_t nlen, const char *val, size_t vlen) {
+    return dbWriteResult(storeMetaSet(ctx.store, name, nlen, val, vlen));
+}
+
+int dbMetaDelete(const char *name, size_t nlen) {
+    return dbWriteResult(storeMetaDelete(ctx.store, name, nlen));
+}
+
+void dbMetaForEach(const char *prefix, size_t plen,
+                   void (*fn)(const char *name, size_t nlen, const char *val, size_t vlen,
+                              void *pd),
+                   void *pd) {
+    if (ctx.store) storeMetaForEach(ctx.store, prefix, plen, fn, pd);
+}
+
+/* A new store starts its own count: the stores' counts are told apart
+ * by how many stores were set before (metaStoreGeneration), shifted far
+ * above any count one store reaches. */
+uint64_t dbMetaVersion(void) {
+    return (metaStoreGeneration << 40) + (ctx.store ? storeMetaVersion(ctx.store) : 0);
 }
 
 /* ------------------------------------------------------- deferred writes */

@@ -225,6 +225,41 @@ int dbListInsert(int db, const char *key, size_t klen, uint32_t rank, const char
  * one record whatever their number; from > to removes all, and the key. */
 int dbListTrim(int db, const char *key, size_t klen, uint32_t from, uint32_t to);
 
+/* ---- Metadata (store/store.h, "Metadata") --------------------------------
+ *
+ * Named blobs that belong to the server, not to a database: FUNCTION
+ * libraries live here as "function:<library name>" -> source.  They are
+ * in the log like keys (they survive restarts, compaction, backups and
+ * restores; BACKUP RESTORE tells dataReplaced, after which they are the
+ * backup's) but they are not keys: FLUSHALL, FLUSHDB, SWAPDB and DEL
+ * never touch them, and no key count, scan or memory figure sees them.
+ *
+ * Writes follow the keyspace's rules above: inside dbBatchBegin/Commit
+ * they are atomic with the batch's other writes; with deferred writes
+ * they are visible at once and reach the log at dbFlushWrites, and if
+ * that fails they are undone with the rest of their epoch (the command
+ * that made them is answered -MISCONF, write_outcome.h).  A layer that
+ * caches metadata (the script engine's compiled libraries) therefore
+ * reloads it when dbMetaVersion() moved without its own writes: after a
+ * failed flush, or a restore. */
+#define DB_META_NAME_MAX 1024 /* = STORE_META_NAME_MAX */
+/* DB_OK, or DB_ERR_WRITE (nothing changed; also for a name of 0 or more
+ * than DB_META_NAME_MAX bytes). */
+int dbMetaSet(const char *name, size_t nlen, const char *val, size_t vlen);
+/* DB_OK (also when absent), or DB_ERR_WRITE (nothing changed). */
+int dbMetaDelete(const char *name, size_t nlen);
+/* Calls fn for every entry whose name starts with prefix (plen 0: every
+ * one), in name order (bytewise, a name before the longer names it
+ * starts).  Name and value are valid during the call only; fn must not
+ * write metadata. */
+void dbMetaForEach(const char *prefix, size_t plen,
+                   void (*fn)(const char *name, size_t nlen, const char *val, size_t vlen,
+                              void *pd),
+                   void *pd);
+/* Changes whenever the metadata may have changed (each write, an undo of
+ * writes by a failed flush, a new data set). */
+uint64_t dbMetaVersion(void);
+
 /* ---- Lazy freeing (store/lazyfree.h) -------------------------------------
  *
  * Which deletes hand a big collection (free effort above

@@ -556,3 +556,49 @@ int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObjec
     if (!ok) rdbObjectFree(o);
     return ok;
 }
+
+/* ------------------------------------------------------------ functions */
+
+bstr rdbPayloadFunctions(const bstr *codes, size_t n, int compress) {
+    bstr out = bstrEmpty();
+    for (size_t i = 0; i < n; i++) {
+        unsigned char op = RDB_OPCODE_FUNCTION2;
+        out = bstrCatLen(out, &op, 1);
+        out = rdbAppendString(out, codes[i], bstrLen(codes[i]), compress);
+    }
+    return finishPayload(out);
+}
+
+static void freeCodes(bstr *codes, size_t n) {
+    for (size_t i = 0; i < n; i++) bstrFree(codes[i]);
+    xfree(codes);
+}
+
+int rdbPayloadDecodeFunctions(const void *payload, size_t len, size_t maxString, bstr **codes,
+                              size_t *n) {
+    reader r = {payload, len >= RDB_FOOTER_SIZE ? len - RDB_FOOTER_SIZE : 0, 0, maxString};
+    size_t cap = 0;
+    *codes = NULL;
+    *n = 0;
+    while (r.pos < r.len) {
+        unsigned char op;
+        readByte(&r, &op);
+        int rc = op == RDB_OPCODE_FUNCTION2 ? RDB_FUNCTIONS_OK
+                 : op == RDB_OPCODE_FUNCTION_PRE_GA ? RDB_FUNCTIONS_PRE_GA
+                                                    : RDB_FUNCTIONS_NOT_FUNCTION;
+        bstr code = NULL;
+        if (rc == RDB_FUNCTIONS_OK && !readString(&r, &code)) rc = RDB_FUNCTIONS_BAD;
+        if (rc != RDB_FUNCTIONS_OK) {
+            freeCodes(*codes, *n);
+            *codes = NULL;
+            *n = 0;
+            return rc;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            *codes = xrealloc(*codes, cap * sizeof(bstr));
+        }
+        (*codes)[(*n)++] = code;
+    }
+    return RDB_FUNCTIONS_OK;
+}

@@ -128,6 +128,23 @@ bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress);
  * nodes RPUSH of the items into an empty list makes in Redis under o. */
 bstr rdbPayloadList(const bstr *items, size_t n, const qlOptions *o, int compress);
 
+/* FUNCTION DUMP's payload: per library the opcode RDB_OPCODE_FUNCTION2
+ * and the library's code as a string, then the footer.  The opcode of
+ * Redis 7.0's release candidates (PRE_GA) is recognised to be refused. */
+#define RDB_OPCODE_FUNCTION2 245
+#define RDB_OPCODE_FUNCTION_PRE_GA 246
+bstr rdbPayloadFunctions(const bstr *codes, size_t n, int compress);
+/* Reads a verified FUNCTION DUMP payload into *codes (an array of *n
+ * strings, the caller frees each and the array): RDB_FUNCTIONS_OK, or
+ * _NOT_FUNCTION (another opcode), _PRE_GA, _BAD (damaged), with nothing
+ * left to free. */
+#define RDB_FUNCTIONS_OK 0
+#define RDB_FUNCTIONS_NOT_FUNCTION 1
+#define RDB_FUNCTIONS_PRE_GA 2
+#define RDB_FUNCTIONS_BAD 3
+int rdbPayloadDecodeFunctions(const void *p, size_t len, size_t maxString, bstr **codes,
+                              size_t *n);
+
 /* The pieces, for tests: a length, and a string as a writer stores it. */
 bstr rdbAppendLen(bstr out, unsigned long long len);
 bstr rdbAppendString(bstr out, const char *s, size_t len, int compress);

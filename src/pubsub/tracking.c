@@ -330,7 +330,8 @@ static void rememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
 static void trackingAfterCall(const commandCallInfo *call) {
     client *c = call->c;
     const command *cmd = call->cmd;
-    if (c->flags & CLIENT_TRACKING) rememberKeys(c, cmd, c->argc, c->argv);
+    /* A script's reads are remembered for the client that ran it. */
+    if (call->caller->flags & CLIENT_TRACKING) rememberKeys(call->caller, cmd, c->argc, c->argv);
     if (call->nested) return;
     if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
         c->flags &= ~CLIENT_TRACKING_CACHING;

@@ -338,7 +338,6 @@ const configDef configCompatTable[] = {
     {F_INT("lfu-decay-time", 0, INT_MAX, "1", MOD)},
     {F_LL("acllog-max-len", 0, LONG_MAX, "128", MOD)},
     {F_ENUM("acl-pubsub-default", aclPubsubDefaultEnum, "resetchannels", MOD)},
-    {F_LL("busy-reply-threshold", 0, LONG_MAX, "5000", MOD), ALIAS("lua-time-limit")},
     {F_ENUM("sanitize-dump-payload", sanitizeDumpPayloadEnum, "no", MOD)},
     {F_STR("syslog-ident", "redis", IMM)},
     {F_ENUM("syslog-facility", syslogFacilityEnum, "local0", IMM)},

@@ -20,6 +20,8 @@
 #include "pubsub/pubsub.h"
 #include "pubsub/notify.h"
 #include "pubsub/tracking.h"
+#include "script/function.h"
+#include "script/script.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "store/backup.h"
@@ -397,6 +399,7 @@ static void openDataStore(int atStartup) {
     serverLog(LL_NOTICE, "DB loaded from disk: %.3f seconds (%lld keys, %llu segments, %llu from hints, %llu torn bytes cut)",
               (double)st.recoveryMs / 1000, keys, (unsigned long long)st.segments,
               (unsigned long long)st.segmentsFromHints, (unsigned long long)st.tornBytes);
+    functionLoadFromLog();
 }
 
 /* A crash during a snapshot leaves backup-dir/<id>.tmp behind: never
@@ -483,6 +486,7 @@ int main(int argc, char **argv) {
     slowlogInit();
     latencyInit();
     monitorInit();
+    scriptInit();
     server.executable = absolutePath(argv[0]);
     char *configfile;
     bstr options = parseCommandLine(argc, argv, &configfile);

@@ -112,6 +112,11 @@ struct redisServer {
     int pauseType;
     long long pauseEndMs;
     int inBeforeSleep;
+    /* Scripts (script/): while a script has run longer than
+     * busy-reply-threshold, the error other clients' commands get
+     * ("-BUSY ..."), else NULL; the dispatcher refuses with it. */
+    const char *busyScriptReply;
+    long long busyReplyThreshold;    /* busy-reply-threshold, ms */
 
     /* Statistics (INFO stats) */
     long long statNumConnections;

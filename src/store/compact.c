@@ -28,6 +28,12 @@
  *     so the first output starts with a DBMAP record stating the
  *     database map as the inputs leave it (record.h).
  *
+ * Metadata (record.h RECORD_META) is judged like a plain key: a META
+ * record is live while its name's entry points at exactly it, its copy
+ * is relocated only if the entry still does, and META_DEL tombstones are
+ * dropped with the others, by the same argument (a newer META of the
+ * name, written during the merge, replays after the outputs).
+ *
  * Patched keys (store.c, record.h RECORD_PATCH).  Compaction never copies
  * a PATCH record.  When it meets the base SET of a live chain, the owner
  * reads the key's whole value and hands it over as one SET record that
@@ -254,6 +260,29 @@ static void relocateElement(store *s, compactCand *cd) {
     s->stats.compactRelocated++;
 }
 
+/* A META record is live if its name's entry points at exactly it. */
+static void metaVerdict(store *s, compactCand *cd) {
+    metaEntry *e = metaTableFind(s->meta, cd->key, cd->klen);
+    if (!e || e->loc.segment != cd->in->id || e->loc.offset != cd->inOffset) return;
+    cd->live = 1;
+    cd->expireAt = 0;
+}
+
+/* Points a metadata entry at its copy, unless it changed since its
+ * verdict. */
+static void relocateMeta(store *s, compactCand *cd) {
+    metaEntry *e = metaTableFind(s->meta, cd->key, cd->klen);
+    if (!e || e->loc.segment != cd->in->id || e->loc.offset != cd->inOffset ||
+        e->loc.valueLen != cd->vlen)
+        return;
+    e->loc.segment = (uint32_t)cd->out->id;
+    e->loc.offset = (uint32_t)cd->outOffset;
+    uint64_t size = recordEncodedSize(cd->klen, cd->vlen);
+    cd->in->liveBytes -= size;
+    cd->out->liveBytes += size;
+    s->stats.compactRelocated++;
+}
+
 /* Verdicts: a candidate is live if its key's entry points at exactly that
  * record, or if it is the base of the key's chain (materialise); the copy
  * gets the entry's current expiry. */
@@ -266,6 +295,10 @@ static void giveVerdicts(store *s) {
         if (cd->db >= s->dbCount) continue;
         if (cd->type == RECORD_ELEMENT) {
             elementVerdict(s, cd);
+            continue;
+        }
+        if (cd->type == RECORD_META) {
+            metaVerdict(s, cd);
             continue;
         }
         keydirEntry *e = keydirLookup(s->kd[cd->db], cd->key, cd->klen);
@@ -332,6 +365,10 @@ static void applyRelocations(store *s) {
         }
         if (cd->type == RECORD_ELEMENT) {
             relocateElement(s, cd);
+            continue;
+        }
+        if (cd->type == RECORD_META) {
+            relocateMeta(s, cd);
             continue;
         }
         keydirLoc from = {(uint32_t)cd->in->id, (uint32_t)cd->inOffset, cd->vlen};

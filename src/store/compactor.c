@@ -287,10 +287,13 @@ static int flushBatch(compactor *c) {
     return 0;
 }
 
-/* Recovery callback over an input: collects its SET and ELEMENT records. */
+/* Recovery callback over an input: collects its SET, ELEMENT and META
+ * records. */
 static int collectCand(void *ctx, const recoveryItem *it) {
     compactor *c = ctx;
-    if (it->hdr.type != RECORD_SET && it->hdr.type != RECORD_ELEMENT) return 0;
+    if (it->hdr.type != RECORD_SET && it->hdr.type != RECORD_ELEMENT &&
+        it->hdr.type != RECORD_META)
+        return 0;
     if (c->arenaLen + it->hdr.keylen > c->arenaCap) {
         /* Keys already collected point into the arena: flush first. */
         if (c->ncands && flushBatch(c) < 0) return 1;

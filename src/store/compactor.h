@@ -16,8 +16,8 @@
  * handles it
  * and calls compactorReply().  Requests, in order:
  *
- *   COMPACT_NEED_VERDICT   cands[0..ncands) are SET records of one input,
- *                          in file order; the owner sets live and expireAt
+ *   COMPACT_NEED_VERDICT   cands[0..ncands) are SET, ELEMENT and META
+ *                          records of one input, in file order; the owner sets live and expireAt
  *                          of each (expireAt is written into the copy).
  *                          For the base SET of a patched key the owner
  *                          also hands over 'whole': the key's value
@@ -57,13 +57,14 @@
 #define COMPACT_DONE 4
 #define COMPACT_FAILED 5
 
-/* One SET or ELEMENT record of an input (the records a key or an
- * element may still point at; every other kind is never copied). */
+/* One SET, ELEMENT or META record of an input (the records a key, an
+ * element or a metadata entry may still point at; every other kind is
+ * never copied). */
 typedef struct compactCand {
     segment *in;
     uint64_t inOffset;
     uint64_t seq;
-    uint8_t type;         /* RECORD_SET or RECORD_ELEMENT */
+    uint8_t type;         /* RECORD_SET, RECORD_ELEMENT or RECORD_META */
     uint16_t db;
     uint32_t klen, vlen;  /* klen: the whole key field (an element's
                              header, key and name) */

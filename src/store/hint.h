@@ -19,7 +19,8 @@
  *              header included, is the entry's key, so a hint carries
  *              all replay needs to rebuild a chain; an ELEMENT's, with
  *              its element header and name, all a collection's index
- *              needs)
+ *              needs; a META's is its name: the value is read from
+ *              the segment after the load)
  *      1  1  flags
  *      2  2  db
  *      4  4  keylen

@@ -12,7 +12,7 @@ size_t recordHeaderSize(void) {
 int recordIsDataType(int type) {
     return (type >= RECORD_SET && type <= RECORD_FLUSHALL) || type == RECORD_SWAPDB ||
            type == RECORD_DBMAP || type == RECORD_PATCH || type == RECORD_ELEMENT ||
-           type == RECORD_ELEMENT_DEL;
+           type == RECORD_ELEMENT_DEL || type == RECORD_META || type == RECORD_META_DEL;
 }
 
 const char *recordTypeName(int type) {
@@ -29,6 +29,8 @@ const char *recordTypeName(int type) {
     case RECORD_PATCH: return "patch";
     case RECORD_ELEMENT: return "element";
     case RECORD_ELEMENT_DEL: return "element-del";
+    case RECORD_META: return "meta";
+    case RECORD_META_DEL: return "meta-del";
     default: return "unknown";
     }
 }
@@ -81,6 +83,14 @@ const char *recordCheckHeader(const recordHeader *h, uint64_t maxRecordSize) {
         if (h->type == RECORD_ELEMENT_DEL && h->vallen != 0) return "element delete record with a value";
         if (h->type == RECORD_ELEMENT_DEL && h->expireAt != 0)
             return "element delete record with an expire time";
+        break;
+    case RECORD_META:
+    case RECORD_META_DEL:
+        if (h->keylen == 0 || h->keylen > RECORD_META_NAME_MAX)
+            return "metadata record with a name of the wrong size";
+        if (h->type == RECORD_META_DEL && h->vallen != 0) return "metadata delete record with a value";
+        if (h->expireAt != 0) return "metadata record with an expire time";
+        if (h->db != 0) return "metadata record with a database number";
         break;
     default:
         return "invalid record type";

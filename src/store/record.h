@@ -61,6 +61,10 @@
  *   RECORD_ELEMENT_DEL   12  5 + any:  empty          0              any
  *                            element header
  *                            + key + name
+ *   RECORD_META          13  1..1024:  any            0              0
+ *                            the name
+ *   RECORD_META_DEL      14  1..1024:  empty          0              0
+ *                            the name
  *
  * Databases.  The db field of SET/DEL/EXPIRE/FLUSHDB is a PHYSICAL database
  * (a key directory); clients name LOGICAL databases (SELECT), mapped to
@@ -127,9 +131,30 @@
  * the last element deletes the key; a DEL record deletes a whole
  * collection, as it deletes a string.
  *
+ * Metadata.  The server's own named blobs, which belong to no database
+ * (FUNCTION libraries: name "function:<library>" -> its source).  META
+ * says "metadata `name` now holds `value`", META_DEL "it is gone".
+ * Replay rules (replay.c): the newest record of a name wins, in log
+ * order like keys; nothing else touches metadata -- FLUSHDB, FLUSHALL,
+ * SWAPDB, DBMAP, DEL and expiry leave it alone, and a META record is
+ * never a key (no db, no expiry).  A META record is live while it is its
+ * name's newest; META_DEL is a tombstone, never copied by compaction
+ * (compaction takes every segment before a point, so nothing older than
+ * a dropped tombstone survives it).
+ *
+ * Why types of their own rather than SETs in a reserved database: every
+ * keyspace rule (flushes, SWAPDB's map, key counts, expiry, the check
+ * tool's key totals) would need an exception for that database, and a
+ * reader that missed one would flush or list functions as keys.  Two
+ * types make each rule say what it does to metadata, and a build that
+ * predates them rejects the records (invalid type) instead of serving
+ * them as keys.  The name is at most RECORD_META_NAME_MAX bytes: names
+ * are few and short, and the bound keeps a record-shaped piece of garbage
+ * with a huge key field from passing as metadata.
+ *
  * Batches.  A write batch (MSET, MULTI/EXEC, any multi-key write) is laid
  * out contiguously as BATCH_BEGIN(seq S, count N), then N data records
- * (types 1-5, 8-12), then BATCH_COMMIT(seq S).  Recovery applies the N records
+ * (types 1-5, 8-14), then BATCH_COMMIT(seq S).  Recovery applies the N records
  * only once the matching COMMIT is read, and drops the batch otherwise; a
  * batch never spans two segment files.  The data records inside a batch
  * carry their own sequence numbers (the writer's choice, normally S+1..S+N).
@@ -164,7 +189,15 @@
 #define RECORD_PATCH 10
 #define RECORD_ELEMENT 11
 #define RECORD_ELEMENT_DEL 12
-#define RECORD_TYPE_MAX 12
+#define RECORD_META 13
+#define RECORD_META_DEL 14
+#define RECORD_TYPE_MAX 14
+
+/* The longest metadata name (the key field of META / META_DEL).  1 KiB:
+ * far above any name the server gives (a FUNCTION library's name and a
+ * short prefix), small enough that every name stays in memory cheaply;
+ * raising it only loosens what the header check accepts. */
+#define RECORD_META_NAME_MAX 1024
 
 #define RECORD_PATCH_HEADER_SIZE 16
 #define RECORD_ELEMENT_HEADER_SIZE 5
@@ -215,9 +248,9 @@ static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
     return RECORD_HEADER_SIZE + keylen + vallen;
 }
 
-/* 1 for the types that carry keyspace data (SET, DEL, EXPIRE, FLUSHDB,
- * FLUSHALL, SWAPDB, DBMAP, PATCH), 0 for batch markers and invalid
- * types. */
+/* 1 for the types that carry data (SET, DEL, EXPIRE, FLUSHDB, FLUSHALL,
+ * SWAPDB, DBMAP, PATCH, ELEMENT, ELEMENT_DEL, META, META_DEL), 0 for
+ * batch markers and invalid types. */
 int recordIsDataType(int type);
 
 /* Human-readable type name ("set", "del", ...; "unknown" for others). */

@@ -3,7 +3,8 @@
  * recoveryScan() reads one segment from its first record to its end,
  * checks every record (header checksum, field rules, full checksum; see
  * record.h) and hands each good DATA record (set, del, expire, flushdb,
- * flushall, swapdb, dbmap, patch) to a callback, in file order.  Values
+ * flushall, swapdb, dbmap, patch, element, element-del, meta, meta-del)
+ * to a callback, in file order.  Values
  * are never kept in memory: the file is read through one buffer
  * (segmentReader), and a record larger than the buffer has its value
  * checksummed piece by piece.

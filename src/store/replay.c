@@ -8,6 +8,7 @@
 #include "lib/alloc.h"
 #include "lib/dict.h"
 #include "store/collection.h"
+#include "store/meta.h"
 
 /* The bytes of the element record at loc, of a key of klen bytes. */
 static inline uint64_t elementRecordSize(size_t klen, size_t nlen, const collLoc *loc) {
@@ -338,6 +339,32 @@ static void applyElement(replayState *rp, const recoveryItem *it) {
     else removeElement(rp, it, &el);
 }
 
+/* ---- Metadata (record.h, RECORD_META) ----------------------------------- */
+
+/* META: the name's entry points at this record (its value is read after
+ * the load); META_DEL: the entry goes.  The record replaced or deleted
+ * stops being live. */
+static void applyMeta(replayState *rp, const recoveryItem *it) {
+    const recordHeader *h = &it->hdr;
+    if (rp->meta == NULL) return;
+    metaEntry old;
+    if (metaTableRemove(rp->meta, it->key, h->keylen, &old)) {
+        if (rp->countLive)
+            rp->countLive(rp->ctx, old.loc.segment, recordEncodedSize(old.nlen, old.loc.valueLen),
+                          0);
+        metaEntryRelease(&old);
+    }
+    if (h->type == RECORD_META_DEL) return;
+    int created;
+    metaEntry *e = metaTableUpsert(rp->meta, it->key, h->keylen, &created);
+    e->loc.segment = (uint32_t)it->segId;
+    e->loc.offset = (uint32_t)it->offset;
+    e->loc.valueLen = h->vallen;
+    e->seq = h->seq;
+    if (rp->countLive)
+        rp->countLive(rp->ctx, e->loc.segment, recordEncodedSize(h->keylen, h->vallen), 1);
+}
+
 void replayFlushDb(replayState *rp, int db) {
     forgetOrphansOfDb(rp, db);
     keydir *kd = rp->kd[db];
@@ -471,6 +498,10 @@ void replayApply(replayState *rp, const recoveryItem *it) {
     case RECORD_DBMAP:
         if (h->seq > rp->mergedSeq) rp->mergedSeq = h->seq;
         applyDbMap(rp, it->key, h->keylen);
+        return;
+    case RECORD_META:
+    case RECORD_META_DEL:
+        applyMeta(rp, it);
         return;
     default:
         break;

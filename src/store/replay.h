@@ -41,7 +41,13 @@
  * Elements (record.h, RECORD_ELEMENT): an ELEMENT puts its element into
  * the key's collection (creating it, or replacing whatever else the key
  * held), an ELEMENT_DEL takes it out, and the key goes with its last
- * element.  Each element's newest record is live. */
+ * element.  Each element's newest record is live.
+ *
+ * Metadata (record.h, RECORD_META): a META points its name's entry in
+ * the metadata table (meta.h) at its record, without the value (hints
+ * carry none: the loader reads values afterwards); a META_DEL removes
+ * the entry.  Nothing else touches the table (flushes, SWAPDB and DEL
+ * are keyspace records).  A name's newest META record is live. */
 #ifndef REDIS_KV_REPLAY_H
 #define REDIS_KV_REPLAY_H
 
@@ -83,6 +89,9 @@ typedef struct replayState {
      * (replay.c); replayFinish gives them back their small encoding when
      * their final contents fit it. */
     struct replayKeyList *converted;
+    /* The metadata table META records go into (NULL: they are counted in
+     * byType and otherwise ignored). */
+    struct metaTable *meta;
 } replayState;
 
 /* Calls fn for every record e's key holds: its one record, each record

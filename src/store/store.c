@@ -293,6 +293,7 @@ static int recoverSegments(store *s, const storeOptions *opts, uint64_t *ids, si
     lc.rp.ctx = &lc;
     lc.rp.report = reportPatch;
     lc.rp.limits = &s->collLimits;
+    lc.rp.meta = s->meta;
     recoveryOptions ro = {0};
     ro.log = opts->log;
     *newId = 0;
@@ -407,6 +408,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
         s->kd[i] = keydirCreate();
         s->dbMap[i] = i;
     }
+    s->meta = metaTableCreate();
     s->verify = verifierCreate(s->dir, s->log);
     s->compactEfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (s->compactEfd < 0) {
@@ -467,6 +469,7 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     recoveryResultFree(&res);
     storeComputeTotals(s);
     storeMapAll(s);
+    storeMetaLoadValues(s);
     bgThreadStart(s);
     return s;
 }
@@ -496,6 +499,7 @@ void storeClose(store *s) {
     for (size_t i = 0; i < s->nsegs; i++) segmentClose(s->segs[i]);
     xfree(s->segs);
     for (int i = 0; i < s->dbCount; i++) keydirRelease(s->kd[i]);
+    metaTableFree(s->meta);
     /* No tally of this store may outlive it (lazyfree.h) */
     lazyfreeWait(s->lazyfree);
     lazyfreeTakeTallies(s->lazyfree, s, NULL, NULL);
@@ -1030,7 +1034,8 @@ static void undoBack(store *s, size_t from, int restore) {
             else keydirRelease(u->savedKeydir);
             continue;
         }
-        if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
+        if (u->kind == UNDO_META) metaUndo(s, u, restore);
+        else if (u->kind == UNDO_ELEMENT) elementUndo(s, u, restore);
         else if (u->kind == UNDO_TRIM) elementTrimUndo(s, u, restore);
         else if (u->kind == UNDO_EXPIRE && restore) keydirSetExpire(s->kd[u->db], u->key, u->klen, u->expire);
         else if (u->kind == UNDO_KEY && restore) restoreKey(s, u);
@@ -1277,6 +1282,7 @@ int storeCheckAccounting(store *s) {
         while ((e = keydirIterNext(&it))) replayCountEntry(e, tallyRecord, &t, 1);
         keydirIterRelease(&it);
     }
+    storeMetaCountLive(s, tallyRecord, &t);
     int bad = t.bad;
     uint64_t total = t.total;
     for (size_t i = 0; i < nall; i++) {

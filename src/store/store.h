@@ -171,6 +171,35 @@ int storeFlush(store *s, int db);
 /* Logical databases a and b (valid, distinct or not) exchange contents. */
 int storeSwapDb(store *s, int a, int b);
 
+/* ---- Metadata (store_meta.c; record.h RECORD_META) ----------------------
+ *
+ * Named blobs of the server's that belong to no database (FUNCTION
+ * libraries): name -> value, kept in memory (meta.h says why).  A write
+ * is one META or META_DEL record, and behaves as the keyspace's writes
+ * do: it joins the open batch, waits in the pending buffer when writes
+ * are deferred, and a failed write or flush undoes it.  Flushes, SWAPDB,
+ * deletes and expiry never touch metadata, and it is no key: no keydir
+ * holds it. */
+#define STORE_META_NAME_MAX 1024 /* = RECORD_META_NAME_MAX */
+/* Name (1..STORE_META_NAME_MAX bytes) now holds val.  STORE_OK, or
+ * STORE_ERR_WRITE (nothing changed; also for a name or value the format
+ * cannot hold). */
+int storeMetaSet(store *s, const void *name, size_t nlen, const void *val, size_t vlen);
+/* Name is gone.  STORE_OK also when it was absent (nothing is written). */
+int storeMetaDelete(store *s, const void *name, size_t nlen);
+/* Calls fn for every entry whose name starts with prefix (plen 0: all),
+ * in name order (memcmp, shorter first).  Name and value are valid
+ * during the call only; fn must not write metadata.  Entries whose
+ * record was found damaged at open are left out. */
+typedef void storeMetaFn(const char *name, size_t nlen, const char *val, size_t vlen, void *pd);
+void storeMetaForEach(store *s, const void *prefix, size_t plen, storeMetaFn *fn, void *pd);
+/* Entries (damaged ones included). */
+size_t storeMetaCount(store *s);
+/* Changes whenever the metadata may have changed: every write, and every
+ * undo of one (a failed flush).  A layer that caches metadata compares it
+ * to know when to reload. */
+uint64_t storeMetaVersion(const store *s);
+
 void storeBatchBegin(store *s);
 int storeBatchCommit(store *s);
 int storeInBatch(const store *s);

@@ -15,8 +15,12 @@
  *     the key directories from it, and the sequence counter to
  *     pendSeqStart, so nothing of the pending records remains anywhere;
  *   - liveBytes is the on-disk size of the records the key directories
- *     point at, and each segment's liveBytes the part of it in that
- *     segment; totalBytes the size of all segment files in segs.
+ *     and the metadata table (meta) point at, and each segment's
+ *     liveBytes the part of it in that segment; totalBytes the size of
+ *     all segment files in segs;
+ *   - a metadata entry's location obeys the keydir entries' rule above,
+ *     and its value is the value of the record there (NULL only when
+ *     that record failed its checksum at open: meta.h).
  * Threads: the background thread (store_bg.c) touches nothing but
  * syncFd, hintJobs, snap and stats.lastFsyncMs under syncLock, and dir
  * (never changed after open); the compaction worker talks only through its
@@ -34,6 +38,7 @@
 #include "store/compactor.h"
 #include "store/keydir.h"
 #include "store/lazyfree.h"
+#include "store/meta.h"
 #include "store/record.h"
 #include "store/segment.h"
 #include "store/store.h"
@@ -68,6 +73,10 @@ typedef struct undoStep {
     char *name;          /* UNDO_ELEMENT: the element, its prior location */
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */
+    metaEntry meta;      /* UNDO_META: the name's entry before the write,
+                            taken out of the table (existed says whether
+                            there was one; the step owns its name and
+                            value until released); key is the name */
 } undoStep;
 
 /* A snapshot (snapshot.c), handed to the background thread.  The owner
@@ -100,6 +109,7 @@ typedef struct snapshotJob {
 #define UNDO_EXPIRE 3    /* only the key's expiry and sequence number */
 #define UNDO_ELEMENT 4   /* one element of the key's collection */
 #define UNDO_TRIM 5      /* a list trim: coll holds what it removed */
+#define UNDO_META 6      /* one metadata entry (store_meta.c) */
 
 /* Large records whose whole checksum a read has already checked (see
  * store_read.c).  A record never changes while its segment exists, so a
@@ -193,6 +203,10 @@ struct store {
      * delete or replace through it (storeSetFreeLazily) */
     lazyfree *lazyfree;
     int freeLazily;
+
+    /* metadata (store_meta.c; record.h RECORD_META) */
+    metaTable *meta;
+    uint64_t metaVersion;   /* storeMetaVersion */
 };
 
 
@@ -253,7 +267,22 @@ void elementUndo(store *s, undoStep *u, int restore);
 /* elements.c: puts back (restore = 1) what an UNDO_TRIM step's trim took */
 void elementTrimUndo(store *s, undoStep *u, int restore);
 
+/* store_meta.c: restores (restore = 1) or releases one UNDO_META step */
+void metaUndo(store *s, undoStep *u, int restore);
+/* store_meta.c: reads the values of the entries replay left without one
+ * (once, at open); a record that fails its checksum marks its entry
+ * damaged and is reported. */
+void storeMetaLoadValues(store *s);
+/* store_meta.c: calls fn for every metadata record that is live (for
+ * storeCheckAccounting). */
+void storeMetaCountLive(store *s, void (*fn)(void *ctx, uint32_t segId, uint64_t bytes, int add),
+                        void *ctx);
+
 /* store_read.c */
+/* The value (vlen bytes) of the record at segment/offset whose key field
+ * is klen bytes, checksum verified, into buf. */
+int storeReadRecordValue(store *s, uint32_t segment, uint32_t offset, size_t klen,
+                         uint32_t vlen, void *buf);
 void storeInstallBusHandler(void);
 void storeMapSegment(store *s, segment *seg, uint64_t len);
 /* Maps every segment: sealed ones whole, the active one segment-size far. */

@@ -294,6 +294,12 @@ int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, vo
     return readRecordRange(s, &loc, klen, offset, len, buf);
 }
 
+int storeReadRecordValue(store *s, uint32_t segment, uint32_t offset, size_t klen,
+                         uint32_t vlen, void *buf) {
+    keydirLoc rec = {segment, offset, vlen};
+    return readRecordRange(s, &rec, klen, 0, vlen, buf);
+}
+
 int storeReadElementValue(store *s, const collLoc *loc, size_t klen, size_t nlen, void *buf) {
     keydirLoc rec = {loc->segment, loc->offset, loc->valueLen};
     return readRecordRange(s, &rec, RECORD_ELEMENT_HEADER_SIZE + klen + nlen, 0, loc->valueLen,

@@ -188,6 +188,11 @@ static void testRoundTrips(void) {
         ASSERT_EQ_UINT(el.ctype, 1);
         ASSERT(el.klen == 3 && memcmp(el.key, "key", 3) == 0);
         ASSERT(el.nlen == 5 && memcmp(el.name, "field", 5) == 0);
+        /* META / META_DEL: the name in the key field, no db, no expiry. */
+        h = makeHeader(RECORD_META, 0, 14, 6, 0, 21);
+        roundTrip(&h, "function:mylib", "source");
+        h = makeHeader(RECORD_META_DEL, 0, 14, 0, 0, 22);
+        roundTrip(&h, "function:mylib", NULL);
         /* an empty name is an element too (HSET h "" v) */
         recordDecodeElement(ekey, RECORD_ELEMENT_HEADER_SIZE + 3, &el);
         ASSERT_EQ_UINT(el.nlen, 0);
@@ -225,6 +230,10 @@ static void testInvalid(void) {
             makeHeader(RECORD_ELEMENT, 0, 4, 0, 0, 1),      /* no element header */
             makeHeader(RECORD_ELEMENT_DEL, 0, 6, 1, 0, 1),  /* a value */
             makeHeader(RECORD_ELEMENT_DEL, 0, 6, 0, 5, 1),  /* an expiry */
+            makeHeader(RECORD_META, 0, 0, 1, 0, 1),         /* no name */
+            makeHeader(RECORD_META, 1, 4, 1, 0, 1),         /* a database */
+            makeHeader(RECORD_META, 0, 4, 1, 5, 1),         /* an expiry */
+            makeHeader(RECORD_META_DEL, 0, 4, 1, 0, 1),     /* a value */
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             ASSERT(recordCheckHeader(&bad[i], 0) != NULL);

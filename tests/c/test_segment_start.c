@@ -73,14 +73,7 @@ static storeStats statsOf(store *s) {
 }
 
 static void writeFile(const char *dir, uint64_t id, const char *buf, size_t len) {
-    char *p = segmentPath(dir, id, ".log");
-    FILE *f = fopen(p, "wb");
-    xfree(p);
-    if (f == NULL || (len && fwrite(buf, 1, len, f) != len)) {
-        perror("write segment");
-        exit(1);
-    }
-    fclose(f);
+    writeSegmentFile(dir, id, ".log", buf, len);
 }
 
 /* The 32 bytes of a valid header of segment id (made by segmentCreate in

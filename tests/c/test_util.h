@@ -79,6 +79,20 @@ static inline char *readFile(const char *dir, uint64_t id, const char *ext, size
     return buf;
 }
 
+/* Writes len bytes of buf as dir's file of segment id with extension ext
+ * (".log", ".hint"), replacing it; exits on failure. */
+static inline void writeSegmentFile(const char *dir, uint64_t id, const char *ext,
+                                    const char *buf, size_t len) {
+    char *p = segmentPath(dir, id, ext);
+    FILE *f = fopen(p, "wb");
+    xfree(p);
+    if (f == NULL || (len && fwrite(buf, 1, len, f) != len)) {
+        perror("write segment file");
+        exit(1);
+    }
+    fclose(f);
+}
+
 static inline void testQuietLog(int level, const char *msg) {
     (void)level;
     (void)msg;

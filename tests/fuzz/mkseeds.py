@@ -60,6 +60,14 @@ w('fuzz_recovery', 'element-unfinished-batch', b'\x03' + rec(6, val=struct.pack(
 w('fuzz_recovery', 'element-over-string', b'\x02' + rec(1, b'k', b'str', seq=80) + rec(11, elemkey(HASH, b'k', b'f'), b'v', seq=81) + rec(12, elemkey(HASH, b'k', b'f'), seq=82) + rec(11, elemkey(SET, b'k', b''), seq=83))
 # bad element headers: collection type 0, a key length past the field
 w('fuzz_recovery', 'element-bad-headers', b'\x02' + rec(11, elemkey(0, b'h', b'f'), b'v', seq=90) + rec(11, struct.pack('<BI', HASH, 99) + b'h', b'v', seq=91) + rec(12, b'\x02\x01', seq=92) + rec(11, elemkey(SET, b's', b'ok'), seq=93))
+# META (13) / META_DEL (14): the key field is the name (1..1024 bytes),
+# no db, no expiry; alone, in a batch with keys, and cut before COMMIT.
+mt = (rec(13, b'function:a', b'src a', seq=100) + rec(13, b'function:b', b'', seq=101)
+      + rec(14, b'function:a', seq=102) + rec(5, seq=103) + rec(13, b'function:a', b'src a2', seq=104))
+w('fuzz_recovery', 'meta', b'\x02' + mt)
+w('fuzz_recovery', 'meta-batch', b'\x0a' + rec(6, val=struct.pack('<I', 3), seq=110) + rec(14, b'function:a', seq=111)
+  + rec(13, b'function:c', b'src c', seq=112) + rec(1, b'k', b'v', seq=113) + rec(7, seq=110))
+w('fuzz_recovery', 'meta-unfinished-batch', b'\x03' + rec(6, val=struct.pack('<I', 2), seq=120) + rec(13, b'function:d', b'd', seq=121))
 # hint: flags, file (frame fixed with bit 0)
 def hent(t, key, off, vallen=0, db=0, exp=0, seq=1):
     return struct.pack('<BBHIIQqQ', t, 0, db, len(key), vallen, off, exp, seq) + key
@@ -82,6 +90,9 @@ eh = hents([(11, elemkey(HASH, b'h', b'f1'), 2, 0, 50), (11, elemkey(SET, b's', 
             (12, elemkey(HASH, b'h', b'f1'), 0, 0, 54), (11, elemkey(HASH, b'h', b'f3'), 2, 1900000000000, 56),
             (12, elemkey(SET, b's', b'm1'), 0, 0, 57)])
 w('fuzz_hint', 'elements', b'\x03' + hdr + b''.join(eh) + struct.pack('<QQQq', len(eh), 32 + 4096, 57, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0')
+mh = [hent(13, b'function:a', 32, 5, seq=100), hent(13, b'function:b', 32 + 59, 0, seq=101),
+      hent(14, b'function:a', 32 + 59 + 54, seq=102)]
+w('fuzz_hint', 'meta', b'\x03' + hdr + b''.join(mh) + struct.pack('<QQQq', len(mh), 32 + 4096, 102, 1700000000000) + b'RKVHEND\n' + b'\0\0\0\0')
 # manifest: flags, text (crc line appended with bit 0)
 m = (b'redis-kv-backup 1\nid 3\ntime_ms 1763800000000\nseq 12345\nkeys 2\nbytes 8192\n'
      b'last_segment 2\ndata_dir /var/lib/redis-kv\nfile seg-00000001.log 4096\n'
