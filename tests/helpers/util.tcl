@@ -659,6 +659,25 @@ proc wait_for_script_end {c} {
     }
 }
 
+# Runs BODY in the caller; then, whether it passed or not, stops a script
+# or function still running (SCRIPT KILL, FUNCTION KILL) and waits for the
+# server to answer again, so that a failed test does not leave the server
+# busy for the tests after it.
+proc with_busy_cleanup {body} {
+    try {
+        uplevel 1 $body
+    } finally {
+        set k [redis_client]
+        for {set i 0} {$i < 500} {incr i} {
+            catch {$k script kill}
+            catch {$k function kill}
+            if {![catch {$k ping}]} break
+            after 10
+        }
+        $k close
+    }
+}
+
 # SHUTDOWN NOSAVE on client C of the spawned server S, busy in a script
 # that client RD runs: S must close C and exit.  Closes both clients.
 proc shutdown_nosave_busy {s c rd} {

@@ -601,55 +601,61 @@ start_server {tags {functions needs:own-server} overrides {busy-reply-threshold 
     r function load $::fn_busy_lib
 
     test {A long function makes other clients get BUSY naming FUNCTION KILL} {
-        set rd [redis_deferring_client]
-        $rd fcall loop 0
-        set c [redis_client]
-        assert_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
-            [wait_for_busy_script $c]
-        assert_error_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
-            {$c get x}
-        # SCRIPT KILL does not stop a function.
-        assert_error_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
-            {$c script kill}
-        set st [$c function stats]
-        set running [dict get $st running_script]
-        assert_equal loop [dict get $running name]
-        assert_equal {fcall loop 0} [dict get $running command]
-        assert {[string is integer -strict [dict get $running duration_ms]]}
-        assert_equal {LUA {libraries_count 1 functions_count 3}} [dict get $st engines]
-        assert_equal OK [$c function kill]
-        assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: loop, on @user_function:2." {$rd read}
-        wait_for_script_end $c
-        assert_equal {} [dict get [$c function stats] running_script]
-        $rd close
-        $c close
+        with_busy_cleanup {
+            set rd [redis_deferring_client]
+            $rd fcall loop 0
+            set c [redis_client]
+            assert_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
+                [wait_for_busy_script $c]
+            assert_error_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
+                {$c get x}
+            # SCRIPT KILL does not stop a function.
+            assert_error_equal "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE." \
+                {$c script kill}
+            set st [$c function stats]
+            set running [dict get $st running_script]
+            assert_equal loop [dict get $running name]
+            assert_equal {fcall loop 0} [dict get $running command]
+            assert {[string is integer -strict [dict get $running duration_ms]]}
+            assert_equal {LUA {libraries_count 1 functions_count 3}} [dict get $st engines]
+            assert_equal OK [$c function kill]
+            assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: loop, on @user_function:2." {$rd read}
+            wait_for_script_end $c
+            assert_equal {} [dict get [$c function stats] running_script]
+            $rd close
+            $c close
+        }
     }
 
     test {FUNCTION KILL of an FCALL_RO function} {
-        set rd [redis_deferring_client]
-        $rd fcall_ro roloop 0
-        set c [redis_client]
-        wait_for_busy_script $c
-        assert_equal {fcall_ro roloop 0} [dict get [$c function stats] running_script command]
-        assert_equal OK [$c function kill]
-        assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: roloop, on @user_function:3." {$rd read}
-        wait_for_script_end $c
-        $rd close
-        $c close
+        with_busy_cleanup {
+            set rd [redis_deferring_client]
+            $rd fcall_ro roloop 0
+            set c [redis_client]
+            wait_for_busy_script $c
+            assert_equal {fcall_ro roloop 0} [dict get [$c function stats] running_script command]
+            assert_equal OK [$c function kill]
+            assert_error_equal "ERR Script killed by user with SCRIPT KILL... script: roloop, on @user_function:3." {$rd read}
+            wait_for_script_end $c
+            $rd close
+            $c close
+        }
     }
 
     test {FUNCTION KILL does not stop an EVAL script} {
-        set rd [redis_deferring_client]
-        $rd eval {local i = 0 while true do i = i + 1 end} 0
-        set c [redis_client]
-        wait_for_busy_script $c
-        assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
-            {$c function kill}
-        assert_equal OK [$c script kill]
-        catch {$rd read}
-        wait_for_script_end $c
-        $rd close
-        $c close
+        with_busy_cleanup {
+            set rd [redis_deferring_client]
+            $rd eval {local i = 0 while true do i = i + 1 end} 0
+            set c [redis_client]
+            wait_for_busy_script $c
+            assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+                {$c function kill}
+            assert_equal OK [$c script kill]
+            catch {$rd read}
+            wait_for_script_end $c
+            $rd close
+            $c close
+        }
     }
 }
 

@@ -1212,15 +1212,17 @@ start_server {tags {scripting needs:own-server}} {
 # Runs EVAL-like CMD (a list) on a new client until it is busy, stops it
 # with SCRIPT KILL and checks the script's caller got the kill error.
 proc sc_assert_script_killed {cmd} {
-    set rd [redis_deferring_client]
-    $rd {*}$cmd
-    set c [redis_client]
-    wait_for_busy_script $c
-    assert_equal OK [$c script kill]
-    assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
-    wait_for_script_end $c
-    $rd close
-    $c close
+    with_busy_cleanup {
+        set rd [redis_deferring_client]
+        $rd {*}$cmd
+        set c [redis_client]
+        wait_for_busy_script $c
+        assert_equal OK [$c script kill]
+        assert_error "ERR Script killed by user with SCRIPT KILL...*" {$rd read}
+        wait_for_script_end $c
+        $rd close
+        $c close
+    }
 }
 
 start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 100}} {
@@ -1230,26 +1232,29 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
     }
 
     test {A long script makes other clients get BUSY} {
-        set rd [redis_deferring_client]
-        $rd eval {local i = 0 while true do i = i + 1 end} 0
-        set c [redis_client]
-        assert_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
-            [wait_for_busy_script $c]
-        foreach cmd {{get x} {set x y} {info server} {script exists a} {script flush}
-                     {eval {return 1} 0} {function stats} {shutdown}} {
-            assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
-                {$c {*}$cmd} $cmd
+        with_busy_cleanup {
+            set rd [redis_deferring_client]
+            $rd eval {local i = 0 while true do i = i + 1 end} 0
+            set c [redis_client]
+            assert_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
+                [wait_for_busy_script $c]
+            # Every one of these is refused; the list names those that are not.
+            set busy "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+            set wrong {}
+            foreach cmd {{get x} {set x y} {info server} {script exists a} {script flush}
+                         {eval {return 1} 0} {function stats} {function kill} {shutdown}} {
+                if {![catch {$c {*}$cmd} e] || $e ne $busy} { lappend wrong [list $cmd $e] }
+            }
+            assert_equal {} $wrong
+            assert_equal OK [$c script kill]
+            set body {local i = 0 while true do i = i + 1 end}
+            assert_error_equal [sc_err "ERR Script killed by user with SCRIPT KILL..." $body] {$rd read}
+            wait_for_script_end $c
+            $rd ping
+            assert_equal PONG [$rd read]
+            $rd close
+            $c close
         }
-        assert_error_equal "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE." \
-            {$c function kill}
-        assert_equal OK [$c script kill]
-        set body {local i = 0 while true do i = i + 1 end}
-        assert_error_equal [sc_err "ERR Script killed by user with SCRIPT KILL..." $body] {$rd read}
-        wait_for_script_end $c
-        $rd ping
-        assert_equal PONG [$rd read]
-        $rd close
-        $c close
     }
 
     test {SCRIPT KILL of an EVAL_RO script} {
