@@ -532,6 +532,11 @@ start_server {tags {scripting}} {
             {local t = {} return t.x + 1}
     }
 
+    test {error() with a number or nil} {
+        sc_assert_eval_error "ERR user_script:1: 123" {error(123)}
+        sc_assert_eval_error "ERR nil" {error(nil)}
+    }
+
     test {error() with a table raises that error reply} {
         sc_assert_eval_error "My table error" {error({err = 'My table error'})}
         sc_assert_eval_error "-MYCODE table error" {error({err = '-MYCODE table error'})}
@@ -622,6 +627,19 @@ start_server {tags {scripting}} {
                       setmetatable getmetatable gcinfo collectgarbage} {
             assert_equal function [r eval "return type($name)" 0] $name
         }
+    }
+
+    test {Exactly these globals and redis.* names exist} {
+        set names {local t = {} for k, v in pairs(%s) do t[#t + 1] = k end table.sort(t) return t}
+        assert_equal [join {ARGV KEYS _G _VERSION __redis__err__handler assert bit cjson cmsgpack
+            collectgarbage coroutine error gcinfo getmetatable ipairs load loadstring math
+            next pairs pcall rawequal rawget rawset redis select setmetatable string struct
+            table tonumber tostring type unpack xpcall}] [r eval [format $names _G] 0]
+        assert_equal [join {LOG_DEBUG LOG_NOTICE LOG_VERBOSE LOG_WARNING REDIS_VERSION
+            REDIS_VERSION_NUM REPL_ALL REPL_AOF REPL_NONE REPL_REPLICA REPL_SLAVE
+            acl_check_cmd breakpoint call debug error_reply log pcall replicate_commands
+            set_repl setresp sha1hex status_reply}] [r eval [format $names redis] 0]
+        assert_equal {Lua 5.1} [r eval {return _VERSION} 0]
     }
 
     test {loadstring compiles a chunk} {
@@ -809,6 +827,15 @@ start_server {tags {scripting}} {
             "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE." \
             {return redis.set_repl(99)}
         sc_assert_eval_error "ERR redis.set_repl() requires two arguments." {return redis.set_repl()}
+    }
+
+    test {redis.acl_check_cmd} {
+        assert_equal 1 [r eval {return redis.acl_check_cmd('get', 'x')} 0]
+        assert_equal 1 [r eval {return redis.acl_check_cmd('set')} 0]
+        sc_assert_eval_error "ERR Invalid command passed to redis.acl_check_cmd()" \
+            {return redis.acl_check_cmd('nosuch')}
+        sc_assert_eval_error "ERR Please specify at least one argument for this redis lib call" \
+            {return redis.acl_check_cmd()}
     }
 
     test {redis.breakpoint and redis.debug do nothing outside the debugger} {
