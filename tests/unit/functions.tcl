@@ -216,6 +216,15 @@ start_server {tags {functions}} {
         }
     }
 
+    test {While loading, a library sees the redis table and nothing else} {
+        foreach name {_G next pairs type tostring string table math bit cjson struct
+                      cmsgpack error pcall assert unpack loadstring setmetatable KEYS
+                      ARGV _VERSION} {
+            fn_assert_load_error [fn_reg_err "ERR user_function:2: Script attempted to access nonexistent global variable '$name'"] libload \
+                "local x = $name" {redis.register_function('fl', function() return 1 end)}
+        }
+    }
+
     test {While loading, the globals are protected and math is absent} {
         fn_assert_load_error [fn_reg_err "ERR user_function:2: Script attempted to access nonexistent global variable 'nosuch'"] libload \
             {local x = nosuch}
@@ -233,6 +242,38 @@ start_server {tags {functions}} {
             {local v = redis.REDIS_VERSION} \
             {redis.register_function('fok', function() return redis.REDIS_VERSION end)}]
         assert_equal [server_info_field r redis_version] [r fcall fok 0]
+    }
+
+    test {A running function sees exactly these globals and redis.* names} {
+        r function load replace [fn_lib "#!lua name=libnames" \
+            {local function names(t) local n = {} for k, v in pairs(t) do n[#n + 1] = k end table.sort(n) return n end} \
+            {redis.register_function('gnames', function() return names(_G) end)} \
+            {redis.register_function('rnames', function() return names(redis) end)}]
+        assert_equal [join {_G _VERSION assert bit cjson cmsgpack collectgarbage coroutine
+            error gcinfo getmetatable ipairs load loadstring math next pairs pcall rawequal
+            rawget rawset redis select setmetatable string struct table tonumber tostring
+            type unpack xpcall}] [r fcall gnames 0]
+        # No breakpoint, debug or replicate_commands, unlike EVAL.
+        assert_equal [join {LOG_DEBUG LOG_NOTICE LOG_VERBOSE LOG_WARNING REDIS_VERSION
+            REDIS_VERSION_NUM REPL_ALL REPL_AOF REPL_NONE REPL_REPLICA REPL_SLAVE
+            acl_check_cmd call error_reply log pcall set_repl setresp sha1hex
+            status_reply}] [r fcall rnames 0]
+        r function delete libnames
+    }
+
+    test {Function names differing only in case} {
+        r function flush
+        # One library may register both; FCALL finds the name in any case
+        # and runs the function registered last.
+        r function load [fn_lib "#!lua name=libcase" \
+            {redis.register_function('fs', function() return 'lower' end)} \
+            {redis.register_function('FS', function() return 'upper' end)}]
+        assert_equal upper [r fcall fs 0]
+        assert_equal upper [r fcall Fs 0]
+        assert_equal {FS fs} [lsort [lmap f [dict get [lindex [r function list] 0] functions] {dict get $f name}]]
+        # Across libraries the name is taken in any case.
+        assert_error_equal "ERR Function Fs already exists" {r function load [fn_simple libcase2 Fs]}
+        r function flush
     }
 
     test {Compile errors of a library} {
