@@ -1284,6 +1284,29 @@ start_server {tags {scripting needs:own-server} overrides {busy-reply-threshold 
         }
     }
 
+    test {During a busy script AUTH, HELLO and MULTI answer; EXEC aborts} {
+        with_busy_cleanup {
+            set rd [redis_deferring_client]
+            $rd eval {local i = 0 while true do i = i + 1 end} 0
+            set c [redis_client]
+            wait_for_busy_script $c
+            set busy "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+            assert_error "ERR AUTH <password> called without any password configured*" {$c auth a}
+            assert_equal 3 [dict get [$c hello 3] proto]
+            assert_equal 2 [dict get [$c hello 2] proto]
+            assert_error_equal $busy {$c client id}
+            assert_equal OK [$c multi]
+            assert_error_equal $busy {$c set a b}
+            assert_error_equal "EXECABORT Transaction discarded because of: $busy" {$c exec}
+            assert_error_equal $busy {$c subscribe ch}
+            assert_equal OK [$c script kill]
+            catch {$rd read}
+            wait_for_script_end $c
+            $rd close
+            $c close
+        }
+    }
+
     test {SCRIPT KILL of an EVAL_RO script} {
         sc_assert_script_killed {eval_ro {local i = 0 while true do i = i + 1 end} 0}
     }
