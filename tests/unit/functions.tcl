@@ -535,6 +535,21 @@ start_server {tags {functions}} {
         assert_equal {} [r function list]
     }
 
+    test {FUNCTION DUMP gives the bytes Redis 7.0.15 gives} {
+        r function flush
+        r function load [fn_lib "#!lua name=mylib" \
+            {redis.register_function('myfunc', function(keys, args) return 'from dump' end)}]
+        assert_equal f5405f23216c7561206e616d653d6d796c69620a72656469732e72656769737465725f66756e6374696f6e28276d7966756e63272c2066756e6374696f6e286b6579732c2061726773292072657475726e202766726f6d2064756d702720656e64290a0050a02ffdc4b14895 \
+            [binary encode hex [r function dump]]
+        # Long enough to be LZF-compressed.
+        r function flush
+        r function load [fn_lib "#!lua name=biglib" "-- [string repeat {padding } 20]" \
+            {redis.register_function('bigfunc', function(keys, args) return 'big' end)}]
+        assert_equal f5c3406440ff1b23216c7561206e616d653d6269676c69620a2d2d2070616464696e67e09007190a72656469732e72656769737465725f66756e6374696f6e282720c3400c02272c2040066013126b6579732c2061726773292072657475726e204026052720656e64290a00e8d3a97a01354e13 \
+            [binary encode hex [r function dump]]
+        r function flush
+    }
+
     # ---------------------------------------------------- STATS and INFO
     test {FUNCTION STATS shape with nothing running} {
         r function flush

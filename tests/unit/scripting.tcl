@@ -705,6 +705,11 @@ start_server {tags {scripting}} {
         assert_error_equal "NOTBUSY No scripts in execution right now." {r script kill}
     }
 
+    test {SCRIPT DEBUG NO, and its argument error} {
+        assert_equal OK [r script debug no]
+        assert_error_equal "ERR Use SCRIPT DEBUG YES/SYNC/NO" {r script debug bad}
+    }
+
     test {SCRIPT HELP} {
         set help [r script help]
         assert_match "SCRIPT <subcommand> *" [lindex $help 0]
