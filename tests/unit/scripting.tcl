@@ -1123,6 +1123,36 @@ start_server {tags {scripting}} {
         assert_match "*cmdstat_script|load:calls=1,*" $info
     }
 
+    test {commandstats: failed and rejected calls made from scripts} {
+        # Each case: the script, then the counters of eval and incr after it.
+        set wrong {}
+        foreach {body want} {
+            {return redis.call('incr', 's')}
+                {eval:calls=1,rejected_calls=0,failed_calls=1 incr:calls=1,rejected_calls=0,failed_calls=1}
+            {return redis.pcall('incr', 's')}
+                {eval:calls=1,rejected_calls=0,failed_calls=1 incr:calls=1,rejected_calls=0,failed_calls=1}
+            {local r = redis.pcall('incr', 's') return 1}
+                {eval:calls=1,rejected_calls=0,failed_calls=0 incr:calls=1,rejected_calls=0,failed_calls=1}
+            {return redis.call('incr', 'a', 'b')}
+                {eval:calls=1,rejected_calls=0,failed_calls=1 incr:calls=0,rejected_calls=1,failed_calls=0}
+            {return redis.pcall('incr', 'a', 'b')}
+                {eval:calls=1,rejected_calls=0,failed_calls=1 incr:calls=0,rejected_calls=1,failed_calls=0}
+        } {
+            r set s notanumber
+            r config resetstat
+            catch {r eval $body 0}
+            set got {}
+            foreach cmd {eval incr} {
+                if {[regexp -line "^cmdstat_$cmd:calls=(\\d+),usec=\[^,\]*,usec_per_call=\[^,\]*,(rejected_calls=\\d+,failed_calls=\\d+)" \
+                        [r info commandstats] -> calls rest]} {
+                    lappend got "$cmd:calls=$calls,$rest"
+                }
+            }
+            if {$got ne $want} { lappend wrong [list $body got $got want $want] }
+        }
+        assert_equal {} $wrong
+    }
+
     test {errorstats count script errors} {
         r config resetstat
         catch {r evalsha ffffffffffffffffffffffffffffffffffffffff 0}
