@@ -295,6 +295,10 @@ start_server {tags {scripting}} {
             [sc_raw3 {return {verbatim_string = {format = 'mkd', string = '# hi'}}}]
         assert_equal "\$4\r\n# hi\r\n" \
             [sc_raw2 {return {verbatim_string = {format = 'mkd', string = '# hi'}}}]
+        # Without its format or its string it is not a special table.
+        assert_equal "*0\r\n" [sc_raw3 {return {verbatim_string = {format = 'txt'}}}]
+        assert_equal "*0\r\n" [sc_raw3 {return {verbatim_string = {string = 'x'}}}]
+        assert_equal "*0\r\n" [sc_raw3 {return {verbatim_string = 'x'}}]
     }
 
     # --------------------------------------------- RESP2 -> Lua conversion
