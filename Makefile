@@ -1,4 +1,4 @@
-# redis-kv build.  Targets: all (default), run, test, clean, deps, check.
+# redis-kv build.  Targets: all (default), run, test, test-clients, clean, deps, check.
 #   make SANITIZE=address   build with ASan + UBSan
 #   make MALLOC=libc        build without jemalloc
 #   make check              -Werror build, static analysis, fuzzing, and the
@@ -118,6 +118,20 @@ TEST_ARGS ?=
 test: deps
 	@$(MAKE) --no-print-directory all unit-tests
 	@TEST_ARGS="$(TEST_ARGS)" sh tests/run-all.sh $(OBJDIR)/tests
+
+# The client-compatibility suite: real client libraries (Redlock,
+# rate-limiter-flexible, BullMQ, redis-py's Lock) against a throw-away
+# server, one line per scenario and "N passed, M failed, K skipped" last
+# (tests/clients/run.tcl).  deps/setup.sh clients installs node, npm and
+# python3-redis; the runner installs the pinned npm packages.  Options go
+# in CLIENTS_ARGS, e.g. CLIENTS_ARGS='--server-cmd redis-server' to prove
+# the scenarios against Redis itself.
+.PHONY: test-clients
+CLIENTS_ARGS ?=
+test-clients: deps
+	@sh deps/setup.sh clients
+	@$(MAKE) --no-print-directory all
+	@tclsh tests/clients/run.tcl $(CLIENTS_ARGS)
 
 # Fails when a file includes a header from a layer above its own; the
 # layers and the few allowed exceptions are in the script.  `make test`

@@ -46,6 +46,16 @@
 #   cppcheck    the static analyser                        (Debian: cppcheck)
 # Plain `make test` never asks for these.
 #
+# `sh deps/setup.sh clients` (run by `make test-clients`) checks and
+# installs, the same way, what the client-compatibility suite
+# (tests/clients/run.tcl) runs its scenarios with:
+#   node        node, runs the JavaScript scenarios        (Debian: nodejs)
+#   npm         npm, installs their pinned packages        (Debian: npm)
+#   python3-redis  redis-py for the Python scenarios,      (Debian: python3-redis)
+#               importable by $DEPS_PYTHON (default /usr/bin/python3, the
+#               python Debian's package installs into)
+# The npm packages themselves are installed by the runner (`npm ci`).
+#
 # Exit status: 0 when everything is present (possibly after installing),
 # 1 when something is still missing.
 #
@@ -59,6 +69,7 @@
 CC_CMD=${CC:-cc}          # may carry words, e.g. "ccache gcc"
 CC_BIN=${CC_CMD%% *}
 INCDIRS=${DEPS_INCLUDE_DIRS:-/usr/include /usr/local/include}
+PYTHON_SYS=${DEPS_PYTHON:-/usr/bin/python3}
 LIBDIRS=${DEPS_LIBRARY_DIRS:-}
 
 # have_cmd NAME: true when NAME is an executable on PATH.
@@ -122,6 +133,9 @@ check() {
         clang)      have_cmd clang ;;
         libfuzzer)  have_libfuzzer ;;
         cppcheck)   have_cmd cppcheck ;;
+        node)       have_cmd node ;;
+        npm)        have_cmd npm ;;
+        python3-redis) "$PYTHON_SYS" -c 'import redis' >/dev/null 2>&1 ;;
         *)          return 1 ;;
     esac
 }
@@ -135,9 +149,10 @@ have_libfuzzer() {
 }
 
 ALL="toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop libmd"
-if [ "${1:-}" = check ]; then
-    ALL="clang libfuzzer cppcheck"
-fi
+case ${1:-} in
+    check)   ALL="clang libfuzzer cppcheck" ;;
+    clients) ALL="node npm python3-redis" ;;
+esac
 
 # missing_deps: print the names of the missing dependencies, space separated.
 missing_deps() {
@@ -168,6 +183,9 @@ pkgs_for() {
             apt:clang)        pf_pkg=clang ;;
             apt:libfuzzer)    pf_pkg=libclang-rt-dev ;;
             apt:cppcheck)     pf_pkg=cppcheck ;;
+            apt:node)         pf_pkg=nodejs ;;
+            apt:npm)          pf_pkg=npm ;;
+            apt:python3-redis) pf_pkg=python3-redis ;;
             dnf:toolchain)    pf_pkg="gcc make" ;;
             dnf:jemalloc)     pf_pkg=jemalloc-devel ;;
             dnf:libbsd)       pf_pkg=libbsd-devel ;;
@@ -177,6 +195,7 @@ pkgs_for() {
             dnf:lua)          pf_pkg=compat-lua-devel ;;
             dnf:libmd)        pf_pkg=libmd-devel ;;
             dnf:libfuzzer)    pf_pkg=compiler-rt ;;
+            dnf:node)         pf_pkg=nodejs ;;
             apk:toolchain)    pf_pkg="gcc make musl-dev" ;;
             apk:jemalloc)     pf_pkg=jemalloc-dev ;;
             apk:libbsd)       pf_pkg=libbsd-dev ;;
@@ -184,9 +203,13 @@ pkgs_for() {
             apk:tcl)          pf_pkg=tcl ;;
             apk:pkg-config)   pf_pkg=pkgconf ;;
             apk:libfuzzer)    pf_pkg=compiler-rt ;;
+            apk:node)         pf_pkg=nodejs ;;
+            apk:python3-redis) pf_pkg=py3-redis ;;
             pacman:toolchain) pf_pkg="gcc make" ;;
             pacman:pkg-config) pf_pkg=pkgconf ;;
             pacman:libfuzzer) pf_pkg=compiler-rt ;;
+            pacman:node)      pf_pkg=nodejs ;;
+            pacman:python3-redis) pf_pkg=python-redis ;;
             pacman:*)         pf_pkg=$pf_dep ;;
             brew:toolchain)   pf_pkg="make" ;;
             brew:tcl)         pf_pkg=tcl-tk ;;

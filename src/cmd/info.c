@@ -38,6 +38,7 @@
 #include "pubsub/pubsub.h"
 #include "pubsub/tracking.h"
 #include "script/eval.h"
+#include "script/function.h"
 #include "server/server.h"
 
 typedef bstr infoSectionProc(bstr s);
@@ -222,8 +223,8 @@ void infoGetMemory(memInfo *m) {
  * interpreters' heaps (vm) and the caches' own bytes. */
 static bstr infoScriptsMemory(bstr s) {
     char evalH[32], vmH[32], scriptsH[32];
-    size_t vmEval = evalInterpreterBytes(), vmFunctions = 0;
-    size_t evalCache = evalCacheBytes(), functionsBytes = 0;
+    size_t vmEval = evalInterpreterBytes(), vmFunctions = functionInterpreterBytes();
+    size_t evalCache = evalCacheBytes(), functionsBytes = functionCodeBytes();
     return bstrCatPrintf(s,
         "used_memory_lua:%zu\r\n"
         "used_memory_vm_eval:%zu\r\n"
@@ -239,7 +240,8 @@ static bstr infoScriptsMemory(bstr s) {
         "used_memory_scripts:%zu\r\n"
         "used_memory_scripts_human:%s\r\n",
         vmEval, vmEval, humanBytes(evalH, sizeof(evalH), vmEval), evalCache,
-        evalCachedScripts(), (size_t)0, (size_t)0, vmFunctions, vmEval + vmFunctions,
+        evalCachedScripts(), functionCount(), functionLibraryCount(), vmFunctions,
+        vmEval + vmFunctions,
         humanBytes(vmH, sizeof(vmH), vmEval + vmFunctions), functionsBytes,
         evalCache + functionsBytes, humanBytes(scriptsH, sizeof(scriptsH), evalCache + functionsBytes));
 }

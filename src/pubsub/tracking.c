@@ -298,7 +298,6 @@ void trackingInit(void) {
 static void rememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
     uint64_t f = c->flags;
     if (!(f & CLIENT_TRACKING) || (f & CLIENT_TRACKING_BCAST)) return;
-    if (!(cmd->flags & CMD_READONLY)) return;
     int optin = (f & CLIENT_TRACKING_OPTIN) != 0, optout = (f & CLIENT_TRACKING_OPTOUT) != 0;
     int caching = (f & CLIENT_TRACKING_CACHING) != 0;
     if ((optin && !caching) || (optout && caching)) return;
@@ -330,8 +329,13 @@ static void rememberKeys(client *c, const command *cmd, int argc, bstr *argv) {
 static void trackingAfterCall(const commandCallInfo *call) {
     client *c = call->c;
     const command *cmd = call->cmd;
-    /* A script's reads are remembered for the client that ran it. */
-    if (call->caller->flags & CLIENT_TRACKING) rememberKeys(call->caller, cmd, c->argc, c->argv);
+    /* Read commands remember their keys.  A script's read commands
+     * remember the keys its caller declared (EVAL ... numkeys key ...),
+     * as in Redis; the script commands themselves remember nothing. */
+    client *caller = call->caller;
+    if ((caller->flags & CLIENT_TRACKING) && (cmd->flags & CMD_READONLY) &&
+        strcmp(cmd->group, "scripting") != 0)
+        rememberKeys(caller, caller->cmd, caller->argc, caller->argv);
     if (call->nested) return;
     if (!(c->flags & CLIENT_MULTI) && !(cmd->parent && !strcmp(cmd->parent->name, "client")))
         c->flags &= ~CLIENT_TRACKING_CACHING;

@@ -4,16 +4,14 @@
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
-#include "lib/log.h"
-#include "lib/numfmt.h"
 #include "script/lua_redis.h"
+#include "script/lua_reply.h"
 #include "script/lua_sandbox.h"
 #include "script/script_flags.h"
 #include "script/script_run.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,27 +40,15 @@ static const dictType scriptsType = {
     .valFree = scriptFree,
 };
 
-static lua_State *newInterpreter(void) {
-    lua_State *L = luaSandboxCreate();
-    if (!L) {
-        serverLog(LL_WARNING, "Out of memory creating the Lua interpreter");
-        abort();
-    }
-    luaRedisPushApi(L);
-    luaSandboxSetGlobal(L, "redis");
-    luaSandboxSeal(L);
-    return L;
-}
-
 void evalInit(void) {
     scripts = dictCreate(&scriptsType);
-    evalLua = newInterpreter();
+    evalLua = luaRedisNewInterpreter();
 }
 
 /* ------------------------------------------------------------ shebang */
 
-/* The flags of "#!lua flags=a,b" in *flags; -1 with *err set (a static
- * message, or one the caller frees when *errOwned). */
+/* The flags of "#!lua flags=a,b" in *flags (SCRIPT_FLAG_EVAL_COMPAT_MODE
+ * without a shebang); -1 with *err set (the caller frees it). */
 static int parseEvalShebang(const char *body, size_t len, uint64_t *flags, bstr *err) {
     *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
     if (len < 2 || body[0] != '#' || body[1] != '!') return 0;
@@ -178,7 +164,7 @@ void evalFlush(void) {
     dictEmpty(scripts);
     scriptsBodyBytes = 0;
     lua_close(evalLua);
-    evalLua = newInterpreter();
+    evalLua = luaRedisNewInterpreter();
 }
 
 size_t evalCachedScripts(void) { return dictSize(scripts); }
@@ -193,36 +179,15 @@ size_t evalCacheBytes(void) {
 
 /* ------------------------------------------------------------ runs */
 
-/* numkeys of EVAL-family argv: 0 with the error sent to c when bad. */
-static int numKeysOrReply(client *c, long long *numkeys) {
-    if (!numParseLongLong(c->argv[2], bstrLen(c->argv[2]), numkeys)) {
-        replyErrorNotInteger(c);
-        return 0;
-    }
-    if (*numkeys > c->argc - 3) {
-        replyError(c, "Number of keys can't be greater than number of args");
-        return 0;
-    }
-    if (*numkeys < 0) {
-        replyError(c, "Number of keys can't be negative");
-        return 0;
-    }
-    return 1;
-}
-
 /* A new global table `name` of argv[0..n). */
 static void setArgsGlobal(lua_State *L, const char *name, bstr *argv, int n) {
-    lua_createtable(L, n, 0);
-    for (int i = 0; i < n; i++) {
-        lua_pushlstring(L, argv[i], bstrLen(argv[i]));
-        lua_rawseti(L, -2, i + 1);
-    }
+    luaPushStringArray(L, argv, n);
     luaSandboxSetGlobal(L, name);
 }
 
 void evalRun(client *c, int bySha, int readOnly) {
     long long numkeys;
-    if (!numKeysOrReply(c, &numkeys)) return;
+    if (!scriptNumKeysOrReply(c, "value is not an integer or out of range", &numkeys)) return;
     char sha[SHA_HEX_LEN + 1];
     evalScript *s;
     if (bySha) {

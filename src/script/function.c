@@ -13,7 +13,6 @@
 #include "lib/dict.h"
 #include "lib/glob.h"
 #include "lib/log.h"
-#include "lib/numfmt.h"
 #include "lib/rdb_encoding.h"
 #include "script/lua_redis.h"
 #include "script/lua_reply.h"
@@ -489,22 +488,19 @@ static void applyInstall(library **libs, int n, int flushing) {
     for (int i = 0; i < n; i++) libraryLink(libs[i]);
 }
 
-static void logStoredLibrary(const char *name, size_t nlen, const char *val, size_t vlen,
-                             void *pd) {
+/* Loads one library the log holds (dbMetaForEach's callback).  One that
+ * no longer loads (damage, a clash) is logged and left out: the rest of
+ * the data set must still start. */
+static void loadStoredLibrary(const char *name, size_t nlen, const char *val, size_t vlen,
+                              void *pd) {
     (void)pd;
     bstr err = NULL;
     library *lib = libraryCreate(val, vlen, &err);
-    if (!lib || (lookupLibrary(lib->name, bstrLen(lib->name)) && (err = bstrNew("duplicate")))) {
+    if (lib) err = installRefusal(&lib, 1, 0, 0, 1);
+    if (err) {
         serverLog(LL_WARNING, "Function library %.*s in the log does not load: %s", (int)nlen,
-                  name, err ? err : "?");
+                  name, err);
         bstrFree(err);
-        libraryFree(lib);
-        return;
-    }
-    bstr refusal = installRefusal(&lib, 1, 0, 0, 1);
-    if (refusal) {
-        serverLog(LL_WARNING, "Function library %s in the log is skipped: %s", lib->name, refusal);
-        bstrFree(refusal);
         libraryFree(lib);
         return;
     }
@@ -513,7 +509,7 @@ static void logStoredLibrary(const char *name, size_t nlen, const char *val, siz
 
 void functionLoadFromLog(void) {
     unlinkAndFreeAll();
-    dbMetaForEach(FUNCTION_META_PREFIX, FUNCTION_META_PREFIX_LEN, logStoredLibrary, NULL);
+    dbMetaForEach(FUNCTION_META_PREFIX, FUNCTION_META_PREFIX_LEN, loadStoredLibrary, NULL);
     metaVersionSeen = dbMetaVersion();
 }
 
@@ -523,15 +519,18 @@ static void syncWithLog(void) {
 
 /* ------------------------------------------------------ commands */
 
-static void replyInstallError(client *c, int rc) {
-    (void)rc;
-    replyError(c, dbWriteErrorReply());
-}
+/* A change the log refused (disk full): nothing changed. */
+static void replyWriteError(client *c) { replyError(c, dbWriteErrorReply()); }
 
 void functionLoad(client *c, int replace, const char *code, size_t len) {
     syncWithLog();
-    bstr err = NULL;
-    library *lib = libraryCreate(code, len, &err);
+    bstr err = NULL, name = NULL;
+    /* As in Redis, a library that exists is refused before its code runs. */
+    if (!replace && parseLibraryMetadata(code, len, &name, &err) == 0 &&
+        lookupLibrary(name, bstrLen(name)))
+        err = bstrCatPrintf(bstrEmpty(), "Library '%s' already exists", name);
+    bstrFree(name);
+    library *lib = err ? NULL : libraryCreate(code, len, &err);
     if (!lib) {
         replyErrorLen(c, err, bstrLen(err));
         bstrFree(err);
@@ -546,7 +545,7 @@ void functionLoad(client *c, int replace, const char *code, size_t len) {
     }
     int rc = logInstall(&lib, 1, 0);
     if (rc != DB_OK) {
-        replyInstallError(c, rc);
+        replyWriteError(c);
         libraryFree(lib);
         return;
     }
@@ -564,7 +563,7 @@ void functionDelete(client *c, const char *name, size_t len) {
     int rc = logLibraryDelete(name, len);
     metaVersionSeen = dbMetaVersion();
     if (rc != DB_OK) {
-        replyInstallError(c, DB_ERR_WRITE);
+        replyWriteError(c);
         return;
     }
     libraryUnlink(lib);
@@ -576,7 +575,7 @@ void functionFlush(client *c) {
     syncWithLog();
     int rc = logInstall(NULL, 0, 1);
     if (rc != DB_OK) {
-        replyInstallError(c, rc);
+        replyWriteError(c);
         return;
     }
     unlinkAndFreeAll();
@@ -668,7 +667,7 @@ void functionRestore(client *c, const char *payload, size_t len, int policy) {
     int rc = err ? DB_OK : logInstall(libs, (int)n, flushing);
     if (err || rc != DB_OK) {
         if (err) replyErrorLen(c, err, bstrLen(err));
-        else replyInstallError(c, rc);
+        else replyWriteError(c);
         for (size_t i = 0; i < n; i++) libraryFree(libs[i]);
     } else {
         applyInstall(libs, (int)n, flushing);
@@ -707,15 +706,6 @@ void functionStats(client *c) {
     replyLongLong(c, (long long)dictSize(functions));
 }
 
-/* A new table of argv[0..n), pushed. */
-static void pushArgs(lua_State *L, bstr *argv, int n) {
-    lua_createtable(L, n, 0);
-    for (int i = 0; i < n; i++) {
-        lua_pushlstring(L, argv[i], bstrLen(argv[i]));
-        lua_rawseti(L, -2, i + 1);
-    }
-}
-
 void functionCall(client *c, int readOnly) {
     syncWithLog();
     function *f = lookupFunction(c->argv[1], bstrLen(c->argv[1]));
@@ -724,18 +714,7 @@ void functionCall(client *c, int readOnly) {
         return;
     }
     long long numkeys;
-    if (!numParseLongLong(c->argv[2], bstrLen(c->argv[2]), &numkeys)) {
-        replyError(c, "Bad number of keys provided");
-        return;
-    }
-    if (numkeys > c->argc - 3) {
-        replyError(c, "Number of keys can't be greater than number of args");
-        return;
-    }
-    if (numkeys < 0) {
-        replyError(c, "Number of keys can't be negative");
-        return;
-    }
+    if (!scriptNumKeysOrReply(c, "Bad number of keys provided", &numkeys)) return;
     if (readOnly && !(f->flags & SCRIPT_FLAG_NO_WRITES)) {
         replyError(c, "Can not execute a script with write flag using *_ro command.");
         return;
@@ -748,8 +727,8 @@ void functionCall(client *c, int readOnly) {
     luaSandboxPushErrorHandler(L);
     int errIdx = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, f->fnRef);
-    pushArgs(L, c->argv + 3, (int)numkeys);
-    pushArgs(L, c->argv + 3 + numkeys, c->argc - 3 - (int)numkeys);
+    luaPushStringArray(L, c->argv + 3, (int)numkeys);
+    luaPushStringArray(L, c->argv + 3 + numkeys, c->argc - 3 - (int)numkeys);
     scriptRunCall(&run, errIdx, 2);
 }
 
@@ -790,14 +769,7 @@ static int makeLoadView(lua_State *L) {
 void functionInit(void) {
     libraries = dictCreate(&librariesType);
     functions = dictCreate(&functionsType);
-    lua_State *L = luaSandboxCreate();
-    if (!L) {
-        serverLog(LL_WARNING, "Out of memory creating the Lua interpreter");
-        abort();
-    }
-    luaRedisPushApi(L);
-    luaSandboxSetGlobal(L, "redis");
-    luaSandboxSeal(L);
+    lua_State *L = luaRedisNewInterpreter();
     functionLua = L;
     loadViewRef = makeLoadView(L);
 }

@@ -7,12 +7,14 @@
 #include "command/command.h"
 #include "lib/log.h"
 #include "script/lua_reply.h"
+#include "script/lua_sandbox.h"
 #include "script/script_run.h"
 #include "lib/alloc.h"
 
 #include <lauxlib.h>
 #include <sha1.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Redis 7.0.15, the version whose behaviour redis-kv gives scripts. */
@@ -231,7 +233,7 @@ void luaRedisAddLoadTimeApi(lua_State *L) {
     setNumber(L, "REDIS_VERSION_NUM", SCRIPT_REDIS_VERSION_NUM);
 }
 
-void luaRedisPushApi(lua_State *L) {
+static void pushApi(lua_State *L) {
     lua_newtable(L);
     luaRedisAddLoadTimeApi(L);
     setFunction(L, "setresp", redisSetresp);
@@ -250,4 +252,16 @@ void luaRedisPushApi(lua_State *L) {
     setNumber(L, "REPL_SLAVE", REPL_REPLICA);
     setNumber(L, "REPL_REPLICA", REPL_REPLICA);
     setNumber(L, "REPL_ALL", REPL_ALL);
+}
+
+lua_State *luaRedisNewInterpreter(void) {
+    lua_State *L = luaSandboxCreate();
+    if (!L) {
+        serverLog(LL_WARNING, "Out of memory creating the Lua interpreter");
+        abort();
+    }
+    pushApi(L);
+    luaSandboxSetGlobal(L, "redis");
+    luaSandboxSeal(L);
+    return L;
 }

@@ -12,8 +12,10 @@
 #include <stddef.h>
 #include <lua.h>
 
-/* Pushes a new table with the whole API (the EVAL interpreter's). */
-void luaRedisPushApi(lua_State *L);
+/* A new sealed interpreter (lua_sandbox.h) whose globals hold the whole
+ * API as `redis`: what EVAL scripts and functions run in.  Aborts when
+ * Lua cannot allocate at start-up. */
+lua_State *luaRedisNewInterpreter(void);
 
 /* Adds to the table on the top what a function library sees of the API
  * while it loads: log, the LOG_* levels and the version. */

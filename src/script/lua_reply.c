@@ -144,6 +144,14 @@ void luaPushReply(lua_State *L, const char *p, size_t len) {
     pushOne(L, &cur);
 }
 
+void luaPushStringArray(lua_State *L, bstr *argv, int n) {
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushlstring(L, argv[i], bstrLen(argv[i]));
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
 /* ---------------------------------------------------------- errors */
 
 void luaPushError(lua_State *L, const char *err, size_t len, int ignoreStats) {
@@ -178,7 +186,8 @@ int luaErrorIgnoresStats(lua_State *L, int idx) {
 
 /* ------------------------------------------------------- Lua -> reply */
 
-/* The string field name of the table at idx, pushed; 1 if it is there. */
+/* Pushes field `name` of the table at idx and returns 1 when it has the
+ * given Lua type; else pushes nothing and returns 0. */
 static int getTypedField(lua_State *L, int idx, const char *name, int type) {
     lua_pushstring(L, name);
     lua_rawget(L, idx);
@@ -216,19 +225,16 @@ void luaReplyValue(client *c, lua_State *L, int idx, int scriptResp) {
     }
 }
 
-static void replyStringField(client *c, lua_State *L, int asError) {
+/* A one-line reply (status, big number) of the string on the top
+ * (popped); newlines become spaces, as Redis makes them. */
+static void replyLineField(client *c, lua_State *L,
+                           void (*reply)(client *c, const char *s, size_t len)) {
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
-    if (asError) {
-        bstr e = bstrCatLen(bstrNewLen("-", 1), s, len);
-        replyErrorLen(c, e, bstrLen(e));
-        bstrFree(e);
-    } else {
-        bstr st = bstrNewLen(s, len);
-        bstrMapChars(st, "\r\n", "  ", 2);
-        replyStatusLen(c, st, bstrLen(st));
-        bstrFree(st);
-    }
+    bstr line = bstrNewLen(s, len);
+    bstrMapChars(line, "\r\n", "  ", 2);
+    reply(c, line, bstrLen(line));
+    bstrFree(line);
     lua_pop(L, 1);
 }
 
@@ -279,7 +285,7 @@ static void replyTable(client *c, lua_State *L, int idx, int scriptResp) {
         return;
     }
     if (getTypedField(L, idx, "ok", LUA_TSTRING)) {
-        replyStringField(c, L, 0);
+        replyLineField(c, L, replyStatusLen);
         return;
     }
     if (getTypedField(L, idx, "double", LUA_TNUMBER)) {
@@ -288,13 +294,7 @@ static void replyTable(client *c, lua_State *L, int idx, int scriptResp) {
         return;
     }
     if (getTypedField(L, idx, "big_number", LUA_TSTRING)) {
-        size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        bstr n = bstrNewLen(s, len);
-        bstrMapChars(n, "\r\n", "  ", 2);
-        replyBigNumber(c, n, bstrLen(n));
-        bstrFree(n);
-        lua_pop(L, 1);
+        replyLineField(c, L, replyBigNumber);
         return;
     }
     if (getTypedField(L, idx, "map", LUA_TTABLE)) {

@@ -33,6 +33,10 @@ void luaPushReply(lua_State *L, const char *p, size_t len);
  * script's redis.setresp, which decides how booleans go). */
 void luaReplyValue(client *c, lua_State *L, int idx, int scriptResp);
 
+/* Pushes a new array table of the strings argv[0..n) (KEYS, ARGV, a
+ * function's keys and args). */
+void luaPushStringArray(lua_State *L, bstr *argv, int n);
+
 /* Pushes the error table {err = "CODE message"} for an error given as
  * "-CODE message" (a command's error reply: the code is its first word)
  * or as a bare message (the code is ERR); a trailing newline goes.

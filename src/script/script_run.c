@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/numfmt.h"
 #include "reactor/reactor.h"
 #include "script/lua_reply.h"
 #include "server/server.h"
@@ -99,6 +100,22 @@ void scriptKill(client *c, int isEval) {
     }
     current->killed = 1;
     replyOk(c);
+}
+
+int scriptNumKeysOrReply(client *c, const char *badNumber, long long *numkeys) {
+    if (!numParseLongLong(c->argv[2], bstrLen(c->argv[2]), numkeys)) {
+        replyError(c, badNumber);
+        return 0;
+    }
+    if (*numkeys > c->argc - 3) {
+        replyError(c, "Number of keys can't be greater than number of args");
+        return 0;
+    }
+    if (*numkeys < 0) {
+        replyError(c, "Number of keys can't be negative");
+        return 0;
+    }
+    return 1;
 }
 
 /* ------------------------------------------------------------ the run */

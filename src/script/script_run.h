@@ -59,6 +59,10 @@ void scriptRunCall(scriptRun *run, int errIdx, int nargs);
 /* Whether the run has written (a kill must be refused then). */
 int scriptRunWrote(const scriptRun *run);
 
+/* numkeys of an EVAL or FCALL request (argv[2]) into *numkeys: 1, or 0
+ * with the error sent to c (badNumber when it is not a number). */
+int scriptNumKeysOrReply(client *c, const char *badNumber, long long *numkeys);
+
 /* SCRIPT KILL (isEval) and FUNCTION KILL: answers c. */
 void scriptKill(client *c, int isEval);
 

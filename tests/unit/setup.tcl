@@ -35,6 +35,9 @@ for p in "$@"; do
         pkg-config)      printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/pkg-config"; chmod +x "$FAKE_BIN/pkg-config" ;;
         gcc)             ln -sf "$REAL_CC" "$FAKE_BIN/cc" ;;
         make)            ln -sf "$REAL_MAKE" "$FAKE_BIN/make" ;;
+        nodejs)          printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/node"; chmod +x "$FAKE_BIN/node" ;;
+        npm)             printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/npm"; chmod +x "$FAKE_BIN/npm" ;;
+        python3-redis)   : > "$FAKE_BIN/python3-redis.installed" ;;
     esac
 done
 exit 0
@@ -71,6 +74,9 @@ proc setup_sandbox {missing {root 1}} {
         file link -symbolic [file join $bin make] $::setup_real(make)
     }
     if {"tcl" ni $missing} { file link -symbolic [file join $bin tclsh] $::setup_real(tclsh) }
+    # A stand-in python3 that can import redis once python3-redis is there.
+    setup_write_exec [file join $bin python3] \
+        "#!/bin/sh\n\[ -e \"\$FAKE_BIN/python3-redis.installed\" \]\n"
     if {"pkg-config" ni $missing} {
         setup_write_exec [file join $bin pkg-config] "#!/bin/sh\nexit 0\n"
     }
@@ -94,10 +100,27 @@ proc setup_sandbox {missing {root 1}} {
     return $d
 }
 
+# Makes the client-suite dependencies in deps present in sandbox d (they
+# start absent): any of node npm python3-redis.
+proc setup_clients_present {d deps} {
+    set bin [file join $d bin]
+    foreach dep $deps {
+        switch $dep {
+            python3-redis { close [open [file join $bin python3-redis.installed] w] }
+            default { setup_write_exec [file join $bin $dep] "#!/bin/sh\nexit 0\n" }
+        }
+    }
+}
+
 # Runs deps/setup.sh in sandbox d; returns {exitcode output apt-calls}.
 # Extra environment settings come as name value pairs.
 proc setup_run {d {mode ok} args} {
-    set names {PATH CC DEPS_INCLUDE_DIRS DEPS_LIBRARY_DIRS DEPS_NO_INSTALL FAKE_APT_LOG
+    setup_run_mode $d {} $mode {*}$args
+}
+
+# setup_run for `sh deps/setup.sh SCRIPT_MODE` (check, clients).
+proc setup_run_mode {d script_mode {mode ok} args} {
+    set names {PATH CC DEPS_INCLUDE_DIRS DEPS_LIBRARY_DIRS DEPS_NO_INSTALL DEPS_PYTHON FAKE_APT_LOG
                FAKE_APT_MODE FAKE_INC FAKE_LIB FAKE_BIN REAL_TCLSH REAL_CC REAL_MAKE}
     set saved {}
     foreach n $names {
@@ -116,9 +139,10 @@ proc setup_run {d {mode ok} args} {
     set ::env(REAL_CC) $::setup_real(cc)
     set ::env(REAL_MAKE) $::setup_real(make)
     unset -nocomplain ::env(DEPS_NO_INSTALL)
+    set ::env(DEPS_PYTHON) [file join $d bin python3]
     foreach {k v} $args { set ::env($k) $v }
     set rc 0
-    if {[catch {exec /bin/sh $::setup_script < /dev/null 2>@1} out opts]} {
+    if {[catch {exec /bin/sh $::setup_script {*}$script_mode < /dev/null 2>@1} out opts]} {
         set ec [dict get $opts -errorcode]
         set rc [expr {[lindex $ec 0] eq "CHILDSTATUS" ? [lindex $ec 2] : -1}]
     }
@@ -169,6 +193,7 @@ proc setup_require {} {
 # ------------------------------------------------------------------ tests
 
 tags {setup} {
+    # (The sandbox has no node, npm or redis-py: plain mode does not ask.)
     test {setup.sh: nothing missing, nothing printed, apt-get never called} {
         setup_require
         set d [setup_sandbox {}]
@@ -257,6 +282,42 @@ tags {setup} {
         assert_equal {} $calls
         set out
     } {*sudo apt-get update && sudo apt-get install -y --no-install-recommends libbsd-dev*}
+
+    test {setup.sh clients: node, npm and python3-redis present, nothing printed} {
+        setup_require
+        set d [setup_sandbox {}]
+        setup_clients_present $d {node npm python3-redis}
+        lassign [setup_run_mode $d clients] rc out calls
+        list $rc $out $calls
+    } {0 {} {}}
+
+    test {setup.sh clients: all three missing, one exact package list} {
+        setup_require
+        set d [setup_sandbox {}]
+        lassign [setup_run_mode $d clients] rc out calls
+        assert_equal 0 $rc
+        assert_equal [setup_expected_calls "nodejs npm python3-redis"] $calls
+        assert_match "*missing: node npm python3-redis\n*" $out
+        setup_only_package_names $calls
+    } 1
+
+    test {setup.sh clients: redis-py counts as missing until DEPS_PYTHON imports it} {
+        setup_require
+        set d [setup_sandbox {}]
+        setup_clients_present $d {node npm}
+        lassign [setup_run_mode $d clients] rc1 out1 calls1
+        file delete [file join $d apt.log]
+        lassign [setup_run_mode $d clients] rc2 out2 calls2
+        list $rc1 $calls1 $rc2 $out2 $calls2
+    } [list 0 [setup_expected_calls python3-redis] 0 {} {}]
+
+    test {setup.sh clients: the build's dependencies are not its business} {
+        setup_require
+        set d [setup_sandbox {jemalloc hiredis}]
+        setup_clients_present $d {node npm python3-redis}
+        lassign [setup_run_mode $d clients] rc out calls
+        list $rc $out $calls
+    } {0 {} {}}
 
     test {setup.sh: after an install the next run finds everything} {
         setup_require
