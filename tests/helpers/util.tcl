@@ -688,3 +688,21 @@ proc shutdown_nosave_busy {s c rd} {
     $c close
     stop_server $s -nocheck
 }
+
+# 1 if another client's write to KEY, after RD (a RESP3 client with
+# CLIENT TRACKING on) ran CMD, sends RD an invalidation of KEY; else 0.
+proc tracking_invalidates {rd key cmd} {
+    r set $key v
+    $rd {*}$cmd
+    $rd read
+    r set $key w
+    $rd ping
+    set first [$rd read]
+    if {[$rd last_type] ne ">"} {
+        assert_equal PONG $first
+        return 0
+    }
+    assert_equal [list invalidate $key] $first $cmd
+    assert_equal PONG [$rd read]
+    return 1
+}

@@ -642,6 +642,19 @@ start_server {tags {functions}} {
         $rd close
     }
 
+    test {Tracking: the keys a function declares and reads are tracked} {
+        r function load replace [fn_lib "#!lua name=libtrack" \
+            {redis.register_function{function_name='tget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}}]
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        assert_equal 1 [tracking_invalidates $rd tf1 {fcall tget 1 tf1}]
+        assert_equal 1 [tracking_invalidates $rd tf2 {fcall_ro tget 1 tf2}]
+        $rd close
+    }
+
     test {A function's writes raise keyspace notifications} {
         r del fnk
         assert_equal {{fnk incrby}} [keyspace_events_of KA { r fcall fincr 1 fnk }]

@@ -1031,20 +1031,22 @@ start_server {tags {scripting}} {
         assert_equal "*2\r\n\$1\r\nf\r\n\$1\r\nv\r\n" [sc_raw3 {return redis.call('hgetall', 'h')}]
     }
 
-    test {Keys a script only reads are not tracked for the caller} {
-        r set tk2 v
+    test {Tracking: a script's declared keys are tracked when it reads} {
         set rd [redis_deferring_client]
         $rd hello 3
         $rd read
         $rd client tracking on
         $rd read
-        $rd eval {return redis.call('get', 'tk2')} 0
-        assert_equal v [$rd read]
-        r set tk2 w
-        # No invalidation push: the PING reply comes first.
-        $rd ping
-        assert_equal PONG [$rd read]
-        assert_equal + [$rd last_type]
+        # Each case: the command the tracking client runs, then whether
+        # another client's write to the key invalidates it.
+        foreach {key cmd invalidated} {
+            tk1 {eval {return redis.call('get', KEYS[1])} 1 tk1} 1
+            tk2 {eval {return redis.call('get', 'tk2')} 0} 0
+            tk3 {eval {return 1} 1 tk3} 0
+            tk4 {eval_ro {return redis.call('get', KEYS[1])} 1 tk4} 1
+        } {
+            assert_equal $invalidated [tracking_invalidates $rd $key $cmd] $cmd
+        }
         $rd close
     }
 
