@@ -636,3 +636,73 @@ proc list_model_lrem {l count v} {
     if {$count < 0} { set out [lreverse $out] }
     return [list $out $removed]
 }
+
+# ---- busy scripts (unit/scripting, unit/functions) -------------------------
+
+# Waits until client C is answered -BUSY (a script or function of another
+# client ran past busy-reply-threshold); returns the error text.  Polls,
+# never times the script.
+proc wait_for_busy_script {c} {
+    set err ""
+    wait_for_condition 500 10 {
+        [catch {$c ping} err] && [string match BUSY* $err]
+    } else {
+        fail "the server never answered BUSY (last reply: $err)"
+    }
+    return $err
+}
+
+# Waits until client C's PING is answered PONG again (the script ended).
+proc wait_for_script_end {c} {
+    wait_for_condition 500 10 {![catch {$c ping} r] && $r eq "PONG"} else {
+        fail "the server is still busy"
+    }
+}
+
+# Runs BODY in the caller; then, whether it passed or not, stops a script
+# or function still running (SCRIPT KILL, FUNCTION KILL) and waits for the
+# server to answer again, so that a failed test does not leave the server
+# busy for the tests after it.
+proc with_busy_cleanup {body} {
+    try {
+        uplevel 1 $body
+    } finally {
+        set k [redis_client]
+        for {set i 0} {$i < 500} {incr i} {
+            catch {$k script kill}
+            catch {$k function kill}
+            if {![catch {$k ping}]} break
+            after 10
+        }
+        $k close
+    }
+}
+
+# SHUTDOWN NOSAVE on client C of the spawned server S, busy in a script
+# that client RD runs: S must close C and exit.  Closes both clients.
+proc shutdown_nosave_busy {s c rd} {
+    catch {$c shutdown nosave}
+    assert_closed $c
+    assert {[wait_server_exit $s 10]}
+    $rd close
+    $c close
+    stop_server $s -nocheck
+}
+
+# 1 if another client's write to KEY, after RD (a RESP3 client with
+# CLIENT TRACKING on) ran CMD, sends RD an invalidation of KEY; else 0.
+proc tracking_invalidates {rd key cmd} {
+    r set $key v
+    $rd {*}$cmd
+    $rd read
+    r set $key w
+    $rd ping
+    set first [$rd read]
+    if {[$rd last_type] ne ">"} {
+        assert_equal PONG $first
+        return 0
+    }
+    assert_equal [list invalidate $key] $first $cmd
+    assert_equal PONG [$rd read]
+    return 1
+}
