@@ -832,7 +832,7 @@ static const char *clientAddrString(client *c, char *buf, size_t len, int local)
 }
 
 const char *clientPeerId(client *c) {
-    if (c->flags & CLIENT_SCRIPT) return "lua"; /* as MONITOR shows it in Redis */
+    if (c->flags & CLIENT_SCRIPT) return "?:0"; /* no peer: Redis's answer (SLOWLOG) */
     return clientAddrString(c, c->peerId, sizeof(c->peerId), 0);
 }
 

@@ -18,7 +18,9 @@ static void monitorFeed(const commandCallInfo *call) {
     if (listLength(server.monitors) == 0) return;
     bstr line = bstrCatPrintf(bstrEmpty(), "+%lld.%06lld ", cachedClock.ustime / 1000000,
                               cachedClock.ustime % 1000000);
-    if (c->flags & CLIENT_UNIX_SOCKET)
+    if (c->flags & CLIENT_SCRIPT)
+        line = bstrCatPrintf(line, "[%d lua]", c->db);
+    else if (c->flags & CLIENT_UNIX_SOCKET)
         line = bstrCatPrintf(line, "[%d unix:%s]", c->db, server.unixsocket);
     else
         line = bstrCatPrintf(line, "[%d %s]", c->db, clientPeerId(c));

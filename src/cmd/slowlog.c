@@ -54,8 +54,7 @@ static slowlogEntry *slowlogCreateEntry(client *c, long long durationUs) {
 static void slowlogAfterCall(const commandCallInfo *call) {
     client *c = call->c;
     long long durationUs = call->durationUs;
-    /* A script's own commands are not logged, as in Redis: its EVAL is. */
-    if (call->cmd->flags & CMD_SKIP_SLOWLOG || (call->c->flags & CLIENT_SCRIPT)) return;
+    if (call->cmd->flags & CMD_SKIP_SLOWLOG) return;
     if (server.slowlogLogSlowerThan < 0 || durationUs < server.slowlogLogSlowerThan) return;
     listAddNodeHead(server.slowlog, slowlogCreateEntry(c, durationUs));
     while ((long long)listLength(server.slowlog) > server.slowlogMaxLen) {

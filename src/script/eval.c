@@ -42,7 +42,7 @@ static const dictType scriptsType = {
 
 void evalInit(void) {
     scripts = dictCreate(&scriptsType);
-    evalLua = luaRedisNewInterpreter();
+    evalLua = luaRedisNewInterpreter(0);
 }
 
 /* ------------------------------------------------------------ shebang */
@@ -164,7 +164,7 @@ void evalFlush(void) {
     dictEmpty(scripts);
     scriptsBodyBytes = 0;
     lua_close(evalLua);
-    evalLua = luaRedisNewInterpreter();
+    evalLua = luaRedisNewInterpreter(0);
 }
 
 size_t evalCachedScripts(void) { return dictSize(scripts); }
@@ -201,6 +201,12 @@ void evalRun(client *c, int bySha, int readOnly) {
     } else {
         s = scriptForBody(c, c->argv[1], bstrLen(c->argv[1]), sha);
         if (!s) return;
+    }
+    /* A script that declares flags and not no-writes may write: the _RO
+     * forms refuse it rather than fail its first write. */
+    if (readOnly && !(s->flags & (SCRIPT_FLAG_EVAL_COMPAT_MODE | SCRIPT_FLAG_NO_WRITES))) {
+        replyError(c, "Can not execute a script with write flag using *_ro command.");
+        return;
     }
     lua_State *L = evalLua;
     setArgsGlobal(L, "KEYS", c->argv + 3, (int)numkeys);

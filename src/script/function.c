@@ -114,11 +114,16 @@ static int registrationError(lua_State *L, const char *msg) {
     return lua_error(L);
 }
 
-static int libraryHasFunction(library *lib, const char *name, size_t len) {
-    for (int i = 0; i < lib->count; i++)
+/* Whether lib registered a function called name: exactly (within one
+ * library "fs" and "FS" are two functions, as in Redis), or in any case
+ * (across libraries, where FCALL finds functions case-insensitively). */
+static int libraryHasFunction(library *lib, const char *name, size_t len, int anyCase) {
+    for (int i = 0; i < lib->count; i++) {
+        const char *n = lib->functions[i]->name;
         if (bstrLen(lib->functions[i]->name) == len &&
-            !strncasecmp(lib->functions[i]->name, name, len))
+            !(anyCase ? strncasecmp(n, name, len) : memcmp(n, name, len)))
             return 1;
+    }
     return 0;
 }
 
@@ -228,7 +233,7 @@ static int luaRegisterFunction(lua_State *L) {
     if (!validName(name, len))
         refusal = "Library names can only contain letters, numbers, or underscores(_) and must "
                   "be at least one character long";
-    else if (libraryHasFunction(lib, name, len))
+    else if (libraryHasFunction(lib, name, len, 0))
         refusal = "Function already exists in the library";
     if (refusal) {
         bstrFree(description);
@@ -399,7 +404,7 @@ static bstr installRefusal(library **libs, int n, int replace, int flushing, int
             function *f = lib->functions[j];
             int clash = 0;
             for (int k = 0; k < i && !clash; k++)
-                clash = libraryHasFunction(libs[k], f->name, bstrLen(f->name));
+                clash = libraryHasFunction(libs[k], f->name, bstrLen(f->name), 1);
             function *other = flushing ? NULL : lookupFunction(f->name, bstrLen(f->name));
             if (other && !(replace && namedAmong(libs, n, other->lib->name))) clash = 1;
             if (clash) return bstrCatPrintf(bstrEmpty(), "Function %s already exists", f->name);
@@ -604,7 +609,7 @@ void functionList(client *c, int withCode, const char *pattern, size_t plen) {
     long long shown = 0;
     for (size_t i = 0; i < n; i++) {
         library *lib = all[i];
-        if (pattern && !globMatch(pattern, plen, lib->name, bstrLen(lib->name), 0)) continue;
+        if (pattern && !globMatch(pattern, plen, lib->name, bstrLen(lib->name), 1)) continue;
         shown++;
         replyMapLen(c, withCode ? 4 : 3);
         replyBulkCString(c, "library_name");
@@ -682,6 +687,11 @@ void functionRestore(client *c, const char *payload, size_t len, int policy) {
 void functionStats(client *c) {
     syncWithLog();
     scriptRun *run = scriptCurrentRun();
+    /* Allowed while a function runs long, not while an EVAL script does. */
+    if (run && run->isEval && server.busyScriptReply) {
+        replyError(c, server.busyScriptReply);
+        return;
+    }
     replyMapLen(c, 2);
     replyBulkCString(c, "running_script");
     if (!run || run->isEval) {
@@ -769,7 +779,7 @@ static int makeLoadView(lua_State *L) {
 void functionInit(void) {
     libraries = dictCreate(&librariesType);
     functions = dictCreate(&functionsType);
-    lua_State *L = luaRedisNewInterpreter();
+    lua_State *L = luaRedisNewInterpreter(1);
     functionLua = L;
     loadViewRef = makeLoadView(L);
 }

@@ -9,6 +9,7 @@
 #include "script/lua_reply.h"
 #include "script/lua_sandbox.h"
 #include "script/script_run.h"
+#include "server/server.h"
 #include "lib/alloc.h"
 
 #include <lauxlib.h>
@@ -17,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Redis 7.0.15, the version whose behaviour redis-kv gives scripts. */
-#define SCRIPT_REDIS_VERSION "7.0.15"
-#define SCRIPT_REDIS_VERSION_NUM 0x0007000f
+/* The Redis version INFO and HELLO report (server.h's API level), so
+ * that a script and its client agree; the number is its
+ * 0x00MMmmpp form. */
+#define SCRIPT_REDIS_VERSION REDIS_API_VERSION
+#define SCRIPT_REDIS_VERSION_NUM 0x00070000
 
 /* redis.set_repl's flags (accepted and checked, nothing more). */
 #define REPL_NONE 0
@@ -121,7 +124,7 @@ static int redisSha1hex(lua_State *L) {
  * without "-CODE" gets ERR (luaPushError's rule). */
 static int redisErrorReply(lua_State *L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return raiseError(L, "wrong number or type of arguments");
+        return failCall(L, "wrong number or type of arguments", 0); /* returned, as Redis */
     size_t len;
     const char *s = lua_tolstring(L, 1, &len);
     if (len && s[0] == '-') {
@@ -137,7 +140,7 @@ static int redisErrorReply(lua_State *L) {
 
 static int redisStatusReply(lua_State *L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return raiseError(L, "wrong number or type of arguments");
+        return failCall(L, "wrong number or type of arguments", 0); /* returned, as Redis */
     lua_newtable(L);
     lua_pushvalue(L, 1);
     lua_setfield(L, -2, "ok");
@@ -174,7 +177,8 @@ static int redisSetresp(lua_State *L) {
 }
 
 static int redisSetRepl(lua_State *L) {
-    if (lua_gettop(L) != 1) return raiseError(L, "redis.set_repl() requires one argument.");
+    /* Redis 7.0 asks for "two" arguments and means one. */
+    if (lua_gettop(L) != 1) return raiseError(L, "redis.set_repl() requires two arguments.");
     int flags = (int)lua_tonumber(L, 1);
     if ((flags & ~REPL_ALL) != 0)
         return raiseError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or "
@@ -233,7 +237,7 @@ void luaRedisAddLoadTimeApi(lua_State *L) {
     setNumber(L, "REDIS_VERSION_NUM", SCRIPT_REDIS_VERSION_NUM);
 }
 
-static void pushApi(lua_State *L) {
+static void pushApi(lua_State *L, int forFunctions) {
     lua_newtable(L);
     luaRedisAddLoadTimeApi(L);
     setFunction(L, "setresp", redisSetresp);
@@ -243,10 +247,12 @@ static void pushApi(lua_State *L) {
     setFunction(L, "call", redisCall);
     setFunction(L, "pcall", redisPcall);
     setFunction(L, "set_repl", redisSetRepl);
-    setFunction(L, "replicate_commands", redisReplicateCommands);
-    setFunction(L, "breakpoint", redisBreakpoint);
-    setFunction(L, "debug", redisDebug);
     setFunction(L, "acl_check_cmd", redisAclCheckCmd);
+    if (!forFunctions) { /* EVAL only, as in Redis 7.0 */
+        setFunction(L, "replicate_commands", redisReplicateCommands);
+        setFunction(L, "breakpoint", redisBreakpoint);
+        setFunction(L, "debug", redisDebug);
+    }
     setNumber(L, "REPL_NONE", REPL_NONE);
     setNumber(L, "REPL_AOF", REPL_AOF);
     setNumber(L, "REPL_SLAVE", REPL_REPLICA);
@@ -254,14 +260,18 @@ static void pushApi(lua_State *L) {
     setNumber(L, "REPL_ALL", REPL_ALL);
 }
 
-lua_State *luaRedisNewInterpreter(void) {
+lua_State *luaRedisNewInterpreter(int forFunctions) {
     lua_State *L = luaSandboxCreate();
     if (!L) {
         serverLog(LL_WARNING, "Out of memory creating the Lua interpreter");
         abort();
     }
-    pushApi(L);
+    pushApi(L, forFunctions);
     luaSandboxSetGlobal(L, "redis");
+    if (forFunctions) { /* functions do not see the error handler */
+        lua_pushnil(L);
+        luaSandboxSetGlobal(L, "__redis__err__handler");
+    }
     luaSandboxSeal(L);
     return L;
 }

@@ -12,10 +12,11 @@
 #include <stddef.h>
 #include <lua.h>
 
-/* A new sealed interpreter (lua_sandbox.h) whose globals hold the whole
- * API as `redis`: what EVAL scripts and functions run in.  Aborts when
- * Lua cannot allocate at start-up. */
-lua_State *luaRedisNewInterpreter(void);
+/* A new sealed interpreter (lua_sandbox.h) whose globals hold the API as
+ * `redis`: what EVAL scripts run in, or functions (forFunctions: without
+ * replicate_commands, breakpoint, debug and the global error handler, as
+ * in Redis 7.0).  Aborts when Lua cannot allocate at start-up. */
+lua_State *luaRedisNewInterpreter(int forFunctions);
 
 /* Adds to the table on the top what a function library sees of the API
  * while it loads: log, the LOG_* levels and the version. */

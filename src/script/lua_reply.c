@@ -5,6 +5,7 @@
  * reads past the end it is given (a short reply reads as nil). */
 #include "script/lua_reply.h"
 #include "client/reply.h"
+#include "command/command.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -278,8 +279,14 @@ static void replyTable(client *c, lua_State *L, int idx, int scriptResp) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
         bstr e = bstrCatLen(bstrNewLen("-", 1), s, len);
-        if (ignore) replyErrorNoStats(c, e, bstrLen(e));
-        else replyErrorLen(c, e, bstrLen(e));
+        if (ignore) {
+            /* Counted when the command answered it; the call that
+             * returns it still failed, as in Redis. */
+            replyErrorNoStats(c, e, bstrLen(e));
+            if (c->cmd) c->cmd->stats.failedCalls++;
+        } else {
+            replyErrorLen(c, e, bstrLen(e));
+        }
         bstrFree(e);
         lua_pop(L, 1);
         return;
@@ -314,13 +321,11 @@ static void replyTable(client *c, lua_State *L, int idx, int scriptResp) {
         size_t flen, slen;
         const char *fmt = lua_tolstring(L, -2, &flen);
         const char *str = lua_tolstring(L, -1, &slen);
-        if (fmt && str && lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING &&
-            flen == 3)
-            replyVerbatim(c, str, slen, fmt);
-        else
-            replyError(c, "Bad verbatim_string");
+        int ok = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING && flen == 3;
+        if (ok) replyVerbatim(c, str, slen, fmt);
         lua_pop(L, 3);
-        return;
+        if (ok) return;
+        /* Not a verbatim string after all: the table is an array, as in Redis. */
     }
     replyArray(c, L, idx, scriptResp);
 }

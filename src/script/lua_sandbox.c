@@ -210,6 +210,27 @@ static int sandboxLoad(lua_State *L) {
     return sandboxLoadstring(L);
 }
 
+/* pcall as Redis 7.0 gives it: an error raised as a table {err = "..."}
+ * (redis.call's, redis.error_reply's) is caught as its message, a
+ * string, so scripts written for older Redis keep working. */
+static int sandboxPcall(lua_State *L) {
+    luaL_checkany(L, 1);
+    int argc = lua_gettop(L);
+    if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) == 0) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, 1);
+        return lua_gettop(L);
+    }
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "err");
+        if (lua_isstring(L, -1)) lua_replace(L, -2);
+        else lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
 /* Replaces the base functions that would see a proxy's emptiness, or
  * write past it, or load bytecode. */
 static void installProxyAwareFunctions(lua_State *L) {
@@ -231,6 +252,8 @@ static void installProxyAwareFunctions(lua_State *L) {
     lua_setglobal(L, "loadstring");
     lua_pushcfunction(L, sandboxLoad);
     lua_setglobal(L, "load");
+    lua_pushcfunction(L, sandboxPcall);
+    lua_setglobal(L, "pcall");
 }
 
 /* ------------------------------------------------------------ error handler */
@@ -245,12 +268,22 @@ static int errorLocation(lua_State *L, lua_Debug *ar) {
     return 1;
 }
 
+/* tostring(v) of the value at idx, pushed, as Lua's tostring words it
+ * ("nil", "true", "table: 0x..."); the base function is kept in the
+ * registry, out of the scripts' reach. */
+static void pushToString(lua_State *L, int idx) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "redis_kv_tostring");
+    lua_pushvalue(L, idx);
+    lua_call(L, 1, 1);
+}
+
 static int errorHandler(lua_State *L) {
     lua_settop(L, 1);
     if (!lua_istable(L, 1)) {
-        const char *msg = lua_tostring(L, 1);
         lua_newtable(L);
-        lua_pushfstring(L, "ERR %s", msg ? msg : "(error object is not a string)");
+        lua_pushliteral(L, "ERR ");
+        pushToString(L, 1);
+        lua_concat(L, 2);
         lua_setfield(L, -2, "err");
         lua_replace(L, 1);
     }
@@ -329,6 +362,8 @@ lua_State *luaSandboxCreate(void) {
     openLibrary(L, "bit", luaopen_bit);
     openLibrary(L, "struct", luaopen_struct);
     openLibrary(L, "cmsgpack", luaopen_cmsgpack);
+    lua_getglobal(L, "tostring");
+    lua_setfield(L, LUA_REGISTRYINDEX, "redis_kv_tostring");
     installProxyAwareFunctions(L);
     lua_pushcfunction(L, errorHandler);
     lua_pushvalue(L, -1);
@@ -374,6 +409,19 @@ void luaSandboxSeal(lua_State *L) {
         makeProxy(L, 1);
         lua_setfield(L, real, protectedLibraries[i]);
     }
+    /* Strings' metatable reads methods through the string library's
+     * proxy, and getmetatable('') answers a proxy of it: neither can be
+     * changed. */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_getfield(L, real, "string");
+        lua_setfield(L, -2, "__index");
+        lua_pushvalue(L, -1);
+        makeProxy(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     /* Reading a missing global is an error. */
     lua_newtable(L);
     lua_pushcfunction(L, refuseMissingGlobal);

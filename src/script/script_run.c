@@ -210,7 +210,10 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     command *cmd = commandLookup(argv, argc);
     if (!cmd) return "Unknown Redis command called from script";
     const char *refusal = callRefusal(run, cmd, argc);
-    if (refusal) return refusal;
+    if (refusal) {
+        cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
+        return refusal;
+    }
     client *sc = scriptClient;
     sc->resp = run->resp;
     sc->argc = argc;
