@@ -431,6 +431,8 @@ long long commandCallsTotal(void) { return callsTotal; }
  * keys (write_outcome.h). */
 static int callTouchedKeys;
 
+void commandMarkDataRead(void) { callTouchedKeys = 1; }
+
 /* Runs c->cmd, then does the bookkeeping every call gets: the command's
  * stats, failed-call counting, and the observers.  Nests (EXEC).  A
  * top-level call whose writes (or whose reads of writes) may still be

@@ -217,6 +217,12 @@ void commandCall(client *c);
  * keep state per client (tracking) credit caller. */
 void commandCallAs(client *c, client *caller);
 
+/* Marks the call under way as one that read data kept in the log without
+ * being flagged write or readonly (FCALL and FUNCTION LIST read the
+ * function libraries): if the iteration's log write fails, its reply is
+ * replaced like a read's (write_outcome.h). */
+void commandMarkDataRead(void);
+
 /* The flags a request runs with.  A command's flags are fixed, except
  * where its arguments decide (EVAL of a script that declares flags, which
  * then runs as a write or as a read: script/); the layer that knows

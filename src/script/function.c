@@ -518,7 +518,12 @@ void functionLoadFromLog(void) {
     metaVersionSeen = dbMetaVersion();
 }
 
+/* Called by every command that reads or changes the libraries: they are
+ * brought in line with the log, and the call counts as a read of data
+ * for write_outcome.h (a library change undone by a failed log write
+ * must not show in the replies of its iteration). */
 static void syncWithLog(void) {
+    commandMarkDataRead();
     if (dbMetaVersion() != metaVersionSeen) functionLoadFromLog();
 }
 

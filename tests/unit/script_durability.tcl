@@ -942,6 +942,17 @@ start_server {tags {scripting diskfull redis-kv-only needs:own-server}} {
         assert_error_equal $::sd_misconf {$c function delete la}
         assert_error_equal $::sd_misconf {$c function flush}
         assert_error_equal $::sd_misconf {$c function restore [$c function dump] replace}
+        # In one packet: no reply may show a library change that did not
+        # reach the log (FCALL and FUNCTION LIST read the libraries the
+        # failed writes changed for a moment; they answer MISCONF too).
+        set replies [pipeline_replies $c [list \
+            [list function load [sd_lib lz 1]] [list fcall lz_ver 0] [list function list] \
+            [list function delete la] [list fcall la_ver 0]]]
+        foreach r $replies what {"load lz" "fcall lz_ver" list "delete la" "fcall la_ver"} {
+            assert_equal "ERR!$::sd_misconf" $r "$what in the packet of failed library changes"
+        }
+        assert_equal {la v1} [$c fcall la_ver 0]
+        assert_error "*Function not found*" {$c fcall lz_ver 0}
         # Scripts that write fail as a whole.
         assert_error_equal $::sd_misconf {$c eval $::sd_many_eval 6 {*}$::sd_many_keys new x}
         assert_error_equal $::sd_misconf {$c fcall many 6 {*}$::sd_many_keys new x}
