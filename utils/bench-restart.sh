@@ -36,7 +36,7 @@ export REDIS=${REDIS:-1}
 export TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 python3 - "$ROUNDS" "$KEYS" <<'PY'
-import os, re, shlex, signal, socket, statistics, subprocess, sys, time, glob
+import os, re, shlex, socket, statistics, subprocess, sys, time, glob
 
 rounds, keys = int(sys.argv[1]), int(sys.argv[2])
 tmp = os.environ["TMP"]
@@ -45,32 +45,18 @@ def freeport():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 sys.path.insert(0, "utils")
-from bench_lib import ping  # noqa: E402 (after the path it needs)
+from bench_lib import Server as BaseServer  # noqa: E402 (after the path it needs)
 
-class Server:
+class Server(BaseServer):
+    """bench_lib's server on a data directory of the caller's choice (two
+    builds may load the same files), never emptied."""
     def __init__(self, name, argv, port, workdir):
-        self.name, self.argv, self.port, self.dir = name, argv, port, workdir
+        super().__init__(name, argv, port, workdir)
+        self.dir = workdir
         self.log = os.path.join(workdir, "server.log")
-        self.proc = None
 
     def start(self):
-        """Starts the server; returns seconds from exec to the first +PONG."""
-        open(self.log, "w").close()
-        t0 = time.monotonic()
-        self.proc = subprocess.Popen(self.argv + ["--port", str(self.port), "--bind", "127.0.0.1",
-                                                  "--dir", self.dir, "--logfile", self.log],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not ping(self.port):
-            if self.proc.poll() is not None:
-                sys.exit(f"{self.name} exited; see {self.log}")
-            if time.monotonic() - t0 > 120:
-                sys.exit(f"{self.name} did not answer in 120 s")
-            time.sleep(0.001)
-        return time.monotonic() - t0
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
+        return super().start(fresh=False)
 
     def loaded(self):
         """The server's own load time and its description, from its log."""
