@@ -21,6 +21,7 @@ It uses the keys __geo_oracle__ and __zset_oracle__ and deletes them at the
 end.  Python 3 standard library only.
 """
 
+import math
 import random
 import socket
 import sys
@@ -119,6 +120,17 @@ def geo_points(rng):
         # Coordinates as users type them: a few decimals.
         pts.append((round(rng.uniform(-180, 180), rng.randint(0, 6)),
                     round(rng.uniform(-85, 85), rng.randint(0, 6))))
+    for lon, lat, shape, sizes in EDGE_SEARCHES:
+        half_h = (sizes[0] if shape == "radius" else sizes[1] / 2) * 1000
+        half_w = (sizes[0] if shape == "radius" else sizes[0] / 2) * 1000
+        dlat = math.degrees(half_h / 6372797.560856)
+        dlon = math.degrees(half_w / 6372797.560856 /
+                            math.cos(math.radians(abs(lat) + dlat)))
+        for _ in range(40):
+            plon = lon + rng.uniform(-dlon, dlon)
+            plon = plon - 360 if plon > 180 else plon + 360 if plon < -180 else plon
+            plat = max(-LAT_MAX, min(LAT_MAX, lat + rng.uniform(-dlat, dlat)))
+            pts.append((plon, plat))
     clusters = [(13.36, 38.11, 0.6), (179.9, 10.0, 0.3), (-179.9, -10.0, 0.3),
                 (0.0, 0.0, 0.2), (100.0, 84.9, 0.3), (-60.0, -84.95, 0.2),
                 (-74.0, 40.7, 0.05)]
@@ -153,6 +165,8 @@ def geo_searches(rng, pts):
         out.append((("lonlat", lon, lat), "box", (rng.uniform(1, 200),
                                                   rng.uniform(1, 200)),
                     rng.choice(units)))
+    for lon, lat, shape, sizes in EDGE_SEARCHES:
+        out.append((("lonlat", lon, lat), shape, sizes, "km"))
     # Radii so large that the neighbours wrap onto each other.
     for r in (3000.0, 7000.0, 10000.0, 20000.0):
         out.append((("lonlat", 10.0, 20.0), "radius", (r,), "km"))
@@ -162,6 +176,42 @@ def geo_searches(rng, pts):
         out.append((("member", idx), "box", (rng.uniform(1, 200),
                                              rng.uniform(1, 200)), "km"))
     return out
+
+
+MERIDIAN_PAIRS = [
+    (-76.851807337650939, -37.564521288762108, 32.030458262670081),
+    (72.998754742089062, 26.700023539224645, -81.922292367984682),
+    (18.278615492525773, -10.86428602964817, 52.392413070142453),
+    (173.88031247718271, -79.011890075175046, 69.772534246916194),
+    (136.41428118404667, -63.602103613597393, 83.934204927149324),
+    (134.15466861527165, -27.712924975302499, 47.108999002775647),
+    (34.179801463233218, -78.148211381932825, 66.441789642647734),
+    (-34.651329449681242, 70.825133657001487, -41.519252181294952),
+    (-77.838751290849757, 39.695566955346408, -47.468965483116435),
+    (-152.74664532986779, -84.262249241239502, 58.655090641069734),
+    (-126.8446941798761, 29.030485355309438, -59.194198983811866),
+    (-140.79062303565007, 80.34658935635656, -75.952051221836385),
+    (-171.48475884994713, 44.194546998103419, -45.348330703726191),
+    (-109.13172865711698, -84.364347308578132, 62.958467550556406),
+    (-78.385877506055806, -37.972307728124925, 52.795596531497125),
+    (84.066097989709135, -64.285489185380513, 63.321659741141673),
+    (-142.88655698433823, 54.723601043095613, -54.818703844127569),
+    (-112.06649296547589, -64.918084624185269, 20.597688418625708),
+    (47.051217438211296, -60.124974714184631, 5.0863350695401124),
+]
+
+
+# Southern searches where the step Redis picks depends on measuring the
+# longitude span at the pole-side edge of the shape (lon, lat, shape,
+# sizes in km); geo_points puts members all over each one, so that the
+# order of the results shows the cells.
+EDGE_SEARCHES = [
+    (87.156409, -65.736716, "box", (67.0799, 33.9506)),
+    (85.804783, -78.367177, "radius", (16.4857,)),
+    (-73.311874, -79.955959, "radius", (31.681,)),
+    (-58.094095, -78.268710, "radius", (151.175,)),
+    (168.640113, -61.980434, "box", (1105.49, 540.412)),
+]
 
 
 def member(i):
@@ -180,6 +230,11 @@ def gen_geo(c):
         i = rng.randrange(len(pts))
         pts.append((pts[i][0], rng.uniform(-LAT_MAX, LAT_MAX)))
         pairs.append((i, len(pts) - 1))
+    # ... and pairs where that shortcut shows in the printed digits: the
+    # haversine formula would give another last digit (lon, lat1, lat2).
+    for lon, lat1, lat2 in MERIDIAN_PAIRS:
+        pts += [(lon, lat1), (lon, lat2)]
+        pairs.append((len(pts) - 2, len(pts) - 1))
     lines = []
 
     lines.append("/* GEOADD (lon, lat); ZSCORE; GEOPOS; GEOHASH. */")
