@@ -44,7 +44,7 @@ class Client:
         out = [b"*%d\r\n" % len(args)]
         for a in args:
             if not isinstance(a, bytes):
-                a = str(a).encode()
+                a = str(a).encode("latin-1")
             out.append(b"$%d\r\n%s\r\n" % (len(a), a))
         self.sock.sendall(b"".join(out))
         return self.read()
@@ -70,17 +70,40 @@ class Client:
 
 
 def cstr(s):
-    """A C string literal for s."""
+    """A C string literal for s (a hex escape followed by a hex digit
+    closes the literal, since C would read the digit into the escape)."""
     out = ['"']
+    escaped = False
     for ch in s:
+        if escaped and ch in "0123456789abcdefABCDEF":
+            out.append('" "')
+        escaped = False
         if ch in '"\\':
             out.append("\\" + ch)
         elif " " <= ch <= "~":
             out.append(ch)
         else:
             out.append("\\x%02x" % ord(ch))
+            escaped = True
     out.append('"')
     return "".join(out)
+
+
+def cbytes(s):
+    """A C string literal and its length, for strings with NUL bytes."""
+    return "%s, %d" % (cstr(s), len(s))
+
+
+def cll(v):
+    """A C long long literal (LLONG_MIN has none)."""
+    return "LLONG_MIN" if v == -2 ** 63 else "%dLL" % v
+
+
+def joined(reply):
+    """A member list as one C string ("a,b,c"), or NULL for an error."""
+    if isinstance(reply, tuple):
+        return "NULL"
+    return cstr(",".join(reply))
 
 
 def cdouble(x):
@@ -372,7 +395,115 @@ def gen_zrange(c):
         lines.append("    {%s, %s, %s}," % (
             cstr(start), cstr(incr), "NULL" if isinstance(got, tuple) else cstr(got)))
     lines.append("};")
+    lines.append("")
+    lines += gen_zranges(c)
     c.call("DEL", ZSET_KEY)
+    return lines
+
+
+# The sets the range tables query (member, score); the tests rebuild them.
+SCORE_SET = [("ninf", "-inf"), ("m1", "-1"), ("zero", "0"),
+             ("den", "5e-324"), ("one", "1"), ("onefive", "1.5"),
+             ("two", "2"), ("pinf", "inf")]
+LEX_SET = ["", "a", "b", "b\0", "c", "\xff"]
+# How test_zrange.c names those members in its joined lists.
+LEX_LABELS = {"": "<empty>", "b\0": "b<nul>", "\xff": "<ff>"}
+
+
+def lex_labels(reply):
+    if isinstance(reply, tuple):
+        return reply
+    return [LEX_LABELS.get(m, m) for m in reply]
+
+
+def gen_zranges(c):
+    lines = []
+    c.call("DEL", ZSET_KEY)
+    for m, sc in SCORE_SET:
+        c.call("ZADD", ZSET_KEY, sc, m)
+    lines.append("/* ZRANGEBYSCORE <bound> +inf and -inf <bound> on scoreSet:")
+    lines.append(" * the members, or NULL for \"min or max is not a float\". */")
+    lines.append("static const zboundCase zscoreBoundCases[] = {")
+    bounds = ["1", "(1", "( 1", " 1", "1 ", "(", "", "((1", "(inf", "inf",
+              "+inf", "-inf", "(-inf", "1e400", "(1e400", "-1e400",
+              "1e-400", "(1e-400", "nan", "(nan", "-nan", "0x1", "0x1p-1",
+              "1\0z", "(1\0z", "\0", "(\0", "abc", "[1", "1e", "\t1",
+              "\n(1", "+1", "(+1", "-0", "(-0", "(0", "0", "5e-324",
+              "(5e-324", "1.5", "(1.5", "2", "(2", "infinity", "(-infinity",
+              "1.", ".5", "(.5", "-", "+", "(-", "0x", "1,5", "1_0"]
+    for b in bounds:
+        asmin = c.call("ZRANGEBYSCORE", ZSET_KEY, b, "+inf")
+        asmax = c.call("ZRANGEBYSCORE", ZSET_KEY, "-inf", b)
+        lines.append("    {%s, %s, %s}," % (cbytes(b), joined(asmin), joined(asmax)))
+    lines.append("};")
+    lines.append("")
+    lines.append("/* ZRANGEBYSCORE <min> <max> on scoreSet (both bounds valid). */")
+    lines.append("static const zpairCase zscorePairCases[] = {")
+    pairs = [("1", "1"), ("(1", "1"), ("1", "(1"), ("(1", "(1"), ("2", "1"),
+             ("-inf", "-inf"), ("(-inf", "-inf"), ("inf", "inf"),
+             ("inf", "(inf"), ("-inf", "inf"), ("(-inf", "(inf"),
+             ("0", "(5e-324"), ("-0", "0"), ("(-0", "0"), ("1", "1.5"),
+             ("(1", "(2"), ("+inf", "-inf")]
+    for a, b in pairs:
+        got = c.call("ZRANGEBYSCORE", ZSET_KEY, a, b)
+        lines.append("    {%s, %s, %s}," % (cbytes(a), cbytes(b), joined(got)))
+    lines.append("};")
+    lines.append("")
+
+    c.call("DEL", ZSET_KEY)
+    for m in LEX_SET:
+        c.call("ZADD", ZSET_KEY, "0", m)
+    lines.append("/* ZRANGEBYLEX <bound> + and - <bound> on lexSet: the members")
+    lines.append(" * (named as lexSet names them), or NULL for \"min or max")
+    lines.append(" * not valid string range item\". */")
+    lines.append("static const zboundCase zlexBoundCases[] = {")
+    bounds = ["-", "+", "[a", "(a", "[", "(", "", "a", "--", "++", "+\0x",
+              "-\0", "[b\0", "(b\0", "(b", "[b", "[\xff", "(\xff",
+              "[\xff\0", "[c", "(c", "-a", "+a", "\0", "]a", "[\0", "(\0"]
+    for b in bounds:
+        asmin = c.call("ZRANGEBYLEX", ZSET_KEY, b, "+")
+        asmax = c.call("ZRANGEBYLEX", ZSET_KEY, "-", b)
+        lines.append("    {%s, %s, %s}," % (cbytes(b), joined(lex_labels(asmin)),
+                                            joined(lex_labels(asmax))))
+    lines.append("};")
+    lines.append("")
+    lines.append("/* ZRANGEBYLEX <min> <max> on lexSet (both bounds valid). */")
+    lines.append("static const zpairCase zlexPairCases[] = {")
+    pairs = [("-", "-"), ("+", "+"), ("+", "-"), ("-", "+"), ("[a", "[a"),
+             ("(a", "[a"), ("[a", "(a"), ("[b", "[a"), ("[", "["), ("(", "["),
+             ("-", "[a"), ("[a", "+"), ("+", "[a"), ("[c", "-"), ("[b", "(b\0"),
+             ("[b", "[b\0"), ("(a", "(b")]
+    for a, b in pairs:
+        got = c.call("ZRANGEBYLEX", ZSET_KEY, a, b)
+        lines.append("    {%s, %s, %s}," % (cbytes(a), cbytes(b),
+                                            joined(lex_labels(got))))
+    lines.append("};")
+    lines.append("")
+
+    c.call("DEL", ZSET_KEY)
+    c.call("ZADD", ZSET_KEY, "1", "a", "2", "b", "3", "c", "4", "d")
+    lines.append("/* ZRANGE <start> <end> on {a, b, c, d}. */")
+    lines.append("static const zrankCase zrankCases[] = {")
+    ranks = [(0, -1), (-100, 100), (2, 1), (-1, -1), (4, 5), (3, 3), (-5, -5),
+             (-4, -4), (-5, -4), (0, 0), (1, -2), (-2, 1), (-3, 3),
+             (-9223372036854775808, 9223372036854775807),
+             (9223372036854775807, -9223372036854775808),
+             (-9223372036854775808, -9223372036854775808), (5, -1)]
+    for a, b in ranks:
+        got = c.call("ZRANGE", ZSET_KEY, str(a), str(b))
+        lines.append("    {%s, %s, %s}," % (cll(a), cll(b), joined(got)))
+    lines.append("};")
+    lines.append("")
+    lines.append("/* ZRANGEBYSCORE -inf +inf LIMIT <offset> <count> on {a, b, c, d}. */")
+    lines.append("static const zrankCase zlimitCases[] = {")
+    limits = [(0, -1), (-1, 2), (1, -5), (1, 0), (3, 10), (4, 1), (0, 1),
+              (2, 2), (9223372036854775807, 1), (0, 9223372036854775807),
+              (-9223372036854775808, -1)]
+    for a, b in limits:
+        got = c.call("ZRANGEBYSCORE", ZSET_KEY, "-inf", "+inf", "LIMIT",
+                     str(a), str(b))
+        lines.append("    {%s, %s, %s}," % (cll(a), cll(b), joined(got)))
+    lines.append("};")
     return lines
 
 
