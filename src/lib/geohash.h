@@ -192,9 +192,10 @@ int geoSearchRanges(const geoSearch *search, geoScoreRange out[GEO_CELL_COUNT]);
 /* 1 if the point (lon, lat), a member's decoded position, is inside the
  * shape; *meters is then its distance from the shape's centre (divide by
  * toMeters for WITHDIST).  A radius includes its circle.  A box holds a
- * point whose distance from the centre's parallel (along its meridian) is
- * at most half the height, and whose distance from the centre's meridian
- * (along the point's own parallel) at most half the width. */
+ * point when its north-south distance from the centre (the latitude
+ * difference along a meridian) is at most half the height, and the
+ * great-circle distance from the point to the point of the centre's
+ * longitude at its own latitude is at most half the width. */
 int geoShapeContains(const geoShape *shape, double lon, double lat,
                      double *meters);
 
