@@ -20,8 +20,11 @@
  * Decoding
  *   A score decodes to the centre of its step-26 cell, each coordinate
  *   clamped to the valid range (that is how lon 180 comes back as 180).
- *   GEOPOS replies the centre with numFormatLongDouble(.., 1) (lib/numfmt.h,
- *   Redis's "human" long double form).
+ *   GEOPOS and WITHCOORD reply the centre with numFormatLongDouble(.., 1)
+ *   (lib/numfmt.h, Redis's "human" long double form): a bulk string in
+ *   RESP2, a RESP3 double of the same text.  Distances (geoFormatDistance)
+ *   are bulk strings in both protocols; WITHHASH is the score as an
+ *   integer.
  *
  * Search (GEOSEARCH, GEORADIUS)
  *   geoSearchCells picks a step from the radius (or the box's half
