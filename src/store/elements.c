@@ -32,7 +32,8 @@
 
 /* No limit: what an undo or a trim's keeping puts back already was, in
  * whatever encoding it had. */
-static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                                     UINT32_MAX};
 
 /* Bytes on disk of an element record of a key of klen bytes, a name of
  * nlen bytes and a value of vlen bytes. */
