@@ -11,9 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "lib/alloc.h"
 #include "store/collection.h"
+#include "store/segment.h"
+#include "store/store.h"
 #include "test.h"
+#include "test_util.h"
 
 static const collLimits defaults = COLL_LIMITS_DEFAULT;
 
@@ -430,6 +435,170 @@ static void testGuards(void) {
     }
 }
 
+/* ---- Round trips through the store ------------------------------------------ */
+
+#define T0 1700000000000LL
+
+/* Every zset key "z0".."z3" of db 0: its encoding, then member=score in
+ * order (scores to 17 digits, -0 told apart), to xfree. */
+static char *digest(store *s) {
+    size_t cap = 1 << 20, n = 0;
+    char *out = xmalloc(cap);
+    out[0] = '\0';
+    for (int k = 0; k < 4; k++) {
+        char key[4];
+        snprintf(key, sizeof(key), "z%d", k);
+        const collection *c = storeCollection(s, 0, key, 2);
+        n += (size_t)snprintf(out + n, cap - n, "%s:%s:", key, c ? collEncodingName(c) : "none");
+        collIter it;
+        collElem e;
+        if (c) collIterInit(&it, c);
+        while (c && collIterNext(&it, &e) && n + e.nlen + 64 < cap) {
+            memcpy(out + n, e.name, e.nlen);
+            n += e.nlen;
+            n += (size_t)snprintf(out + n, cap - n, "=%s%.17g,", signbit(e.score) ? "s" : "",
+                                  e.score);
+        }
+        out[n++] = '\n';
+        out[n] = '\0';
+    }
+    return out;
+}
+
+static int randomZsetWrite(store *s) {
+    char key[4], member[80];
+    snprintf(key, sizeof(key), "z%d", (int)(rng() % 4));
+    int universe = key[1] == '0' ? 300 : 60; /* z0 grows past 128 */
+    int len = snprintf(member, sizeof(member), "m%d", (int)(rng() % universe));
+    if (rng() % 50 == 0) { /* a long member converts */
+        memset(member + len, 'x', 70 - (size_t)len);
+        len = 70;
+    }
+    if (rng() % 5 == 0) {
+        int rc = storeElementDelete(s, 0, COLL_ZSET, key, 2, member, (size_t)len);
+        return rc == STORE_OK || rc == STORE_MISSING;
+    }
+    double score = rng() % 10 == 0 ? -0.0 : (double)(rng() % 40) / 4 - 5;
+    return storeZsetPut(s, 0, key, 2, member, (size_t)len, score, NULL) == STORE_OK;
+}
+
+static void dropHints(const char *dir) {
+    uint64_t *ids;
+    size_t n;
+    char err[256];
+    if (segmentListIds(dir, &ids, &n, err, sizeof(err)) != 0) return;
+    for (size_t i = 0; i < n; i++) {
+        char *p = segmentPath(dir, ids[i], ".hint");
+        unlink(p);
+        xfree(p);
+    }
+    xfree(ids);
+}
+
+static int compactAll(store *s) {
+    char err[256];
+    if (storeCompactStart(s, err, sizeof(err)) != 0) return 0;
+    int ok = 1;
+    while (storeCompacting(s)) {
+        ok &= randomZsetWrite(s);
+        storeCompactStep(s);
+        usleep(200);
+    }
+    return ok;
+}
+
+static int sameDigest(char *a, char *b) {
+    int same = strcmp(a, b) == 0;
+    if (!same) printf("  digests differ:\n%s---\n%s", a, b);
+    xfree(a);
+    xfree(b);
+    return same;
+}
+
+static void testStore(void) {
+    TEST_CASE("store: zsets read the same after restarts with and without hints, and compaction") {
+        char *dir = makeTempDir("zset");
+        rngState = 5;
+        store *s = testOpenStore(dir, 4096, 4, T0);
+        int ok = 1;
+        for (int i = 0; i < 3000; i++) ok &= randomZsetWrite(s);
+        ASSERT(ok);
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeWaitHints(s);
+        char *before = digest(s);
+        ASSERT(strstr(before, "z0:skiplist:") != NULL);
+        storeClose(s);
+        s = testOpenStore(dir, 4096, 4, T0);
+        storeStats st;
+        storeGetStats(s, &st);
+        ASSERT(st.segmentsFromHints > 0);
+        ASSERT_EQ_UINT(st.damageReports, 0);
+        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeClose(s);
+        dropHints(dir);
+        s = testOpenStore(dir, 4096, 4, T0);
+        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        xfree(before);
+        ASSERT(compactAll(s));
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        before = digest(s);
+        storeClose(s);
+        s = testOpenStore(dir, 4096, 4, T0); /* the merge's outputs, from their hints */
+        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        storeClose(s);
+        dropHints(dir);
+        s = testOpenStore(dir, 4096, 4, T0);
+        ASSERT(sameDigest(before, digest(s)));
+        storeGetStats(s, &st);
+        ASSERT_EQ_UINT(st.damageReports, 0);
+        storeClose(s);
+        removeTree(dir);
+    }
+    TEST_CASE("store: a failed write undoes zset puts, moves and removes, encoding included") {
+        char *dir = makeTempDir("zset");
+        store *s = testOpenStore(dir, 1 << 20, 4, T0);
+        char m[16];
+        for (int i = 0; i < 128; i++) {
+            snprintf(m, sizeof(m), "m%d", i);
+            ASSERT_EQ_INT(storeZsetPut(s, 0, "z0", 2, m, strlen(m), i % 7, NULL), STORE_OK);
+        }
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "z1", 2, "only", 4, -0.0, NULL), STORE_OK);
+        char *before = digest(s);
+        ASSERT(strstr(before, "z0:listpack:") != NULL);
+        storeSetDeferredWrites(s, 1);
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "z0", 2, "m3", 2, 100, NULL), STORE_OK);
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "z0", 2, "new", 3, 1, NULL), STORE_OK); /* converts */
+        ASSERT_EQ_INT(storeElementDelete(s, 0, COLL_ZSET, "z0", 2, "m5", 2), STORE_OK);
+        ASSERT_EQ_INT(storeElementDelete(s, 0, COLL_ZSET, "z1", 2, "only", 4), STORE_OK);
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "z2", 2, "fresh", 5, 1, NULL), STORE_OK);
+        ASSERT(strstr(digest(s), "z0:skiplist:") != NULL);
+        fsizeLimit lim;
+        ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
+        ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
+        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT_EQ_INT(storeCheckAccounting(s), 0);
+        storeClose(s);
+        s = testOpenStore(dir, 1 << 20, 4, T0);
+        ASSERT(sameDigest(before, digest(s)));
+        storeClose(s);
+        removeTree(dir);
+    }
+    TEST_CASE("store: a NaN score or a value not of 8 bytes is refused; WRONGTYPE on a hash") {
+        char *dir = makeTempDir("zset");
+        store *s = testOpenStore(dir, 1 << 20, 4, T0);
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "z0", 2, "a", 1, NAN, NULL), STORE_ERR_WRITE);
+        ASSERT_EQ_INT(storeElementPut(s, 0, COLL_ZSET, "z0", 2, "a", 1, "1", 1, NULL),
+                      STORE_ERR_WRITE);
+        ASSERT_EQ_INT(storeElementPut(s, 0, COLL_HASH, "h", 1, "f", 1, "v", 1, NULL), STORE_OK);
+        ASSERT_EQ_INT(storeZsetPut(s, 0, "h", 1, "a", 1, 1, NULL), STORE_WRONGTYPE);
+        ASSERT_EQ_INT(storeKeyType(s, 0, "z0", 2), STORE_TYPE_NONE);
+        storeClose(s);
+        removeTree(dir);
+    }
+}
+
 int main(void) {
     testOrder();
     testLex();
@@ -438,5 +607,6 @@ int main(void) {
     testRandomAndScan();
     testMemory();
     testGuards();
+    testStore();
     return testReport();
 }

@@ -1350,8 +1350,8 @@ static void testHints(void) {
         char *dir = makeTempDir("segment");
         hintWriter *w = hintWriterOpen(dir, 1, errbuf, sizeof(errbuf));
         recordHeader h = {.type = RECORD_SET, .keylen = 1, .vallen = 1};
-        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "a", errbuf, sizeof(errbuf)), 0);
-        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "b", errbuf, sizeof(errbuf)), -1);
+        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "a", NULL, errbuf, sizeof(errbuf)), 0);
+        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "b", NULL, errbuf, sizeof(errbuf)), -1);
         ASSERT_EQ_INT(hintWriterCommit(w, 1000, 1, 1, errbuf, sizeof(errbuf)), -1);
         ASSERT(!fileExists(dir, 1, ".hint"));
         ASSERT(!fileExists(dir, 1, ".hint.tmp"));
