@@ -26,7 +26,10 @@
  *     it hold more than set-max-intset-entries (with 3: SADD of 1 2 3
  *     stays, a 4th converts; a limit above 2^30 counts as 2^30);
  *   - never back: removals leave the encoding as it is;
- *   - a list is always LIST (Redis 7.0 answers "quicklist" for any list).
+ *   - a list is always LIST (Redis 7.0 answers "quicklist" for any list);
+ *   - a sorted set starts ZPACKED and becomes a SKIPLIST when a member
+ *     longer than zset-max-listpack-value arrives, or a new member makes
+ *     it hold more than zset-max-listpack-entries (collection.h).
  * The limits are read at each put, so a CONFIG SET applies to the next
  * write (and a lowered limit converts at the next new element, not at a
  * replace, as in Redis).

@@ -1,6 +1,7 @@
 /* store/collection.h -- the in-memory index of one collection (a hash, a
- * set; later sorted sets and lists): its elements by name, each with the
- * location of the log record that holds it.
+ * set, a list, a sorted set): its elements by name, each with the
+ * location of the log record that holds it (and, for a sorted set, its
+ * score: "Sorted sets" below).
  *
  * What lives where.  A collection's element NAMES (hash fields, set
  * members) live here, in memory; element VALUES (a hash field's value)

@@ -390,7 +390,7 @@ static void testRandomAndScan(void) {
 }
 
 static void testMemory(void) {
-    TEST_CASE("skiplist: bytes per 16-byte member, 100000 members (76.9 at 10^6)") {
+    TEST_CASE("skiplist: bytes per 16-byte member, 100000 members (77.7 at 10^6)") {
         collection *c = collCreate(COLL_ZSET);
         char name[32];
         for (uint32_t i = 0; i < 100000; i++) {
@@ -403,7 +403,7 @@ static void testMemory(void) {
         ASSERT(per > 60 && per < 90);
         collFree(c);
     }
-    TEST_CASE("listpack: 10 members of 10 bytes take 18 + 10 bytes each, plus the struct") {
+    TEST_CASE("listpack: 10 members of 10 bytes take 18 + 10 bytes each, plus the struct (35.2)") {
         collection *c = collCreate(COLL_ZSET);
         char name[16];
         for (int i = 0; i < 10; i++) {

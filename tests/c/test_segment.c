@@ -1215,7 +1215,7 @@ static void testHints(void) {
         char *h = readFile(dir, 4, ".hint", &len);
         ASSERT_EQ_UINT(len, HINT_HEADER_SIZE + HINT_ENTRY_SIZE + 3 + HINT_TRAILER_SIZE);
         ASSERT(memcmp(h, "RKVHINT1", 8) == 0);
-        ASSERT_EQ_UINT(recordGetU32(h + 8), 1);
+        ASSERT_EQ_UINT(recordGetU32(h + 8), HINT_VERSION);
         ASSERT_EQ_UINT(recordGetU64(h + 16), 4);
         const char *e = h + HINT_HEADER_SIZE;
         ASSERT_EQ_INT(e[0], RECORD_SET);
