@@ -843,7 +843,9 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
         printf(" vlen=%" PRIu32, h->vallen);
         if (value && recordValueIndexed(h, key)) {
             /* a sorted set's member: its score, as ZSCORE would print it */
-            printf(" score=%.17g", collZsetScoreDecode(value));
+            char score[64];
+            numFormatDouble(score, sizeof(score), collZsetScoreDecode(value));
+            printf(" score=%s", score);
         } else if (h->type == RECORD_BATCH_BEGIN) {
             /* A marker is 48 bytes: always read in one piece. */
             printf(" count=%" PRIu32, value ? recordDecodeBatchCount(value) : 0);

@@ -21,6 +21,11 @@
  *          .     1  the entry's size when < 255, else 255 (a backward
  *                   step then walks from the start)
  *
+ * A -0 score is kept as +0 here, as Redis's listpack keeps it (ZADD z -0 m
+ * then ZSCORE answers "0" while the set is a listpack, "-0" once it is a
+ * skiplist: checked against redis-server 7.0.15); a conversion carries
+ * the +0 on, as Redis's does.
+ *
  * so 18 + n bytes per member (the value length of a zset element is
  * always COLL_ZSET_SCORE_LEN and is not kept).  Finds, ranks and bounds
  * are linear, as in Redis's listpack: at most zset-max-listpack-entries
@@ -208,6 +213,7 @@ static void zpInsert(collection *c, const char *name, size_t nlen, double score,
         if (zcmp(e.score, e.name, e.nlen, score, name, nlen) > 0) break;
         at += esize;
     }
+    if (score == 0) score = 0.0; /* -0 too: see the top of the file */
     unsigned char *buf = xrealloc(c->u.packed.buf, len + size);
     memmove(buf + at + size, buf + at, len - at);
     unsigned char *p = buf + at;

@@ -75,7 +75,8 @@ static void testOrder(void) {
             put(c, "m", -1e308, 5);
             ASSERT_EQ_STR(order(c, buf, sizeof(buf)), "lo m n p hi");
             double s;
-            ASSERT(collZsetFind(c, "n", 1, &s, NULL) && signbit(s));
+            /* Redis's listpack answers "0" for a -0 score, its skiplist "-0" */
+            ASSERT(collZsetFind(c, "n", 1, &s, NULL) && s == 0 && !signbit(s) == !big);
             ASSERT_EQ_INT(collZsetScoreStart(c, 0.0, 0), 2);
             ASSERT_EQ_INT(collZsetScoreEnd(c, -0.0, 0), 4);
             ASSERT_EQ_INT(collZsetScoreStart(c, -INFINITY, 0), 0);
@@ -412,7 +413,8 @@ static void testMemory(void) {
         }
         size_t bytes = collMemoryBytes(c);
         printf("  listpack: %zu bytes for 10 members\n", bytes);
-        ASSERT(bytes >= 32 + 280 && bytes <= 32 + 320 + 16);
+        /* jemalloc: 280 -> 320 and the struct's 32; glibc: 280 and 24 */
+        ASSERT(bytes >= 24 + 280 && bytes <= 32 + 320 + 16);
         collFree(c);
     }
 }
@@ -572,7 +574,9 @@ static void testStore(void) {
         ASSERT_EQ_INT(storeElementDelete(s, 0, COLL_ZSET, "z0", 2, "m5", 2), STORE_OK);
         ASSERT_EQ_INT(storeElementDelete(s, 0, COLL_ZSET, "z1", 2, "only", 4), STORE_OK);
         ASSERT_EQ_INT(storeZsetPut(s, 0, "z2", 2, "fresh", 5, 1, NULL), STORE_OK);
-        ASSERT(strstr(digest(s), "z0:skiplist:") != NULL);
+        char *during = digest(s);
+        ASSERT(strstr(during, "z0:skiplist:") != NULL);
+        xfree(during);
         fsizeLimit lim;
         ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
