@@ -16,7 +16,9 @@
  * the 10 fields "field:0000".."field:0009" with 16-byte values, and two
  * LISTs of 16-byte values (valueLen 16; a list element's index entry
  * is its position and location, whatever the value's length) pushed at
- * the tail as RPUSH does: N elements, and 10. */
+ * the tail as RPUSH does: N elements, and 10; a SKIPLIST sorted set of
+ * N 16-byte members with random scores, and a ZPACKED one of 10
+ * members "member:000".. (10 bytes). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,7 @@
 #include "lib/alloc.h"
 #include "store/collection.h"
 
-static const collLimits defaults = {128, 64, 512};
+static const collLimits defaults = {128, 64, 512, 128, 64};
 
 static double nowSeconds(void) {
     struct timespec ts;
@@ -111,5 +113,33 @@ int main(int argc, char **argv) {
     collection *small = listPushes(10);
     report("LIST, 10 elements", small);
     collFree(small);
+
+    alloc0 = allocUsedMemory();
+    collection *zset = collCreate(COLL_ZSET);
+    uint64_t x = 88172645463325252ULL;
+    t0 = nowSeconds();
+    for (long i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "member:%09ld", i);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        collLoc zloc = {(uint32_t)(i / 100000), (uint32_t)(i * 32), COLL_ZSET_SCORE_LEN};
+        collZsetPut(zset, name, 16, (double)(x % 1000000), &zloc, &defaults, NULL, NULL);
+    }
+    t1 = nowSeconds();
+    alloc1 = allocUsedMemory();
+    report("SKIPLIST zset, 16-byte members", zset);
+    printf("%-40s %10zu bytes %7.2f bytes/element (insert %.0f ns)\n", "  allocator delta",
+           alloc1 - alloc0, (double)(alloc1 - alloc0) / (double)n, (t1 - t0) * 1e9 / (double)n);
+    collFree(zset);
+
+    collection *zsmall = collCreate(COLL_ZSET);
+    for (int i = 0; i < 10; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "member:%03d", i);
+        collLoc zloc = {1, (uint32_t)i * 64, COLL_ZSET_SCORE_LEN};
+        collZsetPut(zsmall, name, 10, i * 1.5, &zloc, &defaults, NULL, NULL);
+    }
+    report("ZPACKED zset, 10-byte members", zsmall);
+    collFree(zsmall);
     return 0;
 }

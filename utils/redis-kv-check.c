@@ -791,7 +791,9 @@ static void putElementName(const recordElement *el) {
         printf(" trim=%" PRIu64 "..%" PRIu64, collListNamePos(el->name),
                collListNamePos(el->name + COLL_LIST_NAME_LEN));
     } else {
-        printf(" %s=", el->ctype == COLL_HASH ? "field" : el->ctype == COLL_SET ? "member" : "element");
+        printf(" %s=", el->ctype == COLL_HASH                             ? "field"
+                       : el->ctype == COLL_SET || el->ctype == COLL_ZSET ? "member"
+                                                                          : "element");
         putRepr(stdout, el->name, el->nlen);
     }
 }
@@ -839,7 +841,12 @@ static int dumpPrintRecord(dumpWalk *w, uint64_t pos, const recordHeader *h,
             fputs(" expire=none", stdout);
         }
         printf(" vlen=%" PRIu32, h->vallen);
-        if (h->type == RECORD_BATCH_BEGIN) {
+        if (value && recordValueIndexed(h, key)) {
+            /* a sorted set's member: its score, as ZSCORE would print it */
+            char score[64];
+            numFormatDouble(score, sizeof(score), collZsetScoreDecode(value));
+            printf(" score=%s", score);
+        } else if (h->type == RECORD_BATCH_BEGIN) {
             /* A marker is 48 bytes: always read in one piece. */
             printf(" count=%" PRIu32, value ? recordDecodeBatchCount(value) : 0);
         } else {

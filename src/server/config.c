@@ -385,6 +385,9 @@ void configCollLimits(collLimits *lim) {
     lim->maxPackedEntries = clampU32(server.hashMaxListpackEntries);
     lim->maxPackedValue = clampU32(server.hashMaxListpackValue);
     lim->maxIntsetEntries = clampU32(server.setMaxIntsetEntries);
+    /* Redis's defaults until zset-max-listpack-* are directives (issue 18) */
+    lim->maxZsetPackedEntries = 128;
+    lim->maxZsetPackedValue = 64;
 }
 
 static int applyStoreSettings(char *err, size_t errlen) {

@@ -19,9 +19,10 @@
 
 typedef struct collTable collTable;
 typedef struct collListChunk collListChunk;
+typedef struct collZsl collZsl;
 
 struct collection {
-    uint8_t type;           /* COLL_HASH, COLL_SET, COLL_LIST */
+    uint8_t type;           /* COLL_HASH, COLL_SET, COLL_LIST, COLL_ZSET */
     uint8_t enc;            /* COLL_ENC_*, 0 before the first insert */
     uint8_t width;          /* INTSET: bytes per value (2, 4, 8) */
     uint32_t count;
@@ -35,6 +36,7 @@ struct collection {
             collLoc *locs;       /* count locations, parallel to vals */
         } intset;
         collTable *table;
+        collZsl *zsl;           /* SKIPLIST (coll_zset.c) */
         struct {
             union {
                 collListChunk **many; /* n chunks, room for cap */
@@ -55,7 +57,8 @@ typedef struct collSlot {
     uint32_t chunk;         /* LIST: the chunk */
     void **link;            /* TABLE: what points at the entry */
     void *array;            /* TABLE: the rehashArray holding it */
-    uint64_t hash;          /* TABLE: the name's hash (also when absent) */
+    uint64_t hash;          /* TABLE, SKIPLIST: the name's hash (also when absent) */
+    double score;           /* ZPACKED, SKIPLIST: the member's score */
 } collSlot;
 
 /* The caller's next random value, mixed (collection.c). */
@@ -117,5 +120,36 @@ int collListIterNext(collIter *it, collElem *out);
 uint32_t collListTrimEnds(collection *c, uint64_t lo, uint64_t hi, collTrimFn *fn, void *priv);
 size_t collListMemoryBytes(const collection *c);
 void collListFree(collection *c);
+
+/* ---- ZPACKED and SKIPLIST (coll_zset.c) ----------------------------------- */
+
+/* ZPACKED lives in u.packed (its own entry layout, coll_zset.c). */
+int collZpackedFind(const collection *c, const char *name, size_t nlen, collSlot *s);
+void collZpackedSetLoc(collection *c, const collSlot *s, const collLoc *loc);
+void collZpackedDelete(collection *c, const collSlot *s);
+/* Inserts name, known absent, at its place in the order. */
+void collZpackedInsert(collection *c, const char *name, size_t nlen, double score,
+                       const collLoc *loc);
+/* The entry at byte offset 'at' into *out; returns its size in bytes. */
+size_t collZpackedElem(const collection *c, size_t at, collElem *out);
+int collZpackedIterNext(collIter *it, collElem *out);
+
+collZsl *collZslCreate(void);
+void collZslFree(collZsl *z); /* z may be NULL */
+void collZslExpand(collZsl *z, uint32_t n);
+size_t collZslMemoryBytes(const collZsl *z);
+void collZslStep(collZsl *z);
+uint64_t collZslHash(const char *name, size_t nlen);
+/* Finds name; s->hash is set either way, for collZslInsert. */
+int collZslFind(const collZsl *z, const char *name, size_t nlen, collSlot *s);
+void collZslSetLoc(const collSlot *s, const collLoc *loc);
+void collZslDelete(collZsl *z, const collSlot *s);
+/* Links a new member (absent; its hash is h). */
+void collZslInsert(collZsl *z, const char *name, size_t nlen, uint64_t h, double score,
+                   const collLoc *loc);
+/* Places it at the first member (collIterInit's share). */
+void collZslIterInit(collIter *it, const collZsl *z);
+int collZslIterNext(collIter *it, collElem *out);
+unsigned long collZslScan(collZsl *z, unsigned long cursor, collScanFn *fn, void *priv);
 
 #endif

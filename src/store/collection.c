@@ -26,7 +26,10 @@
  *     it hold more than set-max-intset-entries (with 3: SADD of 1 2 3
  *     stays, a 4th converts; a limit above 2^30 counts as 2^30);
  *   - never back: removals leave the encoding as it is;
- *   - a list is always LIST (Redis 7.0 answers "quicklist" for any list).
+ *   - a list is always LIST (Redis 7.0 answers "quicklist" for any list);
+ *   - a sorted set starts ZPACKED and becomes a SKIPLIST when a member
+ *     longer than zset-max-listpack-value arrives, or a new member makes
+ *     it hold more than zset-max-listpack-entries (collection.h).
  * The limits are read at each put, so a CONFIG SET applies to the next
  * write (and a lowered limit converts at the next new element, not at a
  * replace, as in Redis).
@@ -90,6 +93,8 @@ static int findSlot(const collection *c, const char *name, size_t nlen, collSlot
     case COLL_ENC_INTSET: return collIntsetFind(c, name, nlen, s);
     case COLL_ENC_TABLE: return collTableFind(c->u.table, name, nlen, s);
     case COLL_ENC_LIST: return collListFind(c, name, nlen, s);
+    case COLL_ENC_ZPACKED: return collZpackedFind(c, name, nlen, s);
+    case COLL_ENC_SKIPLIST: return collZslFind(c->u.zsl, name, nlen, s);
     }
     return 0;
 }
@@ -100,6 +105,8 @@ static void setSlotLoc(collection *c, const collSlot *s, const collLoc *loc) {
     case COLL_ENC_INTSET: collIntsetSetLoc(c, s, loc); break;
     case COLL_ENC_TABLE: collTableSetLoc(s, loc); break;
     case COLL_ENC_LIST: collListSetLoc(c, s, loc); break;
+    case COLL_ENC_ZPACKED: collZpackedSetLoc(c, s, loc); break;
+    case COLL_ENC_SKIPLIST: collZslSetLoc(s, loc); break;
     }
 }
 
@@ -109,6 +116,8 @@ static void deleteSlot(collection *c, const collSlot *s) {
     case COLL_ENC_INTSET: collIntsetDelete(c, s); break;
     case COLL_ENC_TABLE: collTableDelete(c->u.table, s); break;
     case COLL_ENC_LIST: collListDelete(c, s); break;
+    case COLL_ENC_ZPACKED: collZpackedDelete(c, s); break;
+    case COLL_ENC_SKIPLIST: collZslDelete(c->u.zsl, s); break;
     }
     c->count--;
 }
@@ -118,6 +127,7 @@ static int findSlotToWrite(collection *c, const char *name, size_t nlen, collSlo
     s->hash = 0;
     if (nlen > COLL_NAME_MAX) return 0;
     if (c->enc == COLL_ENC_TABLE) collTableStep(c->u.table);
+    if (c->enc == COLL_ENC_SKIPLIST) collZslStep(c->u.zsl);
     return findSlot(c, name, nlen, s);
 }
 
@@ -129,13 +139,33 @@ static void freeStorage(collection *c) {
     case COLL_ENC_INTSET: collIntsetFree(c); break;
     case COLL_ENC_TABLE: collTableFree(c->u.table); break;
     case COLL_ENC_LIST: collListFree(c); break;
+    case COLL_ENC_ZPACKED: collPackedFree(c); break;
+    case COLL_ENC_SKIPLIST: collZslFree(c->u.zsl); break;
     }
     memset(&c->u, 0, sizeof(c->u));
 }
 
-/* Moves every element into a new TABLE sized for them, and makes it the
- * encoding, for good. */
+/* A sorted set's convertToTable: every member into a new SKIPLIST. */
+static void convertToSkiplist(collection *c) {
+    collZsl *z = collZslCreate();
+    collZslExpand(z, c->count);
+    collIter it;
+    collElem e;
+    collIterInit(&it, c);
+    while (collIterNext(&it, &e))
+        collZslInsert(z, e.name, e.nlen, collZslHash(e.name, e.nlen), e.score, &e.loc);
+    freeStorage(c);
+    c->enc = COLL_ENC_SKIPLIST;
+    c->u.zsl = z;
+}
+
+/* Moves every element into a new TABLE sized for them (a sorted set's
+ * into a SKIPLIST), and makes it the encoding, for good. */
 static void convertToTable(collection *c) {
+    if (c->type == COLL_ZSET) {
+        convertToSkiplist(c);
+        return;
+    }
     collTable *ct = collTableCreate();
     collTableExpand(ct, c->count);
     collIter it;
@@ -154,6 +184,8 @@ static void chooseFirstEncoding(collection *c, const char *name, size_t nlen) {
     int64_t v;
     if (c->type == COLL_LIST) {
         c->enc = COLL_ENC_LIST;
+    } else if (c->type == COLL_ZSET) {
+        c->enc = COLL_ENC_ZPACKED;
     } else if (c->type == COLL_HASH) {
         c->enc = COLL_ENC_PACKED;
     } else if (collIntsetParse(name, nlen, &v)) {
@@ -172,6 +204,7 @@ static int putNeedsTable(const collection *c, const char *name, size_t nlen, con
     if (c->enc == COLL_ENC_PACKED)
         return nlen > lim->maxPackedValue || loc->valueLen > lim->maxPackedValue;
     if (c->enc == COLL_ENC_INTSET) return !collIntsetParse(name, nlen, &v);
+    if (c->enc == COLL_ENC_ZPACKED) return nlen > lim->maxZsetPackedValue;
     return 0;
 }
 
@@ -190,7 +223,8 @@ static int countNeedsTable(const collection *c, uint64_t count, const collLimits
     uint32_t maxIntset = lim->maxIntsetEntries < INTSET_ENTRIES_CAP ? lim->maxIntsetEntries
                                                                     : INTSET_ENTRIES_CAP;
     return (c->enc == COLL_ENC_PACKED && count > lim->maxPackedEntries) ||
-           (c->enc == COLL_ENC_INTSET && count > maxIntset);
+           (c->enc == COLL_ENC_INTSET && count > maxIntset) ||
+           (c->enc == COLL_ENC_ZPACKED && count > lim->maxZsetPackedEntries);
 }
 
 /* Converts after a new element made the collection too big. */
@@ -200,7 +234,7 @@ static void convertForCount(collection *c, const collLimits *lim) {
 
 int collPutConverts(const collection *c, const char *name, size_t nlen, const collLoc *loc,
                     const collLimits *lim) {
-    if (c->enc == 0 || c->enc == COLL_ENC_TABLE) return 0;
+    if (c->enc == 0 || c->enc == COLL_ENC_TABLE || c->enc == COLL_ENC_SKIPLIST) return 0;
     if (putNeedsTable(c, name, nlen, loc, lim)) return 1;
     return countNeedsTable(c, (uint64_t)c->count + 1, lim) && !collFind(c, name, nlen, NULL);
 }
@@ -224,7 +258,7 @@ static void addElement(collection *c, const char *name, size_t nlen, uint64_t ha
 /* ---- Life cycle ----------------------------------------------------------- */
 
 collection *collCreate(int type) {
-    if (type != COLL_HASH && type != COLL_SET && type != COLL_LIST)
+    if (type != COLL_HASH && type != COLL_SET && type != COLL_LIST && type != COLL_ZSET)
         collPanic("unknown collection type");
     collection *c = xmalloc(sizeof(*c));
     memset(c, 0, sizeof(*c));
@@ -233,7 +267,12 @@ collection *collCreate(int type) {
 }
 
 void collConvertToTable(collection *c) {
-    if (c->enc == COLL_ENC_TABLE || c->type == COLL_LIST) return;
+    if (c->enc == COLL_ENC_TABLE || c->enc == COLL_ENC_SKIPLIST || c->type == COLL_LIST) return;
+    if (c->enc == 0 && c->type == COLL_ZSET) {
+        c->enc = COLL_ENC_SKIPLIST;
+        c->u.zsl = collZslCreate();
+        return;
+    }
     if (c->enc == 0) {
         c->enc = COLL_ENC_TABLE;
         c->u.table = collTableCreate();
@@ -247,7 +286,10 @@ void collConvertToTable(collection *c) {
 static int fitsSmall(const collection *c, const collLimits *lim) {
     uint32_t maxIntset = lim->maxIntsetEntries < INTSET_ENTRIES_CAP ? lim->maxIntsetEntries
                                                                     : INTSET_ENTRIES_CAP;
-    if (c->count > (c->type == COLL_HASH ? lim->maxPackedEntries : maxIntset)) return 0;
+    uint32_t maxCount = c->type == COLL_HASH   ? lim->maxPackedEntries
+                        : c->type == COLL_ZSET ? lim->maxZsetPackedEntries
+                                               : maxIntset;
+    if (c->count > maxCount) return 0;
     collIter it;
     collElem e;
     collIterInit(&it, c);
@@ -257,25 +299,32 @@ static int fitsSmall(const collection *c, const collLimits *lim) {
         if (c->type == COLL_HASH &&
             (e.nlen > lim->maxPackedValue || e.loc.valueLen > lim->maxPackedValue))
             return 0;
+        if (c->type == COLL_ZSET && e.nlen > lim->maxZsetPackedValue) return 0;
     }
     return 1;
 }
 
 collection *collRebuildSmall(const collection *c, const collLimits *lim) {
-    if (c->enc != COLL_ENC_TABLE || c->count == 0 || !fitsSmall(c, lim)) return NULL;
+    if ((c->enc != COLL_ENC_TABLE && c->enc != COLL_ENC_SKIPLIST) || c->count == 0 ||
+        !fitsSmall(c, lim))
+        return NULL;
     collection *small = collCreate(c->type);
     collIter it;
     collElem e;
     collIterInit(&it, c);
-    while (collIterNext(&it, &e)) collPut(small, e.name, e.nlen, &e.loc, lim, NULL);
+    while (collIterNext(&it, &e)) {
+        if (c->type == COLL_ZSET) collZsetPut(small, e.name, e.nlen, e.score, &e.loc, lim, NULL, NULL);
+        else collPut(small, e.name, e.nlen, &e.loc, lim, NULL);
+    }
     return small;
 }
 
 collection *collCopySmall(const collection *c) {
-    if (c->enc != COLL_ENC_PACKED && c->enc != COLL_ENC_INTSET) return NULL;
+    if (c->enc != COLL_ENC_PACKED && c->enc != COLL_ENC_INTSET && c->enc != COLL_ENC_ZPACKED)
+        return NULL;
     collection *d = xmalloc(sizeof(*d));
     *d = *c;
-    if (c->enc == COLL_ENC_PACKED) {
+    if (c->enc == COLL_ENC_PACKED || c->enc == COLL_ENC_ZPACKED) {
         d->u.packed.buf = c->u.packed.len ? xmalloc(c->u.packed.len) : NULL;
         if (c->u.packed.len) memcpy(d->u.packed.buf, c->u.packed.buf, c->u.packed.len);
     } else if (c->count) {
@@ -307,10 +356,13 @@ const char *collEncodingName(const collection *c) {
     case COLL_ENC_INTSET: return "intset";
     case COLL_ENC_TABLE: return "hashtable";
     case COLL_ENC_LIST: return "quicklist";
+    case COLL_ENC_ZPACKED: return "listpack";
+    case COLL_ENC_SKIPLIST: return "skiplist";
     }
     /* Not encoded yet (the store never shows an empty collection): what
      * the first insert gives a hash or a list, or a set's general case. */
     if (c->type == COLL_LIST) return "quicklist";
+    if (c->type == COLL_ZSET) return "listpack";
     return c->type == COLL_HASH ? "listpack" : "hashtable";
 }
 
@@ -326,6 +378,8 @@ size_t collMemoryBytes(const collection *c) {
         return bytes + xmallocUsable(c->u.intset.vals) + xmallocUsable(c->u.intset.locs);
     case COLL_ENC_TABLE: return bytes + collTableMemoryBytes(c->u.table);
     case COLL_ENC_LIST: return bytes + collListMemoryBytes(c);
+    case COLL_ENC_ZPACKED: return bytes + xmallocUsable(c->u.packed.buf);
+    case COLL_ENC_SKIPLIST: return bytes + collZslMemoryBytes(c->u.zsl);
     }
     return bytes;
 }
@@ -343,6 +397,7 @@ int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
             const collLimits *lim, collLoc *old) {
     if (nlen > COLL_NAME_MAX) collPanic("element name longer than COLL_NAME_MAX");
     if (c->type == COLL_LIST && nlen != COLL_LIST_NAME_LEN) collPanic("not a list position");
+    if (c->type == COLL_ZSET) collPanic("collPut on a sorted set (collZsetPut has the score)");
     if (c->enc == 0) chooseFirstEncoding(c, name, nlen);
     convertForPut(c, name, nlen, loc, lim);
 
@@ -356,6 +411,35 @@ int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
     addElement(c, name, nlen, s.hash, loc);
     convertForCount(c, lim);
     return 0;
+}
+
+int collZsetPut(collection *c, const char *name, size_t nlen, double score, const collLoc *loc,
+                const collLimits *lim, collLoc *old, double *oldScore) {
+    if (c->type != COLL_ZSET) collPanic("collZsetPut on a collection that is not a sorted set");
+    if (nlen > COLL_NAME_MAX) collPanic("element name longer than COLL_NAME_MAX");
+    if (score != score) collPanic("a NaN score");
+    if (c->enc == 0) chooseFirstEncoding(c, name, nlen);
+    convertForPut(c, name, nlen, loc, lim);
+
+    collSlot s;
+    int existed = findSlotToWrite(c, name, nlen, &s);
+    if (existed) {
+        if (old) *old = s.loc;
+        if (oldScore) *oldScore = s.score;
+        /* same score (bit for bit: -0 and +0 are kept apart), same place */
+        if (memcmp(&s.score, &score, sizeof(score)) == 0) {
+            setSlotLoc(c, &s, loc);
+            return 1;
+        }
+        deleteSlot(c, &s);
+    } else if (c->count == UINT32_MAX) {
+        collPanic("more than UINT32_MAX elements");
+    }
+    if (c->enc == COLL_ENC_ZPACKED) collZpackedInsert(c, name, nlen, score, loc);
+    else collZslInsert(c->u.zsl, name, nlen, existed ? collZslHash(name, nlen) : s.hash, score, loc);
+    c->count++;
+    if (!existed) convertForCount(c, lim);
+    return existed;
 }
 
 int collRemove(collection *c, const char *name, size_t nlen, collLoc *old) {
@@ -391,6 +475,7 @@ void collIterInit(collIter *it, const collection *c) {
     it->entry = NULL;
     it->bucket = 0;
     it->table = 0;
+    if (c->enc == COLL_ENC_SKIPLIST) collZslIterInit(it, c->u.zsl);
 }
 
 int collIterNext(collIter *it, collElem *out) {
@@ -406,6 +491,8 @@ int collIterNext(collIter *it, collElem *out) {
         return 1;
     case COLL_ENC_TABLE: return collTableIterNext(it, c->u.table, out);
     case COLL_ENC_LIST: return collListIterNext(it, out);
+    case COLL_ENC_ZPACKED: return collZpackedIterNext(it, out);
+    case COLL_ENC_SKIPLIST: return collZslIterNext(it, out);
     }
     return 0;
 }
@@ -414,6 +501,7 @@ unsigned long collScan(const collection *c, unsigned long cursor, collScanFn *fn
     /* The table is a separate allocation: pausing its rehash for the call
      * does not change the (const) collection's contents. */
     if (c->enc == COLL_ENC_TABLE) return collTableScan(c->u.table, cursor, fn, priv);
+    if (c->enc == COLL_ENC_SKIPLIST) return collZslScan(c->u.zsl, cursor, fn, priv);
     /* PACKED and INTSET: everything in one call, whatever the cursor, as
      * Redis does for a listpack or an intset. */
     collIter it;
@@ -445,5 +533,9 @@ void collRandom(const collection *c, uint64_t (*rnd)(void), collElem *out) {
         collIterNext(&it, out);
         return;
     }
+    case COLL_ENC_ZPACKED:
+    case COLL_ENC_SKIPLIST:
+        collZsetAt(c, (uint32_t)(collNextRandom(rnd) % c->count), out);
+        return;
     }
 }

@@ -1,6 +1,7 @@
 /* store/collection.h -- the in-memory index of one collection (a hash, a
- * set; later sorted sets and lists): its elements by name, each with the
- * location of the log record that holds it.
+ * set, a list, a sorted set): its elements by name, each with the
+ * location of the log record that holds it (and, for a sorted set, its
+ * score: "Sorted sets" below).
  *
  * What lives where.  A collection's element NAMES (hash fields, set
  * members) live here, in memory; element VALUES (a hash field's value)
@@ -63,7 +64,8 @@
 #define COLL_HASH 1
 #define COLL_SET 2
 #define COLL_LIST 3
-#define COLL_TYPE_MAX 3
+#define COLL_ZSET 4
+#define COLL_TYPE_MAX 4
 
 /* Lists.  A list is a collection whose element names are POSITIONS: a
  * u64 written big-endian in COLL_LIST_NAME_LEN bytes, so that the order
@@ -88,6 +90,8 @@ void collListRankName(uint64_t i, char out[COLL_LIST_NAME_LEN]);
 #define COLL_ENC_INTSET 2
 #define COLL_ENC_TABLE 3
 #define COLL_ENC_LIST 4
+#define COLL_ENC_ZPACKED 5  /* a sorted set's "listpack" */
+#define COLL_ENC_SKIPLIST 6 /* a sorted set's "skiplist" */
 
 /* Where an element's newest record is, and its value length (0 for a
  * set member). */
@@ -102,10 +106,12 @@ typedef struct collLimits {
     uint32_t maxPackedEntries;  /* hash-max-listpack-entries (512) */
     uint32_t maxPackedValue;    /* hash-max-listpack-value (64) */
     uint32_t maxIntsetEntries;  /* set-max-intset-entries (512; capped at 2^30) */
+    uint32_t maxZsetPackedEntries; /* zset-max-listpack-entries (128) */
+    uint32_t maxZsetPackedValue;   /* zset-max-listpack-value (64) */
 } collLimits;
 
-/* Redis 7.0's defaults for the three directives. */
-#define COLL_LIMITS_DEFAULT {512, 64, 512}
+/* Redis 7.0's defaults for the five directives. */
+#define COLL_LIMITS_DEFAULT {512, 64, 512, 128, 64}
 
 typedef struct collection collection;
 
@@ -179,11 +185,13 @@ typedef struct collElem {
     const char *name;
     size_t nlen;
     collLoc loc;
+    double score;        /* a sorted set's member: its score */
     char buf[24];
 } collElem;
 
 /* Every element once, in the encoding's order (insertion order for
- * PACKED, ascending for INTSET, table order for TABLE).  The collection
+ * PACKED, ascending for INTSET, table order for TABLE, the sorted order
+ * for a sorted set).  The collection
  * must not change during the walk: a caller that removes elements it
  * walks collects their names first. */
 typedef struct collIter {
@@ -263,5 +271,98 @@ typedef struct collListRespacePlan {
  * positions: 1 and *plan, or 0 when even the whole list cannot (more
  * than 2^56 elements: never). */
 int collListRespace(const collection *c, uint32_t rank, collListRespacePlan *plan);
+
+/* ---- Sorted sets ---------------------------------------------------------- *
+ *
+ * A sorted set (COLL_ZSET) keeps every member WITH its score in memory,
+ * ordered by (score, member bytewise) as Redis orders them; an element
+ * record's value is the score (record.h), so the location's valueLen is
+ * always COLL_ZSET_SCORE_LEN.  Two encodings, Redis's:
+ *   - COLL_ENC_ZPACKED ("listpack"): one allocation, members in order;
+ *     while the set has at most maxZsetPackedEntries members and every
+ *     member is at most maxZsetPackedValue bytes (128 and 64: 128
+ *     members stay, a 129th converts; a 65-byte member converts; 0
+ *     entries makes the first member convert);
+ *   - COLL_ENC_SKIPLIST ("skiplist"): a skiplist with spans and a hash
+ *     table of its members (coll_zset.c has the layout and the bytes per
+ *     member), for good once converted, as in Redis.
+ * Costs: find by member O(1) (SKIPLIST) or O(n) (ZPACKED, n <= 128 by
+ * default); rank, element at a rank, score and lex bounds O(log n);
+ * a walk from a rank O(1) per step either way.
+ *
+ * collPut must not be used on a sorted set (it has no score: it aborts);
+ * collZsetPut is its put.  collFind, collRemove, collRelocate, the walks,
+ * collScan (SKIPLIST: over the member table, with the SCAN guarantee;
+ * ZPACKED: everything at cursor 0), collRandom (exactly uniform: a random
+ * rank), collPutConverts, collConvertToTable (to SKIPLIST),
+ * collRebuildSmall and collCopySmall serve sorted sets as the other
+ * types; each collElem carries its member's score. */
+
+#define COLL_ZSET_SCORE_LEN 8
+
+/* A score as a zset element record's value: the IEEE 754 bits of the
+ * double, little-endian (record.h says why). */
+void collZsetScoreEncode(double score, char out[COLL_ZSET_SCORE_LEN]);
+double collZsetScoreDecode(const char *in);
+
+/* Inserts member name with score at loc, or moves it to score and loc:
+ * 1 when it existed (*old and *oldScore, each if not NULL, say where it
+ * was), 0 when new.  May convert to SKIPLIST (by lim).  score must not
+ * be NaN (aborts: the writer and replay refuse one). */
+int collZsetPut(collection *c, const char *name, size_t nlen, double score, const collLoc *loc,
+                const collLimits *lim, collLoc *old, double *oldScore);
+
+/* 1 with *score and *loc (each if not NULL) when name is a member. */
+int collZsetFind(const collection *c, const char *name, size_t nlen, double *score,
+                 collLoc *loc);
+
+/* 1 with *rank (0-based, ascending) when name is a member.  The rank in
+ * descending order (ZREVRANK) is count - 1 - rank. */
+int collZsetRank(const collection *c, const char *name, size_t nlen, uint32_t *rank);
+
+/* The member at rank (< count) into *out. */
+void collZsetAt(const collection *c, uint32_t rank, collElem *out);
+
+/* Score ranges as ranks: the members with score in [min, max] (each
+ * bound exclusive when asked: "(1") are the ranks [start, end) of
+ *   start = collZsetScoreStart(c, min, minExclusive)  -- the first member
+ *           with score >= min (> min); count when none;
+ *   end   = collZsetScoreEnd(c, max, maxExclusive)    -- one past the last
+ *           member with score <= max (< max); 0 when none.
+ * So ZCOUNT is end - start (when end > start), the reverse walk of
+ * ZREVRANGEBYSCORE starts at rank end - 1, and -inf/+inf need nothing
+ * special. */
+uint32_t collZsetScoreStart(const collection *c, double min, int exclusive);
+uint32_t collZsetScoreEnd(const collection *c, double max, int exclusive);
+
+/* Lexicographic bounds (ZRANGEBYLEX): "-", "+", "[name" or "(name". */
+#define COLL_LEX_NAME 0
+#define COLL_LEX_MIN 1 /* "-": before every member */
+#define COLL_LEX_MAX 2 /* "+": after every member */
+typedef struct collZsetLexBound {
+    int kind;
+    int exclusive;       /* "(" */
+    const char *name;    /* into the parsed string */
+    size_t nlen;
+} collZsetLexBound;
+
+/* 1 and *out when s is a bound of that form, else 0 (Redis's "min or max
+ * not valid string range item"). */
+int collZsetParseLex(const char *s, size_t len, collZsetLexBound *out);
+
+/* As for scores: the members within [min, max] are the ranks
+ * [collZsetLexStart(min), collZsetLexEnd(max)).  Meaningful when every
+ * member has the same score, as Redis requires for BYLEX; otherwise the
+ * ranks are those of the members' order compared by name alone (never
+ * out of [0, count]). */
+uint32_t collZsetLexStart(const collection *c, const collZsetLexBound *min);
+uint32_t collZsetLexEnd(const collection *c, const collZsetLexBound *max);
+
+/* Places it before the member at rank (count or more: the end), so that
+ * collIterNext returns that member and the ones after it, and
+ * collZsetIterPrev the ones before it, last first.  O(log n). */
+void collZsetSeek(collIter *it, const collection *c, uint32_t rank);
+/* The member before the iterator, moving it back: 1, or 0 at the start. */
+int collZsetIterPrev(collIter *it, collElem *out);
 
 #endif

@@ -188,8 +188,8 @@ static int appendCopy(compactor *c, compactCand *cd, const char *rec, uint64_t s
         failf(c, "%s", err);
         return -1;
     }
-    if (c->hint && hintWriterAdd(c->hint, off, h, rec + RECORD_HEADER_SIZE, err,
-                                 sizeof(err)) < 0) {
+    if (c->hint && hintWriterAdd(c->hint, off, h, rec + RECORD_HEADER_SIZE,
+                                 rec + RECORD_HEADER_SIZE + h->keylen, err, sizeof(err)) < 0) {
         hintWriterAbort(c->hint);
         c->hint = NULL;
     }
@@ -344,7 +344,7 @@ static int writeDbMap(compactor *c) {
     int rc = out ? segmentAppendv(out, &iov, 1, &off, err, sizeof(err)) : -1;
     if (rc < 0 && out) failf(c, "%s", err);
     if (rc == 0 && c->hint &&
-        hintWriterAdd(c->hint, off, &h, c->cfg.dbMap, err, sizeof(err)) < 0) {
+        hintWriterAdd(c->hint, off, &h, c->cfg.dbMap, NULL, err, sizeof(err)) < 0) {
         hintWriterAbort(c->hint);
         c->hint = NULL;
     }

@@ -1,5 +1,5 @@
 /* store/elements.c -- writes and reads of the elements of collections
- * (hashes, sets, lists): one ELEMENT or ELEMENT_DEL record per element
+ * (hashes, sets, lists, sorted sets): one ELEMENT or ELEMENT_DEL record per element
  * changed (record.h), or one list trim for any number of a list's
  * elements, the key's collection index (collection.h) updated to point
  * at it, and an undo step that puts the elements back if the write never
@@ -32,7 +32,8 @@
 
 /* No limit: what an undo or a trim's keeping puts back already was, in
  * whatever encoding it had. */
-static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX,
+                                     UINT32_MAX};
 
 /* Bytes on disk of an element record of a key of klen bytes, a name of
  * nlen bytes and a value of vlen bytes. */
@@ -82,7 +83,10 @@ static collection *smallCopy(const collection *order, const collection *at) {
             collFree(c);
             return NULL;
         }
-        collPut(c, e.name, e.nlen, &loc, &unlimited, NULL);
+        if (collType(c) == COLL_ZSET)
+            collZsetPut(c, e.name, e.nlen, e.score, &loc, &unlimited, NULL, NULL);
+        else
+            collPut(c, e.name, e.nlen, &loc, &unlimited, NULL);
     }
     return c;
 }
@@ -91,8 +95,9 @@ static collection *smallCopy(const collection *order, const collection *at) {
  * was not an element); smallBefore (owned by the step from now on) is
  * the collection's small form before this write, if it is to be rebuilt
  * on undo (see the top of the file). */
-static void rememberElement(store *s, int pdb, const void *key, size_t klen, const void *name,
-                            size_t nlen, const collLoc *prior, collection *smallBefore) {
+static undoStep *rememberElement(store *s, int pdb, const void *key, size_t klen,
+                                 const void *name, size_t nlen, const collLoc *prior,
+                                 collection *smallBefore) {
     undoStep *u = storePushUndo(s, pdb, UNDO_ELEMENT);
     u->coll = smallBefore;
     u->key = xmalloc(klen ? klen : 1);
@@ -103,6 +108,7 @@ static void rememberElement(store *s, int pdb, const void *key, size_t klen, con
     u->nlen = nlen;
     u->existed = prior != NULL;
     if (prior) u->elemLoc = *prior;
+    return u;
 }
 
 int storeKeyType(store *s, int db, const void *key, size_t klen) {
@@ -125,6 +131,12 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (e && (!c || collType(c) != ctype)) return STORE_WRONGTYPE;
     if (nlen > COLL_NAME_MAX || vlen > UINT32_MAX) return STORE_ERR_WRITE;
+    double score = 0;
+    if (ctype == COLL_ZSET) {
+        if (vlen != COLL_ZSET_SCORE_LEN) return STORE_ERR_WRITE;
+        score = collZsetScoreDecode(val);
+        if (score != score) return STORE_ERR_WRITE; /* NaN: never in the log */
+    }
     uint64_t seq = storeSeqForWrite(s), off;
     int rc = appendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
                            e ? keydirEntryExpire(e) : 0, &off);
@@ -139,8 +151,12 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
     collLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen}, old;
     collection *smallBefore =
         collPutConverts(c, name, nlen, &loc, &s->collLimits) ? collCopySmall(c) : NULL;
-    int existed = collPut(c, name, nlen, &loc, &s->collLimits, &old);
-    rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, smallBefore);
+    double oldScore = 0;
+    int existed = ctype == COLL_ZSET
+                      ? collZsetPut(c, name, nlen, score, &loc, &s->collLimits, &old, &oldScore)
+                      : collPut(c, name, nlen, &loc, &s->collLimits, &old);
+    undoStep *u = rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, smallBefore);
+    u->elemScore = oldScore;
     if (existed) storeCountBytes(s, old.segment, elementRecordSize(klen, nlen, old.valueLen), 0);
     storeCountBytes(s, loc.segment, elementRecordSize(klen, nlen, loc.valueLen), 1);
     if (created) *created = !existed;
@@ -170,14 +186,17 @@ int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen
     collection *c = keydirEntryCollection(e);
     if (!c || collType(c) != ctype) return STORE_WRONGTYPE;
     collLoc cur;
-    if (!collFind(c, name, nlen, &cur)) return STORE_MISSING;
+    double score = 0;
+    if (ctype == COLL_ZSET ? !collZsetFind(c, name, nlen, &score, &cur)
+                           : !collFind(c, name, nlen, &cur))
+        return STORE_MISSING;
     uint64_t seq = storeSeqForWrite(s), off;
     int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, ctype, key, klen, name, nlen, NULL, 0, 0,
                            &off);
     if (rc != STORE_OK) return rc;
     /* a listpack's order: its undo puts the element back at the end */
     collection *order = collEncoding(c) == COLL_ENC_PACKED ? collCopySmall(c) : NULL;
-    rememberElement(s, pdb, key, klen, name, nlen, &cur, order);
+    rememberElement(s, pdb, key, klen, name, nlen, &cur, order)->elemScore = score;
     collRemove(c, name, nlen, NULL);
     storeCountBytes(s, cur.segment, elementRecordSize(klen, nlen, cur.valueLen), 0);
     return afterRemoval(s, pdb, e, c, key, klen, seq);
@@ -255,6 +274,13 @@ void elementTrimUndo(store *s, undoStep *u, int restore) {
     }
 }
 
+int storeZsetPut(store *s, int db, const void *key, size_t klen, const void *member,
+                 size_t mlen, double score, int *created) {
+    char v[COLL_ZSET_SCORE_LEN];
+    collZsetScoreEncode(score, v);
+    return storeElementPut(s, db, COLL_ZSET, key, klen, member, mlen, v, sizeof(v), created);
+}
+
 void storeSetCollLimits(store *s, const collLimits *lim) { s->collLimits = *lim; }
 
 void storeCollectionToTable(store *s, int db, const void *key, size_t klen) {
@@ -279,7 +305,10 @@ void elementUndo(store *s, undoStep *u, int restore) {
     int was;
     if (u->existed) {
         /* in place when the write moved it, so it keeps its position */
-        was = collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits, &now);
+        was = collType(c) == COLL_ZSET ? collZsetPut(c, u->name, u->nlen, u->elemScore, &u->elemLoc,
+                                                     &s->collLimits, &now, NULL)
+                                       : collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits,
+                                                 &now);
         storeCountBytes(s, u->elemLoc.segment,
                         elementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
     } else {

@@ -115,14 +115,15 @@ hintWriter *hintWriterOpen(const char *dir, uint64_t segId, char *err,
 }
 
 int hintWriterAdd(hintWriter *w, uint64_t offset, const recordHeader *h,
-                  const char *key, char *err, size_t errlen) {
+                  const char *key, const char *value, char *err, size_t errlen) {
     if (w->failed) {
         errno = EINVAL;
         segmentErrorf(err, errlen, "%s: writer already failed", w->tmpPath);
         return -1;
     }
     if (!recordIsDataType(h->type) || recordCheckHeader(h, 0) != NULL ||
-        offset < SEGMENT_HEADER_SIZE || (w->count && offset <= w->lastOffset)) {
+        offset < SEGMENT_HEADER_SIZE || (w->count && offset <= w->lastOffset) ||
+        (recordValueIndexed(h, key) && value == NULL)) {
         errno = EINVAL;
         segmentErrorf(err, errlen, "%s: invalid hint entry at offset %" PRIu64,
                       w->tmpPath, offset);
@@ -140,6 +141,7 @@ int hintWriterAdd(hintWriter *w, uint64_t offset, const recordHeader *h,
     recordPutU64(e + 28, h->seq);
     if (hwPut(w, e, sizeof(e), err, errlen) != 0) return -1;
     if (hwPut(w, key, h->keylen, err, errlen) != 0) return -1;
+    if (recordValueIndexed(h, key) && hwPut(w, value, h->vallen, err, errlen) != 0) return -1;
     w->count++;
     w->lastOffset = offset;
     return 0;
@@ -211,7 +213,7 @@ typedef struct scanToHint {
 
 static int addFromScan(void *ctx, const recoveryItem *it) {
     scanToHint *s = ctx;
-    return hintWriterAdd(s->w, it->offset, &it->hdr, it->key, s->err,
+    return hintWriterAdd(s->w, it->offset, &it->hdr, it->key, it->value, s->err,
                          s->errlen) == 0 ? 0 : 1;
 }
 
@@ -324,6 +326,8 @@ static const char *validateEntries(hintFile *hf) {
         decodeEntry(m + pos, &h, &offset);
         uint64_t elen = HINT_ENTRY_SIZE + (uint64_t)h.keylen;
         if (elen > end - pos) return "entry key runs past the end of the entries";
+        if (recordValueIndexed(&h, m + pos + HINT_ENTRY_SIZE)) elen += h.vallen;
+        if (elen > end - pos) return "entry value runs past the end of the entries";
         /* a SET without a negative expiry is what recordCheckHeader
          * accepts for SET (no size limit here); anything else asks it */
         if (!(h.type == RECORD_SET && h.expireAt >= 0) &&
@@ -352,7 +356,8 @@ static const char *validateEntries(hintFile *hf) {
  * and that the segment still has the size the hint describes. */
 static const char *validateFrame(hintFile *hf, const segment *seg) {
     const char *m = hf->map;
-    if (memcmp(m, HINT_MAGIC, 8) != 0 || recordGetU32(m + 8) != HINT_VERSION ||
+    uint32_t version = recordGetU32(m + 8);
+    if (memcmp(m, HINT_MAGIC, 8) != 0 || version < HINT_VERSION_OLDEST || version > HINT_VERSION ||
         recordGetU64(m + 16) != seg->id)
         return "bad header";
     const char *t = m + hf->size - HINT_TRAILER_SIZE;
@@ -468,8 +473,13 @@ static int deliverEntries(hintFile *hf, hintLoader *l, uint64_t g, recoveryBatch
         decodeEntry(hf->map + pos, &it->hdr, &it->offset);
         it->segId = hf->seg->id;
         it->key = hf->map + pos + HINT_ENTRY_SIZE;
+        it->value = NULL;
         it->fromHint = 1;
         pos += HINT_ENTRY_SIZE + (uint64_t)it->hdr.keylen;
+        if (recordValueIndexed(&it->hdr, it->key)) {
+            it->value = it->key + it->hdr.keylen;
+            pos += it->hdr.vallen;
+        }
         if (n < HINT_BATCH && pos < end) continue;
         if (l) {
             uint64_t ready = atomic_load_explicit(&l->produced, memory_order_acquire);
@@ -558,9 +568,13 @@ static void hashAhead(hintLoader *l) {
             if (blockEnd > g + HINT_BATCH) blockEnd = g + HINT_BATCH;
             for (; g < blockEnd && pos < end; g++) {
                 const char *e = hf->map + pos;
-                uint32_t klen = loadU32(e + 4);
+                recordHeader h;
+                uint64_t unused;
+                decodeEntry(e, &h, &unused);
+                uint32_t klen = h.keylen;
                 if (g >= done) l->ring[g % HINT_HASH_RING] = keydirHash(e + HINT_ENTRY_SIZE, klen);
                 pos += HINT_ENTRY_SIZE + (uint64_t)klen;
+                if (recordValueIndexed(&h, e + HINT_ENTRY_SIZE)) pos += h.vallen;
             }
             atomic_store_explicit(&l->produced, g, memory_order_release);
         }

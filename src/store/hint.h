@@ -11,10 +11,11 @@
  *
  *   header, 24 bytes
  *      0  8  magic "RKVHINT1"
- *      8  4  version (1)
+ *      8  4  version (2; a version 1 file, written before sorted sets,
+ *              has no entry with a value and reads the same way)
  *     12  4  reserved, 0
  *     16  8  segment id
- *   entries, one per record, 36 bytes + key
+ *   entries, one per record, 36 bytes + key (+ value)
  *      0  1  type (a data type of record.h; a PATCH's key field, patch
  *              header included, is the entry's key, so a hint carries
  *              all replay needs to rebuild a chain; an ELEMENT's, with
@@ -29,6 +30,9 @@
  *     20  8  expire_at_ms
  *     28  8  seq
  *     36  .. key
+ *      .  .. value, only for a record whose value an index needs in
+ *              memory (record.h recordValueIndexed: a sorted-set
+ *              member's score, 8 bytes): vallen bytes
  *   trailer, 44 bytes
  *      0  8  entry count
  *      8  8  size of the segment file the hint describes
@@ -61,7 +65,8 @@
 
 #define HINT_MAGIC "RKVHINT1"
 #define HINT_END_MAGIC "RKVHEND\n"
-#define HINT_VERSION 1
+#define HINT_VERSION 2
+#define HINT_VERSION_OLDEST 1
 #define HINT_HEADER_SIZE 24
 #define HINT_ENTRY_SIZE 36 /* without the key */
 #define HINT_TRAILER_SIZE 44
@@ -81,10 +86,12 @@ hintWriter *hintWriterOpen(const char *dir, uint64_t segId, char *err,
                            size_t errlen);
 
 /* Adds the entry of the data record at 'offset' with header *h and key
- * (h->keylen bytes).  Entries must be added in file order.  0 or -1; after
- * an error the writer only accepts hintWriterAbort. */
+ * (h->keylen bytes), and value (h->vallen bytes) when recordValueIndexed
+ * says the entry carries it (it must not be NULL then; it is not read
+ * otherwise).  Entries must be added in file order.  0 or -1; after an
+ * error the writer only accepts hintWriterAbort. */
 int hintWriterAdd(hintWriter *w, uint64_t offset, const recordHeader *h,
-                  const char *key, char *err, size_t errlen);
+                  const char *key, const char *value, char *err, size_t errlen);
 
 /* Writes the trailer, fsyncs, renames into place, fsyncs the directory,
  * and frees the writer (always, even on failure, which removes the temp

@@ -191,7 +191,8 @@ void lazyfreeStop(lazyfree *lf) {
 
 size_t lazyfreeEffort(const collection *c) {
     if (collEncoding(c) == COLL_ENC_LIST) return collListChunks(c);
-    return collEncoding(c) == COLL_ENC_TABLE ? collCount(c) : 1;
+    int large = collEncoding(c) == COLL_ENC_TABLE || collEncoding(c) == COLL_ENC_SKIPLIST;
+    return large ? collCount(c) : 1;
 }
 
 int lazyfreeWorthIt(const collection *c) { return lazyfreeEffort(c) > LAZYFREE_THRESHOLD; }

@@ -107,8 +107,8 @@
  *
  *   offset size field
  *      0     1  ctype         u8: the collection type (collection.h
- *                             COLL_HASH 1, COLL_SET 2, COLL_LIST 3; 0 is
- *                             invalid)
+ *                             COLL_HASH 1, COLL_SET 2, COLL_LIST 3,
+ *                             COLL_ZSET 4; 0 is invalid)
  *      1     4  key_len       u32 LE: bytes of key; the rest of the key
  *                             field, after the key, is the element name
  *
@@ -121,6 +121,20 @@
  * of the list outside [lo, hi] goes".  A pop of any count and LTRIM are
  * one such record, whatever they remove.  Like every tombstone it is
  * never copied by compaction.
+ *
+ * Sorted sets (COLL_ZSET 4).  An element's name is the member; an
+ * ELEMENT's value is its score, RECORD_ZSET_SCORE_SIZE bytes: the IEEE
+ * 754 bits of the double, little-endian (collZsetScoreEncode).  Binary,
+ * not text, because the index keeps the score in memory and a load
+ * decodes one per member: 8 fixed bytes need no parsing, lose no digit,
+ * keep -0 apart from +0 as Redis keeps them, and make every zset
+ * element record the same size.  A NaN score is never written; replay
+ * ignores an ELEMENT of a sorted set whose value is not 8 bytes or is a
+ * NaN (only damage writes one).  The score is the one value an index
+ * needs in memory, so it travels with the record's key wherever keys
+ * travel without values (recordValueIndexed): a scan delivers it, and a
+ * hint (hint.h) carries it after the entry's key, so a restart from
+ * hints reads no segment for scores.
  *
  * An ELEMENT's expire_at_ms is the key's expiry after it (the writer
  * repeats the key's current one; compaction's copy carries the expiry
@@ -202,6 +216,8 @@
 #define RECORD_PATCH_HEADER_SIZE 16
 #define RECORD_ELEMENT_HEADER_SIZE 5
 #define RECORD_LIST_TRIM_NAME_LEN 16 /* a list trim's name: lo, hi */
+#define RECORD_ZSET_CTYPE 4      /* COLL_ZSET (collection.h), as record.h needs it */
+#define RECORD_ZSET_SCORE_SIZE 8 /* a sorted-set ELEMENT's value: its score */
 
 /* The element header of an ELEMENT / ELEMENT_DEL record, decoded: where
  * the key and the element name lie in the record's key field. */
@@ -246,6 +262,14 @@ size_t recordHeaderSize(void);
 /* Bytes a record with these key and value lengths occupies on disk. */
 static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
     return RECORD_HEADER_SIZE + keylen + vallen;
+}
+
+/* Whether an index needs this data record's value in memory: an ELEMENT
+ * of a sorted set, whose value is its member's score (see "Sorted sets"
+ * above).  key is the record's key field (h->keylen bytes). */
+static inline int recordValueIndexed(const recordHeader *h, const char *key) {
+    return h->type == RECORD_ELEMENT && h->keylen >= RECORD_ELEMENT_HEADER_SIZE &&
+           (unsigned char)key[0] == RECORD_ZSET_CTYPE && h->vallen == RECORD_ZSET_SCORE_SIZE;
 }
 
 /* 1 for the types that carry data (SET, DEL, EXPIRE, FLUSHDB, FLUSHALL,

@@ -63,7 +63,9 @@ void recoveryAddDamage(recoveryResult *res, const recoveryOptions *opts,
 typedef struct pendingRecord {
     uint64_t offset;
     recordHeader hdr;
-    size_t keyOff;      /* into batchState.keys */
+    size_t keyOff;      /* into batchState.keys; an indexed value
+                           (recordValueIndexed) follows the key there */
+    int hasValue;
 } pendingRecord;
 
 typedef struct batchState {
@@ -103,14 +105,15 @@ static void batchFree(batchState *b) {
 }
 
 static void batchPush(batchState *b, uint64_t offset, const recordHeader *h,
-                      const char *key) {
+                      const char *key, const char *value) {
+    size_t vlen = value ? h->vallen : 0;
     if (b->nrecs == b->caprecs) {
         b->caprecs = b->caprecs ? b->caprecs * 2 : 16;
         b->recs = xrealloc(b->recs, b->caprecs * sizeof(*b->recs));
     }
-    if (b->keycap - b->keylen < h->keylen) {
+    if (b->keycap - b->keylen < h->keylen + vlen) {
         size_t cap = b->keycap ? b->keycap : 256;
-        while (cap - b->keylen < h->keylen) cap *= 2;
+        while (cap - b->keylen < h->keylen + vlen) cap *= 2;
         b->keys = xrealloc(b->keys, cap);
         b->keycap = cap;
     }
@@ -119,7 +122,9 @@ static void batchPush(batchState *b, uint64_t offset, const recordHeader *h,
     p->hdr = *h;
     p->keyOff = b->keylen;
     if (h->keylen) memcpy(b->keys + b->keylen, key, h->keylen);
-    b->keylen += h->keylen;
+    if (vlen) memcpy(b->keys + b->keylen + h->keylen, value, vlen);
+    p->hasValue = value != NULL;
+    b->keylen += h->keylen + vlen;
 }
 
 /* Drops the open batch, reporting it as damage ending at 'end'. */
@@ -134,12 +139,13 @@ static void batchDrop(scanState *st, uint64_t end, const char *reason) {
 }
 
 static int deliver(scanState *st, uint64_t offset, const recordHeader *h,
-                   const char *key) {
+                   const char *key, const char *value) {
     recoveryItem it;
     it.segId = st->seg->id;
     it.offset = offset;
     it.hdr = *h;
     it.key = key;
+    it.value = value;
     it.fromHint = 0;
     st->res->recordsApplied++;
     if (st->cb == NULL) return 0;
@@ -204,18 +210,21 @@ static int applyRecord(scanState *st, uint64_t offset, uint64_t end,
         }
         for (size_t i = 0; i < b->nrecs; i++) {
             pendingRecord *p = &b->recs[i];
-            int rc = deliver(st, p->offset, &p->hdr, b->keys + p->keyOff);
+            const char *k = b->keys + p->keyOff;
+            int rc = deliver(st, p->offset, &p->hdr, k, p->hasValue ? k + p->hdr.keylen : NULL);
             if (rc) return rc;
         }
         st->res->batchesApplied++;
         batchReset(b);
         return 0;
     default:
+        /* only the values an index needs go on (recovery.h) */
+        if (!recordValueIndexed(h, key)) value = NULL;
         if (b->open) {
-            batchPush(b, offset, h, key);
+            batchPush(b, offset, h, key, value);
             return 0;
         }
-        return deliver(st, offset, h, key);
+        return deliver(st, offset, h, key, value);
     }
 }
 
@@ -335,6 +344,7 @@ int recoveryScan(segment *seg, const recoveryOptions *opts,
         }
 
         const char *key, *value = NULL;
+        char smallValue[RECORD_ZSET_SCORE_SIZE];
         uint32_t crc;
         if (total <= chunk) {
             p = segmentReaderGet(&rd, pos, (size_t)total);
@@ -360,6 +370,11 @@ int recoveryScan(segment *seg, const recoveryOptions *opts,
                 size_t n = left > chunk ? chunk : (size_t)left;
                 const char *v = segmentReaderGet(&rd, vpos, n);
                 if (v == NULL) goto ioerr;
+                /* an indexed value is short: it is the whole of one read */
+                if (n == h.vallen && n <= sizeof(smallValue)) {
+                    memcpy(smallValue, v, n);
+                    value = smallValue;
+                }
                 crc = crc32cUpdate(crc, v, n);
                 vpos += n;
                 left -= n;

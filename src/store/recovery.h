@@ -119,6 +119,10 @@ typedef struct recoveryItem {
     uint64_t offset;    /* where the record starts in the segment file */
     recordHeader hdr;   /* from a hint: crc, hcrc and timestamp are 0 */
     const char *key;    /* hdr.keylen bytes; valid only during the call */
+    /* The record's value (hdr.vallen bytes, valid as key) when an index
+     * needs it in memory (recordValueIndexed: a sorted-set member's
+     * score), from a scan or a hint alike; else NULL. */
+    const char *value;
     int fromHint;       /* 1 when loaded from a hint file (hint.h) */
 } recoveryItem;
 

@@ -296,6 +296,21 @@ static void freeConverted(replayState *rp) {
     rp->converted = NULL;
 }
 
+/* Whether an ELEMENT of a sorted set carries a score: 8 bytes delivered
+ * with it (recordValueIndexed), not a NaN (record.h).  Into *score. */
+static int zsetScoreOf(const recoveryItem *it, double *score) {
+    if (it->value == NULL || it->hdr.vallen != COLL_ZSET_SCORE_LEN) return 0;
+    double s = collZsetScoreDecode(it->value);
+    if (s != s) return 0;
+    if (score) *score = s;
+    return 1;
+}
+
+/* Whether c is in its large encoding (TABLE, a sorted set's SKIPLIST). */
+static int isLarge(const collection *c) {
+    return collEncoding(c) == COLL_ENC_TABLE || collEncoding(c) == COLL_ENC_SKIPLIST;
+}
+
 /* ELEMENT: the element holds this record's value; a key that is absent
  * or holds something else becomes a new collection of the record's type. */
 static void putElement(replayState *rp, const recoveryItem *it, const recordElement *el) {
@@ -313,11 +328,16 @@ static void putElement(replayState *rp, const recoveryItem *it, const recordElem
         keydirEntrySetSeq(e, h->seq);
     }
     collLoc loc = {(uint32_t)it->segId, (uint32_t)it->offset, h->vallen}, old;
-    int wasTable = collEncoding(c) == COLL_ENC_TABLE;
-    if (collPut(c, el->name, el->nlen, &loc, rp->limits ? rp->limits : &defaultLimits, &old))
-        countElement(rp, el->klen, el->nlen, &old, 0);
+    int wasTable = isLarge(c), existed;
+    const collLimits *lim = rp->limits ? rp->limits : &defaultLimits;
+    double score;
+    if (el->ctype == COLL_ZSET && zsetScoreOf(it, &score))
+        existed = collZsetPut(c, el->name, el->nlen, score, &loc, lim, &old, NULL);
+    else
+        existed = collPut(c, el->name, el->nlen, &loc, lim, &old);
+    if (existed) countElement(rp, el->klen, el->nlen, &old, 0);
     countElement(rp, el->klen, el->nlen, &loc, 1);
-    if (!wasTable && collEncoding(c) == COLL_ENC_TABLE && collCount(c) > 1)
+    if (!wasTable && isLarge(c) && collCount(c) > 1)
         noteConverted(rp, h->db, el->key, el->klen);
 }
 
@@ -331,7 +351,8 @@ static void applyElement(replayState *rp, const recoveryItem *it) {
         return;
     }
     recordDecodeElement(it->key, it->hdr.keylen, &el);
-    if (el.ctype > COLL_TYPE_MAX || !elementNameFits(it, &el)) {
+    if (el.ctype > COLL_TYPE_MAX || !elementNameFits(it, &el) ||
+        (el.ctype == COLL_ZSET && it->hdr.type == RECORD_ELEMENT && !zsetScoreOf(it, NULL))) {
         rp->ignored++;
         return;
     }

@@ -149,7 +149,11 @@ static int applyRecovered(void *ctx, const recoveryItem *it) {
 
 /* Applies the records a scan queued (queueRecovered). */
 static void flushRecovered(loadContext *lc) {
-    for (size_t i = 0; i < lc->npending; i++) lc->pending[i].key = lc->keys + lc->keyAt[i];
+    for (size_t i = 0; i < lc->npending; i++) {
+        recoveryItem *it = &lc->pending[i];
+        it->key = lc->keys + lc->keyAt[i];
+        if (it->value) it->value = it->key + it->hdr.keylen; /* copied after the key */
+    }
     replayApplyBatch(&lc->rp, lc->pending, NULL, lc->npending);
     lc->npending = 0;
     lc->keysLen = 0;
@@ -162,15 +166,16 @@ static int queueRecovered(void *ctx, const recoveryItem *it) {
     store *s = lc->s;
     if (it->hdr.seq > KEYDIR_SEQ_MAX) return applyRecovered(ctx, it); /* reports it */
     if (it->hdr.seq >= s->nextSeq) s->nextSeq = it->hdr.seq + 1;
-    size_t klen = it->hdr.keylen;
-    if (lc->keysLen + klen > lc->keysCap) {
-        lc->keysCap = (lc->keysLen + klen) * 2;
+    size_t klen = it->hdr.keylen, vlen = it->value ? it->hdr.vallen : 0;
+    if (lc->keysLen + klen + vlen > lc->keysCap) {
+        lc->keysCap = (lc->keysLen + klen + vlen) * 2;
         lc->keys = xrealloc(lc->keys, lc->keysCap);
     }
     if (klen) memcpy(lc->keys + lc->keysLen, it->key, klen);
+    if (vlen) memcpy(lc->keys + lc->keysLen + klen, it->value, vlen);
     lc->keyAt[lc->npending] = lc->keysLen;
     lc->pending[lc->npending++] = *it;
-    lc->keysLen += klen;
+    lc->keysLen += klen + vlen;
     if (lc->npending == REPLAY_BATCH_MAX || lc->keysLen >= LOAD_KEYS_FLUSH) flushRecovered(lc);
     return 0;
 }

@@ -131,6 +131,15 @@ const collection *storeCollection(store *s, int db, const void *key, size_t klen
  * is 1 when the element is new.  The key keeps its expiry. */
 int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, const void *name,
                     size_t nlen, const void *val, size_t vlen, int *created);
+/* A sorted set's member: storeElementPut with the score as the value
+ * (record.h, "Sorted sets"), which may also be called directly with an
+ * 8-byte encoded score (collZsetScoreEncode).  A NaN score, or a value
+ * that is not 8 bytes, is STORE_ERR_WRITE: the command layer refuses
+ * them first.  The member's score and rank are read from
+ * storeCollection (collZsetFind, collZsetRank ...); storeElementDelete
+ * with COLL_ZSET removes a member. */
+int storeZsetPut(store *s, int db, const void *key, size_t klen, const void *member,
+                 size_t mlen, double score, int *created);
 /* Removes the element (one ELEMENT_DEL record); the key goes with its
  * last element.  STORE_MISSING when key or element is absent. */
 int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,

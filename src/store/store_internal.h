@@ -73,6 +73,7 @@ typedef struct undoStep {
     char *name;          /* UNDO_ELEMENT: the element, its prior location */
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */
+    double elemScore;    /* ... and, for a sorted set's member, its score */
     metaEntry meta;      /* UNDO_META: the name's entry before the write,
                             taken out of the table (existed says whether
                             there was one; the step owns its name and

@@ -1212,7 +1212,7 @@ static void testCollectionApi(void) {
     TEST_CASE("a list is a quicklist, never small, never a table") {
         model m;
         collection *c = pushedList(&m, 300, 2);
-        collLimits tiny = {1, 1, 1};
+        collLimits tiny = {1, 1, 1, 1, 1};
         ASSERT_EQ_STR(collEncodingName(c), "quicklist");
         ASSERT_EQ_INT(collEncoding(c), COLL_ENC_LIST);
         ASSERT(collCopySmall(c) == NULL);

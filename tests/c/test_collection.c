@@ -14,7 +14,7 @@
 /* ---- Helpers ------------------------------------------------------------- */
 
 /* Redis 7.0's defaults. */
-static const collLimits defaults = {128, 64, 512};
+static const collLimits defaults = {128, 64, 512, 128, 64};
 
 static collLoc mkLoc(uint32_t segment, uint32_t offset, uint32_t valueLen) {
     collLoc loc = {segment, offset, valueLen};
@@ -211,7 +211,7 @@ static void testBasics(void) {
     }
     TEST_CASE("PACKED: a replace that changes valueLen's varint size keeps the others") {
         collection *h = collCreate(COLL_HASH);
-        collLimits lim = {128, UINT32_MAX, 512};
+        collLimits lim = {128, UINT32_MAX, 512, 128, 64};
         collLoc small = mkLoc(1, 2, 5), huge = mkLoc(3, 4, 4000000000u), got;
         putStr(h, "a", &small, &lim);
         putStr(h, "b", &small, &lim);
@@ -233,7 +233,7 @@ static void testBasics(void) {
 
 static void testHashConversions(void) {
     TEST_CASE("PACKED -> TABLE past hash-max-listpack-entries, not at it") {
-        collLimits lim = {3, 64, 512};
+        collLimits lim = {3, 64, 512, 128, 64};
         collection *h = collCreate(COLL_HASH);
         for (unsigned long i = 0; i < 3; i++) putNum(h, "f", i, &lim);
         ASSERT_EQ_INT(collEncoding(h), COLL_ENC_PACKED);
@@ -283,7 +283,7 @@ static void testHashConversions(void) {
         collFree(h);
     }
     TEST_CASE("hash-max-listpack-entries 0: the first field makes a TABLE") {
-        collLimits lim = {0, 64, 512};
+        collLimits lim = {0, 64, 512, 128, 64};
         collection *h = collCreate(COLL_HASH);
         putNum(h, "f", 1, &lim);
         ASSERT_EQ_INT(collEncoding(h), COLL_ENC_TABLE);
@@ -291,7 +291,7 @@ static void testHashConversions(void) {
         collFree(h);
     }
     TEST_CASE("limits apply at the next insert (CONFIG SET), and never convert back") {
-        collLimits lim = {8, 64, 512};
+        collLimits lim = {8, 64, 512, 128, 64};
         collection *h = collCreate(COLL_HASH);
         for (unsigned long i = 0; i < 5; i++) putNum(h, "f", i, &lim);
         lim.maxPackedEntries = 4;
@@ -309,7 +309,7 @@ static void testHashConversions(void) {
 
 static void testSetConversions(void) {
     TEST_CASE("INTSET -> TABLE past set-max-intset-entries, not at it") {
-        collLimits lim = {128, 64, 3};
+        collLimits lim = {128, 64, 3, 128, 64};
         collection *s = collCreate(COLL_SET);
         putStr(s, "1", &(collLoc){1, 1, 0}, &lim);
         putStr(s, "2", &(collLoc){1, 2, 0}, &lim);
@@ -327,7 +327,7 @@ static void testSetConversions(void) {
         collFree(s);
     }
     TEST_CASE("set-max-intset-entries 0: the first integer makes a TABLE") {
-        collLimits lim = {128, 64, 0};
+        collLimits lim = {128, 64, 0, 128, 64};
         collection *s = collCreate(COLL_SET);
         putStr(s, "1", &(collLoc){1, 1, 0}, &lim);
         ASSERT_EQ_INT(collEncoding(s), COLL_ENC_TABLE);
@@ -477,7 +477,7 @@ static void checkRelocate(int type, const char *name, const collLimits *lim, int
 }
 
 static void testRelocate(void) {
-    collLimits tiny = {1, 64, 1};
+    collLimits tiny = {1, 64, 1, 128, 64};
     TEST_CASE("collRelocate on PACKED moves only an unchanged element") {
         checkRelocate(COLL_HASH, "field", &defaults, COLL_ENC_PACKED);
     }
@@ -653,7 +653,7 @@ static int runModel(int type, uint64_t seed) {
     rngState = seed;
     collection *c = collCreate(type);
     collLimits lim = {(uint32_t)(rng() % 24), (uint32_t)(20 + rng() % 60),
-                      (uint32_t)(rng() % 24)};
+                      (uint32_t)(rng() % 24), 128, 64};
     /* Half the runs almost all integers: long-lived intsets. */
     unsigned intPercent = rng() % 2 ? 40 : 99;
     int ok = 1;
@@ -880,7 +880,7 @@ static void testRandom(void) {
             /* Each seed lays out different names, hence different buckets
              * ("m<seed*10>".."m<seed*10+9>", hits indexed from seed*10). */
             collection *s = collCreate(COLL_SET);
-            collLimits lim = {128, 64, 512};
+            collLimits lim = {128, 64, 512, 128, 64};
             for (unsigned long i = 0; i < 10; i++) putNum(s, "m", seed * 10 + i, &lim);
             rngState = seed;
             randomHitsAll(s, seed * 10 + 10, 1000, hits);

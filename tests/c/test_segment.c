@@ -1215,7 +1215,7 @@ static void testHints(void) {
         char *h = readFile(dir, 4, ".hint", &len);
         ASSERT_EQ_UINT(len, HINT_HEADER_SIZE + HINT_ENTRY_SIZE + 3 + HINT_TRAILER_SIZE);
         ASSERT(memcmp(h, "RKVHINT1", 8) == 0);
-        ASSERT_EQ_UINT(recordGetU32(h + 8), 1);
+        ASSERT_EQ_UINT(recordGetU32(h + 8), HINT_VERSION);
         ASSERT_EQ_UINT(recordGetU64(h + 16), 4);
         const char *e = h + HINT_HEADER_SIZE;
         ASSERT_EQ_INT(e[0], RECORD_SET);
@@ -1350,8 +1350,8 @@ static void testHints(void) {
         char *dir = makeTempDir("segment");
         hintWriter *w = hintWriterOpen(dir, 1, errbuf, sizeof(errbuf));
         recordHeader h = {.type = RECORD_SET, .keylen = 1, .vallen = 1};
-        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "a", errbuf, sizeof(errbuf)), 0);
-        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "b", errbuf, sizeof(errbuf)), -1);
+        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "a", NULL, errbuf, sizeof(errbuf)), 0);
+        ASSERT_EQ_INT(hintWriterAdd(w, 100, &h, "b", NULL, errbuf, sizeof(errbuf)), -1);
         ASSERT_EQ_INT(hintWriterCommit(w, 1000, 1, 1, errbuf, sizeof(errbuf)), -1);
         ASSERT(!fileExists(dir, 1, ".hint"));
         ASSERT(!fileExists(dir, 1, ".hint.tmp"));
