@@ -361,4 +361,16 @@ void functionStatsCommand(client *c);
 void functionKillCommand(client *c);
 void functionHelpCommand(client *c);
 
+/* zset.c */
+void zaddCommand(client *c);
+void zincrbyCommand(client *c);
+void zremCommand(client *c);
+void zcardCommand(client *c);
+void zscoreCommand(client *c);
+void zmscoreCommand(client *c);
+void zrankCommand(client *c);
+void zrevrankCommand(client *c);
+void zcountCommand(client *c);
+void zlexcountCommand(client *c);
+
 #endif

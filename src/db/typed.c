@@ -28,6 +28,7 @@ const char *dbTypeName(int type) {
     case COLL_HASH: return "hash";
     case COLL_SET: return "set";
     case COLL_LIST: return "list";
+    case COLL_ZSET: return "zset";
     default: return "none";
     }
 }

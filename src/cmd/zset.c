@@ -1,0 +1,317 @@
+/* cmd/zset.c -- the sorted-set commands, with Redis 7.0's replies, errors
+ * and keyspace events (t_zset.c): ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE
+ * ZRANK ZREVRANK ZCOUNT ZLEXCOUNT.
+ *
+ * A sorted set is a collection (store/collection.h, "Sorted sets") of
+ * members, each an ELEMENT record whose value is its score, 8 bytes
+ * (collZsetScoreEncode).  Scores are parsed and formatted by lib/zrange.h
+ * as Redis parses and formats them.  A command that writes several
+ * members is one batch. */
+#include "cmd/handlers.h"
+#include "client/reply.h"
+#include "db/db.h"
+#include "lib/alloc.h"
+#include "lib/zrange.h"
+#include "pubsub/notify.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#define KEY(c) (c)->argv[1], ARGLEN(c, 1)
+
+/* The sorted set at argv[i]: NULL when missing (nothing replied) or of
+ * another type (WRONGTYPE replied, *failed set). */
+static const collection *zsetAt(client *c, int i, int *failed) {
+    int rc;
+    const collection *z = dbCollection(c->db, c->argv[i], ARGLEN(c, i), COLL_ZSET, &rc);
+    *failed = replyDbError(c, rc);
+    return z;
+}
+
+/* zsetAt for a read: a missing key is a "keymiss" event. */
+static const collection *zsetRead(client *c, int i, int *failed) {
+    const collection *z = zsetAt(c, i, failed);
+    if (!z && !*failed)
+        notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[i], ARGLEN(c, i), c->db);
+    return z;
+}
+
+static void zsetWritten(client *c, const char *event) {
+    dbKeyModified(c->db, KEY(c));
+    notifyKeyspaceEvent(NOTIFY_ZSET, event, KEY(c), c->db);
+}
+
+/* A score reply: a bulk string in RESP2, a double in RESP3 (Redis's
+ * formatting either way, "inf" included). */
+static void replyScore(client *c, double score) {
+    char buf[ZRANGE_SCORE_STR_SIZE];
+    int n = zrangeFormatScore(buf, sizeof(buf), score);
+    if (c->resp >= 3) {
+        replyRaw(c, ",", 1);
+        replyRaw(c, buf, (size_t)n);
+        replyRaw(c, "\r\n", 2);
+    } else {
+        replyBulk(c, buf, (size_t)n);
+    }
+}
+
+/* Writes member with score: one ELEMENT record. */
+static int zsetPut(client *c, const char *member, size_t mlen, double score, int *created) {
+    char val[COLL_ZSET_SCORE_LEN];
+    collZsetScoreEncode(score, val);
+    return dbElementPut(c->db, COLL_ZSET, KEY(c), member, mlen, val, sizeof(val), created);
+}
+
+/* ------------------------------------------------------------------ */
+/* ZADD, ZINCRBY */
+
+#define ZADD_NX (1 << 0)
+#define ZADD_XX (1 << 1)
+#define ZADD_GT (1 << 2)
+#define ZADD_LT (1 << 3)
+#define ZADD_CH (1 << 4)
+#define ZADD_INCR (1 << 5)
+
+/* ZADD's options from argv[2]: the flags and the index of the first
+ * score, or 0 with the error replied (Redis's checks, in its order). */
+static int zaddOptionsOrReply(client *c, int *flags) {
+    int i = 2;
+    *flags = 0;
+    for (; i < c->argc; i++) {
+        const char *o = c->argv[i];
+        if (!strcasecmp(o, "nx")) *flags |= ZADD_NX;
+        else if (!strcasecmp(o, "xx")) *flags |= ZADD_XX;
+        else if (!strcasecmp(o, "gt")) *flags |= ZADD_GT;
+        else if (!strcasecmp(o, "lt")) *flags |= ZADD_LT;
+        else if (!strcasecmp(o, "ch")) *flags |= ZADD_CH;
+        else if (!strcasecmp(o, "incr")) *flags |= ZADD_INCR;
+        else break;
+    }
+    int pairs = c->argc - i;
+    if (pairs == 0 || pairs % 2) {
+        replyErrorSyntax(c);
+        return 0;
+    }
+    if ((*flags & ZADD_NX) && (*flags & ZADD_XX)) {
+        replyError(c, "XX and NX options at the same time are not compatible");
+        return 0;
+    }
+    if (((*flags & ZADD_GT) && (*flags & ZADD_NX)) || ((*flags & ZADD_LT) && (*flags & ZADD_NX)) ||
+        ((*flags & ZADD_GT) && (*flags & ZADD_LT))) {
+        replyError(c, "GT, LT, and/or NX options at the same time are not compatible");
+        return 0;
+    }
+    if ((*flags & ZADD_INCR) && pairs > 2) {
+        replyError(c, "INCR option supports a single increment-element pair");
+        return 0;
+    }
+    return i;
+}
+
+/* What one (score, member) pair of ZADD does, Redis's zsetAdd rules. */
+#define ZADD_OUT_NOP 0   /* left alone: NX, XX, GT or LT said so */
+#define ZADD_OUT_SAME 1  /* processed, but the score stays (nothing to log) */
+#define ZADD_OUT_WRITE 2 /* the member is new, or its score changes */
+#define ZADD_OUT_NAN 3   /* INCR made NaN: the command fails */
+
+/* The outcome of one pair on z; *score is the member's score after it
+ * (for INCR's reply), *exists whether it was a member. */
+static int zaddDecide(const collection *z, int flags, const char *m, size_t mlen, double given,
+                      double *score, int *exists) {
+    double cur = 0;
+    *exists = z && collZsetFind(z, m, mlen, &cur, NULL);
+    if (!*exists) {
+        if (flags & ZADD_XX) return ZADD_OUT_NOP;
+        *score = given;
+        return ZADD_OUT_WRITE;
+    }
+    if (flags & ZADD_NX) return ZADD_OUT_NOP;
+    *score = given;
+    if ((flags & ZADD_INCR) && !zrangeIncrScore(1, cur, given, score)) return ZADD_OUT_NAN;
+    if (((flags & ZADD_LT) && *score >= cur) || ((flags & ZADD_GT) && *score <= cur))
+        return ZADD_OUT_NOP;
+    return *score == cur ? ZADD_OUT_SAME : ZADD_OUT_WRITE; /* -0 == 0: the same */
+}
+
+/* The body of ZADD and ZINCRBY: the pairs from argv[first], each score
+ * already parsed into scores[].  Replies and signals as Redis's
+ * zaddGenericCommand: INCR answers the new score, or nil when its pair
+ * was left alone. */
+static void zaddPairs(client *c, int flags, int first, const double *scores) {
+    int failed;
+    zsetAt(c, 1, &failed);
+    if (failed) return;
+    long long added = 0, updated = 0, processed = 0;
+    int rc = DB_OK, commit = DB_OK, batch = c->argc - first > 2, nan = 0;
+    double score = 0;
+    if (batch) dbBatchBegin();
+    for (int i = first, j = 0; i < c->argc && rc == DB_OK; i += 2, j++) {
+        const collection *z = zsetAt(c, 1, &failed);
+        const char *m = c->argv[i + 1];
+        size_t mlen = ARGLEN(c, i + 1);
+        int exists;
+        int out = zaddDecide(z, flags, m, mlen, scores[j], &score, &exists);
+        if (out == ZADD_OUT_NAN) {
+            nan = 1;
+            break;
+        }
+        if (out != ZADD_OUT_NOP) processed++;
+        if (out != ZADD_OUT_WRITE) continue;
+        rc = zsetPut(c, m, mlen, score, NULL);
+        if (exists) updated++;
+        else added++;
+    }
+    if (batch) commit = dbBatchCommit();
+    if (nan) {
+        replyError(c, ZRANGE_ERR_NAN);
+        return;
+    }
+    if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
+    if (!(flags & ZADD_INCR)) replyLongLong(c, (flags & ZADD_CH) ? added + updated : added);
+    else if (processed) replyScore(c, score);
+    else replyNull(c);
+    if (added || updated) zsetWritten(c, (flags & ZADD_INCR) ? "zincr" : "zadd");
+}
+
+/* The scores of the pairs from argv[first] into a new array, or NULL
+ * with the error replied. */
+static double *scoresOrReply(client *c, int first) {
+    int n = (c->argc - first) / 2;
+    double *scores = xmalloc(sizeof(double) * (size_t)(n ? n : 1));
+    for (int i = first, j = 0; i < c->argc; i += 2, j++) {
+        if (!zrangeParseScore(c->argv[i], ARGLEN(c, i), &scores[j])) {
+            replyError(c, ZRANGE_ERR_SCORE);
+            xfree(scores);
+            return NULL;
+        }
+    }
+    return scores;
+}
+
+void zaddCommand(client *c) {
+    int flags;
+    int first = zaddOptionsOrReply(c, &flags);
+    if (!first) return;
+    double *scores = scoresOrReply(c, first);
+    if (!scores) return;
+    zaddPairs(c, flags, first, scores);
+    xfree(scores);
+}
+
+void zincrbyCommand(client *c) {
+    double incr;
+    if (!zrangeParseScore(c->argv[2], ARGLEN(c, 2), &incr)) {
+        replyError(c, ZRANGE_ERR_SCORE);
+        return;
+    }
+    zaddPairs(c, ZADD_INCR, 2, &incr);
+}
+
+/* ------------------------------------------------------------------ */
+/* ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK */
+
+void zremCommand(client *c) {
+    int failed;
+    const collection *z = zsetAt(c, 1, &failed);
+    if (failed) return;
+    if (!z) {
+        replyLongLong(c, 0);
+        return;
+    }
+    long long removed = 0;
+    int keyRemoved = 0, rc = DB_OK, commit = DB_OK, batch = c->argc > 3;
+    if (batch) dbBatchBegin();
+    for (int i = 2; i < c->argc && rc == DB_OK && !keyRemoved; i++) {
+        rc = dbElementDelete(c->db, COLL_ZSET, KEY(c), c->argv[i], ARGLEN(c, i), &keyRemoved);
+        if (rc == DB_OK) removed++;
+        else if (rc == DB_MISSING) rc = DB_OK;
+    }
+    if (batch) commit = dbBatchCommit();
+    if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
+    replyLongLong(c, removed);
+    if (!removed) return;
+    zsetWritten(c, "zrem");
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", KEY(c), c->db);
+}
+
+void zcardCommand(client *c) {
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (!failed) replyLongLong(c, z ? collCount(z) : 0);
+}
+
+void zscoreCommand(client *c) {
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    double score;
+    if (z && collZsetFind(z, c->argv[2], ARGLEN(c, 2), &score, NULL)) replyScore(c, score);
+    else replyNull(c);
+}
+
+void zmscoreCommand(client *c) {
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    replyArrayLen(c, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        double score;
+        if (z && collZsetFind(z, c->argv[i], ARGLEN(c, i), &score, NULL)) replyScore(c, score);
+        else replyNull(c);
+    }
+}
+
+static void rankCommand(client *c, int reverse) {
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    uint32_t rank;
+    if (!z || !collZsetRank(z, c->argv[2], ARGLEN(c, 2), &rank)) {
+        replyNull(c);
+        return;
+    }
+    replyLongLong(c, reverse ? (long long)collCount(z) - 1 - rank : rank);
+}
+
+void zrankCommand(client *c) { rankCommand(c, 0); }
+void zrevrankCommand(client *c) { rankCommand(c, 1); }
+
+/* ------------------------------------------------------------------ */
+/* ZCOUNT, ZLEXCOUNT */
+
+void zcountCommand(client *c) {
+    zrangeScoreSpec range;
+    if (!zrangeParseScoreRange(c->argv[2], ARGLEN(c, 2), c->argv[3], ARGLEN(c, 3), &range)) {
+        replyError(c, ZRANGE_ERR_SCORE_RANGE);
+        return;
+    }
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    if (!z || zrangeScoreRangeEmpty(&range)) {
+        replyLongLong(c, 0);
+        return;
+    }
+    uint32_t start = collZsetScoreStart(z, range.min, range.minex);
+    uint32_t end = collZsetScoreEnd(z, range.max, range.maxex);
+    replyLongLong(c, end > start ? end - start : 0);
+}
+
+void zlexcountCommand(client *c) {
+    collZsetLexBound min, max;
+    if (!collZsetParseLex(c->argv[2], ARGLEN(c, 2), &min) ||
+        !collZsetParseLex(c->argv[3], ARGLEN(c, 3), &max)) {
+        replyError(c, ZRANGE_ERR_LEX_RANGE);
+        return;
+    }
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    if (!z) {
+        replyLongLong(c, 0);
+        return;
+    }
+    uint32_t start = collZsetLexStart(z, &min), end = collZsetLexEnd(z, &max);
+    replyLongLong(c, end > start ? end - start : 0);
+}
