@@ -372,5 +372,12 @@ void zrankCommand(client *c);
 void zrevrankCommand(client *c);
 void zcountCommand(client *c);
 void zlexcountCommand(client *c);
+void zrangeCommand(client *c);
+void zrevrangeCommand(client *c);
+void zrangebyscoreCommand(client *c);
+void zrevrangebyscoreCommand(client *c);
+void zrangebylexCommand(client *c);
+void zrevrangebylexCommand(client *c);
+void zrangestoreCommand(client *c);
 
 #endif

@@ -315,3 +315,213 @@ void zlexcountCommand(client *c) {
     uint32_t start = collZsetLexStart(z, &min), end = collZsetLexEnd(z, &max);
     replyLongLong(c, end > start ? end - start : 0);
 }
+
+/* ------------------------------------------------------------------ */
+/* ZRANGE and its family: ZRANGESTORE ZREVRANGE ZRANGEBYSCORE
+ * ZREVRANGEBYSCORE ZRANGEBYLEX ZREVRANGEBYLEX */
+
+#define ZR_AUTO 0
+#define ZR_RANK 1
+#define ZR_SCORE 2
+#define ZR_LEX 3
+
+typedef struct zrangeReq {
+    int type;              /* ZR_RANK, ZR_SCORE, ZR_LEX */
+    int reverse;
+    int withscores;
+    long long offset, limit; /* LIMIT; limit -1: none */
+    long long start, end;  /* ZR_RANK */
+    zrangeScoreSpec score; /* ZR_SCORE */
+    collZsetLexBound lexMin, lexMax; /* ZR_LEX */
+} zrangeReq;
+
+/* Reads a range request whose key is argv[keyIdx] (min and max follow it)
+ * the way Redis 7.0's zrangeGenericCommand does: options first (a preset
+ * type or direction makes its keyword a syntax error), then their
+ * conflicts, then the bounds.  1, or 0 with the error replied. */
+static int zrangeReqOrReply(client *c, int keyIdx, int type, int reverse, zrangeReq *r) {
+    memset(r, 0, sizeof(*r));
+    r->limit = -1;
+    int limitGiven = 0, dirGiven = reverse >= 0;
+    r->reverse = reverse > 0;
+    for (int j = keyIdx + 3; j < c->argc; j++) {
+        const char *o = c->argv[j];
+        int left = c->argc - j - 1;
+        if (!strcasecmp(o, "withscores")) {
+            r->withscores = 1;
+        } else if (!strcasecmp(o, "limit") && left >= 2) {
+            if (!argLongLongOrReply(c, j + 1, &r->offset) || !argLongLongOrReply(c, j + 2, &r->limit))
+                return 0;
+            limitGiven = 1;
+            j += 2;
+        } else if (!dirGiven && !strcasecmp(o, "rev")) {
+            r->reverse = dirGiven = 1;
+        } else if (type == ZR_AUTO && !strcasecmp(o, "bylex")) {
+            type = ZR_LEX;
+        } else if (type == ZR_AUTO && !strcasecmp(o, "byscore")) {
+            type = ZR_SCORE;
+        } else {
+            replyErrorSyntax(c);
+            return 0;
+        }
+    }
+    r->type = type == ZR_AUTO ? ZR_RANK : type;
+    if (limitGiven && r->type == ZR_RANK) {
+        replyError(c, "syntax error, LIMIT is only supported in combination with either BYSCORE "
+                      "or BYLEX");
+        return 0;
+    }
+    if (r->withscores && r->type == ZR_LEX) {
+        replyError(c, "syntax error, WITHSCORES not supported in combination with BYLEX");
+        return 0;
+    }
+    /* A reverse score or lex range is given max first. */
+    int minIdx = keyIdx + 1, maxIdx = keyIdx + 2;
+    if (r->reverse && r->type != ZR_RANK) {
+        minIdx = keyIdx + 2;
+        maxIdx = keyIdx + 1;
+    }
+    if (r->type == ZR_RANK)
+        return argLongLongOrReply(c, minIdx, &r->start) && argLongLongOrReply(c, maxIdx, &r->end);
+    if (r->type == ZR_SCORE) {
+        if (!zrangeParseScoreRange(c->argv[minIdx], ARGLEN(c, minIdx), c->argv[maxIdx],
+                                   ARGLEN(c, maxIdx), &r->score)) {
+            replyError(c, ZRANGE_ERR_SCORE_RANGE);
+            return 0;
+        }
+        return 1;
+    }
+    if (!collZsetParseLex(c->argv[minIdx], ARGLEN(c, minIdx), &r->lexMin) ||
+        !collZsetParseLex(c->argv[maxIdx], ARGLEN(c, maxIdx), &r->lexMax)) {
+        replyError(c, ZRANGE_ERR_LEX_RANGE);
+        return 0;
+    }
+    return 1;
+}
+
+/* The ranks a request selects, as a walk: *first, then *n members
+ * onward (backward when reverse).  0 when it selects nothing. */
+static int zrangeSelect(const collection *z, const zrangeReq *r, uint32_t *first, uint32_t *n) {
+    long long len = collCount(z);
+    if (r->type == ZR_RANK) {
+        long long lo, hi;
+        if (!zrangeRankWindow(r->start, r->end, len, &lo, &hi)) return 0;
+        *first = (uint32_t)(r->reverse ? len - 1 - lo : lo);
+        *n = (uint32_t)(hi - lo + 1);
+        return 1;
+    }
+    uint32_t lo, hi;
+    if (r->type == ZR_SCORE) {
+        lo = collZsetScoreStart(z, r->score.min, r->score.minex);
+        hi = collZsetScoreEnd(z, r->score.max, r->score.maxex);
+    } else {
+        lo = collZsetLexStart(z, &r->lexMin);
+        hi = collZsetLexEnd(z, &r->lexMax);
+    }
+    if (hi <= lo || zrangeLimitEmpty(r->offset, r->limit)) return 0;
+    long long total = hi - lo;
+    if (r->offset >= total) return 0;
+    long long count = total - r->offset;
+    if (r->limit >= 0 && r->limit < count) count = r->limit;
+    *first = (uint32_t)(r->reverse ? hi - 1 - r->offset : lo + r->offset);
+    *n = (uint32_t)count;
+    return 1;
+}
+
+/* Walks n members from rank first (backward when reverse), calling fn. */
+typedef void zrangeSink(void *priv, const collElem *el);
+static void zrangeWalk(const collection *z, uint32_t first, uint32_t n, int reverse,
+                       zrangeSink *fn, void *priv) {
+    collIter it;
+    collElem el;
+    collZsetSeek(&it, z, reverse ? first + 1 : first);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(reverse ? collZsetIterPrev(&it, &el) : collIterNext(&it, &el))) break;
+        fn(priv, &el);
+    }
+}
+
+typedef struct zrangeReply {
+    client *c;
+    int withscores;
+} zrangeReply;
+
+static void replyMember(void *priv, const collElem *el) {
+    zrangeReply *zr = priv;
+    if (zr->withscores && zr->c->resp >= 3) replyArrayLen(zr->c, 2);
+    replyBulk(zr->c, el->name, el->nlen);
+    if (zr->withscores) replyScore(zr->c, el->score);
+}
+
+/* Members and encoded scores collected for a STORE. */
+typedef struct zrangeCollect {
+    bstr *names, *values;
+    size_t n;
+} zrangeCollect;
+
+static void collectMember(void *priv, const collElem *el) {
+    zrangeCollect *zc = priv;
+    char val[COLL_ZSET_SCORE_LEN];
+    collZsetScoreEncode(el->score, val);
+    zc->names[zc->n] = bstrNewLen(el->name, el->nlen);
+    zc->values[zc->n] = bstrNewLen(val, sizeof(val));
+    zc->n++;
+}
+
+static void zrangeReplyRange(client *c, int keyIdx, int type, int reverse) {
+    zrangeReq r;
+    if (!zrangeReqOrReply(c, keyIdx, type, reverse, &r)) return;
+    int failed;
+    const collection *z = zsetRead(c, keyIdx, &failed);
+    if (failed) return;
+    uint32_t first, n;
+    if (!z || !zrangeSelect(z, &r, &first, &n)) {
+        replyEmptyArray(c);
+        return;
+    }
+    zrangeReply zr = {c, r.withscores};
+    replyArrayLen(c, (r.withscores && c->resp < 3) ? 2 * (long long)n : n);
+    zrangeWalk(z, first, n, r.reverse, replyMember, &zr);
+}
+
+void zrangeCommand(client *c) { zrangeReplyRange(c, 1, ZR_AUTO, -1); }
+void zrevrangeCommand(client *c) { zrangeReplyRange(c, 1, ZR_RANK, 1); }
+void zrangebyscoreCommand(client *c) { zrangeReplyRange(c, 1, ZR_SCORE, 0); }
+void zrevrangebyscoreCommand(client *c) { zrangeReplyRange(c, 1, ZR_SCORE, 1); }
+void zrangebylexCommand(client *c) { zrangeReplyRange(c, 1, ZR_LEX, 0); }
+void zrevrangebylexCommand(client *c) { zrangeReplyRange(c, 1, ZR_LEX, 1); }
+
+/* ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]:
+ * dst becomes the selected members (or goes, when none is selected). */
+void zrangestoreCommand(client *c) {
+    zrangeReq r;
+    if (!zrangeReqOrReply(c, 2, ZR_AUTO, -1, &r)) return;
+    if (r.withscores) { /* WITHSCORES is not an option of ZRANGESTORE */
+        replyErrorSyntax(c);
+        return;
+    }
+    int failed;
+    const collection *z = zsetRead(c, 2, &failed);
+    if (failed) return;
+    uint32_t first, n = 0;
+    if (!z || !zrangeSelect(z, &r, &first, &n)) n = 0;
+    zrangeCollect zc = {NULL, NULL, 0};
+    if (n) {
+        zc.names = xmalloc(sizeof(bstr) * n);
+        zc.values = xmalloc(sizeof(bstr) * n);
+        zrangeWalk(z, first, n, r.reverse, collectMember, &zc);
+    }
+    int existed;
+    int rc = dbReplaceCollection(c->db, COLL_ZSET, c->argv[1], ARGLEN(c, 1), zc.names, zc.values,
+                                 zc.n, &existed);
+    for (size_t i = 0; i < zc.n; i++) {
+        bstrFree(zc.names[i]);
+        bstrFree(zc.values[i]);
+    }
+    xfree(zc.names);
+    xfree(zc.values);
+    if (replyDbError(c, rc)) return;
+    replyLongLong(c, (long long)zc.n);
+    if (zc.n) notifyKeyspaceEvent(NOTIFY_ZSET, "zrangestore", c->argv[1], ARGLEN(c, 1), c->db);
+    else if (existed) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[1], ARGLEN(c, 1), c->db);
+}
