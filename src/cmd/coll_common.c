@@ -10,11 +10,13 @@
 #include "db/db.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
+#include "lib/numfmt.h"
 #include "lib/rehash.h"
 #include "pubsub/notify.h"
 
 #include <limits.h>
 #include <stdint.h>
+#include <strings.h>
 
 uint64_t collRandomBits(void) { return rehashRandom(); }
 
@@ -152,5 +154,45 @@ int argRangeLongOrReply(client *c, int i, long *out) {
         return 0;
     }
     *out = (long)v;
+    return 1;
+}
+
+int argLongInOrReply(client *c, int i, long min, long max, const char *msg, long *out) {
+    long long v;
+    if (!numParseLongLong(c->argv[i], ARGLEN(c, i), &v) || v < min || v > max) {
+        replyError(c, msg);
+        return 0;
+    }
+    *out = (long)v;
+    return 1;
+}
+
+int mpopArgsOrReply(client *c, int first, const char *end0, const char *end1, mpopArgs *a) {
+    if (!argLongInOrReply(c, first, 1, LONG_MAX, "numkeys should be greater than 0", &a->nkeys))
+        return 0;
+    a->firstKey = first + 1;
+    a->count = 1;
+    if (a->nkeys > c->argc - first - 2) { /* no room for END */
+        replyErrorSyntax(c);
+        return 0;
+    }
+    int at = a->firstKey + (int)a->nkeys, counted = 0;
+    if (!strcasecmp(c->argv[at], end0)) a->end = 0;
+    else if (!strcasecmp(c->argv[at], end1)) a->end = 1;
+    else {
+        replyErrorSyntax(c);
+        return 0;
+    }
+    for (int j = at + 1; j < c->argc; j++) {
+        if (!counted && !strcasecmp(c->argv[j], "count") && j + 1 < c->argc) {
+            if (!argLongInOrReply(c, ++j, 1, LONG_MAX, "count should be greater than 0",
+                                  &a->count))
+                return 0;
+            counted = 1;
+        } else {
+            replyErrorSyntax(c);
+            return 0;
+        }
+    }
     return 1;
 }

@@ -51,6 +51,26 @@ void collReplyValue(client *c, size_t klen, const collElem *el);
  * encoding returns everything at once with cursor 0, as Redis; a table
  * collects COUNT elements visiting at most 10 * COUNT buckets. */
 void collScanCommand(client *c, int ctype);
+
+/* argv[i] as a long in [min, max], or 0 after replying msg (Redis's
+ * getRangeLongFromObjectOrReply with a message: the same text for a value
+ * that is no integer and one out of range). */
+int argLongInOrReply(client *c, int i, long min, long max, const char *msg, long *out);
+
+/* The arguments of LMPOP, ZMPOP and their blocking forms from
+ * argv[first]: "numkeys key [key ...] END [COUNT count]", END one of two
+ * keywords (LEFT|RIGHT, MIN|MAX). */
+typedef struct mpopArgs {
+    int firstKey;   /* argv index of the first key */
+    long nkeys;
+    int end;        /* 0 for the first keyword, 1 for the second */
+    long count;     /* 1 when COUNT is not given */
+} mpopArgs;
+
+/* 1 with *a filled, or 0 after replying Redis's error (numkeys not a
+ * positive integer or more than the keys given, a bad END, COUNT not
+ * positive, a syntax error). */
+int mpopArgsOrReply(client *c, int first, const char *end0, const char *end1, mpopArgs *a);
 /* min(count, size) distinct random elements of coll, in random order (a
  * new array, xfree it; *n set). */
 collElem *collRandomDistinct(const collection *coll, unsigned long count, size_t *n);
@@ -379,5 +399,11 @@ void zrevrangebyscoreCommand(client *c);
 void zrangebylexCommand(client *c);
 void zrevrangebylexCommand(client *c);
 void zrangestoreCommand(client *c);
+void zremrangebyrankCommand(client *c);
+void zremrangebyscoreCommand(client *c);
+void zremrangebylexCommand(client *c);
+void zpopminCommand(client *c);
+void zpopmaxCommand(client *c);
+void zmpopCommand(client *c);
 
 #endif

@@ -53,18 +53,6 @@ static uint32_t keyListLength(client *c, const char *key, size_t klen) {
     return l ? collCount(l) : 0;
 }
 
-/* argv[i] as a long in [min, max], or 0 after replying msg (Redis's
- * getRangeLongFromObjectOrReply with a message: the same text for a value
- * that is no integer and one out of range). */
-static int argLongInOrReply(client *c, int i, long min, long max, const char *msg, long *out) {
-    long long v;
-    if (!numParseLongLong(c->argv[i], ARGLEN(c, i), &v) || v < min || v > max) {
-        replyError(c, msg);
-        return 0;
-    }
-    *out = (long)v;
-    return 1;
-}
 
 int listEndOrReply(client *c, int i, int *end) {
     if (!strcasecmp(c->argv[i], "left")) *end = LIST_HEAD;
@@ -283,28 +271,7 @@ void lpopCommand(client *c) { popGeneric(c, LIST_HEAD); }
 void rpopCommand(client *c) { popGeneric(c, LIST_TAIL); }
 
 int listMpopArgsOrReply(client *c, int first, listMpopArgs *a) {
-    if (!argLongInOrReply(c, first, 1, LONG_MAX, "numkeys should be greater than 0", &a->nkeys))
-        return 0;
-    a->firstKey = first + 1;
-    a->count = 1;
-    if (a->nkeys > c->argc - first - 2) { /* no room for LEFT|RIGHT */
-        replyErrorSyntax(c);
-        return 0;
-    }
-    int at = a->firstKey + (int)a->nkeys, counted = 0;
-    if (!listEndOrReply(c, at, &a->end)) return 0;
-    for (int j = at + 1; j < c->argc; j++) {
-        if (!counted && !strcasecmp(c->argv[j], "count") && j + 1 < c->argc) {
-            if (!argLongInOrReply(c, ++j, 1, LONG_MAX, "count should be greater than 0",
-                                  &a->count))
-                return 0;
-            counted = 1;
-        } else {
-            replyErrorSyntax(c);
-            return 0;
-        }
-    }
-    return 1;
+    return mpopArgsOrReply(c, first, "left", "right", a); /* LIST_HEAD 0, LIST_TAIL 1 */
 }
 
 void listReplyMpop(client *c, const char *key, size_t klen, bstr *vals, long n) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "client/client.h"
+#include "cmd/handlers.h"
 #include "lib/bstr.h"
 
 #define LIST_HEAD 0
@@ -36,17 +37,9 @@ int listMove(client *c, const char *src, size_t slen, const char *dst, size_t dl
              int to, bstr *val);
 
 /* LMPOP's and BLMPOP's arguments from argv[first]: "numkeys key [key ...]
- * LEFT|RIGHT [COUNT count]". */
-typedef struct listMpopArgs {
-    int firstKey;   /* argv index of the first key */
-    long nkeys;
-    int end;        /* LIST_HEAD (LEFT) or LIST_TAIL (RIGHT) */
-    long count;     /* 1 when COUNT is not given */
-} listMpopArgs;
-
-/* 1 with *a filled, or 0 after replying Redis's error (numkeys not a
- * positive integer or more than the keys given, a bad LEFT|RIGHT, COUNT
- * not positive, a syntax error). */
+ * LEFT|RIGHT [COUNT count]" (handlers.h mpopArgsOrReply; end is
+ * LIST_HEAD for LEFT, LIST_TAIL for RIGHT). */
+typedef mpopArgs listMpopArgs;
 int listMpopArgsOrReply(client *c, int first, listMpopArgs *a);
 
 /* The reply of LMPOP/BLMPOP for n values popped from key: [key, [v...]]. */

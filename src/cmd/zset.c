@@ -7,6 +7,7 @@
  * (collZsetScoreEncode).  Scores are parsed and formatted by lib/zrange.h
  * as Redis parses and formats them.  A command that writes several
  * members is one batch. */
+#include "cmd/zset.h"
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
@@ -14,6 +15,7 @@
 #include "lib/zrange.h"
 #include "pubsub/notify.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -524,4 +526,174 @@ void zrangestoreCommand(client *c) {
     replyLongLong(c, (long long)zc.n);
     if (zc.n) notifyKeyspaceEvent(NOTIFY_ZSET, "zrangestore", c->argv[1], ARGLEN(c, 1), c->db);
     else if (existed) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[1], ARGLEN(c, 1), c->db);
+}
+
+/* ------------------------------------------------------------------ */
+/* ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX */
+
+/* Deletes n members from rank first upward of the set at argv[1] (one
+ * batch): the names are read first, then each is deleted. */
+static int deleteRanks(client *c, const collection *z, uint32_t first, uint32_t n,
+                       int *keyRemoved) {
+    bstr *names = xmalloc(sizeof(bstr) * (n ? n : 1));
+    collIter it;
+    collElem el;
+    collZsetSeek(&it, z, first);
+    uint32_t got = 0;
+    while (got < n && collIterNext(&it, &el)) names[got++] = bstrNewLen(el.name, el.nlen);
+    int rc = DB_OK;
+    *keyRemoved = 0;
+    dbBatchBegin();
+    for (uint32_t i = 0; i < got && rc == DB_OK; i++)
+        rc = dbElementDelete(c->db, COLL_ZSET, KEY(c), names[i], bstrLen(names[i]), keyRemoved);
+    int commit = dbBatchCommit();
+    for (uint32_t i = 0; i < got; i++) bstrFree(names[i]);
+    xfree(names);
+    return rc != DB_OK ? rc : commit;
+}
+
+static void zremrangeCommand(client *c, int type, const char *event) {
+    zrangeReq r;
+    memset(&r, 0, sizeof(r));
+    r.type = type;
+    r.limit = -1;
+    if (type == ZR_RANK) {
+        if (!argLongLongOrReply(c, 2, &r.start) || !argLongLongOrReply(c, 3, &r.end)) return;
+    } else if (type == ZR_SCORE) {
+        if (!zrangeParseScoreRange(c->argv[2], ARGLEN(c, 2), c->argv[3], ARGLEN(c, 3),
+                                   &r.score)) {
+            replyError(c, ZRANGE_ERR_SCORE_RANGE);
+            return;
+        }
+    } else if (!collZsetParseLex(c->argv[2], ARGLEN(c, 2), &r.lexMin) ||
+               !collZsetParseLex(c->argv[3], ARGLEN(c, 3), &r.lexMax)) {
+        replyError(c, ZRANGE_ERR_LEX_RANGE);
+        return;
+    }
+    int failed;
+    const collection *z = zsetAt(c, 1, &failed);
+    if (failed) return;
+    uint32_t first, n;
+    if (!z || !zrangeSelect(z, &r, &first, &n)) {
+        replyLongLong(c, 0);
+        return;
+    }
+    int keyRemoved;
+    if (replyDbError(c, deleteRanks(c, z, first, n, &keyRemoved))) return;
+    replyLongLong(c, n);
+    zsetWritten(c, event);
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", KEY(c), c->db);
+}
+
+void zremrangebyrankCommand(client *c) { zremrangeCommand(c, ZR_RANK, "zremrangebyrank"); }
+void zremrangebyscoreCommand(client *c) { zremrangeCommand(c, ZR_SCORE, "zremrangebyscore"); }
+void zremrangebylexCommand(client *c) { zremrangeCommand(c, ZR_LEX, "zremrangebylex"); }
+
+/* ------------------------------------------------------------------ */
+/* ZPOPMIN, ZPOPMAX, ZMPOP */
+
+void zsetPoppedFree(zsetPopped *p) {
+    for (long i = 0; i < p->n; i++) bstrFree(p->members[i]);
+    xfree(p->members);
+    xfree(p->scores);
+    memset(p, 0, sizeof(*p));
+}
+
+int zsetPop(client *c, const char *key, size_t klen, int end, long count, zsetPopped *out) {
+    int rc;
+    const collection *z = dbCollection(c->db, key, klen, COLL_ZSET, &rc);
+    long len = z ? (long)collCount(z) : 0;
+    long n = count < len ? count : len;
+    memset(out, 0, sizeof(*out));
+    out->members = xmalloc(sizeof(bstr) * (size_t)(n ? n : 1));
+    out->scores = xmalloc(sizeof(double) * (size_t)(n ? n : 1));
+    collIter it;
+    collElem el;
+    collZsetSeek(&it, z, end == ZSET_MIN ? 0 : (uint32_t)len);
+    while (out->n < n && (end == ZSET_MIN ? collIterNext(&it, &el) : collZsetIterPrev(&it, &el))) {
+        out->members[out->n] = bstrNewLen(el.name, el.nlen);
+        out->scores[out->n++] = el.score;
+    }
+    int keyRemoved = 0;
+    rc = DB_OK;
+    dbBatchBegin();
+    for (long i = 0; i < out->n && rc == DB_OK; i++)
+        rc = dbElementDelete(c->db, COLL_ZSET, key, klen, out->members[i],
+                             bstrLen(out->members[i]), &keyRemoved);
+    int commit = dbBatchCommit();
+    if (replyDbError(c, rc != DB_OK ? rc : commit)) {
+        zsetPoppedFree(out);
+        return -1;
+    }
+    dbKeyModified(c->db, key, klen);
+    notifyKeyspaceEvent(NOTIFY_ZSET, end == ZSET_MIN ? "zpopmin" : "zpopmax", key, klen, c->db);
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, klen, c->db);
+    return 0;
+}
+
+/* The popped members as pairs: flat in RESP2 and when `flat`, else
+ * [member, score] arrays (RESP3 ZPOPMIN with a count, ZMPOP). */
+static void replyPopped(client *c, const zsetPopped *p, int nested) {
+    nested = nested && c->resp >= 3;
+    replyArrayLen(c, nested ? p->n : 2 * p->n);
+    for (long i = 0; i < p->n; i++) {
+        if (nested) replyArrayLen(c, 2);
+        replyBulkBstr(c, p->members[i]);
+        replyScore(c, p->scores[i]);
+    }
+}
+
+static void zpopCommand(client *c, int end) {
+    long count = 1;
+    if (c->argc == 3 &&
+        !argLongInOrReply(c, 2, 0, LONG_MAX, "value is out of range, must be positive", &count))
+        return;
+    if (c->argc > 3) {
+        replyErrorSyntax(c);
+        return;
+    }
+    int failed;
+    const collection *z = zsetAt(c, 1, &failed);
+    if (failed) return;
+    if (!z || count == 0) {
+        replyEmptyArray(c);
+        return;
+    }
+    zsetPopped p;
+    if (zsetPop(c, KEY(c), end, count, &p) < 0) return;
+    replyPopped(c, &p, c->argc == 3);
+    zsetPoppedFree(&p);
+}
+
+void zpopminCommand(client *c) { zpopCommand(c, ZSET_MIN); }
+void zpopmaxCommand(client *c) { zpopCommand(c, ZSET_MAX); }
+
+void zsetReplyMpop(client *c, const char *key, size_t klen, const zsetPopped *p) {
+    replyArrayLen(c, 2);
+    replyBulk(c, key, klen);
+    replyArrayLen(c, p->n);
+    for (long i = 0; i < p->n; i++) {
+        replyArrayLen(c, 2);
+        replyBulkBstr(c, p->members[i]);
+        replyScore(c, p->scores[i]);
+    }
+}
+
+/* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: from the first key
+ * that holds a sorted set; a null array when none does. */
+void zmpopCommand(client *c) {
+    mpopArgs a;
+    if (!mpopArgsOrReply(c, 1, "min", "max", &a)) return;
+    for (long k = 0; k < a.nkeys; k++) {
+        int i = a.firstKey + (int)k, failed;
+        const collection *z = zsetAt(c, i, &failed);
+        if (failed) return;
+        if (!z) continue;
+        zsetPopped p;
+        if (zsetPop(c, c->argv[i], ARGLEN(c, i), a.end, a.count, &p) < 0) return;
+        zsetReplyMpop(c, c->argv[i], ARGLEN(c, i), &p);
+        zsetPoppedFree(&p);
+        return;
+    }
+    replyNullArray(c);
 }
