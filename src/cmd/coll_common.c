@@ -12,6 +12,7 @@
 #include "lib/glob.h"
 #include "lib/numfmt.h"
 #include "lib/rehash.h"
+#include "lib/zrange.h"
 #include "pubsub/notify.h"
 
 #include <limits.h>
@@ -62,6 +63,19 @@ void collReplyValue(client *c, size_t klen, const collElem *el) {
     bstrFree(v);
 }
 
+/* A score in ZSCAN's reply: a bulk string in every protocol, an integral
+ * score within the long long range written as an integer (Redis's
+ * d2string), others as ZSCORE writes them. */
+static void replyScanScore(client *c, double score) {
+    if (score == (double)(long long)score && score > -9.2e18 && score < 9.2e18) {
+        replyBulkLongLong(c, (long long)score);
+        return;
+    }
+    char buf[ZRANGE_SCORE_STR_SIZE];
+    int n = zrangeFormatScore(buf, sizeof(buf), score);
+    replyBulk(c, buf, (size_t)n);
+}
+
 void collScanCommand(client *c, int ctype) {
     unsigned long cursor;
     scanOptions o;
@@ -86,13 +100,14 @@ void collScanCommand(client *c, int ctype) {
         if (kept != i) elemCopy(&b.items[kept], e);
         kept++;
     }
-    int withValues = ctype == COLL_HASH;
+    int withValues = ctype == COLL_HASH || ctype == COLL_ZSET;
     replyArrayLen(c, 2);
     replyBulkLongLong(c, (long long)cursor);
     replyArrayLen(c, (long long)(withValues ? 2 * kept : kept));
     for (size_t i = 0; i < kept; i++) {
         replyBulk(c, b.items[i].name, b.items[i].nlen);
-        if (withValues) collReplyValue(c, ARGLEN(c, 1), &b.items[i]);
+        if (ctype == COLL_ZSET) replyScanScore(c, b.items[i].score);
+        else if (withValues) collReplyValue(c, ARGLEN(c, 1), &b.items[i]);
     }
     xfree(b.items);
 }
@@ -195,4 +210,38 @@ int mpopArgsOrReply(client *c, int first, const char *end0, const char *end1, mp
         }
     }
     return 1;
+}
+
+static void replyRandomLen(client *c, unsigned long n, int withValues) {
+    replyArrayLen(c, (long long)(withValues && c->resp == 2 ? n * 2 : n));
+}
+
+static void replyRandomElem(client *c, const collElem *el, int withValues,
+                            collValueReply *value) {
+    if (withValues && c->resp == 3) replyArrayLen(c, 2);
+    replyBulk(c, el->name, el->nlen);
+    if (withValues) value(c, el);
+}
+
+void collReplyRandom(client *c, const collection *coll, long l, int withValues,
+                     collValueReply *value) {
+    unsigned long count = l >= 0 ? (unsigned long)l : (unsigned long)-l;
+    if (count == 0) {
+        replyEmptyArray(c);
+        return;
+    }
+    if (l < 0 || count == 1) {
+        replyRandomLen(c, count, withValues);
+        for (unsigned long i = 0; i < count; i++) {
+            collElem el;
+            collRandom(coll, collRandomBits, &el);
+            replyRandomElem(c, &el, withValues, value);
+        }
+        return;
+    }
+    size_t n;
+    collElem *picked = collRandomDistinct(coll, count, &n);
+    replyRandomLen(c, n, withValues);
+    for (size_t i = 0; i < n; i++) replyRandomElem(c, &picked[i], withValues, value);
+    xfree(picked);
 }

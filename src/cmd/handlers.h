@@ -71,6 +71,13 @@ typedef struct mpopArgs {
  * positive integer or more than the keys given, a bad END, COUNT not
  * positive, a syntax error). */
 int mpopArgsOrReply(client *c, int first, const char *end0, const char *end1, mpopArgs *a);
+/* HRANDFIELD's and ZRANDMEMBER's count form over coll (not NULL), as
+ * Redis's: a negative count may repeat elements, a positive one never
+ * does; withValues: value(c, el) follows each element (in RESP3 as a
+ * pair). */
+typedef void collValueReply(client *c, const collElem *el);
+void collReplyRandom(client *c, const collection *coll, long l, int withValues,
+                     collValueReply *value);
 /* min(count, size) distinct random elements of coll, in random order (a
  * new array, xfree it; *n set). */
 collElem *collRandomDistinct(const collection *coll, unsigned long count, size_t *n);
@@ -405,5 +412,7 @@ void zremrangebylexCommand(client *c);
 void zpopminCommand(client *c);
 void zpopmaxCommand(client *c);
 void zmpopCommand(client *c);
+void zrandmemberCommand(client *c);
+void zscanCommand(client *c);
 
 #endif

@@ -278,20 +278,11 @@ void hscanCommand(client *c) { collScanCommand(c, COLL_HASH); }
 
 /* The length of HRANDFIELD's count reply of n fields: RESP2 flattens the
  * pairs, RESP3 nests them. */
-static void replyRandomLen(client *c, unsigned long n, int withValues) {
-    replyArrayLen(c, (long long)(withValues && c->resp == 2 ? n * 2 : n));
+static void replyFieldValue(client *c, const collElem *el) {
+    collReplyValue(c, ARGLEN(c, 1), el);
 }
 
-/* One field (and its value) of HRANDFIELD's count reply: RESP3 pairs are
- * arrays. */
-static void replyRandomField(client *c, const collElem *el, int withValues) {
-    if (withValues && c->resp == 3) replyArrayLen(c, 2);
-    replyBulk(c, el->name, el->nlen);
-    if (withValues) collReplyValue(c, ARGLEN(c, 1), el);
-}
-
-/* HRANDFIELD key count [WITHVALUES] (Redis's hrandfieldWithCountCommand):
- * a negative count may repeat fields, a positive one never does. */
+/* HRANDFIELD key count [WITHVALUES] (Redis's hrandfieldWithCountCommand). */
 static void hrandfieldWithCount(client *c, long l, int withValues) {
     int failed;
     const collection *h = hashRead(c, &failed);
@@ -300,25 +291,7 @@ static void hrandfieldWithCount(client *c, long l, int withValues) {
         replyEmptyArray(c);
         return;
     }
-    unsigned long count = l >= 0 ? (unsigned long)l : (unsigned long)-l;
-    if (count == 0) {
-        replyEmptyArray(c);
-        return;
-    }
-    if (l < 0 || count == 1) {
-        replyRandomLen(c, count, withValues);
-        for (unsigned long i = 0; i < count; i++) {
-            collElem el;
-            collRandom(h, collRandomBits, &el);
-            replyRandomField(c, &el, withValues);
-        }
-        return;
-    }
-    size_t n;
-    collElem *picked = collRandomDistinct(h, count, &n);
-    replyRandomLen(c, n, withValues);
-    for (size_t i = 0; i < n; i++) replyRandomField(c, &picked[i], withValues);
-    xfree(picked);
+    collReplyRandom(c, h, l, withValues, replyFieldValue);
 }
 
 void hrandfieldCommand(client *c) {

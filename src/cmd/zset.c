@@ -697,3 +697,41 @@ void zmpopCommand(client *c) {
     }
     replyNullArray(c);
 }
+
+/* ------------------------------------------------------------------ */
+/* ZRANDMEMBER, ZSCAN */
+
+static void replyElemScore(client *c, const collElem *el) { replyScore(c, el->score); }
+
+/* ZRANDMEMBER key [count [WITHSCORES]] (Redis's zrandmemberCommand). */
+void zrandmemberCommand(client *c) {
+    long l = 0;
+    if (c->argc >= 3) {
+        if (!argRangeLongOrReply(c, 2, &l)) return;
+        if (c->argc > 4 || (c->argc == 4 && strcasecmp(c->argv[3], "withscores") != 0)) {
+            replyErrorSyntax(c);
+            return;
+        }
+        if (c->argc == 4 && (l < -LONG_MAX / 2 || l > LONG_MAX / 2)) {
+            replyError(c, "value is out of range");
+            return;
+        }
+    }
+    int failed;
+    const collection *z = zsetRead(c, 1, &failed);
+    if (failed) return;
+    if (c->argc >= 3) {
+        if (z) collReplyRandom(c, z, l, c->argc == 4, replyElemScore);
+        else replyEmptyArray(c);
+        return;
+    }
+    if (!z) {
+        replyNull(c);
+        return;
+    }
+    collElem el;
+    collRandom(z, collRandomBits, &el);
+    replyBulk(c, el.name, el.nlen);
+}
+
+void zscanCommand(client *c) { collScanCommand(c, COLL_ZSET); }
