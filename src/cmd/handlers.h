@@ -414,5 +414,12 @@ void zpopmaxCommand(client *c);
 void zmpopCommand(client *c);
 void zrandmemberCommand(client *c);
 void zscanCommand(client *c);
+void zunionCommand(client *c);
+void zinterCommand(client *c);
+void zdiffCommand(client *c);
+void zunionstoreCommand(client *c);
+void zinterstoreCommand(client *c);
+void zdiffstoreCommand(client *c);
+void zintercardCommand(client *c);
 
 #endif

@@ -10,13 +10,17 @@
 #include "cmd/zset.h"
 #include "cmd/handlers.h"
 #include "client/reply.h"
+#include "command/command.h"
 #include "db/db.h"
 #include "lib/alloc.h"
+#include "lib/dict.h"
 #include "lib/zrange.h"
 #include "pubsub/notify.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -735,3 +739,292 @@ void zrandmemberCommand(client *c) {
 }
 
 void zscanCommand(client *c) { collScanCommand(c, COLL_ZSET); }
+
+/* ------------------------------------------------------------------ */
+/* ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD
+ *
+ * Every input (a sorted set, or a set whose members score 1) is read
+ * into one table of results, member -> (score, inputs that had it); the
+ * result is then sorted as a sorted set orders (score, then member) and
+ * replied or stored.  A destination that is also an input is read before
+ * it is written. */
+
+#define ZOP_UNION 0
+#define ZOP_INTER 1
+#define ZOP_DIFF 2
+
+#define AGG_SUM 0
+#define AGG_MIN 1
+#define AGG_MAX 2
+
+typedef struct zopItem {
+    bstr member;
+    double score;
+    long seen;     /* inputs that had it, counted in order */
+} zopItem;
+
+typedef struct zopResult {
+    zopItem *items;
+    size_t n, cap;
+    dict *index;   /* member -> items index + 1 */
+} zopResult;
+
+static const dictType zopIndexType = {
+    .hash = bstrDictHash, .keyEqual = bstrDictKeyEqual, .keyFree = NULL, .valFree = NULL};
+
+static double aggregate(int agg, double a, double b) {
+    if (agg == AGG_MIN) return a < b ? a : b;
+    if (agg == AGG_MAX) return a > b ? a : b;
+    double sum = a + b;
+    return isnan(sum) ? 0.0 : sum; /* inf + -inf is 0, as in Redis */
+}
+
+static zopItem *zopFind(zopResult *r, const char *m, size_t mlen) {
+    bstr key = bstrNewLen(m, mlen);
+    dictEntry *de = dictFind(r->index, key);
+    bstrFree(key);
+    return de ? &r->items[(uintptr_t)dictGetVal(de) - 1] : NULL;
+}
+
+static void zopAdd(zopResult *r, const char *m, size_t mlen, double score) {
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->items = xrealloc(r->items, sizeof(zopItem) * r->cap);
+        /* the index holds positions, not pointers: nothing to fix */
+    }
+    zopItem *it = &r->items[r->n++];
+    it->member = bstrNewLen(m, mlen);
+    it->score = score;
+    it->seen = 1;
+    dictAdd(r->index, it->member, (void *)(uintptr_t)r->n);
+}
+
+/* Applies input number i (weight w) of op to r. */
+static void zopInput(zopResult *r, int op, int agg, long i, double w, const char *m, size_t mlen,
+                     double score) {
+    double v = score * w;
+    if (isnan(v)) v = 0.0;
+    zopItem *it = zopFind(r, m, mlen);
+    if (op == ZOP_UNION) {
+        if (it) it->score = aggregate(agg, it->score, v);
+        else zopAdd(r, m, mlen, v);
+    } else if (op == ZOP_INTER) {
+        if (i == 0) zopAdd(r, m, mlen, v);
+        else if (it && it->seen == i) {
+            it->score = aggregate(agg, it->score, v);
+            it->seen++;
+        }
+    } else {
+        if (i == 0) zopAdd(r, m, mlen, score);
+        else if (it) it->seen = 0; /* in a later input: not in the difference */
+    }
+}
+
+/* Reads the input at argv[k] (a sorted set, a set, or missing) into r. */
+static void zopReadInput(client *c, int k, zopResult *r, int op, int agg, long i, double w) {
+    int type = dbKeyType(c->db, c->argv[k], ARGLEN(c, k));
+    if (type != COLL_ZSET && type != COLL_SET) return;
+    int rc;
+    const collection *coll = dbCollection(c->db, c->argv[k], ARGLEN(c, k), type, &rc);
+    collIter it;
+    collElem el;
+    collIterInit(&it, coll);
+    while (collIterNext(&it, &el))
+        zopInput(r, op, agg, i, w, el.name, el.nlen, type == COLL_ZSET ? el.score : 1.0);
+}
+
+static int zopCompare(const void *a, const void *b) {
+    const zopItem *x = a, *y = b;
+    if (x->score < y->score) return -1;
+    if (x->score > y->score) return 1;
+    size_t lx = bstrLen(x->member), ly = bstrLen(y->member);
+    int cmp = memcmp(x->member, y->member, lx < ly ? lx : ly);
+    return cmp ? cmp : (lx > ly) - (lx < ly);
+}
+
+static void zopFree(zopResult *r) {
+    for (size_t i = 0; i < r->n; i++) bstrFree(r->items[i].member);
+    xfree(r->items);
+    dictRelease(r->index);
+}
+
+/* The arguments of the algebra from argv[numkeysIdx]: 1, or 0 with the
+ * error replied.  *nkeys inputs from argv[numkeysIdx + 1], their weights
+ * (a new array), the aggregate and WITHSCORES (allowed: withscoresOk). */
+static int zopArgsOrReply(client *c, int numkeysIdx, int op, int withscoresOk, long *nkeys,
+                          double **weights, int *agg, int *withscores) {
+    long long n;
+    if (!argLongLongOrReply(c, numkeysIdx, &n)) return 0;
+    if (n < 1) {
+        replyErrorFormat(c, "at least 1 input key is needed for '%s' command", c->cmd->fullname);
+        return 0;
+    }
+    if (n > c->argc - numkeysIdx - 1) {
+        replyErrorSyntax(c);
+        return 0;
+    }
+    *nkeys = (long)n;
+    *agg = AGG_SUM;
+    *withscores = 0;
+    *weights = xmalloc(sizeof(double) * (size_t)n);
+    for (long i = 0; i < n; i++) (*weights)[i] = 1.0;
+    for (int j = numkeysIdx + 1 + (int)n; j < c->argc; j++) {
+        int left = c->argc - j - 1;
+        if (op != ZOP_DIFF && !strcasecmp(c->argv[j], "weights") && left >= n) {
+            for (long i = 0; i < n; i++) {
+                if (!zrangeParseScore(c->argv[j + 1 + i], ARGLEN(c, j + 1 + (int)i),
+                                      &(*weights)[i])) {
+                    replyError(c, "weight value is not a float");
+                    xfree(*weights);
+                    return 0;
+                }
+            }
+            j += (int)n;
+        } else if (op != ZOP_DIFF && !strcasecmp(c->argv[j], "aggregate") && left >= 1) {
+            const char *a = c->argv[++j];
+            if (!strcasecmp(a, "sum")) *agg = AGG_SUM;
+            else if (!strcasecmp(a, "min")) *agg = AGG_MIN;
+            else if (!strcasecmp(a, "max")) *agg = AGG_MAX;
+            else {
+                replyErrorSyntax(c);
+                xfree(*weights);
+                return 0;
+            }
+        } else if (withscoresOk && !strcasecmp(c->argv[j], "withscores")) {
+            *withscores = 1;
+        } else {
+            replyErrorSyntax(c);
+            xfree(*weights);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when every input key argv[first ..] is missing, a sorted set or a
+ * set; else 0 with WRONGTYPE replied, before anything is read. */
+static int zopInputsOrReply(client *c, int first, long nkeys) {
+    for (long i = 0; i < nkeys; i++) {
+        int k = first + (int)i;
+        int type = dbKeyType(c->db, c->argv[k], ARGLEN(c, k));
+        if (type != DB_TYPE_NONE && type != COLL_ZSET && type != COLL_SET) {
+            replyDbError(c, DB_WRONGTYPE);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Reads the inputs argv[first ..] into a new r, keeps what op selects
+ * (sorted as a sorted set orders) and returns it in r. */
+static void zopCollect(client *c, int first, long nkeys, int op, int agg, const double *weights,
+                       zopResult *r) {
+    memset(r, 0, sizeof(*r));
+    r->index = dictCreate(&zopIndexType);
+    for (long i = 0; i < nkeys; i++) {
+        zopReadInput(c, first + (int)i, r, op, agg, i, weights ? weights[i] : 1.0);
+        if (op == ZOP_INTER && r->n == 0) break; /* nothing can be in every input */
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        zopItem *it = &r->items[i];
+        int keep = op == ZOP_UNION || (op == ZOP_INTER && it->seen == nkeys) ||
+                   (op == ZOP_DIFF && it->seen);
+        if (keep) r->items[kept++] = *it;
+        else bstrFree(it->member);
+    }
+    r->n = kept;
+    qsort(r->items, r->n, sizeof(zopItem), zopCompare);
+}
+
+/* Reads the arguments and runs op: 1 with the result in r, or 0 with an
+ * error replied. */
+static int zopRunOrReply(client *c, int numkeysIdx, int op, int withscoresOk, zopResult *r,
+                         int *withscores) {
+    long nkeys;
+    double *weights;
+    int agg;
+    if (!zopArgsOrReply(c, numkeysIdx, op, withscoresOk, &nkeys, &weights, &agg, withscores))
+        return 0;
+    if (zopInputsOrReply(c, numkeysIdx + 1, nkeys))
+        zopCollect(c, numkeysIdx + 1, nkeys, op, agg, weights, r);
+    else
+        r->index = NULL;
+    xfree(weights);
+    return r->index != NULL;
+}
+
+static void zopReplyCommand(client *c, int op) {
+    zopResult r;
+    int withscores;
+    if (!zopRunOrReply(c, 1, op, 1, &r, &withscores)) return;
+    replyArrayLen(c, (withscores && c->resp < 3) ? 2 * (long long)r.n : (long long)r.n);
+    for (size_t i = 0; i < r.n; i++) {
+        if (withscores && c->resp >= 3) replyArrayLen(c, 2);
+        replyBulkBstr(c, r.items[i].member);
+        if (withscores) replyScore(c, r.items[i].score);
+    }
+    zopFree(&r);
+}
+
+static void zopStoreCommand(client *c, int op, const char *event) {
+    zopResult r;
+    int withscores;
+    if (!zopRunOrReply(c, 2, op, 0, &r, &withscores)) return;
+    bstr *names = xmalloc(sizeof(bstr) * (r.n ? r.n : 1));
+    bstr *values = xmalloc(sizeof(bstr) * (r.n ? r.n : 1));
+    for (size_t i = 0; i < r.n; i++) {
+        char val[COLL_ZSET_SCORE_LEN];
+        collZsetScoreEncode(r.items[i].score, val);
+        names[i] = r.items[i].member;
+        values[i] = bstrNewLen(val, sizeof(val));
+    }
+    int existed;
+    int rc = dbReplaceCollection(c->db, COLL_ZSET, c->argv[1], ARGLEN(c, 1), names, values, r.n,
+                                 &existed);
+    for (size_t i = 0; i < r.n; i++) bstrFree(values[i]);
+    xfree(names);
+    xfree(values);
+    size_t n = r.n;
+    zopFree(&r);
+    if (replyDbError(c, rc)) return;
+    replyLongLong(c, (long long)n);
+    if (n) notifyKeyspaceEvent(NOTIFY_ZSET, event, c->argv[1], ARGLEN(c, 1), c->db);
+    else if (existed) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", c->argv[1], ARGLEN(c, 1), c->db);
+}
+
+void zunionCommand(client *c) { zopReplyCommand(c, ZOP_UNION); }
+void zinterCommand(client *c) { zopReplyCommand(c, ZOP_INTER); }
+void zdiffCommand(client *c) { zopReplyCommand(c, ZOP_DIFF); }
+void zunionstoreCommand(client *c) { zopStoreCommand(c, ZOP_UNION, "zunionstore"); }
+void zinterstoreCommand(client *c) { zopStoreCommand(c, ZOP_INTER, "zinterstore"); }
+void zdiffstoreCommand(client *c) { zopStoreCommand(c, ZOP_DIFF, "zdiffstore"); }
+
+/* ZINTERCARD numkeys key [key ...] [LIMIT limit] */
+void zintercardCommand(client *c) {
+    long long nkeys;
+    if (!argLongLongOrReply(c, 1, &nkeys)) return;
+    if (nkeys < 1) {
+        replyError(c, "at least 1 input key is needed for 'zintercard' command");
+        return;
+    }
+    if (nkeys > c->argc - 2) {
+        replyErrorSyntax(c);
+        return;
+    }
+    long limit = 0;
+    for (int j = 2 + (int)nkeys; j < c->argc; j++) {
+        if (!strcasecmp(c->argv[j], "limit") && j + 1 < c->argc) {
+            if (!argLongInOrReply(c, ++j, 0, LONG_MAX, "LIMIT can't be negative", &limit)) return;
+        } else {
+            replyErrorSyntax(c);
+            return;
+        }
+    }
+    if (!zopInputsOrReply(c, 2, (long)nkeys)) return;
+    zopResult r;
+    zopCollect(c, 2, (long)nkeys, ZOP_INTER, AGG_SUM, NULL, &r);
+    long long card = (limit && (long long)r.n > limit) ? limit : (long long)r.n;
+    zopFree(&r);
+    replyLongLong(c, card);
+}
