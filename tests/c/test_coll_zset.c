@@ -484,19 +484,6 @@ static int randomZsetWrite(store *s) {
     return storeZsetPut(s, 0, key, 2, member, (size_t)len, score, NULL) == STORE_OK;
 }
 
-static void dropHints(const char *dir) {
-    uint64_t *ids;
-    size_t n;
-    char err[256];
-    if (segmentListIds(dir, &ids, &n, err, sizeof(err)) != 0) return;
-    for (size_t i = 0; i < n; i++) {
-        char *p = segmentPath(dir, ids[i], ".hint");
-        unlink(p);
-        xfree(p);
-    }
-    xfree(ids);
-}
-
 static int compactAll(store *s) {
     char err[256];
     if (storeCompactStart(s, err, sizeof(err)) != 0) return 0;
@@ -507,14 +494,6 @@ static int compactAll(store *s) {
         usleep(200);
     }
     return ok;
-}
-
-static int sameDigest(char *a, char *b) {
-    int same = strcmp(a, b) == 0;
-    if (!same) printf("  digests differ:\n%s---\n%s", a, b);
-    xfree(a);
-    xfree(b);
-    return same;
 }
 
 static void testStore(void) {
@@ -535,23 +514,23 @@ static void testStore(void) {
         storeGetStats(s, &st);
         ASSERT(st.segmentsFromHints > 0);
         ASSERT_EQ_UINT(st.damageReports, 0);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeClose(s);
-        dropHints(dir);
+        testDropHints(dir);
         s = testOpenStore(dir, 4096, 4, T0);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         xfree(before);
         ASSERT(compactAll(s));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         before = digest(s);
         storeClose(s);
         s = testOpenStore(dir, 4096, 4, T0); /* the merge's outputs, from their hints */
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         storeClose(s);
-        dropHints(dir);
+        testDropHints(dir);
         s = testOpenStore(dir, 4096, 4, T0);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         storeGetStats(s, &st);
         ASSERT_EQ_UINT(st.damageReports, 0);
         storeClose(s);
@@ -581,11 +560,11 @@ static void testStore(void) {
         ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
         ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeClose(s);
         s = testOpenStore(dir, 1 << 20, 4, T0);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         storeClose(s);
         removeTree(dir);
     }
