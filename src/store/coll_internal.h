@@ -63,6 +63,8 @@ typedef struct collSlot {
 
 /* The caller's next random value, mixed (collection.c). */
 uint64_t collNextRandom(uint64_t (*rnd)(void));
+/* SplitMix64's finalizer (collection.c). */
+uint64_t collMix64(uint64_t x);
 
 /* ---- PACKED (coll_packed.c) ---------------------------------------------- */
 

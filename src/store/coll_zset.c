@@ -319,11 +319,7 @@ static const rehashEntryType nodeType = {offsetof(zNode, hnext), nodeHash};
 /* A level in 1..ZSL_MAXLEVEL, 1 + k with probability (3/4)(1/4)^k, from
  * the name's hash, mixed so that it is independent of the bucket bits. */
 static int levelFor(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
+    h = collMix64(h);
     int level = 1;
     while (level < ZSL_MAXLEVEL && (h & 3) == 0) {
         level++;

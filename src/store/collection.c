@@ -71,17 +71,21 @@ static inline int locEquals(const collLoc *a, const collLoc *b) {
     return a->segment == b->segment && a->offset == b->offset && a->valueLen == b->valueLen;
 }
 
-/* The SplitMix64 finalizer over the caller's next value.  A plain
- * xorshift's consecutive outputs are linked in their low bits, which
- * would tie a TABLE's pick within a chain to the bucket just chosen;
- * mixed, every bit depends on every bit of the value. */
-uint64_t collNextRandom(uint64_t (*rnd)(void)) {
-    uint64_t x = rnd();
+/* The SplitMix64 finalizer: every bit of the result depends on every
+ * bit of x. */
+uint64_t collMix64(uint64_t x) {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
     x ^= x >> 27;
     x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
+}
+
+/* A plain xorshift's consecutive outputs are linked in their low bits,
+ * which would tie a TABLE's pick within a chain to the bucket just
+ * chosen; mixed, they are not. */
+uint64_t collNextRandom(uint64_t (*rnd)(void)) {
+    return collMix64(rnd());
 }
 
 /* ---- Slots: one element, whatever the encoding ---------------------------- */

@@ -41,7 +41,10 @@
  * Elements (record.h, RECORD_ELEMENT): an ELEMENT puts its element into
  * the key's collection (creating it, or replacing whatever else the key
  * held), an ELEMENT_DEL takes it out, and the key goes with its last
- * element.  Each element's newest record is live.
+ * element.  Each element's newest record is live.  A sorted set's
+ * ELEMENT needs its score, the record's value, which the item carries
+ * (recoveryItem.value, from a scan or a hint); one without it, or with a
+ * NaN, is ignored (counted in 'ignored').
  *
  * Metadata (record.h, RECORD_META): a META points its name's entry in
  * the metadata table (meta.h) at its record, without the value (hints

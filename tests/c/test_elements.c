@@ -180,15 +180,6 @@ static char *digest(store *s) {
     return t.buf;
 }
 
-/* 1 when a and b are equal; prints both otherwise.  Frees both. */
-static int sameDigest(char *a, char *b) {
-    int same = strcmp(a, b) == 0;
-    if (!same) fprintf(stderr, "--- expected\n%s--- got\n%s---\n", a, b);
-    xfree(a);
-    xfree(b);
-    return same;
-}
-
 /* ---- Tests ---------------------------------------------------------------- */
 
 static void testBasics(void) {
@@ -257,7 +248,7 @@ static void testBasics(void) {
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         char *before = digest(s);
         s = reopen(s, dir, 1 << 20);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeClose(s);
         removeTree(dir);
@@ -280,7 +271,7 @@ static void testBasics(void) {
         storeWaitHints(s);
         char *before = digest(s);
         s = reopen(s, dir, 4096);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         ASSERT_EQ_INT(storeKeyType(s, 0, "h", 1), STORE_TYPE_STRING);
         ASSERT_EQ_INT(storeKeyType(s, 0, "s", 1), STORE_TYPE_STRING);
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
@@ -349,7 +340,7 @@ static void testRestarts(void) {
         storeWaitHints(s);
         char *before = digest(s);
         s = reopen(s, dir, 4096);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeStats st;
         storeGetStats(s, &st);
@@ -357,18 +348,9 @@ static void testRestarts(void) {
         ASSERT_EQ_UINT(st.damageReports, 0);
         storeClose(s);
         /* the same files without any hint: a scan of every segment */
-        uint64_t *ids;
-        size_t n;
-        char err[256];
-        ASSERT_EQ_INT(segmentListIds(dir, &ids, &n, err, sizeof(err)), 0);
-        for (size_t i = 0; i < n; i++) {
-            char *p = segmentPath(dir, ids[i], ".hint");
-            unlink(p);
-            xfree(p);
-        }
-        xfree(ids);
+        testDropHints(dir);
         s = openStore(dir, 4096);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         storeClose(s);
         removeTree(dir);
@@ -446,10 +428,10 @@ static void testBatches(void) {
         ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
         ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         s = reopen(s, dir, 1 << 20);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         storeClose(s);
         removeTree(dir);
     }
@@ -503,7 +485,7 @@ static void testUndoKeepsEncoding(void) {
         ASSERT_EQ_INT(limitFileSize(&lim, fileSize(dir, 1, ".log") + 10), 0);
         ASSERT_EQ_INT(storeFlushWrites(s), STORE_ERR_WRITE);
         ASSERT_EQ_INT(unlimitFileSize(&lim), 0);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         char *now;
         ASSERT_EQ_STR((now = walkOrder(s, 0, "h")), h);
@@ -555,13 +537,13 @@ static void testCompaction(void) {
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         char *before = digest(s);
         s = reopen(s, dir, 4096);
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         ASSERT_EQ_INT(storeCheckAccounting(s), 0);
         /* a second merge of the merged data changes nothing either */
         ASSERT(compactWithWrites(s, 0));
-        ASSERT(sameDigest(xstrdup(before), digest(s)));
+        ASSERT(testSameText(xstrdup(before), digest(s)));
         s = reopen(s, dir, 4096);
-        ASSERT(sameDigest(before, digest(s)));
+        ASSERT(testSameText(before, digest(s)));
         storeGetStats(s, &st1);
         ASSERT_EQ_UINT(st1.damageReports, 0);
         storeClose(s);

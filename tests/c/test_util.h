@@ -93,6 +93,30 @@ static inline void writeSegmentFile(const char *dir, uint64_t id, const char *ex
     fclose(f);
 }
 
+/* 1 when the texts a and b are equal; prints both otherwise.  Frees
+ * both (xfree).  The digest comparison of the store tests. */
+static inline int testSameText(char *a, char *b) {
+    int same = strcmp(a, b) == 0;
+    if (!same) fprintf(stderr, "--- expected\n%s--- got\n%s---\n", a, b);
+    xfree(a);
+    xfree(b);
+    return same;
+}
+
+/* Removes every segment's hint file in dir, so the next open scans. */
+static inline void testDropHints(const char *dir) {
+    uint64_t *ids;
+    size_t n;
+    char err[256];
+    if (segmentListIds(dir, &ids, &n, err, sizeof(err)) != 0) return;
+    for (size_t i = 0; i < n; i++) {
+        char *p = segmentPath(dir, ids[i], ".hint");
+        unlink(p);
+        xfree(p);
+    }
+    xfree(ids);
+}
+
 static inline void testQuietLog(int level, const char *msg) {
     (void)level;
     (void)msg;
