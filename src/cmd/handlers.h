@@ -422,4 +422,9 @@ void zinterstoreCommand(client *c);
 void zdiffstoreCommand(client *c);
 void zintercardCommand(client *c);
 
+/* zset_blocking.c */
+void bzpopminCommand(client *c);
+void bzpopmaxCommand(client *c);
+void bzmpopCommand(client *c);
+
 #endif

@@ -48,9 +48,7 @@ static void zsetWritten(client *c, const char *event) {
     notifyKeyspaceEvent(NOTIFY_ZSET, event, KEY(c), c->db);
 }
 
-/* A score reply: a bulk string in RESP2, a double in RESP3 (Redis's
- * formatting either way, "inf" included). */
-static void replyScore(client *c, double score) {
+void zsetReplyScore(client *c, double score) {
     char buf[ZRANGE_SCORE_STR_SIZE];
     int n = zrangeFormatScore(buf, sizeof(buf), score);
     if (c->resp >= 3) {
@@ -175,7 +173,7 @@ static void zaddPairs(client *c, int flags, int first, const double *scores) {
     }
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     if (!(flags & ZADD_INCR)) replyLongLong(c, (flags & ZADD_CH) ? added + updated : added);
-    else if (processed) replyScore(c, score);
+    else if (processed) zsetReplyScore(c, score);
     else replyNull(c);
     if (added || updated) zsetWritten(c, (flags & ZADD_INCR) ? "zincr" : "zadd");
 }
@@ -252,7 +250,7 @@ void zscoreCommand(client *c) {
     const collection *z = zsetRead(c, 1, &failed);
     if (failed) return;
     double score;
-    if (z && collZsetFind(z, c->argv[2], ARGLEN(c, 2), &score, NULL)) replyScore(c, score);
+    if (z && collZsetFind(z, c->argv[2], ARGLEN(c, 2), &score, NULL)) zsetReplyScore(c, score);
     else replyNull(c);
 }
 
@@ -263,7 +261,7 @@ void zmscoreCommand(client *c) {
     replyArrayLen(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         double score;
-        if (z && collZsetFind(z, c->argv[i], ARGLEN(c, i), &score, NULL)) replyScore(c, score);
+        if (z && collZsetFind(z, c->argv[i], ARGLEN(c, i), &score, NULL)) zsetReplyScore(c, score);
         else replyNull(c);
     }
 }
@@ -456,7 +454,7 @@ static void replyMember(void *priv, const collElem *el) {
     zrangeReply *zr = priv;
     if (zr->withscores && zr->c->resp >= 3) replyArrayLen(zr->c, 2);
     replyBulk(zr->c, el->name, el->nlen);
-    if (zr->withscores) replyScore(zr->c, el->score);
+    if (zr->withscores) zsetReplyScore(zr->c, el->score);
 }
 
 /* Members and encoded scores collected for a STORE. */
@@ -643,7 +641,7 @@ static void replyPopped(client *c, const zsetPopped *p, int nested) {
     for (long i = 0; i < p->n; i++) {
         if (nested) replyArrayLen(c, 2);
         replyBulkBstr(c, p->members[i]);
-        replyScore(c, p->scores[i]);
+        zsetReplyScore(c, p->scores[i]);
     }
 }
 
@@ -679,7 +677,7 @@ void zsetReplyMpop(client *c, const char *key, size_t klen, const zsetPopped *p)
     for (long i = 0; i < p->n; i++) {
         replyArrayLen(c, 2);
         replyBulkBstr(c, p->members[i]);
-        replyScore(c, p->scores[i]);
+        zsetReplyScore(c, p->scores[i]);
     }
 }
 
@@ -705,7 +703,7 @@ void zmpopCommand(client *c) {
 /* ------------------------------------------------------------------ */
 /* ZRANDMEMBER, ZSCAN */
 
-static void replyElemScore(client *c, const collElem *el) { replyScore(c, el->score); }
+static void replyElemScore(client *c, const collElem *el) { zsetReplyScore(c, el->score); }
 
 /* ZRANDMEMBER key [count [WITHSCORES]] (Redis's zrandmemberCommand). */
 void zrandmemberCommand(client *c) {
@@ -962,7 +960,7 @@ static void zopReplyCommand(client *c, int op) {
     for (size_t i = 0; i < r.n; i++) {
         if (withscores && c->resp >= 3) replyArrayLen(c, 2);
         replyBulkBstr(c, r.items[i].member);
-        if (withscores) replyScore(c, r.items[i].score);
+        if (withscores) zsetReplyScore(c, r.items[i].score);
     }
     zopFree(&r);
 }

@@ -27,6 +27,10 @@ typedef struct zsetPopped {
 int zsetPop(client *c, const char *key, size_t klen, int end, long count, zsetPopped *out);
 void zsetPoppedFree(zsetPopped *p);
 
+/* A score reply: a bulk string in RESP2, a double in RESP3 (Redis's
+ * formatting either way, "inf" included). */
+void zsetReplyScore(client *c, double score);
+
 /* The reply of ZMPOP/BZMPOP: [key, [[member, score] ...]]. */
 void zsetReplyMpop(client *c, const char *key, size_t klen, const zsetPopped *p);
 
