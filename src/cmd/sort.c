@@ -3,13 +3,13 @@
  * SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC]
  *      [ALPHA] [STORE destination]
  *
- * The source is a list or a set (sorted sets do not exist yet: when they
- * come, a sorted set sorts like a set, and under BY nosort keeps its
- * score order with LIMIT applied to it directly, as a list does).  A
- * missing key sorts as an empty list.  The steps, in Redis's order:
+ * The source is a list, a set or a sorted set (which sorts like a set,
+ * and under BY nosort keeps its score order with LIMIT applied to it
+ * directly, as a list does).  A missing key sorts as an empty list.  The steps, in Redis's order:
  *   1. the options, left to right; the first bad one is the reply (a
  *      LIMIT that is not an integer replies that error);
- *   2. the key: WRONGTYPE unless a list or a set ("keymiss" if missing);
+ *   2. the key: WRONGTYPE unless a list, a set or a sorted set ("keymiss"
+ *      if missing);
  *   3. the elements, each with its weight: the element itself, or the
  *      value BY's pattern names (pattern rules below; a missing one
  *      weighs 0, or sorts first under ALPHA).  Without ALPHA a weight is
@@ -320,10 +320,12 @@ static void sortRun(client *c, sortOptions *o) {
     if (type == DB_TYPE_NONE) {
         notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", key, klen, c->db);
         type = COLL_LIST; /* an empty list, as Redis sorts a missing key */
-    } else if (type != COLL_LIST && type != COLL_SET) {
+    } else if (type != COLL_LIST && type != COLL_SET && type != COLL_ZSET) {
         replyDbError(c, DB_WRONGTYPE);
         return;
     } else {
+        /* Redis turns a sorted set it sorts into a skiplist first. */
+        if (type == COLL_ZSET) dbCollectionToLargeEncoding(c->db, key, klen);
         coll = dbCollection(c->db, key, klen, type, &rc);
         if (replyDbError(c, rc)) return;
     }
@@ -344,8 +346,9 @@ static void sortRun(client *c, sortOptions *o) {
         end = len - 2;
     }
     if (end >= len) end = len - 1;
-    /* A list under nosort is read only for its range. */
-    int rangeOnly = type == COLL_LIST && o->dontsort;
+    /* A list or a sorted set under nosort is read only for its range, in
+     * its own order (a sorted set's: by score, as Redis answers). */
+    int rangeOnly = (type == COLL_LIST || type == COLL_ZSET) && o->dontsort;
     sortItem *items = NULL;
     size_t n = 0;
     if (coll && (!rangeOnly || end >= start)) {

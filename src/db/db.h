@@ -197,6 +197,11 @@ int dbElementGet(int db, int ctype, const char *key, size_t klen, const char *na
 int dbElementValue(size_t klen, const collElem *el, bstr *value);
 /* dbElementValue into buf, which has room for el->loc.valueLen bytes. */
 int dbElementRead(size_t klen, const collElem *el, void *buf);
+/* Converts the collection at key to its large encoding now, for good
+ * (Redis's SORT does so to a sorted set before reading it, which OBJECT
+ * ENCODING shows).  Nothing is written: an encoding is not data. */
+void dbCollectionToLargeEncoding(int db, const char *key, size_t klen);
+
 /* The one keyModified signal of a command's collection writes. */
 void dbKeyModified(int db, const char *key, size_t klen);
 /* The *STORE commands: key (whatever it held) becomes a collection of

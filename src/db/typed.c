@@ -165,9 +165,13 @@ int dbReplaceCollection(int db, int ctype, const char *key, size_t klen, const b
     return DB_OK;
 }
 
+void dbCollectionToLargeEncoding(int db, const char *key, size_t klen) {
+    storeCollectionToTable(dbGetContext()->store, db, key, klen);
+}
+
 /* dbCopy of a collection (called inside dbCopy's batch): the destination,
  * deleted first if it exists, gets every element and the expiry, one
- * record each, and keeps a TABLE encoding as Redis's copy of the object
+ * record each, and keeps a TABLE (or SKIPLIST) encoding as Redis's copy of the object
  * would.  O(elements), where Redis's RENAME and MOVE are O(1): element
  * records carry their key's name (record.h). */
 int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char *dstKey,
@@ -175,7 +179,8 @@ int dbCopyCollection(int db, const char *key, size_t klen, int dstDb, const char
     struct store *st = dbGetContext()->store;
     const collection *c = storeCollection(st, db, key, klen);
     if (!c) return DB_MISSING;
-    int ctype = collType(c), table = collEncoding(c) == COLL_ENC_TABLE;
+    int ctype = collType(c);
+    int table = collEncoding(c) == COLL_ENC_TABLE || collEncoding(c) == COLL_ENC_SKIPLIST;
     elemCopy ec;
     int rc = elemCopyRead(c, klen, &ec);
     if (rc == DB_OK && storeKeyType(st, dstDb, dstKey, dlen) != STORE_TYPE_NONE) {

@@ -385,9 +385,8 @@ void configCollLimits(collLimits *lim) {
     lim->maxPackedEntries = clampU32(server.hashMaxListpackEntries);
     lim->maxPackedValue = clampU32(server.hashMaxListpackValue);
     lim->maxIntsetEntries = clampU32(server.setMaxIntsetEntries);
-    /* Redis's defaults until zset-max-listpack-* are directives (issue 18) */
-    lim->maxZsetPackedEntries = 128;
-    lim->maxZsetPackedValue = 64;
+    lim->maxZsetPackedEntries = clampU32(server.zsetMaxListpackEntries);
+    lim->maxZsetPackedValue = clampU32(server.zsetMaxListpackValue);
 }
 
 static int applyStoreSettings(char *err, size_t errlen) {
@@ -501,6 +500,12 @@ static const configDef configTable[] = {
     {.name = "set-max-intset-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
      .field = &server.setMaxIntsetEntries, .max = LONG_MAX, .defaultValue = "512",
      .apply = applyStoreSettings},
+    {.name = "zset-max-listpack-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
+     .field = &server.zsetMaxListpackEntries, .max = LONG_MAX, .defaultValue = "128",
+     .apply = applyStoreSettings, .alias = "zset-max-ziplist-entries"},
+    {.name = "zset-max-listpack-value", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
+     .field = &server.zsetMaxListpackValue, .max = LONG_MAX, .defaultValue = "64",
+     .apply = applyStoreSettings, .alias = "zset-max-ziplist-value"},
     {.name = "list-max-listpack-size", .type = CFG_INT, .flags = CFG_MODIFIABLE,
      .field = &server.listMaxListpackSize, .min = INT_MIN, .max = INT_MAX, .defaultValue = "-2",
      .alias = "list-max-ziplist-size"},

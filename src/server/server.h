@@ -88,6 +88,8 @@ struct redisServer {
     long long hashMaxListpackEntries; /* the encodings of collections */
     long long hashMaxListpackValue;
     long long setMaxIntsetEntries;
+    long long zsetMaxListpackEntries;
+    long long zsetMaxListpackValue;
     int listMaxListpackSize;      /* how DUMP cuts a list into nodes (Redis's */
     int listCompressDepth;        /* quicklist settings; nothing else uses them) */
     int rdbcompression;           /* DUMP LZF-compresses long strings */
