@@ -1121,3 +1121,200 @@ start_server {tags {zset needs:own-server}} {
         assert_equal skiplist [r object encoding large]
     }
 }
+
+# ------------------------------------------------------------ durability
+# redis-kv only (tags redis-kv-only needs:own-server): these tests start
+# their own servers with spawn_durable_server (appendfsync always) and
+# signal only those PIDs.  They skip themselves when the server under test
+# has no redis_kv_version in INFO server (a real Redis).
+
+set ::zs_dur_skip ""
+proc zs_dur_require {} {
+    if {$::zs_dur_skip ne ""} { skip $::zs_dur_skip }
+}
+
+# Every sorted set of client C in the current database: a dict key ->
+# {encoding ttl-set? members-with-scores}.
+proc zs_dur_snapshot {c} {
+    set out [dict create]
+    foreach k [lsort [$c keys *]] {
+        if {[$c type $k] ne "zset"} continue
+        dict set out $k [list [$c object encoding $k] [expr {[$c ttl $k] > 0}] \
+                             [$c zrange $k 0 -1 withscores]]
+    }
+    return $out
+}
+
+# The log bytes that SCRIPT (run in the caller) adds on client C.
+proc zs_dur_log_growth {c script} {
+    set before [server_info_field $c storage_total_bytes]
+    uplevel 1 $script
+    return [expr {[server_info_field $c storage_total_bytes] - $before}]
+}
+
+# check_restarts's VERIFY for the first durability test.
+proc zs_dur_verify {c when} {
+    assert_equal $::zs_dur_want [zs_dur_snapshot $c] $when
+    assert_equal 0 [$c exists gone] $when
+    assert_equal "a string now" [$c get was] $when
+    assert_equal {{2.35219806432723999 48.8565995303492997}} [$c geopos geo paris] $when
+}
+
+start_server {tags {zset redis-kv-only needs:own-server}} {
+    if {[using_external_server]} {
+        set ::zs_dur_skip "needs its own servers"
+    } elseif {![regexp -line {^redis_kv_version:} [r info server]]} {
+        set ::zs_dur_skip "the server under test is not redis-kv"
+    }
+
+    test {Sorted sets written every way read back after a restart and after kill -9} {
+        zs_dur_require
+        set dir [new_tmpdir]
+        set s [spawn_durable_server $dir]
+        set c [dict get $s client]
+        $c zadd small 1 a 0.1 b inf c -inf d 2 "" 3 [all_bytes]
+        $c zincrby small 5 a
+        $c zadd small xx ch 7 b
+        $c zrem small d
+        for {set i 0} {$i < 500} {incr i} { $c zadd large [expr {$i * 0.5}] member:$i }
+        $c zrem large member:10 member:11
+        $c zpopmin large 3
+        $c zpopmax large
+        $c zremrangebyrank large 100 109
+        $c zremrangebyscore large 200 (210
+        $c zadd lex 0 a 0 b 0 c 0 d 0 e
+        $c zremrangebylex lex (a \[c
+        $c zadd gone 1 x
+        $c zpopmin gone
+        $c zadd ttl 1 x 2 y
+        $c expire ttl 100000
+        $c zadd ttl 3 z
+        $c zunionstore union 2 small large weights 2 1
+        $c zinterstore inter 2 large large aggregate max
+        $c zdiffstore diff 2 large small
+        $c zrangestore range large 10 20 byscore
+        $c geoadd geo 2.3522 48.8566 paris -0.1276 51.5072 london
+        $c set overwritten x
+        $c zadd was 1 a
+        $c set was "a string now"
+        set want [zs_dur_snapshot $c]
+        assert_equal 0 [$c exists gone]
+        set ::zs_dur_want $want
+        stop_server $s
+        check_restarts $s $dir zs_dur_verify
+    }
+
+    test {kill -9 under pipelined ZADD: no acknowledged member lost, no command half applied} {
+        zs_dur_require
+        set dir [new_tmpdir]
+        set s [spawn_durable_server $dir]
+        set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
+        set next 1
+        set acked 0
+        # Command i adds a:i and b:i with score i: both or neither.
+        set until [expr {[clock milliseconds] + 800}]
+        while {[clock milliseconds] < $until} {
+            set first $next
+            for {set j 0} {$j < 20} {incr j} {
+                $rd write [::redis::__format_command [list zadd z $next a:$next $next b:$next]]
+                incr next
+            }
+            $rd flush
+            for {set i $first} {$i < $next} {incr i} {
+                assert_equal 2 [$rd read]
+                set acked $i
+            }
+        }
+        for {set j 0} {$j < 300} {incr j} {
+            $rd write [::redis::__format_command [list zadd z $next a:$next $next b:$next]]
+            incr next
+        }
+        $rd flush
+        stop_server $s -kill9
+        $rd close
+        set s [restart_server $s]
+        set c [dict get $s client]
+        set got [dict create]
+        foreach {m sc} [$c zrange z 0 -1 withscores] { dict set got $m $sc }
+        for {set i 1} {$i < $next} {incr i} {
+            set ha [dict exists $got a:$i]
+            set hb [dict exists $got b:$i]
+            assert_equal $ha $hb "command $i half applied"
+            if {$i <= $acked} { assert_equal 1 $ha "acknowledged command $i lost" }
+            if {$ha} { assert_equal $i [dict get $got a:$i] }
+        }
+        stop_server $s
+    }
+
+    test {A ZUNIONSTORE that crashes in the middle of its batch leaves the destination whole} {
+        zs_dur_require
+        set s [spawn_durable_server]
+        set c [dict get $s client]
+        for {set i 0} {$i < 400} {incr i} {
+            $c zadd s1 $i m$i
+            $c zadd s2 [expr {$i * 2}] m[expr {$i + 200}]
+        }
+        for {set i 0} {$i < 300} {incr i} { $c zadd dst $i old$i }
+        set old [$c zrange dst 0 -1 withscores]
+        assert_equal OK [$c debug crash-after-partial-batch]
+        catch {$c zunionstore dst 2 s1 s2}
+        assert {[wait_server_exit $s 10]} "the server did not exit while writing the batch"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal $old [$c zrange dst 0 -1 withscores]
+        # Made again, the union is all there after a restart.
+        assert_equal 600 [$c zunionstore dst 2 s1 s2]
+        set new [$c zrange dst 0 -1 withscores]
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal $new [$c zrange dst 0 -1 withscores]
+        assert_equal 600 [$c zcard dst]
+        stop_server $s
+    }
+
+    test {A ZADD of 1000 members that crashes in the middle of its batch adds none} {
+        zs_dur_require
+        set s [spawn_durable_server]
+        set c [dict get $s client]
+        $c zadd z 1 keep
+        set argv [list zadd z]
+        for {set i 0} {$i < 1000} {incr i} { lappend argv $i new$i }
+        assert_equal OK [$c debug crash-after-partial-batch]
+        catch {$c {*}$argv}
+        assert {[wait_server_exit $s 10]} "the server did not exit while writing the batch"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal {keep 1} [$c zrange z 0 -1 withscores]
+        stop_server $s
+    }
+
+    test {One write to a sorted set logs the members it touches, not the set} {
+        zs_dur_require
+        set s [spawn_durable_server]
+        set c [dict get $s client]
+        $c zadd small 1 a 2 b 3 c
+        set argv [list zadd big]
+        for {set i 0} {$i < 10000} {incr i} { lappend argv $i member:$i }
+        $c {*}$argv
+        foreach key {small big} {
+            set grew [dict create]
+            dict set grew zadd-new [zs_dur_log_growth $c { $c zadd $key 5 newone }]
+            dict set grew zadd-move [zs_dur_log_growth $c { $c zadd $key 6 newone }]
+            dict set grew zincrby [zs_dur_log_growth $c { $c zincrby $key 1.5 newone }]
+            dict set grew zrem [zs_dur_log_growth $c { $c zrem $key newone }]
+            dict set grew zpopmin [zs_dur_log_growth $c { $c zpopmin $key }]
+            dict for {cmd bytes} $grew {
+                assert_morethan $bytes 0 "$cmd on $key wrote nothing"
+                assert_lessthan $bytes 160 "$cmd of one member of $key added $bytes bytes to the log ($grew)"
+            }
+        }
+        # A read or a write that changes nothing logs nothing.
+        assert_equal 0 [zs_dur_log_growth $c {
+            $c zscore big member:5
+            $c zrange big 0 10
+            $c zadd big nx 1 member:5
+            $c zrem big nothere
+        }]
+        stop_server $s
+    }
+}
