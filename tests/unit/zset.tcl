@@ -9,9 +9,12 @@
 # (%.17g, e.g. 0.1 reads 0.10000000000000001) and the RESP3 double reply
 # (",0.1..."), checked byte for byte where the form matters.  Every error
 # path with Redis's text, OBJECT ENCODING listpack / skiplist and the
-# zset-max-listpack-* limits (and their ziplist aliases), keyspace events
-# of the z class, WATCH, tracking, and ranks and ranges on 100,000 members
-# against a Tcl model.
+# zset-max-listpack-* limits (and their ziplist aliases), 3000 random
+# commands that must answer the same on a listpack and a skiplist key,
+# keyspace events of the z class, WATCH, tracking, and ranks and ranges on
+# 100,000 members against a Tcl model.  At the end, redis-kv-only tests of
+# sorted sets in the log (restart, kill -9, a batch cut by DEBUG
+# CRASH-AFTER-PARTIAL-BATCH, log bytes per write).
 #
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --server /usr/bin/redis-server --single unit/zset
@@ -168,6 +171,41 @@ start_server {tags {zset}} {
         assert_equal "\$-1\r\n" [raw_reply zscore z nx]
         assert_equal "_\r\n" [raw_reply3 zscore z nx]
         assert_equal "_\r\n" [raw_reply3 zscore nokey a]
+    }
+
+    test {Scores of every magnitude read back as %.17g gives them, in both encodings} {
+        set table {
+            1e20 1e+20  9007199254740993 9007199254740992  123456789012345678 1.2345678901234568e+17
+            0.5 0.5  1.0000000000000002 1.0000000000000002  5e-324 4.9406564584124654e-324
+            -1.7976931348623157e308 -1.7976931348623157e+308  1e-5 1.0000000000000001e-05
+            100 100  2.5e+2 250  -7 -7  0.1 0.10000000000000001  1e16 10000000000000000
+            1e17 1e+17
+        }
+        # A member longer than zset-max-listpack-value (64) makes the key
+        # a skiplist; the other stays a listpack.
+        r del lp sl
+        r zadd sl 0 [string repeat x 100]
+        set i 0
+        foreach {in out} $table {
+            r zadd lp $in m$i
+            r zadd sl $in m$i
+            assert_equal $out [r zscore lp m$i] "listpack: $in"
+            assert_equal $out [r zscore sl m$i] "skiplist: $in"
+            assert_equal ",$out\r\n" [raw_reply3 zscore lp m$i] "RESP3: $in"
+            incr i
+        }
+        assert_equal listpack [r object encoding lp]
+        assert_equal skiplist [r object encoding sl]
+        assert_error_equal "ERR value is not a valid float" {r zadd lp 1e309 big}
+        assert_error_equal "ERR value is not a valid float" {r zadd lp -1e400 big}
+    }
+
+    test {Members sort by unsigned bytes: "\x00" first, "\xff" after "z"} {
+        zs_make z 0 z 0 "\xff" 0 "\x00" 0 "\x7f" 0 "\x80" 0 A 0 ""
+        assert_equal [list "" "\x00" A z "\x7f" "\x80" "\xff"] [r zrange z 0 -1]
+        assert_equal [list "\x80" "\xff"] [r zrangebylex z "(\x7f" +]
+        assert_equal [list "" "\x00" A] [r zrangebylex z - "\[A"]
+        assert_equal 1 [r zlexcount z "\[\xff" +]
     }
 
     test {ZADD INCR replies the new score, or nil when the member is not touched} {
@@ -1004,6 +1042,53 @@ start_server {tags {zset}} {
             d zrangestore d del o zpopmin o del}] [join $ev]
     }
 
+    # ----------------------------------------------- the two encodings agree
+    test {The same 3000 random commands on a listpack and a skiplist key give the same replies} {
+        # sl is made a skiplist by a long member, removed again: a sorted
+        # set never goes back to a listpack.  lp stays a listpack (short
+        # members, fewer than 128).  Every reply must be the same on both.
+        r del lp sl
+        r zadd lp 0 m0
+        r zadd sl 0 m0 0 [string repeat x 100]
+        r zrem sl [string repeat x 100]
+        assert_equal skiplist [r object encoding sl]
+        expr {srand(7)}
+        for {set n 0} {$n < 3000} {incr n} {
+            set m "m[randomInt 40]"
+            set sc [expr {[randomInt 20] - 10 + ([randomInt 2] ? 0.5 : 0)}]
+            set lo [expr {[randomInt 24] - 12}]
+            set hi [expr {$lo + [randomInt 10]}]
+            switch [randomInt 12] {
+                0 { set cmd [list zadd K $sc $m [expr {$sc + 1}] "m[randomInt 40]"] }
+                1 { set cmd [list zadd K [lindex {nx xx gt lt ch} [randomInt 5]] $sc $m] }
+                2 { set cmd [list zincrby K $sc $m] }
+                3 { set cmd [list zrem K $m "m[randomInt 40]"] }
+                4 { set cmd [list zrangebyscore K ($lo $hi withscores limit [randomInt 3] [randomInt 5]] }
+                5 { set cmd [list zrevrangebyscore K $hi ($lo withscores] }
+                6 { set cmd [list zcount K $lo ($hi] }
+                7 { set cmd [list zrank K $m] }
+                8 { set cmd [list zrevrank K $m] }
+                9 { set cmd [list zrange K [expr {[randomInt 10] - 5}] [expr {[randomInt 10] - 5}] withscores] }
+                10 { set cmd [list zremrangebyscore K $hi $hi] }
+                11 { set cmd [list zmscore K $m "m[randomInt 40]"] }
+            }
+            set a [lreplace $cmd 1 1 lp]
+            set b [lreplace $cmd 1 1 sl]
+            set ra [r {*}$a]
+            set rb [r {*}$b]
+            assert_equal $ra $rb "command $n: $cmd"
+        }
+        assert_equal listpack [r object encoding lp]
+        assert_equal skiplist [r object encoding sl]
+        set l1 [r zrange lp 0 -1 withscores]
+        assert_equal $l1 [r zrange sl 0 -1 withscores]
+        assert_morethan [llength $l1] 20
+        # The order is the model's: score, then member bytes.
+        set pairs {}
+        foreach {mm ss} $l1 { lappend pairs [list $ss $mm] }
+        assert_equal [zs_model_sort $pairs] $pairs
+    }
+
     # ------------------------------------------------------------- big sets
     test {Ranks, ranges and counts on 100,000 members against a Tcl model} {
         r del big
@@ -1092,6 +1177,19 @@ start_server {tags {zset needs:own-server}} {
         assert_equal skiplist [r object encoding d]
         r zrangestore d b 0 1
         assert_equal listpack [r object encoding d]
+    }
+
+    test {zset-max-listpack-entries 0: every sorted set is a skiplist} {
+        r config set zset-max-listpack-entries 0
+        r del z
+        r zadd z 1 a
+        assert_equal skiplist [r object encoding z]
+        r zunionstore d 1 z
+        assert_equal skiplist [r object encoding d]
+        r config set zset-max-listpack-entries 128
+        r del z
+        r zadd z 1 a
+        assert_equal listpack [r object encoding z]
     }
 
     test {zset-max-ziplist-entries and -value are aliases of the listpack names} {
