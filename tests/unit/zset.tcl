@@ -158,16 +158,11 @@ start_server {tags {zset}} {
 
     test {Scores read back in %.17g in RESP2 and as doubles in RESP3} {
         zs_make z 0.1 a 1e300 b 1.5 c 3 d -2.25 e inf f -inf g
-        assert_equal "\$19\r\n0.10000000000000001\r\n" [raw_reply zscore z a]
-        assert_equal ",0.10000000000000001\r\n" [raw_reply3 zscore z a]
-        assert_equal "\$23\r\n1.0000000000000001e+300\r\n" [raw_reply zscore z b]
-        assert_equal "\$3\r\n1.5\r\n" [raw_reply zscore z c]
-        assert_equal ",3\r\n" [raw_reply3 zscore z d]
-        assert_equal "\$5\r\n-2.25\r\n" [raw_reply zscore z e]
-        assert_equal "\$3\r\ninf\r\n" [raw_reply zscore z f]
-        assert_equal ",inf\r\n" [raw_reply3 zscore z f]
-        assert_equal "\$4\r\n-inf\r\n" [raw_reply zscore z g]
-        assert_equal ",-inf\r\n" [raw_reply3 zscore z g]
+        foreach {m text} {a 0.10000000000000001 b 1.0000000000000001e+300 c 1.5 d 3
+                          e -2.25 f inf g -inf} {
+            assert_equal "\$[string length $text]\r\n$text\r\n" [raw_reply zscore z $m] $m
+            assert_equal ",$text\r\n" [raw_reply3 zscore z $m] $m
+        }
         assert_equal "\$-1\r\n" [raw_reply zscore z nx]
         assert_equal "_\r\n" [raw_reply3 zscore z nx]
         assert_equal "_\r\n" [raw_reply3 zscore nokey a]
@@ -709,11 +704,12 @@ start_server {tags {zset}} {
             dict for {m c} $counts { assert_range $c 700 1300 "$m drawn $c times" }
         }
         # Positive counts: every member of a 200-member set is drawn at
-        # least once in 100 draws of 20.
+        # least once in 600 draws of 20 (each is expected 60 times; Redis's
+        # pick is not quite fair, its rarest member still comes ~25 times).
         r del z
         for {set i 0} {$i < 200} {incr i} { r zadd z $i m$i }
         set seen [dict create]
-        for {set i 0} {$i < 100} {incr i} {
+        for {set i 0} {$i < 600} {incr i} {
             foreach m [r zrandmember z 20] { dict set seen $m 1 }
         }
         assert_equal 200 [dict size $seen]
@@ -1307,39 +1303,31 @@ start_server {tags {zset redis-kv-only needs:own-server}} {
         set dir [new_tmpdir]
         set s [spawn_durable_server $dir]
         set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
-        set next 1
-        set acked 0
-        # Command i adds a:i and b:i with score i: both or neither.
-        set until [expr {[clock milliseconds] + 800}]
-        while {[clock milliseconds] < $until} {
-            set first $next
-            for {set j 0} {$j < 20} {incr j} {
-                $rd write [::redis::__format_command [list zadd z $next a:$next $next b:$next]]
-                incr next
-            }
-            $rd flush
-            for {set i $first} {$i < $next} {incr i} {
-                assert_equal 2 [$rd read]
-                set acked $i
-            }
+        # Command i adds a:i and b:i with score i: both or neither.  All
+        # 3000 are sent in one go; the server is killed once 500 replies
+        # have been read, with more commands still arriving.
+        set total 3000
+        set buf ""
+        for {set i 1} {$i <= $total} {incr i} {
+            append buf [::redis::__format_command [list zadd z $i a:$i $i b:$i]]
         }
-        for {set j 0} {$j < 300} {incr j} {
-            $rd write [::redis::__format_command [list zadd z $next a:$next $next b:$next]]
-            incr next
-        }
+        $rd write $buf
         $rd flush
+        for {set acked 1} {$acked <= 500} {incr acked} {
+            assert_equal 2 [$rd read] "reply $acked"
+        }
+        incr acked -1
         stop_server $s -kill9
         $rd close
         set s [restart_server $s]
         set c [dict get $s client]
         set got [dict create]
         foreach {m sc} [$c zrange z 0 -1 withscores] { dict set got $m $sc }
-        for {set i 1} {$i < $next} {incr i} {
+        for {set i 1} {$i <= $total} {incr i} {
             set ha [dict exists $got a:$i]
-            set hb [dict exists $got b:$i]
-            assert_equal $ha $hb "command $i half applied"
+            assert_equal $ha [dict exists $got b:$i] "command $i half applied"
             if {$i <= $acked} { assert_equal 1 $ha "acknowledged command $i lost" }
-            if {$ha} { assert_equal $i [dict get $got a:$i] }
+            if {$ha} { assert_equal $i [dict get $got a:$i] "score of a:$i" }
         }
         stop_server $s
     }

@@ -11,47 +11,10 @@
 # Nothing here is redis-kv-only.  No test asserts a time: a timeout is
 # only checked to end with the timeout reply.
 
-# A deferring client that sent ARGS and is now blocked: the INFO count
-# of blocked clients must reach N (the clients blocked so far, this one
-# included).
-proc zb_blocked {n args} {
-    set rd [redis_deferring_client]
-    $rd {*}$args
-    wait_for_blocked_clients_count $n
-    return $rd
-}
-
-# The same on a RESP3 connection.
-proc zb_blocked3 {n args} {
-    set rd [redis_deferring_client]
-    $rd hello 3
-    $rd read
-    $rd {*}$args
-    wait_for_blocked_clients_count $n
-    return $rd
-}
+# Clients blocked here are made by blocked_client (helpers/util.tcl),
+# transactions read raw by exec_reply_raw.
 
 proc zb_close {args} { foreach rd $args { $rd close } }
-
-# The exact bytes of EXEC's reply to a transaction of CMDS (a list of
-# argument lists), on a fresh connection speaking RESP PROTO.
-proc zb_exec_raw {proto cmds} {
-    set c [redis_deferring_client]
-    if {$proto == 3} {
-        $c hello 3
-        $c read
-    }
-    $c multi
-    $c read
-    foreach cmd $cmds {
-        $c {*}$cmd
-        assert_equal QUEUED [$c read] $cmd
-    }
-    $c exec
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
 
 start_server {tags {zset_blocking}} {
 
@@ -133,12 +96,12 @@ test {Several keys: the first in the order given that holds a sorted set} {
 
 test {BZPOPMIN and BZPOPMAX block on an empty key and are served by a ZADD} {
     r del z
-    set rd1 [zb_blocked 1 bzpopmin z 0]
+    set rd1 [blocked_client 2 1 bzpopmin z 0]
     r zadd z 5 a 1 b
     assert_equal {z b 1} [$rd1 read]
     assert_equal {a 5} [r zrange z 0 -1 withscores]
     r del z
-    set rd2 [zb_blocked 1 bzpopmax z 0]
+    set rd2 [blocked_client 2 1 bzpopmax z 0]
     r zadd z 9 c 1 d
     assert_equal {z c 9} [$rd2 read]
     assert_equal {d 1} [r zrange z 0 -1 withscores]
@@ -147,11 +110,11 @@ test {BZPOPMIN and BZPOPMAX block on an empty key and are served by a ZADD} {
 
 test {A served client gets the RESP3 double of the score} {
     r del z
-    set rd [zb_blocked3 1 bzpopmin z 0]
+    set rd [blocked_client 3 1 bzpopmin z 0]
     r zadd z 0.5 a
     assert_equal "*3\r\n\$1\r\nz\r\n\$1\r\na\r\n,0.5\r\n" [$rd read_raw]
     $rd close
-    set rd [zb_blocked3 1 bzmpop 0 1 z max]
+    set rd [blocked_client 3 1 bzmpop 0 1 z max]
     r zadd z 2 a 3 b
     assert_equal "*2\r\n\$1\r\nz\r\n*1\r\n*2\r\n\$1\r\nb\r\n,3\r\n" [$rd read_raw]
     $rd close
@@ -159,13 +122,13 @@ test {A served client gets the RESP3 double of the score} {
 
 test {BZMPOP blocks and takes up to COUNT members of the ZADD} {
     r del z
-    set rd [zb_blocked 1 bzmpop 0 2 x z max count 2]
+    set rd [blocked_client 2 1 bzmpop 0 2 x z max count 2]
     r zadd z 1 a 2 b 3 c
     assert_equal {z {{c 3} {b 2}}} [$rd read]
     assert_equal {a} [r zrange z 0 -1]
     $rd close
     r del z
-    set rd [zb_blocked 1 bzmpop 0 1 z min count 10]
+    set rd [blocked_client 2 1 bzmpop 0 1 z min count 10]
     r zadd y 1 y
     r zadd z 7 q
     assert_equal {z {{q 7}}} [$rd read]
@@ -175,9 +138,9 @@ test {BZMPOP blocks and takes up to COUNT members of the ZADD} {
 
 test {Clients blocked on one key are served first come first served} {
     r del z
-    set rd1 [zb_blocked 1 bzpopmin z 0]
-    set rd2 [zb_blocked 2 bzpopmax z 0]
-    set rd3 [zb_blocked 3 bzmpop 0 1 z min]
+    set rd1 [blocked_client 2 1 bzpopmin z 0]
+    set rd2 [blocked_client 2 2 bzpopmax z 0]
+    set rd3 [blocked_client 2 3 bzmpop 0 1 z min]
     r zadd z 1 a 2 b 3 c
     assert_equal {z a 1} [$rd1 read]
     assert_equal {z c 3} [$rd2 read]
@@ -188,9 +151,9 @@ test {Clients blocked on one key are served first come first served} {
 
 test {One ZADD of N members wakes up to N clients; the others keep waiting} {
     r del z
-    set rd1 [zb_blocked 1 bzpopmin z 0]
-    set rd2 [zb_blocked 2 bzpopmin z 0]
-    set rd3 [zb_blocked 3 bzpopmin z 0]
+    set rd1 [blocked_client 2 1 bzpopmin z 0]
+    set rd2 [blocked_client 2 2 bzpopmin z 0]
+    set rd3 [blocked_client 2 3 bzpopmin z 0]
     r zadd z 1 a 2 b
     assert_equal {z a 1} [$rd1 read]
     assert_equal {z b 2} [$rd2 read]
@@ -203,11 +166,11 @@ test {One ZADD of N members wakes up to N clients; the others keep waiting} {
 
 test {A client blocked on several keys takes from the one that got members} {
     r del a b c
-    set rd [zb_blocked 1 bzpopmax a b c 0]
+    set rd [blocked_client 2 1 bzpopmax a b c 0]
     r zadd c 1 c1
     assert_equal {c c1 1} [$rd read]
     $rd close
-    set rd [zb_blocked 1 bzmpop 0 3 a b c min count 2]
+    set rd [blocked_client 2 1 bzmpop 0 3 a b c min count 2]
     r zadd b 1 b1
     assert_equal {b {{b1 1}}} [$rd read]
     $rd close
@@ -215,7 +178,7 @@ test {A client blocked on several keys takes from the one that got members} {
 
 test {Writes that add nothing do not serve anybody} {
     r del z
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     r zadd z xx 1 a
     r zadd z xx ch incr 1 a
     r zrem z a
@@ -246,7 +209,7 @@ test {A served client runs its pipelined requests afterwards, in order} {
 
 test {Keys are served after EXEC, which sees the whole transaction} {
     r del z
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     r multi
     r zadd z 1 first
     r del z
@@ -259,7 +222,7 @@ test {Keys are served after EXEC, which sees the whole transaction} {
 
 test {A ZADD popped again in the same transaction serves nobody} {
     r del z
-    set rd [zb_blocked 1 bzpopmax z 0]
+    set rd [blocked_client 2 1 bzpopmax z 0]
     r multi
     r zadd z 1 a
     r zpopmin z
@@ -274,7 +237,7 @@ test {A ZADD popped again in the same transaction serves nobody} {
 test {Keys are served after the script that added to them} {
     if {[catch {r eval {return 1} 0}]} { skip "no scripting" }
     r del z
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     r eval {
         redis.call('zadd', KEYS[1], 1, 'a')
         redis.call('zrem', KEYS[1], 'a')
@@ -290,10 +253,10 @@ test {Keys are served after the script that added to them} {
 test {Inside MULTI a blocking pop does not block: null on empty} {
     r del z s
     set cmds {{bzpopmin z 0} {bzpopmax z 0} {bzmpop 0 1 z min}}
-    assert_equal "*3\r\n*-1\r\n*-1\r\n*-1\r\n" [zb_exec_raw 2 $cmds]
-    assert_equal "*3\r\n_\r\n_\r\n_\r\n" [zb_exec_raw 3 $cmds]
+    assert_equal "*3\r\n*-1\r\n*-1\r\n*-1\r\n" [exec_reply_raw 2 $cmds]
+    assert_equal "*3\r\n_\r\n_\r\n_\r\n" [exec_reply_raw 3 $cmds]
     r set s x
-    assert_match "*1\r\n-WRONGTYPE*" [zb_exec_raw 2 {{bzpopmin s 0}}]
+    assert_match "*1\r\n-WRONGTYPE*" [exec_reply_raw 2 {{bzpopmin s 0}}]
 }
 
 test {Inside MULTI a blocking pop on a sorted set pops as the non-blocking form} {
@@ -312,16 +275,8 @@ test {Inside MULTI a blocking pop on a sorted set pops as the non-blocking form}
 test {Timeouts: a null array in RESP2, a null in RESP3} {
     r del z
     foreach cmd {{bzpopmin z 0.01} {bzpopmax z 0.01} {bzmpop 0.01 1 z min}} {
-        set rd [redis_deferring_client]
-        $rd {*}$cmd
-        assert_equal "*-1\r\n" [$rd read_raw] $cmd
-        $rd close
-        set rd [redis_deferring_client]
-        $rd hello 3
-        $rd read
-        $rd {*}$cmd
-        assert_equal "_\r\n" [$rd read_raw] $cmd
-        $rd close
+        assert_equal "*-1\r\n" [raw_reply {*}$cmd] $cmd
+        assert_equal "_\r\n" [raw_reply3 {*}$cmd] $cmd
     }
     assert_equal 0 [server_info_field r blocked_clients]
 }
@@ -329,11 +284,8 @@ test {Timeouts: a null array in RESP2, a null in RESP3} {
 test {A client whose timeout passed is not served any more} {
     r del z
     set rd [redis_deferring_client]
-    $rd write [::redis::__format_command {bzpopmin z 0.05}]
-    $rd write [::redis::__format_command {echo next}]
-    $rd flush
-    assert_equal "*-1\r\n" [$rd read_raw]
-    assert_equal next [$rd read]
+    $rd null_value (nil)
+    assert_equal {(nil) next} [pipeline_replies $rd {{bzpopmin z 0.05} {echo next}}]
     r zadd z 1 a
     assert_equal {a} [r zrange z 0 -1]
     $rd close
@@ -343,7 +295,7 @@ test {A client whose timeout passed is not served any more} {
 
 test {A key set to another type while clients wait keeps them waiting} {
     r del z
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     r set z str
     r del z
     r rpush z v
@@ -358,7 +310,7 @@ test {A key set to another type while clients wait keeps them waiting} {
 test {RENAME of a sorted set onto the key a client waits on serves it} {
     r del src z
     r zadd src 1 a 2 b
-    set rd [zb_blocked 1 bzpopmax z 0]
+    set rd [blocked_client 2 1 bzpopmax z 0]
     r rename src z
     assert_equal {z b 2} [$rd read]
     assert_equal {a} [r zrange z 0 -1]
@@ -368,12 +320,12 @@ test {RENAME of a sorted set onto the key a client waits on serves it} {
 test {ZUNIONSTORE and ZRANGESTORE into the waited key serve it} {
     r del src z
     r zadd src 1 a 2 b
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     r zunionstore z 1 src
     assert_equal {z a 1} [$rd read]
     $rd close
     r del z
-    set rd [zb_blocked 1 bzpopmax z 0]
+    set rd [blocked_client 2 1 bzpopmax z 0]
     r zrangestore z src 0 0
     assert_equal {z a 1} [$rd read]
     assert_equal 0 [r exists z]
@@ -387,18 +339,16 @@ test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
     set rd [redis_deferring_client]
     $rd client id
     set id [$rd read]
-    $rd bzpopmin z 0
-    wait_for_blocked_client_id $id
-    assert_equal 1 [r client unblock $id]
-    assert_equal "*-1\r\n" [$rd read_raw]
-    $rd bzmpop 0 1 z max
-    wait_for_blocked_client_id $id
-    assert_equal 1 [r client unblock $id timeout]
-    assert_equal "*-1\r\n" [$rd read_raw]
-    $rd bzpopmax z 0
-    wait_for_blocked_client_id $id
-    assert_equal 1 [r client unblock $id error]
-    assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
+    foreach {cmd how} {{bzpopmin z 0} {} {bzmpop 0 1 z max} timeout {bzpopmax z 0} error} {
+        $rd {*}$cmd
+        wait_for_blocked_client_id $id
+        assert_equal 1 [r client unblock $id {*}$how] $cmd
+        if {$how eq "error"} {
+            assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
+        } else {
+            assert_equal "*-1\r\n" [$rd read_raw] $cmd
+        }
+    }
     assert_equal 0 [server_info_field r blocked_clients]
     r zadd z 1 a
     assert_equal {a} [r zrange z 0 -1]
@@ -407,7 +357,7 @@ test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
 
 test {A served pop sends the events of a pop and deletes an emptied key} {
     r del z
-    set rd [zb_blocked 1 bzpopmin z 0]
+    set rd [blocked_client 2 1 bzpopmin z 0]
     set ev [keyspace_events_of KEA {
         r zadd z 1 a
         assert_equal {z a 1} [$rd read]
@@ -415,7 +365,7 @@ test {A served pop sends the events of a pop and deletes an emptied key} {
     assert_equal {{z zadd} {z zpopmin} {z del}} $ev
     assert_equal 0 [r exists z]
     $rd close
-    set rd [zb_blocked 1 bzmpop 0 1 z max]
+    set rd [blocked_client 2 1 bzmpop 0 1 z max]
     set ev [keyspace_events_of KEA {
         r zadd z 1 a 2 b
         assert_equal {z {{b 2}}} [$rd read]
