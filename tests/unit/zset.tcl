@@ -798,6 +798,24 @@ start_server {tags {zset}} {
         assert_equal zset [r type d]
     }
 
+    test {A STORE replaces its destination whole: type, members and TTL} {
+        zs_make src 3 b
+        r del d
+        r sadd d a b
+        assert_equal 1 [r zunionstore d 1 src]
+        assert_equal {b 3} [zs_all d]
+        zs_make d 1 a
+        r expire d 100
+        assert_equal 1 [r zinterstore d 1 src]
+        assert_equal -1 [r ttl d]
+        r expire d 100
+        assert_equal 1 [r zrangestore d src 0 -1]
+        assert_equal -1 [r ttl d]
+        r set d str
+        assert_error_equal $::zs_wrongtype {r zunionstore d 2 src d}
+        assert_equal str [r get d]
+    }
+
     test {A STORE whose destination is one of its inputs} {
         zs_make z 1 a 2 b
         zs_make y 5 b 6 c
@@ -935,6 +953,21 @@ start_server {tags {zset}} {
             assert_error_equal "BUSYKEY Target key name already exists." {r restore z2 0 $p}
             assert_equal OK [r restore z2 0 $p replace]
         }
+    }
+
+    test {OBJECT ENCODING at the default limits: 128 members, 64-byte members} {
+        r del z
+        for {set i 0} {$i < 128} {incr i} { r zadd z $i m$i }
+        assert_equal listpack [r object encoding z]
+        r zadd z 128 m128
+        assert_equal skiplist [r object encoding z]
+        r del z
+        r zadd z 1 [string repeat a 64]
+        assert_equal listpack [r object encoding z]
+        r zadd z 1 [string repeat a 65]
+        assert_equal skiplist [r object encoding z]
+        r zrem z [string repeat a 65]
+        assert_equal skiplist [r object encoding z]
     }
 
     # ------------------------------------------------- keyspace and types

@@ -248,6 +248,41 @@ test {Keys are served after the script that added to them} {
     $rd close
 }
 
+test {In a script BZPOPMIN and BZPOPMAX are refused; BZMPOP does not block} {
+    if {[catch {r eval {return 1} 0}]} { skip "no scripting" }
+    r del z
+    foreach cmd {bzpopmin bzpopmax} {
+        set script [string map [list CMD $cmd] {return redis.call('CMD', KEYS[1], 0)}]
+        assert_error "ERR This Redis command is not allowed from script*" {r eval $script 1 z}
+    }
+    r null_value (nil)
+    assert_equal (nil) [r eval {return redis.call('bzmpop', 0, 1, KEYS[1], 'min')} 1 z]
+    r null_value ""
+    r zadd z 1 a 2 b
+    assert_equal {z {{b 2}}} [r eval {return redis.call('bzmpop', 0, 1, KEYS[1], 'max')} 1 z]
+    assert_equal 0 [server_info_field r blocked_clients]
+}
+
+test {A client waits on its own database's key only} {
+    set c [redis_client]
+    $c select 9
+    $c del z
+    set rd [redis_deferring_client]
+    $rd select 9
+    $rd read
+    $rd bzpopmin z 0
+    wait_for_blocked_clients_count 1
+    r del z
+    r zadd z 1 other-db
+    after 50
+    assert_equal 1 [server_info_field r blocked_clients]
+    $c zadd z 2 mine
+    assert_equal {z mine 2} [$rd read]
+    assert_equal {other-db} [r zrange z 0 -1]
+    r del z
+    zb_close $c $rd
+}
+
 # ------------------------------------------------------------ MULTI
 
 test {Inside MULTI a blocking pop does not block: null on empty} {
