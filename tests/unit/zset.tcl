@@ -1118,6 +1118,42 @@ start_server {tags {zset}} {
         assert_equal [zs_model_sort $pairs] $pairs
     }
 
+    test {The same 2000 random lex commands on a listpack and a skiplist key give the same replies} {
+        # All scores 0, so that the lex ranges are defined; members of one
+        # or two letters from a small alphabet make many boundary hits.
+        r del lp sl
+        r zadd lp 0 a
+        r zadd sl 0 a 0 [string repeat x 100]
+        r zrem sl [string repeat x 100]
+        expr {srand(11)}
+        set letters {a b c d e f}
+        for {set n 0} {$n < 2000} {incr n} {
+            set ms {}
+            foreach _ {1 2 3} {
+                set m [lindex $letters [randomInt 6]]
+                if {[randomInt 2]} { append m [lindex $letters [randomInt 6]] }
+                lappend ms $m
+            }
+            lassign $ms m1 m2 m3
+            set lo [lindex [list "\[$m1" "($m1" - +] [randomInt 4]]
+            set hi [lindex [list "\[$m2" "($m2" + -] [randomInt 4]]
+            switch [randomInt 7] {
+                0 - 1 { set cmd [list zadd K 0 $m1 0 $m2] }
+                2 { set cmd [list zrem K $m3] }
+                3 { set cmd [list zrangebylex K $lo $hi limit [randomInt 3] [expr {[randomInt 6] - 1}]] }
+                4 { set cmd [list zrevrangebylex K $hi $lo] }
+                5 { set cmd [list zlexcount K $lo $hi] }
+                6 { set cmd [list zremrangebylex K "\[$m3" "\[$m3"] }
+            }
+            set ra [r {*}[lreplace $cmd 1 1 lp]]
+            set rb [r {*}[lreplace $cmd 1 1 sl]]
+            assert_equal $ra $rb "command $n: $cmd"
+        }
+        assert_equal [r zrange lp 0 -1] [r zrange sl 0 -1]
+        assert_equal listpack [r object encoding lp]
+        assert_equal skiplist [r object encoding sl]
+    }
+
     # ------------------------------------------------------------- big sets
     test {Ranks, ranges and counts on 100,000 members against a Tcl model} {
         r del big
