@@ -35,6 +35,25 @@ proc zs_make {key args} {
     if {[llength $args]} { r zadd $key {*}$args }
 }
 
+# OBJECT ENCODING of z must be listpack up to ENTRIES members of up to
+# VALUE bytes, skiplist past either, and stay skiplist when it shrinks.
+proc zs_check_encoding_limits {entries value} {
+    r del z
+    for {set i 0} {$i < $entries} {incr i} { r zadd z $i m$i }
+    assert_equal listpack [r object encoding z] "$entries members"
+    r zadd z $entries one-more
+    assert_equal skiplist [r object encoding z] "[expr {$entries + 1}] members"
+    r zrem z one-more m0 m1
+    assert_equal skiplist [r object encoding z] "after ZREM"
+    r del z
+    r zadd z 1 [string repeat a $value]
+    assert_equal listpack [r object encoding z] "a $value-byte member"
+    r zadd z 1 [string repeat a [expr {$value + 1}]]
+    assert_equal skiplist [r object encoding z] "a [expr {$value + 1}]-byte member"
+    r zrem z [string repeat a [expr {$value + 1}]]
+    assert_equal skiplist [r object encoding z] "after ZREM of the long member"
+}
+
 # ---- a Tcl model of a sorted set: a list of {score member} pairs kept in
 # Redis's order (score, then member bytes).
 proc zs_model_sort {pairs} {
@@ -956,18 +975,7 @@ start_server {tags {zset}} {
     }
 
     test {OBJECT ENCODING at the default limits: 128 members, 64-byte members} {
-        r del z
-        for {set i 0} {$i < 128} {incr i} { r zadd z $i m$i }
-        assert_equal listpack [r object encoding z]
-        r zadd z 128 m128
-        assert_equal skiplist [r object encoding z]
-        r del z
-        r zadd z 1 [string repeat a 64]
-        assert_equal listpack [r object encoding z]
-        r zadd z 1 [string repeat a 65]
-        assert_equal skiplist [r object encoding z]
-        r zrem z [string repeat a 65]
-        assert_equal skiplist [r object encoding z]
+        zs_check_encoding_limits 128 64
     }
 
     # ------------------------------------------------- keyspace and types
@@ -1205,18 +1213,7 @@ start_server {tags {zset needs:own-server}} {
     test {OBJECT ENCODING: listpack up to zset-max-listpack-entries, then skiplist} {
         r config set zset-max-listpack-entries 4
         r config set zset-max-listpack-value 10
-        r del z
-        r zadd z 1 a 2 b 3 c 4 d
-        assert_equal listpack [r object encoding z]
-        r zadd z 5 e
-        assert_equal skiplist [r object encoding z]
-        r zrem z a b c
-        assert_equal skiplist [r object encoding z]
-        r del z
-        r zadd z 1 [string repeat x 10]
-        assert_equal listpack [r object encoding z]
-        r zadd z 1 [string repeat x 11]
-        assert_equal skiplist [r object encoding z]
+        zs_check_encoding_limits 4 10
         r del z
         r zadd z 1 [string repeat x 11]
         assert_equal skiplist [r object encoding z]
