@@ -398,6 +398,21 @@ start_server {tags {geo}} {
         }
     }
 
+    # --------------------------------------------------------------- WATCH
+    test {GEOADD and the STORE forms dirty a WATCHed key; searches and no-ops do not} {
+        set setup {{geoadd k 1 1 a} {geoadd src 2 2 b}}
+        foreach cmd {{geoadd k 3 3 c} {geoadd k xx 5 5 a}
+                     {geosearchstore k src fromlonlat 2 2 byradius 10 km}
+                     {georadius src 2 2 10 km store k} {georadiusbymember src b 10 km storedist k}} {
+            assert_equal 1 [watch_aborts $setup $cmd] $cmd
+        }
+        foreach cmd {{geoadd k nx 5 5 a} {geoadd k 1 1 a} {geopos k a} {geodist k a a}
+                     {geosearch k fromlonlat 1 1 byradius 10 km} {georadius_ro k 1 1 10 km}
+                     {geosearchstore other src fromlonlat 2 2 byradius 10 km}} {
+            assert_equal 0 [watch_aborts $setup $cmd] $cmd
+        }
+    }
+
     # ---------------------------------------------------- keyspace events
     test {Keyspace events: GEOADD is a zadd, the STORE forms name their command} {
         geo_make eu
