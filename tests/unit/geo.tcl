@@ -357,6 +357,22 @@ start_server {tags {geo}} {
         assert_error_equal $::geo_wrongtype {r georadiusbymember_ro s a 1 km}
     }
 
+    test {Searches across the 180th meridian and near the pole} {
+        r del am
+        r geoadd am 179.9 0 east -179.9 0 west 179.5 0.3 e2 -179.0 -0.2 w2 \
+            0 85 pole 90 84.9 pole2 -90 84.95 pole3
+        assert_equal 22245.4377 [r geodist am east west]
+        assert_equal {xbpbj8p0jb0 8000420b400 up0581b0bh0} [r geohash am east west pole]
+        assert_equal {{east 0.0000} {west 22.2454} {e2 55.6128} {w2 124.3547}} \
+            [r geosearch am frommember east byradius 200 km asc withdist]
+        assert_equal {{east 11.1227} {west 11.1227}} \
+            [r geosearch am fromlonlat -180 0 bybox 100 100 km asc withdist]
+        assert_equal {{pole 0.0000} {pole3 789.9236} {pole2 793.8777}} \
+            [r geosearch am fromlonlat 0 85 byradius 1500 km asc withdist]
+        assert_equal {{pole 425.1834} {pole2 429.5490}} \
+            [r geosearch am fromlonlat 45 85 bybox 2000 500 km asc withdist]
+    }
+
     # ----------------------------------------------------- against a model
     test {GEOSEARCH BYRADIUS and BYBOX on 600 points agree with a model of Redis's formula} {
         r del pts
