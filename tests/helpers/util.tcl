@@ -558,6 +558,40 @@ proc wait_for_blocked_client_id {id} {
     }
 }
 
+# A new deferring client of the innermost server, speaking RESP PROTO
+# (2 or 3), that sent ARGS and is now blocked: INFO blocked_clients must
+# reach N (the clients blocked so far, this one included).
+proc blocked_client {proto n args} {
+    set rd [redis_deferring_client]
+    if {$proto == 3} {
+        $rd hello 3
+        $rd read
+    }
+    $rd {*}$args
+    wait_for_blocked_clients_count $n
+    return $rd
+}
+
+# The exact bytes of EXEC's reply to a transaction of CMDS (a list of
+# argument lists), on a fresh connection speaking RESP PROTO.
+proc exec_reply_raw {proto cmds} {
+    set c [redis_deferring_client]
+    if {$proto == 3} {
+        $c hello 3
+        $c read
+    }
+    $c multi
+    $c read
+    foreach cmd $cmds {
+        $c {*}$cmd
+        assert_equal QUEUED [$c read] $cmd
+    }
+    $c exec
+    set raw [$c read_raw]
+    $c close
+    return $raw
+}
+
 # ---- redis-kv's own servers for durability tests ---------------------------
 # (collections_log, collections_durability, compaction and setrange_log
 # still have their own copies of these.)
