@@ -62,10 +62,34 @@ static qlOptions dumpListOptions(void) {
  * (DB_ERR_READ when a value cannot be read), then serialized in the
  * encoding that matches the collection's.  A list's names (positions)
  * are not needed: its values come in list order. */
+/* A sorted set's payload: its members and scores, all in memory. */
+static bstr dumpZset(const collection *z) {
+    size_t n = 0, count = collCount(z);
+    bstr *names = xmalloc(sizeof(bstr) * (count ? count : 1));
+    double *scores = xmalloc(sizeof(double) * (count ? count : 1));
+    collIter it;
+    collElem el;
+    collIterInit(&it, z);
+    while (n < count && collIterNext(&it, &el)) {
+        names[n] = bstrNewLen(el.name, el.nlen);
+        scores[n++] = el.score;
+    }
+    bstr payload = rdbPayloadZset(names, scores, n, collEncoding(z) == COLL_ENC_ZPACKED,
+                                  dumpCompression());
+    for (size_t i = 0; i < n; i++) bstrFree(names[i]);
+    xfree(names);
+    xfree(scores);
+    return payload;
+}
+
 static int dumpCollection(int db, const char *key, size_t klen, int type, bstr *payload) {
     int rc;
     const collection *coll = dbCollection(db, key, klen, type, &rc);
     if (!coll) return rc;
+    if (type == COLL_ZSET) {
+        *payload = dumpZset(coll);
+        return DB_OK;
+    }
     size_t n = 0, count = collCount(coll);
     bstr *names = type != COLL_LIST ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
     bstr *values = type != COLL_SET ? xcalloc(count ? count : 1, sizeof(bstr)) : NULL;
@@ -160,7 +184,12 @@ static int restoreOptionsOrReply(client *c, restoreOptions *o) {
 }
 
 static int restoreCollType(int kind) {
-    return kind == RDB_OBJ_HASH ? COLL_HASH : kind == RDB_OBJ_SET ? COLL_SET : COLL_LIST;
+    switch (kind) {
+    case RDB_OBJ_HASH: return COLL_HASH;
+    case RDB_OBJ_SET: return COLL_SET;
+    case RDB_OBJ_ZSET: return COLL_ZSET;
+    default: return COLL_LIST;
+    }
 }
 
 /* Writes the decoded object at key with its expiry (DB_NO_EXPIRE: none),
@@ -177,7 +206,7 @@ static int restoreObject(int db, const char *key, size_t klen, const rdbObject *
     } else if (rc == DB_OK) {
         int list = o->kind == RDB_OBJ_LIST;
         bstr *names = list ? listRankNames(o->n) : o->names;
-        const bstr *values = list || o->kind == RDB_OBJ_HASH ? o->values : NULL;
+        const bstr *values = o->kind == RDB_OBJ_SET ? NULL : o->values;
         rc = dbReplaceCollection(db, restoreCollType(o->kind), key, klen, names, values, o->n,
                                  &existed);
         if (rc == DB_OK && expireAt != DB_NO_EXPIRE) rc = dbSetExpire(db, key, klen, expireAt);

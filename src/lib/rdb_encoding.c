@@ -1,7 +1,9 @@
 /* lib/rdb_encoding.c -- DUMP payloads (the format is in rdb_encoding.h). */
 #include "lib/rdb_encoding.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +136,45 @@ bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpac
         for (size_t i = 0; i < n; i++) {
             out = rdbAppendString(out, names[i], bstrLen(names[i]), compress);
             out = rdbAppendString(out, values[i], bstrLen(values[i]), compress);
+        }
+    }
+    return finishPayload(out);
+}
+
+/* A score as Redis's d2string writes it into a listpack: an integral
+ * value within the long long range as an integer, others "%.17g",
+ * infinities "inf" / "-inf", zero "0" or "-0". */
+static int scoreText(char *buf, size_t len, double v) {
+    if (isinf(v)) return snprintf(buf, len, v < 0 ? "-inf" : "inf");
+    if (v == 0) return snprintf(buf, len, signbit(v) ? "-0" : "0");
+    if (v == (double)(long long)v && v > -9.2e18 && v < 9.2e18)
+        return snprintf(buf, len, "%lld", (long long)v);
+    return snprintf(buf, len, "%.17g", v);
+}
+
+bstr rdbPayloadZset(const bstr *members, const double *scores, size_t n, int listpack,
+                    int compress) {
+    bstr out = startPayload(listpack ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2);
+    if (listpack) {
+        bstr *items = xmalloc((n ? 2 * n : 1) * sizeof(bstr));
+        for (size_t i = 0; i < n; i++) {
+            char buf[64];
+            int len = scoreText(buf, sizeof(buf), scores[i]);
+            items[2 * i] = members[i];
+            items[2 * i + 1] = bstrNewLen(buf, (size_t)len);
+        }
+        out = appendBlob(out, lpAppendBlob(bstrEmpty(), items, 2 * n), compress);
+        for (size_t i = 0; i < n; i++) bstrFree(items[2 * i + 1]);
+        xfree(items);
+    } else {
+        out = rdbAppendLen(out, n);
+        for (size_t i = n; i-- > 0;) {
+            out = rdbAppendString(out, members[i], bstrLen(members[i]), compress);
+            unsigned char b[RDB_SCORE_LEN];
+            uint64_t bits;
+            memcpy(&bits, &scores[i], sizeof(bits));
+            lePut(b, bits, RDB_SCORE_LEN);
+            out = bstrCatLen(out, b, RDB_SCORE_LEN);
         }
     }
     return finishPayload(out);
@@ -476,6 +517,93 @@ static int readHashBlob(reader *r, rdbObject *o, int type) {
     return ok;
 }
 
+/* A score's value bytes (RDB_SCORE_LEN, little-endian IEEE 754). */
+static bstr scoreValue(double v) {
+    unsigned char b[RDB_SCORE_LEN];
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    lePut(b, bits, RDB_SCORE_LEN);
+    return bstrNewLen(b, RDB_SCORE_LEN);
+}
+
+/* A score written as text (a listpack's, an old ZSET's): the whole text
+ * a number, never NaN. */
+static int parseScoreText(const char *s, size_t len, double *v) {
+    char buf[128];
+    if (len == 0 || len >= sizeof(buf)) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    *v = strtod(buf, &end);
+    return end == buf + len && !isnan(*v);
+}
+
+/* RDB_TYPE_ZSET and RDB_TYPE_ZSET_2. */
+static int readZset(reader *r, rdbObject *o, int type) {
+    uint64_t n;
+    size_t cap = 0;
+    if (!readCount(r, &n)) return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        bstr name = NULL;
+        double v;
+        if (!readString(r, &name)) return 0;
+        int ok;
+        if (type == RDB_TYPE_ZSET_2) {
+            uint64_t bits;
+            ok = r->len - r->pos >= RDB_SCORE_LEN;
+            if (ok) {
+                bits = leGet(r->p + r->pos, RDB_SCORE_LEN);
+                memcpy(&v, &bits, sizeof(v));
+                r->pos += RDB_SCORE_LEN;
+                ok = !isnan(v);
+            }
+        } else {
+            unsigned char len;
+            ok = readByte(r, &len) && len != 253;
+            if (ok && len >= 254) v = len == 254 ? INFINITY : -INFINITY;
+            else if (ok) {
+                ok = r->len - r->pos >= len && parseScoreText((const char *)r->p + r->pos, len, &v);
+                r->pos += ok ? len : 0;
+            }
+        }
+        if (!ok) {
+            bstrFree(name);
+            return 0;
+        }
+        objectPush(o, &cap, name, scoreValue(v));
+    }
+    return 1;
+}
+
+/* Collects a listpack's or ziplist's member, score, ... pairs. */
+static int collectScorePair(void *priv, const char *s, size_t len) {
+    pairCollector *pc = priv;
+    if (!pc->pendingName) {
+        pc->pendingName = bstrNewLen(s, len);
+        return 1;
+    }
+    double v;
+    if (!parseScoreText(s, len, &v)) return 0;
+    objectPush(pc->o, &pc->cap, pc->pendingName, scoreValue(v));
+    pc->pendingName = NULL;
+    return 1;
+}
+
+static int readZsetBlob(reader *r, rdbObject *o, int type) {
+    bstr blob;
+    if (!readString(r, &blob)) return 0;
+    pairCollector pc = {o, 0, NULL};
+    const unsigned char *b = (const unsigned char *)blob;
+    int ok = type == RDB_TYPE_ZSET_LISTPACK ? lpWalk(b, bstrLen(blob), collectScorePair, &pc)
+                                            : ziplistWalk(b, bstrLen(blob), collectScorePair, &pc);
+    if (pc.pendingName) {
+        bstrFree(pc.pendingName);
+        ok = 0;
+    }
+    bstrFree(blob);
+    return ok;
+}
+
 static int readIntset(reader *r, rdbObject *o) {
     bstr blob;
     if (!readString(r, &blob)) return 0;
@@ -525,6 +653,16 @@ int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObjec
         o->kind = RDB_OBJ_HASH;
         ok = readPlainCollection(&r, o);
         break;
+    case RDB_TYPE_ZSET:
+    case RDB_TYPE_ZSET_2:
+        o->kind = RDB_OBJ_ZSET;
+        ok = readZset(&r, o, type);
+        break;
+    case RDB_TYPE_ZSET_LISTPACK:
+    case RDB_TYPE_ZSET_ZIPLIST:
+        o->kind = RDB_OBJ_ZSET;
+        ok = readZsetBlob(&r, o, type);
+        break;
     case RDB_TYPE_HASH_LISTPACK:
     case RDB_TYPE_HASH_ZIPLIST:
     case RDB_TYPE_HASH_ZIPMAP:
@@ -548,7 +686,7 @@ int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObjec
         ok = readQuicklist(&r, o, type);
         break;
     default:
-        return 0; /* sorted sets, streams, modules: not yet */
+        return 0; /* streams, modules: not yet */
     }
     /* Redis refuses an empty collection and a repeated name (a list's
      * elements may repeat). */

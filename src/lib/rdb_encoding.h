@@ -35,6 +35,17 @@
  *                           of name, value, name, value ...
  *   RDB_TYPE_HASH_ZIPLIST   the same in a ziplist (lib/ziplist.h)
  *   RDB_TYPE_HASH_ZIPMAP    a string holding a zipmap (lib/ziplist.h)
+ *   RDB_TYPE_ZSET           a length n, then n (member string, score)
+ *                           pairs, the score as a length byte and that
+ *                           many bytes of its decimal text (253 NaN,
+ *                           254 +inf, 255 -inf) (read only)
+ *   RDB_TYPE_ZSET_2         a length n, then n (member string, score as
+ *                           8 bytes IEEE 754 little-endian) pairs, the
+ *                           highest score first
+ *   RDB_TYPE_ZSET_LISTPACK  a string holding a listpack of member,
+ *   RDB_TYPE_ZSET_ZIPLIST   score, member, score ... (the score as text,
+ *                           or an integer) in score order (the ziplist
+ *                           form read only)
  *   RDB_TYPE_LIST           a length n, then n element strings (read only)
  *   RDB_TYPE_LIST_ZIPLIST   a string holding a ziplist of the elements
  *                           (read only)
@@ -71,13 +82,17 @@
 #define RDB_TYPE_STRING 0
 #define RDB_TYPE_LIST 1
 #define RDB_TYPE_SET 2
+#define RDB_TYPE_ZSET 3
 #define RDB_TYPE_HASH 4
+#define RDB_TYPE_ZSET_2 5
 #define RDB_TYPE_HASH_ZIPMAP 9
 #define RDB_TYPE_LIST_ZIPLIST 10
 #define RDB_TYPE_SET_INTSET 11
+#define RDB_TYPE_ZSET_ZIPLIST 12
 #define RDB_TYPE_HASH_ZIPLIST 13
 #define RDB_TYPE_LIST_QUICKLIST 14
 #define RDB_TYPE_HASH_LISTPACK 16
+#define RDB_TYPE_ZSET_LISTPACK 17
 #define RDB_TYPE_LIST_QUICKLIST_2 18
 
 /* The container of a RDB_TYPE_LIST_QUICKLIST_2 node. */
@@ -93,6 +108,10 @@
 #define RDB_OBJ_HASH 1
 #define RDB_OBJ_SET 2
 #define RDB_OBJ_LIST 3
+#define RDB_OBJ_ZSET 4      /* names: members; values: scores, RDB_SCORE_LEN bytes each */
+/* A decoded sorted set's score: the double's 8 bytes, IEEE 754
+ * little-endian (the value of a sorted-set element record). */
+#define RDB_SCORE_LEN 8
 typedef struct rdbObject {
     int kind;       /* RDB_OBJ_* */
     bstr str;       /* RDB_OBJ_STRING: the value */
@@ -124,6 +143,11 @@ void rdbObjectFree(rdbObject *o);
 bstr rdbPayloadString(const char *s, size_t len, int compress);
 bstr rdbPayloadHash(const bstr *names, const bstr *values, size_t n, int listpack, int compress);
 bstr rdbPayloadSet(const bstr *members, size_t n, int intset, int compress);
+/* A sorted set of n (members[i], scores[i]) in score order: a listpack
+ * (the scores written as Redis's d2string writes them) or
+ * RDB_TYPE_ZSET_2 (highest score first, as Redis saves a skiplist). */
+bstr rdbPayloadZset(const bstr *members, const double *scores, size_t n, int listpack,
+                    int compress);
 /* A list of the n items in order, as RDB_TYPE_LIST_QUICKLIST_2 with the
  * nodes RPUSH of the items into an empty list makes in Redis under o. */
 bstr rdbPayloadList(const bstr *items, size_t n, const qlOptions *o, int compress);

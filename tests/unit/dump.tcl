@@ -619,10 +619,18 @@ start_server {tags {dump}} {
 
 start_server {tags {dump redis-kv-only}} {
     test {Types redis-kv does not have yet are a bad data format} {
-        # DUMP of ZADD z 1 a on redis-server 7.0.15 (which loads it, having
-        # sorted sets)
-        assert_error {ERR Bad data format} {r restore z 0 [dump_payload_hex 110c0c00000002008161020101ff]}
-        assert_equal 0 [r exists z]
+        # DUMP of XADD s 1-1 f v on redis-server 7.0.15 (which loads it,
+        # having streams)
+        assert_error {ERR Bad data format} {r restore s 0 [dump_payload_hex 130110000000000000000100000000000000011d1d0000000a0001010001010181660200010201000100018176020401ff010101010100000100]}
+        assert_equal 0 [r exists s]
+    }
+
+    test {A sorted set DUMPed by Redis 7.0.15 restores} {
+        # DUMP of ZADD z 1 a on redis-server 7.0.15: a listpack
+        r del z
+        assert_equal OK [r restore z 0 [dump_payload_hex 110c0c00000002008161020101ff]]
+        assert_equal {a 1} [r zrange z 0 -1 withscores]
+        assert_equal listpack [r object encoding z]
     }
 
     test {Every truncated value with a correct footer is a bad data format} {
