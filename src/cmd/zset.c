@@ -932,7 +932,7 @@ static void zopCollect(client *c, int first, long nkeys, int op, int agg, const 
         else bstrFree(it->member);
     }
     r->n = kept;
-    qsort(r->items, r->n, sizeof(zopItem), zopCompare);
+    if (r->n > 1) qsort(r->items, r->n, sizeof(zopItem), zopCompare); /* items may be NULL */
 }
 
 /* Reads the arguments and runs op: 1 with the result in r, or 0 with an

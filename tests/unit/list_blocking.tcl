@@ -12,47 +12,7 @@
 
 proc lb_is_kv {} { return [regexp -line {^redis_kv_version:} [r info server]] }
 
-# A deferring client that sent ARGS and is now blocked: the INFO count
-# of blocked clients must reach N (the clients blocked so far, this one
-# included).
-proc lb_blocked {n args} {
-    set rd [redis_deferring_client]
-    $rd {*}$args
-    wait_for_blocked_clients_count $n
-    return $rd
-}
-
-# The same on a RESP3 connection.
-proc lb_blocked3 {n args} {
-    set rd [redis_deferring_client]
-    $rd hello 3
-    $rd read
-    $rd {*}$args
-    wait_for_blocked_clients_count $n
-    return $rd
-}
-
 proc lb_close {args} { foreach rd $args { $rd close } }
-
-# The exact bytes of EXEC's reply to a transaction of CMDS (a list of
-# argument lists), on a fresh connection speaking RESP PROTO.
-proc lb_exec_raw {proto cmds} {
-    set c [redis_deferring_client]
-    if {$proto == 3} {
-        $c hello 3
-        $c read
-    }
-    $c multi
-    $c read
-    foreach cmd $cmds {
-        $c {*}$cmd
-        assert_equal QUEUED [$c read] $cmd
-    }
-    $c exec
-    set raw [$c read_raw]
-    $c close
-    return $raw
-}
 
 start_server {tags {list_blocking}} {
 
@@ -159,10 +119,10 @@ test {BLMPOP with COUNT larger than the list takes the whole list} {
 
 test {BLPOP / BRPOP block on an empty key and are served by a push} {
     r del l
-    set rd1 [lb_blocked 1 blpop l 0]
+    set rd1 [blocked_client 2 1 blpop l 0]
     r rpush l a
     assert_equal {l a} [$rd1 read]
-    set rd2 [lb_blocked 1 brpop l 0]
+    set rd2 [blocked_client 2 1 brpop l 0]
     r rpush l b c
     assert_equal {l c} [$rd2 read]
     assert_equal {b} [r lrange l 0 -1]
@@ -171,7 +131,7 @@ test {BLPOP / BRPOP block on an empty key and are served by a push} {
 
 test {BLMPOP blocks and takes up to COUNT elements of the push} {
     r del l
-    set rd [lb_blocked 1 blmpop 0 2 x l right count 2]
+    set rd [blocked_client 2 1 blmpop 0 2 x l right count 2]
     r rpush l a b c
     assert_equal {l {c b}} [$rd read]
     assert_equal {a} [r lrange l 0 -1]
@@ -187,7 +147,7 @@ test {BLMOVE serves each of the four direction pairs} {
     } {
         r del src dst
         r rpush dst d0
-        set rd [lb_blocked 1 blmove src dst $from $to 0]
+        set rd [blocked_client 2 1 blmove src dst $from $to 0]
         r rpush src {*}$pushed
         assert_equal $expect [$rd read] "$from $to"
         assert_equal $dst [r lrange dst 0 -1] "$from $to"
@@ -198,7 +158,7 @@ test {BLMOVE serves each of the four direction pairs} {
 test {BRPOPLPUSH blocks and moves the tail to the head of the destination} {
     r del src dst
     r rpush dst z
-    set rd [lb_blocked 1 brpoplpush src dst 0]
+    set rd [blocked_client 2 1 brpoplpush src dst 0]
     r rpush src a b
     assert_equal b [$rd read]
     assert_equal {b z} [r lrange dst 0 -1]
@@ -208,9 +168,9 @@ test {BRPOPLPUSH blocks and moves the tail to the head of the destination} {
 
 test {Clients blocked on one key are served first come first served} {
     r del l
-    set rd1 [lb_blocked 1 blpop l 0]
-    set rd2 [lb_blocked 2 brpop l 0]
-    set rd3 [lb_blocked 3 blpop l 0]
+    set rd1 [blocked_client 2 1 blpop l 0]
+    set rd2 [blocked_client 2 2 brpop l 0]
+    set rd3 [blocked_client 2 3 blpop l 0]
     r rpush l a b c
     assert_equal {l a} [$rd1 read]
     assert_equal {l c} [$rd2 read]
@@ -221,9 +181,9 @@ test {Clients blocked on one key are served first come first served} {
 
 test {One push of N elements wakes up to N clients; the others keep waiting} {
     r del l
-    set rd1 [lb_blocked 1 blpop l 0]
-    set rd2 [lb_blocked 2 blpop l 0]
-    set rd3 [lb_blocked 3 blpop l 0]
+    set rd1 [blocked_client 2 1 blpop l 0]
+    set rd2 [blocked_client 2 2 blpop l 0]
+    set rd3 [blocked_client 2 3 blpop l 0]
     r rpush l a b
     assert_equal {l a} [$rd1 read]
     assert_equal {l b} [$rd2 read]
@@ -236,7 +196,7 @@ test {One push of N elements wakes up to N clients; the others keep waiting} {
 
 test {A client blocked on several keys takes from the one that was pushed} {
     r del a b c
-    set rd [lb_blocked 1 blpop a b c 0]
+    set rd [blocked_client 2 1 blpop a b c 0]
     r rpush c c1
     assert_equal {c c1} [$rd read]
     $rd close
@@ -244,7 +204,7 @@ test {A client blocked on several keys takes from the one that was pushed} {
 
 test {A key given twice is waited on once} {
     r del l
-    set rd [lb_blocked 1 blpop l l l 0]
+    set rd [blocked_client 2 1 blpop l l l 0]
     r rpush l a b
     assert_equal {l a} [$rd read]
     assert_equal {b} [r lrange l 0 -1]
@@ -269,8 +229,8 @@ test {A served client runs its pipelined requests afterwards, in order} {
 
 test {A BLMOVE served pushes to a key another client waits on: both are served} {
     r del a b
-    set rd1 [lb_blocked 1 blmove a b left left 0]
-    set rd2 [lb_blocked 2 blpop b 0]
+    set rd1 [blocked_client 2 1 blmove a b left left 0]
+    set rd2 [blocked_client 2 2 blpop b 0]
     r rpush a x
     assert_equal x [$rd1 read]
     assert_equal {b x} [$rd2 read]
@@ -281,7 +241,7 @@ test {A BLMOVE served pushes to a key another client waits on: both are served} 
 
 test {BLMOVE from a list to itself waits, then rotates what is pushed} {
     r del a
-    set rd [lb_blocked 1 blmove a a right left 0]
+    set rd [blocked_client 2 1 blmove a a right left 0]
     r rpush a x y
     assert_equal y [$rd read]
     assert_equal {y x} [r lrange a 0 -1]
@@ -292,7 +252,7 @@ test {BLMOVE from a list to itself waits, then rotates what is pushed} {
 
 test {Keys are served after the whole command that pushed} {
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r lpush l a b c
     assert_equal {l c} [$rd read]
     $rd close
@@ -300,7 +260,7 @@ test {Keys are served after the whole command that pushed} {
 
 test {Keys are served after EXEC, which sees the whole transaction} {
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r multi
     r rpush l first
     r del l
@@ -313,7 +273,7 @@ test {Keys are served after EXEC, which sees the whole transaction} {
 
 test {Keys readied by one EXEC are served in the order they were written} {
     r del k1 k2
-    set rd [lb_blocked 1 blpop k1 k2 0]
+    set rd [blocked_client 2 1 blpop k1 k2 0]
     r multi
     r rpush k2 second-key
     r rpush k1 first-key
@@ -325,7 +285,7 @@ test {Keys readied by one EXEC are served in the order they were written} {
 
 test {A push popped again in the same transaction serves nobody} {
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r multi
     r rpush l a
     r lpop l
@@ -340,7 +300,7 @@ test {A push popped again in the same transaction serves nobody} {
 test {Keys are served after the script that pushed} {
     if {[catch {r eval {return 1} 0}]} { skip "no scripting" }
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r eval {redis.call('rpush', KEYS[1], 'a'); redis.call('del', KEYS[1]); redis.call('rpush', KEYS[1], 'b')} 1 l
     assert_equal {l b} [$rd read]
     $rd close
@@ -352,9 +312,9 @@ test {Inside MULTI a blocking command does not block: null on empty} {
     r del l d s
     set cmds {{blpop l 0} {brpop l 0} {blmove l d left left 0} {brpoplpush l d 0}
               {blmpop 0 1 l left}}
-    assert_equal "*5\r\n*-1\r\n*-1\r\n\$-1\r\n\$-1\r\n*-1\r\n" [lb_exec_raw 2 $cmds]
+    assert_equal "*5\r\n*-1\r\n*-1\r\n\$-1\r\n\$-1\r\n*-1\r\n" [exec_reply_raw 2 $cmds]
     r set s x
-    assert_match "*1\r\n-WRONGTYPE*" [lb_exec_raw 2 {{blpop s 0}}]
+    assert_match "*1\r\n-WRONGTYPE*" [exec_reply_raw 2 {{blpop s 0}}]
 }
 
 test {Inside MULTI a blocking command on a list pops as the non-blocking form} {
@@ -370,7 +330,7 @@ test {Inside MULTI a blocking command on a list pops as the non-blocking form} {
 
 test {Inside MULTI, RESP3: the empty answers are nulls} {
     r del l d
-    assert_equal "*2\r\n_\r\n_\r\n" [lb_exec_raw 3 {{blpop l 0} {blmove l d left left 0}}]
+    assert_equal "*2\r\n_\r\n_\r\n" [exec_reply_raw 3 {{blpop l 0} {blmove l d left left 0}}]
 }
 
 # ------------------------------------------------------------- timeouts
@@ -433,7 +393,7 @@ test {A client whose timeout passed is not served any more} {
 
 test {A key set to another type while clients wait keeps them waiting} {
     r del k
-    set rd [lb_blocked 1 blpop k 0]
+    set rd [blocked_client 2 1 blpop k 0]
     r set k str
     after 50
     assert_equal 1 [server_info_field r blocked_clients]
@@ -446,8 +406,8 @@ test {A key set to another type while clients wait keeps them waiting} {
 test {A waiter of BLMOVE whose destination is of another type gets WRONGTYPE; the next waiter gets the element} {
     r del src dst
     r set dst str
-    set rd1 [lb_blocked 1 blmove src dst left left 0]
-    set rd2 [lb_blocked 2 blpop src 0]
+    set rd1 [blocked_client 2 1 blmove src dst left left 0]
+    set rd2 [blocked_client 2 2 blpop src 0]
     r rpush src v
     assert_error {WRONGTYPE*} {$rd1 read}
     assert_equal {src v} [$rd2 read]
@@ -458,7 +418,7 @@ test {A waiter of BLMOVE whose destination is of another type gets WRONGTYPE; th
 test {BRPOPLPUSH with a destination of another type: WRONGTYPE when served, the element stays} {
     r del src dst
     r set dst str
-    set rd [lb_blocked 1 brpoplpush src dst 0]
+    set rd [blocked_client 2 1 brpoplpush src dst 0]
     r rpush src v
     assert_error {WRONGTYPE*} {$rd read}
     assert_equal {v} [r lrange src 0 -1]
@@ -467,7 +427,7 @@ test {BRPOPLPUSH with a destination of another type: WRONGTYPE when served, the 
 
 test {DEL, FLUSHDB and FLUSHALL leave the waiters waiting} {
     r del k
-    set rd [lb_blocked 1 blpop k 0]
+    set rd [blocked_client 2 1 blpop k 0]
     r del k
     r flushdb
     r flushall
@@ -481,7 +441,7 @@ test {DEL, FLUSHDB and FLUSHALL leave the waiters waiting} {
 test {RENAME of a list onto the key a client waits on serves it} {
     r del src k
     r rpush src a b
-    set rd [lb_blocked 1 blpop k 0]
+    set rd [blocked_client 2 1 blpop k 0]
     r rename src k
     assert_equal {k a} [$rd read]
     assert_equal {b} [r lrange k 0 -1]
@@ -491,7 +451,7 @@ test {RENAME of a list onto the key a client waits on serves it} {
 test {COPY of a list onto the key a client waits on serves it} {
     r del src k
     r rpush src a
-    set rd [lb_blocked 1 brpop k 0]
+    set rd [blocked_client 2 1 brpop k 0]
     r copy src k
     assert_equal {k a} [$rd read]
     assert_equal 0 [r exists k]
@@ -615,7 +575,7 @@ test {CLIENT KILL of a blocked client: it waits no more, nothing is popped for i
 
 test {A client that closes while blocked waits no more} {
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     $rd close
     wait_for_blocked_clients_count 0
     r rpush l a
@@ -626,8 +586,8 @@ test {A client that closes while blocked waits no more} {
 
 test {INFO: blocked_clients and clients_in_timeout_table} {
     r del l
-    set rd1 [lb_blocked 1 blpop l 0]
-    set rd2 [lb_blocked 2 blpop l 100]
+    set rd1 [blocked_client 2 1 blpop l 0]
+    set rd2 [blocked_client 2 2 blpop l 100]
     set f [server_info_fields r blocked_clients clients_in_timeout_table]
     assert_equal {blocked_clients 2 clients_in_timeout_table 1} $f
     r rpush l a b
@@ -655,7 +615,7 @@ test {CLIENT LIST shows a blocked client with flag b and its command} {
 test {A blocked client is not closed for being idle (timeout)} {
     r del l
     with_config {timeout 1} {
-        set rd [lb_blocked 1 blpop l 0]
+        set rd [blocked_client 2 1 blpop l 0]
         for {set i 0} {$i < 5} {incr i} {
             after 500
             r ping ;# this client is not idle
@@ -683,7 +643,7 @@ test {CLIENT PAUSE WRITE holds a BLPOP even when its list has data} {
 
 test {A transaction that pushes then pauses serves the waiter: the pause starts after EXEC} {
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r multi
     r rpush l x
     r client pause 100000 write
@@ -713,7 +673,7 @@ test {CLIENT UNBLOCK of a client held by a pause answers 1; it stays held} {
 test {Keyspace events of a served BLPOP: the push, then lpop and del} {
     r del l
     set ev [keyspace_events_of KElg {
-        set rd [lb_blocked 1 blpop l 0]
+        set rd [blocked_client 2 1 blpop l 0]
         r rpush l a
         $rd read
         $rd close
@@ -724,7 +684,7 @@ test {Keyspace events of a served BLPOP: the push, then lpop and del} {
 test {Keyspace events of a served BLMOVE: those of LMOVE (lpush on the destination, rpop and del on the source)} {
     r del src dst
     set ev [keyspace_events_of KElg {
-        set rd [lb_blocked 1 blmove src dst right left 0]
+        set rd [blocked_client 2 1 blmove src dst right left 0]
         r rpush src a
         $rd read
         $rd close
@@ -735,7 +695,7 @@ test {Keyspace events of a served BLMOVE: those of LMOVE (lpush on the destinati
 test {Keyspace events of a served BLMPOP with COUNT} {
     r del l
     set ev [keyspace_events_of KElg {
-        set rd [lb_blocked 1 blmpop 0 1 l right count 2]
+        set rd [blocked_client 2 1 blmpop 0 1 l right count 2]
         r rpush l a b c
         $rd read
         $rd close
@@ -745,7 +705,7 @@ test {Keyspace events of a served BLMPOP with COUNT} {
 
 test {WATCH: a key written only by a served pop makes EXEC fail} {
     r del src dst
-    set rd [lb_blocked 1 blmove src dst left left 0]
+    set rd [blocked_client 2 1 blmove src dst left left 0]
     set w [redis_client]
     $w watch dst
     r rpush src a
@@ -767,7 +727,7 @@ test {Tracking: a key written by a served pop is invalidated} {
     $t read
     $t lrange dst 0 -1
     assert_equal {d0} [$t read]
-    set rd [lb_blocked 1 blmove src dst left left 0]
+    set rd [blocked_client 2 1 blmove src dst left left 0]
     r rpush src a
     assert_equal a [$rd read]
     assert_equal {invalidate dst} [$t read]
@@ -794,11 +754,11 @@ test {Tracking: the served client gets its reply before the invalidation of its 
 
 test {A served pop answers RESP3 clients with arrays} {
     r del l
-    set rd [lb_blocked3 1 blpop l 0]
+    set rd [blocked_client 3 1 blpop l 0]
     r rpush l a
     assert_equal "*2\r\n\$1\r\nl\r\n\$1\r\na\r\n" [$rd read_raw]
     $rd close
-    set rd [lb_blocked3 1 blmpop 0 1 l left count 2]
+    set rd [blocked_client 3 1 blmpop 0 1 l left count 2]
     r rpush l a
     assert_equal "*2\r\n\$1\r\nl\r\n*1\r\n\$1\r\na\r\n" [$rd read_raw]
     $rd close
@@ -807,7 +767,7 @@ test {A served pop answers RESP3 clients with arrays} {
 test {INFO commandstats counts a blocking call once} {
     r config resetstat
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r rpush l a
     $rd read
     assert_match {*calls=1,*} [regexp -inline -line {^cmdstat_blpop:.*} [r info commandstats]]
@@ -821,7 +781,7 @@ start_server {tags {list_blocking needs:own-server}} {
 test {A served pop is in the log: it survives DEBUG RELOAD} {
     if {![lb_is_kv]} { skip "redis-kv only" }
     r del l d
-    set rd [lb_blocked 1 blmove l d left left 0]
+    set rd [blocked_client 2 1 blmove l d left left 0]
     r rpush l a b
     assert_equal a [$rd read]
     $rd close
@@ -834,7 +794,7 @@ test {appendfsync always: a served pop is answered like any write} {
     if {![lb_is_kv]} { skip "redis-kv only" }
     r config set appendfsync always
     r del l
-    set rd [lb_blocked 1 blpop l 0]
+    set rd [blocked_client 2 1 blpop l 0]
     r rpush l a
     assert_equal {l a} [$rd read]
     $rd close
