@@ -45,7 +45,11 @@ static void enterBusy(scriptRun *run, long long elapsedMs) {
               "Slow script detected: still in execution after %lld milliseconds. You can try "
               "killing the script using the %s command. Script name is: %s.",
               elapsedMs, run->isEval ? "SCRIPT KILL" : "FUNCTION KILL", run->name);
-    clientsHoldPendingWrites();
+    /* Replies queued before the run wait for the log write at the end of
+     * the iteration only if writes were pending then; otherwise nothing
+     * needs holding, and holding would keep a client from hearing the
+     * -BUSY it must hear before it sends SCRIPT KILL. */
+    if (run->holdReplies) clientsHoldPendingWrites();
 }
 
 /* Other clients' turn, between two steps of a busy run: their requests
@@ -126,6 +130,7 @@ void scriptRunBegin(scriptRun *run, lua_State *L) {
     run->busy = run->killed = 0;
     run->startUs = monotonicUs();
     run->dirtyAtStart = server.dirty;
+    run->holdReplies = dbWritesPending();
     scriptClient->db = run->caller->db;
     scriptClient->resp = 2;
     current = run;

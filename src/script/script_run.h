@@ -37,6 +37,7 @@ typedef struct scriptRun {
     long long dirtyAtStart;
     int busy;
     int killed;
+    int holdReplies;      /* log writes were pending when it began */
     lua_State *L;
 } scriptRun;
 
