@@ -29,6 +29,7 @@ const char *dbTypeName(int type) {
     case COLL_SET: return "set";
     case COLL_LIST: return "list";
     case COLL_ZSET: return "zset";
+    case COLL_STREAM: return "stream";
     default: return "none";
     }
 }

@@ -22,6 +22,7 @@
 #include "lib/glob.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
+#include "store/coll_stream.h"
 #include "store/store.h"
 #include "store/verify.h"
 
@@ -404,6 +405,19 @@ static int applyStoreSettings(char *err, size_t errlen) {
 }
 
 /* A lower maxmemory-clients evicts at once, not at the next command. */
+/* stream-node-max-entries / -bytes: the stream index reads them at every
+ * append (store/coll_stream.h, "Nodes"). */
+void configStreamNodeLimits(void) {
+    collStreamSetNodeLimits(clampU32(server.streamNodeMaxEntries),
+                            clampU32(server.streamNodeMaxBytes));
+}
+
+static int applyStreamNodeLimits(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    configStreamNodeLimits();
+    return 0;
+}
+
 static int applyMaxmemoryClients(char *err, size_t errlen) {
     (void)err; (void)errlen;
     clientsEvictIfNeeded();
@@ -506,6 +520,12 @@ static const configDef configTable[] = {
     {.name = "zset-max-listpack-value", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
      .field = &server.zsetMaxListpackValue, .max = LONG_MAX, .defaultValue = "64",
      .apply = applyStoreSettings, .alias = "zset-max-ziplist-value"},
+    {.name = "stream-node-max-bytes", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
+     .field = &server.streamNodeMaxBytes, .max = LONG_MAX, .defaultValue = "4096",
+     .apply = applyStreamNodeLimits},
+    {.name = "stream-node-max-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,
+     .field = &server.streamNodeMaxEntries, .max = LONG_MAX, .defaultValue = "100",
+     .apply = applyStreamNodeLimits},
     {.name = "list-max-listpack-size", .type = CFG_INT, .flags = CFG_MODIFIABLE,
      .field = &server.listMaxListpackSize, .min = INT_MIN, .max = INT_MAX, .defaultValue = "-2",
      .alias = "list-max-ziplist-size"},

@@ -64,6 +64,8 @@ const char *configCompatFileOnly(const char *name);
 void configInitDefaults(void);
 /* The encoding limits of collections, from their directives. */
 void configCollLimits(collLimits *lim);
+/* Hands stream-node-max-entries / -bytes to the stream index. */
+void configStreamNodeLimits(void);
 int configLoad(const char *filename, const char *options);
 int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t errlen,
                          const char **badName);

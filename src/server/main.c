@@ -383,6 +383,7 @@ static void openDataStore(int atStartup) {
     opts.nowMs = cachedClock.mstime;
     opts.log = storeLogHandler;
     configCollLimits(&opts.collLimits);
+    configStreamNodeLimits();
     server.store = storeOpen(&opts, err, sizeof(err));
     if (!server.store) {
         serverLog(LL_WARNING, "Can't open the data files: %s", err);

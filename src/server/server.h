@@ -90,6 +90,8 @@ struct redisServer {
     long long setMaxIntsetEntries;
     long long zsetMaxListpackEntries;
     long long zsetMaxListpackValue;
+    long long streamNodeMaxBytes;     /* stream-node-max-bytes */
+    long long streamNodeMaxEntries;   /* stream-node-max-entries */
     int listMaxListpackSize;      /* how DUMP cuts a list into nodes (Redis's */
     int listCompressDepth;        /* quicklist settings; nothing else uses them) */
     int rdbcompression;           /* DUMP LZF-compresses long strings */

@@ -20,9 +20,10 @@
 typedef struct collTable collTable;
 typedef struct collListChunk collListChunk;
 typedef struct collZsl collZsl;
+typedef struct collStreamIndex collStreamIndex;
 
 struct collection {
-    uint8_t type;           /* COLL_HASH, COLL_SET, COLL_LIST, COLL_ZSET */
+    uint8_t type;           /* COLL_HASH ... COLL_STREAM */
     uint8_t enc;            /* COLL_ENC_*, 0 before the first insert */
     uint8_t width;          /* INTSET: bytes per value (2, 4, 8) */
     uint32_t count;
@@ -37,6 +38,7 @@ struct collection {
         } intset;
         collTable *table;
         collZsl *zsl;           /* SKIPLIST (coll_zset.c) */
+        collStreamIndex *stream; /* STREAM (coll_stream.c) */
         struct {
             union {
                 collListChunk **many; /* n chunks, room for cap */

@@ -58,6 +58,7 @@
 
 #include "lib/alloc.h"
 #include "store/coll_internal.h"
+#include "store/coll_stream.h"
 
 _Static_assert(sizeof(collection) == 24, "collection must stay 24 bytes");
 
@@ -145,6 +146,7 @@ static void freeStorage(collection *c) {
     case COLL_ENC_LIST: collListFree(c); break;
     case COLL_ENC_ZPACKED: collPackedFree(c); break;
     case COLL_ENC_SKIPLIST: collZslFree(c->u.zsl); break;
+    case COLL_ENC_STREAM: collStreamFree(c->u.stream); break;
     }
     memset(&c->u, 0, sizeof(c->u));
 }
@@ -262,16 +264,21 @@ static void addElement(collection *c, const char *name, size_t nlen, uint64_t ha
 /* ---- Life cycle ----------------------------------------------------------- */
 
 collection *collCreate(int type) {
-    if (type != COLL_HASH && type != COLL_SET && type != COLL_LIST && type != COLL_ZSET)
-        collPanic("unknown collection type");
+    if (type < COLL_HASH || type > COLL_TYPE_MAX) collPanic("unknown collection type");
     collection *c = xmalloc(sizeof(*c));
     memset(c, 0, sizeof(*c));
     c->type = (uint8_t)type;
+    if (type == COLL_STREAM) { /* one encoding, from the start */
+        c->enc = COLL_ENC_STREAM;
+        c->u.stream = collStreamCreate();
+    }
     return c;
 }
 
 void collConvertToTable(collection *c) {
-    if (c->enc == COLL_ENC_TABLE || c->enc == COLL_ENC_SKIPLIST || c->type == COLL_LIST) return;
+    if (c->enc == COLL_ENC_TABLE || c->enc == COLL_ENC_SKIPLIST || c->type == COLL_LIST ||
+        c->type == COLL_STREAM)
+        return;
     if (c->enc == 0 && c->type == COLL_ZSET) {
         c->enc = COLL_ENC_SKIPLIST;
         c->u.zsl = collZslCreate();
@@ -362,6 +369,7 @@ const char *collEncodingName(const collection *c) {
     case COLL_ENC_LIST: return "quicklist";
     case COLL_ENC_ZPACKED: return "listpack";
     case COLL_ENC_SKIPLIST: return "skiplist";
+    case COLL_ENC_STREAM: return "stream";
     }
     /* Not encoded yet (the store never shows an empty collection): what
      * the first insert gives a hash or a list, or a set's general case. */
@@ -384,6 +392,7 @@ size_t collMemoryBytes(const collection *c) {
     case COLL_ENC_LIST: return bytes + collListMemoryBytes(c);
     case COLL_ENC_ZPACKED: return bytes + xmallocUsable(c->u.packed.buf);
     case COLL_ENC_SKIPLIST: return bytes + collZslMemoryBytes(c->u.zsl);
+    case COLL_ENC_STREAM: return bytes + collStreamMemoryBytes(c->u.stream);
     }
     return bytes;
 }
@@ -391,6 +400,7 @@ size_t collMemoryBytes(const collection *c) {
 /* ---- Elements ------------------------------------------------------------- */
 
 int collFind(const collection *c, const char *name, size_t nlen, collLoc *loc) {
+    if (c->type == COLL_STREAM) return collStreamFind(c, name, nlen, loc);
     collSlot s;
     if (nlen > COLL_NAME_MAX || !findSlot(c, name, nlen, &s)) return 0;
     if (loc) *loc = s.loc;
@@ -402,6 +412,7 @@ int collPut(collection *c, const char *name, size_t nlen, const collLoc *loc,
     if (nlen > COLL_NAME_MAX) collPanic("element name longer than COLL_NAME_MAX");
     if (c->type == COLL_LIST && nlen != COLL_LIST_NAME_LEN) collPanic("not a list position");
     if (c->type == COLL_ZSET) collPanic("collPut on a sorted set (collZsetPut has the score)");
+    if (c->type == COLL_STREAM) collPanic("collPut on a stream (collStreamPut has the value)");
     if (c->enc == 0) chooseFirstEncoding(c, name, nlen);
     convertForPut(c, name, nlen, loc, lim);
 
@@ -447,6 +458,12 @@ int collZsetPut(collection *c, const char *name, size_t nlen, double score, cons
 }
 
 int collRemove(collection *c, const char *name, size_t nlen, collLoc *old) {
+    if (c->type == COLL_STREAM) {
+        collLoc at;
+        if (!collStreamFind(c, name, nlen, &at)) return 0;
+        if (old) *old = at;
+        return collStreamRemove(c, name, nlen, NULL, NULL) > 0;
+    }
     collSlot s;
     if (!findSlotToWrite(c, name, nlen, &s)) return 0;
     if (old) *old = s.loc;
@@ -456,6 +473,7 @@ int collRemove(collection *c, const char *name, size_t nlen, collLoc *old) {
 
 int collRelocate(collection *c, const char *name, size_t nlen, const collLoc *from,
                  const collLoc *to) {
+    if (c->type == COLL_STREAM) return collStreamRelocate(c, name, nlen, from, to);
     collSlot s;
     if (!findSlotToWrite(c, name, nlen, &s) || !locEquals(&s.loc, from)) return 0;
     setSlotLoc(c, &s, to);
@@ -484,6 +502,8 @@ void collIterInit(collIter *it, const collection *c) {
 
 int collIterNext(collIter *it, collElem *out) {
     const collection *c = it->c;
+    out->value = NULL;
+    out->vlen = 0;
     switch (c->enc) {
     case COLL_ENC_PACKED:
         if (it->pos >= c->u.packed.len) return 0;
@@ -497,6 +517,7 @@ int collIterNext(collIter *it, collElem *out) {
     case COLL_ENC_LIST: return collListIterNext(it, out);
     case COLL_ENC_ZPACKED: return collZpackedIterNext(it, out);
     case COLL_ENC_SKIPLIST: return collZslIterNext(it, out);
+    case COLL_ENC_STREAM: return collStreamIterNext(it, out);
     }
     return 0;
 }

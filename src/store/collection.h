@@ -65,7 +65,8 @@
 #define COLL_SET 2
 #define COLL_LIST 3
 #define COLL_ZSET 4
-#define COLL_TYPE_MAX 4
+#define COLL_STREAM 5 /* store/coll_stream.h */
+#define COLL_TYPE_MAX 5
 
 /* Lists.  A list is a collection whose element names are POSITIONS: a
  * u64 written big-endian in COLL_LIST_NAME_LEN bytes, so that the order
@@ -92,6 +93,7 @@ void collListRankName(uint64_t i, char out[COLL_LIST_NAME_LEN]);
 #define COLL_ENC_LIST 4
 #define COLL_ENC_ZPACKED 5  /* a sorted set's "listpack" */
 #define COLL_ENC_SKIPLIST 6 /* a sorted set's "skiplist" */
+#define COLL_ENC_STREAM 7   /* a stream's one encoding, "stream" */
 
 /* Where an element's newest record is, and its value length (0 for a
  * set member). */
@@ -186,6 +188,8 @@ typedef struct collElem {
     size_t nlen;
     collLoc loc;
     double score;        /* a sorted set's member: its score */
+    const char *value;   /* a stream's element kept in memory: its value */
+    uint32_t vlen;       /* (coll_stream.h; NULL and 0 otherwise) */
     char buf[24];
 } collElem;
 

@@ -37,7 +37,7 @@ static const collLimits unlimited = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_
 
 /* Bytes on disk of an element record of a key of klen bytes, a name of
  * nlen bytes and a value of vlen bytes. */
-static uint64_t elementRecordSize(size_t klen, size_t nlen, uint32_t vlen) {
+uint64_t storeElementRecordSize(size_t klen, size_t nlen, uint32_t vlen) {
     return recordEncodedSize(RECORD_ELEMENT_HEADER_SIZE + klen + nlen, vlen);
 }
 
@@ -55,7 +55,7 @@ static char *elementField(char *small, size_t smallLen, int ctype, const void *k
 }
 
 /* Appends one element record; *offset is where it starts. */
-static int appendElement(store *s, int type, int pdb, int ctype, const void *key, size_t klen,
+int storeAppendElement(store *s, int type, int pdb, int ctype, const void *key, size_t klen,
                          const void *name, size_t nlen, const void *val, size_t vlen,
                          int64_t expire, uint64_t *offset) {
     char small[256];
@@ -95,7 +95,7 @@ static collection *smallCopy(const collection *order, const collection *at) {
  * was not an element); smallBefore (owned by the step from now on) is
  * the collection's small form before this write, if it is to be rebuilt
  * on undo (see the top of the file). */
-static undoStep *rememberElement(store *s, int pdb, const void *key, size_t klen,
+undoStep *storeRememberElement(store *s, int pdb, const void *key, size_t klen,
                                  const void *name, size_t nlen, const collLoc *prior,
                                  collection *smallBefore) {
     undoStep *u = storePushUndo(s, pdb, UNDO_ELEMENT);
@@ -125,6 +125,7 @@ const collection *storeCollection(store *s, int db, const void *key, size_t klen
 
 int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, const void *name,
                     size_t nlen, const void *val, size_t vlen, int *created) {
+    if (ctype == COLL_STREAM) return storeStreamPut(s, db, key, klen, name, nlen, val, vlen, created);
     int pdb = s->dbMap[db];
     keydir *kd = s->kd[pdb];
     keydirEntry *e = keydirLookup(kd, key, klen);
@@ -138,7 +139,7 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
         if (score != score) return STORE_ERR_WRITE; /* NaN: never in the log */
     }
     uint64_t seq = storeSeqForWrite(s), off;
-    int rc = appendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
+    int rc = storeAppendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
                            e ? keydirEntryExpire(e) : 0, &off);
     if (rc != STORE_OK) return rc;
     if (!c) {
@@ -155,10 +156,10 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
     int existed = ctype == COLL_ZSET
                       ? collZsetPut(c, name, nlen, score, &loc, &s->collLimits, &old, &oldScore)
                       : collPut(c, name, nlen, &loc, &s->collLimits, &old);
-    undoStep *u = rememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, smallBefore);
+    undoStep *u = storeRememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, smallBefore);
     u->elemScore = oldScore;
-    if (existed) storeCountBytes(s, old.segment, elementRecordSize(klen, nlen, old.valueLen), 0);
-    storeCountBytes(s, loc.segment, elementRecordSize(klen, nlen, loc.valueLen), 1);
+    if (existed) storeCountBytes(s, old.segment, storeElementRecordSize(klen, nlen, old.valueLen), 0);
+    storeCountBytes(s, loc.segment, storeElementRecordSize(klen, nlen, loc.valueLen), 1);
     if (created) *created = !existed;
     return storeAfterWrite(s);
 }
@@ -166,7 +167,7 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
 /* The end of a write that removed elements of c, the collection of key's
  * entry e: the key goes with its last element (the undo step takes the
  * emptied collection), else it takes the write's sequence number. */
-static int afterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const void *key,
+int storeAfterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const void *key,
                         size_t klen, uint64_t seq) {
     if (collCount(c) == 0) {
         storeRememberReplaced(s, pdb, key, klen); /* takes the empty collection */
@@ -179,6 +180,7 @@ static int afterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const 
 
 int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen,
                        const void *name, size_t nlen) {
+    if (ctype == COLL_STREAM) return storeStreamDelete(s, db, key, klen, name, nlen);
     int pdb = s->dbMap[db];
     keydir *kd = s->kd[pdb];
     keydirEntry *e = keydirLookup(kd, key, klen);
@@ -191,15 +193,15 @@ int storeElementDelete(store *s, int db, int ctype, const void *key, size_t klen
                            : !collFind(c, name, nlen, &cur))
         return STORE_MISSING;
     uint64_t seq = storeSeqForWrite(s), off;
-    int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, ctype, key, klen, name, nlen, NULL, 0, 0,
+    int rc = storeAppendElement(s, RECORD_ELEMENT_DEL, pdb, ctype, key, klen, name, nlen, NULL, 0, 0,
                            &off);
     if (rc != STORE_OK) return rc;
     /* a listpack's order: its undo puts the element back at the end */
     collection *order = collEncoding(c) == COLL_ENC_PACKED ? collCopySmall(c) : NULL;
-    rememberElement(s, pdb, key, klen, name, nlen, &cur, order)->elemScore = score;
+    storeRememberElement(s, pdb, key, klen, name, nlen, &cur, order)->elemScore = score;
     collRemove(c, name, nlen, NULL);
-    storeCountBytes(s, cur.segment, elementRecordSize(klen, nlen, cur.valueLen), 0);
-    return afterRemoval(s, pdb, e, c, key, klen, seq);
+    storeCountBytes(s, cur.segment, storeElementRecordSize(klen, nlen, cur.valueLen), 0);
+    return storeAfterRemoval(s, pdb, e, c, key, klen, seq);
 }
 
 int storeElementGet(store *s, int db, const void *key, size_t klen, const void *name,
@@ -232,7 +234,7 @@ typedef struct trimmed {
 static void keepTrimmed(void *priv, const collElem *e) {
     trimmed *t = priv;
     collPut(t->gone, e->name, e->nlen, &e->loc, &unlimited, NULL);
-    storeCountBytes(t->s, e->loc.segment, elementRecordSize(t->klen, e->nlen, e->loc.valueLen), 0);
+    storeCountBytes(t->s, e->loc.segment, storeElementRecordSize(t->klen, e->nlen, e->loc.valueLen), 0);
 }
 
 int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, uint64_t hi) {
@@ -246,7 +248,7 @@ int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, u
     collListPosName(lo, range);
     collListPosName(hi, range + COLL_LIST_NAME_LEN);
     uint64_t seq = storeSeqForWrite(s), off;
-    int rc = appendElement(s, RECORD_ELEMENT_DEL, pdb, COLL_LIST, key, klen, range, sizeof(range),
+    int rc = storeAppendElement(s, RECORD_ELEMENT_DEL, pdb, COLL_LIST, key, klen, range, sizeof(range),
                            NULL, 0, 0, &off);
     if (rc != STORE_OK) return rc;
     undoStep *u = storePushUndo(s, pdb, UNDO_TRIM);
@@ -256,7 +258,7 @@ int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, u
     trimmed t = {s, klen, collCreate(COLL_LIST)};
     u->coll = t.gone;
     collListTrim(c, lo, hi, keepTrimmed, &t);
-    return afterRemoval(s, pdb, e, c, key, klen, seq);
+    return storeAfterRemoval(s, pdb, e, c, key, klen, seq);
 }
 
 /* Puts back what a trim took (restore), into the key's collection, which
@@ -265,12 +267,16 @@ void elementTrimUndo(store *s, undoStep *u, int restore) {
     keydirEntry *e = restore ? keydirLookup(s->kd[u->db], u->key, u->klen) : NULL;
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (!c) return;
+    if (collType(c) == COLL_STREAM) {
+        streamGoneUndo(s, u, c);
+        return;
+    }
     collIter it;
     collElem el;
     collIterInit(&it, u->coll);
     while (collIterNext(&it, &el)) {
         collPut(c, el.name, el.nlen, &el.loc, &unlimited, NULL);
-        storeCountBytes(s, el.loc.segment, elementRecordSize(u->klen, el.nlen, el.loc.valueLen), 1);
+        storeCountBytes(s, el.loc.segment, storeElementRecordSize(u->klen, el.nlen, el.loc.valueLen), 1);
     }
 }
 
@@ -301,6 +307,10 @@ void elementUndo(store *s, undoStep *u, int restore) {
     keydirEntry *e = keydirLookup(kd, u->key, u->klen);
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (!c) return;
+    if (collType(c) == COLL_STREAM) {
+        streamElementUndo(s, u, c);
+        return;
+    }
     collLoc now;
     int was;
     if (u->existed) {
@@ -310,11 +320,11 @@ void elementUndo(store *s, undoStep *u, int restore) {
                                        : collPut(c, u->name, u->nlen, &u->elemLoc, &s->collLimits,
                                                  &now);
         storeCountBytes(s, u->elemLoc.segment,
-                        elementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
+                        storeElementRecordSize(u->klen, u->nlen, u->elemLoc.valueLen), 1);
     } else {
         was = collRemove(c, u->name, u->nlen, &now);
     }
-    if (was) storeCountBytes(s, now.segment, elementRecordSize(u->klen, u->nlen, now.valueLen), 0);
+    if (was) storeCountBytes(s, now.segment, storeElementRecordSize(u->klen, u->nlen, now.valueLen), 0);
     collection *small = u->coll ? smallCopy(u->coll, c) : NULL;
     if (small)
         keydirSetCollection(kd, u->key, u->klen, small, keydirEntryExpire(e), keydirEntrySeq(e),

@@ -218,6 +218,12 @@
 #define RECORD_LIST_TRIM_NAME_LEN 16 /* a list trim's name: lo, hi */
 #define RECORD_ZSET_CTYPE 4      /* COLL_ZSET (collection.h), as record.h needs it */
 #define RECORD_ZSET_SCORE_SIZE 8 /* a sorted-set ELEMENT's value: its score */
+#define RECORD_STREAM_CTYPE 5    /* COLL_STREAM (collection.h) */
+#define RECORD_STREAM_ENTRY_KIND 'e' /* a stream entry's name starts so */
+/* The longest value of a stream element an index keeps in memory (a
+ * pending entry's: 16 bytes and its consumer's name); a longer one is
+ * not a stream's state and travels without its value. */
+#define RECORD_STREAM_INDEXED_MAX (1u << 20)
 
 /* The element header of an ELEMENT / ELEMENT_DEL record, decoded: where
  * the key and the element name lie in the record's key field. */
@@ -266,10 +272,18 @@ static inline uint64_t recordEncodedSize(uint64_t keylen, uint64_t vallen) {
 
 /* Whether an index needs this data record's value in memory: an ELEMENT
  * of a sorted set, whose value is its member's score (see "Sorted sets"
- * above).  key is the record's key field (h->keylen bytes). */
+ * above), or of a stream, unless it is an entry ("Streams").  key is the
+ * record's key field (h->keylen bytes). */
 static inline int recordValueIndexed(const recordHeader *h, const char *key) {
-    return h->type == RECORD_ELEMENT && h->keylen >= RECORD_ELEMENT_HEADER_SIZE &&
-           (unsigned char)key[0] == RECORD_ZSET_CTYPE && h->vallen == RECORD_ZSET_SCORE_SIZE;
+    if (h->type != RECORD_ELEMENT || h->keylen < RECORD_ELEMENT_HEADER_SIZE) return 0;
+    if ((unsigned char)key[0] == RECORD_ZSET_CTYPE) return h->vallen == RECORD_ZSET_SCORE_SIZE;
+    if ((unsigned char)key[0] != RECORD_STREAM_CTYPE) return 0;
+    /* a stream's element other than an entry: its first name byte */
+    uint64_t at = RECORD_ELEMENT_HEADER_SIZE + (uint64_t)((unsigned char)key[1] |
+                  (unsigned char)key[2] << 8 | (unsigned char)key[3] << 16 |
+                  (uint32_t)(unsigned char)key[4] << 24);
+    return at < h->keylen && key[at] != RECORD_STREAM_ENTRY_KIND &&
+           h->vallen <= RECORD_STREAM_INDEXED_MAX;
 }
 
 /* 1 for the types that carry data (SET, DEL, EXPIRE, FLUSHDB, FLUSHALL,

@@ -7,6 +7,7 @@
 
 #include "lib/alloc.h"
 #include "lib/dict.h"
+#include "store/coll_stream.h"
 #include "store/collection.h"
 #include "store/meta.h"
 
@@ -229,6 +230,9 @@ static void removeElement(replayState *rp, const recoveryItem *it, const recordE
     if (!c || collType(c) != el->ctype) return;
     if (el->ctype == COLL_LIST && el->nlen == RECORD_LIST_TRIM_NAME_LEN) {
         if (!trimList(rp, c, el)) return;
+    } else if (el->ctype == COLL_STREAM) {
+        trimCount t = {rp, el->klen};
+        if (!collStreamRemove(c, el->name, el->nlen, uncountTrimmed, &t)) return;
     } else {
         if (!collRemove(c, el->name, el->nlen, &old)) return;
         countElement(rp, el->klen, el->nlen, &old, 0);
@@ -333,6 +337,8 @@ static void putElement(replayState *rp, const recoveryItem *it, const recordElem
     double score;
     if (el->ctype == COLL_ZSET && zsetScoreOf(it, &score))
         existed = collZsetPut(c, el->name, el->nlen, score, &loc, lim, &old, NULL);
+    else if (el->ctype == COLL_STREAM)
+        existed = collStreamPut(c, el->name, el->nlen, it->value, h->vallen, &loc, &old) == 1;
     else
         existed = collPut(c, el->name, el->nlen, &loc, lim, &old);
     if (existed) countElement(rp, el->klen, el->nlen, &old, 0);
@@ -352,7 +358,9 @@ static void applyElement(replayState *rp, const recoveryItem *it) {
     }
     recordDecodeElement(it->key, it->hdr.keylen, &el);
     if (el.ctype > COLL_TYPE_MAX || !elementNameFits(it, &el) ||
-        (el.ctype == COLL_ZSET && it->hdr.type == RECORD_ELEMENT && !zsetScoreOf(it, NULL))) {
+        (el.ctype == COLL_ZSET && it->hdr.type == RECORD_ELEMENT && !zsetScoreOf(it, NULL)) ||
+        (el.ctype == COLL_STREAM && it->hdr.type == RECORD_ELEMENT &&
+         !collStreamCheckElement(el.name, el.nlen, it->value, it->hdr.vallen))) {
         rp->ignored++;
         return;
     }

@@ -1050,6 +1050,7 @@ static void undoBack(store *s, size_t from, int restore) {
         xfree(u->key);
         xfree(u->chain);
         xfree(u->name);
+        xfree(u->elemValue);
     }
     s->nundo = from;
 }

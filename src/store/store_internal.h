@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "store/backup.h"
+#include "store/coll_stream.h"
 #include "store/collection.h"
 #include "store/compactor.h"
 #include "store/keydir.h"
@@ -74,6 +75,10 @@ typedef struct undoStep {
     size_t nlen;
     collLoc elemLoc;     /* (existed says whether it was there) */
     double elemScore;    /* ... and, for a sorted set's member, its score */
+    char *elemValue;     /* ... and, for a stream's element kept in memory,
+                            its value (owned by the step) */
+    size_t elemValueLen;
+    collStreamMeta streamMeta; /* a stream's counters before the write */
     metaEntry meta;      /* UNDO_META: the name's entry before the write,
                             taken out of the table (existed says whether
                             there was one; the step owns its name and
@@ -267,6 +272,27 @@ void storeSettleLiveBytes(store *s);
 void elementUndo(store *s, undoStep *u, int restore);
 /* elements.c: puts back (restore = 1) what an UNDO_TRIM step's trim took */
 void elementTrimUndo(store *s, undoStep *u, int restore);
+
+/* elements.c's pieces that elements_stream.c shares. */
+uint64_t storeElementRecordSize(size_t klen, size_t nlen, uint32_t vlen);
+int storeAppendElement(store *s, int type, int pdb, int ctype, const void *key, size_t klen,
+                       const void *name, size_t nlen, const void *val, size_t vlen,
+                       int64_t expire, uint64_t *offset);
+undoStep *storeRememberElement(store *s, int pdb, const void *key, size_t klen,
+                               const void *name, size_t nlen, const collLoc *prior,
+                               collection *smallBefore);
+int storeAfterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const void *key,
+                      size_t klen, uint64_t seq);
+
+/* elements_stream.c: storeElementPut / storeElementDelete of a stream's
+ * elements, and their undo (the UNDO_ELEMENT and UNDO_TRIM steps of a
+ * stream). */
+int storeStreamPut(store *s, int db, const void *key, size_t klen, const void *name, size_t nlen,
+                   const void *val, size_t vlen, int *created);
+int storeStreamDelete(store *s, int db, const void *key, size_t klen, const void *name,
+                      size_t nlen);
+void streamElementUndo(store *s, undoStep *u, collection *c);
+void streamGoneUndo(store *s, undoStep *u, collection *c);
 
 /* store_meta.c: restores (restore = 1) or releases one UNDO_META step */
 void metaUndo(store *s, undoStep *u, int restore);
