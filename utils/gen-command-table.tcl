@@ -210,7 +210,7 @@ proc checkArgs {where arglist nspecs} {
 proc keySpecShape {ks} {
     set shape {}
     set ok 1
-    foreach {part known} {begin_search {index unknown} find_keys {range keynum unknown}} {
+    foreach {part known} {begin_search {index keyword unknown} find_keys {range keynum unknown}} {
         if {![dict exists $ks $part]} {
             lappend shape "no $part"
             set ok 0
@@ -225,23 +225,29 @@ proc keySpecShape {ks} {
     }
     if {!$ok} {
         error "is [join $shape { + }]: command.h's keySpec holds only begin_search\
-            index or unknown + find_keys range, keynum or unknown"
+            index, keyword or unknown + find_keys range, keynum or unknown"
     }
     set f {}
     foreach {part field} {begin_search beginKind find_keys findKind} {
         lassign [dict get $ks $part] kind spec
-        set need [dict get {index {index} range {lastkey keystep limit}
+        set need [dict get {index {index} keyword {keyword startfrom} range {lastkey keystep limit}
             keynum {keynumidx firstkey keystep} unknown {}} $kind]
         if {[catch {dict keys $spec} have] || [lsort $have] ne [lsort $need]} {
             error "$part $kind needs exactly [expr {$need eq {} ? {no parameters (null)} : [join $need {, }]}]"
         }
         foreach k $need {
+            if {$k eq "keyword"} continue
             if {![string is integer -strict [dict get $spec $k]]} {
                 error "$part $kind $k \"[dict get $spec $k]\" is not an integer"
             }
         }
         switch -- $kind {
             index   { lappend f ".beginIndex = [dict get $spec index]" }
+            keyword {
+                lappend f ".beginKind = KSPEC_BEGIN_KEYWORD" \
+                    ".keyword = [cstr [dict get $spec keyword]]" \
+                    ".startFrom = [dict get $spec startfrom]"
+            }
             unknown {
                 lappend f ".$field = [expr {$part eq {begin_search} ? {KSPEC_BEGIN_UNKNOWN} : {KSPEC_FIND_UNKNOWN}}]"
             }

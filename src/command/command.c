@@ -92,20 +92,33 @@ static void commandSetLegacyKeys(command *cmd) {
     cmd->keyStep = 1;
 }
 
+/* Where a keyword spec's keys begin: one past the keyword, or 0 when the
+ * request has no such keyword where the spec searches. */
+static int keywordBegin(const keySpec *ks, int argc, bstr *argv) {
+    int from = ks->startFrom >= 0 ? ks->startFrom : argc + ks->startFrom;
+    int dir = ks->startFrom >= 0 ? 1 : -1;
+    for (int i = from; i > 0 && i < argc; i += dir)
+        if (!strcasecmp(argv[i], ks->keyword)) return i + 1;
+    return 0;
+}
+
 int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step) {
-    if (ks->beginKind != KSPEC_BEGIN_INDEX || ks->findKind == KSPEC_FIND_UNKNOWN) return 0;
+    if (ks->beginKind == KSPEC_BEGIN_UNKNOWN || ks->findKind == KSPEC_FIND_UNKNOWN) return 0;
+    int begin = ks->beginIndex;
+    if (ks->beginKind == KSPEC_BEGIN_KEYWORD && (begin = keywordBegin(ks, argc, argv)) == 0)
+        return 0;
     *step = ks->keyStep > 0 ? ks->keyStep : 1;
     if (ks->findKind == KSPEC_FIND_KEYNUM) {
-        int at = ks->beginIndex + ks->keynumIdx;
+        int at = begin + ks->keynumIdx;
         long long numkeys;
         if (at >= argc || !numParseLongLong(argv[at], bstrLen(argv[at]), &numkeys) ||
             numkeys < 0 || numkeys > argc)
             return 0;
-        *first = ks->beginIndex + ks->firstKey;
+        *first = begin + ks->firstKey;
         *last = *first + ((int)numkeys - 1) * *step;
         return numkeys > 0 && *last < argc;
     }
-    *first = ks->beginIndex;
+    *first = begin;
     if (ks->lastKey >= 0) *last = *first + ks->lastKey;
     else if (!ks->limit) *last = argc + ks->lastKey;
     else *last = *first + ((argc - *first) / ks->limit + ks->lastKey);

@@ -126,17 +126,24 @@ typedef struct commandArg {
  * may be "unknown" instead (SORT's BY/GET patterns and its STORE
  * destination, which may be anywhere): COMMAND INFO shows the spec, but
  * it finds no keys, and the command needs a getkeys procedure (below) to
- * find them.  The zero values are the common case (index, range). */
+ * find them.  The zero values are the common case (index, range).
+ * begin_search may also be a keyword (XREAD's STREAMS): the keys begin
+ * after the first argument equal to it (case-insensitively), searched
+ * from argument startFrom (a negative one counts from the end and
+ * searches backwards). */
 #define KSPEC_BEGIN_INDEX 0
 #define KSPEC_BEGIN_UNKNOWN 1
+#define KSPEC_BEGIN_KEYWORD 2
 #define KSPEC_FIND_RANGE 0
 #define KSPEC_FIND_KEYNUM 1
 #define KSPEC_FIND_UNKNOWN 2
 typedef struct keySpec {
     const char *notes;            /* COMMAND INFO "notes", or NULL */
     uint64_t flags;
-    int beginKind;                /* KSPEC_BEGIN_INDEX or KSPEC_BEGIN_UNKNOWN */
+    int beginKind;                /* KSPEC_BEGIN_INDEX, _UNKNOWN or _KEYWORD */
     int beginIndex;               /* index */
+    const char *keyword;          /* keyword */
+    int startFrom;                /* keyword */
     int findKind;                 /* KSPEC_FIND_RANGE, _KEYNUM or _UNKNOWN */
     int lastKey;                  /* range */
     int keyStep;                  /* range and keynum */
