@@ -15,9 +15,13 @@
 #          12-digit values (the shape redis-benchmark's __rand_int__ makes),
 #          IDs "*", piped in with redis-cli --pipe.  VmRSS and used_memory
 #          once settled, as utils/bench-lists.sh measures them.
-#      Then kill -9 (the data is on disk: settling waited for everysec and
-#      any AOF rewrite), start again in the same directory, and time from
-#      exec until PING answers +PONG and until XLEN big is 1,000,000.
+#      Then BGREWRITEAOF (Redis: an RDB-preamble base; redis-kv: a
+#      compaction), so that each restarts from its most compact files and
+#      not from whatever split between base and increment its automatic
+#      rewrite happened to leave (an A/A run varied by a third without
+#      it); kill -9 once settled, start again in the same directory, and
+#      time from exec until PING answers +PONG and until XLEN big is
+#      1,000,000.
 # 2. Throughput, both servers up, a stream "cg" of 500,000 such entries
 #    loaded once:
 #      XADD xadd:<round>:<P> * f1 <r> f2 <r> f3 <r>, redis-benchmark -c 50
@@ -41,7 +45,7 @@ python3 - "$ROUNDS" <<'PY'
 import os, socket, subprocess, sys, time
 
 sys.path.insert(0, "utils")
-from bench_lib import (bulk, fmt, loadAndMeasure, med, printMemoryTable, printRateTable,
+from bench_lib import (bulk, cli, fmt, info, loadAndMeasure, med, printMemoryTable, printRateTable,
                        rateRound, ratio, scaled, serversFromEnv, writeDatasets)
 
 rounds = int(sys.argv[1])
@@ -84,9 +88,23 @@ def xlen(port, key):
         return None
     return int(reply[1:-2]) if reply.startswith(b":") else None
 
+def rewriteAndSettle(s):
+    """BGREWRITEAOF, then waits until no rewrite runs or is scheduled and
+    the server has settled."""
+    out = cli(s.port, "bgrewriteaof")
+    if "rewriting" not in out:
+        sys.exit(f"{s.name}: BGREWRITEAOF answered {out!r}")
+    for _ in range(3000):
+        p = info(s.port, "persistence")
+        if p["aof_rewrite_in_progress"] == "0" and p["aof_rewrite_scheduled"] == "0":
+            break
+        time.sleep(0.1)
+    s.settle()
+
 def restartTimed(s, key, want):
-    """kill -9, start in the same directory; (seconds to +PONG, seconds
-    until XLEN key == want), both from exec."""
+    """Rewrite, kill -9, start in the same directory; (seconds to +PONG,
+    seconds until XLEN key == want), both from exec."""
+    rewriteAndSettle(s)
     s.kill9()
     t0 = time.monotonic()
     pingSecs = s.start(fresh=False)
