@@ -24,6 +24,9 @@ int replyDbError(client *c, int rc);
 /* argv[i] as a long long (Redis's getLongLongFromObjectOrReply): 0 after
  * replying "value is not an integer or out of range" (cmd/keys.c). */
 int argLongLongOrReply(client *c, int i, long long *out);
+/* The same with Redis's message of the caller's choice (XCLAIM's
+ * "Invalid min-idle-time argument for XCLAIM" ...). */
+int argLongLongMsgOrReply(client *c, int i, const char *msg, long long *out);
 
 /* SCAN and the HSCAN family (cmd/scan.c): the cursor, and the options
  * after it, from argv[first] on (TYPE only with allowType).  Each returns
@@ -387,6 +390,31 @@ void functionRestoreCommand(client *c);
 void functionStatsCommand(client *c);
 void functionKillCommand(client *c);
 void functionHelpCommand(client *c);
+
+/* stream.c, stream_read.c, stream_group.c, stream_info.c */
+void xaddCommand(client *c);
+void xrangeCommand(client *c);
+void xrevrangeCommand(client *c);
+void xlenCommand(client *c);
+void xdelCommand(client *c);
+void xtrimCommand(client *c);
+void xsetidCommand(client *c);
+void xreadCommand(client *c);
+void xreadgroupCommand(client *c);
+void xgroupCreateCommand(client *c);
+void xgroupSetidCommand(client *c);
+void xgroupDestroyCommand(client *c);
+void xgroupCreateconsumerCommand(client *c);
+void xgroupDelconsumerCommand(client *c);
+void xgroupHelpCommand(client *c);
+void xackCommand(client *c);
+void xpendingCommand(client *c);
+void xclaimCommand(client *c);
+void xautoclaimCommand(client *c);
+void xinfoStreamCommand(client *c);
+void xinfoGroupsCommand(client *c);
+void xinfoConsumersCommand(client *c);
+void xinfoHelpCommand(client *c);
 
 /* zset.c */
 void zaddCommand(client *c);

@@ -45,6 +45,12 @@ int argLongLongOrReply(client *c, int i, long long *out) {
     return 0;
 }
 
+int argLongLongMsgOrReply(client *c, int i, const char *msg, long long *out) {
+    if (numParseLongLong(c->argv[i], ARGLEN(c, i), out)) return 1;
+    replyError(c, msg);
+    return 0;
+}
+
 /* DEL / UNLINK key [key ...]: the number of keys removed.  A key named
  * twice is removed once.  Several keys are one batch (a single delete is
  * atomic by itself): if it cannot be written nothing is removed and the

@@ -85,6 +85,24 @@ int blockingTimeoutOrReply(client *c, int i, long long *deadlineMs) {
     return 1;
 }
 
+int blockingTimeoutMsOrReply(client *c, int i, long long *deadlineMs) {
+    long long ms;
+    if (!numParseLongLong(c->argv[i], bstrLen(c->argv[i]), &ms)) {
+        replyError(c, "timeout is not an integer or out of range");
+        return 0;
+    }
+    if (ms < 0) {
+        replyError(c, "timeout is negative");
+        return 0;
+    }
+    if (ms > 0 && ms > LLONG_MAX - cachedClock.mstime) {
+        replyError(c, "timeout is out of range");
+        return 0;
+    }
+    *deadlineMs = ms ? ms + cachedClock.mstime : 0;
+    return 1;
+}
+
 /* ------------------------------------------------------------ resuming */
 
 /* The 0 ms timer: runs the query buffer of each client unblocked since it
@@ -239,7 +257,9 @@ static int serveOne(blockState *bs, const char *key, size_t klen) {
 }
 
 /* Offers dkey to its waiters, first come first served, until every kind
- * of waiter found nothing.  A served client leaves the list (its node
+ * of waiter found nothing (stream readers are each asked: one waits for
+ * entries above its own ID, or for its own group, so one that found
+ * nothing says nothing of the next).  A served client leaves the list (its node
  * only: nothing a serve does unblocks another client at once). */
 static void serveKey(const bstr dkey) {
     list *w = dictFetchValue(waiters, dkey);
@@ -255,7 +275,7 @@ static void serveKey(const bstr dkey) {
         /* A client being closed is skipped: what it took would be lost. */
         if (!(exhausted & kind) && !(bs->c->flags & CLIENT_CLOSE_ASAP)) {
             if (serveOne(bs, key, klen) == BLOCK_SERVED) unblockClient(bs->c, 1);
-            else exhausted |= kind;
+            else if (bs->spec.kind != BLOCK_KIND_STREAM) exhausted |= kind;
         }
         ln = next;
     }
@@ -283,6 +303,8 @@ static void keyWritten(int db, const char *key, size_t klen) {
     markReady(dkeyNew(db, key, klen));
 }
 
+void blockingSignalKey(int db, const char *key, size_t klen) { keyWritten(db, key, klen); }
+
 /* Every waited-on key of database db (-1: all) becomes ready. */
 static void markDbReady(int db) {
     if (!dictSize(waiters)) return;
@@ -304,9 +326,16 @@ static void dbSwapped(int a, int b) {
 
 static void dataReplaced(void) { markDbReady(-1); }
 
+/* A flush readies every waited-on key of the database: a stream reader
+ * of a group learns that its key is gone (the serve runs after the
+ * flush, after the command). */
+static void dbFlushed(int db) { markDbReady(db); }
+
 static const dbKeyspaceListener blockingKeyspaceListener = {
     .keyModified = keyWritten,
     .keyAdded = keyWritten,
+    .keyExpired = keyWritten,
+    .dbFlushed = dbFlushed,
     .dbSwapped = dbSwapped,
     .dataReplaced = dataReplaced,
 };

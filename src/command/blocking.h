@@ -48,7 +48,9 @@
 typedef enum { BLOCK_TIMEOUT_NULL_ARRAY, BLOCK_TIMEOUT_NULL } blockTimeoutReply;
 
 /* Waiters of one kind take from the same type of value: when a key has
- * nothing for one of them, the others of its kind are not asked. */
+ * nothing for one of them, the others of its kind are not asked -- but
+ * for stream readers, each of whom waits for something of its own (IDs
+ * above its own, its group's new entries). */
 #define BLOCK_KIND_LIST 0
 #define BLOCK_KIND_ZSET 1
 #define BLOCK_KIND_STREAM 2
@@ -73,6 +75,12 @@ typedef struct blockSpec {
 /* Registers the keyspace and client listeners (the dispatcher's set-up). */
 void blockingInit(void);
 
+/* XREAD's BLOCK: a timeout in milliseconds, an integer (Redis's
+ * getTimeoutFromObjectOrReply in ms): the deadline as above, or 0 after
+ * replying "timeout is not an integer or out of range", "timeout is
+ * negative" or "timeout is out of range". */
+int blockingTimeoutMsOrReply(client *c, int i, long long *deadlineMs);
+
 /* A blocking command's timeout in seconds (decimals allowed) from
  * argv[i], as Redis 7.0 reads it: *deadlineMs is the absolute unix ms
  * at which it expires, or 0 for "forever" (a timeout of 0; a fraction of
@@ -86,6 +94,11 @@ int blockingTimeoutOrReply(client *c, int i, long long *deadlineMs);
  * nothing. */
 void blockForKeys(client *c, const bstr *keys, int nkeys, long long deadlineMs,
                   const blockSpec *spec);
+
+/* Marks key (of db) ready for its waiters without a keyspace change: a
+ * write that WATCH and tracking do not see but waiters must (XGROUP
+ * DESTROY wakes the group's readers with an error, as in Redis). */
+void blockingSignalKey(int db, const char *key, size_t klen);
 
 /* Serves the clients waiting on keys written since the last call (see
  * above).  The dispatcher calls it after each top-level command. */

@@ -268,8 +268,6 @@ const configDef configCompatTable[] = {
     {F_INT("active-expire-effort", 1, 10, "1", MOD)},
     {F_INT("io-threads", 1, 128, "1", IMM)},
     {F_BOOL("io-threads-do-reads", "no", IMM)},
-    {F_MEM("stream-node-max-bytes", 0, LONG_MAX, "4096", MOD)},
-    {F_LL("stream-node-max-entries", 0, LLONG_MAX, "100", MOD)},
     {F_BOOL("jemalloc-bg-thread", "yes", MOD)},
     {F_ENUM("oom-score-adj", oomScoreAdjEnum, "no", MOD)},
     {F_WORDS("oom-score-adj-values", setOomScoreAdjValues, "0 200 800", MOD)},
