@@ -1552,7 +1552,7 @@ start_server {tags {stream redis-kv-only needs:own-server}} {
         set s [spawn_durable_server $dir]
         set c [dict get $s client]
         set ::st_dur_want [st_dur_write $c]
-        assert_equal 6 [dict size $::st_dur_want]
+        assert_equal {emptied large small trimmed ttl} [dict keys $::st_dur_want]
         stop_server $s
         check_restarts $s $dir st_dur_verify
     }
@@ -1593,7 +1593,7 @@ start_server {tags {stream redis-kv-only needs:own-server}} {
         assert_equal $n-1 [dict get $info last-generated-id]
         assert_equal $n [dict get $info entries-added]
         # The stream goes on from where it was.
-        assert_equal [expr {$n + 1}]-0 [$c xadd s * x y]
+        assert_equal $n-2 [$c xadd s $n-* x y]
         stop_server $s
     }
 
