@@ -369,6 +369,11 @@ start_server {tags {stream}} {
         assert_equal {1-0 1-1} [st_reply_ids [r xrange s - (2-0]]
         assert_equal {3-0 2-1} [st_reply_ids [r xrevrange s (3-1 (2]]
         assert_equal {3-1 3-0} [st_reply_ids [r xrevrange s + (2-1]]
+        # An incomplete ID: sequence 0 as a start, the last sequence as an end.
+        assert_equal {2-1 3-0 3-1} [st_reply_ids [r xrange s (2 +]]
+        assert_equal {1-0 1-1 2-0 2-1} [st_reply_ids [r xrange s - (2]]
+        assert_equal {3-1 3-0 2-1} [st_reply_ids [r xrevrange s + (2]]
+        assert_equal {2-1 2-0 1-1 1-0} [st_reply_ids [r xrevrange s (2 -]]
         assert_equal {} [r xrange s (2-0 (2-1]
         assert_equal {} [r xrange s (2-0 2-0]
         # Exclusive past the last sequence of a millisecond is the next one.
@@ -625,6 +630,8 @@ start_server {tags {stream}} {
         assert_equal {{a {{2-0 {f 2}}}}} [r xread streams a 1-0]
         assert_equal {{a {{2-0 {f 2}}}}} [r xread streams a 1]
         assert_equal {{b {{1-5 {g 1}}}} {a {{2-0 {f 2}}}}} [r xread streams b a 0 1-0]
+        # A key named twice is read twice, each time after its own ID.
+        assert_equal {{a {{2-0 {f 2}}}} {a {{1-0 {f 1}} {2-0 {f 2}}}}} [r xread streams a a 1-0 0]
         # Only the keys with something new are in the reply.
         assert_equal {{b {{1-5 {g 1}}}}} [r xread streams a nokey b 2-0 0 0]
     }
@@ -780,6 +787,34 @@ start_server {tags {stream}} {
         r xadd a 2-0 f 2
         r exec
         assert_equal {{a {{1-0 {f 1}} {2-0 {f 2}}}}} [$rd read]
+        $rd close
+    }
+
+    test {A transaction that adds to two of the waited keys serves the first one it touched} {
+        r del a b
+        r xadd a 1-0 f 1
+        set rd [blocked_client 2 1 xread block 0 streams a b {$} {$}]
+        r multi
+        r xadd b 1-0 g 1
+        r xadd a 2-0 f 2
+        r exec
+        assert_equal {{b {{1-0 {g 1}}}}} [$rd read]
+        $rd close
+    }
+
+    test {An entry trimmed or deleted before the client is served still wakes it, with no entries} {
+        r del a
+        r xadd a 1-0 f 1
+        set rd [blocked_client 2 1 xread block 0 streams a {$}]
+        r xadd a maxlen 0 2-0 f 2
+        assert_equal "*1\r\n*2\r\n\$1\r\na\r\n*0\r\n" [$rd read_raw]
+        $rd xread block 0 streams a {$}
+        wait_for_blocked_clients_count 1
+        r multi
+        r xadd a 3-0 f 3
+        r xdel a 3-0
+        r exec
+        assert_equal "*1\r\n*2\r\n\$1\r\na\r\n*0\r\n" [$rd read_raw]
         $rd close
     }
 
