@@ -57,12 +57,10 @@ proc st_info_core {key {c r}} {
     return $out
 }
 
-# Sends the raw protocol of every command of CMDS (argument lists) on the
-# deferring client RD in one write.
+# Sends every command of ARGS (argument lists) on the deferring client RD
+# in one write, reading no reply.
 proc st_send {rd args} {
-    set buf ""
-    foreach argv $args { append buf [::redis::__format_command $argv] }
-    $rd write $buf
+    $rd write [join [lmap argv $args { ::redis::__format_command $argv }] ""]
     $rd flush
 }
 
@@ -1499,15 +1497,15 @@ start_server {tags {stream needs:own-server}} {
 }
 
 # ------------------------------------------------------------ durability
-# redis-kv only (tags redis-kv-only needs:own-server): these tests start
-# their own servers with spawn_durable_server (appendfsync always) and
-# signal only those PIDs.  They skip themselves when the server under test
-# has no redis_kv_version in INFO server (a real Redis).
+# Streams in redis-kv's log.  A real Redis has no such log, so the block
+# is tagged redis-kv-only needs:own-server and each test first calls
+# st_dur_require, which skips it there (no redis_kv_version in INFO
+# server) and in --host/--port mode.  The servers are spawned here
+# (spawn_durable_server: appendfsync always) and only their PIDs are
+# signalled.
 
 set ::st_dur_skip ""
-proc st_dur_require {} {
-    if {$::st_dur_skip ne ""} { skip $::st_dur_skip }
-}
+proc st_dur_require {} { if {$::st_dur_skip ne ""} { skip $::st_dur_skip } }
 
 # Every stream of client C in the current database: a dict key ->
 # {entries xinfo-core ttl-set?}.
@@ -1594,18 +1592,15 @@ start_server {tags {stream redis-kv-only needs:own-server}} {
 
     test {kill -9 under pipelined XADD: no acknowledged entry lost, none invented} {
         st_dur_require
-        set dir [new_tmpdir]
-        set s [spawn_durable_server $dir]
-        set rd [::redis::connect [dict get $s host] [dict get $s port] 1]
+        set s [spawn_durable_server]
+        set rd [redis_deferring_client $s]
         # Command i adds entry i-1 with two fields.  All 3000 go in one
         # write; the server is killed once 500 replies have been read.
-        set total 3000
-        set buf ""
-        for {set i 1} {$i <= $total} {incr i} {
-            append buf [::redis::__format_command [list xadd s $i-1 a $i b [expr {$i * 2}]]]
+        set cmds {}
+        for {set i 1} {$i <= 3000} {incr i} {
+            lappend cmds [list xadd s $i-1 a $i b [expr {$i * 2}]]
         }
-        $rd write $buf
-        $rd flush
+        st_send $rd {*}$cmds
         for {set acked 1} {$acked <= 500} {incr acked} {
             assert_equal $acked-1 [$rd read] "reply $acked"
         }
@@ -1663,11 +1658,10 @@ start_server {tags {stream redis-kv-only needs:own-server}} {
         set s [spawn_durable_server]
         set c [dict get $s client]
         set ::st_dur_want [st_dur_write $c]
+        set saves [server_info_field $c rdb_saves]
         assert_equal "Background saving started" [$c bgsave]
-        wait_for_condition 3000 20 {
-            [server_info_field $c rdb_bgsave_in_progress] == 0
-        } else {
-            fail "the BGSAVE did not end"
+        wait_for_condition 3000 20 {[server_info_field $c rdb_saves] > $saves} else {
+            fail "the BGSAVE made no backup"
         }
         set id [dict get [lindex [$c backup list] end] id]
         # Change every stream after the backup.
@@ -1677,7 +1671,7 @@ start_server {tags {stream redis-kv-only needs:own-server}} {
         $c xsetid emptied 8-0
         $c del ttl
         $c xadd gone 1-0 back 1
-        $c backup restore $id
+        assert_equal $id [lindex [$c backup restore $id] 0]
         st_dur_verify $c "after BACKUP RESTORE"
         set s [restart_server $s]
         st_dur_verify [dict get $s client] "after BACKUP RESTORE and a restart"
