@@ -496,6 +496,15 @@ start_server {tags {stream}} {
         assert_equal ":0\r\n" [raw_reply xtrim s maxlen 0]
     }
 
+    test {XTRIM and XADD at the limits of MAXLEN and MINID} {
+        st_make s 1-0 2-0 3-0
+        assert_equal 4-0 [r xadd s maxlen 9223372036854775807 4-0 f v]
+        assert_equal 0 [r xtrim s maxlen ~ 9223372036854775807]
+        assert_equal 4 [r xlen s]
+        assert_equal 4 [r xtrim s minid $::st_maxid]
+        assert_equal 0 [r xlen s]
+    }
+
     test {XTRIM MINID skips the IDs that XDEL removed} {
         st_make s 1-0 2-0 3-0 4-0 5-0
         r xdel s 2-0 3-0
@@ -1479,6 +1488,22 @@ start_server {tags {stream needs:own-server}} {
         assert_equal 1 [r xtrim s maxlen ~ 20]
         assert_equal 11-0 [lindex [r xrange s - + count 1] 0 0]
         assert_equal 20 [r xlen s]
+        r config set stream-node-max-entries 100
+    }
+
+    test {DEBUG RELOAD keeps entries and history} {
+        r config set stream-node-max-entries 7
+        r del s e
+        for {set i 1} {$i <= 50} {incr i} { r xadd s $i-0 f $i }
+        r xdel s 3-0 20-0
+        r xtrim s maxlen 40
+        r xsetid s 60-0 entriesadded 70 maxdeletedid 20-0
+        r xadd e 1-0 f v
+        r xdel e 1-0
+        set want [list [r xrange s - +] [st_info_core s] [st_info_core e]]
+        assert_equal OK [r debug reload]
+        assert_equal $want [list [r xrange s - +] [st_info_core s] [st_info_core e]]
+        assert_equal 60-1 [r xadd s 60-* f v]
         r config set stream-node-max-entries 100
     }
 
