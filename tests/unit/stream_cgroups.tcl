@@ -1,0 +1,459 @@
+# Stream consumer groups: XGROUP CREATE (MKSTREAM, ENTRIESREAD, `$`),
+# SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP; XREADGROUP (`>`,
+# a consumer's history, NOACK, COUNT, several streams, deleted entries in
+# the history, consumers made on first read) and XREADGROUP BLOCK (served
+# by XADD, first come first served, after EXEC, timeouts, the key or the
+# group gone while waiting, CLIENT UNBLOCK, inside MULTI); XACK, XPENDING
+# (summary and extended forms), XCLAIM, XAUTOCLAIM, XINFO GROUPS and
+# CONSUMERS with entries-read and lag, the groups of XINFO STREAM FULL,
+# the keyspace events of groups in order, WATCH, WRONGTYPE, arity and
+# every error text, RESP2 and RESP3 forms byte for byte where they differ.
+# At the end, redis-kv-only tests: group state (groups, consumers, pending
+# entries, delivery counts, last-delivered IDs, entries-read) reads back
+# exactly after a restart, kill -9, a compaction and BACKUP RESTORE, and a
+# consumer that acknowledges under repeated kill -9 sees every entry once.
+#
+# Checked against a real redis-server 7.0.15:
+#   tests/runtest --server /usr/bin/redis-server --single unit/stream_cgroups
+# where the redis-kv-only block skips itself.  No test asserts a time:
+# idle times are only compared with lower bounds that IDLE or TIME set,
+# and a timeout is only checked to end with the timeout reply.
+
+set ::cg_wrongtype "WRONGTYPE Operation against a key holding the wrong kind of value"
+set ::cg_nokey_xgroup "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
+set ::cg_badid "ERR Invalid stream ID specified as stream command argument"
+
+# NOGROUP texts: XREADGROUP's, the one of XPENDING / XCLAIM / XAUTOCLAIM,
+# and the one of XGROUP / XINFO CONSUMERS.
+proc cg_nogroup_read {key group} {
+    return "NOGROUP No such key '$key' or consumer group '$group' in XREADGROUP with GROUP option"
+}
+proc cg_nogroup {key group} {
+    return "NOGROUP No such key '$key' or consumer group '$group'"
+}
+proc cg_nogroup_xgroup {key group} {
+    return "NOGROUP No such consumer group '$group' for key name '$key'"
+}
+
+# A fresh stream KEY with entries 1-0 .. N-0, each {f vI}.
+proc cg_fill {key n} {
+    r del $key
+    for {set i 1} {$i <= $n} {incr i} { r xadd $key $i-0 f v$i }
+}
+
+# XINFO GROUPS of KEY as a dict group name -> dict of its fields.
+proc cg_groups {key} {
+    set out [dict create]
+    foreach g [r xinfo groups $key] { dict set out [dict get $g name] $g }
+    return $out
+}
+
+# One field of group GROUP in XINFO GROUPS of KEY.
+proc cg_group_field {key group field} {
+    return [dict get [dict get [cg_groups $key] $group] $field]
+}
+
+# {last-delivered-id entries-read lag pending consumers} of GROUP, with
+# the nulls of the default client read as "(nil)".
+proc cg_group_state {key group} {
+    set g [dict get [cg_groups $key] $group]
+    set out {}
+    foreach f {last-delivered-id entries-read lag pending consumers} {
+        lappend out [dict get $g $f]
+    }
+    return $out
+}
+
+# XINFO CONSUMERS of KEY GROUP as a flat list name pending name pending ...
+proc cg_consumers {key group} {
+    set out {}
+    foreach c [r xinfo consumers $key $group] {
+        lappend out [dict get $c name] [dict get $c pending]
+    }
+    return $out
+}
+
+# The extended XPENDING of KEY GROUP (optional ARGS after the count) as a
+# list of {id consumer deliveries}: the idle times left out.
+proc cg_pel {key group args} {
+    set out {}
+    foreach e [r xpending $key $group - + 1000 {*}$args] {
+        lassign $e id consumer idle count
+        lappend out [list $id $consumer $count]
+    }
+    return $out
+}
+
+# The IDs of a list of stream entries (a reply of XRANGE or the like).
+proc cg_ids {entries} {
+    set out {}
+    foreach e $entries { lappend out [lindex $e 0] }
+    return $out
+}
+
+# A deferring client that sent XREADGROUP ARGS (the words after
+# XREADGROUP) and is now blocked; N as for blocked_client (util.tcl).
+proc cg_blocked {n args} {
+    return [blocked_client 2 $n xreadgroup {*}$args]
+}
+
+proc cg_close {args} { foreach c $args { $c close } }
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+# ------------------------------------------------------------- XGROUP
+
+test {XGROUP CREATE makes a group at an ID, at $, or at 0} {
+    cg_fill s 3
+    assert_equal OK [r xgroup create s g0 0]
+    assert_equal OK [r xgroup create s glast $]
+    assert_equal OK [r xgroup create s gmid 2-0]
+    set gs [cg_groups s]
+    assert_equal {g0 glast gmid} [lsort [dict keys $gs]]
+    assert_equal 0-0 [dict get $gs g0 last-delivered-id]
+    assert_equal 3-0 [dict get $gs glast last-delivered-id]
+    assert_equal 2-0 [dict get $gs gmid last-delivered-id]
+    foreach g {g0 glast gmid} {
+        assert_equal 0 [dict get $gs $g consumers] $g
+        assert_equal 0 [dict get $gs $g pending] $g
+    }
+}
+
+test {XGROUP CREATE of an existing group name is BUSYGROUP, even with MKSTREAM} {
+    cg_fill s 1
+    r xgroup create s g 0
+    assert_error_equal "BUSYGROUP Consumer Group name already exists" {r xgroup create s g 0}
+    assert_error_equal "BUSYGROUP Consumer Group name already exists" {r xgroup create s g $ mkstream}
+    # names are case sensitive
+    assert_equal OK [r xgroup create s G 0]
+}
+
+test {XGROUP CREATE on a missing key needs MKSTREAM, which makes an empty stream} {
+    r del s
+    assert_error_equal $::cg_nokey_xgroup {r xgroup create s g $}
+    assert_equal 0 [r exists s]
+    assert_equal OK [r xgroup create s g $ MKSTREAM]
+    assert_equal stream [r type s]
+    assert_equal 0 [r xlen s]
+    assert_equal {0-0 (nil) 0 0 0} [cg_group_state s g]
+    # MKSTREAM on a key that exists leaves its entries alone
+    cg_fill s 2
+    assert_equal OK [r xgroup create s g2 0 mkstream]
+    assert_equal 2 [r xlen s]
+}
+
+test {XGROUP CREATE ENTRIESREAD sets entries-read, and with it the lag} {
+    cg_fill s 5
+    assert_equal OK [r xgroup create s g 3-0 entriesread 3]
+    assert_equal {3-0 3 2 0 0} [cg_group_state s g]
+    # without ENTRIESREAD the counter is unknown (null) until the group
+    # reads; the lag is worked out from the stream: all of it at 0,
+    # none at $
+    r xgroup create s z 0
+    r xgroup create s d $
+    assert_equal {0-0 (nil) 5 0 0} [cg_group_state s z]
+    assert_equal {5-0 (nil) 0 0 0} [cg_group_state s d]
+    r xreadgroup group z c count 2 streams s >
+    assert_equal {2-0 2 3 2 1} [cg_group_state s z]
+    # -1 means unknown
+    assert_equal OK [r xgroup create s u 2-0 entriesread -1]
+    assert_equal {(nil)} [cg_group_field s u entries-read]
+    assert_equal OK [r xgroup create s m 0 mkstream entriesread 0]
+}
+
+test {XGROUP CREATE: ID, ENTRIESREAD and option errors} {
+    cg_fill s 1
+    assert_error_equal $::cg_badid {r xgroup create s g bad}
+    assert_error_equal $::cg_badid {r xgroup create s g 1-x}
+    assert_error_equal $::cg_badid {r xgroup create s g >}
+    assert_error_equal "ERR value for ENTRIESREAD must be positive or -1" {r xgroup create s g 0 entriesread -2}
+    assert_error_equal "ERR value is not an integer or out of range" {r xgroup create s g 0 entriesread abc}
+    foreach opts {{foo} {mkstream foo} {entriesread} {mkstream entriesread 5 extra}} {
+        assert_error_equal "ERR unknown subcommand or wrong number of arguments for 'create'. Try XGROUP HELP." \
+            {r xgroup create s g 0 {*}$opts} $opts
+    }
+    assert_equal 0 [llength [r xinfo groups s]]
+}
+
+test {XGROUP SETID moves last-delivered-id, to $ or an ID, with ENTRIESREAD} {
+    cg_fill s 4
+    r xgroup create s g 0
+    assert_equal OK [r xgroup setid s g $]
+    assert_equal {4-0 (nil) 0 0 0} [cg_group_state s g]
+    assert_equal OK [r xgroup setid s g 2-0 entriesread 2]
+    assert_equal {2-0 2 2 0 0} [cg_group_state s g]
+    # without ENTRIESREAD the counter is unknown after a move
+    assert_equal OK [r xgroup setid s g 1-0]
+    assert_equal {(nil)} [cg_group_field s g entries-read]
+    assert_equal OK [r xgroup setid s g 0]
+    assert_equal {1-0 {f v1}} [lindex [r xreadgroup group g c count 1 streams s >] 0 1 0]
+}
+
+test {XGROUP SETID: errors} {
+    cg_fill s 1
+    r xgroup create s g 0
+    assert_error_equal [cg_nogroup_xgroup s nog] {r xgroup setid s nog 0}
+    assert_error_equal $::cg_nokey_xgroup {r xgroup setid nokey g 0}
+    assert_error_equal $::cg_badid {r xgroup setid s g bad}
+    assert_error_equal "ERR value for ENTRIESREAD must be positive or -1" {r xgroup setid s g 0 entriesread -5}
+    assert_error_equal "ERR value is not an integer or out of range" {r xgroup setid s g 0 entriesread x}
+    assert_error_equal "ERR unknown subcommand or wrong number of arguments for 'setid'. Try XGROUP HELP." \
+        {r xgroup setid s g 0 foo}
+    assert_error_equal "ERR unknown subcommand or wrong number of arguments for 'setid'. Try XGROUP HELP." \
+        {r xgroup setid s g 0 mkstream}
+}
+
+test {XGROUP DESTROY removes a group with its pending entries; 0 when there is none} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xgroup create s keep 0
+    r xreadgroup group g c streams s >
+    assert_equal 1 [r xgroup destroy s g]
+    assert_equal 0 [r xgroup destroy s g]
+    assert_equal 0 [r xgroup destroy s nog]
+    assert_equal {keep} [dict keys [cg_groups s]]
+    assert_error_equal [cg_nogroup s g] {r xpending s g}
+    assert_error_equal $::cg_nokey_xgroup {r xgroup destroy nokey g}
+    # the entries stay; the name can be used again
+    assert_equal 3 [r xlen s]
+    r xgroup create s g 0
+    assert_equal {0-0 (nil) 3 0 0} [cg_group_state s g]
+}
+
+test {XGROUP CREATECONSUMER: 1 when made, 0 when it exists} {
+    cg_fill s 1
+    r xgroup create s g 0
+    assert_equal 1 [r xgroup createconsumer s g alice]
+    assert_equal 0 [r xgroup createconsumer s g alice]
+    assert_equal 1 [r xgroup createconsumer s g Alice]
+    assert_equal {Alice 0 alice 0} [cg_consumers s g]
+    assert_equal 2 [cg_group_field s g consumers]
+    assert_error_equal [cg_nogroup_xgroup s nog] {r xgroup createconsumer s nog c}
+    assert_error_equal $::cg_nokey_xgroup {r xgroup createconsumer nokey g c}
+}
+
+test {XGROUP DELCONSUMER replies the pending count it drops} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a count 3 streams s >
+    r xreadgroup group g b streams s >
+    assert_equal 3 [r xgroup delconsumer s g a]
+    assert_equal {b 2} [cg_consumers s g]
+    assert_equal 2 [cg_group_field s g pending]
+    assert_equal {{4-0 b 1} {5-0 b 1}} [cg_pel s g]
+    assert_equal 0 [r xgroup delconsumer s g a]
+    r xgroup createconsumer s g idle
+    assert_equal 0 [r xgroup delconsumer s g idle]
+    # the dropped entries are not delivered again to the group by >
+    assert_equal (nil) [r xreadgroup group g c streams s >]
+    assert_error_equal [cg_nogroup_xgroup s nog] {r xgroup delconsumer s nog a}
+    assert_error_equal $::cg_nokey_xgroup {r xgroup delconsumer nokey g a}
+}
+
+test {XGROUP HELP, unknown subcommands and wrong arity} {
+    set help [r xgroup help]
+    assert_match "XGROUP <subcommand> *" [lindex $help 0]
+    foreach sub {CREATE CREATECONSUMER DELCONSUMER DESTROY SETID HELP} {
+        assert {[lsearch -glob $help "$sub*"] >= 0} "no $sub in XGROUP HELP"
+    }
+    assert_equal [r xgroup help] [r xgroup HELP]
+    assert_error_equal "ERR unknown subcommand 'foo'. Try XGROUP HELP." {r xgroup foo}
+    assert_error_equal "ERR unknown subcommand 'foo'. Try XGROUP HELP." {r xgroup foo s g}
+    assert_arity_error xgroup {}
+    foreach {sub args} {create {s} create {s g} setid {s} setid {s g} destroy {s}
+                        destroy {} createconsumer {s g} delconsumer {s g} help {x}} {
+        assert_error_equal "ERR wrong number of arguments for 'xgroup|$sub' command" \
+            {r xgroup $sub {*}$args} "$sub $args"
+    }
+}
+
+test {XGROUP on a key of another type is WRONGTYPE} {
+    r del str
+    r set str x
+    foreach cmd {{create str g 0} {create str g 0 mkstream} {setid str g 0}
+                 {destroy str g} {createconsumer str g c} {delconsumer str g c}} {
+        assert_error_equal $::cg_wrongtype {r xgroup {*}$cmd} $cmd
+    }
+    assert_equal x [r get str]
+}
+
+# --------------------------------------------------------- XREADGROUP
+
+test {XREADGROUP > delivers each new entry to one consumer of the group once} {
+    cg_fill s 4
+    r xgroup create s g 0
+    assert_equal {{s {{1-0 {f v1}} {2-0 {f v2}}}}} [r xreadgroup group g a count 2 streams s >]
+    assert_equal {{s {{3-0 {f v3}} {4-0 {f v4}}}}} [r xreadgroup group g b streams s >]
+    assert_equal (nil) [r xreadgroup group g a streams s >]
+    r xadd s 5-0 f v5
+    assert_equal {{s {{5-0 {f v5}}}}} [r xreadgroup group g b streams s >]
+    assert_equal {5-0 5 0 5 2} [cg_group_state s g]
+    assert_equal {a 2 b 3} [cg_consumers s g]
+    # another group reads the same entries on its own
+    r xgroup create s other 0
+    assert_equal 5 [llength [lindex [r xreadgroup group other x streams s >] 0 1]]
+}
+
+test {XREADGROUP with an ID reads the consumer's own history after it} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a count 3 streams s >
+    r xreadgroup group g b streams s >
+    assert_equal {1-0 2-0 3-0} [cg_ids [lindex [r xreadgroup group g a streams s 0] 0 1]]
+    assert_equal {3-0} [cg_ids [lindex [r xreadgroup group g a streams s 2-0] 0 1]]
+    assert_equal {2-0} [cg_ids [lindex [r xreadgroup group g a count 1 streams s 1-0] 0 1]]
+    assert_equal {4-0 5-0} [cg_ids [lindex [r xreadgroup group g b streams s 0-0] 0 1]]
+    # an empty history is the stream with no entries, not a null
+    assert_equal {{s {}}} [r xreadgroup group g a streams s 3-0]
+    assert_equal {{s {}}} [r xreadgroup group g new streams s 0]
+    r xack s g 1-0 2-0 3-0
+    assert_equal {{s {}}} [r xreadgroup group g a streams s 0]
+}
+
+test {Reading history counts a delivery; reading new entries starts at one} {
+    cg_fill s 2
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_equal {{1-0 a 1} {2-0 a 1}} [cg_pel s g]
+    r xreadgroup group g a streams s 0
+    r xreadgroup group g a count 1 streams s 0
+    assert_equal {{1-0 a 3} {2-0 a 2}} [cg_pel s g]
+    assert_equal {a 2} [cg_consumers s g]
+}
+
+test {XREADGROUP history: an entry deleted meanwhile comes back with null fields} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xdel s 2-0
+    assert_equal {{s {{1-0 {f v1}} {2-0 (nil)} {3-0 {f v3}}}}} [r xreadgroup group g a streams s 0]
+    assert_equal "*1\r\n*2\r\n\$1\r\ns\r\n*1\r\n*2\r\n\$3\r\n2-0\r\n*-1\r\n" \
+        [raw_reply xreadgroup group g a count 1 streams s 1-0]
+    # it stays pending until acknowledged; the reads of a deleted entry
+    # are not counted as deliveries
+    assert_equal {{1-0 a 2} {2-0 a 1} {3-0 a 2}} [cg_pel s g]
+    assert_equal 1 [r xack s g 2-0]
+    assert_equal {{1-0 {f v1}} {3-0 {f v3}}} [lindex [r xreadgroup group g a streams s 0] 0 1]
+}
+
+test {XREADGROUP NOACK delivers without making pending entries} {
+    cg_fill s 3
+    r xgroup create s g 0
+    assert_equal 3 [llength [lindex [r xreadgroup group g a noack streams s >] 0 1]]
+    assert_equal {0 (nil) (nil) (nil)} [r xpending s g]
+    assert_equal {3-0 3 0 0 1} [cg_group_state s g]
+    assert_equal {a 0} [cg_consumers s g]
+    assert_equal {{s {}}} [r xreadgroup group g a noack streams s 0]
+    # NOACK anywhere among the options
+    r xadd s 4-0 f v4
+    assert_equal {{s {{4-0 {f v4}}}}} [r xreadgroup noack group g a count 5 streams s >]
+    assert_equal 0 [cg_group_field s g pending]
+}
+
+test {XREADGROUP COUNT: at most that many; 0 or negative means no limit} {
+    cg_fill s 5
+    r xgroup create s g 0
+    assert_equal {1-0} [cg_ids [lindex [r xreadgroup group g a count 1 streams s >] 0 1]]
+    assert_equal {2-0 3-0} [cg_ids [lindex [r xreadgroup group g a COUNT 2 streams s >] 0 1]]
+    assert_equal {4-0 5-0} [cg_ids [lindex [r xreadgroup group g a count 0 streams s >] 0 1]]
+    r xgroup setid s g 0
+    assert_equal 5 [llength [lindex [r xreadgroup group g b count -1 streams s >] 0 1]]
+    # the last COUNT wins
+    r xgroup setid s g 0
+    assert_equal 2 [llength [lindex [r xreadgroup group g b count 1 count 2 streams s >] 0 1]]
+}
+
+test {XREADGROUP of several streams: each with its own ID, only those with data} {
+    r del s1 s2 s3
+    r xadd s1 1-0 a 1
+    r xadd s2 1-0 b 1
+    r xadd s2 2-0 b 2
+    r xgroup create s3 g $ mkstream
+    foreach k {s1 s2} { r xgroup create $k g 0 }
+    assert_equal {{s1 {{1-0 {a 1}}}} {s2 {{1-0 {b 1}}}}} \
+        [r xreadgroup group g c count 1 streams s1 s2 s3 > > >]
+    assert_equal {{s2 {{2-0 {b 2}}}}} [r xreadgroup group g c streams s3 s1 s2 > > >]
+    # a history ID and > mixed: the history stream is always there
+    assert_equal {{s1 {{1-0 {a 1}}}} {s3 {}}} [r xreadgroup group g c streams s1 s2 s3 0 > 0]
+    assert_equal (nil) [r xreadgroup group g c streams s1 s2 > >]
+}
+
+test {XREADGROUP makes its consumer when it serves it: history, or new entries} {
+    r del s
+    r xgroup create s g $ mkstream
+    # > with nothing new serves nobody and makes no consumer
+    assert_equal (nil) [r xreadgroup group g early streams s >]
+    assert_equal {} [cg_consumers s g]
+    # a history read always serves, even an empty one
+    assert_equal {{s {}}} [r xreadgroup group g hist streams s 0]
+    assert_equal {hist 0} [cg_consumers s g]
+    r xadd s 1-0 a 1
+    assert_equal {{s {{1-0 {a 1}}}}} [r xreadgroup group g silent noack streams s >]
+    assert_equal (nil) [r xreadgroup group g late streams s >]
+    assert_equal {hist 0 silent 0} [cg_consumers s g]
+    assert_equal 2 [cg_group_field s g consumers]
+}
+
+test {XREADGROUP errors: NOGROUP, $, bad IDs, unbalanced streams, options} {
+    cg_fill s 1
+    r del nokey
+    r xgroup create s g 0
+    assert_error_equal [cg_nogroup_read s nog] {r xreadgroup group nog c streams s >}
+    assert_error_equal [cg_nogroup_read nokey g] {r xreadgroup group g c streams nokey >}
+    assert_error_equal [cg_nogroup_read nokey g] {r xreadgroup group g c streams s nokey > >}
+    assert_error_equal [cg_nogroup_read nokey g] {r xreadgroup group g c streams nokey 0}
+    assert_error_equal "ERR The \$ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The \$ ID would just return an empty result set." \
+        {r xreadgroup group g c streams s $}
+    assert_error_equal $::cg_badid {r xreadgroup group g c streams s bad}
+    assert_error_equal $::cg_badid {r xreadgroup group g c streams s 1-}
+    set unbalanced "ERR Unbalanced XREAD list of streams: for each stream key an ID or '\$' must be specified."
+    assert_error_equal $unbalanced {r xreadgroup group g c count 1 streams s}
+    assert_error_equal $unbalanced {r xreadgroup group g c streams s s >}
+    assert_error_equal $unbalanced {r xreadgroup count 1 streams s > x}
+    assert_error_equal "ERR value is not an integer or out of range" {r xreadgroup group g c count x streams s >}
+    assert_error_equal "ERR timeout is not an integer or out of range" {r xreadgroup group g c block x streams s >}
+    assert_error_equal "ERR timeout is negative" {r xreadgroup group g c block -1 streams s >}
+    assert_error_equal "ERR syntax error" {r xreadgroup group g c foo streams s >}
+    assert_error_equal "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead." \
+        {r xread group g c streams s >}
+    assert_arity_error xreadgroup {} {group} {group g} {group g c} {group g c streams} \
+        {group g c streams s} {streams s >} {group g streams s >}
+    # nothing was read by the failed calls
+    assert_equal {0-0 (nil) 1 0 0} [cg_group_state s g]
+}
+
+test {XREADGROUP on a key of another type is WRONGTYPE} {
+    r del str
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xreadgroup group g c streams str >}
+    assert_error_equal $::cg_wrongtype {r xreadgroup group g c streams str 0}
+}
+
+test {After SETID back, > delivers again and the pending entry moves to the reader, counted once} {
+    cg_fill s 2
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xreadgroup group g a streams s 0
+    assert_equal {{1-0 a 2} {2-0 a 2}} [cg_pel s g]
+    r xgroup setid s g 0
+    assert_equal {1-0} [cg_ids [lindex [r xreadgroup group g b count 1 streams s >] 0 1]]
+    assert_equal {{1-0 b 1} {2-0 a 2}} [cg_pel s g]
+    assert_equal {a 1 b 1} [cg_consumers s g]
+}
+
+test {Reply forms of XREADGROUP in RESP2 and RESP3} {
+    cg_fill s 1
+    r xgroup create s g 0
+    assert_equal "*1\r\n*2\r\n\$1\r\ns\r\n*1\r\n*2\r\n\$3\r\n1-0\r\n*2\r\n\$1\r\nf\r\n\$2\r\nv1\r\n" \
+        [raw_reply xreadgroup group g c streams s >]
+    assert_equal "*-1\r\n" [raw_reply xreadgroup group g c streams s >]
+    assert_equal "%1\r\n\$1\r\ns\r\n*1\r\n*2\r\n\$3\r\n1-0\r\n*2\r\n\$1\r\nf\r\n\$2\r\nv1\r\n" \
+        [raw_reply3 xreadgroup group g c streams s 0]
+    assert_equal "_\r\n" [raw_reply3 xreadgroup group g c streams s >]
+    r xdel s 1-0
+    assert_equal "%1\r\n\$1\r\ns\r\n*1\r\n*2\r\n\$3\r\n1-0\r\n_\r\n" \
+        [raw_reply3 xreadgroup group g c streams s 0]
+    assert_equal "%1\r\n\$1\r\ns\r\n*0\r\n" [raw_reply3 xreadgroup group g d streams s 0]
+}
+}
