@@ -457,3 +457,228 @@ test {Reply forms of XREADGROUP in RESP2 and RESP3} {
     assert_equal "%1\r\n\$1\r\ns\r\n*0\r\n" [raw_reply3 xreadgroup group g d streams s 0]
 }
 }
+
+# ------------------------------------------------- XREADGROUP BLOCK
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+test {XREADGROUP BLOCK waits on > and is served by an XADD} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    # the consumer is made when it is served, not while it waits
+    assert_equal {} [cg_consumers s g]
+    r xadd s 1-0 f v
+    assert_equal {{s {{1-0 {f v}}}}} [$rd read]
+    assert_equal {c 1} [cg_consumers s g]
+    assert_equal {{1-0 c 1}} [cg_pel s g]
+    assert_equal {1-0 1 0 1 1} [cg_group_state s g]
+    $rd close
+}
+
+test {A served client gets a map in RESP3; NOACK serves without a pending entry} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [blocked_client 3 1 xreadgroup group g c noack block 0 streams s >]
+    r xadd s 1-0 f v
+    assert_equal "%1\r\n\$1\r\ns\r\n*1\r\n*2\r\n\$3\r\n1-0\r\n*2\r\n\$1\r\nf\r\n\$1\r\nv\r\n" [$rd read_raw]
+    assert_equal 0 [cg_group_field s g pending]
+    $rd close
+}
+
+test {Clients waiting on one group are served first come first served, one entry each} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd1 [cg_blocked 1 group g c1 count 1 block 0 streams s >]
+    set rd2 [cg_blocked 2 group g c2 count 1 block 0 streams s >]
+    set rd3 [cg_blocked 3 group g c3 count 1 block 0 streams s >]
+    r xadd s 1-0 f 1
+    assert_equal {{s {{1-0 {f 1}}}}} [$rd1 read]
+    wait_for_blocked_clients_count 2
+    r xadd s 2-0 f 2
+    assert_equal {{s {{2-0 {f 2}}}}} [$rd2 read]
+    wait_for_blocked_clients_count 1
+    r xadd s 3-0 f 3
+    assert_equal {{s {{3-0 {f 3}}}}} [$rd3 read]
+    assert_equal {{1-0 c1 1} {2-0 c2 1} {3-0 c3 1}} [cg_pel s g]
+    cg_close $rd1 $rd2 $rd3
+}
+
+test {Each group waiting on a stream gets the same new entry} {
+    r del s
+    r xgroup create s g1 $ mkstream
+    r xgroup create s g2 $
+    set rd1 [cg_blocked 1 group g1 c block 0 streams s >]
+    set rd2 [cg_blocked 2 group g2 c block 0 streams s >]
+    r xadd s 1-0 f v
+    assert_equal {{s {{1-0 {f v}}}}} [$rd1 read]
+    assert_equal {{s {{1-0 {f v}}}}} [$rd2 read]
+    cg_close $rd1 $rd2
+}
+
+test {A client waiting on several streams is served from the one that got an entry} {
+    r del s1 s2
+    r xgroup create s1 g $ mkstream
+    r xgroup create s2 g $ mkstream
+    set rd [cg_blocked 1 group g c block 0 streams s1 s2 > >]
+    r xadd s2 1-0 x y
+    assert_equal {{s2 {{1-0 {x y}}}}} [$rd read]
+    assert_equal 0 [cg_group_field s1 g pending]
+    assert_equal 1 [cg_group_field s2 g pending]
+    $rd close
+}
+
+test {Served after EXEC: the client sees every entry of the transaction, up to COUNT} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd1 [cg_blocked 1 group g a block 0 streams s >]
+    r multi
+    r xadd s 1-0 f 1
+    r xadd s 2-0 f 2
+    r exec
+    assert_equal {{s {{1-0 {f 1}} {2-0 {f 2}}}}} [$rd1 read]
+    set rd2 [cg_blocked 1 group g b count 1 block 0 streams s >]
+    r multi
+    r xadd s 3-0 f 3
+    r xadd s 4-0 f 4
+    r exec
+    assert_equal {{s {{3-0 {f 3}}}}} [$rd2 read]
+    assert_equal {{1-0 a 1} {2-0 a 1} {3-0 b 1}} [cg_pel s g]
+    cg_close $rd1 $rd2
+}
+
+test {A history read with BLOCK does not block} {
+    cg_fill s 2
+    r xgroup create s g 0
+    r xreadgroup group g c count 1 streams s >
+    assert_equal {{s {{1-0 {f v1}}}}} [r xreadgroup group g c block 0 streams s 0]
+    assert_equal {{s {}}} [r xreadgroup group g other block 0 streams s 0]
+    # > with entries already there answers at once too
+    assert_equal {{s {{2-0 {f v2}}}}} [r xreadgroup group g c block 0 streams s >]
+    assert_equal 0 [server_info_field r blocked_clients]
+}
+
+test {XREADGROUP BLOCK refuses a missing key or group at once} {
+    r del s nokey
+    r xgroup create s g $ mkstream
+    assert_error_equal [cg_nogroup_read nokey g] {r xreadgroup group g c block 0 streams nokey >}
+    assert_error_equal [cg_nogroup_read s nog] {r xreadgroup group nog c block 0 streams s >}
+    assert_equal 0 [server_info_field r blocked_clients]
+}
+
+test {Timeouts: a null array in RESP2, a null in RESP3} {
+    r del s
+    r xgroup create s g $ mkstream
+    assert_equal "*-1\r\n" [raw_reply xreadgroup group g c block 10 streams s >]
+    assert_equal "_\r\n" [raw_reply3 xreadgroup group g c block 10 streams s >]
+    assert_equal 0 [server_info_field r blocked_clients]
+    assert_equal {} [cg_consumers s g]
+    r xadd s 1-0 f v
+    assert_equal 0 [cg_group_field s g pending]
+}
+
+test {Destroying the group a client waits on answers it NOGROUP} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r xgroup destroy s g
+    assert_error_equal "NOGROUP the consumer group this client was blocked on no longer exists" {$rd read}
+    assert_equal 0 [server_info_field r blocked_clients]
+    $rd close
+}
+
+test {Deleting the key, or setting it to another type, answers the waiting client UNBLOCKED} {
+    foreach how {{del s} {set s x} {flushdb} {unlink s}} {
+        r del s
+        r xgroup create s g $ mkstream
+        set rd [cg_blocked 1 group g c block 0 streams s >]
+        r {*}$how
+        assert_error_equal "UNBLOCKED the stream key no longer exists" {$rd read} $how
+        assert_equal 0 [server_info_field r blocked_clients]
+        $rd close
+    }
+}
+
+test {RENAME onto the waited key: served when the new stream has the group, else NOGROUP} {
+    r del s src
+    r xgroup create s g $ mkstream
+    r xadd src 1-0 f v
+    r xgroup create src g 0
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r rename src s
+    assert_equal {{s {{1-0 {f v}}}}} [$rd read]
+    $rd close
+    r del s src
+    r xgroup create s g $ mkstream
+    r xadd src 1-0 f v
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r rename src s
+    assert_error_equal "NOGROUP the consumer group this client was blocked on no longer exists" {$rd read}
+    $rd close
+}
+
+test {Writes that add no entry past the group's last ID serve nobody} {
+    r del s
+    r xadd s 1-0 f v
+    r xgroup create s g $
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r xgroup createconsumer s g other
+    r xdel s 1-0
+    r xtrim s maxlen 0
+    r xgroup setid s g 0
+    after 50
+    assert_equal 1 [server_info_field r blocked_clients]
+    r xadd s 2-0 f w
+    assert_equal {{s {{2-0 {f w}}}}} [$rd read]
+    $rd close
+}
+
+test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [redis_deferring_client]
+    $rd client id
+    set id [$rd read]
+    foreach how {{} timeout error} {
+        $rd xreadgroup group g c block 0 streams s >
+        wait_for_blocked_client_id $id
+        assert_equal 1 [r client unblock $id {*}$how] $how
+        if {$how eq "error"} {
+            assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
+        } else {
+            assert_equal "*-1\r\n" [$rd read_raw] $how
+        }
+    }
+    assert_equal 0 [r client unblock $id]
+    assert_equal 0 [server_info_field r blocked_clients]
+    r xadd s 1-0 f v
+    assert_equal 0 [cg_group_field s g pending]
+    $rd close
+}
+
+test {Inside MULTI, XREADGROUP BLOCK does not block: null when nothing is new} {
+    r del s
+    r xgroup create s g $ mkstream
+    set cmds {{xreadgroup group g c block 0 streams s >}}
+    assert_equal "*1\r\n*-1\r\n" [exec_reply_raw 2 $cmds]
+    assert_equal "*1\r\n_\r\n" [exec_reply_raw 3 $cmds]
+    r multi
+    r xadd s 1-0 f v
+    r xreadgroup group g c block 0 streams s >
+    assert_equal {1-0 {{s {{1-0 {f v}}}}}} [r exec]
+    assert_equal 0 [server_info_field r blocked_clients]
+}
+
+test {A client whose timeout passed is not served any more} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [redis_deferring_client]
+    $rd null_value (nil)
+    assert_equal {(nil) next} [pipeline_replies $rd {{xreadgroup group g c block 50 streams s >} {echo next}}]
+    r xadd s 1-0 f v
+    assert_equal 0 [cg_group_field s g pending]
+    assert_equal {{s {{1-0 {f v}}}}} [r xreadgroup group g c streams s >]
+    $rd close
+}
+}
