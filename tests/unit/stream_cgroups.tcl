@@ -682,3 +682,245 @@ test {A client whose timeout passed is not served any more} {
     $rd close
 }
 }
+
+# -------------------------------------------- XACK, XPENDING, XCLAIM
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+test {XACK counts the pending entries it removes; unknown and repeated IDs count nothing} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a count 3 streams s >
+    r xreadgroup group g b streams s >
+    assert_equal 1 [r xack s g 1-0]
+    assert_equal 0 [r xack s g 1-0]
+    assert_equal 2 [r xack s g 2-0 4-0 2-0 9-0 4]
+    assert_equal {{3-0 a 1} {5-0 b 1}} [cg_pel s g]
+    assert_equal {a 1 b 1} [cg_consumers s g]
+    # a missing group or key is no error, just nothing acknowledged
+    assert_equal 0 [r xack s nog 3-0]
+    assert_equal 0 [r xack nokey g 3-0]
+    # acknowledging leaves the entries in the stream and the consumer in the group
+    assert_equal 2 [r xack s g 3-0 5-0]
+    assert_equal 5 [r xlen s]
+    assert_equal {a 0 b 0} [cg_consumers s g]
+}
+
+test {XACK checks every ID before it acknowledges any} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_error_equal $::cg_badid {r xack s g 1-0 2-0 bad}
+    assert_error_equal $::cg_badid {r xack s g 1-0 -}
+    assert_equal {{1-0 a 1} {2-0 a 1} {3-0 a 1}} [cg_pel s g]
+    assert_arity_error xack {} {s} {s g}
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xack str g 1-0}
+}
+
+test {XPENDING summary: count, smallest and greatest ID, each consumer's count} {
+    cg_fill s 6
+    r xgroup create s g 0
+    assert_equal {0 (nil) (nil) (nil)} [r xpending s g]
+    r xreadgroup group g b count 2 streams s >
+    r xreadgroup group g a count 3 streams s >
+    r xreadgroup group g c noack streams s >
+    r xgroup createconsumer s g idle
+    assert_equal {5 1-0 5-0 {{a 3} {b 2}}} [r xpending s g]
+    assert_equal "*4\r\n:5\r\n\$3\r\n1-0\r\n\$3\r\n5-0\r\n*2\r\n*2\r\n\$1\r\na\r\n\$1\r\n3\r\n*2\r\n\$1\r\nb\r\n\$1\r\n2\r\n" \
+        [raw_reply xpending s g]
+    r xgroup create s empty 0
+    assert_equal "*4\r\n:0\r\n\$-1\r\n\$-1\r\n*-1\r\n" [raw_reply xpending s empty]
+    assert_equal "*4\r\n:0\r\n_\r\n_\r\n_\r\n" [raw_reply3 xpending s empty]
+}
+
+test {XPENDING extended: start, end, count and consumer; exclusive bounds} {
+    cg_fill s 6
+    r xgroup create s g 0
+    r xreadgroup group g a count 2 streams s >
+    r xreadgroup group g b count 2 streams s >
+    r xreadgroup group g a streams s >
+    assert_equal {{1-0 a 1} {2-0 a 1} {3-0 b 1} {4-0 b 1} {5-0 a 1} {6-0 a 1}} [cg_pel s g]
+    assert_equal {{3-0 b 1} {4-0 b 1}} [cg_pel s g b]
+    assert_equal {} [cg_pel s g nobody]
+    set got {}
+    foreach e [r xpending s g 2-0 5 2] { lappend got [lindex $e 0] }
+    assert_equal {2-0 3-0} $got
+    set got {}
+    foreach e [r xpending s g (2-0 (5-0 10] { lappend got [lindex $e 0] }
+    assert_equal {3-0 4-0} $got
+    set got {}
+    foreach e [r xpending s g - + 10 a] { lappend got [lindex $e 0] }
+    assert_equal {1-0 2-0 5-0 6-0} $got
+    assert_equal {} [r xpending s g - + 0]
+    assert_equal {} [r xpending s g - + -1]
+    assert_equal {} [r xpending s g 7 + 10]
+    assert_equal {} [r xpending s g 5 3 10]
+    # each entry: ID, consumer, idle milliseconds, deliveries
+    lassign [lindex [r xpending s g - + 1] 0] id consumer idle count
+    assert_equal {1-0 a 1} [list $id $consumer $count]
+    assert_morethan_equal $idle 0
+}
+
+test {XPENDING IDLE keeps the entries idle at least that long} {
+    cg_fill s 4
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xclaim s g a 0 2-0 4-0 idle 1000000 justid
+    set got {}
+    foreach e [r xpending s g idle 500000 - + 10] {
+        lappend got [lindex $e 0]
+        assert_morethan_equal [lindex $e 2] 1000000
+    }
+    assert_equal {2-0 4-0} $got
+    assert_equal 4 [llength [r xpending s g idle 0 - + 10]]
+    assert_equal {4-0} [cg_ids [r xpending s g IDLE 500000 3 + 10 a]]
+    assert_equal {} [r xpending s g idle 500000 - + 10 b]
+    assert_equal {} [r xpending s g idle 5000000 - + 10]
+}
+
+test {XPENDING errors} {
+    cg_fill s 2
+    r xgroup create s g 0
+    r del nokey
+    assert_error_equal [cg_nogroup s nog] {r xpending s nog}
+    assert_error_equal [cg_nogroup nokey g] {r xpending nokey g}
+    assert_error_equal [cg_nogroup nokey g] {r xpending nokey g - + 10}
+    assert_error_equal "ERR syntax error" {r xpending s g - +}
+    assert_error_equal "ERR syntax error" {r xpending s g -}
+    assert_error_equal "ERR syntax error" {r xpending s g idle 10 - +}
+    assert_error_equal "ERR value is not an integer or out of range" {r xpending s g - + x}
+    assert_error_equal "ERR value is not an integer or out of range" {r xpending s g idle x - + 10}
+    assert_error_equal "ERR value is not an integer or out of range" {r xpending s g idle - + 10}
+    assert_error_equal $::cg_badid {r xpending s g bad + 10}
+    assert_error_equal $::cg_badid {r xpending s g - bad 10}
+    assert_arity_error xpending {} {s}
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xpending str g}
+    assert_error_equal $::cg_wrongtype {r xpending str g - + 10}
+}
+
+test {XPENDING extended in RESP2 and RESP3} {
+    cg_fill s 1
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_match "\*1\r\n\*4\r\n\$3\r\n1-0\r\n\$1\r\na\r\n:*\r\n:1\r\n" [raw_reply xpending s g - + 10]
+    assert_match "\*1\r\n\*4\r\n\$3\r\n1-0\r\n\$1\r\na\r\n:*\r\n:1\r\n" [raw_reply3 xpending s g - + 10]
+    assert_equal "*0\r\n" [raw_reply3 xpending s g - + 10 nobody]
+}
+
+test {XCLAIM moves pending entries to a consumer, counts a delivery, returns the entries} {
+    cg_fill s 4
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_equal {{1-0 {f v1}} {3-0 {f v3}}} [r xclaim s g b 0 1-0 3-0]
+    assert_equal {{1-0 b 2} {2-0 a 1} {3-0 b 2} {4-0 a 1}} [cg_pel s g]
+    assert_equal {a 2 b 2} [cg_consumers s g]
+    # claiming an entry one already owns counts another delivery
+    assert_equal {{1-0 {f v1}}} [r xclaim s g b 0 1-0]
+    assert_equal {1-0 b 3} [lindex [cg_pel s g] 0]
+    # IDs that are not pending are left out
+    assert_equal {{2-0 {f v2}}} [r xclaim s g c 0 9-0 2-0 0-1]
+    assert_equal {a 1 b 2 c 1} [cg_consumers s g]
+}
+
+test {XCLAIM min-idle-time: only entries idle at least that long are claimed} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xclaim s g a 0 2-0 idle 1000000 justid
+    assert_equal {2-0} [r xclaim s g b 500000 1-0 2-0 3-0 justid]
+    assert_equal {} [r xclaim s g b 500000 1-0 2-0 3-0]
+    assert_equal {{1-0 a 1} {2-0 b 1} {3-0 a 1}} [cg_pel s g]
+    # the claim made it fresh again
+    assert_equal {} [r xclaim s g c 500000 2-0]
+    # no consumer is made by a claim that takes nothing
+    assert_equal {a 2 b 1} [cg_consumers s g]
+}
+
+test {XCLAIM IDLE and TIME set the idle time, RETRYCOUNT the deliveries, JUSTID counts none} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_equal {1-0} [r xclaim s g b 0 1-0 justid]
+    assert_equal {{1-0 b 1}} [cg_pel s g b]
+    r xclaim s g b 0 1-0 retrycount 7
+    assert_equal {{1-0 b 7}} [cg_pel s g b]
+    r xclaim s g b 0 1-0 retrycount 3 justid
+    assert_equal {{1-0 b 3}} [cg_pel s g b]
+    r xclaim s g b 0 2-0 idle 2000000 retrycount 0
+    lassign [lindex [r xpending s g 2-0 2-0 1] 0] id consumer idle count
+    assert_equal {2-0 b 0} [list $id $consumer $count]
+    assert_morethan_equal $idle 2000000
+    set t [expr {[clock milliseconds] - 3000000}]
+    r xclaim s g c 0 3-0 time $t justid
+    lassign [lindex [r xpending s g 3-0 3-0 1] 0] id consumer idle count
+    assert_equal {3-0 c 1} [list $id $consumer $count]
+    assert_morethan_equal $idle 3000000
+    # and min-idle-time sees what IDLE and TIME set
+    assert_equal {2-0 3-0} [r xclaim s g d 1500000 1-0 2-0 3-0 justid]
+}
+
+test {XCLAIM FORCE makes a pending entry for an entry of the stream nobody had} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a count 1 streams s >
+    assert_equal {} [r xclaim s g b 0 2-0]
+    # made with one delivery, and the claim counts another (not with JUSTID)
+    assert_equal {{2-0 {f v2}}} [r xclaim s g b 0 2-0 force]
+    assert_equal {{1-0 a 1} {2-0 b 2}} [cg_pel s g]
+    # not for an ID the stream does not have
+    assert_equal {} [r xclaim s g b 0 9-0 force]
+    assert_equal {3-0} [r xclaim s g c 0 3-0 force justid]
+    assert_equal {{1-0 a 1} {2-0 b 2} {3-0 c 1}} [cg_pel s g]
+    # the group's last ID does not move
+    assert_equal 1-0 [cg_group_field s g last-delivered-id]
+}
+
+test {XCLAIM LASTID moves the group's last-delivered-id forward only} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a count 3 streams s >
+    r xclaim s g b 0 1-0 lastid 4-0 justid
+    assert_equal {4-0 3 2 3 2} [cg_group_state s g]
+    r xclaim s g b 0 1-0 lastid 2-0 justid
+    assert_equal 4-0 [cg_group_field s g last-delivered-id]
+    assert_equal {{s {{5-0 {f v5}}}}} [r xreadgroup group g c streams s >]
+}
+
+test {XCLAIM drops deleted entries from the pending list and leaves them out} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xdel s 2-0
+    assert_equal {{1-0 {f v1}} {3-0 {f v3}}} [r xclaim s g b 0 1-0 2-0 3-0]
+    assert_equal {{1-0 b 2} {3-0 b 2}} [cg_pel s g]
+    r xdel s 3-0
+    assert_equal {1-0} [r xclaim s g c 0 1-0 3-0 justid]
+    assert_equal {{1-0 c 2}} [cg_pel s g]
+    assert_equal {b 0 c 1} [lrange [cg_consumers s g] 2 end]
+}
+
+test {XCLAIM errors} {
+    cg_fill s 1
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r del nokey
+    assert_error_equal [cg_nogroup s nog] {r xclaim s nog b 0 1-0}
+    assert_error_equal [cg_nogroup nokey g] {r xclaim nokey g b 0 1-0}
+    assert_error_equal "ERR Invalid min-idle-time argument for XCLAIM" {r xclaim s g b x 1-0}
+    assert_error_equal "ERR Unrecognized XCLAIM option 'bad'" {r xclaim s g b 0 bad}
+    assert_error_equal "ERR Unrecognized XCLAIM option 'foo'" {r xclaim s g b 0 1-0 foo}
+    assert_error_equal "ERR Unrecognized XCLAIM option 'idle'" {r xclaim s g b 0 1-0 idle}
+    assert_error_equal "ERR Invalid IDLE option argument for XCLAIM" {r xclaim s g b 0 1-0 idle x}
+    assert_error_equal "ERR Invalid TIME option argument for XCLAIM" {r xclaim s g b 0 1-0 time x}
+    assert_error_equal "ERR Invalid RETRYCOUNT option argument for XCLAIM" {r xclaim s g b 0 1-0 retrycount x}
+    assert_error_equal $::cg_badid {r xclaim s g b 0 1-0 lastid bad}
+    assert_arity_error xclaim {} {s} {s g} {s g b} {s g b 0}
+    # nothing was claimed by the failed calls
+    assert_equal {{1-0 a 1}} [cg_pel s g]
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xclaim str g b 0 1-0}
+}
+}
