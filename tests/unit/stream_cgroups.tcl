@@ -924,3 +924,113 @@ test {XCLAIM errors} {
     assert_error_equal $::cg_wrongtype {r xclaim str g b 0 1-0}
 }
 }
+
+# ------------------------------------------------------- XAUTOCLAIM
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+test {XAUTOCLAIM claims the idle entries from a start ID: cursor, entries, deleted IDs} {
+    cg_fill s 4
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xclaim s g a 0 2-0 3-0 idle 1000000 justid
+    assert_equal {0-0 {{2-0 {f v2}} {3-0 {f v3}}} {}} [r xautoclaim s g b 500000 0]
+    assert_equal {{1-0 a 1} {2-0 b 2} {3-0 b 2} {4-0 a 1}} [cg_pel s g]
+    assert_equal {a 2 b 2} [cg_consumers s g]
+    # min-idle-time 0 takes all, from the start ID on
+    assert_equal {0-0 {{3-0 {f v3}} {4-0 {f v4}}} {}} [r xautoclaim s g c 0 3-0]
+    assert_equal {0-0 {{4-0 {f v4}}} {}} [r xautoclaim s g c 0 (3-0]
+    assert_equal {0-0 {} {}} [r xautoclaim s g c 0 5-0]
+}
+
+test {XAUTOCLAIM COUNT pages through the pending list with its cursor} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_equal {3-0 {{1-0 {f v1}} {2-0 {f v2}}} {}} [r xautoclaim s g b 0 0 count 2]
+    assert_equal {5-0 {{3-0 {f v3}} {4-0 {f v4}}} {}} [r xautoclaim s g b 0 3-0 count 2]
+    assert_equal {0-0 {{5-0 {f v5}}} {}} [r xautoclaim s g b 0 5-0 count 2]
+    assert_equal {b 5} [lrange [cg_consumers s g] 2 end]
+    # without COUNT, at most 100 a call
+    cg_fill s 150
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    lassign [r xautoclaim s g b 0 0] cursor claimed deleted
+    assert_equal 101-0 $cursor
+    assert_equal 100 [llength $claimed]
+    lassign [r xautoclaim s g b 0 $cursor] cursor claimed deleted
+    assert_equal {0-0 50} [list $cursor [llength $claimed]]
+}
+
+test {XAUTOCLAIM looks at no more than ten times COUNT pending entries a call} {
+    cg_fill s 30
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xclaim s g a 0 25-0 idle 1000000 justid
+    # COUNT 1: ten fresh entries looked at, none taken, the cursor after them
+    assert_equal {11-0 {} {}} [r xautoclaim s g b 500000 0 count 1]
+    assert_equal {21-0 {} {}} [r xautoclaim s g b 500000 11-0 count 1]
+    assert_equal {26-0 {{25-0 {f v25}}} {}} [r xautoclaim s g b 500000 21-0 count 1]
+    assert_equal {0-0 {} {}} [r xautoclaim s g b 500000 26-0 count 1]
+    assert_equal {{25-0 b 2}} [cg_pel s g b]
+}
+
+test {XAUTOCLAIM JUSTID returns IDs and counts no delivery} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    assert_equal {0-0 {1-0 2-0 3-0} {}} [r xautoclaim s g b 0 0 justid]
+    assert_equal {{1-0 b 1} {2-0 b 1} {3-0 b 1}} [cg_pel s g]
+    assert_equal {0-0 {2-0 3-0} {}} [r xautoclaim s g c 0 2 JUSTID count 5]
+    assert_equal {{1-0 b 1} {2-0 c 1} {3-0 c 1}} [cg_pel s g]
+}
+
+test {XAUTOCLAIM drops deleted entries from the pending list and reports their IDs} {
+    cg_fill s 5
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xdel s 2-0 4-0
+    assert_equal {0-0 {{1-0 {f v1}} {3-0 {f v3}} {5-0 {f v5}}} {2-0 4-0}} [r xautoclaim s g b 0 0]
+    assert_equal {{1-0 b 2} {3-0 b 2} {5-0 b 2}} [cg_pel s g]
+    assert_equal {a 0 b 3} [cg_consumers s g]
+    # a deleted entry takes its share of COUNT
+    r xdel s 1-0
+    assert_equal {5-0 {{3-0 {f v3}}} 1-0} [r xautoclaim s g c 0 0 count 2]
+    r xdel s 5-0
+    assert_equal {0-0 {} 5-0} [r xautoclaim s g c 0 5-0 justid]
+    assert_equal {{3-0 c 3}} [cg_pel s g]
+}
+
+test {XAUTOCLAIM in RESP2 and RESP3} {
+    cg_fill s 2
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r xdel s 2-0
+    assert_equal "*3\r\n\$3\r\n0-0\r\n*1\r\n*2\r\n\$3\r\n1-0\r\n*2\r\n\$1\r\nf\r\n\$2\r\nv1\r\n*1\r\n\$3\r\n2-0\r\n" \
+        [raw_reply xautoclaim s g b 0 0]
+    assert_equal "*3\r\n\$3\r\n0-0\r\n*1\r\n\$3\r\n1-0\r\n*0\r\n" [raw_reply3 xautoclaim s g b 0 0 justid]
+}
+
+test {XAUTOCLAIM errors and COUNT limits} {
+    cg_fill s 1
+    r xgroup create s g 0
+    r xreadgroup group g a streams s >
+    r del nokey
+    assert_error_equal [cg_nogroup s nog] {r xautoclaim s nog b 0 0}
+    assert_error_equal [cg_nogroup nokey g] {r xautoclaim nokey g b 0 0}
+    assert_error_equal "ERR Invalid min-idle-time argument for XAUTOCLAIM" {r xautoclaim s g b x 0}
+    assert_error_equal $::cg_badid {r xautoclaim s g b 0 bad}
+    foreach n {0 -1 x 576460752303423488 9223372036854775807 9223372036854775808} {
+        assert_error_equal "ERR COUNT must be > 0" {r xautoclaim s g b 0 0 count $n} $n
+    }
+    assert_error_equal "ERR syntax error" {r xautoclaim s g b 0 0 foo}
+    assert_error_equal "ERR syntax error" {r xautoclaim s g b 0 0 justid foo}
+    assert_error_equal "ERR syntax error" {r xautoclaim s g b 0 0 count}
+    assert_arity_error xautoclaim {} {s} {s g} {s g b} {s g b 0}
+    assert_equal {{1-0 a 1}} [cg_pel s g]
+    assert_equal {0-0 1-0 {}} [r xautoclaim s g b 0 0 count 1000 justid]
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xautoclaim str g b 0 0}
+}
+}
