@@ -1034,3 +1034,199 @@ test {XAUTOCLAIM errors and COUNT limits} {
     assert_error_equal $::cg_wrongtype {r xautoclaim str g b 0 0}
 }
 }
+
+# ---------------------------------------------------------------- XINFO
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+test {XINFO GROUPS: name, consumers, pending, last-delivered-id, entries-read, lag} {
+    cg_fill s 5
+    r xgroup create s g1 0
+    r xgroup create s g2 $
+    r xreadgroup group g1 a count 2 streams s >
+    r xreadgroup group g1 b count 1 streams s >
+    assert_equal {{name g1 consumers 2 pending 3 last-delivered-id 3-0 entries-read 3 lag 2} {name g2 consumers 0 pending 0 last-delivered-id 5-0 entries-read (nil) lag 0}} \
+        [r xinfo groups s]
+    r xack s g1 1-0
+    r xadd s 6-0 f v6
+    assert_equal {3-0 3 3 2 2} [cg_group_state s g1]
+    # g2's entries-read is unknown and its last ID is inside the stream
+    assert_equal {5-0 (nil) (nil) 0 0} [cg_group_state s g2]
+    # an empty stream, and a stream without groups
+    r del e
+    r xgroup create e g $ mkstream
+    assert_equal {{name g consumers 0 pending 0 last-delivered-id 0-0 entries-read (nil) lag 0}} [r xinfo groups e]
+    r del n
+    r xadd n 1-0 a b
+    assert_equal {} [r xinfo groups n]
+}
+
+test {Lag: counted from entries-read while no deleted entry lies after the group's last ID} {
+    cg_fill s 6
+    r xgroup create s g 0
+    r xreadgroup group g c count 3 streams s >
+    assert_equal {3-0 3 3} [lrange [cg_group_state s g] 0 2]
+    # a deletion before the last ID changes nothing
+    r xdel s 2-0
+    assert_equal {3-0 3 3} [lrange [cg_group_state s g] 0 2]
+    # one after it makes the lag unknown
+    r xdel s 5-0
+    assert_equal {3-0 3 (nil)} [lrange [cg_group_state s g] 0 2]
+    # until the group has read past it
+    r xreadgroup group g c streams s >
+    assert_equal {6-0 6 0} [lrange [cg_group_state s g] 0 2]
+    r xadd s 7-0 f v7
+    assert_equal {6-0 6 1} [lrange [cg_group_state s g] 0 2]
+}
+
+test {Lag of a group whose entries-read is unknown: worked out where the stream allows} {
+    cg_fill s 5
+    r xgroup create s at0 0
+    r xgroup create s atfirst 1-0
+    r xgroup create s atmid 3-0
+    r xgroup create s atend $
+    assert_equal {(nil) 5} [lrange [cg_group_state s at0] 1 2]
+    assert_equal {(nil) 4} [lrange [cg_group_state s atfirst] 1 2]
+    assert_equal {(nil) (nil)} [lrange [cg_group_state s atmid] 1 2]
+    assert_equal {(nil) 0} [lrange [cg_group_state s atend] 1 2]
+    # trimming keeps the count of entries ever added: the groups before
+    # the first entry can still be worked out
+    r xtrim s maxlen 3
+    assert_equal {(nil) 3} [lrange [cg_group_state s at0] 1 2]
+    assert_equal {(nil) 3} [lrange [cg_group_state s atfirst] 1 2]
+    assert_equal {(nil) 2} [lrange [cg_group_state s atmid] 1 2]
+    # a deleted entry in the stream: only the end is known
+    r xdel s 4-0
+    assert_equal {(nil) (nil)} [lrange [cg_group_state s at0] 1 2]
+    assert_equal {(nil) (nil)} [lrange [cg_group_state s atmid] 1 2]
+    assert_equal {(nil) 0} [lrange [cg_group_state s atend] 1 2]
+}
+
+test {Lag after XSETID with ENTRIESADDED and MAXDELETEDID} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xreadgroup group g c count 1 streams s >
+    assert_equal {1-0 1 2} [lrange [cg_group_state s g] 0 2]
+    r xsetid s 3-0 entriesadded 10
+    assert_equal {1-0 1 9} [lrange [cg_group_state s g] 0 2]
+    r xsetid s 3-0 entriesadded 10 maxdeletedid 2-0
+    assert_equal {1-0 1 (nil)} [lrange [cg_group_state s g] 0 2]
+    r xsetid s 9-0
+    r xgroup create s end $
+    assert_equal {9-0 (nil) 0} [lrange [cg_group_state s end] 0 2]
+    # reading over a deleted ID loses the counter
+    r xreadgroup group g c streams s >
+    assert_equal {3-0 (nil) (nil)} [lrange [cg_group_state s g] 0 2]
+}
+
+test {XGROUP SETID ENTRIESREAD: an exact lag unless a deleted ID lies at or after the group's} {
+    cg_fill s 6
+    r xgroup create s g 0
+    r xgroup setid s g 2-0 entriesread 2
+    assert_equal {2-0 2 4} [lrange [cg_group_state s g] 0 2]
+    r xdel s 5-0
+    r xgroup setid s g 2-0
+    assert_equal {2-0 (nil) (nil)} [lrange [cg_group_state s g] 0 2]
+    r xgroup setid s g 2-0 entriesread 2
+    assert_equal {2-0 2 (nil)} [lrange [cg_group_state s g] 0 2]
+    r xgroup setid s g 5-0 entriesread 5
+    assert_equal {5-0 5 (nil)} [lrange [cg_group_state s g] 0 2]
+    r xgroup setid s g 6-0 entriesread 6
+    assert_equal {6-0 6 0} [lrange [cg_group_state s g] 0 2]
+    r xadd s 7-0 f v7
+    assert_equal {6-0 6 1} [lrange [cg_group_state s g] 0 2]
+}
+
+test {XINFO CONSUMERS: name, pending and idle of each consumer, by name} {
+    cg_fill s 4
+    r xgroup create s g 0
+    r xgroup createconsumer s g zed
+    r xreadgroup group g bob count 3 streams s >
+    r xreadgroup group g al streams s >
+    set cs [r xinfo consumers s g]
+    assert_equal {al bob zed} [lmap c $cs {dict get $c name}]
+    assert_equal {1 3 0} [lmap c $cs {dict get $c pending}]
+    foreach c $cs {
+        assert_equal {name pending idle} [dict keys $c]
+        assert_morethan_equal [dict get $c idle] 0
+    }
+    r xack s g 1-0
+    r xclaim s g zed 0 2-0
+    assert_equal {al 1 bob 1 zed 1} [cg_consumers s g]
+    r xgroup create s empty 0
+    assert_equal {} [r xinfo consumers s empty]
+}
+
+test {XINFO GROUPS and CONSUMERS errors, wrong type and arity} {
+    cg_fill s 1
+    r xgroup create s g 0
+    r del nokey
+    assert_error_equal "ERR no such key" {r xinfo groups nokey}
+    assert_error_equal "ERR no such key" {r xinfo consumers nokey g}
+    assert_error_equal [cg_nogroup_xgroup s nog] {r xinfo consumers s nog}
+    r set str x
+    assert_error_equal $::cg_wrongtype {r xinfo groups str}
+    assert_error_equal $::cg_wrongtype {r xinfo consumers str g}
+    assert_error_equal "ERR wrong number of arguments for 'xinfo|groups' command" {r xinfo groups}
+    assert_error_equal "ERR wrong number of arguments for 'xinfo|groups' command" {r xinfo groups s x}
+    assert_error_equal "ERR wrong number of arguments for 'xinfo|consumers' command" {r xinfo consumers s}
+    assert_error_equal "ERR wrong number of arguments for 'xinfo|consumers' command" {r xinfo consumers s g x}
+    assert_error_equal "ERR unknown subcommand 'foo'. Try XINFO HELP." {r xinfo foo}
+}
+
+test {XINFO GROUPS and CONSUMERS in RESP2 and RESP3} {
+    cg_fill s 1
+    r xgroup create s g $
+    set grp "\$4\r\nname\r\n\$1\r\ng\r\n\$9\r\nconsumers\r\n:0\r\n\$7\r\npending\r\n:0\r\n\$17\r\nlast-delivered-id\r\n\$3\r\n1-0\r\n\$12\r\nentries-read\r\n"
+    assert_equal "*1\r\n*12\r\n$grp\$-1\r\n\$3\r\nlag\r\n:0\r\n" [raw_reply xinfo groups s]
+    assert_equal "*1\r\n%6\r\n${grp}_\r\n\$3\r\nlag\r\n:0\r\n" [raw_reply3 xinfo groups s]
+    r xgroup createconsumer s g c
+    assert_match "\*1\r\n\*6\r\n\$4\r\nname\r\n\$1\r\nc\r\n\$7\r\npending\r\n:0\r\n\$4\r\nidle\r\n:*\r\n" \
+        [raw_reply xinfo consumers s g]
+    assert_match "\*1\r\n%3\r\n\$4\r\nname\r\n\$1\r\nc\r\n\$7\r\npending\r\n:0\r\n\$4\r\nidle\r\n:*\r\n" \
+        [raw_reply3 xinfo consumers s g]
+}
+
+test {XINFO STREAM FULL: each group with its pending entries and consumers} {
+    cg_fill s 3
+    r xgroup create s g 0
+    r xgroup create s quiet $
+    r xgroup createconsumer s g nobody
+    r xreadgroup group g a count 2 streams s >
+    set t [expr {[clock milliseconds] - 5000000}]
+    r xclaim s g b 0 2-0 time $t retrycount 4 justid
+    set full [r xinfo stream s full]
+    set groups [dict get $full groups]
+    assert_equal 2 [llength $groups]
+    set g [lindex $groups 0]
+    assert_equal {name last-delivered-id entries-read lag pel-count pending consumers} [dict keys $g]
+    assert_equal {g 2-0 2 1 2} [lrange [dict values $g] 0 4]
+    lassign [dict get $g pending] p1 p2
+    assert_equal {1-0 a 1} [list [lindex $p1 0] [lindex $p1 1] [lindex $p1 3]]
+    assert_morethan [lindex $p1 2] $t
+    assert_equal [list 2-0 b $t 4] $p2
+    set cs [dict get $g consumers]
+    assert_equal {a b nobody} [lmap c $cs {dict get $c name}]
+    foreach c $cs {
+        assert_equal {name seen-time pel-count pending} [dict keys $c]
+    }
+    lassign $cs ca cb cn
+    assert_equal 1 [dict get $ca pel-count]
+    assert_equal {1-0} [lmap p [dict get $ca pending] {lindex $p 0}]
+    assert_equal [list [list 2-0 $t 4]] [dict get $cb pending]
+    assert_equal {0 {}} [list [dict get $cn pel-count] [dict get $cn pending]]
+    assert_equal {name quiet last-delivered-id 3-0 entries-read (nil) lag 0 pel-count 0 pending {} consumers {}} \
+        [lindex $groups 1]
+    # COUNT limits the pending entries shown per group and per consumer
+    set g [lindex [dict get [r xinfo stream s full count 1] groups] 0]
+    assert_equal 2 [dict get $g pel-count]
+    assert_equal 1 [llength [dict get $g pending]]
+    # a stream without groups has an empty list
+    r del n
+    r xadd n 1-0 a b
+    assert_equal {} [dict get [r xinfo stream n full] groups]
+    assert_equal 0 [dict get [r xinfo stream n] groups]
+    assert_equal 2 [dict get [r xinfo stream s] groups]
+}
+}
