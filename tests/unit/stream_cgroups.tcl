@@ -1230,3 +1230,75 @@ test {XINFO STREAM FULL: each group with its pending entries and consumers} {
     assert_equal 2 [dict get [r xinfo stream s] groups]
 }
 }
+
+# ----------------------------------------------------- events, WATCH
+
+start_server {tags {stream_cgroups}} {
+r null_value (nil)
+
+test {Keyspace events of consumer groups, in order} {
+    r del s
+    set ev [keyspace_events_of KEA {
+        r xgroup create s g $ mkstream
+        r xadd s 1-0 a 1
+        r xadd s 2-0 a 2
+        r xgroup createconsumer s g c
+        r xgroup createconsumer s g c
+        r xreadgroup group g c2 streams s >
+        r xreadgroup group g c3 streams s >
+        r xclaim s g c4 0 1-0
+        r xclaim s g c5 0 2-0 justid
+        r xautoclaim s g c6 0 0
+        r xack s g 1-0
+        r xpending s g
+        r xgroup setid s g 0
+        r xgroup delconsumer s g c
+        r xgroup delconsumer s g nobody
+        r xgroup destroy s g
+        r xgroup destroy s g
+        r xgroup create s g2 0
+        r xreadgroup group g2 c streams s >
+        r xdel s 1-0
+        r xclaim s g2 c9 0 1-0
+        r xclaim s g2 c9 0 2-0 lastid 5-0
+    }]
+    # consumers made by XREADGROUP (c2; not c3, who got nothing), XCLAIM and
+    # XAUTOCLAIM are announced; XACK, XPENDING, XCLAIM itself, a DELCONSUMER
+    # or DESTROY of nothing are not
+    assert_equal {{s xgroup-create} {s xadd} {s xadd} {s xgroup-createconsumer} {s xgroup-createconsumer} {s xgroup-createconsumer} {s xgroup-createconsumer} {s xgroup-createconsumer} {s xgroup-setid} {s xgroup-delconsumer} {s xgroup-destroy} {s xgroup-create} {s xgroup-createconsumer} {s xdel} {s xgroup-createconsumer}} $ev
+}
+
+test {The events of groups are in the t class only} {
+    r del s
+    set ev [keyspace_events_of Kg {
+        r xgroup create s g $ mkstream
+        r xgroup createconsumer s g c
+        r del s
+    }]
+    assert_equal {{s del}} $ev
+    r del s
+    set ev [keyspace_events_of Kt {
+        r xgroup create s g $ mkstream
+        r xgroup setid s g $
+        r xgroup destroy s g
+    }]
+    assert_equal {{s xgroup-create} {s xgroup-setid} {s xgroup-destroy}} $ev
+}
+
+test {WATCH: making the stream with MKSTREAM aborts EXEC, group commands on it do not} {
+    assert_equal 1 [watch_aborts {} {xgroup create k g $ mkstream}]
+    set setup {{xadd k 1-0 f v} {xadd k 2-0 f v} {xgroup create k g 0}
+               {xreadgroup group g a count 1 streams k >}}
+    foreach cmd {
+        {xgroup create k g2 0} {xgroup setid k g 0} {xgroup destroy k g}
+        {xgroup createconsumer k g b} {xgroup delconsumer k g a}
+        {xreadgroup group g b streams k >} {xreadgroup group g a streams k 0}
+        {xack k g 1-0} {xclaim k g b 0 1-0} {xclaim k g b 0 1-0 lastid 5-0}
+        {xautoclaim k g b 0 0} {xpending k g - + 10} {xinfo groups k}
+    } {
+        assert_equal 0 [watch_aborts $setup $cmd] $cmd
+    }
+    assert_equal 1 [watch_aborts $setup {xadd k 3-0 f v}]
+    assert_equal 1 [watch_aborts $setup {del k}]
+}
+}
