@@ -1302,3 +1302,350 @@ test {WATCH: making the stream with MKSTREAM aborts EXEC, group commands on it d
     assert_equal 1 [watch_aborts $setup {del k}]
 }
 }
+
+# ------------------------------------------------------------ durability
+# redis-kv only (tags redis-kv-only needs:own-server): these tests start
+# their own servers with spawn_durable_server (appendfsync always, no
+# automatic compaction) and signal only those PIDs.  They skip themselves
+# when the server under test has no redis_kv_version in INFO server (a
+# real Redis).  To check the tests themselves, CG_DUR_ON_REDIS=1 runs them
+# against redis-server with appendonly yes and appendfsync always (BACKUP
+# RESTORE and utils/redis-kv-check are left out there).  Redis 7.0.15's
+# AOF does not keep group state exactly (history reads lose their
+# delivery counts, XREADGROUP loses entries-read), so in that mode each
+# restart is preceded by a BGREWRITEAOF (cg_dur_settle); the consumer
+# test, which needs no exact counters, runs as it is.
+
+set ::cg_dur_skip ""
+set ::cg_dur_kv 1
+proc cg_dur_require {} {
+    if {$::cg_dur_skip ne ""} { skip $::cg_dur_skip }
+}
+
+# A durable server of our own on DIR (a fresh temp dir by default).
+proc cg_dur_start {{dir ""}} {
+    if {$::cg_dur_kv} { return [spawn_durable_server $dir] }
+    if {$dir eq ""} { set dir [new_tmpdir] }
+    return [spawn_server -dir $dir -client -timeout 30 \
+                -overrides {appendonly yes appendfsync always save ""}]
+}
+
+# Before a restart: nothing on redis-kv; on redis-server (CG_DUR_ON_REDIS)
+# an AOF rewrite, whose RDB preamble keeps group state exactly.
+proc cg_dur_settle {c} {
+    if {$::cg_dur_kv} return
+    $c bgrewriteaof
+    wait_for_condition 1500 20 {
+        [server_info_field $c aof_rewrite_in_progress] == 0 &&
+        [server_info_field $c aof_rewrite_scheduled] == 0
+    } else {
+        fail "the AOF rewrite did not end"
+    }
+}
+
+# The group state of every stream of client C in the current database: a
+# dict key -> {stream-fields groups}, where stream-fields are the XINFO
+# STREAM counters that the lag depends on and groups a dict name ->
+# {XINFO GROUPS fields, XINFO CONSUMERS name/pending pairs, the pending
+# entries as {id consumer deliveries}}.  Idle times are left out.
+proc cg_dur_snapshot {c} {
+    set out [dict create]
+    foreach k [lsort [$c keys *]] {
+        if {[$c type $k] ne "stream"} continue
+        set info [$c xinfo stream $k]
+        set sf {}
+        foreach f {length last-generated-id max-deleted-entry-id entries-added
+                   recorded-first-entry-id groups} {
+            lappend sf $f [dict get $info $f]
+        }
+        set groups [dict create]
+        foreach g [$c xinfo groups $k] {
+            set name [dict get $g name]
+            set cs {}
+            foreach cons [$c xinfo consumers $k $name] {
+                lappend cs [dict get $cons name] [dict get $cons pending]
+            }
+            set pel {}
+            foreach e [$c xpending $k $name - + 1000000] {
+                lappend pel [list [lindex $e 0] [lindex $e 1] [lindex $e 3]]
+            }
+            dict set groups $name [list $g $cs $pel]
+        }
+        dict set out $k [list $sf $groups]
+    }
+    return $out
+}
+
+# Builds group state of every kind on client C: streams s1 (groups g1 g2
+# g3 gset), s2 (made by MKSTREAM, empty), gone (dropped), and x (a
+# stream whose group was destroyed).  Returns nothing; cg_dur_snapshot
+# reads it.
+proc cg_dur_build {c} {
+    for {set i 1} {$i <= 20} {incr i} { $c xadd s1 $i-0 f v$i n $i }
+    $c xgroup create s1 g1 0
+    $c xreadgroup group g1 alice count 6 streams s1 >
+    $c xreadgroup group g1 bob count 3 streams s1 >
+    $c xack s1 g1 2-0 4-0
+    $c xreadgroup group g1 alice streams s1 0
+    $c xreadgroup group g1 alice count 1 streams s1 0
+    $c xclaim s1 g1 carol 0 7-0 retrycount 7
+    $c xclaim s1 g1 carol 0 8-0 idle 100000000 justid
+    $c xreadgroup group g1 dave noack count 2 streams s1 >
+    $c xgroup createconsumer s1 g1 erin
+    $c xreadgroup group g1 frank count 1 streams s1 >
+    $c xgroup delconsumer s1 g1 frank
+    $c xclaim s1 g1 bob 0 1-0 lastid 13-0 justid
+    $c xgroup create s1 g2 5-0 entriesread 5
+    $c xreadgroup group g2 zed count 2 streams s1 >
+    $c xgroup create s1 g3 $
+    $c xgroup create s1 gset 0
+    $c xgroup setid s1 gset 10-0
+    $c xgroup create s1 gauto 0
+    $c xreadgroup group gauto w1 count 4 streams s1 >
+    $c xautoclaim s1 gauto w2 0 0 count 2
+    $c xdel s1 3-0 16-0
+    $c xgroup create s2 g $ mkstream
+    $c xgroup createconsumer s2 g lonely
+    $c xgroup create gone g $ mkstream
+    $c del gone
+    $c xadd x 1-0 a b
+    $c xgroup create x dropped 0
+    $c xreadgroup group dropped c streams x >
+    $c xgroup destroy x dropped
+}
+
+# What cg_dur_build leaves that the snapshot does not show: the entry
+# claimed with IDLE is still idle at least that long (its delivery time
+# was kept, not reset when the server started).  A lower bound only.
+proc cg_dur_check_idle {c when} {
+    assert_equal {8-0} [lmap e [$c xpending s1 g1 idle 50000000 - + 100] {lindex $e 0}] \
+        "the entry claimed with IDLE, $when"
+}
+
+# The snapshot every durability test compares with (set by the test).
+set ::cg_dur_want {}
+proc cg_dur_verify {c when} {
+    assert_equal $::cg_dur_want [cg_dur_snapshot $c] $when
+    cg_dur_check_idle $c $when
+    assert_equal 0 [$c exists gone] $when
+}
+
+# With the server S (on DIR) running: stops it, checks the files offline
+# (redis-kv), then VERIFY after a graceful restart and after kill -9.
+# Returns the server, running again.
+proc cg_dur_restarts {s dir verify} {
+    cg_dur_settle [dict get $s client]
+    stop_server $s
+    if {$::cg_dur_kv} {
+        assert_match "*result: clean*" [redis_kv_check "after the stop" $dir]
+    }
+    set s [restart_server $s]
+    {*}$verify [dict get $s client] "after a graceful restart"
+    set s [restart_server $s -kill9]
+    {*}$verify [dict get $s client] "after kill -9"
+    return $s
+}
+
+start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
+    if {[using_external_server]} {
+        set ::cg_dur_skip "needs its own servers"
+    } elseif {![regexp -line {^redis_kv_version:} [r info server]]} {
+        if {[info exists ::env(CG_DUR_ON_REDIS)] && $::env(CG_DUR_ON_REDIS)} {
+            set ::cg_dur_kv 0
+        } else {
+            set ::cg_dur_skip "the server under test is not redis-kv"
+        }
+    }
+
+    test {Group state reads back exactly after a restart and after kill -9} {
+        cg_dur_require
+        set dir [new_tmpdir]
+        set s [cg_dur_start $dir]
+        set c [dict get $s client]
+        cg_dur_build $c
+        set ::cg_dur_want [cg_dur_snapshot $c]
+        # the build made what it says
+        assert_equal {s1 s2 x} [dict keys $::cg_dur_want]
+        assert_equal {g1 g2 g3 gauto gset} [lsort [dict keys [lindex [dict get $::cg_dur_want s1] 1]]]
+        cg_dur_verify $c "before any restart"
+        set s [cg_dur_restarts $s $dir cg_dur_verify]
+        # the groups go on from where they were
+        set c [dict get $s client]
+        assert_equal {14-0} [cg_ids [lindex [$c xreadgroup group g1 new count 1 streams s1 >] 0 1]]
+        assert_equal {8-0 9-0} [cg_ids [lindex [$c xreadgroup group g2 zed count 2 streams s1 >] 0 1]]
+        assert_equal {11-0} [cg_ids [lindex [$c xreadgroup group gset a count 1 streams s1 >] 0 1]]
+        assert_equal (nil) [$c xreadgroup group g3 a streams s1 >]
+        stop_server $s
+    }
+
+    test {kill -9 right after each group command: every acknowledged change is there} {
+        cg_dur_require
+        set dir [new_tmpdir]
+        set s [cg_dur_start $dir]
+        set c [dict get $s client]
+        for {set i 1} {$i <= 8} {incr i} { $c xadd s $i-0 f v$i }
+        set steps {
+            {xgroup create s g 0}
+            {xgroup create s h 3-0 entriesread 3}
+            {xgroup create m g $ mkstream}
+            {xreadgroup group g a count 3 streams s >}
+            {xreadgroup group g a streams s 0}
+            {xreadgroup group g b noack count 1 streams s >}
+            {xgroup createconsumer s g c}
+            {xack s g 2-0}
+            {xclaim s g c 0 1-0}
+            {xclaim s g c 0 3-0 retrycount 9 justid}
+            {xclaim s g b 0 1-0 lastid 6-0 justid}
+            {xautoclaim s g d 0 0 count 1}
+            {xgroup setid s h 7-0 entriesread 7}
+            {xdel s 3-0}
+            {xreadgroup group g a streams s >}
+            {xgroup delconsumer s g a}
+            {xgroup destroy s h}
+            {xgroup setid s g 2-0}
+        }
+        foreach step $steps {
+            $c {*}$step
+            set want [cg_dur_snapshot $c]
+            cg_dur_settle $c
+            set s [restart_server $s -kill9]
+            set c [dict get $s client]
+            assert_equal $want [cg_dur_snapshot $c] "after kill -9 following: $step"
+        }
+        stop_server $s
+    }
+
+    test {Group state reads back exactly after a compaction, a restart and kill -9} {
+        cg_dur_require
+        set dir [new_tmpdir]
+        set s [cg_dur_start $dir]
+        set c [dict get $s client]
+        cg_dur_build $c
+        # garbage for the compaction to drop: rewritten and deleted keys,
+        # group changes undone
+        for {set i 0} {$i < 300} {incr i} { $c set junk:[expr {$i % 20}] [string repeat x 200] }
+        for {set i 0} {$i < 20} {incr i} { $c del junk:$i }
+        for {set i 0} {$i < 30} {incr i} {
+            $c xgroup create s1 tmp 0
+            $c xreadgroup group tmp t count 2 streams s1 >
+            $c xgroup destroy s1 tmp
+        }
+        set ::cg_dur_want [cg_dur_snapshot $c]
+        assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
+        wait_compaction_end $c
+        cg_dur_verify $c "after the compaction"
+        # state changed after the compaction is kept too
+        $c xack s1 g1 1-0
+        $c xreadgroup group g2 zed count 1 streams s1 >
+        set ::cg_dur_want [cg_dur_snapshot $c]
+        set s [cg_dur_restarts $s $dir cg_dur_verify]
+        stop_server $s
+    }
+
+    test {BACKUP RESTORE brings back the groups as they were at the backup} {
+        cg_dur_require
+        if {!$::cg_dur_kv} { skip "BACKUP is redis-kv's" }
+        set dir [new_tmpdir]
+        set s [cg_dur_start $dir]
+        set c [dict get $s client]
+        cg_dur_build $c
+        set ::cg_dur_want [cg_dur_snapshot $c]
+        set n0 [server_info_field $c rdb_saves]
+        assert_equal "Background saving started" [$c bgsave]
+        wait_for_condition 1500 20 {
+            [server_info_field $c rdb_saves] > $n0 && [server_info_field $c rdb_bgsave_in_progress] == 0
+        } else {
+            fail "the BGSAVE did not end"
+        }
+        set id [lindex [lindex [$c backup list] end] 1]
+        # change every part of the state, then go back
+        $c xack s1 g1 1-0 5-0 6-0
+        $c xreadgroup group g1 alice streams s1 >
+        $c xclaim s1 g1 erin 0 7-0 8-0
+        $c xgroup destroy s1 g2
+        $c xgroup create s1 newgroup 0
+        $c xgroup delconsumer s1 g1 bob
+        $c xgroup setid s1 g3 0
+        $c del s2
+        $c xgroup create gone g $ mkstream
+        assert_not_equal $::cg_dur_want [cg_dur_snapshot $c]
+        assert_equal $id [lindex [$c backup restore $id] 0]
+        cg_dur_verify $c "after BACKUP RESTORE"
+        set s [cg_dur_restarts $s $dir cg_dur_verify]
+        stop_server $s
+    }
+
+    test {A consumer that acknowledges as it goes sees every entry once across kill -9} {
+        cg_dur_require
+        set dir [new_tmpdir]
+        set s [cg_dur_start $dir]
+        set c [dict get $s client]
+        set total 200
+        for {set i 1} {$i <= $total} {incr i} { $c xadd feed $i-0 n $i }
+        $c xgroup create feed g 0
+        set acked {}         ;# IDs whose XACK was answered 1, in order
+        set unacked {}       ;# delivered, not acknowledged yet
+        set kills 0
+        set step 0
+        while {[llength $acked] < $total} {
+            incr step
+            # a kill now and then: after a read, after an ack, or while a
+            # pipeline of acks is on its way
+            set how [expr {$step % 4}]
+            if {[llength $unacked] == 0} {
+                set got [$c xreadgroup group g worker count 7 streams feed >]
+                if {$got eq "(nil)"} break
+                set unacked [cg_ids [lindex $got 0 1]]
+                if {$how == 0 && $kills < 12} {
+                    set s [restart_server $s -kill9]
+                    set c [dict get $s client]
+                    incr kills
+                }
+            } elseif {$how == 1 && $kills < 12} {
+                # pipeline the acks of the batch, read only the first
+                # reply, then kill: later acks may or may not have landed
+                set rd [redis_deferring_client $s]
+                set cmds [lmap id $unacked {list xack feed g $id}]
+                $rd write [join [lmap cmd $cmds {::redis::__format_command $cmd}] ""]
+                $rd flush
+                assert_equal 1 [$rd read]
+                lappend acked [lindex $unacked 0]
+                set unacked [lrange $unacked 1 end]
+                set s [restart_server $s -kill9]
+                $rd close
+                set c [dict get $s client]
+                incr kills
+                # what is pending is a tail of what was: acks landed in order
+                set pending [cg_ids [lindex [$c xreadgroup group g worker streams feed 0] 0 1]]
+                set n [llength $pending]
+                assert_equal [lrange $unacked end-[expr {$n - 1}] end] $pending \
+                    "pending after the pipelined acks, unacked was {$unacked}"
+                lappend acked {*}[lrange $unacked 0 end-$n]
+                set unacked $pending
+            } else {
+                set id [lindex $unacked 0]
+                assert_equal 1 [$c xack feed g $id]
+                lappend acked $id
+                set unacked [lrange $unacked 1 end]
+                if {$how == 2 && $kills < 12} {
+                    set s [restart_server $s -kill9]
+                    set c [dict get $s client]
+                    incr kills
+                }
+            }
+            # after every restart the history is exactly what is unacked
+            set hist [cg_ids [lindex [$c xreadgroup group g worker streams feed 0] 0 1]]
+            assert_equal $unacked $hist "history at step $step"
+        }
+        set want {}
+        for {set i 1} {$i <= $total} {incr i} { lappend want $i-0 }
+        assert_equal $want $acked
+        assert_morethan_equal $kills 10
+        assert_equal 0 [lindex [$c xpending feed g] 0]
+        assert_equal [list $total-0 $total 0 0 1] \
+            [lmap f {last-delivered-id entries-read lag pending consumers} {
+                dict get [lindex [$c xinfo groups feed] 0] $f
+            }]
+        stop_server $s
+    }
+}
