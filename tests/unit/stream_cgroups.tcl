@@ -618,6 +618,88 @@ test {RENAME onto the waited key: served when the new stream has the group, else
     $rd close
 }
 
+test {SWAPDB: the waited key is what the other database had} {
+    # nothing there, or not a stream: UNBLOCKED; a stream without the
+    # group: NOGROUP; a stream with the group and new entries: served
+    foreach {other reply} {
+        {} {UNBLOCKED the stream key no longer exists}
+        {{set s x}} {UNBLOCKED the stream key no longer exists}
+        {{xadd s 1-0 a b}} {NOGROUP the consumer group this client was blocked on no longer exists}
+        {{xadd s 1-0 a b} {xgroup create s g 0}} {s {{1-0 {a b}}}}
+    } {
+        r flushall
+        r xgroup create s g $ mkstream
+        r select 1
+        foreach cmd $other { r {*}$cmd }
+        r select 0
+        set rd [cg_blocked 1 group g c block 0 streams s >]
+        r swapdb 0 1
+        if {[string match "s *" $reply]} {
+            assert_equal [list $reply] [$rd read] $other
+        } else {
+            assert_error_equal $reply {$rd read} $other
+        }
+        $rd close
+    }
+    r flushall
+}
+
+test {A client waits on its own database's key only} {
+    r flushall
+    r xgroup create s g $ mkstream
+    set c9 [redis_client]
+    $c9 select 9
+    $c9 xgroup create s g $ mkstream
+    set rd [redis_deferring_client]
+    $rd select 9
+    $rd read
+    $rd xreadgroup group g c block 0 streams s >
+    wait_for_blocked_clients_count 1
+    r xadd s 1-0 other db
+    after 50
+    assert_equal 1 [server_info_field r blocked_clients]
+    $c9 xadd s 2-0 mine yes
+    assert_equal {{s {{2-0 {mine yes}}}}} [$rd read]
+    assert_equal 0 [cg_group_field s g pending]
+    $c9 flushdb
+    cg_close $c9 $rd
+}
+
+test {A served client runs its pipelined requests afterwards, in order} {
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [redis_deferring_client]
+    $rd write [::redis::__format_command {xreadgroup group g c block 0 streams s >}]
+    $rd write [::redis::__format_command {xpending s g}]
+    $rd write [::redis::__format_command {echo after}]
+    $rd flush
+    wait_for_blocked_clients_count 1
+    r xadd s 1-0 f v
+    assert_equal {{s {{1-0 {f v}}}}} [$rd read]
+    assert_equal {1 1-0 1-0 {{c 1}}} [$rd read]
+    assert_equal after [$rd read]
+    $rd close
+}
+
+test {Served after the script that added the entry; no BLOCK inside a script} {
+    if {[catch {r eval {return 1} 0}]} { skip "no scripting" }
+    r del s
+    r xgroup create s g $ mkstream
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r eval {
+        redis.call('xadd', KEYS[1], '1-0', 'a', '1')
+        redis.call('xadd', KEYS[1], '2-0', 'a', '2')
+    } 1 s
+    assert_equal {{s {{1-0 {a 1}} {2-0 {a 2}}}}} [$rd read]
+    $rd close
+    assert_error "ERR xreadgroup command is not allowed with BLOCK option from scripts*" \
+        {r eval {return redis.call('xreadgroup', 'group', 'g', 'c', 'block', 0, 'streams', KEYS[1], '>')} 1 s}
+    r xadd s 3-0 a 3
+    assert_equal {{s {{3-0 {a 3}}}}} \
+        [r eval {return redis.call('xreadgroup', 'group', 'g', 'c', 'streams', KEYS[1], '>')} 1 s]
+    assert_equal 0 [server_info_field r blocked_clients]
+}
+
 test {Writes that add no entry past the group's last ID serve nobody} {
     r del s
     r xadd s 1-0 f v
