@@ -2,8 +2,9 @@
 # SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP; XREADGROUP (`>`,
 # a consumer's history, NOACK, COUNT, several streams, deleted entries in
 # the history, consumers made on first read) and XREADGROUP BLOCK (served
-# by XADD, first come first served, after EXEC, timeouts, the key or the
-# group gone while waiting, CLIENT UNBLOCK, inside MULTI); XACK, XPENDING
+# by XADD, first come first served, after EXEC or a script, timeouts, the
+# key or the group gone while waiting, SWAPDB, RENAME, CLIENT UNBLOCK,
+# inside MULTI, no BLOCK in scripts); XACK, XPENDING
 # (summary and extended forms), XCLAIM, XAUTOCLAIM, XINFO GROUPS and
 # CONSUMERS with entries-read and lag, the groups of XINFO STREAM FULL,
 # the keyspace events of groups in order, WATCH, WRONGTYPE, arity and
@@ -1512,20 +1513,22 @@ proc cg_dur_verify {c when} {
     assert_equal 0 [$c exists gone] $when
 }
 
-# With the server S (on DIR) running: stops it, checks the files offline
-# (redis-kv), then VERIFY after a graceful restart and after kill -9.
-# Returns the server, running again.
+# With the server S (on DIR) running: stops it, then check_restarts
+# (util.tcl: redis-kv-check, VERIFY after a graceful restart and after
+# kill -9); on redis-server the same without the offline check.  Leaves
+# the server stopped.
 proc cg_dur_restarts {s dir verify} {
     cg_dur_settle [dict get $s client]
     stop_server $s
     if {$::cg_dur_kv} {
-        assert_match "*result: clean*" [redis_kv_check "after the stop" $dir]
+        check_restarts $s $dir $verify
+        return
     }
-    set s [restart_server $s]
-    {*}$verify [dict get $s client] "after a graceful restart"
-    set s [restart_server $s -kill9]
-    {*}$verify [dict get $s client] "after kill -9"
-    return $s
+    foreach {how when} {{} "after a graceful restart" -kill9 "after kill -9"} {
+        set s [restart_server $s {*}$how]
+        {*}$verify [dict get $s client] $when
+    }
+    stop_server $s
 }
 
 start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
@@ -1550,8 +1553,9 @@ start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
         assert_equal {s1 s2 x} [dict keys $::cg_dur_want]
         assert_equal {g1 g2 g3 gauto gset} [lsort [dict keys [lindex [dict get $::cg_dur_want s1] 1]]]
         cg_dur_verify $c "before any restart"
-        set s [cg_dur_restarts $s $dir cg_dur_verify]
+        cg_dur_restarts $s $dir cg_dur_verify
         # the groups go on from where they were
+        set s [restart_server $s]
         set c [dict get $s client]
         assert_equal {14-0} [cg_ids [lindex [$c xreadgroup group g1 new count 1 streams s1 >] 0 1]]
         assert_equal {8-0 9-0} [cg_ids [lindex [$c xreadgroup group g2 zed count 2 streams s1 >] 0 1]]
@@ -1620,8 +1624,7 @@ start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
         $c xack s1 g1 1-0
         $c xreadgroup group g2 zed count 1 streams s1 >
         set ::cg_dur_want [cg_dur_snapshot $c]
-        set s [cg_dur_restarts $s $dir cg_dur_verify]
-        stop_server $s
+        cg_dur_restarts $s $dir cg_dur_verify
     }
 
     test {BACKUP RESTORE brings back the groups as they were at the backup} {
@@ -1653,8 +1656,7 @@ start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
         assert_not_equal $::cg_dur_want [cg_dur_snapshot $c]
         assert_equal $id [lindex [$c backup restore $id] 0]
         cg_dur_verify $c "after BACKUP RESTORE"
-        set s [cg_dur_restarts $s $dir cg_dur_verify]
-        stop_server $s
+        cg_dur_restarts $s $dir cg_dur_verify
     }
 
     test {A consumer that acknowledges as it goes sees every entry once across kill -9} {
