@@ -717,6 +717,19 @@ test {Writes that add no entry past the group's last ID serve nobody} {
     $rd close
 }
 
+test {SETID back while a client waits: it waits on; the next XADD serves it from the group's ID} {
+    r del s
+    r xadd s 1-0 a 1
+    r xgroup create s g $
+    set rd [cg_blocked 1 group g c block 0 streams s >]
+    r xgroup setid s g 0
+    after 50
+    assert_equal 1 [server_info_field r blocked_clients]
+    r xadd s 2-0 a 2
+    assert_equal {{s {{1-0 {a 1}} {2-0 {a 2}}}}} [$rd read]
+    $rd close
+}
+
 test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
     r del s
     r xgroup create s g $ mkstream
@@ -1312,6 +1325,17 @@ test {XINFO STREAM FULL: each group with its pending entries and consumers} {
     assert_equal 0 [dict get [r xinfo stream n] groups]
     assert_equal 2 [dict get [r xinfo stream s] groups]
 }
+
+test {XINFO STREAM FULL's groups in RESP3: maps, nulls, integers} {
+    r del s
+    r xadd s 1-0 f v
+    r xgroup create s g $
+    r xgroup createconsumer s g c
+    r xclaim s g c 0 1-0 force time 1000 retrycount 2 justid
+    set raw [raw_reply3 xinfo stream s full]
+    set groups [string range $raw [string first "\$6\r\ngroups\r\n" $raw] end]
+    assert_match "\$6\r\ngroups\r\n*1\r\n%7\r\n\$4\r\nname\r\n\$1\r\ng\r\n\$17\r\nlast-delivered-id\r\n\$3\r\n1-0\r\n\$12\r\nentries-read\r\n_\r\n\$3\r\nlag\r\n:0\r\n\$9\r\npel-count\r\n:1\r\n\$7\r\npending\r\n*1\r\n*4\r\n\$3\r\n1-0\r\n\$1\r\nc\r\n:1000\r\n:2\r\n\$9\r\nconsumers\r\n*1\r\n%4\r\n\$4\r\nname\r\n\$1\r\nc\r\n\$9\r\nseen-time\r\n:*\r\n\$9\r\npel-count\r\n:1\r\n\$7\r\npending\r\n*1\r\n*3\r\n\$3\r\n1-0\r\n:1000\r\n:2\r\n" $groups
+}
 }
 
 # ----------------------------------------------------- events, WATCH
@@ -1405,9 +1429,10 @@ proc cg_dur_require {} {
     if {$::cg_dur_skip ne ""} { skip $::cg_dur_skip }
 }
 
-# A durable server of our own on DIR (a fresh temp dir by default).
-proc cg_dur_start {{dir ""}} {
-    if {$::cg_dur_kv} { return [spawn_durable_server $dir] }
+# A durable server of our own on DIR (a fresh temp dir by default), with
+# the redis-kv config KV_OVERRIDES (not given to redis-server).
+proc cg_dur_start {{dir ""} {kv_overrides {}}} {
+    if {$::cg_dur_kv} { return [spawn_durable_server $dir $kv_overrides] }
     if {$dir eq ""} { set dir [new_tmpdir] }
     return [spawn_server -dir $dir -client -timeout 30 \
                 -overrides {appendonly yes appendfsync always save ""}]
@@ -1604,12 +1629,13 @@ start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
     test {Group state reads back exactly after a compaction, a restart and kill -9} {
         cg_dur_require
         set dir [new_tmpdir]
-        set s [cg_dur_start $dir]
+        # small segments, so that the group state is spread over several
+        set s [cg_dur_start $dir {segment-size 64kb}]
         set c [dict get $s client]
         cg_dur_build $c
         # garbage for the compaction to drop: rewritten and deleted keys,
         # group changes undone
-        for {set i 0} {$i < 300} {incr i} { $c set junk:[expr {$i % 20}] [string repeat x 200] }
+        for {set i 0} {$i < 300} {incr i} { $c set junk:[expr {$i % 20}] [string repeat x 2000] }
         for {set i 0} {$i < 20} {incr i} { $c del junk:$i }
         for {set i 0} {$i < 30} {incr i} {
             $c xgroup create s1 tmp 0
@@ -1619,6 +1645,7 @@ start_server {tags {stream_cgroups redis-kv-only needs:own-server}} {
         set ::cg_dur_want [cg_dur_snapshot $c]
         assert_equal "Background append only file rewriting started" [$c bgrewriteaof]
         wait_compaction_end $c
+        if {$::cg_dur_kv} { assert_equal 1 [server_info_field $c storage_compactions] }
         cg_dur_verify $c "after the compaction"
         # state changed after the compaction is kept too
         $c xack s1 g1 1-0
