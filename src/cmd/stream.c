@@ -119,7 +119,8 @@ void xaddCommand(client *c) {
         replyError(c, "Elements are too large to be stored");
         return;
     }
-    dbBatchBegin();
+    int batch = !s || t.strategy != STREAM_TRIM_NONE; /* one record needs no batch */
+    if (batch) dbBatchBegin();
     int rc = appendEntry(c, s, &id, fieldPos), trimRc = DB_OK;
     long long trimmed = 0;
     if (rc == DB_OK && t.strategy != STREAM_TRIM_NONE) {
@@ -127,7 +128,7 @@ void xaddCommand(client *c) {
         trimmed = s ? streamTrim(c, s, &t, &trimRc) : 0;
         rc = trimRc;
     }
-    int commit = dbBatchCommit();
+    int commit = batch ? dbBatchCommit() : DB_OK;
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     streamReplyId(c, &id);
     streamWritten(c, "xadd");
@@ -268,11 +269,6 @@ static int xsetidOptionsOrReply(client *c, const streamId *id, long long *added,
 
 /* The checks of XSETID's values against the stream (Redis's order). */
 static int xsetidValidOrReply(client *c, const collection *s, const streamId *id, long long added) {
-    if (streamIdCompare(id, &collStreamGetMeta(s)->maxDeleted) < 0) {
-        replyError(c, "The ID specified in XSETID is smaller than current "
-                      "max_deleted_entry_id");
-        return 0;
-    }
     streamId top;
     if (!collStreamLastEntryId(s, &top)) return 1;
     if (streamIdCompare(id, &top) < 0) {

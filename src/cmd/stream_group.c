@@ -564,7 +564,8 @@ void xautoclaimCommand(client *c) {
     int justid = 0;
     for (int j = 6; j < c->argc; j++) {
         if (!strcasecmp(c->argv[j], "count") && j + 1 < c->argc) {
-            long maxCount = LONG_MAX / XAUTOCLAIM_ATTEMPTS_FACTOR;
+            /* Redis sizes its buffer of deleted IDs (16 bytes each) by COUNT */
+            long maxCount = LONG_MAX / (long)sizeof(streamId);
             if (!argLongInOrReply(c, ++j, 1, maxCount, "COUNT must be > 0", &count)) return;
         } else if (!strcasecmp(c->argv[j], "justid")) {
             justid = 1;

@@ -70,9 +70,9 @@ static int xreadOptionsOrReply(client *c, int group, xreadArgs *a) {
             a->streamsArg = i + 1;
             int n = c->argc - a->streamsArg;
             if (n % 2) {
-                replyErrorFormat(c, "Unbalanced '%s' list of streams: for each stream key an ID "
-                                    "or '%c' must be specified.",
-                                 group ? "xreadgroup" : "xread", group ? '>' : '$');
+                /* XREADGROUP's too: Redis 7.0.15 has one text */
+                replyError(c, "Unbalanced XREAD list of streams: for each stream key an ID or "
+                              "'$' must be specified.");
                 return 0;
             }
             a->nstreams = n / 2;
