@@ -15,6 +15,7 @@
  *
  * Keys are named by dkeys (command/dkey.h), database and key in one. */
 #include "command/blocking.h"
+#include "command/command.h"
 #include "client/reply.h"
 #include "command/dkey.h"
 #include "command/write_outcome.h"
@@ -248,9 +249,13 @@ static int serveOne(blockState *bs, const char *key, size_t klen) {
     /* as a call of c's own: the invalidations it causes follow its reply */
     int executing = c->flags & CLIENT_EXECUTING;
     c->flags |= CLIENT_EXECUTING;
+    long long errors = server.statTotalErrorReplies;
     int rc = bs->spec.serve(c, key, klen, bs->spec.priv);
     if (!executing) c->flags &= ~CLIENT_EXECUTING;
     if (rc == BLOCK_SERVED) outcomeCallEnd(c, &mark, 1);
+    /* an error served (a group gone) fails the call that blocked, as in Redis */
+    if (rc == BLOCK_SERVED && server.statTotalErrorReplies > errors && c->lastcmd)
+        c->lastcmd->stats.failedCalls++;
     server.currentClient = prev;
     for (int i = 0; i < nservedHooks; i++) servedHooks[i]();
     return rc;

@@ -123,7 +123,9 @@ static int elemCopyRead(const collection *c, size_t klen, elemCopy *ec) {
     collIterInit(&it, c);
     while (collIterNext(&it, &el)) {
         bstr v = NULL;
-        if (el.loc.valueLen) {
+        if (el.value) { /* kept in memory (a stream's state): the truth */
+            v = bstrNewLen(el.value, el.vlen);
+        } else if (el.loc.valueLen) {
             int rc = dbElementValue(klen, &el, &v);
             if (rc != DB_OK) return rc;
         }
