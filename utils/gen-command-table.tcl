@@ -24,7 +24,7 @@
 #     that command.h has no macro for (CMD_*, ACL_CAT_*, KSPEC_*,
 #     ARG_TYPE_*, ARG_*), so the names in the data files are checked
 #     against the C side instead of against a second list kept here;
-#   - a key spec other than begin_search "index" or "unknown" + find_keys
+#   - a key spec other than begin_search "index", "keyword" or "unknown" + find_keys
 #     "range", "keynum" or "unknown" (the shapes command.h's keySpec holds;
 #     "unknown" is written {"unknown": null} as in Redis's own files, or
 #     {"unknown": {}} as command-data-from-redis.py copies COMMAND INFO's
@@ -210,7 +210,7 @@ proc checkArgs {where arglist nspecs} {
 proc keySpecShape {ks} {
     set shape {}
     set ok 1
-    foreach {part known} {begin_search {index unknown} find_keys {range keynum unknown}} {
+    foreach {part known} {begin_search {index keyword unknown} find_keys {range keynum unknown}} {
         if {![dict exists $ks $part]} {
             lappend shape "no $part"
             set ok 0
@@ -225,23 +225,33 @@ proc keySpecShape {ks} {
     }
     if {!$ok} {
         error "is [join $shape { + }]: command.h's keySpec holds only begin_search\
-            index or unknown + find_keys range, keynum or unknown"
+            index, keyword or unknown + find_keys range, keynum or unknown"
     }
     set f {}
     foreach {part field} {begin_search beginKind find_keys findKind} {
         lassign [dict get $ks $part] kind spec
-        set need [dict get {index {index} range {lastkey keystep limit}
+        set need [dict get {index {index} keyword {keyword startfrom} range {lastkey keystep limit}
             keynum {keynumidx firstkey keystep} unknown {}} $kind]
         if {[catch {dict keys $spec} have] || [lsort $have] ne [lsort $need]} {
             error "$part $kind needs exactly [expr {$need eq {} ? {no parameters (null)} : [join $need {, }]}]"
         }
         foreach k $need {
+            if {$k eq "keyword"} {
+                if {![regexp {^[A-Za-z_]+$} [dict get $spec $k]]} {
+                    error "$part $kind keyword \"[dict get $spec $k]\" is not a word"
+                }
+                continue
+            }
             if {![string is integer -strict [dict get $spec $k]]} {
                 error "$part $kind $k \"[dict get $spec $k]\" is not an integer"
             }
         }
         switch -- $kind {
             index   { lappend f ".beginIndex = [dict get $spec index]" }
+            keyword {
+                lappend f ".beginKind = KSPEC_BEGIN_KEYWORD" ".keyword = \"[dict get $spec keyword]\"" \
+                    ".startFrom = [dict get $spec startfrom]"
+            }
             unknown {
                 lappend f ".$field = [expr {$part eq {begin_search} ? {KSPEC_BEGIN_UNKNOWN} : {KSPEC_FIND_UNKNOWN}}]"
             }

@@ -177,6 +177,20 @@ static void replyKeySpecPart(client *c, const char *part, const char *type,
     }
 }
 
+/* A keyword begin_search: {type keyword, spec {keyword K, startfrom N}}. */
+static void replyKeySpecKeyword(client *c, const keySpec *ks) {
+    replyBulkCString(c, "begin_search");
+    replyMapLen(c, 2);
+    replyBulkCString(c, "type");
+    replyBulkCString(c, "keyword");
+    replyBulkCString(c, "spec");
+    replyMapLen(c, 2);
+    replyBulkCString(c, "keyword");
+    replyBulkCString(c, ks->keyword);
+    replyBulkCString(c, "startfrom");
+    replyLongLong(c, ks->startFrom);
+}
+
 static void replyKeySpecs(client *c, const command *cmd) {
     replySetLen(c, cmd->keySpecCount);
     for (int i = 0; i < cmd->keySpecCount; i++) {
@@ -191,6 +205,8 @@ static void replyKeySpecs(client *c, const command *cmd) {
 
         if (ks->beginKind == KSPEC_BEGIN_UNKNOWN) {
             replyKeySpecPart(c, "begin_search", "unknown", NULL, 0);
+        } else if (ks->beginKind == KSPEC_BEGIN_KEYWORD) {
+            replyKeySpecKeyword(c, ks);
         } else {
             specParam index[] = {{"index", ks->beginIndex}};
             replyKeySpecPart(c, "begin_search", "index", index, 1);
