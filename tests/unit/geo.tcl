@@ -6,7 +6,12 @@
 # and hashes below are the digits redis-server 7.0.15 gives, in RESP2 and
 # RESP3 (GEOPOS coordinates are RESP3 doubles; distances stay bulk
 # strings).  A search over 600 pseudo-random points is checked against a
-# Tcl model of Redis's distance formula.
+# Tcl model of Redis's distance formula.  Also: every error path in the
+# order Redis meets them, a missing source (BYMEMBER checks nothing, STORE
+# deletes the destination), WATCH, client tracking (the reads are
+# tracked, GEORADIUS is a write), keyspace events (zadd, keymiss,
+# geosearchstore, georadiusstore, del) and COMMAND GETKEYS finding
+# GEORADIUS's STORE/STOREDIST destination.
 #
 # Checked against a real redis-server 7.0.15:
 #   tests/runtest --server /usr/bin/redis-server --single unit/geo
@@ -46,6 +51,26 @@ proc geo_box_dist {clon clat w h lon lat} {
     if {$latd > $h / 2.0} { return -1 }
     if {[geo_dist $lon $lat $clon $lat] > $w / 2.0} { return -1 }
     return [geo_dist $clon $clat $lon $lat]
+}
+
+# 1 if another client's GEOADD to KEY (a GEO set), after RD (a RESP3
+# client with CLIENT TRACKING on) ran CMD, sends RD an invalidation of
+# KEY; else 0.
+proc geo_tracking_invalidates {rd key cmd} {
+    r del $key
+    r geoadd $key 0 0 a
+    $rd {*}$cmd
+    $rd read
+    r geoadd $key 1 1 a
+    $rd ping
+    set first [$rd read]
+    if {[$rd last_type] ne ">"} {
+        assert_equal PONG $first
+        return 0
+    }
+    assert_equal [list invalidate $key] $first $cmd
+    assert_equal PONG [$rd read]
+    return 1
 }
 
 start_server {tags {geo}} {
@@ -427,6 +452,173 @@ start_server {tags {geo}} {
                      {geosearchstore other src fromlonlat 2 2 byradius 10 km}} {
             assert_equal 0 [watch_aborts $setup $cmd] $cmd
         }
+    }
+
+    # ------------------------------------------------- GEOADD, more cases
+    test {GEOADD writes its pairs in order: a member named twice ends at its last position} {
+        r del g
+        assert_equal 2 [r geoadd g 1 1 a 1 1 b 2 2 a]
+        assert_equal 3 [r geoadd g ch 1 1 a 3 3 b 4 4 c]
+        assert_equal {a 3377822707026402 b 3379368329318596 c 3379667504504364} [r zrange g 0 -1 withscores]
+        # Options in any order and any case; an unchanged position is no change.
+        assert_equal 0 [r geoadd g CH Xx 4 4 c 5 5 nope]
+        assert_equal 1 [r geoadd g cH nX 4 4 c 5 5 new]
+        assert_equal 4 [r zcard g]
+    }
+
+    test {GEOADD checks every pair before writing, and the coordinates before the key's type} {
+        r del g
+        assert_error_equal "ERR invalid longitude,latitude pair 1.000000,100.000000" {r geoadd g 1 1 a 1 100 b}
+        assert_equal 0 [r exists g]
+        assert_error_equal "ERR invalid longitude,latitude pair inf,0.000000" {r geoadd g inf 0 a}
+        assert_error_equal "ERR invalid longitude,latitude pair -inf,0.000000" {r geoadd g -inf 0 a}
+        assert_error_equal "ERR syntax error" {r geoadd g ch ch ch}
+        r set s x
+        assert_error_equal "ERR invalid longitude,latitude pair 1.000000,100.000000" {r geoadd s 1 100 a}
+        assert_error_equal "ERR value is not a valid float" {r geoadd s 1 x a}
+        assert_error_equal $::geo_wrongtype {r geoadd s xx 1 1 a}
+        assert_equal x [r get s]
+    }
+
+    # ------------------------------------------ search requests, more cases
+    test {Search option errors: COUNT, missing arguments, the command's name as sent} {
+        geo_make eu
+        assert_error_equal "ERR value is not an integer or out of range" {r geosearch eu frommember paris byradius 1 km count x}
+        assert_error_equal "ERR value is not an integer or out of range" {r georadius eu 0 0 1 km count 1.5}
+        assert_error_equal "ERR syntax error" {r geosearch eu frommember paris byradius 1 km count}
+        assert_error_equal "ERR syntax error" {r geosearch eu frommember paris withdist byradius 1}
+        assert_error_equal "ERR syntax error" {r geosearch eu frommember paris bybox 1 1}
+        assert_error_equal "ERR syntax error" {r geosearch eu byradius 1 km withdist fromlonlat 1}
+        assert_error_equal "ERR syntax error" {r geosearch eu byradius 1 km asc frommember}
+        assert_error_equal "ERR syntax error" {r geosearchstore d eu frommember paris byradius 1 km store x}
+        assert_error_equal "ERR syntax error" {r georadius eu 0 0 1 km storedist}
+        assert_error_equal "ERR syntax error" {r georadius eu 0 0 1 km frommember paris}
+        assert_error_equal "ERR syntax error" {r georadius eu 0 0 1 km byradius 1 km}
+        assert_error_equal "ERR need numeric width" {r geosearch eu fromlonlat 0 0 bybox x 1 km}
+        assert_error_equal "ERR height or width cannot be negative" {r geosearch eu fromlonlat 0 0 bybox 1 -1 km}
+        assert_error_equal "ERR unsupported unit provided. please use M, KM, FT, MI" {r geosearch eu fromlonlat 0 0 bybox 1 1 yd}
+        assert_error_equal "ERR need numeric radius" {r georadiusbymember eu paris x km}
+        assert_error_equal "ERR radius cannot be negative" {r georadiusbymember eu paris -1 km}
+        assert_error_equal "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for GeoSearch" \
+            {r GeoSearch eu byradius 10 km asc desc}
+        assert_error_equal "ERR exactly one of BYRADIUS and BYBOX can be specified for GEOSEARCHSTORE" \
+            {r GEOSEARCHSTORE d eu frommember paris asc count 1}
+        # The first error met wins: options are read left to right.
+        assert_error_equal "ERR COUNT must be > 0" {r geosearch eu count 0 frommember nope asc}
+        assert_error_equal "ERR could not decode requested zset member" {r geosearch eu frommember nope count 0 asc}
+        assert_equal {PARIS london} [lmap x [r GEOSEARCH eu FROMMEMBER paris BYRADIUS 500 KM ASC] \
+            {expr {$x eq "paris" ? "PARIS" : $x}}]
+    }
+
+    test {A missing source: BYMEMBER forms check no member and no radius, STORE deletes the destination} {
+        r del nokey
+        assert_equal {} [r georadiusbymember nokey nope -1 parsec]
+        assert_equal {} [r georadiusbymember_ro nokey nope x km withdist]
+        assert_error_equal "ERR syntax error" {r georadiusbymember nokey nope 1 km foo}
+        assert_equal {} [r geosearch nokey frommember nope byradius 1 km]
+        assert_error_equal "ERR radius cannot be negative" {r geosearch nokey frommember nope byradius -1 km}
+        assert_error_equal "ERR exactly one of BYRADIUS and BYBOX can be specified for geosearch" \
+            {r geosearch nokey frommember nope withdist asc desc}
+        r set d x
+        assert_equal 0 [r georadiusbymember nokey nope 1 km store d]
+        assert_equal 0 [r exists d]
+        r sadd d x
+        assert_equal 0 [r geosearchstore d nokey frommember nope bybox 1 1 km]
+        assert_equal 0 [r exists d]
+        assert_equal 0 [r georadius nokey 0 0 1 km storedist d]
+    }
+
+    test {WITHHASH and positions of members whose scores are no geohash} {
+        r del w
+        r zadd w -3 neg 1.5 half 1e20 huge
+        assert_equal {{half 1 {-179.99999731779098511 -85.05112497791824921}}} \
+            [r geosearch w fromlonlat -180 -85.05 byradius 100 km withhash withcoord asc]
+        assert_equal {{180 85.0511287799999991} {-179.99999731779098511 -85.05112751263942528}} \
+            [r geopos w neg huge]
+        assert_equal {bp05b5048p0 00bh0hbj210 00bh0hbj200} [r geohash w neg half huge]
+    }
+
+    test {GEORADIUS STORE: the last STORE or STOREDIST wins, any destination is replaced} {
+        geo_make eu
+        r del d1 d2
+        assert_equal 3 [r georadius eu 10 50 800 km store d1 storedist d2]
+        assert_equal 0 [r exists d1]
+        assert_equal {berlin 366.97563732455507 paris 567.40553581452514 london 731.45922458692871} \
+            [r zrange d2 0 -1 withscores]
+        assert_equal 3 [r georadius eu 10 50 800 km storedist d2 store d1]
+        assert_equal {london 2163557714838307 paris 3663832779122514 berlin 3673983950397063} \
+            [r zrange d1 0 -1 withscores]
+        r del d1
+        r rpush d1 a b
+        assert_equal 2 [r georadiusbymember eu paris 400 km count 2 storedist d1]
+        assert_equal {paris 0 london 343.62684339193123} [r zrange d1 0 -1 withscores]
+        assert_equal 1 [r georadiusbymember eu paris 400 km count 1 any store d1]
+        assert_equal zset [r type d1]
+    }
+
+    test {GEORADIUS WITHCOORD and WITHDIST in RESP3; an empty result is an empty array} {
+        geo_make eu
+        assert_equal "*1\r\n*3\r\n\$6\r\nberlin\r\n\$8\r\n366.9756\r\n*2\r\n,13.40500205755233765\r\n,52.51999907056681138\r\n" \
+            [raw_reply3 georadius_ro eu 10 50 400 km withdist withcoord]
+        assert_equal "*0\r\n" [raw_reply3 georadius eu 0 0 1 m withdist count 1 any desc]
+        assert_equal "*0\r\n" [raw_reply georadius nokey 0 0 1 km]
+    }
+
+    # ---------------------------------------------------- COMMAND, tracking
+    test {COMMAND GETKEYS finds GEORADIUS's destination after STORE or STOREDIST} {
+        assert_equal {src} [r command getkeys georadius src 0 0 1 km]
+        assert_equal {src d} [r command getkeys georadius src 0 0 1 km store d]
+        assert_equal {src d e} [r command getkeys georadius src 0 0 1 km STORE d storedist e]
+        assert_equal {src e d} [r command getkeys georadius src 0 0 1 km storedist d store e]
+        assert_equal {src} [r command getkeys georadius src 0 0 1 km count 1 store]
+        assert_equal {src d} [r command getkeys georadiusbymember src m 1 km storedist d]
+        assert_equal {src} [r command getkeys georadius_ro src 0 0 1 km]
+        assert_equal {d src} [r command getkeys geosearchstore d src frommember m byradius 1 km]
+        assert_equal {{src {RO access}} {d {OW update}}} \
+            [r command getkeysandflags georadius src 0 0 1 km store d]
+        set info [lindex [r command info georadius] 0]
+        assert_equal {georadius -6 {write denyoom movablekeys} 1 1 1} [lrange $info 0 5]
+        set spec [lindex [lindex $info 8] 1]
+        assert_equal {type keyword spec {keyword STORE startfrom 6}} [dict get $spec begin_search]
+    }
+
+    test {Client tracking: the GEO reads are tracked, GEORADIUS and the STORE forms are writes} {
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd client tracking on
+        $rd read
+        foreach {key cmd invalidated} {
+            tg1 {geopos tg1 a} 1
+            tg2 {geohash tg2 a} 1
+            tg3 {geodist tg3 a b} 1
+            tg4 {geosearch tg4 fromlonlat 0 0 byradius 1 km} 1
+            tg5 {georadius_ro tg5 0 0 1 km} 1
+            tg6 {georadiusbymember_ro tg6 a 1 km} 1
+            tg7 {georadius tg7 0 0 1 km} 0
+            tg8 {geosearchstore other tg8 fromlonlat 0 0 byradius 1 km} 0
+        } {
+            assert_equal $invalidated [geo_tracking_invalidates $rd $key $cmd] $cmd
+        }
+        $rd close
+    }
+
+    test {Keyspace events: keymiss for GEO reads of a missing key, del for a destination emptied} {
+        geo_make eu
+        r del nokey
+        r set d x
+        set ev [keyspace_events_of KEAm {
+            r geopos nokey a
+            r geohash nokey a
+            r geodist nokey a b
+            r geosearch nokey fromlonlat 0 0 byradius 1 km
+            r georadius nokey 0 0 1 km store d
+            r geoadd eu xx 0 0 nope
+            r georadiusbymember eu paris 1 km storedist d
+            r geosearchstore d eu fromlonlat 0 0 byradius 1 km
+        }]
+        assert_equal [list {nokey keymiss} {nokey keymiss} {nokey keymiss} {nokey keymiss} \
+            {nokey keymiss} {d del} {d georadiusstore} {d del}] $ev
     }
 
     # ---------------------------------------------------- keyspace events
