@@ -150,62 +150,56 @@ static int geoBoxOrReply(client *c, int i, geoShape *shape) {
 /* ------------------------------------------------------------------ */
 /* GEOADD */
 
-#define GEOADD_NX (1 << 0)
-#define GEOADD_XX (1 << 1)
-#define GEOADD_CH (1 << 2)
-
-/* GEOADD's options from argv[2]: the index of the first longitude, or 0
+/* The index of GEOADD's first longitude (after NX, XX and CH), or 0
  * after the syntax error (triples incomplete, or NX with XX). */
-static int geoaddOptionsOrReply(client *c, int *flags) {
-    int i = 2;
-    *flags = 0;
+static int geoaddOptionsOrReply(client *c) {
+    int i = 2, nx = 0, xx = 0;
     for (; i < c->argc; i++) {
-        if (!strcasecmp(c->argv[i], "nx")) *flags |= GEOADD_NX;
-        else if (!strcasecmp(c->argv[i], "xx")) *flags |= GEOADD_XX;
-        else if (!strcasecmp(c->argv[i], "ch")) *flags |= GEOADD_CH;
-        else break;
+        if (!strcasecmp(c->argv[i], "nx")) nx = 1;
+        else if (!strcasecmp(c->argv[i], "xx")) xx = 1;
+        else if (strcasecmp(c->argv[i], "ch")) break;
     }
-    if ((c->argc - i) % 3 || (c->argc - i) == 0 ||
-        ((*flags & GEOADD_NX) && (*flags & GEOADD_XX))) {
+    if ((c->argc - i) % 3 || c->argc == i || (nx && xx)) {
         replyErrorSyntax(c);
         return 0;
     }
     return i;
 }
 
-/* Writes each (member, score) as ZADD does under flags, one batch when
- * there are several; *added and *changed count what was written. */
-static int geoaddWrite(client *c, int flags, int first, const uint64_t *scores,
-                       long long *added, long long *changed) {
-    int rc = DB_OK, batch = c->argc - first > 3;
-    if (batch) dbBatchBegin();
-    for (int i = first, j = 0; i < c->argc && rc == DB_OK; i += 3, j++) {
-        int type;
-        const collection *z = dbCollection(c->db, c->argv[1], ARGLEN(c, 1), COLL_ZSET, &type);
-        const char *m = c->argv[i + 2];
-        size_t mlen = ARGLEN(c, i + 2);
-        double cur, score = (double)scores[j];
-        int exists = z && collZsetFind(z, m, mlen, &cur, NULL);
-        if ((exists && (flags & GEOADD_NX)) || (!exists && (flags & GEOADD_XX))) continue;
-        if (exists && cur == score) continue;
-        char val[COLL_ZSET_SCORE_LEN];
-        collZsetScoreEncode(score, val);
-        rc = dbElementPut(c->db, COLL_ZSET, c->argv[1], ARGLEN(c, 1), m, mlen, val, sizeof(val),
-                          NULL);
-        if (rc != DB_OK) break;
-        if (exists) (*changed)++;
-        else (*added)++;
+/* Runs ZADD key [options] score member ... for GEOADD's request, its
+ * options argv[2 .. first) kept and each triple from argv[first] turned
+ * into (scores[j], member): GEOADD is ZADD, as in Redis, which runs
+ * zaddCommand on a rewritten request.  c's own request is put back
+ * before returning; the arguments are shared, not copied. */
+static void geoaddAsZadd(client *c, int first, const uint64_t *scores) {
+    int n = (c->argc - first) / 3;
+    int argc = first + 2 * n;
+    bstr *argv = xmalloc(sizeof(bstr) * (size_t)argc);
+    argv[0] = bstrNew("zadd");
+    for (int i = 1; i < first; i++) argv[i] = c->argv[i];
+    for (int j = 0; j < n; j++) {
+        char buf[NUM_LONG_STR_SIZE];
+        int len = numFormatUnsignedLongLong(buf, sizeof(buf), scores[j]);
+        argv[first + 2 * j] = bstrNewLen(buf, (size_t)len);
+        argv[first + 2 * j + 1] = c->argv[first + 3 * j + 2];
     }
-    int commit = batch ? dbBatchCommit() : DB_OK;
-    return rc != DB_OK ? rc : commit;
+    bstr *ownArgv = c->argv;
+    int ownArgc = c->argc;
+    c->argv = argv;
+    c->argc = argc;
+    zaddCommand(c);
+    c->argv = ownArgv;
+    c->argc = ownArgc;
+    bstrFree(argv[0]);
+    for (int j = 0; j < n; j++) bstrFree(argv[first + 2 * j]);
+    xfree(argv);
 }
 
 /* GEOADD key [NX|XX] [CH] longitude latitude member [...]: every pair is
- * checked before anything is written, then the set is written as ZADD
- * with the pairs' scores would write it. */
+ * checked before anything is written (so a bad one comes before
+ * WRONGTYPE), then ZADD writes the set. */
 void geoaddCommand(client *c) {
-    int flags;
-    int first = geoaddOptionsOrReply(c, &flags);
+    int first = geoaddOptionsOrReply(c);
     if (!first) return;
     int n = (c->argc - first) / 3;
     uint64_t *scores = xmalloc(sizeof(uint64_t) * (size_t)n);
@@ -217,20 +211,8 @@ void geoaddCommand(client *c) {
         }
         geoEncodeScore(lon, lat, &scores[j]);
     }
-    int rc;
-    dbCollection(c->db, c->argv[1], ARGLEN(c, 1), COLL_ZSET, &rc);
-    if (replyDbError(c, rc)) {
-        xfree(scores);
-        return;
-    }
-    long long added = 0, changed = 0;
-    rc = geoaddWrite(c, flags, first, scores, &added, &changed);
+    geoaddAsZadd(c, first, scores);
     xfree(scores);
-    if (replyDbError(c, rc)) return;
-    replyLongLong(c, (flags & GEOADD_CH) ? added + changed : added);
-    if (!added && !changed) return;
-    dbKeyModified(c->db, c->argv[1], ARGLEN(c, 1));
-    notifyKeyspaceEvent(NOTIFY_ZSET, "zadd", c->argv[1], ARGLEN(c, 1), c->db);
 }
 
 /* ------------------------------------------------------------------ */

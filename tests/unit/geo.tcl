@@ -53,26 +53,6 @@ proc geo_box_dist {clon clat w h lon lat} {
     return [geo_dist $clon $clat $lon $lat]
 }
 
-# 1 if another client's GEOADD to KEY (a GEO set), after RD (a RESP3
-# client with CLIENT TRACKING on) ran CMD, sends RD an invalidation of
-# KEY; else 0.
-proc geo_tracking_invalidates {rd key cmd} {
-    r del $key
-    r geoadd $key 0 0 a
-    $rd {*}$cmd
-    $rd read
-    r geoadd $key 1 1 a
-    $rd ping
-    set first [$rd read]
-    if {[$rd last_type] ne ">"} {
-        assert_equal PONG $first
-        return 0
-    }
-    assert_equal [list invalidate $key] $first $cmd
-    assert_equal PONG [$rd read]
-    return 1
-}
-
 start_server {tags {geo}} {
     r null_value (nil)
 
@@ -598,7 +578,7 @@ start_server {tags {geo}} {
             tg7 {georadius tg7 0 0 1 km} 0
             tg8 {geosearchstore other tg8 fromlonlat 0 0 byradius 1 km} 0
         } {
-            assert_equal $invalidated [geo_tracking_invalidates $rd $key $cmd] $cmd
+            assert_equal $invalidated [tracking_invalidates $rd $key $cmd {geoadd 0 0 a} {geoadd 1 1 a}] $cmd
         }
         $rd close
     }
