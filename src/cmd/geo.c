@@ -9,8 +9,9 @@
  * requests in Redis's order (so the same bad request gets the same
  * error), reads the set through db/, and replies or stores.
  *
- * GEOADD is ZADD underneath, as in Redis: its event is "zadd", and NX,
- * XX and CH mean what they mean there.  A search scans the ranges of
+ * GEOADD is ZADD underneath, as in Redis: once every pair is checked,
+ * zaddCommand runs on the rewritten request, so its event is "zadd" and
+ * NX, XX and CH mean what they mean there.  A search scans the ranges of
  * geoSearchRanges in order, keeping the members inside the shape (with
  * ANY, stopping at COUNT of them), then sorts them by distance when
  * asked (COUNT without ANY asks for ASC), and replies them or stores
@@ -484,8 +485,12 @@ static void geoScan(const collection *z, const geoShape *shape, long long limit,
     }
 }
 
-/* By distance; ties compare equal, so qsort orders them as Redis's
- * does. */
+/* By distance; ties compare equal.  Where Redis sorts everything it
+ * finds it calls qsort too, so members at the same distance come out in
+ * the same order.  With COUNT below the number found Redis runs its own
+ * partial quicksort instead: the nearest COUNT are the same, but members
+ * at exactly the same distance (the same position) may come out, or be
+ * cut at the COUNT boundary, in another order than here. */
 static int geoCompareAsc(const void *a, const void *b) {
     const geoPoint *x = a, *y = b;
     if (x->dist > y->dist) return 1;
