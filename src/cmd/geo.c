@@ -454,16 +454,17 @@ static void geoResultsFree(geoResults *r) {
 }
 
 /* The members of z with range.min <= score < range.max inside the shape,
- * in the set's order, stopping once r holds limit (0: no limit). */
+ * in the set's order, stopping once r holds limit (0: no limit).  The
+ * walk ends at the first score past the range: no second search for the
+ * range's end. */
 static void geoScanRange(const collection *z, const geoShape *shape, geoScoreRange range,
                          long long limit, geoResults *r) {
     uint32_t start = collZsetScoreStart(z, range.min, 0);
-    uint32_t end = collZsetScoreEnd(z, range.max, 1);
-    if (end <= start) return;
+    if (start >= collCount(z)) return;
     collIter it;
     collElem el;
     collZsetSeek(&it, z, start);
-    for (uint32_t i = start; i < end && collIterNext(&it, &el); i++) {
+    while (collIterNext(&it, &el) && el.score < range.max) {
         double lon, lat, meters;
         geoDecodeScore(geoScoreToBits(el.score), &lon, &lat);
         if (geoShapeContains(shape, lon, lat, &meters)) geoResultsAdd(r, &el, lon, lat, meters);
