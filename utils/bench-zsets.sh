@@ -33,8 +33,7 @@ python3 - "$ROUNDS" <<'PY'
 import os, sys
 
 sys.path.insert(0, "utils")
-from bench_lib import (bulk, loadAndMeasure, printMemoryTable, printRateTable, rateRound,
-                       scaled, serversFromEnv, writeDatasets)
+from bench_lib import bulk, memoryThenRates, scaled, serversFromEnv, writeDatasets
 
 rounds = int(sys.argv[1])
 tmp = os.environ["TMP"]
@@ -69,31 +68,5 @@ TESTS = [
     ("ZRANK", ["zrank", "bigz", "member:__rand_int__"]),
     ("ZRANGE_10", ["zrange", "bigz", "__rand_int__", "+inf", "byscore", "limit", "0", "10"]),
 ]
-mem, tput = {}, {}
-try:
-    for r in range(1, rounds + 1):
-        for tag, title, _, (check, want) in DATASETS:
-            path, ncmds = files[tag]
-            for s in servers:
-                rss, used, line = loadAndMeasure(s, r, title, path, ncmds, check, want)
-                mem.setdefault((tag, s.name), []).append((rss, used))
-                print(line, flush=True)
-                s.kill9()
-    # The big set once more, left running for the throughput rounds.
-    path, ncmds = files["g"]
-    for s in servers:
-        loadAndMeasure(s, "-", DATASETS[0][1], path, ncmds, *DATASETS[0][3])
-    for r in range(1, rounds + 1):
-        for p in (1, 16):
-            for name, argv in TESTS:
-                rateRound(servers, r, name, p, REQ[p], ["-r", R] + argv, tput)
-finally:
-    for s in servers:
-        s.kill9()
-print()
-printMemoryTable(DATASETS, mem, rounds)
-print()
-printRateTable(f"== throughput on (g), redis-benchmark -c 50 -r {R}, requests/s ({rounds} rounds, "
-               f"medians; -n {REQ[1]} at P1, {REQ[16]} at P16)",
-               [(name, p) for p in (1, 16) for name, _ in TESTS], tput)
+memoryThenRates(DATASETS, files, servers, rounds, TESTS, REQ, R)
 PY

@@ -1,9 +1,11 @@
 # utils/bench_lib.py -- the parts the Python benchmarks of utils/ share:
 # servers started and killed by PID, INFO and RSS read the same way for
 # redis-kv and Redis, RESP files for redis-cli --pipe, redis-benchmark
-# rates, medians and ratios.  Imported by utils/bench-collections.sh and
-# utils/bench-lists.sh (their Python part runs from the repository root
-# with utils/ on sys.path); not a benchmark itself.
+# rates, medians and ratios, and the memory-then-rates frame of
+# bench-zsets.sh and bench-geo.sh.  Imported by utils/bench-collections.sh,
+# utils/bench-lists.sh, utils/bench-zsets.sh and utils/bench-geo.sh (their
+# Python part runs from the repository root with utils/ on sys.path); not
+# a benchmark itself.
 import glob, os, re, signal, socket, statistics, subprocess, sys, time
 
 MiB = 2 ** 20
@@ -269,3 +271,37 @@ def rateRound(servers, r, name, p, n, args, tput, skip=()):
         tput.setdefault((name, p, s.name), []).append(rps)
         got.append(f"{rps:.0f}")
     print(f"round {r} {name:<10} P{p:<3} redis-kv {got[0]:>9}  redis 7 {got[1]:>9}", flush=True)
+
+def memoryThenRates(datasets, files, servers, rounds, tests, req, randRange):
+    """The frame of bench-zsets.sh and bench-geo.sh: ROUNDS memory rounds
+    over DATASETS (each loaded into fresh servers, measured, killed), then
+    the first data set loaded once more and ROUNDS rate rounds of TESTS
+    (name, argv) at P1 and P16 (REQ[p] requests, -r RANDRANGE) on it; both
+    tables printed.  The servers are killed at the end, on error too."""
+    mem, tput = {}, {}
+    try:
+        for r in range(1, rounds + 1):
+            for tag, title, _, (check, want) in datasets:
+                path, ncmds = files[tag]
+                for s in servers:
+                    rss, used, line = loadAndMeasure(s, r, title, path, ncmds, check, want)
+                    mem.setdefault((tag, s.name), []).append((rss, used))
+                    print(line, flush=True)
+                    s.kill9()
+        # The first data set once more, left running for the rate rounds.
+        path, ncmds = files[datasets[0][0]]
+        for s in servers:
+            loadAndMeasure(s, "-", datasets[0][1], path, ncmds, *datasets[0][3])
+        for r in range(1, rounds + 1):
+            for p in (1, 16):
+                for name, argv in tests:
+                    rateRound(servers, r, name, p, req[p], ["-r", str(randRange)] + argv, tput)
+    finally:
+        for s in servers:
+            s.kill9()
+    print()
+    printMemoryTable(datasets, mem, rounds)
+    print()
+    printRateTable(f"== throughput on {datasets[0][1].split()[0]}, redis-benchmark -c 50 -r {randRange}, "
+                   f"requests/s ({rounds} rounds, medians; -n {req[1]} at P1, {req[16]} at P16)",
+                   [(name, p) for p in (1, 16) for name, _ in tests], tput)

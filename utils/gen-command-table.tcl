@@ -24,7 +24,7 @@
 #     that command.h has no macro for (CMD_*, ACL_CAT_*, KSPEC_*,
 #     ARG_TYPE_*, ARG_*), so the names in the data files are checked
 #     against the C side instead of against a second list kept here;
-#   - a key spec other than begin_search "index" or "unknown" + find_keys
+#   - a key spec other than begin_search "index", "keyword" or "unknown" + find_keys
 #     "range", "keynum" or "unknown" (the shapes command.h's keySpec holds;
 #     "unknown" is written {"unknown": null} as in Redis's own files, or
 #     {"unknown": {}} as command-data-from-redis.py copies COMMAND INFO's
@@ -236,7 +236,12 @@ proc keySpecShape {ks} {
             error "$part $kind needs exactly [expr {$need eq {} ? {no parameters (null)} : [join $need {, }]}]"
         }
         foreach k $need {
-            if {$k eq "keyword"} continue
+            if {$k eq "keyword"} {
+                if {![regexp {^[A-Za-z_]+$} [dict get $spec $k]]} {
+                    error "$part $kind keyword \"[dict get $spec $k]\" is not a word"
+                }
+                continue
+            }
             if {![string is integer -strict [dict get $spec $k]]} {
                 error "$part $kind $k \"[dict get $spec $k]\" is not an integer"
             }
@@ -244,8 +249,7 @@ proc keySpecShape {ks} {
         switch -- $kind {
             index   { lappend f ".beginIndex = [dict get $spec index]" }
             keyword {
-                lappend f ".beginKind = KSPEC_BEGIN_KEYWORD" \
-                    ".keyword = [cstr [dict get $spec keyword]]" \
+                lappend f ".beginKind = KSPEC_BEGIN_KEYWORD" ".keyword = \"[dict get $spec keyword]\"" \
                     ".startFrom = [dict get $spec startfrom]"
             }
             unknown {

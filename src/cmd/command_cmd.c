@@ -177,8 +177,8 @@ static void replyKeySpecPart(client *c, const char *part, const char *type,
     }
 }
 
-/* begin_search -> {type: keyword, spec: {keyword, startfrom}}. */
-static void replyKeywordSearch(client *c, const keySpec *ks) {
+/* A keyword begin_search: {type keyword, spec {keyword K, startfrom N}}. */
+static void replyKeySpecKeyword(client *c, const keySpec *ks) {
     replyBulkCString(c, "begin_search");
     replyMapLen(c, 2);
     replyBulkCString(c, "type");
@@ -206,7 +206,7 @@ static void replyKeySpecs(client *c, const command *cmd) {
         if (ks->beginKind == KSPEC_BEGIN_UNKNOWN) {
             replyKeySpecPart(c, "begin_search", "unknown", NULL, 0);
         } else if (ks->beginKind == KSPEC_BEGIN_KEYWORD) {
-            replyKeywordSearch(c, ks);
+            replyKeySpecKeyword(c, ks);
         } else {
             specParam index[] = {{"index", ks->beginIndex}};
             replyKeySpecPart(c, "begin_search", "index", index, 1);

@@ -455,4 +455,16 @@ void bzpopminCommand(client *c);
 void bzpopmaxCommand(client *c);
 void bzmpopCommand(client *c);
 
+/* geo.c */
+void geoaddCommand(client *c);
+void geodistCommand(client *c);
+void geohashCommand(client *c);
+void geoposCommand(client *c);
+void geosearchCommand(client *c);
+void geosearchstoreCommand(client *c);
+void georadiusCommand(client *c);
+void georadiusroCommand(client *c);
+void georadiusbymemberCommand(client *c);
+void georadiusbymemberroCommand(client *c);
+
 #endif

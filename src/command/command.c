@@ -92,22 +92,31 @@ static void commandSetLegacyKeys(command *cmd) {
     cmd->keyStep = 1;
 }
 
-/* Where a keyword spec's keys begin: one past the keyword, or 0 when the
- * request has no such keyword where the spec searches. */
-static int keywordBegin(const keySpec *ks, int argc, bstr *argv) {
-    int from = ks->startFrom >= 0 ? ks->startFrom : argc + ks->startFrom;
-    int dir = ks->startFrom >= 0 ? 1 : -1;
-    for (int i = from; i > 0 && i < argc; i += dir)
+/* Where a keyword spec's keys begin: the argument after its keyword,
+ * searched as command.h says; 0 when the keyword is absent. */
+static int keySpecKeywordBegin(const keySpec *ks, int argc, bstr *argv) {
+    int forward = ks->startFrom > 0;
+    int i = forward ? ks->startFrom : argc + ks->startFrom;
+    int end = forward ? argc - 1 : 0;
+    for (; i != end; i += i <= end ? 1 : -1) {
+        if (i >= argc || i < 1) break;
         if (!strcasecmp(argv[i], ks->keyword)) return i + 1;
+    }
     return 0;
 }
 
 int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step) {
     if (ks->beginKind == KSPEC_BEGIN_UNKNOWN || ks->findKind == KSPEC_FIND_UNKNOWN) return 0;
-    int begin = ks->beginIndex;
-    if (ks->beginKind == KSPEC_BEGIN_KEYWORD && (begin = keywordBegin(ks, argc, argv)) == 0)
-        return 0;
     *step = ks->keyStep > 0 ? ks->keyStep : 1;
+    int begin = ks->beginIndex;
+    if (ks->beginKind == KSPEC_BEGIN_KEYWORD) {
+        begin = keySpecKeywordBegin(ks, argc, argv);
+        if (!begin) {
+            *first = 1;
+            *last = 0;
+            return 1;
+        }
+    }
     if (ks->findKind == KSPEC_FIND_KEYNUM) {
         int at = begin + ks->keynumIdx;
         long long numkeys;

@@ -126,11 +126,12 @@ typedef struct commandArg {
  * may be "unknown" instead (SORT's BY/GET patterns and its STORE
  * destination, which may be anywhere): COMMAND INFO shows the spec, but
  * it finds no keys, and the command needs a getkeys procedure (below) to
- * find them.  The zero values are the common case (index, range).
- * begin_search may also be a keyword (XREAD's STREAMS): the keys begin
- * after the first argument equal to it (case-insensitively), searched
- * from argument startFrom (a negative one counts from the end and
- * searches backwards). */
+ * find them.  A "keyword" begin_search (GEORADIUS's STORE destination)
+ * looks for the keyword from argument startFrom onward (a negative
+ * startFrom: from argc + startFrom back to argument 1), never taking the
+ * last argument, and the keys start right after it; a request without
+ * the keyword has no keys for that spec, which is no error.  The zero
+ * values are the common case (index, range). */
 #define KSPEC_BEGIN_INDEX 0
 #define KSPEC_BEGIN_UNKNOWN 1
 #define KSPEC_BEGIN_KEYWORD 2
@@ -155,7 +156,8 @@ typedef struct keySpec {
 /* The argument positions one key spec finds in a request of argc
  * arguments: first, last (inclusive) and step.  0 when the request does
  * not fit the spec (too short, a bad key count) or the spec is unknown:
- * no keys. */
+ * no keys.  1 with first > last when a keyword spec's keyword is absent
+ * (no keys, but the request fits). */
 int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *last, int *step);
 
 /* A command's own key finder, for keys its specs cannot locate (Redis's

@@ -725,11 +725,14 @@ proc shutdown_nosave_busy {s c rd} {
 
 # 1 if another client's write to KEY, after RD (a RESP3 client with
 # CLIENT TRACKING on) ran CMD, sends RD an invalidation of KEY; else 0.
-proc tracking_invalidates {rd key cmd} {
-    r set $key v
+# KEY is made a string first and written with SET, or with the commands
+# MAKE and WRITE (argument lists after the key) for another type.
+proc tracking_invalidates {rd key cmd {make {set v}} {write {set w}}} {
+    r del $key
+    r [lindex $make 0] $key {*}[lrange $make 1 end]
     $rd {*}$cmd
     $rd read
-    r set $key w
+    r [lindex $write 0] $key {*}[lrange $write 1 end]
     $rd ping
     set first [$rd read]
     if {[$rd last_type] ne ">"} {

@@ -575,8 +575,24 @@ tags {command generator} {
 
     test {generator: key specs the C table cannot hold are refused} {
         set dir [new_tmpdir]
-        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "STREAMS", "startfrom": 1}}, "find_keys": {"range": {"lastkey": -1, "keystep": 1, "limit": 2}}}]}}
-        assert_match {1 *key_specs\[0\] is begin_search keyword + find_keys range*} [gen_run $dir]
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}, "find_keys": {"range": {"lastkey": -1, "keystep": 1, "limit": 2}}}]}}
+        assert_match {1 *key_specs\[0\] is begin_search range + find_keys range*} [gen_run $dir]
+    }
+
+    test {generator: a keyword key spec, and malformed ones refused} {
+        set dir [new_tmpdir]
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["OW", "update"], "begin_search": {"keyword": {"keyword": "STORE", "startfrom": 6}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}]}}
+        assert_equal {0 {}} [gen_run $dir]
+        set f [open [file join $dir table.c]]
+        set c [read $f]
+        close $f
+        assert_match {*.beginKind = KSPEC_BEGIN_KEYWORD, .keyword = "STORE", .startFrom = 6, .findKind = KSPEC_FIND_RANGE*} $c
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "STORE"}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}]}}
+        assert_match {1 *begin_search keyword needs exactly keyword, startfrom*} [gen_run $dir]
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "a\\\"b", "startfrom": 1}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}]}}
+        assert_match {1 *begin_search keyword keyword * is not a word*} [gen_run $dir]
+        gen_probe_file $dir {arity -2 key_specs {[{"flags": ["RO"], "begin_search": {"keyword": {"keyword": "STORE", "startfrom": "x"}}, "find_keys": {"range": {"lastkey": 0, "keystep": 1, "limit": 0}}}]}}
+        assert_match {1 *begin_search keyword startfrom "x" is not an integer*} [gen_run $dir]
     }
 
     test {generator: unknown key specs and a getkeys procedure} {

@@ -1317,6 +1317,7 @@ proc zs_dur_verify {c when} {
     assert_equal $::zs_dur_want [zs_dur_snapshot $c] $when
     assert_equal 0 [$c exists gone] $when
     assert_equal "a string now" [$c get was] $when
+    assert_equal {{2.35219806432723999 48.8565995303492997}} [$c geopos geo paris] $when
 }
 
 start_server {tags {zset redis-kv-only needs:own-server}} {
@@ -1352,6 +1353,7 @@ start_server {tags {zset redis-kv-only needs:own-server}} {
         $c zinterstore inter 2 large large aggregate max
         $c zdiffstore diff 2 large small
         $c zrangestore range large 10 20 byscore
+        $c geoadd geo 2.3522 48.8566 paris -0.1276 51.5072 london
         $c set overwritten x
         $c zadd was 1 a
         $c set was "a string now"
