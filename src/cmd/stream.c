@@ -37,17 +37,11 @@ static void streamWritten(client *c, const char *event) {
 /* The ID of the new entry (Redis's streamAppendItem): 1, or 0 with
  * errno EDOM when it would not be above the last ID (ERANGE when ms-*
  * finds that millisecond's sequence used up). */
-static int newEntryId(const collStreamMeta *m, int idGiven, const streamId *given, int seqAuto,
-                      streamId *id) {
+static int newEntryId(const collection *s, const collStreamMeta *m, int idGiven,
+                      const streamId *given, int seqAuto, streamId *id) {
     errno = EDOM;
     if (!idGiven) {
-        uint64_t now = (uint64_t)wallClockMs();
-        if (now > m->lastId.ms) {
-            *id = (streamId){now, 0};
-        } else {
-            *id = m->lastId;
-            streamIdIncr(id);
-        }
+        streamNextAutoId(s, id);
     } else if (seqAuto && given->ms == m->lastId.ms) {
         if (m->lastId.seq == UINT64_MAX) {
             errno = ERANGE; /* Redis's answer here: "Elements are too large" */
@@ -65,20 +59,6 @@ static int fieldsTooLarge(client *c, int first) {
     unsigned long long total = 0;
     for (int i = first; i < c->argc; i++) total += ARGLEN(c, i);
     return total > STREAM_ENTRY_MAX_BYTES;
-}
-
-/* Appends the entry (and, for a new stream, its counters) in one batch. */
-static int appendEntry(client *c, const collection *s, const streamId *id, int fieldPos) {
-    collStreamMeta m = s ? *collStreamGetMeta(s) : (collStreamMeta){{0, 0}, 0, {0, 0}};
-    m.lastId = *id;
-    m.entriesAdded++;
-    size_t vlen;
-    char *v = streamEncodeFields(c, fieldPos, &vlen);
-    int rc = DB_OK;
-    if (!s) rc = streamWriteMeta(c->db, c->argv[1], &m);
-    if (rc == DB_OK) rc = streamWriteEntry(c->db, c->argv[1], id, m.entriesAdded, v, vlen);
-    xfree(v);
-    return rc;
 }
 
 void xaddCommand(client *c) {
@@ -109,7 +89,7 @@ void xaddCommand(client *c) {
         replyError(c, "The stream has exhausted the last possible ID, unable to add more items");
         return;
     }
-    if (!newEntryId(&m, idGiven, &given, seqAuto, &id)) {
+    if (!newEntryId(s, &m, idGiven, &given, seqAuto, &id)) {
         replyError(c, errno == EDOM ? "The ID specified in XADD is equal or smaller than the "
                                       "target stream top item"
                                     : "Elements are too large to be stored");
@@ -121,11 +101,14 @@ void xaddCommand(client *c) {
     }
     int batch = !s || t.strategy != STREAM_TRIM_NONE; /* one record needs no batch */
     if (batch) dbBatchBegin();
-    int rc = appendEntry(c, s, &id, fieldPos), trimRc = DB_OK;
+    size_t vlen;
+    char *v = streamEncodeFields(c, fieldPos, &vlen);
+    int rc = streamAppendValue(c->db, c->argv[1], s, &id, v, vlen), trimRc = DB_OK;
+    xfree(v);
     long long trimmed = 0;
     if (rc == DB_OK && t.strategy != STREAM_TRIM_NONE) {
         s = dbCollection(c->db, KEY(c), COLL_STREAM, &rc);
-        trimmed = s ? streamTrim(c, s, &t, &trimRc) : 0;
+        trimmed = s ? streamTrim(c->db, c->argv[1], s, &t, &trimRc) : 0;
         rc = trimRc;
     }
     int commit = batch ? dbBatchCommit() : DB_OK;
@@ -231,7 +214,7 @@ void xtrimCommand(client *c) {
     }
     int rc;
     dbBatchBegin();
-    long long trimmed = streamTrim(c, s, &t, &rc);
+    long long trimmed = streamTrim(c->db, c->argv[1], s, &t, &rc);
     int commit = dbBatchCommit();
     if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
     replyLongLong(c, trimmed);

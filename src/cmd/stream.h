@@ -43,7 +43,9 @@ void streamReplyId(client *c, const streamId *id);
  * each as a varint length (7 bits a byte, low first, high bit = more
  * follows) and its bytes, the number of strings first (a varint). */
 
-/* argv[first..argc) as an entry value (xfree it); *len its length. */
+/* n strings as an entry value (xfree it); *len its length. */
+char *streamEncodeStrings(const char *const *strs, const size_t *lens, int n, size_t *len);
+/* argv[first..argc) as an entry value. */
 char *streamEncodeFields(client *c, int first, size_t *len);
 /* The strings of an entry value in order (each into *s, *slen): 1, or 0
  * at the end or on a value that does not parse. */
@@ -101,10 +103,21 @@ typedef struct streamTrimArgs {
  * explicit one), whose fields follow.  Returns 0 after replying. */
 int streamTrimArgsOrReply(client *c, int xadd, streamTrimArgs *t, int *noMkStream, int *idArg);
 
-/* Trims the stream at argv[1] as t says (a trim record and the counters'
- * 'm' record, inside the caller's batch): how many entries went, or -1
- * after a write error (*rc). */
-long long streamTrim(client *c, const collection *s, const streamTrimArgs *t, int *rc);
+/* Trims the stream s at key as t says (a trim record, and the counters'
+ * 'm' record when it empties the stream; inside the caller's batch): how
+ * many entries went, or -1 after a write error (*rc). */
+long long streamTrim(int db, const bstr key, const collection *s, const streamTrimArgs *t,
+                     int *rc);
+
+/* ---- Appending (XADD's writes, for XADD and the change feed) ------------------ */
+
+/* The ID XADD * gives the next entry of s (NULL: a new stream): 1, or 0
+ * when the last ID is the largest there is. */
+int streamNextAutoId(const collection *s, streamId *id);
+/* Appends an entry of value val at id (above the last ID) to the stream
+ * s at key (s NULL: a new stream, whose counters are written first). */
+int streamAppendValue(int db, const bstr key, const collection *s, const streamId *id,
+                      const char *val, size_t vlen);
 
 /* ---- Consumer-group counters (Redis 7.0's, t_stream.c) --------------------------------- */
 

@@ -8,6 +8,7 @@
 #include "cmd/handlers.h"
 #include "db/db.h"
 #include "lib/alloc.h"
+#include "lib/clock.h"
 #include "server/server.h"
 
 /* ---- Looking a stream up ----------------------------------------------------- */
@@ -80,18 +81,26 @@ static int varintGet(const unsigned char **p, const unsigned char *end, uint64_t
     return 0;
 }
 
-char *streamEncodeFields(client *c, int first, size_t *len) {
-    uint64_t n = (uint64_t)(c->argc - first);
-    size_t total = varintLen(n);
-    for (int i = first; i < c->argc; i++) total += varintLen(ARGLEN(c, i)) + ARGLEN(c, i);
-    unsigned char *buf = xmalloc(total), *p = varintPut(buf, n);
-    for (int i = first; i < c->argc; i++) {
-        p = varintPut(p, ARGLEN(c, i));
-        memcpy(p, c->argv[i], ARGLEN(c, i));
-        p += ARGLEN(c, i);
+char *streamEncodeStrings(const char *const *strs, const size_t *lens, int n, size_t *len) {
+    size_t total = varintLen((uint64_t)n);
+    for (int i = 0; i < n; i++) total += varintLen(lens[i]) + lens[i];
+    unsigned char *buf = xmalloc(total), *p = varintPut(buf, (uint64_t)n);
+    for (int i = 0; i < n; i++) {
+        p = varintPut(p, lens[i]);
+        memcpy(p, strs[i], lens[i]);
+        p += lens[i];
     }
     *len = total;
     return (char *)buf;
+}
+
+char *streamEncodeFields(client *c, int first, size_t *len) {
+    int n = c->argc - first;
+    size_t *lens = xmalloc(sizeof(size_t) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) lens[i] = ARGLEN(c, first + i);
+    char *v = streamEncodeStrings((const char *const *)(c->argv + first), lens, n, len);
+    xfree(lens);
+    return v;
 }
 
 int streamFieldIterInit(streamFieldIter *it, const char *v, size_t len) {
@@ -311,7 +320,8 @@ int streamTrimArgsOrReply(client *c, int xadd, streamTrimArgs *t, int *noMkStrea
     return trimLimitOrReply(c, xadd, limitGiven, t);
 }
 
-long long streamTrim(client *c, const collection *s, const streamTrimArgs *t, int *rc) {
+long long streamTrim(int db, const bstr key, const collection *s, const streamTrimArgs *t,
+                     int *rc) {
     streamId upto;
     uint64_t count;
     *rc = DB_OK;
@@ -323,10 +333,32 @@ long long streamTrim(client *c, const collection *s, const streamTrimArgs *t, in
     int emptied = count == collStreamLength(s);
     char name[1 + STREAM_ID_BIN_LEN];
     collStreamTrimName(&upto, name);
-    *rc = streamDeleteElement(c->db, c->argv[1], name, sizeof(name));
+    *rc = streamDeleteElement(db, key, name, sizeof(name));
     /* the newest entry's record carried the counters: now the 'm' one does */
-    if (*rc == DB_OK && emptied) *rc = streamWriteMeta(c->db, c->argv[1], &m);
+    if (*rc == DB_OK && emptied) *rc = streamWriteMeta(db, key, &m);
     return *rc == DB_OK ? (long long)count : -1;
+}
+
+int streamNextAutoId(const collection *s, streamId *id) {
+    streamId last = s ? collStreamGetMeta(s)->lastId : (streamId){0, 0};
+    uint64_t now = (uint64_t)wallClockMs();
+    if (now > last.ms) {
+        *id = (streamId){now, 0};
+        return 1;
+    }
+    *id = last;
+    return streamIdIncr(id) == 0;
+}
+
+int streamAppendValue(int db, const bstr key, const collection *s, const streamId *id,
+                      const char *val, size_t vlen) {
+    collStreamMeta m = s ? *collStreamGetMeta(s) : (collStreamMeta){{0, 0}, 0, {0, 0}};
+    m.lastId = *id;
+    m.entriesAdded++;
+    int rc = DB_OK;
+    if (!s) rc = streamWriteMeta(db, key, &m);
+    if (rc == DB_OK) rc = streamWriteEntry(db, key, id, m.entriesAdded, val, vlen);
+    return rc;
 }
 
 /* ---- Consumer-group counters ----------------------------------------------------------- */

@@ -250,7 +250,9 @@ static int serveOne(blockState *bs, const char *key, size_t klen) {
     int executing = c->flags & CLIENT_EXECUTING;
     c->flags |= CLIENT_EXECUTING;
     long long errors = server.statTotalErrorReplies;
+    commandWriteScopeBegin();
     int rc = bs->spec.serve(c, key, klen, bs->spec.priv);
+    commandWriteScopeEnd();
     if (!executing) c->flags &= ~CLIENT_EXECUTING;
     if (rc == BLOCK_SERVED) outcomeCallEnd(c, &mark, 1);
     /* an error served (a group gone) fails the call that blocked, as in Redis */

@@ -447,6 +447,27 @@ void commandAddStartObserver(commandObserver *fn) {
     addObserver(startObservers, &startObserverCount, fn);
 }
 
+#define COMMAND_MAX_SCOPES 2
+static commandScopeHook *scopeBegin[COMMAND_MAX_SCOPES], *scopeEnd[COMMAND_MAX_SCOPES];
+static int scopeCount;
+
+void commandAddWriteScope(commandScopeHook *begin, commandScopeHook *end) {
+    if (scopeCount == COMMAND_MAX_SCOPES) {
+        serverLog(LL_WARNING, "Too many write scopes (COMMAND_MAX_SCOPES)");
+        abort();
+    }
+    scopeBegin[scopeCount] = begin;
+    scopeEnd[scopeCount++] = end;
+}
+
+void commandWriteScopeBegin(void) {
+    for (int i = 0; i < scopeCount; i++) scopeBegin[i]();
+}
+
+void commandWriteScopeEnd(void) {
+    for (int i = scopeCount; i-- > 0;) scopeEnd[i]();
+}
+
 long long commandCallsTotal(void) { return callsTotal; }
 
 /* Whether the top-level call under way, or a call it made, read or wrote
@@ -474,9 +495,14 @@ void commandCallAs(client *c, client *caller) {
     c->flags |= CLIENT_EXECUTING;
     commandCallInfo call = {.c = c, .caller = caller, .cmd = cmd, .nested = wasExecuting != 0};
     for (int i = 0; i < startObserverCount; i++) startObservers[i](&call);
+    /* admin commands (SHUTDOWN, BGSAVE, DEBUG, BACKUP ...) act on the
+     * server, not on keys one change at a time: no scope */
+    int scoped = !wasExecuting && !(cmd->flags & CMD_ADMIN);
+    if (scoped) commandWriteScopeBegin();
     long long start = monotonicUs();
     cmd->proc(c);
     long long duration = monotonicUs() - start;
+    if (scoped) commandWriteScopeEnd();
     if (!wasExecuting) {
         c->flags &= ~CLIENT_EXECUTING;
         outcomeCallEnd(c, &mark, callTouchedKeys);

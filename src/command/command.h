@@ -265,6 +265,19 @@ void commandAddObserver(commandObserver *fn);
  * script before the commands of the script). */
 void commandAddStartObserver(commandObserver *fn);
 
+/* Write scopes: hooks around everything that may change the keyspace
+ * outside a command's own batch -- each top-level call of a command
+ * that is not "admin" (a read may delete an expired key, EXEC and EVAL
+ * write, SHUTDOWN or BGSAVE change no key), and each serve of a blocked
+ * client.  begin runs before, end after, in the same
+ * iteration; scopes do not nest.  The change feed (cmd/changefeed.c)
+ * makes each scope one batch, so that what it records of a change is
+ * written with the change. */
+typedef void commandScopeHook(void);
+void commandAddWriteScope(commandScopeHook *begin, commandScopeHook *end);
+void commandWriteScopeBegin(void);
+void commandWriteScopeEnd(void);
+
 /* Total calls since start-up or CONFIG RESETSTAT (total_commands_processed). */
 long long commandCallsTotal(void);
 

@@ -401,6 +401,8 @@ void dbBatchBegin(void) {
 
 int dbInBatch(void) { return batchDepth > 0; }
 
+uint64_t dbLastWriteSeq(void) { return storeLastSeq(ctx.store); }
+
 int dbBatchCommit(void) {
     if (batchDepth == 0 || --batchDepth > 0) return DB_OK;
     /* the batch's writes counted as changes one by one already */

@@ -133,6 +133,9 @@ void dbBatchBegin(void);
 int dbBatchCommit(void);
 
 int dbInBatch(void); /* 1 between the outermost dbBatchBegin and its Commit */
+/* The log sequence number of the write just made (inside a batch: the
+ * batch's, which all its records carry). */
+uint64_t dbLastWriteSeq(void);
 
 /* Deferred writes (dbContext.deferWrites).  Every write since the last
  * flush is visible at once but reaches the log only at dbFlushWrites, all

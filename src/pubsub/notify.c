@@ -2,10 +2,12 @@
 #include "pubsub/notify.h"
 #include "db/db.h"
 #include "lib/alloc.h"
+#include "lib/log.h"
 #include "pubsub/pubsub.h"
 #include "server/server.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int notifyStringToFlags(const char *classes) {
@@ -87,7 +89,20 @@ typedef struct pendingEvent {
 static pendingEvent *pending;
 static size_t pendingCount, pendingCap;
 
+#define NOTIFY_MAX_OBSERVERS 4
+static notifyObserver *observers[NOTIFY_MAX_OBSERVERS];
+static int nobservers;
+
+void notifyAddObserver(notifyObserver *fn) {
+    if (nobservers == NOTIFY_MAX_OBSERVERS) {
+        serverLog(LL_WARNING, "Too many keyspace event observers (NOTIFY_MAX_OBSERVERS)");
+        abort();
+    }
+    observers[nobservers++] = fn;
+}
+
 void notifyKeyspaceEvent(int type, const char *event, const char *key, size_t klen, int db) {
+    for (int i = 0; i < nobservers; i++) observers[i](type, event, key, klen, db);
     int flags = server.notifyKeyspaceEvents;
     if (!(flags & type)) return;
     if (!(flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT))) return;

@@ -45,4 +45,12 @@ bstr notifyFlagsToString(int flags);
 
 void notifyKeyspaceEvent(int type, const char *event, const char *key, size_t klen, int db);
 
+/* Observers hear every event as it is raised, whatever
+ * notify-keyspace-events says, before it is queued or published: a layer
+ * above that records changes (cmd/changefeed.c) writes in the same batch
+ * as the change that raised it.  An observer may write to the keyspace
+ * but must not raise events of its own. */
+typedef void notifyObserver(int type, const char *event, const char *key, size_t klen, int db);
+void notifyAddObserver(notifyObserver *fn);
+
 #endif

@@ -357,6 +357,25 @@ static bstr getNotifyKeyspaceEvents(const configDef *def) {
     return notifyFlagsToString(server.notifyKeyspaceEvents);
 }
 
+/* `changefeed-events`: notify-keyspace-events' class letters, of which K,
+ * E and m mean nothing to the feed (refused, so a typo is not silent). */
+static int setChangefeedEvents(const configDef *def, bstr *argv, int argc, char *err,
+                               size_t errlen) {
+    (void)def;
+    int flags = argc == 1 ? notifyStringToFlags(argv[0]) : -1;
+    if (flags == -1 || (flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT | NOTIFY_KEY_MISS))) {
+        snprintf(err, errlen, "Invalid event class character. Use 'Ag$lshzxetdn'.");
+        return -1;
+    }
+    server.changefeedEvents = flags;
+    return 0;
+}
+
+static bstr getChangefeedEvents(const configDef *def) {
+    (void)def;
+    return notifyFlagsToString(server.changefeedEvents);
+}
+
 /* `latency-tracking-info-percentiles`: parsed and kept by cmd/latency.c,
  * which prints them in INFO latencystats. */
 static int setLatencyPercentiles(const configDef *def, bstr *argv, int argc, char *err,
@@ -546,6 +565,15 @@ static const configDef configTable[] = {
     LLCFG("rdb-key-save-delay", persistSettings.rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
+    /* The change feed (cmd/changefeed.c), read at each change. */
+    {.name = "changefeed-key", .type = CFG_STRING, .flags = CFG_MODIFIABLE | CFG_EMPTY_IS_NULL,
+     .field = &server.changefeedKey, .defaultValue = ""},
+    INTCFG("changefeed-db", server.changefeedDb, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
+    SPECIALCFG("changefeed-events", NULL, "A", CFG_MODIFIABLE, setChangefeedEvents,
+               getChangefeedEvents),
+    {.name = "changefeed-keys", .type = CFG_STRING, .flags = CFG_MODIFIABLE | CFG_EMPTY_IS_NULL,
+     .field = &server.changefeedKeys, .defaultValue = "*"},
+    LLCFG("changefeed-maxlen", server.changefeedMaxlen, 0, LLONG_MAX, "0", CFG_MODIFIABLE),
     /* Client-side caching: pubsub/tracking.c bounds its table from beforeSleep. */
     LLCFG("tracking-table-max-keys", server.trackingTableMaxKeys, 0, LONG_MAX, "1000000",
           CFG_MODIFIABLE),

@@ -10,6 +10,7 @@
 #include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
+#include "cmd/changefeed.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -49,7 +50,9 @@ long long serverCron(reactor *r, long long id, void *clientData) {
      * ends within 1000/hz ms of its deadline, as Redis 7.0's does. */
     blockingHandleTimeouts(cachedClock.mstime);
     long long expireStart = monotonicUs();
+    changefeedScopeBegin(); /* the feed's entries join the expiries' batch */
     if (server.activeExpireEnabled) expireCycleRun(server.hz);
+    changefeedScopeEnd();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     persistCron();
     trackInstantaneousMetrics();

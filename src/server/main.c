@@ -23,6 +23,7 @@
 #include "script/function.h"
 #include "script/script.h"
 #include "server/config.h"
+#include "cmd/changefeed.h"
 #include "server/server.h"
 #include "store/backup.h"
 #include "store/lazyfree.h"
@@ -208,7 +209,9 @@ static void beforeSleep(reactor *r) {
     server.inBeforeSleep = 1;
     cachedClockUpdate();
     long long started = monotonicUs();
+    changefeedScopeBegin();
     if (server.activeExpireEnabled) expireCycleRunFast();
+    changefeedScopeEnd();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
     /* Every write of this iteration goes to the log in one write, before
@@ -482,6 +485,7 @@ int main(int argc, char **argv) {
     commandTableInit();
     pubsubInit();
     notifyInit();
+    changefeedInit();
     trackingInit();
     multiInit();
     slowlogInit();

@@ -92,6 +92,11 @@ struct redisServer {
     long long zsetMaxListpackValue;
     long long streamNodeMaxBytes;     /* stream-node-max-bytes */
     long long streamNodeMaxEntries;   /* stream-node-max-entries */
+    char *changefeedKey;          /* the change feed (cmd/changefeed.c); NULL: off */
+    int changefeedDb;
+    int changefeedEvents;         /* NOTIFY_* classes */
+    char *changefeedKeys;         /* glob; NULL: every key */
+    long long changefeedMaxlen;   /* 0: no trimming */
     int listMaxListpackSize;      /* how DUMP cuts a list into nodes (Redis's */
     int listCompressDepth;        /* quicklist settings; nothing else uses them) */
     int rdbcompression;           /* DUMP LZF-compresses long strings */

@@ -630,6 +630,8 @@ void storeSeqWritten(store *s) {
     if (!s->inBatch) s->nextSeq++;
 }
 
+uint64_t storeLastSeq(const store *s) { return s->inBatch ? s->batchSeq : s->nextSeq - 1; }
+
 /* Pending writes.  Every record is encoded into pendBuf, at the offset
  * it will have in the active segment, and the key directories point at it
  * at once, so a read in the same event-loop iteration sees it (from the

@@ -209,6 +209,9 @@ size_t storeMetaCount(store *s);
  * to know when to reload. */
 uint64_t storeMetaVersion(const store *s);
 
+/* The sequence number of the write just made: inside a batch, the
+ * batch's (every record of a batch carries it). */
+uint64_t storeLastSeq(const store *s);
 void storeBatchBegin(store *s);
 int storeBatchCommit(store *s);
 int storeInBatch(const store *s);
