@@ -213,10 +213,8 @@ void xtrimCommand(client *c) {
         return;
     }
     int rc;
-    dbBatchBegin();
     long long trimmed = streamTrim(c->db, c->argv[1], s, &t, &rc);
-    int commit = dbBatchCommit();
-    if (replyDbError(c, rc != DB_OK ? rc : commit)) return;
+    if (replyDbError(c, rc)) return;
     replyLongLong(c, trimmed);
     if (trimmed > 0) streamWritten(c, "xtrim");
 }

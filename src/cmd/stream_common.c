@@ -333,9 +333,14 @@ long long streamTrim(int db, const bstr key, const collection *s, const streamTr
     int emptied = count == collStreamLength(s);
     char name[1 + STREAM_ID_BIN_LEN];
     collStreamTrimName(&upto, name);
+    if (emptied) dbBatchBegin(); /* one record needs no batch */
     *rc = streamDeleteElement(db, key, name, sizeof(name));
     /* the newest entry's record carried the counters: now the 'm' one does */
     if (*rc == DB_OK && emptied) *rc = streamWriteMeta(db, key, &m);
+    if (emptied) {
+        int commit = dbBatchCommit();
+        if (*rc == DB_OK) *rc = commit;
+    }
     return *rc == DB_OK ? (long long)count : -1;
 }
 
