@@ -108,7 +108,7 @@
  *   offset size field
  *      0     1  ctype         u8: the collection type (collection.h
  *                             COLL_HASH 1, COLL_SET 2, COLL_LIST 3,
- *                             COLL_ZSET 4; 0 is invalid)
+ *                             COLL_ZSET 4, COLL_STREAM 5; 0 is invalid)
  *      1     4  key_len       u32 LE: bytes of key; the rest of the key
  *                             field, after the key, is the element name
  *
@@ -135,6 +135,31 @@
  * travel without values (recordValueIndexed): a scan delivers it, and a
  * hint (hint.h) carries it after the entry's key, so a restart from
  * hints reads no segment for scores.
+ *
+ * Streams (COLL_STREAM 5).  A stream's elements are of five kinds, told
+ * apart by the first byte of the name; store/coll_stream.h gives each
+ * name and value byte by byte:
+ *
+ *   'm'  "m": the stream's counters (last ID, entries added, max deleted
+ *        ID), 40 bytes;
+ *   'e'  "e" + ID (16, big-endian ms and seq) + added (u64 BE): an entry,
+ *        whose value is its fields (cmd/stream.h has the encoding);
+ *        "added" is the entries-added count after the XADD that wrote it
+ *        (0: a copy's, which changes no counter);
+ *   'g'  "g" + group: a consumer group, value last delivered ID (16) +
+ *        entries read (i64 LE);
+ *   'c'  "c" + glen (u32 LE) + group + consumer: value seen time (i64 LE);
+ *   'p'  "p" + glen (u32 LE) + group + ID: a pending entry, value
+ *        delivery time (i64 LE) + delivery count (u64 LE) + consumer.
+ *
+ * Replayed in log order, an 'e' with added != 0 sets the last ID to its
+ * ID and entries-added to "added" (what its XADD did), an 'm' sets all
+ * three.  ELEMENT_DEL names one element (an entry by "e" + ID alone), or
+ * is a TRIM, "t" + ID: every entry whose ID is at most ID goes.  Deleting
+ * a group takes its consumers and pending entries with it, deleting a
+ * consumer its pending entries.  Every value but an entry's is needed in
+ * memory and travels with the key like a score (recordValueIndexed, at
+ * most RECORD_STREAM_INDEXED_MAX bytes).
  *
  * An ELEMENT's expire_at_ms is the key's expiry after it (the writer
  * repeats the key's current one; compaction's copy carries the expiry
