@@ -24,8 +24,17 @@
 
 #define KEY(c) (c)->argv[2], ARGLEN(c, 2)
 
-static void replyNoGroup(client *c, const char *key, const char *group) {
-    replyErrorFormat(c, "-NOGROUP No such key '%s' or consumer group '%s'", key, group);
+/* The group argv[2] of the stream at argv[1] (*s its stream): NULL after
+ * replying WRONGTYPE or Redis's NOGROUP error. */
+static const collStreamGroup *groupAtOrReply(client *c, const collection **s) {
+    int failed;
+    *s = streamAt(c, 1, &failed);
+    if (failed) return NULL;
+    const collStreamGroup *g = *s ? collStreamFindGroup(*s, c->argv[2], ARGLEN(c, 2)) : NULL;
+    if (!g)
+        replyErrorFormat(c, "-NOGROUP No such key '%s' or consumer group '%s'", c->argv[1],
+                         c->argv[2]);
+    return g;
 }
 
 /* ---- XGROUP ---------------------------------------------------------------------------- */
@@ -341,14 +350,9 @@ static void replyPendingRange(client *c, const collStreamGroup *g, const xpendin
 void xpendingCommand(client *c) {
     xpendingArgs a;
     if (!xpendingArgsOrReply(c, &a)) return;
-    int failed;
-    const collection *s = streamAt(c, 1, &failed);
-    if (failed) return;
-    const collStreamGroup *g = s ? collStreamFindGroup(s, c->argv[2], ARGLEN(c, 2)) : NULL;
-    if (!g) {
-        replyNoGroup(c, c->argv[1], c->argv[2]);
-        return;
-    }
+    const collection *s;
+    const collStreamGroup *g = groupAtOrReply(c, &s);
+    if (!g) return;
     if (a.extended) replyPendingRange(c, g, &a);
     else replyPendingSummary(c, g);
 }
@@ -484,14 +488,9 @@ static void planXclaim(client *c, const collection *s, const collStreamGroup *g,
 /* XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms]
  * [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
 void xclaimCommand(client *c) {
-    int failed;
-    const collection *s = streamAt(c, 1, &failed);
-    if (failed) return;
-    const collStreamGroup *g = s ? collStreamFindGroup(s, c->argv[2], ARGLEN(c, 2)) : NULL;
-    if (!g) {
-        replyNoGroup(c, c->argv[1], c->argv[2]);
-        return;
-    }
+    const collection *s;
+    const collStreamGroup *g = groupAtOrReply(c, &s);
+    if (!g) return;
     xclaimArgs a = {.retryCount = -1, .deliveryTime = -1};
     if (!argLongLongMsgOrReply(c, 4, "Invalid min-idle-time argument for XCLAIM", &a.minIdle))
         return;
@@ -574,14 +573,9 @@ void xautoclaimCommand(client *c) {
             return;
         }
     }
-    int failed;
-    const collection *s = streamAt(c, 1, &failed);
-    if (failed) return;
-    const collStreamGroup *g = s ? collStreamFindGroup(s, c->argv[2], ARGLEN(c, 2)) : NULL;
-    if (!g) {
-        replyNoGroup(c, c->argv[1], c->argv[2]);
-        return;
-    }
+    const collection *s;
+    const collStreamGroup *g = groupAtOrReply(c, &s);
+    if (!g) return;
     long long now = wallClockMs();
     claimPlan p = {NULL, 0, 0};
     planXautoclaim(s, g, &start, minIdle, count, justid, now, &p, &cursor);

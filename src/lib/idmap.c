@@ -43,13 +43,7 @@ static uint32_t chunkFor(const idmap *m, const streamId *id) {
 
 /* The first position in chunk k whose ID is >= id (k->n when none). */
 static uint32_t posFor(const idmapChunk *k, const streamId *id) {
-    uint32_t lo = 0, hi = k->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (streamIdCompare(&k->item[mid].id, id) < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    return (uint32_t)streamIdLowerBound(k->item, k->n, sizeof(idmapItem), id);
 }
 
 void *idmapFind(const idmap *m, const streamId *id) {

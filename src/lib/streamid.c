@@ -149,3 +149,14 @@ int streamIdParseBound(const char *s, size_t len, uint64_t missingSeq,
     if (exclusive) *exclusive = 0;
     return 0;
 }
+
+size_t streamIdLowerBound(const void *base, size_t n, size_t stride, const streamId *id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const streamId *at = (const streamId *)((const char *)base + mid * stride);
+        if (streamIdCompare(at, id) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}

@@ -66,6 +66,11 @@ void streamIdEncode(const streamId *id, char out[STREAM_ID_BIN_LEN]);
 /* The inverse of streamIdEncode; any 16 bytes decode to an ID. */
 void streamIdDecode(const char in[STREAM_ID_BIN_LEN], streamId *id);
 
+/* The index of the first of n records in ID order, stride bytes apart
+ * from base and each starting with its streamId, whose ID is >= *id (n
+ * when none): the binary search of every ordered array of IDs. */
+size_t streamIdLowerBound(const void *base, size_t n, size_t stride, const streamId *id);
+
 /* Parses s[0..len) as Redis 7.0 parses a stream ID argument (grammar
  * above): "ms-seq", or "ms" alone (seq = missingSeq), "-" (0-0) and "+"
  * (max-max) unless strict, and when seqAuto != NULL also "ms-*" (seq 0

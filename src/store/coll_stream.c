@@ -140,13 +140,7 @@ static uint32_t nodeFor(const collStreamIndex *s, const streamId *id) {
 
 /* The first position in node whose ID is >= id (n when none). */
 static uint32_t posFor(const streamNode *nd, const streamId *id) {
-    uint32_t lo = 0, hi = nd->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (streamIdCompare(&nd->e[mid].id, id) < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    return (uint32_t)streamIdLowerBound(nd->e, nd->n, sizeof(streamEntry), id);
 }
 
 /* 1 with *node, *pos when the entry id is there. */

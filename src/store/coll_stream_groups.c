@@ -94,12 +94,22 @@ static int nameCompare(const char *a, size_t alen, const char *b, size_t blen) {
     return alen < blen ? -1 : alen > blen;
 }
 
-/* The index of the group named name, or where it would go (*found 0). */
-static uint32_t groupIndex(const collStreamIndex *s, const char *name, size_t len, int *found) {
-    uint32_t lo = 0, hi = s->ngroups;
+/* What a group and a consumer start with: their name (coll_stream_internal.h
+ * keeps it first in both structs, so one search serves both arrays). */
+typedef struct named {
+    char *name;
+    size_t nlen;
+} named;
+
+/* The index of the element named name in a by-name array of n groups or
+ * consumers, or where it would go (*found 0). */
+static uint32_t nameIndex(void *const *array, uint32_t n, const char *name, size_t len,
+                          int *found) {
+    uint32_t lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int r = nameCompare(s->groups[mid]->name, s->groups[mid]->nlen, name, len);
+        const named *x = array[mid];
+        int r = nameCompare(x->name, x->nlen, name, len);
         if (r == 0) {
             *found = 1;
             return mid;
@@ -111,20 +121,12 @@ static uint32_t groupIndex(const collStreamIndex *s, const char *name, size_t le
     return lo;
 }
 
+static uint32_t groupIndex(const collStreamIndex *s, const char *name, size_t len, int *found) {
+    return nameIndex((void *const *)s->groups, s->ngroups, name, len, found);
+}
+
 static uint32_t consumerIndex(const collStreamGroup *g, const char *name, size_t len, int *found) {
-    uint32_t lo = 0, hi = g->nconsumers;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int r = nameCompare(g->consumers[mid]->name, g->consumers[mid]->nlen, name, len);
-        if (r == 0) {
-            *found = 1;
-            return mid;
-        }
-        if (r < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    *found = 0;
-    return lo;
+    return nameIndex((void *const *)g->consumers, g->nconsumers, name, len, found);
 }
 
 /* Inserts p at index at of an array of pointers (n, room cap). */

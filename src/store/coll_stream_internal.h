@@ -29,6 +29,8 @@ typedef struct streamPending {
     collLoc loc;
 } streamPending;
 
+/* A consumer and a group start with their name (coll_stream_groups.c
+ * searches both arrays by it). */
 struct collStreamConsumer {
     char *name;
     size_t nlen;

@@ -251,14 +251,19 @@ int storeListTrim(store *s, int db, const void *key, size_t klen, uint64_t lo, u
     int rc = storeAppendElement(s, RECORD_ELEMENT_DEL, pdb, COLL_LIST, key, klen, range, sizeof(range),
                            NULL, 0, 0, &off);
     if (rc != STORE_OK) return rc;
+    trimmed t = {s, klen, collCreate(COLL_LIST)};
+    storePushTrimUndo(s, pdb, key, klen, t.gone);
+    collListTrim(c, lo, hi, keepTrimmed, &t);
+    return storeAfterRemoval(s, pdb, e, c, key, klen, seq);
+}
+
+undoStep *storePushTrimUndo(store *s, int pdb, const void *key, size_t klen, collection *gone) {
     undoStep *u = storePushUndo(s, pdb, UNDO_TRIM);
     u->key = xmalloc(klen ? klen : 1);
     memcpy(u->key, key, klen);
     u->klen = klen;
-    trimmed t = {s, klen, collCreate(COLL_LIST)};
-    u->coll = t.gone;
-    collListTrim(c, lo, hi, keepTrimmed, &t);
-    return storeAfterRemoval(s, pdb, e, c, key, klen, seq);
+    u->coll = gone;
+    return u;
 }
 
 /* Puts back what a trim took (restore), into the key's collection, which

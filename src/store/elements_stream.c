@@ -98,12 +98,8 @@ int storeStreamDelete(store *s, int db, const void *key, size_t klen, const void
     int rc = storeAppendElement(s, RECORD_ELEMENT_DEL, pdb, COLL_STREAM, key, klen, name, nlen,
                                 NULL, 0, 0, &off);
     if (rc != STORE_OK) return rc;
-    undoStep *u = storePushUndo(s, pdb, UNDO_TRIM);
-    u->key = xmalloc(klen ? klen : 1);
-    memcpy(u->key, key, klen);
-    u->klen = klen;
     streamGone g = {s, klen, collCreate(COLL_STREAM)};
-    u->coll = g.gone;
+    storePushTrimUndo(s, pdb, key, klen, g.gone);
     collStreamRemove(c, name, nlen, keepGone, &g);
     return storeAfterRemoval(s, pdb, e, c, key, klen, seq);
 }

@@ -283,6 +283,9 @@ undoStep *storeRememberElement(store *s, int pdb, const void *key, size_t klen,
                                collection *smallBefore);
 int storeAfterRemoval(store *s, int pdb, keydirEntry *e, collection *c, const void *key,
                       size_t klen, uint64_t seq);
+/* An UNDO_TRIM step for key that owns 'gone', the collection of what the
+ * write removes (filled by the caller as it removes). */
+undoStep *storePushTrimUndo(store *s, int pdb, const void *key, size_t klen, collection *gone);
 
 /* elements_stream.c: storeElementPut / storeElementDelete of a stream's
  * elements, and their undo (the UNDO_ELEMENT and UNDO_TRIM steps of a
