@@ -160,34 +160,40 @@ static collStreamGroup *groupGet(const collStreamIndex *s, const char *name, siz
     return found ? s->groups[i] : NULL;
 }
 
-/* The group, made (a placeholder, no record) if it is not there. */
-static collStreamGroup *groupGetOrMake(collStreamIndex *s, const char *name, size_t len) {
-    int found;
-    uint32_t i = groupIndex(s, name, len, &found);
-    if (found) return s->groups[i];
-    collStreamGroup *g = xcalloc(1, sizeof(*g));
-    g->name = copyName(name, len);
-    g->nlen = len;
-    g->entriesRead = -1;
-    s->groups = pointerInsert(s->groups, &s->ngroups, &s->capGroups, i, g);
-    return g;
-}
-
 static collStreamConsumer *consumerGet(const collStreamGroup *g, const char *name, size_t len) {
     int found;
     uint32_t i = consumerIndex(g, name, len, &found);
     return found ? g->consumers[i] : NULL;
 }
 
+/* A new zeroed struct of size bytes named name, inserted at index i of a
+ * by-name array (*array of *n, room *cap). */
+static void *namedInsert(void *array, uint32_t *n, uint32_t *cap, uint32_t i, const char *name,
+                         size_t len, size_t size) {
+    named *x = xcalloc(1, size);
+    x->name = copyName(name, len);
+    x->nlen = len;
+    *(void **)array = pointerInsert(*(void **)array, n, cap, i, x);
+    return x;
+}
+
+/* The group, made (a placeholder, no record) if it is not there. */
+static collStreamGroup *groupGetOrMake(collStreamIndex *s, const char *name, size_t len) {
+    int found;
+    uint32_t i = groupIndex(s, name, len, &found);
+    if (found) return s->groups[i];
+    collStreamGroup *g =
+        namedInsert(&s->groups, &s->ngroups, &s->capGroups, i, name, len, sizeof(*g));
+    g->entriesRead = -1;
+    return g;
+}
+
 static collStreamConsumer *consumerGetOrMake(collStreamGroup *g, const char *name, size_t len) {
     int found;
     uint32_t i = consumerIndex(g, name, len, &found);
     if (found) return g->consumers[i];
-    collStreamConsumer *k = xcalloc(1, sizeof(*k));
-    k->name = copyName(name, len);
-    k->nlen = len;
-    g->consumers = pointerInsert(g->consumers, &g->nconsumers, &g->capConsumers, i, k);
-    return k;
+    return namedInsert(&g->consumers, &g->nconsumers, &g->capConsumers, i, name, len,
+                       sizeof(collStreamConsumer));
 }
 
 /* ---- Elements as a walk or a removal reports them ---------------------------- */
