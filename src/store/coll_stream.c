@@ -10,7 +10,13 @@
  *           of its listpack's size), lastAppended (the newest ID ever
  *           appended: the edge ID Redis reads for MINID trimming)
  *
- * A node is never empty: the removal of its last entry removes it.  An
+ * The removal of a node's last entry removes it (XDEL, a trim that takes
+ * it whole), but for one case Redis has too: an exact trim that deletes
+ * the live entries of a node whose last appended entry was XDELed keeps
+ * the node, empty, as Redis keeps a listpack whose entries are all marked
+ * deleted (so later appends and trims split where Redis's do).  Such a
+ * node is always node 0 (a trim works from the front), and every walk
+ * and search steps over it.  An
  * entry whose ID is above every entry's is an append (Redis's rules for a
  * new node: coll_stream.h, "Nodes"); any other goes into the node whose
  * first ID is the greatest below it (a copy, an undo).  Finds are two
@@ -198,7 +204,8 @@ static int lastNodeFull(const streamNode *nd, uint32_t vlen) {
 static int isAppend(const collStreamIndex *s, const streamId *id) {
     if (s->nnodes == 0) return 1;
     const streamNode *last = &s->nodes[s->nnodes - 1];
-    return streamIdCompare(id, &last->e[last->n - 1].id) > 0;
+    const streamId *top = last->n ? &last->e[last->n - 1].id : &last->lastAppended;
+    return streamIdCompare(id, top) > 0;
 }
 
 /* Puts entry id at loc: 1 when it was there (*old its location). */
@@ -249,14 +256,18 @@ static void entryElem(char *buf, const streamEntry *e, collElem *out) {
     out->score = 0;
 }
 
-/* Every entry with ID <= upto goes (whole nodes while they fit, then the
- * front of the next), each reported to fn. */
+/* A trim up to upto (coll_stream.h): from the front, a node whose last
+ * appended ID is <= upto goes whole; the first one that is not loses its
+ * entries <= upto and stays, even emptied (Redis's exact trim only marks
+ * a partly trimmed node's entries deleted).  Each entry that goes is
+ * reported to fn. */
 static uint32_t entryTrim(collStreamIndex *s, const streamId *upto, collTrimFn *fn, void *priv) {
     uint32_t gone = 0;
     char name[COLL_STREAM_ENTRY_NAME_LEN];
     collElem el;
     while (s->nnodes) {
         streamNode *nd = &s->nodes[0];
+        int whole = streamIdCompare(&nd->lastAppended, upto) <= 0;
         uint32_t cut = 0;
         while (cut < nd->n && streamIdCompare(&nd->e[cut].id, upto) <= 0) {
             if (fn) {
@@ -267,7 +278,7 @@ static uint32_t entryTrim(collStreamIndex *s, const streamId *upto, collTrimFn *
         }
         gone += cut;
         s->length -= cut;
-        if (cut < nd->n) {
+        if (!whole) {
             memmove(nd->e, nd->e + cut, sizeof(streamEntry) * (nd->n - cut));
             nd->n -= cut;
             break;
@@ -283,17 +294,18 @@ int collStreamTrimPlan(const collection *c, int64_t maxlen, const streamId *mini
                        uint64_t limit, streamId *upto, uint64_t *count) {
     const collStreamIndex *s = indexOf(c);
     uint64_t length = s->length, gone = 0;
-    const streamEntry *last = NULL;
+    int any = 0;
     for (uint32_t i = 0; i < s->nnodes; i++) {
         const streamNode *nd = &s->nodes[i];
         if (maxlen >= 0 && length <= (uint64_t)maxlen) break;
         if (limit && gone + nd->n > limit) break;
         int whole = maxlen >= 0 ? length - nd->n >= (uint64_t)maxlen
                                 : streamIdCompare(&nd->lastAppended, minid) < 0;
-        if (whole) {
+        if (whole) { /* upto its last appended ID: the node goes whole on replay */
             length -= nd->n;
             gone += nd->n;
-            last = &nd->e[nd->n - 1];
+            *upto = nd->lastAppended;
+            any = 1;
             continue;
         }
         if (approx) break;
@@ -303,12 +315,12 @@ int collStreamTrimPlan(const collection *c, int64_t maxlen, const streamId *mini
             if (stop) break;
             length--;
             gone++;
-            last = &nd->e[p];
+            *upto = nd->e[p].id; /* below its last appended ID: the node stays */
+            any = 1;
         }
         break;
     }
-    if (gone == 0) return 0;
-    *upto = last->id;
+    if (!any || gone == 0) return 0;
     *count = gone;
     return 1;
 }
@@ -317,14 +329,17 @@ int collStreamTrimPlan(const collection *c, int64_t maxlen, const streamId *mini
 
 int collStreamFirstId(const collection *c, streamId *id) {
     const collStreamIndex *s = indexOf(c);
-    if (s->nnodes == 0) return 0;
-    *id = s->nodes[0].e[0].id;
-    return 1;
+    for (uint32_t i = 0; i < s->nnodes && i < 2; i++) { /* node 0 may be empty */
+        if (s->nodes[i].n == 0) continue;
+        *id = s->nodes[i].e[0].id;
+        return 1;
+    }
+    return 0;
 }
 
 int collStreamLastEntryId(const collection *c, streamId *id) {
     const collStreamIndex *s = indexOf(c);
-    if (s->nnodes == 0) return 0;
+    if (s->nnodes == 0 || s->nodes[s->nnodes - 1].n == 0) return 0; /* an empty sole node */
     const streamNode *nd = &s->nodes[s->nnodes - 1];
     *id = nd->e[nd->n - 1].id;
     return 1;
@@ -397,10 +412,10 @@ int collStreamPrev(collStreamIter *it, streamId *id, collLoc *loc) {
     if (loc) *loc = e->loc;
     if (it->pos > 0) {
         it->pos--;
-    } else if (it->node > 0) {
+    } else if (it->node > 0 && s->nodes[it->node - 1].n) {
         it->node--;
         it->pos = s->nodes[it->node].n - 1;
-    } else {
+    } else { /* the first entry: node 0 may be an empty one */
         it->valid = 0;
     }
     return 1;
@@ -572,6 +587,7 @@ int collStreamIterNext(collIter *it, collElem *out) {
             }
             break;
         case STREAM_WALK_ENTRIES:
+            while (it->bucket < s->nnodes && s->nodes[it->bucket].n == 0) it->bucket++;
             if (it->bucket < s->nnodes) {
                 const streamNode *nd = &s->nodes[it->bucket];
                 entryElem(streamWalkBuf(s, COLL_STREAM_ENTRY_NAME_LEN), &nd->e[it->pos], out);

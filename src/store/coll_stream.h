@@ -24,8 +24,10 @@
  *                                                + consumer name
  * IDs are lib/streamid.h's binary form (big-endian: byte order is ID
  * order).  An ELEMENT_DEL names one of them (an entry by "e" + ID, the
- * 8 added bytes optional), or is a TRIM: "t" + ID, "every entry below
- * ID goes".  Deleting a group takes its consumers and pending entries
+ * 8 added bytes optional), or is a TRIM, "t" + ID: from the front,
+ * each node whose last appended ID is at most ID goes whole, and the
+ * next loses its entries up to ID (and stays, even emptied: "Nodes"
+ * below).  Deleting a group takes its consumers and pending entries
  * with it, deleting a consumer its pending entries: one record each.
  *
  * The counters.  Every stream has its 'm' element from its first write
@@ -88,7 +90,7 @@ void collStreamSetNodeLimits(uint32_t maxEntries, uint32_t maxBytes);
 
 void collStreamMetaName(char out[1]);
 void collStreamEntryName(const streamId *id, uint64_t added, char out[COLL_STREAM_ENTRY_NAME_LEN]);
-void collStreamTrimName(const streamId *below, char out[1 + STREAM_ID_BIN_LEN]);
+void collStreamTrimName(const streamId *upto, char out[1 + STREAM_ID_BIN_LEN]);
 /* A group's, consumer's or pending entry's name, into a new buffer
  * (xfree it); *nlen its length. */
 char *collStreamGroupName(const char *group, size_t glen, size_t *nlen);
@@ -162,12 +164,14 @@ void collStreamSeekLast(collStreamIter *it, const collection *c, const streamId 
 int collStreamNext(collStreamIter *it, streamId *id, collLoc *loc);
 int collStreamPrev(collStreamIter *it, streamId *id, collLoc *loc);
 
-/* Trimming, as Redis 7.0 plans it (its streamTrim): the entries below
- * *below go, *count of them.  maxlen >= 0 trims to that length, else to
+/* Trimming, as Redis 7.0 plans it (its streamTrim): *count entries go,
+ * and *upto is the ID a trim record names (coll_stream.h's TRIM rule:
+ * a whole node's last appended ID, or the last entry taken from a node
+ * that stays).  maxlen >= 0 trims to that length, else to
  * minid; approx removes whole nodes only; limit (0 = none) caps how many
  * entries go (whole nodes, with approx).  0 when nothing goes. */
 int collStreamTrimPlan(const collection *c, int64_t maxlen, const streamId *minid, int approx,
-                       uint64_t limit, streamId *below, uint64_t *count);
+                       uint64_t limit, streamId *upto, uint64_t *count);
 
 /* ---- Consumer groups (reads) ------------------------------------------------ */
 

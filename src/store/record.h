@@ -155,7 +155,9 @@
  * Replayed in log order, an 'e' with added != 0 sets the last ID to its
  * ID and entries-added to "added" (what its XADD did), an 'm' sets all
  * three.  ELEMENT_DEL names one element (an entry by "e" + ID alone), or
- * is a TRIM, "t" + ID: every entry whose ID is at most ID goes.  Deleting
+ * is a TRIM, "t" + ID: from the front, each node of entries (coll_stream.h,
+ * "Nodes") whose last appended ID is at most ID goes whole, and the next
+ * loses its entries up to ID.  Deleting
  * a group takes its consumers and pending entries with it, deleting a
  * consumer its pending entries.  Every value but an entry's is needed in
  * memory and travels with the key like a score (recordValueIndexed, at
