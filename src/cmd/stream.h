@@ -45,6 +45,8 @@ void streamReplyId(client *c, const streamId *id);
 
 /* argv[first..argc) as an entry value (xfree it); *len its length. */
 char *streamEncodeFields(client *c, int first, size_t *len);
+/* The same of the n strings items[0..n) (RESTORE's entries). */
+char *streamEncodeItems(const bstr *items, size_t n, size_t *len);
 /* The strings of an entry value in order (each into *s, *slen): 1, or 0
  * at the end or on a value that does not parse. */
 typedef struct streamFieldIter {

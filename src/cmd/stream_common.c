@@ -80,18 +80,21 @@ static int varintGet(const unsigned char **p, const unsigned char *end, uint64_t
     return 0;
 }
 
-char *streamEncodeFields(client *c, int first, size_t *len) {
-    uint64_t n = (uint64_t)(c->argc - first);
+char *streamEncodeItems(const bstr *items, size_t n, size_t *len) {
     size_t total = varintLen(n);
-    for (int i = first; i < c->argc; i++) total += varintLen(ARGLEN(c, i)) + ARGLEN(c, i);
+    for (size_t i = 0; i < n; i++) total += varintLen(bstrLen(items[i])) + bstrLen(items[i]);
     unsigned char *buf = xmalloc(total), *p = varintPut(buf, n);
-    for (int i = first; i < c->argc; i++) {
-        p = varintPut(p, ARGLEN(c, i));
-        memcpy(p, c->argv[i], ARGLEN(c, i));
-        p += ARGLEN(c, i);
+    for (size_t i = 0; i < n; i++) {
+        p = varintPut(p, bstrLen(items[i]));
+        memcpy(p, items[i], bstrLen(items[i]));
+        p += bstrLen(items[i]);
     }
     *len = total;
     return (char *)buf;
+}
+
+char *streamEncodeFields(client *c, int first, size_t *len) {
+    return streamEncodeItems((const bstr *)c->argv + first, (size_t)(c->argc - first), len);
 }
 
 int streamFieldIterInit(streamFieldIter *it, const char *v, size_t len) {
