@@ -30,6 +30,16 @@
  *     redis-kv keeps only the elements, so a list not built by RPUSH
  *     alone may dump with other boundaries here.  Both restore to the
  *     same list.
+ *   - A stream's nodes in Redis keep deleted entries (XDEL, an exact
+ *     trim) flagged inside them, and its later nodes are cut counting
+ *     them; redis-kv keeps only the live entries and cuts its nodes anew
+ *     from them, so a stream with deletions inside a node dumps with
+ *     other nodes here (no flagged entries, other boundaries).  A stream
+ *     built by XADDs (and trims of whole nodes) dumps to Redis's bytes.
+ *     Both restore to the same stream.
+ *   - A stream payload whose entries are out of order, above its last
+ *     ID or not as many as its length says is refused; Redis loads it
+ *     into a stream its commands then get wrong.
  *   - A restored hash takes the encoding its contents get when written
  *     (store/collection.h): a listpack payload with a value longer than
  *     hash-max-listpack-value becomes a hashtable, where Redis keeps the

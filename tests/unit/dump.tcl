@@ -1,10 +1,12 @@
-# DUMP and RESTORE: the serialized value of strings, hashes, sets and
-# lists in Redis 7.0's RDB encoding, both ways.  Round trips in every
+# DUMP and RESTORE: the serialized value of strings, hashes, sets, lists
+# and streams in Redis 7.0's RDB encoding, both ways.  Round trips in every
 # encoding (int-encoded, raw and LZF strings; listpack and hashtable
-# hashes; intset and hashtable sets; lists of one node and of many),
+# hashes; intset and hashtable sets; lists of one node and of many;
+# streams written every way, with groups, consumers and pending entries),
 # payloads of every encoding Redis may send (RDB_TYPE_HASH, _ZIPLIST,
 # _ZIPMAP, _LISTPACK, RDB_TYPE_SET, _INTSET, RDB_TYPE_LIST,
-# _LIST_ZIPLIST, _LIST_QUICKLIST, _LIST_QUICKLIST_2),
+# _LIST_ZIPLIST, _LIST_QUICKLIST, _LIST_QUICKLIST_2, _STREAM_LISTPACKS,
+# _STREAM_LISTPACKS_2),
 # damaged payloads (every truncation, flipped bytes with a correct CRC:
 # an error, never a crash), version and checksum errors, REPLACE,
 # ABSTTL, IDLETIME, FREQ, BUSYKEY, TTL errors, arity and syntax errors,
@@ -15,8 +17,10 @@
 # The block tagged redis-kv-only holds redis-kv's stricter reading, where
 # Redis loads what redis-kv refuses: sorted sets (not in redis-kv yet),
 # a value that runs on into the payload's own footer, an
-# LZF string of length 0, a string longer than proto-max-bulk-len.  redis-kv validates every payload fully, as
-# Redis does with sanitize-dump-payload yes, which the main block sets.
+# LZF string of length 0, a string longer than proto-max-bulk-len, a
+# stream whose entries are out of order or disagree with its counters.
+# redis-kv validates every payload fully, as Redis does with
+# sanitize-dump-payload yes, which the main block sets.
 
 # When /usr/bin/redis-server is installed (and the tests start their own
 # servers), a block starts one beside the server under test, builds the
@@ -919,6 +923,26 @@ start_server {tags {dump redis-kv-only needs:own-server}} {
         assert_equal 600 [$c hlen h]
         assert_equal -1 [$c ttl h]
         assert_equal [dump_contents $c src] [dump_contents $c h]
+        stop_server $s
+    }
+
+    test {A crash in the middle of a stream's RESTORE leaves the old stream whole} {
+        set s [spawn_server -dir [new_tmpdir] -overrides {appendfsync always} -timeout 30 -client]
+        set c [dict get $s client]
+        dump_stream_build $c src [lindex [dump_stream_cases] end-1 2]
+        set p [$c dump src]
+        dump_stream_build $c st {{xadd %k 1-0 old 1} {xgroup create %k oldgroup 0}}
+        set old [dump_stream_state $c st]
+        assert_equal OK [$c debug crash-after-partial-batch]
+        catch {$c restore st 0 $p replace}
+        assert {[wait_server_exit $s 10]} "the server did not exit"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal $old [dump_stream_state $c st]
+        assert_equal OK [$c restore st 0 $p replace]
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal [dump_stream_state $c src] [dump_stream_state $c st]
         stop_server $s
     }
 }
