@@ -298,10 +298,13 @@ static int restoreStream(int db, const char *key, size_t klen, const rdbStream *
     collStreamMeta m = {s->lastId, s->entriesAdded, s->maxDeleted};
     int rc = streamWriteMeta(db, k, &m);
     for (size_t i = 0; rc == DB_OK && i < s->nentries; i++) {
-        size_t vlen;
-        char *v = streamEncodeItems(s->entries[i].items, s->entries[i].nitems, &vlen);
-        rc = streamWriteEntry(db, k, &s->entries[i].id, 0, v, vlen);
+        const rdbStreamEntry *e = &s->entries[i];
+        size_t vlen, *lens = xmalloc(e->nitems * sizeof(size_t));
+        for (size_t j = 0; j < e->nitems; j++) lens[j] = bstrLen(e->items[j]);
+        char *v = streamEncodeStrings((const char *const *)e->items, lens, (int)e->nitems, &vlen);
+        rc = streamWriteEntry(db, k, &e->id, 0, v, vlen);
         xfree(v);
+        xfree(lens);
     }
     for (size_t i = 0; rc == DB_OK && i < s->ngroups; i++) {
         const rdbStreamGroup *g = &s->groups[i];

@@ -43,10 +43,10 @@ void streamReplyId(client *c, const streamId *id);
  * each as a varint length (7 bits a byte, low first, high bit = more
  * follows) and its bytes, the number of strings first (a varint). */
 
-/* argv[first..argc) as an entry value (xfree it); *len its length. */
+/* n strings as an entry value (xfree it); *len its length. */
+char *streamEncodeStrings(const char *const *strs, const size_t *lens, int n, size_t *len);
+/* argv[first..argc) as an entry value. */
 char *streamEncodeFields(client *c, int first, size_t *len);
-/* The same of the n strings items[0..n) (RESTORE's entries). */
-char *streamEncodeItems(const bstr *items, size_t n, size_t *len);
 /* The strings of an entry value in order (each into *s, *slen): 1, or 0
  * at the end or on a value that does not parse. */
 typedef struct streamFieldIter {

@@ -80,21 +80,26 @@ static int varintGet(const unsigned char **p, const unsigned char *end, uint64_t
     return 0;
 }
 
-char *streamEncodeItems(const bstr *items, size_t n, size_t *len) {
-    size_t total = varintLen(n);
-    for (size_t i = 0; i < n; i++) total += varintLen(bstrLen(items[i])) + bstrLen(items[i]);
-    unsigned char *buf = xmalloc(total), *p = varintPut(buf, n);
-    for (size_t i = 0; i < n; i++) {
-        p = varintPut(p, bstrLen(items[i]));
-        memcpy(p, items[i], bstrLen(items[i]));
-        p += bstrLen(items[i]);
+char *streamEncodeStrings(const char *const *strs, const size_t *lens, int n, size_t *len) {
+    size_t total = varintLen((uint64_t)n);
+    for (int i = 0; i < n; i++) total += varintLen(lens[i]) + lens[i];
+    unsigned char *buf = xmalloc(total), *p = varintPut(buf, (uint64_t)n);
+    for (int i = 0; i < n; i++) {
+        p = varintPut(p, lens[i]);
+        memcpy(p, strs[i], lens[i]);
+        p += lens[i];
     }
     *len = total;
     return (char *)buf;
 }
 
 char *streamEncodeFields(client *c, int first, size_t *len) {
-    return streamEncodeItems((const bstr *)c->argv + first, (size_t)(c->argc - first), len);
+    int n = c->argc - first;
+    size_t *lens = xmalloc(sizeof(size_t) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) lens[i] = ARGLEN(c, first + i);
+    char *v = streamEncodeStrings((const char *const *)(c->argv + first), lens, n, len);
+    xfree(lens);
+    return v;
 }
 
 int streamFieldIterInit(streamFieldIter *it, const char *v, size_t len) {
