@@ -15,34 +15,13 @@
 
 #include "lib/alloc.h"
 #include "lib/bstr.h"
-#include "lib/crc64.h"
 #include "lib/rdb_encoding.h"
 #include "lib/rdb_stream.h"
 #include "test.h"
+#include "test_payload.h"
 
 static uint64_t rngState = 0x2545f4914f6cdd1dULL;
 static uint64_t rng(void) { return testXorshift(&rngState); }
-
-static bstr fromHex(const char *hex) {
-    size_t n = strlen(hex) / 2;
-    bstr b = bstrNewLen(NULL, n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[i] = (char)v;
-    }
-    return b;
-}
-
-/* A body (type and value) with version 10 and its CRC. */
-static bstr withFooter(const char *body, size_t len) {
-    bstr p = bstrNewLen(body, len);
-    unsigned char f[10] = {RDB_VERSION, 0};
-    p = bstrCatLen(p, f, 2);
-    uint64_t crc = crc64(0, p, bstrLen(p));
-    for (int i = 0; i < 8; i++) f[i] = (unsigned char)(crc >> (8 * i));
-    return bstrCatLen(p, f, 8);
-}
 
 static bstr hexPayload(const char *hex) {
     bstr body = fromHex(hex);
@@ -296,6 +275,7 @@ static void testRoundTrips(void) {
     TEST_CASE("nodes are cut by entries and by bytes as XADD cuts them") {
         rdbStream s;
         randomStream(&s, 0);
+        xfree(s.entries);
         s.entries = xcalloc(250, sizeof(rdbStreamEntry));
         for (size_t i = 0; i < 250; i++) {
             rdbStreamEntry *e = &s.entries[s.nentries++];
