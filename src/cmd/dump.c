@@ -1,7 +1,8 @@
 /* cmd/dump.c -- DUMP and RESTORE: a key's value as Redis 7.0's serialized
  * payload and back (cluster.c dumpCommand / restoreCommand), so keys move
  * between redis-kv and redis-server in either direction.  The bytes are
- * lib/rdb_encoding.h's; this file only reads the key and writes it.
+ * lib/rdb_encoding.h's (a stream's, lib/rdb_stream.h's); this file only
+ * reads the key and writes it.
  *
  * What DUMP writes follows the key's encoding as Redis's would: a hash in
  * the listpack encoding becomes RDB_TYPE_HASH_LISTPACK, a hashtable one
