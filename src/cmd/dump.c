@@ -1,7 +1,8 @@
 /* cmd/dump.c -- DUMP and RESTORE: a key's value as Redis 7.0's serialized
  * payload and back (cluster.c dumpCommand / restoreCommand), so keys move
  * between redis-kv and redis-server in either direction.  The bytes are
- * lib/rdb_encoding.h's; this file only reads the key and writes it.
+ * lib/rdb_encoding.h's (a stream's, lib/rdb_stream.h's); this file only
+ * reads the key and writes it.
  *
  * What DUMP writes follows the key's encoding as Redis's would: a hash in
  * the listpack encoding becomes RDB_TYPE_HASH_LISTPACK, a hashtable one
@@ -10,7 +11,10 @@
  * nodes Redis's RPUSH of its elements into an empty list makes under
  * list-max-listpack-size and list-compress-depth (lib/quicklist.h).
  * RESTORE also takes the list types Redis 7.0 still loads (quicklist of
- * ziplists, ziplist, plain).  RESTORE writes the key in one batch (the old key's
+ * ziplists, ziplist, plain).  A stream becomes RDB_TYPE_STREAM_LISTPACKS_2
+ * with its entries cut into the listpack nodes Redis's XADDs of them
+ * would make (lib/rdb_stream.h); RESTORE also takes 6.x's
+ * RDB_TYPE_STREAM_LISTPACKS.  RESTORE writes the key in one batch (the old key's
  * removal under REPLACE, the elements and the TTL): after a crash the
  * log holds the old key or the new one, never a part of it.
  *
@@ -27,6 +31,16 @@
  *     redis-kv keeps only the elements, so a list not built by RPUSH
  *     alone may dump with other boundaries here.  Both restore to the
  *     same list.
+ *   - A stream's nodes in Redis keep deleted entries (XDEL, an exact
+ *     trim) flagged inside them, and its later nodes are cut counting
+ *     them; redis-kv keeps only the live entries and cuts its nodes anew
+ *     from them, so a stream with deletions inside a node dumps with
+ *     other nodes here (no flagged entries, other boundaries).  A stream
+ *     built by XADDs (and trims of whole nodes) dumps to Redis's bytes.
+ *     Both restore to the same stream.
+ *   - A stream payload whose entries are out of order, above its last
+ *     ID or not as many as its length says is refused; Redis loads it
+ *     into a stream its commands then get wrong.
  *   - A restored hash takes the encoding its contents get when written
  *     (store/collection.h): a listpack payload with a value longer than
  *     hash-max-listpack-value becomes a hashtable, where Redis keeps the
@@ -37,15 +51,18 @@
  *     are refused where Redis loads them. */
 #include "cmd/handlers.h"
 #include "client/reply.h"
+#include "cmd/stream.h"
 #include "db/db.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "lib/rdb_encoding.h"
+#include "lib/rdb_stream.h"
 #include "pubsub/notify.h"
 #include "server/server.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -62,6 +79,87 @@ static qlOptions dumpListOptions(void) {
  * (DB_ERR_READ when a value cannot be read), then serialized in the
  * encoding that matches the collection's.  A list's names (positions)
  * are not needed: its values come in list order. */
+/* A stream's live entries, in ID order, each entry's fields read from
+ * the log (DB_ERR_READ when one cannot be read or does not parse). */
+static int dumpStreamEntries(const collection *c, size_t klen, rdbStream *s) {
+    uint64_t count = collStreamLength(c);
+    s->entries = xcalloc(count ? count : 1, sizeof(rdbStreamEntry));
+    collStreamIter it;
+    streamId from = {0, 0};
+    collLoc loc;
+    collStreamSeek(&it, c, &from);
+    while (s->nentries < count && collStreamNext(&it, &from, &loc)) {
+        collElem el = {.nlen = COLL_STREAM_ENTRY_NAME_LEN, .loc = loc};
+        bstr v;
+        int rc = dbElementValue(klen, &el, &v);
+        if (rc != DB_OK) return rc;
+        rdbStreamEntry *e = &s->entries[s->nentries++];
+        e->id = from;
+        streamFieldIter fi;
+        const char *f;
+        size_t flen;
+        int ok = streamFieldIterInit(&fi, v, bstrLen(v));
+        e->items = xmalloc((ok && fi.left ? fi.left : 1) * sizeof(bstr));
+        while (ok && streamFieldNext(&fi, &f, &flen)) e->items[e->nitems++] = bstrNewLen(f, flen);
+        ok = ok && fi.left == 0 && e->nitems > 0;
+        bstrFree(v);
+        if (!ok) return DB_ERR_READ;
+    }
+    return DB_OK;
+}
+
+static int comparePendingIds(const void *a, const void *b) {
+    return streamIdCompare(&((const rdbStreamPending *)a)->id, &((const rdbStreamPending *)b)->id);
+}
+
+/* One group: its consumers (in the index's name order) and its pending
+ * entries, gathered consumer by consumer, then put in ID order. */
+static void dumpStreamGroup(const collStreamGroup *g, rdbStreamGroup *out) {
+    size_t len;
+    const char *name = collStreamGroupNameOf(g, &len);
+    out->name = bstrNewLen(name, len);
+    out->lastId = *collStreamGroupLastId(g);
+    out->entriesRead = collStreamGroupEntriesRead(g);
+    uint32_t n = collStreamConsumerCount(g);
+    uint64_t npending = collStreamGroupPendingCount(g);
+    out->consumers = xcalloc(n ? n : 1, sizeof(rdbStreamConsumer));
+    out->pending = xmalloc((npending ? npending : 1) * sizeof(rdbStreamPending));
+    for (uint32_t k = 0; k < n; k++) {
+        const collStreamConsumer *kc = collStreamConsumerAt(g, k);
+        name = collStreamConsumerNameOf(kc, &len);
+        out->consumers[k] = (rdbStreamConsumer){bstrNewLen(name, len), collStreamConsumerSeenTime(kc)};
+        out->nconsumers++;
+        collStreamPendingIter it;
+        collStreamPending p;
+        streamId from = {0, 0};
+        collStreamPendingSeek(&it, g, kc, &from);
+        while (out->npending < npending && collStreamPendingNext(&it, &p))
+            out->pending[out->npending++] =
+                (rdbStreamPending){p.id, p.deliveryTime, p.deliveryCount, k};
+    }
+    qsort(out->pending, out->npending, sizeof(rdbStreamPending), comparePendingIds);
+}
+
+/* A stream's payload: counters, entries, groups (lib/rdb_stream.h). */
+static int dumpStream(int db, const char *key, size_t klen, bstr *payload) {
+    int rc;
+    const collection *c = dbCollection(db, key, klen, COLL_STREAM, &rc);
+    if (!c) return rc;
+    const collStreamMeta *m = collStreamGetMeta(c);
+    rdbStream s = {.lastId = m->lastId, .maxDeleted = m->maxDeleted,
+                   .entriesAdded = m->entriesAdded};
+    rc = dumpStreamEntries(c, klen, &s);
+    uint32_t ngroups = collStreamGroupCount(c);
+    s.groups = xcalloc(ngroups ? ngroups : 1, sizeof(rdbStreamGroup));
+    for (uint32_t i = 0; rc == DB_OK && i < ngroups; i++, s.ngroups++)
+        dumpStreamGroup(collStreamGroupAt(c, i), &s.groups[i]);
+    if (rc == DB_OK)
+        *payload = rdbPayloadStream(&s, (uint64_t)server.streamNodeMaxEntries,
+                                    (uint64_t)server.streamNodeMaxBytes, dumpCompression());
+    rdbStreamFree(&s);
+    return rc;
+}
+
 /* A sorted set's payload: its members and scores, all in memory. */
 static bstr dumpZset(const collection *z) {
     size_t n = 0, count = collCount(z);
@@ -86,6 +184,7 @@ static int dumpCollection(int db, const char *key, size_t klen, int type, bstr *
     int rc;
     const collection *coll = dbCollection(db, key, klen, type, &rc);
     if (!coll) return rc;
+    if (type == COLL_STREAM) return dumpStream(db, key, klen, payload);
     if (type == COLL_ZSET) {
         *payload = dumpZset(coll);
         return DB_OK;
@@ -192,6 +291,40 @@ static int restoreCollType(int kind) {
     }
 }
 
+/* A decoded stream's element writes, in the order replay needs them:
+ * the counters, every entry (added 0: the counters stay as written),
+ * then each group, its consumers, its pending entries. */
+static int restoreStream(int db, const char *key, size_t klen, const rdbStream *s) {
+    bstr k = bstrNewLen(key, klen);
+    collStreamMeta m = {s->lastId, s->entriesAdded, s->maxDeleted};
+    int rc = streamWriteMeta(db, k, &m);
+    for (size_t i = 0; rc == DB_OK && i < s->nentries; i++) {
+        const rdbStreamEntry *e = &s->entries[i];
+        size_t vlen, *lens = xmalloc(e->nitems * sizeof(size_t));
+        for (size_t j = 0; j < e->nitems; j++) lens[j] = bstrLen(e->items[j]);
+        char *v = streamEncodeStrings((const char *const *)e->items, lens, (int)e->nitems, &vlen);
+        rc = streamWriteEntry(db, k, &e->id, 0, v, vlen);
+        xfree(v);
+        xfree(lens);
+    }
+    for (size_t i = 0; rc == DB_OK && i < s->ngroups; i++) {
+        const rdbStreamGroup *g = &s->groups[i];
+        size_t glen = bstrLen(g->name);
+        rc = streamWriteGroup(db, k, g->name, glen, &g->lastId, g->entriesRead);
+        for (size_t j = 0; rc == DB_OK && j < g->nconsumers; j++)
+            rc = streamWriteConsumer(db, k, g->name, glen, g->consumers[j].name,
+                                     bstrLen(g->consumers[j].name), g->consumers[j].seenTime);
+        for (size_t j = 0; rc == DB_OK && j < g->npending; j++) {
+            const rdbStreamPending *p = &g->pending[j];
+            bstr owner = g->consumers[p->consumer].name;
+            rc = streamWritePending(db, k, g->name, glen, &p->id, p->deliveryTime,
+                                    p->deliveryCount, owner, bstrLen(owner));
+        }
+    }
+    bstrFree(k);
+    return rc;
+}
+
 /* Writes the decoded object at key with its expiry (DB_NO_EXPIRE: none),
  * the old key (under REPLACE) deleted first, all in one batch. */
 static int restoreObject(int db, const char *key, size_t klen, const rdbObject *o,
@@ -203,6 +336,9 @@ static int restoreObject(int db, const char *key, size_t klen, const rdbObject *
     if (dbExists(db, key, klen)) rc = dbDelete(db, key, klen);
     if (rc == DB_OK && o->kind == RDB_OBJ_STRING) {
         rc = dbSet(db, key, klen, o->str, bstrLen(o->str), expireAt);
+    } else if (rc == DB_OK && o->kind == RDB_OBJ_STREAM) {
+        rc = restoreStream(db, key, klen, o->stream);
+        if (rc == DB_OK && expireAt != DB_NO_EXPIRE) rc = dbSetExpire(db, key, klen, expireAt);
     } else if (rc == DB_OK) {
         int list = o->kind == RDB_OBJ_LIST;
         bstr *names = list ? listRankNames(o->n) : o->names;

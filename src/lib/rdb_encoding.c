@@ -13,6 +13,7 @@
 #include "lib/listpack.h"
 #include "lib/lzf.h"
 #include "lib/numfmt.h"
+#include "lib/rdb_stream.h"
 #include "lib/ziplist.h"
 
 #define RDB_LEN_6BIT 0
@@ -103,10 +104,14 @@ static bstr finishPayload(bstr out) {
     return bstrCatLen(out, footer + 2, 8);
 }
 
+bstr rdbPayloadFinish(bstr out) { return finishPayload(out); }
+
 static bstr startPayload(int type) {
     unsigned char t = (unsigned char)type;
     return bstrNewLen(&t, 1);
 }
+
+bstr rdbPayloadStart(int type) { return startPayload(type); }
 
 bstr rdbPayloadString(const char *s, size_t len, int compress) {
     bstr out = startPayload(RDB_TYPE_STRING);
@@ -274,12 +279,8 @@ int rdbPayloadVerify(const void *payload, size_t len) {
     return crc64(0, p, len - 8) == leGet(footer + 2, 8);
 }
 
-/* A cursor over the value bytes; every read checks what is left. */
-typedef struct reader {
-    const unsigned char *p;
-    size_t len, pos;
-    size_t maxString; /* longer strings are refused */
-} reader;
+/* The cursor over the value bytes (rdbReader, rdb_encoding.h). */
+typedef rdbReader reader;
 
 static int readByte(reader *r, unsigned char *b) {
     if (r->pos >= r->len) return 0;
@@ -327,6 +328,20 @@ static int readCount(reader *r, uint64_t *n) {
     return readLen(r, n, &special) && *n <= r->len - r->pos;
 }
 
+int rdbReadLen(rdbReader *r, uint64_t *len) {
+    int special;
+    return readLen(r, len, &special);
+}
+
+int rdbReadCount(rdbReader *r, uint64_t *n) { return readCount(r, n); }
+
+int rdbReadBytes(rdbReader *r, void *buf, size_t n) {
+    if (r->len - r->pos < n) return 0;
+    memcpy(buf, r->p + r->pos, n);
+    r->pos += n;
+    return 1;
+}
+
 static int readLZF(reader *r, bstr *out) {
     uint64_t clen, len;
     int sp1, sp2;
@@ -366,6 +381,8 @@ static int readString(reader *r, bstr *out) {
     return 1;
 }
 
+int rdbReadString(rdbReader *r, bstr *out) { return readString(r, out); }
+
 /* A growing list of names and values: a hash has both, a set names
  * only, a list values only (its elements). */
 static void objectPush(rdbObject *o, size_t *cap, bstr name, bstr value) {
@@ -382,6 +399,10 @@ static void objectPush(rdbObject *o, size_t *cap, bstr name, bstr value) {
 
 void rdbObjectFree(rdbObject *o) {
     bstrFree(o->str);
+    if (o->stream) {
+        rdbStreamFree(o->stream);
+        xfree(o->stream);
+    }
     for (size_t i = 0; i < o->n; i++) {
         if (o->names) bstrFree(o->names[i]);
         if (o->values) bstrFree(o->values[i]);
@@ -685,12 +706,20 @@ int rdbPayloadDecode(const void *payload, size_t len, size_t maxString, rdbObjec
         o->kind = RDB_OBJ_LIST;
         ok = readQuicklist(&r, o, type);
         break;
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2:
+        o->kind = RDB_OBJ_STREAM;
+        o->stream = xcalloc(1, sizeof(rdbStream));
+        ok = rdbStreamRead(&r, type, o->stream);
+        break;
     default:
-        return 0; /* streams, modules: not yet */
+        return 0; /* modules: not here */
     }
     /* Redis refuses an empty collection and a repeated name (a list's
-     * elements may repeat). */
-    if (ok && (o->n == 0 || (o->kind != RDB_OBJ_LIST && hasDuplicates(o)))) ok = 0;
+     * elements may repeat; a stream checks its own, and may be empty). */
+    if (ok && o->kind != RDB_OBJ_STREAM &&
+        (o->n == 0 || (o->kind != RDB_OBJ_LIST && hasDuplicates(o))))
+        ok = 0;
     if (!ok) rdbObjectFree(o);
     return ok;
 }

@@ -1,6 +1,6 @@
 /* lib/rdb_encoding.h -- the serialized value of DUMP and RESTORE: one
  * object in Redis's RDB encoding, for the types redis-kv has (strings,
- * hashes, sets, lists).  Pure bytes in, bytes out: no keys, no clients.
+ * hashes, sets, sorted sets, lists; streams are lib/rdb_stream.h's).  Pure bytes in, bytes out: no keys, no clients.
  *
  * A payload is
  *   type      one byte, RDB_TYPE_*
@@ -73,6 +73,7 @@
 #define REDIS_KV_RDB_ENCODING_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "lib/bstr.h"
 #include "lib/quicklist.h"
 
@@ -109,6 +110,7 @@
 #define RDB_OBJ_SET 2
 #define RDB_OBJ_LIST 3
 #define RDB_OBJ_ZSET 4      /* names: members; values: scores, RDB_SCORE_LEN bytes each */
+#define RDB_OBJ_STREAM 5    /* stream: everything (lib/rdb_stream.h); n is 0 */
 /* A decoded sorted set's score: the double's 8 bytes, IEEE 754
  * little-endian (the value of a sorted-set element record). */
 #define RDB_SCORE_LEN 8
@@ -120,6 +122,7 @@ typedef struct rdbObject {
     bstr *values;   /* hash values, or a list's elements in order (NULL
                      * for a set) */
     size_t n;       /* at least 1 for a hash, a set or a list */
+    struct rdbStream *stream; /* RDB_OBJ_STREAM: the stream (may be empty) */
 } rdbObject;
 
 /* Whether p[0..len) ends in a version this build reads and a matching
@@ -169,8 +172,29 @@ bstr rdbPayloadFunctions(const bstr *codes, size_t n, int compress);
 int rdbPayloadDecodeFunctions(const void *p, size_t len, size_t maxString, bstr **codes,
                               size_t *n);
 
-/* The pieces, for tests: a length, and a string as a writer stores it. */
+/* The pieces, for tests and lib/rdb_stream.c: a length, and a string as
+ * a writer stores it; a payload's type byte, and its footer appended. */
 bstr rdbAppendLen(bstr out, unsigned long long len);
 bstr rdbAppendString(bstr out, const char *s, size_t len, int compress);
+bstr rdbPayloadStart(int type);
+bstr rdbPayloadFinish(bstr out);
+
+/* The reading side of those pieces, for lib/rdb_stream.c: a cursor over
+ * a payload's value bytes (the footer excluded), every read checked
+ * against what is left; each returns 1, or 0 when the bytes are short or
+ * malformed. */
+typedef struct rdbReader {
+    const unsigned char *p;
+    size_t len, pos;
+    size_t maxString; /* longer strings are refused */
+} rdbReader;
+/* A length as Redis's rdbLoadLen reads it (a special encoding byte reads
+ * as its six low bits). */
+int rdbReadLen(rdbReader *r, uint64_t *len);
+/* A length that counts items still to come: also refused when there are
+ * fewer bytes left than items, before anything is allocated for them. */
+int rdbReadCount(rdbReader *r, uint64_t *n);
+int rdbReadString(rdbReader *r, bstr *out);
+int rdbReadBytes(rdbReader *r, void *buf, size_t n);
 
 #endif

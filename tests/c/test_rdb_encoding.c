@@ -22,30 +22,10 @@
 #include "lib/rdb_encoding.h"
 #include "lib/ziplist.h"
 #include "test.h"
+#include "test_payload.h"
 
 static uint64_t rngState = 0x9e3779b97f4a7c15ULL;
 static uint64_t rng(void) { return testXorshift(&rngState); }
-
-static bstr fromHex(const char *hex) {
-    size_t n = strlen(hex) / 2;
-    bstr b = bstrNewLen(NULL, n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[i] = (char)v;
-    }
-    return b;
-}
-
-/* A body (type and value) with version 10 and its CRC. */
-static bstr withFooter(const char *body, size_t len) {
-    bstr p = bstrNewLen(body, len);
-    unsigned char f[10] = {RDB_VERSION, 0};
-    p = bstrCatLen(p, f, 2);
-    uint64_t crc = crc64(0, p, bstrLen(p));
-    for (int i = 0; i < 8; i++) f[i] = (unsigned char)(crc >> (8 * i));
-    return bstrCatLen(p, f, 8);
-}
 
 static const char *redisString =
     "00c30615016161e00a000a00fd0cb36807413f68";

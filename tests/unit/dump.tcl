@@ -1,10 +1,12 @@
-# DUMP and RESTORE: the serialized value of strings, hashes, sets and
-# lists in Redis 7.0's RDB encoding, both ways.  Round trips in every
+# DUMP and RESTORE: the serialized value of strings, hashes, sets, lists
+# and streams in Redis 7.0's RDB encoding, both ways.  Round trips in every
 # encoding (int-encoded, raw and LZF strings; listpack and hashtable
-# hashes; intset and hashtable sets; lists of one node and of many),
+# hashes; intset and hashtable sets; lists of one node and of many;
+# streams written every way, with groups, consumers and pending entries),
 # payloads of every encoding Redis may send (RDB_TYPE_HASH, _ZIPLIST,
 # _ZIPMAP, _LISTPACK, RDB_TYPE_SET, _INTSET, RDB_TYPE_LIST,
-# _LIST_ZIPLIST, _LIST_QUICKLIST, _LIST_QUICKLIST_2),
+# _LIST_ZIPLIST, _LIST_QUICKLIST, _LIST_QUICKLIST_2, _STREAM_LISTPACKS,
+# _STREAM_LISTPACKS_2),
 # damaged payloads (every truncation, flipped bytes with a correct CRC:
 # an error, never a crash), version and checksum errors, REPLACE,
 # ABSTTL, IDLETIME, FREQ, BUSYKEY, TTL errors, arity and syntax errors,
@@ -15,8 +17,10 @@
 # The block tagged redis-kv-only holds redis-kv's stricter reading, where
 # Redis loads what redis-kv refuses: sorted sets (not in redis-kv yet),
 # a value that runs on into the payload's own footer, an
-# LZF string of length 0, a string longer than proto-max-bulk-len.  redis-kv validates every payload fully, as
-# Redis does with sanitize-dump-payload yes, which the main block sets.
+# LZF string of length 0, a string longer than proto-max-bulk-len, a
+# stream whose entries are out of order or disagree with its counters.
+# redis-kv validates every payload fully, as Redis does with
+# sanitize-dump-payload yes, which the main block sets.
 
 # When /usr/bin/redis-server is installed (and the tests start their own
 # servers), a block starts one beside the server under test, builds the
@@ -67,6 +71,7 @@ proc dump_contents {c key} {
         hash { return [list hash [lsort -stride 2 [$c hgetall $key]]] }
         set { return [list set [lsort [$c smembers $key]]] }
         list { return [list list [$c lrange $key 0 -1]] }
+        stream { return [list stream [dump_stream_state $c $key]] }
         none { return none }
         default { return [list other [$c type $key]] }
     }
@@ -143,6 +148,120 @@ proc dump_cases {} {
 proc dump_build {c key cmds} {
     $c del $key
     foreach cmd $cmds { $c [lindex $cmd 0] $key {*}[lrange $cmd 1 end] }
+}
+
+# A stream's whole state as XINFO STREAM FULL shows it (entries, counters,
+# groups, consumers, pending entries), but the radix-tree figures: they
+# say how the entries are held, not what they are.
+proc dump_stream_state {c key} {
+    set info [$c xinfo stream $key full count 0]
+    dict unset info radix-tree-keys
+    dict unset info radix-tree-nodes
+    return $info
+}
+
+# Streams worth comparing: {name same cmds}, each command with %k for the
+# key.  same: whether redis-kv's DUMP gives redis-server's bytes (built
+# by XADDs alone, maybe trimmed by whole nodes, and no consumer: its
+# times differ from server to server).
+proc dump_stream_cases {} {
+    set cases {}
+    lappend cases [list "stream of one entry" 1 {{xadd %k 1-1 f v}}]
+    set cmds {}
+    for {set i 1} {$i <= 700} {incr i} {
+        if {$i % 50 == 0} {
+            lappend cmds [list xadd %k $i-[expr {$i % 7}] f$i [string repeat y 300]]
+        } elseif {$i % 3 == 0} {
+            lappend cmds [list xadd %k $i-0 a $i b [string repeat x [expr {$i % 40}]]]
+        } else {
+            lappend cmds [list xadd %k $i-0 a [expr {$i * 1000}] b -$i c 12345678901]
+        }
+    }
+    lappend cases [list "stream of many nodes and mixed fields" 1 $cmds]
+    set adds {}
+    for {set i 1} {$i <= 300} {incr i} {
+        lappend adds [list xadd %k $i-0 f $i g [string repeat x [expr {$i % 40}]]]
+    }
+    lappend cases [list "stream trimmed by whole nodes" 1 [concat $adds {{xtrim %k maxlen ~ 150}}]]
+    lappend cases [list "stream with XSETID" 1 [concat $adds {{xsetid %k 400-0 entriesadded 500 maxdeletedid 7-0}}]]
+    lappend cases [list "stream with XDEL inside nodes" 0 [concat $adds {{xdel %k 7-0 100-0 101-0 300-0}}]]
+    lappend cases [list "stream trimmed exactly" 0 [concat $adds {{xtrim %k maxlen 250} {xtrim %k minid 60}}]]
+    lappend cases [list "stream emptied by XDEL" 0 {{xadd %k 1-0 f v} {xadd %k 2-0 f v} {xdel %k 1-0 2-0}}]
+    lappend cases [list "empty stream with groups" 0 {{xgroup create %k g1 $ mkstream}
+        {xgroup create %k g2 0} {xgroup createconsumer %k g1 alice}}]
+    lappend cases [list "groups with consumers and pending entries" 0 [concat [lrange $adds 0 20] {
+        {xgroup create %k grp 0} {xgroup create %k other 5-0} {xgroup create %k late $}
+        {xreadgroup group grp alice count 3 streams %k >}
+        {xreadgroup group grp bob count 4 streams %k >}
+        {xreadgroup group other carol streams %k >}
+        {xgroup createconsumer %k grp dave}
+        {xclaim %k grp bob 0 2-0 retrycount 7}
+        {xack %k grp 5-0}
+        {xdel %k 4-0}
+        {xadd %k 22-0 f new}}]]
+    lappend cases [list "groups whose entries read are unknown" 0 [concat [lrange $adds 0 9] {
+        {xdel %k 3-0} {xgroup create %k mid 5-0} {xgroup create %k start 0}
+        {xgroup setid %k start 2-0} {xreadgroup group mid eve count 2 streams %k >}}]]
+    return $cases
+}
+
+proc dump_stream_build {c key cmds} {
+    $c del $key
+    foreach cmd $cmds { $c {*}[string map [list %k $key] $cmd] }
+}
+
+# Hand-made stream payload bodies {name hex ...}, built from the format in
+# src/lib/rdb_stream.h and each tried on redis-server 7.0.15 with
+# sanitize-dump-payload yes.  A node holds 1-1 {f v}, 1-2 {f w} and
+# 2-0 {h x} unless the name says otherwise.
+# Redis refuses these:
+set ::dump_stream_refused {
+        pel_without_consumer
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff03020001010000030101670102020200000000000000010000000000000001e8030000000000000100000000000000010000000000000002e803000000000000020105616c69636505000000000000000100000000000000010000000000000001
+        consumer_id_not_in_pel
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff03020001010000030101670102020100000000000000010000000000000001e803000000000000010105616c6963650500000000000000020000000000000001000000000000000100000000000000010000000000000002
+        consumer_claims_twice
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff03020001010000030101670102020100000000000000010000000000000001e803000000000000010205616c6963650500000000000000010000000000000001000000000000000103626f6205000000000000000100000000000000010000000000000001
+        dup_group
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff0302000101000003020167010202000001670102020000
+        dup_consumer
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff0302000101000003010167010202000201610100000000000000000161010000000000000000
+        key_15_bytes
+            13010f0000000000000001000000000000003939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff030200010100000300
+        bad_lpcount
+            130110000000000000000100000000000000011d1d0000000a0001010001010181660200010201000100018176020501ff010200010100000100
+        bad_master_count
+            130110000000000000000100000000000000011d1d0000000a0002010001010181660200010201000100018176020401ff010200010100000100
+        empty_listpack
+            1301100000000000000001000000000000000107070000000000ff000200010100000000
+}
+# Redis loads these into a stream its commands then get wrong (entries
+# out of order, a length or last ID that does not match them); redis-kv
+# refuses them:
+set ::dump_stream_broken {
+        nodes_out_of_order
+            130210000000000000000500000000000000003939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff10000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff060600010100000600
+        entries_out_of_order
+            1301100000000000000001000000000000000128280000000f00020100010101816602000102010001010181760204010201000100018177020401ff020200010100000200
+        length_mismatch
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff040200010100000400
+        last_id_below_entries
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff030105010100000300
+}
+# Both load these (a 6.x payload, pending entries out of order, entries
+# flagged deleted, a master entry of no field, an empty stream with a
+# pending entry of a deleted entry):
+set ::dump_stream_loadable {
+        good_v1
+            0f0110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff03020001016701020200000000000000010000000000000001e8030000000000000100000000000000010000000000000002e803000000000000020105616c6963650500000000000000020000000000000001000000000000000100000000000000010000000000000002
+        pel_out_of_order
+            130110000000000000000100000000000000013939000000160003010001010181660200010201000100018176020401020100010101817702040100010101dfff0201018168028178020601ff03020001010000030101670102020200000000000000010000000000000002e8030000000000000100000000000000010000000000000001e803000000000000020105616c6963650500000000000000020000000000000001000000000000000100000000000000010000000000000002
+        deleted_entries
+            1301100000000000000001000000000000000128280000000f00010101010101816602000103010001000181760204010201000101018177020401ff010200010201010200
+        master_no_fields
+            130110000000000000000100000000000000011f1f0000000b00010100010001000100010001000101018166028176020601ff010200010100000100
+        empty_with_group
+            13000005000000000005010167050005010000000000000003000000000000000007000000000000000101016309000000000000000100000000000000030000000000000000
 }
 
 # ------------------------------------------------------------------ tests
@@ -615,14 +734,118 @@ start_server {tags {dump}} {
         assert_equal {a 4 m 3} [r hgetall h2]
         assert_equal $p [r dump h2]
     }
+
+    test {DUMP and RESTORE of streams written every way keep everything} {
+        foreach case [dump_stream_cases] {
+            lassign $case name same cmds
+            dump_stream_build r s $cmds
+            set p [r dump s]
+            assert_equal 13 [binary encode hex [string index $p 0]] $name
+            r del s2
+            assert_equal OK [r restore s2 0 $p] $name
+            assert_equal stream [r type s2]
+            assert_equal [dump_stream_state r s] [dump_stream_state r s2] $name
+            assert_equal [binary encode hex $p] [binary encode hex [r dump s2]] $name
+            # The counters go on from where they were.
+            assert_equal [r xadd s 9999-0 f v] [r xadd s2 9999-0 f v] $name
+            assert_equal [dump_stream_state r s] [dump_stream_state r s2] $name
+        }
+        r del s s2
+    }
+
+    test {Streams round-trip under other stream node limits} {
+        set cmds [lindex [dump_stream_cases] 1 2]
+        foreach {entries bytes} {1 0 3 0 0 200 7 150 0 0 100 4096} {
+            r config set stream-node-max-entries $entries
+            r config set stream-node-max-bytes $bytes
+            dump_stream_build r s $cmds
+            set p [r dump s]
+            r del s2
+            assert_equal OK [r restore s2 0 $p]
+            assert_equal [dump_stream_state r s] [dump_stream_state r s2] "$entries $bytes"
+            assert_equal $p [r dump s2]
+        }
+        r del s s2
+    }
+
+    test {RESTORE of a stream: BUSYKEY, REPLACE, TTL, ABSTTL, IDLETIME as for any key} {
+        r del s s2 s3 s4 s5 str
+        r xadd s 1-0 f v
+        r xgroup create s g 0
+        r xreadgroup group g c streams s >
+        set p [r dump s]
+        r xadd s2 5-0 x y
+        r xgroup create s2 old 0
+        assert_error {BUSYKEY Target key name already exists.} {r restore s2 0 $p}
+        assert_equal OK [r restore s2 0 $p replace]
+        assert_equal [dump_stream_state r s] [dump_stream_state r s2]
+        assert_equal 1 [llength [r xinfo groups s2]]
+        assert_equal -1 [r ttl s2]
+        assert_equal OK [r restore s3 100000 $p]
+        assert_range [r pttl s3] 1 100000
+        r set str text
+        assert_equal OK [r restore str 0 $p replace]
+        assert_equal stream [r type str]
+        assert_equal OK [r restore s4 [expr {[clock milliseconds] - 1000}] $p absttl]
+        assert_equal 0 [r exists s4]
+        assert_equal OK [r restore s5 0 $p idletime 1000]
+        assert_equal {{1-0 {f v}}} [r xrange s5 - +]
+        r del s s2 s3 s5 str
+    }
+
+    test {Damaged stream payloads are a bad data format and write nothing} {
+        r config set sanitize-dump-payload yes
+        r del x s
+        r xadd s 9-0 keep me
+        foreach {name hex} $::dump_stream_refused {
+            assert_error {ERR Bad data format} {r restore x 0 [dump_payload_hex $hex]} $name
+            assert_error {ERR Bad data format} {r restore s 0 [dump_payload_hex $hex] replace} $name
+        }
+        assert_equal 0 [r exists x]
+        assert_equal {{9-0 {keep me}}} [r xrange s - +]
+        # A good payload with a byte changed and the old CRC.
+        set p [r dump s]
+        set bad [string replace $p 5 5 [format %c [expr {([scan [string index $p 5] %c] + 1) % 256}]]]
+        assert_error {ERR DUMP payload version or checksum are wrong} {r restore x 0 $bad}
+        r del s
+    }
 }
 
 start_server {tags {dump redis-kv-only}} {
-    test {Types redis-kv does not have yet are a bad data format} {
-        # DUMP of XADD s 1-1 f v on redis-server 7.0.15 (which loads it,
-        # having streams)
-        assert_error {ERR Bad data format} {r restore s 0 [dump_payload_hex 130110000000000000000100000000000000011d1d0000000a0001010001010181660200010201000100018176020401ff010101010100000100]}
-        assert_equal 0 [r exists s]
+    test {A stream DUMPed by Redis 7.0.15 restores} {
+        # DUMP of XADD s 1-1 f v on redis-server 7.0.15
+        r del s
+        assert_equal OK [r restore s 0 [dump_payload_hex 130110000000000000000100000000000000011d1d0000000a0001010001010181660200010201000100018176020401ff010101010100000100]]
+        assert_equal {{1-1 {f v}}} [r xrange s - +]
+        assert_equal 1 [dict get [r xinfo stream s] entries-added]
+    }
+
+    test {Stream payloads Redis loads into a broken stream are a bad data format} {
+        foreach {name hex} $::dump_stream_broken {
+            assert_error {ERR Bad data format} {r restore x 0 [dump_payload_hex $hex]} $name
+        }
+        assert_equal 0 [r exists x]
+    }
+
+    test {Every truncated stream payload is a bad data format; changed bytes never crash} {
+        r del s x
+        for {set i 1} {$i <= 30} {incr i} { r xadd s $i-0 f $i g [string repeat x $i] }
+        r xdel s 3-0
+        r xgroup create s g 0
+        r xreadgroup group g alice count 5 streams s >
+        r xreadgroup group g bob count 2 streams s >
+        set body [dump_body [r dump s]]
+        for {set i 1} {$i < [string length $body]} {incr i} {
+            assert_error {ERR Bad data format} \
+                {r restore x 0 [dump_payload [string range $body 0 [expr {$i - 1}]]]}
+        }
+        assert_equal 0 [r exists x]
+        for {set i 0} {$i < 500} {incr i} {
+            set at [expr {1 + [randomInt [expr {[string length $body] - 1}]]}]
+            set b [string replace $body $at $at [format %c [randomInt 256]]]
+            catch {r restore x 0 [dump_payload $b] replace}
+        }
+        assert_equal PONG [r ping]
     }
 
     test {A sorted set DUMPed by Redis 7.0.15 restores} {
@@ -702,6 +925,26 @@ start_server {tags {dump redis-kv-only needs:own-server}} {
         assert_equal [dump_contents $c src] [dump_contents $c h]
         stop_server $s
     }
+
+    test {A crash in the middle of a stream's RESTORE leaves the old stream whole} {
+        set s [spawn_server -dir [new_tmpdir] -overrides {appendfsync always} -timeout 30 -client]
+        set c [dict get $s client]
+        dump_stream_build $c src [lindex [dump_stream_cases] end-1 2]
+        set p [$c dump src]
+        dump_stream_build $c st {{xadd %k 1-0 old 1} {xgroup create %k oldgroup 0}}
+        set old [dump_stream_state $c st]
+        assert_equal OK [$c debug crash-after-partial-batch]
+        catch {$c restore st 0 $p replace}
+        assert {[wait_server_exit $s 10]} "the server did not exit"
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal $old [dump_stream_state $c st]
+        assert_equal OK [$c restore st 0 $p replace]
+        set s [restart_server $s]
+        set c [dict get $s client]
+        assert_equal [dump_stream_state $c src] [dump_stream_state $c st]
+        stop_server $s
+    }
 }
 
 start_server {tags {dump needs:own-server}} {
@@ -716,6 +959,21 @@ start_server {tags {dump needs:own-server}} {
         foreach k {s h i l} { r restore $k 0 $pl($k) }
         assert_equal OK [r debug reload]
         foreach k {s h i l} { assert_equal $pl($k) [r dump $k] }
+    }
+
+    test {Restored streams survive DEBUG RELOAD} {
+        r flushall
+        foreach case [dump_stream_cases] {
+            lassign $case name same cmds
+            dump_stream_build r s $cmds
+            set p [r dump s]
+            r del s
+            r restore s 0 $p
+            set state [dump_stream_state r s]
+            assert_equal OK [r debug reload]
+            assert_equal $state [dump_stream_state r s] $name
+            assert_equal $p [r dump s] $name
+        }
     }
 }
 
@@ -794,6 +1052,58 @@ start_server {tags {dump needs:own-server}} {
                 assert_equal OK [r restore x 0 $p replace]
                 assert_equal OK [$rc restore x 0 $p replace]
                 assert_equal [dump_contents $rc x] [dump_contents r x] $hex
+            }
+        }
+
+        test {DUMP of a stream built by XADDs gives redis-server's bytes} {
+            foreach case [dump_stream_cases] {
+                lassign $case name same cmds
+                if {!$same} continue
+                dump_stream_build r k $cmds
+                dump_stream_build $rc k $cmds
+                assert_equal [binary encode hex [$rc dump k]] [binary encode hex [r dump k]] $name
+            }
+            set cmds [lindex [dump_stream_cases] 1 2]
+            foreach {entries bytes} {1 0 3 0 0 200 7 150 0 0 100 4096} {
+                foreach c [list r $rc] {
+                    $c config set stream-node-max-entries $entries
+                    $c config set stream-node-max-bytes $bytes
+                    dump_stream_build $c k $cmds
+                }
+                assert_equal [binary encode hex [$rc dump k]] [binary encode hex [r dump k]] "$entries $bytes"
+            }
+        }
+
+        test {Stream payloads cross between redis-server and redis-kv both ways} {
+            foreach case [dump_stream_cases] {
+                lassign $case name same cmds
+                dump_stream_build r k $cmds
+                dump_stream_build $rc k $cmds
+                assert_equal OK [r restore k2 0 [$rc dump k] replace] $name
+                assert_equal OK [$rc restore k2 0 [r dump k] replace] $name
+                assert_equal [dump_stream_state $rc k] [dump_stream_state r k2] $name
+                assert_equal [dump_stream_state r k] [dump_stream_state $rc k2] $name
+                foreach g [lmap info [r xinfo groups k] {dict get $info name}] {
+                    assert_equal [$rc xpending k2 $g] [r xpending k $g] "$name $g"
+                    assert_equal [r xpending k2 $g] [$rc xpending k $g] "$name $g"
+                }
+            }
+        }
+
+        test {Hand-made stream payloads load the same on redis-server} {
+            $rc config set sanitize-dump-payload yes
+            foreach {name hex} $::dump_stream_loadable {
+                set p [dump_payload_hex $hex]
+                assert_equal OK [r restore x 0 $p replace] $name
+                assert_equal OK [$rc restore x 0 $p replace] $name
+                assert_equal [dump_stream_state $rc x] [dump_stream_state r x] $name
+            }
+            $rc del x
+            foreach {name hex} $::dump_stream_refused {
+                assert_error {ERR Bad data format} {$rc restore x 0 [dump_payload_hex $hex]} $name
+            }
+            foreach {name hex} $::dump_stream_broken {
+                assert_equal OK [$rc restore y 0 [dump_payload_hex $hex] replace] $name
             }
         }
 
