@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/alloc.h"
 
 #define LZF_MAX_LIT 32                  /* a literal run: 1..32 bytes */
 #define LZF_MAX_OFF 8192                /* 13 bits of distance, minus one */
@@ -46,19 +45,42 @@ static void putLiteral(unsigned char *out, size_t *op, size_t *lit, unsigned cha
     }
 }
 
+/* Positions of the last occurrence of each hash, per thread, kept
+ * across calls: a slot holds base + position, where base grows by the
+ * input length at each call, so a slot below this call's base is "none"
+ * without clearing 256 KB per call (a stream's DUMP compresses one
+ * listpack per node).  Position 0 is "none" too, so a match can never
+ * start at position 0 (as in liblzf, whose table starts zeroed). */
+static _Thread_local uint32_t lzfTable[LZF_HASH_SIZE];
+static _Thread_local uint64_t lzfBase = 1;
+
+/* The table for an input of n bytes: *base is this call's base. */
+static uint32_t *lzfTableFor(size_t n, uint32_t *base) {
+    if (lzfBase + n + 1 > UINT32_MAX) { /* wrapped: start afresh */
+        memset(lzfTable, 0, sizeof(lzfTable));
+        lzfBase = 1;
+    }
+    *base = (uint32_t)lzfBase;
+    lzfBase += n + 1;
+    return lzfTable;
+}
+
+/* The position a slot holds for this call, or 0 ("none"). */
+static inline size_t slotPosition(uint32_t v, uint32_t base) { return v >= base ? v - base : 0; }
+
 size_t lzfCompress(const void *inBuf, size_t n, void *outBuf, size_t cap) {
     const unsigned char *in = inBuf;
     unsigned char *out = outBuf;
     if (n == 0 || cap == 0) return 0;
-    /* Positions of the last occurrence of each hash; 0 is "none", so a
-     * match can never start at position 0 (as in liblzf). */
-    uint32_t *table = xcalloc(LZF_HASH_SIZE, sizeof(uint32_t));
+    if (n >= UINT32_MAX / 2) return 0; /* not worth it: stored as it is */
+    uint32_t base;
+    uint32_t *table = lzfTableFor(n, &base);
     size_t ip = 0, op = 1, lit = 0; /* out[op - lit - 1]: the open run's control byte */
     size_t result = 0;
     while (ip + 2 < n) {
         uint32_t slot = hashSlot(in + ip);
-        size_t ref = table[slot];
-        table[slot] = (uint32_t)ip;
+        size_t ref = slotPosition(table[slot], base);
+        table[slot] = base + (uint32_t)ip;
         if (ref > 0 && ip - ref - 1 < LZF_MAX_OFF && memcmp(in + ref, in + ip, 3) == 0) {
             size_t off = ip - ref - 1;
             /* Room for the reference and the next run's control byte. */
@@ -80,8 +102,8 @@ size_t lzfCompress(const void *inBuf, size_t n, void *outBuf, size_t cap) {
             if (ip + 2 >= n) break;
             /* The two positions before the match's end enter the table
              * (liblzf's VERY_FAST mode); the ones inside it do not. */
-            table[hashSlot(in + ip - 2)] = (uint32_t)(ip - 2);
-            table[hashSlot(in + ip - 1)] = (uint32_t)(ip - 1);
+            table[hashSlot(in + ip - 2)] = base + (uint32_t)(ip - 2);
+            table[hashSlot(in + ip - 1)] = base + (uint32_t)(ip - 1);
         } else {
             if (op >= cap) goto done;
             putLiteral(out, &op, &lit, in[ip++]);
@@ -94,7 +116,6 @@ size_t lzfCompress(const void *inBuf, size_t n, void *outBuf, size_t cap) {
     op -= lit == 0;
     result = op;
 done:
-    xfree(table);
     return result;
 }
 
