@@ -26,7 +26,8 @@
  * run of the active expire cycle (changefeedScopeBegin / End, around it
  * in server/cron.c).  EXEC and scripts are batches of their own already.
  * FLUSHDB, FLUSHALL and SWAPDB are heard (db listeners) before they act:
- * their entries are written at the end of the scope, after the change.
+ * their entries are written at the next change or the end of the scope,
+ * whichever comes first -- after they acted, in their place.
  * BACKUP RESTORE replaces the whole data set, the feed's stream with it
  * (a consumer's group rewinds with the data); its entry is the first
  * after it.
@@ -58,9 +59,8 @@ typedef struct pendingChange {
     const char *event;
 } pendingChange;
 
-#define FEED_MAX_PENDING 8
-static pendingChange pending[FEED_MAX_PENDING];
-static int npending;
+static pendingChange *pending;
+static int npending, pendingCap;
 
 int changefeedOn(void) { return server.changefeedKey != NULL && server.changefeedKey[0]; }
 
@@ -106,6 +106,17 @@ static void feedAppend(const char *dbField, const char *key, size_t klen, const 
     bstrFree(bkey);
 }
 
+static void feedChange(int db, const char *key, size_t klen, const char *event);
+
+/* Writes the database-wide changes heard before they acted: called at
+ * the next change (by then they have acted, and they precede it) and at
+ * the scope's end. */
+static void drainPending(void) {
+    int n = npending;
+    npending = 0;
+    for (int i = 0; i < n; i++) feedChange(pending[i].db, "", 0, pending[i].event);
+}
+
 static void feedChange(int db, const char *key, size_t klen, const char *event) {
     char dbField[16];
     if (db < 0) snprintf(dbField, sizeof(dbField), "all");
@@ -120,12 +131,17 @@ static void observeEvent(int type, const char *event, const char *key, size_t kl
     if (!(type & server.changefeedEvents) || isFeedKey(db, key, klen)) return;
     const char *pat = server.changefeedKeys;
     if (pat && !(pat[0] == '*' && !pat[1]) && !globMatch(pat, strlen(pat), key, klen, 0)) return;
+    drainPending();
     feedChange(db, key, klen, event);
 }
 
 static void notePending(int db, const char *event) {
     if (!changefeedOn() || !(server.changefeedEvents & NOTIFY_GENERIC)) return;
-    if (npending < FEED_MAX_PENDING) pending[npending++] = (pendingChange){db, event};
+    if (npending == pendingCap) {
+        pendingCap = pendingCap ? pendingCap * 2 : 8;
+        pending = xrealloc(pending, sizeof(*pending) * (size_t)pendingCap);
+    }
+    pending[npending++] = (pendingChange){db, event};
 }
 
 static void dbFlushed(int db) { notePending(db, db < 0 ? "flushall" : "flushdb"); }
@@ -137,6 +153,7 @@ static void dbSwapped(int a, int b) {
 
 /* BACKUP RESTORE: after the data set was replaced. */
 static void dataReplaced(void) {
+    npending = 0; /* what was heard before is gone with the old data */
     if (changefeedOn() && (server.changefeedEvents & NOTIFY_GENERIC)) feedChange(-1, "", 0, "restore");
 }
 
@@ -147,8 +164,7 @@ void changefeedScopeBegin(void) {
 }
 
 void changefeedScopeEnd(void) {
-    for (int i = 0; i < npending; i++) feedChange(pending[i].db, "", 0, pending[i].event);
-    npending = 0;
+    drainPending();
     if (scopeBatch) {
         scopeBatch = 0;
         dbBatchCommit(); /* its outcome is the writes' (write_outcome.h) */

@@ -373,7 +373,11 @@ static int setChangefeedEvents(const configDef *def, bstr *argv, int argc, char 
 
 static bstr getChangefeedEvents(const configDef *def) {
     (void)def;
-    return notifyFlagsToString(server.changefeedEvents);
+    bstr s = notifyFlagsToString(server.changefeedEvents);
+    /* notify-keyspace-events' "A" hides n, as Redis prints it; here it may not */
+    int all = (server.changefeedEvents & NOTIFY_ALL) == NOTIFY_ALL;
+    if (all && (server.changefeedEvents & NOTIFY_NEW)) s = bstrCatLen(s, "n", 1);
+    return s;
 }
 
 /* `latency-tracking-info-percentiles`: parsed and kept by cmd/latency.c,

@@ -53,6 +53,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     changefeedScopeBegin(); /* the feed's entries join the expiries' batch */
     if (server.activeExpireEnabled) expireCycleRun(server.hz);
     changefeedScopeEnd();
+    blockingServeReadyKeys(); /* readers of the feed hear of the expiries */
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     persistCron();
     trackInstantaneousMetrics();

@@ -24,6 +24,7 @@
 #include "script/script.h"
 #include "server/config.h"
 #include "cmd/changefeed.h"
+#include "command/blocking.h"
 #include "server/server.h"
 #include "store/backup.h"
 #include "store/lazyfree.h"
@@ -212,6 +213,7 @@ static void beforeSleep(reactor *r) {
     changefeedScopeBegin();
     if (server.activeExpireEnabled) expireCycleRunFast();
     changefeedScopeEnd();
+    blockingServeReadyKeys();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
     /* Every write of this iteration goes to the log in one write, before
