@@ -732,6 +732,25 @@ static void testTrimPlans(void) {
         ASSERT(collStreamFirstId(c, &first) && first.ms == 20);
         collFree(c);
     }
+    TEST_CASE("trim plan, MINID = that deletes a node's last live entries keeps the node") {
+        /* Redis: XADD 1..5, XDEL 5-0, XTRIM MINID 5 -> 4 deleted, length 0
+         * and radix-tree-keys 1: an exact trim only marks entries deleted,
+         * so the node (5 appended) stays; XADD 6..10 fill it (still 1
+         * key) and XADD 11 opens the second. */
+        collection *c = collCreate(COLL_STREAM);
+        appendRange(c, 1, 5);
+        removeEntry(c, 5, 0);
+        uint64_t deleted;
+        planAndTrim(c, -1, 5, 0, 0, &deleted);
+        ASSERT_EQ_UINT(deleted, 4);
+        ASSERT_EQ_UINT(collStreamLength(c), 0);
+        ASSERT_EQ_UINT(collStreamNodeCount(c), 1);
+        appendRange(c, 6, 10);
+        ASSERT_EQ_UINT(collStreamNodeCount(c), 1);
+        putEntry(c, 11, 0, 11);
+        ASSERT_EQ_UINT(collStreamNodeCount(c), 2);
+        collFree(c);
+    }
     collStreamSetNodeLimits(DEFAULT_NODE_ENTRIES, DEFAULT_NODE_BYTES);
 }
 
