@@ -1280,6 +1280,144 @@ static void testWalk(void) {
     }
 }
 
+/* The random groups test's model: which groups and consumers have
+ * records, and each group's pending entries (ID ms 1..RG_IDS) by owner. */
+#define RG_GROUPS 3
+#define RG_CONSUMERS 4
+#define RG_IDS 150
+
+typedef struct groupsModel {
+    int group[RG_GROUPS];
+    int consumer[RG_GROUPS][RG_CONSUMERS];
+    int owner[RG_GROUPS][RG_IDS + 1]; /* consumer index, -1: none */
+    uint64_t count[RG_GROUPS][RG_IDS + 1];
+} groupsModel;
+
+static const char *rgGroup[RG_GROUPS] = {"g0", "g1", "g10"};
+static const char *rgConsumer[RG_CONSUMERS] = {"ann", "an", "bob", "b"};
+
+static uint32_t rgRecords(const groupsModel *m) {
+    uint32_t n = 0;
+    for (int g = 0; g < RG_GROUPS; g++) {
+        n += (uint32_t)m->group[g];
+        for (int k = 0; k < RG_CONSUMERS; k++) n += (uint32_t)m->consumer[g][k];
+        for (int i = 1; i <= RG_IDS; i++) n += m->owner[g][i] >= 0;
+    }
+    return n;
+}
+
+/* Groups, consumers and pending entries agree with the model. */
+static int rgCheck(const collection *c, const groupsModel *m) {
+    int ok = ASSERT_EQ_UINT(collCount(c), rgRecords(m));
+    for (int g = 0; g < RG_GROUPS && ok; g++) {
+        const collStreamGroup *gr = findGroup(c, rgGroup[g]);
+        ok = ASSERT((gr != NULL) == m->group[g]);
+        if (!gr || !ok) continue;
+        uint64_t pending = 0, per[RG_CONSUMERS] = {0};
+        uint32_t consumers = 0;
+        for (int k = 0; k < RG_CONSUMERS; k++) consumers += (uint32_t)m->consumer[g][k];
+        ok = ASSERT_EQ_UINT(collStreamConsumerCount(gr), consumers);
+        collStreamPendingIter it;
+        collStreamPending p;
+        collStreamPendingSeek(&it, gr, NULL, &(streamId){0, 0});
+        for (int i = 1; i <= RG_IDS && ok; i++) {
+            if (m->owner[g][i] < 0) continue;
+            pending++;
+            per[m->owner[g][i]]++;
+            ok = ASSERT(collStreamPendingNext(&it, &p)) && ASSERT_EQ_UINT(p.id.ms, i) &&
+                 ASSERT_EQ_UINT(p.deliveryCount, m->count[g][i]) &&
+                 ASSERT(consumerIs(p.consumer, rgConsumer[m->owner[g][i]]));
+        }
+        ok = ok && ASSERT(!collStreamPendingNext(&it, &p)) &&
+             ASSERT_EQ_UINT(collStreamGroupPendingCount(gr), pending);
+        for (int k = 0; k < RG_CONSUMERS && ok; k++) {
+            const collStreamConsumer *kr = findConsumer(gr, rgConsumer[k]);
+            ok = ASSERT((kr != NULL) == m->consumer[g][k]);
+            if (!kr || !ok) continue;
+            ok = ASSERT_EQ_UINT(collStreamConsumerPendingCount(kr), per[k]);
+            uint64_t n = 0;
+            collStreamPendingSeek(&it, gr, kr, &(streamId){0, 0});
+            while (ok && collStreamPendingNext(&it, &p)) {
+                ok = ASSERT(p.consumer == kr) && ASSERT(m->owner[g][p.id.ms] == k);
+                n++;
+            }
+            ok = ok && ASSERT_EQ_UINT(n, per[k]);
+        }
+    }
+    return ok;
+}
+
+static void testGroupsRandom(void) {
+    TEST_CASE("random group, consumer and pending puts and removals agree with a model") {
+        collection *c = collCreate(COLL_STREAM);
+        groupsModel m;
+        memset(&m, 0, sizeof(m));
+        memset(m.owner, 0xff, sizeof(m.owner));
+        uint64_t rng = 0x5eed5eed5eedull;
+        streamId z = sid(0, 0);
+        collLoc l = mkLoc(1, 1, 1);
+        int ok = 1;
+        for (int step = 0; step < 20000 && ok; step++) {
+            uint64_t r = testXorshift(&rng);
+            int g = (int)(r % RG_GROUPS), k = (int)((r >> 8) % RG_CONSUMERS);
+            int id = 1 + (int)((r >> 16) % RG_IDS);
+            uint64_t op = (r >> 32) % 100;
+            size_t nlen;
+            if (op < 3) {
+                ok = ASSERT_EQ_INT(putGroup(c, rgGroup[g], &z, 0, &l, NULL), m.group[g]);
+                m.group[g] = 1;
+            } else if (op < 10 && m.group[g]) {
+                ok = ASSERT_EQ_INT(putConsumer(c, rgGroup[g], rgConsumer[k], 0, &l, NULL),
+                                   m.consumer[g][k]);
+                m.consumer[g][k] = 1;
+            } else if (op < 60 && m.consumer[g][k]) { /* a read or a claim */
+                uint64_t n = (r >> 40) % 9 + 1;
+                ok = ASSERT_EQ_INT(putPending(c, rgGroup[g], (uint64_t)id, 0, rgConsumer[k], 0, n,
+                                              &l, NULL),
+                                   m.owner[g][id] >= 0);
+                m.owner[g][id] = k;
+                m.count[g][id] = n;
+            } else if (op < 90) { /* XACK */
+                uint32_t want = m.owner[g][id] >= 0;
+                char *name = pendingName(rgGroup[g], (uint64_t)id, 0, &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.owner[g][id] = -1;
+            } else if (op < 98) { /* XGROUP DELCONSUMER */
+                uint32_t want = (uint32_t)m.consumer[g][k];
+                for (int i = 1; i <= RG_IDS; i++) {
+                    if (m.owner[g][i] != k) continue;
+                    want++;
+                    m.owner[g][i] = -1;
+                }
+                char *name = consumerName(rgGroup[g], rgConsumer[k], &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.consumer[g][k] = 0;
+            } else { /* XGROUP DESTROY */
+                uint32_t want = (uint32_t)m.group[g];
+                for (int j = 0; j < RG_CONSUMERS; j++) want += (uint32_t)m.consumer[g][j];
+                for (int i = 1; i <= RG_IDS; i++) want += m.owner[g][i] >= 0;
+                char *name = groupName(rgGroup[g], &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.group[g] = 0;
+                memset(m.consumer[g], 0, sizeof(m.consumer[g]));
+                memset(m.owner[g], 0xff, sizeof(m.owner[g]));
+            }
+            if (ok && step % 500 == 0) ok = rgCheck(c, &m);
+        }
+        if (ok) ok = rgCheck(c, &m);
+        /* and a walk's replay rebuilds it */
+        collection *copy = collCreate(COLL_STREAM);
+        collIter it;
+        collElem e;
+        collIterInit(&it, c);
+        while (ok && collIterNext(&it, &e))
+            ok = ASSERT_EQ_INT(collStreamPut(copy, e.name, e.nlen, e.value, e.vlen, &e.loc, NULL), 0);
+        if (ok) streamsEqual(c, copy);
+        collFree(copy);
+        collFree(c);
+    }
+}
+
 /* collFind finds name at want; a relocation from a wrong location does
  * nothing; from the right one it moves it. */
 static void checkRelocate(collection *c, const char *name, size_t nlen, const collLoc *want) {
@@ -1467,6 +1605,7 @@ int main(void) {
     testTrimPlans();
     testGroups();
     testWalk();
+    testGroupsRandom();
     testFindRelocate();
     testCheckElement();
     collStreamSetNodeLimits(DEFAULT_NODE_ENTRIES, DEFAULT_NODE_BYTES);
