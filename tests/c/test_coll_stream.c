@@ -9,10 +9,10 @@
  * radix-tree-keys, first entry) below was read from a redis-server with
  * stream-node-max-entries 10 and stream-node-max-bytes 0 (XADD 1-0 ..,
  * XDEL, XTRIM, XINFO STREAM).  Groups, consumers and pending entries are
- * checked through their accessors, their removal callbacks, the walk
- * (whose replay must rebuild an equal stream) and collFind /
- * collRelocate; malformed names and values must be refused and change
- * nothing. */
+ * checked through their accessors, their removal callbacks, a random run
+ * against a model, the walk (whose replay must rebuild an equal stream)
+ * and collFind / collRelocate; malformed names and values must be
+ * refused and change nothing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1558,7 +1558,7 @@ static void testCheckElement(void) {
             {"'g' with no value", gname, gn, NULL, 0},
             {"'g' with 23 bytes", gname, gn, gval, COLL_STREAM_GROUP_LEN - 1},
             {"'g' with 25 bytes", gname, gn, gval, COLL_STREAM_GROUP_LEN + 1},
-            {"'c' shorter than its group length", kname, 4, kval, COLL_STREAM_CONSUMER_LEN},
+            {"'c' of 4 bytes, short of a group length", kname, 4, kval, COLL_STREAM_CONSUMER_LEN},
             {"'c' whose group runs past the name", longGlen, cn, kval, COLL_STREAM_CONSUMER_LEN},
             {"'c' with 7 bytes", kname, cn, kval, COLL_STREAM_CONSUMER_LEN - 1},
             {"'c' with 9 bytes", kname, cn, kval, COLL_STREAM_CONSUMER_LEN + 1},
