@@ -9,10 +9,10 @@
  * radix-tree-keys, first entry) below was read from a redis-server with
  * stream-node-max-entries 10 and stream-node-max-bytes 0 (XADD 1-0 ..,
  * XDEL, XTRIM, XINFO STREAM).  Groups, consumers and pending entries are
- * checked through their accessors, their removal callbacks, the walk
- * (whose replay must rebuild an equal stream) and collFind /
- * collRelocate; malformed names and values must be refused and change
- * nothing. */
+ * checked through their accessors, their removal callbacks, a random run
+ * against a model, the walk (whose replay must rebuild an equal stream)
+ * and collFind / collRelocate; malformed names and values must be
+ * refused and change nothing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +178,7 @@ static int consumerIs(const collStreamConsumer *k, const char *name) {
  * copied, in order. */
 typedef struct heard {
     char names[256][64];
+    char vals[256][64];
     size_t nlens[256];
     uint32_t vlens[256];
     collLoc locs[256];
@@ -189,6 +190,7 @@ static void hear(void *priv, const collElem *e) {
     if (h->n >= 256) return;
     size_t len = e->nlen < 64 ? e->nlen : 64;
     memcpy(h->names[h->n], e->name, len);
+    if (e->value) memcpy(h->vals[h->n], e->value, e->vlen < 64 ? e->vlen : 64);
     h->nlens[h->n] = e->nlen;
     h->vlens[h->n] = e->vlen;
     h->locs[h->n] = e->loc;
@@ -490,6 +492,31 @@ static void testEntries(void) {
         ASSERT(collFind(c, mname, 1, &got) && locEq(&got, &ml));
         collFree(c);
     }
+    TEST_CASE("the 'm' element goes by its name, heard with its value") {
+        collection *c = collCreate(COLL_STREAM);
+        streamId last = sid(8, 1), del = sid(2, 0);
+        collLoc ml = mkLoc(3, 30, COLL_STREAM_META_LEN);
+        putMeta(c, &last, 9, &del, &ml);
+        putEntry(c, 8, 1, 0);
+        ASSERT_EQ_UINT(collCount(c), 2);
+        char name[1], want[COLL_STREAM_META_LEN];
+        collStreamMetaName(name);
+        collStreamMetaEncode(collStreamGetMeta(c), want);
+        heard h = {.n = 0};
+        ASSERT_EQ_UINT(collStreamRemove(c, name, 1, hear, &h), 1);
+        ASSERT(h.n == 1 && heardIs(&h, 0, "m", 1) && h.vlens[0] == COLL_STREAM_META_LEN);
+        ASSERT_EQ_MEM(h.vals[0], COLL_STREAM_META_LEN, want, sizeof(want));
+        ASSERT(locEq(&h.locs[0], &ml));
+        ASSERT_EQ_UINT(collCount(c), 1);
+        ASSERT(!collFind(c, name, 1, NULL));
+        ASSERT_EQ_UINT(collStreamRemove(c, name, 1, NULL, NULL), 0);
+        /* a walk now starts at the entries */
+        collIter it;
+        collElem e;
+        collIterInit(&it, c);
+        ASSERT(collIterNext(&it, &e) && e.name[0] == COLL_STREAM_ENTRY);
+        collFree(c);
+    }
     TEST_CASE("random puts, removals and trims agree with a sorted array") {
         collection *c = collCreate(COLL_STREAM);
         model md = {.n = 0};
@@ -546,17 +573,47 @@ static void testEntries(void) {
 
 /* ---- Nodes and trim plans ------------------------------------------------------ */
 
+/* Appends of n entries, each value vlen bytes, under node limits
+ * (maxEntries, maxBytes) make this many nodes.  A node takes entries while
+ * fewer than maxEntries were appended to it (0: no limit) and its bytes
+ * (each entry's value + COLL_STREAM_ENTRY_OVERHEAD, 24 here for 20-byte
+ * values) plus the new value stay below maxBytes (0: 1 GB). */
+typedef struct nodeCase {
+    const char *what;
+    uint32_t maxEntries, maxBytes;
+    uint64_t n;
+    uint32_t vlen;
+    uint32_t nodes;
+} nodeCase;
+
+static const nodeCase nodeCases[] = {
+    {"10 appends fill one node of 10", 10, 0, 10, 10, 1},
+    {"the 11th opens a second node", 10, 0, 11, 10, 2},
+    {"maxEntries 0 is no limit on entries", 0, 0, 1000, 10, 1},
+    {"bytes: 4 entries of 20 (96) + 20 reach 100", 0, 100, 20, 20, 5},
+    {"bytes: 96 + 20 reach exactly 116", 0, 116, 20, 20, 5},
+    {"bytes: 96 + 20 stay below 117, a fifth fits", 0, 117, 20, 20, 4},
+    {"a value over maxBytes has a node of its own", 0, 100, 3, 500, 3},
+    {"whichever limit comes first (entries)", 3, 100, 12, 1, 4},
+    {"maxBytes 0 is 1 GB (Redis's cap)", 0, 0, 3, 600000000, 3},
+    {"maxBytes over 1 GB is 1 GB", 0, UINT32_MAX, 3, 600000000, 3},
+};
+
 static void testNodes(void) {
-    TEST_CASE("an append opens a node at maxEntries appended, deleted ones counting") {
+    for (size_t i = 0; i < sizeof(nodeCases) / sizeof(nodeCases[0]); i++) {
+        const nodeCase *t = &nodeCases[i];
+        TEST_CASE(t->what) {
+            collStreamSetNodeLimits(t->maxEntries, t->maxBytes);
+            collection *c = collCreate(COLL_STREAM);
+            for (uint64_t ms = 1; ms <= t->n; ms++) putEntryLen(c, ms, 0, ms, t->vlen);
+            ASSERT_EQ_UINT(collStreamNodeCount(c), t->nodes);
+            collFree(c);
+        }
+    }
+    TEST_CASE("deleted entries count toward maxEntries appended") {
+        /* Redis: XADD 1..5, XDEL 3 4, XADD 6..10 -> 1 key; XADD 11 -> 2 */
         collStreamSetNodeLimits(10, 0);
         collection *c = collCreate(COLL_STREAM);
-        appendRange(c, 1, 10);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 1);
-        putEntry(c, 11, 0, 11);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 2);
-        collFree(c);
-        /* Redis: XADD 1..5, XDEL 3 4, XADD 6..10 -> 1 key; XADD 11 -> 2 */
-        c = collCreate(COLL_STREAM);
         appendRange(c, 1, 5);
         removeEntry(c, 3, 0);
         removeEntry(c, 4, 0);
@@ -565,38 +622,6 @@ static void testNodes(void) {
         ASSERT_EQ_UINT(collStreamNodeCount(c), 1);
         putEntry(c, 11, 0, 11);
         ASSERT_EQ_UINT(collStreamNodeCount(c), 2);
-        collFree(c);
-    }
-    TEST_CASE("maxEntries 0 is no limit on entries") {
-        collStreamSetNodeLimits(0, 0);
-        collection *c = collCreate(COLL_STREAM);
-        appendRange(c, 1, 1000);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 1);
-        collFree(c);
-    }
-    TEST_CASE("an append opens a node when bytes + its value reach maxBytes") {
-        /* each entry counts its value + COLL_STREAM_ENTRY_OVERHEAD */
-        uint32_t per = 20 + COLL_STREAM_ENTRY_OVERHEAD;
-        uint32_t limits[] = {100, 4 * per + 20, 4 * per + 21};
-        uint32_t perNode[] = {4, 4, 5};
-        for (int t = 0; t < 3; t++) {
-            collStreamSetNodeLimits(0, limits[t]);
-            collection *c = collCreate(COLL_STREAM);
-            for (uint64_t ms = 1; ms <= 20; ms++) putEntryLen(c, ms, 0, ms, 20);
-            ASSERT_EQ_UINT(collStreamNodeCount(c), (20 + perNode[t] - 1) / perNode[t]);
-            collFree(c);
-        }
-        /* a value over the limit has a node of its own */
-        collStreamSetNodeLimits(0, 100);
-        collection *c = collCreate(COLL_STREAM);
-        for (uint64_t ms = 1; ms <= 3; ms++) putEntryLen(c, ms, 0, ms, 500);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 3);
-        collFree(c);
-        /* whichever limit comes first */
-        collStreamSetNodeLimits(3, 100);
-        c = collCreate(COLL_STREAM);
-        for (uint64_t ms = 1; ms <= 12; ms++) putEntryLen(c, ms, 0, ms, 1);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 4);
         collFree(c);
     }
     TEST_CASE("an XDEL that empties a node removes it (Redis: radix-tree-keys drops)") {
@@ -620,11 +645,12 @@ static void testNodes(void) {
     collStreamSetNodeLimits(DEFAULT_NODE_ENTRIES, DEFAULT_NODE_BYTES);
 }
 
-/* One XTRIM on entries 1-0 .. 35-0 in nodes of 10, and what Redis 7.0.15
- * answered: entries deleted, then XINFO's length, radix-tree-keys and
- * first entry's ms (0: none). */
+/* One XTRIM on entries 1-0 .. n-0 in nodes of 10 (after an XDEL of
+ * xdel-0, unless 0), and what Redis 7.0.15 answered: entries deleted,
+ * then XINFO's length, radix-tree-keys and first entry's ms (0: none). */
 typedef struct trimCase {
     const char *what;
+    uint64_t n, xdel;
     int64_t maxlen;   /* -1: MINID */
     uint64_t minid;   /* ms of MINID's ID (seq 0) */
     int approx;
@@ -635,25 +661,30 @@ typedef struct trimCase {
 } trimCase;
 
 static const trimCase trimCases[] = {
-    {"MAXLEN ~ 20", 20, 0, 1, 0, 10, 25, 3, 11},
-    {"MAXLEN = 20", 20, 0, 0, 0, 15, 20, 3, 16},
-    {"MAXLEN ~ 5", 5, 0, 1, 0, 30, 5, 1, 31},
-    {"MAXLEN ~ 0", 0, 0, 1, 0, 35, 0, 0, 0},
-    {"MAXLEN = 0", 0, 0, 0, 0, 35, 0, 0, 0},
-    {"MAXLEN ~ 40", 40, 0, 1, 0, 0, 35, 4, 1},
-    {"MAXLEN = 35", 35, 0, 0, 0, 0, 35, 4, 1},
-    {"MAXLEN ~ 0 LIMIT 15", 0, 0, 1, 15, 10, 25, 3, 11},
-    {"MAXLEN ~ 0 LIMIT 10", 0, 0, 1, 10, 10, 25, 3, 11},
-    {"MAXLEN ~ 0 LIMIT 9", 0, 0, 1, 9, 0, 35, 4, 1},
-    {"MINID ~ 15", -1, 15, 1, 0, 10, 25, 3, 11},
-    {"MINID = 15", -1, 15, 0, 0, 14, 21, 3, 15},
-    {"MINID ~ 11", -1, 11, 1, 0, 10, 25, 3, 11},
-    {"MINID ~ 10", -1, 10, 1, 0, 0, 35, 4, 1},
-    {"MINID = 10", -1, 10, 0, 0, 9, 26, 4, 10},
-    {"MINID ~ 36", -1, 36, 1, 0, 35, 0, 0, 0},
-    {"MINID ~ 35", -1, 35, 1, 0, 30, 5, 1, 31},
-    {"MINID ~ 31 LIMIT 25", -1, 31, 1, 25, 20, 15, 2, 21},
-    {"MINID = 1", -1, 1, 0, 0, 0, 35, 4, 1},
+    {"MAXLEN ~ 20", 35, 0, 20, 0, 1, 0, 10, 25, 3, 11},
+    {"MAXLEN = 20", 35, 0, 20, 0, 0, 0, 15, 20, 3, 16},
+    {"MAXLEN ~ 5", 35, 0, 5, 0, 1, 0, 30, 5, 1, 31},
+    {"MAXLEN ~ 0", 35, 0, 0, 0, 1, 0, 35, 0, 0, 0},
+    {"MAXLEN = 0", 35, 0, 0, 0, 0, 0, 35, 0, 0, 0},
+    {"MAXLEN ~ 40", 35, 0, 40, 0, 1, 0, 0, 35, 4, 1},
+    {"MAXLEN = 35", 35, 0, 35, 0, 0, 0, 0, 35, 4, 1},
+    {"MAXLEN ~ 0 LIMIT 15", 35, 0, 0, 0, 1, 15, 10, 25, 3, 11},
+    {"MAXLEN ~ 0 LIMIT 10", 35, 0, 0, 0, 1, 10, 10, 25, 3, 11},
+    {"MAXLEN ~ 0 LIMIT 9", 35, 0, 0, 0, 1, 9, 0, 35, 4, 1},
+    {"MINID ~ 15", 35, 0, -1, 15, 1, 0, 10, 25, 3, 11},
+    {"MINID = 15", 35, 0, -1, 15, 0, 0, 14, 21, 3, 15},
+    {"MINID ~ 11", 35, 0, -1, 11, 1, 0, 10, 25, 3, 11},
+    {"MINID ~ 10", 35, 0, -1, 10, 1, 0, 0, 35, 4, 1},
+    {"MINID = 10", 35, 0, -1, 10, 0, 0, 9, 26, 4, 10},
+    {"MINID ~ 36", 35, 0, -1, 36, 1, 0, 35, 0, 0, 0},
+    {"MINID ~ 35", 35, 0, -1, 35, 1, 0, 30, 5, 1, 31},
+    {"MINID ~ 31 LIMIT 25", 35, 0, -1, 31, 1, 25, 20, 15, 2, 21},
+    {"MINID = 1", 35, 0, -1, 1, 0, 0, 0, 35, 4, 1},
+    /* the deleted 10-0 still ends node 1: MINID ~ 10 keeps it, 11 not */
+    {"MINID ~ 10 after XDEL 10-0", 35, 10, -1, 10, 1, 0, 0, 34, 4, 1},
+    {"MINID ~ 11 after XDEL 10-0", 35, 10, -1, 11, 1, 0, 9, 25, 3, 11},
+    /* a deleted entry is skipped, not counted */
+    {"MINID = 20 of 25 after XDEL 15-0", 25, 15, -1, 20, 0, 0, 18, 6, 2, 20},
 };
 
 /* Plans t on c and carries the plan out as XTRIM's record would. */
@@ -674,12 +705,12 @@ static void testTrimPlans(void) {
     for (size_t i = 0; i < sizeof(trimCases) / sizeof(trimCases[0]); i++) {
         const trimCase *t = &trimCases[i];
         char name[96];
-        snprintf(name, sizeof(name), "trim plan as Redis 7.0: XTRIM %s of 35 in nodes of 10",
-                 t->what);
+        snprintf(name, sizeof(name), "trim plan as Redis 7.0: XTRIM %s of %llu in nodes of 10",
+                 t->what, (unsigned long long)t->n);
         TEST_CASE(name) {
             collection *c = collCreate(COLL_STREAM);
-            appendRange(c, 1, 35);
-            ASSERT_EQ_UINT(collStreamNodeCount(c), 4);
+            appendRange(c, 1, t->n);
+            if (t->xdel) ASSERT_EQ_UINT(removeEntry(c, t->xdel, 0), 1);
             uint64_t deleted;
             planAndTrim(c, t->maxlen, t->minid, t->approx, t->limit, &deleted);
             ASSERT_EQ_UINT(deleted, t->deleted);
@@ -698,38 +729,6 @@ static void testTrimPlans(void) {
         ASSERT_EQ_INT(collStreamTrimPlan(c, 0, &minid, 0, 0, &upto, &count), 0);
         ASSERT_EQ_INT(collStreamTrimPlan(c, -1, &minid, 1, 0, &upto, &count), 0);
         ASSERT(upto.ms == 77 && count == 99);
-        collFree(c);
-    }
-    TEST_CASE("trim plan, MINID ~: a node goes whole when its last APPENDED ID is below") {
-        /* Redis: XDEL 10-0, then MINID ~ 10 deletes 0 (the deleted 10-0
-         * still ends the node), MINID ~ 11 deletes 9 */
-        collection *c = collCreate(COLL_STREAM);
-        appendRange(c, 1, 35);
-        removeEntry(c, 10, 0);
-        uint64_t deleted;
-        planAndTrim(c, -1, 10, 1, 0, &deleted);
-        ASSERT_EQ_UINT(deleted, 0);
-        ASSERT_EQ_UINT(collStreamLength(c), 34);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 4);
-        planAndTrim(c, -1, 11, 1, 0, &deleted);
-        ASSERT_EQ_UINT(deleted, 9);
-        ASSERT_EQ_UINT(collStreamLength(c), 25);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 3);
-        collFree(c);
-    }
-    TEST_CASE("trim plan, MINID =: deleted entries are skipped, not counted") {
-        /* Redis: XADD 1..25, XDEL 15-0, XTRIM MINID 20 -> 18, length 6,
-         * radix-tree-keys 2, first 20-0 */
-        collection *c = collCreate(COLL_STREAM);
-        appendRange(c, 1, 25);
-        removeEntry(c, 15, 0);
-        uint64_t deleted;
-        planAndTrim(c, -1, 20, 0, 0, &deleted);
-        ASSERT_EQ_UINT(deleted, 18);
-        ASSERT_EQ_UINT(collStreamLength(c), 6);
-        ASSERT_EQ_UINT(collStreamNodeCount(c), 2);
-        streamId first;
-        ASSERT(collStreamFirstId(c, &first) && first.ms == 20);
         collFree(c);
     }
     TEST_CASE("trim plan, MINID = that deletes a node's last live entries keeps the node") {
@@ -755,6 +754,16 @@ static void testTrimPlans(void) {
 }
 
 /* ---- Groups, consumers, pending entries -------------------------------------- */
+
+/* A stream with group "g" and its consumers "a" and "b", each record at loc. */
+static collection *streamWithGroupAB(const collLoc *loc) {
+    collection *c = collCreate(COLL_STREAM);
+    streamId z = sid(0, 0);
+    putGroup(c, "g", &z, 0, loc, NULL);
+    putConsumer(c, "g", "a", 0, loc, NULL);
+    putConsumer(c, "g", "b", 0, loc, NULL);
+    return c;
+}
 
 static void testGroups(void) {
     TEST_CASE("groups: put, replace, find, read accessors") {
@@ -840,12 +849,8 @@ static void testGroups(void) {
         collFree(c);
     }
     TEST_CASE("pending iterators: the group's and one consumer's, in ID order, from a point") {
-        collection *c = collCreate(COLL_STREAM);
-        streamId z = sid(0, 0);
         collLoc l = mkLoc(1, 1, 1);
-        putGroup(c, "g", &z, 0, &l, NULL);
-        putConsumer(c, "g", "a", 0, &l, NULL);
-        putConsumer(c, "g", "b", 0, &l, NULL);
+        collection *c = streamWithGroupAB(&l);
         /* 300 entries, every third b's: they span several idmap chunks */
         for (uint64_t i = 300; i >= 1; i--)
             putPending(c, "g", i, 0, i % 3 == 0 ? "b" : "a", (int64_t)i, i, &l, NULL);
@@ -906,12 +911,8 @@ static void testGroups(void) {
         collFree(c);
     }
     TEST_CASE("removing a consumer takes its pending entries; the callback hears it last") {
-        collection *c = collCreate(COLL_STREAM);
-        streamId z = sid(0, 0);
         collLoc l = mkLoc(1, 1, 1);
-        putGroup(c, "g", &z, 0, &l, NULL);
-        putConsumer(c, "g", "a", 0, &l, NULL);
-        putConsumer(c, "g", "b", 0, &l, NULL);
+        collection *c = streamWithGroupAB(&l);
         for (uint64_t i = 1; i <= 6; i++) putPending(c, "g", i, 0, i % 2 ? "a" : "b", 0, 1, &l, NULL);
         ASSERT_EQ_UINT(collCount(c), 9);
         heard h = {.n = 0};
@@ -925,7 +926,10 @@ static void testGroups(void) {
             size_t plen;
             char *pn = pendingName("g", (uint64_t)(2 * i + 1), 0, &plen);
             ASSERT(heardIs(&h, i, pn, plen));
-            ASSERT_EQ_UINT(h.vlens[i], COLL_STREAM_PENDING_MIN + 1);
+            size_t vlen;
+            char *pv = collStreamPendingEncode(0, 1, "a", 1, &vlen);
+            ASSERT_EQ_MEM(h.vals[i], h.vlens[i], pv, vlen);
+            xfree(pv);
             xfree(pn);
         }
         ASSERT(heardIs(&h, 3, copy, nlen));
@@ -1276,6 +1280,144 @@ static void testWalk(void) {
     }
 }
 
+/* The random groups test's model: which groups and consumers have
+ * records, and each group's pending entries (ID ms 1..RG_IDS) by owner. */
+#define RG_GROUPS 3
+#define RG_CONSUMERS 4
+#define RG_IDS 150
+
+typedef struct groupsModel {
+    int group[RG_GROUPS];
+    int consumer[RG_GROUPS][RG_CONSUMERS];
+    int owner[RG_GROUPS][RG_IDS + 1]; /* consumer index, -1: none */
+    uint64_t count[RG_GROUPS][RG_IDS + 1];
+} groupsModel;
+
+static const char *rgGroup[RG_GROUPS] = {"g0", "g1", "g10"};
+static const char *rgConsumer[RG_CONSUMERS] = {"ann", "an", "bob", "b"};
+
+static uint32_t rgRecords(const groupsModel *m) {
+    uint32_t n = 0;
+    for (int g = 0; g < RG_GROUPS; g++) {
+        n += (uint32_t)m->group[g];
+        for (int k = 0; k < RG_CONSUMERS; k++) n += (uint32_t)m->consumer[g][k];
+        for (int i = 1; i <= RG_IDS; i++) n += m->owner[g][i] >= 0;
+    }
+    return n;
+}
+
+/* Groups, consumers and pending entries agree with the model. */
+static int rgCheck(const collection *c, const groupsModel *m) {
+    int ok = ASSERT_EQ_UINT(collCount(c), rgRecords(m));
+    for (int g = 0; g < RG_GROUPS && ok; g++) {
+        const collStreamGroup *gr = findGroup(c, rgGroup[g]);
+        ok = ASSERT((gr != NULL) == m->group[g]);
+        if (!gr || !ok) continue;
+        uint64_t pending = 0, per[RG_CONSUMERS] = {0};
+        uint32_t consumers = 0;
+        for (int k = 0; k < RG_CONSUMERS; k++) consumers += (uint32_t)m->consumer[g][k];
+        ok = ASSERT_EQ_UINT(collStreamConsumerCount(gr), consumers);
+        collStreamPendingIter it;
+        collStreamPending p;
+        collStreamPendingSeek(&it, gr, NULL, &(streamId){0, 0});
+        for (int i = 1; i <= RG_IDS && ok; i++) {
+            if (m->owner[g][i] < 0) continue;
+            pending++;
+            per[m->owner[g][i]]++;
+            ok = ASSERT(collStreamPendingNext(&it, &p)) && ASSERT_EQ_UINT(p.id.ms, i) &&
+                 ASSERT_EQ_UINT(p.deliveryCount, m->count[g][i]) &&
+                 ASSERT(consumerIs(p.consumer, rgConsumer[m->owner[g][i]]));
+        }
+        ok = ok && ASSERT(!collStreamPendingNext(&it, &p)) &&
+             ASSERT_EQ_UINT(collStreamGroupPendingCount(gr), pending);
+        for (int k = 0; k < RG_CONSUMERS && ok; k++) {
+            const collStreamConsumer *kr = findConsumer(gr, rgConsumer[k]);
+            ok = ASSERT((kr != NULL) == m->consumer[g][k]);
+            if (!kr || !ok) continue;
+            ok = ASSERT_EQ_UINT(collStreamConsumerPendingCount(kr), per[k]);
+            uint64_t n = 0;
+            collStreamPendingSeek(&it, gr, kr, &(streamId){0, 0});
+            while (ok && collStreamPendingNext(&it, &p)) {
+                ok = ASSERT(p.consumer == kr) && ASSERT(m->owner[g][p.id.ms] == k);
+                n++;
+            }
+            ok = ok && ASSERT_EQ_UINT(n, per[k]);
+        }
+    }
+    return ok;
+}
+
+static void testGroupsRandom(void) {
+    TEST_CASE("random group, consumer and pending puts and removals agree with a model") {
+        collection *c = collCreate(COLL_STREAM);
+        groupsModel m;
+        memset(&m, 0, sizeof(m));
+        memset(m.owner, 0xff, sizeof(m.owner));
+        uint64_t rng = 0x5eed5eed5eedull;
+        streamId z = sid(0, 0);
+        collLoc l = mkLoc(1, 1, 1);
+        int ok = 1;
+        for (int step = 0; step < 20000 && ok; step++) {
+            uint64_t r = testXorshift(&rng);
+            int g = (int)(r % RG_GROUPS), k = (int)((r >> 8) % RG_CONSUMERS);
+            int id = 1 + (int)((r >> 16) % RG_IDS);
+            uint64_t op = (r >> 32) % 100;
+            size_t nlen;
+            if (op < 3) {
+                ok = ASSERT_EQ_INT(putGroup(c, rgGroup[g], &z, 0, &l, NULL), m.group[g]);
+                m.group[g] = 1;
+            } else if (op < 10 && m.group[g]) {
+                ok = ASSERT_EQ_INT(putConsumer(c, rgGroup[g], rgConsumer[k], 0, &l, NULL),
+                                   m.consumer[g][k]);
+                m.consumer[g][k] = 1;
+            } else if (op < 60 && m.consumer[g][k]) { /* a read or a claim */
+                uint64_t n = (r >> 40) % 9 + 1;
+                ok = ASSERT_EQ_INT(putPending(c, rgGroup[g], (uint64_t)id, 0, rgConsumer[k], 0, n,
+                                              &l, NULL),
+                                   m.owner[g][id] >= 0);
+                m.owner[g][id] = k;
+                m.count[g][id] = n;
+            } else if (op < 90) { /* XACK */
+                uint32_t want = m.owner[g][id] >= 0;
+                char *name = pendingName(rgGroup[g], (uint64_t)id, 0, &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.owner[g][id] = -1;
+            } else if (op < 98) { /* XGROUP DELCONSUMER */
+                uint32_t want = (uint32_t)m.consumer[g][k];
+                for (int i = 1; i <= RG_IDS; i++) {
+                    if (m.owner[g][i] != k) continue;
+                    want++;
+                    m.owner[g][i] = -1;
+                }
+                char *name = consumerName(rgGroup[g], rgConsumer[k], &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.consumer[g][k] = 0;
+            } else { /* XGROUP DESTROY */
+                uint32_t want = (uint32_t)m.group[g];
+                for (int j = 0; j < RG_CONSUMERS; j++) want += (uint32_t)m.consumer[g][j];
+                for (int i = 1; i <= RG_IDS; i++) want += m.owner[g][i] >= 0;
+                char *name = groupName(rgGroup[g], &nlen);
+                ok = ASSERT_EQ_UINT(removeNamed(c, name, nlen, NULL, NULL), want);
+                m.group[g] = 0;
+                memset(m.consumer[g], 0, sizeof(m.consumer[g]));
+                memset(m.owner[g], 0xff, sizeof(m.owner[g]));
+            }
+            if (ok && step % 500 == 0) ok = rgCheck(c, &m);
+        }
+        if (ok) ok = rgCheck(c, &m);
+        /* and a walk's replay rebuilds it */
+        collection *copy = collCreate(COLL_STREAM);
+        collIter it;
+        collElem e;
+        collIterInit(&it, c);
+        while (ok && collIterNext(&it, &e))
+            ok = ASSERT_EQ_INT(collStreamPut(copy, e.name, e.nlen, e.value, e.vlen, &e.loc, NULL), 0);
+        if (ok) streamsEqual(c, copy);
+        collFree(copy);
+        collFree(c);
+    }
+}
+
 /* collFind finds name at want; a relocation from a wrong location does
  * nothing; from the right one it moves it. */
 static void checkRelocate(collection *c, const char *name, size_t nlen, const collLoc *want) {
@@ -1416,7 +1558,7 @@ static void testCheckElement(void) {
             {"'g' with no value", gname, gn, NULL, 0},
             {"'g' with 23 bytes", gname, gn, gval, COLL_STREAM_GROUP_LEN - 1},
             {"'g' with 25 bytes", gname, gn, gval, COLL_STREAM_GROUP_LEN + 1},
-            {"'c' shorter than its group length", kname, 4, kval, COLL_STREAM_CONSUMER_LEN},
+            {"'c' of 4 bytes, short of a group length", kname, 4, kval, COLL_STREAM_CONSUMER_LEN},
             {"'c' whose group runs past the name", longGlen, cn, kval, COLL_STREAM_CONSUMER_LEN},
             {"'c' with 7 bytes", kname, cn, kval, COLL_STREAM_CONSUMER_LEN - 1},
             {"'c' with 9 bytes", kname, cn, kval, COLL_STREAM_CONSUMER_LEN + 1},
@@ -1463,6 +1605,7 @@ int main(void) {
     testTrimPlans();
     testGroups();
     testWalk();
+    testGroupsRandom();
     testFindRelocate();
     testCheckElement();
     collStreamSetNodeLimits(DEFAULT_NODE_ENTRIES, DEFAULT_NODE_BYTES);

@@ -287,88 +287,58 @@ static void testAppends(void) {
     }
 }
 
-/* Builds three full chunks of IDs (i, 0), i = 1 .. 3 * IDMAP_CHUNK. */
-static void buildThreeChunks(idmap *m, model *md) {
-    for (uint64_t i = 1; i <= 3 * IDMAP_CHUNK; i++) {
-        streamId id = sid(i, 0);
-        bothInsert(m, md, &id, i);
-    }
-}
+/* Three full chunks hold IDs (i, 0), i = 1 .. 3 * IDMAP_CHUNK; IDs from
+ * .. to go (descending when down), emptying chunks; then an insert of
+ * extra (unless 0-0) must land right: into a full chunk, not at the map's
+ * end, it halves it.  The chunk counts after each step. */
+typedef struct emptyCase {
+    const char *what;
+    uint64_t from, to;
+    int down;
+    streamId extra;
+    uint32_t chunksAfter, chunksAfterExtra;
+} emptyCase;
+
+static const emptyCase emptyCases[] = {
+    {"emptying the first chunk removes it; an insert below all splits the next", 1, IDMAP_CHUNK, 0,
+     {0, 1}, 2, 3},
+    {"emptying the last chunk removes it; an append opens a new one", 2 * IDMAP_CHUNK + 1,
+     3 * IDMAP_CHUNK, 0, {10000, 0}, 2, 3},
+    {"emptying a middle chunk, in reverse order, removes it; its gap still takes inserts",
+     IDMAP_CHUNK + 1, 2 * IDMAP_CHUNK, 1, {IDMAP_CHUNK + 5, 0}, 2, 3},
+    {"removing everything frees the map's storage", 1, 3 * IDMAP_CHUNK, 0, {0, 0}, 0, 0},
+};
 
 static void testEmptyingChunks(void) {
-    TEST_CASE("emptying the first chunk removes it; the map stays searchable") {
-        idmap m = IDMAP_INIT;
-        model md = {0};
-        buildThreeChunks(&m, &md);
-        ASSERT_EQ_UINT(m.nchunks, 3);
-        for (uint64_t i = 1; i <= IDMAP_CHUNK; i++) {
-            streamId id = sid(i, 0);
-            bothRemove(&m, &md, &id);
+    for (size_t t = 0; t < sizeof(emptyCases) / sizeof(emptyCases[0]); t++) {
+        const emptyCase *e = &emptyCases[t];
+        TEST_CASE(e->what) {
+            idmap m = IDMAP_INIT;
+            model md = {0};
+            for (uint64_t i = 1; i <= 3 * IDMAP_CHUNK; i++) {
+                streamId id = sid(i, 0);
+                bothInsert(&m, &md, &id, i);
+            }
+            ASSERT_EQ_UINT(m.nchunks, 3);
+            for (uint64_t k = 0; k <= e->to - e->from; k++) {
+                streamId id = sid(e->down ? e->to - k : e->from + k, 0);
+                bothRemove(&m, &md, &id);
+                if (k % 16 == 0) checkSeeks(&m, &md);
+            }
+            ASSERT_EQ_UINT(m.nchunks, e->chunksAfter);
+            checkContents(&m, &md);
+            checkSeeks(&m, &md);
+            if (e->extra.ms || e->extra.seq) {
+                bothInsert(&m, &md, &e->extra, 4242);
+                ASSERT_EQ_UINT(m.nchunks, e->chunksAfterExtra);
+                checkContents(&m, &md);
+                checkSeeks(&m, &md);
+            } else if (md.n == 0) {
+                ASSERT_EQ_UINT(idmapMemoryBytes(&m), 0);
+            }
+            idmapFree(&m);
+            modelFree(&md);
         }
-        ASSERT_EQ_UINT(m.nchunks, 2);
-        checkContents(&m, &md);
-        checkSeeks(&m, &md);
-        /* an insert below every item goes into the (new) first chunk */
-        streamId low = sid(0, 1);
-        bothInsert(&m, &md, &low, 4242);
-        checkContents(&m, &md);
-        checkSeeks(&m, &md);
-        idmapFree(&m);
-        modelFree(&md);
-    }
-    TEST_CASE("emptying the last chunk removes it; appends open a new one") {
-        idmap m = IDMAP_INIT;
-        model md = {0};
-        buildThreeChunks(&m, &md);
-        for (uint64_t i = 2 * IDMAP_CHUNK + 1; i <= 3 * IDMAP_CHUNK; i++) {
-            streamId id = sid(i, 0);
-            bothRemove(&m, &md, &id);
-        }
-        ASSERT_EQ_UINT(m.nchunks, 2);
-        checkContents(&m, &md);
-        checkSeeks(&m, &md);
-        streamId high = sid(10000, 0);
-        bothInsert(&m, &md, &high, 1);
-        ASSERT_EQ_UINT(m.nchunks, 3);
-        checkContents(&m, &md);
-        idmapFree(&m);
-        modelFree(&md);
-    }
-    TEST_CASE("emptying a middle chunk, in reverse order, removes it") {
-        idmap m = IDMAP_INIT;
-        model md = {0};
-        buildThreeChunks(&m, &md);
-        for (uint64_t i = 2 * IDMAP_CHUNK; i > IDMAP_CHUNK; i--) {
-            streamId id = sid(i, 0);
-            bothRemove(&m, &md, &id);
-            if (i % 16 == 0) checkSeeks(&m, &md);
-        }
-        ASSERT_EQ_UINT(m.nchunks, 2);
-        checkContents(&m, &md);
-        checkSeeks(&m, &md);
-        /* the gap now lies between two chunks: an insert there lands in
-         * the first (whose first ID is below it) */
-        streamId gap = sid(IDMAP_CHUNK + 5, 0);
-        bothInsert(&m, &md, &gap, 5);
-        checkContents(&m, &md);
-        checkSeeks(&m, &md);
-        idmapFree(&m);
-        modelFree(&md);
-    }
-    TEST_CASE("removing everything, front to back, frees the map's storage") {
-        idmap m = IDMAP_INIT;
-        model md = {0};
-        buildThreeChunks(&m, &md);
-        ASSERT(idmapMemoryBytes(&m) > 0);
-        for (uint64_t i = 1; i <= 3 * IDMAP_CHUNK; i++) {
-            streamId id = sid(i, 0);
-            bothRemove(&m, &md, &id);
-        }
-        ASSERT_EQ_UINT(idmapCount(&m), 0);
-        ASSERT_EQ_UINT(m.nchunks, 0);
-        ASSERT_EQ_UINT(idmapMemoryBytes(&m), 0);
-        idmapFree(&m);
-        modelFree(&md);
     }
 }
 
