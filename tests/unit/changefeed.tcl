@@ -743,3 +743,114 @@ start_server {tags {changefeed redis-kv-only}} {
         r function delete cflib
     }
 }
+
+# ------------------------------------------------------------ blocked clients, retention
+
+start_server {tags {changefeed redis-kv-only}} {
+    cf_probe
+
+    test {A BLPOP served by an LPUSH: the lpush's entry, then the pop's} {
+        cf_require
+        cf_reset
+        set rd [blocked_client 2 1 blpop bl 0]
+        r lpush bl v
+        assert_equal {bl v} [$rd read]
+        $rd close
+        assert_equal {{0 bl lpush} {0 bl lpop} {0 bl del}} [cf_events]
+        lassign [cf_seqs] spush spop sdel
+        assert_equal $spop $sdel "the pop and its del: one change"
+        assert {$spush < $spop}
+        # served inside a transaction: the pop comes after the EXEC's batch
+        set rd [blocked_client 2 1 blmove bl dst left right 0]
+        r multi
+        r rpush bl a b
+        r set k 1
+        r exec
+        assert_equal a [$rd read]
+        $rd close
+        # (redis-server 7.0.15 publishes the push to dst before the pop)
+        assert_equal {{0 bl rpush} {0 k set} {0 dst rpush} {0 bl lpop}} [lrange [cf_events] 3 end]
+        lassign [lrange [cf_seqs] 3 end] s1 s2 s3 s4
+        assert_equal [list $s1 $s3] [list $s2 $s4]
+        assert {$s1 < $s3}
+    }
+
+    test {A consumer blocked in XREADGROUP on the feed is woken by any change} {
+        cf_require
+        cf_reset
+        r xgroup create feed g \$ mkstream
+        # a change in another database
+        set rd [blocked_client 2 1 xreadgroup group g c block 0 streams feed >]
+        r select 6
+        r hset h f v
+        r select 0
+        set reply [$rd read]
+        assert_equal feed [lindex $reply 0 0]
+        set entries [lindex $reply 0 1]
+        assert_equal 1 [llength $entries]
+        lassign [lindex $entries 0] id1 fields
+        assert_equal {6 h hset} [list [dict get $fields db] [dict get $fields key] [dict get $fields event]]
+        assert_equal 1 [r xack feed g $id1]
+        # a database-wide change
+        $rd xreadgroup group g c block 0 streams feed >
+        wait_for_blocked_clients_count 1
+        r select 7
+        r set x 1
+        r select 0
+        set first [lindex [$rd read] 0 1 0]
+        assert_equal {7 x set} [lrange [dict values [lindex $first 1]] 0 2]
+        $rd xreadgroup group g c block 0 streams feed >
+        wait_for_blocked_clients_count 1
+        r swapdb 8 9
+        set got [lindex [$rd read] 0 1]
+        assert_equal {{8 {} swapdb} {9 {} swapdb}} \
+            [lmap e $got {lrange [dict values [lindex $e 1]] 0 2}]
+        # a plain XREAD of the feed is woken too
+        $rd xread block 0 streams feed \$
+        wait_for_blocked_clients_count 1
+        r incr n
+        assert_equal {0 n incrby} [lrange [dict values [lindex [$rd read] 0 1 0 1]] 0 2]
+        $rd close
+    }
+
+    test {A consumer blocked on the feed is woken by an expiry of the active cycle} {
+        cf_require
+        cf_reset changefeed-events x
+        r xgroup create feed g \$ mkstream
+        set rd [blocked_client 2 1 xreadgroup group g c block 0 streams feed >]
+        # The SET is not fed (x only); its expiry, by the active cycle, is.
+        # No command may reach the server until the consumer is served:
+        # any command would serve it as a side effect.
+        r set gone v px 20
+        $rd io_timeout 3
+        if {[catch {$rd read} reply]} {
+            $rd close
+            fail "not woken within 3 s by the entry the active expire cycle wrote: $reply\
+                  (feed now: [cf_events])"
+        }
+        $rd close
+        assert_equal {0 gone expired} [lrange [dict values [lindex $reply 0 1 0 1]] 0 2]
+    }
+
+    test {changefeed-maxlen N keeps about N entries (approximate trimming)} {
+        cf_require
+        foreach node {100 10} {
+            r config set stream-node-max-entries $node
+            cf_reset changefeed-maxlen 100
+            set cmds {}
+            for {set i 0} {$i < 1000} {incr i} { lappend cmds [list set k$i $i] }
+            set c [redis_client]
+            pipeline_replies $c $cmds
+            set last [lindex [cf_entries] end]
+            assert_equal {0 k999 set} [lrange $last 0 2] "node size $node"
+            $c close
+            assert_range [r xlen feed] 100 [expr {100 + $node}] "XLEN with node size $node"
+            assert_equal 1000 [dict get [r xinfo stream feed] entries-added]
+        }
+        r config set stream-node-max-entries 100
+        # maxlen 0: no trimming
+        cf_reset
+        for {set i 0} {$i < 300} {incr i} { r set k$i $i }
+        assert_equal 300 [r xlen feed]
+    }
+}
