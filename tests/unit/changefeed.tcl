@@ -854,3 +854,328 @@ start_server {tags {changefeed redis-kv-only}} {
         assert_equal 300 [r xlen feed]
     }
 }
+
+# ------------------------------------------------------------ the crash test
+#
+# A server with appendfsync always and the feed on; writer clients each
+# pipeline SETs of keys of their own (cf:<writer>:<n>, each key written
+# once, with a value naming it); a consumer group g on the feed whose one
+# consumer reads with XREADGROUP (first its pending entries from ID 0,
+# after each restart, then > with a short BLOCK) and XACKs each batch it
+# read.  The server is killed with kill -9 from a separate process (a
+# shell that sleeps a seeded random time, then signals the server's PID),
+# so the kill lands wherever the server is; then it restarts on its
+# directory, and the clients start again.  The loop is one Tcl thread: in
+# each step the consumer's read goes out, then every writer's batch, then
+# the replies are read in that order, then the XACK.
+#
+# Replies that reached the socket before the kill count as acknowledged
+# (the server replies only once the write is on disk).  A SET in flight
+# at the kill may have survived (its key then exists, with its value, and
+# its change is in the feed) or not (neither).  An entry the consumer read
+# may come again from its pending entries when its XACK was in flight at
+# the kill: that is a redelivery of the same ID, not a second change.
+# Checked after each restart: every acknowledged SET is there with its
+# value, no entry whose XACK was acknowledged is pending again.  Checked
+# at the end, after the consumer drained the feed:
+#   - every acknowledged SET was delivered, exactly once (one feed entry);
+#   - every delivered change is a SET a writer sent, whose key exists now
+#     with that value (none invented, none from a write that was lost);
+#   - no key has two entries; no ID came twice by >;
+#   - the delivered entries' IDs and seqs increase in the order the
+#     consumer first read them (log order);
+#   - the keys of the data set are exactly the keys delivered, and the
+#     feed holds exactly the entries delivered.
+
+set ::cfc_rounds 6           ;# kill -9 and restart this many times
+set ::cfc_writers 3
+set ::cfc_pipeline 8         ;# SETs each writer sends in one go
+set ::cfc_min_ms 300         ;# traffic before each kill: from ...
+set ::cfc_max_ms 700         ;# ... to this many milliseconds
+set ::cfc_seed [expr {[info exists ::env(CHANGEFEED_CRASH_SEED)] &&
+                      $::env(CHANGEFEED_CRASH_SEED) ne ""
+                      ? $::env(CHANGEFEED_CRASH_SEED) : [clock milliseconds] % 1000000}]
+
+proc cfc_fail {msg} {
+    fail "$msg (seed $::cfc_seed; replay with CHANGEFEED_CRASH_SEED=$::cfc_seed)"
+}
+
+proc cfc_reset_model {} {
+    set ::cfc_sent [dict create]      ;# key -> value: every SET sent
+    set ::cfc_acked [dict create]     ;# key -> 1: the SETs whose OK arrived
+    set ::cfc_handled [dict create]   ;# feed ID -> {db key event seq}: read by the consumer
+    set ::cfc_order {}                ;# those IDs, in the order first read
+    set ::cfc_xacked [dict create]    ;# feed ID -> 1: its XACK was acknowledged
+    set ::cfc_errors {}
+    set ::cfc_stats [dict create sets 0 acked 0 unanswered 0 redelivered 0]
+    for {set w 0} {$w < $::cfc_writers} {incr w} { set ::cfc_next($w) 0 }
+}
+
+# Records the entries of the consumer's XREADGROUP REPLY (FROM: pending
+# or new); returns their IDs.
+proc cfc_consume {reply from} {
+    set ids {}
+    foreach stream $reply {
+        foreach e [lindex $stream 1] {
+            lassign $e id fields
+            lappend ids $id
+            if {[dict exists $::cfc_xacked $id]} {
+                lappend ::cfc_errors "$id read again ($from) after its XACK was acknowledged"
+            }
+            if {[dict exists $::cfc_handled $id]} {
+                if {$from eq "new"} { lappend ::cfc_errors "$id read twice by >" }
+                dict incr ::cfc_stats redelivered
+                continue
+            }
+            if {[llength $fields] != 8} {
+                lappend ::cfc_errors "$id has the fields {$fields}"
+                continue
+            }
+            dict set ::cfc_handled $id [list [dict get $fields db] [dict get $fields key] \
+                                            [dict get $fields event] [dict get $fields seq]]
+            lappend ::cfc_order $id
+        }
+    }
+    return $ids
+}
+
+# One life of server S: traffic until the kill, which comes after a random
+# time.  The server is dead afterwards.
+proc cfc_round {s round} {
+    set pid [dict get $s pid]
+    set writers {}
+    for {set w 0} {$w < $::cfc_writers} {incr w} {
+        set c [redis_deferring_client $s]
+        $c io_timeout 10
+        lappend writers $c
+        set inflight($w) {}
+    }
+    set cons [redis_deferring_client $s]
+    $cons io_timeout 10
+    set from 0                  ;# pending entries first, from this ID
+    set ms [expr {$::cfc_min_ms + int(rand() * ($::cfc_max_ms - $::cfc_min_ms))}]
+    set t0 [clock milliseconds]
+    set killer [exec /bin/sh -c "sleep [format %.3f [expr {$ms / 1000.0}]]; kill -KILL $pid 2>/dev/null" &]
+    set phase start
+    set rc [catch {
+        while 1 {
+            if {$from ne ""} {
+                $cons xreadgroup group g c count 100 streams feed $from
+            } else {
+                $cons xreadgroup group g c count 100 block 50 streams feed >
+            }
+            set w 0
+            foreach c $writers {
+                set buf ""
+                for {set i 0} {$i < $::cfc_pipeline} {incr i} {
+                    set key cf:$w:[incr ::cfc_next($w)]
+                    set val "v-$key-r$round"
+                    dict set ::cfc_sent $key $val
+                    append buf [::redis::__format_command [list set $key $val]]
+                    lappend inflight($w) $key
+                    dict incr ::cfc_stats sets
+                }
+                $c write $buf
+                $c flush
+                incr w
+            }
+            set phase sets
+            set w 0
+            foreach c $writers {
+                while {[llength $inflight($w)]} {
+                    set reply [$c read]
+                    set key [lindex $inflight($w) 0]
+                    set inflight($w) [lrange $inflight($w) 1 end]
+                    if {$reply ne "OK"} { lappend ::cfc_errors "SET $key replied '$reply'" }
+                    dict set ::cfc_acked $key 1
+                    dict incr ::cfc_stats acked
+                }
+                incr w
+            }
+            set phase xreadgroup
+            set reply [$cons read]
+            set ids [cfc_consume $reply [expr {$from eq "" ? "new" : "pending"}]]
+            if {$from ne ""} {
+                set from [expr {[llength $ids] ? [lindex $ids end] : ""}]
+            }
+            if {[llength $ids]} {
+                $cons xack feed g {*}$ids
+                set phase xack
+                set n [$cons read]
+                if {$n != [llength $ids]} {
+                    lappend ::cfc_errors "XACK of [llength $ids] entries read replied $n"
+                }
+                foreach id $ids { dict set ::cfc_xacked $id 1 }
+            }
+        }
+    } err]
+    set lost [clock milliseconds]
+    foreach c $writers { catch {$c close} }
+    catch {$cons close}
+    if {$rc == 1 && ![string match "I/O error*" $err]} {
+        catch {exec kill -KILL $killer}
+        cfc_fail "round $round: $err"
+    }
+    if {$lost < $t0 + $ms} {
+        catch {exec kill -KILL $killer}
+        cfc_fail "round $round: the server went away [expr {$lost - $t0}] ms into the round,\
+            before the kill at $ms ms\n[file_tail [dict get $s stdout] 20]"
+    }
+    if {![wait_server_exit $s 10] || ![::server::wait_exit $killer 10]} {
+        cfc_fail "round $round: the server (pid $pid) survived kill -9"
+    }
+    for {set w 0} {$w < $::cfc_writers} {incr w} {
+        dict incr ::cfc_stats unanswered [llength $inflight($w)]
+    }
+    dict incr ::cfc_stats killed-in-$phase
+}
+
+# The values of KEYS on client C, MGET in slices.
+proc cfc_mget {c keys} {
+    set out {}
+    for {set i 0} {$i < [llength $keys]} {incr i 500} {
+        lappend out {*}[$c mget {*}[lrange $keys $i [expr {$i + 499}]]]
+    }
+    return $out
+}
+
+# After a restart: every acknowledged SET is there, no entry whose XACK
+# was acknowledged is pending.
+proc cfc_check_restart {c round} {
+    set keys [dict keys $::cfc_acked]
+    set bad {}
+    foreach k $keys v [cfc_mget $c $keys] {
+        if {$v ne [dict get $::cfc_sent $k]} { lappend bad "$k (SET acknowledged) is '$v'" }
+    }
+    foreach p [$c xpending feed g - + 1000000] {
+        if {[dict exists $::cfc_xacked [lindex $p 0]]} {
+            lappend bad "[lindex $p 0] (XACK acknowledged) is pending again"
+        }
+    }
+    if {[llength $bad]} {
+        cfc_fail "after round $round ([llength $bad] violations):\n[join [lrange $bad 0 19] \n]"
+    }
+}
+
+# The consumer reads what is left: its pending entries, then every new one.
+proc cfc_drain {c} {
+    foreach {from kind} {0 pending > new} {
+        while 1 {
+            set ids [cfc_consume [$c xreadgroup group g c count 1000 streams feed $from] $kind]
+            if {![llength $ids]} break
+            assert_equal [llength $ids] [$c xack feed g {*}$ids]
+            foreach id $ids { dict set ::cfc_xacked $id 1 }
+            if {$kind eq "pending"} { set from [lindex $ids end] }
+        }
+    }
+}
+
+# The checks of the end (see above); returns the violations.
+proc cfc_violations {c} {
+    set bad {}
+    # what was delivered, per key
+    set delivered [dict create]
+    dict for {id e} $::cfc_handled {
+        lassign $e db key event seq
+        if {$db ne "0" || $event ne "set"} {
+            lappend bad "$id is {$e}: not a SET of the writers"
+            continue
+        }
+        if {![dict exists $::cfc_sent $key]} {
+            lappend bad "$id is a change of $key, which no writer sent"
+            continue
+        }
+        if {[dict exists $delivered $key]} {
+            lappend bad "$key delivered twice: [dict get $delivered $key] and $id"
+        }
+        dict set delivered $key $id
+    }
+    # the data set
+    set data [dict create]
+    set keys [lsort [$c keys cf:*]]
+    foreach k $keys v [cfc_mget $c $keys] { dict set data $k $v }
+    dict for {key id} $delivered {
+        if {![dict exists $data $key]} {
+            lappend bad "$key delivered ($id) but not in the data set"
+        } elseif {[dict get $data $key] ne [dict get $::cfc_sent $key]} {
+            lappend bad "$key delivered ($id) but holds '[dict get $data $key]'"
+        }
+    }
+    dict for {key v} $data {
+        if {![dict exists $delivered $key]} {
+            lappend bad "$key is in the data set but its change was never delivered"
+        }
+    }
+    dict for {key _} $::cfc_acked {
+        if {![dict exists $delivered $key]} {
+            lappend bad "$key (SET acknowledged) was never delivered"
+        }
+    }
+    # log order
+    set prev_id ""
+    set prev_seq ""
+    foreach id $::cfc_order {
+        set seq [lindex [dict get $::cfc_handled $id] 3]
+        if {$prev_id ne "" && ![cf_id_less $prev_id $id]} {
+            lappend bad "$id was read after $prev_id"
+        }
+        if {$prev_seq ne "" && $seq <= $prev_seq} {
+            lappend bad "$id has seq $seq, read after seq $prev_seq"
+        }
+        set prev_id $id
+        set prev_seq $seq
+    }
+    # the feed holds exactly what was delivered, and nothing is pending
+    set feed {}
+    foreach e [$c xrange feed - +] { lappend feed [lindex $e 0] }
+    if {$feed ne $::cfc_order} {
+        lappend bad "the feed holds [llength $feed] entries, [llength $::cfc_order] were delivered\
+            (first difference at [::test::first_difference $feed $::cfc_order])"
+    }
+    if {[lindex [$c xpending feed g] 0] != 0} {
+        lappend bad "[lindex [$c xpending feed g] 0] entries still pending after the drain"
+    }
+    return $bad
+}
+
+start_server {tags {changefeed redis-kv-only needs:own-server}} {
+    cf_probe
+
+    test {Change feed under kill -9: each surviving change delivered once, in log order} {
+        cf_require
+        expr {srand($::cfc_seed)}
+        cfc_reset_model
+        set s [spawn_durable_server "" {changefeed-key feed}]
+        set c [dict get $s client]
+        assert_equal OK [$c xgroup create feed g \$ mkstream]
+        set log {}
+        for {set round 1} {$round <= $::cfc_rounds} {incr round} {
+            cfc_round $s $round
+            if {[llength $::cfc_errors]} {
+                cfc_fail "round $round, replies before the kill:\n[join [lrange $::cfc_errors 0 9] \n]"
+            }
+            set s [restart_server $s]
+            set c [dict get $s client]
+            cfc_check_restart $c $round
+            lappend log "after round $round: [dict get $::cfc_stats sets] SETs sent,\
+                [dict get $::cfc_stats acked] acknowledged, [dict size $::cfc_handled] delivered,\
+                [dict get $::cfc_stats redelivered] read again; $::cfc_stats"
+        }
+        cfc_drain $c
+        if {[llength $::cfc_errors]} {
+            cfc_fail "draining the feed:\n[join [lrange $::cfc_errors 0 9] \n]"
+        }
+        set bad [cfc_violations $c]
+        if {[llength $bad]} {
+            cfc_fail "[llength $bad] violations:\n[join [lrange $bad 0 19] \n]"
+        }
+        set survived [expr {[dict size $::cfc_handled] - [dict size $::cfc_acked]}]
+        lappend log "in all: [dict get $::cfc_stats sets] SETs sent, [dict size $::cfc_acked]\
+            acknowledged, [dict get $::cfc_stats unanswered] unanswered at a kill\
+            ($survived of them survived), [dict size $::cfc_handled] changes delivered once,\
+            [dict get $::cfc_stats redelivered] pending entries read again (seed $::cfc_seed)"
+        stop_server $s
+        if {$::test::verbose} { puts [join $log \n] }
+        assert_morethan [dict size $::cfc_acked] 0 "acknowledged SETs"
+    }
+}
