@@ -715,6 +715,49 @@ start_server {tags {changefeed redis-kv-only}} {
         assert_equal 6 [r xlen feed]
     }
 
+    test {FLUSHDB and SWAPDB inside MULTI/EXEC and scripts keep their place in the feed} {
+        cf_require
+        # A consumer that replays the feed must see the flush between b and
+        # c (c exists afterwards), and the swap between x and y.
+        cf_reset
+        r multi
+        r select 1
+        r set b 1
+        r flushdb
+        r set c 1
+        r swapdb 1 2
+        r set d 1
+        r select 0
+        r exec
+        assert_equal {{1 b set} {1 {} flushdb} {1 c set} {1 {} swapdb} {2 {} swapdb} {1 d set}} \
+            [cf_events] "MULTI/EXEC"
+        cf_reset
+        r eval {
+            redis.call('select', 3)
+            redis.call('set', 'x', 1)
+            redis.call('flushdb')
+            redis.call('set', 'y', 1)
+            return 1
+        } 0
+        assert_equal {{3 x set} {3 {} flushdb} {3 y set}} [cf_events] "a script"
+    }
+
+    test {Every database-wide change of a transaction has its entry, however many} {
+        cf_require
+        cf_reset
+        r multi
+        for {set i 0} {$i < 6} {incr i} { r swapdb 1 2 }
+        r exec
+        assert_equal 12 [r xlen feed] "6 SWAPDBs in one MULTI/EXEC: [cf_events]"
+        cf_reset
+        r eval {
+            redis.call('select', 3)
+            for i = 1, 10 do redis.call('flushdb') end
+            return 1
+        } 0
+        assert_equal 10 [r xlen feed] "10 FLUSHDBs in one script"
+    }
+
     test {A script's writes: one entry per change, one seq for the script} {
         cf_require
         cf_reset
