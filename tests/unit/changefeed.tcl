@@ -1172,8 +1172,10 @@ proc cfc_violations {c} {
     set feed {}
     foreach e [$c xrange feed - +] { lappend feed [lindex $e 0] }
     if {$feed ne $::cfc_order} {
-        lappend bad "the feed holds [llength $feed] entries, [llength $::cfc_order] were delivered\
-            (first difference at [::test::first_difference $feed $::cfc_order])"
+        set i 0
+        while {[lindex $feed $i] eq [lindex $::cfc_order $i]} { incr i }
+        lappend bad "the feed holds [llength $feed] entries, [llength $::cfc_order] were delivered;\
+            entry $i of the feed is '[lindex $feed $i]', of the delivered '[lindex $::cfc_order $i]'"
     }
     if {[lindex [$c xpending feed g] 0] != 0} {
         lappend bad "[lindex [$c xpending feed g] 0] entries still pending after the drain"
