@@ -99,6 +99,18 @@ proc cf_assert_increasing {l what} {
     }
 }
 
+# BGSAVE on `r`, waited for; returns the id of the backup it made.
+proc cf_backup {} {
+    set n0 [server_info_field r rdb_saves]
+    r bgsave
+    wait_for_condition 1500 20 {
+        [server_info_field r rdb_saves] > $n0 && [server_info_field r rdb_bgsave_in_progress] == 0
+    } else {
+        fail "BGSAVE made no backup"
+    }
+    return [dict get [lindex [r backup list] end] id]
+}
+
 # The changefeed-* parameters of client C (default r), as a dict sorted
 # by name.
 proc cf_config {{c r}} {
@@ -653,12 +665,7 @@ start_server {tags {changefeed redis-kv-only}} {
         cf_reset
         r set a 1
         r set b 1
-        r bgsave
-        wait_for_condition 500 20 {[llength [r backup list]] > 0 &&
-                                   [server_info_field r rdb_bgsave_in_progress] == 0} else {
-            fail "BGSAVE made no backup"
-        }
-        set id [dict get [lindex [r backup list] end] id]
+        set id [cf_backup]
         r set c 1
         r del a
         lassign [r backup restore $id] rid rseq
@@ -670,6 +677,27 @@ start_server {tags {changefeed redis-kv-only}} {
         r set d 1
         assert_equal {0 d set} [lindex [cf_events] end]
         assert {[lindex [cf_seqs] end] > $rseq}
+    }
+
+    test {BACKUP RESTORE rewinds a consumer group on the feed with the data} {
+        cf_require
+        cf_reset
+        r xgroup create feed g \$ mkstream
+        r set a 1
+        set ida [lindex [r xreadgroup group g c streams feed >] 0 1 0 0]
+        r set b 1
+        set id [cf_backup]
+        set idb [lindex [r xreadgroup group g c streams feed >] 0 1 0 0]
+        r xack feed g $ida $idb
+        r set c 1
+        r backup restore $id
+        # the group is the backup's: a pending, b not yet delivered; then
+        # the restore's entry, which tells the consumer what happened
+        assert_equal [list $ida] [lmap p [r xpending feed g - + 10] {lindex $p 0}]
+        set got [lindex [r xreadgroup group g c streams feed >] 0 1]
+        assert_equal $idb [lindex $got 0 0]
+        assert_equal {{0 b set} {all {} restore}} \
+            [lmap e $got {lrange [dict values [lindex $e 1]] 0 2}]
     }
 
     test {MULTI/EXEC: one entry per change, one seq for the whole transaction} {
