@@ -195,27 +195,24 @@ start_server {tags {changefeed redis-kv-only}} {
     }
 }
 
-start_server {tags {changefeed redis-kv-only needs:own-server}
-              overrides {changefeed-key "the feed" changefeed-db 2 changefeed-events g$
-                         changefeed-keys k:* changefeed-maxlen 500}} {
+start_server {tags {changefeed redis-kv-only needs:own-server}} {
     cf_probe
 
     test {changefeed-* in redis-kv.conf: read at start, the feed is on} {
         cf_require
+        set s [spawn_server -client -overrides {changefeed-key "the feed" changefeed-db 2
+            changefeed-events g$ changefeed-keys k:* changefeed-maxlen 500}]
+        set c [dict get $s client]
         assert_equal [list changefeed-db 2 changefeed-events g\$ changefeed-key {the feed} \
-                          changefeed-keys k:* changefeed-maxlen 500] [cf_config]
-        r set k:1 v
-        r set other v
-        r lpush k:list v
-        r del k:1
-        r select 2
-        assert_equal {{0 k:1 set} {0 k:1 del}} [cf_events "the feed"]
-        r select 0
+                          changefeed-keys k:* changefeed-maxlen 500] [cf_config $c]
+        $c set k:1 v
+        $c set other v
+        $c lpush k:list v
+        $c del k:1
+        $c select 2
+        assert_equal {{0 k:1 set} {0 k:1 del}} [cf_events "the feed" $c]
+        stop_server $s
     }
-}
-
-start_server {tags {changefeed redis-kv-only needs:own-server}} {
-    cf_probe
 
     test {changefeed-* on the command line} {
         cf_require
