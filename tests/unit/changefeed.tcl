@@ -3,7 +3,7 @@
 # commits, written in the change's own batch.  Its five parameters
 # (changefeed-key, -db, -events, -keys, -maxlen: defaults, CONFIG SET,
 # errors, redis-kv.conf, the command line, CONFIG REWRITE); the entries
-# (fields in order, event names equal to the keyevent notifications of the
+# (fields in order, event names equal to the keyspace notifications of the
 # same commands, seq growing, one per event, none for reads or for writes
 # that change nothing); the filters; expiry (active and lazy), FLUSHDB,
 # FLUSHALL, SWAPDB, BACKUP RESTORE, MULTI/EXEC and scripts (one seq for
@@ -71,31 +71,12 @@ proc cf_seqs {{key feed}} {
     return $out
 }
 
-# The keyevent notifications (__keyevent@*__:*) SCRIPT causes, run in the
-# caller with notify-keyspace-events KEA, as {db key event} each in the
-# order published.  A message on cf-end marks the end.
-proc cf_keyevents {script} {
-    r config set notify-keyspace-events KEA
-    set rd [redis_deferring_client]
-    try {
-        $rd psubscribe __keyevent@*__:*
-        $rd read
-        $rd subscribe cf-end
-        $rd read
-        uplevel 1 $script
-        r publish cf-end x
-        set out {}
-        while 1 {
-            set f [$rd read]
-            if {[lindex $f 0] eq "message"} break
-            if {![regexp {^__keyevent@(\d+)__:(.*)$} [lindex $f 2] -> db ev]} {
-                fail "unexpected channel [lindex $f 2]"
-            }
-            lappend out [list $db [lindex $f 3] $ev]
-        }
-    } finally {
-        $rd close
-        r config set notify-keyspace-events ""
+# The feed's entries of database DB as {key event} pairs, the form
+# keyspace_events_of (helpers/util.tcl) gives the notifications in.
+proc cf_db_events {db} {
+    set out {}
+    foreach e [cf_events] {
+        if {[lindex $e 0] eq $db} { lappend out [lrange $e 1 2] }
     }
     return $out
 }
@@ -116,6 +97,18 @@ proc cf_assert_increasing {l what} {
         }
         set prev $v
     }
+}
+
+# BGSAVE on `r`, waited for; returns the id of the backup it made.
+proc cf_backup {} {
+    set n0 [server_info_field r rdb_saves]
+    r bgsave
+    wait_for_condition 1500 20 {
+        [server_info_field r rdb_saves] > $n0 && [server_info_field r rdb_bgsave_in_progress] == 0
+    } else {
+        fail "BGSAVE made no backup"
+    }
+    return [dict get [lindex [r backup list] end] id]
 }
 
 # The changefeed-* parameters of client C (default r), as a dict sorted
@@ -202,27 +195,24 @@ start_server {tags {changefeed redis-kv-only}} {
     }
 }
 
-start_server {tags {changefeed redis-kv-only needs:own-server}
-              overrides {changefeed-key "the feed" changefeed-db 2 changefeed-events g$
-                         changefeed-keys k:* changefeed-maxlen 500}} {
+start_server {tags {changefeed redis-kv-only needs:own-server}} {
     cf_probe
 
     test {changefeed-* in redis-kv.conf: read at start, the feed is on} {
         cf_require
+        set s [spawn_server -client -overrides {changefeed-key "the feed" changefeed-db 2
+            changefeed-events g$ changefeed-keys k:* changefeed-maxlen 500}]
+        set c [dict get $s client]
         assert_equal [list changefeed-db 2 changefeed-events g\$ changefeed-key {the feed} \
-                          changefeed-keys k:* changefeed-maxlen 500] [cf_config]
-        r set k:1 v
-        r set other v
-        r lpush k:list v
-        r del k:1
-        r select 2
-        assert_equal {{0 k:1 set} {0 k:1 del}} [cf_events "the feed"]
-        r select 0
+                          changefeed-keys k:* changefeed-maxlen 500] [cf_config $c]
+        $c set k:1 v
+        $c set other v
+        $c lpush k:list v
+        $c del k:1
+        $c select 2
+        assert_equal {{0 k:1 set} {0 k:1 del}} [cf_events "the feed" $c]
+        stop_server $s
     }
-}
-
-start_server {tags {changefeed redis-kv-only needs:own-server}} {
-    cf_probe
 
     test {changefeed-* on the command line} {
         cf_require
@@ -296,10 +286,10 @@ start_server {tags {changefeed redis-kv-only}} {
         cf_assert_increasing [cf_seqs] "seq"
     }
 
-    test {Event names are the keyevent notification names of the same commands} {
+    test {Event names are the keyspace notification names of the same commands} {
         cf_require
         cf_reset
-        set got [cf_keyevents {
+        set got [keyspace_events_of KEA {
             r set s1 v
             r set s2 v ex 100
             r setex s3 100 v
@@ -366,9 +356,11 @@ start_server {tags {changefeed redis-kv-only}} {
             r setnx nx 1
             r expireat nx 1
         }]
-        # redis-server 7.0.15 publishes the same 76 events for this script
-        assert_equal 76 [llength $got] "the keyevents of the script"
-        assert_equal $got [cf_events]
+        # redis-server 7.0.15 publishes the same 74 events in db 0 for
+        # this script (and set, move_from in db 1)
+        assert_equal 74 [llength $got] "the keyspace events of the script"
+        assert_equal $got [cf_db_events 0]
+        assert_equal {{one set} {one move_from}} [cf_db_events 1]
     }
 
     test {seq grows with each change; the events of one command share its seq} {
@@ -396,7 +388,7 @@ start_server {tags {changefeed redis-kv-only}} {
         r hset exh f v
         r sadd exs a
         set before [r xlen feed]
-        set got [cf_keyevents {
+        set got [keyspace_events_of KEA {
             r get ex
             r exists ex nokey
             r lrange exl 0 -1
@@ -431,7 +423,7 @@ start_server {tags {changefeed redis-kv-only}} {
             r eval {return redis.call('get', KEYS[1])} 1 ex
         }]
         # the one change: the first COPY
-        assert_equal {{0 ex2 copy_to}} $got
+        assert_equal {{ex2 copy_to}} $got
         assert_equal {{0 ex2 copy_to}} [lrange [cf_events] $before end]
     }
 }
@@ -670,12 +662,7 @@ start_server {tags {changefeed redis-kv-only}} {
         cf_reset
         r set a 1
         r set b 1
-        r bgsave
-        wait_for_condition 500 20 {[llength [r backup list]] > 0 &&
-                                   [server_info_field r rdb_bgsave_in_progress] == 0} else {
-            fail "BGSAVE made no backup"
-        }
-        set id [dict get [lindex [r backup list] end] id]
+        set id [cf_backup]
         r set c 1
         r del a
         lassign [r backup restore $id] rid rseq
@@ -687,6 +674,27 @@ start_server {tags {changefeed redis-kv-only}} {
         r set d 1
         assert_equal {0 d set} [lindex [cf_events] end]
         assert {[lindex [cf_seqs] end] > $rseq}
+    }
+
+    test {BACKUP RESTORE rewinds a consumer group on the feed with the data} {
+        cf_require
+        cf_reset
+        r xgroup create feed g \$ mkstream
+        r set a 1
+        set ida [lindex [r xreadgroup group g c streams feed >] 0 1 0 0]
+        r set b 1
+        set id [cf_backup]
+        set idb [lindex [r xreadgroup group g c streams feed >] 0 1 0 0]
+        r xack feed g $ida $idb
+        r set c 1
+        r backup restore $id
+        # the group is the backup's: a pending, b not yet delivered; then
+        # the restore's entry, which tells the consumer what happened
+        assert_equal [list $ida] [lmap p [r xpending feed g - + 10] {lindex $p 0}]
+        set got [lindex [r xreadgroup group g c streams feed >] 0 1]
+        assert_equal $idb [lindex $got 0 0]
+        assert_equal {{0 b set} {all {} restore}} \
+            [lmap e $got {lrange [dict values [lindex $e 1]] 0 2}]
     }
 
     test {MULTI/EXEC: one entry per change, one seq for the whole transaction} {
