@@ -194,6 +194,15 @@ static void nodeInsertAt(streamNode *nd, uint32_t p, const streamId *id, const c
     nd->n++;
 }
 
+/* Gives a node closed to appends exactly the room its entries take
+ * (Redis shrinks a full listpack likewise): growth by doubling would
+ * leave a quarter of a 100-entry node empty for good. */
+static void shrinkNode(streamNode *nd) {
+    if (nd->n == nd->cap || nd->n == 0) return;
+    nd->e = xrealloc(nd->e, sizeof(streamEntry) * nd->n);
+    nd->cap = nd->n;
+}
+
 /* Whether an append of an entry of vlen bytes opens a new node after the
  * last one (Redis's streamAppendItem). */
 static int lastNodeFull(const streamNode *nd, uint32_t vlen) {
@@ -219,7 +228,10 @@ static int entryPut(collStreamIndex *s, const streamId *id, const collLoc *loc, 
     streamNode *nd;
     if (isAppend(s, id)) {
         nd = s->nnodes ? &s->nodes[s->nnodes - 1] : NULL;
-        if (nd == NULL || lastNodeFull(nd, loc->valueLen)) nd = insertNode(s, s->nnodes);
+        if (nd == NULL || lastNodeFull(nd, loc->valueLen)) {
+            if (nd) shrinkNode(nd); /* closed: appends go to the new one */
+            nd = insertNode(s, s->nnodes);
+        }
         nodeInsertAt(nd, nd->n, id, loc);
         nd->appended++;
         nd->bytes += loc->valueLen + COLL_STREAM_ENTRY_OVERHEAD;
