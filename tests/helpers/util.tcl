@@ -558,6 +558,20 @@ proc wait_for_blocked_client_id {id} {
     }
 }
 
+# Blocks the deferring client rd (whose client id is id) with cmd, ends
+# its wait with CLIENT UNBLOCK id [how] (how: "", timeout or error), and
+# checks the reply: the UNBLOCKED error, else a null array.
+proc assert_unblocked_by_client_unblock {rd id cmd how} {
+    $rd {*}$cmd
+    wait_for_blocked_client_id $id
+    assert_equal 1 [r client unblock $id {*}$how] "$cmd $how"
+    if {$how eq "error"} {
+        assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
+    } else {
+        assert_equal "*-1\r\n" [$rd read_raw] "$cmd $how"
+    }
+}
+
 # A new deferring client of the innermost server, speaking RESP PROTO
 # (2 or 3), that sent ARGS and is now blocked: INFO blocked_clients must
 # reach N (the clients blocked so far, this one included).

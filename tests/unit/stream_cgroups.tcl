@@ -737,14 +737,7 @@ test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
     $rd client id
     set id [$rd read]
     foreach how {{} timeout error} {
-        $rd xreadgroup group g c block 0 streams s >
-        wait_for_blocked_client_id $id
-        assert_equal 1 [r client unblock $id {*}$how] $how
-        if {$how eq "error"} {
-            assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
-        } else {
-            assert_equal "*-1\r\n" [$rd read_raw] $how
-        }
+        assert_unblocked_by_client_unblock $rd $id {xreadgroup group g c block 0 streams s >} $how
     }
     assert_equal 0 [r client unblock $id]
     assert_equal 0 [server_info_field r blocked_clients]

@@ -375,14 +375,7 @@ test {CLIENT UNBLOCK: TIMEOUT answers as a timeout, ERROR with -UNBLOCKED} {
     $rd client id
     set id [$rd read]
     foreach {cmd how} {{bzpopmin z 0} {} {bzmpop 0 1 z max} timeout {bzpopmax z 0} error} {
-        $rd {*}$cmd
-        wait_for_blocked_client_id $id
-        assert_equal 1 [r client unblock $id {*}$how] $cmd
-        if {$how eq "error"} {
-            assert_error_equal "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
-        } else {
-            assert_equal "*-1\r\n" [$rd read_raw] $cmd
-        }
+        assert_unblocked_by_client_unblock $rd $id $cmd $how
     }
     assert_equal 0 [server_info_field r blocked_clients]
     r zadd z 1 a
