@@ -43,7 +43,8 @@ int storeStreamPut(store *s, int db, const void *key, size_t klen, const void *n
     collElem before;
     char *beforeValue = NULL;
     size_t beforeLen = 0;
-    if (collStreamGetElem(c, name, nlen, &before) && before.value) {
+    /* an entry's value is in the log, not the index: nothing to keep */
+    if (((const char *)name)[0] != COLL_STREAM_ENTRY && collStreamGetElem(c, name, nlen, &before) && before.value) {
         beforeLen = before.vlen;
         beforeValue = xmalloc(beforeLen ? beforeLen : 1);
         memcpy(beforeValue, before.value, beforeLen);
