@@ -190,7 +190,10 @@ static void testSnapshotIsPointInTime(void) {
     store *s = openAt(dir, 4096);
     if (!ASSERT(s != NULL)) return;
     for (int i = 0; i < 500; i++) putInt(s, i % DBS, i, i);
-    storeSnapshotOptions o = {bdir, dir, 0, 0};
+    /* 20 ms per file linked: the snapshot is surely still running when the
+     * test below asks for a second one and a compaction (without the delay,
+     * a slow build -- ASan -- could see it end in between) */
+    storeSnapshotOptions o = {bdir, dir, 0, 20000};
     uint64_t id, seq;
     TEST_CASE("a snapshot starts and names its sequence number") {
         ASSERT_EQ_INT(storeSnapshotStart(s, &o, &id, &seq, errbuf, sizeof(errbuf)), 0);
