@@ -457,7 +457,6 @@ static int xclaimOptionsOrReply(client *c, int from, long long now, xclaimArgs *
 /* What XCLAIM does to each ID (Redis's order of checks). */
 static void planXclaim(client *c, const collection *s, const collStreamGroup *g,
                        const xclaimArgs *a, long long now, claimPlan *p) {
-    size_t clen = ARGLEN(c, 3);
     for (int j = 5; j <= a->lastIdArg; j++) {
         claimItem it = {.dropped = 0};
         streamIdParse(c->argv[j], ARGLEN(c, j), 0, 1, &it.id, NULL);
@@ -480,7 +479,6 @@ static void planXclaim(client *c, const collection *s, const collStreamGroup *g,
         it.deliveryTime = a->deliveryTime;
         it.deliveryCount = a->retryCount >= 0 ? (uint64_t)a->retryCount
                                               : pe.deliveryCount + !a->justid;
-        (void)clen;
         planPush(p, &it);
     }
 }
