@@ -220,7 +220,8 @@ static int isAppend(const collStreamIndex *s, const streamId *id) {
 /* Puts entry id at loc: 1 when it was there (*old its location). */
 static int entryPut(collStreamIndex *s, const streamId *id, const collLoc *loc, collLoc *old) {
     uint32_t ni, p;
-    if (findEntry(s, id, &ni, &p)) {
+    /* an append (XADD, a load in log order) cannot be there already */
+    if (!isAppend(s, id) && findEntry(s, id, &ni, &p)) {
         if (old) *old = s->nodes[ni].e[p].loc;
         s->nodes[ni].e[p].loc = *loc;
         return 1;
