@@ -123,6 +123,24 @@ const collection *storeCollection(store *s, int db, const void *key, size_t klen
     return e ? keydirEntryCollection(e) : NULL;
 }
 
+int storePutElementRecord(store *s, int pdb, int ctype, const void *key, size_t klen,
+                          keydirEntry *e, collection **c, const void *name, size_t nlen,
+                          const void *val, size_t vlen, collLoc *loc) {
+    uint64_t seq = storeSeqForWrite(s), off;
+    int rc = storeAppendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
+                                e ? keydirEntryExpire(e) : 0, &off);
+    if (rc != STORE_OK) return rc;
+    if (!*c) {
+        storeRememberReplaced(s, pdb, key, klen); /* absent: undo deletes it */
+        *c = collCreate(ctype);
+        keydirSetCollection(s->kd[pdb], key, klen, *c, 0, seq, NULL);
+    } else {
+        keydirEntrySetSeq(e, seq);
+    }
+    *loc = (collLoc){(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen};
+    return STORE_OK;
+}
+
 int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, const void *name,
                     size_t nlen, const void *val, size_t vlen, int *created) {
     if (ctype == COLL_STREAM) return storeStreamPut(s, db, key, klen, name, nlen, val, vlen, created);
@@ -138,18 +156,9 @@ int storeElementPut(store *s, int db, int ctype, const void *key, size_t klen, c
         score = collZsetScoreDecode(val);
         if (score != score) return STORE_ERR_WRITE; /* NaN: never in the log */
     }
-    uint64_t seq = storeSeqForWrite(s), off;
-    int rc = storeAppendElement(s, RECORD_ELEMENT, pdb, ctype, key, klen, name, nlen, val, vlen,
-                           e ? keydirEntryExpire(e) : 0, &off);
+    collLoc loc, old;
+    int rc = storePutElementRecord(s, pdb, ctype, key, klen, e, &c, name, nlen, val, vlen, &loc);
     if (rc != STORE_OK) return rc;
-    if (!c) {
-        storeRememberReplaced(s, pdb, key, klen); /* absent: undo deletes it */
-        c = collCreate(ctype);
-        keydirSetCollection(kd, key, klen, c, 0, seq, NULL);
-    } else {
-        keydirEntrySetSeq(e, seq);
-    }
-    collLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen}, old;
     collection *smallBefore =
         collPutConverts(c, name, nlen, &loc, &s->collLimits) ? collCopySmall(c) : NULL;
     double oldScore = 0;

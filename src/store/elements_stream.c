@@ -24,22 +24,14 @@
 int storeStreamPut(store *s, int db, const void *key, size_t klen, const void *name, size_t nlen,
                    const void *val, size_t vlen, int *created) {
     int pdb = s->dbMap[db];
-    keydir *kd = s->kd[pdb];
-    keydirEntry *e = keydirLookup(kd, key, klen);
+    keydirEntry *e = keydirLookup(s->kd[pdb], key, klen);
     collection *c = e ? keydirEntryCollection(e) : NULL;
     if (e && (!c || collType(c) != COLL_STREAM)) return STORE_WRONGTYPE;
     if (vlen > UINT32_MAX || !collStreamCheckElement(name, nlen, val, vlen)) return STORE_ERR_WRITE;
-    uint64_t seq = storeSeqForWrite(s), off;
-    int rc = storeAppendElement(s, RECORD_ELEMENT, pdb, COLL_STREAM, key, klen, name, nlen, val,
-                                vlen, e ? keydirEntryExpire(e) : 0, &off);
+    collLoc loc, old;
+    int rc = storePutElementRecord(s, pdb, COLL_STREAM, key, klen, e, &c, name, nlen, val, vlen,
+                                   &loc);
     if (rc != STORE_OK) return rc;
-    if (!c) {
-        storeRememberReplaced(s, pdb, key, klen); /* absent: undo deletes it */
-        c = collCreate(COLL_STREAM);
-        keydirSetCollection(kd, key, klen, c, 0, seq, NULL);
-    } else {
-        keydirEntrySetSeq(e, seq);
-    }
     collElem before;
     char *beforeValue = NULL;
     size_t beforeLen = 0;
@@ -50,7 +42,6 @@ int storeStreamPut(store *s, int db, const void *key, size_t klen, const void *n
         memcpy(beforeValue, before.value, beforeLen);
     }
     collStreamMeta meta = *collStreamGetMeta(c);
-    collLoc loc = {(uint32_t)storeActive(s)->id, (uint32_t)off, (uint32_t)vlen}, old;
     int existed = collStreamPut(c, name, nlen, val, vlen, &loc, &old) == 1;
     undoStep *u = storeRememberElement(s, pdb, key, klen, name, nlen, existed ? &old : NULL, NULL);
     u->elemValue = beforeValue;

@@ -278,6 +278,13 @@ uint64_t storeElementRecordSize(size_t klen, size_t nlen, uint32_t vlen);
 int storeAppendElement(store *s, int type, int pdb, int ctype, const void *key, size_t klen,
                        const void *name, size_t nlen, const void *val, size_t vlen,
                        int64_t expire, uint64_t *offset);
+/* The ELEMENT record of a put to key (keydir entry e, collection *c; both
+ * NULL when the key is absent): appended, then the key's collection made
+ * (undo: the key goes again) or its entry given the record's sequence
+ * number.  STORE_OK with *c the collection and *loc the record. */
+int storePutElementRecord(store *s, int pdb, int ctype, const void *key, size_t klen,
+                          keydirEntry *e, collection **c, const void *name, size_t nlen,
+                          const void *val, size_t vlen, collLoc *loc);
 undoStep *storeRememberElement(store *s, int pdb, const void *key, size_t klen,
                                const void *name, size_t nlen, const collLoc *prior,
                                collection *smallBefore);
