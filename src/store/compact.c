@@ -448,6 +448,9 @@ static void finishCompaction(store *s, int ok) {
     for (size_t i = 0; i < nouts; i++) {
         insertSegment(s, outs[i]);
         storeMapSegment(s, outs[i], segmentSize(outs[i]));
+        /* just written: in the page cache, as far as anyone knows until
+         * the next sweep (coldread.c) */
+        storeColdMarkIn(outs[i], 0, segmentSize(outs[i]));
     }
     xfree(outs);
     xfree(s->compactOut);

@@ -87,6 +87,11 @@ typedef struct segment {
                            key directory points at (owner thread only) */
     const char *map;    /* segmentMap: the file mapped read-only, or NULL */
     size_t mapLen;      /* mapped bytes; only [0, size) may be read */
+    uint8_t *pageIn;    /* residency.h: per page of the mapping, 1 when it
+                           was last seen in memory (owner thread only) */
+    size_t pageInLen;   /* entries of pageIn */
+    int randomFd;       /* residency.h: the file opened again for cold
+                           reads (no readahead), -1 until first needed */
     char headerError[96]; /* why headerOk is 0 */
 } segment;
 

@@ -476,6 +476,10 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen) {
     storeMapAll(s);
     storeMetaLoadValues(s);
     bgThreadStart(s);
+    if (storeColdReadStart(s, opts->coldReadThreads, err, errlen) < 0) {
+        storeClose(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -486,6 +490,7 @@ static int flushPending(store *s);
 
 void storeClose(store *s) {
     if (!s) return;
+    storeColdReadStop(s); /* first: its threads read the segments */
     compactCancelAndWait(s);
     verifierStop(s->verify);
     if (s->inBatch) { /* an unfinished batch is dropped */
@@ -1164,6 +1169,7 @@ static int flushPending(store *s) {
         noteFailedEpoch(s);
     } else {
         recordWriteOk(s);
+        storeColdMarkIn(storeActive(s), off, s->pendLen);
         s->totalBytes += s->pendLen;
         s->dirty = 1;
         freeUndo(s, 0);
@@ -1326,4 +1332,5 @@ void storeGetStats(store *s, storeStats *out) {
     out->compactCurrentMs = s->compact ? storeWallMs() - s->compactStartMs : 0;
     verifierGetStats(s->verify, &out->verify);
     out->damageReports += out->verify.damaged;
+    out->coldReadsWaiting = storeColdReadsWaiting(s);
 }

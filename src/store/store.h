@@ -61,6 +61,8 @@ typedef struct storeOptions {
     int fsyncPolicy;
     int dbCount;
     int64_t nowMs;         /* wall clock at open: keys expired by then are dropped */
+    int coldReadThreads;   /* cold reads off the caller's thread (coldread.c);
+                              0: every read is made where it is asked for */
     void (*log)(int level, const char *msg); /* optional */
 } storeOptions;
 
@@ -92,6 +94,16 @@ typedef struct storeStats {
     uint64_t compactBaseBytes;  /* totalBytes right after the last one */
     verifyStats verify;         /* background verification (verify.h); its
                                    damage is in damageReports too */
+    /* cold reads (coldread.c) */
+    uint64_t coldFetches;       /* fetches started (requests that waited) */
+    uint64_t coldReads;         /* ranges read on the cold-read threads */
+    uint64_t coldReadBytes;     /* bytes those reads asked the disk for */
+    uint64_t coldReadErrors;
+    uint64_t coldSweeps;
+    uint64_t coldPagesIn;       /* pages of the segments in memory, and not, */
+    uint64_t coldPagesOut;      /* as the last sweep saw them */
+    uint64_t coldLastSweepUs;
+    uint64_t coldReadsWaiting;  /* fetches started and not yet done */
 } storeStats;
 
 typedef struct store store;
@@ -179,6 +191,42 @@ void storeSetFreeLazily(store *s, int on);
 int storeFlush(store *s, int db);
 /* Logical databases a and b (valid, distinct or not) exchange contents. */
 int storeSwapDb(store *s, int a, int b);
+
+/* ---- Cold reads (coldread.c) ---------------------------------------------
+ * A request whose values are not in memory waits for them off the
+ * caller's thread: the caller fills a fetch from the keys the request
+ * will read, starts it, and runs the request when done() is called from
+ * storeColdReadEvents (see coldread.c for the page map that decides what
+ * is cold, and what it promises). */
+typedef struct storeFetch storeFetch;
+typedef void storeFetchDone(void *pd);
+/* An argument of the request: a large hash's fields it names are fetched. */
+typedef struct storeFetchArg {
+    const char *ptr;
+    size_t len;
+} storeFetchArg;
+/* 0 when every page was in memory at the last look: no request needs a
+ * fetch (and none is worth building). */
+int storeColdReadsActive(const store *s);
+storeFetch *storeFetchNew(void);
+/* Adds the records of key's string value, or with elements = 1 of the
+ * elements of its collection the request may read (args: the request's
+ * arguments), that are not known to be in memory. */
+void storeFetchAddKey(store *s, storeFetch *f, int db, const void *key, size_t klen, int elements,
+                      const storeFetchArg *args, int nargs);
+size_t storeFetchRanges(const storeFetch *f);
+/* Starts f and takes it: 1 when done(pd) will be called, 0 when there was
+ * nothing to read (f is freed, done is not called). */
+int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd);
+void storeFetchFree(storeFetch *f);
+/* The event loop watches this fd (-1: no cold-read threads) and calls
+ * storeColdReadEvents when it is readable; storeColdReadCron every tick. */
+int storeColdReadFd(const store *s);
+void storeColdReadEvents(store *s);
+void storeColdReadCron(store *s);
+/* Tests: every page counts as out of memory until cold is 0 again, and
+ * each cold read first waits delayMs.  -1 without cold-read threads. */
+int storeColdReadDebug(store *s, int cold, unsigned delayMs);
 
 /* ---- Metadata (store_meta.c; record.h RECORD_META) ----------------------
  *

@@ -210,6 +210,14 @@ struct store {
     lazyfree *lazyfree;
     int freeLazily;
 
+    /* cold reads (coldread.c) */
+    struct coldPool *coldPool;  /* the threads, or NULL: reads stay here */
+    struct storeFetch *fetches; /* started, not yet done */
+    int allResident;        /* the last sweep found every page in memory */
+    int coldSweeping;       /* a sweep is in the pool */
+    int64_t coldNextSweepMs;
+    int coldDebugCold;      /* storeColdReadDebug */
+
     /* metadata (store_meta.c; record.h RECORD_META) */
     metaTable *meta;
     uint64_t metaVersion;   /* storeMetaVersion */
@@ -224,6 +232,14 @@ static inline int storeIsPending(const store *s, const segment *seg, uint64_t of
 }
 
 int64_t storeWallMs(void);
+/* coldread.c: the page map of a segment follows its mapping
+ * (storeMapSegment), and appended or fetched pages are in memory. */
+void storeColdTrack(segment *seg);
+void storeColdMarkIn(segment *seg, uint64_t off, uint64_t len);
+int storeColdReadStart(store *s, int threads, char *err, size_t errlen);
+void storeColdReadStop(store *s);
+size_t storeColdReadsWaiting(const store *s);
+
 /* The store's log line (store_log.h): storeLogf(s, STORE_LOG_WARNING, ...). */
 #define storeLogf(s, level, ...) storeLogTo((s)->log, level, __VA_ARGS__)
 segment *storeSegmentById(store *s, uint64_t id);

@@ -67,6 +67,7 @@ void storeMapSegment(store *s, segment *seg, uint64_t len) {
     if (segmentMap(seg, (size_t)len, err, sizeof(err)) < 0)
         storeLogf(s, STORE_LOG_NOTICE, "Reading segment %llu with pread: %s",
                   (unsigned long long)seg->id, err);
+    storeColdTrack(seg);
 }
 
 static uint64_t activeMapLen(store *s) {

@@ -1,0 +1,413 @@
+/* store/coldread.c -- cold reads: knowing which pages of the segments are
+ * in memory, and bringing in the ones a request needs before it runs, on
+ * the cold-read threads (coldpool.h), so that the event loop never waits
+ * for the disk.
+ *
+ * Values are read through read-only mappings of the segment files
+ * (store_read.c).  A read of a page that is not in memory faults, and the
+ * fault blocks the only thread that serves clients for as long as the
+ * disk takes.  Asking the kernel before every read (mincore) would cost a
+ * system call per read, a microsecond, more than a GET itself; so the
+ * store keeps its own page map instead, and reads of pages it believes in
+ * memory cost nothing extra:
+ *
+ *   - each mapped segment has one byte per page (segment.h pageIn), set
+ *     when records are appended (the write put the page in the cache) or
+ *     when a cold read brought it in;
+ *   - a sweep on a cold-read thread (mincore over every mapping) refreshes
+ *     the whole map, then waits at least COLD_SWEEP_MIN_MS and twenty times
+ *     its own duration before the next one: a page the kernel evicted
+ *     since is believed in memory until then, and its read faults on the
+ *     event loop as before (one page: the mappings are MADV_RANDOM);
+ *   - when the last sweep found every page in memory (a data set that fits,
+ *     the common case), storeColdReadsActive is 0 and the command layer
+ *     asks nothing: in-memory workloads pay one branch per command.
+ *
+ * A fetch (storeFetch) is the set of record ranges one request will read
+ * that are not known to be in memory.  The command layer fills it from the
+ * request's keys, starts it, and parks the client; each range is a
+ * COLD_READ item, so the ranges of one request and of many clients are
+ * read in parallel; when the last range is in, done() runs on the event
+ * loop (storeColdReadEvents) and the request runs.
+ *
+ * Invariants:
+ *   - fetches started and not done are on s->fetches; each has 'pending'
+ *     COLD_READ items in the pool, whose owner field is the fetch;
+ *   - a segment's pageIn covers its mapping (pageInLen pages), or is NULL
+ *     when it is not mapped: an unmapped segment is read with pread and
+ *     never counts as cold;
+ *   - done() is called once per started fetch, unless the store closes
+ *     first (the command layer restarts its parked requests after a
+ *     reload: nothing waits on a closed store). */
+#include "store/store_internal.h"
+
+#include "lib/alloc.h"
+#include "store/coldpool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The shortest pause between two sweeps, and their pause as a multiple
+ * of the last sweep's duration (1.6 GB of segments: 22 ms of mincore, so
+ * one sweep every 440 ms, 5% of one thread). */
+#define COLD_SWEEP_MIN_MS 250
+#define COLD_SWEEP_PAUSE_FACTOR 20
+
+/* A collection up to this size has all its element records fetched when a
+ * request names its key; a larger one only the elements the request's
+ * arguments name (HGET h f) and, for a list, the ones at its ends (a
+ * queue's pops).  Elements outside those are read where they are, and may
+ * fault on the event loop. */
+#define COLD_FETCH_ALL_ELEMENTS 128
+#define COLD_FETCH_LIST_ENDS 16
+
+typedef struct coldRange {
+    uint64_t serial;       /* the segment's, when the fetch was made */
+    uint32_t segId;
+    uint64_t start, end;   /* page-aligned file offsets */
+} coldRange;
+
+struct storeFetch {
+    coldRange *ranges;
+    size_t n, cap;
+    size_t pending;        /* COLD_READ items not yet back */
+    storeFetchDone *done;
+    void *pd;
+    struct storeFetch *prev, *next; /* s->fetches */
+};
+
+static size_t pageSize(void) {
+    static size_t size;
+    if (!size) {
+        long ps = sysconf(_SC_PAGESIZE);
+        size = ps > 0 ? (size_t)ps : 4096;
+    }
+    return size;
+}
+
+/* ------------------------------------------------------------ page map */
+
+void storeColdTrack(segment *seg) {
+    if (!seg->map) return;
+    size_t pages = (seg->mapLen + pageSize() - 1) / pageSize();
+    if (pages <= seg->pageInLen) return;
+    seg->pageIn = xrealloc(seg->pageIn, pages);
+    memset(seg->pageIn + seg->pageInLen, 0, pages - seg->pageInLen);
+    seg->pageInLen = pages;
+}
+
+void storeColdMarkIn(segment *seg, uint64_t off, uint64_t len) {
+    if (!seg->pageIn || len == 0) return;
+    size_t first = (size_t)(off / pageSize()), last = (size_t)((off + len - 1) / pageSize());
+    if (last >= seg->pageInLen) last = seg->pageInLen - 1;
+    for (size_t i = first; i <= last; i++) seg->pageIn[i] = 1;
+}
+
+/* 1 when every page of [off, off + len) of seg is believed in memory, or
+ * seg is not read through a mapping. */
+static int rangeIsIn(const segment *seg, uint64_t off, uint64_t len) {
+    if (!seg->pageIn || len == 0) return 1;
+    size_t first = (size_t)(off / pageSize()), last = (size_t)((off + len - 1) / pageSize());
+    if (last >= seg->pageInLen) return 1; /* past the mapping: read with pread */
+    for (size_t i = first; i <= last; i++)
+        if (!seg->pageIn[i]) return 0;
+    return 1;
+}
+
+int storeColdReadsActive(const store *s) { return s->coldPool && !s->allResident; }
+
+/* ------------------------------------------------------------- fetches */
+
+storeFetch *storeFetchNew(void) { return xcalloc(1, sizeof(storeFetch)); }
+
+void storeFetchFree(storeFetch *f) {
+    if (!f) return;
+    xfree(f->ranges);
+    xfree(f);
+}
+
+size_t storeFetchRanges(const storeFetch *f) { return f->n; }
+
+/* Adds the record [off, off + len) of segment segId if it is not known to
+ * be in memory; a range that touches the last one added is merged with
+ * it (the records of one key are often neighbours). */
+static void addRecord(store *s, storeFetch *f, uint32_t segId, uint64_t off, uint64_t len) {
+    segment *seg = storeSegmentById(s, segId);
+    if (!seg || storeIsPending(s, seg, off) || rangeIsIn(seg, off, len)) return;
+    uint64_t start = off / pageSize() * pageSize();
+    uint64_t end = (off + len + pageSize() - 1) / pageSize() * pageSize();
+    if (f->n) {
+        coldRange *last = &f->ranges[f->n - 1];
+        if (last->serial == seg->serial && start <= last->end && end >= last->start) {
+            if (start < last->start) last->start = start;
+            if (end > last->end) last->end = end;
+            return;
+        }
+    }
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 4;
+        f->ranges = xrealloc(f->ranges, f->cap * sizeof(*f->ranges));
+    }
+    f->ranges[f->n++] = (coldRange){seg->serial, segId, start, end};
+}
+
+static void addElement(store *s, storeFetch *f, size_t klen, const collElem *el) {
+    if (el->value) return; /* a stream's element kept in memory */
+    addRecord(s, f, el->loc.segment, el->loc.offset,
+              storeElementRecordSize(klen, el->nlen, el->loc.valueLen));
+}
+
+/* The records of a collection's elements the request may read (see
+ * COLD_FETCH_ALL_ELEMENTS).  Sets and sorted sets keep everything a read
+ * needs in memory (members, scores): they never need a fetch. */
+static void addCollection(store *s, storeFetch *f, size_t klen, const collection *c,
+                          const storeFetchArg *args, int nargs) {
+    int type = collType(c);
+    if (type == COLL_SET || type == COLL_ZSET) return;
+    collIter it;
+    collElem el;
+    if (collCount(c) <= COLD_FETCH_ALL_ELEMENTS) {
+        collIterInit(&it, c);
+        while (collIterNext(&it, &el)) addElement(s, f, klen, &el);
+        return;
+    }
+    if (type == COLL_LIST) {
+        collIterInit(&it, c);
+        for (int i = 0; i < COLD_FETCH_LIST_ENDS && collIterNext(&it, &el); i++)
+            addElement(s, f, klen, &el);
+        collListSeek(&it, c, collCount(c) - COLD_FETCH_LIST_ENDS);
+        while (collIterNext(&it, &el)) addElement(s, f, klen, &el);
+        return;
+    }
+    for (int i = 0; i < nargs; i++) {
+        collLoc loc;
+        if (collFind(c, args[i].ptr, args[i].len, &loc) != 1) continue;
+        el = (collElem){.name = args[i].ptr, .nlen = args[i].len, .loc = loc};
+        addElement(s, f, klen, &el);
+    }
+}
+
+void storeFetchAddKey(store *s, storeFetch *f, int db, const void *key, size_t klen, int elements,
+                      const storeFetchArg *args, int nargs) {
+    keydirEntry *e = keydirLookup(storeKeydir(s, db), key, klen);
+    if (!e) return;
+    const collection *c = keydirEntryCollection(e);
+    if (c) {
+        if (elements) addCollection(s, f, klen, c, args, nargs);
+        return;
+    }
+    const keydirChain *chain = keydirEntryChain(e);
+    if (chain) {
+        for (uint32_t i = 0; i < chain->n; i++)
+            addRecord(s, f, chain->rec[i].segment, chain->rec[i].offset, chain->rec[i].recordSize);
+        return;
+    }
+    keydirLoc loc;
+    keydirEntryLoc(e, &loc);
+    addRecord(s, f, loc.segment, loc.offset, recordEncodedSize(klen, loc.valueLen));
+}
+
+/* A descriptor of seg's file for one cold read, owned by the read: a dup
+ * of the segment's random-access descriptor, opened on first need with
+ * readahead off (POSIX_FADV_RANDOM), so that a read brings in its pages
+ * and no more.  The segment's own descriptor keeps its readahead for
+ * the sequential readers.  -1 if the file cannot be opened. */
+static int readFdFor(store *s, segment *seg) {
+    if (seg->randomFd < 0) {
+        const char *path = seg->tmpPath ? seg->tmpPath : seg->path;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            storeLogf(s, STORE_LOG_NOTICE, "Cold reads of %s on the event loop: %s", path,
+                      strerror(errno));
+            return -1;
+        }
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+        seg->randomFd = fd;
+    }
+    return fcntl(seg->randomFd, F_DUPFD_CLOEXEC, 0);
+}
+
+int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd) {
+    if (!s->coldPool) {
+        storeFetchFree(f);
+        return 0;
+    }
+    f->done = done;
+    f->pd = pd;
+    for (size_t i = 0; i < f->n; i++) {
+        segment *seg = storeSegmentById(s, f->ranges[i].segId);
+        int fd = seg ? readFdFor(s, seg) : -1;
+        if (fd < 0) continue;
+        coldItem *it = coldItemNew(COLD_READ);
+        it->fd = fd;
+        it->off = f->ranges[i].start;
+        it->len = f->ranges[i].end - f->ranges[i].start;
+        it->owner = f;
+        it->tag = i;
+        coldPoolSubmit(s->coldPool, it);
+        f->pending++;
+    }
+    if (f->pending == 0) {
+        storeFetchFree(f);
+        return 0;
+    }
+    f->next = s->fetches;
+    if (s->fetches) s->fetches->prev = f;
+    s->fetches = f;
+    s->stats.coldFetches++;
+    return 1;
+}
+
+/* A COLD_READ item is back: its pages are in memory (as far as the
+ * kernel keeps them), and its fetch is done when it was the last. */
+static void readDone(store *s, coldItem *it) {
+    storeFetch *f = it->owner;
+    const coldRange *r = &f->ranges[it->tag];
+    segment *seg = storeSegmentById(s, r->segId);
+    if (seg && seg->serial == r->serial && !it->err) storeColdMarkIn(seg, r->start, it->bytes);
+    s->stats.coldReads++;
+    s->stats.coldReadBytes += it->bytes;
+    if (it->err) s->stats.coldReadErrors++;
+    if (--f->pending) return;
+    if (f->prev) f->prev->next = f->next;
+    else s->fetches = f->next;
+    if (f->next) f->next->prev = f->prev;
+    storeFetchDone *done = f->done;
+    void *pd = f->pd;
+    storeFetchFree(f);
+    done(pd);
+}
+
+/* -------------------------------------------------------------- sweeps */
+
+static segment *segmentBySerial(store *s, uint64_t serial) {
+    for (size_t i = 0; i < s->nsegs; i++)
+        if (s->segs[i]->serial == serial) return s->segs[i];
+    for (size_t i = 0; i < s->ncompactOut; i++)
+        if (s->compactOut[i]->serial == serial) return s->compactOut[i];
+    return NULL;
+}
+
+static void addSweepArea(coldItem *it, size_t *cap, const segment *seg) {
+    if (!seg->map || !seg->pageIn) return;
+    uint64_t len = seg->size < seg->mapLen ? seg->size : seg->mapLen;
+    if (len == 0) return;
+    if (it->nareas == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        it->areas = xrealloc(it->areas, *cap * sizeof(*it->areas));
+    }
+    it->areas[it->nareas++] = (coldSweepArea){seg->map, (size_t)len, seg->serial, NULL, 0};
+}
+
+static void startSweep(store *s) {
+    coldItem *it = coldItemNew(COLD_SWEEP);
+    size_t cap = 0;
+    for (size_t i = 0; i < s->nsegs; i++) addSweepArea(it, &cap, s->segs[i]);
+    for (size_t i = 0; i < s->ncompactOut; i++) addSweepArea(it, &cap, s->compactOut[i]);
+    s->coldSweeping = 1;
+    coldPoolSubmit(s->coldPool, it);
+}
+
+/* Copies what a sweep saw into the page maps of the segments that are
+ * still mapped where they were, and decides storeColdReadsActive: the
+ * data set is all in memory when no page of any segment was out (a
+ * segment the sweep could not see counts as out). */
+static void sweepDone(store *s, coldItem *it) {
+    s->coldSweeping = 0;
+    if (s->coldDebugCold) return; /* a test keeps everything cold */
+    uint64_t out = 0, in = 0;
+    for (size_t i = 0; i < it->nareas; i++) {
+        const coldSweepArea *a = &it->areas[i];
+        segment *seg = segmentBySerial(s, a->tag);
+        if (!seg || seg->map != a->addr) continue;
+        size_t pages = (a->len + pageSize() - 1) / pageSize();
+        if (!a->ok) {
+            out += pages;
+            continue;
+        }
+        if (pages > seg->pageInLen) pages = seg->pageInLen;
+        for (size_t p = 0; p < pages; p++) {
+            uint8_t bit = a->vec[p] & 1;
+            seg->pageIn[p] = bit;
+            if (bit) in++;
+            else out++;
+        }
+    }
+    s->allResident = out == 0;
+    s->stats.coldSweeps++;
+    s->stats.coldPagesIn = in;
+    s->stats.coldPagesOut = out;
+    s->stats.coldLastSweepUs = it->usec;
+    uint64_t pauseMs = it->usec * COLD_SWEEP_PAUSE_FACTOR / 1000;
+    s->coldNextSweepMs = storeWallMs() + (int64_t)(pauseMs > COLD_SWEEP_MIN_MS ? pauseMs : COLD_SWEEP_MIN_MS);
+}
+
+/* ----------------------------------------------------------- the owner */
+
+int storeColdReadStart(store *s, int threads, char *err, size_t errlen) {
+    if (threads <= 0) return 0;
+    s->coldPool = coldPoolStart(threads, err, errlen);
+    if (!s->coldPool) return -1;
+    /* Until the first sweep (a few milliseconds from now) nothing is known:
+     * reads are made where they are asked for, as without the threads,
+     * rather than every first read waiting for a fetch. */
+    s->allResident = 1;
+    startSweep(s);
+    return 0;
+}
+
+void storeColdReadStop(store *s) {
+    coldPoolStop(s->coldPool);
+    s->coldPool = NULL;
+    while (s->fetches) {
+        storeFetch *f = s->fetches;
+        s->fetches = f->next;
+        storeFetchFree(f);
+    }
+}
+
+int storeColdReadFd(const store *s) { return s->coldPool ? coldPoolFd(s->coldPool) : -1; }
+
+void storeColdReadEvents(store *s) {
+    if (!s->coldPool) return;
+    coldItem *it = coldPoolTakeDone(s->coldPool);
+    while (it) {
+        coldItem *next = it->next;
+        if (it->kind == COLD_READ) readDone(s, it);
+        else sweepDone(s, it);
+        coldItemFree(it);
+        it = next;
+    }
+}
+
+void storeColdReadCron(store *s) {
+    if (!s->coldPool || s->coldSweeping || s->coldDebugCold) return;
+    if (storeWallMs() >= s->coldNextSweepMs) startSweep(s);
+}
+
+size_t storeColdReadsWaiting(const store *s) {
+    size_t n = 0;
+    for (const storeFetch *f = s->fetches; f; f = f->next) n++;
+    return n;
+}
+
+/* Marks every page of every segment out of memory and stops the sweeps
+ * (cold = 1), so that the next read of every key goes through a fetch;
+ * or lets the sweeps resume (cold = 0).  delayMs makes each cold read
+ * wait that long first.  For tests (DEBUG COLD-READS). */
+int storeColdReadDebug(store *s, int cold, unsigned delayMs) {
+    if (!s->coldPool) return -1;
+    coldPoolSetReadDelay(s->coldPool, delayMs);
+    s->coldDebugCold = cold;
+    if (!cold) {
+        s->coldNextSweepMs = 0;
+        return 0;
+    }
+    s->allResident = 0;
+    for (size_t i = 0; i < s->nsegs; i++)
+        if (s->segs[i]->pageIn) memset(s->segs[i]->pageIn, 0, s->segs[i]->pageInLen);
+    return 0;
+}

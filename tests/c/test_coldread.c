@@ -1,0 +1,283 @@
+/* tests/c/test_coldread.c -- unit tests for src/store/coldpool.c (the
+ * cold-read threads: reads, sweeps, the eventfd, stopping with work
+ * queued, which must leak nothing under ASan) and src/store/coldread.c
+ * (the page map: appended pages count as in memory, a fetch holds only
+ * what is out, a fetch completes through storeColdReadEvents, and a sweep
+ * brings the map back to what the kernel says). */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "lib/alloc.h"
+#include "store/coldpool.h"
+#include "store/store.h"
+#include "test.h"
+#include "test_util.h"
+
+#define T0 1700000000000LL
+
+/* A file of n bytes in dir, filled with 'x'.  Its path (xfree it). */
+static char *makeFile(const char *dir, size_t n) {
+    char *path = xmalloc(strlen(dir) + 16);
+    sprintf(path, "%s/data", dir);
+    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    char buf[4096];
+    memset(buf, 'x', sizeof(buf));
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+        if (write(fd, buf, k) != (ssize_t)k) break;
+        done += k;
+    }
+    close(fd);
+    return path;
+}
+
+/* Waits for the pool's fd, then takes every finished item until want
+ * items came back (or 5 s passed).  The list, in completion order. */
+static coldItem *takeAll(coldPool *p, int want) {
+    coldItem *head = NULL, **tail = &head;
+    int got = 0;
+    for (int tries = 0; got < want && tries < 500; tries++) {
+        struct pollfd pfd = {coldPoolFd(p), POLLIN, 0};
+        poll(&pfd, 1, 10);
+        for (coldItem *it = coldPoolTakeDone(p); it; it = it->next) {
+            *tail = it;
+            tail = &it->next;
+            got++;
+        }
+    }
+    return head;
+}
+
+static void freeItems(coldItem *it) {
+    while (it) {
+        coldItem *next = it->next;
+        coldItemFree(it);
+        it = next;
+    }
+}
+
+static void testPoolReads(void) {
+    char *dir = makeTempDir("coldpool");
+    char *path = makeFile(dir, 300000);
+    TEST_CASE("reads run on the threads and come back with their byte counts") {
+        char err[256];
+        coldPool *p = coldPoolStart(4, err, sizeof(err));
+        if (!ASSERT(p != NULL)) return;
+        for (int i = 0; i < 8; i++) {
+            coldItem *it = coldItemNew(COLD_READ);
+            it->fd = open(path, O_RDONLY);
+            it->off = (uint64_t)i * 4096;
+            it->len = i == 7 ? 200000 : 4096;
+            it->tag = (uint64_t)i;
+            coldPoolSubmit(p, it);
+        }
+        ASSERT_EQ_UINT(coldPoolInFlight(p), 8);
+        coldItem *done = takeAll(p, 8);
+        int n = 0;
+        uint64_t bytes = 0;
+        for (coldItem *it = done; it; it = it->next) {
+            n++;
+            bytes += it->bytes;
+            ASSERT_EQ_INT(it->err, 0);
+            ASSERT_EQ_INT(it->fd, -1); /* closed by the pool */
+        }
+        ASSERT_EQ_INT(n, 8);
+        ASSERT_EQ_UINT(bytes, 7 * 4096 + 200000);
+        ASSERT_EQ_UINT(coldPoolInFlight(p), 0);
+        freeItems(done);
+        coldPoolStop(p);
+    }
+    TEST_CASE("a read past the end of the file stops there; a bad fd reports its errno") {
+        char err[256];
+        coldPool *p = coldPoolStart(1, err, sizeof(err));
+        coldItem *past = coldItemNew(COLD_READ);
+        past->fd = open(path, O_RDONLY);
+        past->off = 299000;
+        past->len = 8192;
+        coldPoolSubmit(p, past);
+        coldItem *bad = coldItemNew(COLD_READ);
+        bad->fd = open(dir, O_RDONLY | O_DIRECTORY); /* read() of a directory: EISDIR */
+        bad->len = 10;
+        coldPoolSubmit(p, bad);
+        coldItem *done = takeAll(p, 2);
+        ASSERT(done && done->next);
+        if (done && done->next) {
+            ASSERT_EQ_UINT(done->bytes, 1000);
+            ASSERT_EQ_INT(done->err, 0);
+            ASSERT(done->next->err != 0);
+        }
+        freeItems(done);
+        coldPoolStop(p);
+    }
+    TEST_CASE("stopping with reads queued and delayed frees them all") {
+        char err[256];
+        coldPool *p = coldPoolStart(2, err, sizeof(err));
+        coldPoolSetReadDelay(p, 20);
+        for (int i = 0; i < 10; i++) {
+            coldItem *it = coldItemNew(COLD_READ);
+            it->fd = open(path, O_RDONLY);
+            it->len = 4096;
+            coldPoolSubmit(p, it);
+        }
+        coldPoolStop(p); /* ASan: nothing leaks, no fd is left open */
+        ASSERT(1);
+    }
+    TEST_CASE("thread counts out of range are refused") {
+        char err[256];
+        ASSERT(coldPoolStart(0, err, sizeof(err)) == NULL);
+        ASSERT(coldPoolStart(COLDPOOL_MAX_THREADS + 1, err, sizeof(err)) == NULL);
+        ASSERT(strstr(err, "cold-read threads") != NULL);
+    }
+    xfree(path);
+    removeTree(dir);
+}
+
+static void testPoolSweep(void) {
+    TEST_CASE("a sweep reports the pages of a mapping, and a failure for an unmapped one") {
+        char err[256];
+        coldPool *p = coldPoolStart(1, err, sizeof(err));
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        char *m = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        m[0] = 1;          /* page 0 touched: in memory */
+        m[2 * page] = 1;   /* page 2 too */
+        char *gone = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        munmap(gone, page);
+        coldItem *it = coldItemNew(COLD_SWEEP);
+        it->areas = xcalloc(2, sizeof(coldSweepArea));
+        it->nareas = 2;
+        it->areas[0] = (coldSweepArea){m, 4 * page, 7, NULL, 0};
+        it->areas[1] = (coldSweepArea){gone, page, 8, NULL, 0};
+        coldPoolSubmit(p, it);
+        coldItem *done = takeAll(p, 1);
+        if (ASSERT(done != NULL)) {
+            ASSERT_EQ_INT(done->areas[0].ok, 1);
+            ASSERT_EQ_UINT(done->areas[0].tag, 7);
+            ASSERT_EQ_INT(done->areas[0].vec[0] & 1, 1);
+            ASSERT_EQ_INT(done->areas[0].vec[1] & 1, 0);
+            ASSERT_EQ_INT(done->areas[0].vec[2] & 1, 1);
+            ASSERT_EQ_INT(done->areas[1].ok, 0);
+            ASSERT(done->areas[1].vec == NULL);
+        }
+        freeItems(done);
+        munmap(m, 4 * page);
+        coldPoolStop(p);
+    }
+}
+
+static store *openStore(const char *dir, int threads) {
+    char err[256];
+    storeOptions o = {0};
+    o.dir = dir;
+    o.segmentSize = 64 << 20;
+    o.fsyncPolicy = STORE_FSYNC_NO;
+    o.dbCount = 1;
+    o.nowMs = T0;
+    o.coldReadThreads = threads;
+    store *s = storeOpen(&o, err, sizeof(err));
+    if (!s) fprintf(stderr, "storeOpen: %s\n", err);
+    return s;
+}
+
+static int fetchDoneCalls;
+static void countDone(void *pd) {
+    (void)pd;
+    fetchDoneCalls++;
+}
+
+/* Calls storeColdReadEvents until done has been called want times. */
+static void pumpUntil(store *s, int want) {
+    for (int tries = 0; fetchDoneCalls < want && tries < 500; tries++) {
+        struct pollfd pfd = {storeColdReadFd(s), POLLIN, 0};
+        poll(&pfd, 1, 10);
+        storeColdReadEvents(s);
+    }
+}
+
+static void testStoreFetch(void) {
+    char *dir = makeTempDir("coldread");
+    TEST_CASE("appended values are in memory; marked cold they make a fetch that completes") {
+        store *s = openStore(dir, 2);
+        if (!ASSERT(s != NULL)) return;
+        ASSERT_EQ_INT(storePut(s, 0, "k1", 2, "value1", 6, 0), STORE_OK);
+        ASSERT_EQ_INT(storeFlushWrites(s), STORE_OK);
+        storeFetch *f = storeFetchNew();
+        storeFetchAddKey(s, f, 0, "k1", 2, 1, NULL, 0);
+        ASSERT_EQ_UINT(storeFetchRanges(f), 0); /* just written: in memory */
+        storeFetchFree(f);
+
+        ASSERT_EQ_INT(storeColdReadDebug(s, 1, 0), 0);
+        ASSERT_EQ_INT(storeColdReadsActive(s), 1);
+        f = storeFetchNew();
+        storeFetchAddKey(s, f, 0, "k1", 2, 1, NULL, 0);
+        storeFetchAddKey(s, f, 0, "missing", 7, 1, NULL, 0);
+        ASSERT_EQ_UINT(storeFetchRanges(f), 1);
+        fetchDoneCalls = 0;
+        ASSERT_EQ_INT(storeFetchStart(s, f, countDone, NULL), 1);
+        pumpUntil(s, 1);
+        ASSERT_EQ_INT(fetchDoneCalls, 1);
+        storeStats st;
+        storeGetStats(s, &st);
+        ASSERT_EQ_UINT(st.coldFetches, 1);
+        ASSERT_EQ_UINT(st.coldReads, 1);
+        ASSERT(st.coldReadBytes > 0);
+        ASSERT_EQ_UINT(st.coldReadsWaiting, 0);
+
+        /* The fetched page now counts as in memory. */
+        f = storeFetchNew();
+        storeFetchAddKey(s, f, 0, "k1", 2, 1, NULL, 0);
+        ASSERT_EQ_UINT(storeFetchRanges(f), 0);
+        ASSERT_EQ_INT(storeFetchStart(s, f, countDone, NULL), 0); /* nothing: not started */
+        storeClose(s);
+    }
+    TEST_CASE("a sweep after NORMAL brings every page back in, and reads stop being active") {
+        store *s = openStore(dir, 1);
+        storeColdReadDebug(s, 1, 0);
+        storeColdReadDebug(s, 0, 0);
+        for (int tries = 0; storeColdReadsActive(s) && tries < 500; tries++) {
+            storeColdReadCron(s);
+            struct pollfd pfd = {storeColdReadFd(s), POLLIN, 0};
+            poll(&pfd, 1, 10);
+            storeColdReadEvents(s);
+        }
+        ASSERT_EQ_INT(storeColdReadsActive(s), 0);
+        storeStats st;
+        storeGetStats(s, &st);
+        ASSERT(st.coldSweeps >= 1);
+        ASSERT_EQ_UINT(st.coldPagesOut, 0);
+        storeClose(s);
+    }
+    TEST_CASE("closing the store with a fetch in flight drops it without calling done") {
+        store *s = openStore(dir, 1);
+        storeColdReadDebug(s, 1, 50);
+        storeFetch *f = storeFetchNew();
+        storeFetchAddKey(s, f, 0, "k1", 2, 1, NULL, 0);
+        fetchDoneCalls = 0;
+        ASSERT_EQ_INT(storeFetchStart(s, f, countDone, NULL), 1);
+        storeClose(s); /* ASan: the fetch and its item are freed */
+        ASSERT_EQ_INT(fetchDoneCalls, 0);
+    }
+    TEST_CASE("without threads nothing is ever cold and the hook refuses") {
+        store *s = openStore(dir, 0);
+        ASSERT_EQ_INT(storeColdReadsActive(s), 0);
+        ASSERT_EQ_INT(storeColdReadFd(s), -1);
+        ASSERT_EQ_INT(storeColdReadDebug(s, 1, 0), -1);
+        storeFetch *f = storeFetchNew();
+        storeFetchAddKey(s, f, 0, "k1", 2, 1, NULL, 0);
+        ASSERT_EQ_INT(storeFetchStart(s, f, countDone, NULL), 0);
+        storeClose(s);
+    }
+    removeTree(dir);
+}
+
+int main(void) {
+    testPoolReads();
+    testPoolSweep();
+    testStoreFetch();
+    return testReport();
+}
