@@ -283,7 +283,7 @@ void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {
 static void clientResetRequest(client *c) {
     respParserResetArgs(&c->parser);
     c->argc = 0;
-    c->flags &= ~CLIENT_REPLY_SKIP;
+    c->flags &= ~(CLIENT_REPLY_SKIP | CLIENT_COLD_FETCHED);
     if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
         c->flags |= CLIENT_REPLY_SKIP;
         c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
@@ -423,7 +423,7 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
     }
     clientUpdateMemUsage(c);
     clientsEvictIfNeeded();
-    if (c->flags & (CLIENT_PAUSED | CLIENT_CLOSE_ASAP)) return;
+    if (c->flags & (CLIENT_PAUSED | CLIENT_COLD_WAIT | CLIENT_CLOSE_ASAP)) return;
     server.currentClient = c;
     clientProcessInputBuffer(c);
     server.currentClient = NULL;

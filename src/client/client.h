@@ -74,6 +74,11 @@
  * (clientsHoldPendingWrites): they were queued before the script began,
  * so the log write they wait on has not happened yet. */
 #define CLIENT_WRITES_HELD (1ULL << 29)
+/* Its request waits for its values to come into memory (command/
+ * coldwait.h): it runs nothing until they are in. */
+#define CLIENT_COLD_WAIT (1ULL << 30)
+/* ... and they came: the request runs now, without looking again. */
+#define CLIENT_COLD_FETCHED (1ULL << 31)
 
 struct command;
 struct reactor;
@@ -123,6 +128,8 @@ typedef struct client {
     long long commandsProcessed;
     struct pubsubClientState *pubsub; /* subscriptions (pubsub/), NULL if none yet */
     multiState mstate;         /* queued commands while CLIENT_MULTI */
+    void *coldTicket;          /* the parked request (command/coldwait.c),
+                                  NULL unless CLIENT_COLD_WAIT */
     list *watchedKeys;         /* watchedKey* (cmd/multi.c), NULL when none */
     uint64_t trackingRedir;    /* CLIENT TRACKING REDIRECT id, 0 for none */
     bstr *trackingPrefixes;    /* BCAST prefixes */

@@ -468,27 +468,6 @@ static int commandHasKeys(const command *cmd) {
     return 0;
 }
 
-/* Redis's getKeysUsingKeySpecs.  Fills pos[] and flags[] (room for argc
- * entries per spec) and returns the number of keys, or -1 when a spec
- * does not fit the arguments (a syntax error), is incomplete or is
- * unknown: then the command's getkeys procedure, if any, answers. */
-static int extractKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
-    int n = 0;
-    for (int j = 0; j < cmd->keySpecCount; j++) {
-        const keySpec *ks = &cmd->keySpecs[j];
-        if (ks->flags & KSPEC_NOT_KEY) continue;
-        int first, last, step;
-        if (!keySpecFindKeys(ks, argc, argv, &first, &last, &step)) return -1;
-        for (int i = first; i <= last; i += step) {
-            pos[n] = i;
-            flags[n] = ks->flags;
-            n++;
-        }
-        if (ks->flags & KSPEC_INCOMPLETE) return -1;
-    }
-    return n;
-}
-
 static void getKeysSubcommand(client *c, int withFlags) {
     bstr *argv = c->argv + 2;
     int argc = c->argc - 2;
@@ -506,7 +485,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         return;
     }
     /* Each spec yields at most argc keys, and so does a getkeys procedure. */
-    size_t room = (size_t)argc * (size_t)(cmd->keySpecCount > 0 ? cmd->keySpecCount : 1);
+    size_t room = COMMAND_KEYS_ROOM(cmd, argc);
     int posBuf[64];
     uint64_t flagBuf[64];
     int *pos = posBuf;
@@ -515,8 +494,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         pos = xcalloc(room, sizeof(*pos));
         flags = xcalloc(room, sizeof(*flags));
     }
-    int n = extractKeys(cmd, argc, argv, pos, flags);
-    if (n < 0 && cmd->getkeys) n = cmd->getkeys(argc, argv, pos, flags);
+    int n = commandGetKeys(cmd, argc, argv, pos, flags);
     /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
     if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
         flags[0] = setKeySpecFlags(argv, argc);

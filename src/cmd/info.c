@@ -31,6 +31,7 @@
 #include "cmd/handlers.h"
 #include "cmd/latency.h"
 #include "command/blocking.h"
+#include "command/coldwait.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/dict.h"
@@ -522,13 +523,51 @@ static bstr infoSectionPersistence(bstr s) {
 
 /* ---------------------------------------------------------------- storage */
 
+/* Bytes this process made the disk read (/proc/self/io read_bytes: page
+ * faults and the cold-read threads alike), or -1 where the kernel does
+ * not say. */
+static long long processDiskReadBytes(void) {
+    FILE *fp = fopen("/proc/self/io", "r");
+    if (!fp) return -1;
+    char line[128];
+    long long v = -1;
+    while (fgets(line, sizeof(line), fp))
+        if (sscanf(line, "read_bytes: %lld", &v) == 1) break;
+    fclose(fp);
+    return v;
+}
+
+/* The cold reads of the storage section (command/coldwait.h, store.h):
+ * requests parked and for how long, the reads made for them, and what
+ * the last sweep saw of the segments in memory. */
+static bstr infoColdReads(bstr s, const storeStats *st) {
+    coldWaitStats cw;
+    coldWaitGetStats(&cw);
+    return bstrCatPrintf(s,
+        "storage_cold_read_threads:%d\r\n"
+        "storage_cold_requests_parked:%llu\r\nstorage_cold_requests_waiting:%llu\r\n"
+        "storage_cold_parked_usec:%llu\r\nstorage_cold_parked_usec_per_request:%.2f\r\n"
+        "storage_cold_reads:%llu\r\nstorage_cold_read_bytes:%llu\r\n"
+        "storage_cold_read_bytes_per_read:%.2f\r\nstorage_cold_read_errors:%llu\r\n"
+        "storage_pages_in_memory:%llu\r\nstorage_pages_not_in_memory:%llu\r\n"
+        "storage_residency_sweeps:%llu\r\nstorage_last_residency_sweep_usec:%llu\r\n"
+        "storage_process_disk_read_bytes:%lld\r\n",
+        server.coldReadThreads, cw.parked, cw.waiting, cw.parkedUs,
+        cw.parked ? (double)cw.parkedUs / (double)cw.parked : 0.0,
+        (unsigned long long)st->coldReads, (unsigned long long)st->coldReadBytes,
+        st->coldReads ? (double)st->coldReadBytes / (double)st->coldReads : 0.0,
+        (unsigned long long)st->coldReadErrors, (unsigned long long)st->coldPagesIn,
+        (unsigned long long)st->coldPagesOut, (unsigned long long)st->coldSweeps,
+        (unsigned long long)st->coldLastSweepUs, processDiskReadBytes());
+}
+
 /* redis-kv's own section: the shape and health of the segmented log. */
 static bstr infoSectionStorage(bstr s) {
     storeStats st;
     persistGetStoreStats(&st);
     uint64_t dead = st.totalBytes > st.liveBytes ? st.totalBytes - st.liveBytes : 0;
     static const char *policies[] = {"no", "always", "everysec"};
-    return bstrCatPrintf(s,
+    s = bstrCatPrintf(s,
         "# Storage\r\n"
         "storage_segments:%llu\r\nstorage_total_bytes:%llu\r\nstorage_live_bytes:%llu\r\n"
         "storage_dead_bytes:%llu\r\nstorage_garbage_ratio:%.4f\r\nstorage_keydir_bytes:%llu\r\n"
@@ -560,6 +599,7 @@ static bstr infoSectionStorage(bstr s) {
         (unsigned long long)st.verify.segmentsSkipped, (unsigned long long)st.verify.bytes,
         (unsigned long long)st.verify.damaged, (unsigned long long)st.verify.readErrors,
         st.verify.lastDamage);
+    return infoColdReads(s, &st);
 }
 
 /* ------------------------------------------------------------ replication */

@@ -2,6 +2,7 @@
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
+#include "db/coldread.h"
 #include "db/db.h"
 #include "db/persist.h"
 #include "lib/clock.h"
@@ -58,6 +59,10 @@ void shutdownCommand(client *c) {
 
 static void debugHelp(client *c) {
     static const char *help[] = {
+        "COLD-READS COLD <delay-ms> | NORMAL",
+        "    redis-kv only, for tests: COLD makes every value count as not in memory, so",
+        "    that each request reading one waits for a cold read (which first sleeps",
+        "    <delay-ms>); NORMAL goes back to what the kernel reports.",
         "CRASH-AFTER-PARTIAL-BATCH",
         "    redis-kv only, for tests: the next batch write (MSET, MULTI/EXEC ...)",
         "    writes only half of its bytes to the log, then the server exits at once.",
@@ -77,6 +82,28 @@ static void debugHelp(client *c) {
         "    Stop the server for <seconds>. Decimals allowed.",
         NULL};
     replyHelp(c, help);
+}
+
+/* DEBUG COLD-READS COLD <delay-ms> | NORMAL (redis-kv's test hook,
+ * db/coldread.h). */
+static void debugColdReads(client *c) {
+    long long delay = 0;
+    int cold = !strcasecmp(c->argv[2], "cold");
+    if (cold && c->argc == 4) {
+        if (!argLongLongOrReply(c, 3, &delay)) return;
+        if (delay < 0 || delay > 60000) {
+            replyError(c, "delay-ms must be between 0 and 60000");
+            return;
+        }
+    } else if (cold || c->argc != 3 || strcasecmp(c->argv[2], "normal")) {
+        replyErrorSubcommand(c);
+        return;
+    }
+    if (dbDebugColdReads(cold, (unsigned)delay) != 0) {
+        replyError(c, "cold reads are off (cold-read-threads is 0)");
+        return;
+    }
+    replyOk(c);
 }
 
 /* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: Redis saves, flushes and loads
@@ -132,6 +159,8 @@ void debugCommand(client *c) {
                   (unsigned long long)c->id);
         dbDebugCrashInNextBatch();
         replyOk(c);
+    } else if (c->argc >= 3 && !strcasecmp(sub, "cold-reads")) {
+        debugColdReads(c);
     } else if (!strcasecmp(sub, "reload")) {
         debugReload(c);
     } else if (c->argc == 3 && !strcasecmp(sub, "log")) {

@@ -7,6 +7,7 @@
 #include "command/command.h"
 #include "client/reply.h"
 #include "command/blocking.h"
+#include "command/coldwait.h"
 #include "command/multi_state.h"
 #include "command/write_outcome.h"
 #include "lib/alloc.h"
@@ -136,6 +137,34 @@ int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *la
 
 /* SORT_RO has no STORE: its key only (its BY/GET spec is unknown, so the
  * specs alone cannot answer). */
+/* Redis's getKeysUsingKeySpecs, then its getkeys_proc: the key specs'
+ * keys, unless a spec does not fit the arguments (a syntax error), is
+ * incomplete or is unknown: then the command's getkeys procedure's, or
+ * -1 when it has none. */
+int commandGetKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
+    int n = 0;
+    for (int j = 0; j < cmd->keySpecCount; j++) {
+        const keySpec *ks = &cmd->keySpecs[j];
+        if (ks->flags & KSPEC_NOT_KEY) continue;
+        int first, last, step;
+        if (!keySpecFindKeys(ks, argc, argv, &first, &last, &step)) {
+            n = -1;
+            break;
+        }
+        for (int i = first; i <= last; i += step) {
+            pos[n] = i;
+            flags[n] = ks->flags;
+            n++;
+        }
+        if (ks->flags & KSPEC_INCOMPLETE) {
+            n = -1;
+            break;
+        }
+    }
+    if (n < 0 && cmd->getkeys) n = cmd->getkeys(argc, argv, pos, flags);
+    return n;
+}
+
 int sortRoGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags) {
     (void)argv;
     if (argc < 2) return 0;
@@ -359,6 +388,7 @@ static int pauseHolds(client *c, const command *cmd) {
 
 /* The client layer's request handler: checks and runs the request in
  * c->argv.  The result is in c's replies; if c is held by CLIENT PAUSE,
+ * or parked until its values are in memory (coldwait.h),
  * CLIENT_PENDING_COMMAND is set and the request must be kept for a later
  * call. */
 static void commandProcess(client *c) {
@@ -415,6 +445,7 @@ static void commandProcess(client *c) {
         multiQueueCommand(c);
         return;
     }
+    if (coldWaitPark(c)) return;
     commandCall(c);
     /* Keys the command (the whole of an EXEC) made ready are served now,
      * after it and never in its middle (command/blocking.h). */

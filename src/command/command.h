@@ -168,6 +168,16 @@ int keySpecFindKeys(const keySpec *ks, int argc, bstr *argv, int *first, int *la
  * request. */
 typedef int commandGetKeysProc(int argc, bstr *argv, int *pos, uint64_t *flags);
 
+struct command;
+/* The keys of a request of cmd: their argument positions in pos[] and
+ * their key specs' flags in flags[] (room for argc entries per key spec,
+ * at least argc), in order.  The number of keys, or -1 when the specs do
+ * not fit the request and the command has no getkeys procedure. */
+int commandGetKeys(const struct command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags);
+/* The room commandGetKeys needs for a request of argc arguments. */
+#define COMMAND_KEYS_ROOM(cmd, argc) \
+    ((size_t)(argc) * (size_t)((cmd)->keySpecCount > 0 ? (cmd)->keySpecCount : 1))
+
 /* SORT: its key, and the destination of its last STORE option. */
 int sortGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags);
 /* SORT_RO: its key. */

@@ -526,6 +526,7 @@ static const configDef configTable[] = {
            applyStoreSettings),
     {.name = "compact-min-size", .type = CFG_MEMORY, .field = &server.compactMinSize,
      .max = LLONG_MAX, .defaultValue = "64mb", .apply = applyStoreSettings},
+    INTCFG("cold-read-threads", server.coldReadThreads, 0, 256, "16", CFG_IMMUTABLE, NULL),
     MEMCFG("verify-bytes-per-sec", verifySettings.bytesPerSec, 0, LLONG_MAX, "32mb",
            CFG_MODIFIABLE),
     {.name = "hash-max-listpack-entries", .type = CFG_LONGLONG, .flags = CFG_MODIFIABLE,

@@ -56,6 +56,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     blockingServeReadyKeys(); /* readers of the feed hear of the expiries */
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     persistCron();
+    storeColdReadCron(server.store);
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;

@@ -8,6 +8,7 @@
 #include "cmd/latency.h"
 #include "cmd/monitor.h"
 #include "cmd/slowlog.h"
+#include "command/coldwait.h"
 #include "command/command.h"
 #include "command/multi_state.h"
 #include "command/write_outcome.h"
@@ -387,6 +388,7 @@ static void openDataStore(int atStartup) {
     opts.dbCount = server.dbnum;
     opts.nowMs = cachedClock.mstime;
     opts.log = storeLogHandler;
+    opts.coldReadThreads = server.coldReadThreads;
     configCollLimits(&opts.collLimits);
     configStreamNodeLimits();
     server.store = storeOpen(&opts, err, sizeof(err));
@@ -425,6 +427,32 @@ static void compactionEvent(reactor *r, int fd, void *clientData, int mask) {
     storeCompactStep(server.store);
 }
 
+/* The cold-read threads signal when reads and sweeps are done: parked
+ * requests run from here (command/coldwait.h). */
+static void coldReadEvent(reactor *r, int fd, void *clientData, int mask) {
+    (void)r; (void)fd; (void)clientData; (void)mask;
+    storeColdReadEvents(server.store);
+}
+
+/* The event loop watches the store's worker threads (on = 1), or stops
+ * before the store is closed (on = 0).  Exits when it cannot watch them:
+ * their work would never be taken. */
+static void watchStoreEvents(int on) {
+    int coldFd = storeColdReadFd(server.store);
+    if (!on) {
+        reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
+        if (coldFd >= 0) reactorDelFileEvent(server.el, coldFd, RE_READABLE);
+        return;
+    }
+    if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
+                            compactionEvent, NULL) == RE_ERR ||
+        (coldFd >= 0 &&
+         reactorAddFileEvent(server.el, coldFd, RE_READABLE, coldReadEvent, NULL) == RE_ERR)) {
+        serverLog(LL_WARNING, "Can't watch the store's threads: %s", strerror(errno));
+        exit(1);
+    }
+}
+
 /* DEBUG RELOAD and BACKUP RESTORE: closes the data set and opens it again
  * from disk, in place (clients stay connected).  A running compaction is
  * cancelled (it loses nothing).  Exits like a failed start if the data
@@ -433,17 +461,14 @@ static void reloadDataStore(const char *why) {
     long long start = monotonicUs();
     bgsaveWait(); /* a snapshot's end is noted, not lost */
     dbFlushWrites(); /* what was written before the reload is in the files */
-    reactorDelFileEvent(server.el, storeCompactFd(server.store), RE_READABLE);
+    watchStoreEvents(0);
     dbSetStore(NULL); /* first: db/ notes the store's last write epoch */
     storeClose(server.store);
     server.store = NULL;
     cachedClockUpdate();
     openDataStore(0);
-    if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
-                            compactionEvent, NULL) == RE_ERR) {
-        serverLog(LL_WARNING, "Can't watch the compaction worker: %s", strerror(errno));
-        exit(1);
-    }
+    watchStoreEvents(1);
+    coldWaitRestartAll(); /* the old store's fetches will never finish */
     serverLog(LL_NOTICE, "DB reloaded by %s in %lld ms", why, (monotonicUs() - start) / 1000);
 }
 
@@ -460,11 +485,7 @@ static void initListenersAndLoop(void) {
         exit(1);
     }
     if (listenToPort() < 0) exit(1);
-    if (reactorAddFileEvent(server.el, storeCompactFd(server.store), RE_READABLE,
-                            compactionEvent, NULL) == RE_ERR) {
-        serverLog(LL_WARNING, "Can't watch the compaction worker: %s", strerror(errno));
-        exit(1);
-    }
+    watchStoreEvents(1);
     if (reactorAddTimer(server.el, 1, serverCron, NULL) == RE_ERR) {
         serverLog(LL_WARNING, "Can't create event loop timers.");
         exit(1);
@@ -490,6 +511,7 @@ int main(int argc, char **argv) {
     changefeedInit();
     trackingInit();
     multiInit();
+    coldWaitInit();
     slowlogInit();
     latencyInit();
     monitorInit();

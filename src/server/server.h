@@ -85,6 +85,8 @@ struct redisServer {
     int appendfsync;
     int compactGarbagePercent;    /* automatic compaction threshold, 0 = off */
     long long compactMinSize;     /* ... once sealed segments hold this much */
+    int coldReadThreads;          /* reads of values not in memory, off the
+                                     event loop (store.h); 0 = on it */
     long long hashMaxListpackEntries; /* the encodings of collections */
     long long hashMaxListpackValue;
     long long setMaxIntsetEntries;

@@ -39,7 +39,7 @@ set ::cfg_kv_params {bind protected-mode port tcp-backlog unixsocket
 
 # Redis 7.0's immutable and protected parameters (from redis-server 7.0.15:
 # CONFIG SET of each parameter to its own current value).
-set ::cfg_immutable {aclfile always-show-logo aof_rewrite_cpulist appenddirname
+set ::cfg_immutable {aclfile always-show-logo aof_rewrite_cpulist appenddirname cold-read-threads
     appendfilename bgsave_cpulist bio_cpulist cluster-config-file
     cluster-enabled cluster-port daemonize databases disable-thp
     enable-debug-command enable-module-command enable-protected-configs
