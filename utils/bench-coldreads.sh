@@ -29,13 +29,11 @@
 #      read_bytes delta of /proc/PID/io over the run / GETs);
 #    - hot during cold: the same cold load started again without end, and
 #      meanwhile redis-benchmark -c HOT_CLIENTS -r HOT_KEYS GET
-#      hot:__rand_int__ run back to back (each run sized from the last one's
-#      rate) for about SECS seconds, then the cold load stopped.  The hot
-#      p99 is that of all the hot runs together, merged from redis-benchmark's
-#      "Latency by percentile distribution" lines: the smallest printed
-#      latency at or above which 99% of the requests fall, so an upper bound
-#      (at most one printed percentile step too high).  "cold GET/s meanwhile"
-#      is the server's total_commands_processed delta less the hot GETs.
+#      hot:__rand_int__, first a probe of 100 GETs for the hot rate under
+#      that load, then the measured run, sized from it to last about SECS
+#      seconds (one run, so its p99 is redis-benchmark's own); then the cold
+#      load is stopped.  "cold GET/s meanwhile" is the server's
+#      total_commands_processed delta over the measured run less its GETs.
 #    After the rounds: the lines of INFO storage starting with cold_,
 #    process_disk_ (or storage_cold_ ...), the server's RSS and the cgroup's
 #    peak usage and limit hits.
@@ -342,46 +340,6 @@ def benchCsv(port, args):
         die("redis-benchmark %s failed: %s %s" % (" ".join(map(str, args)), r.stdout, r.stderr))
     return float(rows[-1][1]), float(rows[-1][6])
 
-PCT_LINE = re.compile(r"^\s*([\d.]+)% <= ([\d.]+) milliseconds \(cumulative count (\d+)\)")
-
-def benchDistribution(port, args):
-    """Runs redis-benchmark (full output); returns (requests, seconds,
-    [(latency ms, cumulative count)]) from its percentile lines."""
-    r = subprocess.run([BENCH, "-p", str(port)] + [str(a) for a in args],
-                       capture_output=True, text=True)
-    out = r.stdout.replace("\r", "\n")
-    m = re.search(r"(\d+) requests completed in ([\d.]+) seconds", out)
-    if r.returncode != 0 or not m:
-        die("redis-benchmark %s failed: %s %s" % (" ".join(map(str, args)), out[-500:], r.stderr))
-    points, inside = [], False
-    for line in out.splitlines():
-        if line.startswith("Latency by percentile distribution"):
-            inside = True
-        elif line.startswith("Cumulative distribution"):
-            inside = False
-        elif inside:
-            pm = PCT_LINE.match(line)
-            if pm:
-                points.append((float(pm.group(2)), int(pm.group(3))))
-    return int(m.group(1)), float(m.group(2)), points
-
-def mergedPercentile(runs, pct):
-    """The pct percentile of several runs' requests together, from each
-    run's (latency, cumulative count) points: the smallest printed latency
-    x such that the requests known to be <= x reach pct of all.  A run's
-    count at x is that of its last point <= x, a lower bound, so the result
-    is an upper bound of the true percentile."""
-    total = sum(pts[-1][1] for pts in runs if pts)
-    if total == 0:
-        return float("nan")
-    for x in sorted({lat for pts in runs for lat, _ in pts}):
-        below = 0
-        for pts in runs:
-            below += max((c for lat, c in pts if lat <= x), default=0)
-        if below >= pct / 100.0 * total:
-            return x
-    return max(lat for pts in runs for lat, _ in pts)
-
 def sized(rate, secs, floor):
     return max(floor, int(rate * secs))
 
@@ -467,35 +425,31 @@ def coldPhase():
         note("cold GET p99 ms", p99)
         note("bytes read from disk per cold GET", (rb1 - rb0) / coldN)
 
-        # Hot during cold: the cold load runs until the hot runs are done.
+        # Hot during cold: the cold load runs until the hot run is done.
         benchCsv(port, ["-n", HOT_KEYS * 3] + hotArgs)   # the hot set in cache
         cold = subprocess.Popen([BENCH, "-p", str(port), "-n", "1000000000", "-q"]
                                 + [str(a) for a in coldArgs],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(cold)
         time.sleep(1)
+        hotProbe, _ = benchCsv(port, ["-n", HOT_CLIENTS * 20] + hotArgs)
+        hotN = sized(hotProbe, SECS, HOT_CLIENTS * 20)
         cmd0 = int(info(port, "stats")["total_commands_processed"])
         t0 = time.time()
-        runs, hotReqs, hotSecs, n = [], 0, 0.0, HOT_CLIENTS * 20
-        while hotSecs < SECS:
-            if cold.poll() is not None:
-                die("the background cold redis-benchmark exited (status %s)" % cold.returncode)
-            reqs, secs, pts = benchDistribution(port, ["-n", n] + hotArgs)
-            runs.append(pts)
-            hotReqs += reqs
-            hotSecs += secs
-            n = sized(reqs / max(secs, 1e-3), min(SECS / 3, SECS - hotSecs), HOT_CLIENTS * 20)
+        hotRps, hotP99 = benchCsv(port, ["-n", hotN] + hotArgs)
         cmd1 = int(info(port, "stats")["total_commands_processed"])
         window = time.time() - t0
+        if cold.poll() is not None:
+            die("the background cold redis-benchmark exited (status %s)" % cold.returncode)
         cold.terminate()
         cold.wait()
         procs.remove(cold)
         checkAlive(kv, "the hot-during-cold run")
-        note("hot GET p99 ms (cold load)", mergedPercentile(runs, 99))
-        note("hot GET/s (cold load)", hotReqs / hotSecs)
-        # The INFO call itself and redis-benchmark's CONFIG GETs at each start
+        note("hot GET p99 ms (cold load)", hotP99)
+        note("hot GET/s (cold load)", hotRps)
+        # The INFO call itself and redis-benchmark's CONFIG GETs at its start
         # are in the delta too: a handful of commands.
-        note("cold GET/s meanwhile", max(0, cmd1 - cmd0 - hotReqs) / window)
+        note("cold GET/s meanwhile", max(0, cmd1 - cmd0 - hotN) / window)
 
         say("   round %d: disk QD1 %.0f QD16 %.0f reads/s (%s); cold %.0f GET/s p99 %.2f ms, "
             "%.0f B read/GET; hot p99 %.3f ms at %.0f GET/s beside %.0f cold GET/s"
