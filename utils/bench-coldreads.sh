@@ -392,8 +392,9 @@ def coldPhase():
     how = dropCache(datadir)
     t0 = time.time()
     kv = startServer("kv-cold", kvArgv, port, cgroup_dir)
-    say("   redis-kv pid %d restarted in the cgroup in %.1f s, page cache dropped (%s), RSS %.1f MB"
-        % (kv.pid, time.time() - t0, how, rssMB(kv.pid)))
+    say("   redis-kv pid %d restarted %s in %.1f s, page cache dropped (%s), RSS %.1f MB"
+        % (kv.pid, "in the cgroup" if cgroup_dir else "without a cgroup", time.time() - t0,
+           how, rssMB(kv.pid)))
 
     seg = max(glob.glob(os.path.join(datadir, "*.log")), key=os.path.getsize)
     coldArgs = ["-c", CLIENTS, "-r", KEYS, "GET", "key:__rand_int__"]
