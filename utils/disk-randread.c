@@ -21,7 +21,8 @@
  * cache.  Where O_DIRECT is refused (tmpfs, some overlay file systems) the
  * tool says so on its first line ("mode=buffered"), drops the file from the
  * page cache with posix_fadvise(POSIX_FADV_DONTNEED) before each depth and
- * reads through the cache: the figure is then an upper bound.
+ * reads through the cache: the figure is then an upper bound.  A file on
+ * tmpfs gets a warning on stderr: its figures are memory's.
  *
  * --drop only drops each FILE from the page cache (POSIX_FADV_DONTNEED after
  * an fdatasync, since dirty pages cannot be dropped) and exits: the fallback
@@ -40,7 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,7 +171,12 @@ static int measureDepth(int fd, uint64_t blocks, int depth, double secs) {
     uint64_t reads = 0;
     double busy_us = 0;
     for (int i = 0; i < started; i++) {
-        pthread_join(tids[i], NULL);
+        int rc = pthread_join(tids[i], NULL);
+        if (rc != 0) {
+            fprintf(stderr, "disk-randread: pthread_join: %s\n", strerror(rc));
+            status = -1;
+            continue;
+        }
         if (rs[i].err != 0) {
             fprintf(stderr, "disk-randread: pread: %s\n", strerror(rs[i].err));
             status = -1;
@@ -252,6 +260,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "disk-randread: %s is smaller than one 4 KiB block\n", path);
         return 1;
     }
+    /* tmpfs takes O_DIRECT too (Linux 6.6 on), and then answers from memory. */
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0 && (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC))
+        fprintf(stderr, "disk-randread: %s is in memory (tmpfs): these are not a disk's figures\n",
+                path);
     printf("file=%s bytes=%lld mode=%s block=%d secs=%.3g\n", path, (long long)st.st_size,
            mode, BLOCK, secs);
     fflush(stdout);
@@ -261,6 +274,9 @@ int main(int argc, char **argv) {
         if (strcmp(mode, "buffered") == 0 && dropFile(path, fd) == -1) status = 1;
         if (status == 0 && measureDepth(fd, blocks, depths[d], secs) == -1) status = 1;
     }
-    close(fd);
+    if (close(fd) == -1) {
+        fprintf(stderr, "disk-randread: close %s: %s\n", path, strerror(errno));
+        status = 1;
+    }
     return status;
 }
