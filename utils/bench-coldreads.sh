@@ -26,9 +26,11 @@
 #    - cold: redis-benchmark -c CLIENTS -r KEYS GET key:__rand_int__, sized
 #      once (a probe of 500 GETs) to last about SECS seconds: GET/s, p99
 #      from --csv, and the bytes redis-kv read from disk per GET (the
-#      read_bytes delta of /proc/PID/io over the run / GETs);
-#    - hot during cold: the same cold load started again without end, and
-#      meanwhile redis-benchmark -c HOT_CLIENTS -r HOT_KEYS GET
+#      read_bytes delta of /proc/PID/io over the run / GETs; it counts all
+#      the server's threads, I/O threads included);
+#    - hot during cold: 3 x HOT_KEYS hot GETs to bring the hot set in, the
+#      same cold load started again without end, and meanwhile
+#      redis-benchmark -c HOT_CLIENTS -r HOT_KEYS GET
 #      hot:__rand_int__, first a probe of 100 GETs for the hot rate under
 #      that load, then the measured run, sized from it to last about SECS
 #      seconds (one run, so its p99 is redis-benchmark's own); then the cold
@@ -53,6 +55,11 @@
 # KV_ARGS (none), REDIS_SERVER (/usr/bin/redis-server), BENCH
 # (redis-benchmark), CLI (redis-cli), TMPDIR (/tmp: the data directories,
 # so the disk measured; a tmpfs there is refused).
+#
+# The limit must leave room for the server itself: its keydir grows with
+# KEYS, but its fixed part does not, so below about 150,000 keys one eighth
+# of the data is less than the server's own RSS and the kernel kills it at
+# start (the script says so, with the cgroup's limit hits).
 #
 # Needs root (or a delegated cgroup) for the memory cgroup, and writes
 # /proc/sys/vm/drop_caches, which empties the page cache of the whole
