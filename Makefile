@@ -53,7 +53,7 @@ SERVER     := src/redis-kv-server
 CTEST_SRC  := $(wildcard tests/c/test_*.c)
 CTEST_BIN  := $(CTEST_SRC:tests/c/%.c=$(OBJDIR)/tests/%)
 
-UTIL_BIN   := utils/redis-kv-load utils/list-handoff utils/stream-consumers $(patsubst %.c,%,$(wildcard utils/redis-kv-check.c))
+UTIL_BIN   := utils/redis-kv-load utils/list-handoff utils/stream-consumers utils/disk-randread $(patsubst %.c,%,$(wildcard utils/redis-kv-check.c))
 
 .PHONY: all run test clean deps unit-tests tcl-tests
 all: $(SERVER) $(UTIL_BIN)
@@ -100,6 +100,9 @@ utils/list-handoff: utils/list-handoff.c
 
 utils/stream-consumers: utils/stream-consumers.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lpthread
+
+utils/disk-randread: utils/disk-randread.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 # The offline data-dir tool links the same store/ code as the server.
 utils/redis-kv-check: utils/redis-kv-check.c $(STORE_OBJ) $(LIB_OBJ)
