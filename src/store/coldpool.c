@@ -92,13 +92,21 @@ static void doSweep(coldItem *it) {
     it->usec = monotonicUsec() - start;
 }
 
+/* Appends it to the done list.  Only the item that makes the list
+ * non-empty signals the eventfd: the owner drains the fd before it takes
+ * the whole list (coldPoolTakeDone), so every item added after a take
+ * finds the list empty again and signals, and no item is ever left
+ * unannounced.  A busy pool thus costs one eventfd write per batch the
+ * owner takes, not one per read. */
 static void finish(coldPool *p, coldItem *it) {
     pthread_mutex_lock(&p->lock);
     it->next = NULL;
+    int wasEmpty = p->doneHead == NULL;
     if (p->doneTail) p->doneTail->next = it;
     else p->doneHead = it;
     p->doneTail = it;
     pthread_mutex_unlock(&p->lock);
+    if (!wasEmpty) return;
     uint64_t one = 1;
     ssize_t n;
     do n = write(p->efd, &one, sizeof(one));
