@@ -11,14 +11,24 @@
  * store keeps its own page map instead, and reads of pages it believes in
  * memory cost nothing extra:
  *
- *   - each mapped segment has one byte per page (segment.h pageIn), set
- *     when records are appended (the write put the page in the cache) or
- *     when a cold read brought it in;
+ *   - each mapped segment has one byte per page (segment.h pageIn): PAGE_IN
+ *     (trusted), PAGE_NEW (seen in memory by the last sweep only) or
+ *     PAGE_OUT.  Only PAGE_IN reads without a fetch;
  *   - a sweep on a cold-read thread (mincore over every mapping) refreshes
  *     the whole map, then waits at least COLD_SWEEP_MIN_MS and twenty times
- *     its own duration before the next one: a page the kernel evicted
+ *     its own duration before the next one.  A page the kernel evicted
  *     since is believed in memory until then, and its read faults on the
- *     event loop as before (one page: the mappings are MADV_RANDOM);
+ *     event loop (one page: the mappings are MADV_RANDOM).  To keep that
+ *     rare when memory is short, a page is trusted only once two sweeps in
+ *     a row saw it in memory: a page the cache keeps that long is being
+ *     used, while a page a fetch just brought in for one cold read is, in
+ *     a cache much smaller than the data, evicted again within
+ *     milliseconds (at 20,000 cold reads a second through 8 MB of cache,
+ *     in about 100 ms).  So a fetch does not mark its pages in (the
+ *     request that asked for them runs without looking again), and a page
+ *     new at a sweep is PAGE_NEW: its next read asks for a fetch, which
+ *     costs a pread from the cache if it is still there.  Appended pages
+ *     are PAGE_IN: the write put them in the cache;
  *   - when the last sweep found every page in memory (a data set that fits,
  *     the common case), storeColdReadsActive is 0 and the command layer
  *     asks nothing: in-memory workloads pay one branch per command.
@@ -64,6 +74,11 @@
 #define COLD_FETCH_ALL_ELEMENTS 128
 #define COLD_FETCH_LIST_ENDS 16
 
+/* The page map's values (segment.h pageIn). */
+#define PAGE_OUT 0
+#define PAGE_IN 1   /* trusted: appended, or in memory at two sweeps in a row */
+#define PAGE_NEW 2  /* in memory at the last sweep only: read through a fetch */
+
 typedef struct coldRange {
     uint64_t serial;       /* the segment's, when the fetch was made */
     uint32_t segId;
@@ -103,7 +118,7 @@ void storeColdMarkIn(segment *seg, uint64_t off, uint64_t len) {
     if (!seg->pageIn || len == 0) return;
     size_t first = (size_t)(off / pageSize()), last = (size_t)((off + len - 1) / pageSize());
     if (last >= seg->pageInLen) last = seg->pageInLen - 1;
-    for (size_t i = first; i <= last; i++) seg->pageIn[i] = 1;
+    for (size_t i = first; i <= last; i++) seg->pageIn[i] = PAGE_IN;
 }
 
 /* 1 when every page of [off, off + len) of seg is believed in memory, or
@@ -113,7 +128,7 @@ static int rangeIsIn(const segment *seg, uint64_t off, uint64_t len) {
     size_t first = (size_t)(off / pageSize()), last = (size_t)((off + len - 1) / pageSize());
     if (last >= seg->pageInLen) return 1; /* past the mapping: read with pread */
     for (size_t i = first; i <= last; i++)
-        if (!seg->pageIn[i]) return 0;
+        if (seg->pageIn[i] != PAGE_IN) return 0;
     return 1;
 }
 
@@ -261,13 +276,10 @@ int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd) {
     return 1;
 }
 
-/* A COLD_READ item is back: its pages are in memory (as far as the
- * kernel keeps them), and its fetch is done when it was the last. */
+/* A COLD_READ item is back, and its fetch is done when it was the last.
+ * Its pages stay as the map had them (see the top of this file). */
 static void readDone(store *s, coldItem *it) {
     storeFetch *f = it->owner;
-    const coldRange *r = &f->ranges[it->tag];
-    segment *seg = storeSegmentById(s, r->segId);
-    if (seg && seg->serial == r->serial && !it->err) storeColdMarkIn(seg, r->start, it->bytes);
     s->stats.coldReads++;
     s->stats.coldReadBytes += it->bytes;
     if (it->err) s->stats.coldReadErrors++;
@@ -330,10 +342,14 @@ static void sweepDone(store *s, coldItem *it) {
         }
         if (pages > seg->pageInLen) pages = seg->pageInLen;
         for (size_t p = 0; p < pages; p++) {
-            uint8_t bit = a->vec[p] & 1;
-            seg->pageIn[p] = bit;
-            if (bit) in++;
-            else out++;
+            uint8_t *page = &seg->pageIn[p];
+            if (!(a->vec[p] & 1)) {
+                *page = PAGE_OUT;
+                out++;
+                continue;
+            }
+            *page = *page == PAGE_OUT ? PAGE_NEW : PAGE_IN;
+            in++;
         }
     }
     s->allResident = out == 0;
