@@ -45,7 +45,10 @@
 #    each, every run sized to about INMEM_SECS seconds; ratio kv/redis.
 # At the end a table of the medians over the rounds, each figure's rounds,
 # and the issue's targets: cold GET/s >= half the disk's QD16 rate, <= 8 KiB
-# read per cold GET, hot p99 < 1 ms during the cold load.
+# read per cold GET, hot p99 < 1 ms during the cold load.  For that last
+# one, the in-memory phase also measures the hot p99 beside an in-memory
+# load of the same clients on both servers: the floor this machine sets
+# (on two cores the load generator itself competes for the CPU).
 #
 # Settings (environment, defaults): KEYS (1488772), HOT_KEYS (1000),
 # SMALL_KEYS (100000), VALUE_SIZE (1024), ROUNDS (3), SECS (10),
@@ -433,31 +436,11 @@ def coldPhase():
         note("cold GET p99 ms", p99)
         note("bytes read from disk per cold GET", (rb1 - rb0) / coldN)
 
-        # Hot during cold: the cold load runs until the hot run is done.
-        benchCsv(port, ["-n", HOT_KEYS * 3] + hotArgs)   # the hot set in cache
-        cold = subprocess.Popen([BENCH, "-p", str(port), "-n", "1000000000", "-q"]
-                                + [str(a) for a in coldArgs],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(cold)
-        time.sleep(1)
-        hotProbe, _ = benchCsv(port, ["-n", HOT_CLIENTS * 20] + hotArgs)
-        hotN = sized(hotProbe, SECS, HOT_CLIENTS * 20)
-        cmd0 = int(info(port, "stats")["total_commands_processed"])
-        t0 = time.time()
-        hotRps, hotP99 = benchCsv(port, ["-n", hotN] + hotArgs)
-        cmd1 = int(info(port, "stats")["total_commands_processed"])
-        window = time.time() - t0
-        if cold.poll() is not None:
-            die("the background cold redis-benchmark exited (status %s)" % cold.returncode)
-        cold.terminate()
-        cold.wait()
-        procs.remove(cold)
+        hotRps, hotP99, besideRps = hotBesideLoad(port, coldArgs, hotArgs)
         checkAlive(kv, "the hot-during-cold run")
         note("hot GET p99 ms (cold load)", hotP99)
         note("hot GET/s (cold load)", hotRps)
-        # The INFO call itself and redis-benchmark's CONFIG GETs at its start
-        # are in the delta too: a handful of commands.
-        note("cold GET/s meanwhile", max(0, cmd1 - cmd0 - hotN) / window)
+        note("cold GET/s meanwhile", besideRps)
 
         say("   round %d: disk QD1 %.0f QD16 %.0f reads/s (%s); cold %.0f GET/s p99 %.2f ms, "
             "%.0f B read/GET; hot p99 %.3f ms at %.0f GET/s beside %.0f cold GET/s"
@@ -477,6 +460,32 @@ def coldPhase():
     stopServer(kv)
     return data, limit
 
+def hotBesideLoad(port, loadArgs, hotArgs):
+    """The hot set's GETs while loadArgs runs without end beside them: the
+    hot GET/s, its p99 (one redis-benchmark run, so the p99 is its own)
+    and the load's GET/s meanwhile."""
+    benchCsv(port, ["-n", HOT_KEYS * 3] + hotArgs)   # the hot set in cache
+    load = subprocess.Popen([BENCH, "-p", str(port), "-n", "1000000000", "-q"]
+                            + [str(a) for a in loadArgs],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(load)
+    time.sleep(1)
+    hotProbe, _ = benchCsv(port, ["-n", HOT_CLIENTS * 20] + hotArgs)
+    hotN = sized(hotProbe, SECS, HOT_CLIENTS * 20)
+    cmd0 = int(info(port, "stats")["total_commands_processed"])
+    t0 = time.time()
+    hotRps, hotP99 = benchCsv(port, ["-n", hotN] + hotArgs)
+    cmd1 = int(info(port, "stats")["total_commands_processed"])
+    window = time.time() - t0
+    if load.poll() is not None:
+        die("the background redis-benchmark exited (status %s)" % load.returncode)
+    load.terminate()
+    load.wait()
+    procs.remove(load)
+    # The INFO call itself and redis-benchmark's CONFIG GETs at its start
+    # are in the delta too: a handful of commands.
+    return hotRps, hotP99, max(0, cmd1 - cmd0 - hotN) / window
+
 def inMemoryPhase():
     datadir = os.path.join(tmp, "small-kv")
     os.mkdir(datadir)
@@ -490,8 +499,19 @@ def inMemoryPhase():
     rs = startServer("redis-small", [REDIS_SERVER, "--port", str(rport), "--bind", "127.0.0.1",
                                      "--dir", rdir, "--save", "", "--appendonly", "no"], rport)
     for port in (kport, rport):
+        load(port, "hot:", HOT_KEYS)
         load(port, "key:", SMALL_KEYS)
     args = ["-c", CLIENTS, "-r", SMALL_KEYS, "GET", "key:__rand_int__"]
+    # The floor of the hot p99 on this machine: the same hot run beside
+    # the same client load, every key in memory, on both servers.
+    hotArgs = ["-c", HOT_CLIENTS, "-r", HOT_KEYS, "GET", "hot:__rand_int__"]
+    for rnd in range(1, ROUNDS + 1):
+        for name, port in (("redis-kv", kport), ("redis", rport)):
+            _, p99, _ = hotBesideLoad(port, args, hotArgs)
+            note("hot GET p99 ms (in-memory load) %s" % name, p99)
+        say("   hot p99 beside an in-memory load, round %d: redis-kv %.3f ms, redis %.3f ms"
+            % (rnd, fig["hot GET p99 ms (in-memory load) redis-kv"][-1],
+               fig["hot GET p99 ms (in-memory load) redis"][-1]))
     for depth in (1, 16):
         rate, _ = benchCsv(kport, ["-n", 20000 * depth, "-P", depth] + args)
         n = sized(rate, INMEM_SECS, 10000)
@@ -526,8 +546,10 @@ def summary(data, limit):
         % ("yes" if med["cold GET/s"] >= half else "no", med["cold GET/s"], half))
     say("   <= 8 KiB read from disk per cold GET:    %s (%.0f B)"
         % ("yes" if med["bytes read from disk per cold GET"] <= 8192 else "no", med["bytes read from disk per cold GET"]))
-    say("   hot GET p99 < 1 ms during the cold load: %s (%.3f ms)"
-        % ("yes" if med["hot GET p99 ms (cold load)"] < 1 else "no", med["hot GET p99 ms (cold load)"]))
+    say("   hot GET p99 < 1 ms during the cold load: %s (%.3f ms; beside an in-memory load of "
+        "the same clients: redis-kv %.3f ms, redis %.3f ms)"
+        % ("yes" if med["hot GET p99 ms (cold load)"] < 1 else "no", med["hot GET p99 ms (cold load)"],
+           med["hot GET p99 ms (in-memory load) redis-kv"], med["hot GET p99 ms (in-memory load) redis"]))
 
 def main():
     global tmp

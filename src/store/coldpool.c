@@ -9,12 +9,17 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 /* A read goes to the page cache in pieces of this size: a large value
  * (a 512 MB string) needs no buffer of its own size. */
 #define COLDPOOL_CHUNK (64 * 1024)
+
+/* The threads' nice value, relative to the process's (see threadMain). */
+#define COLDPOOL_NICE 5
 
 struct coldPool {
     pthread_mutex_t lock;
@@ -116,6 +121,11 @@ static void finish(coldPool *p, coldItem *it) {
 
 static void *threadMain(void *arg) {
     coldPool *p = arg;
+    /* Below the event loop: when the CPU is short, the thread serving hot
+     * keys from memory goes first, and a cold read waits a little longer
+     * for its turn (it waits for the disk anyway).  Failing only loses
+     * that preference. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), COLDPOOL_NICE);
     char *buf = xmalloc(COLDPOOL_CHUNK);
     pthread_mutex_lock(&p->lock);
     for (;;) {
