@@ -65,6 +65,11 @@
  * one sweep every 440 ms, 5% of one thread). */
 #define COLD_SWEEP_MIN_MS 250
 #define COLD_SWEEP_PAUSE_FACTOR 20
+/* While sweeps keep finding every page in memory (a data set that fits),
+ * the pause doubles after each, up to this: an idle server with a large
+ * data set in memory does not spend 5% of a thread looking.  The first
+ * sweep that finds a page out goes back to the short pause. */
+#define COLD_SWEEP_MAX_PAUSE_MS 8000
 
 /* A collection up to this size has all its element records fetched when a
  * request names its key; a larger one only the elements the request's
@@ -358,7 +363,13 @@ static void sweepDone(store *s, coldItem *it) {
     s->stats.coldPagesOut = out;
     s->stats.coldLastSweepUs = it->usec;
     uint64_t pauseMs = it->usec * COLD_SWEEP_PAUSE_FACTOR / 1000;
-    s->coldNextSweepMs = storeWallMs() + (int64_t)(pauseMs > COLD_SWEEP_MIN_MS ? pauseMs : COLD_SWEEP_MIN_MS);
+    if (pauseMs < COLD_SWEEP_MIN_MS) pauseMs = COLD_SWEEP_MIN_MS;
+    if (s->allResident && s->coldSweepPauseMs) {
+        uint64_t doubled = (uint64_t)s->coldSweepPauseMs * 2;
+        if (doubled > pauseMs) pauseMs = doubled < COLD_SWEEP_MAX_PAUSE_MS ? doubled : COLD_SWEEP_MAX_PAUSE_MS;
+    }
+    s->coldSweepPauseMs = (int64_t)pauseMs;
+    s->coldNextSweepMs = storeWallMs() + (int64_t)pauseMs;
 }
 
 /* ----------------------------------------------------------- the owner */

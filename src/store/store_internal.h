@@ -216,6 +216,7 @@ struct store {
     int allResident;        /* the last sweep found every page in memory */
     int coldSweeping;       /* a sweep is in the pool */
     int64_t coldNextSweepMs;
+    int64_t coldSweepPauseMs;   /* the pause before the next sweep */
     int coldDebugCold;      /* storeColdReadDebug */
 
     /* metadata (store_meta.c; record.h RECORD_META) */
