@@ -450,7 +450,7 @@ def coldPhase():
 
     say("== after the cold rounds: INFO storage (cold-read fields), memory")
     st = cli(port, "info", "storage").splitlines()
-    shown = [l for l in st if re.match(r"(storage_)?(cold_|process_disk_)", l)]
+    shown = [l for l in st if re.match(r"(storage_)?(cold_|process_disk_|event_loop_|pages_|residency_|last_residency)", l)]
     for l in shown:
         say("   " + l.strip())
     if not shown:

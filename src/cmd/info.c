@@ -537,6 +537,15 @@ static long long processDiskReadBytes(void) {
     return v;
 }
 
+/* Page faults that made the event loop wait for the disk (INFO runs on
+ * it): a read the page map did not foresee, or code paged out under
+ * memory pressure.  -1 where the kernel does not say. */
+static long long eventLoopMajorFaults(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_THREAD, &ru) != 0) return -1;
+    return (long long)ru.ru_majflt;
+}
+
 /* The cold reads of the storage section (command/coldwait.h, store.h):
  * requests parked and for how long, the reads made for them, and what
  * the last sweep saw of the segments in memory. */
@@ -551,14 +560,14 @@ static bstr infoColdReads(bstr s, const storeStats *st) {
         "storage_cold_read_bytes_per_read:%.2f\r\nstorage_cold_read_errors:%llu\r\n"
         "storage_pages_in_memory:%llu\r\nstorage_pages_not_in_memory:%llu\r\n"
         "storage_residency_sweeps:%llu\r\nstorage_last_residency_sweep_usec:%llu\r\n"
-        "storage_process_disk_read_bytes:%lld\r\n",
+        "storage_process_disk_read_bytes:%lld\r\nstorage_event_loop_major_faults:%lld\r\n",
         server.coldReadThreads, cw.parked, cw.waiting, cw.parkedUs,
         cw.parked ? (double)cw.parkedUs / (double)cw.parked : 0.0,
         (unsigned long long)st->coldReads, (unsigned long long)st->coldReadBytes,
         st->coldReads ? (double)st->coldReadBytes / (double)st->coldReads : 0.0,
         (unsigned long long)st->coldReadErrors, (unsigned long long)st->coldPagesIn,
         (unsigned long long)st->coldPagesOut, (unsigned long long)st->coldSweeps,
-        (unsigned long long)st->coldLastSweepUs, processDiskReadBytes());
+        (unsigned long long)st->coldLastSweepUs, processDiskReadBytes(), eventLoopMajorFaults());
 }
 
 /* redis-kv's own section: the shape and health of the segmented log. */

@@ -256,6 +256,8 @@ test {After NORMAL, the page map comes from the kernel again and nothing waits} 
     assert_equal $before [server_info_field r storage_cold_requests_parked]
     assert_morethan [server_info_field r storage_residency_sweeps] 0
     assert_morethan [server_info_field r storage_pages_in_memory] 0
+    assert_morethan_equal [server_info_field r storage_event_loop_major_faults] 0
+    assert_morethan [server_info_field r storage_process_disk_read_bytes] -1
 }
 
 test {DEBUG COLD-READS: errors} {
