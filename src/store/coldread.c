@@ -26,9 +26,9 @@
  *     milliseconds (at 20,000 cold reads a second through 8 MB of cache,
  *     in about 100 ms).  So a fetch does not mark its pages in (the
  *     request that asked for them runs without looking again), and a page
- *     new at a sweep is PAGE_NEW: its next read asks for a fetch, which
- *     costs a pread from the cache if it is still there.  Appended pages
- *     are PAGE_IN: the write put them in the cache;
+ *     new at a sweep is PAGE_NEW: until the next sweep, each read of it
+ *     asks the kernel (one mincore) and fetches it if it is gone.
+ *     Appended pages are PAGE_IN: the write put them in the cache;
  *   - when the last sweep found every page in memory (a data set that fits,
  *     the common case), storeColdReadsActive is 0 and the command layer
  *     asks nothing: in-memory workloads pay one branch per command.
@@ -58,6 +58,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The shortest pause between two sweeps, and their pause as a multiple
@@ -126,14 +127,27 @@ void storeColdMarkIn(segment *seg, uint64_t off, uint64_t len) {
     for (size_t i = first; i <= last; i++) seg->pageIn[i] = PAGE_IN;
 }
 
+/* Whether a PAGE_NEW page is in memory now: one mincore (a microsecond,
+ * no I/O).  Such a page was in memory at the last sweep, so it is often
+ * a hot page the cache had dropped for a moment; asking spares its reads
+ * a trip through the cold-read threads until the next sweep trusts it.
+ * The answer is not kept: it vouches for this read only. */
+static int newPageIsIn(const segment *seg, size_t page) {
+    unsigned char v = 0;
+    if (mincore((void *)(seg->map + page * pageSize()), pageSize(), &v) != 0) return 0;
+    return v & 1;
+}
+
 /* 1 when every page of [off, off + len) of seg is believed in memory, or
  * seg is not read through a mapping. */
 static int rangeIsIn(const segment *seg, uint64_t off, uint64_t len) {
     if (!seg->pageIn || len == 0) return 1;
     size_t first = (size_t)(off / pageSize()), last = (size_t)((off + len - 1) / pageSize());
     if (last >= seg->pageInLen) return 1; /* past the mapping: read with pread */
-    for (size_t i = first; i <= last; i++)
-        if (seg->pageIn[i] != PAGE_IN) return 0;
+    for (size_t i = first; i <= last; i++) {
+        if (seg->pageIn[i] == PAGE_IN) continue;
+        if (seg->pageIn[i] == PAGE_OUT || !newPageIsIn(seg, i)) return 0;
+    }
     return 1;
 }
 
