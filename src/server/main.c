@@ -217,6 +217,9 @@ static void beforeSleep(reactor *r) {
     blockingServeReadyKeys();
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - started) / 1000);
     trackingBroadcastInvalidations();
+    /* The cold reads the iteration's requests parked on go to the
+     * threads in one batch (command/coldwait.h). */
+    if (server.store) storeColdReadKick(server.store);
     /* Every write of this iteration goes to the log in one write, before
      * any reply leaves; if it fails, the writes are undone and the
      * commands they concern are answered -MISCONF (write_outcome.h). */

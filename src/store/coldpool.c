@@ -23,8 +23,10 @@
 
 struct coldPool {
     pthread_mutex_t lock;
-    pthread_cond_t cond;      /* signalled when an item is queued or stop */
+    pthread_cond_t cond;      /* signalled when items are queued, or stop */
+    coldItem *stagedHead, *stagedTail; /* submitted, not yet kicked (owner) */
     coldItem *queueHead, *queueTail;
+    int sleeping;             /* threads waiting on cond */
     coldItem *doneHead, *doneTail;
     size_t inFlight;          /* submitted, not yet taken back (owner only) */
     int stop;
@@ -80,6 +82,22 @@ static void doRead(coldPool *p, coldItem *it, char *buf) {
     it->fd = -1;
 }
 
+/* COLD_POPULATE: faults the range in through the mapping.  EINVAL means
+ * a kernel without MADV_POPULATE_READ (the owner then switches to
+ * COLD_READ); ENOMEM an area unmapped meanwhile. */
+static void doPopulate(coldPool *p, coldItem *it) {
+    unsigned delay = __atomic_load_n(&p->readDelayMs, __ATOMIC_RELAXED);
+    if (delay) {
+        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    }
+    int rc;
+    do rc = madvise((void *)(it->addr + it->off), it->len, MADV_POPULATE_READ);
+    while (rc != 0 && errno == EINTR);
+    if (rc == 0) it->bytes = it->len;
+    else it->err = errno;
+}
+
 /* COLD_SWEEP: one mincore per area. */
 static void doSweep(coldItem *it) {
     uint64_t start = monotonicUsec();
@@ -119,6 +137,13 @@ static void finish(coldPool *p, coldItem *it) {
     /* EAGAIN: the counter is full, so the fd is readable anyway. */
 }
 
+/* Runs one item. */
+static void work(coldPool *p, coldItem *it, char *buf) {
+    if (it->kind == COLD_READ) doRead(p, it, buf);
+    else if (it->kind == COLD_POPULATE) doPopulate(p, it);
+    else doSweep(it);
+}
+
 static void *threadMain(void *arg) {
     coldPool *p = arg;
     /* Below the event loop: when the CPU is short, the thread serving hot
@@ -129,14 +154,19 @@ static void *threadMain(void *arg) {
     char *buf = xmalloc(COLDPOOL_CHUNK);
     pthread_mutex_lock(&p->lock);
     for (;;) {
-        while (!p->stop && !p->queueHead) pthread_cond_wait(&p->cond, &p->lock);
+        while (!p->stop && !p->queueHead) {
+            p->sleeping++;
+            pthread_cond_wait(&p->cond, &p->lock);
+            p->sleeping--;
+        }
         if (p->stop) break;
         coldItem *it = p->queueHead;
         p->queueHead = it->next;
         if (!p->queueHead) p->queueTail = NULL;
+        /* More wait: a sleeping thread takes the next, in parallel. */
+        if (p->queueHead && p->sleeping) pthread_cond_signal(&p->cond);
         pthread_mutex_unlock(&p->lock);
-        if (it->kind == COLD_READ) doRead(p, it, buf);
-        else doSweep(it);
+        work(p, it, buf);
         finish(p, it);
         pthread_mutex_lock(&p->lock);
     }
@@ -186,6 +216,7 @@ void coldPoolStop(coldPool *p) {
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
     for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    freeList(p->stagedHead);
     freeList(p->queueHead);
     freeList(p->doneHead);
     pthread_mutex_destroy(&p->lock);
@@ -196,13 +227,21 @@ void coldPoolStop(coldPool *p) {
 
 void coldPoolSubmit(coldPool *p, coldItem *it) {
     it->next = NULL;
-    pthread_mutex_lock(&p->lock);
-    if (p->queueTail) p->queueTail->next = it;
-    else p->queueHead = it;
-    p->queueTail = it;
-    pthread_cond_signal(&p->cond);
-    pthread_mutex_unlock(&p->lock);
+    if (p->stagedTail) p->stagedTail->next = it;
+    else p->stagedHead = it;
+    p->stagedTail = it;
     p->inFlight++;
+}
+
+void coldPoolKick(coldPool *p) {
+    if (!p->stagedHead) return;
+    pthread_mutex_lock(&p->lock);
+    if (p->queueTail) p->queueTail->next = p->stagedHead;
+    else p->queueHead = p->stagedHead;
+    p->queueTail = p->stagedTail;
+    if (p->sleeping) pthread_cond_signal(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    p->stagedHead = p->stagedTail = NULL;
 }
 
 coldItem *coldPoolTakeDone(coldPool *p) {

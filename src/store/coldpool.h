@@ -1,10 +1,14 @@
 /* store/coldpool.h -- the cold-read threads: a small pool that does the
  * two kinds of work the event loop must never wait for.
  *
- *   COLD_READ   reads a range of a file with pread and throws the bytes
- *               away: what is wanted is the file's pages in the page
- *               cache, so that the event loop then reads them through its
- *               mapping without a disk wait (coldread.c);
+ *   COLD_POPULATE  faults a range of a mapping in (MADV_POPULATE_READ):
+ *               the pages come into the page cache and into the process's
+ *               page tables, so that the event loop then reads them
+ *               without a disk wait, and without even a minor fault
+ *               (coldread.c).  The call is safe on an address unmapped
+ *               meanwhile: it fails (ENOMEM), it never faults;
+ *   COLD_READ   the same through a file descriptor (pread, bytes thrown
+ *               away), where the kernel has no MADV_POPULATE_READ (5.14);
  *   COLD_SWEEP  asks the kernel (mincore) which pages of a list of
  *               mappings are in memory.
  *
@@ -12,7 +16,12 @@
  * work needs, and tags the submitter reads back.
  *
  * Protocol between the threads.  The owner (the event loop) submits items
- * and takes finished ones; the threads take items from the queue head,
+ * (staged, then handed over by coldPoolKick once per event-loop
+ * iteration: one lock and one wake-up for the batch, since waking a
+ * thread costs the waker a few microseconds) and takes finished ones; a
+ * thread that takes an item while more wait and threads sleep wakes one
+ * more, so a batch spreads over the pool without the owner paying for
+ * it.  The threads take items from the queue head,
  * work on them without any lock held, and append them to the done list,
  * then make the eventfd readable.  The queue, the done list and the stop
  * flag are under one mutex.  An item belongs to the pool from
@@ -32,6 +41,7 @@
 
 #define COLD_READ 1
 #define COLD_SWEEP 2
+#define COLD_POPULATE 3
 
 /* The most threads a pool may have. */
 #define COLDPOOL_MAX_THREADS 256
@@ -50,8 +60,10 @@ typedef struct coldSweepArea {
 typedef struct coldItem {
     int kind;              /* COLD_READ or COLD_SWEEP */
     /* COLD_READ: in: fd (the item owns it: the pool closes it), [off,
-     * off + len); out: bytes read, err (an errno, 0 when all was read) */
+     * off + len); COLD_POPULATE: in: [addr + off, addr + off + len).
+     * out: bytes read (populated), err (an errno, 0 when all was read) */
     int fd;
+    const char *addr;
     uint64_t off, len;
     uint64_t bytes;
     int err;
@@ -74,8 +86,12 @@ coldPool *coldPoolStart(int threads, char *err, size_t errlen);
 /* Lets each thread finish the item it is on, joins them, and frees every
  * item still queued or done (coldItemFree), then the pool.  NULL is fine. */
 void coldPoolStop(coldPool *p);
-/* Queues it (FIFO).  The pool owns it until coldPoolTakeDone. */
+/* Stages it (FIFO); the threads see it at the next coldPoolKick.  The
+ * pool owns it until coldPoolTakeDone. */
 void coldPoolSubmit(coldPool *p, coldItem *it);
+/* Hands the staged items to the threads (the owner, once per event-loop
+ * iteration, before it sleeps). */
+void coldPoolKick(coldPool *p);
 /* Every finished item, oldest first, linked by next (NULL: none), and
  * the eventfd drained.  The caller owns them. */
 coldItem *coldPoolTakeDone(coldPool *p);

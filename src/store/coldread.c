@@ -264,6 +264,25 @@ static int readFdFor(store *s, segment *seg) {
     return fcntl(seg->randomFd, F_DUPFD_CLOEXEC, 0);
 }
 
+/* The item that brings range r of seg in: a populate of its mapping
+ * (pages into the cache and the page tables at once, see coldpool.h), or
+ * where the kernel cannot, a pread.  NULL if neither can be made. */
+static coldItem *readItemFor(store *s, segment *seg, const coldRange *r) {
+    coldItem *it;
+    if (!s->coldNoPopulate && seg->map && r->end <= seg->mapLen) {
+        it = coldItemNew(COLD_POPULATE);
+        it->addr = seg->map;
+    } else {
+        int fd = readFdFor(s, seg);
+        if (fd < 0) return NULL;
+        it = coldItemNew(COLD_READ);
+        it->fd = fd;
+    }
+    it->off = r->start;
+    it->len = r->end - r->start;
+    return it;
+}
+
 int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd) {
     if (!s->coldPool) {
         storeFetchFree(f);
@@ -273,12 +292,8 @@ int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd) {
     f->pd = pd;
     for (size_t i = 0; i < f->n; i++) {
         segment *seg = storeSegmentById(s, f->ranges[i].segId);
-        int fd = seg ? readFdFor(s, seg) : -1;
-        if (fd < 0) continue;
-        coldItem *it = coldItemNew(COLD_READ);
-        it->fd = fd;
-        it->off = f->ranges[i].start;
-        it->len = f->ranges[i].end - f->ranges[i].start;
+        coldItem *it = seg ? readItemFor(s, seg, &f->ranges[i]) : NULL;
+        if (!it) continue;
         it->owner = f;
         it->tag = i;
         coldPoolSubmit(s->coldPool, it);
@@ -299,6 +314,11 @@ int storeFetchStart(store *s, storeFetch *f, storeFetchDone *done, void *pd) {
  * Its pages stay as the map had them (see the top of this file). */
 static void readDone(store *s, coldItem *it) {
     storeFetch *f = it->owner;
+    if (it->kind == COLD_POPULATE && it->err == EINVAL && !s->coldNoPopulate) {
+        s->coldNoPopulate = 1;
+        storeLogf(s, STORE_LOG_NOTICE, "Cold reads use pread: this kernel has no "
+                  "MADV_POPULATE_READ");
+    }
     s->stats.coldReads++;
     s->stats.coldReadBytes += it->bytes;
     if (it->err) s->stats.coldReadErrors++;
@@ -341,6 +361,7 @@ static void startSweep(store *s) {
     s->coldSweeping = 1;
     coldPoolSubmit(s->coldPool, it);
 }
+
 
 /* Copies what a sweep saw into the page maps of the segments that are
  * still mapped where they were, and decides storeColdReadsActive: the
@@ -397,6 +418,7 @@ int storeColdReadStart(store *s, int threads, char *err, size_t errlen) {
      * rather than every first read waiting for a fetch. */
     s->allResident = 1;
     startSweep(s);
+    coldPoolKick(s->coldPool);
     return 0;
 }
 
@@ -417,8 +439,8 @@ void storeColdReadEvents(store *s) {
     coldItem *it = coldPoolTakeDone(s->coldPool);
     while (it) {
         coldItem *next = it->next;
-        if (it->kind == COLD_READ) readDone(s, it);
-        else sweepDone(s, it);
+        if (it->kind == COLD_SWEEP) sweepDone(s, it);
+        else readDone(s, it);
         coldItemFree(it);
         it = next;
     }
@@ -426,7 +448,13 @@ void storeColdReadEvents(store *s) {
 
 void storeColdReadCron(store *s) {
     if (!s->coldPool || s->coldSweeping || s->coldDebugCold) return;
-    if (storeWallMs() >= s->coldNextSweepMs) startSweep(s);
+    if (storeWallMs() < s->coldNextSweepMs) return;
+    startSweep(s);
+    coldPoolKick(s->coldPool);
+}
+
+void storeColdReadKick(store *s) {
+    if (s->coldPool) coldPoolKick(s->coldPool);
 }
 
 size_t storeColdReadsWaiting(const store *s) {

@@ -224,6 +224,9 @@ void storeFetchFree(storeFetch *f);
 int storeColdReadFd(const store *s);
 void storeColdReadEvents(store *s);
 void storeColdReadCron(store *s);
+/* Hands the fetches started since the last call to the threads: once
+ * per event-loop iteration, before it sleeps (one wake-up per batch). */
+void storeColdReadKick(store *s);
 /* Tests: every page counts as out of memory until cold is 0 again, and
  * each cold read first waits delayMs.  -1 without cold-read threads. */
 int storeColdReadDebug(store *s, int cold, unsigned delayMs);

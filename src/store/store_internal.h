@@ -218,6 +218,7 @@ struct store {
     int64_t coldNextSweepMs;
     int64_t coldSweepPauseMs;   /* the pause before the next sweep */
     int coldDebugCold;      /* storeColdReadDebug */
+    int coldNoPopulate;     /* the kernel lacks MADV_POPULATE_READ: pread */
 
     /* metadata (store_meta.c; record.h RECORD_META) */
     metaTable *meta;

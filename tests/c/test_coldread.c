@@ -4,6 +4,7 @@
  * (the page map: appended pages count as in memory, a fetch holds only
  * what is out, a fetch completes through storeColdReadEvents, and a sweep
  * brings the map back to what the kernel says). */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
@@ -78,6 +79,7 @@ static void testPoolReads(void) {
             coldPoolSubmit(p, it);
         }
         ASSERT_EQ_UINT(coldPoolInFlight(p), 8);
+        coldPoolKick(p);
         coldItem *done = takeAll(p, 8);
         int n = 0;
         uint64_t bytes = 0;
@@ -105,6 +107,7 @@ static void testPoolReads(void) {
         bad->fd = open(dir, O_RDONLY | O_DIRECTORY); /* read() of a directory: EISDIR */
         bad->len = 10;
         coldPoolSubmit(p, bad);
+        coldPoolKick(p);
         coldItem *done = takeAll(p, 2);
         ASSERT(done && done->next);
         if (done && done->next) {
@@ -124,9 +127,41 @@ static void testPoolReads(void) {
             it->fd = open(path, O_RDONLY);
             it->len = 4096;
             coldPoolSubmit(p, it);
+            if (i == 4) coldPoolKick(p); /* half queued, half still staged */
         }
         coldPoolStop(p); /* ASan: nothing leaks, no fd is left open */
         ASSERT(1);
+    }
+    TEST_CASE("a populate faults a mapped range in; a bad address reports its errno") {
+        char err[256];
+        coldPool *p = coldPoolStart(2, err, sizeof(err));
+        int fd = open(path, O_RDONLY);
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        const char *m = mmap(NULL, 16 * page, PROT_READ, MAP_SHARED, fd, 0);
+        coldItem *it = coldItemNew(COLD_POPULATE);
+        it->addr = m;
+        it->off = 4 * page;
+        it->len = 2 * page;
+        coldPoolSubmit(p, it);
+        coldItem *bad = coldItemNew(COLD_POPULATE);
+        bad->addr = m + 1; /* not page-aligned: EINVAL, as an old kernel says */
+        bad->len = page;
+        coldPoolSubmit(p, bad);
+        coldPoolKick(p);
+        coldItem *done = takeAll(p, 2);
+        int good = 0, failed = 0;
+        for (coldItem *d = done; d; d = d->next) {
+            if (d->addr == m && d->err == 0 && d->bytes == 2 * page) good++;
+            if (d->addr == m + 1 && d->err == EINVAL) failed++;
+        }
+        ASSERT_EQ_INT(good, 1);
+        ASSERT_EQ_INT(failed, 1);
+        unsigned char vec[2] = {0, 0};
+        ASSERT(mincore((void *)(m + 4 * page), 2 * page, vec) == 0 && (vec[0] & 1) && (vec[1] & 1));
+        freeItems(done);
+        munmap((void *)m, 16 * page);
+        close(fd);
+        coldPoolStop(p);
     }
     TEST_CASE("thread counts out of range are refused") {
         char err[256];
@@ -157,6 +192,7 @@ static void testPoolSweep(void) {
         it->areas[0] = (coldSweepArea){m, 4 * page, 7, NULL, 0};
         it->areas[1] = (coldSweepArea){bad, page, 8, NULL, 0};
         coldPoolSubmit(p, it);
+        coldPoolKick(p);
         coldItem *done = takeAll(p, 1);
         if (ASSERT(done != NULL)) {
             ASSERT_EQ_INT(done->areas[0].ok, 1);
@@ -195,6 +231,7 @@ static void countDone(void *pd) {
 
 /* Calls storeColdReadEvents until done has been called want times. */
 static void pumpUntil(store *s, int want) {
+    storeColdReadKick(s);
     for (int tries = 0; fetchDoneCalls < want && tries < 500; tries++) {
         struct pollfd pfd = {storeColdReadFd(s), POLLIN, 0};
         poll(&pfd, 1, 10);
