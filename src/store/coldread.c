@@ -35,10 +35,12 @@
  *
  * A fetch (storeFetch) is the set of record ranges one request will read
  * that are not known to be in memory.  The command layer fills it from the
- * request's keys, starts it, and parks the client; each range is a
- * COLD_READ item, so the ranges of one request and of many clients are
- * read in parallel; when the last range is in, done() runs on the event
- * loop (storeColdReadEvents) and the request runs.
+ * request's keys, starts it, and parks the client; each range is one
+ * item for the threads (a populate of the mapping, MADV_RANDOM so the
+ * pages and no more; a pread on kernels without it), so the ranges of one
+ * request and of many clients are read in parallel; when the last range
+ * is in, done() runs on the event loop (storeColdReadEvents) and the
+ * request runs, reading pages already mapped for it.
  *
  * Invariants:
  *   - fetches started and not done are on s->fetches; each has 'pending'
