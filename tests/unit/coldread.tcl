@@ -245,6 +245,63 @@ test {Many clients wait at once, each gets its own value} {
     r debug cold-reads normal
 }
 
+test {FLUSHALL while a GET waits: it answers what is there when it runs} {
+    r set fl v
+    r debug cold-reads cold 300
+    set rd [redis_deferring_client]
+    $rd get fl
+    cold_wait_parked 1
+    r flushall
+    assert_equal {} [$rd read]
+    r debug cold-reads normal
+    $rd close
+}
+
+test {SWAPDB while a GET waits: it reads its database as it is when it runs} {
+    r select 9
+    r set sw in9
+    r select 0
+    r set sw in0
+    r debug cold-reads cold 300
+    set rd [redis_deferring_client]
+    $rd get sw
+    cold_wait_parked 1
+    r swapdb 0 9
+    assert_equal in9 [$rd read]
+    r swapdb 0 9
+    r debug cold-reads normal
+    $rd close
+    r flushall
+}
+
+}
+
+start_server {tags {coldread} overrides {segment-size 64kb compact-garbage-percent 0}} {
+
+test {A compaction that moves the value while a GET waits: the GET gets it} {
+    # Several small segments, most of them garbage, so that the compaction
+    # copies the live values to new segments and deletes the old ones.
+    for {set i 0} {$i < 400} {incr i} { r set junk$i [string repeat x 500] }
+    r set moved [string repeat m 300]
+    for {set i 0} {$i < 400} {incr i} { r del junk$i }
+    r debug cold-reads cold 500
+    set rd [redis_deferring_client]
+    $rd get moved
+    cold_wait_parked 1
+    set before [server_info_field r storage_compaction_keys_moved]
+    r bgrewriteaof
+    wait_for_condition 500 20 {[server_info_field r aof_rewrite_in_progress] == 0} else {
+        fail "the compaction did not end"
+    }
+    assert_morethan [server_info_field r storage_compaction_keys_moved] $before
+    assert_equal [string repeat m 300] [$rd read]
+    # And read again from its new place, cold.
+    r debug cold-reads cold 10
+    assert_equal [string repeat m 300] [r get moved]
+    r debug cold-reads normal
+    $rd close
+}
+
 test {After NORMAL, the page map comes from the kernel again and nothing waits} {
     r set after1 x
     r debug cold-reads normal
