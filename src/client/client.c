@@ -1,6 +1,7 @@
 /* client/client.c -- connection life cycle, input, output and limits.  See
  * client.h. */
 #include "client/client.h"
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
@@ -81,7 +82,8 @@ client *clientCreate(int fd, uint64_t flags) {
     c->id = server.nextClientId++;
     c->flags = flags;
     c->resp = 2;
-    c->authenticated = server.requirepass == NULL || server.requirepass[0] == '\0';
+    c->user = aclDefaultUser();
+    c->authenticated = aclDefaultUserIsOpen();
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = cachedClock.unixtime;
@@ -103,6 +105,7 @@ client *clientCreateScript(void) {
     c->flags = CLIENT_SCRIPT;
     c->resp = 2;
     c->authenticated = 1;
+    c->user = aclDefaultUser(); /* unused: redis.call checks its caller's user */
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = cachedClock.unixtime;
@@ -125,7 +128,7 @@ bstr clientTakeOutput(client *c) {
 
 /* Whether c must authenticate before running commands. */
 int clientAuthRequired(client *c) {
-    return !c->authenticated && server.requirepass && server.requirepass[0];
+    return aclAuthRequired(c);
 }
 
 static void unlinkFromList(list *l, listNode **node) {
@@ -227,7 +230,7 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
         return;
     }
     if (server.protectedMode && !(flags & CLIENT_UNIX_SOCKET) &&
-        (server.requirepass == NULL || server.requirepass[0] == '\0') &&
+        (aclDefaultUser()->flags & ACL_USER_NOPASS) &&
         !netIsLoopbackFd(fd)) {
         refuseConnection(fd, protectedModeError);
         return;
@@ -874,7 +877,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
         "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
-        "events=%s cmd=%s user=default redir=%lld resp=%d",
+        "events=%s cmd=%s user=%s redir=%lld resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(cachedClock.unixtime - c->ctime),
         (long long)(cachedClock.unixtime - c->lastinteraction), flags, c->db,
@@ -882,7 +885,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, d.queuedBytes,
         sizeof(c->buf), c->bufPeak, c->bufpos, (unsigned long)listLength(c->reply),
         clientOutputBufferMemory(c), clientTotalMemory(c), events,
-        d.lastCommand ? d.lastCommand : "NULL",
+        d.lastCommand ? d.lastCommand : "NULL", c->user ? c->user->name : "default",
         (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }
 

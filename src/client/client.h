@@ -107,6 +107,7 @@ typedef struct client {
     int resp;                  /* 2 or 3 */
     int db;                    /* selected database */
     int authenticated;
+    struct aclUser *user;      /* acl/: never NULL for a connection */
     bstr name;                 /* NULL when unnamed */
     bstr querybuf;
     size_t qbPos;              /* bytes of querybuf already parsed */

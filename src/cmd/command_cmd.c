@@ -489,6 +489,17 @@ static int extractKeys(const command *cmd, int argc, bstr *argv, int *pos, uint6
     return n;
 }
 
+int commandFindKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
+    int n = extractKeys(cmd, argc, argv, pos, flags);
+    if (n < 0 && cmd->getkeys) n = cmd->getkeys(argc, argv, pos, flags);
+    /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
+        flags[0] = setKeySpecFlags(argv, argc);
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == bitfieldCommand)
+        flags[0] = bitfieldKeySpecFlags(argv, argc);
+    return n;
+}
+
 static void getKeysSubcommand(client *c, int withFlags) {
     bstr *argv = c->argv + 2;
     int argc = c->argc - 2;
@@ -515,13 +526,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         pos = xcalloc(room, sizeof(*pos));
         flags = xcalloc(room, sizeof(*flags));
     }
-    int n = extractKeys(cmd, argc, argv, pos, flags);
-    if (n < 0 && cmd->getkeys) n = cmd->getkeys(argc, argv, pos, flags);
-    /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
-    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
-        flags[0] = setKeySpecFlags(argv, argc);
-    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == bitfieldCommand)
-        flags[0] = bitfieldKeySpecFlags(argv, argc);
+    int n = commandFindKeys(cmd, argc, argv, pos, flags);
     if (n <= 0) {
         if (cmd->flags & CMD_NO_MANDATORY_KEYS)
             replyArrayLen(c, 0);

@@ -5,6 +5,7 @@
  * arity, protected commands, authentication, subscribed-mode rules, client
  * pause, then the call itself. */
 #include "command/command.h"
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "command/blocking.h"
 #include "command/multi_state.h"
@@ -194,6 +195,7 @@ void commandTableInit(void) {
         dictAdd(commandsByName, (void *)cmd->name, cmd);
     }
     execCmd = commandLookupByName("exec", 4);
+    aclInit(); /* numbers the commands for the users' permission bits */
     clientSetRequestHandler(commandProcess);
     clientAddListener(&commandClientListener);
     outcomeInit();
@@ -248,6 +250,7 @@ int commandArgIsSecret(client *c, int i) {
     const command *cmd = c->cmd;
     if (!cmd || i == 0) return 0;
     if (!strcmp(cmd->fullname, "auth")) return 1;
+    if (!strcmp(cmd->fullname, "acl|setuser")) return i >= 2;
     if (!strcmp(cmd->fullname, "hello")) {
         for (int j = 2; j + 2 < c->argc; j++)
             if (!strcasecmp(c->argv[j], "auth")) return i == j + 1 || i == j + 2;
@@ -391,6 +394,11 @@ static void commandProcess(client *c) {
     }
     if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         rejectCommand(c, "Command not allowed inside a transaction");
+        return;
+    }
+    const char *denial = aclRequestDenial(c);
+    if (denial) {
+        rejectCommand(c, denial);
         return;
     }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowedInSubscribedMode(cmd)) {

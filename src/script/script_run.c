@@ -1,6 +1,7 @@
 /* script/script_run.c -- one run of a script: its batch, its commands, its
  * time limit and its kill.  See script_run.h. */
 #include "script/script_run.h"
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
@@ -226,6 +227,7 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     command *cmd = commandLookup(argv, argc);
     if (!cmd) return "Unknown Redis command called from script";
     const char *refusal = callRefusal(run, cmd, argc);
+    if (!refusal) refusal = aclScriptCallDenial(run->caller, cmd, argc, argv);
     if (refusal) {
         cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
         return refusal;

@@ -14,6 +14,7 @@
  * parameters.  An entry with a `.feature` accepts only its default
  * (configSetOne). */
 #include "server/config.h"
+#include "acl/acl.h"
 #include "client/client.h"
 #include "cmd/latency.h"
 #include "db/db.h"
@@ -447,6 +448,18 @@ static int applyMaxmemoryClients(char *err, size_t errlen) {
     return 0;
 }
 
+/* requirepass is the default user's password, as Redis maps it: set, the
+ * default user has that one password; empty, it is nopass. */
+static int applyRequirepass(char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    aclSetDefaultPassword(server.requirepass);
+    return 0;
+}
+
+static const configEnum aclPubsubDefaultEnum[] = {
+    {"allchannels", ACL_SEL_ALLCHANNELS}, {"resetchannels", 0}, {NULL, 0}};
+
 static int applyHz(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.configHz < 1) server.configHz = 1;
@@ -490,7 +503,12 @@ static const configDef configTable[] = {
     ENUMCFG("loglevel", logSettings.verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
     STRCFG("logfile", logSettings.file, "", CFG_IMMUTABLE),
     INTCFG("databases", server.dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
-    STRCFG("requirepass", server.requirepass, "", CFG_MODIFIABLE),
+    {.name = "requirepass", .type = CFG_STRING, .flags = CFG_MODIFIABLE,
+     .field = &server.requirepass, .defaultValue = "", .apply = applyRequirepass},
+    STRCFG("aclfile", aclFilename, "", CFG_IMMUTABLE),
+    LLCFG("acllog-max-len", aclLogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
+    ENUMCFG("acl-pubsub-default", aclPubsubDefault, aclPubsubDefaultEnum, "resetchannels",
+            CFG_MODIFIABLE),
     UINTCFG("maxclients", server.maxclients, 1, UINT_MAX, "10000", CFG_MODIFIABLE, applyMaxclients),
     INTCFG("hz", server.configHz, 0, INT_MAX, "10", CFG_MODIFIABLE, applyHz),
     MEMCFG("proto-max-bulk-len", server.protoMaxBulkLen, 1024 * 1024, LLONG_MAX, "512mb", CFG_MODIFIABLE),
@@ -958,6 +976,11 @@ static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *l
         loadInclude(argv[1], depth, linenum, line);
         return;
     }
+    if (!strcmp(argv[0], "user") && argc >= 2) {
+        bstr aclErr = NULL;
+        if (aclQueueConfigUser(argv, argc, &aclErr) < 0) loadError(linenum, line, aclErr);
+        return;
+    }
     const char *feature = configCompatFileOnly(argv[0]);
     if (feature) {
         snprintf(err, sizeof(err), "'%s' needs %s, which redis-kv does not have", argv[0],
@@ -1014,6 +1037,8 @@ int configLoad(const char *filename, const char *options) {
     bstrFree(config);
     char ignored[CONFIG_ERR_LEN];
     applyHz(ignored, sizeof(ignored));
+    applyRequirepass(ignored, sizeof(ignored));
+    aclLoadAtStartup(); /* after requirepass: `user default` lines win */
     return 0;
 }
 
