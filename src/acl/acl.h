@@ -141,6 +141,9 @@ int aclCheckCommand(aclUser *u, const struct command *cmd, int argc, bstr *argv,
 /* The dispatcher's check of c's request (c->cmd set): NULL when allowed,
  * else the -NOPERM reply (valid until the next call), the denial logged. */
 const char *aclRequestDenial(client *c);
+/* EXEC's check of each queued command (c->cmd, c->argv): the user may
+ * have been changed since it was queued.  NULL or the -NOPERM reply. */
+const char *aclExecDenial(client *c);
 /* redis.call's check for a script run by caller: NULL or the error. */
 const char *aclScriptCallDenial(client *caller, const struct command *cmd, int argc, bstr *argv);
 /* Checks name/pass; on success c is that user.  On failure an ACL LOG

@@ -158,6 +158,28 @@ const char *aclRequestDenial(client *c) {
     return msg;
 }
 
+const char *aclExecDenial(client *c) {
+    int pos;
+    int verdict = aclCheckCommand(c->user, c->cmd, c->argc, c->argv, &pos);
+    if (verdict == ACL_OK) return NULL;
+    aclLogDenial(c, verdict, ACL_LOG_CTX_MULTI,
+                 verdict == ACL_DENIED_CMD ? c->cmd->fullname : c->argv[pos], c->user->name);
+    switch (verdict) {
+    case ACL_DENIED_CMD:
+        return "-NOPERM ACLs rules changed between the moment the transaction was accumulated "
+               "and the EXEC call. This command is no longer allowed for the following reason: "
+               "no permission to execute the command or subcommand";
+    case ACL_DENIED_KEY:
+        return "-NOPERM ACLs rules changed between the moment the transaction was accumulated "
+               "and the EXEC call. This command is no longer allowed for the following reason: "
+               "no permission to touch the specified keys";
+    default:
+        return "-NOPERM ACLs rules changed between the moment the transaction was accumulated "
+               "and the EXEC call. This command is no longer allowed for the following reason: "
+               "no permission to access one of the channels used as arguments";
+    }
+}
+
 const char *aclScriptCallDenial(client *caller, const command *cmd, int argc, bstr *argv) {
     int pos;
     int verdict = aclCheckCommand(caller->user, cmd, argc, argv, &pos);
