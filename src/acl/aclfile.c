@@ -157,7 +157,8 @@ static void loadLine(const char *path, int linenum, bstr line, aclUser ***set, i
         return;
     }
     if (strcmp(argv[0], "user") || argc < 2) {
-        *errors = bstrCatPrintf(*errors, "%s:%d should start with user keyword. ", path, linenum);
+        *errors = bstrCatPrintf(*errors, "%s:%d should start with user keyword followed by "
+                                         "the username. ", path, linenum);
     } else if (strpbrk(argv[1], " \t\r\n\v\f") || strlen(argv[1]) != bstrLen(argv[1])) {
         *errors = bstrCatPrintf(*errors, "'%s:%d: username '%s' contains invalid characters. ",
                                 path, linenum, argv[1]);
@@ -213,7 +214,8 @@ bstr aclLoadFile(const char *path) {
     if (bstrLen(errors)) {
         for (int i = 0; i < n; i++) aclFreeUser(set[i]);
         xfree(set);
-        return bstrCat(errors, "WARNING: ACL errors detected, no change to configuration.");
+        return bstrCat(errors, "WARNING: ACL errors detected, no change to the previously active "
+                               "ACL rules was performed");
     }
     bstrFree(errors);
     /* The default user takes the file's rules and stays registered. */
