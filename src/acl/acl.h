@@ -179,6 +179,9 @@ void aclLoadAtStartup(void);
 bstr aclLoadFile(const char *path);
 /* ACL SAVE: NULL on success, else the error (caller frees). */
 bstr aclSaveFile(const char *path);
+/* CONFIG REWRITE: "user <name> <rules>" per user, sorted, to replace the
+ * config file's user lines; none when users live in an ACL file. */
+bstr *aclConfigUserLines(int *count);
 /* requirepass: "" makes the default user nopass, else its one password. */
 void aclSetDefaultPassword(const char *pass);
 

@@ -269,6 +269,22 @@ bstr aclSaveFile(const char *path) {
     return err;
 }
 
+bstr *aclConfigUserLines(int *count) {
+    *count = 0;
+    if (aclFilename && aclFilename[0]) return NULL;
+    unsigned long n;
+    aclUser **all = aclUsersSorted(&n);
+    bstr *lines = xcalloc(n + 1, sizeof(bstr));
+    for (unsigned long i = 0; i < n; i++) {
+        bstr d = aclDescribeUser(all[i]);
+        lines[i] = bstrCatPrintf(bstrEmpty(), "user %s %s", all[i]->name, d);
+        bstrFree(d);
+    }
+    xfree(all);
+    *count = (int)n;
+    return lines;
+}
+
 /* --------------------------------------------------------- requirepass */
 
 void aclSetDefaultPassword(const char *pass) {
