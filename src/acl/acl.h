@@ -17,9 +17,16 @@
  *   aclfile.c `user` lines of the config file, `aclfile` with ACL LOAD
  *             and ACL SAVE, `requirepass` as the default user's password.
  *
- * Every client points at its user (client.h: c->user); a user is never
- * freed while a client points at it: deleting a user closes its clients
- * and points them at a user that may do nothing. */
+ * Every client points at its user (client.h: c->user, NULL for the
+ * default user); a user is never freed while a client points at it:
+ * deleting a user closes its clients and points them at a user that may
+ * do nothing.
+ *
+ * acl/ is a layer above command/ (it reads the command table) and below
+ * cmd/ and script/.  The dispatcher runs its check through a hook
+ * (commandSetAccessCheck), and cmd/ hands it its key finder, which knows
+ * SET's and BITFIELD's variable key flags (aclSetKeyFinder); both are set
+ * by cmd/acl_cmd.c's aclCommandInit at start-up. */
 #ifndef REDIS_KV_ACL_H
 #define REDIS_KV_ACL_H
 
@@ -85,6 +92,8 @@ extern int aclPubsubDefault;       /* acl-pubsub-default: ACL_SEL_ALLCHANNELS or
 
 /* ---- user.c ---- */
 void aclInit(void);
+/* c's user (the default user for c->user == NULL). */
+aclUser *aclClientUser(client *c);
 aclUser *aclDefaultUser(void);
 /* A user that may run nothing: clients of a deleted user point at it
  * until they are closed. */
@@ -135,6 +144,14 @@ int aclCommandId(const struct command *cmd);
 struct command *aclCommandById(int id);
 
 /* ---- check.c ---- */
+/* The keys of a request and their KSPEC_* flags (cmd/command_cmd.c's
+ * commandFindKeys); pos[] and flags[] have room for argc entries per key
+ * spec.  Returns the count, or -1. */
+typedef int aclKeyFinder(const struct command *cmd, int argc, bstr *argv, int *pos,
+                         uint64_t *flags);
+void aclSetKeyFinder(aclKeyFinder *fn);
+/* Whether one selector of u allows the channel (a pattern: literally). */
+int aclUserAllowsChannel(const aclUser *u, const bstr channel, int isPattern);
 /* The verdict for u running cmd with argv; *errpos is the argument that
  * was refused (a key or a channel), 0 for the command. */
 int aclCheckCommand(aclUser *u, const struct command *cmd, int argc, bstr *argv, int *errpos);
@@ -165,8 +182,6 @@ void aclLogReply(client *c, long long count);
 #define ACL_LOG_CTX_LUA 2
 /* DRYRUN: NULL when allowed, else the reason (caller frees). */
 bstr aclDryRun(aclUser *u, const struct command *cmd, int argc, bstr *argv);
-/* Closes the clients of u whose subscriptions u no longer allows. */
-void aclKillRevokedSubscribers(aclUser *u);
 
 /* ---- aclfile.c ---- */
 /* `user` lines of the config file: checked at once, applied after the

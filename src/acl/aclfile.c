@@ -14,7 +14,6 @@
 #include "acl/acl.h"
 #include "lib/alloc.h"
 #include "lib/log.h"
-#include "server/server.h"
 
 #include <errno.h>
 #include <fcntl.h>

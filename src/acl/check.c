@@ -7,14 +7,11 @@
  * does, Redis reports the denial of the selector that got furthest. */
 #include "acl/acl.h"
 #include "client/reply.h"
-#include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/glob.h"
 #include "lib/sha256.h"
-#include "pubsub/pubsub.h"
-#include "server/server.h"
 
 #include <string.h>
 #include <strings.h>
@@ -47,17 +44,28 @@ static int selectorAllowsChannel(const aclSelector *s, const bstr ch, int isPatt
     return 0;
 }
 
+int aclUserAllowsChannel(const aclUser *u, const bstr channel, int isPattern) {
+    for (listNode *ln = listFirst(u->selectors); ln; ln = listNext(ln))
+        if (selectorAllowsChannel(listNodeValue(ln), channel, isPattern)) return 1;
+    return 0;
+}
+
+static int commandIs(const command *cmd, const char *name) {
+    return !cmd->parent && !strcmp(cmd->name, name);
+}
+
 /* The arguments of cmd that are channels it publishes or subscribes to
  * (UNSUBSCRIBE and PUBSUB are never refused for a channel). */
 static int channelArgs(const command *cmd, int argc, int *first, int *last, int *isPattern) {
     *isPattern = 0;
-    if (cmd->proc == publishCommand || cmd->proc == spublishCommand) {
+    if (!(cmd->aclCategories & ACL_CAT_PUBSUB)) return 0;
+    if (commandIs(cmd, "publish") || commandIs(cmd, "spublish")) {
         *first = *last = 1;
         return argc > 1;
     }
-    if (cmd->proc == subscribeCommand || cmd->proc == ssubscribeCommand ||
-        cmd->proc == psubscribeCommand) {
-        *isPattern = cmd->proc == psubscribeCommand;
+    if (commandIs(cmd, "subscribe") || commandIs(cmd, "ssubscribe") ||
+        commandIs(cmd, "psubscribe")) {
+        *isPattern = commandIs(cmd, "psubscribe");
         *first = 1;
         *last = argc - 1;
         return argc > 1;
@@ -83,12 +91,16 @@ typedef struct keyList {
     uint64_t *flags;
 } keyList;
 
+static aclKeyFinder *keyFinder;
+
+void aclSetKeyFinder(aclKeyFinder *fn) { keyFinder = fn; }
+
 static void findKeys(keyList *keys, const command *cmd, int argc, bstr *argv) {
     if (keys->n >= 0) return;
     size_t room = (size_t)argc * (size_t)(cmd->keySpecCount > 0 ? cmd->keySpecCount : 1) + 1;
     keys->pos = xcalloc(room, sizeof(int));
     keys->flags = xcalloc(room, sizeof(uint64_t));
-    keys->n = commandFindKeys(cmd, argc, argv, keys->pos, keys->flags);
+    keys->n = keyFinder ? keyFinder(cmd, argc, argv, keys->pos, keys->flags) : -1;
     if (keys->n < 0) keys->n = 0;
 }
 
@@ -140,17 +152,17 @@ int aclCheckCommand(aclUser *u, const command *cmd, int argc, bstr *argv, int *e
 
 const char *aclRequestDenial(client *c) {
     int pos;
-    int verdict = aclCheckCommand(c->user, c->cmd, c->argc, c->argv, &pos);
+    int verdict = aclCheckCommand(aclClientUser(c), c->cmd, c->argc, c->argv, &pos);
     if (verdict == ACL_OK) return NULL;
     static bstr msg;
     bstrFree(msg);
     int ctx = (c->flags & CLIENT_MULTI) ? ACL_LOG_CTX_MULTI : ACL_LOG_CTX_TOPLEVEL;
     if (verdict == ACL_DENIED_CMD) {
-        aclLogDenial(c, verdict, ctx, c->cmd->fullname, c->user->name);
+        aclLogDenial(c, verdict, ctx, c->cmd->fullname, aclClientUser(c)->name);
         msg = bstrCatPrintf(bstrEmpty(), "-NOPERM this user has no permissions to run the '%s' "
                                          "command", c->cmd->fullname);
     } else {
-        aclLogDenial(c, verdict, ctx, c->argv[pos], c->user->name);
+        aclLogDenial(c, verdict, ctx, c->argv[pos], aclClientUser(c)->name);
         msg = bstrCatPrintf(bstrEmpty(), "-NOPERM this user has no permissions to access one of "
                                          "the %s used as arguments",
                             verdict == ACL_DENIED_KEY ? "keys" : "channels");
@@ -160,10 +172,10 @@ const char *aclRequestDenial(client *c) {
 
 const char *aclExecDenial(client *c) {
     int pos;
-    int verdict = aclCheckCommand(c->user, c->cmd, c->argc, c->argv, &pos);
+    int verdict = aclCheckCommand(aclClientUser(c), c->cmd, c->argc, c->argv, &pos);
     if (verdict == ACL_OK) return NULL;
     aclLogDenial(c, verdict, ACL_LOG_CTX_MULTI,
-                 verdict == ACL_DENIED_CMD ? c->cmd->fullname : c->argv[pos], c->user->name);
+                 verdict == ACL_DENIED_CMD ? c->cmd->fullname : c->argv[pos], aclClientUser(c)->name);
     switch (verdict) {
     case ACL_DENIED_CMD:
         return "-NOPERM ACLs rules changed between the moment the transaction was accumulated "
@@ -182,10 +194,10 @@ const char *aclExecDenial(client *c) {
 
 const char *aclScriptCallDenial(client *caller, const command *cmd, int argc, bstr *argv) {
     int pos;
-    int verdict = aclCheckCommand(caller->user, cmd, argc, argv, &pos);
+    int verdict = aclCheckCommand(aclClientUser(caller), cmd, argc, argv, &pos);
     if (verdict == ACL_OK) return NULL;
     aclLogDenial(caller, verdict, ACL_LOG_CTX_LUA,
-                 verdict == ACL_DENIED_CMD ? cmd->fullname : argv[pos], caller->user->name);
+                 verdict == ACL_DENIED_CMD ? cmd->fullname : argv[pos], aclClientUser(caller)->name);
     switch (verdict) {
     case ACL_DENIED_CMD: return "The user executing the script can't run this command or subcommand";
     case ACL_DENIED_KEY:
@@ -342,37 +354,5 @@ void aclLogReply(client *c, long long count) {
         replyDouble(c, (double)(cachedClock.mstime - e->ctimeMs) / 1000.0);
         replyBulkCString(c, "client-info");
         replyBulkBstr(c, e->clientInfo);
-    }
-}
-
-/* --------------------------------------------- revoked subscriptions */
-
-typedef struct revokeCheck {
-    aclUser *u;
-    int isPattern;
-    int revoked;
-} revokeCheck;
-
-static void checkSubscription(const bstr name, void *privdata) {
-    revokeCheck *rc = privdata;
-    for (listNode *ln = listFirst(rc->u->selectors); ln; ln = listNext(ln))
-        if (selectorAllowsChannel(listNodeValue(ln), name, rc->isPattern)) return;
-    rc->revoked = 1;
-}
-
-/* Redis closes a subscriber whose user lost one of its channels: it
- * could otherwise keep receiving what it may no longer subscribe to. */
-void aclKillRevokedSubscribers(aclUser *u) {
-    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
-        client *c = listNodeValue(ln);
-        if (c->user != u || !pubsubClientTotal(c)) continue;
-        revokeCheck rc = {.u = u};
-        pubsubForEachClientName(c, PUBSUB_CHANNEL, checkSubscription, &rc);
-        pubsubForEachClientName(c, PUBSUB_SHARD, checkSubscription, &rc);
-        rc.isPattern = 1;
-        pubsubForEachClientName(c, PUBSUB_PATTERN, checkSubscription, &rc);
-        if (!rc.revoked) continue;
-        if (c->flags & CLIENT_EXECUTING) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
-        else clientFreeAsync(c);
     }
 }

@@ -460,7 +460,16 @@ static void setFlag(aclUser *u, int on, int off) {
     u->flags &= ~off;
 }
 
+static int setUserRule(aclUser *u, const char *op, size_t len);
+static void syncDefaultUser(void);
+
 int aclSetUserRule(aclUser *u, const char *op, size_t len) {
+    int rc = setUserRule(u, op, len);
+    if (u == defaultUser) syncDefaultUser();
+    return rc;
+}
+
+static int setUserRule(aclUser *u, const char *op, size_t len) {
     if (wordIs(op, len, "on")) {
         setFlag(u, ACL_USER_ON, ACL_USER_OFF);
     } else if (wordIs(op, len, "off")) {
@@ -550,6 +559,13 @@ aclUser *aclCopyUser(const aclUser *src) {
     return u;
 }
 
+/* The client layer's copy of what the default user lets through
+ * (client.h), after every change of the default user. */
+static void syncDefaultUser(void) {
+    clientDefaultUserNopass = (defaultUser->flags & ACL_USER_NOPASS) != 0;
+    clientDefaultUserOpen = clientDefaultUserNopass && !(defaultUser->flags & ACL_USER_OFF);
+}
+
 void aclAssignUser(aclUser *dst, const aclUser *src) {
     if (dst == src) return;
     clearPasswords(dst);
@@ -561,6 +577,7 @@ void aclAssignUser(aclUser *dst, const aclUser *src) {
         listAddNodeTail(dst->passwords, bstrDup(listNodeValue(ln)));
     for (listNode *ln = listFirst(src->selectors); ln; ln = listNext(ln))
         listAddNodeTail(dst->selectors, selectorCopy(listNodeValue(ln)));
+    if (dst == defaultUser) syncDefaultUser();
 }
 
 static uint64_t userNameHash(const void *key) { return dictGenHashFunction(key, bstrLen((bstr)key)); }
@@ -588,6 +605,8 @@ aclUser *aclCreateUser(const char *name, size_t len) {
 
 aclUser *aclDefaultUser(void) { return defaultUser; }
 
+aclUser *aclClientUser(client *c) { return c->user ? c->user : defaultUser; }
+
 aclUser *aclNobodyUser(void) { return nobodyUser; }
 
 /* Closes every client of u and points them at the nobody user, so that
@@ -595,7 +614,7 @@ aclUser *aclNobodyUser(void) { return nobodyUser; }
 static void killClientsOf(aclUser *u) {
     for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
         client *c = listNodeValue(ln);
-        if (c->user != u) continue;
+        if (aclClientUser(c) != u) continue;
         c->user = nobodyUser;
         c->authenticated = 0;
         if (c->flags & CLIENT_EXECUTING) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
@@ -638,6 +657,12 @@ void aclReplaceUsers(aclUser **newUsers, unsigned long count, aclUser *newDefaul
     for (unsigned long i = 0; i < count; i++) dictAdd(users, newUsers[i]->name, newUsers[i]);
 }
 
+static void describeClient(client *c, clientDescription *d) {
+    if (c->user) d->user = c->user->name;
+}
+
+static const clientListener aclClientListener = {.describeClient = describeClient};
+
 void aclInit(void) {
     numberCommands();
     users = dictCreate(&usersDictType);
@@ -646,6 +671,8 @@ void aclInit(void) {
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
         aclSetUserRule(defaultUser, rules[i], strlen(rules[i]));
     nobodyUser = aclNewUser("nobody", 6); /* never registered, nothing allowed */
+    syncDefaultUser();
+    clientAddListener(&aclClientListener);
 }
 
 bstr *aclMergeSelectorArgs(bstr *argv, int argc, int *outc, int *bad) {
@@ -708,7 +735,6 @@ int aclSetUserRules(const char *name, size_t len, bstr *rules, int nrules, bstr 
     if (rc == 0) {
         if (!u) u = aclCreateUser(name, len);
         aclAssignUser(u, temp);
-        aclKillRevokedSubscribers(u);
     }
     aclFreeUser(temp);
     bstrFreeSplitRes(args, merged);

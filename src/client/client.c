@@ -1,7 +1,6 @@
 /* client/client.c -- connection life cycle, input, output and limits.  See
  * client.h. */
 #include "client/client.h"
-#include "acl/acl.h"
 #include "client/reply.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
@@ -82,8 +81,7 @@ client *clientCreate(int fd, uint64_t flags) {
     c->id = server.nextClientId++;
     c->flags = flags;
     c->resp = 2;
-    c->user = aclDefaultUser();
-    c->authenticated = aclDefaultUserIsOpen();
+    c->authenticated = clientDefaultUserOpen;
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = cachedClock.unixtime;
@@ -105,7 +103,6 @@ client *clientCreateScript(void) {
     c->flags = CLIENT_SCRIPT;
     c->resp = 2;
     c->authenticated = 1;
-    c->user = aclDefaultUser(); /* unused: redis.call checks its caller's user */
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = cachedClock.unixtime;
@@ -126,9 +123,12 @@ bstr clientTakeOutput(client *c) {
     return out;
 }
 
+int clientDefaultUserOpen = 1;
+int clientDefaultUserNopass = 1;
+
 /* Whether c must authenticate before running commands. */
 int clientAuthRequired(client *c) {
-    return aclAuthRequired(c);
+    return !c->authenticated && !clientDefaultUserOpen;
 }
 
 static void unlinkFromList(list *l, listNode **node) {
@@ -230,7 +230,7 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
         return;
     }
     if (server.protectedMode && !(flags & CLIENT_UNIX_SOCKET) &&
-        (aclDefaultUser()->flags & ACL_USER_NOPASS) &&
+        clientDefaultUserNopass &&
         !netIsLoopbackFd(fd)) {
         refuseConnection(fd, protectedModeError);
         return;
@@ -885,7 +885,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, d.queuedBytes,
         sizeof(c->buf), c->bufPeak, c->bufpos, (unsigned long)listLength(c->reply),
         clientOutputBufferMemory(c), clientTotalMemory(c), events,
-        d.lastCommand ? d.lastCommand : "NULL", c->user ? c->user->name : "default",
+        d.lastCommand ? d.lastCommand : "NULL", d.user ? d.user : "default",
         (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }
 

@@ -1,11 +1,13 @@
 /* cmd/acl_cmd.c -- the ACL command and its subcommands (acl/ does the
  * work; replies are Redis 7.0.15's, RESP2 and RESP3). */
+#include "cmd/acl_cmd.h"
 #include "acl/acl.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "lib/alloc.h"
 #include "lib/numfmt.h"
+#include "pubsub/pubsub.h"
 #include "server/server.h"
 
 #include <string.h>
@@ -17,6 +19,40 @@ static const char *const noAclFile =
     "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
     "configuration file set) in order to store users in the Redis configuration.";
 
+void aclCommandInit(void) {
+    aclInit();
+    aclSetKeyFinder(commandFindKeys);
+    commandSetAccessCheck(aclRequestDenial);
+}
+
+typedef struct revokeCheck {
+    aclUser *u;
+    int isPattern;
+    int revoked;
+} revokeCheck;
+
+static void checkSubscription(const bstr name, void *privdata) {
+    revokeCheck *rc = privdata;
+    if (!aclUserAllowsChannel(rc->u, name, rc->isPattern)) rc->revoked = 1;
+}
+
+/* Redis closes a subscriber whose user lost one of its channels: it
+ * could otherwise keep receiving what it may no longer subscribe to. */
+static void killRevokedSubscribers(aclUser *u) {
+    for (listNode *ln = listFirst(server.clients); ln; ln = listNext(ln)) {
+        client *c = listNodeValue(ln);
+        if (aclClientUser(c) != u || !pubsubClientTotal(c)) continue;
+        revokeCheck rc = {.u = u};
+        pubsubForEachClientName(c, PUBSUB_CHANNEL, checkSubscription, &rc);
+        pubsubForEachClientName(c, PUBSUB_SHARD, checkSubscription, &rc);
+        rc.isPattern = 1;
+        pubsubForEachClientName(c, PUBSUB_PATTERN, checkSubscription, &rc);
+        if (!rc.revoked) continue;
+        if (c->flags & CLIENT_EXECUTING) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+        else clientFreeAsync(c);
+    }
+}
+
 /* ACL SETUSER username [rule ...] */
 void aclSetuserCommand(client *c) {
     bstr err = NULL;
@@ -25,6 +61,7 @@ void aclSetuserCommand(client *c) {
         bstrFree(err);
         return;
     }
+    killRevokedSubscribers(aclLookupUser(c->argv[2], bstrLen(c->argv[2])));
     replyOk(c);
 }
 
@@ -114,7 +151,7 @@ void aclListCommand(client *c) {
     xfree(all);
 }
 
-void aclWhoamiCommand(client *c) { replyBulkBstr(c, c->user->name); }
+void aclWhoamiCommand(client *c) { replyBulkBstr(c, aclClientUser(c)->name); }
 
 /* ACL CAT [category]: the categories, or the commands of one
  * (subcommands by their full name). */

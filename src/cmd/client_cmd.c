@@ -159,7 +159,7 @@ static int killFilterMatches(const killFilter *f, client *c, client *self) {
     if (f->addr && strcmp(clientPeerId(c), f->addr) != 0) return 0;
     if (f->laddr && strcmp(clientSockName(c), f->laddr) != 0) return 0;
     if (f->skipme && c == self) return 0;
-    if (f->user && c->user != f->user) return 0;
+    if (f->user && aclClientUser(c) != f->user) return 0;
     return 1;
 }
 

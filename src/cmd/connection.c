@@ -67,7 +67,7 @@ void resetCommand(client *c) {
     c->resp = 2;
     bstrFree(c->name);
     c->name = NULL;
-    c->user = aclDefaultUser();
+    c->user = NULL; /* the default user */
     c->authenticated = aclDefaultUserIsOpen();
     replyStatus(c, "RESET");
 }

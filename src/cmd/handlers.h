@@ -185,7 +185,7 @@ void commandHelpCommand(client *c);
 struct command;
 int commandFindKeys(const struct command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags);
 
-/* cmd/acl_cmd.c: ACL and its subcommands */
+/* cmd/acl_cmd.c: ACL and its subcommands (start-up: cmd/acl_cmd.h) */
 void aclCatCommand(client *c);
 void aclDeluserCommand(client *c);
 void aclDryrunCommand(client *c);

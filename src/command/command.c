@@ -5,7 +5,6 @@
  * arity, protected commands, authentication, subscribed-mode rules, client
  * pause, then the call itself. */
 #include "command/command.h"
-#include "acl/acl.h"
 #include "client/reply.h"
 #include "command/blocking.h"
 #include "command/multi_state.h"
@@ -195,7 +194,6 @@ void commandTableInit(void) {
         dictAdd(commandsByName, (void *)cmd->name, cmd);
     }
     execCmd = commandLookupByName("exec", 4);
-    aclInit(); /* numbers the commands for the users' permission bits */
     clientSetRequestHandler(commandProcess);
     clientAddListener(&commandClientListener);
     outcomeInit();
@@ -360,6 +358,10 @@ static int pauseHolds(client *c, const command *cmd) {
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
 
+static commandAccessCheck *accessCheck;
+
+void commandSetAccessCheck(commandAccessCheck *fn) { accessCheck = fn; }
+
 /* The client layer's request handler: checks and runs the request in
  * c->argv.  The result is in c's replies; if c is held by CLIENT PAUSE,
  * CLIENT_PENDING_COMMAND is set and the request must be kept for a later
@@ -396,7 +398,7 @@ static void commandProcess(client *c) {
         rejectCommand(c, "Command not allowed inside a transaction");
         return;
     }
-    const char *denial = aclRequestDenial(c);
+    const char *denial = accessCheck ? accessCheck(c) : NULL;
     if (denial) {
         rejectCommand(c, denial);
         return;
