@@ -126,17 +126,9 @@ static bstr readFile(const char *path, bstr *err) {
                              strerror(errno));
         return NULL;
     }
-    bstr content = bstrEmpty();
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) content = bstrCatLen(content, buf, n);
-    int failed = ferror(fp);
+    bstr content = bstrReadAll(fp);
     fclose(fp);
-    if (failed) {
-        *err = bstrCatPrintf(bstrEmpty(), "Error loading ACLs, reading file '%s'", path);
-        bstrFree(content);
-        return NULL;
-    }
+    if (!content) *err = bstrCatPrintf(bstrEmpty(), "Error loading ACLs, reading file '%s'", path);
     return content;
 }
 
@@ -202,12 +194,8 @@ bstr aclLoadFile(const char *path) {
     aclUser **set = NULL;
     int n = 0;
     for (int i = 0; i < nlines; i++) {
-        bstr line = lines[i];
-        size_t start = strspn(line, " \t\r\n");
-        bstrRange(line, (ssize_t)start, -1);
-        while (bstrLen(line) && strchr(" \t\r\n", line[bstrLen(line) - 1]))
-            bstrRange(line, 0, (ssize_t)bstrLen(line) - 2);
-        if (bstrLen(line)) loadLine(path, i + 1, line, &set, &n, &errors);
+        bstrTrim(lines[i], " \t\r\n");
+        if (bstrLen(lines[i])) loadLine(path, i + 1, lines[i], &set, &n, &errors);
     }
     bstrFreeSplitRes(lines, nlines);
     if (bstrLen(errors)) {

@@ -259,12 +259,13 @@ void aclLogCommand(client *c) {
     aclLogReply(c, count);
 }
 
-void aclLoadCommand(client *c) {
+/* ACL LOAD and ACL SAVE: OK, or the error of fn on the ACL file. */
+static void aclFileCommand(client *c, bstr (*fn)(const char *path)) {
     if (!aclFilename || !aclFilename[0]) {
         replyError(c, noAclFile);
         return;
     }
-    bstr err = aclLoadFile(aclFilename);
+    bstr err = fn(aclFilename);
     if (err) {
         replyError(c, err);
         bstrFree(err);
@@ -273,19 +274,9 @@ void aclLoadCommand(client *c) {
     replyOk(c);
 }
 
-void aclSaveCommand(client *c) {
-    if (!aclFilename || !aclFilename[0]) {
-        replyError(c, noAclFile);
-        return;
-    }
-    bstr err = aclSaveFile(aclFilename);
-    if (err) {
-        replyError(c, err);
-        bstrFree(err);
-        return;
-    }
-    replyOk(c);
-}
+void aclLoadCommand(client *c) { aclFileCommand(c, aclLoadFile); }
+
+void aclSaveCommand(client *c) { aclFileCommand(c, aclSaveFile); }
 
 void aclHelpCommand(client *c) {
     static const char *lines[] = {

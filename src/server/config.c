@@ -942,15 +942,10 @@ static bstr readWholeFile(const char *filename, char *err, size_t errlen) {
                  strerror(errno));
         return NULL;
     }
-    bstr content = bstrEmpty();
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) content = bstrCatLen(content, buf, n);
-    int failed = ferror(fp);
+    bstr content = bstrReadAll(fp);
     if (fp != stdin) fclose(fp);
-    if (failed) {
+    if (!content) {
         snprintf(err, errlen, "Fatal error reading config file '%s'", filename);
-        bstrFree(content);
         return NULL;
     }
     return content;
@@ -1000,10 +995,7 @@ static void loadFromString(const char *config, int depth) {
     bstr *lines = bstrSplitLen(config, strlen(config), "\n", 1, &nlines);
     for (int i = 0; i < nlines; i++) {
         bstr line = lines[i];
-        size_t start = strspn(line, " \t\r");
-        bstrRange(line, (ssize_t)start, -1);
-        while (bstrLen(line) && strchr(" \t\r", line[bstrLen(line) - 1]))
-            bstrRange(line, 0, (ssize_t)bstrLen(line) - 2);
+        bstrTrim(line, " \t\r");
         if (bstrLen(line) == 0 || line[0] == '#') continue;
         int argc;
         bstr *argv = bstrSplitArgs(line, &argc);
