@@ -527,6 +527,17 @@ start_server {tags {acl}} {
         $c close
     }
 
+    test {redis.acl_check_cmd answers for the script's caller} {
+        set c [acl_client_as antirez foo]
+        assert_equal 1 [$c eval {return redis.acl_check_cmd('get','obj:1')} 0]
+        assert_equal {} [$c eval {return redis.acl_check_cmd('get','other')} 0]
+        assert_equal {} [$c eval {return redis.acl_check_cmd('incr','obj:1')} 0]
+        assert_equal 1 [r eval {return redis.acl_check_cmd('incr','other')} 0]
+        assert_error "*Invalid command passed to redis.acl_check_cmd()*" \
+            {$c eval {return redis.acl_check_cmd('nosuch')} 0}
+        $c close
+    }
+
     test {ACL LOG records failed AUTH attempts, with the name tried} {
         r acl log reset
         set c [redis_client]
