@@ -85,10 +85,15 @@ static int selectorAllowsCommand(const aclSelector *s, const command *cmd, int a
     return 0;
 }
 
+/* The keys of the request, found once for all selectors.  Most requests
+ * fit the inline room: no allocation on the hot path. */
+#define KEYLIST_INLINE 16
 typedef struct keyList {
     int n;                     /* -1 until found */
     int *pos;
     uint64_t *flags;
+    int posBuf[KEYLIST_INLINE];
+    uint64_t flagBuf[KEYLIST_INLINE];
 } keyList;
 
 static aclKeyFinder *keyFinder;
@@ -98,8 +103,13 @@ void aclSetKeyFinder(aclKeyFinder *fn) { keyFinder = fn; }
 static void findKeys(keyList *keys, const command *cmd, int argc, bstr *argv) {
     if (keys->n >= 0) return;
     size_t room = (size_t)argc * (size_t)(cmd->keySpecCount > 0 ? cmd->keySpecCount : 1) + 1;
-    keys->pos = xcalloc(room, sizeof(int));
-    keys->flags = xcalloc(room, sizeof(uint64_t));
+    if (room <= KEYLIST_INLINE) {
+        keys->pos = keys->posBuf;
+        keys->flags = keys->flagBuf;
+    } else {
+        keys->pos = xcalloc(room, sizeof(int));
+        keys->flags = xcalloc(room, sizeof(uint64_t));
+    }
     keys->n = keyFinder ? keyFinder(cmd, argc, argv, keys->pos, keys->flags) : -1;
     if (keys->n < 0) keys->n = 0;
 }
@@ -130,7 +140,10 @@ static int selectorCheck(const aclSelector *s, const command *cmd, int argc, bst
 
 int aclCheckCommand(aclUser *u, const command *cmd, int argc, bstr *argv, int *errpos) {
     int verdict = ACL_DENIED_CMD, lastPos = 0;
-    keyList keys = {.n = -1};
+    keyList keys;
+    keys.n = -1;
+    keys.pos = keys.posBuf;
+    keys.flags = keys.flagBuf;
     *errpos = 0;
     for (listNode *ln = listFirst(u->selectors); ln; ln = listNext(ln)) {
         int pos = 0;
@@ -144,8 +157,10 @@ int aclCheckCommand(aclUser *u, const command *cmd, int argc, bstr *argv, int *e
             lastPos = pos;
         }
     }
-    xfree(keys.pos);
-    xfree(keys.flags);
+    if (keys.pos != keys.posBuf) {
+        xfree(keys.pos);
+        xfree(keys.flags);
+    }
     if (verdict != ACL_OK) *errpos = lastPos;
     return verdict;
 }
