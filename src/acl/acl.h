@@ -155,6 +155,10 @@ int aclUserAllowsChannel(const aclUser *u, const bstr channel, int isPattern);
 /* The verdict for u running cmd with argv; *errpos is the argument that
  * was refused (a key or a channel), 0 for the command. */
 int aclCheckCommand(aclUser *u, const struct command *cmd, int argc, bstr *argv, int *errpos);
+/* Whether a selector of c's user that allows c's request may also touch
+ * every key with the given ACL_KEY_* permissions (allkeys, or a "*"
+ * pattern): SORT's BY and GET read keys no key spec names. */
+int aclClientHasFullKeyAccess(client *c, int need);
 /* The dispatcher's check of c's request (c->cmd set): NULL when allowed,
  * else the -NOPERM reply (valid until the next call), the denial logged. */
 const char *aclRequestDenial(client *c);

@@ -18,11 +18,19 @@
 
 /* --------------------------------------------------------- the check */
 
-static int selectorAllowsKey(const aclSelector *s, const bstr key, uint64_t kspecFlags) {
-    if (s->flags & ACL_SEL_ALLKEYS) return 1;
+/* What a key spec asks of a key pattern: read for "access", write for
+ * "insert", "delete" and "update" (RO/RW/OW say nothing here, as in
+ * Redis). */
+static int keyPermsNeeded(uint64_t kspecFlags) {
     int need = 0;
     if (kspecFlags & KSPEC_ACCESS) need |= ACL_KEY_READ;
     if (kspecFlags & (KSPEC_INSERT | KSPEC_DELETE | KSPEC_UPDATE)) need |= ACL_KEY_WRITE;
+    return need;
+}
+
+static int selectorAllowsKey(const aclSelector *s, const bstr key, uint64_t kspecFlags) {
+    if (s->flags & ACL_SEL_ALLKEYS) return 1;
+    int need = keyPermsNeeded(kspecFlags);
     for (listNode *ln = listFirst(s->patterns); ln; ln = listNext(ln)) {
         const aclKeyPattern *kp = listNodeValue(ln);
         if ((kp->flags & need) != need) continue;
@@ -163,6 +171,35 @@ int aclCheckCommand(aclUser *u, const command *cmd, int argc, bstr *argv, int *e
     }
     if (verdict != ACL_OK) *errpos = lastPos;
     return verdict;
+}
+
+static int selectorHasAllKeys(const aclSelector *s, int need) {
+    if (s->flags & ACL_SEL_ALLKEYS) return 1;
+    for (listNode *ln = listFirst(s->patterns); ln; ln = listNext(ln)) {
+        const aclKeyPattern *kp = listNodeValue(ln);
+        if ((kp->flags & need) == need && !strcmp(kp->pattern, "*")) return 1;
+    }
+    return 0;
+}
+
+int aclClientHasFullKeyAccess(client *c, int need) {
+    aclUser *u = aclClientUser(c);
+    keyList keys;
+    keys.n = -1;
+    keys.pos = keys.posBuf;
+    keys.flags = keys.flagBuf;
+    int full = 0;
+    for (listNode *ln = listFirst(u->selectors); ln && !full; ln = listNext(ln)) {
+        int pos;
+        const aclSelector *s = listNodeValue(ln);
+        full = selectorCheck(s, c->cmd, c->argc, c->argv, &keys, &pos) == ACL_OK &&
+               selectorHasAllKeys(s, need);
+    }
+    if (keys.pos != keys.posBuf) {
+        xfree(keys.pos);
+        xfree(keys.flags);
+    }
+    return full;
 }
 
 const char *aclRequestDenial(client *c) {

@@ -237,8 +237,10 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     sc->argc = argc;
     sc->argv = argv;
     sc->cmd = cmd;
+    sc->user = run->caller->user; /* what the command asks of its user (SORT) */
     sc->flags |= CLIENT_EXECUTING;
     commandCallAs(sc, run->caller);
+    sc->user = NULL; /* the caller's user may be deleted before the next call */
     sc->flags &= ~CLIENT_EXECUTING;
     sc->argc = 0;
     sc->argv = NULL;

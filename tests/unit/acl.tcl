@@ -337,6 +337,44 @@ start_server {tags {acl}} {
             {r acl setuser sl (on)}
     }
 
+    test {Selectors may be written with spaces inside and around the parentheses} {
+        r acl setuser flex "(~key1 +get )" "( ~key2 +get )" (~key3 +get ) ( ~key4 +get )
+        set sels [dict get [r acl getuser flex] selectors]
+        assert_equal 4 [llength $sels]
+        foreach i {0 1 2 3} {
+            assert_equal "~key[expr {$i + 1}]" [dict get [lindex $sels $i] keys]
+        }
+        assert_error "*Syntax error*" {r acl setuser flex " () "}
+        assert_error "*Syntax error*" {r acl setuser flex )}
+        assert_error "*Unmatched parenthesis*" {r acl setuser flex (}
+    }
+
+    test {The denial logged is that of the selector that got furthest} {
+        r acl setuser far on nopass +mget ~key (+mget ~key ~otherkey)
+        set c [acl_client_as far x]
+        r acl log reset
+        assert_noperm_cmd get {$c get key}
+        assert_equal {command get} [list [dict get [lindex [r acl log] 0] reason] [dict get [lindex [r acl log] 0] object]]
+        assert_noperm_key {$c mget otherkey someotherkey}
+        assert_equal {key someotherkey} [list [dict get [lindex [r acl log] 0] reason] [dict get [lindex [r acl log] 0] object]]
+        $c close
+    }
+
+    test {%R~ plus %W~ on one pattern is ~} {
+        r acl setuser rwsame %R~foo %W~foo %RW~bar
+        assert_equal {~foo ~bar} [dict get [r acl getuser rwsame] keys]
+    }
+
+    test {SET and BITFIELD ask for read access only when they read} {
+        r acl setuser wonly on nopass +set +bitfield %W~w*
+        assert_equal OK [r acl dryrun wonly set w1 v]
+        assert_equal "This user has no permissions to access the 'w1' key" [r acl dryrun wonly set w1 v get]
+        assert_equal "This user has no permissions to access the 'w1' key" [r acl dryrun wonly bitfield w1 get u8 0]
+        r acl setuser ronly on nopass +set +bitfield +get %R~r*
+        assert_equal "This user has no permissions to access the 'r1' key" [r acl dryrun ronly set r1 v]
+        assert_equal OK [r acl dryrun ronly get r1]
+    }
+
     test {reset leaves a user as new, with sanitize-payload} {
         r acl setuser rs on >p ~* &* +@all (~x +get)
         r acl setuser rs reset
@@ -745,6 +783,16 @@ start_server {tags {acl}} {
         assert_equal 0 [r exists a]
     }
 
+    test {ACL DRYRUN: shard channels, and unsubscribing is never refused} {
+        r acl setuser shard +@all resetchannels &channel
+        assert_equal OK [r acl dryrun shard spublish channel m]
+        assert_equal OK [r acl dryrun shard ssubscribe channel]
+        assert_equal OK [r acl dryrun shard sunsubscribe otherchannel]
+        assert_equal OK [r acl dryrun shard unsubscribe otherchannel]
+        assert_equal "This user has no permissions to access the 'otherchannel' channel" \
+            [r acl dryrun shard ssubscribe otherchannel]
+    }
+
     test {ACL HELP} {
         set help [r acl help]
         assert_match "ACL <subcommand>*" [lindex $help 0]
@@ -795,6 +843,28 @@ start_server {tags {acl}} {
         }
         assert_equal s1 [r get secret:1]
         assert_equal {a b} [r lrange secret:l 0 -1]
+    }
+
+    test {Hostile: SORT BY and GET patterns need read access to every key} {
+        r rpush pub:list 1
+        r set secret:w1 9
+        r acl setuser mallory +sort_ro
+        assert_error_equal "ERR BY option of SORT denied due to insufficient ACL permissions." \
+            {$m sort_ro pub:list by secret:w*}
+        assert_error_equal "ERR GET option of SORT denied due to insufficient ACL permissions." \
+            {$m sort_ro pub:list get secret:w*}
+        assert_error_equal "ERR GET option of SORT denied due to insufficient ACL permissions." \
+            {$m sort_ro pub:list get #}
+        # a BY without '*' reads no key
+        assert_equal {1} [$m sort_ro pub:list by nosort]
+        # nor inside a script
+        r acl setuser mallory +sort
+        assert_error "*GET option of SORT denied*" \
+            {$m eval {return redis.call('sort', 'pub:list', 'get', 'secret:w*')} 0}
+        # a selector with read access to every key may
+        r acl setuser mallory (+sort %R~*)
+        assert_equal {9} [$m sort pub:list get secret:w*]
+        r acl setuser mallory clearselectors -sort -sort_ro
     }
 
     test {Hostile: scripts and transactions do not widen the user's rights} {
