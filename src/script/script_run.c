@@ -213,11 +213,14 @@ void scriptRunCall(scriptRun *run, int errIdx, int nargs) {
 
 /* -------------------------------------------------------- redis.call */
 
-/* Whether the run may run cmd; the refusal's message otherwise. */
-static const char *callRefusal(scriptRun *run, const command *cmd, int argc) {
+/* Whether the run may run cmd; the refusal's message otherwise.  In
+ * Redis's order: arity, noscript, the caller's ACL user, read-only. */
+static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bstr *argv) {
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
         return "Wrong number of args calling Redis command from script";
     if (cmd->flags & CMD_NOSCRIPT) return "This Redis command is not allowed from script";
+    const char *denial = aclScriptCallDenial(run->caller, cmd, argc, argv);
+    if (denial) return denial;
     if (run->readOnly && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))
         return "Write commands are not allowed from read-only scripts.";
     return NULL;
@@ -226,8 +229,7 @@ static const char *callRefusal(scriptRun *run, const command *cmd, int argc) {
 const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     command *cmd = commandLookup(argv, argc);
     if (!cmd) return "Unknown Redis command called from script";
-    const char *refusal = callRefusal(run, cmd, argc);
-    if (!refusal) refusal = aclScriptCallDenial(run->caller, cmd, argc, argv);
+    const char *refusal = callRefusal(run, cmd, argc, argv);
     if (refusal) {
         cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
         return refusal;

@@ -565,6 +565,17 @@ start_server {tags {acl}} {
         $c close
     }
 
+    test {In a read-only script the ACL refusal comes before the read-only one} {
+        r acl setuser antirez +eval_ro
+        set c [acl_client_as antirez foo]
+        assert_error "*The user executing the script can't run this command or subcommand*" \
+            {$c eval_ro {return redis.call('del','obj:1')} 0}
+        assert_error "*Write commands are not allowed from read-only scripts*" \
+            {$c eval_ro {return redis.call('set','obj:1','x')} 0}
+        r acl setuser antirez -eval_ro
+        $c close
+    }
+
     test {redis.acl_check_cmd answers for the script's caller} {
         set c [acl_client_as antirez foo]
         assert_equal 1 [$c eval {return redis.acl_check_cmd('get','obj:1')} 0]
