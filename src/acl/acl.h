@@ -202,6 +202,6 @@ bstr aclSaveFile(const char *path);
  * config file's user lines; none when users live in an ACL file. */
 bstr *aclConfigUserLines(int *count);
 /* requirepass: "" makes the default user nopass, else its one password. */
-void aclSetDefaultPassword(const char *pass);
+void aclSetDefaultPassword(const char *pass, size_t len);
 
 #endif

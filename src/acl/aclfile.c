@@ -274,11 +274,11 @@ bstr *aclConfigUserLines(int *count) {
 
 /* --------------------------------------------------------- requirepass */
 
-void aclSetDefaultPassword(const char *pass) {
+void aclSetDefaultPassword(const char *pass, size_t len) {
     aclUser *d = aclDefaultUser();
     aclSetUserRule(d, "resetpass", 9);
-    if (pass && pass[0]) {
-        bstr op = bstrCatPrintf(bstrEmpty(), ">%s", pass);
+    if (len) {
+        bstr op = bstrCatLen(bstrNew(">"), pass, len);
         aclSetUserRule(d, op, bstrLen(op));
         bstrFree(op);
     } else {

@@ -453,7 +453,7 @@ static int applyMaxmemoryClients(char *err, size_t errlen) {
 static int applyRequirepass(char *err, size_t errlen) {
     (void)err;
     (void)errlen;
-    aclSetDefaultPassword(server.requirepass);
+    aclSetDefaultPassword(server.requirepass, server.requirepass ? strlen(server.requirepass) : 0);
     return 0;
 }
 
