@@ -40,7 +40,7 @@ LIB_SRC    := $(wildcard src/lib/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
 CORE_SRC   := $(wildcard src/reactor/*.c src/net/*.c src/resp/*.c src/client/*.c \
                 src/command/*.c src/cmd/*.c src/db/*.c src/pubsub/*.c src/server/*.c \
-                src/script/*.c)
+                src/script/*.c src/acl/*.c)
 LIB_OBJ    := $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 STORE_OBJ  := $(STORE_SRC:src/%.c=$(OBJDIR)/%.o)
 RESP_OBJ   := $(patsubst src/%.c,$(OBJDIR)/%.o,$(wildcard src/resp/*.c))

@@ -21,6 +21,7 @@ set layerOrder {
     server
     cmd
     {pubsub script}
+    acl
     command
     client
     db
@@ -32,7 +33,7 @@ set layerOrder {
 # Exceptions: {files header reason}.  `files` are glob patterns relative to
 # src/ (or the --extra name); `header` is the include as written.
 set allowed {
-    {{client/* command/* pubsub/* script/* cmd/*} server/server.h
+    {{client/* command/* acl/* pubsub/* script/* cmd/*} server/server.h
         "the config values and counters every layer above the keyspace reads
          (Redis's `server`), and the process-wide actions a few commands take
          (SHUTDOWN, CONFIG RESETSTAT); db/ and below get what they need at

@@ -81,7 +81,7 @@ client *clientCreate(int fd, uint64_t flags) {
     c->id = server.nextClientId++;
     c->flags = flags;
     c->resp = 2;
-    c->authenticated = server.requirepass == NULL || server.requirepass[0] == '\0';
+    c->authenticated = clientDefaultUserOpen;
     c->querybuf = bstrEmpty();
     respParserInit(&c->parser);
     c->ctime = c->lastinteraction = cachedClock.unixtime;
@@ -123,9 +123,12 @@ bstr clientTakeOutput(client *c) {
     return out;
 }
 
+int clientDefaultUserOpen = 1;
+int clientDefaultUserNopass = 1;
+
 /* Whether c must authenticate before running commands. */
 int clientAuthRequired(client *c) {
-    return !c->authenticated && server.requirepass && server.requirepass[0];
+    return !c->authenticated && !clientDefaultUserOpen;
 }
 
 static void unlinkFromList(list *l, listNode **node) {
@@ -227,7 +230,7 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
         return;
     }
     if (server.protectedMode && !(flags & CLIENT_UNIX_SOCKET) &&
-        (server.requirepass == NULL || server.requirepass[0] == '\0') &&
+        clientDefaultUserNopass &&
         !netIsLoopbackFd(fd)) {
         refuseConnection(fd, protectedModeError);
         return;
@@ -874,7 +877,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%lu psub=%lu ssub=%lu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
         "multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%zu tot-mem=%zu "
-        "events=%s cmd=%s user=default redir=%lld resp=%d",
+        "events=%s cmd=%s user=%s redir=%lld resp=%d",
         (unsigned long long)c->id, clientPeerId(c), clientSockName(c), c->fd,
         c->name ? c->name : "", (long long)(cachedClock.unixtime - c->ctime),
         (long long)(cachedClock.unixtime - c->lastinteraction), flags, c->db,
@@ -882,7 +885,7 @@ bstr clientCatInfoString(bstr s, client *c) {
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->parser.argvBytes, d.queuedBytes,
         sizeof(c->buf), c->bufPeak, c->bufpos, (unsigned long)listLength(c->reply),
         clientOutputBufferMemory(c), clientTotalMemory(c), events,
-        d.lastCommand ? d.lastCommand : "NULL",
+        d.lastCommand ? d.lastCommand : "NULL", d.user ? d.user : "default",
         (c->flags & CLIENT_TRACKING) ? (long long)c->trackingRedir : -1LL, c->resp);
 }
 

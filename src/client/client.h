@@ -112,6 +112,7 @@ typedef struct client {
     int resp;                  /* 2 or 3 */
     int db;                    /* selected database */
     int authenticated;
+    struct aclUser *user;      /* acl/: its user, NULL for the default user */
     bstr name;                 /* NULL when unnamed */
     bstr querybuf;
     size_t qbPos;              /* bytes of querybuf already parsed */
@@ -166,6 +167,7 @@ typedef struct clientDescription {
     unsigned long shardChannels; /* ssub= */
     size_t queuedBytes;          /* multi-mem= */
     const char *lastCommand;     /* cmd=, NULL before the first */
+    const char *user;            /* user=, NULL for the default user */
 } clientDescription;
 
 /* Client listeners.  Features that keep state for a client above this
@@ -241,5 +243,10 @@ void clientProcessInputBuffer(client *c);
 long long clientsMaxQueryBuf(void);
 long long clientsMaxOutputBuf(void);
 int clientAuthRequired(client *c);
+/* What the default user lets through, kept up to date by acl/ (which this
+ * layer cannot call): Open, a new connection is authenticated at once
+ * (nopass and on); Nopass, protected mode refuses remote clients. */
+extern int clientDefaultUserOpen;
+extern int clientDefaultUserNopass;
 
 #endif

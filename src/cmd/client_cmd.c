@@ -1,6 +1,7 @@
 /* cmd/client_cmd.c -- CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY,
  * PAUSE, UNPAUSE, NO-EVICT, TRACKING, CACHING, GETREDIR, TRACKINGINFO and
  * HELP. */
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/blocking.h"
@@ -103,6 +104,7 @@ typedef struct killFilter {
     const char *addr; /* NULL: any */
     const char *laddr;
     int skipme;
+    struct aclUser *user; /* NULL: any */
 } killFilter;
 
 /* Parses CLIENT KILL <filter> <value> ... into f.  Returns 0, or -1 after
@@ -131,7 +133,8 @@ static int parseKillFilters(client *c, killFilter *f) {
         } else if (!strcasecmp(opt, "laddr")) {
             f->laddr = val;
         } else if (!strcasecmp(opt, "user")) {
-            if (strcmp(val, "default") != 0) {
+            f->user = aclLookupUser(val, bstrLen(val));
+            if (!f->user) {
                 replyErrorFormat(c, "No such user '%s'", val);
                 return -1;
             }
@@ -156,6 +159,7 @@ static int killFilterMatches(const killFilter *f, client *c, client *self) {
     if (f->addr && strcmp(clientPeerId(c), f->addr) != 0) return 0;
     if (f->laddr && strcmp(clientSockName(c), f->laddr) != 0) return 0;
     if (f->skipme && c == self) return 0;
+    if (f->user && aclClientUser(c) != f->user) return 0;
     return 1;
 }
 
@@ -168,7 +172,7 @@ static void killClient(client *c, client *self) {
 /* CLIENT KILL ip:port (old form: OK or "No such client"), or CLIENT KILL
  * <filter> <value> ... (new form: the number of clients killed). */
 void clientKillCommand(client *c) {
-    killFilter f = {0, -1, NULL, NULL, 1};
+    killFilter f = {0, -1, NULL, NULL, 1, NULL};
     int oldForm = c->argc == 3;
     if (oldForm) {
         f.addr = c->argv[2];

@@ -468,6 +468,18 @@ static int commandHasKeys(const command *cmd) {
     return 0;
 }
 
+/* The keys of a request as COMMAND GETKEYS shows them: commandGetKeys,
+ * then the flags of key specs with variable flags, which the command
+ * decides (Redis's getkeys_proc). */
+int commandFindKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
+    int n = commandGetKeys(cmd, argc, argv, pos, flags);
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
+        flags[0] = setKeySpecFlags(argv, argc);
+    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == bitfieldCommand)
+        flags[0] = bitfieldKeySpecFlags(argv, argc);
+    return n;
+}
+
 static void getKeysSubcommand(client *c, int withFlags) {
     bstr *argv = c->argv + 2;
     int argc = c->argc - 2;
@@ -494,12 +506,7 @@ static void getKeysSubcommand(client *c, int withFlags) {
         pos = xcalloc(room, sizeof(*pos));
         flags = xcalloc(room, sizeof(*flags));
     }
-    int n = commandGetKeys(cmd, argc, argv, pos, flags);
-    /* Key specs with variable flags: the command says (Redis's getkeys_proc). */
-    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == setCommand)
-        flags[0] = setKeySpecFlags(argv, argc);
-    if (n == 1 && (flags[0] & KSPEC_VARIABLE_FLAGS) && cmd->proc == bitfieldCommand)
-        flags[0] = bitfieldKeySpecFlags(argv, argc);
+    int n = commandFindKeys(cmd, argc, argv, pos, flags);
     if (n <= 0) {
         if (cmd->flags & CMD_NO_MANDATORY_KEYS)
             replyArrayLen(c, 0);

@@ -1,4 +1,5 @@
 /* cmd/connection.c -- PING, ECHO, QUIT, RESET, SELECT, AUTH and HELLO. */
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
@@ -49,17 +50,6 @@ void clientSetName(client *c, const bstr name) {
     c->name = bstrLen(name) ? bstrDup(name) : NULL;
 }
 
-static int authDefaultUserAllows(const char *pass, size_t len) {
-    if (!server.requirepass || server.requirepass[0] == '\0') return 1;
-    return strlen(server.requirepass) == len && memcmp(server.requirepass, pass, len) == 0;
-}
-
-/* Checks user/password for the only user redis-kv has, "default". */
-static int authCheck(const bstr user, const bstr pass) {
-    if (strcmp(user, "default") != 0) return 0;
-    return authDefaultUserAllows(pass, bstrLen(pass));
-}
-
 void resetCommand(client *c) {
     multiDiscardTransaction(c);
     c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
@@ -77,7 +67,8 @@ void resetCommand(client *c) {
     c->resp = 2;
     bstrFree(c->name);
     c->name = NULL;
-    c->authenticated = !server.requirepass || server.requirepass[0] == '\0';
+    c->user = NULL; /* the default user */
+    c->authenticated = aclDefaultUserIsOpen();
     replyStatus(c, "RESET");
 }
 
@@ -107,17 +98,18 @@ void authCommand(client *c) {
     }
     bstr user = c->argc == 2 ? NULL : c->argv[1];
     bstr pass = c->argv[c->argc - 1];
-    if (!user && (!server.requirepass || server.requirepass[0] == '\0')) {
+    if (!user && (aclDefaultUser()->flags & ACL_USER_NOPASS)) {
         replyError(c, "AUTH <password> called without any password configured for the "
                       "default user. Are you sure your configuration is correct?");
         return;
     }
-    int ok = user ? authCheck(user, pass) : authDefaultUserAllows(pass, bstrLen(pass));
+    bstr name = user ? bstrDup(user) : bstrNew("default");
+    int ok = aclAuthenticate(c, name, pass);
+    bstrFree(name);
     if (!ok) {
         replyError(c, "-WRONGPASS invalid username-password pair or user is disabled.");
         return;
     }
-    c->authenticated = 1;
     replyOk(c);
 }
 
@@ -171,11 +163,10 @@ void helloCommand(client *c) {
             return;
         }
     }
-    if (user && !authCheck(user, pass)) {
+    if (user && !aclAuthenticate(c, user, pass)) {
         replyError(c, "-WRONGPASS invalid username-password pair or user is disabled.");
         return;
     }
-    if (user) c->authenticated = 1;
     if (clientAuthRequired(c)) {
         replyError(c, "-NOAUTH HELLO must be called with the client already authenticated, "
                       "otherwise the HELLO AUTH <user> <pass> option can be used to "

@@ -179,6 +179,26 @@ void commandGetkeysCommand(client *c);
 void commandGetkeysAndFlagsCommand(client *c);
 void commandListCommand(client *c);
 void commandHelpCommand(client *c);
+/* The keys of a request, as COMMAND GETKEYSANDFLAGS finds them: key
+ * specs, else the command's getkeys procedure.  pos[] and flags[] need
+ * room for argc entries per key spec.  Returns the count, or -1. */
+struct command;
+int commandFindKeys(const struct command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags);
+
+/* cmd/acl_cmd.c: ACL and its subcommands (start-up: cmd/acl_cmd.h) */
+void aclCatCommand(client *c);
+void aclDeluserCommand(client *c);
+void aclDryrunCommand(client *c);
+void aclGenpassCommand(client *c);
+void aclGetuserCommand(client *c);
+void aclHelpCommand(client *c);
+void aclListCommand(client *c);
+void aclLoadCommand(client *c);
+void aclLogCommand(client *c);
+void aclSaveCommand(client *c);
+void aclSetuserCommand(client *c);
+void aclUsersCommand(client *c);
+void aclWhoamiCommand(client *c);
 
 /* cmd/hyperloglog.c */
 void pfaddCommand(client *c);

@@ -11,6 +11,7 @@
  * which may claim writes that are not there, is taken back and replaced
  * with the -MISCONF error (Redis has no equivalent case). */
 #include "client/reply.h"
+#include "acl/acl.h"
 #include "cmd/handlers.h"
 #include "command/command.h"
 #include "command/multi_state.h"
@@ -71,7 +72,9 @@ void execCommand(client *c) {
         c->argc = ms.commands[j].argc;
         c->argv = ms.commands[j].argv;
         c->cmd = ms.commands[j].cmd;
-        commandCall(c);
+        const char *denial = aclExecDenial(c);
+        if (denial) replyError(c, denial);
+        else commandCall(c);
         /* A command may have changed argv (none does yet); keep what is
          * there so it is freed below. */
         ms.commands[j].argc = c->argc;

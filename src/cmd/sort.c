@@ -41,6 +41,7 @@
  * Not applicable here: Redis refuses BY and GET in cluster mode and to
  * ACL users without access to every key; redis-kv has neither. */
 #include "cmd/handlers.h"
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "db/db.h"
 #include "lib/alloc.h"
@@ -78,6 +79,9 @@ typedef struct sortOrder {
 /* Parses argv[2..] as Redis does: 0 after replying the first error. */
 static int sortOptionsOrReply(client *c, int readonly, sortOptions *o) {
     *o = (sortOptions){.count = -1};
+    /* BY and GET patterns read keys no key spec names: Redis allows them
+     * only to a user who may read every key. */
+    int fullAccess = aclClientHasFullKeyAccess(c, ACL_KEY_READ);
     o->gets = xmalloc((size_t)c->argc * sizeof(int));
     for (int j = 2; j < c->argc; j++) {
         const char *opt = c->argv[j];
@@ -98,8 +102,17 @@ static int sortOptionsOrReply(client *c, int readonly, sortOptions *o) {
         } else if (!strcasecmp(opt, "by") && left >= 1) {
             o->by = ++j;
             /* Once set, a later BY with a '*' does not clear it (Redis). */
-            if (!strchr(c->argv[j], '*')) o->dontsort = 1;
+            if (!strchr(c->argv[j], '*')) {
+                o->dontsort = 1;
+            } else if (!fullAccess) {
+                replyError(c, "BY option of SORT denied due to insufficient ACL permissions.");
+                return 0;
+            }
         } else if (!strcasecmp(opt, "get") && left >= 1) {
+            if (!fullAccess) {
+                replyError(c, "GET option of SORT denied due to insufficient ACL permissions.");
+                return 0;
+            }
             o->gets[o->ngets++] = ++j;
         } else {
             replyErrorSyntax(c);

@@ -277,6 +277,7 @@ int commandArgIsSecret(client *c, int i) {
     const command *cmd = c->cmd;
     if (!cmd || i == 0) return 0;
     if (!strcmp(cmd->fullname, "auth")) return 1;
+    if (!strcmp(cmd->fullname, "acl|setuser")) return i >= 2;
     if (!strcmp(cmd->fullname, "hello")) {
         for (int j = 2; j + 2 < c->argc; j++)
             if (!strcasecmp(c->argv[j], "auth")) return i == j + 1 || i == j + 2;
@@ -386,6 +387,10 @@ static int pauseHolds(client *c, const command *cmd) {
            (c->mstate.cmdFlags & (CMD_WRITE | CMD_MAY_REPLICATE));
 }
 
+static commandAccessCheck *accessCheck;
+
+void commandSetAccessCheck(commandAccessCheck *fn) { accessCheck = fn; }
+
 /* The client layer's request handler: checks and runs the request in
  * c->argv.  The result is in c's replies; if c is held by CLIENT PAUSE,
  * or parked until its values are in memory (coldwait.h),
@@ -421,6 +426,11 @@ static void commandProcess(client *c) {
     }
     if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         rejectCommand(c, "Command not allowed inside a transaction");
+        return;
+    }
+    const char *denial = accessCheck ? accessCheck(c) : NULL;
+    if (denial) {
+        rejectCommand(c, denial);
         return;
     }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowedInSubscribedMode(cmd)) {

@@ -288,6 +288,13 @@ void commandAddWriteScope(commandScopeHook *begin, commandScopeHook *end);
 void commandWriteScopeBegin(void);
 void commandWriteScopeEnd(void);
 
+/* The permission check (ACL users): run after the checks of arity and
+ * authentication, before a command is queued or runs; returns NULL to go
+ * on, else the error the request is rejected with.  acl/ registers it
+ * (cmd/acl_cmd.c at start-up); none means every command is allowed. */
+typedef const char *commandAccessCheck(client *c);
+void commandSetAccessCheck(commandAccessCheck *fn);
+
 /* Total calls since start-up or CONFIG RESETSTAT (total_commands_processed). */
 long long commandCallsTotal(void);
 

@@ -320,3 +320,22 @@ int bstrDictKeyEqual(const void *a, const void *b) {
 }
 
 void bstrDictKeyFree(void *key) { bstrFree(key); }
+
+bstr bstrReadAll(FILE *fp) {
+    bstr content = bstrEmpty();
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) content = bstrCatLen(content, buf, n);
+    if (ferror(fp)) {
+        bstrFree(content);
+        return NULL;
+    }
+    return content;
+}
+
+void bstrTrim(bstr s, const char *cset) {
+    size_t start = 0, end = bstrLen(s);
+    while (start < end && strchr(cset, s[start])) start++;
+    while (end > start && strchr(cset, s[end - 1])) end--;
+    bstrRange(s, (ssize_t)start, (ssize_t)end - 1);
+}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 typedef char *bstr;
@@ -48,6 +49,11 @@ bstr bstrCatVprintf(bstr s, const char *fmt, va_list ap);
 bstr bstrCatPrintf(bstr s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bstr bstrCatRepr(bstr s, const char *p, size_t len);
+/* Removes the characters of cset from both ends of s. */
+void bstrTrim(bstr s, const char *cset);
+/* Everything left to read from fp, or NULL on a read error (fp stays
+ * open: the caller closes it). */
+bstr bstrReadAll(FILE *fp);
 bstr bstrCpyLen(bstr s, const char *t, size_t len);
 void bstrRange(bstr s, ssize_t start, ssize_t end);
 bstr bstrRemoveFreeSpace(bstr s);

@@ -305,3 +305,11 @@ void pubsubForEachName(pubsubKind kind, pubsubNameVisitor *fn, void *privdata) {
     while ((de = dictNext(it))) fn(dictGetKey(de), privdata);
     dictReleaseIterator(it);
 }
+
+void pubsubForEachClientName(client *c, pubsubKind kind, pubsubNameVisitor *fn, void *privdata) {
+    if (!c->pubsub) return;
+    for (listNode *ln = listFirst(c->pubsub->order[kind]); ln; ln = listNext(ln)) {
+        subscription *sub = listNodeValue(ln);
+        fn(sub->name, privdata);
+    }
+}

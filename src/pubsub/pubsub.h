@@ -79,5 +79,8 @@ unsigned long pubsubNumSubscribers(pubsubKind kind, const char *name, size_t len
 /* Calls fn for each active channel (or shard channel) name. */
 typedef void pubsubNameVisitor(const bstr name, void *privdata);
 void pubsubForEachName(pubsubKind kind, pubsubNameVisitor *fn, void *privdata);
+/* Calls fn for each name c subscribes to, of one kind, in subscription
+ * order (ACL: closing a subscriber whose user lost a channel). */
+void pubsubForEachClientName(client *c, pubsubKind kind, pubsubNameVisitor *fn, void *privdata);
 
 #endif

@@ -4,6 +4,7 @@
  * {err = "ERR ..."}, so that the script's error reply reads
  * "ERR <message> script: <name>, on @user_script:<line>.", as in Redis. */
 #include "script/lua_redis.h"
+#include "acl/acl.h"
 #include "command/command.h"
 #include "lib/log.h"
 #include "script/lua_reply.h"
@@ -201,18 +202,23 @@ static int redisDebug(lua_State *L) {
     return 0;
 }
 
-/* Without ACL users every command is allowed; an unknown one is an error. */
+/* Whether the script's caller may run the command with these arguments
+ * (its user's commands, keys and channels); an unknown command is an
+ * error. */
 static int redisAclCheckCmd(lua_State *L) {
+    scriptRun *run = scriptCurrentRun();
+    if (!run) return raiseError(L, "redis.acl_check_cmd can only be called inside a script invocation");
     int argc = lua_gettop(L);
     if (argc == 0)
         return raiseError(L, "Please specify at least one argument for this redis lib call");
     bstr *argv = callArguments(L, argc);
     if (!argv) return raiseError(L, "Lua redis lib command arguments must be strings or integers");
     command *cmd = commandLookup(argv, argc);
+    int pos, allowed = cmd && aclCheckCommand(aclClientUser(run->caller), cmd, argc, argv, &pos) == ACL_OK;
     for (int i = 0; i < argc; i++) bstrFree(argv[i]);
     xfree(argv);
     if (!cmd) return raiseError(L, "Invalid command passed to redis.acl_check_cmd()");
-    lua_pushboolean(L, 1);
+    lua_pushboolean(L, allowed);
     return 1;
 }
 

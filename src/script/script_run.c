@@ -1,6 +1,7 @@
 /* script/script_run.c -- one run of a script: its batch, its commands, its
  * time limit and its kill.  See script_run.h. */
 #include "script/script_run.h"
+#include "acl/acl.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
@@ -212,11 +213,14 @@ void scriptRunCall(scriptRun *run, int errIdx, int nargs) {
 
 /* -------------------------------------------------------- redis.call */
 
-/* Whether the run may run cmd; the refusal's message otherwise. */
-static const char *callRefusal(scriptRun *run, const command *cmd, int argc) {
+/* Whether the run may run cmd; the refusal's message otherwise.  In
+ * Redis's order: arity, noscript, the caller's ACL user, read-only. */
+static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bstr *argv) {
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
         return "Wrong number of args calling Redis command from script";
     if (cmd->flags & CMD_NOSCRIPT) return "This Redis command is not allowed from script";
+    const char *denial = aclScriptCallDenial(run->caller, cmd, argc, argv);
+    if (denial) return denial;
     if (run->readOnly && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))
         return "Write commands are not allowed from read-only scripts.";
     return NULL;
@@ -225,7 +229,7 @@ static const char *callRefusal(scriptRun *run, const command *cmd, int argc) {
 const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     command *cmd = commandLookup(argv, argc);
     if (!cmd) return "Unknown Redis command called from script";
-    const char *refusal = callRefusal(run, cmd, argc);
+    const char *refusal = callRefusal(run, cmd, argc, argv);
     if (refusal) {
         cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
         return refusal;
@@ -235,8 +239,10 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     sc->argc = argc;
     sc->argv = argv;
     sc->cmd = cmd;
+    sc->user = run->caller->user; /* what the command asks of its user (SORT) */
     sc->flags |= CLIENT_EXECUTING;
     commandCallAs(sc, run->caller);
+    sc->user = NULL; /* the caller's user may be deleted before the next call */
     sc->flags &= ~CLIENT_EXECUTING;
     sc->argc = 0;
     sc->argv = NULL;

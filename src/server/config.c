@@ -14,6 +14,7 @@
  * parameters.  An entry with a `.feature` accepts only its default
  * (configSetOne). */
 #include "server/config.h"
+#include "acl/acl.h"
 #include "client/client.h"
 #include "cmd/latency.h"
 #include "db/db.h"
@@ -447,6 +448,18 @@ static int applyMaxmemoryClients(char *err, size_t errlen) {
     return 0;
 }
 
+/* requirepass is the default user's password, as Redis maps it: set, the
+ * default user has that one password; empty, it is nopass. */
+static int applyRequirepass(char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    aclSetDefaultPassword(server.requirepass, server.requirepass ? strlen(server.requirepass) : 0);
+    return 0;
+}
+
+static const configEnum aclPubsubDefaultEnum[] = {
+    {"allchannels", ACL_SEL_ALLCHANNELS}, {"resetchannels", 0}, {NULL, 0}};
+
 static int applyHz(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.configHz < 1) server.configHz = 1;
@@ -490,7 +503,12 @@ static const configDef configTable[] = {
     ENUMCFG("loglevel", logSettings.verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
     STRCFG("logfile", logSettings.file, "", CFG_IMMUTABLE),
     INTCFG("databases", server.dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
-    STRCFG("requirepass", server.requirepass, "", CFG_MODIFIABLE),
+    {.name = "requirepass", .type = CFG_STRING, .flags = CFG_MODIFIABLE,
+     .field = &server.requirepass, .defaultValue = "", .apply = applyRequirepass},
+    STRCFG("aclfile", aclFilename, "", CFG_IMMUTABLE),
+    LLCFG("acllog-max-len", aclLogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
+    ENUMCFG("acl-pubsub-default", aclPubsubDefault, aclPubsubDefaultEnum, "resetchannels",
+            CFG_MODIFIABLE),
     UINTCFG("maxclients", server.maxclients, 1, UINT_MAX, "10000", CFG_MODIFIABLE, applyMaxclients),
     INTCFG("hz", server.configHz, 0, INT_MAX, "10", CFG_MODIFIABLE, applyHz),
     MEMCFG("proto-max-bulk-len", server.protoMaxBulkLen, 1024 * 1024, LLONG_MAX, "512mb", CFG_MODIFIABLE),
@@ -925,15 +943,10 @@ static bstr readWholeFile(const char *filename, char *err, size_t errlen) {
                  strerror(errno));
         return NULL;
     }
-    bstr content = bstrEmpty();
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) content = bstrCatLen(content, buf, n);
-    int failed = ferror(fp);
+    bstr content = bstrReadAll(fp);
     if (fp != stdin) fclose(fp);
-    if (failed) {
+    if (!content) {
         snprintf(err, errlen, "Fatal error reading config file '%s'", filename);
-        bstrFree(content);
         return NULL;
     }
     return content;
@@ -959,6 +972,11 @@ static void loadLine(bstr *argv, int argc, int depth, int linenum, const char *l
         loadInclude(argv[1], depth, linenum, line);
         return;
     }
+    if (!strcmp(argv[0], "user") && argc >= 2) {
+        bstr aclErr = NULL;
+        if (aclQueueConfigUser(argv, argc, &aclErr) < 0) loadError(linenum, line, aclErr);
+        return;
+    }
     const char *feature = configCompatFileOnly(argv[0]);
     if (feature) {
         snprintf(err, sizeof(err), "'%s' needs %s, which redis-kv does not have", argv[0],
@@ -978,10 +996,7 @@ static void loadFromString(const char *config, int depth) {
     bstr *lines = bstrSplitLen(config, strlen(config), "\n", 1, &nlines);
     for (int i = 0; i < nlines; i++) {
         bstr line = lines[i];
-        size_t start = strspn(line, " \t\r");
-        bstrRange(line, (ssize_t)start, -1);
-        while (bstrLen(line) && strchr(" \t\r", line[bstrLen(line) - 1]))
-            bstrRange(line, 0, (ssize_t)bstrLen(line) - 2);
+        bstrTrim(line, " \t\r");
         if (bstrLen(line) == 0 || line[0] == '#') continue;
         int argc;
         bstr *argv = bstrSplitArgs(line, &argc);
@@ -1015,6 +1030,8 @@ int configLoad(const char *filename, const char *options) {
     bstrFree(config);
     char ignored[CONFIG_ERR_LEN];
     applyHz(ignored, sizeof(ignored));
+    applyRequirepass(ignored, sizeof(ignored));
+    aclLoadAtStartup(); /* after requirepass: `user default` lines win */
     return 0;
 }
 
@@ -1074,11 +1091,18 @@ int configRewrite(const char *path, char *err, size_t errlen) {
     int ndefs = allCount;
     char *written = xcalloc((size_t)ndefs, 1);
     bstr out = bstrEmpty();
+    int nusers, usersOut = 0; /* ACL users replace the file's user lines in turn */
+    bstr *users = aclConfigUserLines(&nusers);
     for (int i = 0; i < nlines; i++) {
         int argc;
         bstr *argv = lines[i][0] == '#' ? NULL : bstrSplitArgs(lines[i], &argc);
+        int isUser = argv && argc && !strcasecmp(argv[0], "user");
         const configDef *def = argv && argc ? configLookup(argv[0], bstrLen(argv[0])) : NULL;
         if (argv) bstrFreeSplitRes(argv, argc);
+        if (isUser) {
+            if (usersOut < nusers) out = bstrCatPrintf(out, "%s\n", users[usersOut++]);
+            continue;
+        }
         if (!def) {
             out = bstrCatPrintf(out, "%s\n", lines[i]);
             continue;
@@ -1099,6 +1123,12 @@ int configRewrite(const char *path, char *err, size_t errlen) {
         out = bstrCatPrintf(out, "%s\n", l);
         bstrFree(l);
     }
+    for (; usersOut < nusers; usersOut++) {
+        if (!header) out = bstrCat(out, "# Generated by CONFIG REWRITE\n");
+        header = 1;
+        out = bstrCatPrintf(out, "%s\n", users[usersOut]);
+    }
+    if (users) bstrFreeSplitRes(users, nusers);
     bstrFreeSplitRes(lines, nlines);
     xfree(written);
     bstr tmp = bstrCatPrintf(bstrEmpty(), "%s.tmp-%d", path, (int)getpid());

@@ -67,9 +67,6 @@ static const configEnum syslogFacilityEnum[] = {
 static const configEnum replDisklessLoadEnum[] = {
     {"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}, {NULL, 0}};
 
-static const configEnum aclPubsubDefaultEnum[] = {
-    {"allchannels", 1}, {"resetchannels", 0}, {NULL, 0}};
-
 static const configEnum sanitizeDumpPayloadEnum[] = {
     {"no", 0}, {"yes", 1}, {"clients", 2}, {NULL, 0}};
 
@@ -332,8 +329,6 @@ const configDef configCompatTable[] = {
     {F_INT("maxmemory-eviction-tenacity", 0, 100, "10", MOD)},
     {F_INT("lfu-log-factor", 0, INT_MAX, "10", MOD)},
     {F_INT("lfu-decay-time", 0, INT_MAX, "1", MOD)},
-    {F_LL("acllog-max-len", 0, LONG_MAX, "128", MOD)},
-    {F_ENUM("acl-pubsub-default", aclPubsubDefaultEnum, "resetchannels", MOD)},
     {F_ENUM("sanitize-dump-payload", sanitizeDumpPayloadEnum, "no", MOD)},
     {F_STR("syslog-ident", "redis", IMM)},
     {F_ENUM("syslog-facility", syslogFacilityEnum, "local0", IMM)},
@@ -367,7 +362,6 @@ const configDef configCompatTable[] = {
     {F_INT("min-replicas-to-write", 0, INT_MAX, "0", MOD), ALIAS("min-slaves-to-write"),
      NEEDS("replication")},
     {F_MEM("maxmemory", 0, LLONG_MAX, "0", MOD), NEEDS("a memory limit with eviction")},
-    {F_STR("aclfile", "", IMM), NEEDS("ACL users")},
     {F_INT("tls-port", 0, 65535, "0", MOD), NEEDS("TLS")},
     {F_BOOL("tls-cluster", "no", MOD), NEEDS("TLS")},
     {F_BOOL("tls-replication", "no", MOD), NEEDS("TLS")},
@@ -393,7 +387,6 @@ const configDef configCompatTable[] = {
 const char *configCompatFileOnly(const char *name) {
     static const struct { const char *name, *feature; } fileOnly[] = {
         {"rename-command", "renaming commands"},
-        {"user", "ACL users"},
         {"loadmodule", "modules"},
         {"sentinel", "Sentinel mode"},
     };

@@ -4,6 +4,7 @@
  * directive exits with status 1 before anything else happens), daemonize,
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
+#include "cmd/acl_cmd.h"
 #include "cmd/info.h"
 #include "cmd/latency.h"
 #include "cmd/monitor.h"
@@ -509,6 +510,7 @@ int main(int argc, char **argv) {
     setlocale(LC_COLLATE, "");
     initServerState();
     commandTableInit();
+    aclCommandInit();
     pubsubInit();
     notifyInit();
     changefeedInit();

@@ -426,7 +426,40 @@ static void testBasics(void) {
     }
 }
 
+static void testTrim(void) {
+    TEST_CASE("bstrTrim removes the set from both ends only") {
+        bstr s = bstrNew(" \t user a on \r\n");
+        bstrTrim(s, " \t\r\n");
+        ASSERT_EQ_STR(s, "user a on");
+        ASSERT_EQ_INT(bstrLen(s), 9);
+        bstrFree(s);
+    }
+    TEST_CASE("bstrTrim of only set characters, and of an empty string") {
+        bstr s = bstrNew(" \r ");
+        bstrTrim(s, " \r");
+        ASSERT_EQ_INT(bstrLen(s), 0);
+        bstrTrim(s, " ");
+        ASSERT_EQ_INT(bstrLen(s), 0);
+        bstrFree(s);
+    }
+}
+
+static void testReadAll(void) {
+    TEST_CASE("bstrReadAll reads what is left of a file") {
+        FILE *fp = tmpfile();
+        if (!ASSERT(fp != NULL)) return;
+        fputs("line one\nline two\n", fp);
+        rewind(fp);
+        bstr s = bstrReadAll(fp);
+        ASSERT_EQ_STR(s, "line one\nline two\n");
+        bstrFree(s);
+        fclose(fp);
+    }
+}
+
 int main(void) {
+    testTrim();
+    testReadAll();
     testSplitArgs();
     testCatRepr();
     testRange();

@@ -237,7 +237,6 @@ set ::rc_samples {
 set ::rc_refused {
     cluster-enabled {yes} immutable
     tls-port {6380} mutable
-    aclfile {/x} immutable
     replicaof {127.0.0.1 6379} immutable
     slaveof {127.0.0.1 6379} immutable
     maxmemory {100mb} mutable
@@ -429,7 +428,7 @@ start_server {tags {config}} {
             assert_match "*FATAL CONFIG FILE ERROR*at line 2*>>> '$line'*'$name $args' needs *which redis-kv does not have*" $out
         }
         # Config-file-only directives of missing features.
-        foreach line {{rename-command FLUSHALL ""} {user alice on >pw ~* +@all}
+        foreach line {{rename-command FLUSHALL ""}
                       {loadmodule /x.so} {sentinel monitor m 127.0.0.1 6379 2}} {
             rc_write $path "bind 127.0.0.1\n$line\n"
             lassign [run_server $path --port [free_port]] rc out
