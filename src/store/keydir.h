@@ -209,6 +209,17 @@ uint64_t keydirEntrySeq(const keydirEntry *e);
  * changes. */
 const keydirChain *keydirEntryChain(const keydirEntry *e);
 
+/* ---- Access clock ---------------------------------------------------------
+ *
+ * 24 bits per entry that the keydir keeps but never interprets: db/ stores
+ * the key's LRU or LFU clock there (lib/accessclock.h).  A new entry gets
+ * the value last given to keydirSetNewEntryClock (process-wide, 0 at
+ * start); overwriting, patching, relocating or changing the expiry of an
+ * entry keeps its clock.  Bits above the 24th are dropped. */
+void keydirSetNewEntryClock(uint32_t clock);
+uint32_t keydirEntryClock(const keydirEntry *e);
+void keydirEntrySetClock(keydirEntry *e, uint32_t clock);
+
 /* ---- Statistics ---------------------------------------------------------- */
 
 size_t keydirSize(const keydir *kd);            /* number of keys */
