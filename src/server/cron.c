@@ -6,6 +6,7 @@
 #include "cmd/latency.h"
 #include "command/blocking.h"
 #include "command/command.h"
+#include "db/evict.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
@@ -56,6 +57,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     blockingServeReadyKeys(); /* readers of the feed hear of the expiries */
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     persistCron();
+    evictCron(); /* what a command's eviction left over (db/evict.h) */
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;
