@@ -43,7 +43,17 @@ typedef enum { ENC_INT, ENC_EMBSTR, ENC_RAW, ENC_COLLECTION } objectEncoding;
 /* The encoding of argv[2]'s value into *enc (and its integer into *num
  * for ENC_INT).  Replies a null for a missing key, or the read error, and
  * returns 0 then. */
+static int lookupEncodingAndReply(client *c, objectEncoding *enc, long *num);
+
+/* OBJECT is no access of the key (Redis's LOOKUP_NOTOUCH). */
 static int lookupEncodingOrReply(client *c, objectEncoding *enc, long *num) {
+    int was = dbSetTouching(0);
+    int found = lookupEncodingAndReply(c, enc, num);
+    dbSetTouching(was);
+    return found;
+}
+
+static int lookupEncodingAndReply(client *c, objectEncoding *enc, long *num) {
     int type = dbKeyType(c->db, c->argv[2], ARGLEN(c, 2));
     if (type > DB_TYPE_STRING) {
         *enc = ENC_COLLECTION;

@@ -154,12 +154,20 @@ static int deleteExpired(int db, const char *key, size_t klen) {
 /* Returns the live entry for key, deleting it first if it has expired.
  * NULL when missing (or just expired).  A live key's access clock is
  * touched (db/evict.h) unless this is a no-touch lookup. */
+static int touching = 1; /* dbSetTouching */
+
+int dbSetTouching(int on) {
+    int was = touching;
+    touching = on;
+    return was;
+}
+
 static keydirEntry *lookupLive(int db, const char *key, size_t klen, int touch) {
     keydir *kd = storeKeydir(ctx.store, db);
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) return NULL;
     if (!entryExpired(e)) {
-        if (touch) evictTouch(e);
+        if (touch && touching) evictTouch(e);
         return e;
     }
     /* Expired: the delete is best effort; if it cannot be written now the

@@ -74,6 +74,9 @@ int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
 /* The key's access clock (db/evict.h), read without touching it. */
 int dbKeyAccessClock(int db, const char *key, size_t klen, uint32_t *clock);
+/* While off, no lookup touches a key's access clock (OBJECT, which reads
+ * values to tell their encoding).  Returns the previous setting. */
+int dbSetTouching(int on);
 /* TOUCH: an access of key; 1 if it exists. */
 int dbTouch(int db, const char *key, size_t klen);
 /* When the key's value was last written (unix ms): SET, APPEND, RENAME

@@ -59,6 +59,8 @@ static double randomUnit(void) {
     return (double)((state * UINT64_C(2685821657736338717)) >> 11) / 9007199254740992.0;
 }
 
+static int keydirGrowAllowed(size_t moreBytes, double loadFactor);
+
 static void refreshNewEntryClock(void) {
     long long ms = nowMs();
     keydirSetNewEntryClock(evictPolicyIsLfu()
@@ -66,7 +68,10 @@ static void refreshNewEntryClock(void) {
                                : accessLruNow(ms));
 }
 
-void evictPolicyChanged(void) { refreshNewEntryClock(); }
+void evictPolicyChanged(void) {
+    refreshNewEntryClock();
+    keydirSetGrowHook(keydirGrowAllowed);
+}
 
 void evictTouch(struct keydirEntry *e) {
     if (e == lastTouched && lastTouchedSeq == commandSeq) return;
@@ -212,7 +217,7 @@ static long long timeLimitUs(void) {
 /* Bytes to free to get back under the limit (0: under it). */
 static size_t overLimit(void) {
     if (evictSettings.maxmemory <= 0) return 0;
-    size_t used = allocUsedMemory();
+    size_t used = allocUsedMemoryFast();
     size_t max = (size_t)evictSettings.maxmemory;
     return used > max ? used - max : 0;
 }
@@ -259,6 +264,14 @@ int evictPerform(void) {
     }
     trackExceeded(0);
     return EVICT_OK;
+}
+
+/* keydir.h's grow hook, Redis's dictExpandAllowed: a bucket array may
+ * double while the memory it takes stays under maxmemory, or whatever the
+ * memory once chains average more than 1.618 keys (its load limit). */
+static int keydirGrowAllowed(size_t moreBytes, double loadFactor) {
+    if (evictSettings.maxmemory <= 0 || loadFactor > 1.618) return 1;
+    return allocUsedMemoryFast() + moreBytes <= (size_t)evictSettings.maxmemory;
 }
 
 int evictBeforeCommand(void) {

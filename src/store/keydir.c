@@ -476,6 +476,18 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     return keydirSetHashed(kd, key, klen, hashKey(key, klen), loc, expireMs, seq, created);
 }
 
+static keydirGrowHook *growHook;
+
+void keydirSetGrowHook(keydirGrowHook *hook) { growHook = hook; }
+
+/* Whether the insert about to be made would double the bucket array and
+ * the hook says no (the table then stays at its size, chains get longer). */
+static int growDenied(const keydir *kd) {
+    const rehashArray *a = &kd->table.ht[0];
+    if (!growHook || isRehashing(kd) || a->size == 0 || a->used < a->size) return 0;
+    return !growHook(a->size * 2 * sizeof(void *), (double)a->used / (double)a->size);
+}
+
 /* Inserts a key known to be absent (h is its hash; expireMs checked). */
 static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t h,
                               const keydirLoc *loc, int64_t expireMs, uint64_t seq) {
@@ -486,7 +498,8 @@ static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t
         entryWriteExpire(e, expireMs);
         kd->expires++;
     }
-    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
+    if (growDenied(kd)) rehashTableLink(&kd->table, e, h, NEXT_OFFSET);
+    else rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
     return e;
 }
 
