@@ -302,7 +302,7 @@ static bstr infoSectionMemory(bstr s) {
         "rss_overhead_bytes:%lld\r\n"
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%lld\r\n"
-        "mem_not_counted_for_evict:0\r\n"
+        "mem_not_counted_for_evict:%zu\r\n"
         "mem_replication_backlog:0\r\n"
         "mem_total_replication_buffers:0\r\n"
         "mem_clients_slaves:0\r\n"
@@ -317,7 +317,7 @@ static bstr infoSectionMemory(bstr s) {
         ratio(m.resident, m.active), (long long)m.resident - (long long)m.active,
         ratio(m.rss, m.resident), (long long)m.rss - (long long)m.resident,
         ratio(m.rss, m.used), (long long)m.rss - (long long)m.used,
-        m.clients, allocatorName(), (unsigned long long)lazyPending,
+        evictNotCountedMemory(), m.clients, allocatorName(), (unsigned long long)lazyPending,
         (unsigned long long)lazyFreed);
     return s;
 }

@@ -60,6 +60,7 @@ static double randomUnit(void) {
 }
 
 static int keydirGrowAllowed(size_t moreBytes, double loadFactor);
+static size_t countedMemory(void);
 
 static void refreshNewEntryClock(void) {
     long long ms = nowMs();
@@ -214,10 +215,21 @@ static long long timeLimitUs(void) {
     return LLONG_MAX;
 }
 
+size_t evictNotCountedMemory(void) {
+    store *s = dbGetContext()->store;
+    return s ? storePendingMemory(s) : 0;
+}
+
+/* used_memory as maxmemory counts it (Redis's getMaxmemoryState). */
+static size_t countedMemory(void) {
+    size_t used = allocUsedMemoryFast(), notCounted = evictNotCountedMemory();
+    return used > notCounted ? used - notCounted : 0;
+}
+
 /* Bytes to free to get back under the limit (0: under it). */
 static size_t overLimit(void) {
     if (evictSettings.maxmemory <= 0) return 0;
-    size_t used = allocUsedMemoryFast();
+    size_t used = countedMemory();
     size_t max = (size_t)evictSettings.maxmemory;
     return used > max ? used - max : 0;
 }
@@ -271,7 +283,7 @@ int evictPerform(void) {
  * memory once chains average more than 1.618 keys (its load limit). */
 static int keydirGrowAllowed(size_t moreBytes, double loadFactor) {
     if (evictSettings.maxmemory <= 0 || loadFactor > 1.618) return 1;
-    return allocUsedMemoryFast() + moreBytes <= (size_t)evictSettings.maxmemory;
+    return countedMemory() + moreBytes <= (size_t)evictSettings.maxmemory;
 }
 
 int evictBeforeCommand(void) {

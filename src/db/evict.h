@@ -30,6 +30,7 @@
 #ifndef REDIS_KV_EVICT_H
 #define REDIS_KV_EVICT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* maxmemory-policy values (Redis's names; the numbers are redis-kv's). */
@@ -91,6 +92,11 @@ int evictFreq(uint32_t clock);
 /* db.c: the access of an entry (the once-per-command rule above). */
 struct keydirEntry;
 void evictTouch(struct keydirEntry *e);
+
+/* Memory maxmemory leaves out (INFO mem_not_counted_for_evict): what the
+ * writes not yet flushed to the log hold (store.h storePendingMemory),
+ * which each write, an eviction too, makes grow until the flush. */
+size_t evictNotCountedMemory(void);
 
 /* INFO. */
 typedef struct evictStats {
