@@ -16,14 +16,17 @@
 #    times SCALE), filled with random keys until it evicts, then
 #    redis-benchmark -c 50 -t set over 100,000,000 random keys at -P 1 and
 #    -P 16, for allkeys-lru and allkeys-lfu: every SET evicts.
-# 3. Hit rate of a cache: the same limit, a Zipf-like (s = 0.99) load over
-#    1,000,000 keys: GET, and SET of the key on a miss (cache-aside); the
-#    hit rate of the second half of 1,000,000 GETs.  The limit is the same
-#    number of bytes on both servers, so redis-kv, whose keys cost less
-#    memory, keeps more of them: the last columns also give the keys kept.
+# 3. Hit rate of a cache: maxmemory = used_memory + HIT_LIMIT_MB (2 MB
+#    times SCALE, at least 0.5 MB: well below what the keys the load
+#    touches take), a Zipf-like (s = 0.99) load over 1,000,000 keys: GET,
+#    and SET of the key on a miss (cache-aside); the hit rate of the
+#    second half of 1,000,000 GETs.  The limit is the same number of bytes
+#    on both servers, so redis-kv, whose keys cost less memory, keeps more
+#    of them: the last columns give the keys kept.
 #
 # Settings (environment): SCALE, KV_ARGS, REDIS_ARGS, KVPORT, RPORT, KV,
-# REDIS_SERVER, as utils/bench-lib.sh says; LIMIT_MB; KV_BEFORE.
+# REDIS_SERVER, as utils/bench-lib.sh says; LIMIT_MB, HIT_LIMIT_MB;
+# KV_BEFORE; PARTS (default 123: which of the three parts to run).
 set -eu
 cd "$(dirname "$0")/.."
 BENCH_NAME=bench-evict
@@ -37,12 +40,18 @@ from bench_lib import MiB, Server, benchRps, bulk, cli, info, scaled, serversFro
 tmp = os.environ["TMP"]
 NKEYS = scaled(1_000_000, 1000)
 LIMIT = int(float(os.environ.get("LIMIT_MB", "32")) * MiB * float(os.environ["SCALE"]))
-LIMIT = max(LIMIT, 2 * MiB)
+LIMIT = max(LIMIT, 8 * MiB)  # 50 clients alone take about 2 MB of buffers
+HIT_LIMIT = int(float(os.environ.get("HIT_LIMIT_MB", "2")) * MiB * float(os.environ["SCALE"]))
+HIT_LIMIT = max(HIT_LIMIT, MiB // 2)
+PARTS = os.environ.get("PARTS", "123")
 servers = serversFromEnv(tmp)
+import atexit
+atexit.register(lambda: [s.kill9() for s in allServers])
 if os.environ.get("KV_BEFORE"):
     import shlex
     servers.append(Server("redis-kv before", [os.environ["KV_BEFORE"]] +
                           shlex.split(os.environ["KV_ARGS"]), servers[0].port, tmp))
+allServers = list(servers)
 
 def used(s):
     return int(info(s.port, "memory")["used_memory"])
@@ -50,19 +59,22 @@ def used(s):
 # ------------------------------------------------------------ bytes per key
 path = os.path.join(tmp, "keys.resp")
 writeResp(path, (f"*3\r\n$3\r\nSET\r\n{bulk('key:%012d' % i)}$3\r\nxxx\r\n" for i in range(NKEYS)))
-print(f"\n1. bytes per key, {NKEYS} keys of 16 bytes (used_memory growth / keys)")
-for s in servers:
+if "1" in PARTS:
+  print(f"\n1. bytes per key, {NKEYS} keys of 16 bytes (used_memory growth / keys)")
+  for s in servers:
     s.start(True)
+    s.settle()
     u0 = used(s)
     s.load(path, NKEYS)
+    s.settle()
     print(f"  {s.name:16s} {(used(s) - u0) / NKEYS:8.2f}")
     s.kill9()
 servers = servers[:2]
 
 # ------------------------------------------------- SET throughput at the limit
-def limitAboveUsed(s, policy):
+def limitAboveUsed(s, policy, limit=LIMIT):
     cli(s.port, "config", "set", "maxmemory-policy", policy)
-    cli(s.port, "config", "set", "maxmemory", str(used(s) + LIMIT))
+    cli(s.port, "config", "set", "maxmemory", str(used(s) + limit))
 
 def fillUntilEvicting(s):
     for _ in range(100):
@@ -71,26 +83,27 @@ def fillUntilEvicting(s):
             return
     sys.exit(f"{s.name}: never reached the limit")
 
-print(f"\n2. SET throughput at the limit (maxmemory = used + {LIMIT / MiB:.1f} MB), "
-      f"requests/s, redis-benchmark -c 50")
-print(f"  {'policy':12s} {'P':>3s} {'redis-kv':>10s} {'redis 7':>10s} {'ratio':>6s}")
-n1, n16 = scaled(200_000, 20_000), scaled(1_000_000, 50_000)
-for policy in ("allkeys-lru", "allkeys-lfu"):
-    rates = {}
-    for s in servers:
-        s.start(True)
-        limitAboveUsed(s, policy)
-        fillUntilEvicting(s)
-        for p, n in ((1, n1), (16, n16)):
-            rates[(s.name, p)] = benchRps(s, p, n, ["-t", "set", "-r", 100_000_000])
-        over = used(s) - int(info(s.port, "memory")["maxmemory"])
-        rates[(s.name, "over")] = over
-        s.kill9()
-    for p in (1, 16):
-        a, b = rates[("redis-kv", p)], rates[("redis 7", p)]
-        print(f"  {policy:12s} {p:3d} {a:10.0f} {b:10.0f} {a / b:6.2f}")
-    print(f"  {'':12s} used - maxmemory at the end: redis-kv {rates[('redis-kv', 'over')]} B, "
-          f"redis 7 {rates[('redis 7', 'over')]} B")
+for policy in (("allkeys-lru", "allkeys-lfu") if "2" in PARTS else ()):
+  if policy == "allkeys-lru":
+    print(f"\n2. SET throughput at the limit (maxmemory = used + {LIMIT / MiB:.1f} MB), "
+          f"requests/s, redis-benchmark -c 50")
+    print(f"  {'policy':12s} {'P':>3s} {'redis-kv':>10s} {'redis 7':>10s} {'ratio':>6s}")
+  n1, n16 = scaled(200_000, 20_000), scaled(1_000_000, 50_000)
+  rates = {}
+  for s in servers:
+      s.start(True)
+      limitAboveUsed(s, policy)
+      fillUntilEvicting(s)
+      for p, n in ((1, n1), (16, n16)):
+          rates[(s.name, p)] = benchRps(s, p, n, ["-t", "set", "-r", 100_000_000])
+      over = used(s) - int(info(s.port, "memory")["maxmemory"])
+      rates[(s.name, "over")] = over
+      s.kill9()
+  for p in (1, 16):
+      a, b = rates[("redis-kv", p)], rates[("redis 7", p)]
+      print(f"  {policy:12s} {p:3d} {a:10.0f} {b:10.0f} {a / b:6.2f}")
+  print(f"  {'':12s} used - maxmemory at the end: redis-kv {rates[('redis-kv', 'over')]} B, "
+        f"redis 7 {rates[('redis 7', 'over')]} B")
 
 # ---------------------------------------------------------------- hit rate
 def zipfSampler(n, s, rng):
@@ -127,14 +140,15 @@ def cacheLoad(port, gets, sample, batch=200):
     return hits
 
 GETS = scaled(1_000_000, 20_000)
-print(f"\n3. hit rate, Zipf s=0.99 over {NKEYS} keys, {GETS} GETs (SET on a miss), "
-      f"maxmemory = used + {LIMIT / MiB:.1f} MB")
-print(f"  {'policy':12s} {'redis-kv':>9s} {'redis 7':>9s} {'keys kv':>9s} {'keys r7':>9s}")
-for policy in ("allkeys-lru", "allkeys-lfu"):
+if "3" in PARTS:
+  print(f"\n3. hit rate, Zipf s=0.99 over {NKEYS} keys, {GETS} GETs (SET on a miss), "
+        f"maxmemory = used + {HIT_LIMIT / MiB:.1f} MB")
+  print(f"  {'policy':12s} {'redis-kv':>9s} {'redis 7':>9s} {'keys kv':>9s} {'keys r7':>9s}")
+for policy in (("allkeys-lru", "allkeys-lfu") if "3" in PARTS else ()):
     res = {}
     for s in servers:
         s.start(True)
-        limitAboveUsed(s, policy)
+        limitAboveUsed(s, policy, HIT_LIMIT)
         sample = zipfSampler(NKEYS, 0.99, random.Random(7))
         hits = cacheLoad(s.port, GETS, sample)
         res[s.name] = (hits / (GETS - GETS // 2), int(cli(s.port, "dbsize")))
