@@ -18,6 +18,22 @@ proc mm_need_stats {} {
     if {[mm_used] == 0} { skip "no allocator statistics (sanitizer build)" }
 }
 
+# Sets POLICY and a limit 8000 bytes below what is in use, lets one
+# command evict, and returns how many of the keys "A:0".."A:N-1" and
+# "B:0".."B:N-1" are left.
+proc mm_shrink_and_count {policy a b n} {
+    r config set maxmemory-policy $policy
+    r config set maxmemory [expr {[mm_used] - 8000}]
+    r ping
+    set left [list 0 0]
+    for {set j 0} {$j < $n} {incr j} {
+        lset left 0 [expr {[lindex $left 0] + [r exists "$a:$j"]}]
+        lset left 1 [expr {[lindex $left 1] + [r exists "$b:$j"]}]
+    }
+    r config set maxmemory 0 maxmemory-samples 5
+    return $left
+}
+
 # The rejected_calls of CMD in INFO commandstats (0 when it has no line).
 proc mm_rejected {cmd} {
     if {[regexp -line "^cmdstat_$cmd:.*rejected_calls=(\\d+)" [r info commandstats] -> n]} {
@@ -182,16 +198,7 @@ start_server {tags {maxmemory}} {
         r config set maxmemory-samples 10
         for {set j 0} {$j < 300} {incr j} { r setex "soon:$j" 1000 x }
         for {set j 0} {$j < 300} {incr j} { r setex "late:$j" 100000 x }
-        r config set maxmemory-policy volatile-ttl
-        r config set maxmemory [expr {[mm_used] - 8000}]
-        r ping
-        set soon 0
-        set late 0
-        for {set j 0} {$j < 300} {incr j} {
-            incr soon [r exists "soon:$j"]
-            incr late [r exists "late:$j"]
-        }
-        r config set maxmemory 0 maxmemory-samples 5
+        lassign [mm_shrink_and_count volatile-ttl soon late 300] soon late
         assert_lessthan $soon 300
         assert_equal 300 $late
     }
@@ -200,19 +207,10 @@ start_server {tags {maxmemory}} {
         mm_need_stats
         r flushall
         r config set maxmemory-samples 10
-        for {set j 0} {$j < 500} {incr j} { r set "k:$j" x }
+        for {set j 0} {$j < 250} {incr j} { r set "idle:$j" x; r set "read:$j" x }
         after 2100
-        for {set j 0} {$j < 250} {incr j} { r get "k:$j" }
-        r config set maxmemory-policy allkeys-lru
-        r config set maxmemory [expr {[mm_used] - 8000}]
-        r ping
-        set read 0
-        set idle 0
-        for {set j 0} {$j < 250} {incr j} {
-            incr read [r exists "k:$j"]
-            incr idle [r exists "k:[expr {$j + 250}]"]
-        }
-        r config set maxmemory 0 maxmemory-samples 5
+        for {set j 0} {$j < 250} {incr j} { r get "read:$j" }
+        lassign [mm_shrink_and_count allkeys-lru read idle 250] read idle
         assert_lessthan $idle 250
         assert_morethan $read [expr {$idle + 50}]
     }
