@@ -191,6 +191,13 @@ int dbKeyAccessClock(int db, const char *key, size_t klen, uint32_t *clock) {
     return DB_OK;
 }
 
+int dbSetKeyAccessClock(int db, const char *key, size_t klen, uint32_t clock) {
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
+    if (!e) return DB_MISSING;
+    keydirEntrySetClock(e, clock);
+    return DB_OK;
+}
+
 int dbTouch(int db, const char *key, size_t klen) {
     return dbLookupLive(db, key, klen) != NULL;
 }

@@ -72,8 +72,9 @@ int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size
  * touch the key's access clock: TTL, EXISTS, TYPE and OBJECT do not count
  * as accesses, as in Redis (db/evict.h). */
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
-/* The key's access clock (db/evict.h), read without touching it. */
+/* The key's access clock (db/evict.h), read or set without touching it. */
 int dbKeyAccessClock(int db, const char *key, size_t klen, uint32_t *clock);
+int dbSetKeyAccessClock(int db, const char *key, size_t klen, uint32_t clock);
 /* While off, no lookup touches a key's access clock (OBJECT, which reads
  * values to tell their encoding).  Returns the previous setting. */
 int dbSetTouching(int on);

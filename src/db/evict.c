@@ -96,6 +96,16 @@ int evictFreq(uint32_t clock) {
     return accessLfuDecayed(clock, accessLfuMinutes(nowMs()), evictSettings.lfuDecayTime);
 }
 
+uint32_t evictRestoredClock(uint32_t clock, long long idleSec, long long freq) {
+    long long ms = nowMs();
+    if (evictPolicyIsLfu())
+        return freq >= 0 ? accessLfuPack(accessLfuMinutes(ms), (uint8_t)freq) : clock;
+    if (idleSec < 0) return clock;
+    long long at = (long long)accessLruNow(ms) - idleSec * 1000 / ACCESSCLOCK_LRU_RESOLUTION_MS;
+    if (at < 0) at += ACCESSCLOCK_MAX; /* the clock wraps, as accessLruIdleMs reads it */
+    return (uint32_t)at & ACCESSCLOCK_MAX;
+}
+
 /* ---------------------------------------------------- the eviction pool */
 
 typedef struct poolEntry {

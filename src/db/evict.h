@@ -88,6 +88,10 @@ int evictPolicyUsesClock(void);
  * counter after decay (OBJECT IDLETIME, OBJECT FREQ). */
 unsigned long long evictIdleMs(uint32_t clock);
 int evictFreq(uint32_t clock);
+/* RESTORE's IDLETIME (seconds, -1: not given) and FREQ (0..255, -1: not
+ * given) as Redis applies them: FREQ under an LFU policy, IDLETIME under
+ * the others; the clock unchanged when the one that applies is absent. */
+uint32_t evictRestoredClock(uint32_t clock, long long idleSec, long long freq);
 
 /* db.c: the access of an entry (the once-per-command rule above). */
 struct keydirEntry;

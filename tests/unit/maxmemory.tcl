@@ -403,6 +403,21 @@ start_server {tags {maxmemory}} {
         assert_range [r object freq k2] 6 15
     }
 
+    test {RESTORE sets the clock: FREQ under an LFU policy, IDLETIME under others} {
+        r set src v
+        set p [r dump src]
+        r restore r1 0 $p freq 100
+        assert_equal 100 [r object freq r1]
+        r restore r2 0 $p idletime 1000
+        assert_equal 5 [r object freq r2]
+        r config set maxmemory-policy allkeys-lru
+        r restore r3 0 $p idletime 1000
+        assert_range [r object idletime r3] 1000 1002
+        r restore r4 0 $p freq 100
+        assert_range [r object idletime r4] 0 1
+        r config set maxmemory-policy allkeys-lfu
+    }
+
     test {OBJECT IDLETIME under an LFU policy and FREQ under another are errors} {
         assert_error_equal "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust." \
             {r object idletime k}
