@@ -16,6 +16,7 @@
  * the client list, which is fine because it only happens when the limit is
  * exceeded; the usual check is one comparison. */
 #include "client/client.h"
+#include "db/evict.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "server/server.h"
@@ -24,10 +25,12 @@
  * checked before every command and would otherwise flood the log. */
 #define EVICT_WARN_INTERVAL 10
 
-/* The limit in bytes, 0 for none.  A percentage is of maxmemory; redis-kv
- * has no maxmemory (INFO reports 0), and Redis reads a percentage of an
- * unset maxmemory as "no limit", so a percentage disables eviction here. */
+/* The limit in bytes, 0 for none.  A percentage (stored negative) is of
+ * maxmemory (db/evict.h); as in Redis, a percentage of an unset maxmemory
+ * means no limit. */
 size_t clientsEvictionLimit(void) {
+    if (server.maxmemoryClients < 0 && evictSettings.maxmemory > 0)
+        return (size_t)(evictSettings.maxmemory * -server.maxmemoryClients / 100);
     if (server.maxmemoryClients <= 0) return 0;
     return (size_t)server.maxmemoryClients;
 }

@@ -19,9 +19,6 @@
  * log holds the old key or the new one, never a part of it.
  *
  * Where redis-kv's bytes or keys differ from redis-server's, and why:
- *   - IDLETIME and FREQ are checked as Redis checks them and then have no
- *     effect: redis-kv keeps no access clock or LFU counter (cmd/object.c),
- *     so OBJECT IDLETIME reads 0 after RESTORE ... IDLETIME 1000.
  *   - An intset is dumped in the narrowest width of its members; Redis
  *     keeps the width of the widest member it ever held (SADD s 1 70000,
  *     SREM s 70000 dumps 32-bit values there, 16-bit ones here).  Both
@@ -53,6 +50,7 @@
 #include "client/reply.h"
 #include "cmd/stream.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"
@@ -405,6 +403,9 @@ void restoreCommand(client *c) {
         restoreExpired(c, &o);
     } else {
         int rc = restoreObject(c->db, key, klen, &obj, expireAt);
+        uint32_t clock;
+        if (rc == DB_OK && dbKeyAccessClock(c->db, key, klen, &clock) == DB_OK)
+            dbSetKeyAccessClock(c->db, key, klen, evictRestoredClock(clock, o.idle, o.freq));
         if (!replyDbError(c, rc)) {
             notifyKeyspaceEvent(NOTIFY_GENERIC, "restore", key, klen, c->db);
             replyOk(c);

@@ -9,6 +9,7 @@
  * they know; none of them pretends to measure something. */
 #include "cmd/info.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
 #include "lib/clock.h"
@@ -283,11 +284,14 @@ static bstr infoSectionMemory(bstr s) {
         m.allocated, m.active, m.resident,
         sysmem, humanBytes(sysH, sizeof(sysH), sysmem));
     s = infoScriptsMemory(s);
-    /* No eviction. */
-    s = bstrCat(s,
-        "maxmemory:0\r\n"
-        "maxmemory_human:0B\r\n"
-        "maxmemory_policy:noeviction\r\n");
+    char maxH[32];
+    size_t maxmemory = (size_t)evictSettings.maxmemory;
+    s = bstrCatPrintf(s,
+        "maxmemory:%zu\r\n"
+        "maxmemory_human:%s\r\n"
+        "maxmemory_policy:%s\r\n",
+        maxmemory, humanBytes(maxH, sizeof(maxH), maxmemory),
+        evictPolicyName());
     /* Differences may be negative (e.g. RSS below the allocator's view
      * right after start-up): printed signed, as Redis's %zd does. */
     s = bstrCatPrintf(s,
@@ -299,7 +303,7 @@ static bstr infoSectionMemory(bstr s) {
         "rss_overhead_bytes:%lld\r\n"
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%lld\r\n"
-        "mem_not_counted_for_evict:0\r\n"
+        "mem_not_counted_for_evict:%zu\r\n"
         "mem_replication_backlog:0\r\n"
         "mem_total_replication_buffers:0\r\n"
         "mem_clients_slaves:0\r\n"
@@ -314,7 +318,7 @@ static bstr infoSectionMemory(bstr s) {
         ratio(m.resident, m.active), (long long)m.resident - (long long)m.active,
         ratio(m.rss, m.resident), (long long)m.rss - (long long)m.resident,
         ratio(m.rss, m.used), (long long)m.rss - (long long)m.used,
-        m.clients, allocatorName(), (unsigned long long)lazyPending,
+        evictNotCountedMemory(), m.clients, allocatorName(), (unsigned long long)lazyPending,
         (unsigned long long)lazyFreed);
     return s;
 }
@@ -322,6 +326,8 @@ static bstr infoSectionMemory(bstr s) {
 /* ------------------------------------------------------------------ stats */
 
 static bstr infoSectionStats(bstr s) {
+    evictStats ev;
+    evictGetStats(&ev);
     return bstrCatPrintf(s,
         "# Stats\r\n"
         "total_connections_received:%lld\r\n"
@@ -343,10 +349,10 @@ static bstr infoSectionStats(bstr s) {
         "expired_stale_perc:%.2f\r\n"
         "expired_time_cap_reached_count:%lld\r\n"
         "expire_cycle_cpu_milliseconds:%lld\r\n"
-        "evicted_keys:0\r\n"
+        "evicted_keys:%lld\r\n"
         "evicted_clients:%lld\r\n"
-        "total_eviction_exceeded_time:0\r\n"
-        "current_eviction_exceeded_time:0\r\n"
+        "total_eviction_exceeded_time:%lld\r\n"
+        "current_eviction_exceeded_time:%lld\r\n"
         "keyspace_hits:0\r\n"
         "keyspace_misses:0\r\n"
         "pubsub_channels:%lu\r\n"
@@ -383,7 +389,8 @@ static bstr infoSectionStats(bstr s) {
         (double)server.statInstantaneousNetIn / 1024,
         (double)server.statInstantaneousNetOut / 1024,
         server.statRejectedConn, server.statExpiredKeys, expireCycleStalePerc(),
-        expireCycleTimeCapReached(), expireCycleCpuMs(), server.statEvictedClients,
+        expireCycleTimeCapReached(), expireCycleCpuMs(), ev.evictedKeys, server.statEvictedClients,
+        ev.totalExceededMs, ev.currentExceededMs,
         pubsubCount(PUBSUB_CHANNEL), pubsubCount(PUBSUB_PATTERN), pubsubCount(PUBSUB_SHARD),
         trackingTableKeys(), trackingTableItems(), trackingPrefixCount(),
         server.statUnexpectedErrorReplies, server.statTotalErrorReplies,

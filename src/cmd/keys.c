@@ -77,14 +77,18 @@ void delCommand(client *c) { delGeneric(c, lazyfreeSettings.lazyUserDel); }
 
 void unlinkCommand(client *c) { delGeneric(c, 1); }
 
-/* EXISTS key [key ...]: a key named several times counts each time. */
-void existsCommand(client *c) {
+/* Replies how many of the keys argv[1..] 'found' finds (a key named
+ * several times counts each time), with a keymiss event for each miss. */
+static void countKeys(client *c, int (*found)(int db, const char *key, size_t klen)) {
     long long count = 0;
     for (int j = 1; j < c->argc; j++)
-        if (dbExists(c->db, c->argv[j], bstrLen(c->argv[j]))) count++;
+        if (found(c->db, c->argv[j], bstrLen(c->argv[j]))) count++;
         else notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", c->argv[j], bstrLen(c->argv[j]), c->db);
     replyLongLong(c, count);
 }
+
+/* EXISTS key [key ...]: not an access of the keys (db.h dbExists). */
+void existsCommand(client *c) { countKeys(c, dbExists); }
 
 void dbsizeCommand(client *c) { replyLongLong(c, dbSize(c->db)); }
 
@@ -135,6 +139,6 @@ void typeCommand(client *c) {
     replyStatus(c, dbTypeName(type));
 }
 
-/* TOUCH key [key ...]: how many of the keys exist, a key named several
- * times counting each time. */
-void touchCommand(client *c) { existsCommand(c); }
+/* TOUCH key [key ...]: EXISTS that counts as an access of each key (its
+ * LRU/LFU clock, db/evict.h), as a read does. */
+void touchCommand(client *c) { countKeys(c, dbTouch); }

@@ -10,24 +10,23 @@
  *     else "raw".  Redis also says "raw" for a short value that APPEND or
  *     SETRANGE built in place; redis-kv keeps no such history.
  *   - REFCOUNT: an "int" value in 0..9999 is one of Redis's shared integers
- *     (refcount INT_MAX, 2147483647); any other value has 1.
+ *     (refcount INT_MAX, 2147483647); any other value has 1.  Redis stops
+ *     sharing them under maxmemory with an LRU or LFU policy (a shared
+ *     object cannot carry a key's access clock), so then they have 1 too.
  *   - ENCODING of a hash or a set: its index's encoding, which follows
  *     Redis's rules and names (store/collection.h: "listpack", "intset",
  *     "hashtable").
- *   - IDLETIME: no per-key access clock is kept (the keydir entry has no
- *     room for one without a bigger allocation size class for many key
- *     lengths), so this is the time since the value was last written, from
- *     the timestamp in its log record: an upper bound of Redis's idle time,
- *     exact for keys that are not read.  Reads and TOUCH do not reset it.
- *     A collection's elements are records of their own and the key keeps
- *     no time of its newest one: its idle time reads 0.
- *   - FREQ: Redis tracks access frequency only under an LFU maxmemory
- *     policy, which redis-kv does not have, so it always gets Redis's
- *     error for that case (after the missing-key check, as in Redis). */
+ *   - IDLETIME: seconds since the key's last access (a read, a write or
+ *     TOUCH; db/evict.h), from its LRU clock; under an LFU policy the clock
+ *     holds the LFU counter instead and Redis's error says so.
+ *   - FREQ: the LFU counter (after decay) under an LFU maxmemory policy,
+ *     else Redis's error.  Both look the key up first (a missing key gives
+ *     the null before any error) and neither counts as an access. */
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "server/server.h"
@@ -44,7 +43,17 @@ typedef enum { ENC_INT, ENC_EMBSTR, ENC_RAW, ENC_COLLECTION } objectEncoding;
 /* The encoding of argv[2]'s value into *enc (and its integer into *num
  * for ENC_INT).  Replies a null for a missing key, or the read error, and
  * returns 0 then. */
+static int lookupEncodingAndReply(client *c, objectEncoding *enc, long *num);
+
+/* OBJECT is no access of the key (Redis's LOOKUP_NOTOUCH). */
 static int lookupEncodingOrReply(client *c, objectEncoding *enc, long *num) {
+    int was = dbSetTouching(0);
+    int found = lookupEncodingAndReply(c, enc, num);
+    dbSetTouching(was);
+    return found;
+}
+
+static int lookupEncodingAndReply(client *c, objectEncoding *enc, long *num) {
     int type = dbKeyType(c->db, c->argv[2], ARGLEN(c, 2));
     if (type > DB_TYPE_STRING) {
         *enc = ENC_COLLECTION;
@@ -86,31 +95,45 @@ void objectRefcountCommand(client *c) {
     objectEncoding enc;
     long num;
     if (!lookupEncodingOrReply(c, &enc, &num)) return;
-    int shared = enc == ENC_INT && num >= 0 && num < OBJECT_SHARED_INTEGERS;
+    int sharing = evictSettings.maxmemory == 0 || !evictPolicyUsesClock();
+    int shared = sharing && enc == ENC_INT && num >= 0 && num < OBJECT_SHARED_INTEGERS;
     replyLongLong(c, shared ? OBJECT_SHARED_REFCOUNT : 1);
 }
 
-/* Seconds since the value was written (see the top of the file). */
-void objectIdletimeCommand(client *c) {
-    int64_t written;
-    int rc = dbLastWriteTime(c->db, c->argv[2], ARGLEN(c, 2), &written);
-    if (replyDbError(c, rc)) return;
+/* The access clock of argv[2], without touching it; replies the null
+ * (or the read error) and returns 0 when the key is missing. */
+static int lookupClockOrReply(client *c, uint32_t *clock) {
+    int rc = dbKeyAccessClock(c->db, c->argv[2], ARGLEN(c, 2), clock);
+    if (replyDbError(c, rc)) return 0;
     if (rc == DB_MISSING) {
         replyNull(c);
+        return 0;
+    }
+    return 1;
+}
+
+void objectIdletimeCommand(client *c) {
+    uint32_t clock;
+    if (!lookupClockOrReply(c, &clock)) return;
+    if (evictPolicyIsLfu()) {
+        replyError(c, "An LFU maxmemory policy is selected, idle time not tracked. Please note "
+                      "that when switching between policies at runtime LRU and LFU data will "
+                      "take some time to adjust.");
         return;
     }
-    long long idle = cachedClock.mstime - written;
-    replyLongLong(c, idle > 0 ? idle / 1000 : 0);
+    replyLongLong(c, (long long)(evictIdleMs(clock) / 1000));
 }
 
 void objectFreqCommand(client *c) {
-    if (!dbExists(c->db, c->argv[2], ARGLEN(c, 2))) {
-        replyNull(c);
+    uint32_t clock;
+    if (!lookupClockOrReply(c, &clock)) return;
+    if (!evictPolicyIsLfu()) {
+        replyError(c, "An LFU maxmemory policy is not selected, access frequency not tracked. "
+                      "Please note that when switching between policies at runtime LRU and LFU "
+                      "data will take some time to adjust.");
         return;
     }
-    replyError(c, "An LFU maxmemory policy is not selected, access frequency not tracked. "
-                  "Please note that when switching between policies at runtime LRU and LFU "
-                  "data will take some time to adjust.");
+    replyLongLong(c, evictFreq(clock));
 }
 
 void objectHelpCommand(client *c) {

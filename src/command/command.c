@@ -10,6 +10,7 @@
 #include "command/coldwait.h"
 #include "command/multi_state.h"
 #include "command/write_outcome.h"
+#include "db/evict.h"
 #include "lib/alloc.h"
 #include "lib/clock.h"
 #include "lib/dict.h"
@@ -439,6 +440,16 @@ static void commandProcess(client *c) {
             "are allowed in this context", cmd->fullname);
         rejectCommand(c, err);
         bstrFree(err);
+        return;
+    }
+    /* maxmemory (db/evict.h): room is made first; when none can be, a
+     * deny-oom command (or an EXEC queueing one) is refused, and so is
+     * anything but EXEC/DISCARD/QUIT/RESET inside MULTI, as in Redis. */
+    if (evictBeforeCommand() == EVICT_FAIL &&
+        ((commandRequestFlags(c) & CMD_DENYOOM) ||
+         (cmd == execCmd && (c->mstate.cmdFlags & CMD_DENYOOM)) ||
+         ((c->flags & CLIENT_MULTI) && !multiIsQueueExempt(cmd)))) {
+        rejectCommand(c, EVICT_OOM_ERROR);
         return;
     }
     /* A script that ran past busy-reply-threshold lets clients in between

@@ -5,6 +5,7 @@
  * record, as Redis propagates a DEL) before answering. */
 #include "db/db.h"
 #include "db/db_internal.h"
+#include "db/evict.h"
 #include "db/expire_cycle.h"
 #include "lib/alloc.h"
 #include "store/lazyfree.h"
@@ -39,7 +40,10 @@ static void retireEpochs(struct store *old) {
     epochBase += storeWriteEpoch(old) + 1;
 }
 
-void dbInit(const dbContext *c) { ctx = *c; }
+void dbInit(const dbContext *c) {
+    ctx = *c;
+    evictPolicyChanged(); /* keys loaded from disk start at the current time */
+}
 
 static uint64_t metaStoreGeneration;
 
@@ -96,6 +100,11 @@ static void signalExpiredKey(int db, const char *key, size_t klen) {
         if (listeners[i]->keyExpired) listeners[i]->keyExpired(db, key, klen);
 }
 
+static void signalEvictedKey(int db, const char *key, size_t klen) {
+    for (int i = 0; i < listenerCount; i++)
+        if (listeners[i]->keyEvicted) listeners[i]->keyEvicted(db, key, klen);
+}
+
 static void signalBatchEnded(int committed) {
     for (int i = 0; i < listenerCount; i++)
         if (listeners[i]->batchEnded) listeners[i]->batchEnded(committed);
@@ -143,16 +152,64 @@ static int deleteExpired(int db, const char *key, size_t klen) {
 }
 
 /* Returns the live entry for key, deleting it first if it has expired.
- * NULL when missing (or just expired). */
-keydirEntry *dbLookupLive(int db, const char *key, size_t klen) {
+ * NULL when missing (or just expired).  A live key's access clock is
+ * touched (db/evict.h) unless this is a no-touch lookup. */
+static int touching = 1; /* dbSetTouching */
+
+int dbSetTouching(int on) {
+    int was = touching;
+    touching = on;
+    return was;
+}
+
+static keydirEntry *lookupLive(int db, const char *key, size_t klen, int touch) {
     keydir *kd = storeKeydir(ctx.store, db);
     keydirEntry *e = keydirLookup(kd, key, klen);
     if (!e) return NULL;
-    if (!entryExpired(e)) return e;
+    if (!entryExpired(e)) {
+        if (touch && touching) evictTouch(e);
+        return e;
+    }
     /* Expired: the delete is best effort; if it cannot be written now the
      * key is still reported missing and a later access retries. */
     deleteExpired(db, key, klen);
     return NULL;
+}
+
+keydirEntry *dbLookupLive(int db, const char *key, size_t klen) {
+    return lookupLive(db, key, klen, 1);
+}
+
+keydirEntry *dbLookupLiveNoTouch(int db, const char *key, size_t klen) {
+    return lookupLive(db, key, klen, 0);
+}
+
+int dbKeyAccessClock(int db, const char *key, size_t klen, uint32_t *clock) {
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
+    if (!e) return DB_MISSING;
+    *clock = keydirEntryClock(e);
+    return DB_OK;
+}
+
+int dbSetKeyAccessClock(int db, const char *key, size_t klen, uint32_t clock) {
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
+    if (!e) return DB_MISSING;
+    keydirEntrySetClock(e, clock);
+    return DB_OK;
+}
+
+int dbTouch(int db, const char *key, size_t klen) {
+    return dbLookupLive(db, key, klen) != NULL;
+}
+
+/* Eviction (db/evict.c): deletes key as Redis's performEvictions does,
+ * with lazyfree-lazy-eviction, telling WATCH, tracking and the keyspace
+ * events ("evicted"). */
+int dbEvictKey(int db, const char *key, size_t klen) {
+    dbFreeLazily(lazyfreeSettings.lazyEviction);
+    int rc = dbKeyWritten(db, key, klen, dbFromStore(storeDelete(ctx.store, db, key, klen)));
+    if (rc == DB_OK) signalEvictedKey(db, key, klen);
+    return rc;
 }
 
 int dbDeleteIfExpired(int db, const char *key, size_t klen) {
@@ -163,7 +220,7 @@ int dbDeleteIfExpired(int db, const char *key, size_t klen) {
 }
 
 int dbExists(int db, const char *key, size_t klen) {
-    return dbLookupLive(db, key, klen) != NULL;
+    return dbLookupLiveNoTouch(db, key, klen) != NULL;
 }
 
 /* The live entry of a string key: NULL with *rc DB_MISSING, or
@@ -233,7 +290,7 @@ int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size
 }
 
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs) {
-    keydirEntry *e = dbLookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
     if (!e) return DB_MISSING;
     *expireMs = keydirEntryExpire(e);
     return DB_OK;
@@ -378,7 +435,7 @@ int dbKeyIsExpired(int db, const char *key, size_t klen) {
 }
 
 long long dbKeyMemoryUsage(int db, const char *key, size_t klen) {
-    keydirEntry *e = dbLookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
     if (!e) return -1;
     const collection *c = keydirEntryCollection(e);
     return (long long)(xmallocUsable(e) + sizeof(void *) + (c ? collMemoryBytes(c) : 0));

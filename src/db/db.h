@@ -68,7 +68,18 @@ int dbValueLength(int db, const char *key, size_t klen, size_t *len);
  * value cannot be a number).  No allocation. */
 int dbGetShort(int db, const char *key, size_t klen, char *buf, size_t cap, size_t *len,
                int64_t *expireMs);
+/* dbExists and dbGetExpire (like dbKeyType and dbKeyMemoryUsage) do not
+ * touch the key's access clock: TTL, EXISTS, TYPE and OBJECT do not count
+ * as accesses, as in Redis (db/evict.h). */
 int dbGetExpire(int db, const char *key, size_t klen, int64_t *expireMs);
+/* The key's access clock (db/evict.h), read or set without touching it. */
+int dbKeyAccessClock(int db, const char *key, size_t klen, uint32_t *clock);
+int dbSetKeyAccessClock(int db, const char *key, size_t klen, uint32_t clock);
+/* While off, no lookup touches a key's access clock (OBJECT, which reads
+ * values to tell their encoding).  Returns the previous setting. */
+int dbSetTouching(int on);
+/* TOUCH: an access of key; 1 if it exists. */
+int dbTouch(int db, const char *key, size_t klen);
 /* When the key's value was last written (unix ms): SET, APPEND, RENAME
  * ... write it; reads and expiry changes do not. */
 int dbLastWriteTime(int db, const char *key, size_t klen, int64_t *ms);
@@ -280,7 +291,7 @@ uint64_t dbMetaVersion(void);
  * that delete on a user's request decide with lazyUserDel (DEL; UNLINK is
  * always lazy) and lazyUserFlush (FLUSHALL/FLUSHDB without ASYNC/SYNC). */
 typedef struct lazyfreeSettingsValue {
-    int lazyEviction;   /* lazyfree-lazy-eviction: redis-kv never evicts keys */
+    int lazyEviction;   /* lazyfree-lazy-eviction (db/evict.h) */
     int lazyExpire;     /* lazyfree-lazy-expire */
     int lazyServerDel;  /* lazyfree-lazy-server-del */
     int lazyUserDel;    /* lazyfree-lazy-user-del */
@@ -312,9 +323,11 @@ typedef struct dbKeyspaceListener {
      * keyModified; RENAME/COPY/MOVE always create their destination, as
      * Redis's dbAdd does.  keyExpired: after an expired key was deleted (lazy
      * or active expiry).  batchEnded: after the outermost dbBatchCommit,
-     * committed 0 when it rolled back. */
+     * committed 0 when it rolled back.  keyEvicted: after maxmemory
+     * evicted key (db/evict.h), after its keyModified. */
     void (*keyAdded)(int db, const char *key, size_t klen);
     void (*keyExpired)(int db, const char *key, size_t klen);
+    void (*keyEvicted)(int db, const char *key, size_t klen);
     void (*batchEnded)(int committed);
     /* dataReplaced: after the whole data set was replaced (BACKUP RESTORE):
      * every key may have changed. */

@@ -13,6 +13,10 @@ const dbContext *dbGetContext(void);
  * (dbWriteResult); the keyspace signals. */
 struct keydirEntry;
 struct keydirEntry *dbLookupLive(int db, const char *key, size_t klen);
+/* The same without touching the key's access clock (db/evict.h). */
+struct keydirEntry *dbLookupLiveNoTouch(int db, const char *key, size_t klen);
+/* evict.c: deletes an evicted key, with every signal an eviction gives. */
+int dbEvictKey(int db, const char *key, size_t klen);
 int dbFromStore(int storeRc);
 int dbWriteResult(int storeRc);
 int dbKeyWritten(int db, const char *key, size_t klen, int rc);

@@ -16,7 +16,7 @@
 #include <string.h>
 
 int dbKeyType(int db, const char *key, size_t klen) {
-    keydirEntry *e = dbLookupLive(db, key, klen);
+    keydirEntry *e = dbLookupLiveNoTouch(db, key, klen);
     if (!e) return DB_TYPE_NONE;
     const collection *c = keydirEntryCollection(e);
     return c ? collType(c) : DB_TYPE_STRING;

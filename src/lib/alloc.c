@@ -1,6 +1,7 @@
 /* lib/alloc.c -- checked allocation wrappers; see alloc.h for the contract. */
 #include "lib/alloc.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +60,21 @@ size_t xmallocUsable(void *p) {
 }
 
 #ifdef USE_JEMALLOC
-/* jemalloc caches its statistics; writing to "epoch" refreshes them. */
+/* The thread whose counters allocUsedMemoryFast reads (the first to ask
+ * for the used memory: the main thread), its counters, and their values
+ * at the last allocUsedMemory. */
+static pthread_t baseThread;
+static int haveBase;
+static uint64_t *threadAllocated, *threadDeallocated;
+static uint64_t baseAllocated, baseDeallocated;
+static size_t baseUsed;
+
+/* jemalloc caches its statistics; writing to "epoch" refreshes them.  A
+ * thread's cache of freed blocks counts as allocated until it is flushed:
+ * the calling thread's is flushed first, so that a figure taken on the
+ * main thread does not swing by the size of its cache. */
 size_t allocUsedMemory(void) {
+    mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
     uint64_t epoch = 1;
     size_t esz = sizeof(epoch);
     mallctl("epoch", &epoch, &esz, &epoch, esz);
@@ -68,7 +82,28 @@ size_t allocUsedMemory(void) {
     size_t allocated = 0;
     size_t sz = sizeof(allocated);
     if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) != 0) return 0;
+    if (!haveBase) {
+        size_t psz = sizeof(threadAllocated);
+        if (mallctl("thread.allocatedp", &threadAllocated, &psz, NULL, 0) != 0 ||
+            mallctl("thread.deallocatedp", &threadDeallocated, &psz, NULL, 0) != 0)
+            return allocated;
+        baseThread = pthread_self();
+        haveBase = 1;
+    }
+    if (pthread_equal(baseThread, pthread_self())) {
+        baseUsed = allocated;
+        baseAllocated = *threadAllocated;
+        baseDeallocated = *threadDeallocated;
+    }
     return allocated;
+}
+
+size_t allocUsedMemoryFast(void) {
+    if (!haveBase || !pthread_equal(baseThread, pthread_self())) return allocUsedMemory();
+    int64_t delta = (int64_t)(*threadAllocated - baseAllocated) -
+                    (int64_t)(*threadDeallocated - baseDeallocated);
+    if (delta < 0 && (size_t)-delta > baseUsed) return 0;
+    return (size_t)((int64_t)baseUsed + delta);
 }
 #else
 /* glibc: bytes in use in the arenas plus blocks served by mmap() (large
@@ -77,4 +112,6 @@ size_t allocUsedMemory(void) {
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;
 }
+
+size_t allocUsedMemoryFast(void) { return allocUsedMemory(); }
 #endif

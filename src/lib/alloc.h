@@ -25,10 +25,21 @@ char *xstrdup(const char *s);
 size_t xmallocUsable(void *p);
 
 /* Bytes currently allocated by the process through the allocator:
- * jemalloc "stats.allocated" (after refreshing "epoch"), or with glibc
+ * jemalloc "stats.allocated" (after flushing the calling thread's cache
+ * of freed blocks, which would count as allocated, and refreshing
+ * "epoch"), or with glibc
  * mallinfo2() uordblks + hblkhd (arena bytes in use plus mmap()ed large
  * blocks).  0 when the allocator cannot tell (e.g. under AddressSanitizer). */
 size_t allocUsedMemory(void);
+
+/* allocUsedMemory as of now, for a caller that asks often (eviction
+ * checks it before each command and after each evicted key): the value
+ * of the last allocUsedMemory call plus what the thread that made it (the
+ * main thread) allocated minus what it freed since, from jemalloc's
+ * per-thread counters: no statistics refresh.  Other threads' work shows
+ * at the next allocUsedMemory (the server calls it from its cron).  Other
+ * threads, and glibc builds, get allocUsedMemory. */
+size_t allocUsedMemoryFast(void);
 
 /* Prints "out of memory allocating N bytes" to stderr and aborts. */
 _Noreturn void allocOom(size_t size);

@@ -153,11 +153,21 @@ void rehashTableShrink(rehashTable *t);
 /* Links 'entry', whose key hashes to 'h', at the head of its bucket, first
  * starting a grow if the load factor reached 1.  The caller has checked
  * that the key is not in the table. */
+static inline void rehashTableLink(rehashTable *t, void *entry, uint64_t h,
+                                   size_t nextOffset);
 static inline void rehashTableInsert(rehashTable *t, void *entry, uint64_t h,
                                      size_t nextOffset) {
     if (!rehashTableIsRehashing(t) && t->ht[0].used >= t->ht[0].size) {
         rehashTableGrow(t);
     }
+    rehashTableLink(t, entry, h, nextOffset);
+}
+
+/* rehashTableInsert without the grow, for a caller that decided against
+ * one (the keydir at maxmemory, keydir.h keydirSetGrowHook).  The table
+ * must have buckets. */
+static inline void rehashTableLink(rehashTable *t, void *entry, uint64_t h,
+                                   size_t nextOffset) {
     rehashArray *a = &t->ht[rehashTableIsRehashing(t) ? 1 : 0];
     void **slot = &a->buckets[h & a->sizemask];
     *rehashNextLink(entry, nextOffset) = *slot;

@@ -153,9 +153,14 @@ static void keyExpired(int db, const char *key, size_t klen) {
     notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", key, klen, db);
 }
 
+static void keyEvicted(int db, const char *key, size_t klen) {
+    notifyKeyspaceEvent(NOTIFY_EVICTED, "evicted", key, klen, db);
+}
+
 static const dbKeyspaceListener notifyListener = {
     .keyAdded = keyAdded,
     .keyExpired = keyExpired,
+    .keyEvicted = keyEvicted,
     .batchEnded = batchEnded,
     .writesSettled = deliverSettled,
 };

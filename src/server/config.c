@@ -18,6 +18,7 @@
 #include "client/client.h"
 #include "cmd/latency.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
 #include "lib/glob.h"
@@ -43,6 +44,12 @@ static const configEnum logLevelEnum[] = {
 static const configEnum appendfsyncEnum[] = {
     {"always", STORE_FSYNC_ALWAYS}, {"everysec", STORE_FSYNC_EVERYSEC},
     {"no", STORE_FSYNC_NO}, {NULL, 0}};
+
+static const configEnum maxmemoryPolicyEnum[] = {
+    {"volatile-lru", EVICT_VOLATILE_LRU}, {"volatile-lfu", EVICT_VOLATILE_LFU},
+    {"volatile-random", EVICT_VOLATILE_RANDOM}, {"volatile-ttl", EVICT_VOLATILE_TTL},
+    {"allkeys-lru", EVICT_ALLKEYS_LRU}, {"allkeys-lfu", EVICT_ALLKEYS_LFU},
+    {"allkeys-random", EVICT_ALLKEYS_RANDOM}, {"noeviction", EVICT_NOEVICTION}, {NULL, 0}};
 
 static const configEnum protectedActionEnum[] = {
     {"no", PROTECTED_ACTION_NO}, {"yes", PROTECTED_ACTION_YES},
@@ -460,6 +467,27 @@ static int applyRequirepass(char *err, size_t errlen) {
 static const configEnum aclPubsubDefaultEnum[] = {
     {"allchannels", ACL_SEL_ALLCHANNELS}, {"resetchannels", 0}, {NULL, 0}};
 
+/* maxmemory: a limit below the memory in use evicts at once (or, under
+ * noeviction, refuses writes from now on), with Redis's warning. */
+static int applyMaxmemory(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    size_t used = allocUsedMemory();
+    if (evictSettings.maxmemory > 0 && (size_t)evictSettings.maxmemory < used)
+        serverLog(LL_WARNING,
+                  "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than "
+                  "the current memory usage (%zu). This will result in key eviction and/or the "
+                  "inability to accept new write commands depending on the maxmemory-policy.",
+                  (unsigned long long)evictSettings.maxmemory, used);
+    if (server.el) evictPerform();
+    return 0;
+}
+
+static int applyMaxmemoryPolicy(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    evictPolicyChanged();
+    return 0;
+}
+
 static int applyHz(char *err, size_t errlen) {
     (void)err; (void)errlen;
     if (server.configHz < 1) server.configHz = 1;
@@ -573,6 +601,18 @@ static const configDef configTable[] = {
      .alias = "list-max-ziplist-size"},
     INTCFG("list-compress-depth", server.listCompressDepth, 0, INT_MAX, "0", CFG_MODIFIABLE, NULL),
     BOOLCFG("rdbcompression", server.rdbcompression, "yes", CFG_MODIFIABLE, NULL),
+    /* maxmemory and eviction (db/evict.h), read before each command. */
+    {.name = "maxmemory", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
+     .field = &evictSettings.maxmemory, .max = LLONG_MAX, .defaultValue = "0",
+     .apply = applyMaxmemory},
+    {.name = "maxmemory-policy", .type = CFG_ENUM, .flags = CFG_MODIFIABLE,
+     .field = &evictSettings.policy, .defaultValue = "noeviction", .enums = maxmemoryPolicyEnum,
+     .apply = applyMaxmemoryPolicy},
+    INTCFG("maxmemory-samples", evictSettings.samples, 1, INT_MAX, "5", CFG_MODIFIABLE, NULL),
+    INTCFG("maxmemory-eviction-tenacity", evictSettings.tenacity, 0, 100, "10", CFG_MODIFIABLE,
+           NULL),
+    INTCFG("lfu-log-factor", evictSettings.lfuLogFactor, 0, INT_MAX, "10", CFG_MODIFIABLE, NULL),
+    INTCFG("lfu-decay-time", evictSettings.lfuDecayTime, 0, INT_MAX, "1", CFG_MODIFIABLE, NULL),
     /* Lazy freeing (db.h, lazyfreeSettings): read at each delete. */
     BOOLCFG("lazyfree-lazy-eviction", lazyfreeSettings.lazyEviction, "no", CFG_MODIFIABLE, NULL),
     BOOLCFG("lazyfree-lazy-expire", lazyfreeSettings.lazyExpire, "no", CFG_MODIFIABLE, NULL),

@@ -16,12 +16,12 @@
  *     README.md's Configuration section says what each means here.
  *
  *  2. Tuning a feature redis-kv does not have yet (cluster timeouts,
- *     replication buffers, eviction sampling, TLS files, ...).  A value
+ *     replication buffers, TLS files, ...).  A value
  *     only tunes the missing feature, so it is kept like class 1: the
  *     setting is ready when the feature arrives.
  *
  *  3. Turning a missing feature on (`cluster-enabled yes`, `replicaof h p`,
- *     `maxmemory 100mb`, `tls-port 6380`, `aclfile /x`, ...).  The default
+ *     `tls-port 6380`, `aclfile /x`, ...).  The default
  *     value is accepted; any other is refused with an error that names the
  *     directive and the missing feature, from a config file, the command
  *     line and CONFIG SET alike (the `.feature` of an entry; config.c's
@@ -51,11 +51,6 @@
 
 static const configEnum oomScoreAdjEnum[] = {
     {"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}, {NULL, 0}};
-
-static const configEnum maxmemoryPolicyEnum[] = {
-    {"volatile-lru", 0}, {"volatile-lfu", 1}, {"volatile-random", 2}, {"volatile-ttl", 3},
-    {"allkeys-lru", 4}, {"allkeys-lfu", 5}, {"allkeys-random", 6}, {"noeviction", 7},
-    {NULL, 0}};
 
 static const configEnum supervisedEnum[] = {
     {"upstart", 1}, {"systemd", 2}, {"auto", 3}, {"no", 0}, {NULL, 0}};
@@ -324,11 +319,6 @@ const configDef configCompatTable[] = {
     {F_INT("min-replicas-max-lag", 0, INT_MAX, "10", MOD), ALIAS("min-slaves-max-lag")},
     {F_ENUM("propagation-error-behavior", propagationErrorEnum, "ignore", MOD)},
     {F_STR("bind-source-addr", "", NUL)},
-    {F_ENUM("maxmemory-policy", maxmemoryPolicyEnum, "noeviction", MOD)},
-    {F_INT("maxmemory-samples", 1, INT_MAX, "5", MOD)},
-    {F_INT("maxmemory-eviction-tenacity", 0, 100, "10", MOD)},
-    {F_INT("lfu-log-factor", 0, INT_MAX, "10", MOD)},
-    {F_INT("lfu-decay-time", 0, INT_MAX, "1", MOD)},
     {F_ENUM("sanitize-dump-payload", sanitizeDumpPayloadEnum, "no", MOD)},
     {F_STR("syslog-ident", "redis", IMM)},
     {F_ENUM("syslog-facility", syslogFacilityEnum, "local0", IMM)},
@@ -361,7 +351,6 @@ const configDef configCompatTable[] = {
     {F_WORDS("replicaof", setReplicaof, "", IMM), ALIAS("slaveof"), NEEDS("replication")},
     {F_INT("min-replicas-to-write", 0, INT_MAX, "0", MOD), ALIAS("min-slaves-to-write"),
      NEEDS("replication")},
-    {F_MEM("maxmemory", 0, LLONG_MAX, "0", MOD), NEEDS("a memory limit with eviction")},
     {F_INT("tls-port", 0, 65535, "0", MOD), NEEDS("TLS")},
     {F_BOOL("tls-cluster", "no", MOD), NEEDS("TLS")},
     {F_BOOL("tls-replication", "no", MOD), NEEDS("TLS")},

@@ -6,6 +6,7 @@
 #include "cmd/latency.h"
 #include "command/blocking.h"
 #include "command/command.h"
+#include "db/evict.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
@@ -57,6 +58,7 @@ long long serverCron(reactor *r, long long id, void *clientData) {
     latencyAddSampleIfNeeded("expire-cycle", (monotonicUs() - expireStart) / 1000);
     persistCron();
     storeColdReadCron(server.store);
+    evictCron(); /* what a command's eviction left over (db/evict.h) */
     trackInstantaneousMetrics();
     long long used = (long long)allocUsedMemory();
     if (used > server.statPeakMemory) server.statPeakMemory = used;

@@ -14,6 +14,7 @@
 #include "command/multi_state.h"
 #include "command/write_outcome.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/expire_cycle.h"
 #include "db/persist.h"
 #include "lib/alloc.h"
@@ -135,6 +136,7 @@ void resetServerStats(void) {
     server.statRejectedConn = 0;
     server.statExpiredKeys = 0;
     expireCycleResetStats();
+    evictResetStats();
     server.statNetInputBytes = 0;
     server.statNetOutputBytes = 0;
     server.statTotalErrorReplies = 0;

@@ -14,16 +14,31 @@
  *         16     4  segment
  *         20     4  offset
  *         24     4  valueLen
- *         28     4  key length (u32), only with LONGKEY
- *      28/32     n  key bytes
+ *         28     3  access clock (24 bits, little-endian; lib/accessclock.h)
+ *         31     4  key length (u32), only with LONGKEY
+ *      31/35     n  key bytes
  *          +n    8  expiry (int64 unix ms, unaligned), only with EXPIRE
  *
- * So a key shorter than 64 bytes without a TTL costs 28 + n bytes: with
- * jemalloc's size classes (..., 32, 48, 64, 80, ...) every key of 5 to 20
- * bytes takes a 48-byte block, and with a TTL keys of up to 12 bytes still
- * do (36 + n).  The expiry is the LAST field so that adding or removing it
+ * So a key shorter than 64 bytes without a TTL costs 31 + n bytes: with
+ * jemalloc's size classes (..., 32, 48, 64, 80, ...) every key of 5 to 17
+ * bytes takes a 48-byte block, and with a TTL keys of up to 9 bytes still
+ * do (39 + n).  The expiry is the LAST field so that adding or removing it
  * is a realloc that leaves everything else in place (jemalloc resizes in
  * place when the size class does not change).
+ *
+ * The access clock.  The maxmemory policies need a per-key clock (the
+ * last access for LRU, a log counter and its minute for LFU: Redis's 24
+ * LRU bits).  No field had 24 spare bits: the sequence number needs its
+ * 55, the location its 96, a short key's length its 6.  So the clock
+ * takes 3 bytes of the header, which was 28 bytes: the entry grows by 3
+ * bytes, which moves it up a size class only for the key lengths whose
+ * 28 + n fell in the last 3 bytes of a class: 18 to 20 bytes without a
+ * TTL, 10 to 12 with one, and likewise 34-36, 50-52, ... (+16 bytes
+ * each).  Redis-benchmark's keys (16 bytes) and the 12-byte keys of
+ * utils/keydir-membench.c stay at 48: 1,000,000 16-byte keys cost 56.6
+ * bytes per key of used_memory before and after.  The store never reads
+ * the clock; the keydir gives a new entry keydirSetNewEntryClock's value
+ * and every change keeps it (db/ sets it on access).
  *
  * The key's hash is not stored (no room for it): rehashing recomputes it,
  * as Redis does for its main dict.
@@ -83,11 +98,15 @@ struct keydirEntry {
     uint32_t segment;
     uint32_t offset;
     uint32_t valueLen;
+    unsigned char clock[3];
     unsigned char data[];
 };
 
-_Static_assert(offsetof(keydirEntry, data) == 28,
-               "keydirEntry header must be 28 bytes");
+_Static_assert(offsetof(keydirEntry, data) == 31,
+               "keydirEntry header must be 31 bytes");
+
+/* The clock a new entry starts with (keydirSetNewEntryClock). */
+static uint32_t newEntryClock;
 
 /* valueLen of an entry whose PATCHED pointer is a collection, not a
  * chain: no string value is that long (values stop at 512 MB). */
@@ -250,6 +269,7 @@ static keydirEntry *entryNew(keydir *kd, const void *key, size_t klen,
     }
     if (klen) memcpy(dst, key, klen);
     if (hasExpire) e->seqMeta |= META_EXPIRE;
+    keydirEntrySetClock(e, newEntryClock);
     return e;
 }
 
@@ -456,6 +476,18 @@ keydirEntry *keydirSet(keydir *kd, const void *key, size_t klen,
     return keydirSetHashed(kd, key, klen, hashKey(key, klen), loc, expireMs, seq, created);
 }
 
+static keydirGrowHook *growHook;
+
+void keydirSetGrowHook(keydirGrowHook *hook) { growHook = hook; }
+
+/* Whether the insert about to be made would double the bucket array and
+ * the hook says no (the table then stays at its size, chains get longer). */
+static int growDenied(const keydir *kd) {
+    const rehashArray *a = &kd->table.ht[0];
+    if (!growHook || isRehashing(kd) || a->size == 0 || a->used < a->size) return 0;
+    return !growHook(a->size * 2 * sizeof(void *), (double)a->used / (double)a->size);
+}
+
 /* Inserts a key known to be absent (h is its hash; expireMs checked). */
 static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t h,
                               const keydirLoc *loc, int64_t expireMs, uint64_t seq) {
@@ -466,7 +498,8 @@ static keydirEntry *insertNew(keydir *kd, const void *key, size_t klen, uint64_t
         entryWriteExpire(e, expireMs);
         kd->expires++;
     }
-    rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
+    if (growDenied(kd)) rehashTableLink(&kd->table, e, h, NEXT_OFFSET);
+    else rehashTableInsert(&kd->table, e, h, NEXT_OFFSET);
     return e;
 }
 
@@ -769,4 +802,20 @@ int keydirExpandForLoad(keydir *kd, size_t size) {
         if (a->size && a->size * sizeof(void *) >= KEYDIR_HUGE_BUCKETS) adviseHuge(a->buckets, a->size);
     }
     return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Access clock                                                             */
+/* ------------------------------------------------------------------------ */
+
+void keydirSetNewEntryClock(uint32_t clock) { newEntryClock = clock & 0xffffff; }
+
+uint32_t keydirEntryClock(const keydirEntry *e) {
+    return (uint32_t)e->clock[0] | (uint32_t)e->clock[1] << 8 | (uint32_t)e->clock[2] << 16;
+}
+
+void keydirEntrySetClock(keydirEntry *e, uint32_t clock) {
+    e->clock[0] = (unsigned char)clock;
+    e->clock[1] = (unsigned char)(clock >> 8);
+    e->clock[2] = (unsigned char)(clock >> 16);
 }

@@ -209,6 +209,27 @@ uint64_t keydirEntrySeq(const keydirEntry *e);
  * changes. */
 const keydirChain *keydirEntryChain(const keydirEntry *e);
 
+/* ---- Access clock ---------------------------------------------------------
+ *
+ * 24 bits per entry that the keydir keeps but never interprets: db/ stores
+ * the key's LRU or LFU clock there (lib/accessclock.h).  A new entry gets
+ * the value last given to keydirSetNewEntryClock (process-wide, 0 at
+ * start); overwriting, patching, relocating or changing the expiry of an
+ * entry keeps its clock.  Bits above the 24th are dropped. */
+void keydirSetNewEntryClock(uint32_t clock);
+uint32_t keydirEntryClock(const keydirEntry *e);
+void keydirEntrySetClock(keydirEntry *e, uint32_t clock);
+
+/* Growth under a memory limit.  Before an insert that would double a
+ * keydir's bucket array (moreBytes: the new array's size, allocated while
+ * the old one still exists), the hook, when set, may refuse; the key is
+ * then inserted at the current size and the array grows at a later insert
+ * the hook allows.  Redis does the same for its keyspace (dictExpandAllowed)
+ * so that a rehash does not push a server over maxmemory into evicting
+ * keys it has room for.  Process-wide; NULL (the default): always grow. */
+typedef int keydirGrowHook(size_t moreBytes, double loadFactor);
+void keydirSetGrowHook(keydirGrowHook *hook);
+
 /* ---- Statistics ---------------------------------------------------------- */
 
 size_t keydirSize(const keydir *kd);            /* number of keys */

@@ -526,6 +526,10 @@ void storeClose(store *s) {
 }
 
 keydir *storeKeydir(store *s, int db) { return s->kd[s->dbMap[db]]; }
+
+size_t storePendingMemory(store *s) {
+    return s->pendLen + s->nundo * (sizeof(undoStep) + STORE_UNDO_KEY_BYTES);
+}
 int storeDbCount(store *s) { return s->dbCount; }
 
 /* ------------------------------------------------------------ writes */

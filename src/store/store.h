@@ -112,6 +112,14 @@ store *storeOpen(const storeOptions *opts, char *err, size_t errlen);
 void storeClose(store *s);
 keydir *storeKeydir(store *s, int db);
 int storeDbCount(store *s);
+/* Memory the writes not yet in the log use: their records in the
+ * pending buffer and their undo steps (with about STORE_UNDO_KEY_BYTES
+ * per step for its copy of the key).  Every write adds to it until the
+ * flush, a delete too, so maxmemory leaves it out, as Redis leaves out
+ * its AOF buffer (db/evict.h).  The buffers' spare capacity, which stays
+ * allocated after a flush, is not in it. */
+#define STORE_UNDO_KEY_BYTES 32
+size_t storePendingMemory(store *s);
 
 int storeGet(store *s, int db, const void *key, size_t klen, char **value, size_t *vlen);
 int storeReadValue(store *s, const keydirEntry *e, size_t offset, size_t len, void *buf);

@@ -333,7 +333,7 @@ static void testBinaryKeys(void) {
         ASSERT(e && keydirEntryExpire(e) == 0);
         ASSERT(e && (keydirEntryKey(e, &len), len == lens[n - 1]) &&
                memcmp(keydirEntryKey(e, NULL), bufs[n - 1], len) == 0);
-        ASSERT(xmallocUsable(e) >= 100 * 1024 + 28);
+        ASSERT(xmallocUsable(e) >= 100 * 1024 + 31);
         for (size_t i = 0; i < n; i++) {
             ASSERT_EQ_INT(keydirDelete(kd, bufs[i], lens[i]), 1);
             xfree(bufs[i]);
@@ -421,13 +421,13 @@ static void testExpiry(void) {
             memset(key, 'x', len);
             keydirEntry *e = keydirSet(kd, key, len, &loc, 0, 1, NULL);
             size_t plain = xmallocUsable(e);
-            if (plain < 28 + len) bad++;
+            if (plain < 31 + len) bad++;
             e = keydirSetExpire(kd, key, len, 99);
             size_t withTtl = xmallocUsable(e);
-            if (withTtl < 36 + len) bad++;
+            if (withTtl < 39 + len) bad++;
 #ifdef USE_JEMALLOC
-            if (len >= 5 && len <= 20 && plain != 48) bad++;
-            if (len >= 5 && len <= 12 && withTtl != 48) bad++;
+            if (len >= 5 && len <= 17 && plain != 48) bad++;
+            if (len >= 5 && len <= 9 && withTtl != 48) bad++;
 #endif
         }
         ASSERT_EQ_INT(bad, 0);
@@ -1044,7 +1044,7 @@ static void testMemory(void) {
         size_t tables = keydirMemoryBytes(kd) - base - entries;
         ASSERT(tables >= keydirBuckets(kd) * sizeof(void *));
         ASSERT(tables <= keydirBuckets(kd) * sizeof(void *) * 2);
-        ASSERT(entries >= 20000 * (28 + 2));
+        ASSERT(entries >= 20000 * (31 + 2));
         /* TTLs add bytes (or stay in the same size class), never remove */
         finishRehash(kd);
         size_t beforeTtl = keydirMemoryBytes(kd);
@@ -1228,7 +1228,33 @@ static void testChains(void) {
     }
 }
 
+/* ---- Access clock -------------------------------------------------------- */
+
+static void testClock(void) {
+    TEST_CASE("a new entry takes the new-entry clock; changes keep its clock") {
+        keydir *kd = keydirCreate();
+        keydirLoc loc = mkLoc(1, 2, 3), loc2 = mkLoc(4, 5, 6);
+        keydirSetNewEntryClock(0x123456);
+        keydirEntry *e = keydirSet(kd, "k", 1, &loc, 0, 1, NULL);
+        ASSERT_EQ_UINT(keydirEntryClock(e), 0x123456);
+        keydirEntrySetClock(e, 0xabcdef);
+        keydirSetNewEntryClock(7);
+        e = keydirSet(kd, "k", 1, &loc2, 0, 2, NULL);
+        ASSERT_EQ_UINT(keydirEntryClock(e), 0xabcdef);
+        e = keydirSetExpire(kd, "k", 1, 1000);
+        ASSERT_EQ_UINT(keydirEntryClock(e), 0xabcdef);
+        ASSERT(keydirRelocate(kd, "k", 1, &loc2, &loc));
+        ASSERT_EQ_UINT(keydirEntryClock(keydirLookup(kd, "k", 1)), 0xabcdef);
+        ASSERT_EQ_UINT(keydirEntryClock(keydirSet(kd, "n", 1, &loc, 0, 3, NULL)), 7);
+        keydirEntrySetClock(e = keydirLookup(kd, "n", 1), 0x1ffffff);
+        ASSERT_EQ_UINT(keydirEntryClock(e), 0xffffff);
+        keydirSetNewEntryClock(0);
+        keydirRelease(kd);
+    }
+}
+
 int main(void) {
+    testClock();
     testEmpty();
     testSetLookup();
     testLimits();

@@ -239,7 +239,6 @@ set ::rc_refused {
     tls-port {6380} mutable
     replicaof {127.0.0.1 6379} immutable
     slaveof {127.0.0.1 6379} immutable
-    maxmemory {100mb} mutable
     min-replicas-to-write {1} mutable
     activedefrag {yes} mutable
     supervised {systemd} immutable
