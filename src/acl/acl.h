@@ -24,9 +24,10 @@
  *
  * acl/ is a layer above command/ (it reads the command table) and below
  * cmd/ and script/.  The dispatcher runs its check through a hook
- * (commandSetAccessCheck), and cmd/ hands it its key finder, which knows
- * SET's and BITFIELD's variable key flags (aclSetKeyFinder); both are set
- * by cmd/acl_cmd.c's aclCommandInit at start-up. */
+ * (commandSetAccessCheck), set by cmd/acl_cmd.c's aclCommandInit at
+ * start-up; the keys of a request come from the command layer's
+ * commandRequestKeys, which knows SET's and BITFIELD's variable key flags
+ * through the finder the server registers. */
 #ifndef REDIS_KV_ACL_H
 #define REDIS_KV_ACL_H
 
@@ -144,12 +145,6 @@ int aclCommandId(const struct command *cmd);
 struct command *aclCommandById(int id);
 
 /* ---- check.c ---- */
-/* The keys of a request and their KSPEC_* flags (cmd/command_cmd.c's
- * commandFindKeys); pos[] and flags[] have room for argc entries per key
- * spec.  Returns the count, or -1. */
-typedef int aclKeyFinder(const struct command *cmd, int argc, bstr *argv, int *pos,
-                         uint64_t *flags);
-void aclSetKeyFinder(aclKeyFinder *fn);
 /* Whether one selector of u allows the channel (a pattern: literally). */
 int aclUserAllowsChannel(const aclUser *u, const bstr channel, int isPattern);
 /* The verdict for u running cmd with argv; *errpos is the argument that

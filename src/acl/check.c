@@ -104,10 +104,6 @@ typedef struct keyList {
     uint64_t flagBuf[KEYLIST_INLINE];
 } keyList;
 
-static aclKeyFinder *keyFinder;
-
-void aclSetKeyFinder(aclKeyFinder *fn) { keyFinder = fn; }
-
 static void findKeys(keyList *keys, const command *cmd, int argc, bstr *argv) {
     if (keys->n >= 0) return;
     size_t room = (size_t)argc * (size_t)(cmd->keySpecCount > 0 ? cmd->keySpecCount : 1) + 1;
@@ -118,7 +114,7 @@ static void findKeys(keyList *keys, const command *cmd, int argc, bstr *argv) {
         keys->pos = xcalloc(room, sizeof(int));
         keys->flags = xcalloc(room, sizeof(uint64_t));
     }
-    keys->n = keyFinder ? keyFinder(cmd, argc, argv, keys->pos, keys->flags) : -1;
+    keys->n = commandRequestKeys(cmd, argc, argv, keys->pos, keys->flags);
     if (keys->n < 0) keys->n = 0;
 }
 

@@ -21,7 +21,6 @@ static const char *const noAclFile =
 
 void aclCommandInit(void) {
     aclInit();
-    aclSetKeyFinder(commandFindKeys);
     commandSetAccessCheck(aclRequestDenial);
 }
 

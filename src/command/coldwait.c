@@ -7,10 +7,9 @@
  * in place: SETRANGE; only a string's value is fetched for these, not a
  * collection's elements).  Keys a request only overwrites (MSET),
  * deletes or inserts into (APPEND, LPUSH), or whose length or type it
- * reads, need nothing.  Nor do keys whose flags depend on the arguments
- * (SET with or without GET, BITFIELD): their commands decide that above
- * this layer, and the rare SET ... GET of a cold value reads it on the
- * loop.
+ * reads, need nothing.  Keys whose flags depend on the arguments (SET
+ * with or without GET, BITFIELD) get them from the command layer's key
+ * finder (commandRequestKeys).
  *
  * A parked request is a ticket: the fetch's completion finds the client
  * through it, and a client freed while parked clears it, so the
@@ -40,10 +39,9 @@ static void addRequestKeys(dbFetch *f, int db, const command *cmd, int argc, bst
     size_t room = COMMAND_KEYS_ROOM(cmd, argc);
     int *pos = room <= 16 ? posBuf : xmalloc(room * sizeof(*pos));
     uint64_t *flags = room <= 16 ? flagBuf : xmalloc(room * sizeof(*flags));
-    int n = commandGetKeys(cmd, argc, argv, pos, flags);
+    int n = commandRequestKeys(cmd, argc, argv, pos, flags);
     for (int i = 0; i < n; i++) {
         uint64_t fl = flags[i];
-        if (fl & KSPEC_VARIABLE_FLAGS) continue;
         int updatesInPlace = (fl & KSPEC_RW) && (fl & KSPEC_UPDATE) && !(fl & KSPEC_OW);
         if (!(fl & KSPEC_ACCESS) && !updatesInPlace) continue;
         int elements = (fl & KSPEC_ACCESS) != 0;

@@ -166,6 +166,14 @@ int commandGetKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t 
     return n;
 }
 
+static commandKeyFinder *keyFinder = commandGetKeys;
+
+void commandSetKeyFinder(commandKeyFinder *fn) { keyFinder = fn ? fn : commandGetKeys; }
+
+int commandRequestKeys(const command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags) {
+    return keyFinder(cmd, argc, argv, pos, flags);
+}
+
 int sortRoGetKeys(int argc, bstr *argv, int *pos, uint64_t *flags) {
     (void)argv;
     if (argc < 2) return 0;

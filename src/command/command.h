@@ -174,6 +174,16 @@ struct command;
  * at least argc), in order.  The number of keys, or -1 when the specs do
  * not fit the request and the command has no getkeys procedure. */
 int commandGetKeys(const struct command *cmd, int argc, bstr *argv, int *pos, uint64_t *flags);
+/* The keys of a request with every flag settled: commandGetKeys, and for
+ * key specs with variable flags (SET with or without GET, BITFIELD) what
+ * the command decides, through the finder the layer above registers
+ * (cmd/ knows its commands' arguments; without one, commandGetKeys).
+ * Used by the checks made before a request runs (ACL, cold reads). */
+typedef int commandKeyFinder(const struct command *cmd, int argc, bstr *argv, int *pos,
+                             uint64_t *flags);
+void commandSetKeyFinder(commandKeyFinder *fn);
+int commandRequestKeys(const struct command *cmd, int argc, bstr *argv, int *pos,
+                       uint64_t *flags);
 /* The room commandGetKeys needs for a request of argc arguments. */
 #define COMMAND_KEYS_ROOM(cmd, argc) \
     ((size_t)(argc) * (size_t)((cmd)->keySpecCount > 0 ? (cmd)->keySpecCount : 1))

@@ -5,6 +5,7 @@
  * signals, open-file limits, reactor, listeners, cron, then the loop. */
 #include "client/client.h"
 #include "cmd/acl_cmd.h"
+#include "cmd/handlers.h"
 #include "cmd/info.h"
 #include "cmd/latency.h"
 #include "cmd/monitor.h"
@@ -512,6 +513,7 @@ int main(int argc, char **argv) {
     setlocale(LC_COLLATE, "");
     initServerState();
     commandTableInit();
+    commandSetKeyFinder(commandFindKeys); /* cmd/ settles SET's and BITFIELD's key flags */
     aclCommandInit();
     pubsubInit();
     notifyInit();

@@ -124,6 +124,9 @@ test {Writes that change the old value in place wait for it: INCR, SETRANGE, GET
     assert_equal {5 1} [cold_run setrange s 0 J]
     assert_equal {Jello 1} [cold_run getset s new]
     assert_equal {7 1} [cold_run incrby n -4]
+    # SET's key flags depend on its arguments: with GET it reads.
+    assert_equal {new 1} [cold_run set s newer get]
+    assert_equal {{55 0} 1} [cold_run bitfield n get u8 0 get u8 200]
     r debug cold-reads normal
 }
 
