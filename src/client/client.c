@@ -305,8 +305,8 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip, int port, int t
     if (tls) clientTlsHandshake(c);
 }
 
-void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
-    (void)r; (void)privdata; (void)mask;
+/* Accepts what waits on a TCP listener, plain or TLS. */
+static void acceptTcp(int fd, int tls) {
     char ip[NET_IP_STR_LEN], err[NET_ERR_LEN];
     for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
         int port;
@@ -316,23 +316,18 @@ void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
                 serverLog(LL_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        acceptCommon(cfd, 0, ip, port, 0);
+        acceptCommon(cfd, 0, ip, port, tls);
     }
+}
+
+void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)privdata; (void)mask;
+    acceptTcp(fd, 0);
 }
 
 void clientAcceptTlsHandler(reactor *r, int fd, void *privdata, int mask) {
     (void)r; (void)privdata; (void)mask;
-    char ip[NET_IP_STR_LEN], err[NET_ERR_LEN];
-    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
-        int port;
-        int cfd = netTcpAccept(err, fd, ip, sizeof(ip), &port);
-        if (cfd == NET_ERR) {
-            if (errno != EWOULDBLOCK && errno != EAGAIN)
-                serverLog(LL_WARNING, "Accepting client connection: %s", err);
-            return;
-        }
-        acceptCommon(cfd, 0, ip, port, 1);
-    }
+    acceptTcp(fd, 1);
 }
 
 void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {

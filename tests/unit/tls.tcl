@@ -282,6 +282,13 @@ print(r.dbsize() > 5000)
         assert_equal PONG [tls_cli $tp client ping]
     }
 
+    test {CONFIG SET bind moves the TLS port too} {
+        r config set bind 127.0.0.1
+        assert_equal PONG [tls_cli $tp client ping]
+        r config set bind "* -::*"
+        assert_equal PONG [tls_cli $tp client ping]
+    }
+
     test {port 0 with a TLS port: TLS only} {
         set plain [srv port]
         r config set port 0
@@ -290,6 +297,27 @@ print(r.dbsize() > 5000)
         r config set port $plain
         reconnect
         assert_equal PONG [r ping]
+    }
+}
+
+start_server {tags {tls}} {
+    test {CONFIG SET tls-port without a certificate is refused} {
+        assert_error_equal "ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to update TLS configuration. Check server logs." \
+            {r config set tls-port [free_port]}
+        assert_equal {tls-port 0} [r config get tls-port]
+    }
+
+    test {The settings given while the TLS port is closed are used when it opens} {
+        # No context is built for them yet: a wrong one is not noticed ...
+        r config set tls-cert-file [tls_file nonexistent.crt]
+        set tp [free_port]
+        assert_error "*Unable to update TLS configuration*" {r config set tls-port $tp}
+        # ... and good ones make the port work.
+        r config set tls-cert-file [tls_file server.crt] tls-key-file [tls_file server.key] \
+            tls-ca-cert-file [tls_file ca.crt]
+        r config set tls-port $tp
+        assert_equal PONG [tls_cli $tp client ping]
+        r config set tls-port 0
     }
 }
 
