@@ -200,7 +200,8 @@ start_server [list tags {tls} overrides [tls_overrides $::tls_port]] {
 import sys, redis
 port, ca, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 r = redis.Redis(host="127.0.0.1", port=port, ssl=True, ssl_ca_certs=ca,
-                ssl_certfile=cert, ssl_keyfile=key, ssl_check_hostname=False)
+                ssl_certfile=cert, ssl_keyfile=key, ssl_check_hostname=False,
+                socket_timeout=20)
 p = r.pipeline(transaction=False)
 for i in range(5000):
     p.set("py%d" % i, "x" * (i % 100))
@@ -210,6 +211,15 @@ assert all(res[2*i] is True and res[2*i+1] == b"x" * (i % 100) for i in range(50
 big = b"y" * (3 * 1024 * 1024)
 r.set("pybig", big)
 assert r.get("pybig") == big
+# A big argument read to its exact end leaves the commands after it in
+# the same TLS record decrypted inside OpenSSL, with nothing more on the
+# socket: they must run without a new socket event.
+for n in (1000003, 1048583, 2000011):
+    p = r.pipeline(transaction=False)
+    p.set("odd", b"z" * n)
+    p.strlen("odd")
+    p.ping()
+    assert p.execute() == [True, n, True]
 print(r.dbsize() > 5000)
 }
         exec $python -c $py $tp [tls_file ca.crt] [tls_file client.crt] [tls_file client.key]
