@@ -253,6 +253,29 @@ print(r.dbsize() > 5000)
         assert_equal PONG [tls_cli $tp client ping]
     }
 
+    test {tls-key-file-pass opens an encrypted key} {
+        tls_openssl pkey -in [tls_file server.key] -aes256 -passout pass:secret \
+            -out [tls_file server-enc.key]
+        assert_error "*Unable to update TLS configuration*" \
+            {r config set tls-key-file [tls_file server-enc.key]}
+        r config set tls-key-file-pass secret tls-key-file [tls_file server-enc.key]
+        assert_equal PONG [tls_cli $tp client ping]
+        assert_equal {tls-key-file-pass secret} [r config get tls-key-file-pass]
+        r config set tls-key-file-pass "" tls-key-file [tls_file server.key]
+        assert_equal PONG [tls_cli $tp client ping]
+    }
+
+    test {CONFIG REWRITE writes the TLS settings} {
+        r config set tls-auth-clients optional
+        r config rewrite
+        set f [open [srv config_file]]
+        set conf [read $f]
+        close $f
+        r config set tls-auth-clients yes
+        assert_match "*tls-auth-clients optional*" $conf
+        assert_match "*tls-port $tp*" $conf
+    }
+
     test {tls-ca-cert-file may only go while client certificates are not asked for} {
         assert_error "*Unable to update TLS configuration*" {r config set tls-ca-cert-file ""}
         r config set tls-auth-clients no
