@@ -13,10 +13,11 @@ ifneq ($(SANITIZE),)
 endif
 
 # Lua 5.1 and its cjson and bit libraries are Debian's (deps/setup.sh); the
-# headers live in lua5.1/.  libmd gives SHA1 (script names).
+# headers live in lua5.1/.  libmd gives SHA1 (script names); OpenSSL
+# (libssl-dev) the TLS listener (src/net/tls.c).
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Isrc -I/usr/include/lua5.1 $(CFLAGS_EXTRA)
 LUA_LIBS := -llua5.1-cjson -llua5.1-bitop -llua5.1
-LDLIBS  := $(LUA_LIBS) -lmd -lbsd -lm -lpthread -ldl
+LDLIBS  := $(LUA_LIBS) -lmd -lssl -lcrypto -lbsd -lm -lpthread -ldl
 ifeq ($(MALLOC),jemalloc)
   CFLAGS += -DUSE_JEMALLOC
   LDLIBS += -ljemalloc

@@ -20,6 +20,9 @@
 #   lua-bitop   lua5.1/lua-bitop.h + liblua5.1-bitop,    (Debian: lua-bitop-dev)
 #               the bit library scripts see
 #   libmd       sha1.h + libmd: SHA1 of scripts         (Debian: libmd-dev)
+#   libssl      openssl/ssl.h + libssl + libcrypto: TLS (Debian: libssl-dev)
+#   openssl     the openssl CLI, makes the TLS tests'   (Debian: openssl)
+#               certificates
 #
 # When something is missing:
 #   - as root on a system with apt-get: `apt-get update` once, then
@@ -130,6 +133,8 @@ check() {
         lua-cjson)  have_header lua5.1/lua-cjson.h && have_lib lua5.1-cjson ;;
         lua-bitop)  have_header lua5.1/lua-bitop.h && have_lib lua5.1-bitop ;;
         libmd)      have_header sha1.h && have_lib md ;;
+        libssl)     have_header openssl/ssl.h && have_lib ssl && have_lib crypto ;;
+        openssl)    have_cmd openssl ;;
         clang)      have_cmd clang ;;
         libfuzzer)  have_libfuzzer ;;
         cppcheck)   have_cmd cppcheck ;;
@@ -148,7 +153,7 @@ have_libfuzzer() {
         [ -f "$lf_dir/libclang_rt.fuzzer.a" ]
 }
 
-ALL="toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop libmd"
+ALL="toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop libmd libssl openssl"
 case ${1:-} in
     check)   ALL="clang libfuzzer cppcheck" ;;
     clients) ALL="node npm python3-redis" ;;
@@ -180,6 +185,8 @@ pkgs_for() {
             apt:lua-cjson)    pf_pkg=lua-cjson-dev ;;
             apt:lua-bitop)    pf_pkg=lua-bitop-dev ;;
             apt:libmd)        pf_pkg=libmd-dev ;;
+            apt:libssl)       pf_pkg=libssl-dev ;;
+            apt:openssl)      pf_pkg=openssl ;;
             apt:clang)        pf_pkg=clang ;;
             apt:libfuzzer)    pf_pkg=libclang-rt-dev ;;
             apt:cppcheck)     pf_pkg=cppcheck ;;
@@ -194,11 +201,13 @@ pkgs_for() {
             dnf:pkg-config)   pf_pkg=pkgconf-pkg-config ;;
             dnf:lua)          pf_pkg=compat-lua-devel ;;
             dnf:libmd)        pf_pkg=libmd-devel ;;
+            dnf:libssl)       pf_pkg=openssl-devel ;;
             dnf:libfuzzer)    pf_pkg=compiler-rt ;;
             dnf:node)         pf_pkg=nodejs ;;
             apk:toolchain)    pf_pkg="gcc make musl-dev" ;;
             apk:jemalloc)     pf_pkg=jemalloc-dev ;;
             apk:libbsd)       pf_pkg=libbsd-dev ;;
+            apk:libssl)       pf_pkg=openssl-dev ;;
             apk:hiredis)      pf_pkg=hiredis-dev ;;
             apk:tcl)          pf_pkg=tcl ;;
             apk:pkg-config)   pf_pkg=pkgconf ;;
@@ -207,6 +216,7 @@ pkgs_for() {
             apk:python3-redis) pf_pkg=py3-redis ;;
             pacman:toolchain) pf_pkg="gcc make" ;;
             pacman:pkg-config) pf_pkg=pkgconf ;;
+            pacman:libssl)    pf_pkg=openssl ;;
             pacman:libfuzzer) pf_pkg=compiler-rt ;;
             pacman:node)      pf_pkg=nodejs ;;
             pacman:python3-redis) pf_pkg=python-redis ;;

@@ -6,6 +6,7 @@
 #include "lib/clock.h"
 #include "lib/numfmt.h"
 #include "net/net.h"
+#include "net/tls.h"
 #include "reactor/reactor.h"
 #include "server/server.h"
 
@@ -37,6 +38,44 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask);
 static void clientWriteHandler(reactor *r, int fd, void *privdata, int mask);
 
 static void freeReplyBlock(void *b) { xfree(b); }
+
+/* ----------------------------------------------------------- connection */
+
+/* The one place client.c meets the socket: a plain fd or a TLS session
+ * on it.  Both follow read(2)/writev(2): bytes moved, 0 for the peer's end
+ * (reads), -1 with errno EAGAIN when it would block. */
+
+/* Clients with decrypted bytes left in OpenSSL (clientsProcessTlsPending). */
+static list *tlsPendingClients;
+
+static void tlsPendingAdd(client *c);
+
+static ssize_t connRead(client *c, void *buf, size_t len) {
+    if (!c->tls) return read(c->fd, buf, len);
+    int want;
+    ssize_t n = tlsConnRead(c->tls, buf, len, &want);
+    if (n > 0 && tlsConnPending(c->tls)) tlsPendingAdd(c);
+    return n;
+}
+
+/* A TLS session writes record by record: the vectors in turn, stopping at
+ * the first one it could not take whole. */
+static ssize_t connWritev(client *c, const struct iovec *iov, int cnt) {
+    if (!c->tls) return writev(c->fd, iov, cnt);
+    ssize_t total = 0;
+    for (int i = 0; i < cnt; i++) {
+        int want;
+        ssize_t n = tlsConnWrite(c->tls, iov[i].iov_base, iov[i].iov_len, &want);
+        if (n < 0) return total ? total : -1;
+        total += n;
+        if ((size_t)n < iov[i].iov_len) break;
+    }
+    return total;
+}
+
+static const char *connLastError(client *c) {
+    return c->tls ? tlsConnError(c->tls) : strerror(errno);
+}
 
 /* ------------------------------------------------------------ listeners */
 
@@ -149,10 +188,13 @@ void clientFree(client *c) {
     if (server.currentClient == c) server.currentClient = NULL;
     if (c->fd >= 0) {
         reactorDelFileEvent(server.el, c->fd, RE_READABLE | RE_WRITABLE);
+        tlsConnFree(c->tls);
+        c->tls = NULL;
         close(c->fd);
         c->fd = -1;
     }
     unlinkFromList(server.clients, &c->clientsNode);
+    if (tlsPendingClients) unlinkFromList(tlsPendingClients, &c->tlsPendingNode);
     unlinkFromList(server.clientsPendingWrite, &c->pendingWriteNode);
     unlinkFromList(server.pausedClients, &c->pausedNode);
     if (c->flags & CLIENT_MONITOR) {
@@ -218,21 +260,27 @@ static const char *protectedModeError =
 /* Writes a refusal straight to a socket we are about to close: best
  * effort, the peer may be gone already. */
 static void refuseConnection(int fd, const char *msg) {
-    ssize_t rc = write(fd, msg, strlen(msg));
-    (void)rc;
+    /* On the TLS port the text would reach a peer expecting a handshake:
+     * the connection is only closed. */
+    if (msg) {
+        ssize_t rc = write(fd, msg, strlen(msg));
+        (void)rc;
+    }
     server.statRejectedConn++;
     close(fd);
 }
 
-static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
+static int clientTlsHandshake(client *c);
+
+static void acceptCommon(int fd, uint64_t flags, const char *ip, int port, int tls) {
     if (listLength(server.clients) >= server.maxclients) {
-        refuseConnection(fd, "-ERR max number of clients reached\r\n");
+        refuseConnection(fd, tls ? NULL : "-ERR max number of clients reached\r\n");
         return;
     }
     if (server.protectedMode && !(flags & CLIENT_UNIX_SOCKET) &&
         clientDefaultUserNopass &&
         !netIsLoopbackFd(fd)) {
-        refuseConnection(fd, protectedModeError);
+        refuseConnection(fd, tls ? NULL : protectedModeError);
         return;
     }
     client *c = clientCreate(fd, flags);
@@ -242,15 +290,26 @@ static void acceptCommon(int fd, uint64_t flags, const char *ip, int port) {
         close(fd);
         return;
     }
+    if (tls) {
+        char err[NET_ERR_LEN];
+        c->tls = tlsConnNew(fd, err, sizeof(err));
+        if (!c->tls) {
+            serverLog(LL_WARNING, "Error accepting a client connection: %s", err);
+            clientFree(c);
+            return;
+        }
+    }
     server.statNumConnections++;
     if (flags & CLIENT_UNIX_SOCKET)
         serverLog(LL_VERBOSE, "Accepted connection to %s", server.unixsocket);
     else
         serverLog(LL_VERBOSE, "Accepted %s:%d", ip, port);
+    /* The ClientHello may be here already. */
+    if (tls) clientTlsHandshake(c);
 }
 
-void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
-    (void)r; (void)privdata; (void)mask;
+/* Accepts what waits on a TCP listener, plain or TLS. */
+static void acceptTcp(int fd, int tls) {
     char ip[NET_IP_STR_LEN], err[NET_ERR_LEN];
     for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
         int port;
@@ -260,8 +319,18 @@ void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
                 serverLog(LL_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        acceptCommon(cfd, 0, ip, port);
+        acceptCommon(cfd, 0, ip, port, tls);
     }
+}
+
+void clientAcceptTcpHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)privdata; (void)mask;
+    acceptTcp(fd, 0);
+}
+
+void clientAcceptTlsHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)privdata; (void)mask;
+    acceptTcp(fd, 1);
 }
 
 void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {
@@ -274,7 +343,7 @@ void clientAcceptUnixHandler(reactor *r, int fd, void *privdata, int mask) {
                 serverLog(LL_WARNING, "Accepting client connection: %s", err);
             return;
         }
-        acceptCommon(cfd, CLIENT_UNIX_SOCKET, NULL, 0);
+        acceptCommon(cfd, CLIENT_UNIX_SOCKET, NULL, 0, 0);
     }
 }
 
@@ -382,28 +451,29 @@ static void queryBufMakeRoom(client *c, size_t *readlen, int bigArg) {
     *readlen = bstrAvail(c->querybuf);
 }
 
-static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
-    (void)r; (void)mask;
-    client *c = privdata;
+/* Reads what c sent and runs the complete requests.  Returns -1 if c was
+ * freed, 0 if nothing could be read, 1 otherwise. */
+static int clientReadAndProcess(client *c) {
     /* A client whose command is still running (a long script serving
      * others between its steps) reads again when it is done. */
-    if (c->flags & CLIENT_EXECUTING) return;
+    if (c->flags & CLIENT_EXECUTING) return 0;
+    if (c->tls && !tlsConnEstablished(c->tls)) return clientTlsHandshake(c) < 0 ? -1 : 0;
     int bigArg;
     size_t readlen = readLength(c, &bigArg);
     queryBufMakeRoom(c, &readlen, bigArg);
-    ssize_t nread = read(fd, c->querybuf + bstrLen(c->querybuf), readlen);
+    ssize_t nread = connRead(c, c->querybuf + bstrLen(c->querybuf), readlen);
     if (nread == -1) {
-        if (errno == EAGAIN || errno == EINTR) return;
-        serverLog(LL_VERBOSE, "Reading from client: %s", strerror(errno));
+        if (errno == EAGAIN || errno == EINTR) return 0;
+        serverLog(LL_VERBOSE, "Reading from client: %s", connLastError(c));
         clientFree(c);
-        return;
+        return -1;
     }
     server.statTotalReadsProcessed++;
     if (nread == 0) {
         serverLog(LL_VERBOSE, "Client closed connection id=%llu addr=%s",
                   (unsigned long long)c->id, clientPeerId(c));
         clientFree(c);
-        return;
+        return -1;
     }
     bstrIncrLen(c->querybuf, nread);
     server.statNetInputBytes += nread;
@@ -422,14 +492,97 @@ static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
         bstrFree(head);
         server.statQbufLimitDisconnections++;
         clientFree(c);
-        return;
+        return -1;
     }
     clientUpdateMemUsage(c);
     clientsEvictIfNeeded();
-    if (c->flags & (CLIENT_PAUSED | CLIENT_COLD_WAIT | CLIENT_CLOSE_ASAP)) return;
+    if (c->flags & (CLIENT_PAUSED | CLIENT_COLD_WAIT | CLIENT_CLOSE_ASAP)) return 1;
     server.currentClient = c;
     clientProcessInputBuffer(c);
     server.currentClient = NULL;
+    return 1;
+}
+
+static void clientReadHandler(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)fd; (void)mask;
+    clientReadAndProcess(privdata);
+}
+
+/* ------------------------------------------------------------------ tls */
+
+static void clientTlsHandshakeWritable(reactor *r, int fd, void *privdata, int mask) {
+    (void)r; (void)fd; (void)mask;
+    clientTlsHandshake(privdata);
+}
+
+/* Moves c's handshake on as far as the socket allows, waiting for the
+ * direction OpenSSL asks for; never blocks, so a slow or silent peer costs
+ * only its descriptor (and `timeout` closes it like any idle client).  A
+ * failure closes this connection only, logged as Redis 7.0 logs it.  Once
+ * done, what came with the handshake's last flight is read at once.
+ * Returns -1 if c was freed. */
+static int clientTlsHandshake(client *c) {
+    int rc = tlsConnHandshake(c->tls);
+    if (rc == TLS_FAILED) {
+        serverLog(LL_WARNING, "Error accepting a client connection: %s", tlsConnError(c->tls));
+        clientFree(c);
+        return -1;
+    }
+    int writable = reactorGetFileEvents(server.el, c->fd) & RE_WRITABLE;
+    if (rc == TLS_WANT_WRITE) {
+        if (!writable && reactorAddFileEvent(server.el, c->fd, RE_WRITABLE,
+                                             clientTlsHandshakeWritable, c) == RE_ERR) {
+            clientFree(c);
+            return -1;
+        }
+        return 0;
+    }
+    if (writable) reactorDelFileEvent(server.el, c->fd, RE_WRITABLE);
+    if (rc == TLS_WANT_READ) return 0;
+    return clientReadAndProcess(c) < 0 ? -1 : 0;
+}
+
+static void tlsPendingAdd(client *c) {
+    if (c->tlsPendingNode) return;
+    if (!tlsPendingClients) tlsPendingClients = listCreate();
+    listAddNodeTail(tlsPendingClients, c);
+    c->tlsPendingNode = listLast(tlsPendingClients);
+}
+
+void clientsProcessTlsPending(void) {
+    if (!tlsPendingClients) return;
+    /* Each client's bytes in OpenSSL are at most a record (16 KB): drained
+     * here in a few reads.  One that cannot read now (its command is still
+     * running) goes back on the list for the next time; the cron's timer
+     * makes sure there is one.  The list is taken from its head, a known
+     * number of times, because a command run here may free other clients
+     * on it. */
+    for (unsigned long n = listLength(tlsPendingClients); n > 0; n--) {
+        listNode *ln = listFirst(tlsPendingClients);
+        if (!ln) break;
+        client *c = listNodeValue(ln);
+        listDelNode(tlsPendingClients, ln);
+        c->tlsPendingNode = NULL;
+        for (;;) {
+            if (c->flags & CLIENT_CLOSE_ASAP) break;
+            if (c->flags & CLIENT_EXECUTING) {
+                tlsPendingAdd(c);
+                break;
+            }
+            int rc = clientReadAndProcess(c);
+            if (rc < 0) break; /* freed */
+            /* connRead put it back on the list: this loop drains it. */
+            if (c->tlsPendingNode) {
+                listDelNode(tlsPendingClients, c->tlsPendingNode);
+                c->tlsPendingNode = NULL;
+            }
+            if (!tlsConnPending(c->tls)) break;
+            if (rc == 0) {
+                tlsPendingAdd(c);
+                break;
+            }
+        }
+    }
 }
 
 /* --------------------------------------------------------------- output */
@@ -490,7 +643,7 @@ static ssize_t writeSome(client *c) {
         consumeWritten(c, 0);
         return 0;
     }
-    ssize_t n = writev(c->fd, iov, cnt);
+    ssize_t n = connWritev(c, iov, cnt);
     if (n == -1) return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
     consumeWritten(c, (size_t)n);
     return n;
@@ -504,7 +657,7 @@ static int clientWrite(client *c, int handlerInstalled) {
     while (clientHasPendingReplies(c)) {
         ssize_t n = writeSome(c);
         if (n < 0) {
-            serverLog(LL_VERBOSE, "Error writing to client: %s", strerror(errno));
+            serverLog(LL_VERBOSE, "Error writing to client: %s", connLastError(c));
             clientFree(c);
             return -1;
         }

@@ -156,6 +156,9 @@ typedef struct client {
     listNode *pausedNode;
     char peerId[NET_ADDR_STR_LEN];  /* "ip:port", filled lazily */
     char sockName[NET_ADDR_STR_LEN];
+    struct tlsConn *tls;       /* NULL for a plain connection (net/tls.h) */
+    listNode *tlsPendingNode;  /* on the list of clients whose decrypted
+                                  bytes wait in OpenSSL, or NULL */
     /* Last, so clientCreate can zero everything before it cheaply. */
     char buf[CLIENT_REPLY_BUF_SIZE];
 } client;
@@ -207,6 +210,12 @@ void clientFreeAsync(client *c);
 void clientsFreeAsyncPending(void);
 void clientAcceptTcpHandler(struct reactor *r, int fd, void *privdata, int mask);
 void clientAcceptUnixHandler(struct reactor *r, int fd, void *privdata, int mask);
+/* The TLS port's listeners: the handshake runs in the reactor like any
+ * other I/O, and the client reads nothing before it is done. */
+void clientAcceptTlsHandler(struct reactor *r, int fd, void *privdata, int mask);
+/* Before the reactor sleeps: reads and runs what OpenSSL has already
+ * decrypted for TLS clients (no socket event will announce it). */
+void clientsProcessTlsPending(void);
 int clientsHandlePendingWrites(void);
 /* While a script runs long, other clients are served between its steps
  * (script/script_run.c), but replies queued before it began must still

@@ -23,6 +23,7 @@
 #include "lib/alloc.h"
 #include "lib/glob.h"
 #include "lib/numfmt.h"
+#include "net/tls.h"
 #include "server/server.h"
 #include "store/coll_stream.h"
 #include "store/store.h"
@@ -50,6 +51,9 @@ static const configEnum maxmemoryPolicyEnum[] = {
     {"volatile-random", EVICT_VOLATILE_RANDOM}, {"volatile-ttl", EVICT_VOLATILE_TTL},
     {"allkeys-lru", EVICT_ALLKEYS_LRU}, {"allkeys-lfu", EVICT_ALLKEYS_LFU},
     {"allkeys-random", EVICT_ALLKEYS_RANDOM}, {"noeviction", EVICT_NOEVICTION}, {NULL, 0}};
+static const configEnum tlsAuthClientsEnum[] = {
+    {"no", TLS_AUTH_CLIENTS_NO}, {"yes", TLS_AUTH_CLIENTS_YES},
+    {"optional", TLS_AUTH_CLIENTS_OPTIONAL}, {NULL, 0}};
 
 static const configEnum protectedActionEnum[] = {
     {"no", PROTECTED_ACTION_NO}, {"yes", PROTECTED_ACTION_YES},
@@ -407,6 +411,22 @@ static int applyPort(char *err, size_t errlen) {
     return changeListenPort(server.port, err, errlen);
 }
 
+static int applyTlsPort(char *err, size_t errlen) {
+    return changeTlsPort(tlsServerSettings.port, err, errlen);
+}
+
+/* A tls-* setting changed: with the TLS port open, a new context is built
+ * and used for the next handshakes; if it cannot be, the old one stays and
+ * CONFIG SET fails with Redis's text (the reason goes to the log). */
+static int applyTlsSettings(char *err, size_t errlen) {
+    if (!tlsServerSettings.port) return 0;
+    char why[CONFIG_ERR_LEN];
+    if (tlsConfigure(why, sizeof(why)) == 0) return 0;
+    serverLog(LL_WARNING, "%s", why);
+    snprintf(err, errlen, "Unable to update TLS configuration. Check server logs.");
+    return -1;
+}
+
 static int applyMaxclients(char *err, size_t errlen) {
     return adjustOpenFilesLimit(server.maxclients, err, errlen);
 }
@@ -514,6 +534,8 @@ static int applyHz(char *err, size_t errlen) {
     .defaultValue = d}
 #define ENUMCFG(n, f, e, d, fl) {.name = n, .type = CFG_ENUM, .flags = fl, .field = &(f), \
     .defaultValue = d, .enums = e}
+#define TLSSTR(n, f) {.name = n, .type = CFG_STRING, .flags = CFG_MODIFIABLE | CFG_EMPTY_IS_NULL, \
+    .field = &(f), .defaultValue = "", .apply = applyTlsSettings}
 #define SPECIALCFG(n, f, d, fl, set, get) {.name = n, .type = CFG_SPECIAL, .flags = fl, \
     .field = f, .defaultValue = d, .setSpecial = set, .getSpecial = get}
 
@@ -628,6 +650,28 @@ static const configDef configTable[] = {
     LLCFG("rdb-key-save-delay", persistSettings.rdbKeySaveDelay, INT_MIN, INT_MAX, "0", CFG_HIDDEN),
     SPECIALCFG("notify-keyspace-events", NULL, "", CFG_MODIFIABLE, setNotifyKeyspaceEvents,
                getNotifyKeyspaceEvents),
+    /* TLS (net/tls.c): the port and the server context's settings;
+     * tls-auth-clients is read at each accept. */
+    INTCFG("tls-port", tlsServerSettings.port, 0, 65535, "0", CFG_MODIFIABLE, applyTlsPort),
+    TLSSTR("tls-cert-file", tlsServerSettings.certFile),
+    TLSSTR("tls-key-file", tlsServerSettings.keyFile),
+    TLSSTR("tls-key-file-pass", tlsServerSettings.keyFilePass),
+    TLSSTR("tls-ca-cert-file", tlsServerSettings.caCertFile),
+    TLSSTR("tls-ca-cert-dir", tlsServerSettings.caCertDir),
+    TLSSTR("tls-dh-params-file", tlsServerSettings.dhParamsFile),
+    TLSSTR("tls-protocols", tlsServerSettings.protocols),
+    TLSSTR("tls-ciphers", tlsServerSettings.ciphers),
+    TLSSTR("tls-ciphersuites", tlsServerSettings.ciphersuites),
+    ENUMCFG("tls-auth-clients", tlsServerSettings.authClients, tlsAuthClientsEnum, "yes",
+            CFG_MODIFIABLE),
+    BOOLCFG("tls-prefer-server-ciphers", tlsServerSettings.preferServerCiphers, "no",
+            CFG_MODIFIABLE, applyTlsSettings),
+    BOOLCFG("tls-session-caching", tlsServerSettings.sessionCaching, "yes", CFG_MODIFIABLE,
+            applyTlsSettings),
+    INTCFG("tls-session-cache-size", tlsServerSettings.sessionCacheSize, 0, INT_MAX, "20480",
+           CFG_MODIFIABLE, applyTlsSettings),
+    INTCFG("tls-session-cache-timeout", tlsServerSettings.sessionCacheTimeout, 0, INT_MAX,
+           "300", CFG_MODIFIABLE, applyTlsSettings),
     /* The change feed (cmd/changefeed.c), read at each change. */
     {.name = "changefeed-key", .type = CFG_STRING, .flags = CFG_MODIFIABLE | CFG_EMPTY_IS_NULL,
      .field = &server.changefeedKey, .defaultValue = ""},

@@ -16,12 +16,12 @@
  *     README.md's Configuration section says what each means here.
  *
  *  2. Tuning a feature redis-kv does not have yet (cluster timeouts,
- *     replication buffers, TLS files, ...).  A value
+ *     replication buffers, TLS for replication, ...).  A value
  *     only tunes the missing feature, so it is kept like class 1: the
  *     setting is ready when the feature arrives.
  *
  *  3. Turning a missing feature on (`cluster-enabled yes`, `replicaof h p`,
- *     `tls-port 6380`, `aclfile /x`, ...).  The default
+ *     `activedefrag yes`, ...).  The default
  *     value is accepted; any other is refused with an error that names the
  *     directive and the missing feature, from a config file, the command
  *     line and CONFIG SET alike (the `.feature` of an entry; config.c's
@@ -73,9 +73,6 @@ static const configEnum endpointTypeEnum[] = {
 
 static const configEnum propagationErrorEnum[] = {
     {"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}, {NULL, 0}};
-
-static const configEnum tlsAuthClientsEnum[] = {
-    {"no", 0}, {"yes", 1}, {"optional", 2}, {NULL, 0}};
 
 /* shutdown-on-sigint/sigterm: Redis takes a set of these flags; only
  * "default" is accepted here, so single words are enough to name them. */
@@ -328,32 +325,19 @@ const configDef configCompatTable[] = {
     {F_INT("active-defrag-threshold-upper", 0, 1000, "100", MOD)},
     {F_MEM("active-defrag-ignore-bytes", 1, LLONG_MAX, "100mb", MOD)},
     {F_LL("active-defrag-max-scan-fields", 1, LONG_MAX, "1000", MOD)},
-    {F_INT("tls-session-cache-size", 0, INT_MAX, "20480", MOD)},
-    {F_INT("tls-session-cache-timeout", 0, INT_MAX, "300", MOD)},
-    {F_ENUM("tls-auth-clients", tlsAuthClientsEnum, "yes", MOD)},
-    {F_BOOL("tls-prefer-server-ciphers", "no", MOD)},
-    {F_BOOL("tls-session-caching", "yes", MOD)},
-    {F_STR("tls-cert-file", "", NUL)},
-    {F_STR("tls-key-file", "", NUL)},
-    {F_STR("tls-key-file-pass", "", NUL)},
+    /* TLS for replication and cluster links, and the client side of
+     * those links: kept for when replication and cluster mode arrive. */
+    {F_BOOL("tls-replication", "no", MOD)},
+    {F_BOOL("tls-cluster", "no", MOD)},
     {F_STR("tls-client-cert-file", "", NUL)},
     {F_STR("tls-client-key-file", "", NUL)},
     {F_STR("tls-client-key-file-pass", "", NUL)},
-    {F_STR("tls-dh-params-file", "", NUL)},
-    {F_STR("tls-ca-cert-file", "", NUL)},
-    {F_STR("tls-ca-cert-dir", "", NUL)},
-    {F_STR("tls-protocols", "", NUL)},
-    {F_STR("tls-ciphers", "", NUL)},
-    {F_STR("tls-ciphersuites", "", NUL)},
 
     /* 3. Turning a missing feature on: only the default is accepted. */
     {F_BOOL("cluster-enabled", "no", IMM), NEEDS("cluster mode")},
     {F_WORDS("replicaof", setReplicaof, "", IMM), ALIAS("slaveof"), NEEDS("replication")},
     {F_INT("min-replicas-to-write", 0, INT_MAX, "0", MOD), ALIAS("min-slaves-to-write"),
      NEEDS("replication")},
-    {F_INT("tls-port", 0, 65535, "0", MOD), NEEDS("TLS")},
-    {F_BOOL("tls-cluster", "no", MOD), NEEDS("TLS")},
-    {F_BOOL("tls-replication", "no", MOD), NEEDS("TLS")},
     {F_BOOL("activedefrag", "no", MOD), NEEDS("active defragmentation")},
     {F_ENUM("enable-module-command", protectedActionCompatEnum, "no", IMM), NEEDS("modules")},
     {F_ENUM("supervised", supervisedEnum, "no", IMM), NEEDS("supervision (upstart/systemd)")},

@@ -214,6 +214,9 @@ static void beforeSleep(reactor *r) {
     (void)r;
     server.inBeforeSleep = 1;
     cachedClockUpdate();
+    /* Requests OpenSSL decrypted already run now, with this iteration's
+     * writes and replies: no socket event would wake us for them. */
+    clientsProcessTlsPending();
     long long started = monotonicUs();
     changefeedScopeBegin();
     if (server.activeExpireEnabled) expireCycleRunFast();
@@ -561,6 +564,8 @@ int main(int argc, char **argv) {
     serverLog(LL_NOTICE, "Server initialized");
     if (server.ipfdCount > 0)
         serverLog(LL_NOTICE, "Ready to accept connections tcp");
+    if (tlsListenerCount() > 0)
+        serverLog(LL_NOTICE, "Ready to accept connections tls");
     if (server.sofd >= 0)
         serverLog(LL_NOTICE, "Ready to accept connections unix");
     infoRecordStartupMemory();

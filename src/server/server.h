@@ -201,6 +201,9 @@ long long serverCron(reactor *r, long long id, void *clientData);
 void resetServerStats(void);
 int changeBindAddr(char **addrs, int count, char *err, size_t errlen);
 int changeListenPort(int port, char *err, size_t errlen);
+/* listen.c: the TLS port's listeners (tls-port; 0 closes them). */
+int changeTlsPort(int port, char *err, size_t errlen);
+int tlsListenerCount(void);
 int adjustOpenFilesLimit(unsigned int maxclients, char *err, size_t errlen);
 void installSignalHandlers(void);
 void setupCrashHandler(void);

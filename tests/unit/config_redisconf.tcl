@@ -236,7 +236,6 @@ set ::rc_samples {
 # on a config line), and whether CONFIG SET may change it at all.
 set ::rc_refused {
     cluster-enabled {yes} immutable
-    tls-port {6380} mutable
     replicaof {127.0.0.1 6379} immutable
     slaveof {127.0.0.1 6379} immutable
     min-replicas-to-write {1} mutable

@@ -31,6 +31,8 @@ for p in "$@"; do
         lua-cjson-dev)   mkdir -p "$FAKE_INC/lua5.1"; : > "$FAKE_INC/lua5.1/lua-cjson.h"; : > "$FAKE_LIB/liblua5.1-cjson.so" ;;
         lua-bitop-dev)   mkdir -p "$FAKE_INC/lua5.1"; : > "$FAKE_INC/lua5.1/lua-bitop.h"; : > "$FAKE_LIB/liblua5.1-bitop.so" ;;
         libmd-dev)       : > "$FAKE_INC/sha1.h"; : > "$FAKE_LIB/libmd.so" ;;
+        libssl-dev)      mkdir -p "$FAKE_INC/openssl"; : > "$FAKE_INC/openssl/ssl.h"; : > "$FAKE_LIB/libssl.so"; : > "$FAKE_LIB/libcrypto.so" ;;
+        openssl)         printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/openssl"; chmod +x "$FAKE_BIN/openssl" ;;
         tcl)             ln -sf "$REAL_TCLSH" "$FAKE_BIN/tclsh" ;;
         pkg-config)      printf '#!/bin/sh\nexit 0\n' > "$FAKE_BIN/pkg-config"; chmod +x "$FAKE_BIN/pkg-config" ;;
         gcc)             ln -sf "$REAL_CC" "$FAKE_BIN/cc" ;;
@@ -61,7 +63,7 @@ proc setup_write_exec {path text} {
 # A fresh sandbox: bin/ (the PATH), inc/ and lib/ (the probed directories),
 # apt.log (the stand-in's record).  'missing' names the dependencies that
 # start absent: toolchain jemalloc libbsd hiredis tcl pkg-config lua
-# lua-cjson lua-bitop libmd, and jemalloc-lib (header there, library not).  'root' is what `id -u` says.
+# lua-cjson lua-bitop libmd libssl openssl, and jemalloc-lib (header there, library not).  'root' is what `id -u` says.
 proc setup_sandbox {missing {root 1}} {
     set d [new_tmpdir]
     foreach sub {bin inc lib} { file mkdir [file join $d $sub] }
@@ -80,21 +82,25 @@ proc setup_sandbox {missing {root 1}} {
     if {"pkg-config" ni $missing} {
         setup_write_exec [file join $bin pkg-config] "#!/bin/sh\nexit 0\n"
     }
+    if {"openssl" ni $missing} {
+        setup_write_exec [file join $bin openssl] "#!/bin/sh\nexit 0\n"
+    }
     set files {jemalloc {jemalloc/jemalloc.h libjemalloc.so}
                libbsd {bsd/string.h libbsd.so}
                hiredis {hiredis/hiredis.h libhiredis.so}
                lua {lua5.1/lua.h liblua5.1.so}
                lua-cjson {lua5.1/lua-cjson.h liblua5.1-cjson.so}
                lua-bitop {lua5.1/lua-bitop.h liblua5.1-bitop.so}
-               libmd {sha1.h libmd.so}}
+               libmd {sha1.h libmd.so}
+               libssl {openssl/ssl.h {libssl.so libcrypto.so}}}
     dict for {dep pair} $files {
-        lassign $pair header lib
+        lassign $pair header libs
         if {$dep ni $missing} {
             file mkdir [file dirname [file join $d inc $header]]
             close [open [file join $d inc $header] w]
         }
         if {$dep ni $missing && "$dep-lib" ni $missing} {
-            close [open [file join $d lib $lib] w]
+            foreach lib $libs { close [open [file join $d lib $lib] w] }
         }
     }
     return $d
@@ -204,7 +210,7 @@ tags {setup} {
     foreach {dep pkg} {jemalloc libjemalloc-dev libbsd libbsd-dev hiredis libhiredis-dev
                        tcl tcl pkg-config pkg-config toolchain {gcc make libc6-dev}
                        lua liblua5.1-0-dev lua-cjson lua-cjson-dev lua-bitop lua-bitop-dev
-                       libmd libmd-dev} {
+                       libmd libmd-dev libssl libssl-dev openssl openssl} {
         test "setup.sh: missing $dep alone installs exactly '$pkg'" {
             setup_require
             set d [setup_sandbox [list $dep]]
@@ -239,12 +245,12 @@ tags {setup} {
     test {setup.sh: everything missing, one exact package list} {
         setup_require
         set d [setup_sandbox {toolchain jemalloc libbsd hiredis tcl pkg-config lua lua-cjson
-                              lua-bitop libmd}]
+                              lua-bitop libmd libssl openssl}]
         lassign [setup_run $d] rc out calls
         assert_equal 0 $rc
         assert_equal [setup_expected_calls \
             "gcc make libc6-dev libjemalloc-dev libbsd-dev libhiredis-dev tcl pkg-config\
- liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmd-dev"] $calls
+ liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmd-dev libssl-dev openssl"] $calls
         setup_only_package_names $calls
     } 1
 
@@ -322,7 +328,7 @@ tags {setup} {
     test {setup.sh: after an install the next run finds everything} {
         setup_require
         set d [setup_sandbox {jemalloc libbsd hiredis tcl pkg-config lua lua-cjson lua-bitop
-                              libmd}]
+                              libmd libssl openssl}]
         lassign [setup_run $d] rc1 out1 calls1
         file delete [file join $d apt.log]
         lassign [setup_run $d] rc2 out2 calls2
