@@ -296,12 +296,21 @@ static int keydirGrowAllowed(size_t moreBytes, double loadFactor) {
     return countedMemory() + moreBytes <= (size_t)evictSettings.maxmemory;
 }
 
+/* The outcome of the last evictBeforeCommand: Redis's
+ * pre_command_oom_state, which a script's redis.call reads. */
+static int oomAtCommandStart;
+
 int evictBeforeCommand(void) {
     commandSeq++;
     refreshNewEntryClock();
+    oomAtCommandStart = 0;
     if (evictSettings.maxmemory <= 0) return EVICT_OK;
-    return evictPerform();
+    int rc = evictPerform();
+    oomAtCommandStart = rc == EVICT_FAIL;
+    return rc;
 }
+
+int evictOomAtCommandStart(void) { return evictSettings.maxmemory > 0 && oomAtCommandStart; }
 
 void evictCron(void) {
     refreshNewEntryClock();

@@ -71,6 +71,10 @@ extern evictConfig evictSettings;
  * the time is up.  EVICT_FAIL tells the caller to refuse a deny-oom
  * command. */
 int evictBeforeCommand(void);
+/* Whether the last evictBeforeCommand found no room (EVICT_FAIL) and a
+ * limit is still set: a script's deny-oom redis.call is refused then, as
+ * long as the script has not written (script/script_run.c). */
+int evictOomAtCommandStart(void);
 /* The same, outside a command: CONFIG SET maxmemory and the cron, which
  * finishes what a call left over. */
 int evictPerform(void);

@@ -5,6 +5,7 @@
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/numfmt.h"
@@ -129,6 +130,7 @@ void scriptRunBegin(scriptRun *run, lua_State *L) {
     run->L = L;
     run->resp = 2;
     run->busy = run->killed = 0;
+    run->writeDirty = 0;
     run->startUs = monotonicUs();
     run->dirtyAtStart = server.dirty;
     run->holdReplies = dbWritesPending();
@@ -214,7 +216,8 @@ void scriptRunCall(scriptRun *run, int errIdx, int nargs) {
 /* -------------------------------------------------------- redis.call */
 
 /* Whether the run may run cmd; the refusal's message otherwise.  In
- * Redis's order: arity, noscript, the caller's ACL user, read-only. */
+ * Redis's order: arity, noscript, the caller's ACL user, read-only, OOM
+ * (script_run.h). */
 static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bstr *argv) {
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
         return "Wrong number of args calling Redis command from script";
@@ -223,6 +226,9 @@ static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bst
     if (denial) return denial;
     if (run->readOnly && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))
         return "Write commands are not allowed from read-only scripts.";
+    if (!run->allowOom && !run->writeDirty && (cmd->flags & CMD_DENYOOM) &&
+        evictOomAtCommandStart())
+        return EVICT_OOM_ERROR;
     return NULL;
 }
 
@@ -234,6 +240,7 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
         cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
         return refusal;
     }
+    if (cmd->flags & CMD_WRITE) run->writeDirty = 1;
     client *sc = scriptClient;
     sc->resp = run->resp;
     sc->argc = argc;

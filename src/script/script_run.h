@@ -32,6 +32,7 @@ typedef struct scriptRun {
     int isEval;           /* EVAL family; else FCALL (BUSY and kill texts) */
     int readOnly;         /* EVAL_RO, FCALL_RO, the no-writes flag */
     int allowOom;         /* the allow-oom flag */
+    int writeDirty;       /* a write command got past the checks */
     int resp;             /* redis.setresp: 2 or 3 */
     long long startUs;    /* monotonic */
     long long dirtyAtStart;
@@ -71,7 +72,12 @@ void scriptKill(client *c, int isEval);
  * Redis makes for commands from scripts, then the command through the
  * script client.  Returns NULL with the reply's bytes in *reply (the
  * caller's to free), or the error message when the command may not run
- * here. */
+ * here.  Under maxmemory, when the command that started the run found no
+ * room, a deny-oom command is refused with -OOM until the run's first
+ * write command (after it, stopping would leave the run half done),
+ * unless the script has allow-oom: Redis's scriptVerifyOOM.  Scripts
+ * with flags and no allow-oom never get there (the dispatcher refused
+ * them); it matters for EVAL scripts without a shebang. */
 const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply);
 
 #endif

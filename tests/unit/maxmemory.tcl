@@ -462,3 +462,100 @@ start_server {tags {maxmemory slow}} {
         r config set maxmemory 0
     }
 }
+
+# Scripts under a limit with no room left (Redis 7.0's rules): a script
+# that may write is refused before it runs; one without a shebang is
+# checked at each deny-oom redis.call, until its first write command.
+start_server {tags {maxmemory scripting}} {
+    proc mm_oom_on {} {
+        r config set maxmemory-policy noeviction maxmemory 1
+    }
+    proc mm_oom_off {} { r config set maxmemory 0 }
+
+    test {A script with flags that may write is refused with OOM} {
+        mm_need_stats
+        r set x 1
+        set sha [r script load "#!lua\nreturn 1"]
+        r function load {#!lua name=mmlib
+            redis.register_function('mm_w', function() return 1 end)
+            redis.register_function{function_name='mm_oom',
+                callback=function() return redis.call('set','fk','v') end,
+                flags={'allow-oom'}}
+            redis.register_function{function_name='mm_ro',
+                callback=function() return redis.call('get','x') end,
+                flags={'no-writes'}}
+        }
+        mm_oom_on
+        assert_error "OOM command not allowed when used memory > 'maxmemory'." \
+            {r eval "#!lua\nreturn 1" 0}
+        assert_error "OOM *" {r evalsha $sha 0}
+        assert_error "OOM *" {r eval_ro "#!lua\nreturn 1" 0}
+        assert_error "OOM *" {r fcall mm_w 0}
+        assert_error "OOM *" {r fcall_ro mm_w 0}
+        mm_oom_off
+        assert_equal 0 [r exists fk]
+    }
+
+    test {A script with no-writes or allow-oom runs over the limit} {
+        mm_need_stats
+        mm_oom_on
+        assert_equal 1 [r eval "#!lua flags=no-writes\nreturn redis.call('get','x')" 0]
+        assert_equal OK [r eval "#!lua flags=allow-oom\nreturn redis.call('set','k','v')" 0]
+        assert_equal 1 [r fcall mm_ro 0]
+        assert_equal 1 [r fcall_ro mm_ro 0]
+        assert_equal OK [r fcall mm_oom 0]
+        mm_oom_off
+        assert_equal v [r get k]
+        assert_equal v [r get fk]
+    }
+
+    test {A script without a shebang: a deny-oom redis.call is refused} {
+        mm_need_stats
+        r config resetstat
+        mm_oom_on
+        assert_error "OOM command not allowed when used memory > 'maxmemory'. script: *" \
+            {r eval "return redis.call('set','k2','v')" 0}
+        # pcall hands the error to the script, which returns it.
+        assert_error "OOM command not allowed when used memory > 'maxmemory'." \
+            {r eval "return redis.pcall('set','k2','v')" 0}
+        assert_equal 1 [r eval "return redis.call('get','x')" 0]
+        assert_equal 0 [r eval "return redis.call('del','nokey')" 0]
+        assert_equal 7 [r eval "return 7" 0]
+        mm_oom_off
+        assert_equal 0 [r exists k2]
+        assert_equal 2 [mm_rejected set]
+        assert_match {*calls=5,*rejected_calls=0,failed_calls=2*} \
+            [regexp -inline -line {^cmdstat_eval:.*} [r info commandstats]]
+        assert_match {*errorstat_OOM:count=2*} [r info errorstats]
+    }
+
+    test {A script without a shebang that wrote first is not stopped halfway} {
+        mm_need_stats
+        r set y 1
+        mm_oom_on
+        # A write command, even one that changes nothing, counts.
+        assert_equal OK [r eval "redis.call('del','y'); return redis.call('set','k3','v')" 0]
+        assert_equal OK [r eval "redis.call('del','nokey'); return redis.call('set','k4','v')" 0]
+        # A read does not.
+        assert_error "OOM *" {r eval "redis.call('get','x'); return redis.call('set','k5','v')" 0}
+        mm_oom_off
+        assert_equal {0 v v 0} [list [r exists y] [r get k3] [r get k4] [r exists k5]]
+    }
+
+    test {A script without a shebang under a limit with room runs its writes} {
+        mm_need_stats
+        r config set maxmemory [expr {[mm_used] + 10000000}]
+        assert_equal OK [r eval "return redis.call('set','k6','v')" 0]
+        mm_oom_off
+    }
+
+    test {MULTI with an EVAL over the limit is refused when queued} {
+        mm_need_stats
+        mm_oom_on
+        r multi
+        assert_error "OOM *" {r eval "return redis.call('set','k7','v')" 0}
+        assert_error "EXECABORT*" {r exec}
+        mm_oom_off
+        assert_equal 0 [r exists k7]
+    }
+}
