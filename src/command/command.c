@@ -570,6 +570,8 @@ void commandCallAs(client *c, client *caller) {
     for (int i = 0; i < observerCount; i++) observers[i](&call);
 }
 
+void commandErrorCountedAside(void) { errorsWatermark = server.statTotalErrorReplies; }
+
 void replyErrorArity(client *c) {
     replyErrorFormat(c, "wrong number of arguments for '%s' command",
                      c->cmd ? c->cmd->fullname : c->argv[0]);

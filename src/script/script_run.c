@@ -216,8 +216,7 @@ void scriptRunCall(scriptRun *run, int errIdx, int nargs) {
 /* -------------------------------------------------------- redis.call */
 
 /* Whether the run may run cmd; the refusal's message otherwise.  In
- * Redis's order: arity, noscript, the caller's ACL user, read-only, OOM
- * (script_run.h). */
+ * Redis's order: arity, noscript, the caller's ACL user, read-only. */
 static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bstr *argv) {
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
         return "Wrong number of args calling Redis command from script";
@@ -226,23 +225,35 @@ static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bst
     if (denial) return denial;
     if (run->readOnly && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)))
         return "Write commands are not allowed from read-only scripts.";
-    if (!run->allowOom && !run->writeDirty && (cmd->flags & CMD_DENYOOM) &&
-        evictOomAtCommandStart())
-        return EVICT_OOM_ERROR;
     return NULL;
 }
 
-const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
-    command *cmd = commandLookup(argv, argc);
-    if (!cmd) return "Unknown Redis command called from script";
-    const char *refusal = callRefusal(run, cmd, argc, argv);
-    if (refusal) {
-        cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
-        return refusal;
-    }
-    if (cmd->flags & CMD_WRITE) run->writeDirty = 1;
+/* The OOM rule of script_run.h (Redis's scriptVerifyOOM). */
+static int oomRefuses(const scriptRun *run, const command *cmd) {
+    return !run->allowOom && !run->writeDirty && (cmd->flags & CMD_DENYOOM) &&
+           evictOomAtCommandStart();
+}
+
+/* A refusal, answered as the command's error reply.  Redis counts it in
+ * INFO errorstats when it happens, even when redis.pcall hands it to a
+ * script that drops it, and not again when the script returns it; it
+ * does not make the script's own call a failed one. */
+static bstr refuseCall(client *sc, command *cmd, const char *msg) {
+    if (cmd) cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
+    replyError(sc, msg);
+    commandErrorCountedAside();
+    return clientTakeOutput(sc);
+}
+
+bstr scriptCall(scriptRun *run, int argc, bstr *argv) {
     client *sc = scriptClient;
     sc->resp = run->resp;
+    command *cmd = commandLookup(argv, argc);
+    if (!cmd) return refuseCall(sc, NULL, "Unknown Redis command called from script");
+    const char *refusal = callRefusal(run, cmd, argc, argv);
+    if (!refusal && oomRefuses(run, cmd)) refusal = EVICT_OOM_ERROR;
+    if (refusal) return refuseCall(sc, cmd, refusal);
+    if (cmd->flags & CMD_WRITE) run->writeDirty = 1;
     sc->argc = argc;
     sc->argv = argv;
     sc->cmd = cmd;
@@ -253,6 +264,5 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     sc->flags &= ~CLIENT_EXECUTING;
     sc->argc = 0;
     sc->argv = NULL;
-    *reply = clientTakeOutput(sc);
-    return NULL;
+    return clientTakeOutput(sc);
 }

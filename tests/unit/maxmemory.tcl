@@ -529,6 +529,26 @@ start_server {tags {maxmemory scripting}} {
         assert_match {*errorstat_OOM:count=2*} [r info errorstats]
     }
 
+    test {A refused redis.call counts once, where it happens} {
+        mm_need_stats
+        r config resetstat
+        mm_oom_on
+        # Dropped by the script: counted all the same, the EVAL did not fail.
+        assert_equal 1 [r eval {
+            local t = redis.pcall('set','k2','v')
+            if t['err'] == "OOM command not allowed when used memory > 'maxmemory'." then
+                return 1
+            end
+            return 0
+        } 0]
+        mm_oom_off
+        assert_match {*errorstat_OOM:count=1*} [r info errorstats]
+        assert_equal 1 [server_info_field r total_error_replies]
+        assert_equal 1 [mm_rejected set]
+        assert_match {*rejected_calls=0,failed_calls=0*} \
+            [regexp -inline -line {^cmdstat_eval:.*} [r info commandstats]]
+    }
+
     test {A script without a shebang that wrote first is not stopped halfway} {
         mm_need_stats
         r set y 1
