@@ -418,6 +418,39 @@ start_server {tags {maxmemory}} {
         r config set maxmemory-policy allkeys-lfu
     }
 
+    test {RENAME, RENAMENX and MOVE keep the LFU counter, COPY starts a new one} {
+        r set src v
+        set p [r dump src]
+        foreach k {c1 c2 c3 c4} { r restore $k 0 $p freq 100 }
+        r set taken x
+        r rename c1 d1
+        r renamenx c2 d2
+        r move c3 9
+        r copy c4 d4
+        r copy c4 d5 db 9
+        assert_range [r object freq d1] 100 101
+        assert_range [r object freq d2] 100 101
+        assert_equal 5 [r object freq d4]
+        # RENAME onto an existing key: the source's counter, not the target's
+        r rename d4 taken
+        assert_range [r object freq taken] 5 6
+        r select 9
+        assert_range [r object freq c3] 100 101
+        assert_equal 5 [r object freq d5]
+        r flushdb
+        r select 0
+    }
+
+    test {RENAME keeps the LRU clock of the key, touched by the rename} {
+        r config set maxmemory-policy allkeys-lru
+        r set src v
+        set p [r dump src]
+        r restore old 0 $p idletime 1000
+        r rename old new
+        assert_range [r object idletime new] 0 1
+        r config set maxmemory-policy allkeys-lfu
+    }
+
     test {OBJECT IDLETIME under an LFU policy and FREQ under another are errors} {
         assert_error_equal "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust." \
             {r object idletime k}
