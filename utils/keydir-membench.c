@@ -7,9 +7,10 @@
  *        -o build/keydir-membench utils/keydir-membench.c \
  *        src/store/?*.c src/lib/?*.c -ljemalloc -lbsd -lmd -lm -lpthread
  *
- * (all of store/: keydir.c frees a key's collection, which pulls in the
- * collection code and, through it, the rest of the store)
  *     build/keydir-membench [N [TTL-PERCENT]]
+ *
+ * (All of store/: keydir.c frees a key's collection, which pulls in the
+ * collection code and, through it, the rest of the store.)
  *
  * Inserts N keys (default 1,000,000) named "key:%08d" (12 bytes for
  * N <= 10^8) with a fake location into one keydir, giving TTL-PERCENT of
