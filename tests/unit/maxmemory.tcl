@@ -42,6 +42,17 @@ proc mm_rejected {cmd} {
     return 0
 }
 
+# Asserts used_memory is back within 4 KB of LIMIT.  A command evicts for
+# at most maxmemory-eviction-tenacity's time (500 us by default) and the
+# cron finishes the rest: on a busy machine the last writes may leave the
+# server over the limit until the next cron tick, as Redis's rule allows
+# ("not for long"), so this waits a few ticks before it fails.
+proc mm_assert_near_limit {limit} {
+    wait_for_condition 50 20 {[mm_used] < $limit + 4096} else {
+        fail "used_memory [mm_used] stays above the limit $limit + 4096"
+    }
+}
+
 # Sets a limit LIMIT_ADD bytes above what is in use now, with POLICY.
 proc mm_limit_above_used {policy {add 102400}} {
     set limit [expr {[mm_used] + $add}]
@@ -148,7 +159,7 @@ start_server {tags {maxmemory}} {
             set limit [mm_limit_above_used $policy]
             set n [mm_fill $limit {r setex "k:$n" 10000 x}]
             for {set j 0} {$j < $n} {incr j} { r setex "more:$j" 10000 x }
-            assert_lessthan [mm_used] [expr {$limit + 4096}]
+            mm_assert_near_limit $limit
             assert_morethan [server_info_field r evicted_keys] 0
             r config set maxmemory 0
         }
@@ -163,7 +174,7 @@ start_server {tags {maxmemory}} {
                 if {$n % 2} { r setex "key:$n" 10000 x } else { r set "key:$n" x }
             }]
             for {set j 0} {$j < $n} {incr j} { catch {r setex "foo:$j" 10000 x} }
-            assert_lessthan [mm_used] [expr {$limit + 4096}]
+            mm_assert_near_limit $limit
             for {set j 0} {$j < $n} {incr j 2} { assert_equal 1 [r exists "key:$j"] }
             r config set maxmemory 0
         }
@@ -187,7 +198,7 @@ start_server {tags {maxmemory}} {
             set limit [mm_limit_above_used $policy]
             set n [mm_fill $limit {r set "key:$n" x}]
             for {set j 0} {$j < $n} {incr j} { r set "foo:$j" x }
-            assert_lessthan [mm_used] [expr {$limit + 4096}]
+            mm_assert_near_limit $limit
             r config set maxmemory 0
         }
     }
