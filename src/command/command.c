@@ -449,7 +449,7 @@ static void commandProcess(client *c) {
         ((commandRequestFlags(c) & CMD_DENYOOM) ||
          (cmd == execCmd && (c->mstate.cmdFlags & CMD_DENYOOM)) ||
          ((c->flags & CLIENT_MULTI) && !multiIsQueueExempt(cmd)))) {
-        rejectCommand(c, EVICT_OOM_ERROR);
+        rejectCommand(c, evictRefusalError());
         return;
     }
     /* A script that ran past busy-reply-threshold lets clients in between

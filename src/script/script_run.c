@@ -251,7 +251,7 @@ bstr scriptCall(scriptRun *run, int argc, bstr *argv) {
     command *cmd = commandLookup(argv, argc);
     if (!cmd) return refuseCall(sc, NULL, "Unknown Redis command called from script");
     const char *refusal = callRefusal(run, cmd, argc, argv);
-    if (!refusal && oomRefuses(run, cmd)) refusal = EVICT_OOM_ERROR;
+    if (!refusal && oomRefuses(run, cmd)) refusal = evictRefusalError();
     if (refusal) return refuseCall(sc, cmd, refusal);
     if (cmd->flags & CMD_WRITE) run->writeDirty = 1;
     sc->argc = argc;
