@@ -258,6 +258,31 @@ static void trackExceeded(int over) {
     }
 }
 
+/* Evicts the policy's best victims while over() holds, for at most the
+ * tenacity's time: EVICT_OK once over() no longer holds, EVICT_RUNNING
+ * when the time is up first, EVICT_FAIL when no victim is left or the
+ * log cannot be written. */
+static int evictWhile(int (*over)(void)) {
+    long long start = monotonicUs(), limit = timeLimitUs();
+    long long evicted = 0;
+    while (over()) {
+        int db;
+        bstr key = pickVictim(&db);
+        if (!key) return EVICT_FAIL;
+        int rc = dbEvictKey(db, key, bstrLen(key));
+        bstrFree(key);
+        if (rc == DB_ERR_WRITE) return EVICT_FAIL;
+        if (rc == DB_OK) {
+            evictedKeys++;
+            evicted++;
+        }
+        if ((evicted & 15) == 0 && monotonicUs() - start > limit) return EVICT_RUNNING;
+    }
+    return EVICT_OK;
+}
+
+static int memoryOver(void) { return overLimit() > 0; }
+
 int evictPerform(void) {
     continuing = 0;
     if (evictSettings.maxmemory <= 0 || !dbGetContext()->store) {
@@ -271,24 +296,9 @@ int evictPerform(void) {
     trackExceeded(1);
     if (evictSettings.policy == EVICT_NOEVICTION) return EVICT_FAIL;
     if (expireIsPaused()) return EVICT_OK; /* CLIENT PAUSE holds evictions too */
-    long long start = monotonicUs(), limit = timeLimitUs();
-    long long evicted = 0;
-    while (overLimit() > 0) {
-        int db;
-        bstr key = pickVictim(&db);
-        if (!key) return EVICT_FAIL;
-        int rc = dbEvictKey(db, key, bstrLen(key));
-        bstrFree(key);
-        if (rc == DB_ERR_WRITE) return EVICT_FAIL;
-        if (rc == DB_OK) {
-            evictedKeys++;
-            evicted++;
-        }
-        if ((evicted & 15) == 0 && monotonicUs() - start > limit) {
-            continuing = 1; /* the cron goes on where this stopped */
-            return EVICT_RUNNING;
-        }
-    }
+    int rc = evictWhile(memoryOver);
+    if (rc == EVICT_RUNNING) continuing = 1; /* the cron goes on where this stopped */
+    if (rc != EVICT_OK) return rc;
     trackExceeded(0);
     return EVICT_OK;
 }
@@ -365,10 +375,11 @@ static void diskReclaim(void) {
     rewriteStart(err, sizeof(err));
 }
 
-static uint64_t liveBytes(void) {
+/* The live data is over half of maxdisk: the room a compaction needs. */
+static int liveOverHalfDisk(void) {
     storeStats st;
     storeGetStats(dbGetContext()->store, &st);
-    return st.liveBytes;
+    return st.liveBytes > (uint64_t)evictSettings.maxdisk / 2;
 }
 
 /* maxdisk before a command (evict.h): EVICT_FAIL when a deny-oom command
@@ -379,21 +390,8 @@ static int diskPerform(void) {
     diskReclaim();
     if (evictSettings.policy == EVICT_NOEVICTION) return EVICT_FAIL;
     if (expireIsPaused()) return EVICT_OK;
-    uint64_t target = (uint64_t)evictSettings.maxdisk / 2;
-    long long start = monotonicUs(), limit = timeLimitUs();
-    for (long long evicted = 0; liveBytes() > target; ) {
-        int db;
-        bstr key = pickVictim(&db);
-        if (!key) return EVICT_FAIL;
-        int rc = dbEvictKey(db, key, bstrLen(key));
-        bstrFree(key);
-        if (rc == DB_ERR_WRITE) return EVICT_FAIL;
-        if (rc == DB_OK) {
-            evictedKeys++;
-            evicted++;
-        }
-        if ((evicted & 15) == 0 && monotonicUs() - start > limit) break; /* next command */
-    }
+    /* Out of time (EVICT_RUNNING): the next command goes on. */
+    if (evictWhile(liveOverHalfDisk) == EVICT_FAIL) return EVICT_FAIL;
     diskReclaim();
     return EVICT_OK;
 }
