@@ -5,8 +5,12 @@
  *
  *     cc -std=c11 -D_GNU_SOURCE -O2 -DUSE_JEMALLOC -Isrc \
  *        -o build/keydir-membench utils/keydir-membench.c \
- *        src/store/keydir.c src/lib/?*.c -ljemalloc -lbsd -lm -lpthread
+ *        src/store/?*.c src/lib/?*.c -ljemalloc -lbsd -lmd -lm -lpthread
+ *
  *     build/keydir-membench [N [TTL-PERCENT]]
+ *
+ * (All of store/: keydir.c frees a key's collection, which pulls in the
+ * collection code and, through it, the rest of the store.)
  *
  * Inserts N keys (default 1,000,000) named "key:%08d" (12 bytes for
  * N <= 10^8) with a fake location into one keydir, giving TTL-PERCENT of

@@ -292,6 +292,9 @@ static bstr infoSectionMemory(bstr s) {
         "maxmemory_policy:%s\r\n",
         maxmemory, humanBytes(maxH, sizeof(maxH), maxmemory),
         evictPolicyName());
+    /* redis-kv only: the data directory's bound (db/evict.h). */
+    s = bstrCatPrintf(s, "maxdisk:%lld\r\nused_disk:%llu\r\n", evictSettings.maxdisk,
+                      evictSettings.maxdisk > 0 ? evictDiskUsed() : 0ULL);
     /* Differences may be negative (e.g. RSS below the allocator's view
      * right after start-up): printed signed, as Redis's %zd does. */
     s = bstrCatPrintf(s,

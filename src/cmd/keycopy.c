@@ -6,7 +6,11 @@
  * TTL of the source (RENAME and MOVE keep it, COPY copies it) and, for
  * RENAME and MOVE, the source is deleted, all in one batch, so after a
  * crash the log holds all of it or none.  A write that fails (disk full)
- * changes nothing and is answered with the MISCONF error. */
+ * changes nothing and is answered with the MISCONF error.
+ *
+ * The access clock (db/evict.h): RENAME, RENAMENX and MOVE keep the
+ * source's, as Redis moves the object itself (an LFU counter survives);
+ * COPY's copy starts with a new key's clock, as Redis's duplicate does. */
 #include "cmd/handlers.h"
 #include "client/reply.h"
 #include "db/db.h"
@@ -47,13 +51,19 @@ static int parseDbIndex(client *c, int i, int *db) {
  * argv[dstArg] of dstDb (and deletes the source when `move`), then replies
  * `ok` (a status, or :1 when ok is NULL), or the write error. */
 static void copyAndReply(client *c, int dstDb, int dstArg, int move, const char *ok) {
-    int rc = dbCopy(c->db, c->argv[1], ARGLEN(c, 1), dstDb, c->argv[dstArg], ARGLEN(c, dstArg),
-                    move);
-    if (replyDbError(c, rc)) return;
-    /* Redis's events: RENAME rename_from/rename_to, MOVE move_from/
-     * move_to, COPY copy_to (the "new" of the destination came first). */
     const char *src = c->argv[1], *dst = c->argv[dstArg];
     size_t slen = ARGLEN(c, 1), dlen = ARGLEN(c, dstArg);
+    uint32_t clock = 0;
+    if (move) {
+        /* The source is accessed first, as Redis's lookupKeyWrite does. */
+        dbTouch(c->db, src, slen);
+        dbKeyAccessClock(c->db, src, slen, &clock);
+    }
+    int rc = dbCopy(c->db, src, slen, dstDb, dst, dlen, move);
+    if (replyDbError(c, rc)) return;
+    if (move) dbSetKeyAccessClock(dstDb, dst, dlen, clock);
+    /* Redis's events: RENAME rename_from/rename_to, MOVE move_from/
+     * move_to, COPY copy_to (the "new" of the destination came first). */
     if (!move) {
         notifyKeyspaceEvent(NOTIFY_GENERIC, "copy_to", dst, dlen, dstDb);
     } else if (dstDb == c->db) {

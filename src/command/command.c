@@ -457,7 +457,7 @@ static void commandProcess(client *c) {
         ((commandRequestFlags(c) & CMD_DENYOOM) ||
          (cmd == execCmd && (c->mstate.cmdFlags & CMD_DENYOOM)) ||
          ((c->flags & CLIENT_MULTI) && !multiIsQueueExempt(cmd)))) {
-        rejectCommand(c, EVICT_OOM_ERROR);
+        rejectCommand(c, evictRefusalError());
         return;
     }
     /* A script that ran past busy-reply-threshold lets clients in between
@@ -577,6 +577,8 @@ void commandCallAs(client *c, client *caller) {
     call.durationUs = duration;
     for (int i = 0; i < observerCount; i++) observers[i](&call);
 }
+
+void commandErrorCountedAside(void) { errorsWatermark = server.statTotalErrorReplies; }
 
 void replyErrorArity(client *c) {
     replyErrorFormat(c, "wrong number of arguments for '%s' command",

@@ -245,6 +245,10 @@ void commandCall(client *c);
  * behalf of caller (the client that sent EVAL or FCALL): observers that
  * keep state per client (tracking) credit caller. */
 void commandCallAs(client *c, client *caller);
+/* An error reply counted outside any call (a script's redis.call refused
+ * with -OOM, Redis's incrCommandStatsOnError): not a failure of the call
+ * under way. */
+void commandErrorCountedAside(void);
 
 /* Marks the call under way as one that read data kept in the log without
  * being flagged write or readonly (FCALL and FUNCTION LIST read the

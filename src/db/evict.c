@@ -11,10 +11,15 @@
 #include "store/keydir.h"
 #include "store/store.h"
 
+#include "db/persist.h"
+
+#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
-evictConfig evictSettings = {0, EVICT_NOEVICTION, 5, 10, 10, 1};
+evictConfig evictSettings = {0, EVICT_NOEVICTION, 5, 10, 10, 1, 0};
 
 static long long evictedKeys;
 static long long totalExceededUs;
@@ -253,6 +258,31 @@ static void trackExceeded(int over) {
     }
 }
 
+/* Evicts the policy's best victims while over() holds, for at most the
+ * tenacity's time: EVICT_OK once over() no longer holds, EVICT_RUNNING
+ * when the time is up first, EVICT_FAIL when no victim is left or the
+ * log cannot be written. */
+static int evictWhile(int (*over)(void)) {
+    long long start = monotonicUs(), limit = timeLimitUs();
+    long long evicted = 0;
+    while (over()) {
+        int db;
+        bstr key = pickVictim(&db);
+        if (!key) return EVICT_FAIL;
+        int rc = dbEvictKey(db, key, bstrLen(key));
+        bstrFree(key);
+        if (rc == DB_ERR_WRITE) return EVICT_FAIL;
+        if (rc == DB_OK) {
+            evictedKeys++;
+            evicted++;
+        }
+        if ((evicted & 15) == 0 && monotonicUs() - start > limit) return EVICT_RUNNING;
+    }
+    return EVICT_OK;
+}
+
+static int memoryOver(void) { return overLimit() > 0; }
+
 int evictPerform(void) {
     continuing = 0;
     if (evictSettings.maxmemory <= 0 || !dbGetContext()->store) {
@@ -266,24 +296,9 @@ int evictPerform(void) {
     trackExceeded(1);
     if (evictSettings.policy == EVICT_NOEVICTION) return EVICT_FAIL;
     if (expireIsPaused()) return EVICT_OK; /* CLIENT PAUSE holds evictions too */
-    long long start = monotonicUs(), limit = timeLimitUs();
-    long long evicted = 0;
-    while (overLimit() > 0) {
-        int db;
-        bstr key = pickVictim(&db);
-        if (!key) return EVICT_FAIL;
-        int rc = dbEvictKey(db, key, bstrLen(key));
-        bstrFree(key);
-        if (rc == DB_ERR_WRITE) return EVICT_FAIL;
-        if (rc == DB_OK) {
-            evictedKeys++;
-            evicted++;
-        }
-        if ((evicted & 15) == 0 && monotonicUs() - start > limit) {
-            continuing = 1; /* the cron goes on where this stopped */
-            return EVICT_RUNNING;
-        }
-    }
+    int rc = evictWhile(memoryOver);
+    if (rc == EVICT_RUNNING) continuing = 1; /* the cron goes on where this stopped */
+    if (rc != EVICT_OK) return rc;
     trackExceeded(0);
     return EVICT_OK;
 }
@@ -296,15 +311,124 @@ static int keydirGrowAllowed(size_t moreBytes, double loadFactor) {
     return countedMemory() + moreBytes <= (size_t)evictSettings.maxmemory;
 }
 
+/* ------------------------------------------------------------ maxdisk */
+
+static unsigned long long diskMeasured; /* du of dir at the last measure */
+static uint64_t diskLogAtMeasure;       /* the log's totalBytes then */
+
+/* nftw has no user pointer: the walk's state, used by one walk at a time. */
+static struct {
+    unsigned long long bytes;
+    struct { dev_t dev; ino_t ino; } *linked; /* files with several links */
+    size_t nlinked, cap;
+} walk;
+
+static int walkVisit(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)path; (void)ftw;
+    if (flag != FTW_F && flag != FTW_D) return 0;
+    if (flag == FTW_F && st->st_nlink > 1) {
+        /* Counted once, like du: a backup's hard link shares its blocks. */
+        for (size_t i = 0; i < walk.nlinked; i++)
+            if (walk.linked[i].dev == st->st_dev && walk.linked[i].ino == st->st_ino) return 0;
+        if (walk.nlinked == walk.cap) {
+            walk.cap = walk.cap ? walk.cap * 2 : 64;
+            walk.linked = xrealloc(walk.linked, walk.cap * sizeof(*walk.linked));
+        }
+        walk.linked[walk.nlinked].dev = st->st_dev;
+        walk.linked[walk.nlinked++].ino = st->st_ino;
+    }
+    walk.bytes += (unsigned long long)st->st_blocks * 512;
+    return 0;
+}
+
+static uint64_t logBytes(void) {
+    store *s = dbGetContext()->store;
+    if (!s) return 0;
+    storeStats st;
+    storeGetStats(s, &st);
+    return st.totalBytes;
+}
+
+void evictDiskMeasure(void) {
+    walk.bytes = 0;
+    walk.nlinked = 0;
+    /* The server runs in dir (config.c chdir): "." is the data directory. */
+    if (nftw(".", walkVisit, 16, FTW_PHYS) != 0) return; /* keep the last figure */
+    diskMeasured = walk.bytes;
+    diskLogAtMeasure = logBytes();
+}
+
+unsigned long long evictDiskUsed(void) {
+    uint64_t now = logBytes();
+    return diskMeasured + (now > diskLogAtMeasure ? now - diskLogAtMeasure : 0);
+}
+
+/* Starts a compaction when none runs and the log has garbage worth it
+ * (an eighth of the limit): what evicted keys left is reclaimed. */
+static void diskReclaim(void) {
+    store *s = dbGetContext()->store;
+    storeStats st;
+    storeGetStats(s, &st);
+    if (st.totalBytes - st.liveBytes < (uint64_t)evictSettings.maxdisk / 8) return;
+    if (rewriteInProgress() || rewriteMustWait()) return;
+    char err[128];
+    rewriteStart(err, sizeof(err));
+}
+
+/* The live data is over half of maxdisk: the room a compaction needs. */
+static int liveOverHalfDisk(void) {
+    storeStats st;
+    storeGetStats(dbGetContext()->store, &st);
+    return st.liveBytes > (uint64_t)evictSettings.maxdisk / 2;
+}
+
+/* maxdisk before a command (evict.h): EVICT_FAIL when a deny-oom command
+ * must be refused. */
+static int diskPerform(void) {
+    if (evictSettings.maxdisk <= 0 || !dbGetContext()->store) return EVICT_OK;
+    if (evictDiskUsed() <= (unsigned long long)evictSettings.maxdisk) return EVICT_OK;
+    diskReclaim();
+    if (evictSettings.policy == EVICT_NOEVICTION) return EVICT_FAIL;
+    if (expireIsPaused()) return EVICT_OK;
+    /* Out of time (EVICT_RUNNING): the next command goes on. */
+    if (evictWhile(liveOverHalfDisk) == EVICT_FAIL) return EVICT_FAIL;
+    diskReclaim();
+    return EVICT_OK;
+}
+
+/* The outcome of the last evictBeforeCommand: Redis's
+ * pre_command_oom_state, which a script's redis.call reads, and which
+ * limit had no room. */
+static int oomAtCommandStart;
+static int diskFullAtCommandStart;
+
 int evictBeforeCommand(void) {
     commandSeq++;
     refreshNewEntryClock();
-    if (evictSettings.maxmemory <= 0) return EVICT_OK;
-    return evictPerform();
+    oomAtCommandStart = diskFullAtCommandStart = 0;
+    int rc = evictSettings.maxmemory > 0 ? evictPerform() : EVICT_OK;
+    if (rc != EVICT_FAIL && diskPerform() == EVICT_FAIL) {
+        rc = EVICT_FAIL;
+        diskFullAtCommandStart = 1;
+    }
+    oomAtCommandStart = rc == EVICT_FAIL;
+    return rc;
+}
+
+int evictOomAtCommandStart(void) {
+    return (evictSettings.maxmemory > 0 || evictSettings.maxdisk > 0) && oomAtCommandStart;
+}
+
+const char *evictRefusalError(void) {
+    return diskFullAtCommandStart ? EVICT_DISK_ERROR : EVICT_OOM_ERROR;
 }
 
 void evictCron(void) {
     refreshNewEntryClock();
+    if (evictSettings.maxdisk > 0 && dbGetContext()->store) {
+        evictDiskMeasure();
+        if (evictDiskUsed() > (unsigned long long)evictSettings.maxdisk) diskReclaim();
+    }
     if (continuing || exceededSinceUs) evictPerform();
 }
 

@@ -55,12 +55,15 @@ typedef struct evictConfig {
     int tenacity;         /* maxmemory-eviction-tenacity, 0..100 */
     int lfuLogFactor;     /* lfu-log-factor */
     int lfuDecayTime;     /* lfu-decay-time, minutes */
+    long long maxdisk;    /* bytes of the data directory, 0 = no limit */
 } evictConfig;
 
 extern evictConfig evictSettings;
 
 /* The error a deny-oom command gets when no room can be made. */
 #define EVICT_OOM_ERROR "-OOM command not allowed when used memory > 'maxmemory'."
+/* The same when the data directory is over maxdisk (redis-kv only). */
+#define EVICT_DISK_ERROR "-OOM command not allowed when used disk > 'maxdisk'."
 
 #define EVICT_OK 0      /* under the limit (or no limit) */
 #define EVICT_RUNNING 1 /* over it, eviction goes on in later calls */
@@ -71,6 +74,26 @@ extern evictConfig evictSettings;
  * the time is up.  EVICT_FAIL tells the caller to refuse a deny-oom
  * command. */
 int evictBeforeCommand(void);
+/* Whether the last evictBeforeCommand found no room (EVICT_FAIL) and a
+ * limit is still set: a script's deny-oom redis.call is refused then, as
+ * long as the script has not written (script/script_run.c). */
+int evictOomAtCommandStart(void);
+/* The error for a deny-oom command after EVICT_FAIL: EVICT_DISK_ERROR when
+ * the disk limit was the one without room, else EVICT_OOM_ERROR. */
+const char *evictRefusalError(void);
+
+/* maxdisk (redis-kv only): a bound on the data directory, as `du` counts
+ * it (allocated blocks of every file under dir, backups included, a file
+ * with several hard links once).  It is measured at each cron tick and,
+ * between two, grows by what the log grows.  Over the limit, before a
+ * command, a compaction is started to reclaim the garbage, and keys are
+ * evicted under maxmemory-policy until the live data is at most half the
+ * limit (a compaction writes the live data anew before it deletes the old
+ * segments, so it needs that room); under noeviction, or with nothing
+ * left to evict, deny-oom commands are refused with EVICT_DISK_ERROR. */
+unsigned long long evictDiskUsed(void);
+/* Measures the directory now (CONFIG SET maxdisk, the cron). */
+void evictDiskMeasure(void);
 /* The same, outside a command: CONFIG SET maxmemory and the cron, which
  * finishes what a call left over. */
 int evictPerform(void);

@@ -76,11 +76,9 @@ static int genericCall(lua_State *L, int raises) {
     bstr *argv = callArguments(L, argc);
     if (!argv)
         return failCall(L, "Lua redis lib command arguments must be strings or integers", raises);
-    bstr reply = NULL;
-    const char *refusal = scriptCall(run, argc, argv, &reply);
+    bstr reply = scriptCall(run, argc, argv);
     for (int i = 0; i < argc; i++) bstrFree(argv[i]);
     xfree(argv);
-    if (refusal) return failCall(L, refusal, raises);
     lua_settop(L, 0);
     luaPushReply(L, reply, bstrLen(reply));
     int isError = reply[0] == '-';

@@ -5,6 +5,7 @@
 #include "client/reply.h"
 #include "command/command.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/numfmt.h"
@@ -129,6 +130,7 @@ void scriptRunBegin(scriptRun *run, lua_State *L) {
     run->L = L;
     run->resp = 2;
     run->busy = run->killed = 0;
+    run->writeDirty = 0;
     run->startUs = monotonicUs();
     run->dirtyAtStart = server.dirty;
     run->holdReplies = dbWritesPending();
@@ -226,16 +228,32 @@ static const char *callRefusal(scriptRun *run, const command *cmd, int argc, bst
     return NULL;
 }
 
-const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
-    command *cmd = commandLookup(argv, argc);
-    if (!cmd) return "Unknown Redis command called from script";
-    const char *refusal = callRefusal(run, cmd, argc, argv);
-    if (refusal) {
-        cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
-        return refusal;
-    }
+/* The OOM rule of script_run.h (Redis's scriptVerifyOOM). */
+static int oomRefuses(const scriptRun *run, const command *cmd) {
+    return !run->allowOom && !run->writeDirty && (cmd->flags & CMD_DENYOOM) &&
+           evictOomAtCommandStart();
+}
+
+/* A refusal, answered as the command's error reply.  Redis counts it in
+ * INFO errorstats when it happens, even when redis.pcall hands it to a
+ * script that drops it, and not again when the script returns it; it
+ * does not make the script's own call a failed one. */
+static bstr refuseCall(client *sc, command *cmd, const char *msg) {
+    if (cmd) cmd->stats.rejectedCalls++; /* as a refusal by the dispatcher counts */
+    replyError(sc, msg);
+    commandErrorCountedAside();
+    return clientTakeOutput(sc);
+}
+
+bstr scriptCall(scriptRun *run, int argc, bstr *argv) {
     client *sc = scriptClient;
     sc->resp = run->resp;
+    command *cmd = commandLookup(argv, argc);
+    if (!cmd) return refuseCall(sc, NULL, "Unknown Redis command called from script");
+    const char *refusal = callRefusal(run, cmd, argc, argv);
+    if (!refusal && oomRefuses(run, cmd)) refusal = evictRefusalError();
+    if (refusal) return refuseCall(sc, cmd, refusal);
+    if (cmd->flags & CMD_WRITE) run->writeDirty = 1;
     sc->argc = argc;
     sc->argv = argv;
     sc->cmd = cmd;
@@ -246,6 +264,5 @@ const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply) {
     sc->flags &= ~CLIENT_EXECUTING;
     sc->argc = 0;
     sc->argv = NULL;
-    *reply = clientTakeOutput(sc);
-    return NULL;
+    return clientTakeOutput(sc);
 }

@@ -32,6 +32,7 @@ typedef struct scriptRun {
     int isEval;           /* EVAL family; else FCALL (BUSY and kill texts) */
     int readOnly;         /* EVAL_RO, FCALL_RO, the no-writes flag */
     int allowOom;         /* the allow-oom flag */
+    int writeDirty;       /* a write command got past the checks */
     int resp;             /* redis.setresp: 2 or 3 */
     long long startUs;    /* monotonic */
     long long dirtyAtStart;
@@ -69,9 +70,15 @@ void scriptKill(client *c, int isEval);
 
 /* Runs argv as a command of the current run (redis.call): the checks
  * Redis makes for commands from scripts, then the command through the
- * script client.  Returns NULL with the reply's bytes in *reply (the
- * caller's to free), or the error message when the command may not run
- * here. */
-const char *scriptCall(scriptRun *run, int argc, bstr *argv, bstr *reply);
+ * script client.  Returns the reply's bytes (the caller's to free); a
+ * command that may not run here gets its refusal as an error reply,
+ * counted in INFO errorstats and as a rejected call of the command then.
+ * Under maxmemory, when the command that started the run found no room,
+ * a deny-oom command is refused with -OOM until the run's first write
+ * command (after it, stopping would leave the run half done), unless the
+ * script has allow-oom: Redis's scriptVerifyOOM.  Scripts with flags and
+ * no allow-oom never get there (the dispatcher refused them); it matters
+ * for EVAL scripts without a shebang. */
+bstr scriptCall(scriptRun *run, int argc, bstr *argv);
 
 #endif

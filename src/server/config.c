@@ -502,6 +502,13 @@ static int applyMaxmemory(char *err, size_t errlen) {
     return 0;
 }
 
+/* maxdisk (db/evict.h): measured at once, so the next command sees it. */
+static int applyMaxdisk(char *err, size_t errlen) {
+    (void)err; (void)errlen;
+    if (server.el && evictSettings.maxdisk > 0) evictDiskMeasure();
+    return 0;
+}
+
 static int applyMaxmemoryPolicy(char *err, size_t errlen) {
     (void)err; (void)errlen;
     evictPolicyChanged();
@@ -627,6 +634,9 @@ static const configDef configTable[] = {
     {.name = "maxmemory", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
      .field = &evictSettings.maxmemory, .max = LLONG_MAX, .defaultValue = "0",
      .apply = applyMaxmemory},
+    {.name = "maxdisk", .type = CFG_MEMORY, .flags = CFG_MODIFIABLE,
+     .field = &evictSettings.maxdisk, .max = LLONG_MAX, .defaultValue = "0",
+     .apply = applyMaxdisk},
     {.name = "maxmemory-policy", .type = CFG_ENUM, .flags = CFG_MODIFIABLE,
      .field = &evictSettings.policy, .defaultValue = "noeviction", .enums = maxmemoryPolicyEnum,
      .apply = applyMaxmemoryPolicy},

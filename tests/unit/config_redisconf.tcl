@@ -211,7 +211,7 @@ set ::rc_redis_defaults {
 }
 
 # redis-kv's own parameters, listed by CONFIG GET * besides Redis's.
-set ::rc_kv_own {backup-dir backup-keep changefeed-db cold-read-threads changefeed-events changefeed-key changefeed-keys changefeed-maxlen compact-garbage-percent compact-min-size segment-size verify-bytes-per-sec}
+set ::rc_kv_own {backup-dir backup-keep changefeed-db cold-read-threads changefeed-events changefeed-key changefeed-keys changefeed-maxlen compact-garbage-percent compact-min-size maxdisk segment-size verify-bytes-per-sec}
 
 # Where redis-kv's default differs from Redis's on purpose (README.md):
 # its log is always on, it takes no snapshots unless asked to, and a
