@@ -476,12 +476,31 @@ static int applyMaxmemoryClients(char *err, size_t errlen) {
 }
 
 /* requirepass is the default user's password, as Redis maps it: set, the
- * default user has that one password; empty, it is nopass. */
+ * default user has that one password; empty, it is nopass.  Passwords are
+ * binary (Redis's "AUTH ... binary password" tests), so the value is kept
+ * as a bstr, not a C string the config engine would cut at a NUL. */
 static int applyRequirepass(char *err, size_t errlen) {
     (void)err;
     (void)errlen;
-    aclSetDefaultPassword(server.requirepass, server.requirepass ? strlen(server.requirepass) : 0);
+    aclSetDefaultPassword(server.requirepass, server.requirepass ? bstrLen(server.requirepass) : 0);
     return 0;
+}
+
+static int setRequirepass(const configDef *def, bstr *argv, int argc, char *err, size_t errlen) {
+    (void)def;
+    if (argc != 1) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return -1;
+    }
+    bstrFree(server.requirepass);
+    server.requirepass = bstrNewLen(argv[0], bstrLen(argv[0]));
+    return 0;
+}
+
+static bstr getRequirepass(const configDef *def) {
+    (void)def;
+    return server.requirepass ? bstrNewLen(server.requirepass, bstrLen(server.requirepass))
+                              : bstrEmpty();
 }
 
 static const configEnum aclPubsubDefaultEnum[] = {
@@ -560,8 +579,8 @@ static const configDef configTable[] = {
     ENUMCFG("loglevel", logSettings.verbosity, logLevelEnum, "notice", CFG_MODIFIABLE),
     STRCFG("logfile", logSettings.file, "", CFG_IMMUTABLE),
     INTCFG("databases", server.dbnum, 1, INT_MAX, "16", CFG_IMMUTABLE, NULL),
-    {.name = "requirepass", .type = CFG_STRING, .flags = CFG_MODIFIABLE,
-     .field = &server.requirepass, .defaultValue = "", .apply = applyRequirepass},
+    {.name = "requirepass", .type = CFG_SPECIAL, .flags = CFG_MODIFIABLE, .defaultValue = "",
+     .setSpecial = setRequirepass, .getSpecial = getRequirepass, .apply = applyRequirepass},
     STRCFG("aclfile", aclFilename, "", CFG_IMMUTABLE),
     LLCFG("acllog-max-len", aclLogMaxLen, 0, LONG_MAX, "128", CFG_MODIFIABLE),
     ENUMCFG("acl-pubsub-default", aclPubsubDefault, aclPubsubDefaultEnum, "resetchannels",
@@ -847,6 +866,8 @@ static bstr configGetDef(const configDef *def);
 static int isDefaultValue(const configDef *def);
 static int setFromString(const configDef *def, const char *name, const char *value, char *err,
                          size_t errlen);
+static int setFromBstr(const configDef *def, const char *name, const bstr value, char *err,
+                       size_t errlen);
 
 /* configSetValue, plus the rule for a missing feature (config_compat.c):
  * a value other than the default is refused, naming the directive as
@@ -867,7 +888,7 @@ static int configSetOne(const configDef *def, const char *name, bstr *argv, int 
                  def->defaultValue[0] ? "'" : "");
         bstrFree(given);
         char ignored[CONFIG_ERR_LEN];
-        setFromString(def, name, old, ignored, sizeof(ignored));
+        setFromBstr(def, name, old, ignored, sizeof(ignored));
         rc = -1;
     }
     bstrFree(old);
@@ -924,15 +945,25 @@ void configForEachMatching(const char *pattern, size_t plen, configGetVisitor *f
     }
 }
 
-/* Sets a parameter from one string (a default, a CONFIG SET value) called
- * `name` (the parameter's name or alias). */
-static int setFromString(const configDef *def, const char *name, const char *value, char *err,
-                         size_t errlen) {
+/* Sets a parameter from one value (a CONFIG SET value, binary: a
+ * requirepass may hold a NUL) called `name` (the parameter's name or
+ * alias). */
+static int setFromBstr(const configDef *def, const char *name, const bstr value, char *err,
+                       size_t errlen) {
     int argc = 1;
     bstr *argv = xmalloc(sizeof(bstr));
-    argv[0] = bstrNew(value);
+    argv[0] = bstrNewLen(value, bstrLen(value));
     int rc = configSetOne(def, name, argv, argc, err, errlen);
     bstrFreeSplitRes(argv, argc);
+    return rc;
+}
+
+/* The same from a C string (a default). */
+static int setFromString(const configDef *def, const char *name, const char *value, char *err,
+                         size_t errlen) {
+    bstr v = bstrNew(value);
+    int rc = setFromBstr(def, name, v, err, errlen);
+    bstrFree(v);
     return rc;
 }
 
@@ -991,12 +1022,12 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
     for (int i = 0; i < count; i++) old[i] = configGetDef(defs[i]);
     for (set = 0; set < count; set++) {
         *badName = names[set];
-        if (setFromString(defs[set], names[set], values[set], err, errlen) < 0) goto restore;
+        if (setFromBstr(defs[set], names[set], values[set], err, errlen) < 0) goto restore;
     }
     for (int i = 0; i < count; i++) {
         *badName = names[i];
         bstr now = configGetDef(defs[i]);
-        int changed = strcmp(now, old[i]) != 0;
+        int changed = bstrLen(now) != bstrLen(old[i]) || memcmp(now, old[i], bstrLen(now)) != 0;
         bstrFree(now);
         /* As in Redis, a value set to what it already was is not re-applied
          * (re-binding the same port would fail). */
@@ -1010,7 +1041,7 @@ int configSetFromStrings(bstr *names, bstr *values, int count, char *err, size_t
 restore:
     for (int i = 0; i < set; i++) {
         char ignored[CONFIG_ERR_LEN];
-        setFromString(defs[i], names[i], old[i], ignored, sizeof(ignored));
+        setFromBstr(defs[i], names[i], old[i], ignored, sizeof(ignored));
         if (defs[i]->apply) defs[i]->apply(ignored, sizeof(ignored));
     }
 done:
@@ -1135,7 +1166,8 @@ static bstr rewriteValue(const configDef *def) {
     bstr v = configGetDef(def);
     /* An empty list ("save", "bind" ...) is written as "" so that the line
      * still has its argument. */
-    if (def->type == CFG_STRING || def->setSpecial == setDir || bstrLen(v) == 0) {
+    if (def->type == CFG_STRING || def->setSpecial == setDir || def->setSpecial == setRequirepass ||
+        bstrLen(v) == 0) {
         bstr q = bstrCatRepr(bstrEmpty(), v, bstrLen(v));
         bstrFree(v);
         return q;

@@ -168,7 +168,7 @@ struct redisServer {
     unsigned int maxclients;
     int protectedMode;
     int dbnum;
-    char *requirepass;
+    bstr requirepass;             /* binary: config.c setRequirepass */
     int hz;
     int configHz;
     int dynamicHz;

@@ -662,6 +662,18 @@ start_server {tags {acl}} {
         $c close
     }
 
+    test {requirepass is binary: a password with a NUL byte in it} {
+        r config set requirepass "abc\x00def"
+        assert_equal "abc\x00def" [lindex [r config get requirepass] 1]
+        set c [redis_client]
+        assert_error "WRONGPASS*" {$c auth "abc"}
+        assert_error "WRONGPASS*" {$c auth "abc\x00deg"}
+        assert_equal OK [$c auth "abc\x00def"]
+        assert_equal PONG [$c ping]
+        $c close
+        r config set requirepass ""
+    }
+
     test {requirepass is the default user's password} {
         r config set requirepass secret
         assert_match {user default on #* ~* &* +@all} [acl_line default]
