@@ -79,8 +79,10 @@ static void fetchDone(void *pd) {
 int coldWaitPark(client *c) {
     if (c->flags & CLIENT_COLD_FETCHED) return 0;
     if (!dbColdReadsActive()) return 0;
+    int exec = c->cmd == execCmd && (c->flags & CLIENT_MULTI);
+    if (!exec && c->cmd->keySpecCount == 0 && !c->cmd->getkeys) return 0; /* PING ... */
     dbFetch *f = dbFetchNew();
-    if (c->cmd == execCmd && (c->flags & CLIENT_MULTI)) {
+    if (exec) {
         for (int i = 0; i < c->mstate.count; i++) {
             const multiCmd *mc = &c->mstate.commands[i];
             addRequestKeys(f, c->db, mc->cmd, mc->argc, mc->argv);

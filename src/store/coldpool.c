@@ -57,14 +57,19 @@ static uint64_t monotonicUsec(void) {
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* COLD_READ: preads the range in chunks into buf, retrying after EINTR
- * and short reads; stops at the end of the file. */
-static void doRead(coldPool *p, coldItem *it, char *buf) {
+/* The test hook's wait before each read (coldPoolSetReadDelay). */
+static void waitReadDelay(coldPool *p) {
     unsigned delay = __atomic_load_n(&p->readDelayMs, __ATOMIC_RELAXED);
     if (delay) {
         struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     }
+}
+
+/* COLD_READ: preads the range in chunks into buf, retrying after EINTR
+ * and short reads; stops at the end of the file. */
+static void doRead(coldPool *p, coldItem *it, char *buf) {
+    waitReadDelay(p);
     uint64_t pos = it->off, end = it->off + it->len;
     while (pos < end) {
         size_t want = end - pos < COLDPOOL_CHUNK ? (size_t)(end - pos) : COLDPOOL_CHUNK;
@@ -86,11 +91,7 @@ static void doRead(coldPool *p, coldItem *it, char *buf) {
  * a kernel without MADV_POPULATE_READ (the owner then switches to
  * COLD_READ); ENOMEM an area unmapped meanwhile. */
 static void doPopulate(coldPool *p, coldItem *it) {
-    unsigned delay = __atomic_load_n(&p->readDelayMs, __ATOMIC_RELAXED);
-    if (delay) {
-        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-    }
+    waitReadDelay(p);
     int rc;
     do rc = madvise((void *)(it->addr + it->off), it->len, MADV_POPULATE_READ);
     while (rc != 0 && errno == EINTR);
